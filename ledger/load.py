@@ -1,0 +1,660 @@
+"""Load claim files (YAML, JSON-LD, Turtle, N-Triples, RDF/XML) into RDF quads, safely.
+
+The first arrow of the pipeline: files → quads. Nothing here fetches anything: the one
+``@context`` a claim file may name is the project's own, shipped in ``ontology/``; any other
+remote context, ``owl:imports``, a document behind a URL, a DOCTYPE, a YAML alias is refused
+with an error naming the file, the line and what to do instead.
+
+Every node of a YAML claim file is given a blank-node label that encodes its line and column
+(``_:L12C5``) or keeps its ``id``, so that validation can point at the line of the field at fault.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import yaml
+
+from ledger import resources
+from ledger.errors import InputError, Location, UnsafeInputError
+from ledger.vocab import CL, OWL_IMPORTS
+
+CONTEXT_IRI = "https://w3id.org/claim-ledger/context.jsonld"
+#: Relative IRIs are resolved against this base so that they can be found and refused.
+_RELATIVE_BASE = "https://relative.invalid/"
+_ALLOWED_SCHEMES = {"http", "https", "urn", "tag", "mailto"}
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
+
+YAML_SUFFIXES = {".yaml", ".yml"}
+RDF_SUFFIXES = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+JSONLD_SUFFIXES = {".jsonld", ".json"}
+CLAIM_FILE_SUFFIXES = YAML_SUFFIXES | set(RDF_SUFFIXES) | JSONLD_SUFFIXES
+
+
+@dataclass(frozen=True)
+class Document:
+    """A stored source document: its IRI, local file, text and SHA-256."""
+
+    iri: str
+    path: Path
+    sha256: str
+    text: str
+
+
+@dataclass
+class LoadedBatch:
+    """Everything a set of claim files means, with where each node and field was written."""
+
+    files: list[Path] = field(default_factory=list)
+    quads: list[ox.Quad] = field(default_factory=list)
+    documents: dict[str, Document] = field(default_factory=dict)
+    #: node (IRI or ``_:label``) → where it is written
+    node_locations: dict[str, Location] = field(default_factory=dict)
+    #: (node, predicate IRI) → where that field is written
+    field_locations: dict[tuple[str, str], Location] = field(default_factory=dict)
+
+    def extend(self, other: LoadedBatch) -> None:
+        self.files.extend(other.files)
+        self.quads.extend(other.quads)
+        self.documents.update(other.documents)
+        for key, loc in other.node_locations.items():
+            self.node_locations.setdefault(key, loc)
+        for fkey, loc in other.field_locations.items():
+            self.field_locations.setdefault(fkey, loc)
+
+
+def node_key(term: ox.NamedNode | ox.BlankNode | Any) -> str:
+    """The key a node is known by in location maps: its IRI, or ``_:label``."""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term.value)
+
+
+# --------------------------------------------------------------------------- the shipped context
+
+
+@cache
+def shipped_context() -> dict[str, Any]:
+    """The project's JSON-LD context (the value of its ``@context`` key)."""
+    data = json.loads(resources.read_text(resources.ontology_dir(), "context.jsonld"))
+    ctx: dict[str, Any] = data["@context"]
+    return ctx
+
+
+@cache
+def _term_table() -> tuple[dict[str, str], frozenset[str]]:
+    """(term or prefix → expanded IRI, terms whose values are language maps)."""
+    ctx = shipped_context()
+    prefixes = {k: v for k, v in ctx.items() if isinstance(v, str) and v.endswith(("#", "/"))}
+    terms: dict[str, str] = {}
+    language_maps: set[str] = set()
+    for key, value in ctx.items():
+        if key.startswith("@"):
+            continue
+        iri = value if isinstance(value, str) else value.get("@id", "")
+        terms[key] = _expand_with(iri, prefixes)
+        if isinstance(value, dict) and value.get("@container") == "@language":
+            language_maps.add(key)
+    return terms, frozenset(language_maps)
+
+
+def _expand_with(value: str, prefixes: dict[str, str]) -> str:
+    if value.startswith("@") or value.startswith("_:"):
+        return value
+    prefix, sep, rest = value.partition(":")
+    if sep and prefix in prefixes and not rest.startswith("//"):
+        return prefixes[prefix] + rest
+    return value
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def claim_files(paths: Iterable[Path]) -> list[Path]:
+    """The claim files named by ``paths``: files as given, folders expanded (sorted, recursive)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in CLAIM_FILE_SUFFIXES
+            )
+            if not inside:
+                raise InputError(
+                    "no claim files in this folder",
+                    where=str(path),
+                    hint="claim files end in .yaml, .yml, .ttl, .nt, .jsonld or .rdf",
+                )
+            found.extend(inside)
+        elif path.exists():
+            found.append(path)
+        else:
+            raise InputError("no such file or folder", where=str(path))
+    return found
+
+
+def load_paths(paths: Iterable[Path]) -> LoadedBatch:
+    """Load every claim file named by ``paths`` into one batch."""
+    batch = LoadedBatch()
+    for path in claim_files(paths):
+        batch.extend(load_file(path))
+    return batch
+
+
+def load_file(path: Path) -> LoadedBatch:
+    """Load one claim file, choosing the reader by its suffix."""
+    suffix = path.suffix.lower()
+    if suffix not in CLAIM_FILE_SUFFIXES:
+        raise InputError(
+            f"unsupported file type {suffix or '(none)'!r}",
+            where=str(path),
+            hint="claim files end in .yaml, .yml, .ttl, .nt, .jsonld or .rdf",
+        )
+    text = read_text_file(path, MAX_FILE_BYTES)
+    if not text.strip():
+        raise InputError(
+            "the file is empty",
+            where=str(path),
+            hint="a claim file holds an @context and a @graph of claims (YAML) or triples (Turtle)",
+        )
+    if suffix in YAML_SUFFIXES:
+        return _load_jsonld(path, _yaml_tree(path, text))
+    if suffix in JSONLD_SUFFIXES:
+        try:
+            tree = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"JSON syntax error: {exc.msg}",
+                where=str(Location(str(path), exc.lineno, exc.colno)),
+            ) from None
+        return _load_jsonld(path, _PlainTree(tree))
+    return _load_rdf(path, text, RDF_SUFFIXES[suffix])
+
+
+def read_text_file(path: Path, limit: int) -> str:
+    """A file's text, refusing what is too large, binary or not UTF-8."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(
+                f"file is {size:,} bytes, more than the {limit:,} a claim-ledger input may have",
+                where=str(path),
+                hint="split the file into smaller batches",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", where=str(path)) from None
+    if b"\x00" in data:
+        raise InputError(
+            "this is a binary file, not a text claim file (it contains NUL bytes)",
+            where=str(path),
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(
+            f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} cannot be decoded)",
+            where=str(Location(str(path), line, column)),
+            hint="save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)",
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe YAML loading that refuses anchors and aliases (a YAML alias bomb can't expand)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _AliasError(event.start_mark)
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise _AliasError(event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _AliasError(Exception):
+    def __init__(self, mark: Any) -> None:
+        super().__init__()
+        self.mark = mark
+
+
+@dataclass
+class _Tree:
+    """A parsed JSON-LD tree with the line of each mapping and key, when known."""
+
+    value: Any
+    # id(mapping) → (line, column); id(mapping), key → line
+    node_marks: dict[int, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[tuple[int, str], tuple[int, int]] = field(default_factory=dict)
+
+
+def _PlainTree(value: Any) -> _Tree:  # noqa: N802 - reads like a constructor
+    return _Tree(value)
+
+
+def _yaml_tree(path: Path, text: str) -> _Tree:
+    loader = _NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+    except _AliasError as exc:
+        raise UnsafeInputError(
+            "YAML anchors and aliases (&name, *name) are not allowed in claim files",
+            where=str(Location(str(path), exc.mark.line + 1, exc.mark.column + 1)),
+            hint="write each value out in full",
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = (
+            str(Location(str(path), mark.line + 1, mark.column + 1)) if mark else str(path)
+        )
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise InputError(f"YAML syntax error: {problem}", where=where) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"YAML error: {exc}", where=str(path)) from None
+    except RecursionError:
+        raise InputError("YAML is nested too deeply", where=str(path)) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise InputError("the file holds no YAML document", where=str(path))
+    tree = _Tree(None)
+    try:
+        tree.value = _convert(node, tree, path)
+    except RecursionError:
+        raise InputError("YAML is nested too deeply", where=str(path)) from None
+    return tree
+
+
+def _convert(node: yaml.Node, tree: _Tree, path: Path) -> Any:
+    """YAML node → JSON-compatible value; dates become ISO strings, floats exact decimals."""
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        tree.node_marks[id(out)] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        for key_node, value_node in node.value:
+            key = _scalar(key_node)
+            if not isinstance(key, str):
+                raise InputError(
+                    f"mapping keys must be text, not {key!r}",
+                    where=str(_mark(path, key_node)),
+                )
+            if key in out:
+                raise InputError(
+                    f"the key {key!r} appears twice in the same mapping",
+                    where=str(_mark(path, key_node)),
+                    hint="write a list for several values",
+                )
+            out[key] = _convert(value_node, tree, path)
+            tree.key_marks[(id(out), key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, tree, path) for item in node.value]
+    return _scalar(node)
+
+
+def _mark(path: Path, node: yaml.Node) -> Location:
+    return Location(str(path), node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _scalar(node: yaml.Node) -> Any:
+    value = yaml.SafeLoader.construct_object(_SCALAR_LOADER, node)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(node.value)
+        return str(Decimal(str(node.value).replace("_", "")))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return node.value
+    return value
+
+
+_SCALAR_LOADER = yaml.SafeLoader("")
+
+
+# --------------------------------------------------------------------------- JSON-LD
+
+
+def _check_context(path: Path, tree: _Tree) -> dict[str, str]:
+    """Replace the project's context IRI by the shipped context; refuse anything remote.
+
+    Returns the prefixes the file defines in its inline contexts (for locating nodes).
+    """
+    doc = tree.value
+    where = str(path)
+    if isinstance(doc, list):
+        raise InputError(
+            "a claim file is one mapping with @context and @graph, not a list",
+            where=where,
+            hint=f"start the file with '\"@context\": {CONTEXT_IRI}'",
+        )
+    if not isinstance(doc, dict):
+        raise InputError(
+            "a claim file is a mapping with @context and @graph",
+            where=where,
+            hint=f"start the file with '\"@context\": {CONTEXT_IRI}'",
+        )
+    line = tree.key_marks.get((id(doc), "@context"))
+    if line:
+        where = str(Location(str(path), *line))
+    if "@context" not in doc:
+        raise InputError(
+            "the file has no @context",
+            where=where,
+            hint=f"start the file with '\"@context\": {CONTEXT_IRI}'",
+        )
+    context = doc["@context"]
+    parts = context if isinstance(context, list) else [context]
+    resolved: list[Any] = []
+    local_prefixes: dict[str, str] = {}
+    for part in parts:
+        if isinstance(part, str):
+            if part != CONTEXT_IRI:
+                raise UnsafeInputError(
+                    f"remote @context {part!r} refused: claim-ledger never fetches anything",
+                    where=where,
+                    hint=f"use the shipped context {CONTEXT_IRI} and define extra prefixes inline",
+                )
+            resolved.append(shipped_context())
+        elif isinstance(part, dict):
+            _refuse_remote_in_context(part, where)
+            hidden = sorted(k for k in part if k in shipped_context() and not k.startswith("@"))
+            if hidden:
+                raise InputError(
+                    f"the inline @context redefines claim-ledger's term(s) {', '.join(map(repr, hidden))}",
+                    where=where,
+                    hint="choose another prefix name (e.g. 'mycase' instead of 'case')",
+                )
+            local_prefixes.update(
+                {k: v for k, v in part.items() if isinstance(v, str) and not k.startswith("@")}
+            )
+            resolved.append(part)
+        else:
+            raise InputError(f"@context entries must be text or mappings, not {part!r}", where=where)
+    if not any(p is shipped_context() for p in resolved):
+        raise InputError(
+            "the @context does not include claim-ledger's context",
+            where=where,
+            hint=f"list {CONTEXT_IRI} first in @context",
+        )
+    doc["@context"] = resolved
+    return local_prefixes
+
+
+def _refuse_remote_in_context(context: dict[str, Any], where: str) -> None:
+    for key, value in context.items():
+        if key in ("@import", "@base", "@propagate"):
+            raise UnsafeInputError(
+                f"{key} in an inline @context is refused: claim-ledger never fetches anything",
+                where=where,
+            )
+        if isinstance(value, dict) and "@context" in value:
+            raise UnsafeInputError(
+                f"a scoped @context in term {key!r} is refused in claim files", where=where
+            )
+
+
+_ID_KEYS = ("id", "@id")
+_VALUE_KEYS = {"@value", "@list", "@set", "@language", "@direction"}
+
+
+def _label_nodes(tree: _Tree, path: Path, prefixes: dict[str, str], batch: LoadedBatch) -> None:
+    """Give unnamed nodes a line-encoding blank-node label; record node and field lines."""
+    terms, language_maps = _term_table()
+    known_keys = set(terms) | set(prefixes)
+
+    def walk(value: Any, parent_key: str | None, is_top: bool) -> None:
+        if isinstance(value, list):
+            for item in value:
+                walk(item, parent_key, False)
+            return
+        if not isinstance(value, dict):
+            return
+        if parent_key in language_maps or parent_key == "@context":
+            return
+        mark = tree.node_marks.get(id(value))
+        is_node = not (_VALUE_KEYS & value.keys()) and not (is_top and "@graph" in value)
+        key: str | None = None
+        if is_node:
+            explicit = next((value[k] for k in _ID_KEYS if k in value), None)
+            if isinstance(explicit, str):
+                key = _expand_with(explicit, prefixes | _prefix_map())
+            elif mark:
+                key = f"_:L{mark[0]}C{mark[1]}"
+                value["@id"] = key
+            if key and mark:
+                batch.node_locations.setdefault(key, Location(str(path), *mark))
+        for k, v in value.items():
+            if k == "@context":
+                continue
+            kmark = tree.key_marks.get((id(value), k))
+            if not k.startswith("@") and k not in known_keys and ":" not in k:
+                suggestion = difflib.get_close_matches(k, sorted(terms), n=1)
+                raise InputError(
+                    f"unknown field {k!r}",
+                    where=str(Location(str(path), *kmark)) if kmark else str(path),
+                    hint=(
+                        f"did you mean {suggestion[0]!r}?"
+                        if suggestion
+                        else "see the fields of ontology/context.jsonld"
+                    ),
+                )
+            if key and kmark:
+                predicate = terms.get(k) or _expand_with(k, prefixes | _prefix_map())
+                batch.field_locations.setdefault((key, predicate), Location(str(path), *kmark))
+            walk(v, k, False)
+
+    walk(tree.value, None, True)
+
+
+@cache
+def _prefix_map() -> dict[str, str]:
+    ctx = shipped_context()
+    return {k: v for k, v in ctx.items() if isinstance(v, str) and v.endswith(("#", "/"))}
+
+
+def _load_jsonld(path: Path, tree: _Tree) -> LoadedBatch:
+    batch = LoadedBatch(files=[path])
+    prefixes = _check_context(path, tree)
+    _label_nodes(tree, path, prefixes, batch)
+    try:
+        quads = list(
+            ox.parse(
+                json.dumps(tree.value, ensure_ascii=False),
+                format=ox.RdfFormat.JSON_LD,
+                base_iri=_RELATIVE_BASE,
+            )
+        )
+    except SyntaxError as exc:
+        raise InputError(f"JSON-LD error: {exc.msg}", where=str(path)) from None
+    except ValueError as exc:
+        raise InputError(f"JSON-LD error: {exc}", where=str(path)) from None
+    batch.quads = quads
+    _check_quads(path, batch)
+    _attach_documents(path, batch)
+    return batch
+
+
+# --------------------------------------------------------------------------- Turtle and friends
+
+_DOCTYPE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.I)
+
+
+def _load_rdf(path: Path, text: str, fmt: ox.RdfFormat) -> LoadedBatch:
+    if fmt == ox.RdfFormat.RDF_XML and _DOCTYPE.search(text):
+        m = _DOCTYPE.search(text)
+        assert m is not None
+        line = text.count("\n", 0, m.start()) + 1
+        raise UnsafeInputError(
+            "RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion)",
+            where=str(Location(str(path), line)),
+            hint="remove the DOCTYPE; write full IRIs or use Turtle",
+        )
+    batch = LoadedBatch(files=[path])
+    try:
+        batch.quads = list(ox.parse(text, format=fmt, base_iri=_RELATIVE_BASE))
+    except SyntaxError as exc:
+        line, column = _syntax_position(exc)
+        message = re.sub(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ", "", str(exc.msg))
+        raise InputError(
+            f"{_FORMAT_NAMES.get(fmt, 'RDF')} syntax error: {message}",
+            where=str(Location(str(path), line, column)),
+        ) from None
+    except (ValueError, OSError) as exc:
+        raise InputError(f"cannot parse: {exc}", where=str(path)) from None
+    _locate_subjects(path, text, batch)
+    _check_quads(path, batch)
+    _attach_documents(path, batch)
+    return batch
+
+
+_FORMAT_NAMES = {
+    ox.RdfFormat.TURTLE: "Turtle",
+    ox.RdfFormat.N_TRIPLES: "N-Triples",
+    ox.RdfFormat.RDF_XML: "RDF/XML",
+}
+
+
+def _syntax_position(exc: SyntaxError) -> tuple[int | None, int | None]:
+    line = exc.lineno if isinstance(exc.lineno, int) else None
+    column = exc.offset if isinstance(exc.offset, int) else None
+    return line, column
+
+
+def _locate_subjects(path: Path, text: str, batch: LoadedBatch) -> None:
+    """Find the line where each named subject is first written (for error messages)."""
+    prefixes = dict(re.findall(r"@prefix\s+([\w.-]*):\s*<([^>]*)>", text, re.I))
+    lines = text.splitlines()
+    wanted = {q.subject.value for q in batch.quads if isinstance(q.subject, ox.NamedNode)}
+    for iri in wanted:
+        spellings = [f"<{iri}>"]
+        for prefix, ns in prefixes.items():
+            if iri.startswith(ns) and iri != ns:
+                spellings.append(f"{prefix}:{iri[len(ns):]}")
+        for number, line in enumerate(lines, 1):
+            stripped = line.lstrip()
+            if any(stripped.startswith(s) for s in spellings):
+                batch.node_locations[iri] = Location(str(path), number)
+                break
+
+
+# --------------------------------------------------------------------------- checks common to all
+
+
+def _check_quads(path: Path, batch: LoadedBatch) -> None:
+    for quad in batch.quads:
+        if not isinstance(quad.graph_name, ox.DefaultGraph):
+            raise InputError(
+                "claim files hold triples; named graphs are made by the ledger",
+                where=str(path),
+            )
+        if quad.predicate.value == OWL_IMPORTS:
+            raise UnsafeInputError(
+                f"owl:imports <{quad.object.value}> refused: claim-ledger never fetches anything",
+                where=str(_where(batch, path, quad.subject)),
+                hint="remove the owl:imports; the ontology is built in",
+            )
+        if quad.predicate.value == str(CL.text):
+            raise InputError(
+                "cl:text is filled in by claim-ledger from the document's localCopy",
+                where=str(_where(batch, path, quad.subject)),
+                hint="remove it and give localCopy and sha256 instead",
+            )
+        for term in (quad.subject, quad.predicate, quad.object):
+            if isinstance(term, ox.NamedNode):
+                _check_iri(path, batch, term, quad)
+
+
+def _check_iri(path: Path, batch: LoadedBatch, term: ox.NamedNode, quad: ox.Quad) -> None:
+    iri = term.value
+    where = str(_where(batch, path, quad.subject))
+    if iri.startswith(_RELATIVE_BASE):
+        written = iri[len(_RELATIVE_BASE):]
+        raise InputError(
+            f"{written!r} is not an IRI (a relative reference, or a term the @context does not define)",
+            where=where,
+            hint="write a prefixed name such as case:name, with the prefix defined in @context",
+        )
+    scheme = iri.split(":", 1)[0].lower()
+    if scheme not in _ALLOWED_SCHEMES:
+        raise InputError(
+            f"{iri!r} uses the undefined prefix or scheme {scheme!r}",
+            where=where,
+            hint=f"define {scheme!r} in the file's @context, or correct the spelling",
+        )
+
+
+def _where(batch: LoadedBatch, path: Path, node: Any) -> Location:
+    return batch.node_locations.get(node_key(node), Location(str(path)))
+
+
+def _attach_documents(path: Path, batch: LoadedBatch) -> None:
+    """Read each declared document's local copy, check its SHA-256, add its text."""
+    for quad in list(batch.quads):
+        if quad.predicate.value != str(CL.localCopy):
+            continue
+        doc = quad.subject
+        where = batch.field_locations.get((node_key(doc), str(CL.localCopy))) or _where(batch, path, doc)
+        if not isinstance(quad.object, ox.Literal):
+            raise InputError("localCopy must be a file name (text)", where=str(where))
+        name = quad.object.value
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", name):
+            raise UnsafeInputError(
+                f"localCopy {name!r} is a URL: claim-ledger never fetches documents",
+                where=str(where),
+                hint="save the document beside the claim file and give its file name",
+            )
+        file = (path.parent / name).resolve()
+        if not file.is_file():
+            raise InputError(
+                f"the document's local copy {name!r} does not exist (looked for {file})",
+                where=str(where),
+                hint="localCopy is relative to the claim file that declares the document",
+            )
+        text = read_text_file(file, MAX_DOCUMENT_BYTES)
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        declared = [
+            q.object.value
+            for q in batch.quads
+            if q.subject == doc and q.predicate.value == str(CL.sha256)
+        ]
+        if declared and declared[0].lower() != digest:
+            raise InputError(
+                f"the document {name!r} has changed: its SHA-256 is {digest}, "
+                f"the claim file records {declared[0]}",
+                where=str(
+                    batch.field_locations.get((node_key(doc), str(CL.sha256))) or where
+                ),
+                hint="quotes were anchored in another text; restore the original or re-anchor",
+            )
+        iri = node_key(doc)
+        batch.documents[iri] = Document(iri=iri, path=file, sha256=digest, text=text)
+
+
+def document_quads(batch: LoadedBatch) -> Iterator[ox.Quad]:
+    """The quads that give each document's text to the shapes (kept out of the claims)."""
+    for doc in batch.documents.values():
+        subject = ox.BlankNode(doc.iri[2:]) if doc.iri.startswith("_:") else ox.NamedNode(doc.iri)
+        yield ox.Quad(subject, ox.NamedNode(str(CL.text)), ox.Literal(doc.text))
