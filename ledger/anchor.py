@@ -22,7 +22,12 @@ class Anchor:
     def selectors(self) -> list[dict[str, object]]:
         """The two selectors, as claim files write them."""
         return [
-            {"type": "TextQuoteSelector", "exact": self.exact, "prefix": self.prefix, "suffix": self.suffix},
+            {
+                "type": "TextQuoteSelector",
+                "exact": self.exact,
+                "prefix": self.prefix,
+                "suffix": self.suffix,
+            },
             {"type": "TextPositionSelector", "start": self.start, "end": self.end},
         ]
 
@@ -47,6 +52,6 @@ def find_anchor(text: str, exact: str, occurrence: int = 1, context: int = CONTE
         start=start,
         end=end,
         exact=exact,
-        prefix=text[max(0, start - context):start],
-        suffix=text[end:end + context],
+        prefix=text[max(0, start - context) : start],
+        suffix=text[end : end + context],
     )

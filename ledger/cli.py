@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 import click
 
 from ledger import __version__, convert, output
+from ledger.anchor import find_anchor
 from ledger.errors import LedgerError
-from ledger.load import load_paths
+from ledger.load import MAX_DOCUMENT_BYTES, load_paths, read_text_file
 from ledger.validate import validate_batch
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,10 +59,15 @@ paths_argument = click.argument(
 @main.command(context_settings=CONTEXT_SETTINGS)
 @paths_argument
 @click.option(
-    "--context", "context_paths", multiple=True, type=click.Path(path_type=Path),
+    "--context",
+    "context_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
     help="Extra claim files or folders (sources, entities) the PATHS rely on; validated too.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def validate(paths: tuple[Path, ...], context_paths: tuple[Path, ...], fmt: str) -> None:
     """Check claim files against the shapes; list every problem with where and how to fix it.
 
@@ -82,7 +88,11 @@ def validate(paths: tuple[Path, ...], context_paths: tuple[Path, ...], fmt: str)
 @main.command(context_settings=CONTEXT_SETTINGS)
 @paths_argument
 @click.option(
-    "--to", "fmt", type=click.Choice(convert.FORMATS), default="turtle", show_default=True,
+    "--to",
+    "fmt",
+    type=click.Choice(convert.FORMATS),
+    default="turtle",
+    show_default=True,
     help="The RDF syntax to print.",
 )
 def convert_(paths: tuple[Path, ...], fmt: str) -> None:
@@ -97,3 +107,26 @@ def convert_(paths: tuple[Path, ...], fmt: str) -> None:
 
 
 convert_.name = "convert"
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("document", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("exact")
+@click.option(
+    "--occurrence",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Which appearance of the words to anchor, when they appear more than once.",
+)
+def anchor(document: Path, exact: str, occurrence: int) -> None:
+    """Print the Web Annotation selectors (YAML) that anchor EXACT words in DOCUMENT.
+
+    Offsets count Unicode code points from the first character of the file, as the shapes do.
+
+    \b
+    Example:
+      claim-ledger anchor claims/aleppo-2016-11/article.nb.txt "Om lag 10.000 sivile"
+    """
+    text = read_text_file(document, MAX_DOCUMENT_BYTES)
+    click.echo(output.selectors_yaml(find_anchor(text, exact, occurrence)), nl=False)

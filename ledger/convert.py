@@ -22,22 +22,25 @@ PREFIXES = {
 }
 
 
-def serialize(quads: Iterable[ox.Quad], fmt: str, extra_prefixes: dict[str, str] | None = None) -> str:
+def serialize(
+    quads: Iterable[ox.Quad], fmt: str, extra_prefixes: dict[str, str] | None = None
+) -> str:
     """Quads (default graph) as Turtle, N-Triples or JSON-LD, deterministically ordered."""
     triples = sorted(
         (ox.Triple(q.subject, q.predicate, q.object) for q in quads), key=lambda t: str(t)
     )
     if fmt == "nt":
-        data: bytes = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        return data.decode("utf-8")
+        return _text(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
     if fmt == "json-ld":
         # Expanded JSON-LD is written by pyoxigraph; compact with the shipped context's prefixes.
-        data = ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
-        doc = json.loads(data)
+        doc = json.loads(_text(ox.serialize(triples, format=ox.RdfFormat.JSON_LD)))
         return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     prefixes = dict(sorted({**PREFIXES, **(extra_prefixes or {})}.items()))
-    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    return data.decode("utf-8")
+    return _text(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
+
+
+def _text(data: bytes | None) -> str:
+    return (data or b"").decode("utf-8")
 
 
 __all__ = ["FORMATS", "serialize", "shipped_context"]

@@ -134,7 +134,9 @@ def claim_files(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             inside = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in CLAIM_FILE_SUFFIXES
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in CLAIM_FILE_SUFFIXES
             )
             if not inside:
                 raise InputError(
@@ -226,10 +228,9 @@ class _NoAliasLoader(yaml.SafeLoader):
     """Safe YAML loading that refuses anchors and aliases (a YAML alias bomb can't expand)."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML's stubs
+        if isinstance(event, yaml.AliasEvent):
             raise _AliasError(event.start_mark)
-        event = self.peek_event()
         if getattr(event, "anchor", None):
             raise _AliasError(event.start_mark)
         return super().compose_node(parent, index)
@@ -267,9 +268,7 @@ def _yaml_tree(path: Path, text: str) -> _Tree:
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = (
-            str(Location(str(path), mark.line + 1, mark.column + 1)) if mark else str(path)
-        )
+        where = str(Location(str(path), mark.line + 1, mark.column + 1)) if mark else str(path)
         problem = exc.problem or exc.context or "invalid YAML"
         raise InputError(f"YAML syntax error: {problem}", where=where) from None
     except yaml.YAMLError as exc:
@@ -307,7 +306,10 @@ def _convert(node: yaml.Node, tree: _Tree, path: Path) -> Any:
                     hint="write a list for several values",
                 )
             out[key] = _convert(value_node, tree, path)
-            tree.key_marks[(id(out), key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            tree.key_marks[(id(out), key)] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, tree, path) for item in node.value]
@@ -383,7 +385,8 @@ def _check_context(path: Path, tree: _Tree) -> dict[str, str]:
             hidden = sorted(k for k in part if k in shipped_context() and not k.startswith("@"))
             if hidden:
                 raise InputError(
-                    f"the inline @context redefines claim-ledger's term(s) {', '.join(map(repr, hidden))}",
+                    "the inline @context redefines claim-ledger's term(s) "
+                    + ", ".join(map(repr, hidden)),
                     where=where,
                     hint="choose another prefix name (e.g. 'mycase' instead of 'case')",
                 )
@@ -392,7 +395,9 @@ def _check_context(path: Path, tree: _Tree) -> dict[str, str]:
             )
             resolved.append(part)
         else:
-            raise InputError(f"@context entries must be text or mappings, not {part!r}", where=where)
+            raise InputError(
+                f"@context entries must be text or mappings, not {part!r}", where=where
+            )
     if not any(p is shipped_context() for p in resolved):
         raise InputError(
             "the @context does not include claim-ledger's context",
@@ -516,11 +521,15 @@ def _load_rdf(path: Path, text: str, fmt: ox.RdfFormat) -> LoadedBatch:
     try:
         batch.quads = list(ox.parse(text, format=fmt, base_iri=_RELATIVE_BASE))
     except SyntaxError as exc:
-        line, column = _syntax_position(exc)
-        message = re.sub(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ", "", str(exc.msg))
+        position = _syntax_position(exc)
+        message = re.sub(
+            r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ",
+            "",
+            str(exc.msg),
+        )
         raise InputError(
             f"{_FORMAT_NAMES.get(fmt, 'RDF')} syntax error: {message}",
-            where=str(Location(str(path), line, column)),
+            where=str(Location(str(path), *position)),
         ) from None
     except (ValueError, OSError) as exc:
         raise InputError(f"cannot parse: {exc}", where=str(path)) from None
@@ -552,7 +561,7 @@ def _locate_subjects(path: Path, text: str, batch: LoadedBatch) -> None:
         spellings = [f"<{iri}>"]
         for prefix, ns in prefixes.items():
             if iri.startswith(ns) and iri != ns:
-                spellings.append(f"{prefix}:{iri[len(ns):]}")
+                spellings.append(f"{prefix}:{iri[len(ns) :]}")
         for number, line in enumerate(lines, 1):
             stripped = line.lstrip()
             if any(stripped.startswith(s) for s in spellings):
@@ -572,7 +581,8 @@ def _check_quads(path: Path, batch: LoadedBatch) -> None:
             )
         if quad.predicate.value == OWL_IMPORTS:
             raise UnsafeInputError(
-                f"owl:imports <{quad.object.value}> refused: claim-ledger never fetches anything",
+                f"owl:imports <{_term_text(quad.object)}> refused: "
+                "claim-ledger never fetches anything",
                 where=str(_where(batch, path, quad.subject)),
                 hint="remove the owl:imports; the ontology is built in",
             )
@@ -591,9 +601,10 @@ def _check_iri(path: Path, batch: LoadedBatch, term: ox.NamedNode, quad: ox.Quad
     iri = term.value
     where = str(_where(batch, path, quad.subject))
     if iri.startswith(_RELATIVE_BASE):
-        written = iri[len(_RELATIVE_BASE):]
+        written = iri[len(_RELATIVE_BASE) :]
         raise InputError(
-            f"{written!r} is not an IRI (a relative reference, or a term the @context does not define)",
+            f"{written!r} is not an IRI "
+            "(a relative reference, or a term the @context does not define)",
             where=where,
             hint="write a prefixed name such as case:name, with the prefix defined in @context",
         )
@@ -606,6 +617,10 @@ def _check_iri(path: Path, batch: LoadedBatch, term: ox.NamedNode, quad: ox.Quad
         )
 
 
+def _term_text(term: Any) -> str:
+    return str(getattr(term, "value", term))
+
+
 def _where(batch: LoadedBatch, path: Path, node: Any) -> Location:
     return batch.node_locations.get(node_key(node), Location(str(path)))
 
@@ -616,7 +631,9 @@ def _attach_documents(path: Path, batch: LoadedBatch) -> None:
         if quad.predicate.value != str(CL.localCopy):
             continue
         doc = quad.subject
-        where = batch.field_locations.get((node_key(doc), str(CL.localCopy))) or _where(batch, path, doc)
+        where = batch.field_locations.get((node_key(doc), str(CL.localCopy))) or _where(
+            batch, path, doc
+        )
         if not isinstance(quad.object, ox.Literal):
             raise InputError("localCopy must be a file name (text)", where=str(where))
         name = quad.object.value
@@ -636,7 +653,7 @@ def _attach_documents(path: Path, batch: LoadedBatch) -> None:
         text = read_text_file(file, MAX_DOCUMENT_BYTES)
         digest = hashlib.sha256(file.read_bytes()).hexdigest()
         declared = [
-            q.object.value
+            _term_text(q.object)
             for q in batch.quads
             if q.subject == doc and q.predicate.value == str(CL.sha256)
         ]
@@ -644,9 +661,7 @@ def _attach_documents(path: Path, batch: LoadedBatch) -> None:
             raise InputError(
                 f"the document {name!r} has changed: its SHA-256 is {digest}, "
                 f"the claim file records {declared[0]}",
-                where=str(
-                    batch.field_locations.get((node_key(doc), str(CL.sha256))) or where
-                ),
+                where=str(batch.field_locations.get((node_key(doc), str(CL.sha256))) or where),
                 hint="quotes were anchored in another text; restore the original or re-anchor",
             )
         iri = node_key(doc)

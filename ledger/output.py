@@ -11,6 +11,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+import yaml
+
+from ledger.anchor import Anchor
 from ledger.validate import ValidationReport
 
 ROW_FORMATS = ("table", "json", "jsonl", "csv", "tsv")
@@ -19,9 +22,16 @@ ROW_FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 def rows(columns: Sequence[str], records: Sequence[dict[str, Any]], fmt: str) -> str:
     """Rows as a table, JSON (a list of flat objects), JSON lines, CSV or TSV."""
     if fmt == "json":
-        return json.dumps([{c: r.get(c) for c in columns} for r in records], indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                [{c: r.get(c) for c in columns} for r in records], indent=2, ensure_ascii=False
+            )
+            + "\n"
+        )
     if fmt == "jsonl":
-        return "".join(json.dumps({c: r.get(c) for c in columns}, ensure_ascii=False) + "\n" for r in records)
+        return "".join(
+            json.dumps({c: r.get(c) for c in columns}, ensure_ascii=False) + "\n" for r in records
+        )
     if fmt in ("csv", "tsv"):
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
@@ -34,7 +44,10 @@ def rows(columns: Sequence[str], records: Sequence[dict[str, Any]], fmt: str) ->
 
 def table(columns: Sequence[str], records: Sequence[dict[str, Any]]) -> str:
     """A plain-text table with a header row; long cells are kept whole."""
-    cells = [[("" if r.get(c) is None else str(r.get(c))).replace("\n", " ") for c in columns] for r in records]
+    cells = [
+        [("" if r.get(c) is None else str(r.get(c))).replace("\n", " ") for c in columns]
+        for r in records
+    ]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
@@ -70,3 +83,11 @@ def validation_text(report: ValidationReport) -> str:
 
 def validation_json(report: ValidationReport) -> str:
     return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def selectors_yaml(anchor: Anchor) -> str:
+    """The selectors of a quote, as the 'selector' field of a claim file."""
+    text: str = yaml.safe_dump(
+        {"selector": anchor.selectors()}, allow_unicode=True, sort_keys=False, width=1000
+    )
+    return text

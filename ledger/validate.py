@@ -138,19 +138,28 @@ def _parsed_query_cache() -> Iterator[None]:
     rdflib's documented way to reuse a parse, so cache them for the duration of one validation.
     """
     from rdflib.plugins.sparql import processor
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
 
     original = processor.SPARQLProcessor.query
     cache: dict[tuple[Any, ...], Any] = {}
 
-    def query(self: Any, q: Any, initBindings: Any = None, initNs: Any = None, base: Any = None, DEBUG: bool = False) -> Any:  # noqa: N803 - rdflib's names
+    def query(
+        self: Any,
+        q: Any,
+        initBindings: Any = None,
+        initNs: Any = None,
+        base: Any = None,
+        DEBUG: bool = False,
+    ) -> Any:  # noqa: N803 - rdflib's names
         if isinstance(q, str):
             key = (q, base, tuple(sorted((initNs or {}).items())))
             if key not in cache:
-                cache[key] = processor.translateQuery(processor.parseQuery(q), base, initNs)
+                cache[key] = translateQuery(parseQuery(q), base, initNs)
             q = cache[key]
         return original(self, q, initBindings, initNs, base, DEBUG)
 
-    processor.SPARQLProcessor.query = query  # type: ignore[method-assign]
+    processor.SPARQLProcessor.query = query  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
@@ -186,7 +195,8 @@ def validate_batch(batch: LoadedBatch, context: Iterable[LoadedBatch] = ()) -> V
         files=[str(f) for f in merged.files],
         claims=len(set(graph.subjects(RDF.type, CL.Claim))),
         sources=len(
-            set(graph.subjects(RDF.type, PROV_PERSON)) | set(graph.subjects(RDF.type, PROV_ORGANIZATION))
+            set(graph.subjects(RDF.type, PROV_PERSON))
+            | set(graph.subjects(RDF.type, PROV_ORGANIZATION))
         ),
         documents=len(merged.documents),
     )
@@ -226,7 +236,7 @@ def _compact(iri: str) -> str:
     }
     for ns, prefix in prefixes.items():
         if iri.startswith(ns):
-            return prefix + iri[len(ns):]
+            return prefix + iri[len(ns) :]
     return iri
 
 
@@ -316,9 +326,7 @@ def _problem(
     component = _compact(str(r["component"])) if r["component"] else "sh:?"
     message = str(r["message"]) if r["message"] else "does not conform"
     if r["component"] == SH.ClosedConstraintComponent and isinstance(path, URIRef):
-        message = (
-            f"{_term_name(str(path))!r} is not a field here: remove it or check its spelling"
-        )
+        message = f"{_term_name(str(path))!r} is not a field here: remove it or check its spelling"
     message = _tidy(message)
 
     focus_key = node_key(_to_ox(focus))
