@@ -1,0 +1,227 @@
+"""Loading claim files into RDF: YAML and Turtle mean the same graph; the vocabulary is closed.
+
+Graphs are compared as isomorphic graphs, printing rdflib's ``graph_diff`` on failure.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+from rdflib.term import Node
+
+from ledger import resources
+from ledger.cli import convert_, main
+from ledger.load import LoadedBatch, load_file, load_paths
+from ledger.validate import to_rdflib
+from ledger.vocab import CL, CL_IRI
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "claims" / "aleppo-2016-11"
+VALID = Path(__file__).resolve().parent / "data" / "claims" / "valid"
+ONTOLOGY_FILES = sorted((ROOT / "ontology").glob("*.ttl"))
+SHAPE_FILES = sorted((ROOT / "shapes").glob("*.ttl"))
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+
+
+def as_rdflib(term: Any) -> Node:
+    """A pyoxigraph term as rdflib's, keeping plain literals plain (unlike xsd:string in rdflib)."""
+    converted = to_rdflib(term)
+    if isinstance(converted, Literal) and converted.datatype == XSD.string:
+        return Literal(str(converted))
+    return converted
+
+
+def as_graph(batch: LoadedBatch) -> Graph:
+    graph = Graph()
+    for quad in batch.quads:
+        graph.add((as_rdflib(quad.subject), as_rdflib(quad.predicate), as_rdflib(quad.object)))
+    return graph
+
+
+def turtle_graph(paths: list[Path]) -> Graph:
+    graph = Graph()
+    for path in paths:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@cache
+def ontology() -> Graph:
+    return turtle_graph([ROOT / "ontology" / "claim-ledger.ttl"])
+
+
+@cache
+def example() -> Graph:
+    return as_graph(load_paths([EXAMPLE]))
+
+
+def assert_isomorphic(expected: Graph, actual: Graph) -> None:
+    """Assert two graphs are isomorphic; on failure print the triples only one of them has."""
+    if isomorphic(expected, actual):
+        return
+    _both, only_expected, only_actual = graph_diff(to_isomorphic(expected), to_isomorphic(actual))
+    lines = ["graphs differ", "only in expected:"]
+    lines += sorted(f"  {t}" for t in only_expected.triples((None, None, None)))
+    lines += ["only in actual:"]
+    lines += sorted(f"  {t}" for t in only_actual.triples((None, None, None)))
+    pytest.fail("\n".join(lines[:200]))
+
+
+def canonical(graph: Graph) -> list[str]:
+    """The triples with canonical blank-node labels (pyoxigraph: milliseconds, not seconds)."""
+    dataset = ox.Dataset(ox.parse(graph.serialize(format="nt"), format=ox.RdfFormat.N_TRIPLES))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return sorted(str(quad) for quad in dataset)
+
+
+def assert_same_graph(expected: Graph, actual: Graph) -> None:
+    """Fast isomorphism check for large graphs; rdflib's difference is printed only on failure."""
+    if canonical(expected) != canonical(actual):
+        assert_isomorphic(expected, actual)
+        pytest.fail("canonical forms differ although rdflib finds the graphs isomorphic")
+
+
+def test_yaml_and_turtle_claims_are_isomorphic() -> None:
+    """A claim written in YAML and the same claim written by hand in Turtle give the same graph."""
+    from_yaml = as_graph(load_file(VALID / "lead-thousands-fleeing.yaml"))
+    from_turtle = as_graph(load_file(VALID / "lead-thousands-fleeing.ttl"))
+    assert len(from_yaml) > 30
+    assert_isomorphic(from_yaml, from_turtle)
+
+
+def cl_terms(graph: Graph) -> set[URIRef]:
+    """Every IRI in the cl: namespace the graph uses, as subject, predicate, object or datatype."""
+    found: set[URIRef] = set()
+    for triple in graph:
+        for term in triple:
+            for iri in (term, getattr(term, "datatype", None)):
+                if isinstance(iri, URIRef) and str(iri).startswith(CL_IRI):
+                    found.add(iri)
+    return found
+
+
+def declared_terms() -> set[URIRef]:
+    return {s for s in ontology().subjects() if isinstance(s, URIRef) and str(s).startswith(CL_IRI)}
+
+
+@pytest.mark.parametrize(
+    "where",
+    [pytest.param("example", id="example-case"), pytest.param("shapes", id="shapes")],
+)
+def test_every_cl_term_used_is_declared_in_the_ontology(where: str) -> None:
+    """Every cl: term in the example claims or in shapes/ is declared in the ontology."""
+    used = cl_terms(example() if where == "example" else turtle_graph(SHAPE_FILES))
+    assert used, "no cl: terms found: the check would prove nothing"
+    assert sorted(used - declared_terms()) == []
+
+
+@pytest.mark.parametrize(
+    "path", ONTOLOGY_FILES + SHAPE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}"
+)
+@pytest.mark.parametrize("parser", ["rdflib", "pyoxigraph"])
+def test_ontology_and_shapes_parse(path: Path, parser: str) -> None:
+    """Each ontology and shapes file is valid Turtle for both rdflib and pyoxigraph."""
+    if parser == "rdflib":
+        triples = len(Graph().parse(path, format="turtle"))
+    else:
+        triples = len(list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)))
+    assert triples > 0
+
+
+def test_vocab_lists_exactly_the_declared_terms() -> None:
+    """ledger.vocab.CL names exactly the cl: terms ontology/claim-ledger.ttl declares."""
+    in_vocab = {name for name in CL.__annotations__ if not name.startswith("_")}
+    in_ontology = {str(iri)[len(CL_IRI):] for iri in declared_terms()}
+    assert sorted(in_vocab - in_ontology) == [], "in ledger/vocab.py but not in the ontology"
+    assert sorted(in_ontology - in_vocab) == [], "in the ontology but not in ledger/vocab.py"
+
+
+@pytest.mark.parametrize("path", ONTOLOGY_FILES, ids=lambda p: p.name)
+def test_every_class_and_property_has_label_and_comment(path: Path) -> None:
+    """Every class and property of ontology/*.ttl has an rdfs:label and an rdfs:comment."""
+    graph = Graph().parse(path, format="turtle")
+    kinds = (
+        OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
+        OWL.AnnotationProperty, RDF.Property,
+    )
+    terms = {s for kind in kinds for s in graph.subjects(RDF.type, kind) if isinstance(s, URIRef)}
+    assert terms
+    missing = sorted(
+        f"{term} lacks {name}"
+        for term in terms
+        for name, predicate in (("rdfs:label", RDFS.label), ("rdfs:comment", RDFS.comment))
+        if graph.value(term, predicate) is None
+    )
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("fmt", "rdflib_format"),
+    [
+        ("turtle", "turtle"),
+        ("nt", "nt"),
+        pytest.param(
+            "json-ld", "json-ld",
+            # rdflib's own JSON-LD parser builds a ConjunctiveGraph, which rdflib 7 deprecates.
+            marks=pytest.mark.filterwarnings(
+                "ignore:ConjunctiveGraph is deprecated:DeprecationWarning"
+            ),
+        ),
+    ],
+)
+def test_convert_output_reparses_to_the_loaded_graph(fmt: str, rdflib_format: str) -> None:
+    """`convert --to FORMAT` of the example prints RDF rdflib reads back as the loaded graph."""
+    result = CliRunner().invoke(convert_, [str(EXAMPLE), "--to", fmt])
+    assert result.exit_code == 0, result.stderr
+    printed = Graph().parse(data=result.stdout, format=rdflib_format)
+    assert len(printed) == len(example())
+    assert_same_graph(example(), printed)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="cli.py sets convert_.name after @main.command registered it as 'convert-'",
+)
+def test_convert_command_is_called_convert() -> None:
+    """The command is invoked as `claim-ledger convert`, as its help text says."""
+    result = CliRunner().invoke(main, ["convert", str(VALID / "lead-thousands-fleeing.yaml")])
+    assert result.exit_code == 0, result.stdout + result.stderr
+
+
+def test_yaml_locations_are_recorded() -> None:
+    """Loading YAML records the line of each node and field, for the problem reports."""
+    batch = load_file(VALID / "lead-thousands-fleeing.yaml")
+    claim = "https://w3id.org/claim-ledger/case/aleppo-2016-11/claim/lead-thousands-fleeing"
+    assert batch.node_locations[claim].line == 9
+    statement = batch.field_locations[(claim, str(CL.statement))]
+    assert (statement.line, statement.column) == (12, 3)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="load.py _scalar writes str(Decimal('2.0e+3')) = '2.0E+3', "
+    "not an xsd:decimal lexical form",
+)
+def test_yaml_number_with_exponent_is_a_valid_decimal(tmp_path: Path) -> None:
+    """A YAML figure written with an exponent (2.0e+3) becomes a valid xsd:decimal literal."""
+    source = (VALID / "lead-thousands-fleeing.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "exponent.yaml"
+    path.write_text(source.replace("lower: 2000", "lower: 2.0e+3"), encoding="utf-8")
+    lowers = [q.object for q in load_file(path).quads if q.predicate.value == str(CL.lower)]
+    assert len(lowers) == 1
+    assert lowers[0].datatype.value == XSD_DECIMAL
+    assert lowers[0].value in ("2000", "2000.0", "2000.00")
+
+
+def test_shipped_resources_are_the_checkout_files() -> None:
+    """ledger.resources finds the same ontology and shapes files the tests read."""
+    folders = ((resources.shapes_dir(), SHAPE_FILES), (resources.ontology_dir(), ONTOLOGY_FILES))
+    for folder, files in folders:
+        assert [f.name for f in resources.turtle_files(folder)] == [p.name for p in files]
