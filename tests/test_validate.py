@@ -1,0 +1,268 @@
+"""The `validate` command: the corpus of invalid claim files, the example case, report formats.
+
+Each file of ``tests/data/claims/invalid/`` is a claim of the example case with one defect; its
+entry in ``expected.yaml`` says the exit code, the message and the line the command must report.
+Known bugs of ``ledger/`` or ``shapes/`` are marked ``xfail(strict=True)`` with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from ledger.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "claims" / "aleppo-2016-11"
+CLAIMS_DATA = Path(__file__).resolve().parent / "data" / "claims"
+INVALID = CLAIMS_DATA / "invalid"
+VALID = CLAIMS_DATA / "valid"
+SHAPES_IN_DATA = CLAIMS_DATA / "shapes-in-data"
+REGISTRY = ["--context", str(EXAMPLE / "sources.yaml"), "--context", str(EXAMPLE / "entities.yaml")]
+
+EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load(
+    (INVALID / "expected.yaml").read_text(encoding="utf-8")
+)
+
+#: Fixtures whose expected report the current code does not give; each reason names the bug.
+KNOWN_BUGS = {
+    "02-unknown-source.yaml": (
+        "SPARQL-based constraints bind no ?path: the problem points at the claim's first line (9), "
+        "not at 'attributedTo' (13), and names no field"
+    ),
+    "10-unit-wrong-dimension.yaml": (
+        "validate.py passes the ontology as pyshacl's ont_graph, which copies only RDFS/OWL "
+        "axioms: cl:dimension is never in the data graph, so the unit check never fires"
+    ),
+    "11-quantity-for-controlledBy.yaml": (
+        "cl:propertyKind is never in the data graph (ont_graph mix-in copies only RDFS/OWL "
+        "axioms), so a quantity given to controlledBy conforms"
+    ),
+    "12-value-for-displacedCount.yaml": (
+        "cl:propertyKind is never in the data graph (ont_graph mix-in copies only RDFS/OWL "
+        "axioms), so a value given to displacedCount conforms"
+    ),
+    "14-unknown-property.yaml": (
+        "an unknown 'property' is refused by the loader (exit 2) as \"'capturedBy' is not an "
+        "IRI\", with a hint to write a prefixed name; the list of allowed properties never shows"
+    ),
+    "16-unknown-stance.yaml": (
+        "an unknown 'stance' is refused by the loader (exit 2) as \"'doubts' is not an IRI\"; "
+        "the message saying 'asserts' or 'denies' never shows"
+    ),
+    "20-relayedBy-not-news-agency.yaml": (
+        "SPARQL-based constraints bind no ?path: the problem points at the claim's first line "
+        "(9), not at 'relayedBy' (16)"
+    ),
+    "21-open-toCheck.yaml": (
+        "SPARQL-based constraints bind no ?path: the problem points at the claim's first line "
+        "(9), not at 'toCheck' (17)"
+    ),
+    "32-turtle-syntax-error.ttl": (
+        "load.py's regex does not strip pyoxigraph's 'Parser error at line N between columns "
+        "A and B: ' prefix: the position is said twice"
+    ),
+    "37-undefined-prefix.yaml": (
+        "load-time IRI errors point at the node's line (9), not at the field holding the IRI (13)"
+    ),
+    "39-turtle-undefined-prefix.ttl": (
+        "load.py's regex does not strip pyoxigraph's 'Parser error at line N between columns "
+        "A and B: ' prefix: the position is said twice"
+    ),
+    "40-turtle-lower-above-upper.ttl": (
+        "_locate_subjects misses a Turtle subject written with an escaped local name "
+        "(aleppo:claim\\/x): the problem is reported as '(no file)'"
+    ),
+    "45-lower-not-a-number.yaml": (
+        "QuantityShape's SPARQL comparisons do not check the datatype: an ill-typed 'lower' "
+        "also reports 'cannot be negative' and 'is above the upper bound'"
+    ),
+}
+
+
+def invalid_files() -> list[str]:
+    return sorted(p.name for p in INVALID.iterdir() if p.name != "expected.yaml")
+
+
+def invalid_params() -> list[Any]:
+    return [
+        pytest.param(
+            name,
+            id=name,
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[name])]
+            if name in KNOWN_BUGS
+            else [],
+        )
+        for name in invalid_files()
+    ]
+
+
+def validate(*args: str) -> Result:
+    """Run `claim-ledger validate ARGS` in-process."""
+    return CliRunner().invoke(main, ["validate", *args])
+
+
+def assert_no_traceback(result: Result) -> None:
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"uncaught {result.exception!r}\n{result.stdout}\n{result.stderr}"
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def reported_at(text: str, name: str, line: int, message: str) -> bool:
+    """Whether one line of ``text`` reports ``message`` at ``name:line``."""
+    where = re.compile(rf"{re.escape(name)}:{line}(:\d+)?:")
+    return any(where.search(row) and message in row for row in text.splitlines())
+
+
+def test_every_invalid_fixture_has_an_expectation() -> None:
+    """Every invalid fixture is listed in expected.yaml (and only those), named NN-description."""
+    assert sorted(EXPECTED) == invalid_files()
+    assert len(EXPECTED) >= 32
+    for name, expected in EXPECTED.items():
+        assert re.fullmatch(r"\d\d-[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*\.(yaml|ttl|rdf|jsonld)", name), name
+        assert expected["exit"] in (1, 2), name
+        assert expected["message"], name
+
+
+@pytest.mark.parametrize("name", invalid_params())
+def test_invalid_fixture_reports_its_defect(name: str) -> None:
+    """Each invalid claim file gives its exit code and message, at its line, without a traceback."""
+    expected = EXPECTED[name]
+    result = validate(str(INVALID / name), *REGISTRY)
+    output = f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert result.exit_code == expected["exit"], output
+    assert_no_traceback(result)
+    # Problems with the claims are data (stdout); refused input is a diagnostic (stderr).
+    stream = result.stdout if expected["exit"] == 1 else result.stderr
+    if expected["exit"] == 2:
+        assert result.stdout == "", output
+    assert expected["message"] in stream, output
+    if "line" in expected:
+        assert reported_at(stream, name, expected["line"], expected["message"]), (
+            f"expected {expected['message']!r} at {name}:{expected['line']}\n{output}"
+        )
+    for unwanted in expected.get("absent", []):
+        assert unwanted not in stream, output
+
+
+def example_claim_count() -> int:
+    """The number of claims in the example's claims.yaml, read from the file."""
+    data = yaml.safe_load((EXAMPLE / "claims.yaml").read_text(encoding="utf-8"))
+    return sum(1 for node in data["@graph"] if node.get("type") == "Claim")
+
+
+def test_example_case_conforms() -> None:
+    """The example case conforms, and the summary counts every claim of claims.yaml."""
+    result = validate(str(EXAMPLE))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert_no_traceback(result)
+    assert result.stderr == ""
+    count = example_claim_count()
+    assert count == 41
+    summary = result.stdout.splitlines()[-1]
+    assert f"{count} claim(s)" in summary
+    assert summary.endswith(": conforms")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in VALID.iterdir()))
+def test_valid_fixture_conforms(name: str) -> None:
+    """Each valid fixture (YAML or hand-written Turtle) conforms with the example's registry."""
+    result = validate(str(VALID / name), *REGISTRY)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert_no_traceback(result)
+    summary = result.stdout.splitlines()[-1]
+    assert summary.endswith("1 claim(s), 14 source(s), 1 document(s): conforms")
+
+
+def test_json_format_gives_the_same_problems_as_data() -> None:
+    """--format json lists the same problems as the text report, as objects with where and what."""
+    path = str(INVALID / "04-offsets-off-by-one.yaml")
+    text = validate(path, *REGISTRY)
+    as_json = validate(path, *REGISTRY, "--format", "json")
+    assert text.exit_code == 1
+    assert as_json.exit_code == 1
+    assert_no_traceback(as_json)
+    report = json.loads(as_json.stdout)
+    assert report["conforms"] is False
+    assert report["claims"] == 1
+    problems = report["problems"]
+    assert len(problems) == 3
+    for problem in problems:
+        assert {"file", "line", "claim", "field", "message"} <= problem.keys()
+        assert problem["file"] == path
+        assert isinstance(problem["line"], int)
+        assert problem["claim"] == (
+            "https://w3id.org/claim-ledger/case/aleppo-2016-11/claim/lead-thousands-fleeing"
+        )
+        location = f"{problem['file']}:{problem['line']}"
+        assert any(
+            row.startswith(location) and problem["message"] in row
+            for row in text.stdout.splitlines()
+        ), problem
+    text_problems = [row for row in text.stdout.splitlines() if ": violation: " in row]
+    assert len(text_problems) == len(problems)
+
+
+def test_problem_names_file_line_claim_and_field() -> None:
+    """A problem says file:line, the claim's IRI and the dotted field path, in text and JSON."""
+    name = "09-missing-unit.yaml"
+    path = str(INVALID / name)
+    claim = "https://w3id.org/claim-ledger/case/aleppo-2016-11/claim/lead-thousands-fleeing"
+    text = validate(path, *REGISTRY)
+    assert text.exit_code == 1
+    assert f"{path}:21:7: violation: Give the quantity's 'unit'" in text.stdout
+    assert f"claim {claim}; field proposition.quantity.unit" in text.stdout
+    (problem,) = json.loads(validate(path, *REGISTRY, "--format", "json").stdout)["problems"]
+    assert (problem["file"], problem["line"], problem["claim"], problem["field"]) == (
+        path, 21, claim, "proposition.quantity.unit"
+    )
+
+
+def test_field_path_reaches_the_faulty_value() -> None:
+    """A value of the wrong type is reported at its own line, with its full dotted field path."""
+    path = str(INVALID / "45-lower-not-a-number.yaml")
+    result = validate(path, *REGISTRY, "--format", "json")
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)["problems"]
+    lower = [p for p in problems if p["field"] == "proposition.quantity.lower"]
+    assert len(lower) == 1
+    assert (lower[0]["line"], lower[0]["value"]) == (24, "two thousand")
+    assert "'lower' is one number" in lower[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("name", "exit_code", "message"),
+    [
+        pytest.param("contradicting-shape.ttl", 0, ": conforms", id="contradicting-shape"),
+        pytest.param(
+            "deactivating-shape.ttl", 1, "The lower bound 99999 is above the upper bound 2000",
+            id="deactivating-shape",
+        ),
+    ],
+)
+def test_shapes_in_the_data_are_ignored(name: str, exit_code: int, message: str) -> None:
+    """Shapes written in a claim file (new or deactivating ours) never change the verdict."""
+    result = validate(str(SHAPES_IN_DATA / name), *REGISTRY)
+    assert result.exit_code == exit_code, result.stdout + result.stderr
+    assert_no_traceback(result)
+    assert message in result.stdout
+    assert "Claims must not have a statement" not in result.stdout
+
+
+def test_claims_without_their_registry_explain_the_unknown_source() -> None:
+    """A claims file validated without its sources file says the source is not in the registry."""
+    result = validate(str(VALID / "lead-thousands-fleeing.yaml"))
+    assert result.exit_code == 1
+    assert_no_traceback(result)
+    assert re.search(
+        r"lead-thousands-fleeing\.yaml:\d+:\d+: violation: The source \S*article-outlet "
+        r"is not in the source registry: add it to the case's sources file",
+        result.stdout,
+    ), result.stdout
