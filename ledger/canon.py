@@ -1,0 +1,468 @@
+"""RDF Dataset Canonicalization (RDFC-1.0) with bounded work; the canonical N-Quads that are hashed.
+
+``canonical_nquads`` is the one way the ledger turns quads into the bytes it stores and hashes:
+pyoxigraph's RDFC-1.0 relabels the blank nodes, then the quads are written in canonical N-Quads
+form, one per line, lines sorted by code point (UTF-8 bytes sort the same way), each ending in
+``\\n``.
+
+RDFC-1.0 is exponential in the worst case (pyoxigraph needs minutes for a 10-node blank-node
+clique and cannot be interrupted), so before pyoxigraph runs, this module runs the cheap part of
+the algorithm itself: the first-degree hashes. Blank nodes whose first-degree hash is unique are
+fully labelled by that step. Only when some share a hash does the expensive N-degree step follow,
+and it is first dry-run here under a step budget (``CanonicalizationLimits``); a dataset that
+exceeds any limit is refused with ``CanonicalizationError`` before pyoxigraph sees it. The same
+code yields the issued-identifier map (which pyoxigraph does not expose) and lets
+``check_canonical`` confirm a stored entry without re-running pyoxigraph in the common case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import operator
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal as TypingLiteral
+
+from pyoxigraph import (
+    BlankNode,
+    CanonicalizationAlgorithm,
+    Dataset,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    RdfFormat,
+    Triple,
+    parse,
+    serialize,
+)
+
+from ledger.errors import CanonicalizationError
+
+HASH_ALGORITHM = "RDFC-1.0/SHA-256"
+"""What is done before hashing: RDFC-1.0 (SHA-256), canonical N-Quads, then SHA-256 of the bytes."""
+
+HashName = TypingLiteral["sha256", "sha384"]
+
+_ALGORITHMS: dict[str, CanonicalizationAlgorithm] = {
+    "sha256": CanonicalizationAlgorithm.RDFC_1_0,
+    "sha384": CanonicalizationAlgorithm.RDFC_1_0_SHA_384,
+}
+
+_LIMIT_HINT = (
+    "give these blank nodes IRIs or properties that tell them apart, or raise the limit with "
+    "ledger.canon.CanonicalizationLimits if the data is trusted"
+)
+
+
+@dataclass(frozen=True)
+class CanonicalizationLimits:
+    """Bounds on the work canonicalisation may do before it refuses a dataset.
+
+    max_blank_nodes: blank nodes in one dataset.
+    max_ambiguous_group: blank nodes sharing one first-degree hash (only these need the
+        N-degree step, and each member of a group explores the structure around it).
+    max_steps: N-degree calls plus permutations tried, over the whole dataset; the
+        exponential part of RDFC-1.0 is dry-run under this budget before pyoxigraph runs.
+    max_depth: nesting of N-degree calls (long chains of look-alike blank nodes).
+    """
+
+    max_blank_nodes: int = 100_000
+    max_ambiguous_group: int = 1_000
+    max_steps: int = 50_000
+    max_depth: int = 128
+
+
+DEFAULT_LIMITS = CanonicalizationLimits()
+
+
+def sha256_hex(data: bytes) -> str:
+    """The lowercase hexadecimal SHA-256 digest of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def canonical_nquads(
+    quads: Iterable[Quad],
+    *,
+    limits: CanonicalizationLimits = DEFAULT_LIMITS,
+    hash_name: HashName = "sha256",
+) -> bytes:
+    """The canonical N-Quads document (UTF-8) of the dataset made of ``quads``.
+
+    Duplicate quads count once. Raises ``CanonicalizationError`` when the blank-node structure
+    exceeds ``limits``, before the expensive part of the algorithm runs.
+    """
+    dataset = Dataset(quads)
+    _Labeller(_views_of_quads(dataset), limits=limits, hash_name=hash_name).labels()
+    dataset.canonicalize(_ALGORITHMS[hash_name])
+    return _sorted_document(_nquads_document(dataset))
+
+
+def add_ground_quads(document: bytes, quads: Iterable[Quad]) -> bytes:
+    """The canonical document of ``document``'s dataset plus ``quads``, none with a blank node.
+
+    Equals ``canonical_nquads`` of the union without canonicalising again: RDFC-1.0 labels
+    depend only on the quads that mention a blank node. The ledger uses it to add an entry's
+    metadata under the writer lock after the caller's quads were canonicalised outside it.
+    """
+    added = list(quads)
+    for quad in added:
+        if any(_mentions_blank(term) for term in (quad.subject, quad.object, quad.graph_name)):
+            raise ValueError(f"a quad added to a canonical document has a blank node: {quad}")
+    return _sorted_document(document + _nquads_document(Dataset(added)))
+
+
+def issued_identifiers(
+    quads: Iterable[Quad],
+    *,
+    limits: CanonicalizationLimits = DEFAULT_LIMITS,
+    hash_name: HashName = "sha256",
+) -> dict[str, str]:
+    """The RDFC-1.0 issued identifiers map: input blank-node label to canonical label.
+
+    Computed by this module's own implementation of RDFC-1.0 (pyoxigraph does not expose the
+    map); the tests check it against the W3C map tests and against pyoxigraph's output.
+    """
+    views = _views_of_quads(Dataset(quads))
+    return _Labeller(views, limits=limits, hash_name=hash_name).labels()
+
+
+def check_canonical(data: bytes, *, limits: CanonicalizationLimits = DEFAULT_LIMITS) -> str | None:
+    """Why ``data`` is not the canonical N-Quads document of its own dataset, or None if it is.
+
+    Same answer as ``canonical_nquads(parse(data)) == data``, cheaper: term forms are checked by
+    one parse and re-serialisation, and when every blank node has a unique first-degree hash,
+    RDFC-1.0 labels them in the order of those hashes, so pyoxigraph need not run.
+    Raises ``CanonicalizationError`` when the blank-node structure exceeds ``limits``.
+    """
+    if not data:
+        return None
+    if not data.endswith(b"\n"):
+        return "the last line does not end with a newline"
+    lines = data.split(b"\n")
+    lines.pop()
+    if not all(map(operator.lt, lines, itertools.islice(lines, 1, None))):
+        for number, (before, after) in enumerate(itertools.pairwise(lines), start=2):
+            if before >= after:
+                what = "repeats the line before it" if before == after else "is out of order"
+                return f"line {number} {what} (canonical N-Quads lines are sorted and unique)"
+    try:
+        rewritten = _nquads_document(parse(data, format=RdfFormat.N_QUADS))
+    except SyntaxError as error:
+        return f"not valid N-Quads: {error}"
+    if rewritten != data:
+        rewritten_lines = rewritten.split(b"\n")
+        for number, (line, expected) in enumerate(
+            zip(lines, rewritten_lines, strict=False), start=1
+        ):
+            if line != expected:
+                return f"line {number} is not in canonical N-Quads form (expected {expected!r})"
+        return "a line does not hold exactly one quad"
+    # Only lines that mention a blank node matter to RDFC-1.0 ("_:" may also occur inside a
+    # literal or an IRI; such lines are harmless extras).
+    blank_lines = [line.decode("utf-8") for line in lines if b"_:" in line]
+    labeller = _Labeller(_views_of_lines(blank_lines), limits=limits, hash_name="sha256")
+    if not labeller.nodes_with_unique_hash_only():
+        # Rare: look-alike blank nodes need the N-degree step; let pyoxigraph decide.
+        expected_document = canonical_nquads(parse(data, format=RdfFormat.N_QUADS), limits=limits)
+        if expected_document != data:
+            return "blank-node labels differ from the ones RDFC-1.0 issues"
+        return None
+    for label, canonical in labeller.labels().items():
+        if label != canonical:
+            return f"blank node _:{label} should be labelled _:{canonical} by RDFC-1.0"
+    return None
+
+
+def _nquads_document(quads: Iterable[Quad]) -> bytes:
+    document = serialize(quads, format=RdfFormat.N_QUADS)
+    assert document is not None  # serialize returns the bytes when given no output
+    return document
+
+
+def _sorted_document(document: bytes) -> bytes:
+    """The lines of an N-Quads document, without repeats, in code point order."""
+    # Literals and IRIs never hold a raw newline in N-Quads, so splitting on b"\n" finds the quads.
+    lines = set(document.split(b"\n"))
+    lines.discard(b"")
+    return b"".join(line + b"\n" for line in sorted(lines))
+
+
+def _nquads_term(term: NamedNode | BlankNode | Literal | Triple | DefaultGraph) -> str:
+    if isinstance(term, Triple):
+        subject, predicate, obj = term.subject, term.predicate, term.object
+        return f"<<( {_nquads_term(subject)} {predicate} {_nquads_term(obj)} )>>"
+    return str(term)
+
+
+def _mentions_blank(term: object) -> bool:
+    if isinstance(term, BlankNode):
+        return True
+    if isinstance(term, Triple):
+        return _mentions_blank(term.subject) or _mentions_blank(term.object)
+    return False
+
+
+class _IdentifierIssuer:
+    """RDFC-1.0 identifier issuer: a prefix, a counter and the identifiers issued, in order."""
+
+    __slots__ = ("prefix", "issued")
+
+    def __init__(self, prefix: str, issued: dict[str, str] | None = None) -> None:
+        self.prefix = prefix
+        self.issued: dict[str, str] = issued if issued is not None else {}
+
+    def issue(self, existing: str) -> str:
+        identifier = self.issued.get(existing)
+        if identifier is None:
+            identifier = f"{self.prefix}{len(self.issued)}"
+            self.issued[existing] = identifier
+        return identifier
+
+    def copy(self) -> _IdentifierIssuer:
+        return _IdentifierIssuer(self.prefix, dict(self.issued))
+
+
+class _BudgetExceeded(Exception):
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+# One quad as RDFC-1.0 sees it: the N-Quads text of subject, predicate, object and graph name
+# ("" for the default graph), and the blank-node label in subject, object and graph position.
+_QuadView = tuple[tuple[str, str, str, str], tuple[str | None, str | None, str | None]]
+
+_IRI = r"<[^<>\" ]*>"
+_BLANK = r"_:[^ ]+"
+_LITERAL = r'"(?:[^"\\]|\\.)*"(?:@[^ ]+|\^\^' + _IRI + ")?"
+_CANONICAL_LINE = re.compile(
+    rf"(?P<s>{_IRI}|{_BLANK}) (?P<p>{_IRI}) (?P<o>{_IRI}|{_BLANK}|{_LITERAL})"
+    rf"(?: (?P<g>{_IRI}|{_BLANK}))? \."
+)
+
+
+def _views_of_quads(quads: Iterable[Quad]) -> Iterator[_QuadView]:
+    """The views of the quads that mention a blank node (the quads must be distinct)."""
+    for quad in quads:
+        subject, obj, graph = quad.subject, quad.object, quad.graph_name
+        if isinstance(obj, Triple) and _mentions_blank(obj):
+            raise CanonicalizationError(
+                "RDFC-1.0 does not define how to canonicalise a blank node inside a triple term",
+                where=str(quad),
+                hint="use an IRI for the node inside the triple term",
+            )
+        blanks = (
+            subject.value if isinstance(subject, BlankNode) else None,
+            obj.value if isinstance(obj, BlankNode) else None,
+            graph.value if isinstance(graph, BlankNode) else None,
+        )
+        if blanks != (None, None, None):
+            texts = (
+                str(subject),
+                str(quad.predicate),
+                _nquads_term(obj),
+                "" if isinstance(graph, DefaultGraph) else str(graph),
+            )
+            yield texts, blanks
+
+
+def _views_of_lines(lines: Iterable[str]) -> Iterator[_QuadView]:
+    """The views of canonical N-Quads lines (parsed by pattern, or by pyoxigraph when unusual)."""
+    for line in lines:
+        match = _CANONICAL_LINE.fullmatch(line)
+        if match is None:  # e.g. a triple term: let the parser decide
+            yield from _views_of_quads(parse(line + "\n", format=RdfFormat.N_QUADS))
+            continue
+        subject, predicate, obj, graph = match.group("s", "p", "o", "g")
+        blanks = (
+            subject[2:] if subject.startswith("_:") else None,
+            obj[2:] if obj.startswith("_:") else None,
+            graph[2:] if graph is not None and graph.startswith("_:") else None,
+        )
+        if blanks != (None, None, None):
+            yield (subject, predicate, obj, graph or ""), blanks
+
+
+class _Labeller:
+    """RDFC-1.0 (W3C Recommendation, 21 May 2024, section 4.4) over the blank-node quads."""
+
+    def __init__(
+        self, views: Iterable[_QuadView], *, limits: CanonicalizationLimits, hash_name: str
+    ) -> None:
+        self.limits = limits
+        self.new_hash = hashlib.sha384 if hash_name == "sha384" else hashlib.sha256
+        self.quads_of: dict[str, list[_QuadView]] = defaultdict(list)
+        quads_of = self.quads_of
+        for view in views:
+            subject, obj, graph = view[1]
+            if subject is not None:
+                quads_of[subject].append(view)
+            if obj is not None and obj != subject:
+                quads_of[obj].append(view)
+            if graph is not None and graph != subject and graph != obj:
+                quads_of[graph].append(view)
+        if len(self.quads_of) > limits.max_blank_nodes:
+            raise CanonicalizationError(
+                f"refusing to canonicalise {len(self.quads_of)} blank nodes "
+                f"(limit max_blank_nodes={limits.max_blank_nodes})",
+                hint=_LIMIT_HINT,
+            )
+        self.first_degree: dict[str, str] = {
+            label: self._hash_first_degree(label) for label in self.quads_of
+        }
+        self.groups: dict[str, list[str]] = defaultdict(list)
+        for label, digest in self.first_degree.items():
+            self.groups[digest].append(label)
+        self.steps = 0
+
+    def _digest(self, text: str) -> str:
+        return self.new_hash(text.encode("utf-8")).hexdigest()
+
+    def _hash_first_degree(self, label: str) -> str:
+        lines = []
+        for texts, blanks in self.quads_of[label]:
+            subject, predicate, obj, graph = texts
+            subject_blank, obj_blank, graph_blank = blanks
+            if subject_blank is not None:
+                subject = "_:a" if subject_blank == label else "_:z"
+            if obj_blank is not None:
+                obj = "_:a" if obj_blank == label else "_:z"
+            if graph_blank is not None:
+                graph = "_:a" if graph_blank == label else "_:z"
+            if graph:
+                lines.append(f"{subject} {predicate} {obj} {graph} .\n")
+            else:
+                lines.append(f"{subject} {predicate} {obj} .\n")
+        lines.sort()
+        return self._digest("".join(lines))
+
+    def nodes_with_unique_hash_only(self) -> bool:
+        """Whether the first-degree hashes alone decide every canonical label."""
+        return all(len(members) == 1 for members in self.groups.values())
+
+    def labels(self) -> dict[str, str]:
+        """The issued identifiers map, or ``CanonicalizationError`` beyond the limits."""
+        canonical = _IdentifierIssuer("c14n")
+        ambiguous: list[list[str]] = []
+        for digest in sorted(self.groups):
+            members = self.groups[digest]
+            if len(members) == 1:
+                canonical.issue(members[0])
+            else:
+                ambiguous.append(members)
+        if not ambiguous:
+            return canonical.issued
+        largest = max(len(members) for members in ambiguous)
+        if largest > self.limits.max_ambiguous_group:
+            raise CanonicalizationError(
+                f"refusing to canonicalise: {largest} of {len(self.quads_of)} blank nodes share "
+                f"one first-degree hash (limit max_ambiguous_group="
+                f"{self.limits.max_ambiguous_group})",
+                hint=_LIMIT_HINT,
+            )
+        try:
+            for members in ambiguous:
+                results: list[tuple[str, _IdentifierIssuer]] = []
+                for label in members:
+                    if label in canonical.issued:
+                        continue
+                    temporary = _IdentifierIssuer("b")
+                    temporary.issue(label)
+                    results.append(self._hash_n_degree(label, temporary, canonical, 1))
+                for _digest, issuer in sorted(results, key=lambda result: result[0]):
+                    for existing in issuer.issued:
+                        canonical.issue(existing)
+        except _BudgetExceeded as exceeded:
+            raise CanonicalizationError(
+                f"refusing to canonicalise: {sum(map(len, ambiguous))} of {len(self.quads_of)} "
+                f"blank nodes cannot be told apart by their own quads (largest look-alike group: "
+                f"{largest}), and telling them apart needs {exceeded.what}",
+                hint=_LIMIT_HINT,
+            ) from None
+        return canonical.issued
+
+    def _count_step(self) -> None:
+        self.steps += 1
+        if self.steps > self.limits.max_steps:
+            raise _BudgetExceeded(
+                f"more than {self.limits.max_steps} steps of the N-degree search "
+                f"(limit max_steps={self.limits.max_steps})"
+            )
+
+    def _hash_related(
+        self,
+        related: str,
+        predicate: str,
+        position: str,
+        issuer: _IdentifierIssuer,
+        canonical: _IdentifierIssuer,
+    ) -> str:
+        text = position if position == "g" else position + predicate
+        identifier = canonical.issued.get(related) or issuer.issued.get(related)
+        text += f"_:{identifier}" if identifier is not None else self.first_degree[related]
+        return self._digest(text)
+
+    def _hash_n_degree(
+        self, label: str, issuer: _IdentifierIssuer, canonical: _IdentifierIssuer, depth: int
+    ) -> tuple[str, _IdentifierIssuer]:
+        self._count_step()
+        if depth > self.limits.max_depth:
+            raise _BudgetExceeded(
+                f"N-degree hashing nested deeper than {self.limits.max_depth} "
+                f"(limit max_depth={self.limits.max_depth})"
+            )
+        related_by_hash: dict[str, list[str]] = defaultdict(list)
+        for (_s, predicate, _o, _g), blanks in self.quads_of[label]:
+            for position, related in zip("sog", blanks, strict=True):
+                if related is not None and related != label:
+                    digest = self._hash_related(related, predicate, position, issuer, canonical)
+                    related_by_hash[digest].append(related)
+        data_to_hash = ""
+        for related_hash in sorted(related_by_hash):
+            data_to_hash += related_hash
+            chosen_path = ""
+            chosen_issuer: _IdentifierIssuer | None = None
+            for permutation in itertools.permutations(related_by_hash[related_hash]):
+                self._count_step()
+                path, issuer_copy = self._path_for(
+                    permutation, issuer, canonical, chosen_path, depth
+                )
+                if path is not None and (not chosen_path or path < chosen_path):
+                    chosen_path, chosen_issuer = path, issuer_copy
+            data_to_hash += chosen_path
+            assert chosen_issuer is not None  # the first permutation is never skipped
+            issuer = chosen_issuer
+        return self._digest(data_to_hash), issuer
+
+    def _path_for(
+        self,
+        permutation: Sequence[str],
+        issuer: _IdentifierIssuer,
+        canonical: _IdentifierIssuer,
+        chosen_path: str,
+        depth: int,
+    ) -> tuple[str | None, _IdentifierIssuer]:
+        """The path of one permutation, or None where it can only be worse than ``chosen_path``."""
+        issuer_copy = issuer.copy()
+        path = ""
+        recursion_list: list[str] = []
+        for related in permutation:
+            identifier = canonical.issued.get(related)
+            if identifier is None:
+                if related not in issuer_copy.issued:
+                    recursion_list.append(related)
+                identifier = issuer_copy.issue(related)
+            path += "_:" + identifier
+            if chosen_path and len(path) >= len(chosen_path) and path > chosen_path:
+                return None, issuer_copy
+        for related in recursion_list:
+            digest, result_issuer = self._hash_n_degree(related, issuer_copy, canonical, depth + 1)
+            path += "_:" + issuer_copy.issue(related) + "<" + digest + ">"
+            issuer_copy = result_issuer
+            if chosen_path and len(path) >= len(chosen_path) and path > chosen_path:
+                return None, issuer_copy
+        return path, issuer_copy

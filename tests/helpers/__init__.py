@@ -1,0 +1,1 @@
+"""Helpers for the store and canonicalisation tests: synthetic quads, child-process scripts."""
