@@ -85,7 +85,7 @@ def validate(paths: tuple[Path, ...], context_paths: tuple[Path, ...], fmt: str)
     sys.exit(0 if report.conforms else 1)
 
 
-@main.command(context_settings=CONTEXT_SETTINGS)
+@main.command("convert", context_settings=CONTEXT_SETTINGS)
 @paths_argument
 @click.option(
     "--to",
@@ -105,8 +105,6 @@ def convert_(paths: tuple[Path, ...], fmt: str) -> None:
     """
     click.echo(convert.serialize(load_paths(paths).quads, fmt), nl=False)
 
-
-convert_.name = "convert"
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)

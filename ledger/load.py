@@ -162,6 +162,15 @@ def load_paths(paths: Iterable[Path]) -> LoadedBatch:
 
 def load_file(path: Path) -> LoadedBatch:
     """Load one claim file, choosing the reader by its suffix."""
+    try:
+        return _load_file(path)
+    except RecursionError:
+        raise InputError(
+            "the file is nested too deeply to process", where=str(path)
+        ) from None
+
+
+def _load_file(path: Path) -> LoadedBatch:
     suffix = path.suffix.lower()
     if suffix not in CLAIM_FILE_SUFFIXES:
         raise InputError(
@@ -325,7 +334,7 @@ def _scalar(node: yaml.Node) -> Any:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return str(node.value)
-        return str(Decimal(str(node.value).replace("_", "")))
+        return format(Decimal(str(node.value).replace("_", "")), "f")
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, bytes):
@@ -475,6 +484,16 @@ def _label_nodes(tree: _Tree, path: Path, prefixes: dict[str, str], batch: Loade
 
 
 @cache
+def _vocab_fields() -> frozenset[str]:
+    """Predicates whose values are terms of a closed list (``"@type": "@vocab"``)."""
+    terms, _ = _term_table()
+    ctx = shipped_context()
+    return frozenset(
+        terms[k] for k, v in ctx.items() if isinstance(v, dict) and v.get("@type") == "@vocab"
+    )
+
+
+@cache
 def _prefix_map() -> dict[str, str]:
     ctx = shipped_context()
     return {k: v for k, v in ctx.items() if isinstance(v, str) and v.endswith(("#", "/"))}
@@ -523,7 +542,8 @@ def _load_rdf(path: Path, text: str, fmt: ox.RdfFormat) -> LoadedBatch:
     except SyntaxError as exc:
         position = _syntax_position(exc)
         message = re.sub(
-            r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ",
+            r"^Parser error (at|between) line \d+ (column \d+|between columns \d+ and \d+)"
+            r"( and line \d+ column \d+)?: ",
             "",
             str(exc.msg),
         )
@@ -563,7 +583,8 @@ def _locate_subjects(path: Path, text: str, batch: LoadedBatch) -> None:
             if iri.startswith(ns) and iri != ns:
                 spellings.append(f"{prefix}:{iri[len(ns) :]}")
         for number, line in enumerate(lines, 1):
-            stripped = line.lstrip()
+            # Turtle lets a local name escape reserved characters (aleppo:claim\/x)
+            stripped = re.sub(r"\\(.)", r"\1", line.lstrip())
             if any(stripped.startswith(s) for s in spellings):
                 batch.node_locations[iri] = Location(str(path), number)
                 break
@@ -599,7 +620,11 @@ def _check_quads(path: Path, batch: LoadedBatch) -> None:
 
 def _check_iri(path: Path, batch: LoadedBatch, term: ox.NamedNode, quad: ox.Quad) -> None:
     iri = term.value
-    where = str(_where(batch, path, quad.subject))
+    field_location = batch.field_locations.get((node_key(quad.subject), quad.predicate.value))
+    where = str(field_location or _where(batch, path, quad.subject))
+    closed_list = quad.predicate.value in _vocab_fields() and term == quad.object
+    if iri.startswith(_RELATIVE_BASE) and closed_list:
+        return  # an unknown value of a closed list: the shapes say which values are allowed
     if iri.startswith(_RELATIVE_BASE):
         written = iri[len(_RELATIVE_BASE) :]
         raise InputError(
@@ -643,7 +668,14 @@ def _attach_documents(path: Path, batch: LoadedBatch) -> None:
                 where=str(where),
                 hint="save the document beside the claim file and give its file name",
             )
-        file = (path.parent / name).resolve()
+        folder = path.parent.resolve()
+        file = (folder / name).resolve()
+        if not file.is_relative_to(folder):
+            raise UnsafeInputError(
+                f"localCopy {name!r} points outside the claim file's folder",
+                where=str(where),
+                hint="keep the document in the same folder as the claim file (or below it)",
+            )
         if not file.is_file():
             raise InputError(
                 f"the document's local copy {name!r} does not exist (looked for {file})",

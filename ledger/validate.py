@@ -7,6 +7,7 @@ shipped in ``shapes/`` are used, never shapes found in the data.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -23,6 +24,10 @@ from rdflib.term import Node
 from ledger import resources
 from ledger.load import LoadedBatch, _term_table, document_quads, node_key
 from ledger.vocab import CL
+
+# rdflib logs a traceback when a literal is ill-typed ("two thousand"^^xsd:decimal); the shapes
+# report it properly, so the log would only frighten the user.
+logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
 
 PROV_PERSON = URIRef("http://www.w3.org/ns/prov#Person")
 PROV_ORGANIZATION = URIRef("http://www.w3.org/ns/prov#Organization")
@@ -102,6 +107,11 @@ def ontology_graph() -> Graph:
     return _turtle_graph(resources.ontology_dir())
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RELATIVE = "https://relative.invalid/"
+MAX_SHOWN = 160
+
+
 def to_rdflib(term: Any) -> Node:
     """A pyoxigraph term as the equal rdflib term."""
     if isinstance(term, ox.NamedNode):
@@ -111,6 +121,8 @@ def to_rdflib(term: Any) -> Node:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unsupported term {term!r}")
 
@@ -172,11 +184,13 @@ def validate_batch(batch: LoadedBatch, context: Iterable[LoadedBatch] = ()) -> V
 
     context = list(context)
     graph = data_graph(batch, context)
+    # The ontology's own triples (property kinds, dimensions, subclass axioms) go into the data
+    # graph: pySHACL's ont_graph mix-in copies only RDFS/OWL axioms, and the shapes read more.
+    graph += ontology_graph()
     with _parsed_query_cache():
         _conforms, results, _text = pyshacl.validate(
             graph,
             shacl_graph=shapes_graph(),
-            ont_graph=ontology_graph(),
             inference="none",
             abort_on_first=False,
             allow_infos=True,
@@ -225,6 +239,8 @@ def _term_name(iri: str, parent_field: str | None = None) -> str:
 
 
 def _compact(iri: str) -> str:
+    if iri.startswith(_RELATIVE):
+        return repr(iri[len(_RELATIVE):])
     prefixes = {
         "https://w3id.org/claim-ledger/ns#": "cl:",
         "http://www.w3.org/ns/prov#": "prov:",
@@ -247,7 +263,7 @@ def _show(term: Node | None) -> str | None:
         return _compact(str(term))
     if isinstance(term, BNode):
         return f"_:{term}"
-    return str(term)
+    return _shorten(str(term))
 
 
 def explain(results: Graph, data: Graph, batch: LoadedBatch) -> list[Problem]:
@@ -346,7 +362,7 @@ def _problem(
         claim=str(claim) if isinstance(claim, URIRef) else None,
         node=_show(focus) or "",
         field=field_name,
-        value=_show(r["value"]),
+        value=None if r["value"] == focus else _show(r["value"]),
         constraint=component,
         shape=_show(r["shape"]) if isinstance(r["shape"], URIRef) else None,
     )
@@ -360,6 +376,13 @@ def _to_ox(term: Node) -> Any:
     return term
 
 
+def _shorten(text: str, limit: int = MAX_SHOWN) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _tidy(message: str) -> str:
-    """Shorten IRIs that SPARQL messages substitute, using the usual prefixes."""
-    return re.sub(r"(https?://[^\s\"')]+)", lambda m: _compact(m.group(1)), message)
+    """Shorten IRIs that SPARQL messages substitute, and any long quoted value."""
+    message = re.sub(r"(https?://[^\s\"')]+)", lambda m: _compact(m.group(1)), message)
+    long_value = re.compile('"([^"]{' + str(MAX_SHOWN) + ',})"')
+    message = long_value.sub(lambda m: '"' + _shorten(m.group(1)) + '"', message)
+    return _shorten(message, 4 * MAX_SHOWN)

@@ -62,9 +62,11 @@ class CL(DefinedNamespace):
     Quantitative: URIRef
     Quantity: URIRef
     Quote: URIRef
+    Retraction: URIRef
     SourceKind: URIRef
     Stance: URIRef
     StateMedia: URIRef
+    Supersession: URIRef
     TimeSpan: URIRef
     Translation: URIRef
     Transmission: URIRef
@@ -87,6 +89,7 @@ class CL(DefinedNamespace):
     clearing: URIRef
     committed: URIRef
     confinedIn: URIRef
+    contentGraph: URIRef
     controlledBy: URIRef
     day: URIRef
     dayOfWeek: URIRef
@@ -105,6 +108,7 @@ class CL(DefinedNamespace):
     fledTo: URIRef
     hashAlgorithm: URIRef
     instantPrecision: URIRef
+    invalidates: URIRef
     item: URIRef
     kilometre: URIRef
     largestOf: URIRef
@@ -140,6 +144,7 @@ class CL(DefinedNamespace):
     qualifier: URIRef
     quantity: URIRef
     quote: URIRef
+    reason: URIRef
     relativeTo: URIRef
     relayedBy: URIRef
     reportedIn: URIRef
@@ -168,5 +173,6 @@ class CL(DefinedNamespace):
     value: URIRef
     weekPrecision: URIRef
     wireRelay: URIRef
+    writtenAs: URIRef
     year: URIRef
     yearPrecision: URIRef

@@ -32,15 +32,7 @@ MEMORY_LIMIT_BYTES = int(1.5 * 2**30)
 WORKERS = max(2, os.cpu_count() or 1)
 
 #: Fixtures the current code handles wrongly as a process; each reason names the bug.
-KNOWN_BUGS = {
-    "10-unit-wrong-dimension.yaml": "exits 0: cl:dimension never reaches the data graph",
-    "11-quantity-for-controlledBy.yaml": "exits 0: cl:propertyKind never reaches the data graph",
-    "12-value-for-displacedCount.yaml": "exits 0: cl:propertyKind never reaches the data graph",
-    "45-lower-not-a-number.yaml": (
-        "rdflib logs 'Failed to convert Literal lexical form' with a Traceback on stderr "
-        "for an ill-typed xsd:decimal"
-    ),
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def limit_memory() -> None:
@@ -214,11 +206,6 @@ def test_deeply_nested_jsonld_is_refused(tmp_path: Path) -> None:
     assert "nested too deeply" in outcome.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py catches RecursionError without a location: 'error: input nested too deeply "
-    "to process' does not name the file",
-)
 def test_deeply_nested_jsonld_message_names_the_file(tmp_path: Path) -> None:
     """The refusal of a too-deep JSON-LD file says which file it is."""
     path = tmp_path / "deep.jsonld"
@@ -278,10 +265,6 @@ def test_very_long_line_is_handled(tmp_path: Path) -> None:
     assert "do not appear in the document" in outcome.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="QuoteShape messages interpolate {?exact} whole: a 2 MB quote prints 4 MB of report",
-)
 def test_long_values_are_shortened_in_messages(tmp_path: Path) -> None:
     """A report quotes long values shortened, so that one bad quote cannot flood the terminal."""
     outcome = run_cli(tmp_path, "validate", str(long_quote_claim(tmp_path)), *REGISTRY)
@@ -289,11 +272,6 @@ def test_long_values_are_shortened_in_messages(tmp_path: Path) -> None:
     assert len(outcome.stdout) < 64 * 1024, f"{len(outcome.stdout):,} characters of report"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="load.py reads any localCopy path (../, absolute): a claim file can make the report "
-    "print text of files outside its folder",
-)
 def test_local_copy_outside_the_claim_folder_is_refused(tmp_path: Path) -> None:
     """A document's localCopy must stay in the claim file's folder: no other file's text leaks."""
     secret = tmp_path / "outside.txt"

@@ -185,10 +185,6 @@ def test_convert_output_reparses_to_the_loaded_graph(fmt: str, rdflib_format: st
     assert_same_graph(example(), printed)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py sets convert_.name after @main.command registered it as 'convert-'",
-)
 def test_convert_command_is_called_convert() -> None:
     """The command is invoked as `claim-ledger convert`, as its help text says."""
     result = CliRunner().invoke(main, ["convert", str(VALID / "lead-thousands-fleeing.yaml")])
@@ -204,11 +200,6 @@ def test_yaml_locations_are_recorded() -> None:
     assert (statement.line, statement.column) == (12, 3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="load.py _scalar writes str(Decimal('2.0e+3')) = '2.0E+3', "
-    "not an xsd:decimal lexical form",
-)
 def test_yaml_number_with_exponent_is_a_valid_decimal(tmp_path: Path) -> None:
     """A YAML figure written with an exponent (2.0e+3) becomes a valid xsd:decimal literal."""
     source = (VALID / "lead-thousands-fleeing.yaml").read_text(encoding="utf-8")
