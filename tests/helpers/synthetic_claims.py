@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 EX = "https://example.org/claims/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def _iri(path: str) -> ox.NamedNode:
@@ -31,7 +32,8 @@ def claims(n: int, batch: int = 0) -> list[ox.Quad]:
         predicate: str,
         obj: ox.NamedNode | ox.BlankNode | ox.Literal,
     ) -> None:
-        quads.append(ox.Quad(subject, _iri(predicate), obj, graph))
+        iri = ox.NamedNode(RDF_TYPE) if predicate == "type" else _iri(predicate)
+        quads.append(ox.Quad(subject, iri, obj, graph))
 
     for i in range(n):
         claim = _iri(f"claim/{batch}-{i}")

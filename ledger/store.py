@@ -1,0 +1,1137 @@
+"""The embedded on-disk ledger: append-only, hash-chained entry files, and a derived query index.
+
+A ledger is a directory::
+
+    ledger.json             id, creation time, format, hash algorithm
+    lock                    flock(2) target: one writer at a time
+    entries/000000000001.nq the canonical N-Quads bytes of entry 1, exactly as hashed
+    entries/…
+    index/                  pyoxigraph (RocksDB) store of every entry's quads, for SPARQL
+    index.json              how far the index has got (a hint; the index itself is the authority)
+    index.lock              flock(2) target: readers share it, the index writer holds it alone
+
+The entry files are the source of truth. An entry's hash is the SHA-256 of its file; each entry
+records the previous entry's hash in its metadata graph, so changing, removing or reordering any
+entry breaks the chain from there on, and a checkpoint (size and head hash kept elsewhere) exposes
+a rollback or a consistently rewritten history.
+
+An append canonicalises the caller's quads outside the lock, then under the lock reads the head,
+adds the metadata quads, writes a temporary file, fsyncs it, hard-links it to the next entry name
+(never overwriting) and fsyncs the directory. Readers list only complete entry names, so they never
+see a partial entry, and a crash at any moment leaves n or n+1 whole entries.
+
+The index is derived data. RocksDB allows one read-write process, and pyoxigraph calls opening it
+read-only while another process writes "undefined behaviour", so access is coordinated by
+``index.lock``: the index is opened read-write only under an exclusive lock (by an append after its
+entry is safe, or by ``Ledger.index()`` catching up), and read-only only under a shared lock. An
+append that cannot get the lock quickly leaves the index behind; the next ``index()`` catches up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import errno
+import fcntl
+import json
+import logging
+import mmap
+import os
+import re
+import secrets
+import shutil
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from multiprocessing import get_context
+from pathlib import Path
+from types import TracebackType
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store,
+    Triple,
+    Variable,
+    parse,
+)
+
+from ledger.canon import (
+    DEFAULT_LIMITS,
+    HASH_ALGORITHM,
+    CanonicalizationLimits,
+    add_ground_quads,
+    canonical_nquads,
+    check_canonical,
+    sha256_hex,
+)
+from ledger.errors import CanonicalizationError, LedgerError, LedgerStateError, UsageError
+
+DEFAULT_DIRECTORY = ".claim-ledger"
+FORMAT = 1
+CL = "https://w3id.org/claim-ledger/ns#"
+PROV = "http://www.w3.org/ns/prov#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+HASH_PREFIX = "sha256:"
+CHECKPOINT_HEADER = "claim-ledger checkpoint v1"
+LOCK_TIMEOUT = 30.0
+INDEX_LOCK_WAIT_ON_APPEND = 1.0
+
+_ENTRY_NAME = re.compile(r"(\d{12})\.nq")
+_TEMP_PREFIX = ".tmp-"
+_LEDGER_ID = re.compile(
+    r"urn:claim-ledger:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+)
+_INIT_HINT = "create one with `claim-ledger init`, or point to an existing ledger directory"
+_VERIFY_HINT = "run `claim-ledger verify` to find the first damaged entry"
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    """What the ledger knows about one entry without reading its claims.
+
+    ``hash`` is ``sha256:<hex>`` of the entry file. ``entries()`` takes it from the next entry's
+    ``previousEntryHash`` (and computes the head's), so it costs no full read; ``verify()``
+    recomputes every hash.
+    """
+
+    seq: int
+    hash: str
+    previous_hash: str | None
+    time: datetime
+    author: str
+    message: str
+    kind: str
+    ledger_id: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """The outcome of ``verify()`` or ``verify_checkpoint()``.
+
+    entries: entry files in the ledger. verified: entries 1..verified were checked and chain
+    correctly. head_hash: hash of the last verified entry. bad_seq: the first entry that could
+    not be verified (None when ok, or when the problem is not one entry's, e.g. a malformed
+    checkpoint). reason: what is wrong.
+    """
+
+    ok: bool
+    entries: int
+    verified: int
+    head_hash: str | None
+    bad_seq: int | None = None
+    reason: str | None = None
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"ok: {self.entries} entries, head {self.head_hash or 'none (empty ledger)'}"
+        where = f"entry {self.bad_seq}: " if self.bad_seq is not None else ""
+        return f"verification failed: {where}{self.reason}"
+
+
+# --- creating and opening ---------------------------------------------------------------------
+
+
+def init(path: str | os.PathLike[str] = DEFAULT_DIRECTORY) -> Ledger:
+    """Create a new, empty ledger in ``path`` (created if needed) and return it.
+
+    Raises ``LedgerStateError`` if a ledger already exists there.
+    """
+    directory = Path(path)
+    if (directory / "ledger.json").exists():
+        raise LedgerStateError(
+            "a ledger already exists here",
+            where=str(directory),
+            hint="use it as it is, or choose another directory",
+        )
+    try:
+        (directory / "entries").mkdir(parents=True, exist_ok=True)
+        (directory / "lock").touch()
+        (directory / "index.lock").touch()
+        description = {
+            "id": f"urn:claim-ledger:{uuid.uuid4()}",
+            "created": _now_lexical(),
+            "format": FORMAT,
+            "hash_algorithm": HASH_ALGORITHM,
+        }
+        data = (json.dumps(description, indent=2) + "\n").encode("utf-8")
+        _write_new_file(directory, "ledger.json", data)
+    except FileExistsError:
+        raise LedgerStateError(
+            "a ledger already exists here (created by another process just now)",
+            where=str(directory),
+        ) from None
+    except OSError as error:
+        raise LedgerError(
+            f"cannot create a ledger: {error.strerror or error}", where=str(directory)
+        ) from None
+    return open(directory)
+
+
+# Named like the builtin on purpose (``store.open``); this module never needs the builtin.
+def open(
+    path: str | os.PathLike[str] = DEFAULT_DIRECTORY, *, index_on_append: bool = True
+) -> Ledger:
+    """Open the ledger in ``path``; ``LedgerStateError`` with a hint when there is none.
+
+    index_on_append: update the query index after each append (else only ``index()`` does).
+    """
+    directory = Path(path)
+    description_path = directory / "ledger.json"
+    try:
+        description = json.loads(description_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LedgerStateError("no ledger here", where=str(directory), hint=_INIT_HINT) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise LedgerStateError(
+            f"ledger.json cannot be read: {error}", where=str(description_path)
+        ) from None
+    if not isinstance(description, dict) or not _LEDGER_ID.fullmatch(
+        str(description.get("id", ""))
+    ):
+        raise LedgerStateError("ledger.json has no valid ledger id", where=str(description_path))
+    if description.get("format") != FORMAT or description.get("hash_algorithm") != HASH_ALGORITHM:
+        raise LedgerStateError(
+            f"ledger format {description.get('format')!r} with hash algorithm "
+            f"{description.get('hash_algorithm')!r} is not the one this version writes "
+            f"({FORMAT}, {HASH_ALGORITHM})",
+            where=str(description_path),
+            hint="use the claim-ledger version that created this ledger",
+        )
+    if not (directory / "entries").is_dir():
+        raise LedgerStateError(
+            "the ledger has no entries/ folder", where=str(directory), hint=_VERIFY_HINT
+        )
+    return Ledger(
+        directory,
+        ledger_id=description["id"],
+        created=str(description.get("created", "")),
+        index_on_append=index_on_append,
+    )
+
+
+# --- the ledger ---------------------------------------------------------------------------------
+
+
+class Ledger:
+    """An open ledger directory. Use ``init()`` or ``open()`` to get one."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        ledger_id: str,
+        created: str,
+        index_on_append: bool = True,
+        lock_timeout: float = LOCK_TIMEOUT,
+        limits: CanonicalizationLimits = DEFAULT_LIMITS,
+    ) -> None:
+        self.path = path
+        self.id = ledger_id
+        self.created = created
+        self.index_on_append = index_on_append
+        self.lock_timeout = lock_timeout
+        self.limits = limits
+        self.entries_dir = path / "entries"
+        self.index_dir = path / "index"
+
+    def __repr__(self) -> str:
+        return f"<Ledger {self.id} at {self.path}>"
+
+    def entry_iri(self, seq: int) -> str:
+        """The IRI of entry ``seq``: its metadata subject and the name of its metadata graph."""
+        return f"{self.id}:entry:{seq}"
+
+    def entry_path(self, seq: int) -> Path:
+        return self.entries_dir / f"{seq:012d}.nq"
+
+    # --- writing ---
+
+    def append(self, quads: Iterable[Quad], *, author: str, message: str, kind: str) -> EntryRecord:
+        """Append one entry holding ``quads`` plus its metadata; all or nothing.
+
+        kind: what the entry does, e.g. "add", "retract", "supersede", "review".
+        Raises ``UsageError`` for quads that use the ledger's own entry IRIs or empty
+        author/kind, ``CanonicalizationError`` for blank-node structures beyond the limits,
+        ``LedgerStateError`` when another writer holds the lock too long or the head is damaged,
+        and ``LedgerError`` when the entry cannot be written (the ledger is then unchanged).
+        """
+        if not author.strip() or not kind.strip():
+            raise UsageError("an entry needs a non-empty author and kind")
+        quads = list(quads)
+        reserved = f"{self.id}:entry:"
+        for quad in quads:
+            for term in (quad.subject, quad.graph_name):
+                if isinstance(term, NamedNode) and term.value.startswith(reserved):
+                    raise UsageError(
+                        f"quads may not use the ledger's own entry IRIs ({term})",
+                        hint="entry metadata is written by the ledger itself",
+                    )
+        # The expensive part, and any refusal, happens before the lock is taken.
+        document = canonical_nquads(quads, limits=self.limits)
+        with _FileLock(self.path / "lock", timeout=self.lock_timeout, what="write to the ledger"):
+            self._remove_stale_temporary_files()
+            head = self._head_under_lock()
+            seq = 1 if head is None else head.seq + 1
+            now = datetime.now(UTC)
+            metadata = self._metadata_quads(
+                seq=seq,
+                previous_hash=None if head is None else head.hash,
+                time=_lexical_time(now),
+                author=author,
+                message=message,
+                kind=kind,
+            )
+            data = add_ground_quads(document, metadata)
+            path = self._write_entry(seq, data)
+        record = EntryRecord(
+            seq=seq,
+            hash=HASH_PREFIX + sha256_hex(data),
+            previous_hash=None if head is None else head.hash,
+            time=_parse_time(_lexical_time(now)),
+            author=author,
+            message=message,
+            kind=kind,
+            ledger_id=self.id,
+            path=path,
+        )
+        if self.index_on_append:
+            try:
+                self._update_index(wait=INDEX_LOCK_WAIT_ON_APPEND, required=False)
+            except (LedgerError, OSError) as error:  # the entry is safe; the index catches up
+                _log.warning("query index not updated after entry %d: %s", seq, error)
+        return record
+
+    def _metadata_quads(
+        self,
+        *,
+        seq: int,
+        previous_hash: str | None,
+        time: str,
+        author: str,
+        message: str,
+        kind: str,
+    ) -> list[Quad]:
+        entry = NamedNode(self.entry_iri(seq))
+        values: list[tuple[str, NamedNode | Literal]] = [
+            (RDF_TYPE, NamedNode(CL + "LedgerEntry")),
+            (CL + "ledger", NamedNode(self.id)),
+            (CL + "sequence", Literal(str(seq), datatype=NamedNode(XSD + "integer"))),
+            (CL + "hashAlgorithm", Literal(HASH_ALGORITHM)),
+            (PROV + "generatedAtTime", Literal(time, datatype=NamedNode(XSD + "dateTime"))),
+            (CL + "author", Literal(author)),
+            (CL + "message", Literal(message)),
+            (CL + "entryKind", Literal(kind)),
+        ]
+        if previous_hash is not None:
+            values.append((CL + "previousEntryHash", Literal(previous_hash)))
+        return [Quad(entry, NamedNode(predicate), obj, entry) for predicate, obj in values]
+
+    def _remove_stale_temporary_files(self) -> None:
+        """Temporary files left by a writer that died; only called under the writer lock."""
+        for name in os.listdir(self.entries_dir):
+            if name.startswith(_TEMP_PREFIX):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.entries_dir / name)
+
+    def _head_under_lock(self) -> EntryRecord | None:
+        seqs = self._entry_seqs()
+        if not seqs:
+            return None
+        if seqs[-1] != len(seqs):
+            missing = next(i for i, seq in enumerate(seqs, start=1) if seq != i)
+            raise LedgerStateError(
+                f"refusing to append: entry {missing} is missing", hint=_VERIFY_HINT
+            )
+        return self._record(seqs[-1], hash_of_file=True)
+
+    def _write_entry(self, seq: int, data: bytes) -> Path:
+        final = self.entry_path(seq)
+        temporary = self.entries_dir / f"{_TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+        linked = False
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.link(temporary, final)  # fails rather than overwrite an existing entry
+            linked = True
+            os.unlink(temporary)
+            _fsync_directory(self.entries_dir)
+        except FileExistsError:
+            _unlink_quietly(temporary)
+            raise LedgerStateError(
+                f"entry {seq} appeared while this process held the writer lock",
+                where=str(final),
+                hint="another program writes to the ledger without its lock; " + _VERIFY_HINT,
+            ) from None
+        except OSError as error:
+            _unlink_quietly(temporary)
+            if linked:
+                _unlink_quietly(final)
+            raise LedgerError(
+                f"could not write entry {seq}: {_describe_os_error(error)}",
+                where=str(final),
+                hint="free disk space or raise the file size limit, then append again; "
+                "the ledger is unchanged",
+            ) from None
+        return final
+
+    # --- reading ---
+
+    def _entry_seqs(self) -> list[int]:
+        """Sequence numbers of the complete entry files, ascending."""
+        seqs = []
+        for name in os.listdir(self.entries_dir):
+            match = _ENTRY_NAME.fullmatch(name)
+            if match:
+                seqs.append(int(match.group(1)))
+        seqs.sort()
+        return seqs
+
+    def size(self) -> int:
+        """The number of entries."""
+        return len(self._entry_seqs())
+
+    def read_entry(self, seq: int) -> bytes:
+        """The exact bytes of entry ``seq`` (what was hashed)."""
+        try:
+            return self.entry_path(seq).read_bytes()
+        except FileNotFoundError:
+            raise LedgerStateError(
+                f"there is no entry {seq} (the ledger has {self.size()})", where=str(self.path)
+            ) from None
+
+    def head(self) -> EntryRecord | None:
+        """The last entry, with its hash computed from its file; None for an empty ledger."""
+        seqs = self._entry_seqs()
+        return self._record(seqs[-1], hash_of_file=True) if seqs else None
+
+    def entries(self) -> Iterator[EntryRecord]:
+        """The entries in order, reading only their metadata (see ``EntryRecord.hash``)."""
+        seqs = self._entry_seqs()
+        previous: EntryRecord | None = None
+        for seq in seqs:
+            record = self._record(seq, hash_of_file=seq == seqs[-1])
+            if previous is not None:
+                yield _with_hash(previous, record.previous_hash or "")
+            previous = record
+        if previous is not None:
+            yield previous
+
+    def _record(self, seq: int, *, hash_of_file: bool) -> EntryRecord:
+        path = self.entry_path(seq)
+        try:
+            with path.open("rb") as file:
+                if hash_of_file:
+                    data: bytes | mmap.mmap = file.read()
+                else:
+                    data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        except (FileNotFoundError, ValueError):  # ValueError: mmap of an empty file
+            raise LedgerStateError(
+                f"entry {seq} is missing or empty", where=str(path), hint=_VERIFY_HINT
+            ) from None
+        try:
+            metadata = _EntryMetadata.find(data, self.entry_iri(seq))
+        finally:
+            if isinstance(data, mmap.mmap):
+                data.close()
+        if isinstance(metadata, str):
+            raise LedgerStateError(f"entry {seq} {metadata}", where=str(path), hint=_VERIFY_HINT)
+        return EntryRecord(
+            seq=seq,
+            hash=HASH_PREFIX + sha256_hex(data) if isinstance(data, bytes) else "",
+            previous_hash=metadata.previous_hash,
+            time=metadata.time,
+            author=metadata.author,
+            message=metadata.message,
+            kind=metadata.kind,
+            ledger_id=self.id,
+            path=path,
+        )
+
+    # --- verifying ---
+
+    def verify(self, *, workers: int | None = None) -> VerifyReport:
+        """Check every entry and the chain; report the first entry that fails.
+
+        Each entry must be canonical N-Quads of itself, carry metadata for this ledger with its
+        own sequence number, and record the previous entry's recomputed hash. Memory stays flat
+        (one entry at a time per worker). workers: processes to use (default: one per CPU for
+        large ledgers, none for small ones).
+        """
+        return self._verify(workers=workers)[0]
+
+    def _verify(
+        self, *, workers: int | None, hash_of: int | None = None
+    ) -> tuple[VerifyReport, str | None]:
+        """The report, and the recomputed hash of entry ``hash_of`` if it was reached."""
+        seqs = self._entry_seqs()
+        count = len(seqs)
+        wanted_hash: str | None = None
+        verified = 0
+        head_hash: str | None = None
+
+        def failed(seq: int, reason: str) -> tuple[VerifyReport, str | None]:
+            report = VerifyReport(False, count, verified, head_hash, seq, reason)
+            return report, wanted_hash
+
+        gap = next((i for i, seq in enumerate(seqs, start=1) if seq != i), None)
+        complete = seqs if gap is None else seqs[: gap - 1]
+        executor = _executor_for(workers, self._total_bytes(complete))
+        hashes: dict[int, str] = {}
+        try:
+            facts_stream = _map(executor, self._examine_args(complete))
+            previous: _EntryFacts | None = None
+            for facts in facts_stream:
+                if facts.problem is not None:
+                    return failed(facts.seq, facts.problem)
+                if previous is not None and facts.previous_hash != previous.hash:
+                    following = next(facts_stream, None)
+                    bad_seq, reason = _broken_link(previous, facts, following)
+                    verified, head_hash = bad_seq - 1, hashes.get(bad_seq - 1)
+                    return failed(bad_seq, reason)
+                if previous is None and facts.previous_hash is not None:
+                    return failed(facts.seq, "entry 1 records a previousEntryHash; it must not")
+                hashes = {previous.seq: previous.hash} if previous else {}
+                hashes[facts.seq] = facts.hash
+                verified, head_hash = facts.seq, facts.hash
+                if facts.seq == hash_of:
+                    wanted_hash = facts.hash
+                previous = facts
+        finally:
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
+        if gap is not None:
+            return failed(
+                gap,
+                f"entry {gap} is missing (no file {self.entry_path(gap).name}; "
+                f"the next entry file is {seqs[gap - 1]})",
+            )
+        return VerifyReport(True, count, verified, head_hash), wanted_hash
+
+    def _examine_args(self, seqs: Sequence[int]) -> Iterator[tuple[str, int, str, int]]:
+        for seq in seqs:
+            yield str(self.entry_path(seq)), seq, self.id, self.limits.max_steps
+
+    def _total_bytes(self, seqs: Sequence[int]) -> int:
+        total = 0
+        for seq in seqs:
+            with contextlib.suppress(OSError):
+                total += self.entry_path(seq).stat().st_size
+        return total
+
+    # --- checkpoints ---
+
+    def checkpoint(self) -> str:
+        """A short text that pins the ledger's current size and head hash.
+
+        Keep it somewhere else (a notebook, an e-mail, another machine); ``verify_checkpoint``
+        later shows whether the ledger still extends it. It is computed from the head as it
+        is; run ``verify()`` first to vouch for the entries before it.
+        """
+        head = self.head()
+        return (
+            f"{CHECKPOINT_HEADER}\n"
+            f"ledger {self.id}\n"
+            f"size {0 if head is None else head.seq}\n"
+            f"head {'none' if head is None else head.hash}\n"
+        )
+
+    def verify_checkpoint(self, text: str, *, workers: int | None = None) -> VerifyReport:
+        """Verify the ledger and that it extends the checkpoint ``text`` (no rollback/rewrite)."""
+        parsed = _parse_checkpoint(text)
+        if isinstance(parsed, str):
+            count = self.size()
+            return VerifyReport(False, count, 0, None, None, f"malformed checkpoint: {parsed}")
+        ledger_id, size, head = parsed
+        if ledger_id != self.id:
+            return VerifyReport(
+                False,
+                self.size(),
+                0,
+                None,
+                None,
+                f"the checkpoint is for ledger {ledger_id}; this ledger is {self.id}",
+            )
+        report, hash_at_size = self._verify(workers=workers, hash_of=size)
+        if not report.ok:
+            return report
+        if report.entries < size:
+            return _failed_copy(
+                report,
+                size,
+                f"rollback: the checkpoint records {size} entries, the ledger has only "
+                f"{report.entries}",
+            )
+        if size > 0 and hash_at_size != head:
+            return _failed_copy(
+                report,
+                size,
+                f"history rewritten: entry {size} hashes to {hash_at_size}, the checkpoint "
+                f"records {head}",
+            )
+        return report
+
+    # --- the query index ---
+
+    def index(self, *, timeout: float | None = None) -> LedgerIndex:
+        """The query index, caught up with every entry, opened read-only.
+
+        Use it as a context manager; while it is open, appends leave the index behind (their
+        entries are safe) and the next ``index()`` catches up. A missing or unreadable index is
+        rebuilt from the entry files.
+        """
+        wait = self.lock_timeout if timeout is None else timeout
+        self._update_index(wait=wait, required=True)
+        lock = _FileLock(self.path / "index.lock", timeout=wait, what="read the index", shared=True)
+        lock.acquire()
+        try:
+            store = Store.read_only(str(self.index_dir))
+            indexed_through = _indexed_through(store, self, _read_index_state(self).through)
+        except BaseException:
+            lock.release()
+            raise
+        return LedgerIndex(store, lock, indexed_through)
+
+    def rebuild_index(self) -> None:
+        """Throw the query index away and build it again from the entry files."""
+        lock = _FileLock(
+            self.path / "index.lock", timeout=self.lock_timeout, what="rebuild the index"
+        )
+        with lock:
+            self._rebuild_index_locked()
+
+    def _update_index(self, *, wait: float, required: bool) -> None:
+        """Bring the index up to the last complete entry, under the exclusive index lock.
+
+        required: raise if the lock is not free within ``wait`` seconds (else just return).
+        """
+        lock = _FileLock(self.path / "index.lock", timeout=wait, what="update the index")
+        try:
+            lock.acquire()
+        except LedgerStateError:
+            if required:
+                raise
+            _log.info("query index busy; it will catch up later")
+            return
+        try:
+            size = self._contiguous_size()
+            state = _read_index_state(self)
+            if not self.index_dir.is_dir() or state.ledger != self.id:
+                self._rebuild_index_locked()
+                return
+            if state.through == size:
+                return  # closed cleanly after indexing every entry: nothing to open
+            try:
+                store = Store(str(self.index_dir))
+            except OSError as error:
+                _log.warning("query index unreadable (%s); rebuilding it", error)
+                self._rebuild_index_locked()
+                return
+            through = _indexed_through(store, self, state.through)
+            for seq in range(through + 1, size + 1):
+                store.extend(list(_index_quads(seq, self.read_entry(seq))))
+            store.flush()
+            del store  # closes RocksDB before the state says so
+            _write_index_state(self, size)
+        finally:
+            lock.release()
+
+    def _rebuild_index_locked(self) -> None:
+        size = self._contiguous_size()
+        for name in os.listdir(self.path):
+            if name.startswith("index.tmp-"):
+                shutil.rmtree(self.path / name, ignore_errors=True)
+        building = self.path / f"index.tmp-{secrets.token_hex(4)}"
+        store = Store(str(building))
+        store.bulk_extend(
+            quad for seq in range(1, size + 1) for quad in _index_quads(seq, self.read_entry(seq))
+        )
+        store.flush()
+        del store
+        _unlink_index_state(self)
+        shutil.rmtree(self.index_dir, ignore_errors=True)
+        os.rename(building, self.index_dir)
+        _fsync_directory(self.path)
+        _write_index_state(self, size)
+
+    def _contiguous_size(self) -> int:
+        """Entries 1..n that exist without a gap (the index never skips one)."""
+        n = 0
+        for position, seq in enumerate(self._entry_seqs(), start=1):
+            if seq != position:
+                break
+            n = seq
+        return n
+
+
+class LedgerIndex:
+    """A read-only view of the query index, as of entry ``indexed_through``; close it when done."""
+
+    def __init__(self, store: Store, lock: _FileLock, indexed_through: int) -> None:
+        self.store: Store | None = store
+        self._lock = lock
+        self.indexed_through = indexed_through
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: dict[str, NamedNode | BlankNode | Literal | Triple] | None = None,
+        use_default_graph_as_union: bool = True,
+    ) -> QuerySolutions | QueryBoolean | QueryTriples:
+        """Run a SPARQL query; values go in as ``substitutions`` (variable name -> term)."""
+        if self.store is None:
+            raise LedgerStateError("the index has been closed")
+        bound = {Variable(name): term for name, term in (substitutions or {}).items()}
+        return self.store.query(
+            sparql, substitutions=bound, use_default_graph_as_union=use_default_graph_as_union
+        )
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store = None  # drops the read-only RocksDB handle
+            self._lock.release()
+
+    def __enter__(self) -> LedgerIndex:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+# --- entry metadata ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _EntryMetadata:
+    sequence: int
+    ledger: str
+    previous_hash: str | None
+    hash_algorithm: str
+    time: datetime
+    author: str
+    message: str
+    kind: str
+
+    @staticmethod
+    def find(data: bytes | mmap.mmap, entry_iri: str) -> _EntryMetadata | str:
+        """The metadata of entry ``entry_iri`` in a sorted N-Quads document, or what is wrong."""
+        subject = f"<{entry_iri}> ".encode()
+        graph = f" <{entry_iri}> .".encode()
+        lines = [line for line in _lines_starting_with(data, subject) if line.endswith(graph)]
+        if not lines:
+            other = _other_ledger(data)
+            if other is not None:
+                return f"belongs to ledger {other}, not this one"
+            return f"has no metadata for <{entry_iri}> (it is damaged or foreign)"
+        try:
+            quads = list(parse(b"\n".join(lines) + b"\n", format=RdfFormat.N_QUADS))
+        except SyntaxError as error:
+            return f"has metadata that cannot be parsed: {error}"
+        values: dict[str, list[NamedNode | BlankNode | Literal | Triple]] = {}
+        for quad in quads:
+            values.setdefault(quad.predicate.value, []).append(quad.object)
+
+        def one(predicate: str, *, optional: bool = False) -> str | None:
+            found = values.get(predicate, [])
+            if not found and optional:
+                return None
+            if len(found) != 1:
+                raise _BadMetadata(f"has {len(found)} values for <{predicate}>, not one")
+            term = found[0]
+            if isinstance(term, Triple | BlankNode):
+                raise _BadMetadata(f"has a <{predicate}> that is not an IRI or a literal")
+            return term.value
+
+        try:
+            if one(RDF_TYPE) != CL + "LedgerEntry":
+                return "is not marked as a cl:LedgerEntry"
+            sequence = one(CL + "sequence") or ""
+            time_text = one(PROV + "generatedAtTime") or ""
+            if not sequence.isdigit():
+                return f"has cl:sequence {sequence!r}, not a number"
+            try:
+                when = _parse_time(time_text)
+            except ValueError:
+                return f"has prov:generatedAtTime {time_text!r}, not a UTC date-time"
+            return _EntryMetadata(
+                sequence=int(sequence),
+                ledger=one(CL + "ledger") or "",
+                previous_hash=one(CL + "previousEntryHash", optional=True),
+                hash_algorithm=one(CL + "hashAlgorithm") or "",
+                time=when,
+                author=one(CL + "author") or "",
+                message=one(CL + "message") or "",
+                kind=one(CL + "entryKind") or "",
+            )
+        except _BadMetadata as bad:
+            return str(bad)
+
+
+class _BadMetadata(Exception):
+    pass
+
+
+def _lines_starting_with(data: bytes | mmap.mmap, prefix: bytes) -> list[bytes]:
+    """The lines of a sorted document that start with ``prefix``, found by binary search."""
+    low, high = 0, len(data)
+    # Invariant: lines starting before `low` sort before `prefix`; lines from `high` do not.
+    while low < high:
+        middle = (low + high) // 2
+        newline = data.rfind(b"\n", low, middle)
+        start = low if newline < 0 else newline + 1
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if data[start:end] < prefix:
+            low = end + 1
+        else:
+            high = start
+    lines = []
+    while low < len(data):
+        end = data.find(b"\n", low)
+        end = len(data) if end < 0 else end
+        line = data[low:end]
+        if not line.startswith(prefix):
+            break
+        lines.append(line)
+        low = end + 1
+    return lines
+
+
+_LEDGER_PREDICATE = f" <{CL}ledger> <urn:claim-ledger:".encode()
+
+
+def _other_ledger(data: bytes | mmap.mmap) -> str | None:
+    """The ledger a foreign entry names in its metadata, if any."""
+    at = data.find(_LEDGER_PREDICATE)
+    if at < 0:
+        return None
+    start = at + len(_LEDGER_PREDICATE) - len(b"urn:claim-ledger:")
+    end = data.find(b">", start)
+    return bytes(data[start:end]).decode("utf-8", "replace")
+
+
+# --- verification workers ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _EntryFacts:
+    seq: int
+    hash: str
+    previous_hash: str | None
+    problem: str | None
+
+
+def _examine_entry(args: tuple[str, int, str, int]) -> _EntryFacts:
+    """Everything ``verify`` needs to know about one entry file (runs in a worker process)."""
+    path, seq, ledger_id, max_steps = args
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        return _EntryFacts(seq, "", None, f"cannot be read: {_describe_os_error(error)}")
+    digest = HASH_PREFIX + sha256_hex(data)
+
+    def bad(problem: str) -> _EntryFacts:
+        return _EntryFacts(seq, digest, None, f"entry {seq} {problem}")
+
+    try:
+        limits = CanonicalizationLimits(max_steps=max_steps)
+        not_canonical = check_canonical(data, limits=limits)
+    except CanonicalizationError as error:
+        return bad(f"cannot be checked: {error.message}")
+    if not_canonical is not None:
+        return bad(f"is not canonical N-Quads: {not_canonical}")
+    metadata = _EntryMetadata.find(data, f"{ledger_id}:entry:{seq}")
+    if isinstance(metadata, str):
+        found = _recorded_sequence(data, ledger_id)
+        if found is not None and found != seq:
+            return bad(f"holds entry {found} (its file name says {seq}: entries were reordered)")
+        return bad(metadata)
+    if metadata.sequence != seq:
+        return bad(f"records sequence {metadata.sequence}")
+    if metadata.ledger != ledger_id:
+        return bad(f"records ledger {metadata.ledger}, not this one")
+    if metadata.hash_algorithm != HASH_ALGORITHM:
+        return bad(f"records hash algorithm {metadata.hash_algorithm!r}, not {HASH_ALGORITHM}")
+    return _EntryFacts(seq, digest, metadata.previous_hash, None)
+
+
+def _recorded_sequence(data: bytes, ledger_id: str) -> int | None:
+    """The sequence number in the entry metadata graph of ``ledger_id``, whatever its number."""
+    pattern = re.compile(
+        rb"<"
+        + re.escape(ledger_id.encode())
+        + rb":entry:(\d+)> <"
+        + re.escape(CL.encode())
+        + rb"sequence> "
+    )
+    match = pattern.search(data)
+    return int(match.group(1)) if match else None
+
+
+def _broken_link(
+    previous: _EntryFacts, current: _EntryFacts, following: _EntryFacts | None
+) -> tuple[int, str]:
+    """The first bad entry, and why, when entry ``current`` does not record ``previous``'s hash.
+
+    The chain alone cannot tell "entry k changed" from "entries k+1… rewritten and re-chained",
+    so that reason names both. An entry that matches neither neighbour is the one changed.
+    """
+    text = (
+        f"entry {previous.seq} hashes to {previous.hash}, but entry {current.seq} records "
+        f"previousEntryHash {current.previous_hash or 'nothing'}"
+    )
+    if following is None:
+        return (
+            previous.seq,
+            f"{text}: entry {previous.seq} or the link in entry {current.seq} was changed",
+        )
+    if following.problem is None and following.previous_hash == current.hash:
+        return previous.seq, (
+            f"{text}: entry {previous.seq} was changed, or the entries from {current.seq} on "
+            "were rewritten"
+        )
+    return current.seq, (
+        f"{text}, and entry {following.seq} does not record entry {current.seq}'s hash either: "
+        f"entry {current.seq} was changed"
+    )
+
+
+def _executor_for(workers: int | None, total_bytes: int) -> Executor | None:
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 8) if total_bytes > 64 * 2**20 else 1
+    if workers <= 1:
+        return None
+    # "spawn": the parent may hold RocksDB handles and threads that fork would copy.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+
+
+def _map(
+    executor: Executor | None, args: Iterator[tuple[str, int, str, int]]
+) -> Iterator[_EntryFacts]:
+    if executor is None:
+        return map(_examine_entry, args)
+    return executor.map(_examine_entry, args, chunksize=4)
+
+
+# --- checkpoints ------------------------------------------------------------------------------
+
+
+def _parse_checkpoint(text: str) -> tuple[str, int, str | None] | str:
+    """(ledger id, size, head hash or None), or what is malformed."""
+    lines = text.strip("\n").split("\n")
+    if len(lines) != 4:
+        return f"expected 4 lines, found {len(lines)}"
+    header, ledger_line, size_line, head_line = (line.rstrip("\r") for line in lines)
+    if header != CHECKPOINT_HEADER:
+        return f"line 1 should be {CHECKPOINT_HEADER!r}"
+    ledger_id = ledger_line.removeprefix("ledger ")
+    if ledger_line == ledger_id or not _LEDGER_ID.fullmatch(ledger_id):
+        return "line 2 should be 'ledger urn:claim-ledger:<uuid>'"
+    size_text = size_line.removeprefix("size ")
+    if size_line == size_text or not size_text.isdigit():
+        return "line 3 should be 'size <number of entries>'"
+    head = head_line.removeprefix("head ")
+    size = int(size_text)
+    if size == 0:
+        if head != "none":
+            return "line 4 should be 'head none' for an empty ledger"
+        return ledger_id, 0, None
+    if head_line == head or not re.fullmatch(r"sha256:[0-9a-f]{64}", head):
+        return "line 4 should be 'head sha256:<64 hex digits>'"
+    return ledger_id, size, head
+
+
+def _failed_copy(report: VerifyReport, seq: int, reason: str) -> VerifyReport:
+    return VerifyReport(False, report.entries, report.verified, report.head_hash, seq, reason)
+
+
+# --- index helpers ----------------------------------------------------------------------------
+
+
+def _index_quads(seq: int, data: bytes) -> Iterator[Quad]:
+    """The quads of entry ``seq`` with blank nodes made distinct from other entries' (e{seq}_…)."""
+    prefix = f"e{seq}_"
+    for quad in parse(data, format=RdfFormat.N_QUADS):
+        subject, obj, graph = quad.subject, quad.object, quad.graph_name
+        if (
+            isinstance(subject, BlankNode)
+            or isinstance(obj, BlankNode)
+            or isinstance(graph, BlankNode)
+        ):
+            yield Quad(
+                BlankNode(prefix + subject.value) if isinstance(subject, BlankNode) else subject,
+                quad.predicate,
+                BlankNode(prefix + obj.value) if isinstance(obj, BlankNode) else obj,
+                BlankNode(prefix + graph.value) if isinstance(graph, BlankNode) else graph,
+            )
+        else:
+            yield quad
+
+
+def _indexed_through(store: Store, ledger: Ledger, hint: int) -> int:
+    """The last entry whose metadata graph is in the index (each entry goes in atomically)."""
+    through = (
+        hint if hint > 0 and store.contains_named_graph(NamedNode(ledger.entry_iri(hint))) else 0
+    )
+    while store.contains_named_graph(NamedNode(ledger.entry_iri(through + 1))):
+        through += 1
+    return through
+
+
+@dataclass(frozen=True)
+class _IndexState:
+    ledger: str | None
+    through: int
+
+
+def _read_index_state(ledger: Ledger) -> _IndexState:
+    """What index.json says; a hint only, so anything unreadable means "start from scratch"."""
+    try:
+        state = json.loads((ledger.path / "index.json").read_text(encoding="utf-8"))
+        return _IndexState(str(state["ledger"]), int(state["through"]))
+    except (OSError, ValueError, TypeError, KeyError):
+        return _IndexState(None, 0)
+
+
+def _write_index_state(ledger: Ledger, through: int) -> None:
+    state = {"ledger": ledger.id, "through": through}
+    temporary = ledger.path / f"index.json.{secrets.token_hex(4)}"
+    temporary.write_text(json.dumps(state) + "\n", encoding="utf-8")
+    os.replace(temporary, ledger.path / "index.json")
+
+
+def _unlink_index_state(ledger: Ledger) -> None:
+    _unlink_quietly(ledger.path / "index.json")
+
+
+# --- files, locks, time -----------------------------------------------------------------------
+
+
+class _FileLock:
+    """flock(2) on a file, waiting up to ``timeout`` seconds, with a clear error after that."""
+
+    def __init__(self, path: Path, *, timeout: float, what: str, shared: bool = False) -> None:
+        self.path = path
+        self.timeout = timeout
+        self.what = what
+        self.shared = shared
+        self.fd: int | None = None
+
+    def acquire(self) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.timeout
+        delay = 0.001
+        operation = (fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
+        while True:
+            try:
+                fcntl.flock(fd, operation)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise LedgerStateError(
+                        f"cannot {self.what}: another process has held the lock for more than "
+                        f"{self.timeout:g} s",
+                        where=str(self.path),
+                        hint="wait for the other claim-ledger command to finish and try again",
+                    ) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.05)
+        self.fd = fd
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing the descriptor releases the lock
+            self.fd = None
+
+    def __enter__(self) -> _FileLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.release()
+
+
+def _write_new_file(directory: Path, name: str, data: bytes) -> None:
+    """Write ``directory/name`` durably; FileExistsError if it already exists."""
+    temporary = directory / f"{_TEMP_PREFIX}{name}-{secrets.token_hex(4)}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(temporary, directory / name)
+    finally:
+        os.unlink(temporary)
+    _fsync_directory(directory)
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _describe_os_error(error: OSError) -> str:
+    if error.errno == errno.EFBIG:
+        return "file too large (the file size limit was reached)"
+    if error.errno == errno.ENOSPC:
+        return "no space left on the device"
+    return error.strerror or str(error)
+
+
+def _lexical_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _now_lexical() -> str:
+    return _lexical_time(datetime.now(UTC))
+
+
+def _parse_time(text: str) -> datetime:
+    if not text.endswith("Z"):
+        raise ValueError(f"not a UTC time: {text!r}")
+    return datetime.fromisoformat(text)
+
+
+def _with_hash(record: EntryRecord, entry_hash: str) -> EntryRecord:
+    return dataclasses.replace(record, hash=entry_hash)
