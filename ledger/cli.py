@@ -6,6 +6,7 @@ codes here, in one place: 0 success, 1 not conforming / verification failed, 2 u
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,10 +14,12 @@ from typing import Any, TypeVar
 
 import click
 
-from ledger import __version__, convert, output
+from ledger import __version__, api, convert, output
 from ledger.anchor import find_anchor
 from ledger.errors import LedgerError
 from ledger.load import MAX_DOCUMENT_BYTES, load_paths, read_text_file
+from ledger.location import LedgerLocation
+from ledger.store import DEFAULT_DIRECTORY
 from ledger.validate import validate_batch
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,17 +41,54 @@ class Group(click.Group):
         except MemoryError:
             click.secho("error: input too large to process in memory", err=True, fg="red")
             ctx.exit(2)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as exc:  # a bug: say so plainly, keep the traceback for the report
+            if os.environ.get("CLAIM_LEDGER_DEBUG"):
+                raise
+            click.secho(
+                f"internal error (a bug in claim-ledger, please report it): "
+                f"{type(exc).__name__}: {exc}\n"
+                "  hint: run again with CLAIM_LEDGER_DEBUG=1 to see the traceback",
+                err=True,
+                fg="red",
+            )
+            ctx.exit(2)
 
 
 @click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version", prog_name="claim-ledger")
-def main() -> None:
+@click.option(
+    "--ledger",
+    "location",
+    envvar="CLAIM_LEDGER",
+    default=DEFAULT_DIRECTORY,
+    show_default=True,
+    help="The ledger: a directory, or the URL of a SPARQL 1.1 server (env CLAIM_LEDGER).",
+)
+@click.option("--query-endpoint", help="The server's query endpoint (default URL/query).")
+@click.option("--update-endpoint", help="The server's update endpoint (default URL/update).")
+@click.pass_context
+def main(
+    ctx: click.Context, location: str, query_endpoint: str | None, update_endpoint: str | None
+) -> None:
     """claim-ledger: attributed, validated, hash-chained claims from news reports.
 
     \b
     Exit codes: 0 success; 1 claims do not conform or verification failed;
                 2 usage error or unreadable input.
     """
+    ctx.obj = LedgerLocation(location, query_endpoint, update_endpoint)
+
+
+def default_author() -> str:
+    """The user's login name, as a default author of entries."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 paths_argument = click.argument(
@@ -106,7 +146,6 @@ def convert_(paths: tuple[Path, ...], fmt: str) -> None:
     click.echo(convert.serialize(load_paths(paths).quads, fmt), nl=False)
 
 
-
 @main.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("document", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("exact")
@@ -128,3 +167,192 @@ def anchor(document: Path, exact: str, occurrence: int) -> None:
     """
     text = read_text_file(document, MAX_DOCUMENT_BYTES)
     click.echo(output.selectors_yaml(find_anchor(text, exact, occurrence)), nl=False)
+
+
+# ---------------------------------------------------------------------------- the ledger
+
+pass_location = click.make_pass_decorator(LedgerLocation)
+row_format = click.option(
+    "--format", "fmt", type=click.Choice(output.ROW_FORMATS), default="table", show_default=True
+)
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@pass_location
+def init(location: LedgerLocation) -> None:
+    """Create an empty ledger with its own id.
+
+    \b
+    Examples:
+      claim-ledger init
+      claim-ledger --ledger /srv/ledgers/aleppo init
+    """
+    ledger = location.create()
+    click.echo(f"created ledger {ledger.id} in {location}")
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@paths_argument
+@click.option("--author", default=default_author(), show_default=True, help="Who adds the batch.")
+@click.option("--message", default="", help="Why the batch is added.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@pass_location
+def add(
+    location: LedgerLocation, paths: tuple[Path, ...], author: str, message: str, fmt: str
+) -> None:
+    """Validate claim files and append them to the ledger as one entry.
+
+    Nothing is written unless every file conforms. A claim already in the ledger (same
+    content) is reported and not added again.
+
+    \b
+    Example:
+      claim-ledger add claims/aleppo-2016-11/ --author "A. Checker" --message "first pass"
+    """
+    result = api.add(location.open(), paths, author=author, message=message)
+    click.echo(output.add_result(result, fmt), nl=False)
+    sys.exit(0 if result.report.conforms else 1)
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("claim")
+@click.option("--reason", required=True, help="Why the claim is retracted.")
+@click.option("--author", default=default_author(), show_default=True)
+@pass_location
+def retract(location: LedgerLocation, claim: str, reason: str, author: str) -> None:
+    """Retract a claim: a new entry; the claim stays in the ledger's history.
+
+    CLAIM is the claim's IRI, the start of its hash, or the id its claim file gave it.
+
+    \b
+    Example:
+      claim-ledger retract sohr-about-10000-fled --reason "SOHR corrected the figure"
+    """
+    record = api.retract(location.open(), claim, reason=reason, author=author)
+    click.echo(output.entry_line(record))
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("claim")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--reason", required=True, help="Why the claim is superseded.")
+@click.option("--author", default=default_author(), show_default=True)
+@pass_location
+def supersede(
+    location: LedgerLocation, claim: str, paths: tuple[Path, ...], reason: str, author: str
+) -> None:
+    """Replace CLAIM by the corrected claim(s) in PATHS, as one new entry.
+
+    \b
+    Example:
+      claim-ledger supersede sohr-about-10000-fled corrected.yaml --reason "new SOHR count"
+    """
+    result = api.supersede(location.open(), claim, paths, reason=reason, author=author)
+    click.echo(output.add_result(result, "text"), nl=False)
+    sys.exit(0 if result.report.conforms else 1)
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@row_format
+@pass_location
+def log(location: LedgerLocation, fmt: str) -> None:
+    """List the ledger's entries, oldest first.
+
+    \b
+    Example:
+      claim-ledger log --format json
+    """
+    rows = api.log_rows(location.open())
+    click.echo(
+        output.rows(["seq", "time", "kind", "author", "message", "hash"], rows, fmt), nl=False
+    )
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("reference")
+@pass_location
+def show(location: LedgerLocation, reference: str) -> None:
+    """Show an entry (by number or hash) or a claim (by IRI, hash prefix or file id).
+
+    \b
+    Examples:
+      claim-ledger show 1
+      claim-ledger show sohr-about-10000-fled
+    """
+    ledger = location.open()
+    if api.looks_like_entry(reference):
+        record, nquads = api.show_entry(ledger, reference)
+        click.echo(output.entry_text(record, nquads), nl=False)
+    else:
+        click.echo(output.claim_text(api.show_claim(ledger, reference)), nl=False)
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--checkpoint",
+    "checkpoint_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also check the ledger against a checkpoint kept elsewhere.",
+)
+@pass_location
+def verify(location: LedgerLocation, checkpoint_file: Path | None) -> None:
+    """Recompute every entry's hash and the chain; exit 1 naming the first bad entry.
+
+    \b
+    Examples:
+      claim-ledger verify
+      claim-ledger verify --checkpoint checkpoint-2016-11-28.txt
+    """
+    ledger = location.open()
+    if checkpoint_file is not None:
+        text = read_text_file(checkpoint_file, 64 * 1024)
+        report = ledger.verify_checkpoint(text)
+    else:
+        report = ledger.verify()
+    click.echo(str(report))
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@pass_location
+def checkpoint(location: LedgerLocation) -> None:
+    """Print the ledger's id, size and head hash: a short text to keep or publish elsewhere.
+
+    \b
+    Example:
+      claim-ledger checkpoint > checkpoint-$(date +%F).txt
+    """
+    click.echo(location.open().checkpoint(), nl=False)
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--format", "fmt", type=click.Choice(["nquads", "trig"]), default="nquads", show_default=True
+)
+@pass_location
+def export(location: LedgerLocation, fmt: str) -> None:
+    """Print the whole ledger, chain included, as N-Quads or TriG (for `import`).
+
+    \b
+    Example:
+      claim-ledger export --format trig > ledger.trig
+    """
+    click.echo(api.export_ledger(location.open(), fmt), nl=False)
+
+
+@main.command("import", context_settings=CONTEXT_SETTINGS)
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@pass_location
+def import_(location: LedgerLocation, file: Path) -> None:
+    """Replay an export into a new, empty ledger, verifying every entry on the way.
+
+    \b
+    Example:
+      claim-ledger --ledger restored/ import ledger.trig
+    """
+    record = api.import_ledger(location, file)
+    click.echo(
+        f"imported {record.seq if record else 0} entries; head {record.hash if record else '-'}"
+    )

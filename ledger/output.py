@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 
 from ledger.anchor import Anchor
+from ledger.api import AddResult
+from ledger.store import EntryRecord
 from ledger.validate import ValidationReport
 
 ROW_FORMATS = ("table", "json", "jsonl", "csv", "tsv")
@@ -91,3 +93,66 @@ def selectors_yaml(anchor: Anchor) -> str:
         {"selector": anchor.selectors()}, allow_unicode=True, sort_keys=False, width=1000
     )
     return text
+
+
+def entry_line(record: EntryRecord) -> str:
+    """One line naming an entry: number, kind, hash."""
+    return f"entry {record.seq} ({record.kind}) {record.hash}"
+
+
+def add_result(result: AddResult, fmt: str) -> str:
+    """What an add did: the problems when refused, else the entry and the claims."""
+    if fmt == "json":
+        return (
+            json.dumps(
+                {
+                    "conforms": result.report.conforms,
+                    "entry": None
+                    if result.entry is None
+                    else {
+                        "seq": result.entry.seq,
+                        "hash": result.entry.hash,
+                        "kind": result.entry.kind,
+                    },
+                    "added": [{"claim": c.iri, "written_as": c.written_as} for c in result.added],
+                    "duplicates": [
+                        {"claim": c.iri, "written_as": c.written_as} for c in result.duplicates
+                    ],
+                    "problems": [p.as_dict() for p in result.report.problems],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
+    if not result.report.conforms:
+        return validation_text(result.report) + "nothing was written to the ledger\n"
+    lines = [f"already in the ledger: {c.written_as} = {c.iri}" for c in result.duplicates]
+    if result.entry is None:
+        lines.append(f"nothing new to add: {len(result.duplicates)} claim(s) already in the ledger")
+    else:
+        lines.append(
+            f"{entry_line(result.entry)}: {len(result.added)} claim(s) added"
+            + (f", {len(result.duplicates)} already in the ledger" if result.duplicates else "")
+        )
+    return "\n".join(lines) + "\n"
+
+
+def entry_text(record: EntryRecord, nquads: str) -> str:
+    """An entry's record, then its N-Quads exactly as stored and hashed."""
+    head = [
+        f"entry     {record.seq}",
+        f"kind      {record.kind}",
+        f"time      {record.time.isoformat(timespec='seconds')}",
+        f"author    {record.author}",
+        f"message   {record.message}",
+        f"hash      {record.hash}",
+        f"previous  {record.previous_hash or '-'}",
+        "",
+    ]
+    return "\n".join(head) + nquads
+
+
+def claim_text(shown: dict[str, Any]) -> str:
+    """A claim's IRI and status, then its description in Turtle."""
+    return f"# claim  {shown['claim']}\n# status {shown['status']}\n{shown['turtle']}"

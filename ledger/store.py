@@ -145,11 +145,16 @@ class VerifyReport:
 # --- creating and opening ---------------------------------------------------------------------
 
 
-def init(path: str | os.PathLike[str] = DEFAULT_DIRECTORY) -> Ledger:
+def init(
+    path: str | os.PathLike[str] = DEFAULT_DIRECTORY, *, ledger_id: str | None = None
+) -> Ledger:
     """Create a new, empty ledger in ``path`` (created if needed) and return it.
 
+    ledger_id: the id to give it (only to replay another ledger's export); a new one otherwise.
     Raises ``LedgerStateError`` if a ledger already exists there.
     """
+    if ledger_id is not None and not _LEDGER_ID.fullmatch(ledger_id):
+        raise UsageError(f"{ledger_id!r} is not a ledger id (urn:claim-ledger:<uuid>)")
     directory = Path(path)
     if (directory / "ledger.json").exists():
         raise LedgerStateError(
@@ -162,7 +167,7 @@ def init(path: str | os.PathLike[str] = DEFAULT_DIRECTORY) -> Ledger:
         (directory / "lock").touch()
         (directory / "index.lock").touch()
         description = {
-            "id": f"urn:claim-ledger:{uuid.uuid4()}",
+            "id": ledger_id or f"urn:claim-ledger:{uuid.uuid4()}",
             "created": _now_lexical(),
             "format": FORMAT,
             "hash_algorithm": HASH_ALGORITHM,
@@ -294,6 +299,9 @@ class Ledger:
                 author=author,
                 message=message,
                 kind=kind,
+                content_graphs=sorted(
+                    {q.graph_name.value for q in quads if isinstance(q.graph_name, NamedNode)}
+                ),
             )
             data = add_ground_quads(document, metadata)
             path = self._write_entry(seq, data)
@@ -315,6 +323,39 @@ class Ledger:
                 _log.warning("query index not updated after entry %d: %s", seq, error)
         return record
 
+    def import_entry(self, data: bytes) -> EntryRecord:
+        """Append an entry exported from this ledger (same id), byte for byte; verified first.
+
+        The bytes must be canonical N-Quads, their metadata must name this ledger, the next
+        sequence number and the current head's hash: a tampered or out-of-order entry is refused.
+        """
+        not_canonical = check_canonical(data, limits=self.limits)
+        if not_canonical is not None:
+            raise LedgerStateError(f"the entry is not canonical N-Quads: {not_canonical}")
+        with _FileLock(self.path / "lock", timeout=self.lock_timeout, what="write to the ledger"):
+            self._remove_stale_temporary_files()
+            head = self._head_under_lock()
+            seq = 1 if head is None else head.seq + 1
+            metadata = _EntryMetadata.find(data, self.entry_iri(seq))
+            if isinstance(metadata, str):
+                raise LedgerStateError(f"the entry for position {seq} {metadata}")
+            expected = None if head is None else head.hash
+            if metadata.previous_hash != expected:
+                raise LedgerStateError(
+                    f"entry {seq} records previous hash {metadata.previous_hash}, "
+                    f"but entry {seq - 1} hashes to {expected}"
+                )
+            if metadata.ledger != self.id or metadata.hash_algorithm != HASH_ALGORITHM:
+                raise LedgerStateError(f"entry {seq} belongs to ledger {metadata.ledger}")
+            path = self._write_entry(seq, data)
+        if self.index_on_append:
+            try:
+                self._update_index(wait=INDEX_LOCK_WAIT_ON_APPEND, required=False)
+            except (LedgerError, OSError) as error:
+                _log.warning("query index not updated after entry %d: %s", seq, error)
+        del path  # the record reads the file back, as entries() does
+        return self._record(seq, hash_of_file=True)
+
     def _metadata_quads(
         self,
         *,
@@ -324,6 +365,7 @@ class Ledger:
         author: str,
         message: str,
         kind: str,
+        content_graphs: Sequence[str] = (),
     ) -> list[Quad]:
         entry = NamedNode(self.entry_iri(seq))
         values: list[tuple[str, NamedNode | Literal]] = [
@@ -338,6 +380,8 @@ class Ledger:
         ]
         if previous_hash is not None:
             values.append((CL + "previousEntryHash", Literal(previous_hash)))
+        # Which named graphs hold the entry's content: an export can be split into entries again.
+        values.extend((CL + "contentGraph", NamedNode(graph)) for graph in content_graphs)
         return [Quad(entry, NamedNode(predicate), obj, entry) for predicate, obj in values]
 
     def _remove_stale_temporary_files(self) -> None:
@@ -371,9 +415,9 @@ class Ledger:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            os.link(temporary, final)  # fails rather than overwrite an existing entry
+            _link_or_rename(temporary, final)  # fails rather than overwrite an existing entry
             linked = True
-            os.unlink(temporary)
+            _unlink_quietly(temporary)
             _fsync_directory(self.entries_dir)
         except FileExistsError:
             _unlink_quietly(temporary)
@@ -527,9 +571,11 @@ class Ledger:
             )
         return VerifyReport(True, count, verified, head_hash), wanted_hash
 
-    def _examine_args(self, seqs: Sequence[int]) -> Iterator[tuple[str, int, str, int]]:
+    def _examine_args(
+        self, seqs: Sequence[int]
+    ) -> Iterator[tuple[str, int, str, CanonicalizationLimits]]:
         for seq in seqs:
-            yield str(self.entry_path(seq)), seq, self.id, self.limits.max_steps
+            yield str(self.entry_path(seq)), seq, self.id, self.limits
 
     def _total_bytes(self, seqs: Sequence[int]) -> int:
         total = 0
@@ -600,7 +646,13 @@ class Ledger:
         rebuilt from the entry files.
         """
         wait = self.lock_timeout if timeout is None else timeout
-        self._update_index(wait=wait, required=True)
+        state = _read_index_state(self)
+        if not (
+            state.ledger == self.id
+            and state.through == self._contiguous_size()
+            and self.index_dir.is_dir()
+        ):
+            self._update_index(wait=wait, required=True)
         lock = _FileLock(self.path / "index.lock", timeout=wait, what="read the index", shared=True)
         lock.acquire()
         try:
@@ -846,9 +898,9 @@ class _EntryFacts:
     problem: str | None
 
 
-def _examine_entry(args: tuple[str, int, str, int]) -> _EntryFacts:
+def _examine_entry(args: tuple[str, int, str, CanonicalizationLimits]) -> _EntryFacts:
     """Everything ``verify`` needs to know about one entry file (runs in a worker process)."""
-    path, seq, ledger_id, max_steps = args
+    path, seq, ledger_id, limits = args
     try:
         data = Path(path).read_bytes()
     except OSError as error:
@@ -859,7 +911,6 @@ def _examine_entry(args: tuple[str, int, str, int]) -> _EntryFacts:
         return _EntryFacts(seq, digest, None, f"entry {seq} {problem}")
 
     try:
-        limits = CanonicalizationLimits(max_steps=max_steps)
         not_canonical = check_canonical(data, limits=limits)
     except CanonicalizationError as error:
         return bad(f"cannot be checked: {error.message}")
@@ -931,7 +982,7 @@ def _executor_for(workers: int | None, total_bytes: int) -> Executor | None:
 
 
 def _map(
-    executor: Executor | None, args: Iterator[tuple[str, int, str, int]]
+    executor: Executor | None, args: Iterator[tuple[str, int, str, CanonicalizationLimits]]
 ) -> Iterator[_EntryFacts]:
     if executor is None:
         return map(_examine_entry, args)
@@ -1092,10 +1143,26 @@ def _write_new_file(directory: Path, name: str, data: bytes) -> None:
     finally:
         os.close(fd)
     try:
-        os.link(temporary, directory / name)
+        _link_or_rename(temporary, directory / name)
     finally:
-        os.unlink(temporary)
+        _unlink_quietly(temporary)
     _fsync_directory(directory)
+
+
+def _link_or_rename(source: Path, target: Path) -> None:
+    """Give ``source`` the name ``target`` atomically, never replacing an existing ``target``.
+
+    A hard link fails if the target exists. Where the file system has no hard links, a rename
+    after a check does the same job because the caller holds the writer lock.
+    """
+    try:
+        os.link(source, target)
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, "entry exists", str(target)) from None
+        os.rename(source, target)
 
 
 def _fsync_directory(directory: Path) -> None:

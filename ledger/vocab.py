@@ -107,6 +107,7 @@ class CL(DefinedNamespace):
     exactly: URIRef
     fledTo: URIRef
     hashAlgorithm: URIRef
+    headHash: URIRef
     instantPrecision: URIRef
     invalidates: URIRef
     item: URIRef

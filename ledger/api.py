@@ -1,0 +1,471 @@
+"""The library behind the ledger commands: add, retract, supersede, log, show, as-of views.
+
+``cli.py`` parses options and calls one function here; each returns plain data that
+``output.py`` prints. The pipeline runs one way: load → validate → entries → store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ledger import entries
+from ledger.canon import canonical_nquads as canon_bytes
+from ledger.canon import sha256_hex
+from ledger.errors import InputError, LedgerStateError, UsageError, VerificationError
+from ledger.load import LoadedBatch, load_paths
+from ledger.store import EntryRecord, Ledger, LedgerIndex
+from ledger.validate import ValidationReport, validate_batch
+
+CL = "https://w3id.org/claim-ledger/ns#"
+PROV = "http://www.w3.org/ns/prov#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+#: An open ledger: the embedded ``store.Ledger`` or the remote one; both have the same methods.
+Backend = Ledger
+Index = LedgerIndex
+
+
+@dataclass
+class AddResult:
+    """What an add (or supersede) did: the entry written, the claims, and the verdict."""
+
+    entry: EntryRecord | None
+    report: ValidationReport
+    claims: list[entries.MintedClaim] = field(default_factory=list)
+
+    @property
+    def added(self) -> list[entries.MintedClaim]:
+        return [c for c in self.claims if c.new]
+
+    @property
+    def duplicates(self) -> list[entries.MintedClaim]:
+        return [c for c in self.claims if not c.new]
+
+
+# ---------------------------------------------------------------- the ledger's side of a batch
+
+
+def _one(index: Index, sparql: str, **values: Any) -> list[Any]:
+    result = index.query(sparql, substitutions=values)
+    return list(result)  # type: ignore[arg-type]
+
+
+def known_triples(index: Index) -> entries.KnownTriples:
+    """Which of some triples the ledger already holds (in any entry), asked in batches."""
+
+    def known(triples: Sequence[entries.Triple3]) -> set[entries.Triple3]:
+        store = getattr(index, "store", None)
+        found: set[entries.Triple3] = set()
+        if isinstance(store, ox.Store):  # embedded: a direct index lookup per triple
+            for s, p, o in triples:
+                if next(iter(store.quads_for_pattern(s, p, o, None)), None) is not None:
+                    found.add((s, p, o))
+            return found
+        ground = [t for t in triples if not any(isinstance(x, ox.BlankNode) for x in t)]
+        for start in range(0, len(ground), 200):
+            chunk = ground[start : start + 200]
+            rows = " ".join(f"({s} {p} {o})" for s, p, o in chunk)
+            query = f"SELECT ?s ?p ?o WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} ?s ?p ?o }}"
+            for solution in index.query(query):  # type: ignore[union-attr]
+                found.add((solution["s"], solution["p"], solution["o"]))
+        return found
+
+    return known
+
+
+_SUMMARY_QUERY = """
+SELECT ?s ?p ?o WHERE {
+  VALUES ?p { <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://schema.org/name>
+              <https://w3id.org/claim-ledger/ns#sourceKind> <https://w3id.org/claim-ledger/ns#alignment>
+              <https://w3id.org/claim-ledger/ns#alignmentRationale>
+              <https://w3id.org/claim-ledger/ns#memberCount> }
+  ?s ?p ?o
+}"""
+
+
+def ledger_context(batch: LoadedBatch, index: Index, hops: int = 2) -> LoadedBatch:
+    """The ledger's descriptions of what the batch refers to but does not describe itself.
+
+    Sources, entities, the case and documents added in earlier entries: only those the batch
+    names (and what they name, ``hops`` deep), never the whole ledger.
+    """
+    described = {q.subject for q in batch.quads}
+    frontier = {
+        q.object
+        for q in batch.quads
+        if isinstance(q.object, ox.NamedNode) and q.object not in described
+    }
+    context = LoadedBatch()
+    seen: set[ox.NamedNode] = set()
+    for _ in range(hops):
+        following: set[ox.NamedNode] = set()
+        for node in sorted(frontier - seen, key=str):
+            seen.add(node)
+            for row in _one(index, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", s=node):
+                predicate, obj = row["p"], row["o"]
+                context.quads.append(ox.Quad(node, predicate, obj))
+                if isinstance(obj, ox.NamedNode) and obj not in described:
+                    following.add(obj)
+        frontier = following
+    # The last ring: only what makes those nodes conform on their own (type, name, kind,
+    # alignment), not their links, so that the context stays bounded.
+    for node in sorted(frontier - seen, key=str):
+        for row in _one(index, _SUMMARY_QUERY, s=node):
+            context.quads.append(ox.Quad(node, row["p"], row["o"]))
+    return context
+
+
+# ---------------------------------------------------------------- add, retract, supersede
+
+
+def add(ledger: Backend, paths: Sequence[Path], *, author: str, message: str) -> AddResult:
+    """Validate a batch exactly as ``validate`` does; append it as one entry if it conforms."""
+    batch = load_paths(paths)
+    with ledger.index() as index:
+        context = ledger_context(batch, index)
+        report = validate_batch(batch, [context])
+        if not report.conforms:
+            return AddResult(entry=None, report=report)
+        content = entries.build_add(batch, known_triples(index))
+    if not content.quads:
+        return AddResult(entry=None, report=report, claims=content.claims)
+    record = ledger.append(content.quads, author=author, message=message, kind="add")
+    return AddResult(entry=record, report=report, claims=content.claims)
+
+
+def retract(ledger: Backend, claim: str, *, reason: str, author: str) -> EntryRecord:
+    """Append an entry that takes a claim out of the current view, with the reason."""
+    with ledger.index() as index:
+        iri = resolve_claim(index, claim)
+        status = claim_status(index, iri)
+    if status != "current":
+        raise LedgerStateError(f"claim {iri} is already {status}", hint="see `claim-ledger show`")
+    content = entries.build_retract(iri, reason, author)
+    return ledger.append(content.quads, author=author, message=reason, kind="retract")
+
+
+def supersede(
+    ledger: Backend, claim: str, paths: Sequence[Path], *, reason: str, author: str
+) -> AddResult:
+    """Append the corrected claim(s) as revisions of CLAIM, in one entry."""
+    batch = load_paths(paths)
+    with ledger.index() as index:
+        iri = resolve_claim(index, claim)
+        status = claim_status(index, iri)
+        if status != "current":
+            raise LedgerStateError(f"claim {iri} is already {status}")
+        report = validate_batch(batch, [ledger_context(batch, index)])
+        if not report.conforms:
+            return AddResult(entry=None, report=report)
+        new = entries.build_add(batch, known_triples(index))
+    if not new.new_claims:
+        raise UsageError(
+            "the superseding file holds no new claim (its claims are already in the ledger)"
+        )
+    content = entries.build_supersede(iri, new, reason, author)
+    record = ledger.append(content.quads, author=author, message=reason, kind="supersede")
+    return AddResult(entry=record, report=report, claims=content.claims)
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+def resolve_claim(index: Index, reference: str) -> str:
+    """A claim's ledger IRI from its IRI, a unique hash prefix, or the IRI its file gave it."""
+    reference = reference.strip()
+    candidates: set[str] = set()
+    digest = reference.removeprefix(entries.CLAIM_NAMESPACE)
+    if re.fullmatch(r"[0-9a-f]{6,64}", digest):
+        rows = _one(
+            index,
+            "SELECT ?c ?type ?start WHERE { ?c a ?type FILTER(STRSTARTS(STR(?c), ?start)) }",
+            type=ox.NamedNode(CL + "Claim"),
+            start=ox.Literal(entries.CLAIM_NAMESPACE + digest),
+        )
+        candidates = {row["c"].value for row in rows}
+    if not candidates:
+        rows = _one(
+            index,
+            "SELECT ?c ?w ?writtenAs ?ref WHERE { ?c ?writtenAs ?w "
+            "FILTER(STR(?w) = ?ref || STRENDS(STR(?w), CONCAT('/', ?ref))) }",
+            writtenAs=ox.NamedNode(CL + "writtenAs"),
+            ref=ox.Literal(reference),
+        )
+        candidates = {row["c"].value for row in rows}
+    if not candidates:
+        raise InputError(
+            f"no claim {reference!r} in the ledger",
+            hint="give the claim's IRI, the start of its hash, or the id its claim file gave it "
+            "(`claim-ledger claims` lists them)",
+        )
+    if len(candidates) > 1:  # a claim and its revisions share the file's id: take the current one
+        current = [c for c in candidates if claim_status(index, c) == "current"]
+        if len(current) == 1:
+            return current[0]
+    if len(candidates) > 1:
+        raise InputError(
+            f"{reference!r} matches {len(candidates)} claims: " + ", ".join(sorted(candidates)),
+            hint="give more of the IRI",
+        )
+    return candidates.pop()
+
+
+def claim_status(index: Index, iri: str) -> str:
+    """current, retracted or superseded."""
+    rows = _one(
+        index,
+        "SELECT ?claim ?revisionOf ?invalidatedAt ?revised ?invalidated WHERE { "
+        "OPTIONAL { ?new ?revisionOf ?claim BIND(true AS ?revised) } "
+        "OPTIONAL { ?claim ?invalidatedAt ?t BIND(true AS ?invalidated) } } LIMIT 1",
+        claim=ox.NamedNode(iri),
+        revisionOf=ox.NamedNode(PROV + "wasRevisionOf"),
+        invalidatedAt=ox.NamedNode(PROV + "invalidatedAtTime"),
+    )
+    if rows and rows[0]["revised"] is not None:
+        return "superseded"
+    if rows and rows[0]["invalidated"] is not None:
+        return "retracted"
+    return "current"
+
+
+def log_rows(ledger: Ledger) -> list[dict[str, Any]]:
+    """One row per entry, oldest first."""
+    return [
+        {
+            "seq": e.seq,
+            "time": e.time.isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "kind": e.kind,
+            "author": e.author,
+            "message": e.message,
+            "hash": e.hash,
+        }
+        for e in ledger.entries()
+    ]
+
+
+def find_entry(ledger: Ledger, reference: str) -> EntryRecord:
+    """An entry by sequence number or by (a prefix of) its hash."""
+    reference = reference.strip().removeprefix("sha256:")
+    records = list(ledger.entries())
+    if reference.isdigit() and len(reference) < 12:
+        seq = int(reference)
+        for record in records:
+            if record.seq == seq:
+                return record
+        raise InputError(f"no entry {seq}: the ledger has {len(records)} entries")
+    matches = [r for r in records if r.hash.removeprefix("sha256:").startswith(reference)]
+    if len(matches) != 1:
+        raise InputError(
+            f"{reference!r} matches {len(matches)} entries",
+            hint="give the entry's number or more of its hash",
+        )
+    return matches[0]
+
+
+def as_of_entry(ledger: Ledger, as_of: str | None) -> int | None:
+    """The last entry visible at ``as_of`` (an entry number or hash, or an ISO date/time)."""
+    if as_of is None:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ].*)?", as_of):
+        try:
+            moment = datetime.fromisoformat(as_of.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise UsageError(f"--as-of {as_of!r} is not a date or date-time: {exc}") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        if len(as_of) == 10:  # a day: the ledger as it stood at the end of that day
+            moment = moment.replace(hour=23, minute=59, second=59)
+        last = 0
+        for record in ledger.entries():
+            if record.time <= moment:
+                last = record.seq
+        return last
+    return find_entry(ledger, as_of).seq
+
+
+# ---------------------------------------------------------------- showing and exporting
+
+
+def show_entry(ledger: Backend, reference: str) -> tuple[EntryRecord, str]:
+    """An entry's record and its stored N-Quads, exactly as hashed."""
+    record = find_entry(ledger, reference)
+    return record, ledger.read_entry(record.seq).decode("utf-8")
+
+
+def show_claim(ledger: Backend, reference: str) -> dict[str, Any]:
+    """A claim's IRI, status and description (its triples and its blank nodes', as Turtle)."""
+    with ledger.index() as index:
+        iri = resolve_claim(index, reference)
+        status = claim_status(index, iri)
+        triples: list[ox.Triple] = []
+        todo: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
+        seen: set[Any] = set()
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for row in _one(index, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", s=node):
+                triples.append(ox.Triple(node, row["p"], row["o"]))
+                if isinstance(row["o"], ox.BlankNode):
+                    todo.append(row["o"])
+    from ledger.convert import serialize
+
+    turtle = serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples], "turtle")
+    return {"claim": iri, "status": status, "turtle": turtle}
+
+
+def entry_graph_names(data: bytes) -> list[str]:
+    """The named graphs an entry's quads are in."""
+    names = {
+        quad.graph_name.value
+        for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS)
+        if isinstance(quad.graph_name, ox.NamedNode)
+    }
+    return sorted(names)
+
+
+def looks_like_entry(reference: str) -> bool:
+    """An entry number or an entry hash (``sha256:…``), as opposed to a claim."""
+    return reference.isdigit() and len(reference) < 12 or reference.startswith("sha256:")
+
+
+EXPORT_GRAPH = ox.NamedNode("urn:claim-ledger:export")
+HEAD_HASH = ox.NamedNode(CL + "headHash")
+CONTENT_GRAPH = ox.NamedNode(CL + "contentGraph")
+LEDGER = ox.NamedNode(CL + "ledger")
+MAX_IMPORT_BYTES = 8 * 1024 * 1024 * 1024
+
+
+def export_ledger(ledger: Backend, fmt: str) -> str:
+    """The whole ledger as N-Quads or TriG: every entry's quads, chain metadata included.
+
+    Blank nodes are made distinct per entry (``e<seq>_…``), as in the query index; ``import``
+    regroups the quads into entries by their metadata (``cl:contentGraph``) and re-canonicalises
+    each, so the hashes of the export are the hashes of the ledger.
+    """
+    quads: list[ox.Quad] = []
+    for record in ledger.entries():
+        prefix = f"e{record.seq}_"
+        for quad in ox.parse(ledger.read_entry(record.seq), format=ox.RdfFormat.N_QUADS):
+            quads.append(
+                ox.Quad(
+                    _relabel(quad.subject, prefix),
+                    quad.predicate,
+                    _relabel(quad.object, prefix),
+                    quad.graph_name,
+                )
+            )
+    ledger_node = ox.NamedNode(ledger.id)
+    quads.append(
+        ox.Quad(ledger_node, ox.NamedNode(RDF_TYPE), ox.NamedNode(CL + "Ledger"), EXPORT_GRAPH)
+    )
+    head = ledger.head()
+    if head is not None:  # the last entry has no successor to vouch for it: the export does
+        quads.append(ox.Quad(ledger_node, HEAD_HASH, ox.Literal(head.hash), EXPORT_GRAPH))
+    rdf_format = ox.RdfFormat.TRIG if fmt == "trig" else ox.RdfFormat.N_QUADS
+    prefixes = {"cl": CL, "prov": PROV, "xsd": "http://www.w3.org/2001/XMLSchema#"}
+    data = ox.serialize(quads, format=rdf_format, prefixes=prefixes if fmt == "trig" else None)
+    return (data or b"").decode("utf-8")
+
+
+def _relabel(term: Any, prefix: str) -> Any:
+    return ox.BlankNode(prefix + term.value) if isinstance(term, ox.BlankNode) else term
+
+
+def import_ledger(location: Any, file: Path) -> EntryRecord | None:
+    """Replay an export into a new ledger with the exported ledger's id; refuse any tampering."""
+    fmt = ox.RdfFormat.TRIG if file.suffix.lower() == ".trig" else ox.RdfFormat.N_QUADS
+    try:
+        with file.open("rb") as stream:
+            quads = list(ox.parse(stream, format=fmt))
+    except OSError as exc:
+        raise InputError(f"cannot read the export: {exc.strerror}", where=str(file)) from None
+    except SyntaxError as exc:
+        raise InputError(
+            f"the export is not valid {fmt.name}: {exc.msg}", where=str(file)
+        ) from None
+    ledgers = {
+        q.subject.value
+        for q in quads
+        if q.graph_name == EXPORT_GRAPH and q.object == ox.NamedNode(CL + "Ledger")
+    }
+    if len(ledgers) != 1:
+        raise InputError("the file is not a claim-ledger export (no ledger id)", where=str(file))
+    ledger_id = ledgers.pop()
+    by_graph: dict[str, list[ox.Quad]] = {}
+    for quad in quads:
+        if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name != EXPORT_GRAPH:
+            by_graph.setdefault(quad.graph_name.value, []).append(quad)
+    sequence = ox.NamedNode(CL + "sequence")
+    entries_found: dict[int, str] = {}
+    for quad in quads:
+        subject, graph, obj = quad.subject, quad.graph_name, quad.object
+        if (
+            quad.predicate == sequence
+            and isinstance(subject, ox.NamedNode)
+            and isinstance(graph, ox.NamedNode)
+            and isinstance(obj, ox.Literal)
+            and subject.value == graph.value
+        ):
+            entries_found[int(obj.value)] = subject.value
+    if sorted(entries_found) != list(range(1, len(entries_found) + 1)):
+        raise InputError(
+            f"the export's entries are not numbered 1..n: {sorted(entries_found)}", where=str(file)
+        )
+    # Rebuild and check every entry before anything is written: a tampered export leaves nothing.
+    datas: list[bytes] = []
+    used: set[str] = set()
+    previous: str | None = None
+    for seq in sorted(entries_found):
+        entry = entries_found[seq]
+        graphs = [entry] + [
+            q.object.value
+            for q in by_graph.get(entry, [])
+            if q.predicate == CONTENT_GRAPH and isinstance(q.object, ox.NamedNode)
+        ]
+        used.update(graphs)
+        data = canon_bytes([q for g in graphs for q in by_graph.get(g, [])])
+        recorded = [
+            str(getattr(q.object, "value", ""))
+            for q in by_graph.get(entry, [])
+            if q.predicate == ox.NamedNode(CL + "previousEntryHash")
+        ]
+        if (recorded[0] if recorded else None) != previous:
+            raise VerificationError(
+                f"the export does not verify at entry {seq}: it records previous hash "
+                f"{recorded[0] if recorded else 'none'}, but entry {seq - 1} hashes to {previous}",
+                where=str(file),
+                hint="the export was changed or damaged; nothing was imported",
+            )
+        previous = "sha256:" + sha256_hex(data)
+        datas.append(data)
+    stray = sorted(set(by_graph) - used)
+    if stray:
+        raise VerificationError(
+            f"the export holds graphs that belong to no entry: {', '.join(stray[:3])}",
+            where=str(file),
+            hint="nothing was imported",
+        )
+    heads = [
+        q.object.value for q in quads if q.graph_name == EXPORT_GRAPH and q.predicate == HEAD_HASH
+    ]
+    if heads != ([previous] if previous else []):
+        raise VerificationError(
+            f"the export's last entry hashes to {previous}, but the export records head "
+            f"{heads[0] if heads else 'none'}",
+            where=str(file),
+            hint="the export was changed or damaged; nothing was imported",
+        )
+    ledger = location.create(ledger_id=ledger_id)
+    record = None
+    for data in datas:
+        record = ledger.import_entry(data)
+    return record
