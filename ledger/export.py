@@ -1,0 +1,416 @@
+"""Exports of a store's claims for other tools: ClaimReview JSON-LD, PROV-O, nanopublications, CSV.
+
+Each function takes a pyoxigraph ``Store`` (claim files loaded, or a ledger's query index) and
+returns text. Nothing is fetched: the JSON-LD ``@context`` is an inline object, never a URL.
+
+Verdicts: the triples ``claimreview`` reads
+------------------------------------------
+A checker's verdict on a claim is a ``schema:ClaimReview`` node written by the ``review``
+command into its ledger entry::
+
+    <urn:claim-ledger:review:<sha256>> a schema:ClaimReview ;
+        schema:itemReviewed <https://w3id.org/claim-ledger/claim/<sha256>> ;  # the claim, required
+        schema:reviewRating [
+            a schema:Rating ;
+            schema:ratingValue "2"^^xsd:integer ;        # required (integer, decimal or text)
+            schema:bestRating "1"^^xsd:integer ;         # required
+            schema:worstRating "5"^^xsd:integer ;        # required
+            schema:alternateName "Mostly true"@en ] ;    # required: the verdict in words
+        schema:author <https://w3id.org/claim-ledger/source/…> ;  # required: a registry source
+            # (prov:Person or prov:Organization with schema:name), or a literal name
+        schema:datePublished "2024-05-01"^^xsd:date ;    # required (xsd:date or xsd:dateTime)
+        schema:url <https://example.org/fact-check> ;    # optional: where it is published
+        schema:reviewBody "Why, in words."@en .          # optional
+
+Without ``schema:url`` the review's own IRI is used when it is http(s), else the claim's IRI.
+A checker's assessment of a *source* has the same shape with ``a schema:Review`` and the source
+as ``schema:itemReviewed`` (ratingValue A–F, the Admiralty scale); reports show it, and
+"F — reliability cannot be judged" when there is none.
+"""
+
+from __future__ import annotations
+
+import csv as csv_module
+import datetime as dt
+import hashlib
+import io
+import json
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import pyoxigraph as ox
+
+from ledger import report
+from ledger.report import CL, OA, PROV, RDF_TYPE, RDFS, SCHEMA, XSD, Casebook, Claim
+
+NP = "http://www.nanopub.org/nschema#"
+DCTERMS = "http://purl.org/dc/terms/"
+NANOPUB_NAMESPACE = "https://w3id.org/claim-ledger/np/"
+
+PREFIXES = {
+    "cl": CL,
+    "dcterms": DCTERMS,
+    "np": NP,
+    "oa": OA,
+    "prov": PROV,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": RDFS,
+    "schema": SCHEMA,
+    "xsd": XSD,
+}
+
+CSV_COLUMNS = (
+    "claim",
+    "statement",
+    "case",
+    "date",
+    "date_earliest",
+    "date_latest",
+    "date_precision",
+    "place",
+    "subject",
+    "property",
+    "value",
+    "value_low",
+    "value_high",
+    "unit",
+    "stance",
+    "source",
+    "source_kind",
+    "alignment",
+    "relay",
+    "outlet",
+    "quote",
+    "translation",
+    "grade",
+    "status",
+)
+
+JSONLD_CONTEXT: dict[str, Any] = {"@vocab": SCHEMA, "xsd": XSD}
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _ordered(book: Casebook) -> list[Claim]:
+    return sorted(book.claims.values(), key=report._reading_order)
+
+
+# --------------------------------------------------------------------------- ClaimReview
+
+
+def _agent_json(book: Casebook, iri: str | None, name: str | None) -> dict[str, Any]:
+    if iri is None:
+        return {"@type": "Person", "name": name or "unnamed"}
+    agent = book.agents.get(iri)
+    out: dict[str, Any] = {
+        "@type": "Person" if agent and agent.person else "Organization",
+        "name": name or book.name(iri),
+    }
+    if report.safe_url(iri):
+        out["@id"] = iri
+    return out
+
+
+def _number_or_text(value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return value
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _document_json(book: Casebook, iri: str) -> dict[str, Any]:
+    doc = book.documents.get(iri)
+    out: dict[str, Any] = {"@id": iri, "@type": "CreativeWork"}
+    if doc is None:
+        return out
+    out["headline"] = doc.title
+    if doc.published:
+        out["datePublished"] = doc.published
+    if doc.publisher:
+        out["publisher"] = _agent_json(book, doc.publisher, None)
+    if doc.language:
+        out["inLanguage"] = doc.language
+    if report.safe_url(doc.url):
+        out["url"] = doc.url
+    return out
+
+
+def claimreview(store: ox.Store) -> str:
+    """schema.org ClaimReview JSON-LD for every reviewed claim (one item per review)."""
+    book = report.read_casebook(store)
+    items: list[dict[str, Any]] = []
+    for claim in _ordered(book):
+        for verdict in claim.verdicts:
+            url = (
+                report.safe_url(verdict.url)
+                or report.safe_url(verdict.node)
+                or report.safe_url(claim.iri)
+                or claim.iri
+            )
+            rating: dict[str, Any] = {"@type": "Rating"}
+            for key, value in (
+                ("ratingValue", _number_or_text(verdict.value)),
+                ("bestRating", _number_or_text(verdict.best)),
+                ("worstRating", _number_or_text(verdict.worst)),
+                ("alternateName", verdict.alternate_name),
+            ):
+                if value is not None:
+                    rating[key] = value
+            documents = sorted(
+                {q.document for q in claim.quotes if q.document}
+                | ({claim.reported_in} if claim.reported_in else set())
+            )
+            item: dict[str, Any] = {"@type": "Claim", "@id": claim.iri}
+            if claim.source:
+                item["author"] = _agent_json(book, claim.source, None)
+            if claim.reported_in:
+                item["firstAppearance"] = _document_json(book, claim.reported_in)
+            if documents:
+                item["appearance"] = [_document_json(book, d) for d in documents]
+            said = claim.stated_time
+            if said and said.earliest and said.earliest == said.latest:
+                item["datePublished"] = said.earliest
+            review: dict[str, Any] = {
+                "@type": "ClaimReview",
+                "url": url,
+                "claimReviewed": claim.statement,
+                "reviewRating": rating,
+                "author": _agent_json(book, verdict.author, verdict.author_name),
+                "itemReviewed": item,
+            }
+            if report.safe_url(verdict.node) or verdict.node.startswith("urn:"):
+                review["@id"] = verdict.node
+            if verdict.date:
+                review["datePublished"] = verdict.date
+            if verdict.body:
+                review["reviewBody"] = verdict.body
+            items.append(review)
+    document = {"@context": JSONLD_CONTEXT, "@graph": items}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# --------------------------------------------------------------------------- PROV-O
+
+
+def prov_quads(store: ox.Store) -> list[ox.Quad]:
+    """PROV-O triples of the claims: entities, agents, attributions, derivations, quotations."""
+    book = report.read_casebook(store)
+    reader = report._Reader(store)
+    out: set[ox.Quad] = set()
+
+    def add(
+        s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal
+    ) -> None:
+        out.add(ox.Quad(s, _n(p), o))
+
+    entity, agent_class = _n(PROV + "Entity"), _n(PROV + "Agent")
+    for claim in book.claims.values():
+        node = _n(claim.iri)
+        add(node, RDF_TYPE, entity)
+        add(node, RDF_TYPE, _n(CL + "Claim"))
+        add(node, PROV + "value", ox.Literal(claim.statement, language="en"))
+        for source in claim.sources:
+            add(node, PROV + "wasAttributedTo", _n(source))
+        for other in claim.derived_from:
+            add(node, PROV + "wasDerivedFrom", _n(other))
+        for agency in claim.relayed_by:
+            add(node, CL + "relayedBy", _n(agency))
+            add(node, PROV + "wasInfluencedBy", _n(agency))
+        if claim.reported_in:
+            add(node, CL + "reportedIn", _n(claim.reported_in))
+        for quote_node in reader.nodes(node, CL + "quote"):
+            quote = report._read_quote(reader, quote_node)
+            add(node, CL + "quote", quote_node)
+            add(quote_node, RDF_TYPE, entity)
+            add(quote_node, RDF_TYPE, _n(CL + "Quote"))
+            words = ox.Literal(quote.exact, language=quote.language) if quote.language else None
+            add(quote_node, PROV + "value", words or ox.Literal(quote.exact))
+            if quote.document:
+                add(quote_node, PROV + "wasQuotedFrom", _n(quote.document))
+            translation = reader.node(quote_node, CL + "translation")
+            if translation is not None and quote.translation is not None:
+                add(quote_node, CL + "translation", translation)
+                add(translation, RDF_TYPE, entity)
+                add(translation, RDF_TYPE, _n(CL + "Translation"))
+                add(translation, PROV + "value", ox.Literal(quote.translation, language="en"))
+                add(translation, PROV + "wasDerivedFrom", quote_node)
+                if quote.translator:
+                    add(translation, PROV + "wasAttributedTo", _n(quote.translator))
+        for old in reader.iris(node, PROV + "wasRevisionOf"):
+            add(node, PROV + "wasRevisionOf", _n(old))
+        for lit in reader.literals(node, PROV + "invalidatedAtTime"):
+            add(node, PROV + "invalidatedAtTime", lit)
+    for doc in book.documents.values():
+        node = _n(doc.iri)
+        add(node, RDF_TYPE, entity)
+        add(node, RDF_TYPE, _n(CL + "Document"))
+        add(node, RDFS + "label", ox.Literal(doc.title))
+        if doc.publisher:
+            add(node, PROV + "wasAttributedTo", _n(doc.publisher))
+    for agent in book.agents.values():
+        node = _n(agent.iri)
+        add(node, RDF_TYPE, agent_class)
+        add(node, RDF_TYPE, _n(PROV + ("Person" if agent.person else "Organization")))
+        add(node, RDFS + "label", ox.Literal(agent.name, language="en"))
+        for org in agent.acts_for:
+            add(node, PROV + "actedOnBehalfOf", _n(org))
+    return sorted(out, key=str)
+
+
+def prov(store: ox.Store) -> str:
+    """PROV-O Turtle of the claims, their agents, attributions, derivations and quotations."""
+    data = ox.serialize(
+        [ox.Triple(q.subject, q.predicate, q.object) for q in prov_quads(store)],
+        format=ox.RdfFormat.TURTLE,
+        prefixes=_prefixes("cl", "prov", "rdf", "rdfs", "xsd"),
+    )
+    return (data or b"").decode("utf-8")
+
+
+def _prefixes(*names: str) -> dict[str, str]:
+    return {name: PREFIXES[name] for name in sorted(names)}
+
+
+# --------------------------------------------------------------------------- nanopublications
+
+
+def claim_closure(store: ox.Store, claim: str) -> list[ox.Triple]:
+    """The claim's triples and those of every blank node reachable from it."""
+    triples: set[ox.Triple] = set()
+    todo: list[ox.NamedNode | ox.BlankNode] = [_n(claim)]
+    seen: set[ox.NamedNode | ox.BlankNode] = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for quad in store.quads_for_pattern(node, None, None):
+            triples.add(ox.Triple(quad.subject, quad.predicate, quad.object))
+            if isinstance(quad.object, ox.BlankNode):
+                todo.append(quad.object)
+    return sorted(triples, key=str)
+
+
+def nanopub_base(claim: str) -> str:
+    return NANOPUB_NAMESPACE + hashlib.sha256(claim.encode()).hexdigest()
+
+
+def nanopub(store: ox.Store, *, created: dt.datetime | None = None) -> str:
+    """TriG: one nanopublication per claim (head, assertion, provenance, pubinfo graphs)."""
+    book = report.read_casebook(store)
+    when = (created or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    stamp = ox.Literal(
+        when.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        datatype=_n(XSD + "dateTime"),
+    )
+    quads: list[ox.Quad] = []
+    for claim in _ordered(book):
+        base = nanopub_base(claim.iri)
+        this, head = _n(base), _n(base + "#Head")
+        assertion, provenance, pubinfo = (
+            _n(base + "#assertion"),
+            _n(base + "#provenance"),
+            _n(base + "#pubinfo"),
+        )
+
+        def add(s: Any, p: str, o: Any, g: ox.NamedNode) -> None:
+            quads.append(ox.Quad(s, _n(p), o, g))
+
+        add(this, RDF_TYPE, _n(NP + "Nanopublication"), head)
+        add(this, NP + "hasAssertion", assertion, head)
+        add(this, NP + "hasProvenance", provenance, head)
+        add(this, NP + "hasPublicationInfo", pubinfo, head)
+        for triple in claim_closure(store, claim.iri):
+            quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, assertion))
+        documents = {q.document for q in claim.quotes if q.document}
+        if claim.reported_in:
+            documents.add(claim.reported_in)
+        for doc in sorted(documents):
+            add(assertion, PROV + "wasDerivedFrom", _n(doc), provenance)
+        if not documents:
+            note = ox.Literal("no stored document is recorded for this claim", language="en")
+            add(assertion, RDFS + "comment", note, provenance)
+        add(this, DCTERMS + "created", stamp, pubinfo)
+        add(this, DCTERMS + "subject", _n(claim.iri), pubinfo)
+        add(this, RDFS + "label", ox.Literal(f"Claim: {claim.statement}", language="en"), pubinfo)
+    data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_prefixes(*PREFIXES))
+    return (data or b"").decode("utf-8")
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def csv_rows(store: ox.Store) -> list[dict[str, str]]:
+    """One row per claim (``CSV_COLUMNS``); several values in one cell go on separate lines."""
+    book = report.read_casebook(store)
+    analysis = report.analyse(store)
+    rows = []
+    for claim in _ordered(book):
+        prop = claim.proposition
+        span = prop.event_time if prop else None
+        quantity = prop.quantity if prop else None
+        sources = [book.agents.get(s) for s in claim.sources]
+        case = book.cases.get(claim.case or "")
+        rows.append(
+            {
+                "claim": claim.iri,
+                "statement": claim.statement,
+                "case": case.identifier if case else "",
+                "date": span.label if span else "",
+                "date_earliest": (span.earliest or "") if span else "",
+                "date_latest": (span.latest or "") if span else "",
+                "date_precision": span.precision_label if span else "",
+                "place": book.name(prop.place) if prop and prop.place else "",
+                "subject": book.name(prop.subject) if prop and prop.subject else "",
+                "property": prop.property_label if prop else "",
+                "value": (
+                    book.name(prop.value)
+                    if prop and prop.value
+                    else quantity.label
+                    if quantity
+                    else ""
+                ),
+                "value_low": (quantity.lower or "") if quantity else "",
+                "value_high": (quantity.upper or "") if quantity else "",
+                "unit": report.term_label(quantity.unit) if quantity and quantity.unit else "",
+                "stance": claim.stance_label,
+                "source": _lines(book.name(s) for s in claim.sources),
+                "source_kind": _lines(a.kind_label for a in sources if a),
+                "alignment": _lines(a.alignment_label for a in sources if a),
+                "relay": _lines(book.name(a) for a in claim.relayed_by),
+                "outlet": book.name(book.outlet(claim)),
+                "quote": _lines(q.exact for q in claim.quotes),
+                "translation": _lines(q.translation or "" for q in claim.quotes),
+                "grade": analysis.grade_label(claim.iri) if analysis.available else "",
+                "status": claim.status,
+            }
+        )
+    return rows
+
+
+def _lines(values: Any) -> str:
+    return "\n".join(v for v in values if v)
+
+
+def csv(store: ox.Store) -> str:
+    """CSV, one row per claim (columns: ``CSV_COLUMNS``)."""
+    buffer = io.StringIO()
+    writer = csv_module.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(csv_rows(store))
+    return buffer.getvalue()
+
+
+#: ``--format`` name → export function (each takes the store and returns text).
+EXPORTS: dict[str, Callable[[ox.Store], str]] = {
+    "claimreview": claimreview,
+    "csv": csv,
+    "nanopub": nanopub,
+    "prov": prov,
+}
