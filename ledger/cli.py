@@ -20,7 +20,7 @@ from ledger.errors import LedgerError
 from ledger.load import MAX_DOCUMENT_BYTES, load_paths, read_text_file
 from ledger.location import LedgerLocation
 from ledger.store import DEFAULT_DIRECTORY
-from ledger.validate import validate_batch
+from ledger.validate import ENGINES, validate_batch
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -108,7 +108,16 @@ paths_argument = click.argument(
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def validate(paths: tuple[Path, ...], context_paths: tuple[Path, ...], fmt: str) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="turbo",
+    show_default=True,
+    help="SHACL engine: pyshacl-turbo (fast) or pySHACL (the reference; same verdicts).",
+)
+def validate(
+    paths: tuple[Path, ...], context_paths: tuple[Path, ...], fmt: str, engine: str
+) -> None:
     """Check claim files against the shapes; list every problem with where and how to fix it.
 
     \b
@@ -119,7 +128,7 @@ def validate(paths: tuple[Path, ...], context_paths: tuple[Path, ...], fmt: str)
     """
     batch = load_paths(paths)
     context = [load_paths(context_paths)] if context_paths else []
-    report = validate_batch(batch, context)
+    report = validate_batch(batch, context, engine=engine)
     text = output.validation_json(report) if fmt == "json" else output.validation_text(report)
     click.echo(text, nl=False)
     sys.exit(0 if report.conforms else 1)
