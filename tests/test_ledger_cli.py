@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from conftest import EXAMPLE
 
+from conftest import EXAMPLE
 from ledger import entries
 from ledger.load import load_paths
 
