@@ -161,20 +161,109 @@ def check_canonical(data: bytes, *, limits: CanonicalizationLimits = DEFAULT_LIM
             if line != expected:
                 return f"line {number} is not in canonical N-Quads form (expected {expected!r})"
         return "a line does not hold exactly one quad"
-    # Only lines that mention a blank node matter to RDFC-1.0 ("_:" may also occur inside a
-    # literal or an IRI; such lines are harmless extras).
-    blank_lines = [line.decode("utf-8") for line in lines if b"_:" in line]
-    labeller = _Labeller(_views_of_lines(blank_lines), limits=limits, hash_name="sha256")
-    if not labeller.nodes_with_unique_hash_only():
+    first_degree = _first_degree_hashes_of_document(data)
+    if len(first_degree) > limits.max_blank_nodes:
+        raise CanonicalizationError(
+            f"refusing to canonicalise {len(first_degree)} blank nodes "
+            f"(limit max_blank_nodes={limits.max_blank_nodes})",
+            hint=_LIMIT_HINT,
+        )
+    by_hash = sorted((digest, label) for label, digest in first_degree.items())
+    if any(a[0] == b[0] for a, b in itertools.pairwise(by_hash)):
         # Rare: look-alike blank nodes need the N-degree step; let pyoxigraph decide.
         expected_document = canonical_nquads(parse(data, format=RdfFormat.N_QUADS), limits=limits)
         if expected_document != data:
             return "blank-node labels differ from the ones RDFC-1.0 issues"
         return None
-    for label, canonical in labeller.labels().items():
-        if label != canonical:
-            return f"blank node _:{label} should be labelled _:{canonical} by RDFC-1.0"
+    # Unique first-degree hashes: RDFC-1.0 issues c14n0, c14n1, ... in the order of the hashes.
+    for number, (_digest, label) in enumerate(by_hash):
+        if label != f"c14n{number}":
+            return f"blank node _:{label} should be labelled _:c14n{number} by RDFC-1.0"
     return None
+
+
+def _first_degree_hashes_of_document(data: bytes) -> dict[str, str]:
+    """RDFC-1.0 first-degree hashes of the blank nodes of a canonical N-Quads document.
+
+    ``data`` must be sorted, with every line in canonical form. Lines whose subject is a blank
+    node are all at the end (``_`` sorts after ``<``), each node's in one run; a run with no
+    other blank node gives that node's ``_:a …`` template lines by one replacement, already in
+    order. Other lines that mention a blank node are handled one by one. A node's hash input
+    is its ``<…`` lines, its ``_:a …`` lines, then its ``_:z …`` lines, each part sorted
+    (``<`` < ``_:a`` < ``_:z`` in code point order).
+    """
+    before: dict[str, list[bytes]] = defaultdict(list)  # templates starting with an IRI
+    own: dict[str, list[bytes]] = defaultdict(list)  # templates starting with _:a
+    after: dict[str, list[bytes]] = defaultdict(list)  # templates starting with _:z
+    region_start = 0 if data.startswith(b"_:") else data.find(b"\n_:") + 1
+    if region_start == 0 and not data.startswith(b"_:"):
+        region_start = len(data)
+    slow_lines = _lines_containing(data, b"_:", 0, region_start)
+    region = data[region_start:]
+    if region:
+        subjects = _SUBJECT_LABEL.findall(b"\n" + region)
+        runs = [(label, len(list(run))) for label, run in itertools.groupby(subjects)]
+        if len(subjects) != region.count(b"\n") or len(runs) != len({label for label, _ in runs}):
+            slow_lines.extend(region.split(b"\n")[:-1])  # not one "_:label " per line
+            runs = []
+        start = 0
+        for number, (label, n_lines) in enumerate(runs):
+            if number + 1 < len(runs):
+                end = region.find(b"\n_:" + runs[number + 1][0] + b" ", start) + 1
+                if end <= start:  # cannot happen in a sorted document; stay exact anyway
+                    slow_lines.extend(region[start:].split(b"\n")[:-1])
+                    break
+            else:
+                end = len(region)
+            block = region[start:end]
+            if block.count(b"_:") == n_lines:  # no other blank node in the run
+                prefix = b"\n_:" + label + b" "
+                own[label.decode("utf-8")].append((b"\n" + block).replace(prefix, b"\n_:a ")[1:])
+            else:
+                slow_lines.extend(block.split(b"\n")[:-1])
+            start = end
+    other_lines = []
+    for line in slow_lines:  # mostly "<subject> <predicate> _:object <graph> ."
+        match = _IRI_TO_BLANK.fullmatch(line)
+        if match is None:
+            other_lines.append(line)
+        else:
+            head, label, graph_text = match.groups()
+            before[label.decode("utf-8")].append(head + b"_:a" + (graph_text or b"") + b" .\n")
+    for (subject, predicate, obj, graph), blanks in _views_of_lines(
+        line.decode("utf-8") for line in other_lines
+    ):
+        for label in {blank for blank in blanks if blank is not None}:
+            parts = [subject, predicate, obj]
+            for position, blank in ((0, blanks[0]), (2, blanks[1])):
+                if blank is not None:
+                    parts[position] = "_:a" if blank == label else "_:z"
+            if graph:
+                parts.append(("_:a" if blanks[2] == label else "_:z") if blanks[2] else graph)
+            template = (" ".join(parts) + " .\n").encode("utf-8")
+            first = parts[0]
+            target = own if first == "_:a" else after if first == "_:z" else before
+            target[label].append(template)
+    hashes = {}
+    empty: list[bytes] = []
+    for label in before.keys() | own.keys() | after.keys():
+        text = b"".join(sorted(before.get(label, empty)))
+        text += b"".join(sorted(own.get(label, empty)))
+        text += b"".join(sorted(after.get(label, empty)))
+        hashes[label] = hashlib.sha256(text).hexdigest()
+    return hashes
+
+
+def _lines_containing(data: bytes, needle: bytes, start: int, end: int) -> list[bytes]:
+    """The lines of ``data[start:end]`` (whole lines) that contain ``needle``."""
+    found = []
+    at = data.find(needle, start, end)
+    while at >= 0:
+        line_start = data.rfind(b"\n", start, at) + 1 or start
+        line_end = data.find(b"\n", at, end)
+        found.append(data[line_start:line_end])
+        at = data.find(needle, line_end, end)
+    return found
 
 
 def _nquads_document(quads: Iterable[Quad]) -> bytes:
@@ -239,6 +328,8 @@ _QuadView = tuple[tuple[str, str, str, str], tuple[str | None, str | None, str |
 _IRI = r"<[^<>\" ]*>"
 _BLANK = r"_:[^ ]+"
 _LITERAL = r'"(?:[^"\\]|\\.)*"(?:@[^ ]+|\^\^' + _IRI + ")?"
+_SUBJECT_LABEL = re.compile(rb"\n_:([^ ]+) ")  # used on b"\n" + text: faster than ^ with re.M
+_IRI_TO_BLANK = re.compile(rb'(<[^<>" ]*> <[^<>" ]*> )_:([^ ]+)( <[^<>" ]*>)? \.')
 _CANONICAL_LINE = re.compile(
     rf"(?P<s>{_IRI}|{_BLANK}) (?P<p>{_IRI}) (?P<o>{_IRI}|{_BLANK}|{_LITERAL})"
     rf"(?: (?P<g>{_IRI}|{_BLANK}))? \."

@@ -12,12 +12,12 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 import pytest
-from conftest import require_testsuite
-from conftest import testsuites_dir as find_testsuites  # not collected as a test
 from helpers import nquads_reference, synthetic_claims
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import require_testsuite
+from conftest import testsuites_dir as find_testsuites  # not collected as a test
 from ledger.canon import (
     HASH_ALGORITHM,
     CanonicalizationLimits,
@@ -331,11 +331,15 @@ def test_check_canonical_finds_non_canonical_documents(document: bytes, reason: 
 # --- property tests -------------------------------------------------------------------------
 
 LABELS = [f"b{i}" for i in range(6)]
-IRIS = [ox.NamedNode(f"https://e.org/{name}") for name in ("a", "b", "c")]
+# Blank-node look-alikes inside IRIs and literals must not confuse the text-level shortcuts.
+IRIS = [ox.NamedNode(f"https://e.org/{name}") for name in ("a", "b", "_:c14n0")]
 PREDICATES = [ox.NamedNode(f"https://e.org/{name}") for name in ("p", "q")]
 GRAPHS = [ox.DefaultGraph(), ox.NamedNode("https://e.org/g")]
 
-text = st.text(st.characters(exclude_categories=["Cs"]), max_size=8)
+text = st.one_of(
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=8),
+    st.sampled_from(["_:c14n0", "x _:c14n1 <https://e.org/g> .", "_:b1 ", '"_:a"']),
+)
 literals = st.one_of(
     st.builds(ox.Literal, text),
     st.builds(lambda v, lang: ox.Literal(v, language=lang), text, st.sampled_from(["en", "ar"])),
@@ -378,6 +382,29 @@ def test_own_rdfc10_agrees_with_pyoxigraph(quads: list[ox.Quad]) -> None:
     labels = issued_identifiers(quads, limits=GENEROUS)
     assert _sorted_lines(_relabelled(quads, labels)) == document
     assert check_canonical(document, limits=GENEROUS) is None
+
+
+@PROPERTY_SETTINGS
+@given(datasets, st.randoms(use_true_random=False))
+def test_check_canonical_notices_relabelled_blank_nodes(
+    quads: list[ox.Quad], rng: random.Random
+) -> None:
+    """Permuting canonical blank-node labels is caught unless it leaves the bytes as they are."""
+    document = canonical_nquads(quads, limits=GENEROUS)
+    stored = list(ox.parse(document, format=ox.RdfFormat.N_QUADS))
+    labels = sorted(
+        {
+            t.value
+            for q in stored
+            for t in (q.subject, q.object, q.graph_name)
+            if isinstance(t, ox.BlankNode)
+        }
+    )
+    shuffled = labels[:]
+    rng.shuffle(shuffled)
+    relabelled = _sorted_lines(_relabelled(stored, dict(zip(labels, shuffled, strict=True))))
+    if relabelled != document:
+        assert check_canonical(relabelled, limits=GENEROUS) is not None
 
 
 @settings(max_examples=300, deadline=None)
