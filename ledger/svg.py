@@ -109,7 +109,8 @@ def _box(
             f'letter-spacing="0.05em">{escape(heading.upper())}</text>'
         )
         line_y += 15
-    title_lines = _wrap(title, width - 16, 2)
+    budget = int((height - 6) // 15) - (1 if heading else 0)
+    title_lines = _wrap(title, width - 16, min(2, budget - 1))
     for line in title_lines:
         parts.append(
             f'<text x="{x + 8:.1f}" y="{line_y:.1f}" font-size="12" font-weight="600" '
@@ -117,11 +118,12 @@ def _box(
         )
         line_y += 15
     if subtitle:
-        for line in _wrap(subtitle, width - 16, 1):
+        for line in _wrap(subtitle, width - 16, budget - len(title_lines)):
             parts.append(
                 f'<text x="{x + 8:.1f}" y="{line_y:.1f}" font-size="11" fill="#333">'
                 f"{escape(line)}</text>"
             )
+            line_y += 14
     parts.append("</g>")
     body = "".join(parts)
     if href:
@@ -162,7 +164,8 @@ def network(
     for node in nodes:
         by_column.setdefault(place[node.column], []).append(node)
     rows = max(len(v) for v in by_column.values())
-    width = 2 * _MARGIN + len(columns) * _NODE_W + (len(columns) - 1) * _COL_GAP
+    # Room on the right for the loop of an arrow that points back into the same column.
+    width = 2 * _MARGIN + len(columns) * _NODE_W + (len(columns) - 0.5) * _COL_GAP
     height = _LEGEND_H + 2 * _MARGIN + rows * _NODE_H + (rows - 1) * _ROW_GAP
     position: dict[str, tuple[float, float]] = {}
     for col, members in by_column.items():
