@@ -13,9 +13,10 @@ from urllib.parse import unquote, urlsplit
 
 import pyoxigraph as ox
 import pytest
+import yaml
 
 import ledger
-from ledger import report, store
+from ledger import api, report, store
 from ledger.errors import InputError, UsageError
 from ledger.load import document_quads, load_paths
 
@@ -80,11 +81,8 @@ def _pages(paths: list[Path]) -> dict[Path, Page]:
 
 def _claim_page(out: Path, paths: list[Path], claim_id: str, suffix: str = ".html") -> str:
     name = claim_id.rsplit("/", 1)[-1]
-    found = [
-        p
-        for p in paths
-        if p.parent.name == "claims" and p.name.startswith(name + "-") and p.suffix == suffix
-    ]
+    page = re.compile(re.escape(name) + "-[0-9a-f]{8}" + re.escape(suffix))
+    found = [p for p in paths if p.parent.name == "claims" and page.fullmatch(p.name)]
     assert len(found) == 1, found
     return found[0].read_text(encoding="utf-8")
 
@@ -522,3 +520,38 @@ def test_ledger_info_by_hand_is_rendered_and_a_failed_chain_is_loud(
     claim = Page(_claim_page(tmp_path, paths, SOHR_10000)).plain
     assert "sha256:" + "ab" * 32 in claim
     assert "chain verification failed" in claim and "hash mismatch" in claim
+
+
+def test_report_of_a_ledger_built_by_the_ledger_commands(tmp_path: Path) -> None:
+    """add, supersede, retract through ledger.api: content-derived IRIs, history both ways."""
+    book = store.init(tmp_path / "ledger")
+    example = Path(__file__).resolve().parent.parent / "claims" / "aleppo-2016-11"
+    api.add(book, [example], author="encoder", message="the example case")
+    data = yaml.safe_load((example / "claims.yaml").read_text(encoding="utf-8"))
+    old = next(c for c in data["@graph"] if c["id"].endswith("/sohr-about-10000-fled"))
+    fixed = dict(old, id=old["id"] + "-v2", statement="About 10,000 civilians fled in 24 hours.")
+    correction = tmp_path / "fix.yaml"
+    correction.write_text(
+        yaml.safe_dump({"@context": data["@context"], "@graph": [fixed]}, allow_unicode=True),
+        encoding="utf-8",
+    )
+    api.supersede(
+        book, "sohr-about-10000-fled", [correction], reason="clearer wording", author="checker"
+    )
+    api.retract(book, "state-media-less-than-1km-from-sakhour", reason="double", author="checker")
+    info = report.collect_ledger_info(book)
+    with book.index() as index:
+        assert index.store is not None
+        paths = report.render(index.store, out_dir=tmp_path / "out", ledger_info=info)
+    assert len([p for p in paths if p.parent.name == "claims"]) == 42
+    old_page = Page(_claim_page(tmp_path, paths, SOHR_10000)).plain
+    assert "Superseded on" in old_page and "“clearer wording”" in old_page
+    assert "Replaced by About 10,000 civilians fled in 24 hours." in old_page
+    assert "1 (add" in old_page
+    new_page = Page(_claim_page(tmp_path, paths, SOHR_10000 + "-v2")).plain
+    assert "Supersedes About 10,000 civilians have fled" in new_page
+    assert "2 (supersede" in new_page
+    retracted = Page(_claim_page(tmp_path, paths, STATE_SAKHOUR)).plain
+    assert "Retracted on" in retracted and "“double”" in retracted
+    overview = Page((tmp_path / "out" / "index.html").read_text(encoding="utf-8")).plain
+    assert overview.count("superseded") >= 1 and overview.count("retracted") >= 1
