@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote as url_quote
@@ -487,17 +487,10 @@ def read_casebook(store: ox.Store) -> Casebook:
     for claim in book.claims.values():
         mentioned.update(claim.sources)
         mentioned.update(claim.relayed_by)
-        if claim.reported_in:
-            book.documents.setdefault(
-                claim.reported_in, _read_document(reader, ox.NamedNode(claim.reported_in))
-            )
-        for quote in claim.quotes:
-            if quote.document:
-                book.documents.setdefault(
-                    quote.document, _read_document(reader, ox.NamedNode(quote.document))
-                )
-                if quote.translator:
-                    mentioned.add(quote.translator)
+        for doc_iri in [claim.reported_in, *(q.document for q in claim.quotes)]:
+            if doc_iri and doc_iri not in book.documents:
+                book.documents[doc_iri] = _read_document(reader, ox.NamedNode(doc_iri))
+        mentioned.update(q.translator for q in claim.quotes if q.translator)
         if claim.case and claim.case not in book.cases:
             book.cases[claim.case] = _read_case(reader, ox.NamedNode(claim.case))
     for doc in book.documents.values():
@@ -990,7 +983,15 @@ class Analysis:
     grades: Mapping[str, Grade] = field(default_factory=dict)
 
     def relations(self, iri: str) -> list[Relation]:
-        return [r for r in (*self.conflicts, *self.corroborations) if iri in r.claims]
+        return self._by_claim.get(iri, [])
+
+    @cached_property
+    def _by_claim(self) -> dict[str, list[Relation]]:
+        found: dict[str, list[Relation]] = {}
+        for relation in (*self.conflicts, *self.corroborations):
+            for claim in set(relation.claims):
+                found.setdefault(claim, []).append(relation)
+        return found
 
     def grade_label(self, iri: str) -> str:
         if not self.available:
@@ -1621,6 +1622,7 @@ def render(
         network = network_svg(book, edges, index_links if fmt == "html" else None)
         if fmt == "md" and network:
             write_svg("network.svg", network)
+        shown = {c.iri for c in claims}
         groups = _case_groups(book, claims)
         cases = [g.case for g in groups if g.case is not None]
         write(
@@ -1638,11 +1640,13 @@ def render(
             alignments=_alignment_groups(
                 book, {e.source for e in edges} | {e.target for e in edges}
             ),
-            conflicts=[r for r in analysis.conflicts if set(r.claims) & {c.iri for c in claims}],
-            corroborations=[
-                r for r in analysis.corroborations if set(r.claims) & {c.iri for c in claims}
-            ],
+            conflicts=[r for r in analysis.conflicts if not shown.isdisjoint(r.claims)],
+            corroborations=[r for r in analysis.corroborations if not shown.isdisjoint(r.claims)],
         )
+    derived_by: dict[str, list[Claim]] = {}
+    for d in sorted(book.claims.values(), key=lambda d: d.statement):
+        for origin in d.derived_from:
+            derived_by.setdefault(origin, []).append(d)
     for c in claims:
         page = site.claim_pages[c.iri]
         links = Links(site, page)
@@ -1665,10 +1669,7 @@ def render(
             ],
             relations=analysis.relations(c.iri),
             grade=analysis.grades.get(c.iri),
-            derived_by=sorted(
-                (d for d in book.claims.values() if c.iri in d.derived_from),
-                key=lambda d: d.statement,
-            ),
+            derived_by=derived_by.get(c.iri, []),
         )
     for s in sources:
         write(
