@@ -9,6 +9,7 @@ A ledger is a directory::
     index/                  pyoxigraph (RocksDB) store of every entry's quads, for SPARQL
     index.json              how far the index has got (a hint; the index itself is the authority)
     index.lock              flock(2) target: readers share it, the index writer holds it alone
+    index.turnstile         flock(2) target passed before index.lock, so readers cannot starve it
 
 The entry files are the source of truth. An entry's hash is the SHA-256 of its file; each entry
 records the previous entry's hash in its metadata graph, so changing, removing or reordering any
@@ -166,6 +167,7 @@ def init(
         (directory / "entries").mkdir(parents=True, exist_ok=True)
         (directory / "lock").touch()
         (directory / "index.lock").touch()
+        (directory / "index.turnstile").touch()
         description = {
             "id": ledger_id or f"urn:claim-ledger:{uuid.uuid4()}",
             "created": _now_lexical(),
@@ -347,6 +349,8 @@ class Ledger:
                 )
             if metadata.ledger != self.id or metadata.hash_algorithm != HASH_ALGORITHM:
                 raise LedgerStateError(f"entry {seq} belongs to ledger {metadata.ledger}")
+            if metadata.sequence != seq:
+                raise LedgerStateError(f"entry {seq} records sequence {metadata.sequence}")
             path = self._write_entry(seq, data)
         if self.index_on_append:
             try:
@@ -653,7 +657,7 @@ class Ledger:
             and self.index_dir.is_dir()
         ):
             self._update_index(wait=wait, required=True)
-        lock = _FileLock(self.path / "index.lock", timeout=wait, what="read the index", shared=True)
+        lock = _IndexLock(self.path, timeout=wait, what="read the index", shared=True)
         lock.acquire()
         try:
             store = Store.read_only(str(self.index_dir))
@@ -665,18 +669,19 @@ class Ledger:
 
     def rebuild_index(self) -> None:
         """Throw the query index away and build it again from the entry files."""
-        lock = _FileLock(
-            self.path / "index.lock", timeout=self.lock_timeout, what="rebuild the index"
-        )
-        with lock:
+        lock = _IndexLock(self.path, timeout=self.lock_timeout, what="rebuild the index")
+        lock.acquire()
+        try:
             self._rebuild_index_locked()
+        finally:
+            lock.release()
 
     def _update_index(self, *, wait: float, required: bool) -> None:
         """Bring the index up to the last complete entry, under the exclusive index lock.
 
         required: raise if the lock is not free within ``wait`` seconds (else just return).
         """
-        lock = _FileLock(self.path / "index.lock", timeout=wait, what="update the index")
+        lock = _IndexLock(self.path, timeout=wait, what="update the index")
         try:
             lock.acquire()
         except LedgerStateError:
@@ -738,7 +743,7 @@ class Ledger:
 class LedgerIndex:
     """A read-only view of the query index, as of entry ``indexed_through``; close it when done."""
 
-    def __init__(self, store: Store, lock: _FileLock, indexed_through: int) -> None:
+    def __init__(self, store: Store, lock: _IndexLock, indexed_through: int) -> None:
         self.store: Store | None = store
         self._lock = lock
         self.indexed_through = indexed_through
@@ -1131,6 +1136,48 @@ class _FileLock:
         traceback: TracebackType | None,
     ) -> None:
         self.release()
+
+
+class _IndexLock:
+    """The index's readers-writer lock: readers share ``index.lock``, a writer holds it alone.
+
+    flock(2) is not fair, so a stream of short readers could starve a writer. Everyone first
+    passes ``index.turnstile`` (exclusive, held only while waiting for ``index.lock``): a waiting
+    writer holds it, new readers queue behind it, and the writer gets in once the readers
+    already inside are done.
+    """
+
+    def __init__(
+        self, ledger_path: Path, *, timeout: float, what: str, shared: bool = False
+    ) -> None:
+        self.ledger_path = ledger_path
+        self.timeout = timeout
+        self.what = what
+        self.shared = shared
+        self.lock: _FileLock | None = None
+
+    def acquire(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        turnstile = _FileLock(
+            self.ledger_path / "index.turnstile", timeout=self.timeout, what=self.what
+        )
+        turnstile.acquire()
+        try:
+            lock = _FileLock(
+                self.ledger_path / "index.lock",
+                timeout=max(0.0, deadline - time.monotonic()),
+                what=self.what,
+                shared=self.shared,
+            )
+            lock.acquire()
+            self.lock = lock
+        finally:
+            turnstile.release()
+
+    def release(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
 
 def _write_new_file(directory: Path, name: str, data: bytes) -> None:

@@ -691,6 +691,33 @@ def test_reader_never_sees_a_partial_entry(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_index_reader_process_and_writer_share_the_index_safely(tmp_path: Path) -> None:
+    """A process querying the index while another appends sees whole entries, never fewer."""
+    book = _ledger_with(tmp_path, 1)
+    reader = subprocess.Popen(
+        _child("query-loop", str(book.path)),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=CHILD_ENV,
+        text=True,
+    )
+    assert reader.stdout is not None and reader.stdin is not None
+    assert reader.stdout.readline() == "ready\n"
+    for batch in range(30):
+        book.append(claims(20, batch), author="w", message="m", kind="add")
+    with book.index() as index:  # catches up with appends the reader made wait
+        assert index.indexed_through == 31
+    time.sleep(0.5)
+    reader.stdin.close()
+    out = reader.stdout.read()
+    reader.stdout.close()
+    assert reader.wait(timeout=60) == 0, out
+    match = re.fullmatch(r"queried (\d+) times, saw (\d+) sizes, last 31\n", out)
+    assert match is not None, out
+    assert int(match.group(2)) > 2  # the reader saw the index grow while it ran
+
+
+@pytest.mark.slow
 def test_full_disk_leaves_the_ledger_intact(tmp_path: Path) -> None:
     """An append that hits the file size limit fails cleanly and leaves the ledger as it was."""
     book = _ledger_with(tmp_path, 2)

@@ -6,6 +6,7 @@ Usage: python ledger_child.py MODE LEDGER_DIR [ARGS...]
   append-n DIR N TAG          append N small batches, then exit 0
   append-big DIR CLAIMS LIMIT append one batch of CLAIMS claims with RLIMIT_FSIZE=LIMIT bytes
   read-loop DIR               read every complete entry over and over until stdin closes
+  query-loop DIR              count entries through the query index until stdin closes
 
 Library errors are reported as the command line does: the message on stderr, exit code from
 the error, no traceback. Lines go to stdout flushed, so a killed child has reported exactly the
@@ -18,6 +19,8 @@ import random
 import resource
 import sys
 import threading
+
+from pyoxigraph import QuerySolutions
 
 from helpers.synthetic_claims import claims
 from ledger import store
@@ -77,6 +80,36 @@ def read_loop(directory: str) -> None:
     say(f"read {len(seen)} entries in {rounds} rounds")
 
 
+ENTRY_COUNT = (
+    "SELECT (COUNT(?entry) AS ?n) WHERE { ?entry a <https://w3id.org/claim-ledger/ns#LedgerEntry> }"
+)
+
+
+def query_loop(directory: str) -> None:
+    """Query the index until stdin closes; the count of entries may only grow."""
+    ledger = store.open(directory, index_on_append=False)
+    stop = threading.Event()
+
+    def wait_for_stdin_to_close() -> None:
+        sys.stdin.read()
+        stop.set()
+
+    threading.Thread(target=wait_for_stdin_to_close, daemon=True).start()
+    say("ready")
+    counts: list[int] = []
+    while not stop.is_set():
+        with ledger.index(timeout=60) as index:
+            rows = index.query(ENTRY_COUNT)
+            assert isinstance(rows, QuerySolutions)
+            (row,) = rows
+            count = int(row["n"].value)
+            if count != index.indexed_through or (counts and count < counts[-1]):
+                say(f"INCONSISTENT {count} after {counts[-1:]} (indexed {index.indexed_through})")
+                sys.exit(1)
+            counts.append(count)
+    say(f"queried {len(counts)} times, saw {len(set(counts))} sizes, last {counts[-1]}")
+
+
 def main(argv: list[str]) -> int:
     mode, directory, *rest = argv
     try:
@@ -88,6 +121,8 @@ def main(argv: list[str]) -> int:
             append_big(directory, int(rest[0]), int(rest[1]))
         elif mode == "read-loop":
             read_loop(directory)
+        elif mode == "query-loop":
+            query_loop(directory)
         else:
             raise SystemExit(f"unknown mode {mode}")
     except LedgerError as error:
