@@ -23,9 +23,13 @@ see a partial entry, and a crash at any moment leaves n or n+1 whole entries.
 
 The index is derived data. RocksDB allows one read-write process, and pyoxigraph calls opening it
 read-only while another process writes "undefined behaviour", so access is coordinated by
-``index.lock``: the index is opened read-write only under an exclusive lock (by an append after its
-entry is safe, or by ``Ledger.index()`` catching up), and read-only only under a shared lock. An
-append that cannot get the lock quickly leaves the index behind; the next ``index()`` catches up.
+``index.lock`` (entered through ``index.turnstile``): the index is opened read-write only under an
+exclusive lock (by an append once its entry is safe, or by ``Ledger.index()`` catching up), and
+read-only only under a shared lock, held until the ``LedgerIndex`` is closed. Each entry goes in
+with one transactional ``Store.extend`` (a rebuild uses ``bulk_extend`` into a fresh folder that
+replaces the old one), so the index holds whole entries only. An append that cannot get the lock
+within a second leaves the index behind; the next ``index()`` catches up. Blank nodes are
+relabelled per entry (``_:c14n0`` of entry 7 becomes ``_:e7_c14n0``).
 """
 
 from __future__ import annotations
@@ -741,7 +745,11 @@ class Ledger:
 
 
 class LedgerIndex:
-    """A read-only view of the query index, as of entry ``indexed_through``; close it when done."""
+    """A read-only view of the query index, as of entry ``indexed_through``; close it when done.
+
+    Closing releases the shared lock, after which an index writer may change the files: do not
+    keep query results, iterators or ``store`` itself beyond ``close()``.
+    """
 
     def __init__(self, store: Store, lock: _IndexLock, indexed_through: int) -> None:
         self.store: Store | None = store
