@@ -19,7 +19,7 @@ from ledger import entries
 from ledger.canon import canonical_nquads as canon_bytes
 from ledger.canon import sha256_hex
 from ledger.errors import InputError, LedgerStateError, UsageError, VerificationError
-from ledger.load import LoadedBatch, load_paths
+from ledger.load import LoadedBatch, document_quads, load_paths
 from ledger.store import EntryRecord, Ledger, LedgerIndex
 from ledger.validate import ValidationReport, validate_batch
 
@@ -469,3 +469,33 @@ def import_ledger(location: Any, file: Path) -> EntryRecord | None:
     for data in datas:
         record = ledger.import_entry(data)
     return record
+
+
+def review(
+    ledger: Backend, claim: str, *, rating: str, explanation: str, by: str, url: str | None
+) -> EntryRecord:
+    """Record a checker's verdict on a claim; it revises that checker's earlier verdicts."""
+    with ledger.index() as index:
+        iri = resolve_claim(index, claim)
+        rows = _one(
+            index,
+            "SELECT ?review ?claim ?author WHERE { ?review a <https://schema.org/ClaimReview> ; "
+            "<https://schema.org/itemReviewed> ?claim ; <https://schema.org/author> ?author }",
+            claim=ox.NamedNode(iri),
+            author=ox.Literal(by),
+        )
+    previous = sorted(row["review"].value for row in rows)
+    content = entries.build_review(
+        iri, rating=rating, explanation=explanation, by=by, url=url, previous=previous
+    )
+    return ledger.append(
+        content.quads, author=by, message=f"{rating}: {explanation}", kind="review"
+    )
+
+
+def store_of(batch: LoadedBatch) -> ox.Store:
+    """An in-memory store of claim files (with their documents' text), for a report preview."""
+    store = ox.Store()
+    store.extend(batch.quads)
+    store.extend(document_quads(batch))
+    return store

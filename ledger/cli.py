@@ -16,6 +16,7 @@ import click
 
 from ledger import __version__, api, convert, output
 from ledger.anchor import find_anchor
+from ledger.entries import RATINGS
 from ledger.errors import LedgerError
 from ledger.load import MAX_DOCUMENT_BYTES, load_paths, read_text_file
 from ledger.location import LedgerLocation
@@ -336,19 +337,39 @@ def checkpoint(location: LedgerLocation) -> None:
     click.echo(location.open().checkpoint(), nl=False)
 
 
+LEDGER_EXPORTS = ("nquads", "trig")
+CLAIM_EXPORTS = ("claimreview", "prov", "nanopub", "csv")
+
+
 @main.command(context_settings=CONTEXT_SETTINGS)
 @click.option(
-    "--format", "fmt", type=click.Choice(["nquads", "trig"]), default="nquads", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(LEDGER_EXPORTS + CLAIM_EXPORTS),
+    default="nquads",
+    show_default=True,
+    help="nquads/trig: the whole ledger, chain included (for `import`); claimreview: "
+    "schema.org ClaimReview JSON-LD of reviewed claims; prov: PROV-O Turtle; nanopub: TriG, "
+    "one nanopublication per claim; csv: one row per claim.",
 )
 @pass_location
 def export(location: LedgerLocation, fmt: str) -> None:
-    """Print the whole ledger, chain included, as N-Quads or TriG (for `import`).
+    """Print the ledger for another tool: the whole chain, or its claims in a standard form.
 
     \b
-    Example:
+    Examples:
       claim-ledger export --format trig > ledger.trig
+      claim-ledger export --format claimreview > claimreview.jsonld
+      claim-ledger export --format csv > claims.csv
     """
-    click.echo(api.export_ledger(location.open(), fmt), nl=False)
+    ledger = location.open()
+    if fmt in LEDGER_EXPORTS:
+        click.echo(api.export_ledger(ledger, fmt), nl=False)
+        return
+    from ledger import export as exports
+
+    with ledger.index() as index:
+        click.echo(exports.EXPORTS[fmt](index.store), nl=False)
 
 
 @main.command("import", context_settings=CONTEXT_SETTINGS)
@@ -365,3 +386,89 @@ def import_(location: LedgerLocation, file: Path) -> None:
     click.echo(
         f"imported {record.seq if record else 0} entries; head {record.hash if record else '-'}"
     )
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("claim")
+@click.option(
+    "--rating",
+    required=True,
+    type=click.Choice(list(RATINGS)),
+    help="The verdict: true, mostly-true, mixed, unproven, mostly-false, false.",
+)
+@click.option("--explanation", required=True, help="Why, in words a reader can check.")
+@click.option("--by", "by", required=True, help="The fact-checker giving the verdict.")
+@click.option("--url", help="Where the fact-check is published (http or https).")
+@pass_location
+def review(
+    location: LedgerLocation, claim: str, rating: str, explanation: str, by: str, url: str | None
+) -> None:
+    """Record a fact-checker's verdict on a claim, as a new ledger entry.
+
+    Ratings map to schema.org ClaimReview values, 1 (true) to 5 (false); "unproven" is 3 with
+    its own words. A later verdict by the same checker supersedes the earlier one.
+
+    \b
+    Example:
+      claim-ledger review sohr-less-than-1km-from-sakhour --rating mostly-true \
+        --explanation "Two independent sources agree" --by "A. Checker"
+    """
+    record = api.review(
+        location.open(), claim, rating=rating, explanation=explanation, by=by, url=url
+    )
+    click.echo(output.entry_line(record))
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The folder to write the report into.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True
+)
+@click.option("--case", help="Only this case (its identifier, e.g. aleppo-2016-11).")
+@click.option("--claim", help="Only this claim (IRI, hash prefix or file id).")
+@click.option("--source", help="Only this source (IRI or its last part, e.g. sohr).")
+@pass_location
+def report(
+    location: LedgerLocation,
+    paths: tuple[Path, ...],
+    out: Path,
+    fmt: str,
+    case: str | None,
+    claim: str | None,
+    source: str | None,
+) -> None:
+    """Write a provenance report (HTML or Markdown): overview, a page per claim and per source.
+
+    With PATHS, the report covers those claim files; without, the ledger.
+
+    \b
+    Examples:
+      claim-ledger report --out report/
+      claim-ledger report --format md --case aleppo-2016-11 --out report-md/
+      claim-ledger report claims/aleppo-2016-11/ --out preview/
+    """
+    click.echo(write_report(location, paths, out, fmt, case=case, claim=claim, source=source))
+
+
+def write_report(
+    location: LedgerLocation, paths: tuple[Path, ...], out: Path, fmt: str, **selectors: Any
+) -> str:
+    from ledger import report as reports
+
+    if paths:
+        store = api.store_of(load_paths(paths))
+        written = reports.render(store, out_dir=out, fmt=fmt, **selectors)
+    else:
+        ledger = location.open()
+        info = reports.collect_ledger_info(ledger)
+        with ledger.index() as index:
+            written = reports.render(
+                index.store, out_dir=out, fmt=fmt, ledger_info=info, **selectors
+            )
+    return f"wrote {len(written)} file(s) to {out}; open {out / ('index.' + fmt)}"

@@ -210,3 +210,72 @@ def _invalidation(
     return EntryContent(
         graph=graph, quads=[ox.Quad(q.subject, q.predicate, q.object, graph) for q in content]
     )
+
+
+SCHEMA = "https://schema.org/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+#: The verdict scale of `review`: name → (rating value, words). 1 is best, 5 worst;
+#: "unproven" sits in the middle, with its own words, since the evidence neither way suffices.
+RATINGS: dict[str, tuple[int, str]] = {
+    "true": (1, "True"),
+    "mostly-true": (2, "Mostly true"),
+    "mixed": (3, "Mixed"),
+    "unproven": (3, "Unproven"),
+    "mostly-false": (4, "Mostly false"),
+    "false": (5, "False"),
+}
+
+
+def build_review(
+    claim: str,
+    *,
+    rating: str,
+    explanation: str,
+    by: str,
+    url: str | None,
+    previous: Sequence[str] = (),
+) -> EntryContent:
+    """The content of a `review` entry: a schema:ClaimReview of the claim by a checker.
+
+    previous: this checker's earlier reviews of the claim, which the new one revises.
+    """
+    if rating not in RATINGS:
+        raise UsageError(f"unknown rating {rating!r}; use one of {', '.join(RATINGS)}")
+    if not explanation.strip():
+        raise UsageError("a review needs an explanation (--explanation)")
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise UsageError(f"--url must be an http(s) address, not {url!r}")
+    value, words = RATINGS[rating]
+    time = _now()
+    review = ox.NamedNode(
+        "urn:claim-ledger:review:"
+        + sha256_hex(f"{claim}\n{rating}\n{explanation}\n{by}\n{time.value}".encode())
+    )
+    rating_node = ox.NamedNode(review.value + ":rating")
+    integer = ox.NamedNode(XSD + "integer")
+
+    def s(name: str) -> ox.NamedNode:
+        return ox.NamedNode(SCHEMA + name)
+
+    triples = [
+        ox.Quad(review, RDF_TYPE, s("ClaimReview")),
+        ox.Quad(review, s("itemReviewed"), ox.NamedNode(claim)),
+        ox.Quad(review, s("reviewRating"), rating_node),
+        ox.Quad(rating_node, RDF_TYPE, s("Rating")),
+        ox.Quad(rating_node, s("ratingValue"), ox.Literal(str(value), datatype=integer)),
+        ox.Quad(rating_node, s("bestRating"), ox.Literal("1", datatype=integer)),
+        ox.Quad(rating_node, s("worstRating"), ox.Literal("5", datatype=integer)),
+        ox.Quad(rating_node, s("alternateName"), ox.Literal(words, language="en")),
+        ox.Quad(review, s("author"), ox.Literal(by)),
+        ox.Quad(review, s("datePublished"), time),
+        ox.Quad(review, s("reviewBody"), ox.Literal(explanation, language="en")),
+        *(ox.Quad(review, ox.NamedNode(PROV + "wasRevisionOf"), ox.NamedNode(p)) for p in previous),
+    ]
+    if url is not None:
+        triples.append(ox.Quad(review, s("url"), ox.NamedNode(url)))
+    content = sorted(set(triples), key=str)
+    graph = ox.NamedNode(f"urn:claim-ledger:content:{sha256_hex(canonical_nquads(content))}")
+    return EntryContent(
+        graph=graph, quads=[ox.Quad(q.subject, q.predicate, q.object, graph) for q in content]
+    )
