@@ -677,9 +677,21 @@ def _history(reader: _Reader, node: ox.NamedNode) -> tuple[HistoryEvent, ...]:
 
 
 def _ratings(reader: _Reader, type_iri: str) -> dict[str, tuple[Rating, ...]]:
-    """Reviews of the given class, by the IRI of the item they review."""
+    """Reviews of the given class, by the IRI of the item they review.
+
+    A review that a later one revises (``prov:wasRevisionOf``: the same checker's new verdict)
+    is left out: it stays in the ledger's history, but it is no longer the checker's verdict.
+    """
     out: dict[str, list[Rating]] = {}
-    for node in reader.subjects(RDF_TYPE, ox.NamedNode(type_iri)):
+    nodes = list(reader.subjects(RDF_TYPE, ox.NamedNode(type_iri)))
+    revised = {
+        target
+        for node in nodes
+        for target in reader.iris(node, PROV + "wasRevisionOf")
+    }
+    for node in nodes:
+        if str(node.value) in revised:
+            continue
         for item in reader.iris(node, SCHEMA + "itemReviewed"):
             rating = reader.node(node, SCHEMA + "reviewRating")
 
