@@ -654,22 +654,26 @@ class Ledger:
         rebuilt from the entry files.
         """
         wait = self.lock_timeout if timeout is None else timeout
+        size = self._contiguous_size()
         state = _read_index_state(self)
-        if not (
-            state.ledger == self.id
-            and state.through == self._contiguous_size()
-            and self.index_dir.is_dir()
-        ):
+        if not (state.ledger == self.id and state.through == size and self.index_dir.is_dir()):
             self._update_index(wait=wait, required=True)
-        lock = _IndexLock(self.path, timeout=wait, what="read the index", shared=True)
-        lock.acquire()
-        try:
-            store = Store.read_only(str(self.index_dir))
-            indexed_through = _indexed_through(store, self, _read_index_state(self).through)
-        except BaseException:
+        for attempt in (1, 2):
+            lock = _IndexLock(self.path, timeout=wait, what="read the index", shared=True)
+            lock.acquire()
+            try:
+                store = Store.read_only(str(self.index_dir))
+                indexed_through = _indexed_through(store, self, state.through)
+            except BaseException:
+                lock.release()
+                raise
+            if indexed_through >= size or attempt == 2:
+                return LedgerIndex(store, lock, indexed_through)
+            # index.json was ahead of the index (e.g. after a system crash): catch up for real.
+            del store
             lock.release()
-            raise
-        return LedgerIndex(store, lock, indexed_through)
+            self._update_index(wait=wait, required=True, trust_state=False)
+        raise AssertionError("unreachable")
 
     def rebuild_index(self) -> None:
         """Throw the query index away and build it again from the entry files."""
@@ -680,10 +684,11 @@ class Ledger:
         finally:
             lock.release()
 
-    def _update_index(self, *, wait: float, required: bool) -> None:
+    def _update_index(self, *, wait: float, required: bool, trust_state: bool = True) -> None:
         """Bring the index up to the last complete entry, under the exclusive index lock.
 
         required: raise if the lock is not free within ``wait`` seconds (else just return).
+        trust_state: skip opening the index when index.json says it is complete.
         """
         lock = _IndexLock(self.path, timeout=wait, what="update the index")
         try:
@@ -699,8 +704,8 @@ class Ledger:
             if not self.index_dir.is_dir() or state.ledger != self.id:
                 self._rebuild_index_locked()
                 return
-            if state.through == size:
-                return  # closed cleanly after indexing every entry: nothing to open
+            if trust_state and state.through == size:
+                return  # closed after indexing every entry: nothing to open
             try:
                 store = Store(str(self.index_dir))
             except OSError as error:
@@ -710,7 +715,8 @@ class Ledger:
             through = _indexed_through(store, self, state.through)
             for seq in range(through + 1, size + 1):
                 store.extend(list(_index_quads(seq, self.read_entry(seq))))
-            store.flush()
+            # No flush: the write-ahead log keeps the entries (read-only opens replay it), and
+            # flushing on every append doubled its cost. A lost tail is re-indexed by index().
             del store  # closes RocksDB before the state says so
             _write_index_state(self, size)
         finally:

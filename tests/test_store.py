@@ -584,6 +584,16 @@ def test_index_catches_up_with_entries_written_without_it(tmp_path: Path) -> Non
         assert index.indexed_through == 4
 
 
+def test_index_state_file_claiming_too_much_is_not_believed(tmp_path: Path) -> None:
+    """If index.json says the index is complete when it is not (a system crash), index() heals."""
+    book = _ledger_with(tmp_path, 2)
+    quiet = store.open(book.path, index_on_append=False)
+    quiet.append(claims(2, 7), author="a", message="m", kind="add")
+    (book.path / "index.json").write_text(json.dumps({"ledger": book.id, "through": 3}))
+    with book.index() as index:
+        assert index.indexed_through == 3
+
+
 def test_append_while_the_index_is_read_does_not_wait_for_the_reader(tmp_path: Path) -> None:
     """A long reader does not block appends; the index lags and catches up after the reader."""
     book = _ledger_with(tmp_path, 1)
