@@ -1,0 +1,1448 @@
+"""The remote ledger: the same hash-chained ledger, kept in a SPARQL 1.1 server.
+
+``--ledger http(s)://…`` names a server with query and update endpoints at ``URL/query`` and
+``URL/update`` (Oxigraph server's layout) unless given otherwise. The server's dataset holds one
+ledger and nothing else::
+
+    GRAPH <urn:claim-ledger:ledger> {                        # bookkeeping, written only here
+      <urn:claim-ledger:ledger> rl:ledgerId "urn:claim-ledger:<uuid>" ; rl:format 1 ;
+          rl:hashAlgorithm "RDFC-1.0/SHA-256" ; rl:created "…"^^xsd:dateTime .
+      <urn:claim-ledger:ledger:entry:7:<token>> rl:sequence 7 ;
+          rl:nquads "<entry 7's canonical N-Quads, exactly the bytes that are hashed>" .
+      <urn:claim-ledger:writer:<token>> rl:owner "host pid-namespace pid" ; rl:since NOW() .
+      <urn:claim-ledger:waiting:<token>> rl:owner "…" ; rl:since NOW() .     # the writer lock
+    }
+    GRAPH <urn:claim-ledger:<uuid>:entry:7> { … }             # each entry's own quads, for
+    GRAPH <content graphs> { … }   default graph { … }        # queries, as the embedded index
+
+(``rl:`` is ``urn:claim-ledger:remote:``.) ``verify`` re-hashes the stored literals, so it checks
+exactly what was hashed; the entries' quads are the query copy, like the embedded index.
+
+Blank nodes are relabelled per entry as in the embedded index (``_:e7_c14n0``) and stored as the
+IRIs ``<urn:claim-ledger:<uuid>:genid:e7_c14n0>``: SPARQL cannot name a blank node that is already
+stored, so without these IRIs a query could not follow a blank node found by an earlier query.
+Query results turn them back into blank nodes with the same labels as the embedded index; only
+``isBlank``/``isIRI``/``STR`` on such a node inside a query see the IRI.
+
+Appending: the caller's quads are canonicalised first; then the writer takes the ledger's writer
+lock (below), reads the head, and sends the entry — the literal and its quads — as ONE update
+request, ``INSERT { … } WHERE { entry n is the one read, alone; FILTER NOT EXISTS { entry n+1 } }``,
+which the server applies all or nothing. It then reads entry n+1 back: if it holds only this
+writer's bytes the append is done; if another writer's, it lost a race and starts again.
+
+Why a lock as well: a single update is atomic in Oxigraph, but not isolated from concurrent
+updates. Oxigraph 0.5 evaluates ``WHERE`` on a snapshot and commits without a write-conflict
+check, so two concurrent conditional inserts can both succeed (measured: 4 forks in 200 rounds of
+8 writers), and GraphDB's default READ COMMITTED allows the same; Fuseki (TDB2) runs one write
+transaction at a time, where the conditional insert alone would do. The lock is built only from
+single atomic writes and snapshot reads: a writer adds its own flag, reads all flags, and keeps
+the lock only if no other live flag is there, else removes its flag and waits. Two writers cannot
+both see only their own flag (whoever reads second sees the first's, which stays until that
+writer is done), so at most one writer appends at a time. Waiting writers leave marks that order
+them, first come first served. A flag or mark whose owner died on this machine (same host and PID
+namespace, no such process) is removed at once; any other expires ``LOCK_LEASE`` seconds after
+it was set (server time). If a fork happens anyway (a lease that ran out under a live writer, a
+writer that ignores the lock), the read-back sees it and the writer that did not see its entry
+alone withdraws it: its bytes, and the quads only that entry had. A third writer that built on
+the withdrawn entry in those milliseconds would leave a gap, which ``verify`` names.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import ipaddress
+import json
+import logging
+import os
+import random
+import re
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Any, cast
+
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store,
+    Triple,
+    Variable,
+    parse,
+    parse_query_results,
+)
+
+from ledger import store
+from ledger.canon import (
+    DEFAULT_LIMITS,
+    HASH_ALGORITHM,
+    CanonicalizationLimits,
+    add_ground_quads,
+    canonical_nquads,
+    check_canonical,
+    sha256_hex,
+)
+from ledger.errors import CanonicalizationError, LedgerError, LedgerStateError, UsageError
+from ledger.store import CHECKPOINT_HEADER, FORMAT, HASH_PREFIX, EntryRecord, VerifyReport
+
+LEDGER_GRAPH = "urn:claim-ledger:ledger"
+REMOTE = "urn:claim-ledger:remote:"
+WRITER_PREFIX = "urn:claim-ledger:writer:"
+WAITING_PREFIX = "urn:claim-ledger:waiting:"
+DEFAULT_TIMEOUT = 60.0
+LOCK_TIMEOUT = store.LOCK_TIMEOUT
+LOCK_LEASE = 300.0
+MAX_APPEND_ATTEMPTS = 10
+VERIFY_BATCH_CHARACTERS = 16 * 2**20  # how much entry text verify fetches per request
+
+_L = f"<{LEDGER_GRAPH}>"
+_STORED_PREFIX = LEDGER_GRAPH + ":entry:"
+_LEDGER_ID = f"<{REMOTE}ledgerId>"
+_FORMAT = f"<{REMOTE}format>"
+_HASH_ALGORITHM = f"<{REMOTE}hashAlgorithm>"
+_CREATED = f"<{REMOTE}created>"
+_SEQUENCE = f"<{REMOTE}sequence>"
+_NQUADS = f"<{REMOTE}nquads>"
+_OWNER = f"<{REMOTE}owner>"
+_SINCE = f"<{REMOTE}since>"
+_XSD_DATETIME = "<http://www.w3.org/2001/XMLSchema#dateTime>"
+_RESERVED_PREFIXES = (LEDGER_GRAPH, REMOTE, WRITER_PREFIX, WAITING_PREFIX)
+
+_JSON = "application/sparql-results+json"
+_ACCEPT_ANY = f"{_JSON}, application/n-triples;q=0.9, text/turtle;q=0.5"
+_VERIFY_HINT = "run `claim-ledger verify` to find the first damaged entry"
+_ENDPOINT_HINT = (
+    "give the endpoints with --query-endpoint and --update-endpoint "
+    "(Fuseki: URL/DATASET/sparql and URL/DATASET/update; "
+    "GraphDB: URL/repositories/REPO and URL/repositories/REPO/statements)"
+)
+
+_log = logging.getLogger(__name__)
+
+
+class ServerError(LedgerError):
+    """The SPARQL server cannot be reached, or did not answer as a SPARQL server (exit 2)."""
+
+
+class _NoAnswer(ServerError):
+    """The request may have reached the server, but no answer came back (outcome unknown)."""
+
+
+class _ForkedHead(LedgerStateError):
+    """The last entry is stored more than once (a fork, or two writers withdrawing at once)."""
+
+
+Term = NamedNode | BlankNode | Literal | Triple
+
+
+# --- creating and opening ---------------------------------------------------------------------
+
+
+def remote_init(
+    url: str,
+    *,
+    query_endpoint: str | None = None,
+    update_endpoint: str | None = None,
+    ledger_id: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> RemoteLedger:
+    """Create a new, empty ledger in the (empty) dataset of the SPARQL server at ``url``.
+
+    ledger_id: the id to give it (only to replay another ledger's export); a new one otherwise.
+    Raises ``LedgerStateError`` if a ledger, or any other data, is already there.
+    """
+    if ledger_id is not None and not store._LEDGER_ID.fullmatch(ledger_id):
+        raise UsageError(f"{ledger_id!r} is not a ledger id (urn:claim-ledger:<uuid>)")
+    server = _Server(url, query_endpoint, update_endpoint, timeout)
+    if server.ask(f"ASK {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} ?id }} }}"):
+        raise LedgerStateError(
+            "a ledger already exists there",
+            where=server.url,
+            hint="use it as it is, or choose another dataset",
+        )
+    if server.ask(
+        f"ASK {{ {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {_L}) }} UNION "
+        f"{{ ?s ?p ?o FILTER NOT EXISTS {{ GRAPH {_L} {{ ?s ?p ?o }} }} }} }}"
+    ):
+        raise LedgerStateError(
+            "the dataset holds other data: a ledger needs a dataset of its own",
+            where=server.url,
+            hint="use an empty dataset (Oxigraph: a new --location; Fuseki, GraphDB: a new "
+            "dataset or repository)",
+        )
+    new_id = ledger_id or f"urn:claim-ledger:{uuid.uuid4()}"
+    created = store._now_lexical()
+    mine = (
+        f"{_L} {_LEDGER_ID} {_string(new_id)} . "
+        f"{_L} {_CREATED} {_string(created)}^^{_XSD_DATETIME} ."
+    )
+    server.update(
+        f"INSERT {{ GRAPH {_L} {{ {mine} {_L} {_FORMAT} {FORMAT} . "
+        f"{_L} {_HASH_ALGORITHM} {_string(HASH_ALGORITHM)} . }} }} "
+        f"WHERE {{ FILTER NOT EXISTS {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} ?existing }} }} }}"
+    )
+    ids = {
+        row["id"]
+        for row in server.select(f"SELECT ?id WHERE {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} ?id }} }}")
+    }
+    if ids != {new_id}:
+        if new_id in ids:  # two inits at once: the one that did not see its own alone withdraws
+            server.update(f"DELETE DATA {{ GRAPH {_L} {{ {mine} }} }}")
+        raise LedgerStateError(
+            "a ledger already exists there (created by another process just now)",
+            where=server.url,
+        )
+    return remote_open(
+        url, query_endpoint=query_endpoint, update_endpoint=update_endpoint, timeout=timeout
+    )
+
+
+def remote_open(
+    url: str,
+    query_endpoint: str | None = None,
+    update_endpoint: str | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> RemoteLedger:
+    """Open the ledger on the SPARQL server at ``url``; ``LedgerStateError`` when there is none."""
+    server = _Server(url, query_endpoint, update_endpoint, timeout)
+    rows = server.select(
+        f"SELECT ?id ?format ?algorithm ?created WHERE {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} ?id "
+        f"OPTIONAL {{ {_L} {_FORMAT} ?format }} OPTIONAL {{ {_L} {_HASH_ALGORITHM} ?algorithm }} "
+        f"OPTIONAL {{ {_L} {_CREATED} ?created }} }} }}"
+    )
+    if not rows:
+        raise LedgerStateError(
+            "no ledger at this URL",
+            where=server.url,
+            hint=f"create one with `claim-ledger init` (here: `claim-ledger --ledger {server.url} "
+            "init`), or check the URL and endpoints",
+        )
+    ids = sorted({row["id"] for row in rows})
+    if len(ids) != 1 or len(rows) != 1:
+        raise LedgerStateError(
+            f"the server holds {len(ids)} ledger descriptions ({', '.join(ids)}) or a damaged one",
+            where=server.url,
+            hint="two `init`s ran at once, or someone else wrote to <urn:claim-ledger:ledger>",
+        )
+    row = rows[0]
+    if not store._LEDGER_ID.fullmatch(row["id"]):
+        raise LedgerStateError(f"the ledger id {row['id']!r} is not valid", where=server.url)
+    if row.get("format") != str(FORMAT) or row.get("algorithm") != HASH_ALGORITHM:
+        raise LedgerStateError(
+            f"ledger format {row.get('format')!r} with hash algorithm {row.get('algorithm')!r} "
+            f"is not the one this version writes ({FORMAT}, {HASH_ALGORITHM})",
+            where=server.url,
+            hint="use the claim-ledger version that created this ledger",
+        )
+    return RemoteLedger(server, ledger_id=row["id"], created=row.get("created") or "")
+
+
+# --- the ledger ---------------------------------------------------------------------------------
+
+
+class RemoteLedger:
+    """A ledger on a SPARQL server; the same methods as ``store.Ledger``.
+
+    Use ``remote_init()`` or ``remote_open()`` to get one.
+    """
+
+    def __init__(
+        self,
+        server: _Server,
+        *,
+        ledger_id: str,
+        created: str,
+        lock_timeout: float = LOCK_TIMEOUT,
+        lock_lease: float = LOCK_LEASE,
+        limits: CanonicalizationLimits = DEFAULT_LIMITS,
+    ) -> None:
+        self.server = server
+        self.url = server.url
+        self.id = ledger_id
+        self.created = created
+        self.lock_timeout = lock_timeout
+        self.lock_lease = lock_lease
+        self.limits = limits
+        self.use_writer_lock = True  # tests switch it off to provoke forks
+        self._skolem_prefix = f"{ledger_id}:genid:"
+
+    def __repr__(self) -> str:
+        return f"<RemoteLedger {self.id} at {self.url}>"
+
+    def entry_iri(self, seq: int) -> str:
+        """The IRI of entry ``seq``: its metadata subject and the name of its metadata graph."""
+        return f"{self.id}:entry:{seq}"
+
+    # --- writing ---
+
+    def append(self, quads: Iterable[Quad], *, author: str, message: str, kind: str) -> EntryRecord:
+        """Append one entry holding ``quads`` plus its metadata; all or nothing.
+
+        Raises what ``store.Ledger.append`` raises, plus ``ServerError`` when the server cannot be
+        reached (the message says whether the entry may have been written).
+        """
+        if not author.strip() or not kind.strip():
+            raise UsageError("an entry needs a non-empty author and kind")
+        quads = list(quads)
+        self._refuse_reserved(quads)
+        content_graphs = sorted(
+            {q.graph_name.value for q in quads if isinstance(q.graph_name, NamedNode)}
+        )
+        document = canonical_nquads(quads, limits=self.limits)  # before the lock, as embedded
+
+        def build(head: _Head | None) -> bytes:
+            metadata = store.Ledger._metadata_quads(
+                cast(store.Ledger, self),  # uses only .id and .entry_iri(), which this class has
+                seq=1 if head is None else head.seq + 1,
+                previous_hash=None if head is None else head.hash,
+                time=store._lexical_time(datetime.now(UTC)),
+                author=author,
+                message=message,
+                kind=kind,
+                content_graphs=content_graphs,
+            )
+            return add_ground_quads(document, metadata)
+
+        return self._append_built(build)
+
+    def import_entry(self, data: bytes) -> EntryRecord:
+        """Append an entry exported from this ledger (same id), byte for byte; verified first."""
+        not_canonical = check_canonical(data, limits=self.limits)
+        if not_canonical is not None:
+            raise LedgerStateError(f"the entry is not canonical N-Quads: {not_canonical}")
+        self._refuse_reserved(parse(data, format=RdfFormat.N_QUADS), own_entries_allowed=True)
+
+        def build(head: _Head | None) -> bytes:
+            seq = 1 if head is None else head.seq + 1
+            metadata = store._EntryMetadata.find(data, self.entry_iri(seq))
+            if isinstance(metadata, str):
+                raise LedgerStateError(f"the entry for position {seq} {metadata}")
+            expected = None if head is None else head.hash
+            if metadata.previous_hash != expected:
+                raise LedgerStateError(
+                    f"entry {seq} records previous hash {metadata.previous_hash}, "
+                    f"but entry {seq - 1} hashes to {expected}"
+                )
+            if metadata.ledger != self.id or metadata.hash_algorithm != HASH_ALGORITHM:
+                raise LedgerStateError(f"entry {seq} belongs to ledger {metadata.ledger}")
+            if metadata.sequence != seq:
+                raise LedgerStateError(f"entry {seq} records sequence {metadata.sequence}")
+            return data
+
+        return self._append_built(build)
+
+    def _refuse_reserved(self, quads: Iterable[Quad], *, own_entries_allowed: bool = False) -> None:
+        """UsageError for quads that would pose as entry metadata or as the server bookkeeping."""
+        entry_prefix = f"{self.id}:entry:"
+        for quad in quads:
+            for term in (quad.subject, quad.graph_name):
+                if (
+                    not own_entries_allowed
+                    and isinstance(term, NamedNode)
+                    and term.value.startswith(entry_prefix)
+                ):
+                    raise UsageError(
+                        f"quads may not use the ledger's own entry IRIs ({term})",
+                        hint="entry metadata is written by the ledger itself",
+                    )
+            for iri in _iris_of(quad):
+                if iri.startswith(_RESERVED_PREFIXES) or iri.startswith(self._skolem_prefix):
+                    raise UsageError(
+                        f"quads may not use the IRIs a ledger on a SPARQL server keeps for "
+                        f"itself (<{iri}>)",
+                        hint="urn:claim-ledger:ledger…, urn:claim-ledger:remote:…, "
+                        "urn:claim-ledger:writer:… and <ledger id>:genid:… are reserved",
+                    )
+
+    def _append_built(self, build: Callable[[_Head | None], bytes]) -> EntryRecord:
+        """Build the entry on the current head and insert it, under the writer lock."""
+        lock = _WriterLock(self) if self.use_writer_lock else None
+        if lock is not None:
+            lock.acquire()
+        try:
+            for attempt in range(1, MAX_APPEND_ATTEMPTS + 1):
+                last = attempt == MAX_APPEND_ATTEMPTS
+                try:
+                    head = self._head_for_append()
+                except _ForkedHead:
+                    if last:
+                        raise
+                    outcome = "forked"  # maybe two writers withdrawing: look again
+                else:
+                    data: bytes = build(head)
+                    seq = 1 if head is None else head.seq + 1
+                    outcome = self._insert_entry(seq, data, head, last_attempt=last)
+                    if outcome == "written":
+                        return self._record_of(seq, data)
+                _log.info("append attempt %d: %s; retrying", attempt, outcome)
+                time.sleep(random.uniform(0.001, 0.01 * attempt))
+        finally:
+            if lock is not None:
+                lock.release()
+        raise LedgerStateError(
+            f"could not append after {MAX_APPEND_ATTEMPTS} attempts: other writers kept "
+            "appending first",
+            where=self.url,
+            hint="try again; if it keeps happening, a writer is not using the ledger's lock",
+        )
+
+    def _head_for_append(self) -> _Head | None:
+        """The last entry, whole and unforked, with no gap before it; else LedgerStateError."""
+        rows = self.server.select(
+            f"SELECT (COUNT(DISTINCT ?seq) AS ?n) (MAX(?seq) AS ?last) "
+            f"WHERE {{ GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq }} }}"
+        )
+        count = int(rows[0].get("n") or 0) if rows else 0
+        if count == 0:
+            return None
+        last = _integer(rows[0].get("last"))
+        if last != count:
+            missing = next(
+                (i for i, seq in enumerate(self._stored_seqs(), start=1) if seq != i), count
+            )
+            raise LedgerStateError(
+                f"refusing to append: entry {missing} is missing", where=self.url, hint=_VERIFY_HINT
+            )
+        datas = self._stored_bytes(last)
+        if len(datas) != 1:
+            raise _ForkedHead(
+                f"refusing to append: entry {last} is stored {len(datas)} times",
+                where=self.url,
+                hint=_VERIFY_HINT,
+            )
+        data = datas[0]
+        metadata = store._EntryMetadata.find(data, self.entry_iri(last))
+        if isinstance(metadata, str):
+            raise LedgerStateError(f"entry {last} {metadata}", where=self.url, hint=_VERIFY_HINT)
+        return _Head(last, HASH_PREFIX + sha256_hex(data))
+
+    def _insert_entry(
+        self, seq: int, data: bytes, head: _Head | None, *, last_attempt: bool
+    ) -> str:
+        """Insert entry ``seq`` unless one exists; "written" if it is ours alone, else "lost"."""
+        token = uuid.uuid4().hex
+        stored = f"<{_STORED_PREFIX}{seq}:{token}>"
+        index_quads = list(self._skolemised(store._index_quads(seq, data)))
+        # Built on exactly the entry read as the head: it is still there, alone, same bytes.
+        previous = (
+            ""
+            if head is None
+            else f"GRAPH {_L} {{ ?previous {_SEQUENCE} {head.seq} ; {_NQUADS} ?previousBytes }} "
+            f"FILTER(SHA256(?previousBytes) = {_string(head.hash.removeprefix(HASH_PREFIX))}) "
+            f"FILTER NOT EXISTS {{ GRAPH {_L} {{ ?twin {_SEQUENCE} {head.seq} }} "
+            "FILTER(?twin != ?previous) } "
+        )
+        update = (
+            f"INSERT {{ GRAPH {_L} {{ {stored} {_SEQUENCE} {seq} ; "
+            f"{_NQUADS} {_string(data.decode('utf-8'))} . }}\n"
+            f"{_quads_block(index_quads)}}}\n"
+            f"WHERE {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} {_string(self.id)} }} {previous}"
+            f"FILTER NOT EXISTS {{ GRAPH {_L} {{ ?other {_SEQUENCE} {seq} }} }} }}"
+        )
+        try:
+            self.server.update(update)
+        except _NoAnswer as error:
+            raise ServerError(
+                error.message,
+                where=error.where,
+                hint=f"entry {seq} may or may not have been written: run `claim-ledger log` "
+                "when the server answers again",
+            ) from None
+        mine = HASH_PREFIX + sha256_hex(data)
+        candidates = {
+            HASH_PREFIX + row["hash"]: row["stored"]
+            for row in self.server.select(
+                f"SELECT ?stored (SHA256(?bytes) AS ?hash) WHERE {{ GRAPH {_L} {{ "
+                f"?stored {_SEQUENCE} {seq} ; {_NQUADS} ?bytes }} }}"
+            )
+        }
+        if candidates.keys() == {mine}:
+            return "written"
+        if not candidates:
+            if not last_attempt:  # a candidate that blocked ours may have been withdrawn
+                return "lost"
+            raise ServerError(
+                f"the update endpoint accepted entry {seq}, but the server does not hold it",
+                where=self.server.update_url,
+                hint="check that the update endpoint belongs to the same dataset as the query "
+                "endpoint; " + _ENDPOINT_HINT,
+            )
+        if mine in candidates:
+            # A fork: another writer's entry went in at the same time. We did not see ours
+            # alone, so whoever did (if anyone) keeps theirs; withdraw ours and try again.
+            _log.warning("entry %d was written by two writers at once; withdrawing ours", seq)
+            self._withdraw(seq, index_quads, candidates[mine], data, candidates, mine)
+        return "lost"
+
+    def _withdraw(
+        self,
+        seq: int,
+        index_quads: list[Quad],
+        stored: str,
+        data: bytes,
+        candidates: Mapping[str, str],
+        mine: str,
+    ) -> None:
+        """Remove our candidate for entry ``seq``: its stored bytes and what only it added.
+
+        Quads of other entries may equal ours (RDF is a set), so only quads that belong to entry
+        ``seq`` alone — in its metadata graph, or naming its blank nodes — and that no other
+        candidate holds are removed; ground content quads stay (the retry writes them again).
+        """
+        others: set[Quad] = set()
+        for entry_hash, other in candidates.items():
+            if entry_hash != mine:
+                for other_data in self.server.select(
+                    f"SELECT ?bytes WHERE {{ GRAPH {_L} {{ <{other}> {_NQUADS} ?bytes }} }}"
+                ):
+                    others.update(
+                        self._skolemised(store._index_quads(seq, other_data["bytes"].encode()))
+                    )
+        metadata_graph = NamedNode(self.entry_iri(seq))
+        own_nodes = f"{self._skolem_prefix}e{seq}_"
+        exclusive = [
+            quad
+            for quad in index_quads
+            if quad not in others
+            and (
+                quad.graph_name == metadata_graph
+                or any(i.startswith(own_nodes) for i in _iris_of(quad))
+            )
+        ]
+        self.server.update(
+            f"DELETE DATA {{ GRAPH {_L} {{ <{stored}> {_SEQUENCE} {seq} ; "
+            f"{_NQUADS} {_string(data.decode('utf-8'))} . }}\n{_quads_block(exclusive)}}}"
+        )
+
+    def _record_of(self, seq: int, data: bytes) -> EntryRecord:
+        metadata = store._EntryMetadata.find(data, self.entry_iri(seq))
+        if isinstance(metadata, str):  # cannot happen for bytes this process built or checked
+            raise LedgerStateError(f"entry {seq} {metadata}", where=self.url)
+        return EntryRecord(
+            seq=seq,
+            hash=HASH_PREFIX + sha256_hex(data),
+            previous_hash=metadata.previous_hash,
+            time=metadata.time,
+            author=metadata.author,
+            message=metadata.message,
+            kind=metadata.kind,
+            ledger_id=self.id,
+            path=Path(self.entry_iri(seq)),
+        )
+
+    def _skolemised(self, quads: Iterable[Quad]) -> Iterator[Quad]:
+        """The quads with blank nodes replaced by this ledger's genid IRIs (see the module doc)."""
+        prefix = self._skolem_prefix
+
+        def term(value: Any) -> Any:
+            return NamedNode(prefix + value.value) if isinstance(value, BlankNode) else value
+
+        for quad in quads:
+            yield Quad(term(quad.subject), quad.predicate, term(quad.object), term(quad.graph_name))
+
+    # --- reading ---
+
+    def _stored_seqs(self) -> list[int]:
+        rows = self.server.select(
+            f"SELECT DISTINCT ?seq WHERE {{ GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq }} }} "
+            "ORDER BY ?seq"
+        )
+        return sorted(_integer(row.get("seq")) for row in rows)
+
+    def _stored_bytes(self, seq: int) -> list[bytes]:
+        rows = self.server.select(
+            f"SELECT ?bytes WHERE {{ GRAPH {_L} {{ ?stored {_SEQUENCE} {seq} ; "
+            f"{_NQUADS} ?bytes }} }}"
+        )
+        return [row["bytes"].encode("utf-8") for row in rows]
+
+    def size(self) -> int:
+        """The number of entries."""
+        rows = self.server.select(
+            f"SELECT (COUNT(DISTINCT ?seq) AS ?n) WHERE {{ GRAPH {_L} {{ ?s {_SEQUENCE} ?seq }} }}"
+        )
+        return int(rows[0].get("n") or 0) if rows else 0
+
+    def read_entry(self, seq: int) -> bytes:
+        """The exact bytes of entry ``seq`` (what was hashed)."""
+        datas = self._stored_bytes(seq)
+        if not datas:
+            raise LedgerStateError(
+                f"there is no entry {seq} (the ledger has {self.size()})", where=self.url
+            )
+        if len(datas) > 1:
+            raise LedgerStateError(
+                f"entry {seq} is stored {len(datas)} times", where=self.url, hint=_VERIFY_HINT
+            )
+        return datas[0]
+
+    def head(self) -> EntryRecord | None:
+        """The last entry, its hash computed from its stored bytes; None for an empty ledger."""
+        seqs = self._stored_seqs()
+        return self._record_of(seqs[-1], self.read_entry(seqs[-1])) if seqs else None
+
+    def entries(self) -> Iterator[EntryRecord]:
+        """The entries in order, from their metadata in the server (see ``EntryRecord.hash``).
+
+        As in the embedded ledger, an entry's hash is the next entry's ``previousEntryHash``;
+        the head's is computed (by the server, SHA256 of its stored bytes).
+        """
+        meta = {
+            name: f"<{iri}>"
+            for name, iri in (
+                ("time", store.PROV + "generatedAtTime"),
+                ("author", store.CL + "author"),
+                ("message", store.CL + "message"),
+                ("kind", store.CL + "entryKind"),
+                ("previous", store.CL + "previousEntryHash"),
+            )
+        }
+        rows = self.server.select(
+            f"SELECT ?seq ?time ?author ?message ?kind ?previous WHERE {{ "
+            f"GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq }} "
+            f"BIND(IRI(CONCAT({_string(self.id + ':entry:')}, STR(?seq))) AS ?entry) "
+            + " ".join(
+                f"OPTIONAL {{ GRAPH ?entry {{ ?entry {iri} ?{name} }} }}"
+                for name, iri in meta.items()
+            )
+            + " } ORDER BY ?seq"
+        )
+        by_seq: dict[int, dict[str, str]] = {}
+        for row in rows:
+            seq = _integer(row.get("seq"))
+            if seq in by_seq:
+                raise LedgerStateError(
+                    f"entry {seq} is stored more than once or has conflicting metadata",
+                    where=self.url,
+                    hint=_VERIFY_HINT,
+                )
+            by_seq[seq] = row
+        if not by_seq:
+            return
+        seqs = sorted(by_seq)
+        head_hashes = self.server.select(
+            f"SELECT (SHA256(?bytes) AS ?hash) WHERE {{ GRAPH {_L} {{ "
+            f"?stored {_SEQUENCE} {seqs[-1]} ; {_NQUADS} ?bytes }} }}"
+        )
+        records = []
+        for seq in seqs:
+            row = by_seq[seq]
+            if any(row.get(name) is None for name in ("time", "author", "message", "kind")):
+                raise LedgerStateError(
+                    f"entry {seq} has no metadata in the server's query data",
+                    where=self.url,
+                    hint=_VERIFY_HINT,
+                )
+            try:
+                when = store._parse_time(row["time"])
+            except ValueError:
+                raise LedgerStateError(
+                    f"entry {seq} has prov:generatedAtTime {row['time']!r}, not a UTC date-time",
+                    where=self.url,
+                    hint=_VERIFY_HINT,
+                ) from None
+            records.append(
+                EntryRecord(
+                    seq=seq,
+                    hash="",
+                    previous_hash=row.get("previous"),
+                    time=when,
+                    author=row["author"],
+                    message=row["message"],
+                    kind=row["kind"],
+                    ledger_id=self.id,
+                    path=Path(self.entry_iri(seq)),
+                )
+            )
+        for record, following in zip(records, records[1:], strict=False):
+            yield store._with_hash(record, following.previous_hash or "")
+        yield store._with_hash(
+            records[-1], HASH_PREFIX + head_hashes[0]["hash"] if len(head_hashes) == 1 else ""
+        )
+
+    # --- verifying ---
+
+    def verify(self, *, workers: int | None = None) -> VerifyReport:
+        """Check every stored entry and the chain; report the first entry that fails.
+
+        The same checks and messages as ``store.Ledger.verify``, on the bytes the server holds,
+        fetched about 16 MiB at a time. workers: accepted for the same signature;
+        the checks run in this process (the network is the slow part).
+        """
+        del workers
+        return self._verify()[0]
+
+    def _verify(self, hash_of: int | None = None) -> tuple[VerifyReport, str | None]:
+        copies: dict[int, int] = {}
+        sizes: dict[int, int] = {}
+        for row in self.server.select(
+            f"SELECT ?seq (COUNT(?bytes) AS ?copies) (SUM(STRLEN(?bytes)) AS ?characters) "
+            f"WHERE {{ GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq "
+            f"OPTIONAL {{ ?stored {_NQUADS} ?bytes }} }} }} GROUP BY ?seq"
+        ):
+            try:
+                seq = _integer(row.get("seq"))
+            except LedgerStateError:
+                continue  # a sequence that is not a number: reported as a gap below
+            copies[seq] = int(row.get("copies") or 0)
+            sizes[seq] = int(row.get("characters") or 0)
+        seqs = sorted(copies)
+        count = len(seqs)
+        verified = 0
+        head_hash: str | None = None
+        wanted_hash: str | None = None
+
+        def failed(seq: int, reason: str) -> tuple[VerifyReport, str | None]:
+            return VerifyReport(False, count, verified, head_hash, seq, reason), wanted_hash
+
+        gap = next((i for i, seq in enumerate(seqs, start=1) if seq != i), None)
+        complete = seqs if gap is None else seqs[: gap - 1]
+        facts_stream = self._examine_all(complete, copies, sizes)
+        previous: store._EntryFacts | None = None
+        hashes: dict[int, str] = {}
+        for facts in facts_stream:
+            if facts.problem is not None:
+                return failed(facts.seq, facts.problem)
+            if previous is not None and facts.previous_hash != previous.hash:
+                following = next(facts_stream, None)
+                bad_seq, reason = store._broken_link(previous, facts, following)
+                verified, head_hash = bad_seq - 1, hashes.get(bad_seq - 1)
+                return failed(bad_seq, reason)
+            if previous is None and facts.previous_hash is not None:
+                return failed(facts.seq, "entry 1 records a previousEntryHash; it must not")
+            hashes = {previous.seq: previous.hash} if previous else {}
+            hashes[facts.seq] = facts.hash
+            verified, head_hash = facts.seq, facts.hash
+            if facts.seq == hash_of:
+                wanted_hash = facts.hash
+            previous = facts
+        if gap is not None:
+            return failed(
+                gap,
+                f"entry {gap} is missing (the server holds no entry {gap}; "
+                f"the next stored entry is {seqs[gap - 1]})",
+            )
+        return VerifyReport(True, count, verified, head_hash), wanted_hash
+
+    def _examine_all(
+        self, seqs: list[int], copies: Mapping[int, int], sizes: Mapping[int, int]
+    ) -> Iterator[store._EntryFacts]:
+        """The facts of each entry, in order, fetching a bounded amount of text per request."""
+        batches: list[list[int]] = []
+        budget = 0
+        for seq in seqs:
+            if not batches or budget + sizes.get(seq, 0) > VERIFY_BATCH_CHARACTERS:
+                batches.append([])
+                budget = 0
+            batches[-1].append(seq)
+            budget += sizes.get(seq, 0)
+        for batch in batches:
+            datas: dict[int, list[bytes]] = {seq: [] for seq in batch}
+            for row in self.server.select(
+                f"SELECT ?seq ?bytes WHERE {{ GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq ; "
+                f"{_NQUADS} ?bytes }} FILTER(?seq >= {batch[0]} && ?seq <= {batch[-1]}) }}"
+            ):
+                datas.setdefault(_integer(row.get("seq")), []).append(row["bytes"].encode("utf-8"))
+            for seq in batch:
+                found = datas.get(seq, [])
+                if copies.get(seq, 0) > 1 or len(found) > 1:
+                    yield store._EntryFacts(
+                        seq,
+                        "",
+                        None,
+                        f"entry {seq} is stored {max(len(found), copies[seq])} times: two "
+                        "writers appended it at once (a fork)",
+                    )
+                elif not found:
+                    yield store._EntryFacts(seq, "", None, f"entry {seq} has no stored bytes")
+                else:
+                    yield _examine_bytes(found[0], seq, self.id, self.limits)
+
+    # --- checkpoints ---
+
+    def checkpoint(self) -> str:
+        """A short text that pins the ledger's current size and head hash (see ``store``)."""
+        head = self.head()
+        return (
+            f"{CHECKPOINT_HEADER}\n"
+            f"ledger {self.id}\n"
+            f"size {0 if head is None else head.seq}\n"
+            f"head {'none' if head is None else head.hash}\n"
+        )
+
+    def verify_checkpoint(self, text: str, *, workers: int | None = None) -> VerifyReport:
+        """Verify the ledger and that it extends the checkpoint ``text`` (no rollback/rewrite)."""
+        del workers
+        parsed = store._parse_checkpoint(text)
+        if isinstance(parsed, str):
+            return VerifyReport(
+                False, self.size(), 0, None, None, f"malformed checkpoint: {parsed}"
+            )
+        ledger_id, size, head = parsed
+        if ledger_id != self.id:
+            return VerifyReport(
+                False,
+                self.size(),
+                0,
+                None,
+                None,
+                f"the checkpoint is for ledger {ledger_id}; this ledger is {self.id}",
+            )
+        report, hash_at_size = self._verify(hash_of=size)
+        if not report.ok:
+            return report
+        if report.entries < size:
+            return store._failed_copy(
+                report,
+                size,
+                f"rollback: the checkpoint records {size} entries, the ledger has only "
+                f"{report.entries}",
+            )
+        if size > 0 and hash_at_size != head:
+            return store._failed_copy(
+                report,
+                size,
+                f"history rewritten: entry {size} hashes to {hash_at_size}, the checkpoint "
+                f"records {head}",
+            )
+        return report
+
+    # --- queries ---
+
+    def index(self, *, timeout: float | None = None) -> RemoteIndex:
+        """The query side of the ledger, as a context manager like ``store.LedgerIndex``.
+
+        Unlike the embedded index, it is live: each query sees every entry committed before it
+        started (whole entries only: each entry went in with one update).
+        """
+        del timeout
+        return RemoteIndex(self, self.size())
+
+
+class RemoteIndex:
+    """SPARQL queries over the ledger's quads on the server; close it when done."""
+
+    store = None  # no local pyoxigraph Store: callers that look for one use query() instead
+
+    def __init__(self, ledger: RemoteLedger, indexed_through: int) -> None:
+        self.ledger: RemoteLedger | None = ledger
+        self.indexed_through = indexed_through
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        use_default_graph_as_union: bool = True,
+    ) -> QuerySolutions | QueryBoolean | QueryTriples:
+        """Run a SPARQL query on the server; values go in as ``substitutions`` (name -> term).
+
+        Substitutions are bound by a ``VALUES`` block placed first in the query's outermost
+        group (terms written by pyoxigraph, then checked to be single terms), which is what
+        pyoxigraph's substitutions do: the variables start bound, OPTIONAL and FILTERs see them.
+        A query the server refuses raises ``SyntaxError``, as pyoxigraph does.
+        """
+        if self.ledger is None:
+            raise LedgerStateError("the index has been closed")
+        ledger = self.ledger
+        if substitutions:
+            sparql = _with_values(sparql, substitutions, ledger._skolem_prefix)
+        content_type, body = ledger.server.query(
+            sparql, accept=_ACCEPT_ANY, union=use_default_graph_as_union, user_query=True
+        )
+        prefix = ledger._skolem_prefix
+        if content_type in (_JSON, "application/json"):
+            try:
+                document = json.loads(body)
+            except ValueError:
+                raise ledger.server.not_sparql(content_type) from None
+            if prefix.encode() in body:
+                document = _unskolemise_json(document, prefix)
+            return parse_query_results(
+                json.dumps(document).encode("utf-8"), format=QueryResultsFormat.JSON
+            )
+        rdf_format = RdfFormat.from_media_type(content_type)
+        if rdf_format is None:
+            raise ledger.server.not_sparql(content_type)
+        # pyoxigraph cannot build a QueryTriples from triples; a throwaway store gives a real one.
+        graph = Store()
+        graph.extend(
+            Quad(*(_unskolemise_term(term, prefix) for term in (q.subject, q.predicate, q.object)))
+            for q in parse(body, format=rdf_format)
+        )
+        return graph.query("CONSTRUCT WHERE { ?s ?p ?o }")
+
+    def close(self) -> None:
+        self.ledger = None
+
+    def __enter__(self) -> RemoteIndex:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+# --- the writer lock --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Head:
+    seq: int
+    hash: str
+
+
+class _WriterLock:
+    """The writer lock: flag quads in the bookkeeping graph (see the module docstring).
+
+    Mutual exclusion comes from the flags alone: a writer adds its flag, reads all flags, and
+    keeps the lock only if no other live flag is there. Fairness comes from waiting marks: a
+    writer that finds the lock taken leaves a mark (with the server's time) and only flags once
+    no older mark is left, so a writer that appends in a loop cannot starve the others. Marks
+    only order the writers; a lost or stale mark can delay a writer, never let two in.
+    """
+
+    def __init__(self, ledger: RemoteLedger) -> None:
+        self.ledger = ledger
+        self.flag: str | None = None
+
+    def acquire(self) -> None:
+        ledger = self.ledger
+        deadline = time.monotonic() + ledger.lock_timeout
+        delay = 0.002
+        waiting: str | None = None
+        try:
+            while True:
+                marks = self._marks()
+                mine = next((mark for mark in marks if mark.subject == waiting), None)
+                holders = [mark for mark in marks if mark.subject.startswith(WRITER_PREFIX)]
+                ahead = [
+                    mark
+                    for mark in marks
+                    if mark.subject.startswith(WAITING_PREFIX)
+                    and mark.subject != waiting
+                    and (mine is None or (mark.since, mark.subject) < (mine.since, mine.subject))
+                ]
+                if not holders and not ahead:
+                    flag = self._mark(WRITER_PREFIX)
+                    try:
+                        others = [
+                            mark
+                            for mark in self._marks()
+                            if mark.subject.startswith(WRITER_PREFIX) and mark.subject != flag
+                        ]
+                    except BaseException:
+                        self._remove(flag)
+                        raise
+                    if not others:
+                        self.flag = flag
+                        return
+                    self._remove(flag)  # two writers flagged at once: both step back
+                elif waiting is None:
+                    waiting = self._mark(WAITING_PREFIX)
+                    continue
+                if time.monotonic() >= deadline:
+                    raise LedgerStateError(
+                        f"cannot write to the ledger: another writer has held its lock for more "
+                        f"than {ledger.lock_timeout:g} s",
+                        where=ledger.url,
+                        hint="wait for the other claim-ledger command to finish and try again "
+                        f"(the lock of a writer that died elsewhere expires after "
+                        f"{ledger.lock_lease:g} s)",
+                    )
+                time.sleep(random.uniform(delay / 2, delay))
+                delay = min(delay * 1.5, 0.02)
+        finally:
+            if waiting is not None:
+                self._remove_quietly(waiting)
+
+    def _mark(self, prefix: str) -> str:
+        """Add a flag or a waiting mark, stamped with the server's time; its IRI."""
+        subject = f"{prefix}{uuid.uuid4().hex}"
+        self.ledger.server.update(
+            f"INSERT {{ GRAPH {_L} {{ <{subject}> {_OWNER} {_string(_owner())} ; "
+            f"{_SINCE} ?now }} }} WHERE {{ BIND(NOW() AS ?now) }}"
+        )
+        return subject
+
+    def _marks(self) -> list[_Mark]:
+        """The live flags and waiting marks; stale ones are removed on the way."""
+        rows = self.ledger.server.select(
+            f"SELECT ?subject ?owner ?since (NOW() AS ?now) WHERE {{ GRAPH {_L} {{ "
+            f"?subject {_OWNER} ?owner ; {_SINCE} ?since }} }}"
+        )
+        live = []
+        for row in rows:
+            if _flag_is_stale(row, self.ledger.lock_lease):
+                _log.info("removing the stale lock mark of %s", row.get("owner"))
+                self._remove(row["subject"])
+            else:
+                live.append(_Mark(row["subject"], _server_time(row["since"])))
+        return live
+
+    def _remove(self, subject: str) -> None:
+        self.ledger.server.update(f"DELETE WHERE {{ GRAPH {_L} {{ <{subject}> ?p ?o }} }}")
+
+    def _remove_quietly(self, subject: str) -> None:
+        try:
+            self._remove(subject)
+        except LedgerError as error:  # it expires after the lease; the entry is safe
+            _log.warning("could not remove a writer lock mark: %s", error)
+
+    def release(self) -> None:
+        if self.flag is not None:
+            flag, self.flag = self.flag, None
+            self._remove_quietly(flag)
+
+
+@dataclass(frozen=True)
+class _Mark:
+    subject: str
+    since: datetime  # the server's clock: the order of the marks
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()} {_pid_namespace()} {os.getpid()}"
+
+
+def _pid_namespace() -> str:
+    try:
+        return str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        return "-"
+
+
+def _flag_is_stale(row: Mapping[str, str], lease: float) -> bool:
+    try:
+        age = _server_time(row["now"]) - _server_time(row["since"])
+    except (KeyError, ValueError):
+        return True  # only this module writes flags; one it cannot read must not block forever
+    if age > timedelta(seconds=lease):
+        return True
+    host, namespace, pid_text = (row.get("owner", "").rsplit(" ", 2) + ["", "", ""])[:3]
+    if (host, namespace) != (socket.gethostname(), _pid_namespace()) or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False  # another thread of this process: alive
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:  # a zombie (killed, not yet reaped) holds nothing
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _server_time(text: str) -> datetime:
+    """An xsd:dateTime from the server (Python keeps microseconds of its nanoseconds)."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+# --- verification of stored bytes -------------------------------------------------------------
+
+
+def _examine_bytes(
+    data: bytes, seq: int, ledger_id: str, limits: CanonicalizationLimits
+) -> store._EntryFacts:
+    """What ``verify`` needs to know about one stored entry (``store._examine_entry`` on bytes)."""
+    digest = HASH_PREFIX + sha256_hex(data)
+
+    def bad(problem: str) -> store._EntryFacts:
+        return store._EntryFacts(seq, digest, None, f"entry {seq} {problem}")
+
+    try:
+        not_canonical = check_canonical(data, limits=limits)
+    except CanonicalizationError as error:
+        return bad(f"cannot be checked: {error.message}")
+    if not_canonical is not None:
+        return bad(f"is not canonical N-Quads: {not_canonical}")
+    metadata = store._EntryMetadata.find(data, f"{ledger_id}:entry:{seq}")
+    if isinstance(metadata, str):
+        found = store._recorded_sequence(data, ledger_id)
+        if found is not None and found != seq:
+            return bad(f"holds entry {found} (it is stored as entry {seq}: entries were reordered)")
+        return bad(metadata)
+    if metadata.sequence != seq:
+        return bad(f"records sequence {metadata.sequence}")
+    if metadata.ledger != ledger_id:
+        return bad(f"records ledger {metadata.ledger}, not this one")
+    if metadata.hash_algorithm != HASH_ALGORITHM:
+        return bad(f"records hash algorithm {metadata.hash_algorithm!r}, not {HASH_ALGORITHM}")
+    return store._EntryFacts(seq, digest, metadata.previous_hash, None)
+
+
+# --- SPARQL text --------------------------------------------------------------------------------
+
+_IRI_TOKEN = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+_SAFE_TERM = re.compile(
+    rf"{_IRI_TOKEN}"
+    r'|"(?:[^"\\\n\r]|\\[tbnrf"\'\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*"'
+    rf"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--(?:ltr|rtl))?|\^\^{_IRI_TOKEN})?"
+)
+
+
+def _term(term: Any) -> str:
+    """A term in SPARQL syntax, written by pyoxigraph and checked to be exactly one term.
+
+    pyoxigraph writes N-Triples terms (IRIs it has validated, literals with quotes, backslashes
+    and line breaks escaped), which are SPARQL terms too; the check makes sure that no value can
+    ever end the term early and become query text.
+    """
+    if isinstance(term, Triple):
+        return f"<<( {_term(term.subject)} {_term(term.predicate)} {_term(term.object)} )>>"
+    if not isinstance(term, NamedNode | Literal):
+        raise UsageError(f"cannot write {term!r} into SPARQL (blank nodes become IRIs first)")
+    text = str(term)
+    if not _SAFE_TERM.fullmatch(text):
+        raise UsageError(f"cannot write {text[:80]!r} into SPARQL safely")
+    return text
+
+
+def _string(value: str) -> str:
+    return _term(Literal(value))
+
+
+def _quads_block(quads: Iterable[Quad]) -> str:
+    """Quads as the body of an INSERT/DELETE template: default-graph triples, then GRAPH blocks."""
+    by_graph: dict[str, list[str]] = {}
+    for quad in quads:
+        graph = "" if isinstance(quad.graph_name, DefaultGraph) else _term(quad.graph_name)
+        line = f"{_term(quad.subject)} {_term(quad.predicate)} {_term(quad.object)} ."
+        by_graph.setdefault(graph, []).append(line)
+    parts = []
+    for graph, lines in by_graph.items():
+        body = "\n".join(lines)
+        parts.append(f"GRAPH {graph} {{\n{body}\n}}\n" if graph else body + "\n")
+    return "".join(parts)
+
+
+def _iris_of(quad: Quad) -> Iterator[str]:
+    def walk(term: Any) -> Iterator[str]:
+        if isinstance(term, NamedNode):
+            yield term.value
+        elif isinstance(term, Triple):
+            yield from walk(term.subject)
+            yield from walk(term.predicate)
+            yield from walk(term.object)
+
+    for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
+        yield from walk(term)
+
+
+def _unskolemise_term(term: Any, prefix: str) -> Any:
+    if isinstance(term, NamedNode) and term.value.startswith(prefix):
+        return BlankNode(term.value[len(prefix) :])
+    if isinstance(term, Triple):
+        return Triple(
+            _unskolemise_term(term.subject, prefix),
+            term.predicate,
+            _unskolemise_term(term.object, prefix),
+        )
+    return term
+
+
+def _unskolemise_json(value: Any, prefix: str) -> Any:
+    """SPARQL JSON results with this ledger's genid IRIs turned back into blank nodes."""
+    if isinstance(value, dict):
+        if value.get("type") == "uri" and str(value.get("value", "")).startswith(prefix):
+            return {"type": "bnode", "value": value["value"][len(prefix) :]}
+        return {key: _unskolemise_json(item, prefix) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unskolemise_json(item, prefix) for item in value]
+    return value
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+              |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<name>(?:[^\W\d][\w.-]*)?:(?:[\w:.%-]|\\.)*|[^\W\d]\w*)
+  | (?P<var>[?$]\w+)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
+
+
+def _tokens(sparql: str) -> list[tuple[str, str, int, int]]:
+    """(kind, text, start, end) of the query's tokens, without spaces and comments."""
+    found = []
+    for match in _TOKEN.finditer(sparql):
+        kind = match.lastgroup or "other"
+        if kind not in ("space", "comment"):
+            found.append((kind, match.group(), match.start(), match.end()))
+    return found
+
+
+def _matching(tokens: list[tuple[str, str, int, int]], opening: int) -> int:
+    """The index of the ``}`` that closes the ``{`` at ``tokens[opening]``."""
+    depth = 0
+    for index in range(opening, len(tokens)):
+        text = tokens[index][1]
+        if tokens[index][0] == "other":
+            depth += text == "{"
+            depth -= text == "}"
+            if depth == 0:
+                return index
+    raise SyntaxError("unbalanced braces in the query")
+
+
+def _with_values(sparql: str, substitutions: Mapping[str, Term], skolem_prefix: str) -> str:
+    """The query with ``VALUES (?v …) { (term …) }`` first in its outermost WHERE group."""
+    names = sorted(substitutions)
+    variables = " ".join(str(Variable(name)) for name in names)  # Variable() checks the name
+    values = []
+    for name in names:
+        term = substitutions[name]
+        if isinstance(term, BlankNode):
+            term = NamedNode(skolem_prefix + term.value)
+        values.append(_term(term))
+    block = f"VALUES ({variables}) {{ ({' '.join(values)}) }}"
+    tokens = _tokens(sparql)
+    form_at = next(
+        (i for i, token in enumerate(tokens) if token[0] == "name" and token[1].upper() in _FORMS),
+        None,
+    )
+    if form_at is None:
+        raise SyntaxError("not a SPARQL query (no SELECT, CONSTRUCT, DESCRIBE or ASK)")
+    form = tokens[form_at][1].upper()
+    index = form_at + 1
+    if form == "CONSTRUCT" and index < len(tokens):
+        if tokens[index][1] == "{":  # the template; the WHERE group follows it
+            index = _matching(tokens, index) + 1
+        elif tokens[index][1].upper() == "WHERE":  # CONSTRUCT WHERE { triples }: spell it out
+            opening = index + 1
+            closing = _matching(tokens, opening)
+            body = sparql[tokens[opening][3] : tokens[closing][2]]
+            return (
+                f"{sparql[: tokens[form_at][3]]} {{{body}}} WHERE {{ {block} {body}}}"
+                f"{sparql[tokens[closing][3] :]}"
+            )
+    parens = 0
+    for position in range(index, len(tokens)):
+        kind, text, _start, end = tokens[position]
+        if kind == "name" and text.upper() == "VALUES" and parens == 0:
+            break  # DESCRIBE … VALUES …: a trailing VALUES clause, and no WHERE group
+        if kind != "other":
+            continue
+        if text == "(":
+            parens += 1
+        elif text == ")":
+            parens -= 1
+        elif text == "{" and parens == 0:
+            following = tokens[position + 1] if position + 1 < len(tokens) else None
+            if following is not None and following[1].upper() == "SELECT":
+                closing = _matching(tokens, position)  # { SELECT … } is a group of its own
+                inner_end = tokens[closing][2]
+                return f"{sparql[:end]} {block} {{{sparql[end:inner_end]}}} {sparql[inner_end:]}"
+            return f"{sparql[:end]} {block} {sparql[end:]}"
+    raise UsageError(
+        "substitutions need a WHERE clause to bind them in",
+        hint="add WHERE { } to the query",
+    )
+
+
+# --- HTTP ---------------------------------------------------------------------------------------
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirected POST would be replayed as a GET without its body: report it instead."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+class _Server:
+    """The query and update endpoints of one SPARQL server, with timeouts and clear errors."""
+
+    def __init__(
+        self, url: str, query_endpoint: str | None, update_endpoint: str | None, timeout: float
+    ) -> None:
+        self.url = url.rstrip("/")
+        self.query_url = query_endpoint or f"{self.url}/query"
+        self.update_url = update_endpoint or f"{self.url}/update"
+        self.timeout = timeout
+        for endpoint in (self.url, self.query_url, self.update_url):
+            parts = urllib.parse.urlsplit(endpoint)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise UsageError(f"{endpoint!r} is not an http(s) URL of a SPARQL server")
+        self._direct = urllib.request.build_opener(_NoRedirect(), urllib.request.ProxyHandler({}))
+        self._proxied = urllib.request.build_opener(_NoRedirect())
+
+    def _opener(self, url: str) -> urllib.request.OpenerDirector:
+        """Loopback addresses never go through a proxy; others follow the *_proxy variables."""
+        host = urllib.parse.urlsplit(url).hostname or ""
+        if host == "localhost":
+            return self._direct
+        try:
+            return self._direct if ipaddress.ip_address(host).is_loopback else self._proxied
+        except ValueError:
+            return self._proxied
+
+    def _post(
+        self, url: str, body: str, content_type: str, accept: str, what: str
+    ) -> tuple[str, bytes]:
+        request = urllib.request.Request(
+            url,
+            data=body.encode("utf-8"),
+            method="POST",
+            headers={
+                "Content-Type": f"{content_type}; charset=utf-8",
+                "Accept": accept,
+                "User-Agent": "claim-ledger",
+            },
+        )
+        try:
+            with self._opener(url).open(request, timeout=self.timeout) as response:
+                return response.headers.get_content_type(), response.read()
+        except urllib.error.HTTPError as error:
+            with contextlib.closing(error):
+                detail = _error_text(error)
+                code, reason = error.code, error.reason
+                location = error.headers.get("Location") if error.headers else None
+            if 300 <= code < 400:
+                raise ServerError(
+                    f"the server redirects the {what} (HTTP {code}) to {location}",
+                    where=url,
+                    hint="give the URL it redirects to",
+                ) from None
+            if code in (404, 405):
+                endpoint = "query" if what.endswith("query") else "update"
+                raise ServerError(
+                    f"no SPARQL {endpoint} endpoint here (HTTP {code} {reason})",
+                    where=url,
+                    hint=_ENDPOINT_HINT,
+                ) from None
+            if code in (401, 403):
+                raise ServerError(
+                    f"the server refused access (HTTP {code} {reason})",
+                    where=url,
+                    hint="claim-ledger sends no credentials; allow it at the server or a proxy",
+                ) from None
+            if code == 400 and what == "user query":
+                raise SyntaxError(f"the SPARQL server refused the query: {detail}") from None
+            raise ServerError(
+                f"the server refused the {what} (HTTP {code} {reason}): {detail}", where=url
+            ) from None
+        except urllib.error.URLError as error:
+            cause = error.reason
+            if isinstance(cause, ConnectionRefusedError):
+                text = "connection refused"
+            elif isinstance(cause, socket.gaierror):
+                text = "host not found"
+            elif isinstance(cause, TimeoutError):
+                raise _NoAnswer(
+                    f"the SPARQL server did not answer within {self.timeout:g} s", where=url
+                ) from None
+            else:
+                text = str(getattr(cause, "strerror", None) or cause)
+            raise ServerError(
+                f"cannot reach the SPARQL server: {text}",
+                where=url,
+                hint="start the server, or check the URL given to --ledger",
+            ) from None
+        except TimeoutError:
+            raise _NoAnswer(
+                f"the SPARQL server did not answer within {self.timeout:g} s", where=url
+            ) from None
+        except (http.client.HTTPException, OSError) as error:
+            raise _NoAnswer(
+                f"the SPARQL server closed the connection without answering "
+                f"({type(error).__name__})",
+                where=url,
+                hint="is the server still running?",
+            ) from None
+
+    def query(
+        self, sparql: str, *, accept: str = _JSON, union: bool = False, user_query: bool = False
+    ) -> tuple[str, bytes]:
+        url = self.query_url
+        if union:  # Oxigraph's parameter; other servers ignore it (see the README)
+            url += ("&" if "?" in url else "?") + "union-default-graph"
+        return self._post(
+            url, sparql, "application/sparql-query", accept, "user query" if user_query else "query"
+        )
+
+    def select(self, sparql: str) -> list[dict[str, str]]:
+        """The rows of a SELECT that claim-ledger itself sends: variable -> lexical value."""
+        content_type, body = self.query(sparql)
+        document = self._json(content_type, body)
+        try:
+            bindings = document["results"]["bindings"]
+            return [{name: cell["value"] for name, cell in row.items()} for row in bindings]
+        except (KeyError, TypeError):
+            raise self.not_sparql(content_type) from None
+
+    def ask(self, sparql: str) -> bool:
+        content_type, body = self.query(sparql)
+        answer = self._json(content_type, body).get("boolean")
+        if not isinstance(answer, bool):
+            raise self.not_sparql(content_type)
+        return answer
+
+    def update(self, sparql: str) -> None:
+        self._post(self.update_url, sparql, "application/sparql-update", "*/*", "update")
+
+    def _json(self, content_type: str, body: bytes) -> dict[str, Any]:
+        if content_type not in (_JSON, "application/json"):
+            raise self.not_sparql(content_type)
+        try:
+            document = json.loads(body)
+        except ValueError:
+            raise self.not_sparql(content_type) from None
+        if not isinstance(document, dict):
+            raise self.not_sparql(content_type)
+        return document
+
+    def not_sparql(self, content_type: str) -> ServerError:
+        return ServerError(
+            f"the server did not answer as a SPARQL endpoint (it sent {content_type} to a query)",
+            where=self.query_url,
+            hint="check the URL; " + _ENDPOINT_HINT,
+        )
+
+
+def _error_text(error: urllib.error.HTTPError) -> str:
+    try:
+        text = error.read(2000).decode("utf-8", "replace")
+    except (OSError, http.client.HTTPException):
+        return ""
+    text = " ".join(text.split())
+    return text[:300] + ("…" if len(text) > 300 else "")
+
+
+def _integer(value: str | None) -> int:
+    if value is None or not value.lstrip("+").isdigit():
+        raise LedgerStateError(f"the server holds an entry number {value!r}", hint=_VERIFY_HINT)
+    return int(value)
