@@ -11,6 +11,7 @@ Every node of a YAML claim file is given a blank-node label that encodes its lin
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
@@ -153,11 +154,61 @@ def claim_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def load_paths(paths: Iterable[Path]) -> LoadedBatch:
-    """Load every claim file named by ``paths`` into one batch."""
+    """Load every claim file named by ``paths`` into one batch.
+
+    Blank nodes are local to their file: where two files use the same label (``_:L18C5``, the
+    same line and column in both), the later file's node is relabelled (``_:F2L18C5``) so that
+    the two stay two nodes.
+    """
     batch = LoadedBatch()
-    for path in claim_files(paths):
-        batch.extend(load_file(path))
+    labels: set[str] = set()
+    for number, path in enumerate(claim_files(paths), start=1):
+        loaded = load_file(path)
+        own = _blank_labels(loaded.quads)
+        if own & labels:
+            renamed = {label: _fresh_label(f"F{number}{label}", labels | own) for label in own}
+            _relabel_blank_nodes(loaded, renamed)
+            own = set(renamed.values())
+        labels |= own
+        batch.extend(loaded)
     return batch
+
+
+def _blank_labels(quads: Iterable[ox.Quad]) -> set[str]:
+    found: set[str] = set()
+    for quad in quads:
+        if isinstance(quad.subject, ox.BlankNode):
+            found.add(quad.subject.value)
+        if isinstance(quad.object, ox.BlankNode):
+            found.add(quad.object.value)
+    return found
+
+
+def _fresh_label(label: str, taken: set[str]) -> str:
+    while label in taken:
+        label += "_"
+    return label
+
+
+def _relabel_blank_nodes(batch: LoadedBatch, renamed: dict[str, str]) -> None:
+    """Rename blank nodes in a file's quads and in everything keyed by them."""
+
+    def term(value: Any) -> Any:
+        if isinstance(value, ox.BlankNode):
+            return ox.BlankNode(renamed.get(value.value, value.value))
+        return value
+
+    def key(node: str) -> str:
+        return "_:" + renamed.get(node[2:], node[2:]) if node.startswith("_:") else node
+
+    batch.quads = [
+        ox.Quad(term(q.subject), q.predicate, term(q.object), q.graph_name) for q in batch.quads
+    ]
+    batch.node_locations = {key(k): v for k, v in batch.node_locations.items()}
+    batch.field_locations = {(key(k), p): v for (k, p), v in batch.field_locations.items()}
+    batch.documents = {
+        key(k): dataclasses.replace(d, iri=key(d.iri)) for k, d in batch.documents.items()
+    }
 
 
 def load_file(path: Path) -> LoadedBatch:
@@ -265,7 +316,47 @@ def _PlainTree(value: Any) -> _Tree:  # noqa: N802 - reads like a constructor
     return _Tree(value)
 
 
+#: Where an anchor (&name) or alias (*name) could start: after a space, a line start or a flow
+#: indicator. Text matching nowhere cannot hold one; text matching somewhere (a quoted "Q & *A")
+#: takes the exact, slower path.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[\]{},:?-])[&*][^\s]", re.M)
+
+
 def _yaml_tree(path: Path, text: str) -> _Tree:
+    """The file's YAML as a JSON-compatible tree with the position of every mapping and key."""
+    if yaml.__with_libyaml__ and not _MAYBE_ANCHOR.search(text):
+        tree = _fast_yaml_tree(path, text)
+        if tree is not None:
+            return tree
+    return _exact_yaml_tree(path, text)
+
+
+def _fast_yaml_tree(path: Path, text: str) -> _Tree | None:
+    """libyaml's composer (C, about 10x faster), or None to take the exact path.
+
+    Any error, and any node composed twice (an alias), goes back to the pure-Python composer,
+    whose messages and positions are the ones users and tests see. libyaml counts lines and
+    columns in characters, as PyYAML does.
+    """
+    loader = yaml.CSafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+    if node is None:
+        return None
+    tree = _Tree(None)
+    seen: set[int] = set()
+    try:
+        tree.value = _convert(node, tree, path, seen)
+    except (InputError, RecursionError, _AliasError):
+        return None
+    return tree
+
+
+def _exact_yaml_tree(path: Path, text: str) -> _Tree:
     loader = _NoAliasLoader(text)
     try:
         node = loader.get_single_node()
@@ -296,8 +387,15 @@ def _yaml_tree(path: Path, text: str) -> _Tree:
     return tree
 
 
-def _convert(node: yaml.Node, tree: _Tree, path: Path) -> Any:
-    """YAML node → JSON-compatible value; dates become ISO strings, floats exact decimals."""
+def _convert(node: yaml.Node, tree: _Tree, path: Path, seen: set[int] | None = None) -> Any:
+    """YAML node → JSON-compatible value; dates become ISO strings, floats exact decimals.
+
+    seen: ids of the collection nodes met so far, to notice a node composed twice (an alias).
+    """
+    if seen is not None and not isinstance(node, yaml.ScalarNode):
+        if id(node) in seen:
+            raise _AliasError(node.start_mark)
+        seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         tree.node_marks[id(out)] = (node.start_mark.line + 1, node.start_mark.column + 1)
@@ -314,14 +412,14 @@ def _convert(node: yaml.Node, tree: _Tree, path: Path) -> Any:
                     where=str(_mark(path, key_node)),
                     hint="write a list for several values",
                 )
-            out[key] = _convert(value_node, tree, path)
+            out[key] = _convert(value_node, tree, path, seen)
             tree.key_marks[(id(out), key)] = (
                 key_node.start_mark.line + 1,
                 key_node.start_mark.column + 1,
             )
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, tree, path) for item in node.value]
+        return [_convert(item, tree, path, seen) for item in node.value]
     return _scalar(node)
 
 
@@ -329,8 +427,23 @@ def _mark(path: Path, node: yaml.Node) -> Location:
     return Location(str(path), node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _scalar(node: yaml.Node) -> Any:
-    value = yaml.SafeLoader.construct_object(_SCALAR_LOADER, node)
+    if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+        return node.value  # what SafeConstructor.construct_yaml_str returns, without the calls
+    try:
+        value = yaml.SafeLoader.construct_object(_SCALAR_LOADER, node)
+    except (ValueError, OverflowError):
+        # A date-like scalar that is no date (2016-13-45): keep the words; the shapes say why
+        # they are not a date.
+        return str(node.value)
+    finally:
+        # The constructor remembers every node it built until the end of a document, which
+        # never comes for this shared loader: forget it, or every scalar ever loaded stays.
+        _SCALAR_LOADER.constructed_objects.pop(node, None)
+        _SCALAR_LOADER.recursive_objects.pop(node, None)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return str(node.value)
@@ -438,6 +551,7 @@ def _label_nodes(tree: _Tree, path: Path, prefixes: dict[str, str], batch: Loade
     """Give unnamed nodes a line-encoding blank-node label; record node and field lines."""
     terms, language_maps = _term_table()
     known_keys = set(terms) | set(prefixes)
+    all_prefixes = prefixes | _prefix_map()
 
     def walk(value: Any, parent_key: str | None, is_top: bool) -> None:
         if isinstance(value, list):
@@ -454,7 +568,7 @@ def _label_nodes(tree: _Tree, path: Path, prefixes: dict[str, str], batch: Loade
         if is_node:
             explicit = next((value[k] for k in _ID_KEYS if k in value), None)
             if isinstance(explicit, str):
-                key = _expand_with(explicit, prefixes | _prefix_map())
+                key = _expand_with(explicit, all_prefixes)
             elif mark:
                 key = f"_:L{mark[0]}C{mark[1]}"
                 value["@id"] = key
@@ -476,7 +590,7 @@ def _label_nodes(tree: _Tree, path: Path, prefixes: dict[str, str], batch: Loade
                     ),
                 )
             if key and kmark:
-                predicate = terms.get(k) or _expand_with(k, prefixes | _prefix_map())
+                predicate = terms.get(k) or _expand_with(k, all_prefixes)
                 batch.field_locations.setdefault((key, predicate), Location(str(path), *kmark))
             walk(v, k, False)
 
@@ -593,38 +707,50 @@ def _locate_subjects(path: Path, text: str, batch: LoadedBatch) -> None:
 # --------------------------------------------------------------------------- checks common to all
 
 
+_CL_TEXT = str(CL.text)
+_CL_LOCAL_COPY = str(CL.localCopy)
+_CL_SHA256 = str(CL.sha256)
+
+
 def _check_quads(path: Path, batch: LoadedBatch) -> None:
+    checked: set[str] = set()  # IRIs that passed _check_iri wherever they stand
     for quad in batch.quads:
         if not isinstance(quad.graph_name, ox.DefaultGraph):
             raise InputError(
                 "claim files hold triples; named graphs are made by the ledger",
                 where=str(path),
             )
-        if quad.predicate.value == OWL_IMPORTS:
+        predicate = quad.predicate.value
+        if predicate == OWL_IMPORTS:
             raise UnsafeInputError(
                 f"owl:imports <{_term_text(quad.object)}> refused: "
                 "claim-ledger never fetches anything",
                 where=str(_where(batch, path, quad.subject)),
                 hint="remove the owl:imports; the ontology is built in",
             )
-        if quad.predicate.value == str(CL.text):
+        if predicate == _CL_TEXT:
             raise InputError(
                 "cl:text is filled in by claim-ledger from the document's localCopy",
                 where=str(_where(batch, path, quad.subject)),
                 hint="remove it and give localCopy and sha256 instead",
             )
         for term in (quad.subject, quad.predicate, quad.object):
-            if isinstance(term, ox.NamedNode):
-                _check_iri(path, batch, term, quad)
+            if isinstance(term, ox.NamedNode) and term.value not in checked:
+                if _check_iri(path, batch, term, quad):
+                    checked.add(term.value)
 
 
-def _check_iri(path: Path, batch: LoadedBatch, term: ox.NamedNode, quad: ox.Quad) -> None:
+def _check_iri(path: Path, batch: LoadedBatch, term: ox.NamedNode, quad: ox.Quad) -> bool:
+    """Refuse an IRI that is relative or has an unknown scheme; True if it is fine anywhere."""
     iri = term.value
-    field_location = batch.field_locations.get((node_key(quad.subject), quad.predicate.value))
-    where = str(field_location or _where(batch, path, quad.subject))
     closed_list = quad.predicate.value in _vocab_fields() and term == quad.object
     if iri.startswith(_RELATIVE_BASE) and closed_list:
-        return  # an unknown value of a closed list: the shapes say which values are allowed
+        return False  # an unknown value of a closed list: the shapes say which are allowed
+    scheme = iri.split(":", 1)[0].lower()
+    if not iri.startswith(_RELATIVE_BASE) and scheme in _ALLOWED_SCHEMES:
+        return True
+    field_location = batch.field_locations.get((node_key(quad.subject), quad.predicate.value))
+    where = str(field_location or _where(batch, path, quad.subject))
     if iri.startswith(_RELATIVE_BASE):
         written = iri[len(_RELATIVE_BASE) :]
         raise InputError(
@@ -633,13 +759,11 @@ def _check_iri(path: Path, batch: LoadedBatch, term: ox.NamedNode, quad: ox.Quad
             where=where,
             hint="write a prefixed name such as case:name, with the prefix defined in @context",
         )
-    scheme = iri.split(":", 1)[0].lower()
-    if scheme not in _ALLOWED_SCHEMES:
-        raise InputError(
-            f"{iri!r} uses the undefined prefix or scheme {scheme!r}",
-            where=where,
-            hint=f"define {scheme!r} in the file's @context, or correct the spelling",
-        )
+    raise InputError(
+        f"{iri!r} uses the undefined prefix or scheme {scheme!r}",
+        where=where,
+        hint=f"define {scheme!r} in the file's @context, or correct the spelling",
+    )
 
 
 def _term_text(term: Any) -> str:
@@ -652,11 +776,16 @@ def _where(batch: LoadedBatch, path: Path, node: Any) -> Location:
 
 def _attach_documents(path: Path, batch: LoadedBatch) -> None:
     """Read each declared document's local copy, check its SHA-256, add its text."""
-    for quad in list(batch.quads):
-        if quad.predicate.value != str(CL.localCopy):
-            continue
+    copies = [q for q in batch.quads if q.predicate.value == _CL_LOCAL_COPY]
+    if not copies:
+        return
+    sha256_of: dict[Any, list[str]] = {}
+    for q in batch.quads:
+        if q.predicate.value == _CL_SHA256:
+            sha256_of.setdefault(q.subject, []).append(_term_text(q.object))
+    for quad in copies:
         doc = quad.subject
-        where = batch.field_locations.get((node_key(doc), str(CL.localCopy))) or _where(
+        where = batch.field_locations.get((node_key(doc), _CL_LOCAL_COPY)) or _where(
             batch, path, doc
         )
         if not isinstance(quad.object, ox.Literal):
@@ -684,16 +813,12 @@ def _attach_documents(path: Path, batch: LoadedBatch) -> None:
             )
         text = read_text_file(file, MAX_DOCUMENT_BYTES)
         digest = hashlib.sha256(file.read_bytes()).hexdigest()
-        declared = [
-            _term_text(q.object)
-            for q in batch.quads
-            if q.subject == doc and q.predicate.value == str(CL.sha256)
-        ]
+        declared = sha256_of.get(doc, [])
         if declared and declared[0].lower() != digest:
             raise InputError(
                 f"the document {name!r} has changed: its SHA-256 is {digest}, "
                 f"the claim file records {declared[0]}",
-                where=str(batch.field_locations.get((node_key(doc), str(CL.sha256))) or where),
+                where=str(batch.field_locations.get((node_key(doc), _CL_SHA256)) or where),
                 hint="quotes were anchored in another text; restore the original or re-anchor",
             )
         iri = node_key(doc)
@@ -704,4 +829,4 @@ def document_quads(batch: LoadedBatch) -> Iterator[ox.Quad]:
     """The quads that give each document's text to the shapes (kept out of the claims)."""
     for doc in batch.documents.values():
         subject = ox.BlankNode(doc.iri[2:]) if doc.iri.startswith("_:") else ox.NamedNode(doc.iri)
-        yield ox.Quad(subject, ox.NamedNode(str(CL.text)), ox.Literal(doc.text))
+        yield ox.Quad(subject, ox.NamedNode(_CL_TEXT), ox.Literal(doc.text))

@@ -216,3 +216,78 @@ def test_shipped_resources_are_the_checkout_files() -> None:
     folders = ((resources.shapes_dir(), SHAPE_FILES), (resources.ontology_dir(), ONTOLOGY_FILES))
     for folder, files in folders:
         assert [f.name for f in resources.turtle_files(folder)] == [p.name for p in files]
+
+
+FLOW_AND_UNICODE = """\
+'@context': [https://w3id.org/claim-ledger/context.jsonld, {ent: 'https://example.org/'}]
+'@graph':
+- {id: ent:øst, type: Place, name: {nb: "Øst-Aleppo ☃", en: Østre}}  # ☃ before a mapping
+-   id: ent:vest
+    type: Place
+    name:
+      en: "tabs\\tand ∞ \\u00e9"
+    comment: 'AT&T and 3 * 4 in words'
+"""
+
+
+def yaml_files() -> list[Path]:
+    """Every YAML file of the example and the test data that is UTF-8 text."""
+    data = Path(__file__).resolve().parent / "data"
+    found = []
+    for path in sorted([*EXAMPLE.glob("*.yaml"), *data.rglob("*.yaml")]):
+        try:
+            path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue  # refused before any YAML is read
+        found.append(path)
+    return found
+
+
+@pytest.mark.parametrize("path", [*yaml_files(), None], ids=lambda p: p.name if p else "flow")
+def test_libyaml_and_pure_python_yaml_give_the_same_tree(path: Path | None) -> None:
+    """The fast (libyaml) composer gives the same values, lines and columns as PyYAML's own."""
+    from ledger import load
+
+    text = FLOW_AND_UNICODE if path is None else path.read_text(encoding="utf-8")
+    where = Path("x.yaml") if path is None else path
+    try:
+        exact = load._exact_yaml_tree(where, text)
+    except Exception as error:  # the exact path refuses it: the fast one must step aside
+        assert load._fast_yaml_tree(where, text) is None or load._MAYBE_ANCHOR.search(text), error
+        return
+    fast = load._fast_yaml_tree(where, text)
+    assert fast is not None
+    assert fast.value == exact.value
+    assert sorted(fast.node_marks.values()) == sorted(exact.node_marks.values())
+    assert sorted((k, m) for (_, k), m in fast.key_marks.items()) == sorted(
+        (k, m) for (_, k), m in exact.key_marks.items()
+    )
+
+
+def test_yaml_that_might_hold_an_alias_takes_the_exact_path() -> None:
+    """An alias is refused with its position whichever composer would have read the file."""
+    from ledger import load
+    from ledger.errors import UnsafeInputError
+
+    text = "a: &x [1, 2]\nb: *x\n"
+    assert load._MAYBE_ANCHOR.search(text)
+    with pytest.raises(UnsafeInputError, match="anchors and aliases"):
+        load._yaml_tree(Path("x.yaml"), text)
+    # libyaml alone would compose the alias silently as the same node: the tree walk notices
+    assert load._fast_yaml_tree(Path("x.yaml"), text) is None
+
+
+def test_blank_nodes_of_two_files_stay_apart(tmp_path: Path) -> None:
+    """Two claim files with nodes at the same line and column give two nodes, not one."""
+    source = (VALID / "lead-thousands-fleeing.yaml").read_text(encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(source, encoding="utf-8")
+    other = source.replace("claim/lead-thousands-fleeing", "claim/other").replace(
+        "lower: 2000", "lower: 3000"
+    )
+    (tmp_path / "b.yaml").write_text(other, encoding="utf-8")
+    batch = load_paths([tmp_path / "a.yaml", tmp_path / "b.yaml"])
+    lowers = [q for q in batch.quads if q.predicate.value == str(CL.lower)]
+    assert len(lowers) == 2
+    assert lowers[0].subject != lowers[1].subject
+    node = f"_:{lowers[1].subject.value}"
+    assert batch.node_locations[node].path.endswith("b.yaml")
