@@ -120,12 +120,12 @@ def build_add(batch: LoadedBatch, known: KnownTriples = nothing_known) -> EntryC
         closures[claim] = _closure(claim, by_subject)
         rename[claim] = ox.NamedNode(claim_iri(claim, closures[claim]))
 
-    in_claims: set[tuple[Term, Term, Term]] = set()
+    in_claims: set[ox.Quad] = set()
     minted: list[MintedClaim] = []
     kept: list[ox.Quad] = []
 
     def renamed(term: Term) -> Term:
-        return rename.get(term, term)
+        return rename.get(term, term) if isinstance(term, ox.NamedNode) else term
 
     existing = known([(rename[c], RDF_TYPE, CLAIM_CLASS) for c in claims])
     for claim in claims:
@@ -134,18 +134,25 @@ def build_add(batch: LoadedBatch, known: KnownTriples = nothing_known) -> EntryC
         minted.append(
             MintedClaim(iri=iri.value, written_as=str(getattr(claim, "value", claim)), new=is_new)
         )
-        for q in closures[claim]:
-            in_claims.add((q.subject, q.predicate, q.object))
-            if is_new:
-                kept.append(ox.Quad(renamed(q.subject), q.predicate, renamed(q.object)))
+        closure = closures[claim]
+        in_claims.update(closure)
         if is_new:
+            # In a closure only the claim is a named subject; objects may name other claims.
+            kept.extend(
+                ox.Quad(
+                    iri if isinstance(q.subject, ox.NamedNode) else q.subject,
+                    q.predicate,
+                    renamed(q.object),
+                )
+                for q in closure
+            )
             kept.append(ox.Quad(iri, WRITTEN_AS, claim))
 
     # Sources, entities, documents, the case: only the triples the ledger does not hold yet.
     others = [
         (renamed(q.subject), q.predicate, renamed(q.object))
         for q in [*batch.quads, *document_quads(batch)]
-        if (q.subject, q.predicate, q.object) not in in_claims
+        if q not in in_claims
     ]
     held = known(others)
     kept.extend(ox.Quad(s, p, o) for s, p, o in others if (s, p, o) not in held)
