@@ -1,0 +1,340 @@
+"""Benchmark of issue #3: appending validated claims to a growing ledger, printed as a table.
+
+Usage (from the repository's root)::
+
+    PYTHONPATH=. python bench/ledger.py [--sizes 1000,10000,100000] [--full] [--batch 1000]
+        [--dir DIR] [--keep] [--remote SIZE] [--no-baselines]
+
+One ledger grows from empty, in batches of ``--batch`` synthetic claims (``claim_files.py``):
+each batch is written as YAML claim files with its articles, then ``api.add`` loads, validates
+(against the shapes and the context the batch needs from the ledger), mints claim IRIs and
+appends it as one entry, exactly as ``claim-ledger add`` does. The registry (sources, entities)
+is the ledger's first entry. When the ledger reaches each size, a row is printed: claims/s
+appended with validation (median of the batches since the previous row, and overall), the last
+batch's time per step, ``verify`` time, disk size and peak memory. ``--full`` adds 1,000,000.
+
+Baselines measured in the same run: the reference SHACL engine (pySHACL) against pyshacl-turbo
+on the same batch with the same context, and ``store.append`` alone against the whole ``add``
+(from the step times of every batch). ``--remote SIZE`` grows a second ledger on a local
+Oxigraph server (the ``oxigraph`` command of this environment) to SIZE claims.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# This file is bench/ledger.py: put the repository first on the path, or `import ledger` would
+# find this script instead of the package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import claim_files  # noqa: E402 - after the path is set
+
+from ledger import api, store  # noqa: E402
+from ledger.load import load_paths  # noqa: E402
+from ledger.validate import validate_batch  # noqa: E402
+
+
+@dataclass
+class Row:
+    """One line of the table: the ledger as it stood at ``claims`` claims."""
+
+    backend: str
+    claims: int
+    median_rate: float
+    overall_rate: float
+    last: dict[str, float]
+    verify: float | None
+    disk: int | None
+    rss: int
+
+
+@dataclass
+class Run:
+    """A growing ledger and what its batches took."""
+
+    backend: str
+    ledger: Any
+    work: Path
+    batch_size: int
+    next_batch: int = 0
+    claims: int = 0
+    elapsed: float = 0.0
+    totals: list[float] = field(default_factory=list)
+    steps: list[dict[str, float]] = field(default_factory=list)
+
+    def grow_to(self, size: int, since: int) -> None:
+        """Append batches until the ledger holds ``size`` claims."""
+        while self.claims < size:
+            folder = claim_files.write_batch(
+                self.work / f"batch-{self.next_batch}", self.next_batch, self.batch_size
+            )
+            started = time.perf_counter()
+            result = api.add(
+                self.ledger, [folder], author="bench", message=f"batch {self.next_batch}"
+            )
+            took = time.perf_counter() - started
+            if not result.report.conforms or len(result.added) != self.batch_size:
+                problems = "; ".join(
+                    f"{p.location()}: {p.message}" for p in result.report.problems[:3]
+                )
+                raise SystemExit(
+                    f"batch {self.next_batch} was not added as expected "
+                    f"({len(result.added)} added): {problems}"
+                )
+            shutil.rmtree(folder)
+            self.next_batch += 1
+            self.claims += self.batch_size
+            self.elapsed += took
+            self.totals.append(took)
+            self.steps.append({"total": took, **getattr(result, "timings", {})})
+            if self.next_batch % 10 == 0:
+                rate = self.batch_size / statistics.median(self.totals[-10:])
+                print(
+                    f"  {self.backend}: {self.claims:,} claims, {rate:,.0f} claims/s (last 10)",
+                    file=sys.stderr,
+                    flush=True,
+                )
+
+
+def peak_rss() -> int:
+    """Peak resident memory of this process and of its finished children, in bytes."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) * 1024
+
+
+def disk_usage(path: Path) -> int:
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.stat(os.path.join(root, name)).st_size
+            except OSError:
+                pass
+    return total
+
+
+def row_for(run: Run, since: int, verify: bool, disk: Path | None) -> Row:
+    batches = run.totals[since:]
+    verify_time = None
+    if verify:
+        started = time.perf_counter()
+        report = run.ledger.verify()
+        verify_time = time.perf_counter() - started
+        if not report.ok:
+            raise SystemExit(f"verify failed: {report}")
+    return Row(
+        backend=run.backend,
+        claims=run.claims,
+        median_rate=run.batch_size / statistics.median(batches),
+        overall_rate=run.claims / run.elapsed,
+        last=run.steps[-1],
+        verify=verify_time,
+        disk=disk_usage(disk) if disk is not None else None,
+        rss=peak_rss(),
+    )
+
+
+def print_table(rows: list[Row]) -> None:
+    header = (
+        "backend",
+        "claims",
+        "claims/s median",
+        "claims/s overall",
+        "last batch s (load/validate/entries/append)",
+        "verify s",
+        "disk MiB",
+        "peak RSS MiB",
+    )
+    lines = [header]
+    for row in rows:
+        last = row.last
+        steps = "/".join(f"{last.get(k, 0):.2f}" for k in ("load", "validate", "entries", "append"))
+        lines.append(
+            (
+                row.backend,
+                f"{row.claims:,}",
+                f"{row.median_rate:,.0f}",
+                f"{row.overall_rate:,.0f}",
+                f"{last['total']:.2f} ({steps})",
+                "-" if row.verify is None else f"{row.verify:.1f}",
+                "-" if row.disk is None else f"{row.disk / 2**20:,.0f}",
+                f"{row.rss / 2**20:,.0f}",
+            )
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for number, line in enumerate(lines):
+        print("  ".join(cell.rjust(width) for cell, width in zip(line, widths, strict=True)))
+        if number == 0:
+            print("  ".join("-" * width for width in widths))
+
+
+def engine_baseline(work: Path, size: int) -> list[tuple[str, str]]:
+    """pySHACL (the reference) against pyshacl-turbo on one batch with its registry context."""
+    registry = load_paths(claim_files.write_registry(work / "registry-baseline"))
+    folder = claim_files.write_batch(work / "baseline", 999_999, size)
+    batch = load_paths([folder])
+    times: dict[str, list[float]] = {"turbo": [], "pyshacl": []}
+    for engine, repeats in (("turbo", 3), ("pyshacl", 1)):
+        for _ in range(repeats):
+            started = time.perf_counter()
+            report = validate_batch(batch, [registry], engine=engine)
+            times[engine].append(time.perf_counter() - started)
+            if not report.conforms:
+                raise SystemExit(f"the baseline batch does not conform ({engine})")
+    turbo, reference = statistics.median(times["turbo"]), statistics.median(times["pyshacl"])
+    shutil.rmtree(folder)
+    return [
+        (
+            f"validate {size} claims + registry",
+            f"pyshacl-turbo {turbo:.2f} s, pySHACL {reference:.2f} s: "
+            f"turbo {reference / turbo:.0f}x faster",
+        )
+    ]
+
+
+def step_baseline(run: Run) -> list[tuple[str, str]]:
+    """Where the time of an add goes, as medians over every batch of the run."""
+    out = []
+    total = statistics.median(s["total"] for s in run.steps)
+    for step in ("load", "context", "validate", "entries", "append"):
+        values = [s.get(step, 0.0) for s in run.steps]
+        median = statistics.median(values)
+        out.append(
+            (
+                f"{run.backend} add: {step}",
+                f"median {median:.3f} s per batch ({median / total:.0%} of the add's "
+                f"{total:.2f} s)",
+            )
+        )
+    append = statistics.median(s.get("append", 0.0) for s in run.steps)
+    out.append(
+        (
+            f"{run.backend}: store.append alone vs full add",
+            f"{run.batch_size / append:,.0f} vs {run.batch_size / total:,.0f} claims/s "
+            f"(add = {total / append:.1f}x append; validate and entries overlap)",
+        )
+    )
+    return out
+
+
+def start_oxigraph(work: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """A local Oxigraph server on a free port, for the remote backend."""
+    import socket
+
+    executable = Path(sys.executable).parent / "oxigraph"
+    command = str(executable) if executable.is_file() else shutil.which("oxigraph")
+    if command is None:
+        raise SystemExit("--remote needs the oxigraph command (pip install oxigraph)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [command, "serve", "--location", str(work / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return server, url
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("the Oxigraph server did not start")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, load {load}"
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--full", action="store_true", help="also grow to 1,000,000 claims")
+    parser.add_argument("--batch", type=int, default=1000, help="claims per batch")
+    parser.add_argument("--dir", type=Path, help="work folder (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="keep the ledgers afterwards")
+    parser.add_argument("--remote", type=int, default=0, help="grow a remote ledger to SIZE")
+    parser.add_argument("--baseline-batch", type=int, default=200, help="claims for pySHACL")
+    parser.add_argument("--no-baselines", action="store_true")
+    args = parser.parse_args(argv)
+    sizes = sorted(
+        {int(s) for s in args.sizes.split(",") if s} | ({1_000_000} if args.full else set())
+    )
+    work = args.dir or Path(tempfile.mkdtemp(prefix="claim-ledger-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"# {time.strftime('%Y-%m-%d %H:%M')} on {machine()}; work folder {work}", flush=True)
+
+    notes: list[tuple[str, str]] = []
+    if not args.no_baselines:
+        notes += engine_baseline(work, args.baseline_batch)
+
+    path = work / "ledger"
+    shutil.rmtree(path, ignore_errors=True)
+    ledger = store.init(path)
+    started = time.perf_counter()
+    registry = claim_files.write_registry(work / "registry")
+    api.add(ledger, registry, author="bench", message="registry")
+    notes.append(("registry entry (sources, entities)", f"{time.perf_counter() - started:.2f} s"))
+    run = Run("embedded", ledger, work, args.batch)
+    rows: list[Row] = []
+    since = 0
+    for size in sizes:
+        run.grow_to(size, since)
+        rows.append(row_for(run, since, verify=True, disk=path))
+        since = len(run.totals)
+        print_table(rows[-1:])
+    if not args.no_baselines:
+        notes += step_baseline(run)
+
+    if args.remote:
+        from ledger import remote  # type: ignore[attr-defined]
+
+        server, url = start_oxigraph(work)
+        try:
+            remote_ledger = remote.remote_init(url)
+            api.add(remote_ledger, [work / "registry"], author="bench", message="registry")
+            remote_run = Run("remote", remote_ledger, work, args.batch)
+            remote_run.grow_to(args.remote, 0)
+            rows.append(row_for(remote_run, 0, verify=True, disk=work / "oxigraph"))
+            notes += step_baseline(remote_run)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    print()
+    print(f"# finished {time.strftime('%Y-%m-%d %H:%M')}; load {os.getloadavg()[0]:.1f}")
+    print_table(rows)
+    print()
+    width = max(len(name) for name, _ in notes)
+    for name, value in notes:
+        print(f"{name:<{width}}  {value}")
+    if not args.keep and args.dir is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
