@@ -472,3 +472,48 @@ def write_report(
                 index.store, out_dir=out, fmt=fmt, ledger_info=info, **selectors
             )
     return f"wrote {len(written)} file(s) to {out}; open {out / ('index.' + fmt)}"
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@paths_argument
+@click.option(
+    "--out",
+    default="report",
+    show_default=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The folder to write the provenance report into.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True
+)
+@click.option("--author", default=default_author(), show_default=True, help="Who adds the batch.")
+@click.option("--message", default="", help="Why the batch is added.")
+@pass_location
+def run(
+    location: LedgerLocation,
+    paths: tuple[Path, ...],
+    out: Path,
+    fmt: str,
+    author: str,
+    message: str,
+) -> None:
+    """The main job: add claim files to the ledger, find corroborations and conflicts, report.
+
+    Creates the ledger if there is none. Nothing is written if the claims do not conform.
+
+    \b
+    Example:
+      claim-ledger run claims/aleppo-2016-11/ --out report/
+    """
+    from ledger import pipeline
+
+    result = pipeline.run(
+        location,
+        list(paths),
+        out=out,
+        fmt=fmt,
+        author=author,
+        message=message or "claim-ledger run",
+    )
+    click.echo(output.run_text(location, result), nl=False)
+    sys.exit(0 if result.add.report.conforms else 1)

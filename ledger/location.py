@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ledger import store
-from ledger.errors import UsageError
+from ledger.errors import LedgerStateError, UsageError
 
 _URL = re.compile(r"^https?://", re.I)
 
@@ -33,6 +34,16 @@ class LedgerLocation:
                 "--query-endpoint and --update-endpoint are for a ledger on a SPARQL server",
                 hint="give --ledger http(s)://… or leave the endpoints out",
             )
+
+    def exists(self) -> bool:
+        """Whether a ledger is there already."""
+        if not self.is_remote:
+            return (Path(self.location) / "ledger.json").exists()
+        try:
+            self.open()
+        except LedgerStateError:
+            return False
+        return True
 
     def open(self) -> Any:
         """The ledger at this location (``store.Ledger`` or ``remote.RemoteLedger``)."""

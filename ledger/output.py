@@ -156,3 +156,34 @@ def entry_text(record: EntryRecord, nquads: str) -> str:
 def claim_text(shown: dict[str, Any]) -> str:
     """A claim's IRI and status, then its description in Turtle."""
     return f"# claim  {shown['claim']}\n# status {shown['status']}\n{shown['turtle']}"
+
+
+def run_text(location: object, result: Any) -> str:
+    """The main job's steps, one line each, then where the report is."""
+    lines = [f"ledger {location}" + (" (created)" if result.created else "")]
+    add = result.add
+    if not add.report.conforms:
+        return "\n".join(lines) + "\n" + add_result(add, "text")
+    report = add.report
+    lines.append(
+        f"validated {len(report.files)} file(s): {report.claims} claim(s), "
+        f"{report.sources} source(s), {report.documents} document(s): conforms"
+    )
+    lines.append(add_result(add, "text").rstrip("\n").splitlines()[-1])
+    kinds: dict[str, int] = {}
+    for row in result.corroborations:
+        kinds[str(row.get("kind"))] = kinds.get(str(row.get("kind")), 0) + 1
+    lines.append(
+        f"corroborations: {len(result.corroborations)}"
+        + (" (" + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) + ")" if kinds else "")
+    )
+    types: dict[str, int] = {}
+    for row in result.conflicts:
+        key = str(row.get("conflict_type") or row.get("type"))
+        types[key] = types.get(key, 0) + 1
+    lines.append(
+        f"conflicts: {len(result.conflicts)}"
+        + (" (" + ", ".join(f"{k} {n}" for k, n in sorted(types.items())) + ")" if types else "")
+    )
+    lines.append(f"report: {len(result.report_files)} file(s); open {result.report_index}")
+    return "\n".join(lines) + "\n"
