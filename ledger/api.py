@@ -551,3 +551,19 @@ def store_of(batch: LoadedBatch) -> ox.Store:
     store.extend(batch.quads)
     store.extend(document_quads(batch))
     return store
+
+
+def graphs_as_of(index: Index, seq: int) -> list[ox.NamedNode]:
+    """The named graphs of entries 1..seq: queries over them see the ledger as it was then."""
+    rows = _one(
+        index,
+        "SELECT ?entry ?graph ?sequence ?sequenceOf ?contentOf WHERE { "
+        "?entry ?sequenceOf ?sequence ; ?contentOf ?graph }",
+        sequenceOf=ox.NamedNode(CL + "sequence"),
+        contentOf=ox.NamedNode(CL + "contentGraph"),
+    )
+    graphs: set[str] = set()
+    for row in rows:
+        if int(row["sequence"].value) <= seq:
+            graphs.update((row["entry"].value, row["graph"].value))
+    return [ox.NamedNode(g) for g in sorted(graphs)]
