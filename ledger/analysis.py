@@ -582,6 +582,8 @@ def _judge(a: Claim, b: Claim, ledger: Ledger) -> Finding | None:
     A conflict between two claims of the same source stated at times that do not overlap is a
     revision by that source, not a conflict.
     """
+    if b.iri < a.iri:  # the same reason whichever way round the pair comes
+        a, b = b, a
     if not (_places_compatible(a, b) and _overlap(a, b)):
         return None
     if a.is_quantity != b.is_quantity:
@@ -1303,7 +1305,7 @@ def check_user_query(text: str) -> None:
             "the ledger is append-only and `query` only reads",
             hint="use `claim-ledger add` to append claims",
         ) from None
-    if _contains_service(tree):
+    if _contains_service(tree) or _mentions_service(text):
         raise UnsafeInputError(
             "SERVICE is refused: claim-ledger never fetches anything",
             hint="remove the SERVICE block; query only the ledger",
@@ -1311,13 +1313,28 @@ def check_user_query(text: str) -> None:
 
 
 def _contains_service(node: Any) -> bool:
+    from pyparsing import ParseResults
+
     if getattr(node, "name", None) == "ServiceGraphPattern":
         return True
-    if isinstance(node, dict):
+    if isinstance(node, Mapping):
         return any(_contains_service(v) for v in node.values())
-    if isinstance(node, list | tuple):
+    if isinstance(node, ParseResults | list | tuple):
         return any(_contains_service(v) for v in node)
     return False
+
+
+#: strings, IRIs and comments, removed before looking for the SERVICE keyword
+_NOT_KEYWORDS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
+)
+
+
+def _mentions_service(text: str) -> bool:
+    """SERVICE as a keyword anywhere (a second guard, should the parse tree change shape)."""
+    code = _NOT_KEYWORDS.sub(" ", text)
+    return re.search(r"(?<![\w:])SERVICE\b", code, re.IGNORECASE) is not None
 
 
 def run_user_query(

@@ -1,0 +1,625 @@
+"""ledger.analysis: conflicts, corroborations, grades, claims, the batch check, user queries."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from ledger import analysis, resources
+from ledger.errors import InputError, LedgerError, UnsafeInputError, UsageError
+from ledger.load import load_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "claims" / "aleppo-2016-11"
+DATA = Path(__file__).resolve().parent / "data" / "analysis"
+CL = "https://w3id.org/claim-ledger/ns#"
+PROV = "http://www.w3.org/ns/prov#"
+TEST = "https://w3id.org/claim-ledger/case/analysis-tests/claim/"
+ALEPPO = "https://w3id.org/claim-ledger/case/aleppo-2016-11/claim/"
+
+
+def store_of(*files: str, example: bool = False) -> ox.Store:
+    """An in-memory store (default graph) with both registries and the named claim files."""
+    paths = [EXAMPLE / "sources.yaml", EXAMPLE / "entities.yaml"]
+    paths += [DATA / "sources.yaml", DATA / "entities.yaml"]
+    if example:
+        paths.append(EXAMPLE / "claims.yaml")
+    paths += [DATA / f for f in files]
+    store = ox.Store()
+    store.extend(load_paths(paths).quads)
+    return store
+
+
+def name(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+def pairs(rows: Iterable[dict[str, Any]], *columns: str) -> list[tuple[Any, ...]]:
+    """Each row as (claim a, claim b, *columns), claims by their last path segment."""
+    return [(name(r["claim_a"]), name(r["claim_b"]), *(r[c] for c in columns)) for r in rows]
+
+
+@pytest.fixture(scope="module")
+def example() -> ox.Store:
+    return store_of(example=True)
+
+
+# --------------------------------------------------------------------------- the example case
+
+
+def test_example_sakhour_distance_is_independently_corroborated(example: ox.Store) -> None:
+    """'Less than 1 km from Sakhour' from state media and SOHR: independent, the same figure."""
+    rows = [r for r in analysis.find_corroborations(example) if "sakhour" in r["claim_a"]]
+    assert pairs(rows, "match", "kind") == [
+        (
+            "sohr-less-than-1km-from-sakhour",
+            "state-media-less-than-1km-from-sakhour",
+            "same value",
+            "independent",
+        )
+    ]
+    assert rows[0]["reason"].startswith(
+        "different origins: Syrian Observatory for Human Rights (opposition) and "
+        "Syrian state media (pro-government)"
+    )
+
+
+def test_example_masaken_hanano_capture_is_aligned_not_independent(example: ox.Store) -> None:
+    """State media (Saturday) and Al-Manar (Sunday) agree, but both are pro-government."""
+    rows = analysis.find_corroborations(example)
+    found = {(name(r["claim_a"]), name(r["claim_b"])): r for r in rows}
+    row = found["al-manar-masaken-hanano-held-sunday", "state-media-masaken-hanano-saturday"]
+    assert (row["match"], row["kind"]) == ("same value", "aligned")
+    assert row["reason"] == (
+        "Al-Manar and Syrian state media are both pro-government; both say Masaken Hanano "
+        "controlled by Syrian government forces; Sunday and Saturday of the same report: "
+        "a state, it still holds on the later day"
+    )
+
+
+def test_example_six_districts_are_the_reporters_synthesis(example: ox.Store) -> None:
+    """The six districts derive from SOHR's five (Sunday) and state media's one (Saturday)."""
+    rows = [r for r in analysis.find_corroborations(example) if r["match"] == "derived from"]
+    assert pairs(rows, "kind") == [
+        ("lead-six-districts", "sohr-five-districts-sunday", "same-origin"),
+        ("lead-six-districts", "state-media-masaken-hanano-saturday", "same-origin"),
+        ("six-districts-over-weekend", "sohr-five-districts-sunday", "same-origin"),
+        ("six-districts-over-weekend", "state-media-masaken-hanano-saturday", "same-origin"),
+    ]
+    claims = {name(r["claim"]): r for r in analysis.list_claims(example)}
+    assert claims["six-districts-over-weekend"]["derived_from"] == (
+        f"{ALEPPO}sohr-five-districts-sunday {ALEPPO}state-media-masaken-hanano-saturday"
+    )
+
+
+def test_example_thousands_and_about_10000_are_compatible(example: ox.Store) -> None:
+    """The photographer's 'thousands' fits SOHR's 'about 10,000'; both are opposition."""
+    rows = analysis.find_corroborations(example)
+    found = {(name(r["claim_a"]), name(r["claim_b"])): r for r in rows}
+    row = found["khatib-thousands-fleeing", "sohr-about-10000-fled"]
+    assert (row["match"], row["kind"]) == ("compatible figures", "aligned")
+    assert row["reason"].endswith(
+        "number displaced: 2,000–999,999 people and 9,000–11,000 people overlap"
+    )
+
+
+def test_example_has_one_conflict_the_articles_own(example: ox.Store) -> None:
+    """Only 'several thousand' (lead) against '10,000' (sub-heading); successions are not."""
+    rows = analysis.find_conflicts(example)
+    assert pairs(rows, "relation", "type", "independence") == [
+        ("headline-10000-fled", "lead-thousands-fleeing", "conflict", "quantity", "same-origin")
+    ]
+
+
+def test_example_grades(example: ox.Store) -> None:
+    """Grades of the required findings: 2 for independent support, 3 for only aligned."""
+    grades = {name(r["claim"]): r for r in analysis.grade_claims(example)}
+    assert len(grades) == 41
+    assert grades["sohr-less-than-1km-from-sakhour"]["credibility"] == 2
+    assert grades["sohr-about-10000-fled"]["credibility"] == 3
+    assert grades["zenki-allied-with-nusra"]["credibility"] == 6
+    assert {r["reliability"] for r in grades.values()} == {"F"}
+
+
+# --------------------------------------------------------------------------- conflicts
+
+
+def test_exclusive_property_conflicts_on_the_same_day() -> None:
+    """Two forces holding one district on the same named day, or on the same date."""
+    rows = analysis.find_conflicts(store_of("conflict-exclusive.yaml"))
+    assert pairs(rows, "relation", "type", "independence") == [
+        (
+            "amnesty-rebels-held-alpha-sunday",
+            "sohr-gov-took-alpha-sunday",
+            "conflict",
+            "exclusive",
+            "independent",
+        ),
+        (
+            "kurdish-held-bravo-nov-20",
+            "state-media-gov-held-bravo-nov-20",
+            "conflict",
+            "exclusive",
+            "independent",
+        ),
+    ]
+    assert rows[1]["reason"] == (
+        "Bravo controlled by Kurdish forces in Aleppo (Kurdish press office) and Syrian "
+        "government forces (Syrian state media) on the same day, 2016-11-20: only one can hold "
+        "at a time"
+    )
+
+
+def test_successions_are_not_conflicts() -> None:
+    """Saturday then Sunday; a span ending the day before a capture; two month-long spans."""
+    store = store_of("succession.yaml")
+    assert analysis.find_conflicts(store) == []
+    assert analysis.find_corroborations(store) == []
+
+
+def test_figures_conflict_only_when_their_ranges_cannot_meet() -> None:
+    """Quantity conflicts after unit normalisation; the same people at another place are apart."""
+    rows = analysis.find_conflicts(store_of("figures.yaml"))
+    assert pairs(rows, "relation", "type") == [
+        ("amnesty-at-least-4000-fled-foxtrot", "sohr-500-fled-foxtrot", "conflict", "quantity"),
+        (
+            "amnesty-front-under-800m-from-hotel",
+            "state-media-2-to-3-km-from-hotel",
+            "conflict",
+            "quantity",
+        ),
+        (
+            "ourfalian-half-km-from-hotel",
+            "state-media-2-to-3-km-from-hotel",
+            "conflict",
+            "quantity",
+        ),
+        ("sohr-500-fled-foxtrot", "state-media-5000-fled-foxtrot", "conflict", "quantity"),
+        ("sohr-first-300-fled-india", "sohr-then-3000-fled-india", "revision", "quantity"),
+    ]
+    assert rows[1]["reason"] == "distance from: 0–800 metres and 2–3 kilometres cannot both be true"
+
+
+def test_a_source_revising_its_own_figure_is_a_revision() -> None:
+    """SOHR's 300 on 19 November, then 3,000 on 21 November: a revision row, not a conflict."""
+    rows = [r for r in analysis.find_conflicts(store_of("figures.yaml")) if "india" in r["claim_a"]]
+    assert [r["relation"] for r in rows] == ["revision"]
+    assert rows[0]["reason"] == (
+        "Syrian Observatory for Human Rights revised its own statement: 300 people "
+        "(said 2016-11-19), then 3,000 people (said 2016-11-21)"
+    )
+
+
+def test_vaguer_and_open_ended_figures_are_compatible() -> None:
+    """'At least 4,000' fits 'about 5,000'; 'less than 800 m' fits 'about 0.5 km'."""
+    rows = analysis.find_corroborations(store_of("figures.yaml"))
+    assert pairs(rows, "match", "kind") == [
+        (
+            "amnesty-at-least-4000-fled-foxtrot",
+            "state-media-5000-fled-foxtrot",
+            "compatible figures",
+            "independent",
+        ),
+        (
+            "amnesty-front-under-800m-from-hotel",
+            "ourfalian-half-km-from-hotel",
+            "compatible figures",
+            "independent",
+        ),
+    ]
+
+
+def test_a_denial_conflicts_and_two_plain_values_do_not() -> None:
+    """State media denies what Amnesty asserts; fled to Kilo and fled to Lima may both hold."""
+    rows = analysis.find_conflicts(store_of("denial.yaml"))
+    assert pairs(rows, "type", "reason") == [
+        (
+            "amnesty-civilians-in-juliett",
+            "state-media-no-civilians-in-juliett",
+            "denial",
+            "Syrian state media denies what Amnesty International asserts: "
+            "Civilians of Juliett present in Juliett",
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- corroborations
+
+
+def test_corroboration_kinds() -> None:
+    """Same organisation, same wire, derivation, one side, and independent origins."""
+    rows = analysis.find_corroborations(store_of("origins.yaml"))
+    assert pairs(rows, "kind") == [
+        ("al-manar-gov-in-november", "dpa-gov-in-november", "independent"),
+        ("al-manar-gov-in-november", "state-media-gov-in-november", "aligned"),
+        ("amnesty-via-dpa-gov-in-mike", "khatib-gov-in-mike", "independent"),
+        ("amnesty-via-dpa-gov-in-mike", "outlet-gov-in-mike", "same-origin"),
+        ("amnesty-via-dpa-gov-in-mike", "sohr-via-dpa-gov-in-mike", "same-origin"),
+        ("amnesty-via-dpa-gov-in-mike", "white-helmets-gov-in-mike", "independent"),
+        ("dpa-gov-in-november", "state-media-gov-in-november", "independent"),
+        ("khatib-gov-in-mike", "outlet-gov-in-mike", "aligned"),
+        ("khatib-gov-in-mike", "sohr-via-dpa-gov-in-mike", "aligned"),
+        ("khatib-gov-in-mike", "white-helmets-gov-in-mike", "same-origin"),
+        ("outlet-gov-in-mike", "sohr-via-dpa-gov-in-mike", "same-origin"),
+        ("outlet-gov-in-mike", "white-helmets-gov-in-mike", "aligned"),
+        ("sohr-via-dpa-gov-in-mike", "white-helmets-gov-in-mike", "aligned"),
+    ]
+    reasons = {(name(r["claim_a"]), name(r["claim_b"])): r["reason"].split(";")[0] for r in rows}
+    assert reasons["khatib-gov-in-mike", "white-helmets-gov-in-mike"] == (
+        "Khaled Khatib and White Helmets both speak for White Helmets"
+    )
+    assert reasons["amnesty-via-dpa-gov-in-mike", "sohr-via-dpa-gov-in-mike"] == (
+        "both relayed by Deutsche Presse-Agentur"
+    )
+    assert reasons["outlet-gov-in-mike", "sohr-via-dpa-gov-in-mike"] == (
+        "outlet-gov-in-mike is derived from sohr-via-dpa-gov-in-mike"
+    )
+
+
+# --------------------------------------------------------------------------- grades
+
+
+def test_grades_follow_independent_origins() -> None:
+    """1: confirmed by two origins; 4: contradicted by one; 5: by two, unsupported; 6: nothing."""
+    rows = analysis.grade_claims(store_of("grades.yaml"))
+    assert [
+        (
+            name(r["claim"]),
+            r["credibility"],
+            r["independent_support"],
+            r["independent_conflicts"],
+            r["reliability"],
+        )
+        for r in rows
+    ] == [
+        ("amnesty-gov-holds-papa", 1, 2, 0, "F"),
+        ("amnesty-rebels-hold-oscar", 4, 2, 1, "F"),
+        ("kurdish-rebels-hold-oscar", 4, 2, 1, "F"),
+        ("outlet-situation-unclear", 6, 0, 0, "F"),
+        ("sohr-gov-holds-papa", 1, 2, 0, "F"),
+        ("sohr-rebels-hold-oscar", 4, 2, 1, "F"),
+        ("state-media-gov-holds-oscar", 5, 0, 3, "F"),
+        ("state-media-gov-holds-papa", 1, 2, 0, "F"),
+    ]
+    unclear = next(r for r in rows if r["claim"].endswith("outlet-situation-unclear"))
+    assert (unclear["grade"], unclear["reasons"]) == (
+        "cannot be judged",
+        "no proposition to compare",
+    )
+
+
+def test_only_aligned_support_grades_3_and_nothing_to_compare_grades_6() -> None:
+    """Support from one's own side only is 'possibly true'; no comparable claim is 6."""
+    rows = {name(r["claim"]): r for r in analysis.grade_claims(store_of("succession.yaml"))}
+    assert {r["credibility"] for r in rows.values()} == {6}
+    assert rows["sohr-gov-took-charlie-sunday"]["reasons"] == (
+        "no other claim about the same subject, property and time"
+    )
+    origins = {name(r["claim"]): r for r in analysis.grade_claims(store_of("origins.yaml"))}
+    assert origins["outlet-gov-in-mike"]["credibility"] == 3
+
+
+# --------------------------------------------------------------------------- status
+
+
+def test_retracted_and_superseded_claims_drop_out_unless_asked_for() -> None:
+    """A retracted claim neither conflicts nor is listed by default; --status all shows it."""
+    store = store_of("conflict-exclusive.yaml")
+    store.add(
+        ox.Quad(
+            ox.NamedNode(TEST + "sohr-gov-took-alpha-sunday"),
+            ox.NamedNode(PROV + "invalidatedAtTime"),
+            ox.Literal("2016-12-01T00:00:00Z", datatype=ox.NamedNode(XSD_DATETIME)),
+        )
+    )
+    store.add(
+        ox.Quad(
+            ox.NamedNode(TEST + "some-later-claim"),
+            ox.NamedNode(PROV + "wasRevisionOf"),
+            ox.NamedNode(TEST + "kurdish-held-bravo-nov-20"),
+        )
+    )
+    assert analysis.find_conflicts(store) == []
+    assert len(analysis.find_conflicts(store, status="all")) == 2
+    statuses = {name(r["claim"]): r["status"] for r in analysis.list_claims(store, status="all")}
+    assert statuses == {
+        "amnesty-rebels-held-alpha-sunday": "current",
+        "kurdish-held-bravo-nov-20": "superseded",
+        "sohr-gov-took-alpha-sunday": "retracted",
+        "state-media-gov-held-bravo-nov-20": "current",
+    }
+    retracted = analysis.list_claims(store, status="retracted")
+    assert [name(r["claim"]) for r in retracted] == ["sohr-gov-took-alpha-sunday"]
+
+
+XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
+
+
+# --------------------------------------------------------------------------- filters
+
+
+@pytest.fixture(scope="module")
+def everything() -> ox.Store:
+    return store_of(
+        "conflict-exclusive.yaml", "figures.yaml", "denial.yaml", "grades.yaml", example=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        pytest.param({"case": "aleppo-2016-11"}, 1, id="case-identifier"),
+        pytest.param(
+            {"case": "https://w3id.org/claim-ledger/case/analysis-tests/case"}, 11, id="case-iri"
+        ),
+        pytest.param({"source": "SOHR"}, 5, id="source-alternate-name"),
+        pytest.param({"source": "Hezbollah"}, 0, id="source-organisation-of-members"),
+        pytest.param({"place": "https://w3id.org/claim-ledger/test/none"}, 0, id="place-iri"),
+        pytest.param({"place": "Oscar"}, 3, id="place-name"),
+        pytest.param({"property": "distanceFrom"}, 2, id="property"),
+        pytest.param({"time": "2016-11-21"}, 5, id="time-day"),
+        pytest.param({"time": "2016-10"}, 0, id="time-month"),
+        pytest.param({"time": "2016-11-19/2016-11-20"}, 9, id="time-span"),
+    ],
+)
+def test_filters_keep_pairs_where_either_claim_matches(
+    everything: ox.Store, filters: dict[str, str], expected: int
+) -> None:
+    """Each filter narrows the conflicts to pairs with at least one matching claim."""
+    assert len(analysis.find_conflicts(everything, **filters)) == expected
+
+
+def test_place_filter_takes_in_the_places_inside() -> None:
+    """East Aleppo takes in the test districts (cl:partOf) and the example's districts."""
+    rows = analysis.list_claims(
+        store_of("grades.yaml"), place="https://w3id.org/claim-ledger/entity/east-aleppo"
+    )
+    assert len(rows) == 7
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        pytest.param({"case": "no-such-case"}, "no case 'no-such-case' in the ledger", id="case"),
+        pytest.param({"source": "Nobody"}, "no source named 'Nobody' in the ledger", id="source"),
+        pytest.param({"property": "ownedBy"}, "unknown property 'ownedBy'", id="property"),
+        pytest.param({"time": "last week"}, "time 'last week' is not a date", id="time"),
+        pytest.param({"status": "old"}, "status 'old' is not one of", id="status"),
+    ],
+)
+def test_unknown_filter_values_are_usage_errors(
+    everything: ox.Store, filters: dict[str, str], message: str
+) -> None:
+    """A filter that names nothing in the ledger says so and what to try."""
+    with pytest.raises(UsageError, match=message):
+        analysis.find_conflicts(everything, **filters)
+
+
+# --------------------------------------------------------------------------- ledger graphs
+
+
+def test_claims_in_several_named_graphs_are_read_once() -> None:
+    """The union of entry graphs repeats a triple stored twice; rows do not repeat."""
+    single = store_of("conflict-exclusive.yaml")
+    store = ox.Store()
+    for i in (1, 2):
+        graph = ox.NamedNode(f"urn:claim-ledger:entry:{i}")
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in single)
+    assert analysis.find_conflicts(store) == analysis.find_conflicts(single)
+    as_of_first = [ox.NamedNode("urn:claim-ledger:entry:1")]
+    assert analysis.find_conflicts(store, default_graph=as_of_first) == analysis.find_conflicts(
+        single
+    )
+    assert analysis.find_conflicts(store, default_graph=[]) == []
+
+
+# --------------------------------------------------------------------------- a new batch
+
+
+@pytest.mark.parametrize("keyed", [True, False], ids=["keyed", "unkeyed"])
+def test_batch_check_finds_the_conflicts_of_the_new_claims(
+    everything: ox.Store, keyed: bool
+) -> None:
+    """Binding only the new claims gives the full analysis's rows that involve them."""
+    store = ox.Store()
+    store.extend(everything)
+    if keyed:
+        store.extend(analysis.comparison_key_quads(everything))
+    batch = [TEST + "state-media-gov-holds-oscar", TEST + "sohr-first-300-fled-india"]
+    expected = [
+        r
+        for r in analysis.find_conflicts(everything)
+        if r["claim_a"] in batch or r["claim_b"] in batch
+    ]
+    assert len(expected) == 4
+    assert analysis.conflicts_for_batch(store, batch, keyed=keyed) == expected
+    assert analysis.conflicts_for_batch(store, batch) == expected
+
+
+def test_placeless_claims_are_found_through_the_comparison_key() -> None:
+    """A claim with a place meets one without, through the key, one look-up."""
+    store = store_of("figures.yaml")
+    claim = ox.NamedNode(TEST + "sohr-500-fled-foxtrot")
+    placeless = [
+        q
+        for q in store.quads_for_pattern(None, ox.NamedNode(CL + "place"), None)
+        if any(store.quads_for_pattern(None, ox.NamedNode(CL + "proposition"), q.subject))
+        and list(store.quads_for_pattern(claim, ox.NamedNode(CL + "proposition"), q.subject)) == []
+        and q.object.value.endswith("foxtrot")
+    ]
+    for quad in placeless:  # the other Foxtrot figures now give no place
+        store.remove(quad)
+    store.extend(analysis.comparison_key_quads(store))
+    rows = analysis.conflicts_for_batch(store, [claim.value], keyed=True)
+    assert pairs(rows, "type") == [
+        ("amnesty-at-least-4000-fled-foxtrot", "sohr-500-fled-foxtrot", "quantity"),
+        ("sohr-500-fled-foxtrot", "state-media-5000-fled-foxtrot", "quantity"),
+    ]
+
+
+def test_comparison_key_names_subject_property_and_place() -> None:
+    """The key is the three IRIs, the place left out when there is none."""
+    assert analysis.comparison_key("s:1", "p:2", "l:3") == "s:1 p:2 l:3"
+    assert analysis.comparison_key("s:1", "p:2") == "s:1 p:2"
+    keys = analysis.comparison_key_quads(store_of("denial.yaml"))
+    people = "https://w3id.org/claim-ledger/case/analysis-tests/juliett-civilians"
+    assert sorted(str(q.object.value) for q in keys) == [
+        f"{people} {CL}fledTo",
+        f"{people} {CL}fledTo",
+        f"{people} {CL}presentIn",
+        f"{people} {CL}presentIn",
+    ]
+
+
+# --------------------------------------------------------------------------- a user's query
+
+
+def test_user_select_query_returns_flat_rows(example: ox.Store) -> None:
+    """A SELECT gives its variables as columns and plain values."""
+    result = analysis.run_user_query(
+        example,
+        "PREFIX cl: <https://w3id.org/claim-ledger/ns#> "
+        "SELECT ?claim WHERE { ?claim cl:stance cl:denies } ORDER BY ?claim",
+    )
+    assert result.columns == ("claim",)
+    assert result.rows == [{"claim": ALEPPO + "al-youssef-rebels-lack-outside-support"}]
+
+
+def test_user_ask_and_construct_queries(example: ox.Store) -> None:
+    """ASK gives one 'result' row; CONSTRUCT gives subject, predicate, object rows."""
+    ask = analysis.run_user_query(example, "ASK { ?s ?p ?o }")
+    assert ask.rows == [{"result": "true"}]
+    construct = analysis.run_user_query(
+        example,
+        "CONSTRUCT { ?c <urn:x:said> ?t } WHERE { ?c <https://w3id.org/claim-ledger/ns#stance> "
+        "<https://w3id.org/claim-ledger/ns#denies> BIND(1 AS ?t) }",
+    )
+    assert construct.columns == ("subject", "predicate", "object")
+    assert construct.rows == [
+        {
+            "subject": ALEPPO + "al-youssef-rebels-lack-outside-support",
+            "predicate": "urn:x:said",
+            "object": "1",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "message"),
+    [
+        pytest.param(
+            "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+            UnsafeInputError,
+            "SERVICE is refused",
+            id="service",
+        ),
+        pytest.param(
+            "SELECT * { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://x.example/> { ?s ?q ?r } } }",
+            UnsafeInputError,
+            "SERVICE is refused",
+            id="service-nested",
+        ),
+        pytest.param(
+            "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+            UnsafeInputError,
+            "updates .* are refused",
+            id="insert",
+        ),
+        pytest.param(
+            "LOAD <http://example.org/data.ttl>", UnsafeInputError, "are refused", id="load"
+        ),
+        pytest.param("DELETE WHERE { ?s ?p ?o }", UnsafeInputError, "are refused", id="delete"),
+        pytest.param("SELECT ?s WHERE { ?s ?p }", InputError, "does not parse", id="syntax"),
+    ],
+)
+def test_user_queries_refused_before_they_run(
+    text: str, error: type[Exception], message: str
+) -> None:
+    """SERVICE, updates, LOAD and unparsable text are refused with a clear error."""
+    with pytest.raises(error, match=message):
+        analysis.run_user_query(ox.Store(), text)
+
+
+def test_a_long_user_query_is_stopped_at_the_timeout(example: ox.Store) -> None:
+    """A query still running at the deadline is killed and reported."""
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    started = time.monotonic()
+    with pytest.raises(LedgerError, match="the query was stopped after 1 s"):
+        analysis.run_user_query(example, endless, timeout_s=1)
+    assert time.monotonic() - started < 30
+
+
+def test_a_pathological_regular_expression_cannot_hang_the_tool(example: ox.Store) -> None:
+    """Oxigraph's regex engine is linear: a classic catastrophic pattern answers at once."""
+    text = 'SELECT ?m WHERE { BIND(REGEX("' + "a" * 5000 + '!", "^(a+)+$") AS ?m) }'
+    result = analysis.run_user_query(example, text, timeout_s=20)
+    assert result.rows == [{"m": "false"}]
+
+
+# --------------------------------------------------------------------------- queries, ontology
+
+
+@pytest.mark.parametrize(
+    "path",
+    [pytest.param(p, id=p.name) for p in sorted(Path(str(resources.queries_dir())).glob("*.rq"))],
+)
+def test_every_query_names_its_inputs_and_columns_and_is_ordered(path: Path) -> None:
+    """Header comment with inputs and columns; ORDER BY, bar the two documented exceptions."""
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# ")
+    assert "# Inputs" in text
+    assert "# Result" in text
+    code = "\n".join(line.split("#")[0] for line in text.splitlines() if not line.startswith("#"))
+    assert "GRAPH" not in code.upper()
+    if path.name == "propositions.rq":
+        assert "# No ORDER BY" in text
+    elif "\nASK" in text:
+        assert "an ASK has no rows to order" in text
+    else:
+        assert "\nORDER BY " in text
+
+
+def test_vocabulary_comes_from_the_ontology() -> None:
+    """Property kinds and unit factors are read from ontology/claim-ledger.ttl."""
+    vocab = analysis.vocabulary()
+    assert vocab.kinds[CL + "controlledBy"] == "Exclusive"
+    assert vocab.kinds[CL + "displacedCount"] == "Quantitative"
+    assert vocab.kinds[CL + "fledTo"] == "Plain"
+    assert vocab.factors[CL + "kilometre"] == 1000.0
+    assert vocab.dimensions[CL + "year"] == CL + "Duration"
+
+
+# --------------------------------------------------------------------------- the plan's shape
+
+
+def _synthetic() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "bench" / "synthetic.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["synthetic"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_pairing_and_reading_grow_linearly_from_1k_to_10k_claims() -> None:
+    """Ten times the claims: about ten times the pairs and time, never a hundred (no n²)."""
+    synthetic = _synthetic()
+    measured = {}
+    for n in (1_000, 10_000):
+        store = ox.Store()
+        store.bulk_extend(synthetic.generate(n))
+        started = time.perf_counter()
+        claims = analysis.read_claims(store)
+        pairs_formed = sum(1 for _ in analysis._pairs(claims.values()))
+        measured[n] = (pairs_formed, time.perf_counter() - started)
+    (pairs_1k, time_1k), (pairs_10k, time_10k) = measured[1_000], measured[10_000]
+    assert pairs_10k < 15 * pairs_1k
+    assert time_10k < 40 * max(time_1k, 0.01)
