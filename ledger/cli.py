@@ -517,3 +517,175 @@ def run(
     )
     click.echo(output.run_text(location, result), nl=False)
     sys.exit(0 if result.add.report.conforms else 1)
+
+
+# ---------------------------------------------------------------------------- analysis
+
+
+def analysis_options(command: F) -> F:
+    """The filters and output options every analysis command shares."""
+    options = [
+        click.option("--case", help="Only claims of this case (its identifier)."),
+        click.option("--source", help="Only claims of this source (IRI or its last part)."),
+        click.option("--place", help="Only propositions about this place (IRI or last part)."),
+        click.option(
+            "--property", "prop", help="Only this proposition property (e.g. controlledBy)."
+        ),
+        click.option(
+            "--time", help="Only propositions whose event time meets this date or date/date."
+        ),
+        click.option(
+            "--status",
+            type=click.Choice(["current", "retracted", "superseded", "all"]),
+            default="current",
+            show_default=True,
+        ),
+        click.option(
+            "--as-of", "as_of", help="The ledger as it stood at an entry (number or hash) or date."
+        ),
+        row_format,
+        pass_location,
+    ]
+    for option in reversed(options):
+        command = option(command)  # type: ignore[operator]  # click's decorators are untyped
+    return command
+
+
+def run_analysis(
+    location: LedgerLocation, name: str, as_of: str | None, **filters: Any
+) -> list[dict[str, Any]]:
+    """Run one analysis function on the ledger's index, as of an entry when asked."""
+    from ledger import analysis
+
+    ledger = location.open()
+    seq = api.as_of_entry(ledger, as_of)
+    with ledger.index() as index:
+        graphs = None if seq is None else api.graphs_as_of(index, seq)
+        function: Callable[..., list[dict[str, Any]]] = getattr(analysis, name)
+        rows = function(index.store, default_graph=graphs, **filters)
+    return rows
+
+
+def analysis_command(name: str, function: str, columns: str, doc: str) -> None:
+    """Register a row-printing analysis command (claims, conflicts, corroborations, grade)."""
+
+    @analysis_options
+    def command(
+        location: LedgerLocation,
+        fmt: str,
+        as_of: str | None,
+        case: str | None,
+        source: str | None,
+        place: str | None,
+        prop: str | None,
+        time: str | None,
+        status: str,
+    ) -> None:
+        from ledger import analysis
+
+        rows = run_analysis(
+            location,
+            function,
+            as_of,
+            case=case,
+            source=source,
+            place=place,
+            property=prop,
+            time=time,
+            status=status,
+        )
+        click.echo(output.rows(getattr(analysis, columns), rows, fmt), nl=False)
+
+    command.__doc__ = doc
+    main.command(name, context_settings=CONTEXT_SETTINGS)(command)
+
+
+analysis_command(
+    "claims",
+    "list_claims",
+    "CLAIM_COLUMNS",
+    """List and filter the ledger's claims.
+
+    \b
+    Examples:
+      claim-ledger claims --source sohr
+      claim-ledger claims --property controlledBy --status all --format csv
+    """,
+)
+analysis_command(
+    "corroborations",
+    "find_corroborations",
+    "CORROBORATION_COLUMNS",
+    """Pairs of claims that say the same thing, with their kind: independent, aligned or
+    same-origin, and the reason. Corroboration counts independent origins, never outlets.
+
+    \b
+    Examples:
+      claim-ledger corroborations
+      claim-ledger corroborations --place sakhour --format json
+    """,
+)
+analysis_command(
+    "conflicts",
+    "find_conflicts",
+    "CONFLICT_COLUMNS",
+    """Pairs of claims that cannot both be true (different controller at the same time,
+    figures whose ranges do not overlap, an assertion and a denial), and revisions.
+
+    \b
+    Examples:
+      claim-ledger conflicts
+      claim-ledger conflicts --as-of 1 --format csv
+    """,
+)
+analysis_command(
+    "grade",
+    "grade_claims",
+    "GRADE_COLUMNS",
+    """One row per claim: Admiralty-style credibility 1-6 with its reasons, and the checker's
+    source reliability A-F (F, cannot be judged, unless a checker assessed the source).
+
+    \b
+    Example:
+      claim-ledger grade --case aleppo-2016-11
+    """,
+)
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Stop the query after this many seconds.",
+)
+@click.option(
+    "--as-of", "as_of", help="The ledger as it stood at an entry (number or hash) or date."
+)
+@row_format
+@pass_location
+def query(
+    location: LedgerLocation, file: Path, timeout: float, as_of: str | None, fmt: str
+) -> None:
+    """Run your own read-only SPARQL query (FILE.rq, or - for standard input) on the ledger.
+
+    Refused before it runs: SERVICE, any update or LOAD, a query that does not parse.
+
+    \b
+    Examples:
+      claim-ledger query my-query.rq --format csv
+      echo 'SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/claim-ledger/ns#Claim> }' \
+        | claim-ledger query -
+    """
+    from ledger import analysis
+
+    text = sys.stdin.read() if str(file) == "-" else read_text_file(file, 1024 * 1024)
+    analysis.check_user_query(text)
+    ledger = location.open()
+    seq = api.as_of_entry(ledger, as_of)
+    with ledger.index() as index:
+        graphs = None if seq is None else api.graphs_as_of(index, seq)
+        result = analysis.run_user_query(index.store, text, default_graph=graphs, timeout_s=timeout)
+    click.echo(output.rows(result.columns, result.rows, fmt), nl=False)
