@@ -1077,7 +1077,7 @@ def _relation(kind: Literal["conflict", "corroboration"], item: Any) -> Relation
             _get(item, "claim_b", "second", "b", "right", "other"),
         )
     first, second = sorted(str(getattr(c, "value", c)) for c in pair)
-    independent = _get(item, "independent", "independence")
+    independent = _get(item, "independent", "independence", "kind")
     if isinstance(independent, str):
         independent = independent.lower() in ("independent", "true", "yes")
     return Relation(
