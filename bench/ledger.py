@@ -57,7 +57,7 @@ class Row:
     last: dict[str, float]
     verify: float | None
     disk: int | None
-    rss: int
+    rss: tuple[int, int]
 
 
 @dataclass
@@ -108,11 +108,12 @@ class Run:
                 )
 
 
-def peak_rss() -> int:
-    """Peak resident memory of this process and of its finished children, in bytes."""
+def peak_rss() -> tuple[int, int]:
+    """Peak resident memory of this process, and of the largest of its finished children
+    (verify's workers; the Oxigraph server once stopped), in bytes."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) * 1024
+    return own * 1024, children * 1024
 
 
 def disk_usage(path: Path) -> int:
@@ -156,7 +157,7 @@ def print_table(rows: list[Row]) -> None:
         "last batch s (load/validate/entries/append)",
         "verify s",
         "disk MiB",
-        "peak RSS MiB",
+        "peak RSS MiB (self/child)",
     )
     lines = [header]
     for row in rows:
@@ -171,7 +172,7 @@ def print_table(rows: list[Row]) -> None:
                 f"{last['total']:.2f} ({steps})",
                 "-" if row.verify is None else f"{row.verify:.1f}",
                 "-" if row.disk is None else f"{row.disk / 2**20:,.0f}",
-                f"{row.rss / 2**20:,.0f}",
+                f"{row.rss[0] / 2**20:,.0f}/{row.rss[1] / 2**20:,.0f}",
             )
         )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
@@ -278,7 +279,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--dir", type=Path, help="work folder (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the ledgers afterwards")
     parser.add_argument("--remote", type=int, default=0, help="grow a remote ledger to SIZE")
-    parser.add_argument("--baseline-batch", type=int, default=200, help="claims for pySHACL")
+    parser.add_argument("--baseline-batch", type=int, default=100, help="claims for pySHACL")
     parser.add_argument("--no-baselines", action="store_true")
     args = parser.parse_args(argv)
     sizes = sorted(
