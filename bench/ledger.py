@@ -242,6 +242,7 @@ def start_oxigraph(work: Path) -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    shutil.rmtree(work / "oxigraph", ignore_errors=True)  # a new, empty dataset
     server = subprocess.Popen(
         [command, "serve", "--location", str(work / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
