@@ -552,17 +552,22 @@ def _label_nodes(tree: _Tree, path: Path, prefixes: dict[str, str], batch: Loade
     terms, language_maps = _term_table()
     known_keys = set(terms) | set(prefixes)
     all_prefixes = prefixes | _prefix_map()
+    where = str(path)
+    node_marks, key_marks = tree.node_marks, tree.key_marks
+    node_locations, field_locations = batch.node_locations, batch.field_locations
 
     def walk(value: Any, parent_key: str | None, is_top: bool) -> None:
         if isinstance(value, list):
             for item in value:
-                walk(item, parent_key, False)
+                if isinstance(item, list | dict):
+                    walk(item, parent_key, False)
             return
         if not isinstance(value, dict):
             return
         if parent_key in language_maps or parent_key == "@context":
             return
-        mark = tree.node_marks.get(id(value))
+        value_id = id(value)
+        mark = node_marks.get(value_id)
         is_node = not (_VALUE_KEYS & value.keys()) and not (is_top and "@graph" in value)
         key: str | None = None
         if is_node:
@@ -572,17 +577,17 @@ def _label_nodes(tree: _Tree, path: Path, prefixes: dict[str, str], batch: Loade
             elif mark:
                 key = f"_:L{mark[0]}C{mark[1]}"
                 value["@id"] = key
-            if key and mark:
-                batch.node_locations.setdefault(key, Location(str(path), *mark))
+            if key and mark and key not in node_locations:
+                node_locations[key] = Location(where, *mark)
         for k, v in value.items():
             if k == "@context":
                 continue
-            kmark = tree.key_marks.get((id(value), k))
-            if not k.startswith("@") and k not in known_keys and ":" not in k:
+            kmark = key_marks.get((value_id, k))
+            if k not in known_keys and not k.startswith("@") and ":" not in k:
                 suggestion = difflib.get_close_matches(k, sorted(terms), n=1)
                 raise InputError(
                     f"unknown field {k!r}",
-                    where=str(Location(str(path), *kmark)) if kmark else str(path),
+                    where=str(Location(where, *kmark)) if kmark else where,
                     hint=(
                         f"did you mean {suggestion[0]!r}?"
                         if suggestion
@@ -591,8 +596,10 @@ def _label_nodes(tree: _Tree, path: Path, prefixes: dict[str, str], batch: Loade
                 )
             if key and kmark:
                 predicate = terms.get(k) or _expand_with(k, all_prefixes)
-                batch.field_locations.setdefault((key, predicate), Location(str(path), *kmark))
-            walk(v, k, False)
+                if (key, predicate) not in field_locations:
+                    field_locations[(key, predicate)] = Location(where, *kmark)
+            if isinstance(v, list | dict):
+                walk(v, k, False)
 
     walk(tree.value, None, True)
 
