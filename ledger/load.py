@@ -38,6 +38,8 @@ _ALLOWED_SCHEMES = {"http", "https", "urn", "tag", "mailto"}
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
+#: The longest value a field of a claim file may hold (quotes are sentences, not documents).
+MAX_VALUE_CHARS = 64 * 1024
 
 YAML_SUFFIXES = {".yaml", ".yml"}
 RDF_SUFFIXES = {
@@ -728,6 +730,15 @@ def _check_quads(path: Path, batch: LoadedBatch) -> None:
                 where=str(path),
             )
         predicate = quad.predicate.value
+        if isinstance(quad.object, ox.Literal) and len(quad.object.value) > MAX_VALUE_CHARS:
+            location = batch.field_locations.get((node_key(quad.subject), predicate))
+            raise InputError(
+                f"a value of {len(quad.object.value):,} characters is longer than the "
+                f"{MAX_VALUE_CHARS:,} a claim file's field may hold",
+                where=str(location or _where(batch, path, quad.subject)),
+                hint="quote only the words the claim rests on; a document's text goes in its "
+                "localCopy file",
+            )
         if predicate == OWL_IMPORTS:
             raise UnsafeInputError(
                 f"owl:imports <{_term_text(quad.object)}> refused: "

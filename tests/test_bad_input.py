@@ -259,17 +259,18 @@ def long_quote_claim(tmp_path: Path) -> Path:
 
 
 def test_very_long_line_is_handled(tmp_path: Path) -> None:
-    """A claim file with a 2 MB line is validated (the quote is not in the document: exit 1)."""
+    """A claim file with a 2 MB value is refused at once, naming the limit (exit 2)."""
     outcome = run_cli(tmp_path, "validate", str(long_quote_claim(tmp_path)), *REGISTRY)
-    assert_handled(outcome, (1,))
-    assert "do not appear in the document" in outcome.stdout
+    assert_handled(outcome, (2,))
+    assert "a claim file's field may hold" in outcome.stderr
 
 
 def test_long_values_are_shortened_in_messages(tmp_path: Path) -> None:
     """A report quotes long values shortened, so that one bad quote cannot flood the terminal."""
     outcome = run_cli(tmp_path, "validate", str(long_quote_claim(tmp_path)), *REGISTRY)
-    assert_handled(outcome, (1,))
-    assert len(outcome.stdout) < 64 * 1024, f"{len(outcome.stdout):,} characters of report"
+    assert_handled(outcome, (1, 2))
+    report = outcome.stdout + outcome.stderr
+    assert len(report) < 64 * 1024, f"{len(report):,} characters of report"
 
 
 def test_local_copy_outside_the_claim_folder_is_refused(tmp_path: Path) -> None:
