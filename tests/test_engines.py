@@ -47,7 +47,7 @@ def test_both_engines_give_the_same_results(path: Path) -> None:
 
 @pytest.mark.parametrize("path", corpus(), ids=lambda p: p.name)
 def test_turbo_on_quads_gives_the_reference_results(path: Path) -> None:
-    """validate_batch's input to pyshacl-turbo (text, no rdflib graph) gives pySHACL's results."""
+    """validate_batch's pyshacl-turbo input (term records, no rdflib graph) gives pySHACL's."""
     from ledger.validate import _fast_turbo_results
 
     batch = load_paths([path])
