@@ -187,7 +187,7 @@ def _claim_from_row(row: dict[str, str], iri: str, intern: _Interner) -> Claim:
     return Claim(
         iri=iri,
         source=intern[row["source"]],
-        relayed_by=intern[row["relayedBy"]],
+        relayed_by=intern[row.get("relayedBy", "")],
         denies=row["denies"] == "true",
         subject=intern[row["subject"]],
         prop=intern[row["property"]],
@@ -201,8 +201,8 @@ def _claim_from_row(row: dict[str, str], iri: str, intern: _Interner) -> Claim:
         single_day=bool(earliest and latest and start == end),
         day_of_week=intern[row["dayOfWeek"]],
         relative_to=intern[row["relativeTo"]],
-        stated_start=row["statedEarliest"][:10] or _LOW,
-        stated_end=row["statedLatest"][:10] or _HIGH,
+        stated_start=row.get("statedEarliest", "")[:10] or _LOW,
+        stated_end=row.get("statedLatest", "")[:10] or _HIGH,
     )
 
 
@@ -231,6 +231,7 @@ class Ledger:
     alternate_names: dict[str, list[str]] = field(default_factory=dict)
     part_of: dict[str, list[str]] = field(default_factory=dict)
     cases: dict[str, str] = field(default_factory=dict)  # case IRI -> identifier
+    written_as: dict[str, str] = field(default_factory=dict)  # claim -> IRI in its file
 
     def status(self, claim: str) -> str:
         if claim in self.retracted:
@@ -247,6 +248,11 @@ class Ledger:
         if agent and agent.name:
             return agent.name
         return self.names.get(iri) or vocabulary().labels.get(iri) or _local_name(iri)
+
+    def claim_name(self, iri: str) -> str:
+        """A claim's short name: the last part of the IRI it was written with, if known."""
+        local = _local_name(self.written_as.get(iri, iri))
+        return local if len(local) < 40 else local[:12] + "…"
 
     def chain(self, agent: str) -> list[str]:
         """The agent, then whom it acts for, and so on (prov:actedOnBehalfOf)."""
@@ -284,8 +290,10 @@ def _local_name(iri: str) -> str:
     return re.split(r"[/#]", iri.rstrip("/#"))[-1]
 
 
-def read_ledger(store: ox.Store, default_graph: Sequence[ox.NamedNode] | None = None) -> Ledger:
-    """The registry, status, derivations and names visible in ``default_graph``."""
+def read_ledger(
+    store: ox.Store, default_graph: Sequence[ox.NamedNode] | None = None, *, names: bool = True
+) -> Ledger:
+    """The registry, status, derivations and (unless ``names`` is false) names and cases."""
     ledger = Ledger()
     english: dict[str, str] = {}
     for row in _select(store, "sources", default_graph):
@@ -305,7 +313,13 @@ def read_ledger(store: ox.Store, default_graph: Sequence[ox.NamedNode] | None = 
         parents = ledger.derived_from.setdefault(row["claim"], [])
         if row["derivedFrom"] not in parents:
             parents.append(row["derivedFrom"])
-    for row in _select(store, "names", default_graph):
+        for claim, written in (
+            (row["claim"], row["claimWrittenAs"]),
+            (row["derivedFrom"], row["derivedFromWrittenAs"]),
+        ):
+            if written:
+                ledger.written_as.setdefault(claim, written)
+    for row in _select(store, "names", default_graph) if names else ():
         thing = row["thing"]
         if row["partOf"]:
             ledger.part_of.setdefault(thing, []).append(row["partOf"])
@@ -314,7 +328,7 @@ def read_ledger(store: ox.Store, default_graph: Sequence[ox.NamedNode] | None = 
         elif row["nameLanguage"] == "en" or thing not in english:
             english[thing] = row["name"]
     ledger.names = english
-    for row in _select(store, "cases", default_graph):
+    for row in _select(store, "cases", default_graph) if names else ():
         ledger.cases[row["case"]] = row["identifier"]
     return ledger
 
@@ -763,12 +777,18 @@ def independence(a: Claim, b: Claim, ledger: Ledger, claims: dict[str, Claim]) -
     name = ledger.name
     ancestors_a, ancestors_b = ledger.ancestors(a.iri), ledger.ancestors(b.iri)
     if b.iri in ancestors_a:
-        return "same-origin", f"{_local_name(a.iri)} is derived from {_local_name(b.iri)}"
+        return (
+            "same-origin",
+            f"{ledger.claim_name(a.iri)} is derived from {ledger.claim_name(b.iri)}",
+        )
     if a.iri in ancestors_b:
-        return "same-origin", f"{_local_name(b.iri)} is derived from {_local_name(a.iri)}"
+        return (
+            "same-origin",
+            f"{ledger.claim_name(b.iri)} is derived from {ledger.claim_name(a.iri)}",
+        )
     common = sorted(ancestors_a & ancestors_b)
     if common:
-        return "same-origin", "both are derived from " + ", ".join(map(_local_name, common))
+        return "same-origin", "both are derived from " + ", ".join(map(ledger.claim_name, common))
     voices_a, voices_b = _voices(a, ledger, claims), _voices(b, ledger, claims)
     for x in voices_a:
         for y in voices_b:
@@ -926,7 +946,7 @@ def _derivations(
             pair = tuple(sorted((child, parent)))
             if pair in agreeing:
                 continue
-            reason = f"{_local_name(child)} is derived from {_local_name(parent)}"
+            reason = f"{ledger.claim_name(child)} is derived from {ledger.claim_name(parent)}"
             if a.source != b.source:
                 reason += f" ({ledger.name(a.source)} drawing on {ledger.name(b.source)})"
             out.append(_ordered(Finding(a, b, "derivation", "derived from", reason)))
@@ -1079,14 +1099,16 @@ def _grade(
     reasons: list[str] = []
     for finding, other in sorted(related, key=lambda r: r[1].iri):
         if finding.relation == "revision":
-            reasons.append(f"revised by its own source ({_local_name(other.iri)})")
+            reasons.append(f"revised by its own source ({ledger.claim_name(other.iri)})")
             continue
         kind, _ = independence(claim, other, ledger, claims)
         bucket = support if finding.relation == "corroboration" else against
         origin = _origin_class(other, ledger)
         bucket["independent" if kind == "independent" else "other"].add(origin)
         verb = "supported" if finding.relation == "corroboration" else "contradicted"
-        reasons.append(f"{verb} by {ledger.name(other.source)} ({kind}, {_local_name(other.iri)})")
+        reasons.append(
+            f"{verb} by {ledger.name(other.source)} ({kind}, {ledger.claim_name(other.iri)})"
+        )
     n_support, n_against = len(support["independent"]), len(against["independent"])
     other_support, other_against = len(support["other"]), len(against["other"])
     if not claim.has_proposition:
@@ -1209,7 +1231,7 @@ def conflicts_for_batch(
     place; no place, through cl:comparisonKey when the ledger is ``keyed``; or every
     proposition about the subject). ``keyed=None`` asks the store whether keys exist.
     """
-    ledger = read_ledger(store, default_graph)
+    ledger = read_ledger(store, default_graph, names=False)
     if keyed is None:
         keyed = bool(
             store.query(
@@ -1219,12 +1241,20 @@ def conflicts_for_batch(
         )
     intern = _Interner()
     seen: set[tuple[str, str]] = set()
-    findings: list[Finding] = []
+    conflicting: list[tuple[Claim, Claim]] = []
     claims: dict[str, Claim] = {}
+    looked_up: dict[tuple[str, str, str], dict[str, Claim]] = {}
     for iri in dict.fromkeys(claim_iris):
         if ledger.status(iri) != "current":
             continue
-        candidates = _candidates(store, iri, default_graph, keyed, intern)
+        bound = {"claim": ox.NamedNode(iri)}
+        key_rows = list(_select(store, "comparison-key", default_graph, bound))
+        if not key_rows:  # no proposition: nothing to compare
+            continue
+        key = (key_rows[0]["subject"], key_rows[0]["property"], key_rows[0]["place"])
+        if key not in looked_up:
+            looked_up[key] = _candidates(store, key, default_graph, keyed, intern)
+        candidates = looked_up[key]
         claim = candidates.get(iri)
         if claim is None:
             continue
@@ -1234,12 +1264,47 @@ def conflicts_for_batch(
             if other.iri == iri or pair in seen or ledger.status(other.iri) != "current":
                 continue
             seen.add(pair)
-            if other.subject != claim.subject or other.prop != claim.prop:
-                continue
             found = _judge(claim, other, ledger)
-            if found is not None and found.relation in ("conflict", "revision"):
-                findings.append(_ordered(found))
+            if found is not None and found.relation == "conflict":
+                conflicting.append((claim, other))
+    # the few claims in conflict: their relay and stated time (a revision?), and the names and
+    # origins the reasons need, read one by one
+    _complete(store, default_graph, ledger, claims, conflicting, intern)
+    findings = []
+    for a, b in conflicting:
+        found = _judge(claims[a.iri], claims[b.iri], ledger)
+        if found is not None and found.relation in ("conflict", "revision"):
+            findings.append(_ordered(found))
     return _conflict_rows(ledger, claims, findings)
+
+
+def _complete(
+    store: ox.Store,
+    default_graph: Sequence[ox.NamedNode] | None,
+    ledger: Ledger,
+    claims: dict[str, Claim],
+    pairs: list[tuple[Claim, Claim]],
+    intern: _Interner,
+) -> None:
+    """Read what the batch check left out for the claims of ``pairs``, and what reasons name."""
+    wanted = {c.iri for pair in pairs for c in pair}
+    for claim in list(wanted):
+        wanted |= ledger.ancestors(claim)  # the voices of derived claims
+    for iri in sorted(wanted):
+        rows = list(_select(store, "claim-origin", default_graph, {"claim": ox.NamedNode(iri)}))
+        if not rows:
+            continue
+        row = rows[0]
+        known = claims.get(iri) or Claim(iri, intern[row["source"]], "", False)
+        known.relayed_by = intern[row["relayedBy"]]
+        known.stated_start = row["statedEarliest"][:10] or _LOW
+        known.stated_end = row["statedLatest"][:10] or _HIGH
+        claims[iri] = known
+    named = {t for pair in pairs for c in pair for t in (c.subject, c.value, c.place) if t}
+    for thing in sorted(named - set(ledger.names)):
+        for row in _select(store, "name-of", default_graph, {"thing": ox.NamedNode(thing)}):
+            if row["nameLanguage"] == "en" or thing not in ledger.names:
+                ledger.names[thing] = row["name"]
 
 
 def _graph_options(default_graph: Sequence[ox.NamedNode] | None) -> dict[str, Any]:
@@ -1250,21 +1315,25 @@ def _graph_options(default_graph: Sequence[ox.NamedNode] | None) -> dict[str, An
 
 def _candidates(
     store: ox.Store,
-    iri: str,
+    key: tuple[str, str, str],
     default_graph: Sequence[ox.NamedNode] | None,
     keyed: bool,
     intern: _Interner,
 ) -> dict[str, Claim]:
-    bound = {"claim": ox.NamedNode(iri)}
-    rows: list[dict[str, str]] = []
-    if keyed:
-        rows = list(_select(store, "candidates-by-place", default_graph, bound))
-        if any(r["candidate"] == iri for r in rows):
-            rows += _select(store, "candidates-by-key", default_graph, bound)
-        else:  # the claim gives no place: it compares with every place
-            rows = list(_select(store, "candidates-by-subject", default_graph, bound))
-    else:
-        rows = list(_select(store, "candidates-by-subject", default_graph, bound))
+    """The claims to compare with a claim of this subject, property and place (it included)."""
+    subject, prop, place = key
+    about = {"subject": ox.NamedNode(subject), "property": ox.NamedNode(prop)}
+    rows: list[dict[str, str]]
+    if keyed and place:
+        rows = list(
+            _select(
+                store, "candidates-by-place", default_graph, {**about, "place": ox.NamedNode(place)}
+            )
+        )
+        placeless = {"placelessKey": ox.Literal(comparison_key(subject, prop))}
+        rows += _select(store, "candidates-by-key", default_graph, placeless)
+    else:  # no place: every place compares; no keys: the claims without a place are in here
+        rows = list(_select(store, "candidates-by-subject", default_graph, about))
     found: dict[str, Claim] = {}
     for row in rows:
         candidate = row["candidate"]
