@@ -232,6 +232,8 @@ class Ledger:
     part_of: dict[str, list[str]] = field(default_factory=dict)
     cases: dict[str, str] = field(default_factory=dict)  # case IRI -> identifier
     written_as: dict[str, str] = field(default_factory=dict)  # claim -> IRI in its file
+    _chains: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _sides: dict[str, str] = field(default_factory=dict, repr=False)
 
     def status(self, claim: str) -> str:
         if claim in self.retracted:
@@ -256,26 +258,36 @@ class Ledger:
 
     def chain(self, agent: str) -> list[str]:
         """The agent, then whom it acts for, and so on (prov:actedOnBehalfOf)."""
-        out = [agent]
-        while (principal := self.agents.get(out[-1], Agent("")).principal) and (
-            principal not in out
-        ):
-            out.append(principal)
-        return out
+        found = self._chains.get(agent)
+        if found is None:
+            found = [agent]
+            while (principal := self.agents.get(found[-1], Agent("")).principal) and (
+                principal not in found
+            ):
+                found.append(principal)
+            self._chains[agent] = found
+        return found
 
     def origin(self, agent: str) -> str:
         return self.chain(agent)[-1]
 
     def side(self, agent: str) -> str:
         """The agent's own alignment, else the alignment of the first it acts for that has one."""
-        for link in self.chain(agent):
-            info = self.agents.get(link)
-            if info and info.alignment:
-                return info.alignment
-        return ""
+        found = self._sides.get(agent)
+        if found is None:
+            found = ""
+            for link in self.chain(agent):
+                info = self.agents.get(link)
+                if info and info.alignment:
+                    found = info.alignment
+                    break
+            self._sides[agent] = found
+        return found
 
     def ancestors(self, claim: str) -> set[str]:
         """Every claim this one was derived from, directly or through others."""
+        if claim not in self.derived_from:
+            return set()
         seen: set[str] = set()
         todo = list(self.derived_from.get(claim, ()))
         while todo:
@@ -336,16 +348,27 @@ def read_ledger(
 def read_claims(
     store: ox.Store, default_graph: Sequence[ox.NamedNode] | None = None
 ) -> dict[str, Claim]:
-    """The comparable part of every visible claim, by claim IRI."""
+    """The comparable part of every visible claim, by claim IRI.
+
+    Read one graph at a time (each ledger entry's graph holds whole claims): Oxigraph's hash
+    joins then stay the size of an entry, not of the ledger (0.1 GiB instead of 0.8 GiB at
+    100k claims), and scanning one graph's indexes is faster than scanning the union.
+    """
+    graphs: list[Any] = (
+        list(default_graph)
+        if default_graph is not None
+        else [ox.DefaultGraph(), *sorted(store.named_graphs(), key=str)]
+    )
     intern = _Interner()
     claims: dict[str, Claim] = {}
-    for row in _select(store, "propositions", default_graph):
-        iri = row["claim"]
-        # the same triple in two entries' graphs, or a claim with two values for one field,
-        # gives two rows: keep one, the same one every time
-        if iri in claims and _row_key(row) >= _row_key_of(claims[iri]):
-            continue
-        claims[iri] = _claim_from_row(row, iri, intern)
+    for graph in graphs:
+        for row in _select(store, "propositions", [graph]):
+            iri = row["claim"]
+            # the same claim in two entries' graphs, or a claim with two values for one field,
+            # gives two rows: keep one, the same one every time
+            if iri in claims and _row_key(row) >= _row_key_of(claims[iri]):
+                continue
+            claims[iri] = _claim_from_row(row, iri, intern)
     return claims
 
 
@@ -762,7 +785,9 @@ def _when(claim: Claim, ledger: Ledger) -> str:
 # --------------------------------------------------------------------------- independence
 
 
-def independence(a: Claim, b: Claim, ledger: Ledger, claims: dict[str, Claim]) -> tuple[str, str]:
+def independence(
+    a: Claim, b: Claim, ledger: Ledger, claims: dict[str, Claim], *, explain: bool = True
+) -> tuple[str, str]:
     """Whether two claims come from independent origins: (kind, reason).
 
     A claim derived from others (prov:wasDerivedFrom, a reporter's synthesis) speaks with the
@@ -811,10 +836,14 @@ def independence(a: Claim, b: Claim, ledger: Ledger, claims: dict[str, Claim]) -
                     )
     sides = {ledger.side(v.source) for v in voices_a} | {ledger.side(v.source) for v in voices_b}
     if len(sides) == 1 and (side := sides.pop()) and side != CL_IRI + "Independent":
+        if not explain:
+            return "aligned", ""
         names = " and ".join(sorted({name(v.source) for v in voices_a + voices_b}))
         return "aligned", f"{names} are all {name(side)}" if names.count(" and ") > 1 else (
             f"{names} are both {name(side)}"
         )
+    if not explain:
+        return "independent", ""
     return "independent", "different origins: " + " and ".join(
         _voice_text(voices, ledger) for voices in (voices_a, voices_b)
     )
@@ -822,6 +851,8 @@ def independence(a: Claim, b: Claim, ledger: Ledger, claims: dict[str, Claim]) -
 
 def _voices(claim: Claim, ledger: Ledger, claims: dict[str, Claim]) -> list[Claim]:
     """The claims a claim's content comes from: itself, or what it was derived from."""
+    if claim.iri not in ledger.derived_from:
+        return [claim]
     roots = [
         claims[c]
         for c in sorted(ledger.ancestors(claim.iri))
@@ -1101,7 +1132,7 @@ def _grade(
         if finding.relation == "revision":
             reasons.append(f"revised by its own source ({ledger.claim_name(other.iri)})")
             continue
-        kind, _ = independence(claim, other, ledger, claims)
+        kind, _ = independence(claim, other, ledger, claims, explain=False)
         bucket = support if finding.relation == "corroboration" else against
         origin = _origin_class(other, ledger)
         bucket["independent" if kind == "independent" else "other"].add(origin)
