@@ -17,10 +17,11 @@
 - **precision** = matched draft statements / draft statements;
   **recall** = matched gold statements / gold statements;
   **source_accuracy** = matched pairs whose sets of ``attributedTo`` sources are equal / matched
-  pairs. Sources are compared by IRI, and a source the draft itself describes as a new agent
-  (a person, organisation or agent that the gold's registry does not describe) never counts as
-  right, even if the IRIs happen to agree. The gold's registry is the agents described in the
-  gold's files that hold no claims (``sources.yaml``); a gold given as one file is its own registry.
+  pairs. Sources are compared by IRI, and a new agent the draft describes itself never counts as
+  right, even if its IRI happens to be the gold's (an agent minted as ``src:samir-haddad`` because
+  the registry's ``src:samir-haddad`` was not recognised is a failure to resolve). An agent the
+  draft describes exactly as the gold does (a draft that copies the gold's own description, or the
+  whole case) is the gold's agent, not a new one.
   **quote_exactness** = matched pairs with identical spans / matched pairs.
 - A ratio with nothing to count (0/0: an empty draft, or no matched pair) is **0.0**, never 1.0,
   so that an empty draft passes no target; the counts in :meth:`Evaluation.rows` show why.
@@ -68,7 +69,7 @@ class Statement:
     text: str
     sources: frozenset[str]
     claims: tuple[str, ...]
-    #: sources the draft describes itself that the gold's registry does not (never right)
+    #: sources the draft describes itself, otherwise than the gold does (never right)
     new_agents: frozenset[str] = frozenset()
 
     def where(self) -> str:
@@ -152,7 +153,7 @@ class Evaluation:
             if not _sources_right(gold, draft):
                 found = _names(draft.sources)
                 if draft.new_agents:
-                    found += f" (new agent, not in the registry: {_names(draft.new_agents)})"
+                    found += f" (new agent described by the draft: {_names(draft.new_agents)})"
                 events.append(
                     (
                         gold.span,
@@ -185,7 +186,7 @@ def evaluate(draft: Path, gold: Path) -> Evaluation:
     """Score the draft claim file ``draft`` against the case folder (or claim file) ``gold``."""
     gold_batch = _load(gold, "gold")
     draft_batch = _load(draft, "draft")
-    gold_side = _side(gold_batch, registry=None)
+    gold_side = _side(gold_batch)
     if gold_side.claims == 0:
         raise InputError(
             "the gold holds no claims",
@@ -201,7 +202,7 @@ def evaluate(draft: Path, gold: Path) -> Evaluation:
         )
     draft_side = _side(
         draft_batch,
-        registry=_registry_agents(gold_batch),
+        gold_agents=_agent_descriptions(_store(gold_batch)),
         known_documents={
             iri: f"sha256:{document.sha256}" for iri, document in gold_batch.documents.items()
         },
@@ -243,7 +244,7 @@ def evaluate(draft: Path, gold: Path) -> Evaluation:
 
 def statements(path: Path) -> Side:
     """The statements of a claim file or case folder (as the gold side reads them)."""
-    return _side(_load(path, "claims"), registry=None)
+    return _side(_load(path, "claims"))
 
 
 def match(
@@ -313,21 +314,24 @@ class _Gathered:
 
 def _side(
     batch: LoadedBatch,
-    registry: frozenset[str] | None,
+    gold_agents: dict[str, frozenset[tuple[str, str]]] | None = None,
     known_documents: dict[str, str] | None = None,
 ) -> Side:
     """The statements of a loaded batch.
 
-    ``registry`` is None for the gold; for a draft, the agents it may reuse: any other agent the
-    draft describes itself is a new agent. ``known_documents`` maps the gold's document IRIs to
+    For a draft, ``gold_agents`` holds the gold's descriptions of its agents: an agent the draft
+    describes otherwise is a new agent. ``known_documents`` maps the gold's document IRIs to
     their identity, for a draft document whose SHA-256 is not known (a claim file without its
     document's description).
     """
     store = _store(batch)
     new_agents: frozenset[str] = frozenset()
-    if registry is not None:
-        defined = {node_key(row["agent"]) for row in _select(store, "defined-agents")}
-        new_agents = frozenset(defined - registry)
+    if gold_agents is not None:
+        new_agents = frozenset(
+            agent
+            for agent, facts in _agent_descriptions(store).items()
+            if gold_agents.get(agent) != facts
+        )
     claims: set[str] = set()
     anchored: set[str] = set()
     by_span: dict[Span, _Gathered] = {}
@@ -367,23 +371,14 @@ def _side(
     return Side(statements=tuple(found), claims=len(claims), skipped=len(claims - anchored))
 
 
-def _registry_agents(gold: LoadedBatch) -> frozenset[str]:
-    """The agents of the gold's registry: described in files that hold no claims.
-
-    A gold given as one file (claims and sources together) is its own registry.
-    """
-    store = _store(gold)
-    agents = [node_key(row["agent"]) for row in _select(store, "defined-agents")]
-    claim_files = {
-        _file_of(gold, node_key(row["claim"])) for row in _select(store, "statement-spans")
-    }
-    registry = frozenset(a for a in agents if _file_of(gold, a) not in claim_files)
-    return registry or frozenset(agents)
-
-
-def _file_of(batch: LoadedBatch, node: str) -> str | None:
-    location = batch.node_locations.get(node)
-    return location.path if location is not None else None
+def _agent_descriptions(store: ox.Store) -> dict[str, frozenset[tuple[str, str]]]:
+    """Each agent the claim files describe, with what they say of it (blank nodes left out)."""
+    described: dict[str, set[tuple[str, str]]] = {}
+    for row in _select(store, "agent-descriptions"):
+        described.setdefault(node_key(row["agent"]), set()).add(
+            (row["property"].value, str(row["value"]))
+        )
+    return {agent: frozenset(facts) for agent, facts in described.items()}
 
 
 def _document_identity(batch: LoadedBatch, document: str, sha256: ox.Literal | None) -> str:
