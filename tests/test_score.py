@@ -208,7 +208,7 @@ def test_shifted_spans_match_at_half_the_shorter_span(gold: Path, tmp_path: Path
 
 
 def test_one_draft_span_matches_one_gold_span(gold: Path, tmp_path: Path) -> None:
-    """Two draft statements on one gold statement: the larger overlap matches, the other is spurious."""
+    """Two drafts on one gold statement: the larger overlap matches, the other is spurious."""
     start, end = at("the bridge fell")
     graph = claims_for("whole", ["a"], start, end) + claims_for("part", ["a"], start, end - 3)
     result = evaluate(draft_file(tmp_path, graph), gold)
