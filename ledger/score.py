@@ -9,7 +9,9 @@
   statements; :attr:`Evaluation.draft_skipped` and :attr:`Evaluation.gold_skipped` count them.
 - Two spans are in the **same document** when the documents have the same SHA-256 (computed from
   the local copy when it loads, else as the claim file records it); a document without a known
-  SHA-256 is known by its IRI. A draft may thus name the article differently from the gold.
+  SHA-256 is known by its IRI, and a draft that names one of the gold's documents by its IRI
+  without describing it (a claims file alone) quotes that document. A draft may thus name the
+  article differently from the gold, or not describe it at all.
 - A draft statement **matches** a gold statement when their spans overlap by at least half of the
   shorter span (an empty span matches nothing). Matching is one-to-one and greedy: the pair with
   the largest overlap (in code points) first; ties go to the pair whose ends differ least
