@@ -90,6 +90,8 @@ class Registry:
     agents: dict[str, Agent] = field(default_factory=dict)
     #: normalised name → IRI
     names: dict[str, str] = field(default_factory=dict)
+    #: IRI → its normalised names
+    aliases: dict[str, list[str]] = field(default_factory=dict)
     pattern: re.Pattern[str] | None = None
 
     @classmethod
@@ -136,6 +138,7 @@ class Registry:
                 key = _norm(name)
                 if key:
                     registry.names.setdefault(key, iri)
+                    registry.aliases.setdefault(iri, []).append(key)
         registry._compile()
         return registry
 
@@ -326,10 +329,21 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
             break
 
 
+_BYLINE = re.compile(
+    r"^(?:By|Av|Additional reporting|Reporting by|Editing by|Written by|Tilleggsrapportering|"
+    r"This article (?:was|has been) (?:updated|amended|corrected)|"
+    r"Denne artikkelen (?:ble|er) (?:oppdatert|endret|rettet))\b"
+)
+
+
 def _paragraph_kind(para: str) -> str:
+    if _BYLINE.match(para) and len(para.split()) <= 25:
+        return "byline"
     if re.search(r"\b(?:Foto|FOTO|Photo|PHOTO|Photograph|Bilde)\s?:", para):
         return "caption"
     words = para.split()
+    if len(words) == 1 and len(para) <= 40:
+        return "label"
     if (
         len(words) <= 7
         and len(para) <= 80
@@ -419,12 +433,12 @@ class _Patterns:
         # "SOHR opplyser at …" / "The army said on Monday that …"
         self.source_that = re.compile(
             rf"^(?P<src>[^,]{{1,120}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+(?P<cue>{say})"
-            rf"(?P<adv>(?:\s+[^\s,]+){{0,4}}?)\s+{that}\s+",
+            rf"(?P<adv>(?:\s+[^\s,]+){{0,7}}?)\s+{that}\s+",
             re.IGNORECASE,
         )
         # English without "that": "He said the town had fallen."
         self.source_say = re.compile(
-            rf"^(?P<src>[^,]{{1,80}}?)\s+(?P<cue>{say})"
+            rf"^(?P<src>[^,]{{1,80}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+(?P<cue>{say})"
             rf"(?P<adv>(?:\s+on\s+\w+|\s+in\s+a\s+statement|\s+reporters|\s+[A-Z][\w.]+)?),?\s+"
             rf"(?=\S)",
         )
@@ -443,6 +457,10 @@ class _Patterns:
         )
         self.calls_itself = re.compile(
             rf",\s+(?P<cue>{alternation(lex.calls_itself)})\s+[^,]+", re.IGNORECASE
+        )
+        self.previous_noun = re.compile(
+            r"^(?:That|This|Det|Dette)\s+(?:was|is|var|er)\s+(?:what|the\s+\w+|[\wæøå]+(?:et|en))"
+            r"\s+(?:of\s+|fra\s+)?(?P<src>(?:[A-ZÆØÅ][\w'-]*\s*){1,5})(?:\s+\w+.*)?[.!?]*$"
         )
         self.previous = re.compile(
             rf"^(?:{alternation(lex.previous_cue)})\s+(?:(?P<cue>{say})\s+(?P<src>[^.!?]+?)|"
@@ -526,6 +544,8 @@ class _Context:
     last: Attribution | None = None
     last_person: Attribution | None = None
     pending: list[Statement] = field(default_factory=list)
+    #: every agent named so far, the latest last
+    named: list[Agent] = field(default_factory=list)
 
 
 class Extractor:
@@ -547,6 +567,8 @@ class Extractor:
     def run(self) -> list[Statement]:
         headings: list[Statement] = []
         for para in paragraphs(self.text):
+            if para.kind in ("label", "byline"):
+                continue
             if para.kind == "heading":
                 statement = self._heading(para)
                 if statement.direct:
@@ -604,7 +626,10 @@ class Extractor:
 
     def _caption(self, para: Paragraph) -> None:
         raw = self.text[para.start : para.end]
-        credit = re.search(r"\b(?:Foto|FOTO|Photo|PHOTO|Photograph|Bilde)\s?:\s*(?P<who>.*)$", raw)
+        credits = list(
+            re.finditer(r"\b(?:Foto|FOTO|Photo|PHOTO|Photograph|Bilde)\s?:\s*(?P<who>[^:]*)$", raw)
+        )
+        credit = credits[-1] if credits else None
         body_end = para.start + (credit.start() if credit else len(raw))
         relay: Agent | None = None
         if credit:
@@ -621,7 +646,8 @@ class Extractor:
         body_start = para.start
         label = re.match(r"(?P<label>[^\W\d_a-zæøå][^:a-zæøå]{1,60}?):\s+", raw)
         if label and label.group("label").upper() == label.group("label"):
-            self._add(Statement(para.start, para.start + label.end("label"), self.own))
+            if label.group("label").casefold() not in ("foto", "photo", "bilde", "photograph"):
+                self._add(Statement(para.start, para.start + label.end("label"), self.own))
             body_start = para.start + label.end()
         self._add(Statement(body_start, body_end, attribution))
 
@@ -688,10 +714,15 @@ class Extractor:
     def _previous_cue(self, start: int, sentence: str) -> bool | None:
         """ "Det sier X." / "That is what X said.": the source of the sentence before."""
         m = self.p.previous.match(sentence)
-        if not m or not self.statements:
+        noun = None if m else self.p.previous_noun.match(sentence)
+        if not (m or noun) or not self.statements:
             return None
-        phrase = m.group("src") or m.group("src2") or ""
-        cue = m.group("cue") or m.group("cue2") or ""
+        if m:
+            phrase = m.group("src") or m.group("src2") or ""
+            cue = m.group("cue") or m.group("cue2") or ""
+        else:
+            assert noun is not None
+            phrase, cue = noun.group("src").strip(), ""
         attribution = self._source(phrase, cue)
         if attribution is None:
             return None
@@ -717,6 +748,10 @@ class Extractor:
                     return start + m.start(), attribution
         candidates = [m for m in self.p.trailing_inverted.finditer(sentence)]
         for m in reversed(candidates):
+            if m.group("cue").casefold() in ("told", "tells"):
+                continue  # "…, told state television": the addressee, not the speaker
+            if m.group("src").split()[0].casefold() in self.lex.that:
+                continue  # "…, estimated that …": a content clause, not a speaker
             attribution = self._source(m.group("src"), m.group("cue"))
             if attribution:
                 return start + m.start(), attribution
@@ -729,6 +764,9 @@ class Extractor:
             src = m.group("src")
             if re.match(r"(?:a|an|en|et)\s", src, re.IGNORECASE) and comma != commas[0]:
                 continue  # "…, a spokesman for X, said": the speaker's name is further left
+            tail = m.group("tail").split()
+            if len(tail) > 7 or any(w.casefold() in self.lex.that for w in tail):
+                continue  # "X, a surgeon, said that …": the statement follows, not precedes
             attribution = self._source(src, m.group("cue"), tail=m.group("tail"))
             if attribution:
                 return start + comma, attribution
@@ -775,11 +813,20 @@ class Extractor:
         return bool(self.p.weekday.fullmatch(phrase) or self.p.relative_day.fullmatch(phrase))
 
     def _sourcelike(self, phrase: str) -> bool:
+        """Could these words, before a verb of saying, be the speaker?"""
         phrase = phrase.strip()
-        if self.p.pronoun.match(phrase) or self.registry.resolve(phrase):
+        if self.p.pronoun.match(phrase) or self.registry.exact(phrase):
             return True
-        words = phrase.split()
-        return 0 < len(words) <= 6 and any(w[:1].isupper() for w in words)
+        head = phrase.split(",")[0].split()
+        if (
+            not head
+            or len(head) > 6
+            or head[-1].casefold()
+            in self.lex.determiners
+            + ("a", "an", "its", "their", "his", "her", "en", "et", "sin", "sine")
+        ):
+            return False
+        return any(w[:1].isupper() for w in head) or head[0].casefold() in self.lex.determiners
 
     def _source_prefix(self, sentence: str, at: int, cue: str) -> tuple[int, Attribution | None]:
         """ "Ifølge A og B <statement>": where the sources end and the statement starts."""
@@ -903,8 +950,9 @@ class Extractor:
         text = self.text[start:end]
         found: list[Statement] = []
         for m in self.p.quantity.finditer(text):
-            if m.start() < 3:
-                continue
+            before = re.search(r"([\wæøå]+)\s+$", text[: m.start()])
+            if not before or before.group(1).casefold() not in ("med", "fra", "with", "from"):
+                continue  # a count introduced by "with" or "from" is a participant of its own
             quantity = self._quantity(m, start)
             if quantity is None or quantity.unit != "person":
                 continue
@@ -921,6 +969,16 @@ class Extractor:
     def _noun_phrase_end(self, at: int, limit: int) -> int:
         """The end of the noun phrase after a figure: up to a preposition, comma or stop."""
         stop_words = {
+            "før",
+            "etter",
+            "under",
+            "med",
+            "before",
+            "after",
+            "during",
+            "with",
+            "at",
+            "by",
             "fra",
             "i",
             "til",
@@ -998,6 +1056,18 @@ class Extractor:
                 return None
         if base is not None:
             return replace(base, stance=stance, cue=cue)
+        described = self._definite_description(phrase)
+        if described is not None:
+            attribution = Attribution(
+                sources=(described,),
+                relay=relay,
+                transmission=transmission,
+                stance=stance,
+                cue=cue,
+                marks=tuple(marks),
+            )
+            self._remember(attribution)
+            return attribution
         if not self._sourcelike_phrase(phrase):
             return None
         sources = self._agents(phrase)
@@ -1013,6 +1083,38 @@ class Extractor:
         )
         self._remember(attribution)
         return attribution
+
+    def _definite_description(self, phrase: str) -> Agent | None:
+        """ "the observatory", "gruppen": the latest named source the noun describes."""
+        if self.registry.exact(phrase):
+            return None
+        words = phrase.split()
+        if words and words[0].casefold() in self.lex.determiners:
+            words = words[1:]
+        if not 1 <= len(words) <= 3 or any(not w.islower() for w in words):
+            return None
+        if len(words) == 1 and phrase.split()[0] == words[0] and self.lex.lang == "en":
+            return None  # English needs "the": a bare lowercase word is not a source
+        head = words[-1].casefold()
+        stems = {head}
+        if self.lex.lang == "nb":
+            stems |= {re.sub(r"(?:ene|en|et|a)$", "", head)}
+        for agent in reversed(self.context.named):
+            names = [_norm(agent.name), *self.registry.aliases.get(agent.iri, [])]
+            if any(
+                stem and stem in re.findall(r"[\wæøå]+", name) for name in names for stem in stems
+            ) or any(
+                stem and any(w.startswith(stem) for n in names for w in re.findall(r"[\wæøå]+", n))
+                for stem in stems
+                if len(stem) >= 5
+            ):
+                return agent
+        generic = {"group", "organisation", "organization", "gruppe", "organisasjon"}
+        if stems & generic:
+            for agent in reversed(self.context.named):
+                if not agent.person:
+                    return agent
+        return None
 
     def _anaphoric(self, phrase: str) -> bool:
         """ "innslaget", "the report": a source named before, not a new one."""
@@ -1044,6 +1146,13 @@ class Extractor:
         return " ".join(words)
 
     def _remember(self, attribution: Attribution) -> None:
+        for agent in attribution.sources:
+            if agent in self.context.named:
+                self.context.named.remove(agent)
+            self.context.named.append(agent)
+            behalf = self.registry.agents.get(agent.on_behalf_of or "")
+            if behalf is not None and behalf not in self.context.named:
+                self.context.named.insert(len(self.context.named) - 1, behalf)
         self.context.last = attribution
         if any(a.person for a in attribution.sources):
             self.context.last_person = attribution
