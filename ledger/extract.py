@@ -1564,7 +1564,7 @@ def _agent_node(agent: Agent) -> dict[str, Any]:
         node["sourceKind"] = agent.kind
     elif not agent.person:
         marks.append("sourceKind: not decided by extract")
-    if not agent.on_behalf_of or agent.kind == "NewsOutlet":
+    if not agent.on_behalf_of or agent.on_behalf_of.startswith("new-source/"):
         marks.append("alignment: not decided by extract (with its alignmentRationale)")
     if agent.person is not None:
         marks.append(f"type: {'Person' if agent.person else 'Organization'} guessed from the name")
