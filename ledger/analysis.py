@@ -18,6 +18,7 @@ import csv
 import io
 import multiprocessing
 import multiprocessing.connection
+import os
 import re
 import warnings
 from collections import defaultdict
@@ -1001,9 +1002,16 @@ def find_conflicts(
     property: str | None = None,  # noqa: A002 - the option's name
     time: str | None = None,
     status: str = "current",
+    findings: str | os.PathLike[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Pairs of claims that cannot both be true, and revisions of a source's own statement."""
     filters = Filters(case, source, place, property, time, status)
+    if findings is not None and default_graph is None:
+        from ledger import findings as derived  # it builds on this module
+
+        stored = derived.conflict_rows(store, findings, filters)
+        if stored is not None:
+            return stored
     analysis = analyse(store, filters, default_graph=default_graph)
     listed = (f for f in analysis.findings if analysis.listed(f))
     return _conflict_rows(analysis.ledger, analysis.claims, listed)
@@ -1044,6 +1052,7 @@ def find_corroborations(
     property: str | None = None,  # noqa: A002 - the option's name
     time: str | None = None,
     status: str = "current",
+    findings: str | os.PathLike[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Pairs of claims that support each other (or one derived from the other), with their kind.
 
@@ -1051,6 +1060,12 @@ def find_corroborations(
     ``reason`` says why, then what they agree on.
     """
     filters = Filters(case, source, place, property, time, status)
+    if findings is not None and default_graph is None:
+        from ledger import findings as derived  # it builds on this module
+
+        stored = derived.corroboration_rows(store, findings, filters)
+        if stored is not None:
+            return stored
     analysis = analyse(store, filters, default_graph=default_graph, with_derivations=True)
     rows = []
     for f in analysis.findings:
@@ -1082,6 +1097,7 @@ def grade_claims(
     property: str | None = None,  # noqa: A002 - the option's name
     time: str | None = None,
     status: str = "current",
+    findings: str | os.PathLike[str] | None = None,
 ) -> list[dict[str, Any]]:
     """One row per claim: its Admiralty-style credibility (1-6) and the reasons for it.
 
@@ -1102,6 +1118,12 @@ def grade_claims(
     every row shows F (cannot be judged).
     """
     filters = Filters(case, source, place, property, time, status)
+    if findings is not None and default_graph is None:
+        from ledger import findings as derived  # it builds on this module
+
+        stored = derived.grade_rows(store, findings, filters)
+        if stored is not None:
+            return stored
     analysis = analyse(store, filters, default_graph=default_graph)
     ledger, claims = analysis.ledger, analysis.claims
     related: dict[str, list[tuple[Finding, Claim]]] = defaultdict(list)
@@ -1255,13 +1277,24 @@ def conflicts_for_batch(
     *,
     default_graph: Sequence[ox.NamedNode] | None = None,
     keyed: bool | None = None,
+    findings: str | os.PathLike[str] | None = None,
 ) -> list[dict[str, Any]]:
     """The conflicts (and revisions) between newly appended claims and the ledger.
 
-    Only the new claims are bound: for each, its candidates are looked up from it (same
-    place; no place, through cl:comparisonKey when the ledger is ``keyed``; or every
-    proposition about the subject). ``keyed=None`` asks the store whether keys exist.
+    With ``findings`` (the derived findings file, ``ledger.findings``), the file catches up
+    with the store (absorbing the new entry's graphs: its claims are judged against the
+    stored claims of the same subject and property) and the rows of the batch's claims are
+    read from it. Otherwise only the new claims are bound: for each, its candidates are looked
+    up from it (same place; no place, through cl:comparisonKey when the ledger is ``keyed``;
+    or every proposition about the subject). ``keyed=None`` asks the store whether keys exist.
+    Either way the rows are those of ``find_conflicts`` that involve a claim of the batch.
     """
+    if findings is not None and default_graph is None:
+        from ledger import findings as derived  # it builds on this module
+
+        stored = derived.batch_conflict_rows(store, findings, claim_iris)
+        if stored is not None:
+            return stored
     ledger = read_ledger(store, default_graph, names=False)
     if keyed is None:
         keyed = bool(
@@ -1301,12 +1334,12 @@ def conflicts_for_batch(
     # the few claims in conflict: their relay and stated time (a revision?), and the names and
     # origins the reasons need, read one by one
     _complete(store, default_graph, ledger, claims, conflicting, intern)
-    findings = []
+    judged = []
     for a, b in conflicting:
         found = _judge(claims[a.iri], claims[b.iri], ledger)
         if found is not None and found.relation in ("conflict", "revision"):
-            findings.append(_ordered(found))
-    return _conflict_rows(ledger, claims, findings)
+            judged.append(_ordered(found))
+    return _conflict_rows(ledger, claims, judged)
 
 
 def _complete(

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import shutil
+import sqlite3
+import subprocess
 import sys
 import time
 from collections.abc import Iterable
@@ -13,7 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from ledger import analysis, resources
+from ledger import analysis, findings, resources
 from ledger.errors import InputError, LedgerError, UnsafeInputError, UsageError
 from ledger.load import load_paths
 
@@ -609,17 +613,175 @@ def _synthetic() -> ModuleType:
     return module
 
 
-def test_pairing_and_reading_grow_linearly_from_1k_to_10k_claims() -> None:
-    """Ten times the claims: about ten times the pairs and time, never a hundred (no n²)."""
-    synthetic = _synthetic()
-    measured = {}
-    for n in (1_000, 10_000):
-        store = ox.Store()
-        store.bulk_extend(synthetic.generate(n))
-        started = time.perf_counter()
-        claims = analysis.read_claims(store)
-        pairs_formed = sum(1 for _ in analysis._pairs(claims.values()))
-        measured[n] = (pairs_formed, time.perf_counter() - started)
-    (pairs_1k, time_1k), (pairs_10k, time_10k) = measured[1_000], measured[10_000]
-    assert pairs_10k < 15 * pairs_1k
-    assert time_10k < 40 * max(time_1k, 0.01)
+@pytest.fixture(scope="module")
+def synthetic_10k(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 10,000-claim synthetic ledger in an on-disk store (graphs of 1,000 claims)."""
+    folder = tmp_path_factory.mktemp("synthetic-10k") / "store"
+    store = ox.Store(str(folder))
+    store.bulk_extend(_synthetic().generate(10_000, keys=True))
+    store.flush()
+    del store
+    return folder
+
+
+def _plan_nodes(node: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    yield node
+    for child in node.get("children", []):
+        yield from _plan_nodes(child)
+
+
+def test_propositions_plan_reads_each_claim_a_bounded_number_of_times(
+    synthetic_10k: Path, tmp_path: Path
+) -> None:
+    """propositions.rq at 10k claims: hash joins on a shared key, no operator above 3 rows a claim.
+
+    A slip (a pattern order or an OPTIONAL joined on an optional variable that makes a cross
+    product, a nested loop over all claims) shows as an operator with far more rows.
+    """
+    oxigraph = Path(sys.executable).parent / "oxigraph"
+    if not oxigraph.exists():
+        pytest.skip("the oxigraph command (PyPI package oxigraph) is not installed")
+    read_only = tmp_path / "store"
+    shutil.copytree(synthetic_10k, read_only)  # the CLI opens the store read-write
+    plan_file = tmp_path / "plan.json"
+    done = subprocess.run(
+        [str(oxigraph), "query", "--location", str(read_only),
+         "--query-file", str(Path(str(resources.queries_dir())) / "propositions.rq"),
+         "--union-default-graph", "--results-file", str(tmp_path / "rows.csv"),
+         "--explain-file", str(plan_file), "--stats"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    nodes = list(_plan_nodes(json.loads(plan_file.read_text())["plan"]))
+    assert nodes[0]["number of results"] == 10_000
+    assert max(n["number of results"] for n in nodes) <= 3 * 10_000
+    joins = [n["name"] for n in nodes if "Join" in n["name"]]
+    assert joins
+    for name in joins:
+        assert name.startswith("ForLoopLeftJoin") or "keys = ?" in name, name
+
+
+def test_candidate_pairs_grow_with_the_claims_not_their_square(synthetic_10k: Path) -> None:
+    """Pairs formed through the key (subject + property + place, overlapping times) at 10k: < 2n."""
+    store = ox.Store.read_only(str(synthetic_10k))
+    claims = analysis.read_claims(store)
+    assert len(claims) == 10_000
+    assert sum(1 for _ in analysis._pairs(claims.values())) < 2 * len(claims)
+
+
+def test_candidates_are_looked_up_through_the_key_index(tmp_path: Path) -> None:
+    """The findings file finds a new claim's candidates by (subject, property), not a scan."""
+    store = ox.Store()
+    findings.catch_up(store, tmp_path / "findings.sqlite")
+    connection = sqlite3.connect(tmp_path / "findings.sqlite")
+    plan = " ".join(
+        str(row[-1])
+        for row in connection.execute("EXPLAIN QUERY PLAN " + findings.CANDIDATES_SQL, ("s", "p"))
+    )
+    connection.close()
+    assert "claims_by_key (subject=? AND prop=?)" in plan, plan
+    assert "SCAN" not in plan, plan
+
+
+# --------------------------------------------------------------------------- the findings file
+
+
+def _in_graph(quads: Iterable[ox.Quad], graph: str) -> list[ox.Quad]:
+    return [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph)) for q in quads]
+
+
+def _same_as_recomputed(store: ox.Store, path: Path) -> None:
+    """Every listing read from the findings file equals the full recomputation."""
+    for function in (analysis.find_conflicts, analysis.find_corroborations, analysis.grade_claims):
+        for filters in ({}, {"status": "all"}, {"status": "retracted"}, {"time": "2016-11-20"}):
+            expected = function(store, **filters)
+            assert function(store, findings=path, **filters) == expected, (function, filters)
+
+
+def test_findings_caught_up_entry_by_entry_equal_the_full_recomputation(tmp_path: Path) -> None:
+    """Entries absorbed one at a time, retractions, supersessions and a registry change."""
+    path = tmp_path / "findings.sqlite"
+    entries = [
+        [EXAMPLE / "sources.yaml", EXAMPLE / "entities.yaml"],
+        [DATA / "sources.yaml", DATA / "entities.yaml"],
+        [EXAMPLE / "claims.yaml"],
+        [DATA / "conflict-exclusive.yaml", DATA / "figures.yaml"],
+        [DATA / "denial.yaml"],
+        [DATA / "grades.yaml", DATA / "origins.yaml"],
+    ]
+    store = ox.Store()
+    for seq, paths in enumerate(entries, start=1):
+        store.extend(_in_graph(load_paths(paths).quads, f"urn:test:entry:{seq}"))
+        done = findings.catch_up(store, path)
+        assert done is not None and done.rebuilt == (seq == 1), done
+        _same_as_recomputed(store, path)
+    corrections = [
+        ox.Quad(
+            ox.NamedNode(TEST + "sohr-gov-took-alpha-sunday"),
+            ox.NamedNode(PROV + "invalidatedAtTime"),
+            ox.Literal("2016-12-01T00:00:00Z", datatype=ox.NamedNode(XSD_DATETIME)),
+        ),
+        ox.Quad(
+            ox.NamedNode(TEST + "some-later-claim"),
+            ox.NamedNode(PROV + "wasRevisionOf"),
+            ox.NamedNode(TEST + "kurdish-held-bravo-nov-20"),
+        ),
+    ]
+    store.extend(_in_graph(corrections, "urn:test:entry:7"))
+    done = findings.catch_up(store, path)
+    assert done is not None and not done.rebuilt
+    _same_as_recomputed(store, path)
+    # a registry change after claims were analysed: a source that had no side gets one
+    ledger = analysis.read_ledger(store)
+    sideless = sorted(agent.iri for agent in ledger.agents.values() if not ledger.side(agent.iri))
+    assert sideless
+    change = ox.Quad(
+        ox.NamedNode(sideless[0]), ox.NamedNode(CL + "alignment"), ox.NamedNode(CL + "Opposition")
+    )
+    store.extend(_in_graph([change], "urn:test:entry:8"))
+    done = findings.catch_up(store, path)
+    assert done is not None and done.rebuilt and "registry" in done.reason
+    _same_as_recomputed(store, path)
+
+
+def test_findings_of_a_synthetic_ledger_appended_in_batches(tmp_path: Path) -> None:
+    """4,000 synthetic claims in 1,000-claim entries, derivations and corrections: no rebuild."""
+    quads = list(_synthetic().generate(4_000))
+    graphs = sorted(
+        {q.graph_name.value for q in quads}, key=lambda g: (not g.endswith("registry"), g)
+    )
+    path = tmp_path / "findings.sqlite"
+    store = ox.Store()
+    for graph in graphs:
+        store.extend(q for q in quads if q.graph_name.value == graph)
+        done = findings.catch_up(store, path)
+        assert done is not None and done.rebuilt == graph.endswith("registry"), done
+    _same_as_recomputed(store, path)
+    batch = sorted(
+        {q.subject.value for q in quads if q.graph_name.value == graphs[-2]
+         and q.predicate.value == PROV + "wasAttributedTo"}
+    )  # fmt: skip
+    expected = [
+        r for r in analysis.find_conflicts(store) if r["claim_a"] in batch or r["claim_b"] in batch
+    ]
+    assert expected
+    assert analysis.conflicts_for_batch(store, batch, findings=path) == expected
+
+
+def test_an_older_snapshot_or_as_of_is_recomputed(tmp_path: Path) -> None:
+    """Findings ahead of the store, or --as-of, give the full recomputation's rows."""
+    path = tmp_path / "findings.sqlite"
+    single = store_of("conflict-exclusive.yaml", "figures.yaml")
+    store = ox.Store()
+    store.extend(_in_graph(single, "urn:test:entry:1"))
+    store.extend(_in_graph(store_of("denial.yaml"), "urn:test:entry:2"))
+    assert findings.catch_up(store, path) is not None
+    older = ox.Store()
+    older.extend(_in_graph(single, "urn:test:entry:1"))
+    assert findings.catch_up(older, path) is None
+    assert analysis.find_conflicts(older, findings=path) == analysis.find_conflicts(older)
+    first = [ox.NamedNode("urn:test:entry:1")]
+    assert analysis.find_conflicts(
+        store, default_graph=first, findings=path
+    ) == analysis.find_conflicts(older)
+    assert analysis.find_conflicts(single, findings=path) == analysis.find_conflicts(single)

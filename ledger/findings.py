@@ -1,0 +1,792 @@
+"""The derived analysis: every pair finding of the ledger, kept in SQLite and caught up per entry.
+
+Recomputing conflicts and corroborations reads every claim through SPARQL and judges every
+candidate pair (about 150 s at a million claims). Ledger entries never change, so the findings
+between two claims never change either, unless the registry around them does. This module
+keeps them in a SQLite file beside the index and, before each answer, absorbs the named graphs
+it has not seen yet: it reads the new graphs' claims (one graph at a time), looks up the
+earlier claims with the same subject and property in its own ``claims`` table (the selective
+key), judges only the pairs that hold a new claim, and stores the new findings with their
+rows. Commands then read stored findings and apply ``--status`` and the filters as they read.
+
+What is derived, and from what:
+- a finding (``_judge``), its independence and its reasons depend on the two claims, the names
+  of the things they mention, the registry (names, ``actedOnBehalfOf``, alignment), the
+  derivations of both claims and the claims those derive from;
+- status (retracted, superseded), alternate names, ``partOf`` and cases only select what is
+  shown, so they are applied when reading, never baked into a stored row;
+- a grade is counted when reading, from the stored findings whose two claims are in scope.
+
+So a new entry is absorbed incrementally when it only adds claims, statuses, derivations of
+its own claims and registry facts about things no stored finding mentions. Anything else (a new
+alignment, a relay or a name for an agent or a thing already mentioned, a derivation added to
+an earlier claim, a new claim that an earlier one derives from, the same claim stored twice
+with different content, a new ontology or a new ``FORMAT``) throws the findings away and
+recomputes them from the whole ledger in one pass: correctness first. ``CatchUp.rebuilt``
+says which happened.
+
+The file records the named graphs it has absorbed and the ledger id and last entry sequence it
+has seen. It is written in one SQLite transaction per catch-up (``BEGIN IMMEDIATE``: one writer
+at a time, readers keep reading the last committed state, WAL mode), and a reader whose store
+shows fewer graphs than the file has absorbed (an older snapshot of the index) gets the full
+recomputation instead. The store's default graph must be empty (a ledger's index keeps every
+quad in an entry's named graph); otherwise, or with ``default_graph`` (``--as-of``), callers
+use the full recomputation of ``ledger.analysis``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ledger import analysis as an
+from ledger import resources
+
+#: Bump when judging, independence or row text changes: stored findings are then recomputed.
+FORMAT = "1"
+BUSY_TIMEOUT_S = 600.0  # a rebuild of a million claims holds the write lock for minutes
+
+_CLAIM_FIELDS = tuple(f.name for f in fields(an.Claim))
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS graphs (name TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS claims (
+  iri TEXT PRIMARY KEY, source TEXT, relayed_by TEXT, denies INTEGER, subject TEXT, prop TEXT,
+  place TEXT, value TEXT, lower REAL, upper REAL, unit TEXT, start_day TEXT, end_day TEXT,
+  single_day INTEGER, day_of_week TEXT, relative_to TEXT, stated_start TEXT, stated_end TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS claims_by_key ON claims (subject, prop);
+CREATE TABLE IF NOT EXISTS findings (
+  a TEXT, b TEXT, relation TEXT, type TEXT, reason TEXT, source_a TEXT, source_b TEXT,
+  property TEXT, independence TEXT, independence_reason TEXT, origin_a TEXT, origin_b TEXT,
+  PRIMARY KEY (a, b, relation)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS findings_by_b ON findings (b);
+CREATE TABLE IF NOT EXISTS grades (
+  claim TEXT PRIMARY KEY, source TEXT, credibility INTEGER, grade TEXT, reliability TEXT,
+  independent_support INTEGER, other_support INTEGER, independent_conflicts INTEGER,
+  other_conflicts INTEGER, reasons TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS mentioned (iri TEXT PRIMARY KEY) WITHOUT ROWID;
+"""
+
+
+class _Rebuild(Exception):
+    """A new entry changes what stored findings say: recompute them all."""
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    """What a catch-up did: graphs and claims absorbed, findings added, whether it rebuilt."""
+
+    graphs: int
+    claims: int
+    findings: int
+    rebuilt: bool
+    reason: str = ""
+
+
+# --------------------------------------------------------------------------- the file
+
+
+@contextmanager
+def _connect(path: Path) -> Iterator[sqlite3.Connection]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        # read through memory maps rather than a small page cache: a command reads it all
+        conn.execute("PRAGMA mmap_size=8589934592")
+        conn.execute("PRAGMA cache_size=-131072")
+        conn.executescript(_SCHEMA)
+        yield conn
+    finally:
+        conn.close()
+
+
+def _identity() -> str:
+    """What the stored findings were computed with: FORMAT and the ontology's text."""
+    ontology = resources.read_text(resources.ontology_dir(), "claim-ledger.ttl")
+    return FORMAT + ":" + hashlib.sha256(ontology.encode()).hexdigest()[:16]
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> Any:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else row[0]
+
+
+def _set_meta(conn: sqlite3.Connection, key: str, value: Any) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+
+def _load_ledger(conn: sqlite3.Connection) -> an.Ledger:
+    blob = _meta(conn, "ledger")
+    ledger = an.Ledger()
+    if blob is None:
+        return ledger
+    state = pickle.loads(blob)
+    ledger.agents = {iri: an.Agent(iri, *rest) for iri, *rest in state["agents"]}
+    for name in ("retracted", "superseded", "derived_from", "names", "alternate_names",
+                 "part_of", "written_as"):  # fmt: skip
+        setattr(ledger, name, state[name])
+    return ledger
+
+
+def _save_ledger(conn: sqlite3.Connection, ledger: an.Ledger) -> None:
+    state = {
+        "agents": [(a.iri, a.name, a.principal, a.alignment) for a in ledger.agents.values()],
+        "retracted": ledger.retracted,
+        "superseded": ledger.superseded,
+        "derived_from": ledger.derived_from,
+        "names": ledger.names,
+        "alternate_names": ledger.alternate_names,
+        "part_of": ledger.part_of,
+        "written_as": ledger.written_as,
+    }
+    _set_meta(conn, "ledger", pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _claim_row(claim: an.Claim) -> tuple[Any, ...]:
+    return tuple(getattr(claim, name) for name in _CLAIM_FIELDS)
+
+
+def _claim_of(row: Sequence[Any]) -> an.Claim:
+    claim = an.Claim(*row)
+    claim.denies = bool(claim.denies)
+    claim.single_day = bool(claim.single_day)
+    return claim
+
+
+# --------------------------------------------------------------------------- the store's side
+
+
+def _graph_text(graph: Any) -> str:
+    return str(graph.value)
+
+
+def usable(store: ox.Store) -> bool:
+    """Whether ``store`` keeps every quad in named graphs (a ledger's index does)."""
+    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
+
+
+def _ledger_position(store: ox.Store) -> tuple[str, int]:
+    """The ledger id and the last entry sequence the store holds ("", 0 when it has none)."""
+    best: tuple[str, int] = ("", 0)
+    for row in an._select(store, "entries", None):
+        sequence = int(row["sequence"])
+        if sequence >= best[1]:
+            best = (row["ledger"], sequence)
+    return best
+
+
+# --------------------------------------------------------------------------- catching up
+
+
+def catch_up(
+    store: ox.Store, path: str | os.PathLike[str], *, graphs: Iterable[Any] | None = None
+) -> CatchUp | None:
+    """Absorb the named graphs of ``store`` that the findings file has not seen yet.
+
+    ``graphs`` (default: every named graph of the store) are the graphs visible now. Returns
+    None when the file has absorbed graphs that are not visible (an older snapshot of the
+    index, or another ledger's file): the caller recomputes instead.
+    """
+    visible = sorted({_graph_text(g) for g in (graphs or store.named_graphs())})
+    with _connect(Path(path)) as conn:
+        absorbed = {name for (name,) in conn.execute("SELECT name FROM graphs")}
+        fresh = _meta(conn, "identity") == _identity()
+        if fresh and absorbed <= set(visible) and len(absorbed) == len(visible):
+            return CatchUp(0, 0, 0, False)
+        if fresh and not absorbed <= set(visible):
+            recorded = _meta(conn, "ledger_id") or ""
+            if not recorded or recorded == _ledger_position(store)[0]:
+                return None  # an older snapshot of the index than the findings: recompute
+        conn.execute("BEGIN IMMEDIATE")  # one writer; readers see the last commit
+        try:
+            result = _catch_up_locked(conn, store, visible)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return result
+
+
+def _catch_up_locked(
+    conn: sqlite3.Connection, store: ox.Store, visible: list[str]
+) -> CatchUp | None:
+    absorbed = {name for (name,) in conn.execute("SELECT name FROM graphs")}
+    ledger_id, sequence = _ledger_position(store)
+    recorded_id = _meta(conn, "ledger_id") or ""
+    reason = ""
+    if _meta(conn, "identity") != _identity():
+        reason = "computed by another version or ontology" if absorbed else "first build"
+    elif recorded_id and ledger_id and recorded_id != ledger_id:
+        reason = "another ledger"
+    elif not absorbed <= set(visible):
+        return None  # this snapshot is older than the findings: not ours to change
+    new = [g for g in visible if g not in absorbed]
+    if not reason and not new:
+        return CatchUp(0, 0, 0, False)
+    if not reason:
+        try:
+            added = _absorb(conn, store, new, incremental=True)
+        except _Rebuild as why:
+            reason = str(why)
+        else:
+            _record(conn, new, ledger_id, sequence)
+            return CatchUp(len(new), added[0], added[1], False)
+    for table in ("graphs", "claims", "findings", "grades", "mentioned", "meta"):
+        conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+    added = _absorb(conn, store, visible, incremental=False)
+    _set_meta(conn, "identity", _identity())
+    _record(conn, visible, ledger_id, sequence)
+    return CatchUp(len(visible), added[0], added[1], True, reason)
+
+
+def _record(conn: sqlite3.Connection, graphs: list[str], ledger_id: str, sequence: int) -> None:
+    conn.executemany("INSERT OR IGNORE INTO graphs VALUES (?)", ((g,) for g in graphs))
+    if ledger_id:
+        _set_meta(conn, "ledger_id", ledger_id)
+        _set_meta(conn, "sequence", max(sequence, int(_meta(conn, "sequence") or 0)))
+
+
+def _absorb(
+    conn: sqlite3.Connection, store: ox.Store, graphs: list[str], *, incremental: bool
+) -> tuple[int, int]:
+    """Add the claims and registry of ``graphs`` and the findings that involve their claims.
+
+    Raises ``_Rebuild`` (incremental only) when the graphs change something a stored finding
+    depends on. Returns (claims added, findings added).
+    """
+    graph_nodes = [ox.NamedNode(g) for g in graphs]
+    ledger = _load_ledger(conn)
+    old_claims: set[str] = set()
+    new_claims = an.read_claims(store, graph_nodes)
+    if incremental:
+        old_claims = _check_claims(conn, ledger, new_claims)
+        for iri in old_claims:
+            del new_claims[iri]  # the same claim stored again, unchanged
+    touched = _merge_registry(conn, store, ledger, graph_nodes, new_claims, incremental=incremental)
+    # candidates: the stored claims with the subject and property of a new claim
+    known: dict[str, an.Claim] = dict(new_claims)
+    keys = sorted({(c.subject, c.prop) for c in new_claims.values() if c.has_proposition})
+    if incremental:
+        for subject, prop in keys:
+            for row in conn.execute(CANDIDATES_SQL, (subject, prop)):
+                known.setdefault(row[0], _claim_of(row))
+    findings = []
+    for a, b in an._pairs(known.values()):
+        if a.iri not in new_claims and b.iri not in new_claims:
+            continue
+        found = an._judge(a, b, ledger)
+        if found is not None:
+            findings.append(an._ordered(found))
+    _load_ancestors(conn, ledger, known, {c for f in findings for c in (f.a.iri, f.b.iri)})
+    derivations = _new_derivations(conn, ledger, known, new_claims, findings)
+    rows = [_finding_row(f, ledger, known) for f in findings + derivations]
+    conn.executemany("INSERT INTO claims VALUES (" + ",".join("?" * len(_CLAIM_FIELDS)) + ")",
+                     (_claim_row(c) for c in new_claims.values()))  # fmt: skip
+    conn.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    conn.executemany(
+        "INSERT OR IGNORE INTO mentioned VALUES (?)",
+        ((t,) for t in sorted(_mentions(new_claims.values(), ledger)) if t),
+    )
+    if incremental:
+        regrade = set(new_claims) | touched | {r[i] for r in rows for i in (0, 1)}
+        regrade |= _neighbours(conn, touched)
+        _store_grades(conn, ledger, sorted(regrade))
+    else:
+        _store_all_grades(conn, ledger)
+    _save_ledger(conn, ledger)
+    return len(new_claims), len(rows)
+
+
+#: The selective key: every stored claim with the subject and property of a new claim.
+CANDIDATES_SQL = "SELECT * FROM claims WHERE subject = ? AND prop = ?"
+
+_RELATED_SQL = (
+    "SELECT b, relation, independence, source_b, origin_b FROM findings "
+    "WHERE a = ? AND relation != 'derivation' UNION ALL "
+    "SELECT a, relation, independence, source_a, origin_a FROM findings "
+    "WHERE b = ? AND relation != 'derivation'"
+)
+
+
+def _neighbours(conn: sqlite3.Connection, claims: set[str]) -> set[str]:
+    found: set[str] = set()
+    for iri in sorted(claims):
+        found.update(row[0] for row in conn.execute(_RELATED_SQL, (iri, iri)))
+    return found
+
+
+def _short_names(ledger: an.Ledger) -> Any:
+    short_names: dict[str, str] = {}
+
+    def short_name(iri: str) -> str:
+        found = short_names.get(iri)
+        if found is None:
+            found = short_names[iri] = ledger.claim_name(iri)
+        return found
+
+    return short_name
+
+
+def _store_grades(conn: sqlite3.Connection, ledger: an.Ledger, claims: list[str]) -> None:
+    """Grade ``claims`` again as ``--status current`` sees them, from the stored findings."""
+    short_name, current = _short_names(ledger), _current(ledger)
+    rows = []
+    for iri in claims:
+        found = conn.execute("SELECT source, prop FROM claims WHERE iri = ?", (iri,)).fetchone()
+        if found is None:
+            continue
+        related = [r for r in conn.execute(_RELATED_SQL, (iri, iri)) if current(r[0])]
+        if not current(iri):
+            related = []  # not shown under --status current; kept for the row's sake
+        rows.append(_grade(iri, found[0], bool(found[1]), related, ledger, short_name))
+    conn.executemany(_INSERT_GRADE, (tuple(r.values()) for r in rows))
+
+
+def _store_all_grades(conn: sqlite3.Connection, ledger: an.Ledger) -> None:
+    conn.executemany(
+        _INSERT_GRADE, (tuple(r.values()) for r in _all_grades(conn, ledger, _current(ledger)))
+    )
+
+
+_INSERT_GRADE = "INSERT OR REPLACE INTO grades VALUES (?,?,?,?,?,?,?,?,?,?)"
+
+
+def _current(ledger: an.Ledger) -> Any:
+    retracted, superseded = ledger.retracted, ledger.superseded
+    return lambda iri: iri not in retracted and iri not in superseded
+
+
+def _all_grades(
+    conn: sqlite3.Connection,
+    ledger: an.Ledger,
+    in_scope: Any,
+    matches: Any = None,
+) -> Iterator[dict[str, Any]]:
+    """Every claim's grade with the claims ``in_scope``, counted from the stored findings."""
+    related: dict[str, list[tuple[str, str, str, str, str]]] = defaultdict(list)
+    for a, b, relation, kind, source_a, source_b, origin_a, origin_b in conn.execute(
+        "SELECT a, b, relation, independence, source_a, source_b, origin_a, origin_b "
+        "FROM findings WHERE relation != 'derivation'"
+    ):
+        if in_scope(a) and in_scope(b):
+            related[a].append((b, relation, kind, source_b, origin_b))
+            related[b].append((a, relation, kind, source_a, origin_a))
+    short_name = _short_names(ledger)
+    for iri, source, prop in conn.execute("SELECT iri, source, prop FROM claims ORDER BY iri"):
+        if not in_scope(iri) or (matches is not None and not matches(iri)):
+            continue
+        yield _grade(iri, source, bool(prop), related.get(iri, []), ledger, short_name)
+
+
+def _check_claims(
+    conn: sqlite3.Connection, ledger: an.Ledger, new_claims: dict[str, an.Claim]
+) -> set[str]:
+    """New claims already stored (unchanged); rebuild if one changed or is an ancestor."""
+    again: set[str] = set()
+    iris = list(new_claims)
+    for start in range(0, len(iris), 500):
+        chunk = iris[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(f"SELECT * FROM claims WHERE iri IN ({marks})", chunk):  # noqa: S608
+            if _claim_of(row) != new_claims[row[0]]:
+                raise _Rebuild(f"claim {row[0]} stored again with other content")
+            again.add(row[0])
+    parents = {p for ps in ledger.derived_from.values() for p in ps}
+    for iri in new_claims:
+        if iri in parents and iri not in again:
+            raise _Rebuild(f"an earlier claim is derived from the new claim {iri}")
+    return again
+
+
+def _merge_registry(
+    conn: sqlite3.Connection,
+    store: ox.Store,
+    ledger: an.Ledger,
+    graphs: list[ox.NamedNode],
+    new_claims: dict[str, an.Claim],
+    *,
+    incremental: bool,
+) -> set[str]:
+    """Merge the registry, statuses and derivations of ``graphs`` into ``ledger``.
+
+    Incremental: agents and names that the graphs describe are read again over the whole
+    ledger; a changed one that a stored finding may mention raises ``_Rebuild``. Returns the
+    earlier claims whose status or short name changed (their neighbours' grades change).
+    """
+    touched: set[str] = set()
+    if not incremental:
+        # over the union when every graph is visible: a list of graphs as the default graph
+        # multiplies every index look-up by the number of graphs
+        everything = {_graph_text(g) for g in store.named_graphs()} == {g.value for g in graphs}
+        whole = an.read_ledger(store, None if everything else graphs, names=True)
+        whole.cases = {}
+        for name in ("agents", "retracted", "superseded", "derived_from", "names",
+                     "alternate_names", "part_of", "written_as"):  # fmt: skip
+            setattr(ledger, name, getattr(whole, name))
+        return touched
+    # agents: those the new graphs describe, or that are new, read over the whole ledger
+    described: set[str] = set()
+    for row in an._select(store, "sources", graphs):
+        agent = row["agent"]
+        if agent not in ledger.agents or row["name"] or row["actedOnBehalfOf"] or row["alignment"]:
+            described.add(agent)
+    for agent in sorted(described):
+        found = an.Agent(agent)
+        for row in an._select(store, "agent", None, {"agent": ox.NamedNode(agent)}):
+            if row["name"] and (row["nameLanguage"] == "en" or not found.name):
+                found.name = row["name"]
+            found.principal = found.principal or row["actedOnBehalfOf"]
+            found.alignment = found.alignment or row["alignment"]
+        old = ledger.agents.get(agent)
+        if old is not None and (old.name, old.principal, old.alignment) != (
+            found.name, found.principal, found.alignment,
+        ):  # fmt: skip
+            raise _Rebuild(f"the registry changed for {agent}")
+        if old is None and _is_mentioned(conn, ledger, agent) and found.name:
+            raise _Rebuild(f"{agent} became a named source after claims mentioned it")
+        ledger.agents[agent] = found
+    # names: a new name for a thing already named or mentioned changes stored reasons
+    named: set[str] = set()
+    for row in an._select(store, "names", graphs):
+        thing = row["thing"]
+        if row["partOf"]:
+            if row["partOf"] not in ledger.part_of.get(thing, []):
+                ledger.part_of.setdefault(thing, []).append(row["partOf"])
+        elif row["alternate"] == "true":
+            if row["name"] not in ledger.alternate_names.get(thing, []):
+                ledger.alternate_names.setdefault(thing, []).append(row["name"])
+        else:
+            named.add(thing)
+    for thing in sorted(named):
+        english = ""
+        for row in an._select(store, "name-of", None, {"thing": ox.NamedNode(thing)}):
+            if row["nameLanguage"] == "en" or not english:
+                english = row["name"]
+        old_name = ledger.names.get(thing)
+        if old_name != english and (old_name is not None or _is_mentioned(conn, ledger, thing)):
+            raise _Rebuild(f"the name of {thing} changed after claims mentioned it")
+        ledger.names[thing] = english
+    # statuses only select what is shown
+    for row in an._select(store, "status", graphs):
+        if row["retractedAt"]:
+            ledger.retracted.setdefault(row["claim"], row["retractedAt"])
+            touched.add(row["claim"])
+        if row["supersededBy"]:
+            revised = ledger.superseded.setdefault(row["claim"], [])
+            if row["supersededBy"] not in revised:
+                revised.append(row["supersededBy"])
+                touched.add(row["claim"])
+    # derivations: only of the new claims
+    derived_before = set(ledger.derived_from)
+    parents_before = {p for ps in ledger.derived_from.values() for p in ps}
+    typed = {(r["claim"], r["derivedFrom"]) for r in an._select(store, "derivations", graphs)}
+    links = {(r["claim"], r["derivedFrom"]) for r in an._select(store, "derived-from", graphs)}
+    for child, parent in sorted(links):
+        known_parents = ledger.derived_from.get(child, [])
+        if parent in known_parents:
+            continue
+        if (child, parent) not in typed or child not in new_claims or child in derived_before:
+            raise _Rebuild(f"a derivation was added to the earlier claim {child}")
+        ledger.derived_from.setdefault(child, []).append(parent)
+    for iri in sorted({c for link in links for c in link} - set(ledger.written_as)):
+        written = {
+            r["writtenAs"]
+            for r in an._select(store, "written-as", None, {"claim": ox.NamedNode(iri)})
+        }
+        if len(written) > 1:
+            raise _Rebuild(f"{iri} was written with several IRIs")
+        if written and (iri in derived_before or iri in parents_before):
+            raise _Rebuild(f"{iri}, already named in derivations, got a cl:writtenAs")
+        if written:
+            ledger.written_as[iri] = written.pop()
+            touched.add(iri)
+    return touched
+
+
+def _is_mentioned(conn: sqlite3.Connection, ledger: an.Ledger, thing: str) -> bool:
+    """Whether a stored claim or the registry names ``thing`` (so a stored reason may)."""
+    if any(thing in (a.principal, a.alignment) for a in ledger.agents.values()):
+        return True
+    return conn.execute("SELECT 1 FROM mentioned WHERE iri = ?", (thing,)).fetchone() is not None
+
+
+def _mentions(claims: Iterable[an.Claim], ledger: an.Ledger) -> set[str]:
+    found: set[str] = set()
+    for c in claims:
+        found.update((c.source, c.relayed_by, c.subject, c.prop, c.place, c.value, c.unit,
+                      c.day_of_week))  # fmt: skip
+    for agent in ledger.agents.values():
+        found.update((agent.iri, agent.principal, agent.alignment))
+    return found
+
+
+def _load_ancestors(
+    conn: sqlite3.Connection, ledger: an.Ledger, known: dict[str, an.Claim], claims: set[str]
+) -> None:
+    """Stored claims that the claims of new findings derive from (their voices)."""
+    wanted = sorted({p for c in claims for p in ledger.ancestors(c)} - set(known))
+    for iri in wanted:
+        row = conn.execute("SELECT * FROM claims WHERE iri = ?", (iri,)).fetchone()
+        if row is not None:
+            known[iri] = _claim_of(row)
+
+
+def _new_derivations(
+    conn: sqlite3.Connection,
+    ledger: an.Ledger,
+    known: dict[str, an.Claim],
+    new_claims: dict[str, an.Claim],
+    findings: list[an.Finding],
+) -> list[an.Finding]:
+    """The derivation rows of new claims (``analysis._derivations``, status left for later)."""
+    agreeing = {(f.a.iri, f.b.iri) for f in findings if f.relation == "corroboration"}
+    out = []
+    for child in sorted(c for c in new_claims if c in ledger.derived_from):
+        for parent in ledger.derived_from[child]:
+            if parent not in known:
+                row = conn.execute("SELECT * FROM claims WHERE iri = ?", (parent,)).fetchone()
+                if row is None:
+                    continue
+                known[parent] = _claim_of(row)
+            a, b = known[child], known[parent]
+            if tuple(sorted((child, parent))) in agreeing:
+                continue
+            reason = f"{ledger.claim_name(child)} is derived from {ledger.claim_name(parent)}"
+            if a.source != b.source:
+                reason += f" ({ledger.name(a.source)} drawing on {ledger.name(b.source)})"
+            out.append(an._ordered(an.Finding(a, b, "derivation", "derived from", reason)))
+    _load_ancestors(conn, ledger, known, {c for f in out for c in (f.a.iri, f.b.iri)})
+    return out
+
+
+def _finding_row(f: an.Finding, ledger: an.Ledger, claims: dict[str, an.Claim]) -> tuple[Any, ...]:
+    kind, why = an.independence(f.a, f.b, ledger, claims)
+    return (
+        f.a.iri, f.b.iri, f.relation, f.type, f.reason, f.a.source, f.b.source, f.a.prop, kind,
+        why, an._origin_class(f.a, ledger), an._origin_class(f.b, ledger),
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- reading answers
+
+
+@dataclass
+class _View:
+    """The caught-up findings file, read in one SQLite transaction (a consistent snapshot)."""
+
+    conn: sqlite3.Connection
+    ledger: an.Ledger
+    selection: an._Selection
+    claims: dict[str, an.Claim] | None  # only when a filter needs them
+
+    def in_scope(self, iri: str) -> bool:
+        return self.ledger.status(iri) in self.selection.statuses
+
+    def listed(self, a: str, b: str) -> bool:
+        if self.claims is None:
+            return True
+        return self.selection.matches(self.ledger, self.claims[a]) or self.selection.matches(
+            self.ledger, self.claims[b]
+        )
+
+
+@contextmanager
+def _view(
+    store: ox.Store, path: Path, filters: an.Filters, *, need_claims: bool = False
+) -> Iterator[_View]:
+    with _connect(path) as conn:
+        conn.execute("BEGIN")
+        try:
+            ledger = _load_ledger(conn)
+            if filters.case is not None:
+                for row in an._select(store, "cases", None):
+                    ledger.cases[row["case"]] = row["identifier"]
+            selection = an._select_claims(store, None, ledger, filters, {})
+            claims = None
+            filtered = any(
+                v is not None
+                for v in (filters.case, filters.source, filters.place, filters.property,
+                          filters.time)
+            )  # fmt: skip
+            if filtered or need_claims:
+                claims = {row[0]: _claim_of(row) for row in conn.execute("SELECT * FROM claims")}
+            yield _View(conn, ledger, selection, claims)
+        finally:
+            conn.execute("COMMIT")
+
+
+def _ready(store: ox.Store, path: str | os.PathLike[str]) -> bool:
+    return usable(store) and catch_up(store, path) is not None
+
+
+def conflict_rows(
+    store: ox.Store, path: str | os.PathLike[str], filters: an.Filters
+) -> list[dict[str, Any]] | None:
+    """``analysis.find_conflicts`` read from the caught-up findings; None if it cannot be."""
+    if not _ready(store, path):
+        return None
+    with _view(store, Path(path), filters) as view:
+        rows = view.conn.execute(
+            "SELECT a, source_a, b, source_b, property, relation, type, reason, independence, "
+            "independence_reason FROM findings WHERE relation IN ('conflict', 'revision') "
+            "ORDER BY a, b"
+        )
+        return [
+            dict(zip(an.CONFLICT_COLUMNS, row, strict=True))
+            for row in rows
+            if view.in_scope(row[0]) and view.in_scope(row[2]) and view.listed(row[0], row[2])
+        ]
+
+
+def corroboration_rows(
+    store: ox.Store, path: str | os.PathLike[str], filters: an.Filters
+) -> list[dict[str, Any]] | None:
+    """``analysis.find_corroborations`` read from the caught-up findings; None if it cannot be."""
+    if not _ready(store, path):
+        return None
+    with _view(store, Path(path), filters) as view:
+        rows = view.conn.execute(
+            "SELECT a, source_a, b, source_b, property, relation, type, reason, independence, "
+            "independence_reason FROM findings "
+            "WHERE relation IN ('corroboration', 'derivation') ORDER BY a, b"
+        )
+        out = []
+        for a, source_a, b, source_b, prop, relation, kind_of, reason, kind, why in rows:
+            if not (view.in_scope(a) and view.in_scope(b) and view.listed(a, b)):
+                continue
+            derivation = relation == "derivation"
+            out.append(
+                {
+                    "claim_a": a,
+                    "source_a": source_a,
+                    "claim_b": b,
+                    "source_b": source_b,
+                    "property": "" if derivation else prop,
+                    "match": kind_of,
+                    "kind": kind,
+                    "reason": reason if derivation else f"{why}; {reason}",
+                }
+            )
+        return out
+
+
+def grade_rows(
+    store: ox.Store, path: str | os.PathLike[str], filters: an.Filters
+) -> list[dict[str, Any]] | None:
+    """``analysis.grade_claims`` counted from the caught-up findings; None if it cannot be."""
+    if not _ready(store, path):
+        return None
+    with _view(store, Path(path), filters) as view:
+        ledger, selection, claims = view.ledger, view.selection, view.claims
+        matches = None
+        if claims is not None:
+            matches = lambda iri: selection.matches(ledger, claims[iri])  # noqa: E731
+        if selection.statuses != {"current"}:
+            # grades stored are those of --status current; others are counted now
+            return list(_all_grades(view.conn, ledger, view.in_scope, matches))
+        current = _current(ledger)
+        return [
+            dict(zip(an.GRADE_COLUMNS, row, strict=True))
+            for row in view.conn.execute("SELECT * FROM grades ORDER BY claim")
+            if current(row[0]) and (matches is None or matches(row[0]))
+        ]
+
+
+def _grade(
+    iri: str,
+    source: str,
+    has_proposition: bool,
+    related: list[tuple[str, str, str, str, str]],
+    ledger: an.Ledger,
+    claim_name: Any,
+) -> dict[str, Any]:
+    """``analysis._grade`` from stored findings (same rules, same reasons)."""
+    support: dict[str, set[str]] = {"independent": set(), "other": set()}
+    against: dict[str, set[str]] = {"independent": set(), "other": set()}
+    reasons: list[str] = []
+    for other, relation, kind, other_source, origin in sorted(related):
+        if relation == "revision":
+            reasons.append(f"revised by its own source ({claim_name(other)})")
+            continue
+        bucket = support if relation == "corroboration" else against
+        bucket["independent" if kind == "independent" else "other"].add(origin)
+        verb = "supported" if relation == "corroboration" else "contradicted"
+        reasons.append(f"{verb} by {ledger.name(other_source)} ({kind}, {claim_name(other)})")
+    n_support, n_against = len(support["independent"]), len(against["independent"])
+    other_support, other_against = len(support["other"]), len(against["other"])
+    if not has_proposition:
+        credibility = 6
+        reasons.insert(0, "no proposition to compare")
+    elif n_against >= 2 and n_support == 0:
+        credibility = 5
+    elif n_against >= 1:
+        credibility = 4
+    elif n_support >= 2 and other_against == 0:
+        credibility = 1
+    elif n_support == 1 and other_against == 0:
+        credibility = 2
+    elif n_support or other_support or other_against:
+        credibility = 3
+    else:
+        credibility = 6
+        reasons.append("no other claim about the same subject, property and time")
+    return {
+        "claim": iri,
+        "source": source,
+        "credibility": credibility,
+        "grade": an.CREDIBILITY[credibility],
+        "reliability": an.UNJUDGED_RELIABILITY,
+        "independent_support": n_support,
+        "other_support": other_support,
+        "independent_conflicts": n_against,
+        "other_conflicts": other_against,
+        "reasons": "; ".join(reasons),
+    }
+
+
+def batch_conflict_rows(
+    store: ox.Store, path: str | os.PathLike[str], claim_iris: Iterable[str]
+) -> list[dict[str, Any]] | None:
+    """The conflicts and revisions between current claims that involve ``claim_iris``."""
+    if not _ready(store, path):
+        return None
+    batch = sorted(set(claim_iris))
+    with _view(store, Path(path), an.Filters()) as view:
+        found: dict[tuple[str, str], tuple[Any, ...]] = {}
+        columns = (
+            "a, source_a, b, source_b, property, relation, type, reason, independence, "
+            "independence_reason"
+        )
+        for side in ("a", "b"):
+            for start in range(0, len(batch), 500):
+                chunk = batch[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for row in view.conn.execute(
+                    f"SELECT {columns} FROM findings WHERE {side} IN ({marks}) "  # noqa: S608
+                    "AND relation IN ('conflict', 'revision')",
+                    chunk,
+                ):
+                    if view.in_scope(row[0]) and view.in_scope(row[2]):
+                        found[row[0], row[2]] = row
+        return [dict(zip(an.CONFLICT_COLUMNS, found[k], strict=True)) for k in sorted(found)]
+
+
+__all__ = [
+    "CANDIDATES_SQL", "FORMAT", "CatchUp", "batch_conflict_rows", "catch_up", "conflict_rows",
+    "corroboration_rows", "grade_rows", "usable",
+]  # fmt: skip
