@@ -416,3 +416,40 @@ def test_serializer_writes_canonical_terms(values: list[ox.Literal]) -> None:
         for i, value in enumerate(values)
     ]
     assert canonical_nquads(quads) == _sorted_lines(quads)
+
+
+def _look_alikes() -> list[ox.Quad]:
+    """Two claims whose time spans are identical blank nodes, told apart by their claims."""
+    quads = []
+    for name in ("a", "b"):
+        claim, span = ox.BlankNode(f"claim-{name}"), ox.BlankNode(f"span-{name}")
+        quads += [
+            ox.Quad(claim, _iri("name"), ox.Literal(name)),
+            ox.Quad(claim, _iri("when"), span),
+            ox.Quad(span, _iri("start"), ox.Literal("2016-11-28")),
+            ox.Quad(span, _iri("end"), ox.Literal("2016-11-30")),
+        ]
+    return quads
+
+
+def test_check_canonical_labels_look_alike_blank_nodes_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Look-alike blank nodes are checked by this module's N-degree step, not by pyoxigraph."""
+    document = canonical_nquads(_look_alikes())
+    swapped = _sorted_lines(
+        _relabelled(
+            list(ox.parse(document, format=ox.RdfFormat.N_QUADS)),
+            {label: label for label in ("c14n0", "c14n1")} | {"c14n2": "c14n3", "c14n3": "c14n2"},
+        )
+    )
+    assert swapped != document and b"_:c14n3 " in document
+
+    def refuse(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("pyoxigraph's RDFC-1.0 ran")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("ledger.canon.canonical_nquads", refuse)
+        assert check_canonical(document) is None
+    found = check_canonical(swapped)
+    assert found is not None and "blank-node labels differ" in found
