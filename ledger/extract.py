@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 LANGUAGES = tuple(LEXICONS)
 #: A news article is tens of kilobytes; a larger input is refused before any work.
 MAX_ARTICLE_BYTES = 1024 * 1024
+#: The most statements a draft holds: a checker cannot review more, and writing them takes long.
+MAX_STATEMENTS = 3000
 #: The longest sentence the rules look into (a longer "sentence" is kept whole, own voice).
 MAX_SENTENCE_CHARS = 2000
 
@@ -445,6 +447,16 @@ class _Patterns:
         self.show = re.compile(
             rf"^(?P<src>[^,]{{1,120}}?)\s+(?P<cue>{alternation(lex.show)})\b", re.IGNORECASE
         )
+        # 'Jane Doe said: "…"' / "Hansen sier: – …"
+        self.colon = re.compile(
+            rf"^(?P<src>[^,:]{{1,80}}?|[^,:]{{1,60}},[^,:]{{1,100}},)\s+(?P<cue>{say})"
+            rf"(?P<adv>(?:\s+[^\s,:]+){{0,4}}?):\s+"
+        )
+        # "In a statement on Monday, X said …" / "Søndag kveld, …": an adverbial before the source
+        self.fronted_adverbial = re.compile(
+            r"^(?P<adverbial>(?:In|On|At|Late|Earlier|Later|I|På|Sent|Tidligere|Senere)\b[^,]{0,60}"
+            r"|[^\s,]+dag(?:\s+[^\s,]+)?),\s+"
+        )
         self.show_clause = re.compile(
             rf"\b(?:{alternation(lex.show)})\b(?:\s+[^\s,]+){{0,2}}?\s+"
             rf"(?:{alternation(lex.show_clause)})\s+",
@@ -543,7 +555,6 @@ class _Context:
 
     last: Attribution | None = None
     last_person: Attribution | None = None
-    pending: list[Statement] = field(default_factory=list)
     #: every agent named so far, the latest last
     named: list[Agent] = field(default_factory=list)
 
@@ -683,16 +694,13 @@ class Extractor:
         text = self.text
         s_end = _strip_span(text, start, end, " \t\r\n.!?")[1]
         sentence = text[start:s_end]
-        found = self._previous_cue(start, sentence)
-        if found is not None:
-            return []
-        # the cue after the statement
-        for finder in (self._trailing,):
-            hit = finder(start, sentence)
-            if hit is not None:
-                stmt_end, attribution = hit
-                direct = speech or self._is_quoted(start, stmt_end)
-                return self._clauses(start, stmt_end, attribution, direct)
+        if self._previous_cue(start, sentence):
+            return []  # "Det sier X.": it attributed the sentence before and says nothing new
+        hit = self._trailing(start, sentence)
+        if hit is not None:
+            stmt_end, attribution = hit
+            direct = speech or self._is_quoted(start, stmt_end)
+            return self._clauses(start, stmt_end, attribution, direct)
         hit2 = self._leading(start, sentence)
         if hit2 is not None:
             stmt_start, attribution, whole = hit2
@@ -702,7 +710,8 @@ class Extractor:
                 if clause:
                     statements.append(Statement(start + clause.end(), s_end, attribution))
                 return statements
-            return self._clauses(stmt_start, s_end, attribution, False, background=True)
+            direct = self._is_quoted(stmt_start, s_end)
+            return self._clauses(stmt_start, s_end, attribution, direct, background=True)
         if speech:
             return [Statement(start, s_end, self.own, direct=True)]
         return self._clauses(start, s_end, self.own, self._is_quoted(start, s_end))
@@ -711,12 +720,12 @@ class Extractor:
         first = self.text[start : start + 1]
         return bool(first) and (first in _OPEN_QUOTES or first in _DASHES)
 
-    def _previous_cue(self, start: int, sentence: str) -> bool | None:
+    def _previous_cue(self, start: int, sentence: str) -> bool:
         """ "Det sier X." / "That is what X said.": the source of the sentence before."""
         m = self.p.previous.match(sentence)
         noun = None if m else self.p.previous_noun.match(sentence)
         if not (m or noun) or not self.statements:
-            return None
+            return False
         if m:
             phrase = m.group("src") or m.group("src2") or ""
             cue = m.group("cue") or m.group("cue2") or ""
@@ -725,7 +734,7 @@ class Extractor:
             phrase, cue = noun.group("src").strip(), ""
         attribution = self._source(phrase, cue)
         if attribution is None:
-            return None
+            return False
         last_start = self._sentence_start_of_last()
         for s in self.statements:
             if s.start >= last_start and s.attribution is self.own:
@@ -774,6 +783,25 @@ class Extractor:
 
     def _leading(self, start: int, sentence: str) -> tuple[int, Attribution, bool] | None:
         """A cue before the statement; (statement start, attribution, whole sentence?)."""
+        found = self._leading_cue(start, sentence)
+        if found is not None:
+            return found
+        fronted = self.p.fronted_adverbial.match(sentence)
+        if fronted:
+            found = self._leading_cue(start + fronted.end(), sentence[fronted.end() :])
+            if found is not None and not found[2]:
+                stop, attribution, _ = found
+                if self.p.channel.search(" " + fronted.group("adverbial")):
+                    attribution = replace(attribution, transmission="sourcePublication")
+                return stop, attribution, False
+        return None
+
+    def _leading_cue(self, start: int, sentence: str) -> tuple[int, Attribution, bool] | None:
+        m = self.p.colon.match(sentence)
+        if m and self._sourcelike(m.group("src")):
+            attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("adv"))
+            if attribution:
+                return start + m.end(), attribution, False
         m = self.p.leading_according.match(sentence)
         if m:
             stop, attribution = self._source_prefix(sentence, m.end(), m.group("cue"))
@@ -1028,12 +1056,20 @@ class Extractor:
                 phrase = (" " + phrase)[: channel.start()].strip()
         phrase = self._strip_time(phrase)
         relay: Agent | None = None
+        if tail and re.match(rf"\s*{alternation(self.lex.relay)}\s+\S", tail, re.IGNORECASE):
+            phrase = f"{phrase} {tail.strip()}"  # ", Jane Doe said to NTB": the relay follows
         told = self.p.told.match(tail or "") if cue.casefold() in ("told", "tells") else None
         if told:
             relay = self.registry.resolve(told.group("relay"))
         m = self.p.relay.search(phrase)
         if m:
             agent = self.registry.resolve(m.group("relay"))
+            words = m.group("relay").split()
+            if agent is None and 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
+                agent = self._new_agent(m.group("relay"), person=False, kind="NewsAgency")
+                marks.append(
+                    f"relayedBy: '{m.group('relay')}' is taken as the news agency that relayed it"
+                )
             if agent is not None:
                 relay = agent
                 phrase = phrase[: m.start()]
@@ -1203,7 +1239,11 @@ class Extractor:
         return self.registry.resolve(phrase) or self._new_agent(phrase, person=False)
 
     def _new_agent(
-        self, phrase: str, person: bool | None, on_behalf_of: Agent | None = None
+        self,
+        phrase: str,
+        person: bool | None,
+        on_behalf_of: Agent | None = None,
+        kind: str | None = None,
     ) -> Agent:
         name = phrase.strip(" ,.;:")
         words = name.split()
@@ -1227,6 +1267,7 @@ class Extractor:
             new=True,
             lang=self.lex.lang,
             on_behalf_of=on_behalf_of.iri if on_behalf_of else None,
+            kind=kind,
         )
         self.new_agents[iri] = agent
         return agent
@@ -1242,8 +1283,6 @@ class Extractor:
             upper: Decimal | None = Decimal(high) if high is not None else None
             nominal: Decimal | None = None
             phrase_end = m.end("vague")
-            if noun in lex.of and m.group(0).strip() != m.group("vague"):
-                pass
         elif m.group("low"):
             low_value = self._number(m.group("low"), m.group("lowmul"))
             high_value = self._number(m.group("high"), m.group("highmul"))
@@ -1420,6 +1459,13 @@ def extract_draft(
     outlet_agent = _outlet(registry, outlet, lang)
     extractor = Extractor(text, lang, registry, outlet_agent)
     statements = extractor.run()
+    if len(statements) > MAX_STATEMENTS:
+        raise InputError(
+            f"the article yields {len(statements):,} statements, more than the "
+            f"{MAX_STATEMENTS:,} a draft may hold for one checker",
+            where=str(article),
+            hint="give the text of one news article, or split a long text into articles",
+        )
     extractor.decorate()
     new = list(extractor.new_agents.values())
     if outlet_agent.new:
@@ -1623,8 +1669,6 @@ def _claim_node(
     marks.extend(statement.marks)
     if attribution.stance == "denies":
         marks.append(f"stance: denies, from the cue '{attribution.cue}'; confirm what is denied")
-    if attribution.sources != (draft.outlet,) and attribution.transmission == "unstated":
-        pass
     claim["toCheck"] = marks
     return claim
 

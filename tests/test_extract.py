@@ -370,6 +370,32 @@ def test_en_every_cue_position_pronoun_denial_and_multi_source(
     assert smith.person and smith.on_behalf_of == SRC + "liberation-front"
 
 
+def test_en_speech_after_a_colon_fronted_adverbial_and_unknown_relay(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """'X said: "…"' is direct; "In a statement, X said that …"; "to NTB" an unknown agency."""
+    draft = draft_of(
+        tmp_path,
+        'Jane Doe said: "We will rebuild it."\n\n'
+        "In a statement on Monday, Amnesty said that at least 40 civilians were killed.\n\n"
+        "The town is surrounded, Jane Doe said to NTB.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "We will rebuild it": {"jane-doe"},
+        "at least 40 civilians were killed": {"amnesty"},
+        "The town is surrounded": {"jane-doe"},
+    }
+    assert statement(draft, "We will rebuild it").direct
+    assert statement(draft, "at least 40 civilians were killed").attribution.transmission == (
+        "sourcePublication"
+    )
+    relayed = statement(draft, "The town is surrounded").attribution
+    assert relayed.relay is not None and relayed.relay.new and relayed.relay.name == "NTB"
+    assert relayed.marks
+
+
 # --------------------------------------------------------------------------- figures and times
 
 
