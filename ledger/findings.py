@@ -624,7 +624,13 @@ def _view(
                           filters.time)
             )  # fmt: skip
             if filtered or need_claims:
-                claims = {row[0]: _claim_of(row) for row in conn.execute("SELECT * FROM claims")}
+                # what the filters look at, no more: a million Claim records otherwise
+                claims = {
+                    iri: an.Claim(iri, source, "", False, subject, prop, place, start=s, end=e)
+                    for iri, source, subject, prop, place, s, e in conn.execute(
+                        "SELECT iri, source, subject, prop, place, start_day, end_day FROM claims"
+                    )
+                }
             yield _View(conn, ledger, selection, claims)
         finally:
             conn.execute("COMMIT")

@@ -785,3 +785,28 @@ def test_an_older_snapshot_or_as_of_is_recomputed(tmp_path: Path) -> None:
         store, default_graph=first, findings=path
     ) == analysis.find_conflicts(older)
     assert analysis.find_conflicts(single, findings=path) == analysis.find_conflicts(single)
+
+
+def test_findings_of_a_ledger_index_follow_its_entries(tmp_path: Path) -> None:
+    """On a ledger's index: the second entry is absorbed alone; its batch rows are the full ones."""
+    from ledger import api
+    from ledger import store as ledger_store
+
+    ledger = ledger_store.init(tmp_path / "ledger")
+    path = tmp_path / "findings.sqlite"
+    api.add(ledger, [EXAMPLE / "sources.yaml", EXAMPLE / "entities.yaml"], author="t", message="1")
+    with ledger.index() as index:
+        assert index.store is not None
+        first = findings.catch_up(index.store, path)
+        assert first is not None and first.rebuilt
+    added = api.add(ledger, [EXAMPLE / "claims.yaml"], author="t", message="2").added
+    batch = [claim.iri for claim in added]
+    with ledger.index() as index:
+        assert index.store is not None
+        second = findings.catch_up(index.store, path)
+        assert second is not None and not second.rebuilt and second.claims == len(batch)
+        rows = analysis.conflicts_for_batch(index.store, batch, findings=path)
+        assert rows == analysis.conflicts_for_batch(index.store, batch)
+        assert len(rows) == 1
+        assert findings.catch_up(index.store, path) == findings.CatchUp(0, 0, 0, False)
+        _same_as_recomputed(index.store, path)
