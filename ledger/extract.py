@@ -499,6 +499,11 @@ class _Patterns:
             r"head|commander|minister|official|leader|talsmann|talskvinne|talsperson|leder|"
             r"sjef|fotograf|photographer)\s+(?P<name>[A-ZÆØÅ][\w-]+(?:\s+[\w-]+){0,3})$"
         )
+        # a role, then a person's name: "SOHR-leder Rami Abdulrahman", "army spokesman Jo Lee"
+        self.described_name = re.compile(
+            r"^(?P<org>(?:\S+\s+)*?[^\s]*[a-zæøå][\w'-]*)\s+"
+            r"(?P<name>[A-ZÆØÅ][\w'-]+(?:\s+(?:al-|el-|van\s+|de\s+|von\s+)?[A-ZÆØÅ][\w'-]+){1,2})$"
+        )
         self.coordination = re.compile(
             rf",\s+(?P<word>{alternation(lex.coordinators)})\s+", re.IGNORECASE
         )
@@ -1206,21 +1211,32 @@ class Extractor:
             if speaker is None or (speaker.person is False and org is not None):
                 speaker = self._new_agent(head, person=True, on_behalf_of=org)
             return [speaker]
-        before = self.p.role_before_name.match(phrase)
+        before = self.p.role_before_name.match(phrase) or self._described_name(phrase)
         if before:
-            org = self._organisation(before.group("org"))
-            speaker = self.registry.exact(before.group("name"))
-            if speaker is None:
-                speaker = self._new_agent(before.group("name"), person=True, on_behalf_of=org)
+            name = before.group("name")
+            speaker = self.registry.exact(name) or self.registry.resolve(name)
+            if speaker is None or not speaker.person:
+                org = self.registry.resolve(before.group("org"))
+                if org is None and before.re is self.p.role_before_name:
+                    org = self._organisation(before.group("org"))
+                speaker = self._new_agent(name, person=True, on_behalf_of=org)
             return [speaker]
         role = self.p.role.match(phrase)
-        if role and not self.registry.exact(phrase):
+        if role and not role.group("role")[:1].isupper():
             org = self._organisation(role.group("org"))
-            if org is not None and not any(ch.isupper() for ch in role.group("role")[:1]):
+            if org is not None:
                 return [org]
         parts = [p for p in re.split(r",\s*|\s+(?:og|and)\s+", phrase) if p.strip()]
         if len(parts) > 1:
             resolved = [self.registry.resolve(p) for p in parts]
+            if not all(resolved) and all(
+                agent or re.fullmatch(r"(?:the\s+)?[A-ZÆØÅ][\w'-]*(?:\s+\S+){0,4}", part)
+                for agent, part in zip(resolved, parts, strict=True)
+            ):
+                resolved = [
+                    agent or self._new_agent(part, person=None)
+                    for agent, part in zip(resolved, parts, strict=True)
+                ]
             if all(resolved):
                 unique: list[Agent] = []
                 for agent in resolved:
@@ -1231,6 +1247,19 @@ class Extractor:
         if agent:
             return [agent]
         return [self._new_agent(phrase, person=None, on_behalf_of=None)]
+
+    def _described_name(self, phrase: str) -> re.Match[str] | None:
+        """ "politiets innsatsleder Per Hansen", "army spokesman Daniel Hagari": a named person."""
+        m = self.p.described_name.match(phrase)
+        if m is None:
+            return None
+        named = self.registry.resolve(m.group("name"))
+        if named is not None and not named.person:
+            return None  # "the UK-based Syrian Observatory": an organisation, not a person
+        name = m.group("name").casefold()
+        if any(word in name for word in self.lex.organisation_words):
+            return None
+        return m
 
     def _organisation(self, phrase: str) -> Agent | None:
         phrase = phrase.strip()

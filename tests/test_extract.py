@@ -302,6 +302,34 @@ def test_nb_denial_and_unknown_source(tmp_path: Path) -> None:
     assert agent.new and agent.name == "Forsvarsdepartementet" and not agent.person
 
 
+def test_role_then_name_is_a_person_for_the_named_organisation(tmp_path: Path) -> None:
+    """ "SOHR-leder Rami Abdulrahman": a new person acting for SOHR; "til VG" a relay, marked."""
+    draft = draft_of(
+        tmp_path,
+        "Minst fem er drept, sier SOHR-leder Rami Abdulrahman.\n\n"
+        "– Vi har kontroll, sier politiets innsatsleder Per Hansen til VG.\n",
+        "nb",
+        EXAMPLE_REGISTRY,
+    )
+    rami = statement(draft, "Minst fem er drept").attribution.sources[0]
+    assert (rami.name, rami.person, rami.on_behalf_of) == ("Rami Abdulrahman", True, SRC + "sohr")
+    hansen = statement(draft, "Vi har kontroll").attribution
+    assert (hansen.sources[0].name, hansen.sources[0].person) == ("Per Hansen", True)
+    assert hansen.relay is not None and hansen.relay.name == "VG" and hansen.marks
+
+
+def test_unknown_sources_named_together_are_one_new_agent_each(tmp_path: Path) -> None:
+    """ "The United Nations and Oxfam said …": two new organisations, one claim each."""
+    draft = draft_of(
+        tmp_path, "The United Nations and Oxfam said that the camp was full.\n", "en", None
+    )
+    agents = statement(draft, "the camp was full").attribution.sources
+    assert [(a.name, a.person, a.new) for a in agents] == [
+        ("United Nations", False, True),
+        ("Oxfam", False, True),
+    ]
+
+
 def test_nb_quoted_heading_is_the_speakers(tmp_path: Path) -> None:
     """A heading in dash-quotes repeats a later quote: it is that speaker's."""
     draft = draft_of(
