@@ -311,7 +311,7 @@ class Paragraph:
 def paragraphs(text: str) -> Iterator[Paragraph]:
     """The article's paragraphs (split at blank lines), each with its kind."""
     position = 0
-    for m in re.finditer(r"\n[ \t]*\n|\Z", text):
+    for m in re.finditer(r"\n[ \t\r]*\n|\Z", text):
         raw_start, end = position, m.start()
         position = m.end()
         start, end = _strip_span(text, raw_start, end)
@@ -1368,19 +1368,18 @@ class Extractor:
         return None
 
     def _property_hint(self, offset: int, unit: str | None) -> tuple[str, str] | None:
-        window_start = self.text.rfind("\n", 0, offset) + 1
-        window = self.text[window_start : offset + 200]
-        sentence_end = re.search(r"[.!?](?=\s|$)", self.text[offset : offset + 200])
-        if sentence_end:
-            window = self.text[max(window_start, offset - 120) : offset + sentence_end.end()]
+        """A quantitative property that a word of the sentence suggests (displacement first)."""
+        sentence_end = re.search(r"[.!?\n](?=\s|$)", self.text[offset : offset + 300])
+        window = self.text[offset : offset + (sentence_end.end() if sentence_end else 300)]
         dims = {
             "person": {"displacedCount", "population", "strength"},
             "kilometre": {"distanceFrom"},
             "metre": {"distanceFrom"},
         }
         allowed = dims.get(unit or "", set())
-        for word in re.findall(r"[\wæøå-]+", window.casefold()):
-            for stem, prop in self.lex.property_hints.items():
+        words = re.findall(r"[\wæøå-]+", window.casefold())
+        for stem, prop in self.lex.property_hints.items():  # in the lexicon's order
+            for word in words:
                 if word.startswith(stem) and prop in allowed:
                     return prop, word
         return None

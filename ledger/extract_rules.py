@@ -283,11 +283,12 @@ NB = Lexicon(
         "opprører",
         "fange",
         "beboer",
+        "flykt",
+        "evakuert",
     ),
     property_hints={
         "flykt": "displacedCount",
-        "flykte": "displacedCount",
-        "flyktet": "displacedCount",
+        "flukt": "displacedCount",
         "fordrevet": "displacedCount",
         "innbygger": "population",
         "kriger": "strength",
@@ -566,6 +567,8 @@ EN = Lexicon(
         "prisoner",
         "troops",
         "casualties",
+        "fled",
+        "evacuated",
     ),
     property_hints={
         "fled": "displacedCount",

@@ -157,6 +157,15 @@ def test_paragraph_kinds_heading_caption_speech_body() -> None:
     ]
 
 
+def test_windows_line_endings_separate_paragraphs(tmp_path: Path) -> None:
+    """Paragraphs split at blank lines written with CRLF too; offsets stay exact."""
+    text = "Ny offensiv\r\n\r\nStyrkene tok byen, opplyser SOHR.\r\n"
+    article = tmp_path / "a.txt"
+    article.write_bytes(text.encode("utf-8"))
+    draft = extract.extract_draft(article, "nb", sources=EXAMPLE_REGISTRY)
+    assert found(draft) == {"Ny offensiv": {"article-outlet"}, "Styrkene tok byen": {"sohr"}}
+
+
 def test_caption_label_and_body_with_the_photo_agency_as_relay(tmp_path: Path) -> None:
     """A caption's label and body are the outlet's; a credited agency relays the body."""
     draft = draft_of(
