@@ -672,7 +672,18 @@ class Extractor:
         quoted: list[Statement] = []
         for start, end in sentences(self.text, para.start, para.end, self.lex):
             if end - start > MAX_SENTENCE_CHARS:
-                self._add(Statement(start, end, self.own, marks=["attributedTo: too long to read"]))
+                # not a sentence a source says: the outlet's, its start quoted, marked
+                self._add(
+                    Statement(
+                        start,
+                        start + MAX_SENTENCE_CHARS,
+                        self.own,
+                        marks=[
+                            f"attributedTo: a 'sentence' of {end - start:,} characters, of which "
+                            f"extract quoted the first {MAX_SENTENCE_CHARS:,} and read no cue"
+                        ],
+                    )
+                )
                 continue
             found = self._sentence(start, end, speech)
             if speech:

@@ -702,6 +702,19 @@ def test_text_without_attribution_is_an_honest_draft(tmp_path: Path) -> None:
     assert [c["attributedTo"] for c in claims] == ["draft:new-source/outlet"] * 2
 
 
+def test_endless_sentence_is_quoted_in_part_and_the_draft_loads(tmp_path: Path) -> None:
+    """A 200 kB text without a full stop: one marked statement whose quote still loads."""
+    article = tmp_path / "a.txt"
+    article.write_text("ord " * 50_000, encoding="utf-8")
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(extract.extract(article, "nb", None, None, None), encoding="utf-8")
+    (claim,) = claims_of(draft.read_text(encoding="utf-8"))
+    assert any("199,999 characters" in str(m) for m in claim["toCheck"])  # type: ignore[union-attr]
+    result = run("validate", str(draft))
+    assert result.exit_code == 1
+    assert "Still to be decided" in result.stdout
+
+
 def test_hostile_megabyte_article_finishes_in_bounded_time(tmp_path: Path) -> None:
     """A 1 MB article of endless cues and commas is drafted in a child within 60 s."""
     article = tmp_path / "a.txt"
