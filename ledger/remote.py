@@ -63,7 +63,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -110,6 +110,7 @@ LOCK_TIMEOUT = store.LOCK_TIMEOUT
 LOCK_LEASE = 300.0
 MAX_APPEND_ATTEMPTS = 10
 VERIFY_BATCH_CHARACTERS = 16 * 2**20  # how much entry text verify fetches per request
+KNOWN_TRIPLES_BATCH = 200  # triples per query of RemoteIndex.known_triples
 
 _L = f"<{LEDGER_GRAPH}>"
 _STORED_PREFIX = LEDGER_GRAPH + ":entry:"
@@ -121,7 +122,6 @@ _SEQUENCE = f"<{REMOTE}sequence>"
 _NQUADS = f"<{REMOTE}nquads>"
 _OWNER = f"<{REMOTE}owner>"
 _SINCE = f"<{REMOTE}since>"
-_XSD_DATETIME = "<http://www.w3.org/2001/XMLSchema#dateTime>"
 _RESERVED_PREFIXES = (LEDGER_GRAPH, REMOTE, WRITER_PREFIX, WAITING_PREFIX)
 
 _JSON = "application/sparql-results+json"
@@ -172,7 +172,7 @@ def remote_init(
     server = _Server(url, query_endpoint, update_endpoint, timeout)
     if server.ask(f"ASK {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} ?id }} }}"):
         raise LedgerStateError(
-            "a ledger already exists there",
+            "a ledger already exists here",
             where=server.url,
             hint="use it as it is, or choose another dataset",
         )
@@ -187,15 +187,15 @@ def remote_init(
             "dataset or repository)",
         )
     new_id = ledger_id or f"urn:claim-ledger:{uuid.uuid4()}"
-    created = store._now_lexical()
-    mine = (
-        f"{_L} {_LEDGER_ID} {_string(new_id)} . "
-        f"{_L} {_CREATED} {_string(created)}^^{_XSD_DATETIME} ."
+    mine = _bind(
+        id=new_id,
+        created=Literal(store._now_lexical(), datatype=NamedNode(store.XSD + "dateTime")),
     )
     server.update(
-        f"INSERT {{ GRAPH {_L} {{ {mine} {_L} {_FORMAT} {FORMAT} . "
-        f"{_L} {_HASH_ALGORITHM} {_string(HASH_ALGORITHM)} . }} }} "
-        f"WHERE {{ FILTER NOT EXISTS {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} ?existing }} }} }}"
+        f"INSERT {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} ?id ; {_CREATED} ?created ; "
+        f"{_FORMAT} ?format ; {_HASH_ALGORITHM} ?algorithm }} }} "
+        f"WHERE {{ {mine} {_bind(format=FORMAT, algorithm=HASH_ALGORITHM)} "
+        f"FILTER NOT EXISTS {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} ?existing }} }} }}"
     )
     ids = {
         row["id"]
@@ -203,9 +203,12 @@ def remote_init(
     }
     if ids != {new_id}:
         if new_id in ids:  # two inits at once: the one that did not see its own alone withdraws
-            server.update(f"DELETE DATA {{ GRAPH {_L} {{ {mine} }} }}")
+            server.update(
+                f"DELETE {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} ?id ; {_CREATED} ?created }} }} "
+                f"WHERE {{ {mine} }}"
+            )
         raise LedgerStateError(
-            "a ledger already exists there (created by another process just now)",
+            "a ledger already exists here (created by another process just now)",
             where=server.url,
         )
     return remote_open(
@@ -229,7 +232,7 @@ def remote_open(
     )
     if not rows:
         raise LedgerStateError(
-            "no ledger at this URL",
+            "no ledger here",
             where=server.url,
             hint=f"create one with `claim-ledger init` (here: `claim-ledger --ledger {server.url} "
             "init`), or check the URL and endpoints",
@@ -437,24 +440,24 @@ class RemoteLedger:
         self, seq: int, data: bytes, head: _Head | None, *, last_attempt: bool
     ) -> str:
         """Insert entry ``seq`` unless one exists; "written" if it is ours alone, else "lost"."""
-        token = uuid.uuid4().hex
-        stored = f"<{_STORED_PREFIX}{seq}:{token}>"
+        stored = NamedNode(f"{_STORED_PREFIX}{seq}:{uuid.uuid4().hex}")
         index_quads = list(self._skolemised(store._index_quads(seq, data)))
         # Built on exactly the entry read as the head: it is still there, alone, same bytes.
         previous = (
             ""
             if head is None
-            else f"GRAPH {_L} {{ ?previous {_SEQUENCE} {head.seq} ; {_NQUADS} ?previousBytes }} "
-            f"FILTER(SHA256(?previousBytes) = {_string(head.hash.removeprefix(HASH_PREFIX))}) "
-            f"FILTER NOT EXISTS {{ GRAPH {_L} {{ ?twin {_SEQUENCE} {head.seq} }} "
+            else f"{_bind(previousSeq=head.seq, previousHash=head.hash.removeprefix(HASH_PREFIX))} "
+            f"GRAPH {_L} {{ ?previous {_SEQUENCE} ?previousSeq ; {_NQUADS} ?previousBytes }} "
+            "FILTER(SHA256(?previousBytes) = ?previousHash) "
+            f"FILTER NOT EXISTS {{ GRAPH {_L} {{ ?twin {_SEQUENCE} ?previousSeq }} "
             "FILTER(?twin != ?previous) } "
         )
         update = (
-            f"INSERT {{ GRAPH {_L} {{ {stored} {_SEQUENCE} {seq} ; "
-            f"{_NQUADS} {_string(data.decode('utf-8'))} . }}\n"
+            f"INSERT {{ GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq ; {_NQUADS} ?bytes . }}\n"
             f"{_quads_block(index_quads)}}}\n"
-            f"WHERE {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} {_string(self.id)} }} {previous}"
-            f"FILTER NOT EXISTS {{ GRAPH {_L} {{ ?other {_SEQUENCE} {seq} }} }} }}"
+            f"WHERE {{ {_bind(stored=stored, seq=seq, bytes=data.decode('utf-8'), id=self.id)} "
+            f"GRAPH {_L} {{ {_L} {_LEDGER_ID} ?id }} {previous}"
+            f"FILTER NOT EXISTS {{ GRAPH {_L} {{ ?other {_SEQUENCE} ?seq }} }} }}"
         )
         try:
             self.server.update(update)
@@ -469,8 +472,8 @@ class RemoteLedger:
         candidates = {
             HASH_PREFIX + row["hash"]: row["stored"]
             for row in self.server.select(
-                f"SELECT ?stored (SHA256(?bytes) AS ?hash) WHERE {{ GRAPH {_L} {{ "
-                f"?stored {_SEQUENCE} {seq} ; {_NQUADS} ?bytes }} }}"
+                f"SELECT ?stored (SHA256(?bytes) AS ?hash) WHERE {{ {_bind(seq=seq)} "
+                f"GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq ; {_NQUADS} ?bytes }} }}"
             )
         }
         if candidates.keys() == {mine}:
@@ -488,14 +491,15 @@ class RemoteLedger:
             # A fork: another writer's entry went in at the same time. We did not see ours
             # alone, so whoever did (if anyone) keeps theirs; withdraw ours and try again.
             _log.warning("entry %d was written by two writers at once; withdrawing ours", seq)
-            self._withdraw(seq, index_quads, candidates[mine], data, candidates, mine)
+            stored_as = NamedNode(candidates[mine])
+            self._withdraw(seq, index_quads, stored_as, data, candidates, mine)
         return "lost"
 
     def _withdraw(
         self,
         seq: int,
         index_quads: list[Quad],
-        stored: str,
+        stored: NamedNode,
         data: bytes,
         candidates: Mapping[str, str],
         mine: str,
@@ -510,7 +514,8 @@ class RemoteLedger:
         for entry_hash, other in candidates.items():
             if entry_hash != mine:
                 for other_data in self.server.select(
-                    f"SELECT ?bytes WHERE {{ GRAPH {_L} {{ <{other}> {_NQUADS} ?bytes }} }}"
+                    f"SELECT ?bytes WHERE {{ {_bind(stored=NamedNode(other))} "
+                    f"GRAPH {_L} {{ ?stored {_NQUADS} ?bytes }} }}"
                 ):
                     others.update(
                         self._skolemised(store._index_quads(seq, other_data["bytes"].encode()))
@@ -527,8 +532,9 @@ class RemoteLedger:
             )
         ]
         self.server.update(
-            f"DELETE DATA {{ GRAPH {_L} {{ <{stored}> {_SEQUENCE} {seq} ; "
-            f"{_NQUADS} {_string(data.decode('utf-8'))} . }}\n{_quads_block(exclusive)}}}"
+            f"DELETE {{ GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq ; {_NQUADS} ?bytes . }}\n"
+            f"{_quads_block(exclusive)}}}\n"
+            f"WHERE {{ {_bind(stored=stored, seq=seq, bytes=data.decode('utf-8'))} }}"
         )
 
     def _record_of(self, seq: int, data: bytes) -> EntryRecord:
@@ -568,8 +574,8 @@ class RemoteLedger:
 
     def _stored_bytes(self, seq: int) -> list[bytes]:
         rows = self.server.select(
-            f"SELECT ?bytes WHERE {{ GRAPH {_L} {{ ?stored {_SEQUENCE} {seq} ; "
-            f"{_NQUADS} ?bytes }} }}"
+            f"SELECT ?bytes WHERE {{ {_bind(seq=seq)} "
+            f"GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq ; {_NQUADS} ?bytes }} }}"
         )
         return [row["bytes"].encode("utf-8") for row in rows]
 
@@ -616,8 +622,9 @@ class RemoteLedger:
         }
         rows = self.server.select(
             f"SELECT ?seq ?time ?author ?message ?kind ?previous WHERE {{ "
+            f"{_bind(entryPrefix=self.id + ':entry:')} "
             f"GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq }} "
-            f"BIND(IRI(CONCAT({_string(self.id + ':entry:')}, STR(?seq))) AS ?entry) "
+            "BIND(IRI(CONCAT(?entryPrefix, STR(?seq))) AS ?entry) "
             + " ".join(
                 f"OPTIONAL {{ GRAPH ?entry {{ ?entry {iri} ?{name} }} }}"
                 for name, iri in meta.items()
@@ -638,8 +645,8 @@ class RemoteLedger:
             return
         seqs = sorted(by_seq)
         head_hashes = self.server.select(
-            f"SELECT (SHA256(?bytes) AS ?hash) WHERE {{ GRAPH {_L} {{ "
-            f"?stored {_SEQUENCE} {seqs[-1]} ; {_NQUADS} ?bytes }} }}"
+            f"SELECT (SHA256(?bytes) AS ?hash) WHERE {{ {_bind(seq=seqs[-1])} "
+            f"GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq ; {_NQUADS} ?bytes }} }}"
         )
         records = []
         for seq in seqs:
@@ -756,8 +763,9 @@ class RemoteLedger:
         for batch in batches:
             datas: dict[int, list[bytes]] = {seq: [] for seq in batch}
             for row in self.server.select(
-                f"SELECT ?seq ?bytes WHERE {{ GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq ; "
-                f"{_NQUADS} ?bytes }} FILTER(?seq >= {batch[0]} && ?seq <= {batch[-1]}) }}"
+                f"SELECT ?seq ?bytes WHERE {{ {_bind(first=batch[0], last=batch[-1])} "
+                f"GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq ; {_NQUADS} ?bytes }} "
+                "FILTER(?seq >= ?first && ?seq <= ?last) }"
             ):
                 datas.setdefault(_integer(row.get("seq")), []).append(row["bytes"].encode("utf-8"))
             for seq in batch:
@@ -889,6 +897,31 @@ class RemoteIndex:
         )
         return graph.query("CONSTRUCT WHERE { ?s ?p ?o }")
 
+    def known_triples(
+        self, triples: Sequence[tuple[Term, Term, Term]]
+    ) -> set[tuple[Term, Term, Term]]:
+        """Which of ``triples`` the ledger holds, in any entry (``api.known_triples``' remote path).
+
+        Asked 200 at a time, the triples bound as rows of a ``VALUES`` block (terms written by
+        pyoxigraph and checked, as for ``query``'s substitutions), never formatted into the
+        query. Triples with blank nodes are never known: the ledger's blank nodes are its own.
+        """
+        if self.ledger is None:
+            raise LedgerStateError("the index has been closed")
+        ledger = self.ledger
+        ground = [t for t in triples if not any(isinstance(x, BlankNode) for x in t)]
+        found: set[tuple[Term, Term, Term]] = set()
+        for start in range(0, len(ground), KNOWN_TRIPLES_BATCH):
+            rows = " ".join(
+                f"({' '.join(_term(term) for term in triple)})"
+                for triple in ground[start : start + KNOWN_TRIPLES_BATCH]
+            )
+            for row in ledger.server.select_terms(
+                f"SELECT ?s ?p ?o WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} ?s ?p ?o }}", union=True
+            ):
+                found.add((row["s"], row["p"], row["o"]))
+        return found
+
     def close(self) -> None:
         self.ledger = None
 
@@ -964,7 +997,7 @@ class _WriterLock:
                     continue
                 if time.monotonic() >= deadline:
                     raise LedgerStateError(
-                        f"cannot write to the ledger: another writer has held its lock for more "
+                        f"cannot write to the ledger: another process has held the lock for more "
                         f"than {ledger.lock_timeout:g} s",
                         where=ledger.url,
                         hint="wait for the other claim-ledger command to finish and try again "
@@ -981,8 +1014,8 @@ class _WriterLock:
         """Add a flag or a waiting mark, stamped with the server's time; its IRI."""
         subject = f"{prefix}{uuid.uuid4().hex}"
         self.ledger.server.update(
-            f"INSERT {{ GRAPH {_L} {{ <{subject}> {_OWNER} {_string(_owner())} ; "
-            f"{_SINCE} ?now }} }} WHERE {{ BIND(NOW() AS ?now) }}"
+            f"INSERT {{ GRAPH {_L} {{ ?subject {_OWNER} ?owner ; {_SINCE} ?now }} }} "
+            f"WHERE {{ {_bind(subject=NamedNode(subject), owner=_owner())} BIND(NOW() AS ?now) }}"
         )
         return subject
 
@@ -1002,7 +1035,10 @@ class _WriterLock:
         return live
 
     def _remove(self, subject: str) -> None:
-        self.ledger.server.update(f"DELETE WHERE {{ GRAPH {_L} {{ <{subject}> ?p ?o }} }}")
+        self.ledger.server.update(
+            f"DELETE {{ GRAPH {_L} {{ ?subject ?p ?o }} }} "
+            f"WHERE {{ {_bind(subject=NamedNode(subject))} GRAPH {_L} {{ ?subject ?p ?o }} }}"
+        )
 
     def _remove_quietly(self, subject: str) -> None:
         try:
@@ -1125,8 +1161,25 @@ def _term(term: Any) -> str:
     return text
 
 
-def _string(value: str) -> str:
-    return _term(Literal(value))
+def _bind(**values: Term | str | int) -> str:
+    """``VALUES (?name …) { (term …) }``: how a value goes into a query claim-ledger sends.
+
+    A SPARQL server takes no parameters beside the query text, so values are bound as a one-row
+    ``VALUES`` block (strings and integers become literals), each term written by pyoxigraph
+    and checked by ``_term``; the query names them only as variables. Put it first in the
+    group whose patterns use the variables.
+    """
+    names = " ".join(str(Variable(name)) for name in values)  # Variable() checks the name
+    terms = []
+    for value in values.values():
+        if isinstance(value, bool):
+            raise TypeError("no booleans in _bind")
+        if isinstance(value, int):
+            value = Literal(str(value), datatype=NamedNode(store.XSD + "integer"))
+        elif isinstance(value, str):
+            value = Literal(value)
+        terms.append(_term(value))
+    return f"VALUES ({names}) {{ ({' '.join(terms)}) }}"
 
 
 def _quads_block(quads: Iterable[Quad]) -> str:
@@ -1403,6 +1456,19 @@ class _Server:
             return [{name: cell["value"] for name, cell in row.items()} for row in bindings]
         except (KeyError, TypeError):
             raise self.not_sparql(content_type) from None
+
+    def select_terms(self, sparql: str, *, union: bool = False) -> list[dict[str, Any]]:
+        """The rows of a SELECT that claim-ledger itself sends: variable -> pyoxigraph term."""
+        content_type, body = self.query(sparql, union=union)
+        self._json(content_type, body)  # a SPARQL JSON document, or ServerError
+        try:
+            solutions = parse_query_results(body, format=QueryResultsFormat.JSON)
+        except SyntaxError:
+            raise self.not_sparql(content_type) from None
+        if not isinstance(solutions, QuerySolutions):
+            raise self.not_sparql(content_type)
+        names = [variable.value for variable in solutions.variables]
+        return [{name: row[name] for name in names if row[name] is not None} for row in solutions]
 
     def ask(self, sparql: str) -> bool:
         content_type, body = self.query(sparql)

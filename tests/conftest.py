@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import backends
+from oxigraph_server import ServerPool, oxigraph_executable
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -39,3 +42,44 @@ def example_case() -> Path:
 @pytest.fixture
 def data_dir() -> Path:
     return DATA
+
+
+# --- ledger backends ----------------------------------------------------------------------------
+
+BACKENDS = ["embedded", "remote"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "embedded_only(reason): a ledger test that has no meaning on a SPARQL server (it is "
+        "about local files); the reason says why, and the README lists it among the differences",
+    )
+
+
+@pytest.fixture(scope="session")
+def oxigraph_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPool]:
+    """Oxigraph servers on free 127.0.0.1 ports, started on demand, shared by the whole run."""
+    servers = ServerPool(tmp_path_factory.mktemp("oxigraph"))
+    try:
+        yield servers
+    finally:
+        servers.stop_all()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[backends.Embedded | backends.Remote]:
+    """Makes empty ledgers of one backend: a directory, or the dataset of an Oxigraph server."""
+    if request.param == "embedded":
+        yield backends.Embedded(tmp_path)
+        return
+    if oxigraph_executable() is None:
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    pool: ServerPool = request.getfixturevalue("oxigraph_pool")
+    remote_backend = backends.Remote(pool)
+    try:
+        yield remote_backend
+    finally:
+        remote_backend.recycle()

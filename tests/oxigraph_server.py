@@ -10,6 +10,10 @@ Run as a script, it is the child of the reliability tests::
 
     python oxigraph_server.py append-loop URL TAG   append until killed, "appended SEQ HASH" each
     python oxigraph_server.py append-n URL N TAG    after a line on stdin, append N batches
+    python oxigraph_server.py read-loop URL         read every entry over and over until stdin
+                                                    closes; fail on a partial one
+    python oxigraph_server.py query-loop URL        count entries through queries until stdin
+                                                    closes; fail on a partial one
 
 Library errors are reported as the command line does: message on stderr, the error's exit code.
 """
@@ -296,6 +300,75 @@ def _append_batches(url: str, count: int | None, tag: str) -> None:
         done += 1
 
 
+def _until_stdin_closes() -> Any:
+    import threading
+
+    stop = threading.Event()
+
+    def wait() -> None:
+        sys.stdin.read()
+        stop.set()
+
+    threading.Thread(target=wait, daemon=True).start()
+    return stop
+
+
+def _read_loop(url: str) -> None:
+    """Read all entries until stdin closes; exit 1 on anything partial (ledger_child's twin)."""
+    from ledger import remote
+    from ledger.canon import check_canonical
+
+    ledger = remote.remote_open(url)
+    stop = _until_stdin_closes()
+    _say("ready")
+    seen: set[int] = set()
+    rounds = 0
+    while not stop.is_set():
+        rounds += 1
+        for record in ledger.entries():
+            if record.seq in seen:
+                continue
+            problem = check_canonical(ledger.read_entry(record.seq))
+            if problem is not None:
+                _say(f"PARTIAL {record.seq}: {problem}")
+                sys.exit(1)
+            seen.add(record.seq)
+    _say(f"read {len(seen)} entries in {rounds} rounds")
+
+
+# In one query (one snapshot): the entries whose metadata the query copy holds, and the entries
+# whose bytes are stored. An entry goes in with one update, so the two are always equal.
+WHOLE_ENTRIES = (
+    "SELECT ?n ?stored WHERE { "
+    "{ SELECT (COUNT(?entry) AS ?n) WHERE { "
+    "GRAPH ?entry { ?entry a <https://w3id.org/claim-ledger/ns#LedgerEntry> } } } "
+    f"{{ SELECT (COUNT(?s) AS ?stored) WHERE {{ GRAPH {LEDGER_GRAPH} {{ ?s {NQUADS} ?b }} }} }} }}"
+)
+
+
+def _query_loop(url: str) -> None:
+    """Query until stdin closes; the entries seen are whole and may only grow."""
+    from pyoxigraph import QuerySolutions
+
+    from ledger import remote
+
+    ledger = remote.remote_open(url)
+    stop = _until_stdin_closes()
+    _say("ready")
+    counts: list[int] = []
+    while not stop.is_set():
+        with ledger.index() as index:
+            rows = index.query(WHOLE_ENTRIES)
+            assert isinstance(rows, QuerySolutions)
+            (row,) = rows
+            count, stored = int(row["n"].value), int(row["stored"].value)
+            if count != stored or count < index.indexed_through or (counts and count < counts[-1]):
+                _say(f"INCONSISTENT {count} entries, {stored} stored, after {counts[-1:]}")
+                sys.exit(1)
+            counts.append(count)
+    _say(f"queried {len(counts)} times, saw {len(set(counts))} sizes, last {counts[-1]}")
+
+
 def main(argv: list[str]) -> int:
     from ledger.errors import LedgerError
 
@@ -305,6 +378,10 @@ def main(argv: list[str]) -> int:
             _append_batches(url, None, rest[0])
         elif mode == "append-n":
             _append_batches(url, int(rest[0]), rest[1])
+        elif mode == "read-loop":
+            _read_loop(url)
+        elif mode == "query-loop":
+            _query_loop(url)
         else:
             raise SystemExit(f"unknown mode {mode}")
     except LedgerError as error:

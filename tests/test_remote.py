@@ -1,19 +1,20 @@
-"""ledger.remote: the ledger on a SPARQL 1.1 server (an Oxigraph server the tests start).
+"""ledger.remote: what only the ledger on a SPARQL 1.1 server has (Oxigraph servers, started here).
 
-The same behaviour as the embedded ledger is checked by building both from the same quads and
-comparing; the reliability tests run real child processes (``oxigraph_server.py`` as a script):
-two writers at once, SIGKILL during appends, a server that goes away.
+What both backends share (entries, verification of every kind of tampering, checkpoints, kill
+-9, two writers, readers during appends) is tested once for both in test_store.py, through the
+``backend`` fixture. This file keeps what is the server's alone: the dataset's bookkeeping
+(reserved IRIs, other data, forks), the remote and embedded ledgers compared on the same quads
+(stored bytes, query results), the writer lock kept in the server, servers that are wrong,
+slow, gone or drop an answer, and the command line end to end.
 """
 
 from __future__ import annotations
 
 import http.server
-import itertools
 import json
 import os
 import random
 import re
-import signal
 import socket
 import subprocess
 import threading
@@ -37,9 +38,9 @@ from oxigraph_server import (
 )
 
 from conftest import EXAMPLE
-from ledger import remote, store
-from ledger.canon import canonical_nquads, check_canonical, sha256_hex
-from ledger.errors import CanonicalizationError, LedgerStateError, UsageError
+from ledger import api, remote, store
+from ledger.canon import canonical_nquads, check_canonical
+from ledger.errors import LedgerStateError, UsageError
 
 CL = "https://w3id.org/claim-ledger/ns#"
 EX = "https://example.org/claims/"
@@ -54,23 +55,13 @@ pytestmark = pytest.mark.skipif(
 # --- fixtures -----------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPool]:
-    """Oxigraph servers on free 127.0.0.1 ports, started on demand, all stopped at the end."""
-    servers = ServerPool(tmp_path_factory.mktemp("oxigraph"))
-    try:
-        yield servers
-    finally:
-        servers.stop_all()
-
-
 @pytest.fixture
-def server(pool: ServerPool) -> Iterator[Callable[[], OxigraphServer]]:
+def server(oxigraph_pool: ServerPool) -> Iterator[Callable[[], OxigraphServer]]:
     """A function giving a server with an empty dataset each time it is called."""
     try:
-        yield pool.acquire
+        yield oxigraph_pool.acquire
     finally:
-        pool.release_all()
+        oxigraph_pool.release_all()
 
 
 def _batch(batch: int, n: int = 3) -> list[ox.Quad]:
@@ -109,69 +100,22 @@ def _without_time(data: bytes) -> bytes:
 # --- creating and opening -----------------------------------------------------------------------
 
 
-def test_init_describes_the_ledger_in_its_own_graph(server: Callable[[], OxigraphServer]) -> None:
-    """init writes the ledger id, format, hash algorithm and UTC time in the bookkeeping graph."""
-    oxigraph = server()
-    book = remote.remote_init(oxigraph.url)
-    rows = oxigraph.select(f"SELECT ?p ?o WHERE {{ GRAPH {LEDGER_GRAPH} {{ ?s ?p ?o }} }}")
-    values = {row["p"].rsplit(":", 1)[1]: row["o"] for row in rows}
-    assert values.keys() == {"ledgerId", "format", "hashAlgorithm", "created"}
-    assert values["ledgerId"] == book.id and re.fullmatch(
-        r"urn:claim-ledger:[-0-9a-f]{36}", book.id
-    )
-    assert values["format"] == "1" and values["hashAlgorithm"] == "RDFC-1.0/SHA-256"
-    assert values["created"].endswith("Z")
-    opened = remote.remote_open(oxigraph.url)
-    assert (opened.id, opened.size(), opened.head(), list(opened.entries())) == (
-        book.id,
-        0,
-        None,
-        [],
-    )
-
-
-def test_init_refuses_an_existing_ledger_or_other_data(
-    server: Callable[[], OxigraphServer],
-) -> None:
-    """A second init is refused; so is an init in a dataset that already holds other data."""
-    oxigraph = server()
-    first = remote.remote_init(oxigraph.url)
-    with pytest.raises(LedgerStateError, match="a ledger already exists there"):
-        remote.remote_init(oxigraph.url)
-    assert remote.remote_open(oxigraph.url).id == first.id
+def test_init_refuses_a_dataset_that_holds_other_data(server: Callable[[], OxigraphServer]) -> None:
+    """A ledger needs a dataset of its own: init in one that holds other data is refused."""
     busy = server()
     busy.update("INSERT DATA { GRAPH <https://e.org/g> { <https://e.org/a> <https://e.org/b> 1 } }")
     with pytest.raises(LedgerStateError, match="the dataset holds other data"):
         remote.remote_init(busy.url)
 
 
-def test_open_without_ledger_says_how_to_make_one(server: Callable[[], OxigraphServer]) -> None:
-    """Opening a server that holds no ledger fails with a hint naming the init command."""
+def test_open_without_ledger_names_the_url_in_the_hint(
+    server: Callable[[], OxigraphServer],
+) -> None:
+    """The hint to create a ledger gives the whole command, with this server's URL."""
     oxigraph = server()
     with pytest.raises(LedgerStateError) as missing:
         remote.remote_open(oxigraph.url)
-    assert "no ledger at this URL" in str(missing.value)
     assert f"claim-ledger --ledger {oxigraph.url} init" in str(missing.value)
-    assert missing.value.exit_code == 2
-
-
-def test_open_refuses_an_unknown_format(server: Callable[[], OxigraphServer]) -> None:
-    """A ledger written in another format is not silently misread."""
-    oxigraph = server()
-    remote.remote_init(oxigraph.url)
-    oxigraph.update(
-        f"DELETE {{ GRAPH {LEDGER_GRAPH} {{ ?s ?p 1 }} }} "
-        f"INSERT {{ GRAPH {LEDGER_GRAPH} {{ ?s ?p 2 }} }} "
-        f"WHERE {{ GRAPH {LEDGER_GRAPH} {{ ?s ?p 1 }} }}"
-    )
-    with pytest.raises(LedgerStateError, match="is not the one this version writes"):
-        remote.remote_open(oxigraph.url)
-
-
-def test_init_with_a_bad_ledger_id_is_a_usage_error(server: Callable[[], OxigraphServer]) -> None:
-    """Only urn:claim-ledger:<uuid> ids are accepted, as for the embedded ledger."""
-    with pytest.raises(UsageError, match="is not a ledger id"):
-        remote.remote_init(server().url, ledger_id="urn:x:1")
 
 
 # --- appending and reading ----------------------------------------------------------------------
@@ -186,28 +130,9 @@ def test_stored_entries_are_the_embedded_ledgers_bytes(
         data = far.read_entry(seq)
         assert check_canonical(data) is None
         assert _without_time(data) == _without_time(near.read_entry(seq))
-    records = list(far.entries())
-    assert [r.seq for r in records] == [1, 2, 3]
-    assert [r.hash for r in records] == [
-        "sha256:" + sha256_hex(far.read_entry(s)) for s in (1, 2, 3)
+    assert [(r.seq, r.author, r.message, r.kind) for r in far.entries()] == [
+        (r.seq, r.author, r.message, r.kind) for r in near.entries()
     ]
-    assert [r.previous_hash for r in records] == [None] + [r.hash for r in records[:2]]
-    assert [(r.author, r.message, r.kind) for r in records] == [
-        ("tester", str(b), "add") for b in range(3)
-    ]
-    assert far.head() == records[-1] and far.size() == 3
-    assert records[0].time <= records[-1].time and records[0].time.tzinfo is not None
-    with pytest.raises(LedgerStateError, match="there is no entry 4 \\(the ledger has 3\\)"):
-        far.read_entry(4)
-
-
-def test_append_returns_what_entries_reports(server: Callable[[], OxigraphServer]) -> None:
-    """The record append returns equals the one entries() and head() give later."""
-    book = remote.remote_init(server().url)
-    first = book.append(claims(2), author="Ana", message="first batch", kind="add")
-    second = book.append(claims(1, 1), author="Bo", message="second", kind="review")
-    assert list(book.entries()) == [first, second] and book.head() == second
-    assert second.previous_hash == first.hash
 
 
 def test_import_entry_replays_an_export_byte_for_byte(
@@ -226,13 +151,10 @@ def test_import_entry_replays_an_export_byte_for_byte(
     assert far.verify() == near.verify()
 
 
-def test_append_refuses_bad_arguments_without_writing(server: Callable[[], OxigraphServer]) -> None:
-    """Forged metadata, reserved IRIs, an empty author or poison are refused; nothing written."""
+def test_append_refuses_the_iris_the_server_keeps(server: Callable[[], OxigraphServer]) -> None:
+    """Quads naming the bookkeeping graph, genid IRIs or lock flags are refused; nothing written."""
     book = remote.remote_init(server().url)
     author = ox.NamedNode(CL + "author")
-    forged = ox.Quad(ox.NamedNode(f"{book.id}:entry:1"), author, ox.Literal("someone"))
-    with pytest.raises(UsageError, match="entry IRIs"):
-        book.append([forged], author="a", message="m", kind="add")
     for reserved in (
         "urn:claim-ledger:ledger",
         f"{book.id}:genid:e1_c14n0",
@@ -246,67 +168,14 @@ def test_append_refuses_bad_arguments_without_writing(server: Callable[[], Oxigr
     )
     with pytest.raises(UsageError, match="keeps for itself"):
         book.append([in_bookkeeping], author="a", message="m", kind="add")
-    with pytest.raises(UsageError, match="non-empty author"):
-        book.append(claims(1), author=" ", message="m", kind="add")
-    clique = [
-        ox.Quad(ox.BlankNode(f"n{a}"), ox.NamedNode("https://e.org/p"), ox.BlankNode(f"n{b}"))
-        for a in range(10)
-        for b in range(10)
-        if a != b
-    ]
-    with pytest.raises(CanonicalizationError, match="refusing to canonicalise"):
-        book.append(clique, author="a", message="poison", kind="add")
     assert book.size() == 0
 
 
-def test_awkward_literals_survive_the_round_trip(server: Callable[[], OxigraphServer]) -> None:
-    """Quotes, backslashes, \\u escapes, braces, newlines and non-ASCII text are stored exactly."""
-    book = remote.remote_init(server().url)
-    texts = [
-        '"} } ; DROP ALL ; INSERT DATA { <a> <b> <c> } #',
-        "\\u0022 \\\\ \\n",
-        "línea\r\nدو\t\x01\u2028",
-        "'''",
-    ]
-    quads = [
-        ox.Quad(
-            ox.NamedNode(f"{EX}t{i}"),
-            ox.NamedNode(EX + "text"),
-            ox.Literal(t),
-            ox.NamedNode(EX + "g"),
-        )
-        for i, t in enumerate(texts)
-    ]
-    book.append(quads, author='O"Brien \\', message="line\nbreak", kind="add")
-    assert book.read_entry(1) == _recanonicalised(book.read_entry(1))
-    assert book.verify().ok
-    with book.index() as index:
-        rows = index.query(f"SELECT ?t WHERE {{ ?s <{EX}text> ?t }}")
-        assert isinstance(rows, ox.QuerySolutions)
-        assert sorted(row["t"].value for row in rows) == sorted(texts)
-    (record,) = book.entries()
-    assert (record.author, record.message) == ('O"Brien \\', "line\nbreak")
-
-
-def _recanonicalised(data: bytes) -> bytes:
-    """The entry's bytes re-canonicalised from its parsed quads: equal when nothing was altered."""
-    return canonical_nquads(ox.parse(data, format=ox.RdfFormat.N_QUADS))
-
-
-# --- verification -------------------------------------------------------------------------------
+# --- forks --------------------------------------------------------------------------------------
 
 
 def _edit(data: bytes, edit: Callable[[ox.Quad], ox.Quad]) -> bytes:
     return canonical_nquads(edit(quad) for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS))
-
-
-def _with_previous_hash(data: bytes, new_hash: str) -> bytes:
-    def edit(quad: ox.Quad) -> ox.Quad:
-        if quad.predicate.value == CL + "previousEntryHash":
-            return ox.Quad(quad.subject, quad.predicate, ox.Literal(new_hash), quad.graph_name)
-        return quad
-
-    return _edit(data, edit)
 
 
 def _change_a_claim(data: bytes) -> bytes:
@@ -318,119 +187,18 @@ def _change_a_claim(data: bytes) -> bytes:
     return _edit(data, edit)
 
 
-Tamper = Callable[[remote.RemoteLedger, RemoteTamper, Path], None]
-
-
-def _flip_byte(book: remote.RemoteLedger, tamper: RemoteTamper, _: Path) -> None:
-    data = book.read_entry(3)
-    at = data.index(b"bridge closed")
-    tamper.rewrite(3, data[:at] + b"Bridge closed" + data[at + 13 :])
-
-
-def _break_canonical_form(book: remote.RemoteLedger, tamper: RemoteTamper, _: Path) -> None:
-    tamper.rewrite(3, book.read_entry(3).replace(b"\\t", b"\\u0009", 1))
-
-
-def _change_triple(book: remote.RemoteLedger, tamper: RemoteTamper, _: Path) -> None:
-    tamper.rewrite(3, _change_a_claim(book.read_entry(3)))
-
-
-def _delete(book: remote.RemoteLedger, tamper: RemoteTamper, _: Path) -> None:
-    tamper.delete(3)
-
-
-def _delete_and_renumber(book: remote.RemoteLedger, tamper: RemoteTamper, _: Path) -> None:
-    tamper.delete(3)
-    tamper.renumber(4, 3)
-    tamper.renumber(5, 4)
-
-
-def _swap(book: remote.RemoteLedger, tamper: RemoteTamper, _: Path) -> None:
-    tamper.swap(3, 4)
-
-
-def _alter_link(book: remote.RemoteLedger, tamper: RemoteTamper, _: Path) -> None:
-    tamper.rewrite(3, _with_previous_hash(book.read_entry(3), "sha256:" + "0" * 64))
-
-
-def _alter_link_and_rechain(book: remote.RemoteLedger, tamper: RemoteTamper, tmp: Path) -> None:
-    _alter_link(book, tamper, tmp)
-    for seq in (4, 5):
-        previous = "sha256:" + sha256_hex(book.read_entry(seq - 1))
-        tamper.rewrite(seq, _with_previous_hash(book.read_entry(seq), previous))
-
-
-def _foreign_entry(book: remote.RemoteLedger, tamper: RemoteTamper, tmp: Path) -> None:
-    other = store.init(tmp / "other")
-    for batch in range(3):
-        other.append(_batch(batch), author="tester", message=f"{batch}", kind="add")
-    tamper.rewrite(3, other.read_entry(3))
-
-
-def _alter_last_link(book: remote.RemoteLedger, tamper: RemoteTamper, _: Path) -> None:
-    tamper.rewrite(5, _with_previous_hash(book.read_entry(5), "sha256:" + "1" * 64))
-
-
-def _fork(book: remote.RemoteLedger, tamper: RemoteTamper, _: Path) -> None:
-    tamper.add_copy(3, _change_a_claim(book.read_entry(3)))
-
-
-TAMPERING: list[tuple[Tamper, int, str]] = [
-    (
-        _flip_byte,
-        3,
-        r"entry 3 hashes to sha256:\w+, but entry 4 records previousEntryHash sha256:\w+: "
-        r"entry 3 was changed, or the entries from 4 on were rewritten",
-    ),
-    (_break_canonical_form, 3, r"entry 3 is not canonical N-Quads: line \d+ is not in canonical"),
-    (_change_triple, 3, r"entry 3 hashes to .*: entry 3 was changed"),
-    (_delete, 3, r"entry 3 is missing \(the server holds no entry 3; the next stored entry is 4\)"),
-    (
-        _delete_and_renumber,
-        3,
-        r"entry 3 holds entry 4 \(it is stored as entry 3: entries were reordered\)",
-    ),
-    (_swap, 3, r"entry 3 holds entry 4 \(it is stored as entry 3"),
-    (
-        _alter_link,
-        3,
-        r"entry 2 hashes to sha256:\w+, but entry 3 records previousEntryHash sha256:0{64}, and "
-        r"entry 4 does not record entry 3's hash either: entry 3 was changed",
-    ),
-    (
-        _alter_link_and_rechain,
-        2,
-        r"but entry 3 records previousEntryHash sha256:0{64}: entry 2 was changed, or the "
-        r"entries from 3 on were rewritten",
-    ),
-    (_foreign_entry, 3, r"entry 3 belongs to ledger urn:claim-ledger:[-0-9a-f]+, not this one"),
-    (_alter_last_link, 4, r"entry 4 or the link in entry 5 was changed"),
-    (_fork, 3, r"entry 3 is stored 2 times: two writers appended it at once \(a fork\)"),
-]
-
-
-@pytest.mark.parametrize(
-    ("tamper", "bad_seq", "reason"),
-    [pytest.param(*case, id=case[0].__name__[1:]) for case in TAMPERING],
-)
-def test_verify_names_the_first_bad_entry(
-    server: Callable[[], OxigraphServer], tmp_path: Path, tamper: Tamper, bad_seq: int, reason: str
-) -> None:
-    """Stored bytes changed through SPARQL UPDATE make verify fail, naming the entry and why."""
+def test_verify_names_a_fork(server: Callable[[], OxigraphServer]) -> None:
+    """Two stored entries 3 (what two writers appending at once would leave) fail verify at 3."""
     oxigraph = server()
     book = _remote_with(oxigraph, 5)
-    assert book.verify() == store.VerifyReport(True, 5, 5, book.head().hash)  # type: ignore[union-attr]
-    tamper(book, RemoteTamper(oxigraph), tmp_path)
+    RemoteTamper(oxigraph).add_copy(3, _change_a_claim(book.read_entry(3)))
     report = book.verify()
-    assert not report.ok
-    assert report.bad_seq == bad_seq
-    assert report.reason is not None and re.search(reason, report.reason), report.reason
-    assert report.verified == bad_seq - 1
-    assert str(report).startswith(f"verification failed: entry {bad_seq}: ")
+    assert not report.ok and report.bad_seq == 3 and report.verified == 2
+    assert report.reason == "entry 3 is stored 2 times: two writers appended it at once (a fork)"
 
 
-def test_a_forked_or_gapped_ledger_is_not_appended_to(server: Callable[[], OxigraphServer]) -> None:
-    """With two copies of the head, or an entry missing, append refuses; read_entry says why."""
+def test_a_forked_ledger_is_not_appended_to(server: Callable[[], OxigraphServer]) -> None:
+    """With two copies of the head, append refuses; read_entry says why."""
     oxigraph = server()
     book = _remote_with(oxigraph, 3)
     RemoteTamper(oxigraph).add_copy(3, _change_a_claim(book.read_entry(3)))
@@ -438,45 +206,6 @@ def test_a_forked_or_gapped_ledger_is_not_appended_to(server: Callable[[], Oxigr
         book.append(claims(1), author="a", message="m", kind="add")
     with pytest.raises(LedgerStateError, match="entry 3 is stored 2 times"):
         book.read_entry(3)
-    gap_server = server()
-    gapped = _remote_with(gap_server, 3)
-    RemoteTamper(gap_server).delete(2)
-    with pytest.raises(LedgerStateError, match="refusing to append: entry 2 is missing"):
-        gapped.append(claims(1), author="a", message="m", kind="add")
-
-
-def test_checkpoints_behave_as_embedded(server: Callable[[], OxigraphServer]) -> None:
-    """A checkpoint holds after more appends, and exposes a rollback and a rewritten history."""
-    oxigraph = server()
-    book = _remote_with(oxigraph, 3)
-    checkpoint = book.checkpoint()
-    head = book.head()
-    assert head is not None
-    assert checkpoint == f"claim-ledger checkpoint v1\nledger {book.id}\nsize 3\nhead {head.hash}\n"
-    book.append(claims(2, 9), author="a", message="later", kind="add")
-    assert book.verify_checkpoint(checkpoint).ok
-    later = book.checkpoint()
-    tamper = RemoteTamper(oxigraph)
-    tamper.delete(4)
-    assert book.verify().ok
-    rolled_back = book.verify_checkpoint(later)
-    assert rolled_back.reason == "rollback: the checkpoint records 4 entries, the ledger has only 3"
-    tamper.rewrite(2, _change_a_claim(book.read_entry(2)))
-    tamper.rewrite(
-        3, _with_previous_hash(book.read_entry(3), "sha256:" + sha256_hex(book.read_entry(2)))
-    )
-    assert book.verify().ok  # a consistent rewrite: only a checkpoint can tell
-    rewritten = book.verify_checkpoint(checkpoint)
-    assert not rewritten.ok and rewritten.bad_seq == 3
-    assert rewritten.reason is not None and rewritten.reason.startswith(
-        "history rewritten: entry 3"
-    )
-    other = remote.remote_init(server().url)
-    assert book.verify_checkpoint(other.checkpoint()).reason == (
-        f"the checkpoint is for ledger {other.id}; this ledger is {book.id}"
-    )
-    assert book.verify_checkpoint("").reason == "malformed checkpoint: expected 4 lines, found 1"
-    assert other.verify_checkpoint(other.checkpoint()).ok
 
 
 # --- queries ------------------------------------------------------------------------------------
@@ -632,6 +361,32 @@ def test_substitutions_are_values_not_query_text(server: Callable[[], OxigraphSe
     assert book.size() == 1 and book.verify().ok
 
 
+def test_known_triples_are_asked_with_bound_values(
+    server: Callable[[], OxigraphServer], tmp_path: Path
+) -> None:
+    """known_triples finds what the embedded index finds; hostile values stay values."""
+    far, near = _twins(server(), tmp_path)
+    held = [
+        (q.subject, q.predicate, q.object)
+        for q in _batch(1, 3)
+        if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
+    ][:5]
+    hostile = ox.Literal('x" } } ; DROP ALL ; INSERT DATA { <a> <b> <c> } #\n')
+    absent = [
+        (ox.NamedNode(EX + "nobody"), ox.NamedNode(EX + "label"), hostile),
+        (ox.BlankNode("c14n0"), ox.NamedNode(EX + "label"), ox.Literal("b1")),
+        *[
+            (ox.NamedNode(f"{EX}n{i}"), ox.NamedNode(EX + "p"), ox.Literal(str(i)))
+            for i in range(250)
+        ],
+    ]
+    with near.index() as local_index, far.index() as remote_index:
+        expected = api.known_triples(local_index)(held + absent)
+        assert expected == set(held)
+        assert remote_index.known_triples(held + absent) == expected
+    assert far.size() == 3 and far.verify().ok
+
+
 def test_a_closed_index_refuses_queries(server: Callable[[], OxigraphServer]) -> None:
     """After the with block, the index says it is closed instead of querying."""
     book = _remote_with(server(), 1)
@@ -659,22 +414,6 @@ def _flags(oxigraph: OxigraphServer) -> int:
         f"SELECT ?f WHERE {{ GRAPH {LEDGER_GRAPH} {{ ?f <urn:claim-ledger:remote:owner> ?o }} }}"
     )
     return len(rows)
-
-
-def test_append_waits_for_another_writer_then_gives_up(
-    server: Callable[[], OxigraphServer],
-) -> None:
-    """A live writer's flag blocks appends; after lock_timeout the append fails, writing nothing."""
-    oxigraph = server()
-    book = _remote_with(oxigraph, 1)
-    book.lock_timeout = 0.3
-    _flag(oxigraph, "another-host 1 4242")
-    started = time.monotonic()
-    with pytest.raises(LedgerStateError) as blocked:
-        book.append(claims(1, 5), author="a", message="m", kind="add")
-    assert 0.3 <= time.monotonic() - started < 3
-    assert "another writer has held its lock for more than 0.3 s" in str(blocked.value)
-    assert book.size() == 1 and _flags(oxigraph) == 1
 
 
 def test_flags_of_dead_or_expired_writers_do_not_block(
@@ -766,7 +505,7 @@ def test_a_fork_is_withdrawn_by_the_writer_that_did_not_see_its_entry_alone(
     oxigraph = server()
     book = _remote_with(oxigraph, 2)
     sequence = "<urn:claim-ledger:remote:sequence>"
-    guard = f"FILTER NOT EXISTS {{ GRAPH {LEDGER_GRAPH} {{ ?other {sequence} 3 }} }}"
+    guard = f"FILTER NOT EXISTS {{ GRAPH {LEDGER_GRAPH} {{ ?other {sequence} ?seq }} }}"
     rival = _rival_update(oxigraph.url, 8, monkeypatch)
     assert guard in rival
     real = book.server.update
@@ -1015,101 +754,6 @@ def test_the_commands_work_on_a_remote_ledger(
     missing = _run(server().url, "log")
     assert missing.exit_code == 2 and "claim-ledger --ledger" in missing.stderr
     assert "Traceback" not in missing.stderr
-
-
-# --- reliability (child processes) --------------------------------------------------------------
-
-
-@pytest.mark.slow
-def test_two_writers_interleave_without_fork_or_loss(server: Callable[[], OxigraphServer]) -> None:
-    """Two processes appending 30 batches each give 60 gapless entries that verify."""
-    oxigraph = server()
-    book = remote.remote_init(oxigraph.url)
-    writers = [
-        subprocess.Popen(
-            child_command("append-n", oxigraph.url, "30", tag),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=child_environment(),
-            text=True,
-        )
-        for tag in ("writer-a", "writer-b")
-    ]
-    for writer in writers:  # both are connected before either starts
-        assert writer.stdout is not None and writer.stdout.readline() == "ready\n"
-    for writer in writers:
-        assert writer.stdin is not None
-        writer.stdin.write("go\n")
-        writer.stdin.flush()
-    outputs = [writer.communicate(timeout=300) for writer in writers]
-    assert [writer.returncode for writer in writers] == [0, 0], outputs
-    seqs_by_writer = []
-    for stdout, _stderr in outputs:
-        lines = stdout.splitlines()
-        assert len(lines) == 30
-        seqs_by_writer.append([int(line.split()[1]) for line in lines])
-    assert sorted(seqs_by_writer[0] + seqs_by_writer[1]) == list(range(1, 61))
-    authors = {record.seq: record.author for record in book.entries()}
-    assert all(authors[seq] == "writer-a" for seq in seqs_by_writer[0])
-    assert all(authors[seq] == "writer-b" for seq in seqs_by_writer[1])
-    assert book.verify() == store.VerifyReport(True, 60, 60, book.head().hash)  # type: ignore[union-attr]
-    interleaved = sum(1 for a, b in itertools.pairwise(seqs_by_writer[0]) if b != a + 1)
-    assert interleaved > 0  # the writers really ran at the same time
-    assert _flags(oxigraph) == 0
-
-
-@pytest.mark.slow
-def test_kill_9_during_append_never_loses_or_tears_an_entry(
-    server: Callable[[], OxigraphServer],
-) -> None:
-    """SIGKILL at random moments of appending: whole entries only, every reported one kept."""
-    oxigraph = server()
-    book = remote.remote_init(oxigraph.url)
-    rng = random.Random(20161130)
-    reported: dict[int, str] = {}
-    trials = 30
-    for _trial in range(trials):
-        before = book.size()
-        child = subprocess.Popen(
-            child_command("append-loop", oxigraph.url, "killed"),
-            stdout=subprocess.PIPE,
-            env=child_environment(),
-            text=True,
-        )
-        assert child.stdout is not None
-        assert child.stdout.readline() == "ready\n"
-        time.sleep(rng.uniform(0, 0.25))
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-        lines = child.stdout.read().splitlines()
-        child.stdout.close()
-        for line in lines:
-            _, seq, entry_hash = line.split()
-            reported[int(seq)] = entry_hash
-        after = book.size()
-        assert before + len(lines) <= after <= before + len(lines) + 1
-        report = book.verify()
-        assert report.ok, report
-    records = {record.seq: record.hash for record in book.entries()}
-    assert all(records[seq] == entry_hash for seq, entry_hash in reported.items())
-    assert len(reported) > trials // 4  # the children did append before they were killed
-    assert book.append(claims(1), author="after", message="m", kind="add").seq == book.size()
-
-
-@pytest.mark.slow
-def test_large_entries_round_trip(server: Callable[[], OxigraphServer]) -> None:
-    """An entry of 1,000 claims (24,000 quads) is stored, read back and verified exactly."""
-    book = remote.remote_init(server().url)
-    started = time.monotonic()
-    record = book.append(claims(1000, 1), author="a", message="big", kind="add")
-    data = book.read_entry(1)
-    assert record.hash == "sha256:" + sha256_hex(data) and len(data) > 3_000_000
-    assert book.verify().ok
-    with book.index() as index:
-        (row,) = index.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?c a <{EX}Claim> }}")  # type: ignore[misc]
-        assert row["n"].value == "1000"
-    assert time.monotonic() - started < 60
 
 
 def test_the_child_process_runs_this_checkout() -> None:
