@@ -375,6 +375,8 @@ Rebels are accused by Amnesty of looting the market.
 Watchlight estimated that between 6,000 and 10,000 people remain trapped.
 
 The town has no water.
+
+Troops shelled the port overnight, state media reported on Monday.
 """
 
 
@@ -397,6 +399,7 @@ def test_en_every_cue_position_pronoun_denial_and_multi_source(
         "Rebels are accused by Amnesty of looting the market": {"amnesty"},
         "between 6,000 and 10,000 people remain trapped": {"Watchlight"},
         "The town has no water": {"courier"},
+        "Troops shelled the port overnight": {"state-tv"},
     }
     assert statement(draft, "We have taken the town").attribution.relay is not None
     denial = statement(draft, "its aircraft had struck the market on Sunday")
@@ -513,6 +516,35 @@ def test_relative_days_resolve_against_the_publication_date(
     time = claim["proposition"]["eventTime"]  # type: ignore[index]
     assert (time["earliest"], time["latest"], time["precision"]) == expected
     assert time["phrase"] == {"nb": phrase}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Troops took the bridge on Monday, state media reported.",
+            ("2025-03-10", "2025-03-10", "dayPrecision", "Monday"),
+        ),
+        (
+            "Troops have shelled the port since Sunday, SOHR said.",
+            ("2025-03-09", "2025-03-11", "weekPrecision", "Sunday"),
+        ),
+        (
+            "Troops took the bridge over the weekend, SOHR said.",
+            ("2025-03-08", "2025-03-09", "weekPrecision", None),
+        ),
+    ],
+)
+def test_english_relative_days(
+    tmp_path: Path, english_registry: Path, sentence: str, expected: tuple[str, ...]
+) -> None:
+    """ "on Monday", "since Sunday", "over the weekend" against --published 2025-03-11."""
+    article = tmp_path / "a.txt"
+    article.write_text(sentence + "\n", encoding="utf-8")
+    (claim,) = claims_of(extract.extract(article, "en", "2025-03-11", None, english_registry))
+    time = claim["proposition"]["eventTime"]  # type: ignore[index]
+    found_time = (time["earliest"], time["latest"], time["precision"], time.get("dayOfWeek"))
+    assert found_time == expected
 
 
 def test_relative_day_without_publication_date_is_marked(tmp_path: Path) -> None:
