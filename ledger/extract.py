@@ -575,7 +575,7 @@ class Extractor:
         self.outlet = outlet
         self.context = _Context()
         self.statements: list[Statement] = []
-        self.new_agents: dict[str, Agent] = {}
+        self.new_agents: dict[str, Agent] = {outlet.iri: outlet} if outlet.new else {}
         self.own = Attribution(sources=(outlet,), transmission="ownReporting")
 
     # ------------------------------------------------------------------ paragraphs
@@ -1507,8 +1507,6 @@ def extract_draft(
         )
     extractor.decorate()
     new = list(extractor.new_agents.values())
-    if outlet_agent.new:
-        new.insert(0, outlet_agent)
     return Draft(text, lang, statements, new, outlet_agent, when)
 
 
