@@ -96,6 +96,7 @@ from ledger.canon import (
     add_ground_quads,
     canonical_nquads,
     check_canonical,
+    check_sorted_lines,
     sha256_hex,
 )
 from ledger.errors import CanonicalizationError, LedgerError, LedgerStateError, UsageError
@@ -686,17 +687,22 @@ class RemoteLedger:
 
     # --- verifying ---
 
-    def verify(self, *, workers: int | None = None) -> VerifyReport:
+    def verify(self, *, workers: int | None = None, deep: bool = False) -> VerifyReport:
         """Check every stored entry and the chain; report the first entry that fails.
 
         The same checks and messages as ``store.Ledger.verify``, on the bytes the server holds,
-        fetched about 16 MiB at a time. workers: accepted for the same signature;
-        the checks run in this process (the network is the slow part).
+        fetched about 16 MiB at a time: each entry's SHA-256, sorted unique lines, its metadata
+        and the chain. deep: also prove that every entry is the RDFC-1.0 canonical N-Quads of
+        its own dataset; without it, an entry found bad is checked deeply before it is
+        reported, so the reason is the one a deep check gives. workers: accepted for the same
+        signature; the checks run in this process (the network is the slow part).
         """
         del workers
-        return self._verify()[0]
+        return self._verify(deep=deep)[0]
 
-    def _verify(self, hash_of: int | None = None) -> tuple[VerifyReport, str | None]:
+    def _verify(
+        self, hash_of: int | None = None, *, deep: bool = False
+    ) -> tuple[VerifyReport, str | None]:
         copies: dict[int, int] = {}
         sizes: dict[int, int] = {}
         for row in self.server.select(
@@ -719,15 +725,33 @@ class RemoteLedger:
         def failed(seq: int, reason: str) -> tuple[VerifyReport, str | None]:
             return VerifyReport(False, count, verified, head_hash, seq, reason), wanted_hash
 
+        def deep_problem(seq: int) -> str | None:
+            """What a deep check finds wrong with entry ``seq`` (after a default check failed)."""
+            if deep:
+                return None  # already checked deeply
+            datas = self._stored_bytes(seq)
+            if len(datas) != 1:
+                return None  # missing or forked: the default check said so already
+            return _examine_bytes(datas[0], seq, self.id, self.limits, deep=True).problem
+
         gap = next((i for i, seq in enumerate(seqs, start=1) if seq != i), None)
         complete = seqs if gap is None else seqs[: gap - 1]
-        facts_stream = self._examine_all(complete, copies, sizes)
+        facts_stream = self._examine_all(complete, copies, sizes, deep=deep)
         previous: store._EntryFacts | None = None
         hashes: dict[int, str] = {}
         for facts in facts_stream:
             if facts.problem is not None:
-                return failed(facts.seq, facts.problem)
+                return failed(facts.seq, deep_problem(facts.seq) or facts.problem)
             if previous is not None and facts.previous_hash != previous.hash:
+                # A deep check examines each entry before the link; report what it would.
+                problem = deep_problem(previous.seq)
+                if problem is not None:
+                    verified, head_hash = previous.seq - 1, hashes.get(previous.seq - 1)
+                    return failed(previous.seq, problem)
+                problem = deep_problem(facts.seq)
+                if problem is not None:
+                    verified, head_hash = previous.seq, previous.hash
+                    return failed(facts.seq, problem)
                 following = next(facts_stream, None)
                 bad_seq, reason = store._broken_link(previous, facts, following)
                 verified, head_hash = bad_seq - 1, hashes.get(bad_seq - 1)
@@ -749,7 +773,7 @@ class RemoteLedger:
         return VerifyReport(True, count, verified, head_hash), wanted_hash
 
     def _examine_all(
-        self, seqs: list[int], copies: Mapping[int, int], sizes: Mapping[int, int]
+        self, seqs: list[int], copies: Mapping[int, int], sizes: Mapping[int, int], *, deep: bool
     ) -> Iterator[store._EntryFacts]:
         """The facts of each entry, in order, fetching a bounded amount of text per request."""
         batches: list[list[int]] = []
@@ -781,7 +805,7 @@ class RemoteLedger:
                 elif not found:
                     yield store._EntryFacts(seq, "", None, f"entry {seq} has no stored bytes")
                 else:
-                    yield _examine_bytes(found[0], seq, self.id, self.limits)
+                    yield _examine_bytes(found[0], seq, self.id, self.limits, deep=deep)
 
     # --- checkpoints ---
 
@@ -795,8 +819,13 @@ class RemoteLedger:
             f"head {'none' if head is None else head.hash}\n"
         )
 
-    def verify_checkpoint(self, text: str, *, workers: int | None = None) -> VerifyReport:
-        """Verify the ledger and that it extends the checkpoint ``text`` (no rollback/rewrite)."""
+    def verify_checkpoint(
+        self, text: str, *, workers: int | None = None, deep: bool = False
+    ) -> VerifyReport:
+        """Verify the ledger and that it extends the checkpoint ``text`` (no rollback/rewrite).
+
+        deep: as for ``verify``.
+        """
         del workers
         parsed = store._parse_checkpoint(text)
         if isinstance(parsed, str):
@@ -813,7 +842,7 @@ class RemoteLedger:
                 None,
                 f"the checkpoint is for ledger {ledger_id}; this ledger is {self.id}",
             )
-        report, hash_at_size = self._verify(hash_of=size)
+        report, hash_at_size = self._verify(hash_of=size, deep=deep)
         if not report.ok:
             return report
         if report.entries < size:
@@ -1105,16 +1134,19 @@ def _server_time(text: str) -> datetime:
 
 
 def _examine_bytes(
-    data: bytes, seq: int, ledger_id: str, limits: CanonicalizationLimits
+    data: bytes, seq: int, ledger_id: str, limits: CanonicalizationLimits, *, deep: bool
 ) -> store._EntryFacts:
-    """What ``verify`` needs to know about one stored entry (``store._examine_entry`` on bytes)."""
+    """What ``verify`` needs to know about one stored entry (``store._examine_entry`` on bytes).
+
+    deep: prove the bytes are RDFC-1.0 canonical N-Quads, not only sorted unique lines.
+    """
     digest = HASH_PREFIX + sha256_hex(data)
 
     def bad(problem: str) -> store._EntryFacts:
         return store._EntryFacts(seq, digest, None, f"entry {seq} {problem}")
 
     try:
-        not_canonical = check_canonical(data, limits=limits)
+        not_canonical = check_canonical(data, limits=limits) if deep else check_sorted_lines(data)
     except CanonicalizationError as error:
         return bad(f"cannot be checked: {error.message}")
     if not_canonical is not None:

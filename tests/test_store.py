@@ -341,6 +341,7 @@ def test_verify_accepts_an_intact_ledger(backend: Backend) -> None:
     assert report == store.VerifyReport(True, 5, 5, head.hash)
     assert str(report) == f"ok: 5 entries, head {head.hash}"
     assert book.verify(workers=2) == report
+    assert book.verify(deep=True) == report
 
 
 TamperWith = Callable[[Book, Tamper, Path], None]
@@ -446,6 +447,31 @@ def test_verify_names_the_first_bad_entry(
     assert report.reason is not None and re.search(expected, report.reason), report.reason
     assert report.verified == bad_seq - 1
     assert str(report).startswith(f"verification failed: entry {bad_seq}: ")
+    assert book.verify(deep=True) == report  # the default check reports what a deep one does
+
+
+def _swap_blank_labels(data: bytes) -> bytes:
+    """The entry with _:c14n0 and _:c14n1 exchanged, lines sorted again: valid, sorted, not
+    the labels RDFC-1.0 issues."""
+    swapped = data.replace(b"_:c14n0 ", b"_:X ").replace(b"_:c14n1 ", b"_:c14n0 ")
+    lines = swapped.replace(b"_:X ", b"_:c14n1 ").split(b"\n")[:-1]
+    return b"".join(line + b"\n" for line in sorted(set(lines)))
+
+
+def test_a_rewritten_head_needs_a_checkpoint_or_deep(backend: Backend) -> None:
+    """A head rewritten into other sorted bytes passes the default verify; a checkpoint taken
+    before exposes it, and so does deep=True when the bytes are not canonical."""
+    book = _ledger_with(backend, 5)
+    checkpoint = book.checkpoint()
+    backend.tamper(book).rewrite(5, _swap_blank_labels(book.read_entry(5)))
+    assert book.verify().ok
+    deep = book.verify(deep=True)
+    assert not deep.ok and deep.bad_seq == 5 and deep.verified == 4
+    assert deep.reason is not None and "should be labelled _:c14n" in deep.reason
+    pinned = book.verify_checkpoint(checkpoint)
+    assert not pinned.ok and pinned.bad_seq == 5
+    assert pinned.reason is not None and pinned.reason.startswith("history rewritten")
+    assert book.verify_checkpoint(checkpoint, deep=True) == deep
 
 
 def test_verify_catches_a_poisoned_entry_quickly(backend: Backend) -> None:
