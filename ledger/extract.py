@@ -504,6 +504,7 @@ class _Patterns:
             r"^(?P<org>(?:\S+\s+)*?[^\s]*[a-zæøå][\w'-]*)\s+"
             r"(?P<name>[A-ZÆØÅ][\w'-]+(?:\s+(?:al-|el-|van\s+|de\s+|von\s+)?[A-ZÆØÅ][\w'-]+){1,2})$"
         )
+        self.reporting_note = re.compile(rf"\b{alternation(lex.reporting_notes)}\b", re.IGNORECASE)
         self.coordination = re.compile(
             rf",\s+(?P<word>{alternation(lex.coordinators)})\s+", re.IGNORECASE
         )
@@ -712,6 +713,8 @@ class Extractor:
         sentence = text[start:s_end]
         if self._previous_cue(start, sentence):
             return []  # "Det sier X.": it attributed the sentence before and says nothing new
+        if not speech and self.p.reporting_note.search(sentence):
+            return []  # "could not independently verify …": about the reporting, not the events
         hit = self._trailing(start, sentence)
         if hit is not None:
             stmt_end, attribution = hit
@@ -1223,6 +1226,12 @@ class Extractor:
                 speaker = self._new_agent(head, person=True, on_behalf_of=org)
             return [speaker]
         before = self.p.role_before_name.match(phrase) or self._described_name(phrase)
+        if before and before.re is self.p.described_name:
+            kind_word = before.group("org").split()[-1].casefold()
+            if any(word in kind_word for word in self.lex.organisation_words):
+                # "avisen Kathmandu Post", "the newspaper Le Monde": an organisation's name
+                name = before.group("name")
+                return [self.registry.resolve(name) or self._new_agent(name, person=False)]
         if before:
             name = before.group("name")
             speaker = self.registry.exact(name) or self.registry.resolve(name)

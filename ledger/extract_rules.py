@@ -95,6 +95,9 @@ class Lexicon:
     broadcaster_words: tuple[str, ...] = ()
     #: determiners stripped from a new agent's name
     determiners: tuple[str, ...] = ()
+    #: the reporter's notes on the reporting itself, not claims about events ("could not
+    #: independently verify", "did not respond to a request for comment")
+    reporting_notes: tuple[str, ...] = ()
 
 
 _NB_WEEKDAYS = {
@@ -374,6 +377,15 @@ NB = Lexicon(
     ),
     broadcaster_words=("fjernsyn", "tv", "kanal", "fjernsynskanal", "kringkaster", "medier"),
     determiners=("den", "det", "de"),
+    reporting_notes=(
+        "har ikke kunnet bekrefte",
+        "har ikke kunnet verifisere",
+        "kan ikke uavhengig bekrefte",
+        "kan ikke bekrefte opplysningene",
+        "har ikke lyktes å få en kommentar",
+        "har ikke svart på henvendelser",
+        "har ikke besvart henvendelser",
+    ),
 )
 
 EN = Lexicon(
@@ -685,6 +697,17 @@ EN = Lexicon(
     ),
     broadcaster_words=("television", "tv", "channel", "broadcaster", "media", "footage"),
     determiners=("the",),
+    reporting_notes=(
+        "could not independently verify",
+        "could not independently confirm",
+        "could not be independently verified",
+        "could not be independently confirmed",
+        "has not been able to verify",
+        "did not respond to a request for",
+        "did not respond to requests for",
+        "did not immediately respond to",
+        "did not reply to a request for",
+    ),
 )
 
 LEXICONS = {"nb": NB, "en": EN}

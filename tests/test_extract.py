@@ -327,6 +327,20 @@ def test_role_then_name_is_a_person_for_the_named_organisation(tmp_path: Path) -
     assert hansen.relay is not None and hansen.relay.name == "VG" and hansen.marks
 
 
+def test_newspaper_named_after_its_kind_and_notes_on_the_reporting(tmp_path: Path) -> None:
+    """ "skriver avisen Kathmandu Post": an organisation; "could not verify" is no claim."""
+    draft = draft_of(
+        tmp_path,
+        "Været var dårlig, skriver avisen Kathmandu Post.\n\n"
+        "NTB har ikke kunnet bekrefte opplysningene.\n",
+        "nb",
+        None,
+    )
+    assert list(found(draft)) == ["Været var dårlig"]
+    (paper,) = statement(draft, "Været var dårlig").attribution.sources
+    assert (paper.name, paper.person) == ("Kathmandu Post", False)
+
+
 def test_unknown_sources_named_together_are_one_new_agent_each(tmp_path: Path) -> None:
     """ "The United Nations and Oxfam said …": two new organisations, one claim each."""
     draft = draft_of(
