@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ledger import extract
 from ledger.cli import main
@@ -782,3 +784,95 @@ def test_hostile_megabyte_article_finishes_in_bounded_time(tmp_path: Path) -> No
     assert child.returncode in (0, 2), child.stderr[-2000:]
     assert "Traceback" not in child.stderr
     assert time.monotonic() - began < 60
+
+
+INVALID_CORPUS = Path(__file__).resolve().parent / "data" / "claims" / "invalid"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(p.name, id=p.name)
+        for p in sorted(INVALID_CORPUS.iterdir())
+        if p.is_file() and p.name != "expected.yaml"
+    ],
+)
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_any_file_as_an_article_gives_a_draft_or_an_error(name: str, lang: str) -> None:
+    """Every file of the bad-input corpus, read as an article: exit 0 or 2, never a crash."""
+    result = run("extract", str(INVALID_CORPUS / name), "--lang", lang)
+    assert result.exit_code in (0, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+WORDS = st.sampled_from(
+    [
+        "sier",
+        "sa",
+        "ifølge",
+        "opplyser",
+        "mener",
+        "han",
+        "at",
+        "som",
+        "og",
+        "mens",
+        "etter at",
+        "said",
+        "told",
+        "according to",
+        "he",
+        "that",
+        "which",
+        "denied",
+        "SOHR",
+        "Reuters",
+        "Jane Doe",
+        "om lag",
+        "10.000",
+        "3,5",
+        "tusenvis",
+        "between",
+        "and",
+        "søndag",
+        "on Monday",
+        "i helgen",
+        "Foto:",
+        "–",
+        "«",
+        "»",
+        '"',
+        ",",
+        ".",
+        ":",
+        "?",
+        "\n\n",
+        "\n",
+        "bl.a.",
+        "Dr.",
+        "X-kontrollerte bydelen Y",
+        "viste",
+        "hvordan",
+        "het det i innslaget",
+    ]
+)
+
+
+@given(st.lists(st.one_of(WORDS, st.text(max_size=6)), max_size=60))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_random_text_gives_anchored_statements_or_an_input_error(words: list[str]) -> None:
+    """Whatever the text, extraction ends with statements inside it or a clear InputError."""
+    import tempfile
+
+    text = " ".join(words)
+    with tempfile.TemporaryDirectory() as folder:
+        article = Path(folder) / "a.txt"
+        article.write_text(text, encoding="utf-8", newline="")
+        try:
+            draft = extract.extract_draft(article, "nb", published="2016-11-28")
+            written = extract.render_draft(draft, article)
+        except InputError:
+            return
+        assert yaml.safe_load(written)["@graph"]
+        for s in draft.statements:
+            assert 0 <= s.start < s.end <= len(draft.text)
