@@ -197,6 +197,16 @@ def _strip_parenthesis(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class TimeExpression:
+    """A time phrase of the statement and the span it allows."""
+
+    phrase: str
+    kind: str  # weekday, weekend, last24, day
+    weekday: str | None = None
+    days_back: int = 0
+
+
+@dataclass(frozen=True)
 class Attribution:
     """Who a statement is from, through whom, how it came, and whether it is denied."""
 
@@ -206,6 +216,8 @@ class Attribution:
     stance: str = "asserts"
     cue: str = ""
     marks: tuple[str, ...] = ()
+    #: when the source said it, as the cue says ("Lørdag meldte", "said on Monday")
+    cue_time: TimeExpression | None = None
 
 
 @dataclass(frozen=True)
@@ -222,16 +234,6 @@ class Quantity:
     end: int
     #: the quantitative property a word nearby suggests (a guess, marked), with that word
     property_hint: tuple[str, str] | None = None
-
-
-@dataclass(frozen=True)
-class TimeExpression:
-    """A time phrase of the statement and the span it allows."""
-
-    phrase: str
-    kind: str  # weekday, weekend, last24, day
-    weekday: str | None = None
-    days_back: int = 0
 
 
 @dataclass
@@ -828,7 +830,7 @@ class Extractor:
                 return start + stop, attribution, False
         m = self.p.inverted_that.match(sentence)
         if m and (not m.group("pre") or self._is_time(m.group("pre"))):
-            attribution = self._source(m.group("src"), m.group("cue"))
+            attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("pre") or "")
             if attribution:
                 return start + m.end(), attribution, False
         m = self.p.source_that.match(sentence)
@@ -1066,6 +1068,7 @@ class Extractor:
         if not phrase and not anaphoric:
             return None
         stance = "denies" if self.p.deny.match(re.sub(r"\s+", " ", cue.strip())) else "asserts"
+        cue_time = self._time_in(f"{phrase} {tail}")
         transmission = "unstated"
         marks: list[str] = []
         channel = self.p.channel.search(" " + phrase)
@@ -1110,7 +1113,7 @@ class Extractor:
             if base is None:
                 return None
         if base is not None:
-            return replace(base, stance=stance, cue=cue)
+            return replace(base, stance=stance, cue=cue, cue_time=cue_time)
         described = self._definite_description(phrase)
         if described is not None:
             attribution = Attribution(
@@ -1120,6 +1123,7 @@ class Extractor:
                 stance=stance,
                 cue=cue,
                 marks=tuple(marks),
+                cue_time=cue_time,
             )
             self._remember(attribution)
             return attribution
@@ -1135,6 +1139,7 @@ class Extractor:
             stance=stance,
             cue=cue,
             marks=tuple(marks),
+            cue_time=cue_time,
         )
         self._remember(attribution)
         return attribution
@@ -1427,7 +1432,10 @@ class Extractor:
         return value
 
     def _time(self, start: int, end: int) -> TimeExpression | None:
-        text = self.text[start:end]
+        return self._time_in(self.text[start:end])
+
+    def _time_in(self, text: str) -> TimeExpression | None:
+        """The first relative day or weekday in a text."""
         m = self.p.relative_day.search(text)
         if m:
             if m.group("since"):
@@ -1699,6 +1707,9 @@ def _claim_node(
     proposition = _proposition(draft, statement, marks)
     if proposition:
         claim["proposition"] = proposition
+    stated = _stated_time(draft, attribution)
+    if stated:
+        claim["statedTime"] = stated
     selector = [
         {
             "type": "TextQuoteSelector",
@@ -1793,6 +1804,14 @@ def _event_time(draft: Draft, statement: Statement, marks: list[str]) -> dict[st
             "which was not given (extract --published DATE)"
         )
         return span
+    return _resolved_span(published, time, lang)
+
+
+def _resolved_span(
+    published: tuple[dt.date, dt.date, str], time: TimeExpression, lang: str
+) -> dict[str, Any]:
+    """A relative time counted back from the publication date, as precise as both allow."""
+    span: dict[str, Any] = {}
     earliest, latest, precision = published
     if precision == "dayPrecision":
         day = latest
@@ -1840,3 +1859,24 @@ def _event_time(draft: Draft, statement: Statement, marks: list[str]) -> dict[st
     span["relativeTo"] = "draft:article"
     span["phrase"] = {lang: time.phrase}
     return span
+
+
+def _stated_time(draft: Draft, attribution: Attribution) -> dict[str, Any] | None:
+    """When the claim was made: the cue's day, the article's date for the outlet, else by then."""
+    if draft.published is None:
+        return None  # an optional field, left out rather than guessed
+    if attribution.cue_time is not None:
+        return _resolved_span(draft.published, attribution.cue_time, draft.lang)
+    earliest, latest, precision = draft.published
+    if attribution.transmission == "ownReporting":
+        return {
+            "earliest": earliest.isoformat(),
+            "latest": latest.isoformat(),
+            "precision": precision,
+            "relativeTo": "draft:article",
+        }
+    return {
+        "latest": latest.isoformat(),
+        "precision": "vaguePrecision",
+        "relativeTo": "draft:article",
+    }

@@ -564,6 +564,22 @@ def test_english_relative_days(
     assert found_time == expected
 
 
+def test_stated_time_from_the_cue_or_the_publication(tmp_path: Path) -> None:
+    """ "Lørdag meldte X at …" was said on Saturday; the outlet states on publication."""
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Lørdag meldte SOHR at byen var tatt.\n\nByen er stille.\n", encoding="utf-8"
+    )
+    claims = claims_of(extract.extract(article, "nb", "2016-11-28", None, EXAMPLE_REGISTRY))
+    stated = [c["statedTime"] for c in claims]
+    assert [(s["earliest"], s["latest"], s["precision"]) for s in stated] == [  # type: ignore[index]
+        ("2016-11-26", "2016-11-26", "dayPrecision"),
+        ("2016-11-28", "2016-11-28", "dayPrecision"),
+    ]
+    undated = claims_of(extract.extract(article, "nb", None, None, EXAMPLE_REGISTRY))
+    assert all("statedTime" not in c for c in undated)
+
+
 def test_relative_day_without_publication_date_is_marked(tmp_path: Path) -> None:
     """Without --published, "søndag" keeps its weekday, no bounds, and a mark says why."""
     article = tmp_path / "a.txt"
