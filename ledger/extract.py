@@ -612,9 +612,7 @@ class Extractor:
     def _trim(self, start: int, end: int) -> tuple[int, int]:
         """A statement's words without surrounding spaces, dashes, quote marks and end stops."""
         chars = " \t\r\n" + _DASHES + _OPEN_QUOTES + _CLOSE_QUOTES + ".,;:!?"
-        start, end = _strip_span(self.text, start, end, chars)
-        # keep a closing parenthesis or quote only when it closes something inside
-        return start, end
+        return _strip_span(self.text, start, end, chars)
 
     def _heading(self, para: Paragraph) -> Statement:
         raw = self.text[para.start : para.end]
@@ -967,8 +965,7 @@ class Extractor:
         for m in self.p.coordination.finditer(span):
             cuts.append((start + m.start(), start + m.end(), "main"))
         for m in self.p.subordinate.finditer(span):
-            after = span[m.end() : m.end() + 1]
-            if after and after.islower() or after.isupper():
+            if span[m.end() : m.end() + 1].isalpha():  # a clause follows, not a number
                 cuts.append((start + m.start(), start + m.end(), "main"))
         cuts.sort()
         pieces: list[tuple[int, int, str]] = []
@@ -984,7 +981,6 @@ class Extractor:
             a, b = self._trim(a, b)
             if b - a >= 3 and re.search(r"\w", text[a:b]):
                 result.append((a, b, r))
-        # a relative clause's continuation ("A, som B, er C") is the main clause again
         return result
 
     def _self_description(self, sentence_start: int, at: int) -> Attribution | None:
@@ -995,7 +991,8 @@ class Extractor:
         return Attribution(sources=(agent,), transmission="unstated", cue="calls itself")
 
     def _nested(self, start: int, end: int, owner: Attribution) -> list[Statement]:
-        """Claims inside a clause: a vague head count not at its start, an X-held named place."""
+        """Claims inside a clause: a vague or large head count after "med"/"fra"/"with"/"from"
+        ("med om lag tre millioner innbyggere"), and an "X-kontrollerte bydelen Name"."""
         text = self.text[start:end]
         found: list[Statement] = []
         for m in self.p.quantity.finditer(text):
@@ -1007,53 +1004,20 @@ class Extractor:
                 continue
             large = quantity.nominal is not None and quantity.nominal >= 100
             if quantity.qualifier == "exactly" and not large:
-                continue
-            if quantity.qualifier not in ("exactly",) or large:
-                noun_end = self._noun_phrase_end(start + m.end(), end)
-                found.append(Statement(start + m.start(), noun_end, owner))
+                continue  # "med to barn": a detail of the clause, not a figure to check
+            noun_end = self._noun_phrase_end(start + m.end(), end)
+            found.append(Statement(start + m.start(), noun_end, owner))
         for m in self.p.controlled.finditer(text):
             found.append(Statement(start + m.start(), start + m.end(), owner))
         return found
 
     def _noun_phrase_end(self, at: int, limit: int) -> int:
         """The end of the noun phrase after a figure: up to a preposition, comma or stop."""
-        stop_words = {
-            "før",
-            "etter",
-            "under",
-            "med",
-            "before",
-            "after",
-            "during",
-            "with",
-            "at",
-            "by",
-            "fra",
-            "i",
-            "til",
-            "på",
-            "mot",
-            "from",
-            "in",
-            "to",
-            "on",
-            "against",
-            "og",
-            "and",
-            "som",
-            "who",
-            "which",
-            "har",
-            "er",
-            "have",
-            "are",
-            "has",
-        }
         position = at
         for m in re.finditer(r"\s+([\wæøåÆØÅ-]+)|[,.;:]", self.text[at:limit]):
             if not m.group(0).strip() or m.group(0) in ",.;:":
                 break
-            if m.group(1).casefold() in stop_words:
+            if m.group(1).casefold() in _NOUN_PHRASE_ENDS:
                 break
             position = at + m.end()
         return position
@@ -1462,6 +1426,13 @@ class Extractor:
                     statement.quantity = quantity
                     break
             statement.time = self._time(statement.start, statement.end)
+
+
+#: words that end the noun phrase after a figure ("tusenvis av krigere | fra Libanon")
+_NOUN_PHRASE_ENDS = frozenset(
+    "før etter under med fra i til på mot og som har er "
+    "before after during with at by from in to on against and who which have are has".split()
+)
 
 
 def _bounds(qualifier: str, value: Decimal) -> tuple[Decimal | None, Decimal | None]:
