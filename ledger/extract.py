@@ -506,6 +506,10 @@ class _Patterns:
             r"^(?P<org>(?:\S+\s+)*?[^\s]*[a-zæøå][\w'-]*)\s+"
             r"(?P<name>[A-ZÆØÅ][\w'-]+(?:\s+(?:al-|el-|van\s+|de\s+|von\s+)?[A-ZÆØÅ][\w'-]+){1,2})$"
         )
+        self.adding = re.compile(
+            rf"[,;]\s+(?:{alternation(lex.adding)})(?:\s+(?:{alternation(lex.that)}))?\s+",
+            re.IGNORECASE,
+        )
         self.reporting_note = re.compile(rf"\b{alternation(lex.reporting_notes)}\b", re.IGNORECASE)
         self.coordination = re.compile(
             rf",\s+(?P<word>{alternation(lex.coordinators)})\s+", re.IGNORECASE
@@ -715,11 +719,16 @@ class Extractor:
             return []  # "Det sier X.": it attributed the sentence before and says nothing new
         if not speech and self.p.reporting_note.search(sentence):
             return []  # "could not independently verify …": about the reporting, not the events
-        hit = self._trailing(start, sentence)
+        adding = self.p.adding.search(sentence)
+        head = sentence[: adding.start()] if adding else sentence
+        hit = self._trailing(start, head)
         if hit is not None:
             stmt_end, attribution = hit
             direct = speech or self._is_quoted(start, stmt_end)
-            return self._clauses(start, stmt_end, attribution, direct)
+            statements = self._clauses(start, stmt_end, attribution, direct)
+            if adding:  # '"…," he said, adding that …': what he added is his too
+                statements += self._clauses(start + adding.end(), s_end, attribution, False)
+            return statements
         hit2 = self._leading(start, sentence)
         if hit2 is not None:
             stmt_start, attribution, whole = hit2
@@ -778,8 +787,11 @@ class Extractor:
         for m in reversed(candidates):
             if m.group("cue").casefold() in ("told", "tells"):
                 continue  # "…, told state television": the addressee, not the speaker
-            if m.group("src").split()[0].casefold() in self.lex.that:
+            words = m.group("src").split()
+            if words[0].casefold() in self.lex.that:
                 continue  # "…, estimated that …": a content clause, not a speaker
+            if len(words) > 1 and words[0].casefold() in self.lex.clause_pronouns:
+                continue  # "…, said it would investigate": a clause, not a speaker
             attribution = self._source(m.group("src"), m.group("cue"))
             if attribution:
                 return start + m.start(), attribution
@@ -790,6 +802,11 @@ class Extractor:
             if not m:
                 continue
             src = m.group("src")
+            first = src.split()[0].casefold()
+            if first in self.lex.relative + self.lex.that or (
+                first in self.lex.clause_pronouns and len(src.split()) > 1
+            ):
+                continue  # "…, which has denied …": a clause, not a speaker
             if re.match(r"(?:a|an|en|et)\s", src, re.IGNORECASE) and comma != commas[0]:
                 continue  # "…, a spokesman for X, said": the speaker's name is further left
             tail = m.group("tail").split()
@@ -1075,7 +1092,14 @@ class Extractor:
             person = self.p.person_pronoun.match(phrase)
             base = self.context.last_person if person else self.context.last
             if base is None:
-                return None
+                unnamed = self._new_agent(phrase, person=bool(person))
+                return Attribution(
+                    sources=(unnamed,),
+                    stance=stance,
+                    cue=cue,
+                    cue_time=cue_time,
+                    marks=(f"attributedTo: '{phrase}' refers to no speaker named before it",),
+                )
         if base is not None:
             return replace(base, stance=stance, cue=cue, cue_time=cue_time)
         described = self._definite_description(phrase)
@@ -1187,6 +1211,8 @@ class Extractor:
         if whole:
             return [whole]
         head, comma, rest = phrase.partition(", ")
+        if comma and not self.p.role.match(rest.strip()) and not self.registry.exact(head):
+            return self._agents(head)  # "The army, which has denied any role": the army
         if comma:
             role = self.p.role.match(rest.strip())
             org = self._organisation(role.group("org")) if role else None

@@ -98,6 +98,10 @@ class Lexicon:
     #: the reporter's notes on the reporting itself, not claims about events ("could not
     #: independently verify", "did not respond to a request for comment")
     reporting_notes: tuple[str, ...] = ()
+    #: ", adding that …": more of what the speaker said, after the cue
+    adding: tuple[str, ...] = ()
+    #: pronouns that open a clause ("it would …"), never a speaker after an inverted cue
+    clause_pronouns: tuple[str, ...] = ()
 
 
 _NB_WEEKDAYS = {
@@ -377,6 +381,8 @@ NB = Lexicon(
     ),
     broadcaster_words=("fjernsyn", "tv", "kanal", "fjernsynskanal", "kringkaster", "medier"),
     determiners=("den", "det", "de"),
+    adding=("og la til", "og legger til", "og understreket", "og fortsatte"),
+    clause_pronouns=("det", "den", "de", "han", "hun", "vi", "jeg", "dette"),
     reporting_notes=(
         "har ikke kunnet bekrefte",
         "har ikke kunnet verifisere",
@@ -437,6 +443,16 @@ EN = Lexicon(
         "posted",
         "believes",
         "believed",
+        "say",
+        "tell",
+        "claim",
+        "report",
+        "deny",
+        "warn",
+        "estimate",
+        "believe",
+        "insist",
+        "confirm",
         "thinks",
         "thought",
     ),
@@ -697,6 +713,8 @@ EN = Lexicon(
     ),
     broadcaster_words=("television", "tv", "channel", "broadcaster", "media", "footage"),
     determiners=("the",),
+    adding=("adding", "and added", "and stressed", "and insisted", "saying"),
+    clause_pronouns=("it", "they", "he", "she", "we", "i", "this", "there"),
     reporting_notes=(
         "could not independently verify",
         "could not independently confirm",

@@ -453,6 +453,29 @@ def test_en_speech_after_a_colon_fronted_adverbial_and_unknown_relay(
     assert relayed.marks
 
 
+def test_en_adding_relative_apposition_plural_cue_and_pronoun_without_antecedent(
+    tmp_path: Path,
+) -> None:
+    """ ", adding that …", "The army, which …, said …", "workers say …", a lone "he"."""
+    draft = draft_of(
+        tmp_path,
+        '"We will stay," he said, adding that the town was safe.\n\n'
+        "The army, which has denied any role, said it would investigate.\n\n"
+        "Rescue workers say the death toll could rise.\n",
+        "en",
+        None,
+    )
+    assert found(draft) == {
+        "We will stay": {"he"},
+        "the town was safe": {"he"},
+        "it would investigate": {"army"},
+        "the death toll could rise": {"Rescue workers"},
+    }
+    assert statement(draft, "We will stay").attribution.marks == (
+        "attributedTo: 'he' refers to no speaker named before it",
+    )
+
+
 # --------------------------------------------------------------------------- figures and times
 
 
