@@ -1215,9 +1215,9 @@ class Extractor:
             return self._agents(head)  # "The army, which has denied any role": the army
         if comma:
             role = self.p.role.match(rest.strip())
-            org = self._organisation(role.group("org")) if role else None
             speaker = self.registry.exact(head) or self.registry.resolve(head)
-            if speaker is None or (speaker.person is False and org is not None):
+            if speaker is None:  # "Ola Hansen, talsmann for Y": a new person acting for Y
+                org = self._organisation(role.group("org")) if role else None
                 speaker = self._new_agent(head, person=True, on_behalf_of=org)
             return [speaker]
         before = self.p.role_before_name.match(phrase) or self._described_name(phrase)
@@ -1238,9 +1238,17 @@ class Extractor:
             return [speaker]
         role = self.p.role.match(phrase)
         if role and not role.group("role")[:1].isupper():
-            org = self._organisation(role.group("org"))
-            if org is not None:
-                return [org]
+            words = role.group("role").casefold().split()
+            if any(w.startswith(self.lex.speaking_roles) for w in words):
+                # "a spokesman for X", "en uttalelse fra X": X speaks
+                org = self._organisation(role.group("org"))
+                if org is not None:
+                    return [org]
+            else:
+                # "a resident of Hillgate": a person, named as written, for X if X is known
+                org = self.registry.resolve(role.group("org"))
+                behalf = org if org is not None and not org.person else None
+                return [self._new_agent(phrase, person=True, on_behalf_of=behalf)]
         parts = [p for p in re.split(r",\s*|\s+(?:og|and)\s+", phrase) if p.strip()]
         if len(parts) > 1:
             resolved = [self.registry.resolve(p) for p in parts]
@@ -1277,10 +1285,15 @@ class Extractor:
         return m
 
     def _organisation(self, phrase: str) -> Agent | None:
+        """The organisation a phrase names: registry, a description of one named before, or new."""
         phrase = phrase.strip()
         if not phrase:
             return None
-        return self.registry.resolve(phrase) or self._new_agent(phrase, person=False)
+        return (
+            self.registry.resolve(phrase)
+            or self._definite_description(phrase)
+            or self._new_agent(phrase, person=False)
+        )
 
     def _new_agent(
         self,

@@ -98,6 +98,8 @@ class Lexicon:
     #: the reporter's notes on the reporting itself, not claims about events ("could not
     #: independently verify", "did not respond to a request for comment")
     reporting_notes: tuple[str, ...] = ()
+    #: roles whose holder speaks for the organisation ("a spokesman for X": X is the source)
+    speaking_roles: tuple[str, ...] = ()
     #: ", adding that …": more of what the speaker said, after the cue
     adding: tuple[str, ...] = ()
     #: pronouns that open a clause ("it would …"), never a speaker after an inverted cue
@@ -382,6 +384,20 @@ NB = Lexicon(
     broadcaster_words=("fjernsyn", "tv", "kanal", "fjernsynskanal", "kringkaster", "medier"),
     determiners=("den", "det", "de"),
     adding=("og la til", "og legger til", "og understreket", "og fortsatte"),
+    speaking_roles=(
+        "talsm",
+        "talsp",
+        "talskvinne",
+        "pressetalsp",
+        "pressesjef",
+        "representant",
+        "uttalelse",
+        "pressemelding",
+        "rapport",
+        "kilde",
+        "melding",
+        "kommunikasjonssjef",
+    ),
     clause_pronouns=("det", "den", "de", "han", "hun", "vi", "jeg", "dette"),
     reporting_notes=(
         "har ikke kunnet bekrefte",
@@ -596,6 +612,7 @@ EN = Lexicon(
         "troops",
         "casualties",
         "fled",
+        "flee",
         "evacuated",
     ),
     property_hints={
@@ -714,6 +731,18 @@ EN = Lexicon(
     broadcaster_words=("television", "tv", "channel", "broadcaster", "media", "footage"),
     determiners=("the",),
     adding=("adding", "and added", "and stressed", "and insisted", "saying"),
+    speaking_roles=(
+        "spokes",
+        "representative",
+        "statement",
+        "report",
+        "release",
+        "source",
+        "official",
+        "communiqu",
+        "press officer",
+        "post",
+    ),
     clause_pronouns=("it", "they", "he", "she", "we", "i", "this", "there"),
     reporting_notes=(
         "could not independently verify",

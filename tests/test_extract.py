@@ -476,6 +476,24 @@ def test_en_adding_relative_apposition_plural_cue_and_pronoun_without_antecedent
     )
 
 
+def test_en_unnamed_speakers_by_role(tmp_path: Path, english_registry: Path) -> None:
+    """ "a spokesman for X" is X; "a resident of Y" is a person named as written."""
+    draft = draft_of(
+        tmp_path,
+        "The depot was hit, a spokesman for the Ministry of Defence said.\n\n"
+        "A resident of Hillgate, who asked not to be named, told Reuters that shops were shut.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "The depot was hit": {"ministry"},
+        "shops were shut": {"A resident of Hillgate"},
+    }
+    resident = statement(draft, "shops were shut").attribution.sources[0]
+    assert resident.person and resident.new
+    assert [a.name for a in draft.new_agents] == ["A resident of Hillgate"]
+
+
 # --------------------------------------------------------------------------- figures and times
 
 
