@@ -4,6 +4,7 @@ Usage (from the repository's root)::
 
     PYTHONPATH=. python bench/ledger.py [--sizes 1000,10000,100000] [--full] [--batch 1000]
         [--dir DIR] [--keep] [--remote SIZE] [--no-baselines]
+    PYTHONPATH=. python bench/ledger.py --verify-ledger 100000,1000000 [--seed-batches 10]
 
 One ledger grows from empty, in batches of ``--batch`` synthetic claims (``claim_files.py``):
 each batch is written as YAML claim files with its articles, then ``api.add`` loads, validates
@@ -17,11 +18,22 @@ Baselines measured in the same run: the reference SHACL engine (pySHACL) against
 on the same batch with the same context, and ``store.append`` alone against the whole ``add``
 (from the step times of every batch). ``--remote SIZE`` grows a second ledger on a local
 Oxigraph server (the ``oxigraph`` command of this environment) to SIZE claims.
+
+``--verify-ledger SIZES`` measures ``verify`` alone on ledgers too large to grow through ``add``
+here (1M claims would take ~1.5 h): ``--seed-batches`` real batches are added through ``api.add``,
+then their entries' content (the canonical bytes of the content graph, as ``add`` wrote them) is
+appended again and again, cycling, each time with its own metadata (sequence number, time,
+previous entry's hash) merged in as the store merges it, and written with the store's own entry
+writer. Every entry is a real 1,000-claim entry (same size, same look-alike blank nodes); only
+the content repeats, which ``verify`` cannot see (it checks each entry on its own, and the chain).
+No index is built. ``verify`` and ``verify(deep=True)`` then run in a fresh process each, so that
+their peak memory is their own (self, and the largest worker).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import resource
@@ -42,6 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import claim_files  # noqa: E402 - after the path is set
 
 from ledger import api, store  # noqa: E402
+from ledger.canon import add_ground_quads, sha256_hex  # noqa: E402
 from ledger.load import load_paths  # noqa: E402
 from ledger.validate import validate_batch  # noqa: E402
 
@@ -272,6 +285,119 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, load {load}"
 
 
+def write_verify_ledger(work: Path, size: int, batch: int, seeds: int) -> Path:
+    """A ledger of ``size`` claims for verify alone: real entries' content, re-chained."""
+    path = work / f"verify-{size}"
+    shutil.rmtree(path, ignore_errors=True)
+    ledger = store.init(path)
+    api.add(ledger, claim_files.write_registry(work / "registry"), author="bench", message="reg")
+    contents: list[tuple[bytes, str]] = []
+    for number in range(min(seeds, size // batch)):
+        folder = claim_files.write_batch(work / f"seed-{number}", number, batch)
+        record = api.add(ledger, [folder], author="bench", message=f"seed {number}").entry
+        shutil.rmtree(folder)
+        assert record is not None
+        own_graph = f" <{ledger.entry_iri(record.seq)}> .".encode()
+        data = ledger.read_entry(record.seq)
+        content = b"".join(
+            line + b"\n" for line in data.split(b"\n") if line and not line.endswith(own_graph)
+        )
+        graph = content.split(b"\n", 1)[0].rsplit(b" ", 2)[1].strip(b"<>").decode()
+        contents.append((content, graph))
+    head = ledger.head()
+    assert head is not None
+    previous, seq = head.hash, head.seq
+    started = time.perf_counter()
+    for number in range(len(contents), size // batch):
+        content, graph = contents[number % len(contents)]
+        seq += 1
+        metadata = ledger._metadata_quads(
+            seq=seq,
+            previous_hash=previous,
+            time=store._now_lexical(),
+            author="bench",
+            message=f"replay {number}",
+            kind="add",
+            content_graphs=[graph],
+        )
+        data = add_ground_quads(content, metadata)
+        ledger._write_entry(seq, data)
+        previous = store.HASH_PREFIX + sha256_hex(data)
+        if seq % 100 == 0:
+            print(f"  verify ledger: {seq:,} entries written", file=sys.stderr, flush=True)
+    print(
+        f"  verify ledger of {size:,} claims: {seq:,} entries, replayed in "
+        f"{time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+        flush=True,
+    )
+    return path
+
+
+VERIFY_CHILD = """
+import json, resource, sys, time
+from ledger import store
+ledger = store.open(sys.argv[1], index_on_append=False)
+started = time.perf_counter()
+report = ledger.verify(deep=sys.argv[2] == "deep")
+took = time.perf_counter() - started
+# VmHWM, not ru_maxrss: Linux carries the forking parent's peak over exec into ru_maxrss.
+status = open("/proc/self/status").read().split("VmHWM:")[1].split()
+own = int(status[0]) * 1024
+workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+print(json.dumps({"ok": report.ok, "report": str(report), "seconds": took, "rss": [own, workers]}))
+"""
+
+
+def timed_verify(path: Path, deep: bool) -> dict[str, Any]:
+    """``verify`` (or ``verify(deep=True)``) of the ledger at ``path`` in a fresh process."""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", VERIFY_CHILD, str(path), "deep" if deep else "default"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    if not result["ok"]:
+        raise SystemExit(f"verify failed: {result['report']}")
+    return result
+
+
+def verify_rows(
+    work: Path, sizes: list[int], batch: int, seeds: int, deep_max: int, keep: bool
+) -> None:
+    """Write a verify-only ledger per size; time verify (and verify --deep up to ``deep_max``)."""
+    lines = [("claims", "entries", "GiB", "verify", "s", "peak RSS MiB (self/worker)", "load")]
+    for size in sizes:
+        path = write_verify_ledger(work, size, batch, seeds)
+        entries = store.open(path).size()
+        gib = disk_usage(path / "entries") / 2**30
+        for deep in (False, True) if size <= deep_max else (False,):
+            result = timed_verify(path, deep)
+            own, workers = result["rss"]
+            lines.append(
+                (
+                    f"{size:,}",
+                    f"{entries:,}",
+                    f"{gib:.1f}",
+                    "--deep" if deep else "default",
+                    f"{result['seconds']:.1f}",
+                    f"{own / 2**20:,.0f}/{workers / 2**20:,.0f}",
+                    f"{os.getloadavg()[0]:.1f}",
+                )
+            )
+            print("  ".join(lines[-1]), file=sys.stderr, flush=True)
+        if not keep:
+            shutil.rmtree(path, ignore_errors=True)
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    for number, line in enumerate(lines):
+        print("  ".join(cell.rjust(width) for cell, width in zip(line, widths, strict=True)))
+        if number == 0:
+            print("  ".join("-" * width for width in widths))
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -282,6 +408,13 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--remote", type=int, default=0, help="grow a remote ledger to SIZE")
     parser.add_argument("--baseline-batch", type=int, default=100, help="claims for pySHACL")
     parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument(
+        "--verify-ledger", default="", help="SIZES: only time verify on re-chained real entries"
+    )
+    parser.add_argument("--seed-batches", type=int, default=10, help="real batches to replay")
+    parser.add_argument(
+        "--deep-max", type=int, default=100_000, help="largest size to verify --deep too"
+    )
     args = parser.parse_args(argv)
     sizes = sorted(
         {int(s) for s in args.sizes.split(",") if s} | ({1_000_000} if args.full else set())
@@ -289,6 +422,13 @@ def main(argv: list[str]) -> None:
     work = args.dir or Path(tempfile.mkdtemp(prefix="claim-ledger-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"# {time.strftime('%Y-%m-%d %H:%M')} on {machine()}; work folder {work}", flush=True)
+    if args.verify_ledger:
+        verify_sizes = [int(s) for s in args.verify_ledger.split(",") if s]
+        verify_rows(work, verify_sizes, args.batch, args.seed_batches, args.deep_max, args.keep)
+        print(f"# finished {time.strftime('%Y-%m-%d %H:%M')}; load {os.getloadavg()[0]:.1f}")
+        if not args.keep and args.dir is None:
+            shutil.rmtree(work, ignore_errors=True)
+        return
 
     notes: list[tuple[str, str]] = []
     if not args.no_baselines:
