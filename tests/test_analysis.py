@@ -670,16 +670,18 @@ def test_candidate_pairs_grow_with_the_claims_not_their_square(synthetic_10k: Pa
 
 
 def test_candidates_are_looked_up_through_the_key_index(tmp_path: Path) -> None:
-    """The findings file finds a new claim's candidates by (subject, property), not a scan."""
+    """A new claim's candidates: an index search by subject, property and start, not a scan."""
     store = ox.Store()
     findings.catch_up(store, tmp_path / "findings.sqlite")
     connection = sqlite3.connect(tmp_path / "findings.sqlite")
     plan = " ".join(
         str(row[-1])
-        for row in connection.execute("EXPLAIN QUERY PLAN " + findings.CANDIDATES_SQL, ("s", "p"))
+        for row in connection.execute(
+            "EXPLAIN QUERY PLAN " + findings.CANDIDATES_SQL, ("s", "p", "2016-11-20", "2016-11-20")
+        )
     )
     connection.close()
-    assert "claims_by_key (subject=? AND prop=?)" in plan, plan
+    assert "claims_by_key (subject=? AND prop=? AND start_day<?)" in plan, plan
     assert "SCAN" not in plan, plan
 
 
