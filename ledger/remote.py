@@ -111,6 +111,7 @@ LOCK_TIMEOUT = store.LOCK_TIMEOUT
 LOCK_LEASE = 300.0
 MAX_APPEND_ATTEMPTS = 10
 VERIFY_BATCH_CHARACTERS = 16 * 2**20  # how much entry text verify fetches per request
+INIT_RACE_WAIT = 10.0  # how long the init that won a race waits for the others to withdraw
 KNOWN_TRIPLES_BATCH = 200  # triples per query of RemoteIndex.known_triples
 
 _L = f"<{LEDGER_GRAPH}>"
@@ -198,12 +199,21 @@ def remote_init(
         f"WHERE {{ {mine} {_bind(format=FORMAT, algorithm=HASH_ALGORITHM)} "
         f"FILTER NOT EXISTS {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} ?existing }} }} }}"
     )
-    ids = {
-        row["id"]
-        for row in server.select(f"SELECT ?id WHERE {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} ?id }} }}")
-    }
-    if ids != {new_id}:
-        if new_id in ids:  # two inits at once: the one that did not see its own alone withdraws
+
+    def ids() -> set[str]:
+        rows = server.select(f"SELECT ?id WHERE {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} ?id }} }}")
+        return {row["id"] for row in rows}
+
+    found = ids()
+    if found != {new_id} and new_id in found and new_id == min(found):
+        # Two inits at once (the guard is not isolated, see the module docstring). Had both
+        # withdrawn, neither ledger would be left: the smallest id stays, the others withdraw.
+        deadline = time.monotonic() + INIT_RACE_WAIT
+        while found != {new_id} and new_id in found and time.monotonic() < deadline:
+            time.sleep(0.01)
+            found = ids()
+    if found != {new_id}:
+        if new_id in found:
             server.update(
                 f"DELETE {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} ?id ; {_CREATED} ?created }} }} "
                 f"WHERE {{ {mine} }}"

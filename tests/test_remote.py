@@ -118,6 +118,56 @@ def test_open_without_ledger_names_the_url_in_the_hint(
     assert f"claim-ledger --ledger {oxigraph.url} init" in str(missing.value)
 
 
+SMALLEST_ID = "urn:claim-ledger:00000000-0000-4000-8000-000000000000"
+LARGEST_ID = "urn:claim-ledger:ffffffff-ffff-4fff-bfff-ffffffffffff"
+
+
+def _rival_init(url: str, rival_id: str, *, withdraws_after: float | None) -> Callable[..., None]:
+    """A replacement for _Server.update: our init's insert, and a rival's that raced it."""
+    real = remote._Server.update
+    description = (
+        f"GRAPH {LEDGER_GRAPH} {{ {LEDGER_GRAPH} <urn:claim-ledger:remote:ledgerId> "
+        f'"{rival_id}" ; <urn:claim-ledger:remote:created> '
+        f'"2026-01-01T00:00:00Z"^^<{XSD}dateTime> }}'
+    )
+
+    def update(self: Any, sparql: str) -> None:
+        real(self, sparql)
+        if "INSERT" in sparql and "ledgerId> ?id" in sparql:  # its guard passed too
+            real(self, f"INSERT DATA {{ {description} }}")
+            if withdraws_after is not None:  # as the rival's own init does, seeing ours
+                timer = threading.Timer(
+                    withdraws_after, lambda: real(self, f"DELETE DATA {{ {description} }}")
+                )
+                timer.daemon = True
+                timer.start()
+
+    return update
+
+
+@pytest.mark.parametrize("rival", ["smaller-id", "larger-id"])
+def test_two_inits_at_once_leave_exactly_one_ledger(
+    server: Callable[[], OxigraphServer], monkeypatch: pytest.MonkeyPatch, rival: str
+) -> None:
+    """Two inits whose guards both passed: the smaller id stays, the other init withdraws."""
+    oxigraph = server()
+    if rival == "smaller-id":
+        monkeypatch.setattr(
+            remote._Server, "update", _rival_init(oxigraph.url, SMALLEST_ID, withdraws_after=None)
+        )
+        with pytest.raises(LedgerStateError, match="created by another process just now"):
+            remote.remote_init(oxigraph.url)
+        monkeypatch.undo()
+        assert remote.remote_open(oxigraph.url).id == SMALLEST_ID
+    else:
+        monkeypatch.setattr(
+            remote._Server, "update", _rival_init(oxigraph.url, LARGEST_ID, withdraws_after=0.2)
+        )
+        book = remote.remote_init(oxigraph.url)  # waits for the rival to withdraw
+        monkeypatch.undo()
+        assert book.id != LARGEST_ID and remote.remote_open(oxigraph.url).id == book.id
+
+
 # --- appending and reading ----------------------------------------------------------------------
 
 
@@ -206,6 +256,18 @@ def test_a_forked_ledger_is_not_appended_to(server: Callable[[], OxigraphServer]
         book.append(claims(1), author="a", message="m", kind="add")
     with pytest.raises(LedgerStateError, match="entry 3 is stored 2 times"):
         book.read_entry(3)
+
+
+def test_verify_checks_the_stored_bytes_not_the_query_graphs(
+    server: Callable[[], OxigraphServer],
+) -> None:
+    """As documented: the query copy is not what verify checks (nor is the embedded index)."""
+    oxigraph = server()
+    book = _remote_with(oxigraph, 2)
+    oxigraph.update(f"DROP GRAPH <{book.entry_iri(1)}>")
+    assert book.verify().ok and book.verify(deep=True).ok
+    with pytest.raises(LedgerStateError, match="entry 1 has no metadata in the server's query"):
+        list(book.entries())
 
 
 # --- queries ------------------------------------------------------------------------------------

@@ -852,15 +852,24 @@ def test_full_disk_leaves_the_ledger_intact(tmp_path: Path) -> None:
 # --- speed ------------------------------------------------------------------------------------
 
 
+# Fewer remote entries: each remote append of 1,000 claims takes ~1.7 s (the request carries
+# the entry twice, as a literal and as quads), which the verification being measured does not.
+LARGE_ENTRIES = {"embedded": 12, "remote": 4}
+
+
 @pytest.mark.slow
 def test_verify_speed_on_large_entries(backend: Backend) -> None:
     """Entries of 1,000 claims (24,000 quads) verify at several per second on one core."""
     book = backend.new(index_on_append=False)
-    for batch in range(12):
+    entries = LARGE_ENTRIES[backend.name]
+    for batch in range(entries):
         book.append(claims(1000, batch), author="a", message="m", kind="add")
     started = time.monotonic()
     report = book.verify(workers=1)
     elapsed = time.monotonic() - started
-    assert report.ok and report.entries == 12
-    assert elapsed < 5  # about 1 s here; the benchmark (tests/helpers/bench_store.py) has more
+    assert report.ok and report.entries == entries
+    # about 1 s for 12 here; the benchmark (tests/helpers/bench_store.py) has more
+    assert elapsed < 5 * entries / 12
     assert book.verify(workers=2) == report
+    deep = book.verify(deep=True)
+    assert deep == report
