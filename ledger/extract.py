@@ -503,8 +503,9 @@ class _Patterns:
         )
         # a role, then a person's name: "SOHR-leder Rami Abdulrahman", "army spokesman Jo Lee"
         self.described_name = re.compile(
-            r"^(?P<org>(?:\S+\s+)*?[^\s]*[a-zæøå][\w'-]*)\s+"
-            r"(?P<name>[A-ZÆØÅ][\w'-]+(?:\s+(?:al-|el-|van\s+|de\s+|von\s+)?[A-ZÆØÅ][\w'-]+){1,2})$"
+            r"^(?P<org>(?:\S+\s+)*?(?:\S+-)?[a-zæøå][\w'-]*)\s+"
+            r"(?P<name>(?:[A-ZÆØÅ][\w']*(?:-[A-ZÆØÅ][\w']*)*)"
+            r"(?:\s+(?:al-|el-|van\s+|de\s+|von\s+)?[A-ZÆØÅ][\w']*(?:-[A-ZÆØÅ][\w']*)*){1,2})$"
         )
         self.adding = re.compile(
             rf"[,;]\s+(?:{alternation(lex.adding)})(?:\s+(?:{alternation(lex.that)}))?\s+",
@@ -583,6 +584,8 @@ class Extractor:
         self.context = _Context()
         self.statements: list[Statement] = []
         self.new_agents: dict[str, Agent] = {outlet.iri: outlet} if outlet.new else {}
+        #: the names of new agents, so that one referent stays one agent
+        self.new_registry = Registry()
         self.own = Attribution(sources=(outlet,), transmission="ownReporting")
 
     # ------------------------------------------------------------------ paragraphs
@@ -1181,9 +1184,11 @@ class Extractor:
         return any(w[:1].isupper() for w in head) or len(head) <= 4
 
     def _strip_time(self, phrase: str) -> str:
+        """The source phrase without a trailing time or adverb ("SOHR søndag", "A and B both")."""
         words = phrase.split()
-        while words and (
-            self._is_time(words[-1])
+        while len(words) > 1 and (
+            words[-1].casefold() in self.lex.source_adverbs
+            or self._is_time(words[-1])
             or words[-1].casefold() in self.lex.parts_of_day
             or (len(words) >= 2 and self._is_time(" ".join(words[-2:])))
         ):
@@ -1198,7 +1203,9 @@ class Extractor:
             if agent in self.context.named:
                 self.context.named.remove(agent)
             self.context.named.append(agent)
-            behalf = self.registry.agents.get(agent.on_behalf_of or "")
+            behalf = self.registry.agents.get(agent.on_behalf_of or "") or self.new_agents.get(
+                agent.on_behalf_of or ""
+            )
             if behalf is not None and behalf not in self.context.named:
                 self.context.named.insert(len(self.context.named) - 1, behalf)
         self.context.last = attribution
@@ -1251,11 +1258,14 @@ class Extractor:
                 return [self._new_agent(phrase, person=True, on_behalf_of=behalf)]
         parts = [p for p in re.split(r",\s*|\s+(?:og|and)\s+", phrase) if p.strip()]
         if len(parts) > 1:
-            resolved = [self.registry.resolve(p) for p in parts]
-            if not all(resolved) and all(
-                agent or re.fullmatch(r"(?:the\s+)?[A-ZÆØÅ][\w'-]*(?:\s+\S+){0,4}", part)
+            resolved = [self.registry.resolve(p) or self.new_registry.resolve(p) for p in parts]
+            named = [
+                agent is not None
+                or re.fullmatch(r"(?:the\s+)?[A-ZÆØÅ][\w'-]*(?:\s+\S+){0,4}", part) is not None
                 for agent, part in zip(resolved, parts, strict=True)
-            ):
+            ]
+            short = all(len(part.split()) <= 6 for part in parts)
+            if not all(resolved) and (all(named) or (any(resolved) and short)):
                 resolved = [
                     agent or self._new_agent(part, person=None)
                     for agent, part in zip(resolved, parts, strict=True)
@@ -1275,6 +1285,9 @@ class Extractor:
         """ "politiets innsatsleder Per Hansen", "army spokesman Daniel Hagari": a named person."""
         m = self.p.described_name.match(phrase)
         if m is None:
+            return None
+        role = m.group("org").split()[-1].casefold()
+        if role in self.lex.determiners or role in ("and", "og", "a", "an", "en", "et"):
             return None
         named = self.registry.resolve(m.group("name"))
         if named is not None and not named.person:
@@ -1307,6 +1320,9 @@ class Extractor:
         while words and words[0].casefold() in self.lex.determiners and len(words) > 1:
             words = words[1:]
         name = " ".join(words)
+        known = self._known_new_agent(name, person)
+        if known is not None:
+            return known
         if person is None:
             lowered = name.casefold()
             organisation = any(w in lowered for w in self.lex.organisation_words)
@@ -1315,8 +1331,10 @@ class Extractor:
         slug = re.sub(r"[^a-z0-9]+", "-", _ascii(name).casefold()).strip("-") or "source"
         iri = f"new-source/{slug}"
         existing = self.new_agents.get(iri)
-        if existing is not None:
+        if existing is not None and existing.person == person:
             return existing
+        if existing is not None:
+            iri = f"{iri}-{len(self.new_agents)}"  # the same words for a person and a group
         agent = Agent(
             iri=iri,
             name=name,
@@ -1327,7 +1345,29 @@ class Extractor:
             kind=kind,
         )
         self.new_agents[iri] = agent
+        for alias in {name, _strip_parenthesis(name), *re.findall(r"\(([^()]{2,40})\)", name)}:
+            if _norm(alias):
+                self.new_registry.names.setdefault(_norm(alias), iri)
+        self.new_registry.agents[iri] = agent
+        self.new_registry._compile()
         return agent
+
+    def _known_new_agent(self, name: str, person: bool | None) -> Agent | None:
+        """A new agent named before: by a name, an abbreviation, or a person's surname."""
+        found = self.new_registry.resolve(name)
+        if found is not None and (person is None or found.person == person):
+            return found
+        words = _norm(name).split()
+        if person is not True and len(words) >= 2:
+            for agent in self.new_agents.values():
+                if not agent.person and f" {' '.join(words)} " in f" {_norm(agent.name)} ":
+                    return agent  # "Ministry of Defence" after "Kestrian Ministry of Defence"
+        surname = name.split()[-1] if name.split() else ""
+        if person is not False and len(surname) >= 3 and surname[:1].isupper():
+            for agent in reversed(list(self.new_agents.values())):
+                if agent.person and agent.name.split()[-1] == surname:
+                    return agent  # "General Radek" after "General Ivo Radek"
+        return None
 
     # ------------------------------------------------------------------ figures and times
 

@@ -98,6 +98,8 @@ class Lexicon:
     #: the reporter's notes on the reporting itself, not claims about events ("could not
     #: independently verify", "did not respond to a request for comment")
     reporting_notes: tuple[str, ...] = ()
+    #: adverbs after a source that are not part of its name ("A and B both", "also")
+    source_adverbs: tuple[str, ...] = ()
     #: roles whose holder speaks for the organisation ("a spokesman for X": X is the source)
     speaking_roles: tuple[str, ...] = ()
     #: ", adding that …": more of what the speaker said, after the cue
@@ -367,6 +369,7 @@ NB = Lexicon(
         "kontor",
         "tjeneste",
         "politi",
+        "forsvar",
         "nasjoner",
         "domstol",
         "institutt",
@@ -384,6 +387,7 @@ NB = Lexicon(
     broadcaster_words=("fjernsyn", "tv", "kanal", "fjernsynskanal", "kringkaster", "medier"),
     determiners=("den", "det", "de"),
     adding=("og la til", "og legger til", "og understreket", "og fortsatte"),
+    source_adverbs=("begge", "også", "selv", "dessuten"),
     speaking_roles=(
         "talsm",
         "talsp",
@@ -712,6 +716,8 @@ EN = Lexicon(
         "radio",
         "brigade",
         "nations",
+        "defence",
+        "defense",
         "police",
         "court",
         "bank",
@@ -731,6 +737,7 @@ EN = Lexicon(
     broadcaster_words=("television", "tv", "channel", "broadcaster", "media", "footage"),
     determiners=("the",),
     adding=("adding", "and added", "and stressed", "and insisted", "saying"),
+    source_adverbs=("both", "also", "too", "alone", "themselves", "itself", "again"),
     speaking_roles=(
         "spokes",
         "representative",

@@ -494,6 +494,30 @@ def test_en_unnamed_speakers_by_role(tmp_path: Path, english_registry: Path) -> 
     assert [a.name for a in draft.new_agents] == ["A resident of Hillgate"]
 
 
+def test_without_a_registry_one_new_agent_per_referent(tmp_path: Path) -> None:
+    """An abbreviation, a shorter name, a surname, "the front": the agent named before."""
+    draft = draft_of(
+        tmp_path,
+        "Ten fled, according to the Dorvan Observatory for Human Rights (DOHR). Most crossed "
+        "the river, DOHR said.\n\n"
+        "The Kestrian Ministry of Defence denied that its jets struck the market. The bridge "
+        "stands, General Ivo Radek said. The town is calm, General Radek said.\n\n"
+        "Samir Haddad, a spokesman for the Dorvan Liberation Front, told Northwire that rebels "
+        "held the port. The front claimed that its fighters downed a jet.\n\n"
+        "The Ministry of Defence denied that troops were there.\n",
+        "en",
+        None,
+    )
+    names = {
+        words: {a.name for a in statement(draft, words).attribution.sources}
+        for words in found(draft)
+    }
+    assert names["Most crossed the river"] == names["Ten fled"]
+    assert names["The town is calm"] == names["The bridge stands"] == {"General Ivo Radek"}
+    assert names["its fighters downed a jet"] == {"Dorvan Liberation Front"}
+    assert names["troops were there"] == {"Kestrian Ministry of Defence"}
+
+
 # --------------------------------------------------------------------------- figures and times
 
 
