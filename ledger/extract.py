@@ -341,8 +341,11 @@ _BYLINE = re.compile(
 
 
 def _paragraph_kind(para: str) -> str:
-    if _BYLINE.match(para) and len(para.split()) <= 25:
-        return "byline"
+    byline = _BYLINE.match(para)
+    if byline and len(para.split()) <= 25:
+        # "By Monday, 40 had died." is a sentence: a bare "By"/"Av" line has no full stop
+        if byline.group(0) not in ("By", "Av") or not para.rstrip().endswith((".", "!", "?")):
+            return "byline"
     if re.search(r"\b(?:Foto|FOTO|Photo|PHOTO|Photograph|Bilde)\s?:", para):
         return "caption"
     words = para.split()

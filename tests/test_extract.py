@@ -169,6 +169,17 @@ def test_windows_line_endings_separate_paragraphs(tmp_path: Path) -> None:
     assert found(draft) == {"Ny offensiv": {"article-outlet"}, "Styrkene tok byen": {"sohr"}}
 
 
+def test_a_sentence_opening_with_by_is_not_a_byline(tmp_path: Path) -> None:
+    """ "By Monday, …" is a statement; "By the foreign desk" is a byline."""
+    draft = draft_of(
+        tmp_path,
+        "By the foreign desk\n\nBy Monday, 40 people had died, SOHR said.\n",
+        "en",
+        None,
+    )
+    assert list(found(draft)) == ["By Monday, 40 people had died"]
+
+
 def test_caption_label_and_body_with_the_photo_agency_as_relay(tmp_path: Path) -> None:
     """A caption's label and body are the outlet's; a credited agency relays the body."""
     draft = draft_of(
