@@ -326,11 +326,23 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
             )
             if dateline:
                 start += dateline.end()
+        # "OSLO (NTB): …", "DORVAN, Kestria, 11 March 2025 – …": a place line, not a statement
+        place = _PLACE_LINE.match(text, start, end)
+        if place:
+            start = place.end()
         if start >= end:
             continue
         yield Paragraph(start, end, _paragraph_kind(text[start:end]))
         if m.end() == m.start():
             break
+
+
+_PLACE_LINE = re.compile(
+    r"[A-ZÆØÅ][A-ZÆØÅ .'-]{1,30}"
+    r"(?:\s*\([^()\n]{1,20}\)\s*[:–—]\s+"  # OSLO (NTB): …
+    r"|(?:,[^,\n.:]{1,30}){0,2},\s*\d{1,2}\.?\s+\w+\s+\d{4}(?:\s*[–—]\s+|\s*\n\s*|\s*$)"
+    r"|\s+[–—]\s+)"  # OSLO – …
+)
 
 
 _BYLINE = re.compile(

@@ -169,6 +169,17 @@ def test_windows_line_endings_separate_paragraphs(tmp_path: Path) -> None:
     assert found(draft) == {"Ny offensiv": {"article-outlet"}, "Styrkene tok byen": {"sohr"}}
 
 
+def test_place_lines_are_not_statements(tmp_path: Path) -> None:
+    """ "OSLO (NTB): …" and a "CITY, Country, date" line are where and when, not claims."""
+    draft = draft_of(
+        tmp_path,
+        "DORVAN, Kestria, 11 March 2025\n\nOSLO (NTB): Byen er stille, sier Ola Hansen.\n",
+        "nb",
+        None,
+    )
+    assert list(found(draft)) == ["Byen er stille"]
+
+
 def test_a_sentence_opening_with_by_is_not_a_byline(tmp_path: Path) -> None:
     """ "By Monday, …" is a statement; "By the foreign desk" is a byline."""
     draft = draft_of(
