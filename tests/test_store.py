@@ -257,6 +257,29 @@ def test_append_times_out_when_another_writer_holds_the_lock(backend: Backend) -
     assert backend.leftovers(book) == []
 
 
+def test_import_entry_replays_an_export_and_refuses_what_does_not_fit(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """import_entry takes another copy's entries byte for byte, in order; nothing else."""
+    source = store.init(tmp_path / "source")
+    for batch in range(3):
+        source.append(claims(2, batch), author="a", message="m", kind="add")
+    book = backend.new(ledger_id=source.id)
+    with pytest.raises(LedgerStateError, match="the entry for position 1 "):
+        book.import_entry(source.read_entry(2))  # out of order
+    with pytest.raises(LedgerStateError, match="the entry is not canonical N-Quads: line 2"):
+        book.import_entry(source.read_entry(1).replace(b"\n", b"\n\n", 1))
+    with pytest.raises(LedgerStateError, match="the entry for position 1 "):
+        backend.new().import_entry(source.read_entry(1))  # another ledger's entry
+    assert book.size() == 0
+    for seq in (1, 2, 3):
+        assert book.import_entry(source.read_entry(seq)).hash == "sha256:" + sha256_hex(
+            source.read_entry(seq)
+        )
+    assert book.checkpoint() == source.checkpoint()
+    assert book.verify() == source.verify()
+
+
 @embedded_only(
     reason="temporary entry files are how the embedded ledger writes atomically; a remote append "
     "is one update request (a dead writer's lock flag, its remote leftover, is tested in "
