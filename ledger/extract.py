@@ -145,6 +145,7 @@ class Registry:
         return registry
 
     def _compile(self) -> None:
+        """One pattern for every name, longest first, at word boundaries."""
         if not self.names:
             self.pattern = None
             return
@@ -180,16 +181,19 @@ class Registry:
         return found[-1][2]
 
     def outlets(self) -> list[Agent]:
+        """The registry's news outlets."""
         return [a for a in self.agents.values() if a.kind == "NewsOutlet"]
 
 
 def _norm(text: str) -> str:
+    """A name as compared: NFC, case-folded, single spaces, no outer punctuation."""
     text = unicodedata.normalize("NFC", text).casefold()
     text = re.sub(r"\s+", " ", text).strip(" \t\n,.;:!?\"'«»“”’()")
     return text
 
 
 def _strip_parenthesis(text: str) -> str:
+    """The text without parenthesised parts ("SOHR (UK)" → "SOHR")."""
     return re.sub(r"\s*\([^()]*\)", "", text)
 
 
@@ -305,6 +309,8 @@ def parse_published(value: str | None) -> tuple[dt.date, dt.date, str] | None:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph's span and kind: body, speech, heading, caption, label or byline."""
+
     start: int
     end: int
     kind: str  # body, speech, heading, caption
@@ -353,6 +359,7 @@ _BYLINE = re.compile(
 
 
 def _paragraph_kind(para: str) -> str:
+    """What a paragraph is: a byline, a caption, a label, a heading, speech or body."""
     byline = _BYLINE.match(para)
     if byline and len(para.split()) <= 25:
         # "By Monday, 40 had died." is a sentence: a bare "By"/"Av" line has no full stop
@@ -376,6 +383,7 @@ def _paragraph_kind(para: str) -> str:
 
 
 def _strip_span(text: str, start: int, end: int, chars: str = " \t\r\n") -> tuple[int, int]:
+    """The span without the given characters at either end."""
     while start < end and text[start] in chars:
         start += 1
     while end > start and text[end - 1] in chars:
@@ -606,6 +614,7 @@ class Extractor:
     # ------------------------------------------------------------------ paragraphs
 
     def run(self) -> list[Statement]:
+        """Every statement of the article, in document order."""
         headings: list[Statement] = []
         for para in paragraphs(self.text):
             if para.kind in ("label", "byline"):
@@ -625,6 +634,7 @@ class Extractor:
         return self.statements
 
     def _add(self, statement: Statement) -> None:
+        """Keep a statement, trimmed to its words; drop what is left of nothing."""
         start, end = self._trim(statement.start, statement.end)
         if end - start < 2:
             return
@@ -637,6 +647,7 @@ class Extractor:
         return _strip_span(self.text, start, end, chars)
 
     def _heading(self, para: Paragraph) -> Statement:
+        """A heading is the outlet's; a quoted one waits for the speaker it repeats."""
         raw = self.text[para.start : para.end]
         direct = raw[0] in _DASHES or raw[0] in _OPEN_QUOTES
         statement = Statement(para.start, para.end, self.own, direct=direct)
@@ -664,6 +675,7 @@ class Extractor:
             heading.marks = []
 
     def _caption(self, para: Paragraph) -> None:
+        """A caption's label and body, the body relayed by a credited agency."""
         raw = self.text[para.start : para.end]
         credits = list(
             re.finditer(r"\b(?:Foto|FOTO|Photo|PHOTO|Photograph|Bilde)\s?:\s*(?P<who>[^:]*)$", raw)
@@ -691,6 +703,7 @@ class Extractor:
         self._add(Statement(body_start, body_end, attribution))
 
     def _paragraph(self, para: Paragraph) -> None:
+        """The statements of a body or speech paragraph, sentence by sentence."""
         speech = para.kind == "speech"
         quoted: list[Statement] = []
         for start, end in sentences(self.text, para.start, para.end, self.lex):
@@ -730,6 +743,7 @@ class Extractor:
     # ------------------------------------------------------------------ sentences
 
     def _sentence(self, start: int, end: int, speech: bool) -> list[Statement]:
+        """The statements of one sentence: a cue after it, before it, or the outlet's voice."""
         text = self.text
         s_end = _strip_span(text, start, end, " \t\r\n.!?")[1]
         sentence = text[start:s_end]
@@ -763,6 +777,7 @@ class Extractor:
         return self._clauses(start, s_end, self.own, self._is_quoted(start, s_end))
 
     def _is_quoted(self, start: int, end: int) -> bool:
+        """Do the words open with a quotation mark or a speech dash?"""
         first = self.text[start : start + 1]
         return bool(first) and (first in _OPEN_QUOTES or first in _DASHES)
 
@@ -788,6 +803,7 @@ class Extractor:
         return True
 
     def _sentence_start_of_last(self) -> int:
+        """Where the sentence of the latest statement starts."""
         last = self.statements[-1]
         para_start = self.text.rfind("\n", 0, last.start) + 1
         starts = [a for a, _ in sentences(self.text, para_start, last.end, self.lex)]
@@ -851,6 +867,7 @@ class Extractor:
         return None
 
     def _leading_cue(self, start: int, sentence: str) -> tuple[int, Attribution, bool] | None:
+        """A cue before the statement, at the very start of the sentence."""
         m = self.p.colon.match(sentence)
         if m and self._sourcelike(m.group("src")):
             attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("adv"))
@@ -892,6 +909,7 @@ class Extractor:
         return None
 
     def _is_time(self, phrase: str) -> bool:
+        """Is the phrase a weekday or a relative day?"""
         return bool(self.p.weekday.fullmatch(phrase) or self.p.relative_day.fullmatch(phrase))
 
     def _sourcelike(self, phrase: str) -> bool:
@@ -1019,6 +1037,7 @@ class Extractor:
         return result
 
     def _self_description(self, sentence_start: int, at: int) -> Attribution | None:
+        """ "X, som kaller seg selv …": X, if the registry knows it."""
         head = self.text[sentence_start:at]
         agent = self.registry.resolve(head)
         if agent is None:
@@ -1190,6 +1209,7 @@ class Extractor:
         return len(words) <= 3 and not any(w[:1].isupper() for w in words)
 
     def _sourcelike_phrase(self, phrase: str) -> bool:
+        """Could the phrase after a cue name a source (not a clause)?"""
         if self.registry.resolve(phrase):
             return True
         words = phrase.split()
@@ -1214,6 +1234,7 @@ class Extractor:
         return " ".join(words)
 
     def _remember(self, attribution: Attribution) -> None:
+        """Note who spoke, for pronouns and descriptions later."""
         for agent in attribution.sources:
             if agent in self.context.named:
                 self.context.named.remove(agent)
@@ -1330,6 +1351,7 @@ class Extractor:
         on_behalf_of: Agent | None = None,
         kind: str | None = None,
     ) -> Agent:
+        """A source the registry does not know, named as written (one per referent)."""
         name = phrase.strip(" ,.;:")
         words = name.split()
         while words and words[0].casefold() in self.lex.determiners and len(words) > 1:
@@ -1387,6 +1409,7 @@ class Extractor:
     # ------------------------------------------------------------------ figures and times
 
     def _quantity(self, m: re.Match[str], offset: int) -> Quantity | None:
+        """The figure a quantity match gives, with its bounds and unit."""
         lex = self.lex
         noun = (m.group("noun") or "").casefold()
         if m.group("vague"):
@@ -1434,6 +1457,7 @@ class Extractor:
         )
 
     def _unit(self, noun: str, m: re.Match[str], offset: int) -> str | None:
+        """The unit the noun after a figure names, if the lexicon knows it."""
         lex = self.lex
         if noun in lex.units:
             return lex.units[noun]
@@ -1468,6 +1492,7 @@ class Extractor:
         return None
 
     def _number(self, raw: str, multiplier: str | None) -> Decimal | None:
+        """A written number ("10.000", "tre", "3,5 millioner") as a decimal."""
         lex = self.lex
         word = raw.casefold()
         if word in lex.numbers:
@@ -1490,6 +1515,7 @@ class Extractor:
         return value
 
     def _time(self, start: int, end: int) -> TimeExpression | None:
+        """The first relative day or weekday in a span of the article."""
         return self._time_in(self.text[start:end])
 
     def _time_in(self, text: str) -> TimeExpression | None:
@@ -1545,6 +1571,7 @@ def _bounds(qualifier: str, value: Decimal) -> tuple[Decimal | None, Decimal | N
 
 
 def _ascii(text: str) -> str:
+    """ASCII letters for an identifier (ø → o, æ → ae, accents dropped)."""
     text = text.replace("ø", "o").replace("Ø", "O").replace("æ", "ae").replace("Æ", "AE")
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
@@ -1619,6 +1646,7 @@ def evaluate_extraction(
 
 
 def _outlet(registry: Registry, outlet: str | None, lang: str) -> Agent:
+    """The outlet of the own-voice statements: --outlet, the registry's one outlet, or new."""
     if outlet:
         found = registry.resolve(outlet)
         if found is not None:
@@ -1700,12 +1728,14 @@ def render_draft(draft: Draft, article: Path) -> str:
 
 
 def _claims(draft: Draft) -> Iterator[tuple[Statement, Agent]]:
+    """One claim per statement and source."""
     for statement in draft.statements:
         for agent in statement.attribution.sources:
             yield statement, agent
 
 
 def _ref(agent: Agent) -> str:
+    """How the draft names an agent: ``src:…`` for the registry, ``draft:…`` for new ones."""
     if agent.new:
         return f"draft:{agent.iri}"
     if agent.iri.startswith("https://w3id.org/claim-ledger/source/"):
@@ -1714,6 +1744,7 @@ def _ref(agent: Agent) -> str:
 
 
 def _agent_node(agent: Agent) -> dict[str, Any]:
+    """A new agent as a node of the draft, with what the checker must decide about it."""
     node: dict[str, Any] = {
         "id": _ref(agent),
         "type": "Person" if agent.person else "Organization",
@@ -1738,6 +1769,7 @@ def _agent_node(agent: Agent) -> dict[str, Any]:
 
 
 def _ref_iri(iri: str) -> str:
+    """How the draft names an agent known only by IRI."""
     if iri.startswith("new-source/"):
         return f"draft:{iri}"
     if iri.startswith("https://w3id.org/claim-ledger/source/"):
@@ -1748,6 +1780,7 @@ def _ref_iri(iri: str) -> str:
 def _claim_node(
     draft: Draft, pair: tuple[Statement, Agent], number: int, document: str, text: str
 ) -> dict[str, Any]:
+    """One claim of the draft: attribution, quote, proposition, times and marks."""
     statement, agent = pair
     attribution = statement.attribution
     words = text[statement.start : statement.end]
@@ -1796,6 +1829,7 @@ def _claim_node(
 
 
 def _proposition(draft: Draft, statement: Statement, marks: list[str]) -> dict[str, Any] | None:
+    """What the rules know of the proposition (figure, time); marks for the rest."""
     proposition: dict[str, Any] = {}
     quantity = statement.quantity
     undecided = ["subject"]
@@ -1838,12 +1872,14 @@ def _proposition(draft: Draft, statement: Statement, marks: list[str]) -> dict[s
 
 
 def _number_value(value: Decimal) -> int | float:
+    """A figure as YAML writes it: an integer when it is one."""
     if value == value.to_integral_value():
         return int(value)
     return float(value)
 
 
 def _event_time(draft: Draft, statement: Statement, marks: list[str]) -> dict[str, Any] | None:
+    """When it happened: resolved against --published, else kept as words, marked."""
     time = statement.time
     published = draft.published
     lang = draft.lang
