@@ -53,7 +53,7 @@ from ledger import analysis as an
 from ledger import resources
 
 #: Bump when judging, independence, row text or the tables change: the file is then rebuilt.
-FORMAT = "2"
+FORMAT = "3"
 BUSY_TIMEOUT_S = 600.0  # a rebuild of a million claims holds the write lock for minutes
 
 _CLAIM_FIELDS = tuple(f.name for f in fields(an.Claim))
@@ -65,7 +65,7 @@ CREATE TABLE IF NOT EXISTS claims (
   place TEXT, value TEXT, lower REAL, upper REAL, unit TEXT, start_day TEXT, end_day TEXT,
   single_day INTEGER, day_of_week TEXT, relative_to TEXT, stated_start TEXT, stated_end TEXT
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS claims_by_key ON claims (subject, prop, start_day, end_day);
+CREATE INDEX IF NOT EXISTS claims_by_key ON claims (subject, prop, place, start_day, end_day);
 CREATE TABLE IF NOT EXISTS findings (
   a TEXT, b TEXT, relation TEXT, type TEXT, reason TEXT, source_a TEXT, source_b TEXT,
   property TEXT, independence TEXT, independence_reason TEXT, origin_a TEXT, origin_b TEXT,
@@ -104,13 +104,11 @@ def _connect(path: Path) -> Iterator[sqlite3.Connection]:
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
     try:
-        # large pages: commands read whole tables in key order (a tenth of the reads of 4 KiB
-        # pages); only takes effect when the file is created
-        conn.execute("PRAGMA page_size=65536")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         # no memory map: its pages would count in the process's resident memory (2 GiB at a
-        # million claims); 64 KiB pages read sequentially are nearly as fast
+        # million claims). Default 4 KiB pages: 16 and 64 KiB made catch-ups (random look-ups)
+        # slower and whole-table reads no faster (bench/NOTES.md)
         conn.execute("PRAGMA cache_size=-65536")
         conn.executescript(_SCHEMA)
         yield conn
@@ -142,12 +140,15 @@ _LEDGER_PARTS = {
 }
 
 
-def _load_ledger(conn: sqlite3.Connection) -> an.Ledger:
+def _load_ledger(conn: sqlite3.Connection, parts: Iterable[str] | None = None) -> an.Ledger:
     ledger = an.Ledger()
-    agents = _meta(conn, "ledger.agents")
+    wanted = set(parts) if parts is not None else {"agents", *_LEDGER_PARTS}
+    agents = _meta(conn, "ledger.agents") if "agents" in wanted else None
     if agents is not None:
         ledger.agents = {iri: an.Agent(iri, *rest) for iri, *rest in pickle.loads(agents)}
     for part, names in _LEDGER_PARTS.items():
+        if part not in wanted:
+            continue
         blob = _meta(conn, "ledger." + part)
         if blob is not None:
             for name, value in zip(names, pickle.loads(blob), strict=True):
@@ -256,7 +257,9 @@ def _catch_up_locked(
             _record(conn, new, ledger_id, sequence)
             return CatchUp(len(new), added[0], added[1], False)
     for table in ("graphs", "claims", "findings", "grades", "mentioned", "meta"):
-        conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+        conn.execute(f"DROP TABLE {table}")  # noqa: S608 - fixed names; another FORMAT's tables
+    for statement in filter(str.strip, _SCHEMA.split(";")):
+        conn.execute(statement)  # executescript would commit the transaction first
     added = _absorb(conn, store, visible, incremental=False)
     _set_meta(conn, "identity", _identity())
     _record(conn, visible, ledger_id, sequence)
@@ -291,15 +294,18 @@ def _absorb(
     )
     # candidates: the stored claims with the subject and property of a new claim
     known: dict[str, an.Claim] = dict(new_claims)
-    # only stored claims whose event time meets a new claim's of the same key can pair with it
-    spans: dict[tuple[str, str], tuple[str, str]] = {}
-    for c in new_claims.values():
-        if c.has_proposition:
-            start, end = spans.get((c.subject, c.prop), (c.start, c.end))
-            spans[c.subject, c.prop] = (min(start, c.start), max(end, c.end))
+    # candidates through the selective key: the stored claims with the same subject and
+    # property, at the same place or none (any place for a new claim without one), whose
+    # event time meets the new claim's; only those can pair with it
     if incremental:
-        for (subject, prop), (start, end) in sorted(spans.items()):
-            for row in conn.execute(CANDIDATES_SQL, (subject, prop, end, start)):
+        for c in sorted(new_claims.values(), key=lambda c: c.iri):
+            if not c.has_proposition:
+                continue
+            if c.place:
+                rows = conn.execute(CANDIDATES_SQL, (c.subject, c.prop, c.place, c.end, c.start))
+            else:
+                rows = conn.execute(CANDIDATES_ANY_PLACE_SQL, (c.subject, c.prop, c.end, c.start))
+            for row in rows:
                 known.setdefault(row[0], _claim_of(row))
     findings = []
     for a, b in an._pairs(known.values()):
@@ -335,8 +341,14 @@ def _absorb(
     return len(new_claims), count
 
 
-#: The selective key: every stored claim with the subject and property of a new claim.
+#: The selective key: the stored claims that may pair with a new claim at a place (same
+#: subject, property and place, or no place; event times that meet).
 CANDIDATES_SQL = (
+    "SELECT * FROM claims WHERE subject = ? AND prop = ? AND place IN (?, '') "
+    "AND start_day <= ? AND end_day >= ?"
+)
+#: The same for a new claim without a place: every place compares.
+CANDIDATES_ANY_PLACE_SQL = (
     "SELECT * FROM claims WHERE subject = ? AND prop = ? AND start_day <= ? AND end_day >= ?"
 )
 
@@ -636,12 +648,12 @@ class _View:
 
 @contextmanager
 def _view(
-    store: ox.Store, path: Path, filters: an.Filters, *, need_claims: bool = False
+    store: ox.Store, path: Path, filters: an.Filters, *, parts: Iterable[str] | None = None
 ) -> Iterator[_View]:
     with _connect(path) as conn:
         conn.execute("BEGIN")
         try:
-            ledger = _load_ledger(conn)
+            ledger = _load_ledger(conn, parts)
             if filters.case is not None:
                 for row in an._select(store, "cases", None):
                     ledger.cases[row["case"]] = row["identifier"]
@@ -652,7 +664,7 @@ def _view(
                 for v in (filters.case, filters.source, filters.place, filters.property,
                           filters.time)
             )  # fmt: skip
-            if filtered or need_claims:
+            if filtered:
                 # what the filters look at, no more: a million Claim records otherwise
                 claims = {
                     iri: an.Claim(iri, source, "", False, subject, prop, place, start=s, end=e)
@@ -801,7 +813,7 @@ def batch_conflict_rows(
     if not _ready(store, path):
         return None
     batch = sorted(set(claim_iris))
-    with _view(store, Path(path), an.Filters()) as view:
+    with _view(store, Path(path), an.Filters(), parts=["status"]) as view:
         found: dict[tuple[str, str], tuple[Any, ...]] = {}
         columns = (
             "a, source_a, b, source_b, property, relation, type, reason, independence, "

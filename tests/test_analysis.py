@@ -670,19 +670,21 @@ def test_candidate_pairs_grow_with_the_claims_not_their_square(synthetic_10k: Pa
 
 
 def test_candidates_are_looked_up_through_the_key_index(tmp_path: Path) -> None:
-    """A new claim's candidates: an index search by subject, property and start, not a scan."""
+    """A new claim's candidates: index searches by subject, property, place and start, no scan."""
     store = ox.Store()
     findings.catch_up(store, tmp_path / "findings.sqlite")
     connection = sqlite3.connect(tmp_path / "findings.sqlite")
-    plan = " ".join(
-        str(row[-1])
-        for row in connection.execute(
-            "EXPLAIN QUERY PLAN " + findings.CANDIDATES_SQL, ("s", "p", "2016-11-20", "2016-11-20")
-        )
-    )
+    plans = {}
+    for name, sql, values in (
+        ("placed", findings.CANDIDATES_SQL, ("s", "p", "l", "2016-11-20", "2016-11-20")),
+        ("any place", findings.CANDIDATES_ANY_PLACE_SQL, ("s", "p", "2016-11-20", "2016-11-20")),
+    ):
+        rows = connection.execute("EXPLAIN QUERY PLAN " + sql, values)
+        plans[name] = " ".join(str(row[-1]) for row in rows)
     connection.close()
-    assert "claims_by_key (subject=? AND prop=? AND start_day<?)" in plan, plan
-    assert "SCAN" not in plan, plan
+    assert "claims_by_key (subject=? AND prop=? AND place=? AND start_day<?)" in plans["placed"]
+    assert "claims_by_key (subject=? AND prop=?)" in plans["any place"]
+    assert "SCAN" not in " ".join(plans.values()), plans
 
 
 # --------------------------------------------------------------------------- the findings file
