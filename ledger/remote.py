@@ -1181,7 +1181,7 @@ def _examine_bytes(
 _IRI_TOKEN = r"<[^<>\"{}|^`\\\x00-\x20]*>"
 _SAFE_TERM = re.compile(
     rf"{_IRI_TOKEN}"
-    r'|"(?:[^"\\\n\r]|\\[tbnrf"\'\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*"'
+    r'|"(?:[^"\\\n\r]++|\\[tbnrf"\'\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*+"'
     rf"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--(?:ltr|rtl))?|\^\^{_IRI_TOKEN})?"
 )
 
@@ -1227,9 +1227,17 @@ def _bind(**values: Term | str | int) -> str:
 def _quads_block(quads: Iterable[Quad]) -> str:
     """Quads as the body of an INSERT/DELETE template: default-graph triples, then GRAPH blocks."""
     by_graph: dict[str, list[str]] = {}
+    written: dict[Any, str] = {}  # graphs, predicates and subjects repeat: check each once
+
+    def term(value: Any) -> str:
+        text = written.get(value)
+        if text is None:
+            text = written[value] = _term(value)
+        return text
+
     for quad in quads:
-        graph = "" if isinstance(quad.graph_name, DefaultGraph) else _term(quad.graph_name)
-        line = f"{_term(quad.subject)} {_term(quad.predicate)} {_term(quad.object)} ."
+        graph = "" if isinstance(quad.graph_name, DefaultGraph) else term(quad.graph_name)
+        line = f"{term(quad.subject)} {term(quad.predicate)} {term(quad.object)} ."
         by_graph.setdefault(graph, []).append(line)
     parts = []
     for graph, lines in by_graph.items():
