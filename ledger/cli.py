@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ledger import __version__, api, convert, output
+from ledger import __version__, api, convert, extract, output
 from ledger.anchor import find_anchor
 from ledger.entries import RATINGS
 from ledger.errors import LedgerError
@@ -179,6 +179,61 @@ def anchor(document: Path, exact: str, occurrence: int) -> None:
     click.echo(output.selectors_yaml(find_anchor(text, exact, occurrence)), nl=False)
 
 
+@main.command("extract", context_settings=CONTEXT_SETTINGS)
+@click.argument("article", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--lang", type=click.Choice(extract.LANGUAGES), required=True,
+              help="The article's language.")
+@click.option("--published", help="When the article was published: YYYY-MM-DD, YYYY-MM or YYYY.")
+@click.option("--outlet", help="The outlet's name (own-voice statements are its claims).")
+@click.option(
+    "--sources",
+    type=click.Path(path_type=Path),
+    help="The source registry (a claim file or folder with names and aliases).",
+)
+@click.option(
+    "--evaluate",
+    "gold",
+    type=click.Path(path_type=Path),
+    help="Score the draft against this hand-made case instead of printing it "
+    "(its sources.yaml is the registry unless --sources says otherwise).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(output.ROW_FORMATS), default="table", show_default=True,
+    help="How --evaluate prints its figures.",
+)
+def extract_command(
+    article: Path,
+    lang: str,
+    published: str | None,
+    outlet: str | None,
+    sources: Path | None,
+    gold: Path | None,
+    fmt: str,
+) -> None:
+    """Print a draft claim file (YAML) of an article's attributed statements, for a checker.
+
+    Whatever the rules could not decide is listed in each claim's 'toCheck'; `validate` reports
+    those entries and `add` refuses the draft until a checker has decided them. Save the draft
+    beside the article: the draft's document names the article by its file name.
+
+    \b
+    Examples:
+      claim-ledger extract article.txt --lang en --published 2016-11-28 \\
+          --sources sources.yaml > draft.yaml
+      claim-ledger validate draft.yaml --context sources.yaml
+      claim-ledger extract claims/aleppo-2016-11/article.nb.txt --lang nb \\
+          --evaluate claims/aleppo-2016-11/
+    """
+    if gold is None:
+        click.echo(extract.extract(article, lang, published, outlet, sources), nl=False)
+        return
+    evaluation = extract.evaluate_extraction(article, gold, lang, published, outlet, sources)
+    click.echo(output.rows(["metric", "value", "matched", "total"], evaluation.rows(), fmt),
+               nl=False)
+    for line in evaluation.misses():
+        click.echo(line, err=True)
+
+
 # ---------------------------------------------------------------------------- the ledger
 
 pass_location = click.make_pass_decorator(LedgerLocation)
@@ -306,21 +361,28 @@ def show(location: LedgerLocation, reference: str) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also check the ledger against a checkpoint kept elsewhere.",
 )
+@click.option(
+    "--deep",
+    is_flag=True,
+    help="Also prove every entry is the RDFC-1.0 canonical form of itself (several times slower).",
+)
 @pass_location
-def verify(location: LedgerLocation, checkpoint_file: Path | None) -> None:
+def verify(location: LedgerLocation, checkpoint_file: Path | None, deep: bool) -> None:
     """Recompute every entry's hash and the chain; exit 1 naming the first bad entry.
 
     \b
     Examples:
       claim-ledger verify
       claim-ledger verify --checkpoint checkpoint-2016-11-28.txt
+      claim-ledger verify --deep
     """
     ledger = location.open()
+    options = {"deep": True} if deep else {}  # a backend without --deep is asked as before
     if checkpoint_file is not None:
         text = read_text_file(checkpoint_file, 64 * 1024)
-        report = ledger.verify_checkpoint(text)
+        report = ledger.verify_checkpoint(text, **options)
     else:
-        report = ledger.verify()
+        report = ledger.verify(**options)
     click.echo(str(report))
     sys.exit(0 if report.ok else 1)
 
