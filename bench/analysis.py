@@ -209,6 +209,9 @@ def _rdflib_engine(store: Any, analysis: Any) -> Any:
             yield dict(zip(header, row, strict=True))
 
     analysis._select = select
+    # the graph holds every entry's triples: read the claims once, not once per entry graph
+    read_claims = analysis.read_claims
+    analysis.read_claims = lambda store, default_graph=None: read_claims(store, [ox.DefaultGraph()])
     return store
 
 

@@ -345,6 +345,7 @@ def test_retracted_and_superseded_claims_drop_out_unless_asked_for() -> None:
 
 
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
+SCHEMA_NAME = "https://schema.org/name"
 
 
 # --------------------------------------------------------------------------- filters
@@ -745,6 +746,30 @@ def test_findings_caught_up_entry_by_entry_equal_the_full_recomputation(tmp_path
     store.extend(_in_graph([change], "urn:test:entry:8"))
     done = findings.catch_up(store, path)
     assert done is not None and done.rebuilt and "registry" in done.reason
+    _same_as_recomputed(store, path)
+    # a source now relayed through, and acting for, another organisation
+    relay = ox.Quad(
+        ox.NamedNode(sideless[-1]),
+        ox.NamedNode(PROV + "actedOnBehalfOf"),
+        ox.NamedNode(sorted(ledger.agents)[0]),
+    )
+    store.extend(_in_graph([relay], "urn:test:entry:9"))
+    done = findings.catch_up(store, path)
+    assert done is not None and done.rebuilt and "registry" in done.reason
+    _same_as_recomputed(store, path)
+    # a new English name for a thing that stored reasons already name (sorted last, it wins)
+    subject = next(iter(analysis.read_claims(store).values())).subject
+    renamed = ox.Quad(
+        ox.NamedNode(subject), ox.NamedNode(SCHEMA_NAME), ox.Literal("~renamed", language="en")
+    )
+    store.extend(_in_graph([renamed], "urn:test:entry:10"))
+    done = findings.catch_up(store, path)
+    assert done is not None and done.rebuilt and "name" in done.reason
+    _same_as_recomputed(store, path)
+    # and new claims after that are absorbed alone again
+    store.extend(_in_graph(load_paths([DATA / "succession.yaml"]).quads, "urn:test:entry:11"))
+    done = findings.catch_up(store, path)
+    assert done is not None and not done.rebuilt and done.claims > 0
     _same_as_recomputed(store, path)
 
 
