@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 from helpers.synthetic_claims import claims
 
 from ledger import store
+from ledger.cli import main
 
 CL = "https://w3id.org/claim-ledger/ns#"
 
@@ -141,6 +143,20 @@ def test_a_rewritten_head_needs_a_checkpoint_or_deep(tmp_path: Path) -> None:
     assert not pinned.ok and pinned.bad_seq == 5
     assert pinned.reason is not None and pinned.reason.startswith("history rewritten")
     assert book.verify_checkpoint(checkpoint, deep=True) == deep
+
+
+def test_verify_deep_on_the_command_line(tmp_path: Path) -> None:
+    """`verify --deep` exits 0 on an intact ledger and 1 naming a non-canonical head."""
+    book = _ledger_with(tmp_path, 3)
+    runner = CliRunner()
+    ok = runner.invoke(main, ["--ledger", str(book.path), "verify", "--deep"])
+    assert ok.exit_code == 0, ok.stderr
+    assert ok.stdout.startswith("ok: 3 entries, head sha256:")
+    _swap_labels(book, 3)
+    assert runner.invoke(main, ["--ledger", str(book.path), "verify"]).exit_code == 0
+    failed = runner.invoke(main, ["--ledger", str(book.path), "verify", "--deep"])
+    assert failed.exit_code == 1
+    assert failed.stdout.startswith("verification failed: entry 3: entry 3 is not canonical")
 
 
 # --- the index --------------------------------------------------------------------------------
