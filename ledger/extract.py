@@ -83,6 +83,8 @@ class Agent:
     on_behalf_of: str | None = None
     new: bool = False
     lang: str = "en"
+    #: the job title the registry gives a person ("ordfører", "fire chief"), case-folded
+    role: str | None = None
 
 
 @dataclass
@@ -94,6 +96,8 @@ class Registry:
     names: dict[str, str] = field(default_factory=dict)
     #: IRI → its normalised names
     aliases: dict[str, list[str]] = field(default_factory=dict)
+    #: a person's surname (case-folded) → IRI, for surnames only one registry person has
+    surnames: dict[str, str] = field(default_factory=dict)
     pattern: re.Pattern[str] | None = None
 
     @classmethod
@@ -107,6 +111,7 @@ class Registry:
         types: dict[str, set[str]] = {}
         kind: dict[str, str] = {}
         behalf: dict[str, str] = {}
+        titles: dict[str, str] = {}
         for quad in batch.quads:
             subject = node_key(quad.subject)
             predicate = quad.predicate.value
@@ -120,6 +125,8 @@ class Registry:
                 kind[subject] = node_key(obj).removeprefix(_CL)
             elif predicate == _PROV + "actedOnBehalfOf":
                 behalf[subject] = node_key(obj)
+            elif predicate == _SCHEMA + "jobTitle" and isinstance(obj, ox.Literal):
+                titles[subject] = " ".join(filter(None, (titles.get(subject), obj.value)))
         for iri, kinds in types.items():
             person = _PROV + "Person" in kinds
             if not person and _PROV + "Organization" not in kinds:
@@ -135,12 +142,22 @@ class Registry:
                 person=person,
                 kind=kind.get(iri),
                 on_behalf_of=behalf.get(iri),
+                role=titles[iri].casefold() if iri in titles else None,
             )
+            surnames: set[str] = set()
             for name, _ in written:
                 key = _norm(name)
                 if key:
                     registry.names.setdefault(key, iri)
                     registry.aliases.setdefault(iri, []).append(key)
+                words = name.split()
+                if person and len(words) >= 2 and len(words[-1]) >= 3:
+                    surnames.add(_norm(words[-1]))
+            for surname in surnames:
+                if surname in registry.surnames and registry.surnames[surname] != iri:
+                    registry.surnames[surname] = ""  # two people share it: no one by surname
+                else:
+                    registry.surnames[surname] = iri
         registry._compile()
         return registry
 
@@ -170,8 +187,9 @@ class Registry:
         return found
 
     def resolve(self, phrase: str) -> Agent | None:
-        """The agent a phrase names: exactly, else the registry name that ends last in it."""
-        agent = self.exact(phrase) or self.exact(_strip_parenthesis(phrase))
+        """The agent a phrase names: exactly, by a person's surname, else the registry name that
+        ends last in it."""
+        agent = self.exact(phrase) or self.exact(_strip_parenthesis(phrase)) or self.surname(phrase)
         if agent:
             return agent
         found = self.mentions(phrase)
@@ -179,6 +197,14 @@ class Registry:
             return None
         found.sort(key=lambda f: (f[1], f[1] - f[0]))
         return found[-1][2]
+
+    def surname(self, phrase: str) -> Agent | None:
+        """The registry person a bare surname names ("Calloway" after "Ruth Calloway")."""
+        phrase = phrase.strip()
+        if not re.fullmatch(r"[A-ZÆØÅ][\w'-]{2,}", phrase):
+            return None
+        iri = self.surnames.get(_norm(phrase))
+        return self.agents.get(iri) if iri else None
 
     def outlets(self) -> list[Agent]:
         """The registry's news outlets."""
@@ -352,7 +378,8 @@ _PLACE_LINE = re.compile(
 
 
 _BYLINE = re.compile(
-    r"^(?:By|Av|Additional reporting|Reporting by|Editing by|Written by|Tilleggsrapportering|"
+    r"^\(?(?:By|Av|Additional reporting|Reporting by|Editing by|Written by|Writing by|"
+    r"Tilleggsrapportering|"
     r"This article (?:was|has been) (?:updated|amended|corrected)|"
     r"Denne artikkelen (?:ble|er) (?:oppdatert|endret|rettet))\b"
 )
@@ -407,7 +434,9 @@ def sentences(text: str, start: int, end: int, lexicon: Lexicon) -> list[tuple[i
         if m.group(0).startswith("."):
             word = re.search(r"(\S+)$", text[begin : start + m.start()])
             token = word.group(1).casefold().lstrip('(«"“') if word else ""
-            if token in abbreviations or (len(token) == 1 and token.isalpha()):
+            if token in abbreviations:
+                continue
+            if len(token) == 1 and token.isalpha() and _initial(text, begin, start + m.start()):
                 continue
         found.append((begin, stop))
         begin = stop
@@ -416,6 +445,19 @@ def sentences(text: str, start: int, end: int, lexicon: Lexicon) -> list[tuple[i
     if begin < end:
         found.append((begin, end))
     return [s for s in found if s[1] > s[0]]
+
+
+def _initial(text: str, begin: int, at: int) -> bool:
+    """Is the single letter before ``at`` an initial ("John F. Kennedy", "J. Smith")?
+
+    An initial follows a name or another initial, or opens the sentence; a letter after a
+    lowercase word ("a post on X.") is a word of its own (a platform, a plan) and may end it.
+    """
+    before = re.search(r"(\S+)\s+\S$", text[begin:at])
+    if before is None:
+        return True
+    previous = before.group(1).lstrip('(«"“')
+    return not previous[:1].islower()
 
 
 # --------------------------------------------------------------------------- the extractor
@@ -462,6 +504,17 @@ class _Patterns:
             rf"^(?P<src>[^,]{{1,120}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+(?P<cue>{say})"
             rf"(?P<adv>(?:\s+[^\s,]+){{0,7}}?)\s+{that}\s+",
             re.IGNORECASE,
+        )
+        # "Marta Celik, 54, who lives …, said …", "En beboer på X, som …, forteller til Y at …"
+        side = r"(?P<desc>(?:,\s+[^,]{1,300}?){1,3}?),\s+"
+        self.described_that = re.compile(
+            rf"^(?P<src>[^,]{{1,80}}?){side}(?P<cue>{say})"
+            rf"(?P<adv>(?:\s+[^\s,]+){{0,7}}?)\s+{that}\s+",
+            re.IGNORECASE,
+        )
+        self.described_say = re.compile(
+            rf"^(?P<src>[^,]{{1,80}}?){side}(?P<cue>{say})"
+            rf"(?P<adv>(?:\s+on\s+\w+|\s+reporters|\s+[A-Z][\w.]+)?),?\s+(?=\S)",
         )
         # English without "that": "He said the town had fallen."
         self.source_say = re.compile(
@@ -535,6 +588,7 @@ class _Patterns:
             re.IGNORECASE,
         )
         self.reporting_note = re.compile(rf"\b{alternation(lex.reporting_notes)}\b", re.IGNORECASE)
+        self.unknown_note = re.compile(rf"{alternation(lex.unknown_notes)}\b", re.IGNORECASE)
         self.coordination = re.compile(
             rf",\s+(?P<word>{alternation(lex.coordinators)})\s+", re.IGNORECASE
         )
@@ -605,6 +659,8 @@ class Extractor:
         self.registry = registry
         self.outlet = outlet
         self.context = _Context()
+        #: IRI → the role words the article gives a person ("ordfører Kari Lunde")
+        self.roles: dict[str, str] = {}
         self.statements: list[Statement] = []
         self.new_agents: dict[str, Agent] = {outlet.iri: outlet} if outlet.new else {}
         #: the names of new agents, so that one referent stays one agent
@@ -706,6 +762,7 @@ class Extractor:
         """The statements of a body or speech paragraph, sentence by sentence."""
         speech = para.kind == "speech"
         quoted: list[Statement] = []
+        closed = False  # a speech paragraph's quote has been attributed ("…, sier X.")
         for start, end in sentences(self.text, para.start, para.end, self.lex):
             if end - start > MAX_SENTENCE_CHARS:
                 # not a sentence a source says: the outlet's, its start quoted, marked
@@ -721,7 +778,18 @@ class Extractor:
                     )
                 )
                 continue
+            opens_quote = self.text[start] in _DASHES or self.text[start] in _OPEN_QUOTES
+            if speech and closed and not opens_quote:
+                # "– …, sier X. Kommunen fikk nye pumper i fjor.": after the attribution, a
+                # sentence without a dash is the reporter's again
+                for s in self._sentence(start, end, False):
+                    self._add(s)
+                continue
+            if opens_quote:
+                closed = False
             found = self._sentence(start, end, speech)
+            if speech and any(s.attribution is not self.own for s in found):
+                closed = True
             if speech:
                 unattributed = [s for s in found if s.attribution is self.own]
                 for s in unattributed:
@@ -753,6 +821,11 @@ class Extractor:
             return []  # "could not independently verify …": about the reporting, not the events
         adding = self.p.adding.search(sentence)
         head = sentence[: adding.start()] if adding else sentence
+        described = None if speech else self._described_speaker(start, sentence)
+        if described is not None:
+            stmt_start, attribution = described
+            direct = self._is_quoted(stmt_start, s_end)
+            return self._clauses(stmt_start, s_end, attribution, direct, background=True)
         hit = self._trailing(start, head)
         if hit is not None:
             stmt_end, attribution = hit
@@ -774,6 +847,8 @@ class Extractor:
             return self._clauses(stmt_start, s_end, attribution, direct, background=True)
         if speech:
             return [Statement(start, s_end, self.own, direct=True)]
+        if self.p.unknown_note.match(sentence):
+            return []  # "Det er uklart …", "It is unclear …": what the reporter does not know
         return self._clauses(start, s_end, self.own, self._is_quoted(start, s_end))
 
     def _is_quoted(self, start: int, end: int) -> bool:
@@ -841,8 +916,13 @@ class Extractor:
                 first in self.lex.clause_pronouns and len(src.split()) > 1
             ):
                 continue  # "…, which has denied …": a clause, not a speaker
-            if re.match(r"(?:a|an|en|et)\s", src, re.IGNORECASE) and comma != commas[0]:
-                continue  # "…, a spokesman for X, said": the speaker's name is further left
+            if re.match(r"(?:a|an|en|et)\s", src, re.IGNORECASE):
+                previous = max([c for c in commas if c < comma], default=-1)
+                before = sentence[previous + 1 : comma].strip(" ,»\"”’'")
+                if re.fullmatch(r"(?:[A-ZÆØÅ][\w.'-]*\s+){0,3}[A-ZÆØÅ][\w'-]*", before):
+                    continue  # "…, a spokesman for X, said": the speaker's name is further left
+            if "," in src and not src.split(",")[0].strip()[:1].isupper():
+                continue  # "…, and costs climbed, a spokeswoman said": a clause, not a name
             tail = m.group("tail").split()
             if len(tail) > 7 or any(w.casefold() in self.lex.that for w in tail):
                 continue  # "X, a surgeon, said that …": the statement follows, not precedes
@@ -866,8 +946,38 @@ class Extractor:
                 return stop, attribution, False
         return None
 
+    def _described_speaker(self, start: int, sentence: str) -> tuple[int, Attribution] | None:
+        """ "Marta Celik, 54, who lives …, said …", "A supervisor, who spoke on condition of
+        anonymity …, told X that …": a speaker, a side-description, the cue, the statement."""
+        patterns = [self.p.described_that]
+        if self.lex.lang == "en":
+            patterns.append(self.p.described_say)
+        for pattern in patterns:
+            m = pattern.match(sentence)
+            if m is None or not self._sourcelike(m.group("src")):
+                continue
+            first = m.group("desc").lstrip(", ").split()
+            if not first or not (
+                first[0].casefold() in self.lex.description_open + self.lex.relative
+                or first[0][:1].isdigit()
+            ):
+                continue
+            if self.p.pronoun.match(m.group("src").strip()):
+                continue
+            phrase = m.group("src")
+            pieces = [p.strip() for p in m.group("desc").split(",") if p.strip()]
+            if pieces[0].split()[0].casefold() in ("a", "an", "en", "et", "ei"):
+                phrase = f"{phrase}, {pieces[0]}"  # "X, a spokesman for Y, who …": X for Y
+            attribution = self._source(phrase, m.group("cue"), tail=m.group("adv"))
+            if attribution:
+                return start + m.end(), attribution
+        return None
+
     def _leading_cue(self, start: int, sentence: str) -> tuple[int, Attribution, bool] | None:
         """A cue before the statement, at the very start of the sentence."""
+        described = self._described_speaker(start, sentence)
+        if described is not None:
+            return described[0], described[1], False
         m = self.p.colon.match(sentence)
         if m and self._sourcelike(m.group("src")):
             attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("adv"))
@@ -918,6 +1028,10 @@ class Extractor:
         if self.p.pronoun.match(phrase) or self.registry.exact(phrase):
             return True
         head = phrase.split(",")[0].split()
+        if head and head[0].casefold() in self.lex.both and len(head) <= 9:
+            head = head[1:]  # "Both the fire service and the ministry said …"
+            if any(w.casefold() in ("and", "og") for w in head):
+                return True
         if (
             not head
             or len(head) > 6
@@ -1121,6 +1235,33 @@ class Extractor:
         if relay is not None:
             transmission = "wireRelay"
         base: Attribution | None = None
+        office = self._office(phrase) if phrase else None
+        if office is not None:
+            attribution = Attribution(
+                sources=(office,),
+                relay=relay,
+                transmission=transmission,
+                stance=stance,
+                cue=cue,
+                marks=tuple(marks),
+                cue_time=cue_time,
+            )
+            self._remember(attribution)
+            return attribution
+        if phrase and anaphoric and self._anaphoric(phrase):
+            described = self._definite_description(phrase)
+            if described is not None:
+                attribution = Attribution(
+                    sources=(described,),
+                    relay=relay,
+                    transmission=transmission,
+                    stance=stance,
+                    cue=cue,
+                    marks=tuple(marks),
+                    cue_time=cue_time,
+                )
+                self._remember(attribution)
+                return attribution
         if not phrase or anaphoric and self._anaphoric(phrase):
             base = self.context.last
             if base is None:
@@ -1170,35 +1311,117 @@ class Extractor:
         return attribution
 
     def _definite_description(self, phrase: str) -> Agent | None:
-        """ "the observatory", "gruppen": the latest named source the noun describes."""
+        """ "the observatory", "gruppen", "tilsynet", "ordføreren", "the company": the latest
+        named source the noun describes (by its name, its role, or its kind), else the one
+        registry source it describes."""
         if self.registry.exact(phrase):
             return None
         words = phrase.split()
         if words and words[0].casefold() in self.lex.determiners:
             words = words[1:]
-        if not 1 <= len(words) <= 3 or any(not w.islower() for w in words):
+        if not 1 <= len(words) <= 3:
             return None
+        if any(not w.islower() for w in words[1:]):
+            return None
+        if not words[0].islower():
+            # "Tilsynet", "Ordføreren" open a sentence: a Norwegian definite noun
+            if not (
+                self.lex.lang == "nb"
+                and len(words) == 1
+                and words[0] == phrase.split()[0]
+                and words[0][1:].islower()
+                and re.search(r"(?:en|et|a|ne)$", words[0])
+            ):
+                return None
         if len(words) == 1 and phrase.split()[0] == words[0] and self.lex.lang == "en":
             return None  # English needs "the": a bare lowercase word is not a source
-        head = words[-1].casefold()
+        lowered = [w.casefold() for w in words]
+        head = lowered[-1]
+        if " ".join(lowered) in self.lex.company_nouns or head in self.lex.company_nouns:
+            return self._company()
         stems = {head}
         if self.lex.lang == "nb":
             stems |= {re.sub(r"(?:ene|en|et|a)$", "", head)}
-        for agent in reversed(self.context.named):
+        others = [
+            re.sub(r"(?:ene|en|et|a)$", "", w) if self.lex.lang == "nb" else w for w in lowered
+        ]
+
+        def fits(stem: str, word: str) -> bool:
+            if not stem:
+                return False
+            if stem == word:
+                return True
+            if len(stem) < 5:
+                return False
+            return stem in word if self.lex.lang == "nb" else word.startswith(stem)
+
+        def describes(agent: Agent) -> bool:
             names = [_norm(agent.name), *self.registry.aliases.get(agent.iri, [])]
-            if any(
-                stem and stem in re.findall(r"[\wæøå]+", name) for name in names for stem in stems
-            ) or any(
-                stem and any(w.startswith(stem) for n in names for w in re.findall(r"[\wæøå]+", n))
-                for stem in stems
-                if len(stem) >= 5
-            ):
+            roles = [self._role_noun(r) for r in (agent.role, self.roles.get(agent.iri)) if r]
+            for text in names + roles:
+                found = re.findall(r"[\wæøå]+", text)
+                if any(fits(stem, w) for stem in stems for w in found) and all(
+                    any(fits(o, w) or o == w for w in found) for o in others[:-1]
+                ):
+                    return True
+            return False
+
+        for agent in reversed(self.context.named):
+            if describes(agent):
                 return agent
         generic = {"group", "organisation", "organization", "gruppe", "organisasjon"}
         if stems & generic:
             for agent in reversed(self.context.named):
                 if not agent.person:
                     return agent
+            return None
+        candidates = [
+            a for a in self.registry.agents.values() if a.kind != "NewsOutlet" and describes(a)
+        ]
+        if len(candidates) == 1:
+            return candidates[0]  # the one registry source of that kind, not named before
+        return None
+
+    def _role_noun(self, role: str) -> str:
+        """A job title without the organisation it names ("spokesman for the X" → "spokesman")."""
+        links = alternation(self.lex.role_links)
+        return re.split(rf"\s+(?:{links})\s+", role, maxsplit=1, flags=re.IGNORECASE)[0]
+
+    def _company(self) -> Agent | None:
+        """ "the company", "selskapet": the latest named organisation with a company's name
+        ("… Polymers", "… AS") or no kind, else the registry's only such organisation."""
+
+        def company(agent: Agent) -> bool:
+            if agent.person:
+                return False
+            words = set(re.findall(r"[\wæøå]+", _norm(agent.name)))
+            return agent.kind is None or bool(words & _COMPANY_NAME_WORDS)
+
+        for agent in reversed(self.context.named):
+            if company(agent) and not agent.new:
+                return agent
+        candidates = [a for a in self.registry.agents.values() if company(a)]
+        return candidates[0] if len(candidates) == 1 else None
+
+    def _office(self, phrase: str) -> Agent | None:
+        """ "her office", "hans kontor": the organisation the last person named acts for."""
+        words = phrase.casefold().split()
+        if (
+            len(words) != 2
+            or words[0] not in self.lex.possessives
+            or words[1] not in self.lex.office_nouns
+        ):
+            return None
+        last = self.context.last_person
+        if last is None:
+            return None
+        for agent in last.sources:
+            if agent.person and agent.on_behalf_of:
+                behalf = self.registry.agents.get(agent.on_behalf_of) or self.new_agents.get(
+                    agent.on_behalf_of
+                )
+                if behalf is not None:
+                    return behalf
         return None
 
     def _anaphoric(self, phrase: str) -> bool:
@@ -1263,6 +1486,12 @@ class Extractor:
                 org = self._organisation(role.group("org")) if role else None
                 speaker = self._new_agent(head, person=True, on_behalf_of=org)
             return [speaker]
+        linked = self._role_name_org(phrase)
+        if linked is not None:
+            return [linked]
+        both = re.match(rf"(?:{alternation(self.lex.both)})\s+", phrase, re.IGNORECASE)
+        if both and re.search(r"\s(?:og|and)\s", phrase):
+            phrase = phrase[both.end() :]  # "Både politiet og kommunen": each of them
         before = self.p.role_before_name.match(phrase) or self._described_name(phrase)
         if before and before.re is self.p.described_name:
             kind_word = before.group("org").split()[-1].casefold()
@@ -1294,7 +1523,12 @@ class Extractor:
                 return [self._new_agent(phrase, person=True, on_behalf_of=behalf)]
         parts = [p for p in re.split(r",\s*|\s+(?:og|and)\s+", phrase) if p.strip()]
         if len(parts) > 1:
-            resolved = [self.registry.resolve(p) or self.new_registry.resolve(p) for p in parts]
+            resolved = [
+                self.registry.resolve(p)
+                or self.new_registry.resolve(p)
+                or self._definite_description(p.strip())
+                for p in parts
+            ]
             named = [
                 agent is not None
                 or re.fullmatch(r"(?:the\s+)?[A-ZÆØÅ][\w'-]*(?:\s+\S+){0,4}", part) is not None
@@ -1315,7 +1549,44 @@ class Extractor:
         agent = self.registry.resolve(phrase)
         if agent:
             return [agent]
-        return [self._new_agent(phrase, person=None, on_behalf_of=None)]
+        words = phrase.casefold().split()
+        indefinite = len(words) >= 2 and words[0] in ("a", "an", "en", "et", "ei")
+        person = None
+        if indefinite and not any(w in phrase.casefold() for w in self.lex.organisation_words):
+            person = True  # "a plant supervisor", "en beboer på Moen": an unnamed person
+        return [self._new_agent(phrase, person=person, on_behalf_of=None)]
+
+    def _role_name_org(self, phrase: str) -> Agent | None:
+        """ "operasjonsleder Per Holm i Fjordane politidistrikt", "fire chief Jo Lee of the X":
+        the named person (from the registry, else new, acting for the organisation)."""
+        links = alternation(self.lex.role_links)
+        for m in re.finditer(rf"\s+(?:{links})\s+", phrase, re.IGNORECASE):
+            left, right = phrase[: m.start()].strip(), phrase[m.end() :].strip()
+            org_words = right.split()
+            if org_words and org_words[0].casefold() in self.lex.determiners:
+                org_words = org_words[1:]
+            if not org_words or not org_words[0][:1].isupper() or len(org_words) > 6:
+                continue
+            described = self._described_name(left)
+            if described is not None:
+                name, role = described.group("name"), described.group("org")
+            elif re.fullmatch(r"[A-ZÆØÅ][\w'-]+(?:\s+[A-ZÆØÅ][\w'-]+){1,3}", left):
+                name, role = left, ""
+            else:
+                continue
+            if any(w in name.casefold() for w in self.lex.organisation_words):
+                continue
+            org = self.registry.resolve(right)
+            if org is not None and org.person:
+                continue
+            speaker = self.registry.exact(name) or self.registry.surname(name)
+            if speaker is None or not speaker.person:
+                behalf = org or self._new_agent(right, person=False)
+                speaker = self._new_agent(name, person=True, on_behalf_of=behalf)
+            if role:
+                self.roles[speaker.iri] = role.casefold()
+            return speaker
+        return None
 
     def _described_name(self, phrase: str) -> re.Match[str] | None:
         """ "politiets innsatsleder Per Hansen", "army spokesman Daniel Hagari": a named person."""
@@ -1547,6 +1818,12 @@ class Extractor:
                     break
             statement.time = self._time(statement.start, statement.end)
 
+
+#: words that end a company's name ("Norcast Polymers", "Vestgass AS", "Acme Inc")
+_COMPANY_NAME_WORDS = frozenset(
+    "inc ltd corp corporation company co plc llc as asa ab gmbh industries chemicals chemical "
+    "polymers energy holdings konsern".split()
+)
 
 #: words that end the noun phrase after a figure ("tusenvis av krigere | fra Libanon")
 _NOUN_PHRASE_ENDS = frozenset(

@@ -106,6 +106,18 @@ class Lexicon:
     adding: tuple[str, ...] = ()
     #: pronouns that open a clause ("it would …"), never a speaker after an inverted cue
     clause_pronouns: tuple[str, ...] = ()
+    #: own-voice openers that say what the reporter does not know ("Det er uklart", "It is
+    #: unclear"): notes on the reporting, not claims (only without a cue)
+    unknown_notes: tuple[str, ...] = ()
+    #: "both" before two sources named together ("Både A og B", "Both A and B")
+    both: tuple[str, ...] = ()
+    #: possessives before an office noun: "her office" is the organisation the speaker acts for
+    possessives: tuple[str, ...] = ()
+    office_nouns: tuple[str, ...] = ()
+    #: nouns that describe a company (its registry entry has no government or media kind)
+    company_nouns: tuple[str, ...] = ()
+    #: words that open a side-description after a speaker ("Ola Nordmann, 54, som bor …")
+    description_open: tuple[str, ...] = ()
 
 
 _NB_WEEKDAYS = {
@@ -411,7 +423,27 @@ NB = Lexicon(
         "har ikke lyktes å få en kommentar",
         "har ikke svart på henvendelser",
         "har ikke besvart henvendelser",
+        "har ikke fått bekreftet",
+        "har ikke fått bekreftelse",
+        "har ikke klart å bekrefte",
+        "har ikke lyktes med å bekrefte",
+        "har ikke fått svar",
+        "har ikke fått kommentar",
     ),
+    unknown_notes=(
+        "det er uklart",
+        "det er foreløpig uklart",
+        "det er ikke klart",
+        "det er foreløpig ikke klart",
+        "det er ikke kjent",
+        "det er foreløpig ikke kjent",
+        "det var uklart",
+    ),
+    both=("både",),
+    possessives=("hennes", "hans", "deres", "dets", "dens"),
+    office_nouns=("kontor", "kontoret", "stab", "staben", "avdeling"),
+    company_nouns=("selskapet", "bedriften", "firmaet", "konsernet", "fabrikken", "eieren"),
+    description_open=("som", "en", "et", "ei"),
 )
 
 EN = Lexicon(
@@ -761,7 +793,26 @@ EN = Lexicon(
         "did not respond to requests for",
         "did not immediately respond to",
         "did not reply to a request for",
+        "could not immediately verify",
+        "could not immediately confirm",
+        "was not immediately able to verify",
+        "was not immediately able to confirm",
     ),
+    unknown_notes=(
+        "it is unclear",
+        "it was unclear",
+        "it is not clear",
+        "it was not clear",
+        "it is not yet clear",
+        "it was not yet clear",
+        "it is not known",
+        "it was not known",
+    ),
+    both=("both",),
+    possessives=("her", "his", "their", "its"),
+    office_nouns=("office", "staff", "team", "department"),
+    company_nouns=("company", "firm", "operator", "plant operator", "owner", "employer"),
+    description_open=("who", "whose", "a", "an"),
 )
 
 LEXICONS = {"nb": NB, "en": EN}

@@ -540,6 +540,310 @@ def test_without_a_registry_one_new_agent_per_referent(tmp_path: Path) -> None:
     assert names["troops were there"] == {"Kestrian Ministry of Defence"}
 
 
+# --------------------------------------------------------------------------- sources on unseen text
+
+# A flood in Norwegian and a plant fire in English, invented for these tests (names, places and
+# outlets are made up); each registry knows some speakers and organisations, not all.
+FLOOD_REGISTRY = """\
+'@context':
+- https://w3id.org/claim-ledger/context.jsonld
+- src: https://w3id.org/claim-ledger/source/
+'@graph':
+- id: src:brekkvik-kommune
+  type: Organization
+  name: {nb: Brekkvik kommune, en: Brekkvik municipality}
+  sourceKind: Government
+  alignment: Independent
+  alignmentRationale: A municipality.
+- id: src:sunna-lind
+  type: Person
+  name: {nb: Sunna Lind}
+  jobTitle: {nb: ordfører i Brekkvik}
+  actedOnBehalfOf: src:brekkvik-kommune
+- id: src:heia-politi
+  type: Organization
+  name: {nb: Heia politidistrikt}
+  sourceKind: Government
+  alignment: Independent
+  alignmentRationale: The police.
+- id: src:skredtilsynet
+  type: Organization
+  name: {nb: Skredtilsynet}
+  sourceKind: Government
+  alignment: Independent
+  alignmentRationale: A state agency.
+- id: src:odd-varden
+  type: Person
+  name: {nb: Odd Varden}
+  actedOnBehalfOf: src:skredtilsynet
+- id: src:dalposten
+  type: Organization
+  name: {nb: Dalposten}
+  sourceKind: NewsOutlet
+  alignment: Independent
+  alignmentRationale: The outlet.
+"""
+
+PLANT_REGISTRY = """\
+'@context':
+- https://w3id.org/claim-ledger/context.jsonld
+- src: https://w3id.org/claim-ledger/source/
+'@graph':
+- id: src:norcast
+  type: Organization
+  name: {en: Norcast Polymers}
+  sourceKind: Government
+  alignment: Independent
+  alignmentRationale: The plant's owner.
+- id: src:fire-service
+  type: Organization
+  name: {en: Greyford Fire Service}
+  sourceKind: CivilDefence
+  alignment: Independent
+  alignmentRationale: Fire and rescue.
+- id: src:labour-ministry
+  type: Organization
+  name: {en: Ministry of Labour}
+  sourceKind: Government
+  alignment: ProGovernment
+  alignmentRationale: The government.
+- id: src:lena-marsh
+  type: Person
+  name: {en: Lena Marsh}
+  jobTitle: {en: fire chief}
+  actedOnBehalfOf: src:fire-service
+- id: src:owen-pratt
+  type: Person
+  name: {en: Owen Pratt}
+  actedOnBehalfOf: src:norcast
+- id: src:wirewide
+  type: Organization
+  name: {en: Wirewide}
+  sourceKind: NewsAgency
+  alignment: Independent
+  alignmentRationale: A news agency.
+- id: src:ledger-times
+  type: Organization
+  name: {en: The Ledger Times}
+  sourceKind: NewsOutlet
+  alignment: Independent
+  alignmentRationale: The outlet.
+"""
+
+
+@pytest.fixture
+def flood_registry(tmp_path: Path) -> Path:
+    path = tmp_path / "flood" / "sources.yaml"
+    path.parent.mkdir()
+    path.write_text(FLOOD_REGISTRY, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def plant_registry(tmp_path: Path) -> Path:
+    path = tmp_path / "plant" / "sources.yaml"
+    path.parent.mkdir()
+    path.write_text(PLANT_REGISTRY, encoding="utf-8")
+    return path
+
+
+def sources_of(draft: extract.Draft, words: str) -> set[str]:
+    """The sources of one statement: registry ids, or "new:<name>" for a new agent."""
+    return {
+        f"new:{a.name}" if a.new else a.iri.removeprefix(SRC)
+        for a in statement(draft, words).attribution.sources
+    }
+
+
+def test_role_name_and_organisation_resolve_to_the_registry(
+    tmp_path: Path, flood_registry: Path, plant_registry: Path
+) -> None:
+    """ "geolog Odd Varden i Skredtilsynet": the registry person; an unknown person after a role
+    acts for the registry organisation after "i"/"of"; a bare surname later is that person."""
+    draft = draft_of(
+        tmp_path,
+        "Skredfaren er stor, sier geolog Odd Varden i Skredtilsynet.\n\n"
+        "Vannet steg over natten, sier innsatsleder Eirik Mo i Heia politidistrikt til NTB.\n\n"
+        "Faren er over om to dager, sier Varden.\n",
+        "nb",
+        flood_registry,
+    )
+    assert sources_of(draft, "Skredfaren er stor") == {"odd-varden"}
+    assert sources_of(draft, "Faren er over om to dager") == {"odd-varden"}
+    mo = statement(draft, "Vannet steg over natten").attribution.sources[0]
+    assert (mo.name, mo.person, mo.on_behalf_of) == ("Eirik Mo", True, SRC + "heia-politi")
+    draft = draft_of(
+        tmp_path,
+        "The blast shattered windows, fire chief Lena Marsh of the Greyford Fire Service told "
+        "Wirewide.\n\nTwo workers were missing, Marsh said.\n",
+        "en",
+        plant_registry,
+    )
+    assert sources_of(draft, "The blast shattered windows") == {"lena-marsh"}
+    assert statement(draft, "The blast shattered windows").attribution.relay.name == "Wirewide"
+    assert sources_of(draft, "Two workers were missing") == {"lena-marsh"}
+
+
+def test_definite_descriptions_resolve_by_name_role_and_kind(
+    tmp_path: Path, flood_registry: Path, plant_registry: Path
+) -> None:
+    """ "Tilsynet", "ordføreren", "ifølge kommunen" (the municipality, not its mayor), "hans
+    kontor", "the company", "the ministry", "her office": the registry source described."""
+    draft = draft_of(
+        tmp_path,
+        "Alt er ødelagt, sier Sunna Lind.\n\n"
+        "Skolen er stengt, ifølge kommunen.\n\n"
+        "Tilsynet opplyser at folk bør holde seg hjemme.\n\n"
+        "Ordføreren sier at hjelpen er på vei. Hennes kontor opplyser at tolv veier er stengt.\n",
+        "nb",
+        flood_registry,
+    )
+    assert sources_of(draft, "Alt er ødelagt") == {"sunna-lind"}
+    assert sources_of(draft, "Skolen er stengt") == {"brekkvik-kommune"}
+    assert sources_of(draft, "folk bør holde seg hjemme") == {"skredtilsynet"}
+    assert sources_of(draft, "hjelpen er på vei") == {"sunna-lind"}
+    assert sources_of(draft, "tolv veier er stengt") == {"brekkvik-kommune"}
+    draft = draft_of(
+        tmp_path,
+        "The fire is out, Lena Marsh said. Her office said later that two crews stayed.\n\n"
+        "The company said it was cooperating with investigators.\n\n"
+        "The ministry said inspectors would visit on Friday.\n",
+        "en",
+        plant_registry,
+    )
+    assert sources_of(draft, "two crews stayed") == {"fire-service"}
+    assert sources_of(draft, "it was cooperating with investigators") == {"norcast"}
+    assert sources_of(draft, "inspectors would visit on Friday") == {"labour-ministry"}
+
+
+def test_two_sources_by_description_give_one_claim_each(
+    tmp_path: Path, flood_registry: Path, plant_registry: Path
+) -> None:
+    """ "Både politiet og kommunen opplyser at", "Both the fire service and the ministry said"."""
+    draft = draft_of(
+        tmp_path,
+        "Både politiet og kommunen opplyser at fem hus er evakuert.\n",
+        "nb",
+        flood_registry,
+    )
+    assert sources_of(draft, "fem hus er evakuert") == {"heia-politi", "brekkvik-kommune"}
+    draft = draft_of(
+        tmp_path,
+        "Both the fire service and the ministry said the site had been inspected in March.\n",
+        "en",
+        plant_registry,
+    )
+    assert sources_of(draft, "the site had been inspected in March") == {
+        "fire-service",
+        "labour-ministry",
+    }
+
+
+def test_side_descriptions_between_speaker_and_cue(
+    tmp_path: Path, flood_registry: Path, plant_registry: Path
+) -> None:
+    """A speaker, a long side-description, the cue: the speaker (new, a person), the relay,
+    the statement alone; a pronoun after a new person is that person's."""
+    draft = draft_of(
+        tmp_path,
+        "A plant supervisor, who spoke on condition of anonymity because he was not authorised "
+        "to talk to the media, told Wirewide that alarms had failed twice that week.\n\n"
+        "Dana Kowal, 54, who lives two streets from the plant, said the smell was unbearable. "
+        "She said her children were staying with relatives.\n\n"
+        "The roof collapsed at dawn, trapping two workers, a hospital spokesman said.\n",
+        "en",
+        plant_registry,
+    )
+    assert set(found(draft)) == {
+        "alarms had failed twice that week",
+        "the smell was unbearable",
+        "her children were staying with relatives",
+        "The roof collapsed at dawn, trapping two workers",
+    }
+    supervisor = statement(draft, "alarms had failed twice that week").attribution
+    assert supervisor.sources[0].new and supervisor.sources[0].person
+    assert supervisor.relay is not None and supervisor.relay.name == "Wirewide"
+    assert sources_of(draft, "the smell was unbearable") == {"new:Dana Kowal"}
+    assert sources_of(draft, "her children were staying with relatives") == {"new:Dana Kowal"}
+    assert sources_of(draft, "The roof collapsed at dawn, trapping two workers") == {
+        "new:a hospital spokesman"
+    }
+    draft = draft_of(
+        tmp_path,
+        "En beboer på Nesset, som ikke ønsker å stå fram med navn, forteller til NTB at "
+        "kjelleren er full av vann.\n\n"
+        "Hanne Rud, 61, som har bodd på Nesset i 30 år, sier at hun aldri har sett maken. "
+        "Vi må bygge opp igjen, sier hun.\n",
+        "nb",
+        flood_registry,
+    )
+    assert set(found(draft)) == {
+        "kjelleren er full av vann",
+        "hun aldri har sett maken",
+        "Vi må bygge opp igjen",
+    }
+    resident = statement(draft, "kjelleren er full av vann").attribution
+    assert resident.sources[0].new and resident.sources[0].person
+    assert resident.relay is not None and resident.relay.name == "NTB"
+    assert sources_of(draft, "Vi må bygge opp igjen") == {"new:Hanne Rud"}
+
+
+def test_background_after_a_dash_quote_stays_the_outlets(
+    tmp_path: Path, flood_registry: Path
+) -> None:
+    """ "– …, sier X. Kommunen fikk nye pumper i fjor.": the second sentence is the outlet's."""
+    draft = draft_of(
+        tmp_path,
+        "– Vi har aldri sett noe lignende, sier ordfører Sunna Lind. Kommunen fikk nye pumper i "
+        "fjor.\n\n– Det blir en lang natt. Vi gjør det vi kan, sier Odd Varden.\n",
+        "nb",
+        flood_registry,
+    )
+    assert sources_of(draft, "Vi har aldri sett noe lignende") == {"sunna-lind"}
+    assert sources_of(draft, "Kommunen fikk nye pumper i fjor") == {"dalposten"}
+    assert not statement(draft, "Kommunen fikk nye pumper i fjor").direct
+    assert sources_of(draft, "Det blir en lang natt") == {"odd-varden"}
+
+
+def test_a_platform_letter_ends_a_sentence_but_an_initial_does_not() -> None:
+    """ "… on X. The port …" ends at "X."; "John F. Kennedy" does not end at "F."."""
+    text = "Owen Pratt said so in a post on X. The port has been closed. John F. Kennedy came."
+    spans = [text[a:b] for a, b in extract.sentences(text, 0, len(text), extract.LEXICONS["en"])]
+    assert spans == [
+        "Owen Pratt said so in a post on X.",
+        "The port has been closed.",
+        "John F. Kennedy came.",
+    ]
+
+
+def test_notes_on_the_reporting_in_norwegian_and_wire_style(
+    tmp_path: Path, flood_registry: Path, plant_registry: Path
+) -> None:
+    """ "… har ikke fått bekreftet", "Det er uklart …", "(Reporting by …)" are not claims."""
+    draft = draft_of(
+        tmp_path,
+        "Dalposten har ikke fått bekreftet opplysningene.\n\n"
+        "Det er uklart hvor mange som er rammet.\n\n"
+        "Elven gikk over sine bredder i 1995.\n",
+        "nb",
+        flood_registry,
+    )
+    assert set(found(draft)) == {"Elven gikk over sine bredder i 1995"}
+    draft = draft_of(
+        tmp_path,
+        "It is unclear how the fire started.\n\n"
+        "It is unclear how the fire started, Lena Marsh said.\n\n"
+        "The plant employs 300 people.\n\n"
+        "(Reporting by Ann Leigh; editing by Tom Ray)\n",
+        "en",
+        plant_registry,
+    )
+    assert found(draft) == {
+        "It is unclear how the fire started": {"lena-marsh"},
+        "The plant employs 300 people": {"ledger-times"},
+    }
+
+
 # --------------------------------------------------------------------------- figures and times
 
 
