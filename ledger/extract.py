@@ -588,7 +588,10 @@ class _Patterns:
             re.IGNORECASE,
         )
         self.reporting_note = re.compile(rf"\b{alternation(lex.reporting_notes)}\b", re.IGNORECASE)
-        self.unknown_note = re.compile(rf"{alternation(lex.unknown_notes)}\b", re.IGNORECASE)
+        self.unknown_note = re.compile(
+            rf"{alternation(lex.unknown_notes)}\b|.*\s{alternation(lex.unknown_tails)}$",
+            re.IGNORECASE,
+        )
         self.coordination = re.compile(
             rf",\s+(?P<word>{alternation(lex.coordinators)})\s+", re.IGNORECASE
         )
@@ -661,6 +664,8 @@ class Extractor:
         self.context = _Context()
         #: IRI → the role words the article gives a person ("ordfører Kari Lunde")
         self.roles: dict[str, str] = {}
+        #: IRI → "f" or "m", as a pronoun that referred to the person told
+        self.genders: dict[str, str] = {}
         self.statements: list[Statement] = []
         self.new_agents: dict[str, Agent] = {outlet.iri: outlet} if outlet.new else {}
         #: the names of new agents, so that one referent stays one agent
@@ -1269,6 +1274,8 @@ class Extractor:
         elif self.p.pronoun.match(phrase):
             person = self.p.person_pronoun.match(phrase)
             base = self.context.last_person if person else self.context.last
+            if person and base is not None:
+                base = self._gendered(base, _PRONOUN_GENDER.get(phrase.casefold()))
             if base is None:
                 unnamed = self._new_agent(phrase, person=bool(person))
                 return Attribution(
@@ -1455,6 +1462,25 @@ class Extractor:
             else:
                 words = words[:-1]
         return " ".join(words)
+
+    def _gendered(self, base: Attribution, gender: str | None) -> Attribution:
+        """The last person a "she"/"he" can refer to: not one the article called the other."""
+        if gender is None:
+            return base
+        people = [a for a in base.sources if a.person]
+        if people and all(self.genders.get(a.iri, gender) == gender for a in people):
+            for agent in people:
+                self.genders.setdefault(agent.iri, gender)
+            return base
+        for agent in reversed(self.context.named):
+            if (
+                agent.person
+                and agent not in people
+                and self.genders.get(agent.iri) in (None, gender)
+            ):
+                self.genders.setdefault(agent.iri, gender)
+                return Attribution(sources=(agent,))
+        return base
 
     def _remember(self, attribution: Attribution) -> None:
         """Note who spoke, for pronouns and descriptions later."""
@@ -1818,6 +1844,9 @@ class Extractor:
                     break
             statement.time = self._time(statement.start, statement.end)
 
+
+#: the person a pronoun refers to is a woman ("f") or a man ("m")
+_PRONOUN_GENDER = {"hun": "f", "she": "f", "han": "m", "he": "m"}
 
 #: words that end a company's name ("Norcast Polymers", "Vestgass AS", "Acme Inc")
 _COMPANY_NAME_WORDS = frozenset(

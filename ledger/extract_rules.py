@@ -109,6 +109,8 @@ class Lexicon:
     #: own-voice openers that say what the reporter does not know ("Det er uklart", "It is
     #: unclear"): notes on the reporting, not claims (only without a cue)
     unknown_notes: tuple[str, ...] = ()
+    #: the same at the end of an own-voice sentence ("What happens next is unclear")
+    unknown_tails: tuple[str, ...] = ()
     #: "both" before two sources named together ("Både A og B", "Both A and B")
     both: tuple[str, ...] = ()
     #: possessives before an office noun: "her office" is the organisation the speaker acts for
@@ -438,6 +440,14 @@ NB = Lexicon(
         "det er ikke kjent",
         "det er foreløpig ikke kjent",
         "det var uklart",
+    ),
+    unknown_tails=(
+        "er uklart",
+        "er fortsatt uklart",
+        "er foreløpig uklart",
+        "er ikke kjent",
+        "er foreløpig ikke kjent",
+        "var uklart",
     ),
     both=("både",),
     possessives=("hennes", "hans", "deres", "dets", "dens"),
@@ -807,6 +817,15 @@ EN = Lexicon(
         "it was not yet clear",
         "it is not known",
         "it was not known",
+    ),
+    unknown_tails=(
+        "is unclear",
+        "is still unclear",
+        "remains unclear",
+        "was unclear",
+        "is not clear",
+        "is not known",
+        "remains unknown",
     ),
     both=("both",),
     possessives=("her", "his", "their", "its"),

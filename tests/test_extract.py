@@ -816,6 +816,22 @@ def test_a_platform_letter_ends_a_sentence_but_an_initial_does_not() -> None:
     ]
 
 
+def test_a_pronoun_does_not_contradict_what_the_article_told_of_a_speaker(
+    tmp_path: Path, flood_registry: Path
+) -> None:
+    """ "sier hun" after a man whom "han" referred to is the woman named before him."""
+    draft = draft_of(
+        tmp_path,
+        "Vi har mistet alt, sier Hanne Rud til NTB. Huset er borte, sier hun.\n\n"
+        "Veien er stengt, sier Odd Varden. Vi venter, sier han. Vi gir ikke opp, sier hun.\n",
+        "nb",
+        flood_registry,
+    )
+    assert sources_of(draft, "Huset er borte") == {"new:Hanne Rud"}
+    assert sources_of(draft, "Vi venter") == {"odd-varden"}
+    assert sources_of(draft, "Vi gir ikke opp") == {"new:Hanne Rud"}
+
+
 def test_notes_on_the_reporting_in_norwegian_and_wire_style(
     tmp_path: Path, flood_registry: Path, plant_registry: Path
 ) -> None:
@@ -832,6 +848,7 @@ def test_notes_on_the_reporting_in_norwegian_and_wire_style(
     draft = draft_of(
         tmp_path,
         "It is unclear how the fire started.\n\n"
+        "Why the alarms failed is still unclear.\n\n"
         "It is unclear how the fire started, Lena Marsh said.\n\n"
         "The plant employs 300 people.\n\n"
         "(Reporting by Ann Leigh; editing by Tom Ray)\n",
