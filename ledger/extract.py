@@ -929,7 +929,9 @@ class Extractor:
             if "," in src and not src.split(",")[0].strip()[:1].isupper():
                 continue  # "…, and costs climbed, a spokeswoman said": a clause, not a name
             tail = m.group("tail").split()
-            if len(tail) > 7 or any(w.casefold() in self.lex.that for w in tail):
+            if len(tail) > 7 or any(
+                w.casefold() in self.lex.that + self.lex.clause_verbs for w in tail
+            ):
                 continue  # "X, a surgeon, said that …": the statement follows, not precedes
             attribution = self._source(src, m.group("cue"), tail=m.group("tail"))
             if attribution:
@@ -1035,8 +1037,9 @@ class Extractor:
         head = phrase.split(",")[0].split()
         if head and head[0].casefold() in self.lex.both and len(head) <= 9:
             head = head[1:]  # "Both the fire service and the ministry said …"
-            if any(w.casefold() in ("and", "og") for w in head):
-                return True
+        joined = re.split(r"\s+(?:and|og)\s+", " ".join(head))
+        if len(joined) == 2 and len(head) <= 9 and all(self._describes_source(p) for p in joined):
+            return True  # "The fire service and the ministry both said …"
         if (
             not head
             or len(head) > 6
@@ -1046,6 +1049,15 @@ class Extractor:
         ):
             return False
         return any(w[:1].isupper() for w in head) or head[0].casefold() in self.lex.determiners
+
+    def _describes_source(self, phrase: str) -> bool:
+        """Does a short phrase name or describe a source (registry, named before, or kind)?"""
+        phrase = self._strip_time(phrase.strip())
+        return bool(
+            self.registry.resolve(phrase)
+            or self.new_registry.resolve(phrase)
+            or self._definite_description(phrase)
+        )
 
     def _source_prefix(self, sentence: str, at: int, cue: str) -> tuple[int, Attribution | None]:
         """ "Ifølge A og B <statement>": where the sources end and the statement starts."""
@@ -1446,6 +1458,13 @@ class Extractor:
         if not words or len(words) > 16:
             return False
         head = phrase.split(",")[0].split()
+        if any(w.casefold() in self.lex.clause_verbs for w in head):
+            return False  # "…, said production would resume": a clause, not a speaker
+        role = self.p.role.match(phrase)
+        if role and any(
+            w.startswith(self.lex.speaking_roles) for w in role.group("role").casefold().split()
+        ):
+            return True  # "…, said a spokesman for the company"
         return any(w[:1].isupper() for w in head) or len(head) <= 4
 
     def _strip_time(self, phrase: str) -> str:
@@ -1503,6 +1522,19 @@ class Extractor:
         if whole:
             return [whole]
         head, comma, rest = phrase.partition(", ")
+        name = rest.strip()
+        if (
+            comma
+            and any(w.islower() for w in head.split())
+            and re.fullmatch(r"[A-ZÆØÅ][\w'-]+(?:\s+[A-ZÆØÅ][\w'-]+){0,3}", name)
+            and not self.registry.exact(head)
+        ):
+            # "The company's chief executive, Owen Pratt": the named person speaks
+            known = self.registry.exact(name) or self.registry.surname(name)
+            if known is not None and known.person:
+                return [known]
+            if known is None and not any(w in name.casefold() for w in self.lex.organisation_words):
+                return [self._new_agent(name, person=True)]
         if comma and not self.p.role.match(rest.strip()) and not self.registry.exact(head):
             return self._agents(head)  # "The army, which has denied any role": the army
         if comma:
@@ -1515,6 +1547,15 @@ class Extractor:
         linked = self._role_name_org(phrase)
         if linked is not None:
             return [linked]
+        unnamed = re.fullmatch(r"(?:a|an|en|et|ei|the)\s+(?P<org>.{1,60}?)\s+(?P<role>\S+)", phrase)
+        if unnamed and unnamed.group("role").casefold().startswith(self.lex.speaking_roles):
+            # "a fire service spokeswoman": the organisation the role speaks for, if known
+            org_words = unnamed.group("org")
+            org = self.registry.resolve(org_words) or self._definite_description(
+                f"{self.lex.determiners[0]} {org_words}" if self.lex.lang == "en" else org_words
+            )
+            if org is not None and not org.person:
+                return [org]
         both = re.match(rf"(?:{alternation(self.lex.both)})\s+", phrase, re.IGNORECASE)
         if both and re.search(r"\s(?:og|and)\s", phrase):
             phrase = phrase[both.end() :]  # "Både politiet og kommunen": each of them

@@ -106,6 +106,8 @@ class Lexicon:
     adding: tuple[str, ...] = ()
     #: pronouns that open a clause ("it would …"), never a speaker after an inverted cue
     clause_pronouns: tuple[str, ...] = ()
+    #: finite verbs that make the words after a cue a clause, not a speaker ("would", "var")
+    clause_verbs: tuple[str, ...] = ()
     #: own-voice openers that say what the reporter does not know ("Det er uklart", "It is
     #: unclear"): notes on the reporting, not claims (only without a cue)
     unknown_notes: tuple[str, ...] = ()
@@ -450,6 +452,7 @@ NB = Lexicon(
         "var uklart",
     ),
     both=("både",),
+    clause_verbs=("er", "var", "har", "hadde", "vil", "skal", "kan", "blir", "ble", "må", "kunne"),
     possessives=("hennes", "hans", "deres", "dets", "dens"),
     office_nouns=("kontor", "kontoret", "stab", "staben", "avdeling"),
     company_nouns=("selskapet", "bedriften", "firmaet", "konsernet", "fabrikken", "eieren"),
@@ -828,6 +831,22 @@ EN = Lexicon(
         "remains unknown",
     ),
     both=("both",),
+    clause_verbs=(
+        "is",
+        "was",
+        "were",
+        "are",
+        "has",
+        "had",
+        "have",
+        "will",
+        "would",
+        "could",
+        "can",
+        "should",
+        "may",
+        "might",
+    ),
     possessives=("her", "his", "their", "its"),
     office_nouns=("office", "staff", "team", "department"),
     company_nouns=("company", "firm", "operator", "plant operator", "owner", "employer"),

@@ -816,6 +816,30 @@ def test_a_platform_letter_ends_a_sentence_but_an_initial_does_not() -> None:
     ]
 
 
+def test_speakers_before_and_after_the_cue_in_wire_style(
+    tmp_path: Path, plant_registry: Path
+) -> None:
+    """A description then the name, "said a spokesman for the company", "a fire service
+    spokeswoman said", "A and B both said", and a clause after "said" that is no speaker."""
+    draft = draft_of(
+        tmp_path,
+        "The company's chief executive, Owen Pratt, said production would resume in May.\n\n"
+        "The plant will stay shut, said a spokesman for the company.\n\n"
+        "Residents were told to keep windows closed, a fire service spokeswoman said.\n\n"
+        "The fire service and the ministry both said the alarm worked.\n\n"
+        "Pratt said the plant had passed every inspection.\n",
+        "en",
+        plant_registry,
+    )
+    assert found(draft) == {
+        "production would resume in May": {"owen-pratt"},
+        "The plant will stay shut": {"norcast"},
+        "Residents were told to keep windows closed": {"fire-service"},
+        "the alarm worked": {"fire-service", "labour-ministry"},
+        "the plant had passed every inspection": {"owen-pratt"},
+    }
+
+
 def test_a_pronoun_does_not_contradict_what_the_article_told_of_a_speaker(
     tmp_path: Path, flood_registry: Path
 ) -> None:
