@@ -9,6 +9,11 @@ are written out in ``SEMANTICS`` (README text) and in the docstrings of ``_judge
 
 Every function returns flat rows (``dict`` keyed by column name), sorted, ready for
 ``ledger.output.rows``.
+
+``find_conflicts``, ``find_corroborations``, ``grade_claims`` and ``conflicts_for_batch`` take
+``findings=PATH``: the derived findings file of ``ledger.findings``, caught up with the store
+before it answers (the same rows, without recomputing the ledger). Without it, or with
+``default_graph`` (``--as-of``), everything is recomputed from the store as described here.
 """
 
 from __future__ import annotations

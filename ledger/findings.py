@@ -4,10 +4,12 @@ Recomputing conflicts and corroborations reads every claim through SPARQL and ju
 candidate pair (about 150 s at a million claims). Ledger entries never change, so the findings
 between two claims never change either, unless the registry around them does. This module
 keeps them in a SQLite file beside the index and, before each answer, absorbs the named graphs
-it has not seen yet: it reads the new graphs' claims (one graph at a time), looks up the
-earlier claims with the same subject and property in its own ``claims`` table (the selective
-key), judges only the pairs that hold a new claim, and stores the new findings with their
-rows. Commands then read stored findings and apply ``--status`` and the filters as they read.
+it has not seen yet: it reads the new graphs' claims (one graph at a time), looks up in its
+own ``claims`` table, for each new claim, the earlier claims that can pair with it (the
+selective key: same subject and property, same place or none, event times that meet; one
+index search), judges only the pairs that hold a new claim, and stores the new findings with
+their rows. Commands then read stored findings and apply ``--status`` and the filters as they
+read.
 
 What is derived, and from what:
 - a finding (``_judge``), its independence and its reasons depend on the two claims, the names
@@ -15,7 +17,9 @@ What is derived, and from what:
   derivations of both claims and the claims those derive from;
 - status (retracted, superseded), alternate names, ``partOf`` and cases only select what is
   shown, so they are applied when reading, never baked into a stored row;
-- a grade is counted when reading, from the stored findings whose two claims are in scope.
+- a grade counts the findings whose two claims are in scope: grades for ``--status current``
+  are stored, and redone on each append for the new claims, their neighbours and the claims
+  whose status or short name changed; other statuses are counted from the findings as read.
 
 So a new entry is absorbed incrementally when it only adds claims, statuses, derivations of
 its own claims and registry facts about things no stored finding mentions. Anything else (a new
@@ -331,14 +335,17 @@ def _absorb(
         "INSERT OR IGNORE INTO mentioned VALUES (?)",
         ((t,) for t in sorted(_mentions(new_claims.values(), ledger)) if t),
     )
+    absorbed = len(new_claims)
     if incremental:
         regrade = set(new_claims) | touched | in_findings | _neighbours(conn, touched)
         _store_grades(conn, ledger, sorted(regrade))
     else:
-        known.clear()
+        known.clear()  # the claims are stored: grades are counted from the tables
+        new_claims.clear()
+        in_findings.clear()
         _store_all_grades(conn, ledger)
     _save_ledger(conn, ledger, sorted(changed))
-    return len(new_claims), count
+    return absorbed, count
 
 
 #: The selective key: the stored claims that may pair with a new claim at a place (same
