@@ -904,7 +904,8 @@ class Extractor:
             words = m.group("src").split()
             if words[0].casefold() in self.lex.that:
                 continue  # "…, estimated that …": a content clause, not a speaker
-            if len(words) > 1 and words[0].casefold() in self.lex.clause_pronouns:
+            relayed = len(words) > 1 and words[1].casefold() in self.lex.relay
+            if len(words) > 1 and words[0].casefold() in self.lex.clause_pronouns and not relayed:
                 continue  # "…, said it would investigate": a clause, not a speaker
             attribution = self._source(m.group("src"), m.group("cue"))
             if attribution:
@@ -926,7 +927,10 @@ class Extractor:
                 before = sentence[previous + 1 : comma].strip(" ,»\"”’'")
                 if re.fullmatch(r"(?:[A-ZÆØÅ][\w.'-]*\s+){0,3}[A-ZÆØÅ][\w'-]*", before):
                     continue  # "…, a spokesman for X, said": the speaker's name is further left
-            if "," in src and not src.split(",")[0].strip()[:1].isupper():
+            first_part = src.split(",")[0].strip()
+            if "," in src and not (
+                first_part[:1].isupper() or self._definite_description(first_part)
+            ):
                 continue  # "…, and costs climbed, a spokeswoman said": a clause, not a name
             tail = m.group("tail").split()
             if len(tail) > 7 or any(
@@ -1214,6 +1218,7 @@ class Extractor:
     ) -> Attribution | None:
         """The attribution a source phrase gives: speaker, organisation, relay, transmission."""
         phrase = re.sub(r"\s+", " ", phrase).strip(" ,.;:!?\"'«»“”’")
+        phrase = re.sub(r"\s*\(\d{1,3}\)", "", phrase)  # "Hanne Rud (61)": her age
         if not phrase and not anaphoric:
             return None
         stance = "denies" if self.p.deny.match(re.sub(r"\s+", " ", cue.strip())) else "asserts"
@@ -1356,6 +1361,14 @@ class Extractor:
             return None  # English needs "the": a bare lowercase word is not a source
         lowered = [w.casefold() for w in words]
         head = lowered[-1]
+        if len(words) >= 2 and head in self.lex.documents:
+            # "ministry records", "kommunens tall": the source that keeps them
+            modifier = words[-2]
+            if self.lex.lang == "nb" and modifier.endswith("s"):
+                modifier = modifier[:-1]
+            elif self.lex.lang == "en":
+                modifier = "the " + modifier.removesuffix("'s")
+            return self._definite_description(modifier)
         if " ".join(lowered) in self.lex.company_nouns or head in self.lex.company_nouns:
             return self._company()
         stems = {head}
@@ -1374,14 +1387,22 @@ class Extractor:
                 return False
             return stem in word if self.lex.lang == "nb" else word.startswith(stem)
 
+        def role_fits(stem: str, word: str) -> bool:
+            return bool(stem) and word.startswith(stem) and len(word) - len(stem) <= 3
+
         def describes(agent: Agent) -> bool:
             names = [_norm(agent.name), *self.registry.aliases.get(agent.iri, [])]
             roles = [self._role_noun(r) for r in (agent.role, self.roles.get(agent.iri)) if r]
-            for text in names + roles:
+            for text in names:
                 found = re.findall(r"[\wæøå]+", text)
-                if any(fits(stem, w) for stem in stems for w in found) and all(
-                    any(fits(o, w) or o == w for w in found) for o in others[:-1]
+                test = fits if not agent.person else role_fits
+                if any(test(stem, w) for stem in stems for w in found) and all(
+                    any(test(o, w) or o == w for w in found) for o in others[:-1]
                 ):
+                    return True
+            for text in roles:
+                found = re.findall(r"[\wæøå]+", text)
+                if any(role_fits(stem, w) for stem in stems for w in found):
                     return True
             return False
 
@@ -1521,6 +1542,9 @@ class Extractor:
         whole = self.registry.exact(phrase) or self.registry.exact(_strip_parenthesis(phrase))
         if whole:
             return [whole]
+        described = self._definite_description(phrase)
+        if described is not None:
+            return [described]
         head, comma, rest = phrase.partition(", ")
         name = rest.strip()
         if (
@@ -1535,6 +1559,8 @@ class Extractor:
                 return [known]
             if known is None and not any(w in name.casefold() for w in self.lex.organisation_words):
                 return [self._new_agent(name, person=True)]
+        if comma and rest.split()[0].casefold() in self.lex.relative:
+            return self._agents(head)  # "Rud, som har bodd på Nesset i 30 år": Rud
         if comma and not self.p.role.match(rest.strip()) and not self.registry.exact(head):
             return self._agents(head)  # "The army, which has denied any role": the army
         if comma:
@@ -1576,9 +1602,12 @@ class Extractor:
                 speaker = self._new_agent(name, person=True, on_behalf_of=org)
             return [speaker]
         role = self.p.role.match(phrase)
-        if role and not role.group("role")[:1].isupper():
+        speaking = role is not None and any(
+            w.startswith(self.lex.speaking_roles) for w in role.group("role").casefold().split()
+        )
+        if role and (speaking or not role.group("role")[:1].isupper()):
             words = role.group("role").casefold().split()
-            if any(w.startswith(self.lex.speaking_roles) for w in words):
+            if speaking:
                 # "a spokesman for X", "en uttalelse fra X": X speaks
                 org = self._organisation(role.group("org"))
                 if org is not None:

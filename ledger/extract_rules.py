@@ -106,6 +106,9 @@ class Lexicon:
     adding: tuple[str, ...] = ()
     #: pronouns that open a clause ("it would …"), never a speaker after an inverted cue
     clause_pronouns: tuple[str, ...] = ()
+    #: nouns of documents a source issues ("ministry records", "kommunens tall"): the source is
+    #: the noun before them
+    documents: tuple[str, ...] = ()
     #: finite verbs that make the words after a cue a clause, not a speaker ("would", "var")
     clause_verbs: tuple[str, ...] = ()
     #: own-voice openers that say what the reporter does not know ("Det er uklart", "It is
@@ -180,6 +183,15 @@ NB = Lexicon(
         "nektet for",
         "tilbakeviser",
         "tilbakeviste",
+        "har opplyst",
+        "har sagt",
+        "har uttalt",
+        "har meldt",
+        "har bekreftet",
+        "har skrevet",
+        "har fortalt",
+        "varsler",
+        "varslet",
     ),
     deny=(
         "avviser",
@@ -452,6 +464,7 @@ NB = Lexicon(
         "var uklart",
     ),
     both=("både",),
+    documents=("tall", "tallene", "oversikt", "oversikten", "rapport", "rapporten", "anslag"),
     clause_verbs=("er", "var", "har", "hadde", "vil", "skal", "kan", "blir", "ble", "må", "kunne"),
     possessives=("hennes", "hans", "deres", "dets", "dens"),
     office_nouns=("kontor", "kontoret", "stab", "staben", "avdeling"),
@@ -520,6 +533,13 @@ EN = Lexicon(
         "confirm",
         "thinks",
         "thought",
+        "has said",
+        "have said",
+        "had said",
+        "has confirmed",
+        "have confirmed",
+        "has warned",
+        "has stated",
     ),
     deny=(
         "denied",
@@ -831,6 +851,7 @@ EN = Lexicon(
         "remains unknown",
     ),
     both=("both",),
+    documents=("records", "data", "figures", "documents", "estimates", "statement", "report"),
     clause_verbs=(
         "is",
         "was",

@@ -840,6 +840,60 @@ def test_speakers_before_and_after_the_cue_in_wire_style(
     }
 
 
+def test_norwegian_wire_variants_of_speakers(tmp_path: Path, flood_registry: Path) -> None:
+    """ "Det opplyser <rolle> <Navn> i <Org> til NTB", "har opplyst at", "ifølge en
+    pressemelding fra kommunen" (not the adviser whose title starts like it), an age in
+    parentheses, "sier Rud, som …", "sier hun til …"."""
+    draft = draft_of(
+        tmp_path,
+        "Ti hus er evakuert. Det opplyser kommunikasjonsrådgiver Kari Holm i Brekkvik kommune "
+        "til NTB.\n\n"
+        "Politiet og Skredtilsynet har opplyst at veien er stengt.\n\n"
+        "Ifølge en pressemelding fra kommunen er 40 personer uten strøm.\n\n"
+        "– Jeg har aldri sett noe lignende, sier beboer Hanne Rud (61).\n\n"
+        "– Vannet kom så fort, sier Rud, som har bodd på Nesset i 30 år.\n\n"
+        "Vi må vente, sier hun til NTB.\n",
+        "nb",
+        flood_registry,
+    )
+    holm = statement(draft, "Ti hus er evakuert").attribution.sources[0]
+    assert (holm.name, holm.on_behalf_of) == ("Kari Holm", SRC + "brekkvik-kommune")
+    assert sources_of(draft, "veien er stengt") == {"heia-politi", "skredtilsynet"}
+    assert sources_of(draft, "er 40 personer uten strøm") == {"brekkvik-kommune"}
+    assert sources_of(draft, "Jeg har aldri sett noe lignende") == {"new:Hanne Rud"}
+    assert sources_of(draft, "Vannet kom så fort") == {"new:Hanne Rud"}
+    assert sources_of(draft, "Vi må vente") == {"new:Hanne Rud"}
+    rud = statement(draft, "Vannet kom så fort").attribution.sources[0]
+    assert rud.on_behalf_of is None
+
+
+def test_english_wire_variants_of_speakers(tmp_path: Path, plant_registry: Path) -> None:
+    """An age after a surname, an organisation before a role and name, "Name, the fire chief,
+    said on Tuesday that", "the company, which …, said", "Officials at the ministry", "has
+    said", "according to ministry records"."""
+    draft = draft_of(
+        tmp_path,
+        "Two tanks were damaged, Marsh, 52, told Wirewide.\n\n"
+        "Greyford Fire Service Chief Lena Marsh said the tanks were cooling.\n\n"
+        "Lena Marsh, the fire chief, said on Tuesday that no one was in the building.\n\n"
+        "Insurance would cover the losses, the company, which employs 300 people, said.\n\n"
+        "Officials at the ministry said an inquiry would open next week.\n\n"
+        "The ministry has said it will publish the findings.\n\n"
+        "The plant has had three fires since 2019, according to ministry records.\n",
+        "en",
+        plant_registry,
+    )
+    assert found(draft) == {
+        "Two tanks were damaged": {"lena-marsh"},
+        "the tanks were cooling": {"lena-marsh"},
+        "no one was in the building": {"lena-marsh"},
+        "Insurance would cover the losses": {"norcast"},
+        "an inquiry would open next week": {"labour-ministry"},
+        "it will publish the findings": {"labour-ministry"},
+        "The plant has had three fires since 2019": {"labour-ministry"},
+    }
+
+
 def test_a_pronoun_does_not_contradict_what_the_article_told_of_a_speaker(
     tmp_path: Path, flood_registry: Path
 ) -> None:
