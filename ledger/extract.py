@@ -854,7 +854,23 @@ class Extractor:
             return [Statement(start, s_end, self.own, direct=True)]
         if self.p.unknown_note.match(sentence):
             return []  # "Det er uklart …", "It is unclear …": what the reporter does not know
+        if self._is_quoted(start, s_end) and self._continues_quote(start):
+            # '"…," said X. "Then the sky went orange."': X's quote goes on
+            assert self.context.last is not None
+            return [Statement(start, s_end, self.context.last, direct=True)]
         return self._clauses(start, s_end, self.own, self._is_quoted(start, s_end))
+
+    def _continues_quote(self, start: int) -> bool:
+        """Does a quoted sentence follow a source's quote in the same paragraph?"""
+        if not self.statements or self.context.last is None:
+            return False
+        last = self.statements[-1]
+        if not last.direct or last.attribution.sources == (self.outlet,):
+            return False
+        if last.attribution.sources != self.context.last.sources:
+            return False
+        between = self.text[last.end : start]
+        return last.end <= start and "\n" not in between and len(between) <= 200
 
     def _is_quoted(self, start: int, end: int) -> bool:
         """Do the words open with a quotation mark or a speech dash?"""
@@ -929,7 +945,9 @@ class Extractor:
                     continue  # "…, a spokesman for X, said": the speaker's name is further left
             first_part = src.split(",")[0].strip()
             if "," in src and not (
-                first_part[:1].isupper() or self._definite_description(first_part)
+                first_part[:1].isupper()
+                or self._definite_description(first_part)
+                or self._speaking_role(first_part)
             ):
                 continue  # "…, and costs climbed, a spokeswoman said": a clause, not a name
             tail = m.group("tail").split()
@@ -939,6 +957,10 @@ class Extractor:
                 continue  # "X, a surgeon, said that …": the statement follows, not precedes
             attribution = self._source(src, m.group("cue"), tail=m.group("tail"))
             if attribution:
+                previous = max([c for c in commas if c < comma], default=-1)
+                before = sentence[previous + 1 : comma].strip(" ,»\"”’'")
+                if previous > 0 and re.match(r"(?:a|an|the|en|et)\s+[a-zæøå]", before):
+                    comma = previous  # "…, a hospital spokesman, Ben Hart, said": his title
                 return start + comma, attribution
         return None
 
@@ -1053,6 +1075,13 @@ class Extractor:
         ):
             return False
         return any(w[:1].isupper() for w in head) or head[0].casefold() in self.lex.determiners
+
+    def _speaking_role(self, phrase: str) -> bool:
+        """ "a spokesman for the company", "officials at the ministry": a role that speaks."""
+        role = self.p.role.match(phrase)
+        return role is not None and any(
+            w.startswith(self.lex.speaking_roles) for w in role.group("role").casefold().split()
+        )
 
     def _describes_source(self, phrase: str) -> bool:
         """Does a short phrase name or describe a source (registry, named before, or kind)?"""
@@ -1481,10 +1510,7 @@ class Extractor:
         head = phrase.split(",")[0].split()
         if any(w.casefold() in self.lex.clause_verbs for w in head):
             return False  # "…, said production would resume": a clause, not a speaker
-        role = self.p.role.match(phrase)
-        if role and any(
-            w.startswith(self.lex.speaking_roles) for w in role.group("role").casefold().split()
-        ):
+        if self._speaking_role(" ".join(head)):
             return True  # "…, said a spokesman for the company"
         return any(w[:1].isupper() for w in head) or len(head) <= 4
 

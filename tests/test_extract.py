@@ -894,6 +894,31 @@ def test_english_wire_variants_of_speakers(tmp_path: Path, plant_registry: Path)
     }
 
 
+def test_titles_and_relative_clauses_around_a_trailing_speaker(
+    tmp_path: Path, plant_registry: Path
+) -> None:
+    """ "…, a spokesman for the company, who declined to be named, said", "…, a hospital
+    spokesman, Ben Hart, said" (the title is not in the statement), a quote going on after
+    '"…," said X.'."""
+    draft = draft_of(
+        tmp_path,
+        "The blast was heard miles away, a spokesman for the company, who declined to be named, "
+        "said.\n\n"
+        "Two of the injured were in critical condition, a hospital spokesman, Ben Hart, said.\n\n"
+        '"We heard a huge bang," said Carl Voss, a driver who was passing the plant. "Then the '
+        'sky went orange."\n',
+        "en",
+        plant_registry,
+    )
+    assert found(draft) == {
+        "The blast was heard miles away": {"norcast"},
+        "Two of the injured were in critical condition": {"Ben Hart"},
+        "We heard a huge bang": {"Carl Voss"},
+        "Then the sky went orange": {"Carl Voss"},
+    }
+    assert statement(draft, "Then the sky went orange").direct
+
+
 def test_a_pronoun_does_not_contradict_what_the_article_told_of_a_speaker(
     tmp_path: Path, flood_registry: Path
 ) -> None:
