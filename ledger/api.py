@@ -79,14 +79,9 @@ def known_triples(index: Index) -> entries.KnownTriples:
                 if next(iter(store.quads_for_pattern(s, p, o, None)), None) is not None:
                     found.add((s, p, o))
             return found
-        ground = [t for t in triples if not any(isinstance(x, ox.BlankNode) for x in t)]
-        for start in range(0, len(ground), 200):
-            chunk = ground[start : start + 200]
-            rows = " ".join(f"({s} {p} {o})" for s, p, o in chunk)
-            query = f"SELECT ?s ?p ?o WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} ?s ?p ?o }}"
-            for solution in index.query(query):  # type: ignore[union-attr]
-                found.add((solution["s"], solution["p"], solution["o"]))
-        return found
+        # remote: the triples go in as bound VALUES rows (remote.RemoteIndex.known_triples)
+        asked: set[entries.Triple3] = index.known_triples(triples)  # type: ignore[attr-defined]
+        return asked
 
     return known
 
