@@ -1363,10 +1363,10 @@ class Extractor:
         self._remember(attribution)
         return attribution
 
-    def _definite_description(self, phrase: str) -> Agent | None:
+    def _definite_description(self, phrase: str, within: list[Agent] | None = None) -> Agent | None:
         """ "the observatory", "gruppen", "tilsynet", "ordføreren", "the company": the latest
         named source the noun describes (by its name, its role, or its kind), else the one
-        registry source it describes."""
+        registry source it describes; ``within``: only among these agents."""
         if self.registry.exact(phrase):
             return None
         words = phrase.split()
@@ -1435,6 +1435,9 @@ class Extractor:
                     return True
             return False
 
+        if within is not None:
+            matching = [a for a in within if describes(a)]
+            return matching[0] if len(matching) == 1 else None
         for agent in reversed(self.context.named):
             if describes(agent):
                 return agent
@@ -1584,7 +1587,13 @@ class Extractor:
             if known is not None and known.person:
                 return [known]
             if known is None and not any(w in name.casefold() for w in self.lex.organisation_words):
-                return [self._new_agent(name, person=True)]
+                owner = re.match(r"(?P<org>.+?)(?:'s|’s)\s", head)
+                org = None
+                if owner is not None:  # "The ministry's chief inspector, Ruth Lowe"
+                    org_words = owner.group("org")
+                    org = self.registry.resolve(org_words) or self._definite_description(org_words)
+                    org = org if org is not None and not org.person else None
+                return [self._new_agent(name, person=True, on_behalf_of=org)]
         if comma and rest.split()[0].casefold() in self.lex.relative:
             return self._agents(head)  # "Rud, som har bodd på Nesset i 30 år": Rud
         if comma and not self.p.role.match(rest.strip()) and not self.registry.exact(head):
@@ -1599,6 +1608,9 @@ class Extractor:
         linked = self._role_name_org(phrase)
         if linked is not None:
             return [linked]
+        placed = self._placed_description(phrase)
+        if placed is not None:
+            return [placed]
         unnamed = re.fullmatch(r"(?:a|an|en|et|ei|the)\s+(?P<org>.{1,60}?)\s+(?P<role>\S+)", phrase)
         if unnamed and unnamed.group("role").casefold().startswith(self.lex.speaking_roles):
             # "a fire service spokeswoman": the organisation the role speaks for, if known
@@ -1677,6 +1689,30 @@ class Extractor:
         if indefinite and not any(w in phrase.casefold() for w in self.lex.organisation_words):
             person = True  # "a plant supervisor", "en beboer på Moen": an unnamed person
         return [self._new_agent(phrase, person=person, on_behalf_of=None)]
+
+    def _placed_description(self, phrase: str) -> Agent | None:
+        """ "Politiet i Heia", "the fire service in Greyford": the source of that kind whose
+        name holds the place."""
+        m = re.fullmatch(
+            r"(?P<desc>(?:[Tt]he\s+)?[\wæøåÆØÅ][a-zæøå]*(?:\s+[a-zæøå]+)?)\s+(?:i|in|på|of)\s+"
+            r"(?P<place>[A-ZÆØÅ][\w'-]*(?:\s+[A-ZÆØÅ][\w'-]*){0,2})",
+            phrase,
+        )
+        if m is None or self.registry.exact(phrase):
+            return None
+        place = set(re.findall(r"[\wæøå]+", _norm(m.group("place"))))
+        within = [
+            agent
+            for agent in [*self.registry.agents.values(), *self.new_agents.values()]
+            if not agent.person
+            and any(
+                place <= set(re.findall(r"[\wæøå]+", name))
+                for name in [_norm(agent.name), *self.registry.aliases.get(agent.iri, [])]
+            )
+        ]
+        if not within:
+            return None
+        return self._definite_description(m.group("desc"), within=within)
 
     def _role_name_org(self, phrase: str) -> Agent | None:
         """ "operasjonsleder Per Holm i Fjordane politidistrikt", "fire chief Jo Lee of the X":

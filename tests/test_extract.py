@@ -919,6 +919,37 @@ def test_titles_and_relative_clauses_around_a_trailing_speaker(
     assert statement(draft, "Then the sky went orange").direct
 
 
+def test_a_description_with_a_place_and_an_organisations_title_before_a_name(
+    tmp_path: Path, flood_registry: Path, plant_registry: Path
+) -> None:
+    """ "Politiet i Heia", "kommunen i Brekkvik", "the fire service in Greyford": the registry
+    source of that kind with the place in its name; "The ministry's chief inspector, Ruth Lowe"
+    is a new person acting for the ministry."""
+    draft = draft_of(
+        tmp_path,
+        "Politiet i Heia opplyser at to personer er savnet.\n\n"
+        "Tre hus er tatt av vannet, opplyser kommunen i Brekkvik.\n",
+        "nb",
+        flood_registry,
+    )
+    assert found(draft) == {
+        "to personer er savnet": {"heia-politi"},
+        "Tre hus er tatt av vannet": {"brekkvik-kommune"},
+    }
+    draft = draft_of(
+        tmp_path,
+        "The fire service in Greyford said three engines were on site.\n\n"
+        "The ministry's chief inspector, Ruth Lowe, said an inquiry would begin. Lowe said the "
+        "plant had been warned in 2022.\n",
+        "en",
+        plant_registry,
+    )
+    assert sources_of(draft, "three engines were on site") == {"fire-service"}
+    lowe = statement(draft, "an inquiry would begin").attribution.sources[0]
+    assert (lowe.name, lowe.new, lowe.on_behalf_of) == ("Ruth Lowe", True, SRC + "labour-ministry")
+    assert sources_of(draft, "the plant had been warned in 2022") == {"new:Ruth Lowe"}
+
+
 def test_a_pronoun_does_not_contradict_what_the_article_told_of_a_speaker(
     tmp_path: Path, flood_registry: Path
 ) -> None:
