@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +30,7 @@ from ledger.errors import (
     VerificationError,
 )
 from ledger.load import LoadedBatch, document_quads, load_paths
-from ledger.store import EntryRecord, Ledger, LedgerIndex
+from ledger.store import EntryRecord, Ledger, LedgerIndex, index_quads
 from ledger.validate import ValidationReport, validate_batch
 
 CL = "https://w3id.org/claim-ledger/ns#"
@@ -50,6 +52,10 @@ class AddResult:
     #: seconds spent per step (load, context, validate, entries, append); validate and entries
     #: overlap in time
     timings: dict[str, float] = field(default_factory=dict)
+    #: the conflicts and revisions between the added claims and the ledger (``conflicts`` rows)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    #: why the conflict check could not run (the entry is appended all the same), or None
+    check_failed: str | None = None
 
     @property
     def added(self) -> list[entries.MintedClaim]:
@@ -131,7 +137,9 @@ def ledger_context(batch: LoadedBatch, index: Index, hops: int = 2) -> LoadedBat
 # ---------------------------------------------------------------- add, retract, supersede
 
 
-def add(ledger: Backend, paths: Sequence[Path], *, author: str, message: str) -> AddResult:
+def add(
+    ledger: Backend, paths: Sequence[Path], *, author: str, message: str, check: bool = True
+) -> AddResult:
     """Validate a batch exactly as ``validate`` does; append it as one entry if it conforms."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -149,7 +157,74 @@ def add(ledger: Backend, paths: Sequence[Path], *, author: str, message: str) ->
     started = time.perf_counter()
     record = ledger.append(content.quads, author=author, message=message, kind="add")
     timings["append"] = time.perf_counter() - started
-    return AddResult(entry=record, report=report, claims=content.claims, timings=timings)
+    result = AddResult(entry=record, report=report, claims=content.claims, timings=timings)
+    if check and result.added:
+        started = time.perf_counter()
+        try:
+            result.conflicts = batch_conflicts(ledger, [c.iri for c in result.added])
+        except LedgerError as error:  # the entry is safe; only the report of conflicts is missing
+            result.check_failed = str(error)
+        timings["check"] = time.perf_counter() - started
+    return result
+
+
+def findings_file(ledger: Backend) -> Path | None:
+    """The derived findings file of an embedded ledger (``ledger.findings``); None when remote.
+
+    It lives beside the query index, is rebuilt from the ledger when missing or out of step,
+    and may be deleted at any time.
+    """
+    path = getattr(ledger, "path", None)
+    return path / "findings.sqlite" if isinstance(path, Path) else None
+
+
+@contextmanager
+def analysis_store(ledger: Backend) -> Iterator[tuple[ox.Store, Index]]:
+    """A pyoxigraph store of the ledger's quads for the analysis, reports and exports, and
+    the index it reflects.
+
+    The embedded ledger's query index itself; for a ledger on a SPARQL server, a copy in memory
+    of its entries (each entry's quads as the embedded index holds them), so that every
+    command runs the same queries and code on both backends. That copy costs about as much
+    memory as an in-memory Oxigraph store of the ledger (~5 KiB per claim).
+    """
+    with ledger.index() as index:
+        if index.store is not None:
+            yield index.store, index
+            return
+        copy = ox.Store()
+        for seq in range(1, index.indexed_through + 1):
+            copy.bulk_extend(index_quads(seq, ledger.read_entry(seq)))
+        yield copy, index
+
+
+def batch_conflicts(ledger: Backend, claims: Sequence[str]) -> list[dict[str, Any]]:
+    """The conflicts and revisions between ``claims`` (just appended) and the rest of the ledger."""
+    from ledger import analysis  # the analysis reads what the ledger holds: it comes after
+
+    with analysis_store(ledger) as (store, _index):
+        return analysis.conflicts_for_batch(store, claims, findings=findings_file(ledger))
+
+
+def analyse(
+    ledger: Backend,
+    function: Callable[..., list[dict[str, Any]]],
+    as_of: str | None,
+    **filters: Any,
+) -> list[dict[str, Any]]:
+    """Rows of one analysis function (``analysis.find_conflicts``, …) on the ledger.
+
+    The current ledger is read through the findings file when the ledger has one (embedded);
+    ``as_of`` (an entry number, hash or date) recomputes from the entries visible then.
+    """
+    seq = as_of_entry(ledger, as_of)
+    with analysis_store(ledger) as (store, index):
+        if seq is not None:
+            return function(store, default_graph=graphs_as_of(index, seq), **filters)
+        findings = findings_file(ledger)
+        if findings is not None and "findings" in inspect.signature(function).parameters:
+            return function(store, findings=findings, **filters)
+        return function(store, **filters)
 
 
 def _validate_and_build(

@@ -181,8 +181,9 @@ def anchor(document: Path, exact: str, occurrence: int) -> None:
 
 @main.command("extract", context_settings=CONTEXT_SETTINGS)
 @click.argument("article", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--lang", type=click.Choice(extract.LANGUAGES), required=True,
-              help="The article's language.")
+@click.option(
+    "--lang", type=click.Choice(extract.LANGUAGES), required=True, help="The article's language."
+)
 @click.option("--published", help="When the article was published: YYYY-MM-DD, YYYY-MM or YYYY.")
 @click.option("--outlet", help="The outlet's name (own-voice statements are its claims).")
 @click.option(
@@ -198,7 +199,11 @@ def anchor(document: Path, exact: str, occurrence: int) -> None:
     "(its sources.yaml is the registry unless --sources says otherwise).",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(output.ROW_FORMATS), default="table", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(output.ROW_FORMATS),
+    default="table",
+    show_default=True,
     help="How --evaluate prints its figures.",
 )
 def extract_command(
@@ -228,8 +233,9 @@ def extract_command(
         click.echo(extract.extract(article, lang, published, outlet, sources), nl=False)
         return
     evaluation = extract.evaluate_extraction(article, gold, lang, published, outlet, sources)
-    click.echo(output.rows(["metric", "value", "matched", "total"], evaluation.rows(), fmt),
-               nl=False)
+    click.echo(
+        output.rows(["metric", "value", "matched", "total"], evaluation.rows(), fmt), nl=False
+    )
     for line in evaluation.misses():
         click.echo(line, err=True)
 
@@ -263,20 +269,32 @@ def init(location: LedgerLocation) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--check/--no-check",
+    default=True,
+    show_default=True,
+    help="Report the conflicts between the added claims and the ledger.",
+)
 @pass_location
 def add(
-    location: LedgerLocation, paths: tuple[Path, ...], author: str, message: str, fmt: str
+    location: LedgerLocation,
+    paths: tuple[Path, ...],
+    author: str,
+    message: str,
+    fmt: str,
+    check: bool,
 ) -> None:
     """Validate claim files and append them to the ledger as one entry.
 
     Nothing is written unless every file conforms. A claim already in the ledger (same
-    content) is reported and not added again.
+    content) is reported and not added again. Then the added claims are checked against the
+    ledger: "this batch conflicts with …" lists each conflict (and revision) they take part in.
 
     \b
     Example:
       claim-ledger add claims/aleppo-2016-11/ --author "A. Checker" --message "first pass"
     """
-    result = api.add(location.open(), paths, author=author, message=message)
+    result = api.add(location.open(), paths, author=author, message=message, check=check)
     click.echo(output.add_result(result, fmt), nl=False)
     sys.exit(0 if result.report.conforms else 1)
 
@@ -430,8 +448,8 @@ def export(location: LedgerLocation, fmt: str) -> None:
         return
     from ledger import export as exports
 
-    with ledger.index() as index:
-        click.echo(exports.EXPORTS[fmt](index.store), nl=False)
+    with api.analysis_store(ledger) as (store, _index):
+        click.echo(exports.EXPORTS[fmt](store), nl=False)
 
 
 @main.command("import", context_settings=CONTEXT_SETTINGS)
@@ -529,10 +547,8 @@ def write_report(
     else:
         ledger = location.open()
         info = reports.collect_ledger_info(ledger)
-        with ledger.index() as index:
-            written = reports.render(
-                index.store, out_dir=out, fmt=fmt, ledger_info=info, **selectors
-            )
+        with api.analysis_store(ledger) as (store, _index):
+            written = reports.render(store, out_dir=out, fmt=fmt, ledger_info=info, **selectors)
     return f"wrote {len(written)} file(s) to {out}; open {out / ('index.' + fmt)}"
 
 
@@ -613,21 +629,6 @@ def analysis_options(command: F) -> F:
     return command
 
 
-def run_analysis(
-    location: LedgerLocation, name: str, as_of: str | None, **filters: Any
-) -> list[dict[str, Any]]:
-    """Run one analysis function on the ledger's index, as of an entry when asked."""
-    from ledger import analysis
-
-    ledger = location.open()
-    seq = api.as_of_entry(ledger, as_of)
-    with ledger.index() as index:
-        graphs = None if seq is None else api.graphs_as_of(index, seq)
-        function: Callable[..., list[dict[str, Any]]] = getattr(analysis, name)
-        rows = function(index.store, default_graph=graphs, **filters)
-    return rows
-
-
 def analysis_command(name: str, function: str, columns: str, doc: str) -> None:
     """Register a row-printing analysis command (claims, conflicts, corroborations, grade)."""
 
@@ -645,9 +646,9 @@ def analysis_command(name: str, function: str, columns: str, doc: str) -> None:
     ) -> None:
         from ledger import analysis
 
-        rows = run_analysis(
-            location,
-            function,
+        rows = api.analyse(
+            location.open(),
+            getattr(analysis, function),
             as_of,
             case=case,
             source=source,
@@ -747,7 +748,7 @@ def query(
     analysis.check_user_query(text)
     ledger = location.open()
     seq = api.as_of_entry(ledger, as_of)
-    with ledger.index() as index:
+    with api.analysis_store(ledger) as (store, index):
         graphs = None if seq is None else api.graphs_as_of(index, seq)
-        result = analysis.run_user_query(index.store, text, default_graph=graphs, timeout_s=timeout)
+        result = analysis.run_user_query(store, text, default_graph=graphs, timeout_s=timeout)
     click.echo(output.rows(result.columns, result.rows, fmt), nl=False)

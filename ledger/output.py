@@ -119,6 +119,8 @@ def add_result(result: AddResult, fmt: str) -> str:
                         {"claim": c.iri, "written_as": c.written_as} for c in result.duplicates
                     ],
                     "problems": [p.as_dict() for p in result.report.problems],
+                    "conflicts": result.conflicts,
+                    "check_failed": result.check_failed,
                 },
                 indent=2,
                 ensure_ascii=False,
@@ -135,7 +137,38 @@ def add_result(result: AddResult, fmt: str) -> str:
             f"{entry_line(result.entry)}: {len(result.added)} claim(s) added"
             + (f", {len(result.duplicates)} already in the ledger" if result.duplicates else "")
         )
+    lines.extend(_batch_conflict_lines(result))
     return "\n".join(lines) + "\n"
+
+
+def _batch_conflict_lines(result: AddResult) -> list[str]:
+    """ "This batch conflicts with …": one line per conflict or revision of an added claim.
+
+    A claim of the batch is named by the id its file gave it, any other by the start of its
+    hash (both are what `show` takes); the reason names the sources and the values.
+    """
+    if result.check_failed is not None:
+        return [f"the conflict check did not run (the entry is written): {result.check_failed}"]
+    ids = {c.iri: c.written_as.rstrip("/").rsplit("/", 1)[-1] for c in result.claims}
+
+    def short(iri: str) -> str:
+        return ids.get(iri) or iri.rsplit("/", 1)[-1][:12]
+
+    conflicts = [r for r in result.conflicts if r["relation"] == "conflict"]
+    revisions = [r for r in result.conflicts if r["relation"] != "conflict"]
+    lines = []
+    if conflicts:
+        lines.append(f"this batch conflicts with the ledger: {len(conflicts)} conflict(s)")
+        lines += [
+            f"  {short(r['claim_a'])} x {short(r['claim_b'])}: {r['type']}: {r['reason']}"
+            for r in conflicts
+        ]
+    if revisions:
+        lines.append(f"revisions by the same source: {len(revisions)}")
+        lines += [
+            f"  {short(r['claim_a'])} -> {short(r['claim_b'])}: {r['reason']}" for r in revisions
+        ]
+    return lines
 
 
 def entry_text(record: EntryRecord, nquads: str) -> str:

@@ -42,16 +42,14 @@ def run(
 
     created = not location.exists()
     ledger = location.create() if created else location.open()
-    added = api.add(ledger, paths, author=author, message=message)
+    added = api.add(ledger, paths, author=author, message=message, check=False)
     result = RunResult(created=created, add=added)
     if not added.report.conforms:
         return result
-    with ledger.index() as index:
-        result.corroborations = analysis.find_corroborations(index.store)
-        result.conflicts = analysis.find_conflicts(index.store)
+    result.corroborations = api.analyse(ledger, analysis.find_corroborations, None)
+    result.conflicts = api.analyse(ledger, analysis.find_conflicts, None)
     info = report.collect_ledger_info(ledger)
-    with ledger.index() as index:
-        result.report_files = report.render(index.store, out_dir=out, fmt=fmt, ledger_info=info)
+    with api.analysis_store(ledger) as (store, _index):
+        result.report_files = report.render(store, out_dir=out, fmt=fmt, ledger_info=info)
     result.report_index = out / f"index.{fmt}"
     return result
-

@@ -452,7 +452,7 @@ class RemoteLedger:
     ) -> str:
         """Insert entry ``seq`` unless one exists; "written" if it is ours alone, else "lost"."""
         stored = NamedNode(f"{_STORED_PREFIX}{seq}:{uuid.uuid4().hex}")
-        index_quads = list(self._skolemised(store._index_quads(seq, data)))
+        quads_for_index = list(self._skolemised(store.index_quads(seq, data)))
         # Built on exactly the entry read as the head: it is still there, alone, same bytes.
         previous = (
             ""
@@ -465,7 +465,7 @@ class RemoteLedger:
         )
         update = (
             f"INSERT {{ GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq ; {_NQUADS} ?bytes . }}\n"
-            f"{_quads_block(index_quads)}}}\n"
+            f"{_quads_block(quads_for_index)}}}\n"
             f"WHERE {{ {_bind(stored=stored, seq=seq, bytes=data.decode('utf-8'), id=self.id)} "
             f"GRAPH {_L} {{ {_L} {_LEDGER_ID} ?id }} {previous}"
             f"FILTER NOT EXISTS {{ GRAPH {_L} {{ ?other {_SEQUENCE} ?seq }} }} }}"
@@ -503,7 +503,7 @@ class RemoteLedger:
             # alone, so whoever did (if anyone) keeps theirs; withdraw ours and try again.
             _log.warning("entry %d was written by two writers at once; withdrawing ours", seq)
             stored_as = NamedNode(candidates[mine])
-            self._withdraw(seq, index_quads, stored_as, data, candidates, mine)
+            self._withdraw(seq, quads_for_index, stored_as, data, candidates, mine)
         return "lost"
 
     def _withdraw(
@@ -529,7 +529,7 @@ class RemoteLedger:
                     f"GRAPH {_L} {{ ?stored {_NQUADS} ?bytes }} }}"
                 ):
                     others.update(
-                        self._skolemised(store._index_quads(seq, other_data["bytes"].encode()))
+                        self._skolemised(store.index_quads(seq, other_data["bytes"].encode()))
                     )
         metadata_graph = NamedNode(self.entry_iri(seq))
         own_nodes = f"{self._skolem_prefix}e{seq}_"

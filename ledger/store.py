@@ -752,7 +752,7 @@ class Ledger:
             through = _indexed_through(store, self, state.through)
             for seq in range(through + 1, size + 1):
                 data = written[1] if written is not None and written[0] == seq else None
-                store.extend(list(_index_quads(seq, data or self.read_entry(seq))))
+                store.extend(list(index_quads(seq, data or self.read_entry(seq))))
             # Flushed, so that the write-ahead log stays empty: every open replays it, read-only
             # ones without clearing it, and a 1,000-claim entry took ~0.4 s to replay on each
             # read-only open and again on the next read-write one, against ~0.2 s to flush.
@@ -770,7 +770,7 @@ class Ledger:
         building = self.path / f"index.tmp-{secrets.token_hex(4)}"
         store = Store(str(building))
         store.bulk_extend(
-            quad for seq in range(1, size + 1) for quad in _index_quads(seq, self.read_entry(seq))
+            quad for seq in range(1, size + 1) for quad in index_quads(seq, self.read_entry(seq))
         )
         store.flush()
         del store
@@ -1093,7 +1093,7 @@ def _failed_copy(report: VerifyReport, seq: int, reason: str) -> VerifyReport:
 # --- index helpers ----------------------------------------------------------------------------
 
 
-def _index_quads(seq: int, data: bytes) -> Iterator[Quad]:
+def index_quads(seq: int, data: bytes) -> Iterator[Quad]:
     """The quads of entry ``seq`` with blank nodes made distinct from other entries' (e{seq}_…)."""
     prefix = f"e{seq}_"
     for quad in parse(data, format=RdfFormat.N_QUADS):

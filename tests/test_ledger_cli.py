@@ -201,3 +201,53 @@ def test_commands_need_a_ledger(tmp_path: Path) -> None:
     result = run(tmp_path / "none", "log")
     assert result.exit_code == 2
     assert "claim-ledger init" in result.stderr
+
+
+ANALYSIS_CASES = Path(__file__).parent / "data" / "analysis"
+
+
+def test_add_reports_the_conflicts_its_batch_takes_part_in(ledger: Path) -> None:
+    """`add` lists each conflict and revision of the added claims: those `conflicts` shows."""
+    added = run(ledger, "add", str(ANALYSIS_CASES), "--format", "json")
+    assert added.exit_code == 0, added.stderr
+    report = json.loads(added.stdout)
+    batch = {c["claim"] for c in report["added"]}
+    listed = json.loads(run(ledger, "conflicts", "--format", "json").stdout)
+    expected = [r for r in listed if r["claim_a"] in batch or r["claim_b"] in batch]
+    assert report["check_failed"] is None
+    assert sorted(report["conflicts"], key=lambda r: (r["claim_a"], r["claim_b"])) == sorted(
+        expected, key=lambda r: (r["claim_a"], r["claim_b"])
+    )
+    assert {r["relation"] for r in report["conflicts"]} == {"conflict", "revision"}
+
+
+def test_add_names_the_conflicting_claims_by_their_ids(ledger: Path) -> None:
+    """The text report says how many conflicts and names both claims and the reason."""
+    added = run(ledger, "add", str(ANALYSIS_CASES))
+    assert added.exit_code == 0, added.stderr
+    assert "this batch conflicts with the ledger: 10 conflict(s)\n" in added.stdout
+    assert (
+        "  sohr-gov-took-alpha-sunday x amnesty-rebels-held-alpha-sunday: exclusive: Alpha "
+        "controlled by Syrian government forces" in added.stdout
+    )
+    assert "revisions by the same source: 1\n  sohr-first-300-fled-india -> " in added.stdout
+
+
+def test_add_no_check_appends_without_the_conflict_report(ledger: Path) -> None:
+    """`--no-check` appends the same entry and reports no conflicts."""
+    added = run(ledger, "add", str(ANALYSIS_CASES), "--no-check", "--format", "json")
+    assert added.exit_code == 0, added.stderr
+    assert json.loads(added.stdout)["conflicts"] == []
+    assert json.loads(added.stdout)["entry"]["seq"] == 2
+
+
+def test_stored_findings_give_the_rows_a_full_recomputation_gives(ledger: Path) -> None:
+    """Listings read through the findings file equal those recomputed as of the head entry."""
+    assert run(ledger, "add", str(ANALYSIS_CASES)).exit_code == 0
+    assert run(ledger, "retract", "sohr-500-fled-foxtrot", "--reason", "test").exit_code == 0
+    for command in ("conflicts", "corroborations", "grade"):
+        stored = run(ledger, command, "--format", "json")
+        recomputed = run(ledger, command, "--as-of", "3", "--format", "json")
+        assert stored.exit_code == 0 and recomputed.exit_code == 0, stored.stderr
+        assert json.loads(stored.stdout) == json.loads(recomputed.stdout), command
+    assert (ledger / "findings.sqlite").is_file()
