@@ -657,7 +657,8 @@ def analysis_command(name: str, function: str, columns: str, doc: str) -> None:
             time=time,
             status=status,
         )
-        click.echo(output.rows(getattr(analysis, columns), rows, fmt), nl=False)
+        for chunk in output.row_chunks(getattr(analysis, columns), rows, fmt):
+            click.echo(chunk, nl=False)
 
     command.__doc__ = doc
     main.command(name, context_settings=CONTEXT_SETTINGS)(command)
