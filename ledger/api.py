@@ -23,6 +23,7 @@ from ledger import entries
 from ledger.canon import canonical_nquads as canon_bytes
 from ledger.canon import sha256_hex
 from ledger.errors import (
+    HeadMovedError,
     InputError,
     LedgerError,
     LedgerStateError,
@@ -137,6 +138,10 @@ def ledger_context(batch: LoadedBatch, index: Index, hops: int = 2) -> LoadedBat
 # ---------------------------------------------------------------- add, retract, supersede
 
 
+#: how many times ``add`` looks for duplicates again when other writers append first
+APPEND_ATTEMPTS = 20
+
+
 def add(
     ledger: Backend, paths: Sequence[Path], *, author: str, message: str, check: bool = True
 ) -> AddResult:
@@ -150,12 +155,27 @@ def add(
         context = ledger_context(batch, index)
         timings["context"] = time.perf_counter() - started
         report, content = _validate_and_build(batch, context, index, timings)
+        built_on = index.indexed_through
     if content is None:
         return AddResult(entry=None, report=report, timings=timings)
-    if not content.quads:
-        return AddResult(entry=None, report=report, claims=content.claims, timings=timings)
     started = time.perf_counter()
-    record = ledger.append(content.quads, author=author, message=message, kind="add")
+    for attempt in range(1, APPEND_ATTEMPTS + 1):
+        if not content.quads:
+            return AddResult(entry=None, report=report, claims=content.claims, timings=timings)
+        try:
+            # duplicates were looked for in the ledger of `built_on` entries: append only if
+            # no other writer has appended since, else look again (the same claim, added by
+            # two writers at once, is then added once)
+            record = ledger.append(
+                content.quads, author=author, message=message, kind="add", after=built_on
+            )
+            break
+        except HeadMovedError:
+            if attempt == APPEND_ATTEMPTS:
+                raise
+            with ledger.index() as index:
+                content = entries.build_add(batch, known_triples(index))
+                built_on = index.indexed_through
     timings["append"] = time.perf_counter() - started
     result = AddResult(entry=record, report=report, claims=content.claims, timings=timings)
     if check and result.added:

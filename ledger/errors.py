@@ -54,6 +54,14 @@ class LedgerStateError(LedgerError):
     """The ledger is missing, locked, or not in the state an operation needs (exit 2)."""
 
 
+class HeadMovedError(LedgerStateError):
+    """Another writer appended after the caller built its entry against the ledger (exit 2).
+
+    ``append(..., after=n)`` raises it, under the writer lock, when the ledger no longer has
+    ``n`` entries; ``api.add`` then looks for duplicates again and retries.
+    """
+
+
 class CanonicalizationError(LedgerError):
     """A dataset could not be canonicalised within the configured bounds (exit 2)."""
 

@@ -99,7 +99,13 @@ from ledger.canon import (
     check_sorted_lines,
     sha256_hex,
 )
-from ledger.errors import CanonicalizationError, LedgerError, LedgerStateError, UsageError
+from ledger.errors import (
+    CanonicalizationError,
+    HeadMovedError,
+    LedgerError,
+    LedgerStateError,
+    UsageError,
+)
 from ledger.store import CHECKPOINT_HEADER, FORMAT, HASH_PREFIX, EntryRecord, VerifyReport
 
 LEDGER_GRAPH = "urn:claim-ledger:ledger"
@@ -306,7 +312,15 @@ class RemoteLedger:
 
     # --- writing ---
 
-    def append(self, quads: Iterable[Quad], *, author: str, message: str, kind: str) -> EntryRecord:
+    def append(
+        self,
+        quads: Iterable[Quad],
+        *,
+        author: str,
+        message: str,
+        kind: str,
+        after: int | None = None,
+    ) -> EntryRecord:
         """Append one entry holding ``quads`` plus its metadata; all or nothing.
 
         Raises what ``store.Ledger.append`` raises, plus ``ServerError`` when the server cannot be
@@ -322,6 +336,11 @@ class RemoteLedger:
         document = canonical_nquads(quads, limits=self.limits)  # before the lock, as embedded
 
         def build(head: _Head | None) -> bytes:
+            size = 0 if head is None else head.seq
+            if after is not None and size != after:
+                raise HeadMovedError(
+                    f"the ledger has {size} entries, the entry was built against {after}"
+                )
             metadata = store.Ledger._metadata_quads(
                 cast(store.Ledger, self),  # uses only .id and .entry_iri(), which this class has
                 seq=1 if head is None else head.seq + 1,

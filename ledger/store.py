@@ -81,7 +81,13 @@ from ledger.canon import (
     check_sorted_lines,
     sha256_hex,
 )
-from ledger.errors import CanonicalizationError, LedgerError, LedgerStateError, UsageError
+from ledger.errors import (
+    CanonicalizationError,
+    HeadMovedError,
+    LedgerError,
+    LedgerStateError,
+    UsageError,
+)
 
 DEFAULT_DIRECTORY = ".claim-ledger"
 FORMAT = 1
@@ -273,7 +279,15 @@ class Ledger:
 
     # --- writing ---
 
-    def append(self, quads: Iterable[Quad], *, author: str, message: str, kind: str) -> EntryRecord:
+    def append(
+        self,
+        quads: Iterable[Quad],
+        *,
+        author: str,
+        message: str,
+        kind: str,
+        after: int | None = None,
+    ) -> EntryRecord:
         """Append one entry holding ``quads`` plus its metadata; all or nothing.
 
         kind: what the entry does, e.g. "add", "retract", "supersede", "review".
@@ -281,6 +295,8 @@ class Ledger:
         author/kind, ``CanonicalizationError`` for blank-node structures beyond the limits,
         ``LedgerStateError`` when another writer holds the lock too long or the head is damaged,
         and ``LedgerError`` when the entry cannot be written (the ledger is then unchanged).
+        after: the number of entries the caller built ``quads`` against (e.g. looking for
+        duplicates); ``HeadMovedError`` when, under the lock, the ledger has another number.
         """
         if not author.strip() or not kind.strip():
             raise UsageError("an entry needs a non-empty author and kind")
@@ -299,6 +315,10 @@ class Ledger:
             self._remove_stale_temporary_files()
             head = self._head_under_lock()
             seq = 1 if head is None else head.seq + 1
+            if after is not None and seq - 1 != after:
+                raise HeadMovedError(
+                    f"the ledger has {seq - 1} entries, the entry was built against {after}"
+                )
             now = datetime.now(UTC)
             metadata = self._metadata_quads(
                 seq=seq,

@@ -896,3 +896,53 @@ def test_verify_speed_on_large_entries(backend: Backend) -> None:
     assert book.verify(workers=2) == report
     deep = book.verify(deep=True)
     assert deep == report
+
+
+# --------------------------------------------------------------------------- built against a head
+
+
+def test_an_entry_built_against_an_older_head_is_refused(backend: Backend) -> None:
+    """append(after=n) writes only while the ledger still has n entries (checked under the lock)."""
+    from ledger.errors import HeadMovedError
+
+    book = _ledger_with(backend, 2)
+    with pytest.raises(HeadMovedError, match="has 2 entries, the entry was built against 1"):
+        book.append(claims(3, 9), author="tester", message="late", kind="add", after=1)
+    assert book.size() == 2
+    record = book.append(claims(3, 9), author="tester", message="on time", kind="add", after=2)
+    assert record.seq == 3 and book.verify().ok
+
+
+def test_the_same_new_claims_added_by_two_writers_at_once_are_added_once(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer that appends between another's duplicate check and its append: no duplicate."""
+    import sys
+
+    from conftest import EXAMPLE
+    from ledger import api
+
+    book = backend.new()
+    real = api._validate_and_build
+    rivals: list[subprocess.CompletedProcess[str]] = []
+
+    def racing(*args: Any, **kwargs: Any) -> Any:
+        found = real(*args, **kwargs)
+        if not rivals:  # another process adds the same files now, after this one's check
+            command = [sys.executable, "-m", "ledger", "--ledger", backend.location(book)]
+            rival = subprocess.run(
+                [*command, "add", str(EXAMPLE), "--no-check", "--format", "json"],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+            )
+            rivals.append(rival)
+        return found
+
+    monkeypatch.setattr(api, "_validate_and_build", racing)
+    late = api.add(book, [EXAMPLE], author="tester", message="second", check=False)
+    assert rivals[0].returncode == 0, rivals[0].stderr
+    assert len(json.loads(rivals[0].stdout)["added"]) == 41
+    assert late.entry is None and len(late.duplicates) == 41
+    assert book.size() == 1 and book.verify().ok
