@@ -27,7 +27,7 @@ import os
 import re
 import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -1152,24 +1152,46 @@ def _grade(
     ledger: Ledger,
     claims: dict[str, Claim],
 ) -> dict[str, Any]:
+    def facts(finding: Finding, other: Claim) -> tuple[str, str, str, str, str]:
+        if finding.relation == "revision":
+            return (other.iri, finding.relation, "", other.source, "")
+        kind, _ = independence(claim, other, ledger, claims, explain=False)
+        return (other.iri, finding.relation, kind, other.source, _origin_class(other, ledger))
+
+    ordered = [facts(f, other) for f, other in sorted(related, key=lambda r: r[1].iri)]
+    return grade_row(
+        claim.iri, claim.source, claim.has_proposition, ordered, ledger, ledger.claim_name
+    )
+
+
+def grade_row(
+    iri: str,
+    source: str,
+    has_proposition: bool,
+    related: Iterable[tuple[str, str, str, str, str]],
+    ledger: Ledger,
+    claim_name: Callable[[str], str],
+) -> dict[str, Any]:
+    """A claim's credibility 1–6 and its reasons (the ``grade`` row), from what it relates to.
+
+    ``related``, in the order the reasons list them: (other claim, relation, independence kind,
+    other claim's source, other claim's origin class). The one place the grading rules live:
+    the full recomputation and the findings file (``ledger.findings``) both call it.
+    """
     support: dict[str, set[str]] = {"independent": set(), "other": set()}
     against: dict[str, set[str]] = {"independent": set(), "other": set()}
     reasons: list[str] = []
-    for finding, other in sorted(related, key=lambda r: r[1].iri):
-        if finding.relation == "revision":
-            reasons.append(f"revised by its own source ({ledger.claim_name(other.iri)})")
+    for other, relation, kind, other_source, origin in related:
+        if relation == "revision":
+            reasons.append(f"revised by its own source ({claim_name(other)})")
             continue
-        kind, _ = independence(claim, other, ledger, claims, explain=False)
-        bucket = support if finding.relation == "corroboration" else against
-        origin = _origin_class(other, ledger)
+        bucket = support if relation == "corroboration" else against
         bucket["independent" if kind == "independent" else "other"].add(origin)
-        verb = "supported" if finding.relation == "corroboration" else "contradicted"
-        reasons.append(
-            f"{verb} by {ledger.name(other.source)} ({kind}, {ledger.claim_name(other.iri)})"
-        )
+        verb = "supported" if relation == "corroboration" else "contradicted"
+        reasons.append(f"{verb} by {ledger.name(other_source)} ({kind}, {claim_name(other)})")
     n_support, n_against = len(support["independent"]), len(against["independent"])
     other_support, other_against = len(support["other"]), len(against["other"])
-    if not claim.has_proposition:
+    if not has_proposition:
         credibility = 6
         reasons.insert(0, "no proposition to compare")
     elif n_against >= 2 and n_support == 0:
@@ -1186,8 +1208,8 @@ def _grade(
         credibility = 6
         reasons.append("no other claim about the same subject, property and time")
     return {
-        "claim": claim.iri,
-        "source": claim.source,
+        "claim": iri,
+        "source": source,
         "credibility": credibility,
         "grade": CREDIBILITY[credibility],
         "reliability": UNJUDGED_RELIABILITY,
@@ -1578,6 +1600,7 @@ def _decode_answer(kind: str, data: bytes) -> QueryResult:
 __all__ = [
     "Analysis", "Claim", "Filters", "Finding", "QueryResult", "Vocabulary", "analyse",
     "check_user_query", "comparison_key", "comparison_key_quads", "conflicts_for_batch",
-    "find_conflicts", "find_corroborations", "grade_claims", "independence", "list_claims",
+    "find_conflicts", "find_corroborations", "grade_claims", "grade_row", "independence",
+    "list_claims",
     "read_claims", "read_ledger", "run_user_query", "vocabulary",
 ]  # fmt: skip

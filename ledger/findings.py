@@ -769,48 +769,8 @@ def _grade(
     ledger: an.Ledger,
     claim_name: Any,
 ) -> dict[str, Any]:
-    """``analysis._grade`` from stored findings (same rules, same reasons)."""
-    support: dict[str, set[str]] = {"independent": set(), "other": set()}
-    against: dict[str, set[str]] = {"independent": set(), "other": set()}
-    reasons: list[str] = []
-    for other, relation, kind, other_source, origin in sorted(related):
-        if relation == "revision":
-            reasons.append(f"revised by its own source ({claim_name(other)})")
-            continue
-        bucket = support if relation == "corroboration" else against
-        bucket["independent" if kind == "independent" else "other"].add(origin)
-        verb = "supported" if relation == "corroboration" else "contradicted"
-        reasons.append(f"{verb} by {ledger.name(other_source)} ({kind}, {claim_name(other)})")
-    n_support, n_against = len(support["independent"]), len(against["independent"])
-    other_support, other_against = len(support["other"]), len(against["other"])
-    if not has_proposition:
-        credibility = 6
-        reasons.insert(0, "no proposition to compare")
-    elif n_against >= 2 and n_support == 0:
-        credibility = 5
-    elif n_against >= 1:
-        credibility = 4
-    elif n_support >= 2 and other_against == 0:
-        credibility = 1
-    elif n_support == 1 and other_against == 0:
-        credibility = 2
-    elif n_support or other_support or other_against:
-        credibility = 3
-    else:
-        credibility = 6
-        reasons.append("no other claim about the same subject, property and time")
-    return {
-        "claim": iri,
-        "source": source,
-        "credibility": credibility,
-        "grade": an.CREDIBILITY[credibility],
-        "reliability": an.UNJUDGED_RELIABILITY,
-        "independent_support": n_support,
-        "other_support": other_support,
-        "independent_conflicts": n_against,
-        "other_conflicts": other_against,
-        "reasons": "; ".join(reasons),
-    }
+    """``analysis.grade_row`` from stored findings, in the order of the other claims."""
+    return an.grade_row(iri, source, has_proposition, sorted(related), ledger, claim_name)
 
 
 def batch_conflict_rows(

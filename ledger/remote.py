@@ -101,7 +101,6 @@ from ledger.canon import (
 )
 from ledger.errors import (
     CanonicalizationError,
-    HeadMovedError,
     LedgerError,
     LedgerStateError,
     UsageError,
@@ -336,11 +335,7 @@ class RemoteLedger:
         document = canonical_nquads(quads, limits=self.limits)  # before the lock, as embedded
 
         def build(head: _Head | None) -> bytes:
-            size = 0 if head is None else head.seq
-            if after is not None and size != after:
-                raise HeadMovedError(
-                    f"the ledger has {size} entries, the entry was built against {after}"
-                )
+            store.refuse_moved_head(0 if head is None else head.seq, after)
             metadata = store.Ledger._metadata_quads(
                 cast(store.Ledger, self),  # uses only .id and .entry_iri(), which this class has
                 seq=1 if head is None else head.seq + 1,

@@ -315,10 +315,7 @@ class Ledger:
             self._remove_stale_temporary_files()
             head = self._head_under_lock()
             seq = 1 if head is None else head.seq + 1
-            if after is not None and seq - 1 != after:
-                raise HeadMovedError(
-                    f"the ledger has {seq - 1} entries, the entry was built against {after}"
-                )
+            refuse_moved_head(seq - 1, after)
             now = datetime.now(UTC)
             metadata = self._metadata_quads(
                 seq=seq,
@@ -1109,6 +1106,12 @@ def _parse_checkpoint(text: str) -> tuple[str, int, str | None] | str:
 
 def _failed_copy(report: VerifyReport, seq: int, reason: str) -> VerifyReport:
     return VerifyReport(False, report.entries, report.verified, report.head_hash, seq, reason)
+
+
+def refuse_moved_head(size: int, after: int | None) -> None:
+    """``HeadMovedError`` when an entry built against ``after`` entries meets ``size`` (append)."""
+    if after is not None and size != after:
+        raise HeadMovedError(f"the ledger has {size} entries, the entry was built against {after}")
 
 
 # --- index helpers ----------------------------------------------------------------------------
