@@ -14,10 +14,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import gc
 import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -164,16 +166,36 @@ def load_paths(paths: Iterable[Path]) -> LoadedBatch:
     """
     batch = LoadedBatch()
     labels: set[str] = set()
-    for number, path in enumerate(claim_files(paths), start=1):
-        loaded = load_file(path)
-        own = _blank_labels(loaded.quads)
-        if own & labels:
-            renamed = {label: _fresh_label(f"F{number}{label}", labels | own) for label in own}
-            _relabel_blank_nodes(loaded, renamed)
-            own = set(renamed.values())
-        labels |= own
-        batch.extend(loaded)
+    with _no_gc_pauses():
+        for number, path in enumerate(claim_files(paths), start=1):
+            loaded = load_file(path)
+            own = _blank_labels(loaded.quads)
+            if own & labels:
+                renamed = {label: _fresh_label(f"F{number}{label}", labels | own) for label in own}
+                _relabel_blank_nodes(loaded, renamed)
+                own = set(renamed.values())
+            labels |= own
+            batch.extend(loaded)
     return batch
+
+
+@contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """Hold off Python's cycle collector while files are loaded; let it run after as usual.
+
+    Loading allocates hundreds of thousands of objects that stay alive (the YAML tree, the
+    locations, the quads); each allocation burst sets off a collection that walks all of them
+    again, which took about half the time of loading a 1,000-claim batch. Nothing collectable is
+    made here in quantity: what the loading leaves for the collector is collected once it is
+    back on. The collector is only switched back on if it was on before.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _blank_labels(quads: Iterable[ox.Quad]) -> set[str]:
@@ -334,28 +356,130 @@ def _yaml_tree(path: Path, text: str) -> _Tree:
 
 
 def _fast_yaml_tree(path: Path, text: str) -> _Tree | None:
-    """libyaml's composer (C, about 10x faster), or None to take the exact path.
+    """libyaml's parser (C, about 10x faster), or None to take the exact path.
 
-    Any error, and any node composed twice (an alias), goes back to the pure-Python composer,
-    whose messages and positions are the ones users and tests see. libyaml counts lines and
-    columns in characters, as PyYAML does.
+    The tree is built from libyaml's events rather than its composer's nodes: the composer makes
+    a Python node and calls the Python resolver for every scalar, which cost more than the
+    parsing. The values are the ones ``_convert`` gives for the composed nodes (the same tag
+    resolution, the same ``_scalar``), in the same order, so that its errors come in the same
+    order too. Any parse error, anchor or alias, and any tree ``_convert`` would refuse, goes back
+    to the pure-Python composer, whose messages and positions are the ones users and tests see.
+    libyaml counts lines and columns in characters, as PyYAML does.
     """
     loader = yaml.CSafeLoader(text)
     try:
-        node = loader.get_single_node()
+        # The whole stream is parsed before any scalar is constructed, as the composer did, so
+        # a syntax error anywhere is found before a constructor error in an earlier value.
+        events = _yaml_events(loader)
     except (yaml.YAMLError, RecursionError):
         return None
     finally:
         loader.dispose()
-    if node is None:
+    if events is None:
         return None
     tree = _Tree(None)
-    seen: set[int] = set()
     try:
-        tree.value = _convert(node, tree, path, seen)
-    except (InputError, RecursionError, _AliasError):
+        tree.value = _EventTreeBuilder(events, tree).build()
+    except (_StepAside, RecursionError):
         return None
     return tree
+
+
+class _StepAside(Exception):
+    """The fast YAML path cannot give the exact path's result: take the exact path."""
+
+
+def _yaml_events(loader: Any) -> list[Any] | None:
+    """The events of a one-document stream without anchors or aliases, else None."""
+    get_event = loader.get_event
+    events = [get_event(), get_event()]
+    if not isinstance(events[1], yaml.DocumentStartEvent):
+        return None  # no document at all
+    while True:
+        event = get_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            return None
+        events.append(event)
+        if isinstance(event, yaml.DocumentEndEvent):
+            break
+    if not isinstance(get_event(), yaml.StreamEndEvent):
+        return None  # another document follows
+    return events
+
+
+#: The first characters of a plain scalar that some implicit resolver (int, float, bool, null,
+#: timestamp, ...) may claim; any other plain scalar resolves to a string, as
+#: ``BaseResolver.resolve`` finds no resolver to try. None would mean resolvers for any scalar.
+_IMPLICIT_FIRST = frozenset(yaml.CSafeLoader.yaml_implicit_resolvers)
+_ALWAYS_RESOLVE = None in _IMPLICIT_FIRST or bool(yaml.CSafeLoader.yaml_path_resolvers)
+
+
+class _EventTreeBuilder:
+    """Build a JSON-compatible tree from a document's events, as ``_convert`` does from nodes."""
+
+    def __init__(self, events: list[Any], tree: _Tree) -> None:
+        self.events = iter(events[2:])  # after the stream and document starts
+        self.node_marks = tree.node_marks
+        self.key_marks = tree.key_marks
+
+    def build(self) -> Any:
+        return self.value(next(self.events))
+
+    def value(self, event: Any) -> Any:
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            return _event_scalar(event)
+        if kind is yaml.MappingStartEvent:
+            return self.mapping(event)
+        if kind is yaml.SequenceStartEvent:
+            events = self.events
+            out: list[Any] = []
+            append = out.append
+            item = next(events)
+            while type(item) is not yaml.SequenceEndEvent:
+                append(self.value(item))
+                item = next(events)
+            return out
+        raise _StepAside
+
+    def mapping(self, event: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        out_id = id(out)
+        mark: Any = event.start_mark
+        self.node_marks[out_id] = (mark.line + 1, mark.column + 1)
+        key_marks = self.key_marks
+        events = self.events
+        key_event: Any = next(events)
+        while type(key_event) is not yaml.MappingEndEvent:
+            if type(key_event) is not yaml.ScalarEvent:
+                raise _StepAside  # a mapping or list as a key: _convert refuses it
+            key = _event_scalar(key_event)
+            if type(key) is not str or key in out:
+                raise _StepAside  # _convert refuses it, with the exact path's position
+            out[key] = self.value(next(events))
+            mark = key_event.start_mark
+            key_marks[(out_id, key)] = (mark.line + 1, mark.column + 1)
+            key_event = next(events)
+        return out
+
+
+def _event_scalar(event: Any) -> Any:
+    """The value ``_scalar`` gives for the node the composer would make of this scalar event."""
+    tag = event.tag
+    if tag is None or tag == "!":
+        # The composer's tag resolution (CParser._compose_scalar_node → Resolver.resolve),
+        # skipping the call where resolve() can only answer "string".
+        implicit = event.implicit
+        value = event.value
+        if not _ALWAYS_RESOLVE and (not implicit[0] or value[:1] not in _IMPLICIT_FIRST):
+            return value
+        tag = _SCALAR_LOADER.resolve(  # type: ignore[no-untyped-call]  # PyYAML's stubs
+            yaml.ScalarNode, value, implicit
+        )
+        if tag == _STR_TAG:
+            return value
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    return _scalar(node)
 
 
 def _exact_yaml_tree(path: Path, text: str) -> _Tree:
