@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -31,7 +32,7 @@ from ledger.errors import (
     VerificationError,
 )
 from ledger.load import LoadedBatch, document_quads, load_paths
-from ledger.store import EntryRecord, Ledger, LedgerIndex, index_quads
+from ledger.store import EntryRecord, Ledger, LedgerIndex, PreparedContent, index_quads
 from ledger.validate import ValidationReport, validate_batch
 
 CL = "https://w3id.org/claim-ledger/ns#"
@@ -40,6 +41,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 #: An open ledger: the embedded ``store.Ledger`` or the remote one; both have the same methods.
 Backend = Ledger
+_log = logging.getLogger(__name__)
 Index = LedgerIndex
 
 
@@ -154,20 +156,20 @@ def add(
         started = time.perf_counter()
         context = ledger_context(batch, index)
         timings["context"] = time.perf_counter() - started
-        report, content = _validate_and_build(batch, context, index, timings)
+        report, content, prepared = _validate_and_build(ledger, batch, context, index, timings)
         built_on = index.indexed_through
     if content is None:
         return AddResult(entry=None, report=report, timings=timings)
     started = time.perf_counter()
     for attempt in range(1, APPEND_ATTEMPTS + 1):
-        if not content.quads:
+        if prepared is None:  # nothing new to add
             return AddResult(entry=None, report=report, claims=content.claims, timings=timings)
         try:
             # duplicates were looked for in the ledger of `built_on` entries: append only if
             # no other writer has appended since, else look again (the same claim, added by
             # two writers at once, is then added once)
             record = ledger.append(
-                content.quads, author=author, message=message, kind="add", after=built_on
+                prepared, author=author, message=message, kind="add", after=built_on
             )
             break
         except HeadMovedError:
@@ -176,6 +178,7 @@ def add(
             with ledger.index() as index:
                 content = entries.build_add(batch, known_triples(index))
                 built_on = index.indexed_through
+            prepared = ledger.prepare(content.quads) if content.quads else None
     timings["append"] = time.perf_counter() - started
     result = AddResult(entry=record, report=report, claims=content.claims, timings=timings)
     if check and result.added:
@@ -188,14 +191,55 @@ def add(
     return result
 
 
-def findings_file(ledger: Backend) -> Path | None:
-    """The derived findings file of an embedded ledger (``ledger.findings``); None when remote.
+def local_ledger(ledger: Backend) -> Ledger | None:
+    """The embedded ledger whose query index and findings file serve the analysis of ``ledger``.
+
+    The ledger itself when embedded. For a ledger on a SPARQL server, its verified local replica
+    (``ledger.replica``), brought up to date with the server first; None (with a warning) when
+    no replica can be kept, e.g. the cache folder is not writable.
+    """
+    if isinstance(ledger, Ledger):
+        return ledger
+    from ledger import replica  # only a ledger on a server needs one
+
+    try:
+        return replica.replica(ledger)
+    except OSError as error:
+        _log.warning(
+            "no local replica of %s (%s): the analysis reads a copy of the ledger in memory",
+            ledger.url,
+            error,
+        )
+        return None
+
+
+def findings_file(ledger: Ledger | None) -> Path | None:
+    """The derived findings file of an embedded ledger (``ledger.findings``); None without one.
 
     It lives beside the query index, is rebuilt from the ledger when missing or out of step,
     and may be deleted at any time.
     """
-    path = getattr(ledger, "path", None)
-    return path / "findings.sqlite" if isinstance(path, Path) else None
+    return ledger.path / "findings.sqlite" if ledger is not None else None
+
+
+@contextmanager
+def _analysis_sources(
+    ledger: Backend,
+) -> Iterator[tuple[ox.Store, Index, Path | None]]:
+    """The store, index and findings file (or None) that the analysis of ``ledger`` reads."""
+    local = local_ledger(ledger)
+    if local is not None:
+        with local.index() as index:
+            assert index.store is not None  # an embedded ledger's index is a local store
+            yield index.store, index, findings_file(local)
+        return
+    # No replica: a copy in memory of the server's entries, each entry's quads as the embedded
+    # index holds them (about as much memory as an in-memory Oxigraph store: ~5 KiB per claim).
+    with ledger.index() as index:
+        copy = ox.Store()
+        for seq in range(1, index.indexed_through + 1):
+            copy.bulk_extend(index_quads(seq, ledger.read_entry(seq)))
+        yield copy, index, None
 
 
 @contextmanager
@@ -203,27 +247,20 @@ def analysis_store(ledger: Backend) -> Iterator[tuple[ox.Store, Index]]:
     """A pyoxigraph store of the ledger's quads for the analysis, reports and exports, and
     the index it reflects.
 
-    The embedded ledger's query index itself; for a ledger on a SPARQL server, a copy in memory
-    of its entries (each entry's quads as the embedded index holds them), so that every
-    command runs the same queries and code on both backends. That copy costs about as much
-    memory as an in-memory Oxigraph store of the ledger (~5 KiB per claim).
+    The embedded ledger's query index itself; for a ledger on a SPARQL server, the index of its
+    local replica (``local_ledger``), so that every command runs the same queries and code on
+    both backends.
     """
-    with ledger.index() as index:
-        if index.store is not None:
-            yield index.store, index
-            return
-        copy = ox.Store()
-        for seq in range(1, index.indexed_through + 1):
-            copy.bulk_extend(index_quads(seq, ledger.read_entry(seq)))
-        yield copy, index
+    with _analysis_sources(ledger) as (store, index, _findings):
+        yield store, index
 
 
 def batch_conflicts(ledger: Backend, claims: Sequence[str]) -> list[dict[str, Any]]:
     """The conflicts and revisions between ``claims`` (just appended) and the rest of the ledger."""
     from ledger import analysis  # the analysis reads what the ledger holds: it comes after
 
-    with analysis_store(ledger) as (store, _index):
-        return analysis.conflicts_for_batch(store, claims, findings=findings_file(ledger))
+    with _analysis_sources(ledger) as (store, _index, findings):
+        return analysis.conflicts_for_batch(store, claims, findings=findings)
 
 
 def analyse(
@@ -238,24 +275,28 @@ def analyse(
     ``as_of`` (an entry number, hash or date) recomputes from the entries visible then.
     """
     seq = as_of_entry(ledger, as_of)
-    with analysis_store(ledger) as (store, index):
+    with _analysis_sources(ledger) as (store, index, findings):
         if seq is not None:
             return function(store, default_graph=graphs_as_of(index, seq), **filters)
-        findings = findings_file(ledger)
         if findings is not None and "findings" in inspect.signature(function).parameters:
             return function(store, findings=findings, **filters)
         return function(store, **filters)
 
 
 def _validate_and_build(
-    batch: LoadedBatch, context: LoadedBatch, index: Index, timings: dict[str, float]
-) -> tuple[ValidationReport, entries.EntryContent | None]:
-    """The verdict on a batch and, if it conforms, the content of its entry.
+    ledger: Backend,
+    batch: LoadedBatch,
+    context: LoadedBatch,
+    index: Index,
+    timings: dict[str, float],
+) -> tuple[ValidationReport, entries.EntryContent | None, PreparedContent | None]:
+    """The verdict on a batch and, if it conforms, the content of its entry, prepared.
 
-    The content does not depend on the verdict, so it is built while the shapes run: SHACL
-    validation runs in pyshacl-turbo's Rust code without the GIL, on the other core. The
-    outcome is the one of doing the two in turn: a batch that does not conform gets its report
-    (whatever building its content would have raised), and nothing is built for it.
+    The content does not depend on the verdict, so it is built, and canonicalised for the
+    ledger (``prepare``), while the shapes run: SHACL validation runs in pyshacl-turbo's Rust
+    code without the GIL, on the other core. The outcome is the one of doing the two in turn:
+    a batch that does not conform gets its report (whatever building its content would have
+    raised), and nothing is appended for it. The prepared content is None when nothing is new.
     """
 
     def validate() -> ValidationReport:
@@ -267,19 +308,24 @@ def _validate_and_build(
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         verdict = pool.submit(validate)
+        content: entries.EntryContent | None = None
+        prepared: PreparedContent | None = None
+        failure: LedgerError | None = None
         started = time.perf_counter()
         try:
             content = entries.build_add(batch, known_triples(index))
-            failure: LedgerError | None = None
+            timings["entries"] = time.perf_counter() - started
+            started = time.perf_counter()
+            prepared = ledger.prepare(content.quads) if content.quads else None
+            timings["prepare"] = time.perf_counter() - started
         except LedgerError as error:
-            content, failure = None, error
-        timings["entries"] = time.perf_counter() - started
+            failure = error
         report = verdict.result()
     if not report.conforms:
-        return report, None
+        return report, None, None
     if failure is not None:
         raise failure
-    return report, content
+    return report, content, prepared
 
 
 def retract(ledger: Backend, claim: str, *, reason: str, author: str) -> EntryRecord:

@@ -311,28 +311,36 @@ class RemoteLedger:
 
     # --- writing ---
 
+    def prepare(self, quads: Iterable[Quad]) -> store.PreparedContent:
+        """Check and canonicalise an entry's content, as ``store.Ledger.prepare`` does."""
+        quads = tuple(quads)
+        self._refuse_reserved(quads)
+        return store.PreparedContent(
+            ledger_id=self.id,
+            limits=self.limits,
+            quads=quads,
+            document=canonical_nquads(quads, limits=self.limits),
+            content_graphs=store.content_graph_names(quads),
+        )
+
     def append(
         self,
-        quads: Iterable[Quad],
+        quads: Iterable[Quad] | store.PreparedContent,
         *,
         author: str,
         message: str,
         kind: str,
         after: int | None = None,
     ) -> EntryRecord:
-        """Append one entry holding ``quads`` plus its metadata; all or nothing.
+        """Append one entry holding ``quads`` (or content ``prepare`` made) plus its metadata;
+        all or nothing.
 
         Raises what ``store.Ledger.append`` raises, plus ``ServerError`` when the server cannot be
         reached (the message says whether the entry may have been written).
         """
         if not author.strip() or not kind.strip():
             raise UsageError("an entry needs a non-empty author and kind")
-        quads = list(quads)
-        self._refuse_reserved(quads)
-        content_graphs = sorted(
-            {q.graph_name.value for q in quads if isinstance(q.graph_name, NamedNode)}
-        )
-        document = canonical_nquads(quads, limits=self.limits)  # before the lock, as embedded
+        prepared = store.prepared_by(self, quads)  # before the lock, as embedded
 
         def build(head: _Head | None) -> bytes:
             store.refuse_moved_head(0 if head is None else head.seq, after)
@@ -344,9 +352,9 @@ class RemoteLedger:
                 author=author,
                 message=message,
                 kind=kind,
-                content_graphs=content_graphs,
+                content_graphs=prepared.content_graphs,
             )
-            return add_ground_quads(document, metadata)
+            return add_ground_quads(prepared.document, metadata)
 
         return self._append_built(build)
 
@@ -623,6 +631,15 @@ class RemoteLedger:
                 f"entry {seq} is stored {len(datas)} times", where=self.url, hint=_VERIFY_HINT
             )
         return datas[0]
+
+    def entry_hash(self, seq: int) -> str | None:
+        """The hash of entry ``seq``, computed by the server from its stored bytes (None when
+        the server holds no entry ``seq``, or holds it more than once)."""
+        rows = self.server.select(
+            f"SELECT (SHA256(?bytes) AS ?hash) WHERE {{ {_bind(seq=seq)} "
+            f"GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq ; {_NQUADS} ?bytes }} }}"
+        )
+        return HASH_PREFIX + rows[0]["hash"] if len(rows) == 1 and rows[0].get("hash") else None
 
     def head(self) -> EntryRecord | None:
         """The last entry, its hash computed from its stored bytes; None for an empty ledger."""

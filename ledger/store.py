@@ -55,6 +55,7 @@ from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 from types import TracebackType
+from typing import Protocol
 
 from pyoxigraph import (
     BlankNode,
@@ -245,6 +246,22 @@ def open(
 # --- the ledger ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PreparedContent:
+    """An entry's content, checked and canonicalised before the writer lock (``prepare``).
+
+    ``append`` takes it instead of quads, so that a caller can do the expensive part while it
+    waits for something else (``api.add`` canonicalises while the shapes run). It is only
+    trusted by the ledger that made it, with the same limits.
+    """
+
+    ledger_id: str
+    limits: CanonicalizationLimits
+    quads: tuple[Quad, ...]
+    document: bytes
+    content_graphs: tuple[str, ...]
+
+
 class Ledger:
     """An open ledger directory. Use ``init()`` or ``open()`` to get one."""
 
@@ -279,16 +296,40 @@ class Ledger:
 
     # --- writing ---
 
+    def prepare(self, quads: Iterable[Quad]) -> PreparedContent:
+        """Check and canonicalise an entry's content (what ``append`` does before its lock).
+
+        Raises ``UsageError`` for quads that use the ledger's own entry IRIs and
+        ``CanonicalizationError`` for blank-node structures beyond the limits.
+        """
+        quads = tuple(quads)
+        reserved = f"{self.id}:entry:"
+        for quad in quads:
+            for term in (quad.subject, quad.graph_name):
+                if isinstance(term, NamedNode) and term.value.startswith(reserved):
+                    raise UsageError(
+                        f"quads may not use the ledger's own entry IRIs ({term})",
+                        hint="entry metadata is written by the ledger itself",
+                    )
+        return PreparedContent(
+            ledger_id=self.id,
+            limits=self.limits,
+            quads=quads,
+            document=canonical_nquads(quads, limits=self.limits),
+            content_graphs=content_graph_names(quads),
+        )
+
     def append(
         self,
-        quads: Iterable[Quad],
+        quads: Iterable[Quad] | PreparedContent,
         *,
         author: str,
         message: str,
         kind: str,
         after: int | None = None,
     ) -> EntryRecord:
-        """Append one entry holding ``quads`` plus its metadata; all or nothing.
+        """Append one entry holding ``quads`` (or content ``prepare`` made) plus its metadata;
+        all or nothing.
 
         kind: what the entry does, e.g. "add", "retract", "supersede", "review".
         Raises ``UsageError`` for quads that use the ledger's own entry IRIs or empty
@@ -300,17 +341,8 @@ class Ledger:
         """
         if not author.strip() or not kind.strip():
             raise UsageError("an entry needs a non-empty author and kind")
-        quads = list(quads)
-        reserved = f"{self.id}:entry:"
-        for quad in quads:
-            for term in (quad.subject, quad.graph_name):
-                if isinstance(term, NamedNode) and term.value.startswith(reserved):
-                    raise UsageError(
-                        f"quads may not use the ledger's own entry IRIs ({term})",
-                        hint="entry metadata is written by the ledger itself",
-                    )
         # The expensive part, and any refusal, happens before the lock is taken.
-        document = canonical_nquads(quads, limits=self.limits)
+        prepared = prepared_by(self, quads)
         with _FileLock(self.path / "lock", timeout=self.lock_timeout, what="write to the ledger"):
             self._remove_stale_temporary_files()
             head = self._head_under_lock()
@@ -324,11 +356,9 @@ class Ledger:
                 author=author,
                 message=message,
                 kind=kind,
-                content_graphs=sorted(
-                    {q.graph_name.value for q in quads if isinstance(q.graph_name, NamedNode)}
-                ),
+                content_graphs=prepared.content_graphs,
             )
-            data = add_ground_quads(document, metadata)
+            data = add_ground_quads(prepared.document, metadata)
             path = self._write_entry(seq, data)
         record = EntryRecord(
             seq=seq,
@@ -1106,6 +1136,29 @@ def _parse_checkpoint(text: str) -> tuple[str, int, str | None] | str:
 
 def _failed_copy(report: VerifyReport, seq: int, reason: str) -> VerifyReport:
     return VerifyReport(False, report.entries, report.verified, report.head_hash, seq, reason)
+
+
+def content_graph_names(quads: Iterable[Quad]) -> tuple[str, ...]:
+    """The named graphs that hold an entry's content, sorted (its metadata lists them)."""
+    return tuple(sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, NamedNode)}))
+
+
+class _Preparer(Protocol):
+    id: str
+    limits: CanonicalizationLimits
+
+    def prepare(self, quads: Iterable[Quad]) -> PreparedContent: ...
+
+
+def prepared_by(ledger: _Preparer, quads: Iterable[Quad] | PreparedContent) -> PreparedContent:
+    """``quads`` checked and canonicalised by ``ledger``, unless it already prepared them."""
+    if (
+        isinstance(quads, PreparedContent)
+        and quads.ledger_id == ledger.id
+        and quads.limits == ledger.limits
+    ):
+        return quads
+    return ledger.prepare(quads.quads if isinstance(quads, PreparedContent) else quads)
 
 
 def refuse_moved_head(size: int, after: int | None) -> None:

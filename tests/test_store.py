@@ -210,6 +210,43 @@ def test_append_returns_what_entries_reports(backend: Backend) -> None:
     assert second.previous_hash == first.hash
 
 
+def test_prepared_content_is_appended_as_the_quads_would_be(backend: Backend) -> None:
+    """Content ``prepare`` canonicalised ahead is stored exactly as the quads themselves;
+    content another ledger prepared is prepared again, not trusted."""
+    content = claims(3)
+    plain, ahead, foreign = backend.new(), backend.new(), backend.new()
+    plain.append(content, author="Ana", message="m", kind="add")
+    prepared = ahead.prepare(content)
+    assert prepared.document == canonical_nquads(content)
+    ahead.append(prepared, author="Ana", message="m", kind="add")
+    tampered = store.PreparedContent(
+        ledger_id=plain.id,  # made for another ledger, and its document does not fit its quads
+        limits=prepared.limits,
+        quads=prepared.quads,
+        document=canonical_nquads(claims(1, 7)),
+        content_graphs=prepared.content_graphs,
+    )
+    foreign.append(tampered, author="Ana", message="m", kind="add")
+
+    def content_lines(book: Book) -> list[bytes]:
+        lines = book.read_entry(1).splitlines()
+        return [line for line in lines if f"{book.id}:entry:".encode() not in line]
+
+    assert content_lines(ahead) == content_lines(plain) == content_lines(foreign)
+    assert all(book.verify().ok for book in (plain, ahead, foreign))
+
+
+def test_prepare_refuses_what_append_refuses(backend: Backend) -> None:
+    """Quads posing as entry metadata are refused by ``prepare`` as by ``append``."""
+    book = backend.new()
+    forged = ox.Quad(
+        ox.NamedNode(f"{book.id}:entry:1"), ox.NamedNode(CL + "author"), ox.Literal("someone")
+    )
+    with pytest.raises(UsageError, match="entry IRIs"):
+        book.prepare([forged])
+    assert book.size() == 0
+
+
 def test_append_refuses_bad_arguments_without_writing(backend: Backend) -> None:
     """Quads posing as entry metadata, or an empty author, are refused and nothing is written."""
     book = backend.new()
