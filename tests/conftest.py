@@ -57,6 +57,14 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Replicas of remote ledgers (ledger.replica) go to a folder of the run, never ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLAIM_LEDGER_CACHE", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def oxigraph_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPool]:
     """Oxigraph servers on free 127.0.0.1 ports, started on demand, shared by the whole run."""
