@@ -293,6 +293,14 @@ def _fast_turbo_results(sources: Sequence[LoadedBatch]) -> Graph | None:
     text report is re-parsed by rdflib in time quadratic in the length of a quoted value.
     None when this version of pyshacl-turbo does not take the input the expected way.
     """
+    data = turbo_input(sources)
+    if data is None:  # pragma: no cover - another pyshacl-turbo layout
+        return None
+    return turbo_validate(data)
+
+
+def turbo_input(sources: Sequence[LoadedBatch]) -> Any:
+    """The batch and context (with the ontology) as pyshacl-turbo's input records, or None."""
     try:
         from pyshacl_turbo.rdf import Input
     except ImportError:  # pragma: no cover - another pyshacl-turbo layout
@@ -317,7 +325,11 @@ def _fast_turbo_results(sources: Sequence[LoadedBatch]) -> Graph | None:
     for source in sources:
         for quad in (*source.quads, *document_quads(source)):
             quads.append((intern(quad.subject), intern(quad.predicate), intern(quad.object), None))
-    data = Input((records, quads), "terms", None, {}, preserve_ids=True)
+    return Input((records, quads), "terms", None, {}, preserve_ids=True)
+
+
+def turbo_validate(data: Any) -> Graph | None:
+    """pyshacl-turbo's results graph for ``turbo_input``'s records (the Rust engine's work)."""
     conforms, results, _text = _compiled_shapes().validate(
         data, allow_infos=True, allow_warnings=True, abort_on_first=False
     )
