@@ -261,7 +261,7 @@ def test_append_refuses_bad_arguments_without_writing(backend: Backend) -> None:
 
 
 def test_append_refuses_poison_before_taking_the_lock(backend: Backend) -> None:
-    """A blank-node clique is refused quickly, even while another process holds the lock."""
+    """A blank-node clique is refused before the writer lock is even asked for."""
     book = backend.new()
     clique = [
         ox.Quad(ox.BlankNode(f"n{a}"), ox.NamedNode("https://e.org/p"), ox.BlankNode(f"n{b}"))
@@ -270,10 +270,10 @@ def test_append_refuses_poison_before_taking_the_lock(backend: Backend) -> None:
         if a != b
     ]
     with backend.writer_lock_held(book):
-        started = time.monotonic()
+        # Had append waited for the lock, it would have failed with the lock's timeout error
+        # (LedgerStateError), not with the refusal: the order is proven without a clock.
         with pytest.raises(CanonicalizationError, match="refusing to canonicalise"):
             book.append(clique, author="a", message="poison", kind="add")
-        assert time.monotonic() - started < 2
     assert book.size() == 0
 
 
@@ -285,7 +285,7 @@ def test_append_times_out_when_another_writer_holds_the_lock(backend: Backend) -
         started = time.monotonic()
         with pytest.raises(LedgerStateError) as blocked:
             book.append(claims(1), author="a", message="m", kind="add")
-        assert 0.3 <= time.monotonic() - started < 2
+        assert 0.3 <= time.monotonic() - started < 30  # waited the timeout; did not hang
     assert "cannot write to the ledger: another process has held the lock for more than 0.3 s" in (
         str(blocked.value)
     )
@@ -543,7 +543,8 @@ def test_verify_catches_a_poisoned_entry_quickly(backend: Backend) -> None:
     backend.tamper(book).rewrite(2, "".join(sorted(clique.splitlines(keepends=True))).encode())
     started = time.monotonic()
     report = book.verify()
-    assert time.monotonic() - started < 3
+    # a guard against hanging, not a speed figure: RDFC-1.0 of this clique runs for minutes
+    assert time.monotonic() - started < 60
     assert report.bad_seq == 2
     assert report.reason is not None and "entry 2 cannot be checked: refusing" in report.reason
 
