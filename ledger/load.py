@@ -456,7 +456,11 @@ class _EventTreeBuilder:
             key = _event_scalar(key_event)
             if type(key) is not str or key in out:
                 raise _StepAside  # _convert refuses it, with the exact path's position
-            out[key] = self.value(next(events))
+            value_event = next(events)
+            if type(value_event) is yaml.ScalarEvent:  # most values: one call fewer
+                out[key] = _event_scalar(value_event)
+            else:
+                out[key] = self.value(value_event)
             mark = key_event.start_mark
             key_marks[(out_id, key)] = (mark.line + 1, mark.column + 1)
             key_event = next(events)
@@ -669,7 +673,6 @@ def _refuse_remote_in_context(context: dict[str, Any], where: str) -> None:
             )
 
 
-_ID_KEYS = ("id", "@id")
 _VALUE_KEYS = {"@value", "@list", "@set", "@language", "@direction"}
 
 
@@ -681,11 +684,15 @@ def _label_nodes(tree: _Tree, path: Path, prefixes: dict[str, str], batch: Loade
     where = str(path)
     node_marks, key_marks = tree.node_marks, tree.key_marks
     node_locations, field_locations = batch.node_locations, batch.field_locations
+    # A file repeats the same few keys thousands of times: each key's checks and expansion are
+    # done once (the answers depend on the key alone).
+    accepted_keys = set(known_keys)
+    predicate_of: dict[str, str] = {}
 
     def walk(value: Any, parent_key: str | None, is_top: bool) -> None:
         if isinstance(value, list):
             for item in value:
-                if isinstance(item, list | dict):
+                if isinstance(item, (list, dict)):
                     walk(item, parent_key, False)
             return
         if not isinstance(value, dict):
@@ -694,10 +701,11 @@ def _label_nodes(tree: _Tree, path: Path, prefixes: dict[str, str], batch: Loade
             return
         value_id = id(value)
         mark = node_marks.get(value_id)
-        is_node = not (_VALUE_KEYS & value.keys()) and not (is_top and "@graph" in value)
+        is_node = _VALUE_KEYS.isdisjoint(value) and not (is_top and "@graph" in value)
         key: str | None = None
         if is_node:
-            explicit = next((value[k] for k in _ID_KEYS if k in value), None)
+            # the value of the first of "id" and "@id" that the mapping has
+            explicit = value["id"] if "id" in value else value.get("@id")
             if isinstance(explicit, str):
                 key = _expand_with(explicit, all_prefixes)
             elif mark:
@@ -708,23 +716,30 @@ def _label_nodes(tree: _Tree, path: Path, prefixes: dict[str, str], batch: Loade
         for k, v in value.items():
             if k == "@context":
                 continue
-            kmark = key_marks.get((value_id, k))
-            if k not in known_keys and not k.startswith("@") and ":" not in k:
-                suggestion = difflib.get_close_matches(k, sorted(terms), n=1)
-                raise InputError(
-                    f"unknown field {k!r}",
-                    where=str(Location(where, *kmark)) if kmark else where,
-                    hint=(
-                        f"did you mean {suggestion[0]!r}?"
-                        if suggestion
-                        else "see the fields of ontology/context.jsonld"
-                    ),
-                )
-            if key and kmark:
-                predicate = terms.get(k) or _expand_with(k, all_prefixes)
-                if (key, predicate) not in field_locations:
-                    field_locations[(key, predicate)] = Location(where, *kmark)
-            if isinstance(v, list | dict):
+            if k not in accepted_keys:
+                if not k.startswith("@") and ":" not in k:
+                    kmark = key_marks.get((value_id, k))
+                    suggestion = difflib.get_close_matches(k, sorted(terms), n=1)
+                    raise InputError(
+                        f"unknown field {k!r}",
+                        where=str(Location(where, *kmark)) if kmark else where,
+                        hint=(
+                            f"did you mean {suggestion[0]!r}?"
+                            if suggestion
+                            else "see the fields of ontology/context.jsonld"
+                        ),
+                    )
+                accepted_keys.add(k)
+            if key:
+                kmark = key_marks.get((value_id, k))
+                if kmark:
+                    predicate = predicate_of.get(k)
+                    if predicate is None:
+                        predicate = terms.get(k) or _expand_with(k, all_prefixes)
+                        predicate_of[k] = predicate
+                    if (key, predicate) not in field_locations:
+                        field_locations[(key, predicate)] = Location(where, *kmark)
+            if isinstance(v, (list, dict)):
                 walk(v, k, False)
 
     walk(tree.value, None, True)
@@ -845,41 +860,48 @@ _CL_LOCAL_COPY = str(CL.localCopy)
 _CL_SHA256 = str(CL.sha256)
 
 
+_OWL_IMPORTS_NODE = ox.NamedNode(OWL_IMPORTS)
+_CL_TEXT_NODE = ox.NamedNode(_CL_TEXT)
+
+
 def _check_quads(path: Path, batch: LoadedBatch) -> None:
-    checked: set[str] = set()  # IRIs that passed _check_iri wherever they stand
+    # Terms are compared as terms, not by their text: reading a term's .value makes a new
+    # Python string each time, which was most of this loop's cost.
+    checked: set[ox.NamedNode] = set()  # IRIs that passed _check_iri wherever they stand
     for quad in batch.quads:
         if not isinstance(quad.graph_name, ox.DefaultGraph):
             raise InputError(
                 "claim files hold triples; named graphs are made by the ledger",
                 where=str(path),
             )
-        predicate = quad.predicate.value
-        if isinstance(quad.object, ox.Literal) and len(quad.object.value) > MAX_VALUE_CHARS:
-            location = batch.field_locations.get((node_key(quad.subject), predicate))
+        predicate = quad.predicate
+        obj = quad.object
+        if isinstance(obj, ox.Literal) and len(obj.value) > MAX_VALUE_CHARS:
+            location = batch.field_locations.get((node_key(quad.subject), predicate.value))
             raise InputError(
-                f"a value of {len(quad.object.value):,} characters is longer than the "
+                f"a value of {len(obj.value):,} characters is longer than the "
                 f"{MAX_VALUE_CHARS:,} a claim file's field may hold",
                 where=str(location or _where(batch, path, quad.subject)),
                 hint="quote only the words the claim rests on; a document's text goes in its "
                 "localCopy file",
             )
-        if predicate == OWL_IMPORTS:
+        if predicate == _OWL_IMPORTS_NODE:
             raise UnsafeInputError(
-                f"owl:imports <{_term_text(quad.object)}> refused: "
+                f"owl:imports <{_term_text(obj)}> refused: "
                 "claim-ledger never fetches anything",
                 where=str(_where(batch, path, quad.subject)),
                 hint="remove the owl:imports; the ontology is built in",
             )
-        if predicate == _CL_TEXT:
+        if predicate == _CL_TEXT_NODE:
             raise InputError(
                 "cl:text is filled in by claim-ledger from the document's localCopy",
                 where=str(_where(batch, path, quad.subject)),
                 hint="remove it and give localCopy and sha256 instead",
             )
-        for term in (quad.subject, quad.predicate, quad.object):
-            if isinstance(term, ox.NamedNode) and term.value not in checked:
+        for term in (quad.subject, predicate, obj):
+            if isinstance(term, ox.NamedNode) and term not in checked:
                 if _check_iri(path, batch, term, quad):
-                    checked.add(term.value)
+                    checked.add(term)
 
 
 def _check_iri(path: Path, batch: LoadedBatch, term: ox.NamedNode, quad: ox.Quad) -> bool:
