@@ -245,7 +245,7 @@ def yaml_files() -> list[Path]:
 
 @pytest.mark.parametrize("path", [*yaml_files(), None], ids=lambda p: p.name if p else "flow")
 def test_libyaml_and_pure_python_yaml_give_the_same_tree(path: Path | None) -> None:
-    """The fast (libyaml) composer gives the same values, lines and columns as PyYAML's own."""
+    """The fast path (libyaml's events) gives the values, lines and columns PyYAML's gives."""
     from ledger import load
 
     text = FLOW_AND_UNICODE if path is None else path.read_text(encoding="utf-8")
