@@ -240,9 +240,7 @@ def load_file(path: Path) -> LoadedBatch:
     try:
         return _load_file(path)
     except RecursionError:
-        raise InputError(
-            "the file is nested too deeply to process", where=str(path)
-        ) from None
+        raise InputError("the file is nested too deeply to process", where=str(path)) from None
 
 
 def _load_file(path: Path) -> LoadedBatch:
@@ -381,7 +379,7 @@ def _fast_yaml_tree(path: Path, text: str) -> _Tree | None:
     tree = _Tree(None)
     try:
         tree.value = _EventTreeBuilder(events, tree).build()
-    except (_StepAside, RecursionError):
+    except (_StepAside, _TagError, RecursionError):
         return None
     return tree
 
@@ -515,6 +513,12 @@ def _exact_yaml_tree(path: Path, text: str) -> _Tree:
         tree.value = _convert(node, tree, path)
     except RecursionError:
         raise InputError("YAML is nested too deeply", where=str(path)) from None
+    except _TagError as exc:
+        raise InputError(
+            f"the YAML tag {exc.node.tag} is not allowed in claim files",
+            where=str(_mark(path, exc.node)),
+            hint="remove the tag, or quote the value to keep it as text",
+        ) from None
     return tree
 
 
@@ -559,6 +563,15 @@ def _mark(path: Path, node: yaml.Node) -> Location:
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_WORD_TAGS = frozenset({"tag:yaml.org,2002:value", "tag:yaml.org,2002:merge"})
+
+
+class _TagError(Exception):
+    """A value with a YAML tag that claim files do not use (``!foo``, ``!!python/…``)."""
+
+    def __init__(self, node: yaml.Node) -> None:
+        super().__init__(node.tag)
+        self.node = node
 
 
 def _scalar(node: yaml.Node) -> Any:
@@ -570,6 +583,10 @@ def _scalar(node: yaml.Node) -> Any:
         # A date-like scalar that is no date (2016-13-45): keep the words; the shapes say why
         # they are not a date.
         return str(node.value)
+    except yaml.constructor.ConstructorError:
+        if node.tag in _WORD_TAGS:  # a bare "=" or "<<": YAML 1.1 keys, plain words here
+            return str(node.value)
+        raise _TagError(node) from None
     finally:
         # The constructor remembers every node it built until the end of a document, which
         # never comes for this shared loader: forget it, or every scalar ever loaded stays.
@@ -888,8 +905,7 @@ def _check_quads(path: Path, batch: LoadedBatch) -> None:
             )
         if predicate == _OWL_IMPORTS_NODE:
             raise UnsafeInputError(
-                f"owl:imports <{_term_text(obj)}> refused: "
-                "claim-ledger never fetches anything",
+                f"owl:imports <{_term_text(obj)}> refused: claim-ledger never fetches anything",
                 where=str(_where(batch, path, quad.subject)),
                 hint="remove the owl:imports; the ontology is built in",
             )

@@ -138,7 +138,7 @@ def test_ontology_and_shapes_parse(path: Path, parser: str) -> None:
 def test_vocab_lists_exactly_the_declared_terms() -> None:
     """ledger.vocab.CL names exactly the cl: terms ontology/claim-ledger.ttl declares."""
     in_vocab = {name for name in CL.__annotations__ if not name.startswith("_")}
-    in_ontology = {str(iri)[len(CL_IRI):] for iri in declared_terms()}
+    in_ontology = {str(iri)[len(CL_IRI) :] for iri in declared_terms()}
     assert sorted(in_vocab - in_ontology) == [], "in ledger/vocab.py but not in the ontology"
     assert sorted(in_ontology - in_vocab) == [], "in the ontology but not in ledger/vocab.py"
 
@@ -148,8 +148,12 @@ def test_every_class_and_property_has_label_and_comment(path: Path) -> None:
     """Every class and property of ontology/*.ttl has an rdfs:label and an rdfs:comment."""
     graph = Graph().parse(path, format="turtle")
     kinds = (
-        OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
-        OWL.AnnotationProperty, RDF.Property,
+        OWL.Class,
+        RDFS.Class,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.AnnotationProperty,
+        RDF.Property,
     )
     terms = {s for kind in kinds for s in graph.subjects(RDF.type, kind) if isinstance(s, URIRef)}
     assert terms
@@ -168,7 +172,8 @@ def test_every_class_and_property_has_label_and_comment(path: Path) -> None:
         ("turtle", "turtle"),
         ("nt", "nt"),
         pytest.param(
-            "json-ld", "json-ld",
+            "json-ld",
+            "json-ld",
             # rdflib's own JSON-LD parser builds a ConjunctiveGraph, which rdflib 7 deprecates.
             marks=pytest.mark.filterwarnings(
                 "ignore:ConjunctiveGraph is deprecated:DeprecationWarning"
@@ -291,3 +296,32 @@ def test_blank_nodes_of_two_files_stay_apart(tmp_path: Path) -> None:
     assert lowers[0].subject != lowers[1].subject
     node = f"_:{lowers[1].subject.value}"
     assert batch.node_locations[node].path.endswith("b.yaml")
+
+
+@pytest.mark.parametrize("word", ["=", "<<"])
+def test_bare_yaml_1_1_keys_as_values_are_plain_words(tmp_path: Path, word: str) -> None:
+    """A value written as a bare "=" or "<<" (special keys in YAML 1.1) is kept as its text."""
+    source = (VALID / "lead-thousands-fleeing.yaml").read_text(encoding="utf-8")
+    assert "toCheck" not in source
+    path = tmp_path / "word.yaml"
+    path.write_text(source.rstrip("\n") + f"\n  comment: {word}\n", encoding="utf-8")
+    comments = [
+        q.object.value for q in load_file(path).quads if q.predicate.value == str(RDFS.comment)
+    ]
+    assert comments == [word]
+
+
+@pytest.mark.parametrize("tag", ["!foo", "!!python/object:os.system", "!<tag:example.org,2026:x>"])
+def test_unknown_yaml_tags_are_refused_at_their_line(tmp_path: Path, tag: str) -> None:
+    """A YAML tag claim files do not use is an input error at its position, not a crash."""
+    from ledger.errors import InputError
+
+    source = (VALID / "lead-thousands-fleeing.yaml").read_text(encoding="utf-8")
+    lines = source.rstrip("\n").split("\n")
+    path = tmp_path / "tagged.yaml"
+    path.write_text("\n".join([*lines, f"  comment: {tag} words"]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        load_file(path)
+    message = str(refused.value)
+    assert f"tagged.yaml:{len(lines) + 1}:12" in message
+    assert "is not allowed in claim files" in message and "quote the value" in message
