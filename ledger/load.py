@@ -486,7 +486,15 @@ def _event_scalar(event: Any) -> Any:
 
 
 def _exact_yaml_tree(path: Path, text: str) -> _Tree:
-    loader = _NoAliasLoader(text)
+    try:
+        loader = _NoAliasLoader(text)  # its reader refuses unprintable characters at once
+    except yaml.reader.ReaderError as exc:
+        raise InputError(
+            f"YAML does not allow the character U+{exc.character:04X} "
+            "(a control or other unprintable character)",
+            where=str(_text_location(path, text, exc.position)),
+            hint='remove it, or write it as an escape inside double quotes, e.g. "\\x07"',
+        ) from None
     try:
         node = loader.get_single_node()
     except _AliasError as exc:
@@ -515,7 +523,7 @@ def _exact_yaml_tree(path: Path, text: str) -> _Tree:
         raise InputError("YAML is nested too deeply", where=str(path)) from None
     except _TagError as exc:
         raise InputError(
-            f"the YAML tag {exc.node.tag} is not allowed in claim files",
+            str(exc),
             where=str(_mark(path, exc.node)),
             hint="remove the tag, or quote the value to keep it as text",
         ) from None
@@ -558,6 +566,22 @@ def _convert(node: yaml.Node, tree: _Tree, path: Path, seen: set[int] | None = N
     return _scalar(node)
 
 
+def _surrogate_location(path: Path) -> Location | str:
+    """Where a YAML file writes a lone surrogate escape (\\uD800-\\uDFFF), or just the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return str(path)
+    found = re.search(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}", text)
+    return _text_location(path, text, found.start()) if found else str(path)
+
+
+def _text_location(path: Path, text: str, position: int) -> Location:
+    """The line and column (from 1) of the character at ``position`` in ``text``."""
+    line_start = text.rfind("\n", 0, position) + 1
+    return Location(str(path), text.count("\n", 0, position) + 1, position - line_start + 1)
+
+
 def _mark(path: Path, node: yaml.Node) -> Location:
     return Location(str(path), node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -567,10 +591,11 @@ _WORD_TAGS = frozenset({"tag:yaml.org,2002:value", "tag:yaml.org,2002:merge"})
 
 
 class _TagError(Exception):
-    """A value with a YAML tag that claim files do not use (``!foo``, ``!!python/…``)."""
+    """A value with a YAML tag that claim files do not use (``!foo``, ``!!python/…``), or that
+    does not fit its value (``!!timestamp 2016``)."""
 
-    def __init__(self, node: yaml.Node) -> None:
-        super().__init__(node.tag)
+    def __init__(self, node: yaml.Node, problem: str) -> None:
+        super().__init__(f"the YAML tag {node.tag} {problem}")
         self.node = node
 
 
@@ -586,7 +611,10 @@ def _scalar(node: yaml.Node) -> Any:
     except yaml.constructor.ConstructorError:
         if node.tag in _WORD_TAGS:  # a bare "=" or "<<": YAML 1.1 keys, plain words here
             return str(node.value)
-        raise _TagError(node) from None
+        raise _TagError(node, "is not allowed in claim files") from None
+    except (AttributeError, TypeError, KeyError):  # PyYAML's constructors on a value that does
+        # not fit the tag written before it (!!timestamp 2016) fail in these ways
+        raise _TagError(node, f"does not fit the value {str(node.value)[:40]!r}") from None
     finally:
         # The constructor remembers every node it built until the end of a document, which
         # never comes for this shared loader: forget it, or every scalar ever loaded stays.
@@ -784,13 +812,16 @@ def _load_jsonld(path: Path, tree: _Tree) -> LoadedBatch:
     prefixes = _check_context(path, tree)
     _label_nodes(tree, path, prefixes, batch)
     try:
-        quads = list(
-            ox.parse(
-                json.dumps(tree.value, ensure_ascii=False),
-                format=ox.RdfFormat.JSON_LD,
-                base_iri=_RELATIVE_BASE,
-            )
-        )
+        document = json.dumps(tree.value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:  # "\uD800" in YAML: half of a UTF-16 pair, no character
+        raise InputError(
+            f"a value holds U+{ord(exc.object[exc.start]):04X}, half of a UTF-16 surrogate pair, "
+            "which is not a character",
+            where=str(_surrogate_location(path)),
+            hint="write the character itself, or its full \\U0001XXXX escape",
+        ) from None
+    try:
+        quads = list(ox.parse(document, format=ox.RdfFormat.JSON_LD, base_iri=_RELATIVE_BASE))
     except SyntaxError as exc:
         raise InputError(f"JSON-LD error: {exc.msg}", where=str(path)) from None
     except ValueError as exc:
