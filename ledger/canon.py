@@ -1,18 +1,22 @@
 """RDF Dataset Canonicalization (RDFC-1.0) with bounded work; the canonical N-Quads that are hashed.
 
 ``canonical_nquads`` is the one way the ledger turns quads into the bytes it stores and hashes:
-pyoxigraph's RDFC-1.0 relabels the blank nodes, then the quads are written in canonical N-Quads
+the blank nodes are relabelled by RDFC-1.0, then the quads are written in canonical N-Quads
 form, one per line, lines sorted by code point (UTF-8 bytes sort the same way), each ending in
 ``\\n``.
 
 RDFC-1.0 is exponential in the worst case (pyoxigraph needs minutes for a 10-node blank-node
-clique and cannot be interrupted), so before pyoxigraph runs, this module runs the cheap part of
-the algorithm itself: the first-degree hashes. Blank nodes whose first-degree hash is unique are
-fully labelled by that step. Only when some share a hash does the expensive N-degree step follow,
-and it is first dry-run here under a step budget (``CanonicalizationLimits``); a dataset that
-exceeds any limit is refused with ``CanonicalizationError`` before pyoxigraph sees it. The same
-code yields the issued-identifier map (which pyoxigraph does not expose) and lets
-``check_canonical`` confirm a stored entry without re-running pyoxigraph in the common case.
+clique and cannot be interrupted), so this module runs the algorithm itself, on the lines
+pyoxigraph's N-Quads writer gives: first the cheap first-degree hashes. Blank nodes whose
+first-degree hash is unique are fully labelled by that step. Only when some share a hash does
+the expensive N-degree step follow, under a step budget (``CanonicalizationLimits``); a dataset
+that exceeds any limit is refused with ``CanonicalizationError`` before pyoxigraph ever sees it.
+The labels found are written into the lines directly, unless the N-degree step met a choice
+that RDFC-1.0 leaves to the implementation (equal paths or hashes, a related blank node met
+twice): then pyoxigraph's RDFC-1.0 labels the dataset, so the bytes are always the ones
+pyoxigraph's canonicalisation gives. The same code yields the issued-identifier map (which
+pyoxigraph does not expose) and lets ``check_canonical`` confirm a stored entry without
+re-running pyoxigraph in the common case.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import itertools
 import operator
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal as TypingLiteral
 
@@ -95,8 +99,86 @@ def canonical_nquads(
     Duplicate quads count once. Raises ``CanonicalizationError`` when the blank-node structure
     exceeds ``limits``, before the expensive part of the algorithm runs.
     """
+    quads = quads if isinstance(quads, list) else list(quads)
+    lines = _nquads_document(quads).decode("utf-8").split("\n")
+    lines.pop()  # after the last newline
+    return _canonical_document(lines, lambda: quads, limits, hash_name)
+
+
+def canonical_nquads_of_lines(
+    lines: Iterable[str],
+    *,
+    limits: CanonicalizationLimits = DEFAULT_LIMITS,
+    hash_name: HashName = "sha256",
+) -> bytes:
+    """``canonical_nquads`` of the quads in ``lines``, written as pyoxigraph's writer writes them.
+
+    Each string is one quad, without its newline, as pyoxigraph's N-Quads (or N-Triples) writer
+    gives it: for a caller that holds the quads as text already, or edits them as text.
+    """
+    lines = list(lines)
+
+    def parsed() -> list[Quad]:
+        return list(parse("".join(line + "\n" for line in lines), format=RdfFormat.N_QUADS))
+
+    return _canonical_document(lines, parsed, limits, hash_name)
+
+
+def _canonical_document(
+    lines: list[str],
+    quads: Callable[[], list[Quad]],
+    limits: CanonicalizationLimits,
+    hash_name: HashName,
+) -> bytes:
+    """The canonical document of the quads in ``lines`` (pyoxigraph's writing of ``quads()``)."""
+    ground: list[str] = []
+    subject_only: list[tuple[str, str]] = []
+    views: list[_QuadView] = []
+    try:
+        for line in dict.fromkeys(lines):  # duplicates dropped, in the given order
+            if "_:" not in line:
+                ground.append(line)
+            elif line.startswith("_:") and line.count("_:") == 1:  # most quads of blank nodes
+                space = line.index(" ")
+                subject_only.append((line[2:space], line[space:]))
+            else:
+                view = _view_of_line(line)
+                if view is None:
+                    ground.append(line)
+                else:
+                    views.append(view)
+    except _UnusualLine:  # e.g. a triple term: let pyoxigraph read the quads themselves
+        return _canonical_nquads_by_pyoxigraph(quads(), limits, hash_name)
+    labeller = _Labeller(views, limits=limits, hash_name=hash_name, subject_only=subject_only)
+    labels = labeller.labels()
+    if labeller.order_dependent:
+        # RDFC-1.0 left a choice to the implementation; pyoxigraph's choice is the canonical one.
+        return _canonical_nquads_by_pyoxigraph(quads(), limits, hash_name, checked=True)
+    ground.extend(["_:" + labels[label] + rest for label, rest in subject_only])
+    for (subject, predicate, obj, graph), (subject_blank, obj_blank, graph_blank) in views:
+        if subject_blank is not None:
+            subject = "_:" + labels[subject_blank]
+        if obj_blank is not None:
+            obj = "_:" + labels[obj_blank]
+        if graph_blank is not None:
+            graph = "_:" + labels[graph_blank]
+        ground.append(
+            f"{subject} {predicate} {obj} {graph} ." if graph else f"{subject} {predicate} {obj} ."
+        )
+    if not ground:
+        return b""
+    ground.sort()  # relabelled lines are distinct: the labels are a one-to-one map
+    ground.append("")
+    return "\n".join(ground).encode("utf-8")
+
+
+def _canonical_nquads_by_pyoxigraph(
+    quads: list[Quad], limits: CanonicalizationLimits, hash_name: HashName, *, checked: bool = False
+) -> bytes:
+    """``canonical_nquads`` by pyoxigraph's RDFC-1.0, after the bounded dry run (unless done)."""
     dataset = Dataset(quads)
-    _Labeller(_views_of_quads(dataset), limits=limits, hash_name=hash_name).labels()
+    if not checked:
+        _Labeller(_views_of_quads(dataset), limits=limits, hash_name=hash_name).labels()
     dataset.canonicalize(_ALGORITHMS[hash_name])
     return _sorted_document(_nquads_document(dataset))
 
@@ -382,6 +464,48 @@ def _views_of_quads(quads: Iterable[Quad]) -> Iterator[_QuadView]:
             yield texts, blanks
 
 
+class _UnusualLine(Exception):
+    """A line ``_view_of_line`` does not read (a triple term); pyoxigraph reads the quad instead."""
+
+
+def _view_of_line(line: str) -> _QuadView | None:
+    """The view of one line of pyoxigraph's N-Quads writer, or None if no term is a blank node.
+
+    Relies on what the writer guarantees for valid terms: one space between terms and `` .`` at
+    the end; no space or ``"`` in an IRI or a blank-node label; in a literal, nothing but a
+    language tag or a datatype IRI (no space) after the closing quote. So a line with a ``"``
+    has a literal object, and its last space-separated piece is a graph name exactly when that
+    piece holds no ``"``. ``_:`` inside a literal is not a blank node. Raises ``_UnusualLine``
+    for what it cannot read this way (a triple term).
+    """
+    if '"' in line:
+        subject, predicate, rest = line.split(" ", 2)
+        rest = rest[:-2]  # " ."
+        obj, _, graph = rest.rpartition(" ")
+        if not obj or '"' in graph:  # no graph name; any space is inside the literal
+            obj, graph = rest, ""
+        if obj[0] != '"' or (graph and graph[0] not in "<_"):
+            raise _UnusualLine(line)
+        obj_blank = None
+    else:
+        parts = line.split(" ")
+        if len(parts) == 4:
+            subject, predicate, obj, _ = parts
+            graph = ""
+        elif len(parts) == 5:
+            subject, predicate, obj, graph, _ = parts
+        else:  # a triple term has spaces inside
+            raise _UnusualLine(line)
+        obj_blank = obj[2:] if obj[0] == "_" else None
+    if predicate[0] != "<":
+        raise _UnusualLine(line)
+    subject_blank = subject[2:] if subject[0] == "_" else None
+    graph_blank = graph[2:] if graph and graph[0] == "_" else None
+    if subject_blank is None and obj_blank is None and graph_blank is None:
+        return None
+    return (subject, predicate, obj, graph), (subject_blank, obj_blank, graph_blank)
+
+
 def _views_of_lines(lines: Iterable[str]) -> Iterator[_QuadView]:
     """The views of canonical N-Quads lines (parsed by pattern, or by pyoxigraph when unusual)."""
     for line in lines:
@@ -399,65 +523,95 @@ def _views_of_lines(lines: Iterable[str]) -> Iterator[_QuadView]:
             yield (subject, predicate, obj, graph or ""), blanks
 
 
+def _template(view: _QuadView, label: str) -> str:
+    """A line of blank node ``label``'s first-degree hash input: _:a for it, _:z for others."""
+    (subject, predicate, obj, graph), (subject_blank, obj_blank, graph_blank) = view
+    if subject_blank is not None:
+        subject = "_:a" if subject_blank == label else "_:z"
+    if obj_blank is not None:
+        obj = "_:a" if obj_blank == label else "_:z"
+    if graph_blank is not None:
+        graph = "_:a" if graph_blank == label else "_:z"
+    return (
+        f"{subject} {predicate} {obj} {graph} .\n" if graph else f"{subject} {predicate} {obj} .\n"
+    )
+
+
 class _Labeller:
     """RDFC-1.0 (W3C Recommendation, 21 May 2024, section 4.4) over the blank-node quads."""
 
     def __init__(
-        self, views: Iterable[_QuadView], *, limits: CanonicalizationLimits, hash_name: str
+        self,
+        views: Iterable[_QuadView],
+        *,
+        limits: CanonicalizationLimits,
+        hash_name: str,
+        subject_only: Iterable[tuple[str, str]] = (),
     ) -> None:
+        """``subject_only``: quads whose only blank node is the subject, as (label, rest of the
+        line after ``_:label``); they relate the node to no other, so need no view."""
         self.limits = limits
         self.new_hash = hashlib.sha384 if hash_name == "sha384" else hashlib.sha256
+        # Per blank node, its quads as first-degree hash input: itself as _:a, others as _:z.
+        templates_of: dict[str, list[str]] = defaultdict(list)
+        for label, rest in subject_only:
+            templates_of[label].append("_:a" + rest + "\n")
+        # Per blank node, the quads that relate it to other blank nodes (the N-degree step's).
         self.quads_of: dict[str, list[_QuadView]] = defaultdict(list)
         quads_of = self.quads_of
         for view in views:
             subject, obj, graph = view[1]
+            if subject is not None and obj is None and graph is None:
+                _s, predicate, obj_text, graph_text = view[0]
+                templates_of[subject].append(
+                    f"_:a {predicate} {obj_text} {graph_text} .\n"
+                    if graph_text
+                    else f"_:a {predicate} {obj_text} .\n"
+                )
+                continue
             if subject is not None:
                 quads_of[subject].append(view)
+                templates_of[subject].append(_template(view, subject))
             if obj is not None and obj != subject:
                 quads_of[obj].append(view)
+                templates_of[obj].append(_template(view, obj))
             if graph is not None and graph != subject and graph != obj:
                 quads_of[graph].append(view)
-        if len(self.quads_of) > limits.max_blank_nodes:
+                templates_of[graph].append(_template(view, graph))
+        self.blank_nodes = len(templates_of)
+        if self.blank_nodes > limits.max_blank_nodes:
             raise CanonicalizationError(
-                f"refusing to canonicalise {len(self.quads_of)} blank nodes "
+                f"refusing to canonicalise {self.blank_nodes} blank nodes "
                 f"(limit max_blank_nodes={limits.max_blank_nodes})",
                 hint=_LIMIT_HINT,
             )
         self.first_degree: dict[str, str] = {
-            label: self._hash_first_degree(label) for label in self.quads_of
+            label: self._digest("".join(sorted(templates)))
+            for label, templates in templates_of.items()
         }
         self.groups: dict[str, list[str]] = defaultdict(list)
         for label, digest in self.first_degree.items():
             self.groups[digest].append(label)
         self.steps = 0
+        # Set when the N-degree step met a choice RDFC-1.0 leaves open (see labels()).
+        self.order_dependent = False
 
     def _digest(self, text: str) -> str:
         return self.new_hash(text.encode("utf-8")).hexdigest()
-
-    def _hash_first_degree(self, label: str) -> str:
-        lines = []
-        for texts, blanks in self.quads_of[label]:
-            subject, predicate, obj, graph = texts
-            subject_blank, obj_blank, graph_blank = blanks
-            if subject_blank is not None:
-                subject = "_:a" if subject_blank == label else "_:z"
-            if obj_blank is not None:
-                obj = "_:a" if obj_blank == label else "_:z"
-            if graph_blank is not None:
-                graph = "_:a" if graph_blank == label else "_:z"
-            if graph:
-                lines.append(f"{subject} {predicate} {obj} {graph} .\n")
-            else:
-                lines.append(f"{subject} {predicate} {obj} .\n")
-        lines.sort()
-        return self._digest("".join(lines))
 
     def nodes_with_unique_hash_only(self) -> bool:
         """Whether the first-degree hashes alone decide every canonical label."""
         return all(len(members) == 1 for members in self.groups.values())
 
     def labels(self) -> dict[str, str]:
-        """The issued identifiers map, or ``CanonicalizationError`` beyond the limits."""
+        """The issued identifiers map, or ``CanonicalizationError`` beyond the limits.
+
+        Sets ``order_dependent`` where RDFC-1.0 leaves a choice that another implementation may
+        make otherwise: two N-degree results with one hash, two permutations with one path (the
+        issuers kept may differ), or a blank node related twice by one hash (pyoxigraph keeps
+        related nodes in a set, the specification's reference code in a list). Without such a
+        choice every step is decided by hashes and paths alone, so any RDFC-1.0 gives this map.
+        """
         canonical = _IdentifierIssuer("c14n")
         ambiguous: list[list[str]] = []
         for digest in sorted(self.groups):
@@ -471,7 +625,7 @@ class _Labeller:
         largest = max(len(members) for members in ambiguous)
         if largest > self.limits.max_ambiguous_group:
             raise CanonicalizationError(
-                f"refusing to canonicalise: {largest} of {len(self.quads_of)} blank nodes share "
+                f"refusing to canonicalise: {largest} of {self.blank_nodes} blank nodes share "
                 f"one first-degree hash (limit max_ambiguous_group="
                 f"{self.limits.max_ambiguous_group})",
                 hint=_LIMIT_HINT,
@@ -485,12 +639,15 @@ class _Labeller:
                     temporary = _IdentifierIssuer("b")
                     temporary.issue(label)
                     results.append(self._hash_n_degree(label, temporary, canonical, 1))
-                for _digest, issuer in sorted(results, key=lambda result: result[0]):
+                results.sort(key=lambda result: result[0])
+                if any(a[0] == b[0] for a, b in itertools.pairwise(results)):
+                    self.order_dependent = True
+                for _digest, issuer in results:
                     for existing in issuer.issued:
                         canonical.issue(existing)
         except _BudgetExceeded as exceeded:
             raise CanonicalizationError(
-                f"refusing to canonicalise: {sum(map(len, ambiguous))} of {len(self.quads_of)} "
+                f"refusing to canonicalise: {sum(map(len, ambiguous))} of {self.blank_nodes} "
                 f"blank nodes cannot be told apart by their own quads (largest look-alike group: "
                 f"{largest}), and telling them apart needs {exceeded.what}",
                 hint=_LIMIT_HINT,
@@ -528,7 +685,7 @@ class _Labeller:
                 f"(limit max_depth={self.limits.max_depth})"
             )
         related_by_hash: dict[str, list[str]] = defaultdict(list)
-        for (_s, predicate, _o, _g), blanks in self.quads_of[label]:
+        for (_s, predicate, _o, _g), blanks in self.quads_of.get(label, ()):
             for position, related in zip("sog", blanks, strict=True):
                 if related is not None and related != label:
                     digest = self._hash_related(related, predicate, position, issuer, canonical)
@@ -538,13 +695,18 @@ class _Labeller:
             data_to_hash += related_hash
             chosen_path = ""
             chosen_issuer: _IdentifierIssuer | None = None
-            for permutation in itertools.permutations(related_by_hash[related_hash]):
+            related_list = related_by_hash[related_hash]
+            if len(set(related_list)) < len(related_list):
+                self.order_dependent = True
+            for permutation in itertools.permutations(related_list):
                 self._count_step()
                 path, issuer_copy = self._path_for(
                     permutation, issuer, canonical, chosen_path, depth
                 )
                 if path is not None and (not chosen_path or path < chosen_path):
                     chosen_path, chosen_issuer = path, issuer_copy
+                elif path == chosen_path:
+                    self.order_dependent = True
             data_to_hash += chosen_path
             assert chosen_issuer is not None  # the first permutation is never skipped
             issuer = chosen_issuer
