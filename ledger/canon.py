@@ -10,13 +10,13 @@ clique and cannot be interrupted), so this module runs the algorithm itself, on 
 pyoxigraph's N-Quads writer gives: first the cheap first-degree hashes. Blank nodes whose
 first-degree hash is unique are fully labelled by that step. Only when some share a hash does
 the expensive N-degree step follow, under a step budget (``CanonicalizationLimits``); a dataset
-that exceeds any limit is refused with ``CanonicalizationError`` before pyoxigraph ever sees it.
-The labels found are written into the lines directly, unless the N-degree step met a choice
-that RDFC-1.0 leaves to the implementation (equal paths or hashes, a related blank node met
-twice): then pyoxigraph's RDFC-1.0 labels the dataset, so the bytes are always the ones
-pyoxigraph's canonicalisation gives. The same code yields the issued-identifier map (which
-pyoxigraph does not expose) and lets ``check_canonical`` confirm a stored entry without
-re-running pyoxigraph in the common case.
+that exceeds any limit is refused with ``CanonicalizationError``.
+The labels found are written into the lines directly. Where RDFC-1.0 leaves a choice to the
+implementation (equal N-degree hashes or paths) and a blank node names a graph, the choice
+can change the document (see ``_Labeller._choose``); every alternative is then tried and the
+least document kept, so the bytes never depend on the input's order or labels. pyoxigraph's
+own RDFC-1.0 is not used: it is not deterministic in those cases. The same code yields the
+issued-identifier map and lets ``check_canonical`` confirm a stored entry.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal as TypingLiteral
+from typing import TypeVar
 
 from pyoxigraph import (
     BlankNode,
-    CanonicalizationAlgorithm,
     Dataset,
     DefaultGraph,
     Literal,
@@ -51,11 +51,6 @@ HASH_ALGORITHM = "RDFC-1.0/SHA-256"
 
 HashName = TypingLiteral["sha256", "sha384"]
 
-_ALGORITHMS: dict[str, CanonicalizationAlgorithm] = {
-    "sha256": CanonicalizationAlgorithm.RDFC_1_0,
-    "sha384": CanonicalizationAlgorithm.RDFC_1_0_SHA_384,
-}
-
 _LIMIT_HINT = (
     "give these blank nodes IRIs or properties that tell them apart, or raise the limit with "
     "ledger.canon.CanonicalizationLimits if the data is trusted"
@@ -70,7 +65,7 @@ class CanonicalizationLimits:
     max_ambiguous_group: blank nodes sharing one first-degree hash (only these need the
         N-degree step, and each member of a group explores the structure around it).
     max_steps: N-degree calls plus permutations tried, over the whole dataset; the
-        exponential part of RDFC-1.0 is dry-run under this budget before pyoxigraph runs.
+        exponential part of RDFC-1.0 runs under this budget.
     max_depth: nesting of N-degree calls (long chains of look-alike blank nodes).
     """
 
@@ -151,25 +146,12 @@ def _canonical_document(
                     ground.append(line)
                 else:
                     views.append(view)
-    except _UnusualLine:  # e.g. a triple term: let pyoxigraph read the quads themselves
-        return _canonical_nquads_by_pyoxigraph(quads(), limits, hash_name)
+    except _UnusualLine:  # e.g. a triple term: read the quads themselves
+        return _canonical_nquads_of_quads(quads(), limits, hash_name)
     subject_only = (subject_labels, subject_rests)
     labeller = _Labeller(views, limits=limits, hash_name=hash_name, subject_only=subject_only)
-    labels = labeller.labels()
-    if labeller.order_dependent:
-        # RDFC-1.0 left a choice to the implementation; pyoxigraph's choice is the canonical one.
-        return _canonical_nquads_by_pyoxigraph(quads(), limits, hash_name, checked=True)
-    ground.extend(["_:" + labels[label] + rest for label, rest in zip(*subject_only, strict=True)])
-    for (subject, predicate, obj, graph), (subject_blank, obj_blank, graph_blank) in views:
-        if subject_blank is not None:
-            subject = "_:" + labels[subject_blank]
-        if obj_blank is not None:
-            obj = "_:" + labels[obj_blank]
-        if graph_blank is not None:
-            graph = "_:" + labels[graph_blank]
-        ground.append(
-            f"{subject} {predicate} {obj} {graph} ." if graph else f"{subject} {predicate} {obj} ."
-        )
+    labels = _least_labels(labeller, views, subject_only)
+    ground.extend(_relabelled_lines(views, subject_only, labels))
     if not ground:
         return b""
     ground.sort()  # relabelled lines are distinct: the labels are a one-to-one map
@@ -177,15 +159,78 @@ def _canonical_document(
     return "\n".join(ground).encode("utf-8")
 
 
-def _canonical_nquads_by_pyoxigraph(
-    quads: list[Quad], limits: CanonicalizationLimits, hash_name: HashName, *, checked: bool = False
+def _canonical_nquads_of_quads(
+    quads: list[Quad], limits: CanonicalizationLimits, hash_name: HashName
 ) -> bytes:
-    """``canonical_nquads`` by pyoxigraph's RDFC-1.0, after the bounded dry run (unless done)."""
+    """``canonical_nquads`` for quads whose lines ``_view_of_line`` does not read: by term."""
     dataset = Dataset(quads)
-    if not checked:
-        _Labeller(_views_of_quads(dataset), limits=limits, hash_name=hash_name).labels()
-    dataset.canonicalize(_ALGORITHMS[hash_name])
-    return _sorted_document(_nquads_document(dataset))
+    views = list(_views_of_quads(dataset))
+    labels = _least_labels(_Labeller(views, limits=limits, hash_name=hash_name), views)
+    relabelled = Dataset(
+        Quad(
+            _relabelled(quad.subject, labels),
+            quad.predicate,
+            _relabelled(quad.object, labels),
+            _relabelled(quad.graph_name, labels),
+        )
+        for quad in dataset
+    )
+    return _sorted_document(_nquads_document(relabelled))
+
+
+_Term = TypeVar("_Term", NamedNode, BlankNode, Literal, Triple, DefaultGraph)
+
+
+def _relabelled(term: _Term, labels: dict[str, str]) -> _Term:
+    """``term`` with the label ``labels`` gives it if it is a blank node (in no triple term:
+    RDFC-1.0 does not define those, and ``_views_of_quads`` refuses them)."""
+    return BlankNode(labels[term.value]) if isinstance(term, BlankNode) else term
+
+
+def _relabelled_lines(
+    views: Iterable[_QuadView],
+    subject_only: tuple[Sequence[str], Sequence[str]],
+    labels: dict[str, str],
+) -> list[str]:
+    """The lines of the quads that mention a blank node, with the blank nodes ``labels`` gives."""
+    lines = ["_:" + labels[label] + rest for label, rest in zip(*subject_only, strict=True)]
+    for (subject, predicate, obj, graph), (subject_blank, obj_blank, graph_blank) in views:
+        if subject_blank is not None:
+            subject = "_:" + labels[subject_blank]
+        if obj_blank is not None:
+            obj = "_:" + labels[obj_blank]
+        if graph_blank is not None:
+            graph = "_:" + labels[graph_blank]
+        lines.append(
+            f"{subject} {predicate} {obj} {graph} ." if graph else f"{subject} {predicate} {obj} ."
+        )
+    return lines
+
+
+def _least_labels(
+    labeller: _Labeller,
+    views: Sequence[_QuadView],
+    subject_only: tuple[Sequence[str], Sequence[str]] = ((), ()),
+) -> dict[str, str]:
+    """The RDFC-1.0 labels, with every choice RDFC-1.0 leaves open made so the document is least.
+
+    Usually RDFC-1.0 meets no such choice and one run of ``labeller`` decides. Otherwise every
+    sequence of alternatives is tried (all runs under the one step budget) and the labels whose
+    relabelled lines, sorted, come first are kept. The set of documents RDFC-1.0 allows does
+    not depend on the input's labels or order, so neither does the least one. Comparing the
+    blank-node lines alone orders the whole documents the same way: the ground lines are the
+    same in every document and equal no blank-node line.
+    """
+    labels = labeller.labels()
+    if not labeller.order_dependent or not labeller.every_choice:
+        return labels
+    least = sorted(_relabelled_lines(views, subject_only, labels))
+    while labeller.choices.advance():
+        candidate = labeller.labels()
+        lines = sorted(_relabelled_lines(views, subject_only, candidate))
+        if lines < least:
+            least, labels = lines, candidate
+    return labels
 
 
 def add_ground_quads(document: bytes, quads: Iterable[Quad]) -> bytes:
@@ -210,11 +255,11 @@ def issued_identifiers(
 ) -> dict[str, str]:
     """The RDFC-1.0 issued identifiers map: input blank-node label to canonical label.
 
-    Computed by this module's own implementation of RDFC-1.0 (pyoxigraph does not expose the
-    map); the tests check it against the W3C map tests and against pyoxigraph's output.
+    The map ``canonical_nquads`` writes the document with; the tests check it against the W3C
+    map tests.
     """
-    views = _views_of_quads(Dataset(quads))
-    return _Labeller(views, limits=limits, hash_name=hash_name).labels()
+    views = list(_views_of_quads(Dataset(quads)))
+    return _least_labels(_Labeller(views, limits=limits, hash_name=hash_name), views)
 
 
 def check_sorted_lines(data: bytes) -> str | None:
@@ -241,10 +286,10 @@ def check_canonical(data: bytes, *, limits: CanonicalizationLimits = DEFAULT_LIM
 
     Same answer as ``canonical_nquads(parse(data)) == data``, cheaper: term forms are checked by
     one parse and re-serialisation, and when every blank node has a unique first-degree hash,
-    RDFC-1.0 labels them in the order of those hashes, so pyoxigraph need not run. Look-alike
-    blank nodes are labelled by this module's own N-degree step; only if that does not give back
-    the document's own labels (a wrong label, or a symmetric structure whose labels may be
-    swapped) does pyoxigraph decide.
+    RDFC-1.0 labels them in the order of those hashes. Look-alike blank nodes are labelled by
+    the N-degree step; only if that does not give back the document's own labels (a wrong
+    label, or a symmetric structure whose labels may be swapped) is the document canonicalised
+    again and compared.
     Raises ``CanonicalizationError`` when the blank-node structure exceeds ``limits``.
     """
     unsorted = check_sorted_lines(data)
@@ -275,8 +320,8 @@ def check_canonical(data: bytes, *, limits: CanonicalizationLimits = DEFAULT_LIM
     if any(a[0] == b[0] for a, b in itertools.pairwise(by_hash)):
         # Look-alike blank nodes (identical time spans, quantities) need the N-degree step.
         blank_lines = _lines_containing(data, b"_:", 0, len(data))
-        views = _views_of_lines(line.decode("utf-8") for line in blank_lines)
-        issued = _Labeller(views, limits=limits, hash_name="sha256").labels()
+        views = list(_views_of_lines(line.decode("utf-8") for line in blank_lines))
+        issued = _least_labels(_Labeller(views, limits=limits, hash_name="sha256"), views)
         if all(label == canonical for label, canonical in issued.items()):
             return None
         expected_document = canonical_nquads(parse(data, format=RdfFormat.N_QUADS), limits=limits)
@@ -423,6 +468,44 @@ class _IdentifierIssuer:
         return _IdentifierIssuer(self.prefix, dict(self.issued))
 
 
+class _Choices:
+    """The alternatives taken at the choices RDFC-1.0 leaves open, over repeated runs.
+
+    A run takes the recorded alternative at each choice it meets, in the order it meets them,
+    and the first alternative (recording it) beyond them; ``advance`` then moves to the next
+    sequence, as an odometer does, so that the runs together take every sequence of
+    alternatives. A run is deterministic, so the same prefix always meets the same choices.
+    """
+
+    __slots__ = ("taken", "counts", "position")
+
+    def __init__(self) -> None:
+        self.taken: list[int] = []
+        self.counts: list[int] = []
+        self.position = 0
+
+    def rewind(self) -> None:
+        self.position = 0
+
+    def choose(self, alternatives: int) -> int:
+        position = self.position
+        self.position += 1
+        if position == len(self.taken):
+            self.taken.append(0)
+            self.counts.append(alternatives)
+        return self.taken[position]
+
+    def advance(self) -> bool:
+        """Move to the next sequence of alternatives; False when every one has been taken."""
+        while self.taken:
+            if self.taken[-1] + 1 < self.counts[-1]:
+                self.taken[-1] += 1
+                return True
+            self.taken.pop()
+            self.counts.pop()
+        return False
+
+
 class _BudgetExceeded(Exception):
     def __init__(self, what: str) -> None:
         super().__init__(what)
@@ -470,7 +553,7 @@ def _views_of_quads(quads: Iterable[Quad]) -> Iterator[_QuadView]:
 
 
 class _UnusualLine(Exception):
-    """A line ``_view_of_line`` does not read (a triple term); pyoxigraph reads the quad instead."""
+    """A line ``_view_of_line`` does not read (a triple term); the quads are read as terms."""
 
 
 def _view_of_line(line: str) -> _QuadView | None:
@@ -565,6 +648,9 @@ class _Labeller:
         # Per blank node, the quads that relate it to other blank nodes (the N-degree step's).
         self.quads_of: dict[str, list[_QuadView]] = defaultdict(list)
         quads_of = self.quads_of
+        # Whether a blank node names a graph: only then can RDFC-1.0's ties be between blank
+        # nodes that no automorphism swaps (see _choose).
+        self.blank_graph_names = False
         for view in views:
             subject, obj, graph = view[1]
             if subject is not None and obj is None and graph is None:
@@ -584,6 +670,8 @@ class _Labeller:
             if graph is not None and graph != subject and graph != obj:
                 quads_of[graph].append(view)
                 templates_of[graph].append(_template(view, graph))
+            if graph is not None:
+                self.blank_graph_names = True
         self.blank_nodes = len(templates_of)
         if self.blank_nodes > limits.max_blank_nodes:
             raise CanonicalizationError(
@@ -601,6 +689,14 @@ class _Labeller:
         self.steps = 0
         # Set when the N-degree step met a choice RDFC-1.0 leaves open (see labels()).
         self.order_dependent = False
+        # Choices between the results of look-alike nodes (labels); inside one node's N-degree
+        # step, ``_outcomes`` makes choices of its own the active ones.
+        self.choices = _Choices()
+        self.active_choices = self.choices
+        # Whether to try every alternative (see _choose); tests may set it.
+        self.every_choice = self.blank_graph_names
+        self._outcome_cache: dict[tuple[str, tuple[int, ...]], dict[str, list[_IdentifierIssuer]]]
+        self._outcome_cache = {}
 
     def _digest(self, text: str) -> str:
         return self.new_hash(text.encode("utf-8")).hexdigest()
@@ -612,12 +708,15 @@ class _Labeller:
     def labels(self) -> dict[str, str]:
         """The issued identifiers map, or ``CanonicalizationError`` beyond the limits.
 
-        Sets ``order_dependent`` where RDFC-1.0 leaves a choice that another implementation may
-        make otherwise: two N-degree results with one hash, two permutations with one path (the
-        issuers kept may differ), or a blank node related twice by one hash (pyoxigraph keeps
-        related nodes in a set, the specification's reference code in a list). Without such a
-        choice every step is decided by hashes and paths alone, so any RDFC-1.0 gives this map.
+        Sets ``order_dependent`` where RDFC-1.0 leaves a choice open (see ``_choose``). Without
+        such a choice every step is decided by hashes and paths alone, so any RDFC-1.0 gives this
+        map. With one, and ``every_choice`` set, each look-alike node's N-degree results are
+        found for every alternative inside its own N-degree step (``_outcomes``), and each call
+        takes the choices between them that ``choices`` holds (the first alternative where it
+        holds none), recording the ones it meets, so that ``_least_labels`` can try them all.
+        The steps add up over calls, under one budget.
         """
+        self.choices.rewind()
         canonical = _IdentifierIssuer("c14n")
         ambiguous: list[list[str]] = []
         for digest in sorted(self.groups):
@@ -638,19 +737,18 @@ class _Labeller:
             )
         try:
             for members in ambiguous:
-                results: list[tuple[str, _IdentifierIssuer]] = []
+                # Per member: its N-degree hash, and the issuers it may give with that hash.
+                results: list[tuple[str, list[_IdentifierIssuer]]] = []
                 for label in members:
                     if label in canonical.issued:
                         continue
-                    temporary = _IdentifierIssuer("b")
-                    temporary.issue(label)
-                    results.append(self._hash_n_degree(label, temporary, canonical, 1))
-                results.sort(key=lambda result: result[0])
-                if any(a[0] == b[0] for a, b in itertools.pairwise(results)):
-                    self.order_dependent = True
-                for _digest, issuer in results:
-                    for existing in issuer.issued:
-                        canonical.issue(existing)
+                    by_hash = self._outcomes(label, canonical)
+                    digests = sorted(by_hash)
+                    digest = digests[self._choose(len(digests))] if len(digests) > 1 else digests[0]
+                    results.append((digest, by_hash[digest]))
+                results.sort(key=operator.itemgetter(0))
+                for _digest, tied in itertools.groupby(results, key=operator.itemgetter(0)):
+                    self._issue_tied(canonical, [issuers for _digest, issuers in tied])
         except _BudgetExceeded as exceeded:
             raise CanonicalizationError(
                 f"refusing to canonicalise: {sum(map(len, ambiguous))} of {self.blank_nodes} "
@@ -659,6 +757,87 @@ class _Labeller:
                 hint=_LIMIT_HINT,
             ) from None
         return canonical.issued
+
+    def _choose(self, alternatives: int) -> int:
+        """Which of ``alternatives`` (more than one) to take at a choice RDFC-1.0 leaves open.
+
+        RDFC-1.0 orders blank nodes by hashes and paths; where two are equal it takes the first
+        in an order it does not define (the input's, or a hash set's). The specification's note
+        says this only happens between automorphic nodes, where the choice cannot change the
+        document, but that is not so: the related-node hash records the related node's position
+        in a quad, not the node's own, so with blank graph names ``_:x <p> _:c _:y`` and
+        ``_:y <p> _:d _:x`` can give ``_:x`` and ``_:y`` equal N-degree hashes although no
+        automorphism swaps them. Then implementations (pyoxigraph's hash-set order, the input
+        order of the reference code) give different documents for one dataset. Where a blank
+        node names a graph, this module tries every alternative and keeps the least document
+        (``_least_labels``): one document for every input order and labelling, and one that
+        RDFC-1.0 allows. Elsewhere the first alternative is taken: without blank graph names no
+        tie that changes the document is known (none in the W3C suite, none in thousands of
+        random datasets tried with every alternative), and trying them all would exceed the
+        step budget for symmetric structures the W3C suite expects to be canonicalised.
+        """
+        self.order_dependent = True
+        return self.active_choices.choose(alternatives)
+
+    def _outcomes(
+        self, label: str, canonical: _IdentifierIssuer
+    ) -> dict[str, list[_IdentifierIssuer]]:
+        """Step 5.2's N-degree results for ``label``: per hash, the distinct issuers.
+
+        One result unless ``every_choice`` is set; then every sequence of alternatives inside
+        this one N-degree step is tried, apart from those of other members, so the runs add up
+        rather than multiply. They depend on the canonical labels issued so far only, which the
+        choices taken so far in this call of ``labels`` decide, so later calls reuse them.
+        """
+        key = None
+        if self.every_choice:
+            choices = self.choices
+            key = (label, tuple(choices.taken[: choices.position]))
+            found = self._outcome_cache.get(key)
+            if found is not None:
+                return found
+        top_level, self.active_choices = self.active_choices, _Choices()
+        outcomes: dict[tuple[str, tuple[str, ...]], _IdentifierIssuer] = {}
+        try:
+            while True:
+                self.active_choices.rewind()
+                temporary = _IdentifierIssuer("b")
+                temporary.issue(label)
+                digest, issuer = self._hash_n_degree(label, temporary, canonical, 1)
+                outcomes.setdefault((digest, tuple(issuer.issued)), issuer)
+                if not (self.every_choice and self.active_choices.advance()):
+                    break
+        finally:
+            self.active_choices = top_level
+        found = {}
+        for (digest, _order), issuer in outcomes.items():
+            found.setdefault(digest, []).append(issuer)
+        if key is not None:
+            self._outcome_cache[key] = found
+        return found
+
+    def _issue_tied(
+        self, canonical: _IdentifierIssuer, members: list[list[_IdentifierIssuer]]
+    ) -> None:
+        """Step 5.3 for members whose N-degree results share one hash: issue their nodes, in
+        some order, each member by one of its issuers."""
+        members = list(members)
+        while members:
+            # Only the blank nodes a result would newly issue matter, and results that would
+            # issue the same nodes in the same order are one alternative.
+            fresh: dict[tuple[str, ...], tuple[int, _IdentifierIssuer]] = {}
+            for index, issuers in enumerate(members):
+                for issuer in issuers:
+                    new = tuple(label for label in issuer.issued if label not in canonical.issued)
+                    if new:
+                        fresh.setdefault(new, (index, issuer))
+            if not fresh:
+                return
+            options = list(fresh.values())
+            index, chosen = options[self._choose(len(options))] if len(options) > 1 else options[0]
+            del members[index]
+            for existing in chosen.issued:
+                canonical.issue(existing)
 
     def _count_step(self) -> None:
         self.steps += 1
@@ -690,32 +869,40 @@ class _Labeller:
                 f"N-degree hashing nested deeper than {self.limits.max_depth} "
                 f"(limit max_depth={self.limits.max_depth})"
             )
-        related_by_hash: dict[str, list[str]] = defaultdict(list)
+        # Each related blank node once per hash, in the order met. The specification's reference
+        # code keeps a list, so a node related twice by one hash (through two quads that differ
+        # only in a term the related hash leaves out) is permuted twice; pyoxigraph keeps a set.
+        # The set is kept here: the documents the ledger has stored were written by pyoxigraph,
+        # and a list would change the labels of such datasets.
+        related_by_hash: dict[str, dict[str, None]] = defaultdict(dict)
         for (_s, predicate, _o, _g), blanks in self.quads_of.get(label, ()):
             for position, related in zip("sog", blanks, strict=True):
                 if related is not None and related != label:
                     digest = self._hash_related(related, predicate, position, issuer, canonical)
-                    related_by_hash[digest].append(related)
+                    related_by_hash[digest][related] = None
         data_to_hash = ""
         for related_hash in sorted(related_by_hash):
             data_to_hash += related_hash
             chosen_path = ""
-            chosen_issuer: _IdentifierIssuer | None = None
-            related_list = related_by_hash[related_hash]
-            if len(set(related_list)) < len(related_list):
-                self.order_dependent = True
-            for permutation in itertools.permutations(related_list):
+            # The issuers of the permutations with the least path; equal issuers count once.
+            chosen_issuers: list[_IdentifierIssuer] = []
+            for permutation in itertools.permutations(related_by_hash[related_hash]):
                 self._count_step()
                 path, issuer_copy = self._path_for(
                     permutation, issuer, canonical, chosen_path, depth
                 )
                 if path is not None and (not chosen_path or path < chosen_path):
-                    chosen_path, chosen_issuer = path, issuer_copy
-                elif path == chosen_path:
-                    self.order_dependent = True
+                    chosen_path, chosen_issuers = path, [issuer_copy]
+                elif path == chosen_path and all(
+                    issuer_copy.issued != chosen.issued for chosen in chosen_issuers
+                ):
+                    chosen_issuers.append(issuer_copy)
             data_to_hash += chosen_path
-            assert chosen_issuer is not None  # the first permutation is never skipped
-            issuer = chosen_issuer
+            # the first permutation is never skipped, so there is a chosen issuer
+            if len(chosen_issuers) > 1:
+                issuer = chosen_issuers[self._choose(len(chosen_issuers))]
+            else:
+                issuer = chosen_issuers[0]
         return self._digest(data_to_hash), issuer
 
     def _path_for(
