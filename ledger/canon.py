@@ -151,7 +151,7 @@ def _canonical_document(
     subject_only = (subject_labels, subject_rests)
     labeller = _Labeller(views, limits=limits, hash_name=hash_name, subject_only=subject_only)
     labels = _least_labels(labeller, views, subject_only)
-    ground.extend(_relabelled_lines(views, subject_only, labels))
+    _relabelled_lines(views, subject_only, labels, ground)
     if not ground:
         return b""
     ground.sort()  # relabelled lines are distinct: the labels are a one-to-one map
@@ -191,9 +191,13 @@ def _relabelled_lines(
     views: Iterable[_QuadView],
     subject_only: tuple[Sequence[str], Sequence[str]],
     labels: dict[str, str],
+    lines: list[str] | None = None,
 ) -> list[str]:
-    """The lines of the quads that mention a blank node, with the blank nodes ``labels`` gives."""
-    lines = ["_:" + labels[label] + rest for label, rest in zip(*subject_only, strict=True)]
+    """The lines of the quads that mention a blank node, with the blank nodes ``labels`` gives,
+    appended to ``lines`` if given (no second list of them all)."""
+    if lines is None:
+        lines = []
+    lines.extend(["_:" + labels[label] + rest for label, rest in zip(*subject_only, strict=True)])
     for (subject, predicate, obj, graph), (subject_blank, obj_blank, graph_blank) in views:
         if subject_blank is not None:
             subject = "_:" + labels[subject_blank]
@@ -667,11 +671,11 @@ class _Labeller:
             if obj is not None and obj != subject:
                 quads_of[obj].append(view)
                 templates_of[obj].append(_template(view, obj))
-            if graph is not None and graph != subject and graph != obj:
-                quads_of[graph].append(view)
-                templates_of[graph].append(_template(view, graph))
             if graph is not None:
                 self.blank_graph_names = True
+                if graph != subject and graph != obj:
+                    quads_of[graph].append(view)
+                    templates_of[graph].append(_template(view, graph))
         self.blank_nodes = len(templates_of)
         if self.blank_nodes > limits.max_blank_nodes:
             raise CanonicalizationError(
@@ -789,13 +793,16 @@ class _Labeller:
         rather than multiply. They depend on the canonical labels issued so far only, which the
         choices taken so far in this call of ``labels`` decide, so later calls reuse them.
         """
-        key = None
-        if self.every_choice:
-            choices = self.choices
-            key = (label, tuple(choices.taken[: choices.position]))
-            found = self._outcome_cache.get(key)
-            if found is not None:
-                return found
+        if not self.every_choice:  # one run: the first alternatives, as recorded in choices
+            temporary = _IdentifierIssuer("b")
+            temporary.issue(label)
+            digest, issuer = self._hash_n_degree(label, temporary, canonical, 1)
+            return {digest: [issuer]}
+        choices = self.choices
+        key = (label, tuple(choices.taken[: choices.position]))
+        found = self._outcome_cache.get(key)
+        if found is not None:
+            return found
         top_level, self.active_choices = self.active_choices, _Choices()
         outcomes: dict[tuple[str, tuple[str, ...]], _IdentifierIssuer] = {}
         try:
@@ -805,15 +812,14 @@ class _Labeller:
                 temporary.issue(label)
                 digest, issuer = self._hash_n_degree(label, temporary, canonical, 1)
                 outcomes.setdefault((digest, tuple(issuer.issued)), issuer)
-                if not (self.every_choice and self.active_choices.advance()):
+                if not self.active_choices.advance():
                     break
         finally:
             self.active_choices = top_level
         found = {}
         for (digest, _order), issuer in outcomes.items():
             found.setdefault(digest, []).append(issuer)
-        if key is not None:
-            self._outcome_cache[key] = found
+        self._outcome_cache[key] = found
         return found
 
     def _issue_tied(
@@ -821,6 +827,10 @@ class _Labeller:
     ) -> None:
         """Step 5.3 for members whose N-degree results share one hash: issue their nodes, in
         some order, each member by one of its issuers."""
+        if len(members) == 1 and len(members[0]) == 1:  # the usual case: nothing to choose
+            for existing in members[0][0].issued:
+                canonical.issue(existing)
+            return
         members = list(members)
         while members:
             # Only the blank nodes a result would newly issue matter, and results that would
