@@ -1,0 +1,500 @@
+"""Each SPARQL check of the shapes, provoked alone: its message, field and value, on both engines.
+
+Each shape's SPARQL checks run as one constraint (a UNION of the checks, each binding its own
+?message): a check that stopped firing, fired for another check's data, or lost a substituted
+value would go unnoticed where the invalid corpus has no file for it. Each case here edits the
+valid claim (or a source of the registry) in one place and names the one problem expected, with
+the exemptions a draft's 'toCheck' marks give.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import DATA, EXAMPLE
+from ledger.load import load_paths
+from ledger.validate import validate_batch
+
+VALID = DATA / "claims" / "valid" / "lead-thousands-fleeing.yaml"
+SOURCES = EXAMPLE / "sources.yaml"
+ENTITIES = EXAMPLE / "entities.yaml"
+SRC = "https://w3id.org/claim-ledger/source/"
+ENT = "https://w3id.org/claim-ledger/entity/"
+
+Edit = Callable[[dict[str, Any]], None]
+
+
+def claim_of(doc: dict[str, Any]) -> dict[str, Any]:
+    claim: dict[str, Any] = doc["@graph"][0]
+    return claim
+
+
+def quote(doc: dict[str, Any]) -> dict[str, Any]:
+    first: dict[str, Any] = claim_of(doc)["quote"][0]
+    return first
+
+
+def proposition(doc: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = claim_of(doc)["proposition"]
+    return found
+
+
+def quantity(doc: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = proposition(doc)["quantity"]
+    return found
+
+
+def marked(*marks: str, then: Edit) -> Edit:
+    def edit(doc: dict[str, Any]) -> None:
+        then(doc)
+        claim_of(doc)["toCheck"] = list(marks)
+
+    return edit
+
+
+def drop(getter: Callable[[dict[str, Any]], dict[str, Any]], *keys: str) -> Edit:
+    def edit(doc: dict[str, Any]) -> None:
+        for key in keys:
+            del getter(doc)[key]
+
+    return edit
+
+
+def put(getter: Callable[[dict[str, Any]], dict[str, Any]], **values: Any) -> Edit:
+    def edit(doc: dict[str, Any]) -> None:
+        getter(doc).update(values)
+
+    return edit
+
+
+def both(*edits: Edit) -> Edit:
+    def edit(doc: dict[str, Any]) -> None:
+        for e in edits:
+            e(doc)
+
+    return edit
+
+
+def as_value(doc: dict[str, Any]) -> None:
+    """An entity-valued proposition: controlledBy with a value, no quantity."""
+    p = proposition(doc)
+    del p["quantity"]
+    p.update({"property": "controlledBy", "value": "ent:east-aleppo"})
+
+
+def mark_line(text: str) -> str:
+    return f"Still to be decided by a checker: {text}. Decide it, then remove that 'toCheck' entry."
+
+
+SUBJECT = (
+    "Say what the proposition is about in 'subject': one place, force, group or organisation, "
+    "by its IRI."
+)
+PROPERTY = "'property' must be one of the ontology's proposition properties ("
+EVENT_TIME = (
+    "Say when it happened in 'eventTime', as precisely as the source allows (earliest, latest, "
+    "precision) and no more."
+)
+UNIT = "Give the quantity's 'unit': person, district, item, metre, kilometre, day, month or year."
+TRANSLATION = (
+    "The document is not in English: give the quote an English 'translation' with its translator."
+)
+
+#: (id, edit of the valid claim, [(message, field, value)] expected: the complete list)
+CLAIM_CASES: list[tuple[str, Edit, list[tuple[str, str | None, str | None]]]] = [
+    (
+        "unknown-source",
+        put(claim_of, attributedTo="src:nobody"),
+        [
+            (
+                f"The source {SRC}nobody is not in the source registry: add it to the case's "
+                "sources file with its name, kind and alignment, or correct the IRI.",
+                "attributedTo",
+                f"{SRC}nobody",
+            )
+        ],
+    ),
+    (
+        "denial-without-proposition",
+        both(drop(claim_of, "proposition"), put(claim_of, stance="denies")),
+        [
+            (
+                "A denial must say what is denied: add the proposition the source denies.",
+                "stance",
+                None,
+            )
+        ],
+    ),
+    (
+        "denial-marked",
+        marked(
+            "proposition: what is denied",
+            then=both(drop(claim_of, "proposition"), put(claim_of, stance="denies")),
+        ),
+        [(mark_line("proposition: what is denied"), "toCheck", "proposition: what is denied")],
+    ),
+    (
+        "wire-without-agency",
+        put(claim_of, transmission="wireRelay"),
+        [
+            (
+                "This claim came by wire ('transmission: wireRelay') but does not say through "
+                "which agency: add 'relayedBy'.",
+                "transmission",
+                None,
+            )
+        ],
+    ),
+    (
+        "relayed-by-not-an-agency",
+        put(claim_of, transmission="wireRelay", relayedBy="src:sohr"),
+        [
+            (
+                f"'relayedBy' must name a news agency in the source registry ({SRC}sohr is not "
+                "one): give it 'sourceKind: NewsAgency' or name the agency.",
+                "relayedBy",
+                f"{SRC}sohr",
+            )
+        ],
+    ),
+    (
+        "two-marks",
+        marked("a first thing", "a second thing", then=lambda doc: None),
+        [
+            (mark_line("a first thing"), "toCheck", "a first thing"),
+            (mark_line("a second thing"), "toCheck", "a second thing"),
+        ],
+    ),
+    ("subject-missing", drop(proposition, "subject"), [(SUBJECT, "proposition.subject", None)]),
+    (
+        "subject-missing-marked",
+        marked("proposition.subject: who", then=drop(proposition, "subject")),
+        [(mark_line("proposition.subject: who"), "toCheck", "proposition.subject: who")],
+    ),
+    (
+        "subject-missing-whole-proposition-marked",
+        marked("proposition: all of it", then=drop(proposition, "subject")),
+        [(mark_line("proposition: all of it"), "toCheck", "proposition: all of it")],
+    ),
+    (
+        "property-missing",
+        drop(proposition, "property"),
+        [(PROPERTY, "proposition.property", None)],
+    ),
+    (
+        "property-missing-marked",
+        marked("proposition.property: which", then=drop(proposition, "property")),
+        [(mark_line("proposition.property: which"), "toCheck", "proposition.property: which")],
+    ),
+    (
+        "event-time-missing",
+        drop(proposition, "eventTime"),
+        [(EVENT_TIME, "proposition.eventTime", None)],
+    ),
+    (
+        "event-time-missing-marked",
+        marked("proposition.eventTime: when", then=drop(proposition, "eventTime")),
+        [(mark_line("proposition.eventTime: when"), "toCheck", "proposition.eventTime: when")],
+    ),
+    (
+        "subject-not-declared",
+        put(proposition, subject="ent:nowhere"),
+        [
+            (
+                f"The subject {ENT}nowhere is not declared: add it to the case's entities or "
+                "sources with a name.",
+                "proposition.subject",
+                f"{ENT}nowhere",
+            )
+        ],
+    ),
+    (
+        "value-not-declared",
+        both(as_value, put(proposition, value="ent:nowhere")),
+        [
+            (
+                f"The value {ENT}nowhere is not declared: add it to the case's entities or "
+                "sources with a name.",
+                "proposition.value",
+                f"{ENT}nowhere",
+            )
+        ],
+    ),
+    (
+        "quantitative-without-quantity",
+        drop(proposition, "quantity"),
+        [
+            (
+                "cl:displacedCount is quantitative: give the figure "
+                "as 'quantity' (with lower/upper bounds and unit), not as 'value'.",
+                "proposition.property",
+                None,
+            )
+        ],
+    ),
+    (
+        "entity-property-without-value",
+        both(as_value, drop(proposition, "value")),
+        [
+            (
+                "cl:controlledBy takes an entity: give 'value' (a "
+                "place, force, group or concept), not a 'quantity'.",
+                "proposition.property",
+                None,
+            )
+        ],
+    ),
+    (
+        "entity-property-without-value-marked",
+        marked("proposition.value: whom", then=both(as_value, drop(proposition, "value"))),
+        [(mark_line("proposition.value: whom"), "toCheck", "proposition.value: whom")],
+    ),
+    ("unit-missing", drop(quantity, "unit"), [(UNIT, "proposition.quantity.unit", None)]),
+    (
+        "unit-missing-marked",
+        marked("proposition.quantity.unit: which", then=drop(quantity, "unit")),
+        [
+            (
+                mark_line("proposition.quantity.unit: which"),
+                "toCheck",
+                "proposition.quantity.unit: which",
+            )
+        ],
+    ),
+    (
+        "no-bound",
+        drop(quantity, "lower", "upper"),
+        [
+            (
+                "Give at least one bound ('lower' or 'upper'): a figure that bounds nothing "
+                "cannot be compared.",
+                "proposition.quantity",
+                None,
+            )
+        ],
+    ),
+    (
+        "exactly-with-a-range",
+        put(quantity, qualifier="exactly"),
+        [
+            (
+                "'exactly' means one figure: lower, upper and nominal must be equal.",
+                "proposition.quantity.qualifier",
+                None,
+            )
+        ],
+    ),
+    (
+        "nominal-outside-bounds",
+        put(quantity, qualifier="about", nominal=12000),
+        [
+            (
+                "The figure as written (12000) lies outside the bounds given: check 'lower', "
+                "'upper' and 'nominal'.",
+                "proposition.quantity.nominal",
+                None,
+            )
+        ],
+    ),
+    (
+        "negative-lower",
+        put(quantity, lower=-5),
+        [
+            (
+                "Counts and distances cannot be negative: check 'lower'.",
+                "proposition.quantity.lower",
+                None,
+            )
+        ],
+    ),
+    (
+        "time-without-bounds",
+        drop(lambda doc: proposition(doc)["eventTime"], "earliest", "latest"),
+        [
+            (
+                "Give at least one of 'earliest' and 'latest': a time with no bounds cannot be "
+                "compared.",
+                "proposition.eventTime",
+                None,
+            )
+        ],
+    ),
+    (
+        "time-without-bounds-marked",
+        marked(
+            "proposition.eventTime: when exactly",
+            then=drop(lambda doc: proposition(doc)["eventTime"], "earliest", "latest"),
+        ),
+        [
+            (
+                mark_line("proposition.eventTime: when exactly"),
+                "toCheck",
+                "proposition.eventTime: when exactly",
+            )
+        ],
+    ),
+    (
+        "suffix-not-matching",
+        put(lambda doc: quote(doc)["selector"][0], suffix=" etter at syriske XX"),
+        [
+            (
+                'The quote\'s suffix " etter at syriske XX" is not the text just after it in '
+                "the document: correct the suffix.",
+                "quote.selector",
+                None,
+            )
+        ],
+    ),
+    ("translation-missing", drop(quote, "translation"), [(TRANSLATION, "quote.translation", None)]),
+    (
+        "translation-missing-marked",
+        marked("quote.translation: needed", then=drop(quote, "translation")),
+        [(mark_line("quote.translation: needed"), "toCheck", "quote.translation: needed")],
+    ),
+]
+
+
+def problems(
+    files: list[Path], context: list[Path], engine: str
+) -> list[tuple[str, str | None, str | None]]:
+    report = validate_batch(load_paths(files), [load_paths(context)], engine=engine)
+    return [(p.message, p.field, p.value) for p in report.problems]
+
+
+def write(tmp_path: Path, source: Path, edit: Edit) -> Path:
+    doc = yaml.safe_load(source.read_text(encoding="utf-8"))
+    edited = copy.deepcopy(doc)
+    edit(edited)
+    path = tmp_path / source.name
+    path.write_text(yaml.safe_dump(edited, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("engine", ["turbo", "pyshacl"])
+@pytest.mark.parametrize(
+    ("edit", "expected"), [c[1:] for c in CLAIM_CASES], ids=[c[0] for c in CLAIM_CASES]
+)
+def test_each_claim_check_reports_its_problem(
+    tmp_path: Path, engine: str, edit: Edit, expected: list[tuple[str, str | None, str | None]]
+) -> None:
+    """One edit of the valid claim gives exactly the expected problems (and a mark, only it)."""
+    path = write(tmp_path, VALID, edit)
+    found = problems([path], [SOURCES, ENTITIES], engine)
+    for message, field, value in expected:
+        if message.endswith("("):  # a long message: its start is enough
+            hits = [f for f in found if f[0].startswith(message) and f[1:] == (field, value)]
+            assert len(hits) == 1, found
+            found.remove(hits[0])
+        else:
+            assert (message, field, value) in found
+            found.remove((message, field, value))
+    assert found == []
+
+
+def new_source(**fields: Any) -> Edit:
+    def edit(doc: dict[str, Any]) -> None:
+        doc["@graph"].append({"id": "src:new-source", "name": {"en": "New source"}, **fields})
+
+    return edit
+
+
+ORG = {"type": "Organization"}
+SOURCE_NODE_MESSAGE = "A source needs an IRI ('id') so that claims can be attributed to it."
+ALIGNED = {"alignment": "Independent", "alignmentRationale": "Says so."}
+
+#: (id, a source added to the registry, [(message, field, value)] expected)
+SOURCE_CASES: list[tuple[str, Edit, list[tuple[str, str | None, str | None]]]] = [
+    (
+        "organisation-without-kind",
+        new_source(**ORG, **ALIGNED),
+        [
+            (
+                "Give the organisation's kind in 'sourceKind' (StateMedia, Broadcaster, "
+                "MonitoringGroup, NewsAgency, …).",
+                None,
+                None,
+            )
+        ],
+    ),
+    (
+        "organisation-without-kind-marked",
+        new_source(**ORG, **ALIGNED, toCheck=["sourceKind: which"]),
+        [(mark_line("sourceKind: which"), "toCheck", "sourceKind: which")],
+    ),
+    (
+        "without-alignment",
+        new_source(**ORG, sourceKind="NewsOutlet"),
+        [
+            (
+                "Record the source's alignment in the conflict ('alignment') with its "
+                "rationale: independence between sources is decided from it. A person may "
+                "instead act on behalf of an organisation that has one.",
+                None,
+                None,
+            )
+        ],
+    ),
+    (
+        "person-aligned-through-the-organisation",
+        new_source(type="Person", actedOnBehalfOf="src:sohr"),
+        [],
+    ),
+    (
+        "checker-without-alignment",
+        new_source(**ORG, sourceKind="Checker"),
+        [],
+    ),
+    (
+        "alignment-without-rationale",
+        new_source(**ORG, sourceKind="NewsOutlet", alignment="Independent"),
+        [
+            (
+                "Explain the alignment in 'alignmentRationale' (ownership, funding, stated "
+                "position), so a reader can dispute it.",
+                "alignment",
+                None,
+            )
+        ],
+    ),
+    (
+        "acting-for-an-unknown-organisation",
+        new_source(type="Person", actedOnBehalfOf="src:nobody", **ALIGNED),
+        [
+            (
+                f"{SRC}nobody ('actedOnBehalfOf') is not an organisation in the source "
+                "registry: add it with its name, kind and alignment.",
+                "actedOnBehalfOf",
+                f"{SRC}nobody",
+            )
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("engine", ["turbo", "pyshacl"])
+@pytest.mark.parametrize(
+    ("edit", "expected"), [c[1:] for c in SOURCE_CASES], ids=[c[0] for c in SOURCE_CASES]
+)
+def test_each_source_check_reports_its_problem(
+    tmp_path: Path, engine: str, edit: Edit, expected: list[tuple[str, str | None, str | None]]
+) -> None:
+    """A source added to the registry gives exactly the expected problems.
+
+    SourceShape's node-level sh:message is added to its SPARQL results too, and which of the two
+    messages a result shows depends on the process's string hashing (a known bug, left as it
+    is): either is accepted here, the field and value are not.
+    """
+    path = write(tmp_path, SOURCES, edit)
+    found = problems([VALID], [path, ENTITIES], engine)
+    meant = {(f, v): message for message, f, v in expected}
+    found = [
+        (meant.get((f, v), message) if message == SOURCE_NODE_MESSAGE else message, f, v)
+        for message, f, v in found
+    ]
+    assert sorted(found) == sorted(expected)
