@@ -258,9 +258,7 @@ def _ontology_terms() -> tuple[list[tuple[Any, ...]], list[tuple[int, int, int, 
     return records, quads
 
 
-_PLAIN_DATATYPES = frozenset(
-    {_XSD_STRING, "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
-)
+_PLAIN_DATATYPES = frozenset({_XSD_STRING, "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
 
 
 @lru_cache(maxsize=1 << 16)
@@ -387,7 +385,7 @@ def _term_name(iri: str, parent_field: str | None = None) -> str:
 
 def _compact(iri: str) -> str:
     if iri.startswith(_RELATIVE):
-        return repr(iri[len(_RELATIVE):])
+        return repr(iri[len(_RELATIVE) :])
     prefixes = {
         "https://w3id.org/claim-ledger/ns#": "cl:",
         "http://www.w3.org/ns/prov#": "prov:",
@@ -423,17 +421,25 @@ def explain(results: Graph, data: Graph, batch: LoadedBatch) -> list[Problem]:
 
     raw = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
+        shape = results.value(result, SH.sourceShape)
         raw.append(
             {
                 "focus": results.value(result, SH.focusNode),
                 "path": results.value(result, SH.resultPath),
                 "value": results.value(result, SH.value),
-                "message": results.value(result, SH.resultMessage),
+                "message": _chosen_message(list(results.objects(result, SH.resultMessage)), shape),
                 "severity": results.value(result, SH.resultSeverity),
                 "component": results.value(result, SH.sourceConstraintComponent),
-                "shape": results.value(result, SH.sourceShape),
+                "shape": shape,
             }
         )
+    # The results come in the order of a set: put them in one order, so that the same input
+    # always gives the same problems (which of two equal problems is kept, and their order).
+    raw.sort(
+        key=lambda r: tuple(
+            str(r[k]) for k in ("focus", "path", "value", "message", "component", "shape")
+        )
+    )
     # An sh:node failure is explained by the nested node's own results: keep only those.
     focused = {r["focus"] for r in raw}
     problems: list[Problem] = []
@@ -447,8 +453,29 @@ def explain(results: Graph, data: Graph, batch: LoadedBatch) -> list[Problem]:
             continue
         seen.add(key)
         problems.append(problem)
-    problems.sort(key=lambda p: (p.file or "", p.line or 0, p.column or 0, p.message))
+    problems.sort(
+        key=lambda p: (
+            p.file or "",
+            p.line or 0,
+            p.column or 0,
+            p.message,
+            p.field or "",
+            p.node,
+            p.value or "",
+            p.constraint,
+        )
+    )
     return problems
+
+
+def _chosen_message(messages: list[Node], shape: Node | None) -> Node | None:
+    """The message of one result: the constraint's own, not the one its node shape has for
+    its other constraints (both engines attach both to a SPARQL constraint's results)."""
+    if len(messages) <= 1:
+        return messages[0] if messages else None
+    of_shape = set(shapes_graph().objects(shape, SH.message)) if shape is not None else set()
+    own = [message for message in messages if message not in of_shape]
+    return sorted(own or messages, key=str)[0]
 
 
 def _ancestry(
