@@ -140,7 +140,7 @@ def disk_usage(path: Path) -> int:
     return total
 
 
-def row_for(run: Run, since: int, verify: bool, disk: Path | None) -> Row:
+def row_for(run: Run, since: int, verify: bool, disk: Path | list[Path] | None) -> Row:
     batches = run.totals[since:]
     verify_time = None
     if verify:
@@ -156,7 +156,9 @@ def row_for(run: Run, since: int, verify: bool, disk: Path | None) -> Row:
         overall_rate=run.claims / run.elapsed,
         last=run.steps[-1],
         verify=verify_time,
-        disk=disk_usage(disk) if disk is not None else None,
+        disk=None
+        if disk is None
+        else sum(map(disk_usage, disk if isinstance(disk, list) else [disk])),
         rss=peak_rss(),
     )
 
@@ -543,13 +545,18 @@ def main(argv: list[str]) -> None:
     if args.remote:
         from ledger import remote  # type: ignore[attr-defined]
 
+        # the remote ledger's local replica (analysis, add's conflict check) goes in the work
+        # folder, not in ~/.cache; the disk column adds it to the server's dataset
+        os.environ["CLAIM_LEDGER_CACHE"] = str(work / "client-cache")
         server, url = start_oxigraph(work)
         try:
             remote_ledger = remote.remote_init(url)
             api.add(remote_ledger, [work / "registry"], author="bench", message="registry")
             remote_run = Run("remote", remote_ledger, work, args.batch)
             remote_run.grow_to(args.remote, 0)
-            rows.append(row_for(remote_run, 0, verify=True, disk=work / "oxigraph"))
+            rows.append(
+                row_for(remote_run, 0, verify=True, disk=[work / "oxigraph", work / "client-cache"])
+            )
             notes += step_baseline(remote_run)
         finally:
             server.terminate()
