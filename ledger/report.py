@@ -684,11 +684,7 @@ def _ratings(reader: _Reader, type_iri: str) -> dict[str, tuple[Rating, ...]]:
     """
     out: dict[str, list[Rating]] = {}
     nodes = list(reader.subjects(RDF_TYPE, ox.NamedNode(type_iri)))
-    revised = {
-        target
-        for node in nodes
-        for target in reader.iris(node, PROV + "wasRevisionOf")
-    }
+    revised = {target for node in nodes for target in reader.iris(node, PROV + "wasRevisionOf")}
     for node in nodes:
         if str(node.value) in revised:
             continue

@@ -84,8 +84,13 @@ def run_many(commands: dict[str, list[str]], workdir: Path) -> dict[str, Outcome
             out = (workdir / f"{counter}.stdout").open("w+b")
             err = (workdir / f"{counter}.stderr").open("w+b")
             process = subprocess.Popen(
-                command, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                cwd=workdir, env=child_env(), preexec_fn=limit_memory,
+                command,
+                stdout=out,
+                stderr=err,
+                stdin=subprocess.DEVNULL,
+                cwd=workdir,
+                env=child_env(),
+                preexec_fn=limit_memory,
             )
             running[name] = (process, out, err, time.monotonic())
         for name, (process, out, err, started) in list(running.items()):
@@ -133,7 +138,8 @@ def fixture_params() -> list[Any]:
     names = sorted(p.name for p in INVALID.iterdir() if p.name != "expected.yaml")
     return [
         pytest.param(
-            name, id=name,
+            name,
+            id=name,
             marks=[pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[name])]
             if name in KNOWN_BUGS
             else [],

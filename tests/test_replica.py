@@ -141,9 +141,7 @@ def server(oxigraph_pool: ServerPool) -> Iterator[Callable[[], OxigraphServer]]:
 
 
 def _claims_in(store_: ox.Store) -> set[str]:
-    rows = store_.query(
-        f"SELECT DISTINCT ?c WHERE {{ GRAPH ?g {{ ?c a <{EX}Claim> }} }}"
-    )
+    rows = store_.query(f"SELECT DISTINCT ?c WHERE {{ GRAPH ?g {{ ?c a <{EX}Claim> }} }}")
     return {row["c"].value for row in rows}  # type: ignore[union-attr, index]
 
 

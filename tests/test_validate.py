@@ -169,7 +169,10 @@ def test_problem_names_file_line_claim_and_field() -> None:
     assert f"claim {claim}; field proposition.quantity.unit" in text.stdout
     (problem,) = json.loads(validate(path, *REGISTRY, "--format", "json").stdout)["problems"]
     assert (problem["file"], problem["line"], problem["claim"], problem["field"]) == (
-        path, 21, claim, "proposition.quantity.unit"
+        path,
+        21,
+        claim,
+        "proposition.quantity.unit",
     )
 
 
@@ -190,7 +193,9 @@ def test_field_path_reaches_the_faulty_value() -> None:
     [
         pytest.param("contradicting-shape.ttl", 0, ": conforms", id="contradicting-shape"),
         pytest.param(
-            "deactivating-shape.ttl", 1, "The lower bound 99999 is above the upper bound 2000",
+            "deactivating-shape.ttl",
+            1,
+            "The lower bound 99999 is above the upper bound 2000",
             id="deactivating-shape",
         ),
     ],
