@@ -94,7 +94,6 @@ from ledger.canon import (
     HASH_ALGORITHM,
     CanonicalizationLimits,
     add_ground_quads,
-    canonical_nquads,
     check_canonical,
     check_sorted_lines,
     sha256_hex,
@@ -315,13 +314,7 @@ class RemoteLedger:
         """Check and canonicalise an entry's content, as ``store.Ledger.prepare`` does."""
         quads = tuple(quads)
         self._refuse_reserved(quads)
-        return store.PreparedContent(
-            ledger_id=self.id,
-            limits=self.limits,
-            quads=quads,
-            document=canonical_nquads(quads, limits=self.limits),
-            content_graphs=store.content_graph_names(quads),
-        )
+        return store.prepared_content(self, quads)
 
     def append(
         self,

@@ -19,11 +19,9 @@ then ``replicas/<digest of the server URL and ledger id>``.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import shutil
-import time
 from pathlib import Path
 from typing import Protocol
 
@@ -70,8 +68,9 @@ def replica(server: _Server) -> store.Ledger:
     """
     path = replica_path(server)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_suffix(".lock"), "a+b") as lock:
-        _lock(lock.fileno())
+    with store.FileLock(
+        path.with_suffix(".lock"), timeout=LOCK_TIMEOUT_S, what="update the local replica"
+    ):
         local = _open_or_create(path, server)
         size = server.size()
         if not _same_history(local, server, size):
@@ -80,22 +79,6 @@ def replica(server: _Server) -> store.Ledger:
         for seq in range(local.size() + 1, size + 1):
             local.import_entry(server.read_entry(seq))
         return local
-
-
-def _lock(descriptor: int) -> None:
-    deadline = time.monotonic() + LOCK_TIMEOUT_S
-    while True:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                raise LedgerStateError(
-                    "another command has been updating the local replica of this ledger for "
-                    f"{LOCK_TIMEOUT_S:.0f} s",
-                    hint="try again when it has finished",
-                ) from None
-            time.sleep(0.05)
 
 
 def _open_or_create(path: Path, server: _Server) -> store.Ledger:

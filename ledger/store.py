@@ -311,13 +311,7 @@ class Ledger:
                         f"quads may not use the ledger's own entry IRIs ({term})",
                         hint="entry metadata is written by the ledger itself",
                     )
-        return PreparedContent(
-            ledger_id=self.id,
-            limits=self.limits,
-            quads=quads,
-            document=canonical_nquads(quads, limits=self.limits),
-            content_graphs=content_graph_names(quads),
-        )
+        return prepared_content(self, quads)
 
     def append(
         self,
@@ -343,7 +337,7 @@ class Ledger:
             raise UsageError("an entry needs a non-empty author and kind")
         # The expensive part, and any refusal, happens before the lock is taken.
         prepared = prepared_by(self, quads)
-        with _FileLock(self.path / "lock", timeout=self.lock_timeout, what="write to the ledger"):
+        with FileLock(self.path / "lock", timeout=self.lock_timeout, what="write to the ledger"):
             self._remove_stale_temporary_files()
             head = self._head_under_lock()
             seq = 1 if head is None else head.seq + 1
@@ -389,7 +383,7 @@ class Ledger:
         not_canonical = check_canonical(data, limits=self.limits)
         if not_canonical is not None:
             raise LedgerStateError(f"the entry is not canonical N-Quads: {not_canonical}")
-        with _FileLock(self.path / "lock", timeout=self.lock_timeout, what="write to the ledger"):
+        with FileLock(self.path / "lock", timeout=self.lock_timeout, what="write to the ledger"):
             self._remove_stale_temporary_files()
             head = self._head_under_lock()
             seq = 1 if head is None else head.seq + 1
@@ -1138,9 +1132,17 @@ def _failed_copy(report: VerifyReport, seq: int, reason: str) -> VerifyReport:
     return VerifyReport(False, report.entries, report.verified, report.head_hash, seq, reason)
 
 
-def content_graph_names(quads: Iterable[Quad]) -> tuple[str, ...]:
-    """The named graphs that hold an entry's content, sorted (its metadata lists them)."""
-    return tuple(sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, NamedNode)}))
+def prepared_content(ledger: _Preparer, quads: tuple[Quad, ...]) -> PreparedContent:
+    """``quads`` canonicalised for ``ledger`` (after its own checks of them): ``prepare``."""
+    return PreparedContent(
+        ledger_id=ledger.id,
+        limits=ledger.limits,
+        quads=quads,
+        document=canonical_nquads(quads, limits=ledger.limits),
+        content_graphs=tuple(
+            sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, NamedNode)})
+        ),
+    )
 
 
 class _Preparer(Protocol):
@@ -1229,7 +1231,7 @@ def _unlink_index_state(ledger: Ledger) -> None:
 # --- files, locks, time -----------------------------------------------------------------------
 
 
-class _FileLock:
+class FileLock:
     """flock(2) on a file, waiting up to ``timeout`` seconds, with a clear error after that."""
 
     def __init__(self, path: Path, *, timeout: float, what: str, shared: bool = False) -> None:
@@ -1266,7 +1268,7 @@ class _FileLock:
             os.close(self.fd)  # closing the descriptor releases the lock
             self.fd = None
 
-    def __enter__(self) -> _FileLock:
+    def __enter__(self) -> FileLock:
         self.acquire()
         return self
 
@@ -1295,16 +1297,16 @@ class _IndexLock:
         self.timeout = timeout
         self.what = what
         self.shared = shared
-        self.lock: _FileLock | None = None
+        self.lock: FileLock | None = None
 
     def acquire(self) -> None:
         deadline = time.monotonic() + self.timeout
-        turnstile = _FileLock(
+        turnstile = FileLock(
             self.ledger_path / "index.turnstile", timeout=self.timeout, what=self.what
         )
         turnstile.acquire()
         try:
-            lock = _FileLock(
+            lock = FileLock(
                 self.ledger_path / "index.lock",
                 timeout=max(0.0, deadline - time.monotonic()),
                 what=self.what,
