@@ -11,7 +11,8 @@ claims entry plays the ledger before an ``add``. Each measurement runs in a fres
 reports wall time, rows and peak resident memory (the process's whole peak: Python, pyoxigraph,
 RocksDB and SQLite):
 
-- ``findings-build``: the derived findings file (ledger/findings.py) built from nothing, over
+- ``findings-build``: the derived findings file (ledger/analysis/findings.py) built from nothing,
+over
   the ledger without its last entry: one pass over every claim (what a first command, or a
   registry change, costs);
 - ``add-check``: the last entry appended to that store, then ``conflicts_for_batch`` with the
@@ -113,7 +114,8 @@ def worker(command: str, folder_text: str, engine: str) -> dict[str, Any]:
     """Run one command in this (fresh) process; its time, rows and peak memory."""
     import pyoxigraph as ox
 
-    from ledger import analysis, findings
+    from ledger.analysis import compare as analysis
+    from ledger.analysis import findings
 
     folder = Path(folder_text)
     derived = folder / "findings.sqlite"
@@ -182,7 +184,8 @@ def worker(command: str, folder_text: str, engine: str) -> dict[str, Any]:
 
 
 def _rdflib_engine(store: Any, analysis: Any) -> Any:
-    """Route ledger.analysis's queries through rdflib's SPARQL engine on an in-memory graph."""
+    """Route ledger.analysis.compare's queries through rdflib's SPARQL engine on an in-memory
+    graph."""
     import csv
     import io
 

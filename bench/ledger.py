@@ -53,10 +53,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import claim_files  # noqa: E402 - after the path is set
 
-from ledger import api, store  # noqa: E402
-from ledger.canon import add_ground_quads, canonical_nquads, sha256_hex  # noqa: E402
-from ledger.load import load_paths  # noqa: E402
-from ledger.validate import validate_batch  # noqa: E402
+from ledger import api
+from ledger.chain import store  # noqa: E402
+from ledger.chain.canon import add_ground_quads, canonical_nquads, sha256_hex  # noqa: E402
+from ledger.intake.load import load_paths  # noqa: E402
+from ledger.intake.validate import validate_batch  # noqa: E402
 
 
 @dataclass
@@ -236,7 +237,8 @@ def native_floor(work: Path, size: int, repeats: int = 5) -> list[tuple[str, str
     """
     import pyoxigraph as ox
 
-    from ledger import entries, validate
+    from ledger.chain import entries
+    from ledger.intake import validate
 
     registry = load_paths(claim_files.write_registry(work / "registry-floor"))
     folder = claim_files.write_batch(work / "floor", 999_998, size)
@@ -425,7 +427,7 @@ def write_verify_ledger(work: Path, size: int, batch: int, seeds: int) -> Path:
 
 VERIFY_CHILD = """
 import json, resource, sys, time
-from ledger import store
+from ledger.chain import store
 ledger = store.open(sys.argv[1], index_on_append=False)
 started = time.perf_counter()
 report = ledger.verify(deep=sys.argv[2] == "deep")
@@ -543,7 +545,7 @@ def main(argv: list[str]) -> None:
         notes += step_baseline(run)
 
     if args.remote:
-        from ledger import remote  # type: ignore[attr-defined]
+        from ledger.chain import remote  # type: ignore[attr-defined]
 
         # the remote ledger's local replica (analysis, add's conflict check) goes in the work
         # folder, not in ~/.cache; the disk column adds it to the server's dataset

@@ -269,7 +269,7 @@ class _Writer:
         if place is not None:
             add(p, cl("place"), place)
         add(p, cl("eventTime"), self.span(day, doc, time_kind))
-        if self.keys:  # what the append path writes (ledger.analysis.comparison_key)
+        if self.keys:  # what the append path writes (ledger.analysis.compare.comparison_key)
             key = " ".join(x.value for x in (subject, cl(prop), place) if x is not None)
             add(p, cl("comparisonKey"), ox.Literal(key))
         return c

@@ -20,9 +20,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ledger import entries
-from ledger.canon import canonical_nquads as canon_bytes
-from ledger.canon import sha256_hex
+from ledger.chain import entries
+from ledger.chain.canon import canonical_nquads as canon_bytes
+from ledger.chain.canon import sha256_hex
+from ledger.chain.store import EntryRecord, Ledger, LedgerIndex, PreparedContent, index_quads
 from ledger.errors import (
     HeadMovedError,
     InputError,
@@ -31,9 +32,8 @@ from ledger.errors import (
     UsageError,
     VerificationError,
 )
-from ledger.load import LoadedBatch, document_quads, load_paths
-from ledger.store import EntryRecord, Ledger, LedgerIndex, PreparedContent, index_quads
-from ledger.validate import ValidationReport, validate_batch
+from ledger.intake.load import LoadedBatch, document_quads, load_paths
+from ledger.intake.validate import ValidationReport, validate_batch
 
 CL = "https://w3id.org/claim-ledger/ns#"
 PROV = "http://www.w3.org/ns/prov#"
@@ -195,12 +195,12 @@ def local_ledger(ledger: Backend) -> Ledger | None:
     """The embedded ledger whose query index and findings file serve the analysis of ``ledger``.
 
     The ledger itself when embedded. For a ledger on a SPARQL server, its verified local replica
-    (``ledger.replica``), brought up to date with the server first; None (with a warning) when
+    (``ledger.chain.replica``), brought up to date with the server first; None (with a warning) when
     no replica can be kept, e.g. the cache folder is not writable.
     """
     if isinstance(ledger, Ledger):
         return ledger
-    from ledger import replica  # only a ledger on a server needs one
+    from ledger.chain import replica  # only a ledger on a server needs one
 
     try:
         return replica.replica(ledger)
@@ -214,7 +214,8 @@ def local_ledger(ledger: Backend) -> Ledger | None:
 
 
 def findings_file(ledger: Ledger | None) -> Path | None:
-    """The derived findings file of an embedded ledger (``ledger.findings``); None without one.
+    """The derived findings file of an embedded ledger (``ledger.analysis.findings``); None without
+    one.
 
     It lives beside the query index, is rebuilt from the ledger when missing or out of step,
     and may be deleted at any time.
@@ -257,7 +258,8 @@ def analysis_store(ledger: Backend) -> Iterator[tuple[ox.Store, Index]]:
 
 def batch_conflicts(ledger: Backend, claims: Sequence[str]) -> list[dict[str, Any]]:
     """The conflicts and revisions between ``claims`` (just appended) and the rest of the ledger."""
-    from ledger import analysis  # the analysis reads what the ledger holds: it comes after
+    # the analysis reads what the ledger holds: it comes after
+    from ledger.analysis import compare as analysis
 
     with _analysis_sources(ledger) as (store, _index, findings):
         return analysis.conflicts_for_batch(store, claims, findings=findings)
@@ -504,7 +506,7 @@ def show_claim(ledger: Backend, reference: str) -> dict[str, Any]:
                 triples.append(ox.Triple(node, row["p"], row["o"]))
                 if isinstance(row["o"], ox.BlankNode):
                     todo.append(row["o"])
-    from ledger.convert import serialize
+    from ledger.intake.convert import serialize
 
     turtle = serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples], "turtle")
     return {"claim": iri, "status": status, "turtle": turtle}

@@ -14,14 +14,17 @@ from typing import Any, TypeVar
 
 import click
 
-from ledger import __version__, api, convert, extract, output
-from ledger.anchor import find_anchor
-from ledger.entries import RATINGS
+from ledger import __version__, api
+from ledger.chain.entries import RATINGS
+from ledger.chain.location import LedgerLocation
+from ledger.chain.store import DEFAULT_DIRECTORY
 from ledger.errors import LedgerError
-from ledger.load import MAX_DOCUMENT_BYTES, load_paths, read_text_file
-from ledger.location import LedgerLocation
-from ledger.store import DEFAULT_DIRECTORY
-from ledger.validate import ENGINES, validate_batch
+from ledger.extraction import extract
+from ledger.intake import convert
+from ledger.intake.anchor import find_anchor
+from ledger.intake.load import MAX_DOCUMENT_BYTES, load_paths, read_text_file
+from ledger.intake.validate import ENGINES, validate_batch
+from ledger.publish import output
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -446,7 +449,7 @@ def export(location: LedgerLocation, fmt: str) -> None:
     if fmt in LEDGER_EXPORTS:
         click.echo(api.export_ledger(ledger, fmt), nl=False)
         return
-    from ledger import export as exports
+    from ledger.publish import export as exports
 
     with api.analysis_store(ledger) as (store, _index):
         click.echo(exports.EXPORTS[fmt](store), nl=False)
@@ -539,7 +542,7 @@ def report(
 def write_report(
     location: LedgerLocation, paths: tuple[Path, ...], out: Path, fmt: str, **selectors: Any
 ) -> str:
-    from ledger import report as reports
+    from ledger.publish import report as reports
 
     if paths:
         store = api.store_of(load_paths(paths))
@@ -644,7 +647,7 @@ def analysis_command(name: str, function: str, columns: str, doc: str) -> None:
         time: str | None,
         status: str,
     ) -> None:
-        from ledger import analysis
+        from ledger.analysis import compare as analysis
 
         rows = api.analyse(
             location.open(),
@@ -743,7 +746,7 @@ def query(
       echo 'SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/claim-ledger/ns#Claim> }' \
         | claim-ledger query -
     """
-    from ledger import analysis
+    from ledger.analysis import compare as analysis
 
     text = sys.stdin.read() if str(file) == "-" else read_text_file(file, 1024 * 1024)
     analysis.check_user_query(text)

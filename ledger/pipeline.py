@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger import api
-from ledger.location import LedgerLocation
+from ledger.chain.location import LedgerLocation
 
 
 @dataclass
@@ -38,7 +38,8 @@ def run(
 
     Stops after ``add`` when the claims do not conform: nothing is written then.
     """
-    from ledger import analysis, report  # noqa: I001
+    from ledger.analysis import compare as analysis
+    from ledger.publish import report  # noqa: I001
 
     created = not location.exists()
     ledger = location.create() if created else location.open()

@@ -59,7 +59,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Replicas of remote ledgers (ledger.replica) go to a folder of the run, never ~/.cache."""
+    """Replicas of remote ledgers (ledger.chain.replica) go to a folder of the run, never
+    ~/.cache."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CLAIM_LEDGER_CACHE", str(tmp_path_factory.mktemp("cache")))
         yield

@@ -284,7 +284,7 @@ def _say(text: str) -> None:
 def _append_batches(url: str, count: int | None, tag: str) -> None:
     from helpers.synthetic_claims import claims
 
-    from ledger import remote
+    from ledger.chain import remote
 
     ledger = remote.remote_open(url)
     _say("ready")
@@ -315,8 +315,8 @@ def _until_stdin_closes() -> Any:
 
 def _read_loop(url: str) -> None:
     """Read all entries until stdin closes; exit 1 on anything partial (ledger_child's twin)."""
-    from ledger import remote
-    from ledger.canon import check_canonical
+    from ledger.chain import remote
+    from ledger.chain.canon import check_canonical
 
     ledger = remote.remote_open(url)
     stop = _until_stdin_closes()
@@ -350,7 +350,7 @@ def _query_loop(url: str) -> None:
     """Query until stdin closes; the entries seen are whole and may only grow."""
     from pyoxigraph import QuerySolutions
 
-    from ledger import remote
+    from ledger.chain import remote
 
     ledger = remote.remote_open(url)
     stop = _until_stdin_closes()

@@ -1,4 +1,5 @@
-"""ledger.analysis: conflicts, corroborations, grades, claims, the batch check, user queries."""
+"""ledger.analysis.compare: conflicts, corroborations, grades, claims, the batch check, user
+queries."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from ledger import analysis, findings, resources
+from ledger import resources
+from ledger.analysis import compare as analysis
+from ledger.analysis import findings
 from ledger.errors import InputError, LedgerError, UnsafeInputError, UsageError
-from ledger.load import load_paths
+from ledger.intake.load import load_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "claims" / "aleppo-2016-11"
@@ -819,7 +822,7 @@ def test_an_older_snapshot_or_as_of_is_recomputed(tmp_path: Path) -> None:
 def test_findings_of_a_ledger_index_follow_its_entries(tmp_path: Path) -> None:
     """On a ledger's index: the second entry is absorbed alone; its batch rows are the full ones."""
     from ledger import api
-    from ledger import store as ledger_store
+    from ledger.chain import store as ledger_store
 
     ledger = ledger_store.init(tmp_path / "ledger")
     path = tmp_path / "findings.sqlite"

@@ -20,9 +20,9 @@ from typing import NamedTuple
 import pytest
 from click.testing import CliRunner
 
-from ledger import extract
 from ledger.cli import main
-from ledger.score import evaluate
+from ledger.extraction import extract
+from ledger.extraction.score import evaluate
 
 HERE = Path(__file__).parent
 SETS = HERE / "data" / "extract"

@@ -18,8 +18,8 @@ from urllib.parse import unquote, urldefrag, urlsplit
 import pyoxigraph as ox
 import pytest
 
-from ledger import report
-from ledger.load import document_quads, load_paths
+from ledger.intake.load import document_quads, load_paths
+from ledger.publish import report
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "claims" / "aleppo-2016-11"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

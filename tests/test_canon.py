@@ -1,4 +1,4 @@
-"""ledger.canon: RDFC-1.0 against the W3C suite, bounded work, canonical N-Quads bytes."""
+"""ledger.chain.canon: RDFC-1.0 against the W3C suite, bounded work, canonical N-Quads bytes."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from test_canon_ties import forbid_pyoxigraph_rdfc
 
 from conftest import require_testsuite
 from conftest import testsuites_dir as find_testsuites  # not collected as a test
-from ledger import canon
-from ledger.canon import (
+from ledger.chain import canon
+from ledger.chain.canon import (
     HASH_ALGORITHM,
     CanonicalizationLimits,
     HashName,
@@ -465,7 +465,7 @@ def test_check_canonical_labels_look_alike_blank_nodes_itself(
         raise AssertionError("pyoxigraph's RDFC-1.0 ran")
 
     with monkeypatch.context() as patched:
-        patched.setattr("ledger.canon.canonical_nquads", refuse)
+        patched.setattr("ledger.chain.canon.canonical_nquads", refuse)
         assert check_canonical(document) is None
     found = check_canonical(swapped)
     assert found is not None and "blank-node labels differ" in found

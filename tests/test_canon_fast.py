@@ -1,10 +1,10 @@
-"""The text-level fast paths of ledger.canon and ledger.entries give pyoxigraph's bytes.
+"""The text-level fast paths of ledger.chain.canon and ledger.chain.entries give pyoxigraph's bytes.
 
 ``canonical_nquads`` relabels blank nodes itself on pyoxigraph's N-Quads lines; ``build_add``
 works on N-Triples lines. These tests compare both with references that use pyoxigraph's own
 RDFC-1.0 and plain Quad objects (the code as it was before the fast paths), on random datasets
 full of look-alike blank nodes and awkward literals, and on realistic claim batches. Where
-RDFC-1.0 allows more than one document, pyoxigraph returns one at random and ledger.canon the
+RDFC-1.0 allows more than one document, pyoxigraph returns one at random and ledger.chain.canon the
 least (tests/test_canon_ties.py); there the comparison is that pyoxigraph's is allowed.
 """
 
@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from test_canon_ties import allowed_documents, forbid_pyoxigraph_rdfc
 
-from ledger import canon, entries
-from ledger.canon import CanonicalizationLimits, canonical_nquads, canonical_nquads_of_lines
+from ledger.chain import canon, entries
+from ledger.chain.canon import CanonicalizationLimits, canonical_nquads, canonical_nquads_of_lines
 from ledger.errors import UsageError
-from ledger.load import LoadedBatch, document_quads, load_paths
+from ledger.intake.load import LoadedBatch, document_quads, load_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "claims" / "aleppo-2016-11"

@@ -6,7 +6,7 @@ blank nodes, but with blank graph names they are not always: the related-node ha
 the related node's position in a quad and not the node's own, so ``_:b0 <p> _:b3 _:b4`` and
 ``_:b4 <p> _:b1 _:b0`` give ``_:b0`` and ``_:b4`` one hash although nothing swaps them. Then
 RDFC-1.0 allows two documents; pyoxigraph 0.5.13 returns either at random (a Rust HashSet's
-order), the reference code the one its input order gives. ``ledger.canon`` tries every
+order), the reference code the one its input order gives. ``ledger.chain.canon`` tries every
 alternative and keeps the least document. These tests check that, without pyoxigraph's
 RDFC-1.0, and compare with pyoxigraph only in ways its randomness cannot upset: its answer is
 always one of the documents RDFC-1.0 allows, and the only one where just one is allowed.
@@ -22,8 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger import canon
-from ledger.canon import (
+from ledger.chain import canon
+from ledger.chain.canon import (
     CanonicalizationLimits,
     HashName,
     canonical_nquads,
@@ -73,7 +73,7 @@ class DatasetWithoutRdfc:
 
 
 def forbid_pyoxigraph_rdfc(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make any call of pyoxigraph's RDFC-1.0 from ledger.canon fail the test."""
+    """Make any call of pyoxigraph's RDFC-1.0 from ledger.chain.canon fail the test."""
     monkeypatch.setattr(canon, "Dataset", DatasetWithoutRdfc)
 
 
@@ -264,7 +264,7 @@ def test_blank_graph_names_give_one_document(
 @SETTINGS
 @given(iri_graph_datasets)
 def test_without_blank_graph_names_every_choice_gives_one_document(quads: list[ox.Quad]) -> None:
-    """Why ledger.canon tries the alternatives only where a blank node names a graph: without
+    """Why ledger.chain.canon tries the alternatives only where a blank node names a graph: without
     one, RDFC-1.0's ties are between automorphic blank nodes and every alternative gives the
     same document (pyoxigraph's)."""
     allowed = allowed_documents(quads)

@@ -10,8 +10,8 @@ from rdflib.namespace import RDF, SH
 
 from conftest import DATA, EXAMPLE
 from ledger.errors import LedgerError
-from ledger.load import LoadedBatch, load_paths
-from ledger.validate import data_graph, ontology_graph, run_shacl
+from ledger.intake.load import LoadedBatch, load_paths
+from ledger.intake.validate import data_graph, ontology_graph, run_shacl
 
 INVALID = DATA / "claims" / "invalid"
 REGISTRY = [EXAMPLE / "sources.yaml", EXAMPLE / "entities.yaml"]
@@ -48,7 +48,7 @@ def test_both_engines_give_the_same_results(path: Path) -> None:
 @pytest.mark.parametrize("path", corpus(), ids=lambda p: p.name)
 def test_turbo_on_quads_gives_the_reference_results(path: Path) -> None:
     """validate_batch's pyshacl-turbo input (term records, no rdflib graph) gives pySHACL's."""
-    from ledger.validate import _fast_turbo_results
+    from ledger.intake.validate import _fast_turbo_results
 
     batch = load_paths([path])
     context: list[LoadedBatch] = [] if path == EXAMPLE else [load_paths(REGISTRY)]

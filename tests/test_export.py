@@ -1,4 +1,4 @@
-"""ledger.export: ClaimReview JSON-LD, PROV-O Turtle, nanopublications (TriG) and CSV."""
+"""ledger.publish.export: ClaimReview JSON-LD, PROV-O Turtle, nanopublications (TriG) and CSV."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ import pytest
 import rdflib
 from rdflib.compare import graph_diff, to_isomorphic
 
-from ledger import export, report, store
-from ledger.load import document_quads, load_paths
+from ledger.chain import store
+from ledger.intake.load import document_quads, load_paths
+from ledger.publish import export, report
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "claims" / "aleppo-2016-11"
 CASE = "https://w3id.org/claim-ledger/case/aleppo-2016-11/"

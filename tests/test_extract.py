@@ -2,7 +2,8 @@
 
 Norwegian first (the example's language), English second. Small articles are written to
 ``tmp_path``; the Norwegian ones use the example's registry, the English ones a registry written
-here. The example's figures are checked against the hand-encoded case with ``ledger.score``.
+here. The example's figures are checked against the hand-encoded case with
+``ledger.extraction.score``.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger import extract
 from ledger.cli import main
 from ledger.errors import InputError, UsageError
-from ledger.extract_rules import NB
-from ledger.load import load_paths
+from ledger.extraction import extract
+from ledger.extraction.rules import NB
+from ledger.intake.load import load_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "claims" / "aleppo-2016-11"

@@ -11,8 +11,8 @@ import yaml
 from click.testing import CliRunner, Result
 
 from conftest import EXAMPLE
-from ledger import entries
-from ledger.load import load_paths
+from ledger.chain import entries
+from ledger.intake.load import load_paths
 
 
 def run(ledger: Path, *args: str) -> Result:

@@ -18,8 +18,8 @@ from rdflib.term import Node
 
 from ledger import resources
 from ledger.cli import convert_, main
-from ledger.load import LoadedBatch, load_file, load_paths
-from ledger.validate import to_rdflib
+from ledger.intake.load import LoadedBatch, load_file, load_paths
+from ledger.intake.validate import to_rdflib
 from ledger.vocab import CL, CL_IRI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -251,7 +251,7 @@ def yaml_files() -> list[Path]:
 @pytest.mark.parametrize("path", [*yaml_files(), None], ids=lambda p: p.name if p else "flow")
 def test_libyaml_and_pure_python_yaml_give_the_same_tree(path: Path | None) -> None:
     """The fast path (libyaml's events) gives the values, lines and columns PyYAML's gives."""
-    from ledger import load
+    from ledger.intake import load
 
     text = FLOW_AND_UNICODE if path is None else path.read_text(encoding="utf-8")
     where = Path("x.yaml") if path is None else path
@@ -271,8 +271,8 @@ def test_libyaml_and_pure_python_yaml_give_the_same_tree(path: Path | None) -> N
 
 def test_yaml_that_might_hold_an_alias_takes_the_exact_path() -> None:
     """An alias is refused with its position whichever composer would have read the file."""
-    from ledger import load
     from ledger.errors import UnsafeInputError
+    from ledger.intake import load
 
     text = "a: &x [1, 2]\nb: *x\n"
     assert load._MAYBE_ANCHOR.search(text)

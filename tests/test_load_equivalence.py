@@ -1,6 +1,6 @@
 """The fast loading paths give exactly what the exact ones give: quads, order, locations, errors.
 
-``ledger.load`` reads YAML through libyaml's events (``_fast_yaml_tree``) and falls back to
+``ledger.intake.load`` reads YAML through libyaml's events (``_fast_yaml_tree``) and falls back to
 PyYAML's pure-Python composer (``_exact_yaml_tree``) for anything unusual. These tests load every
 claim file of the repository and a generated benchmark batch both ways and compare everything a
 ``LoadedBatch`` holds, or the error each way gives; Turtle and friends are compared with
@@ -20,8 +20,8 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from ledger import load
-from ledger.load import LoadedBatch, load_file, load_paths
+from ledger.intake import load
+from ledger.intake.load import LoadedBatch, load_file, load_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

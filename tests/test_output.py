@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ledger import output
+from ledger.publish import output
 
 COLUMNS = ["claim", "count", "note"]
 VALUES: list[Any] = [None, 0, -7, 10**20, 2.5, True, False, "", "é\nz", 'q"uote, comma', "tab\tx"]

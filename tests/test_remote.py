@@ -1,4 +1,5 @@
-"""ledger.remote: what only the ledger on a SPARQL 1.1 server has (Oxigraph servers, started here).
+"""ledger.chain.remote: what only the ledger on a SPARQL 1.1 server has (Oxigraph servers, started
+here).
 
 What both backends share (entries, verification of every kind of tampering, checkpoints, kill
 -9, two writers, readers during appends) is tested once for both in test_store.py, through the
@@ -38,8 +39,9 @@ from oxigraph_server import (
 )
 
 from conftest import EXAMPLE
-from ledger import api, remote, store
-from ledger.canon import canonical_nquads, check_canonical
+from ledger import api
+from ledger.chain import remote, store
+from ledger.chain.canon import canonical_nquads, check_canonical
 from ledger.errors import LedgerStateError, UsageError
 
 CL = "https://w3id.org/claim-ledger/ns#"

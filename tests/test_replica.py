@@ -1,4 +1,4 @@
-"""The local replica of a ledger on a server (ledger.replica), which serves its analysis.
+"""The local replica of a ledger on a server (ledger.chain.replica), which serves its analysis.
 
 Most tests stand a plain embedded ledger in for the server (the replica only needs a ledger's
 id, URL, size, entries and entry hashes), so that a server's history can be rewritten at will;
@@ -17,8 +17,9 @@ import pytest
 from helpers.synthetic_claims import claims
 from oxigraph_server import OxigraphServer, ServerPool, oxigraph_executable
 
-from ledger import api, remote, replica, store
-from ledger.canon import sha256_hex
+from ledger import api
+from ledger.chain import remote, replica, store
+from ledger.chain.canon import sha256_hex
 from ledger.errors import LedgerStateError
 
 EX = "https://example.org/claims/"

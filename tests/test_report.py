@@ -1,4 +1,5 @@
-"""ledger.report: overview, claim and source pages in HTML and Markdown, and their safety."""
+"""ledger.publish.report: overview, claim and source pages in HTML and Markdown, and their
+safety."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ import pytest
 import yaml
 
 import ledger
-from ledger import api, report, store
+from ledger import api
+from ledger.chain import store
 from ledger.errors import InputError, UsageError
-from ledger.load import document_quads, load_paths
+from ledger.intake.load import document_quads, load_paths
+from ledger.publish import report
 
 DATA = Path(__file__).resolve().parent / "data" / "report"
 CASE = "https://w3id.org/claim-ledger/case/aleppo-2016-11/"
@@ -415,8 +418,8 @@ class _Graded:
 
 @pytest.fixture
 def fake_analysis(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A stand-in for ledger.analysis with one corroboration, one conflict and a grade."""
-    module = types.ModuleType("ledger.analysis")
+    """A stand-in for ledger.analysis.compare with one corroboration, one conflict and a grade."""
+    module = types.ModuleType("ledger.analysis.compare")
     module.find_conflicts = lambda s: [  # type: ignore[attr-defined]
         _Pair(SOHR_SUNDAY, SOHR_10000, False, ("<b>made-up</b> conflict for the test",))
     ]
@@ -426,7 +429,7 @@ def fake_analysis(monkeypatch: pytest.MonkeyPatch) -> None:
     module.grade_claims = lambda s: [  # type: ignore[attr-defined]
         _Graded(SOHR_SAKHOUR, "2 — probably true", ("independently corroborated",))
     ]
-    monkeypatch.setitem(sys.modules, "ledger.analysis", module)
+    monkeypatch.setitem(sys.modules, "ledger.analysis.compare", module)
     monkeypatch.setattr(ledger, "analysis", module, raising=False)
 
 
@@ -449,9 +452,9 @@ def test_relations_grades_and_source_record_are_shown(
 
 
 def test_missing_analysis_is_said_not_hidden(example_store: ox.Store, tmp_path: Path) -> None:
-    """Without ledger.analysis the pages say that nothing was computed."""
+    """Without ledger.analysis.compare the pages say that nothing was computed."""
     if report.analyse(example_store).available:
-        pytest.skip("ledger.analysis is installed")
+        pytest.skip("ledger.analysis.compare is installed")
     report.render(example_store, out_dir=tmp_path)
     assert "Not computed" in (tmp_path / "index.html").read_text(encoding="utf-8")
 

@@ -1,4 +1,4 @@
-"""Scoring a draft claim file against a hand-made case (ledger.score, issue #6)."""
+"""Scoring a draft claim file against a hand-made case (ledger.extraction.score, issue #6)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-from ledger import output
 from ledger.errors import InputError
-from ledger.score import Span, Statement, evaluate, match, statements
+from ledger.extraction.score import Span, Statement, evaluate, match, statements
+from ledger.publish import output
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "claims" / "aleppo-2016-11"
@@ -250,7 +250,7 @@ def test_document_is_recognised_by_its_sha256(gold: Path, tmp_path: Path) -> Non
 
 
 def test_rows_feed_the_table_and_json_output(gold: Path, tmp_path: Path) -> None:
-    """rows() gives one flat record per metric that ledger.output prints."""
+    """rows() gives one flat record per metric that ledger.publish.output prints."""
     result = evaluate(draft_file(tmp_path, gold_claims()[:2]), gold)
     columns = ["metric", "value", "matched", "total"]
     assert json.loads(output.rows(columns, result.rows(), "json")) == [

@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from conftest import DATA, EXAMPLE
-from ledger.load import load_paths
-from ledger.validate import validate_batch
+from ledger.intake.load import load_paths
+from ledger.intake.validate import validate_batch
 
 VALID = DATA / "claims" / "valid" / "lead-thousands-fleeing.yaml"
 SOURCES = EXAMPLE / "sources.yaml"

@@ -1,8 +1,10 @@
 """The hash-chained ledger on both backends: entries, verification, checkpoints, queries.
 
 Every test that takes the ``backend`` fixture (tests/conftest.py) runs twice: on the embedded
-ledger (``ledger.store``: entry files and a RocksDB index in ``tmp_path``) and on the remote one
-(``ledger.remote``: the dataset of an Oxigraph server from a pool shared by the run). Tampering
+ledger (``ledger.chain.store``: entry files and a RocksDB index in ``tmp_path``) and on the remote
+one
+(``ledger.chain.remote``: the dataset of an Oxigraph server from a pool shared by the run).
+Tampering
 goes around the ledger's API through tests/helpers/backends.py: entry files edited, renamed or
 deleted; on a server, the stored entry literals changed through SPARQL UPDATE. Tests marked
 ``embedded_only`` are about local files (temporary files, the RocksDB index, the file size
@@ -37,10 +39,10 @@ from helpers.synthetic_claims import claims
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger import store
-from ledger.canon import HASH_ALGORITHM, canonical_nquads, check_canonical, sha256_hex
+from ledger.chain import store
+from ledger.chain.canon import HASH_ALGORITHM, canonical_nquads, check_canonical, sha256_hex
+from ledger.chain.location import LedgerLocation
 from ledger.errors import CanonicalizationError, LedgerError, LedgerStateError, UsageError
-from ledger.location import LedgerLocation
 
 CL = "https://w3id.org/claim-ledger/ns#"
 EX = "https://example.org/claims/"

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from helpers.synthetic_claims import claims
 
-from ledger import store
+from ledger.chain import store
 from ledger.cli import main
 
 CL = "https://w3id.org/claim-ledger/ns#"

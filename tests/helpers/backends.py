@@ -1,7 +1,7 @@
 """The two ledger backends behind one interface, for tests that must hold on both.
 
-``Embedded`` keeps ledgers in ``tmp_path`` (``ledger.store``); ``Remote`` keeps each ledger in
-the dataset of an Oxigraph server from a shared ``ServerPool`` (``ledger.remote``), one server
+``Embedded`` keeps ledgers in ``tmp_path`` (``ledger.chain.store``); ``Remote`` keeps each ledger in
+the dataset of an Oxigraph server from a shared ``ServerPool`` (``ledger.chain.remote``), one server
 per ledger a test needs at the same time, emptied before it is handed out again. Each also
 offers what a test needs to reach around the ledger's own API, the way someone with write
 access to the storage could: ``Tamper`` (replace, delete, renumber or swap stored entries), the
@@ -35,7 +35,7 @@ from oxigraph_server import (
 )
 
 import ledger
-from ledger import remote, store
+from ledger.chain import remote, store
 
 HELPERS = Path(__file__).resolve().parent
 LEDGER_CHILD = HELPERS / "ledger_child.py"

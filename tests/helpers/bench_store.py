@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from helpers.synthetic_claims import claims
-from ledger import store
+from ledger.chain import store
 
 
 def main(argv: list[str]) -> None:

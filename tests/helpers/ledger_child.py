@@ -23,8 +23,8 @@ import threading
 from pyoxigraph import QuerySolutions
 
 from helpers.synthetic_claims import claims
-from ledger import store
-from ledger.canon import check_canonical
+from ledger.chain import store
+from ledger.chain.canon import check_canonical
 from ledger.errors import LedgerError
 
 

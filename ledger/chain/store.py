@@ -10,7 +10,8 @@ A ledger is a directory::
     index.json              how far the index has got (a hint; the index itself is the authority)
     index.lock              flock(2) target: readers share it, the index writer holds it alone
     index.turnstile         flock(2) target passed before index.lock, so readers cannot starve it
-    findings.sqlite         derived analysis (ledger.findings), caught up on demand; deletable
+    findings.sqlite         derived analysis (ledger.analysis.findings), caught up on demand;
+    deletable
 
 The entry files are the source of truth. An entry's hash is the SHA-256 of its file; each entry
 records the previous entry's hash in its metadata graph, so changing, removing or reordering any
@@ -72,7 +73,7 @@ from pyoxigraph import (
     parse,
 )
 
-from ledger.canon import (
+from ledger.chain.canon import (
     DEFAULT_LIMITS,
     HASH_ALGORITHM,
     CanonicalizationLimits,

@@ -35,7 +35,7 @@ at a time, readers keep reading the last committed state, WAL mode), and a reade
 shows fewer graphs than the file has absorbed (an older snapshot of the index) gets the full
 recomputation instead. The store's default graph must be empty (a ledger's index keeps every
 quad in an entry's named graph); otherwise, or with ``default_graph`` (``--as-of``), callers
-use the full recomputation of ``ledger.analysis``.
+use the full recomputation of ``ledger.analysis.compare``.
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ledger import analysis as an
 from ledger import resources
+from ledger.analysis import compare as an
 
 #: Bump when judging, independence, row text or the tables change: the file is then rebuilt.
 FORMAT = "3"

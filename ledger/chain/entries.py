@@ -20,9 +20,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ledger.canon import canonical_nquads, canonical_nquads_of_lines, sha256_hex
+from ledger.chain.canon import canonical_nquads, canonical_nquads_of_lines, sha256_hex
 from ledger.errors import UsageError
-from ledger.load import LoadedBatch, document_quads
+from ledger.intake.load import LoadedBatch, document_quads
 
 CL = "https://w3id.org/claim-ledger/ns#"
 PROV = "http://www.w3.org/ns/prov#"

@@ -1,6 +1,7 @@
 """The extractor's lexicon: attribution cues, clause markers, quantity and time words, per language.
 
-Only words and small regular-expression fragments live here; ``ledger.extract`` applies them.
+Only words and small regular-expression fragments live here; ``ledger.extraction.extract`` applies
+them.
 Every fragment is a plain alternation of literal words (no nested quantifiers), so that no pattern
 built from them can backtrack catastrophically.
 """

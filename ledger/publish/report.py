@@ -1,18 +1,21 @@
 """Provenance reports: a case overview, one page per claim and one per source, in HTML or Markdown.
 
 ``render(store, out_dir=…)`` reads the claims of a pyoxigraph store (claim files loaded with
-``load_paths`` + ``document_quads``, or a ledger's query index), asks ``ledger.analysis`` for
+``load_paths`` + ``document_quads``, or a ledger's query index), asks ``ledger.analysis.compare``
+for
 conflicts, corroborations and grades, and writes the pages with the jinja2 templates of
 ``reports/``. What only a ledger knows (the entry that recorded each claim, its hash, whether the
 chain verifies) comes in a ``LedgerInfo``; without one the pages say "not recorded in a ledger".
 
 The store is read with ``quads_for_pattern`` over every graph, so claims in the default graph and
 claims in a ledger's entry graphs read the same. Nothing here trusts the text it reads: HTML is
-autoescaped, Markdown goes through ``md_escape``, SVG text is escaped in ``ledger.svg``, and only
+autoescaped, Markdown goes through ``md_escape``, SVG text is escaped in ``ledger.publish.svg``,
+and only
 http/https IRIs become links.
 
 History and verdicts are read from the store (they are RDF a ledger entry wrote, see
-``ledger.export`` for the exact triples of a verdict); ``LedgerInfo`` adds which entry wrote them.
+``ledger.publish.export`` for the exact triples of a verdict); ``LedgerInfo`` adds which entry
+wrote them.
 """
 
 from __future__ import annotations
@@ -37,8 +40,9 @@ import jinja2
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from ledger import resources, svg
+from ledger import resources
 from ledger.errors import InputError, UsageError
+from ledger.publish import svg
 
 CL = "https://w3id.org/claim-ledger/ns#"
 PROV = "http://www.w3.org/ns/prov#"
@@ -900,7 +904,7 @@ class LedgerInfo:
     """What the ledger adds to the store's claims: entries (by IRI written) and verification.
 
     entries maps the IRI of each claim, retraction, supersession and review to the entry that
-    wrote it (``collect_ledger_info`` builds it from a ``ledger.store.Ledger``).
+    wrote it (``collect_ledger_info`` builds it from a ``ledger.chain.store.Ledger``).
     """
 
     ledger_id: str
@@ -921,7 +925,8 @@ _RECORDED_TYPES = {
 
 
 def collect_ledger_info(ledger: Any) -> LedgerInfo:
-    """Verify ``ledger`` (a ``ledger.store.Ledger``) and map what each entry recorded to it."""
+    """Verify ``ledger`` (a ``ledger.chain.store.Ledger``) and map what each entry recorded to
+    it."""
     report = ledger.verify()
     entries: dict[str, EntryRef] = {}
     for record in ledger.entries():
@@ -982,7 +987,7 @@ class Grade:
 
 @dataclass(frozen=True)
 class Analysis:
-    """Conflicts, corroborations and grades of the store's claims (``ledger.analysis``)."""
+    """Conflicts, corroborations and grades of the store's claims (``ledger.analysis.compare``)."""
 
     available: bool
     note: str = ""
@@ -1009,16 +1014,19 @@ class Analysis:
 
 
 def analyse(store: ox.Store) -> Analysis:
-    """Run ``ledger.analysis`` over the store; say so on the pages when it is not installed."""
+    """Run ``ledger.analysis.compare`` over the store; say so on the pages when it is not
+    installed."""
     try:
-        module = importlib.import_module("ledger.analysis")
+        module = importlib.import_module("ledger.analysis.compare")
     except ImportError:
-        return Analysis(available=False, note="the analysis module (ledger.analysis) is missing")
+        return Analysis(
+            available=False, note="the analysis module (ledger.analysis.compare) is missing"
+        )
     functions: dict[str, Callable[[ox.Store], Iterable[Any]]] = {}
     for name in ("find_conflicts", "find_corroborations", "grade_claims"):
         found = getattr(module, name, None)
         if not callable(found):
-            return Analysis(available=False, note=f"ledger.analysis has no {name}()")
+            return Analysis(available=False, note=f"ledger.analysis.compare has no {name}()")
         functions[name] = found
     conflicts = tuple(
         _relation("conflict", item) for item in _items(functions["find_conflicts"](store))

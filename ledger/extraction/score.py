@@ -39,7 +39,7 @@ import pyoxigraph as ox
 
 from ledger import resources
 from ledger.errors import InputError, LedgerError
-from ledger.load import LoadedBatch, load_paths, node_key
+from ledger.intake.load import LoadedBatch, load_paths, node_key
 
 #: IRIs are shown without this common stem in the lines of :meth:`Evaluation.misses`.
 _SHOWN_STEM = "https://w3id.org/claim-ledger/"

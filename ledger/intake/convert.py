@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from ledger.load import shipped_context
+from ledger.intake.load import shipped_context
 
 FORMATS = ("turtle", "nt", "json-ld")
 

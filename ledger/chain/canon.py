@@ -53,7 +53,7 @@ HashName = TypingLiteral["sha256", "sha384"]
 
 _LIMIT_HINT = (
     "give these blank nodes IRIs or properties that tell them apart, or raise the limit with "
-    "ledger.canon.CanonicalizationLimits if the data is trusted"
+    "ledger.chain.canon.CanonicalizationLimits if the data is trusted"
 )
 
 

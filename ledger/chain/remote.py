@@ -88,8 +88,8 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from ledger import store
-from ledger.canon import (
+from ledger.chain import store
+from ledger.chain.canon import (
     DEFAULT_LIMITS,
     HASH_ALGORITHM,
     CanonicalizationLimits,
@@ -98,13 +98,13 @@ from ledger.canon import (
     check_sorted_lines,
     sha256_hex,
 )
+from ledger.chain.store import CHECKPOINT_HEADER, FORMAT, HASH_PREFIX, EntryRecord, VerifyReport
 from ledger.errors import (
     CanonicalizationError,
     LedgerError,
     LedgerStateError,
     UsageError,
 )
-from ledger.store import CHECKPOINT_HEADER, FORMAT, HASH_PREFIX, EntryRecord, VerifyReport
 
 LEDGER_GRAPH = "urn:claim-ledger:ledger"
 REMOTE = "urn:claim-ledger:remote:"

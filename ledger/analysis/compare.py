@@ -8,10 +8,11 @@ and the same place when both give one), and each pair is judged by the rules bel
 are written out in ``SEMANTICS`` (README text) and in the docstrings of ``_judge`` and ``grade``.
 
 Every function returns flat rows (``dict`` keyed by column name), sorted, ready for
-``ledger.output.rows``.
+``ledger.publish.output.rows``.
 
 ``find_conflicts``, ``find_corroborations``, ``grade_claims`` and ``conflicts_for_batch`` take
-``findings=PATH``: the derived findings file of ``ledger.findings``, caught up with the store
+``findings=PATH``: the derived findings file of ``ledger.analysis.findings``, caught up with the
+store
 before it answers (the same rows, without recomputing the ledger). Without it, or with
 ``default_graph`` (``--as-of``), everything is recomputed from the store as described here.
 """
@@ -1012,7 +1013,7 @@ def find_conflicts(
     """Pairs of claims that cannot both be true, and revisions of a source's own statement."""
     filters = Filters(case, source, place, property, time, status)
     if findings is not None and default_graph is None:
-        from ledger import findings as derived  # it builds on this module
+        from ledger.analysis import findings as derived  # it builds on this module
 
         stored = derived.conflict_rows(store, findings, filters)
         if stored is not None:
@@ -1066,7 +1067,7 @@ def find_corroborations(
     """
     filters = Filters(case, source, place, property, time, status)
     if findings is not None and default_graph is None:
-        from ledger import findings as derived  # it builds on this module
+        from ledger.analysis import findings as derived  # it builds on this module
 
         stored = derived.corroboration_rows(store, findings, filters)
         if stored is not None:
@@ -1124,7 +1125,7 @@ def grade_claims(
     """
     filters = Filters(case, source, place, property, time, status)
     if findings is not None and default_graph is None:
-        from ledger import findings as derived  # it builds on this module
+        from ledger.analysis import findings as derived  # it builds on this module
 
         stored = derived.grade_rows(store, findings, filters)
         if stored is not None:
@@ -1176,7 +1177,7 @@ def grade_row(
 
     ``related``, in the order the reasons list them: (other claim, relation, independence kind,
     other claim's source, other claim's origin class). The one place the grading rules live:
-    the full recomputation and the findings file (``ledger.findings``) both call it.
+    the full recomputation and the findings file (``ledger.analysis.findings``) both call it.
     """
     support: dict[str, set[str]] = {"independent": set(), "other": set()}
     against: dict[str, set[str]] = {"independent": set(), "other": set()}
@@ -1308,7 +1309,7 @@ def conflicts_for_batch(
 ) -> list[dict[str, Any]]:
     """The conflicts (and revisions) between newly appended claims and the ledger.
 
-    With ``findings`` (the derived findings file, ``ledger.findings``), the file catches up
+    With ``findings`` (the derived findings file, ``ledger.analysis.findings``), the file catches up
     with the store (absorbing the new entry's graphs: its claims are judged against the
     stored claims of the same subject and property) and the rows of the batch's claims are
     read from it. Otherwise only the new claims are bound: for each, its candidates are looked
@@ -1317,7 +1318,7 @@ def conflicts_for_batch(
     Either way the rows are those of ``find_conflicts`` that involve a claim of the batch.
     """
     if findings is not None and default_graph is None:
-        from ledger import findings as derived  # it builds on this module
+        from ledger.analysis import findings as derived  # it builds on this module
 
         stored = derived.batch_conflict_rows(store, findings, claim_iris)
         if stored is not None:

@@ -41,8 +41,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ledger import report
-from ledger.report import CL, OA, PROV, RDF_TYPE, RDFS, SCHEMA, XSD, Casebook, Claim
+from ledger.publish import report
+from ledger.publish.report import CL, OA, PROV, RDF_TYPE, RDFS, SCHEMA, XSD, Casebook, Claim
 
 NP = "http://www.nanopub.org/nschema#"
 DCTERMS = "http://purl.org/dc/terms/"

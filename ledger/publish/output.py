@@ -13,10 +13,10 @@ from typing import Any
 
 import yaml
 
-from ledger.anchor import Anchor
 from ledger.api import AddResult
-from ledger.store import EntryRecord
-from ledger.validate import ValidationReport
+from ledger.chain.store import EntryRecord
+from ledger.intake.anchor import Anchor
+from ledger.intake.validate import ValidationReport
 
 ROW_FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 

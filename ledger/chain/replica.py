@@ -25,7 +25,7 @@ import shutil
 from pathlib import Path
 from typing import Protocol
 
-from ledger import store
+from ledger.chain import store
 from ledger.errors import LedgerStateError
 
 #: how long a command waits for another one to finish bringing the same replica up to date

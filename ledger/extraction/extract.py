@@ -1,7 +1,7 @@
 """Draft claims from a news article: who says what, where the words stand, with what vagueness.
 
 ``claim-ledger extract ARTICLE --lang nb|en`` reads the article and a source registry and prints a
-draft claim file. Rules only (``ledger.extract_rules`` holds the words), nothing downloaded:
+draft claim file. Rules only (``ledger.extraction.rules`` holds the words), nothing downloaded:
 
 1. **Segmentation**: paragraphs; a date line, headings, photo captions ("LABEL: … Foto: …") and
    speech introduced by a dash are told apart; sentences end at ``.!?`` unless an abbreviation,
@@ -42,13 +42,13 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 import yaml
 
-from ledger.anchor import CONTEXT_CHARS
 from ledger.errors import InputError, UsageError
-from ledger.extract_rules import LEXICONS, Lexicon, alternation
-from ledger.load import CONTEXT_IRI, load_paths, node_key, read_text_file
+from ledger.extraction.rules import LEXICONS, Lexicon, alternation
+from ledger.intake.anchor import CONTEXT_CHARS
+from ledger.intake.load import CONTEXT_IRI, load_paths, node_key, read_text_file
 
 if TYPE_CHECKING:
-    from ledger.score import Evaluation
+    from ledger.extraction.score import Evaluation
 
 LANGUAGES = tuple(LEXICONS)
 #: A news article is tens of kilobytes; a larger input is refused before any work.
@@ -2070,7 +2070,7 @@ def evaluate_extraction(
     The registry is ``--sources``, else the case's ``sources.yaml``: names and aliases only; the
     gold's claims are read by the scorer alone, after the draft is made.
     """
-    from ledger.score import evaluate
+    from ledger.extraction.score import evaluate
 
     if sources is None and gold.is_dir() and (gold / "sources.yaml").is_file():
         sources = gold / "sources.yaml"

@@ -22,7 +22,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from ledger import resources
-from ledger.load import LoadedBatch, _term_table, document_quads, node_key
+from ledger.intake.load import LoadedBatch, _term_table, document_quads, node_key
 from ledger.vocab import CL
 
 # rdflib logs a traceback when a literal is ill-typed ("two thousand"^^xsd:decimal); the shapes

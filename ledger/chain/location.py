@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ledger import store
+from ledger.chain import store
 from ledger.errors import LedgerStateError, UsageError
 
 _URL = re.compile(r"^https?://", re.I)
@@ -49,7 +49,7 @@ class LedgerLocation:
         """The ledger at this location (``store.Ledger`` or ``remote.RemoteLedger``)."""
         self._check_options()
         if self.is_remote:
-            from ledger import remote  # type: ignore[attr-defined,unused-ignore]
+            from ledger.chain import remote  # type: ignore[attr-defined,unused-ignore]
 
             return remote.remote_open(
                 self.location,
@@ -62,7 +62,7 @@ class LedgerLocation:
         """A new, empty ledger at this location."""
         self._check_options()
         if self.is_remote:
-            from ledger import remote  # type: ignore[attr-defined,unused-ignore]
+            from ledger.chain import remote  # type: ignore[attr-defined,unused-ignore]
 
             return remote.remote_init(
                 self.location,

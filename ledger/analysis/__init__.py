@@ -1,0 +1,1 @@
+"""Analysis: claims compared (conflicts, corroborations, grades) and the derived findings file."""

@@ -1,0 +1,2 @@
+"""Intake: claim files read (load), checked against the shapes (validate), quotes anchored, RDF
+converted."""

@@ -1,0 +1,1 @@
+"""Publishing: rows for the terminal and files, the provenance report, exports, SVG."""
