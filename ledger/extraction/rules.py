@@ -1,13 +1,15 @@
 """The extractor's lexicon: attribution cues, clause markers, quantity and time words, per language.
 
-Only words and small regular-expression fragments live here; ``ledger.extraction.extract`` applies
-them.
+Only words and small regular-expression fragments live here; the stage modules of
+``ledger.extraction`` apply them.
 Every fragment is a plain alternation of literal words (no nested quantifiers), so that no pattern
 built from them can backtrack catastrophically.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 
@@ -15,6 +17,13 @@ def alternation(words: tuple[str, ...]) -> str:
     """A regex alternation of literal phrases, longest first (so "la til" wins over "la")."""
     escaped = sorted({w.replace(" ", r"\s+") for w in words}, key=len, reverse=True)
     return "(?:" + "|".join(escaped) + ")"
+
+
+def norm_name(text: str) -> str:
+    """A name or phrase as compared: NFC, case-folded, single spaces, no outer punctuation."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = re.sub(r"\s+", " ", text).strip(" \t\n,.;:!?\"'«»“”’()")
+    return text
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,141 @@
+"""Segmentation: an article's paragraphs (body, speech, heading, caption, label, byline) and
+their sentences."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ledger.extraction.rules import Lexicon
+
+DASHES = "–—-"
+OPEN_QUOTES = "«\"“‘'"
+CLOSE_QUOTES = "»\"”’'"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph's span and kind: body, speech, heading, caption, label or byline."""
+
+    start: int
+    end: int
+    kind: str  # body, speech, heading, caption
+
+
+def paragraphs(text: str) -> Iterator[Paragraph]:
+    """The article's paragraphs (split at blank lines), each with its kind."""
+    position = 0
+    for m in re.finditer(r"\n[ \t\r]*\n|\Z", text):
+        raw_start, end = position, m.start()
+        position = m.end()
+        start, end = strip_span(text, raw_start, end)
+        if raw_start == 0:
+            dateline = re.match(
+                r"\s*(?:date|dato|published|publisert|updated|oppdatert)\s*:?\s*"
+                r"\d{4}(?:-\d{2}){0,2}(?:[T ][\d:]+)?\s+",
+                text[start:end],
+                re.IGNORECASE,
+            )
+            if dateline:
+                start += dateline.end()
+        # "OSLO (NTB): …", "DORVAN, Kestria, 11 March 2025 – …": a place line, not a statement
+        place = _PLACE_LINE.match(text, start, end)
+        if place:
+            start = place.end()
+        if start >= end:
+            continue
+        yield Paragraph(start, end, _paragraph_kind(text[start:end]))
+        if m.end() == m.start():
+            break
+
+
+_PLACE_LINE = re.compile(
+    r"[A-ZÆØÅ][A-ZÆØÅ .'-]{1,30}"
+    r"(?:\s*\([^()\n]{1,20}\)\s*[:–—]\s+"  # OSLO (NTB): …
+    r"|(?:,[^,\n.:]{1,30}){0,2},\s*\d{1,2}\.?\s+\w+\s+\d{4}(?:\s*[–—]\s+|\s*\n\s*|\s*$)"
+    r"|\s+[–—]\s+)"  # OSLO – …
+)
+
+
+_BYLINE = re.compile(
+    r"^\(?(?:By|Av|Additional reporting|Reporting by|Editing by|Written by|Writing by|"
+    r"Tilleggsrapportering|"
+    r"This article (?:was|has been) (?:updated|amended|corrected)|"
+    r"Denne artikkelen (?:ble|er) (?:oppdatert|endret|rettet))\b"
+)
+
+
+def _paragraph_kind(para: str) -> str:
+    """What a paragraph is: a byline, a caption, a label, a heading, speech or body."""
+    byline = _BYLINE.match(para)
+    if byline and len(para.split()) <= 25:
+        # "By Monday, 40 had died." is a sentence: a bare "By"/"Av" line has no full stop
+        if byline.group(0) not in ("By", "Av") or not para.rstrip().endswith((".", "!", "?")):
+            return "byline"
+    if re.search(r"\b(?:Foto|FOTO|Photo|PHOTO|Photograph|Bilde)\s?:", para):
+        return "caption"
+    words = para.split()
+    if len(words) == 1 and len(para) <= 40:
+        return "label"
+    if (
+        len(words) <= 7
+        and len(para) <= 80
+        and "\n" not in para
+        and not para.rstrip(CLOSE_QUOTES).endswith((".", "!", "?", ":", ";", ","))
+    ):
+        return "heading"
+    if para[0] in DASHES and len(para) > 1 and para[1].isspace():
+        return "speech"
+    return "body"
+
+
+def strip_span(text: str, start: int, end: int, chars: str = " \t\r\n") -> tuple[int, int]:
+    """The span without the given characters at either end."""
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    return start, end
+
+
+def sentences(text: str, start: int, end: int, lexicon: Lexicon) -> list[tuple[int, int]]:
+    """The sentences of ``text[start:end]``: ends at .!? before a capital, a dash or a quote."""
+    found: list[tuple[int, int]] = []
+    begin = start
+    abbreviations = {a.casefold() for a in lexicon.abbreviations}
+    for m in re.finditer(r"[.!?]+[»\"”’')]*(?=\s)", text[start:end]):
+        stop = start + m.end()
+        after = re.match(r"\s+(\S)", text[stop:end])
+        if not after:
+            continue
+        nxt = after.group(1)
+        if not (nxt.isupper() or nxt.isdigit() or nxt in DASHES or nxt in OPEN_QUOTES):
+            continue
+        if m.group(0).startswith("."):
+            word = re.search(r"(\S+)$", text[begin : start + m.start()])
+            token = word.group(1).casefold().lstrip('(«"“') if word else ""
+            if token in abbreviations:
+                continue
+            if len(token) == 1 and token.isalpha() and _initial(text, begin, start + m.start()):
+                continue
+        found.append((begin, stop))
+        begin = stop
+        while begin < end and text[begin].isspace():
+            begin += 1
+    if begin < end:
+        found.append((begin, end))
+    return [s for s in found if s[1] > s[0]]
+
+
+def _initial(text: str, begin: int, at: int) -> bool:
+    """Is the single letter before ``at`` an initial ("John F. Kennedy", "J. Smith")?
+
+    An initial follows a name or another initial, or opens the sentence; a letter after a
+    lowercase word ("a post on X.") is a word of its own (a platform, a plan) and may end it.
+    """
+    before = re.search(r"(\S+)\s+\S$", text[begin:at])
+    if before is None:
+        return True
+    previous = before.group(1).lstrip('(«"“')
+    return not previous[:1].islower()
