@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from ledger.extraction.cues import Patterns
 from ledger.extraction.days import TimeExpression
 from ledger.extraction.quantities import Quantity, QuantityReader
-from ledger.extraction.rules import LEXICONS
+from ledger.extraction.rules import LEXICONS, norm_name
 from ledger.extraction.segmentation import (
     CLOSE_QUOTES,
     DASHES,
@@ -36,6 +36,8 @@ class Statement:
     quantity: Quantity | None = None
     time: TimeExpression | None = None
     marks: list[str] = field(default_factory=list)
+    #: the outlet's hedges on the statement: (kind, the words), e.g. ("reportedly", "reportedly")
+    hedges: list[tuple[str, str]] = field(default_factory=list)
 
 
 class Extractor(SourceResolver, QuantityReader):
@@ -53,6 +55,11 @@ class Extractor(SourceResolver, QuantityReader):
         #: IRI → "f" or "m", as a pronoun that referred to the person told
         self.genders: dict[str, str] = {}
         self.statements: list[Statement] = []
+        self._paragraph_start = 0
+        #: the paragraph before ended inside a speaker's open quote
+        self._carried_quote = False
+        #: the speaker of the dash quote of the paragraph before
+        self._speech_speaker: Attribution | None = None
         self.new_agents: dict[str, Agent] = {outlet.iri: outlet} if outlet.new else {}
         #: the names of new agents, so that one referent stays one agent
         self.new_registry = Registry()
@@ -66,6 +73,8 @@ class Extractor(SourceResolver, QuantityReader):
         for para in paragraphs(self.text):
             if para.kind in ("label", "byline"):
                 continue
+            if para.kind in ("heading", "caption"):
+                self._speech_speaker, self._carried_quote = None, False
             if para.kind == "heading":
                 statement = self._heading(para)
                 if statement.direct:
@@ -152,8 +161,15 @@ class Extractor(SourceResolver, QuantityReader):
     def _paragraph(self, para: Paragraph) -> None:
         """The statements of a body or speech paragraph, sentence by sentence."""
         speech = para.kind == "speech"
+        self._paragraph_start = para.start
         quoted: list[Statement] = []
         closed = False  # a speech paragraph's quote has been attributed ("…, sier X.")
+        # '"… day and night.¶"Our children …': a quote left open at the end of the paragraph
+        # before goes on in this one, when it opens with a quotation mark
+        carried = self._carried_quote and self.text[para.start] in OPEN_QUOTES
+        speech_speaker = self._speech_speaker
+        self._carried_quote = False
+        self._speech_speaker = None
         for start, end in sentences(self.text, para.start, para.end, self.lex):
             if end - start > MAX_SENTENCE_CHARS:
                 # not a sentence a source says: the outlet's, its start quoted, marked
@@ -179,6 +195,13 @@ class Extractor(SourceResolver, QuantityReader):
             if opens_quote:
                 closed = False
             found = self._sentence(start, end, speech)
+            if not speech and all(s.attribution is self.own for s in found):
+                continued = (carried and start == para.start) or self._inside_quote(
+                    para.start, start
+                )
+                if continued and self._quote_goes_on():
+                    assert self.context.last is not None
+                    found = [Statement(start, end, self.context.last, direct=True)]
             if speech and any(s.attribution is not self.own for s in found):
                 closed = True
             if speech:
@@ -194,10 +217,37 @@ class Extractor(SourceResolver, QuantityReader):
             for s in found:
                 self._add(s)
         for s in quoted:
+            if speech_speaker is not None:
+                # "– …, sier X.¶– Barna kan ikke sove.": the dash quote goes on with X
+                s.attribution = speech_speaker
+                continue
             # a dash quote whose speaker is never named: the last named speaker, marked
             if self.context.last is not None:
                 s.attribution = self.context.last
             s.marks.append("attributedTo: a quote whose speaker the article does not name here")
+        if speech and (closed or (quoted and speech_speaker is not None)):
+            self._speech_speaker = (
+                quoted[0].attribution if quoted and not closed else self.context.last
+            )
+        if not speech and self._inside_quote(para.start, para.end) and self._quote_goes_on():
+            self._carried_quote = True
+
+    def _inside_quote(self, begin: int, at: int) -> bool:
+        """Is ``at`` inside a quotation opened after ``begin`` and not closed before ``at``?"""
+        words = self.text[begin:at]
+        depth = words.count("“") - words.count("”") + words.count("«") - words.count("»")
+        return depth > 0 or words.count('"') % 2 == 1
+
+    def _quote_goes_on(self) -> bool:
+        """Was the latest statement a named speaker's direct quote (that a sentence continues)?"""
+        if not self.statements or self.context.last is None:
+            return False
+        last = self.statements[-1]
+        return (
+            last.direct
+            and last.attribution.sources != (self.outlet,)
+            and last.attribution.sources == self.context.last.sources
+        )
 
     # ------------------------------------------------------------------ sentences
 
@@ -209,7 +259,10 @@ class Extractor(SourceResolver, QuantityReader):
         if self._previous_cue(start, sentence):
             return []  # "Det sier X.": it attributed the sentence before and says nothing new
         if not speech and self.p.reporting_note.search(sentence):
-            return []  # "could not independently verify …": about the reporting, not the events
+            # "could not independently verify …": about the reporting, not the events; it
+            # hedges what the paragraph said before it (else the paragraph before)
+            self._hedge_before(start, sentence)
+            return []
         adding = self.p.adding.search(sentence)
         head = sentence[: adding.start()] if adding else sentence
         described = None if speech else self._described_speaker(start, sentence)
@@ -245,6 +298,23 @@ class Extractor(SourceResolver, QuantityReader):
             assert self.context.last is not None
             return [Statement(start, s_end, self.context.last, direct=True)]
         return self._clauses(start, s_end, self.own, self._is_quoted(start, s_end))
+
+    def _hedge_before(self, start: int, sentence: str) -> None:
+        """ "The claims could not be independently verified.": a hedge on the statements of the
+        paragraph before this sentence, else on those of the paragraph before it."""
+        m = self.p.hedge.search(sentence)
+        if m is None:
+            return
+        hedge = (self.lex.hedges[norm_name(m.group("hedge"))], m.group("hedge"))
+        targets = [s for s in self.statements if self._paragraph_start <= s.start < start]
+        if not targets:
+            before = [s for s in self.statements if s.end <= self._paragraph_start]
+            if before:
+                last_para = self.text.rfind("\n", 0, before[-1].start) + 1
+                targets = [s for s in before if s.start >= last_para]
+        for statement in targets:
+            if hedge not in statement.hedges:
+                statement.hedges.append(hedge)
 
     def _continues_quote(self, start: int) -> bool:
         """Does a quoted sentence follow a source's quote in the same paragraph?"""
@@ -556,6 +626,12 @@ class Extractor(SourceResolver, QuantityReader):
             cuts.append((start + m.start(), start + m.start("word"), "relative"))
         for m in self.p.coordination.finditer(span):
             cuts.append((start + m.start(), start + m.end(), "main"))
+        for m in self.p.coordinated_cue.finditer(span):
+            # "… and said that X": X; "… and accused Y of Z": the accusation, verb and all
+            said = self.p.say_verb.match(m.group("verb")) is not None
+            clause = m.end() if said else m.start("verb")
+            cuts = [c for c in cuts if c[0] != start + m.start()]
+            cuts.append((start + m.start(), start + clause, "main"))
         for m in self.p.subordinate.finditer(span):
             if span[m.end() : m.end() + 1].isalpha():  # a clause follows, not a number
                 cuts.append((start + m.start(), start + m.end(), "main"))
@@ -616,3 +692,19 @@ class Extractor(SourceResolver, QuantityReader):
                     statement.quantity = quantity
                     break
             statement.time = self._time(statement.start, statement.end)
+            for m in self.p.hedge.finditer(self._hedge_scope(statement)):
+                hedge = (self.lex.hedges[norm_name(m.group("hedge"))], m.group("hedge"))
+                if hedge not in statement.hedges:
+                    statement.hedges.append(hedge)
+
+    def _hedge_scope(self, statement: Statement) -> str:
+        """Where an outlet's hedge on a statement stands: its words, and the cue before them
+        when no other statement of the sentence is in between ("X reportedly said that …")."""
+        line = self.text.rfind("\n", 0, statement.start) + 1
+        stops = [
+            m.end() for m in re.finditer(r"[.!?][»\"”’')]*\s", self.text[line : statement.start])
+        ]
+        begin = line + (stops[-1] if stops else 0)
+        if any(begin <= other.end <= statement.start for other in self.statements):
+            begin = statement.start
+        return self.text[begin : statement.end]

@@ -47,14 +47,14 @@ class Patterns:
         # "SOHR opplyser at …" / "The army said on Monday that …"
         self.source_that = re.compile(
             rf"^(?P<src>[^,]{{1,120}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+(?P<cue>{say})"
-            rf"(?P<adv>(?:\s+[^\s,]+){{0,7}}?)\s+{that}\s+",
+            rf"(?P<adv>(?:\s+(?!(?:and|og)\s)[^\s,]+){{0,7}}?)\s+{that}\s+",
             re.IGNORECASE,
         )
         # "Marta Celik, 54, who lives …, said …", "En beboer på X, som …, forteller til Y at …"
         side = r"(?P<desc>(?:,\s+[^,]{1,300}?){1,3}?),\s+"
         self.described_that = re.compile(
             rf"^(?P<src>[^,]{{1,80}}?){side}(?P<cue>{say})"
-            rf"(?P<adv>(?:\s+[^\s,]+){{0,7}}?)\s+{that}\s+",
+            rf"(?P<adv>(?:\s+(?!(?:and|og)\s)[^\s,]+){{0,7}}?)\s+{that}\s+",
             re.IGNORECASE,
         )
         self.described_say = re.compile(
@@ -140,6 +140,16 @@ class Patterns:
         self.coordination = re.compile(
             rf",\s+(?P<word>{alternation(lex.coordinators)})\s+", re.IGNORECASE
         )
+        # "… was closer to 300 and accused the government of …": a second reported clause
+        self.coordinated_cue = re.compile(
+            rf",?\s+(?:and|og)\s+(?P<verb>{alternation(lex.coordinated_cues)})"
+            rf"(?:\s+(?:{that}))?\s+(?=\w)",
+            re.IGNORECASE,
+        )
+        self.say_verb = re.compile(rf"^{say}$", re.IGNORECASE)
+        self.hedge = re.compile(
+            rf"(?<![\wæøå])(?P<hedge>{alternation(tuple(lex.hedges))})(?![\wæøå])", re.IGNORECASE
+        )
         self.relative = re.compile(
             rf"(?P<lead>,\s+|\s+(?:og|and)\s+(?=(?:{alternation(lex.relative)})\s))"
             rf"(?P<word>{alternation(lex.relative)})\s+",
@@ -182,6 +192,7 @@ class Patterns:
             rf"|{between_open}\s+(?P<low>{number})(?:\s+(?P<lowmul>{multiplier}))?\s+"
             rf"{between_join}\s+(?P<high>{number})(?:\s+(?P<highmul>{multiplier}))?"
             rf"|(?:(?P<qual>{qualifier})\s+)?(?P<num>{number})(?:\s+(?P<mul>{multiplier}))?)"
-            rf"(?=\s+(?P<noun>[\wæøåÆØÅ-]+))",
+            # a noun after the figure, or the clause ends ("the toll was closer to 300")
+            rf"(?=\s+(?P<noun>[\wæøåÆØÅ-]+)|\s*(?:[,;:)]|\.(?!\d)|$))",
             re.IGNORECASE,
         )

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from ledger.extraction.attribution import Statement
 from ledger.extraction.days import resolved_span
 from ledger.extraction.sources import Agent, Attribution, ascii_letters
 from ledger.intake.anchor import CONTEXT_CHARS
-from ledger.intake.load import CONTEXT_IRI
+from ledger.intake.load import CONTEXT_IRI, shipped_context
 
 _DRAFT_STEM = "https://w3id.org/claim-ledger/draft/"
 
@@ -153,6 +154,12 @@ def _ref_iri(iri: str) -> str:
     return iri
 
 
+@cache
+def _knows_field(name: str) -> bool:
+    """Does the shipped JSON-LD context define the field (model v2's ``hedge``)?"""
+    return name in shipped_context()
+
+
 def _claim_node(
     draft: Draft, pair: tuple[Statement, Agent], number: int, document: str, text: str
 ) -> dict[str, Any]:
@@ -178,6 +185,17 @@ def _claim_node(
     claim["transmission"] = attribution.transmission
     claim["reportedIn"] = document
     claim["stance"] = attribution.stance
+    if statement.hedges:
+        if _knows_field("hedge"):
+            claim["hedge"] = [
+                {"kind": kind, "phrase": {draft.lang: phrase}} for kind, phrase in statement.hedges
+            ]
+        else:
+            marks.extend(
+                f"hedge: the outlet hedges the claim ({kind}: '{phrase}'); this version of the "
+                "model has no hedge field, so extract could not record it"
+                for kind, phrase in statement.hedges
+            )
     proposition = _proposition(draft, statement, marks)
     if proposition:
         claim["proposition"] = proposition

@@ -41,7 +41,7 @@ from ledger.extraction.attribution import Extractor, Statement
 from ledger.extraction.days import parse_published
 from ledger.extraction.draft import Draft, render_draft
 from ledger.extraction.rules import LEXICONS
-from ledger.extraction.segmentation import paragraphs, sentences
+from ledger.extraction.segmentation import paragraphs, sentences, wire_credit
 from ledger.extraction.sources import Agent, Registry
 from ledger.intake.load import read_text_file
 
@@ -108,7 +108,7 @@ def extract_draft(
     when = parse_published(published)
     text = read_article(article)
     registry = Registry.load(sources)
-    outlet_agent = _outlet(registry, outlet, lang)
+    outlet_agent = _outlet(registry, outlet, lang, wire_credit(text))
     extractor = Extractor(text, lang, registry, outlet_agent)
     statements = extractor.run()
     if len(statements) > MAX_STATEMENTS:
@@ -149,8 +149,9 @@ def evaluate_extraction(
         return evaluate(draft_file, gold)
 
 
-def _outlet(registry: Registry, outlet: str | None, lang: str) -> Agent:
-    """The outlet of the own-voice statements: --outlet, the registry's one outlet, or new."""
+def _outlet(registry: Registry, outlet: str | None, lang: str, credit: str | None = None) -> Agent:
+    """The outlet of the own-voice statements: --outlet, the registry's one outlet, the agency
+    a wire dateline credits ("LIMA, March 3 (Wirewatch) -"), or new."""
     if outlet:
         found = registry.resolve(outlet)
         if found is not None:
@@ -159,4 +160,9 @@ def _outlet(registry: Registry, outlet: str | None, lang: str) -> Agent:
     outlets = registry.outlets()
     if len(outlets) == 1:
         return outlets[0]
+    if credit:
+        agency = registry.resolve(credit)
+        if agency is not None and not agency.person:
+            return agency
+        return Agent(iri="new-source/outlet", name=credit, kind="NewsAgency", new=True, lang=lang)
     return Agent(iri="new-source/outlet", name="the outlet", kind="NewsOutlet", new=True, lang="en")

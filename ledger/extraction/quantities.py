@@ -8,6 +8,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ledger.extraction.rules import Lexicon, norm_name
+from ledger.vocab import CL
+
+#: the head-count properties of model v2 that the ontology declares (the hints propose no other)
+_KNOWN_COUNTS = frozenset(
+    name
+    for name in (
+        "killedCount",
+        "injuredCount",
+        "casualtyCount",
+        "detainedCount",
+        "surrenderedCount",
+        "evacuatedCount",
+        "returnedCount",
+    )
+    if name in CL.__annotations__
+)
 
 
 @dataclass(frozen=True)
@@ -24,6 +40,13 @@ class Quantity:
     end: int
     #: the quantitative property a word nearby suggests (a guess, marked), with that word
     property_hint: tuple[str, str] | None = None
+
+
+#: participles that count people after "er"/"were" ("50 er skadd", "20 were killed")
+_CASUALTY_PARTICIPLES = frozenset(
+    "drept døde skadd skadet såret omkommet evakuert arrestert pågrepet savnet fordrevet "
+    "killed dead injured wounded hurt evacuated arrested detained missing displaced".split()
+)
 
 
 class QuantityReader:
@@ -94,6 +117,10 @@ class QuantityReader:
     def _unit(self, noun: str, m: re.Match[str], offset: int) -> str | None:
         """The unit the noun after a figure names, if the lexicon knows it."""
         lex = self.lex
+        if not noun:
+            # "the death toll was closer to 300", "dødstallet er over 300": a toll of people
+            before = self.text[max(0, offset + m.start() - 80) : offset + m.start()].casefold()
+            return "person" if re.search(r"(?:\btoll|dødstall\w*)\b", before) else None
         if noun in lex.units:
             return lex.units[noun]
         if noun in lex.of:
@@ -107,6 +134,11 @@ class QuantityReader:
         follow = re.match(r"\s+([\wæøå-]+)", self.text[offset + m.end("noun") :])
         if follow and any(follow.group(1).casefold().startswith(s) for s in lex.person_nouns):
             return "person"  # "10.000 syriske flyktninger": an adjective before the noun
+        if noun in lex.clause_verbs:
+            # "50 er skadd", "20 were killed": a count of people by its participle
+            verb = re.match(r"\s+(?:[\wæøå]+\s+)?([\wæøå-]+)", self.text[offset + m.end("noun") :])
+            if verb and verb.group(1).casefold() in _CASUALTY_PARTICIPLES:
+                return "person"
         return None
 
     def _property_hint(self, offset: int, unit: str | None) -> tuple[str, str] | None:
@@ -114,7 +146,7 @@ class QuantityReader:
         sentence_end = re.search(r"[.!?\n](?=\s|$)", self.text[offset : offset + 300])
         window = self.text[offset : offset + (sentence_end.end() if sentence_end else 300)]
         dims = {
-            "person": {"displacedCount", "population", "strength"},
+            "person": {"displacedCount", "population", "strength", *_KNOWN_COUNTS},
             "kilometre": {"distanceFrom"},
             "metre": {"distanceFrom"},
         }

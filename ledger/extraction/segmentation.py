@@ -39,10 +39,15 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
             )
             if dateline:
                 start += dateline.end()
-        # "OSLO (NTB): …", "DORVAN, Kestria, 11 March 2025 – …": a place line, not a statement
+        # "OSLO (NTB): …", "LIMA, March 3 (Wirewatch) - …", "DORVAN, Kestria, 11 March 2025 – …":
+        # a place line (with the wire's credit), not a statement
         place = _PLACE_LINE.match(text, start, end)
         if place:
             start = place.end()
+        # "… er evakuert. (©NTB)": the wire's credit after the last sentence
+        credit = _END_CREDIT.search(text, start, end)
+        if credit:
+            end = credit.start()
         if start >= end:
             continue
         yield Paragraph(start, end, _paragraph_kind(text[start:end]))
@@ -52,14 +57,30 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
 
 _PLACE_LINE = re.compile(
     r"[A-ZÆØÅ][A-ZÆØÅ .'-]{1,30}"
-    r"(?:\s*\([^()\n]{1,20}\)\s*[:–—]\s+"  # OSLO (NTB): …
+    # OSLO (NTB): …, LIMA, March 3 (Wirewatch) - …, BEIRUT, Lebanon (AP) — …
+    r"(?:(?:,[^,\n.:()]{1,30}){0,2}\s*\((?P<credit>[^()\n]{1,30})\)\s*[:–—-]+\s+"
     r"|(?:,[^,\n.:]{1,30}){0,2},\s*\d{1,2}\.?\s+\w+\s+\d{4}(?:\s*[–—]\s+|\s*\n\s*|\s*$)"
+    # LIMA, March 3 - …, OSLO, 3. mars – …
+    r"|,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\.?\s+[A-Za-zæøå]{3,9})\s+[–—-]+\s+"
     r"|\s+[–—]\s+)"  # OSLO – …
 )
 
+#: a wire credit closing a paragraph after its last sentence: "(©NTB)", "(Reuters)", "(NTB/AFP)"
+_END_CREDIT = re.compile(r"(?<=[.!?»\"”])\s*\(©?\s*[A-ZÆØÅ][\w .&/,-]{1,28}\)\s*$")
+
+
+def wire_credit(text: str) -> str | None:
+    """The agency a wire dateline credits ("LIMA, March 3 (Wirewatch) -" → "Wirewatch")."""
+    for para in re.split(r"\n[ \t\r]*\n", text, maxsplit=3)[:3]:
+        place = _PLACE_LINE.match(para.strip())
+        if place and place.group("credit"):
+            credit = place.group("credit").strip(" ©")
+            return credit if re.fullmatch(r"[\w .&/-]{2,30}", credit) else None
+    return None
+
 
 _BYLINE = re.compile(
-    r"^\(?(?:By|Av|Additional reporting|Reporting by|Editing by|Written by|Writing by|"
+    r"^\(?(?:©|By|Av|Additional reporting|Reporting by|Editing by|Written by|Writing by|"
     r"Tilleggsrapportering|"
     r"This article (?:was|has been) (?:updated|amended|corrected)|"
     r"Denne artikkelen (?:ble|er) (?:oppdatert|endret|rettet))\b"

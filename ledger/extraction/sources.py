@@ -463,10 +463,73 @@ class SourceResolver(DayReader):
 
     def _anaphoric(self, phrase: str) -> bool:
         """ "innslaget", "the report": a source named before, not a new one."""
-        if self.registry.resolve(phrase):
+        if self.registry.resolve(phrase) or self._people_source(phrase):
             return False
         words = phrase.split()
         return len(words) <= 3 and not any(w[:1].isupper() for w in words)
+
+    def _people_source(self, phrase: str) -> bool:
+        """ "witnesses", "local officials", "lokale kilder": people speaking as a group."""
+        words = norm_name(phrase).split()
+        if words and words[0] in self.lex.determiners + ("some", "several", "noen", "flere"):
+            words = words[1:]
+        if not 1 <= len(words) <= 4:
+            return False
+        joined = " ".join(words)
+        return any(
+            joined == group or joined.endswith(" " + group) for group in self.lex.people_sources
+        )
+
+    def _organisation_name(self, phrase: str) -> bool:
+        """ "The Syrian Observatory for Human Rights", "Ministry of Defence of Kestria", "Nour
+        al-Din al-Zenki Movement": one organisation's name, its inner particles included.
+
+        Capitalised words joined by the name particles of the language, with a word that names
+        an organisation in it; a title before a person's name ("Defence Minister Ivo Radek") is
+        not one.
+        """
+        words = phrase.split()
+        if words and words[0].casefold() in self.lex.determiners:
+            words = words[1:]
+        if len(words) < 2 or len(words) > 12 or not words[0][:1].isupper():
+            return False
+        particles = self.lex.name_particles
+        for word in words:
+            bare = re.sub(r"^(?:al|el|ad|as|ash|an)-", "", word)
+            if not (bare[:1].isupper() or bare[:1].isdigit() or word.casefold() in particles):
+                return False
+        if words[-1].casefold() in particles:
+            return False
+        lowered = " ".join(w.casefold() for w in words)
+        if not any(
+            re.search(rf"(?<![\wæøå]){re.escape(o)}", lowered) for o in self.lex.organisation_words
+        ):
+            return False
+        return self._titled_name(phrase) is None
+
+    def _titled_name(self, phrase: str) -> tuple[str, str] | None:
+        """ "Defence Minister Ivo Radek", "Helseminister Kari Lunde": (title, name), where the
+        title ends with a title word and the name is two or three capitalised words."""
+        words = phrase.split()
+        for size in (2, 3):
+            if len(words) <= size:
+                break
+            title, name = words[:-size], words[-size:]
+            if not all(re.fullmatch(r"(?:al-|el-)?[A-ZÆØÅ][\w'’-]+", w) for w in name):
+                continue
+            last = title[-1].casefold()
+            if not any(last.endswith(word) for word in self.lex.title_words):
+                continue
+            if len(title) == 1 and last in self.lex.title_words:
+                return None  # "General Ivo Radek": the title is how the article names him
+            joined = " ".join(name)
+            if any(
+                re.search(rf"(?<![\wæøå]){re.escape(o)}", joined.casefold())
+                for o in self.lex.organisation_words
+            ):
+                return None
+            return " ".join(title), joined
+        return None
 
     def _sourcelike_phrase(self, phrase: str) -> bool:
         """Could the phrase after a cue name a source (not a clause)?"""
@@ -569,6 +632,25 @@ class SourceResolver(DayReader):
             if speaker is None:  # "Ola Hansen, talsmann for Y": a new person acting for Y
                 org = self._organisation(role.group("org")) if role else None
                 speaker = self._new_agent(head, person=True, on_behalf_of=org)
+            return [speaker]
+        if not comma and self._organisation_name(phrase):
+            # "The Syrian Observatory for Human Rights": one name, not a role "for" a group
+            known = self.registry.resolve(phrase) or self._placed_description(phrase)
+            return [known or self._new_agent(phrase, person=False)]
+        titled = None
+        if not comma and not (
+            self._described_name(phrase) or self.p.role_before_name.match(phrase)
+        ):
+            titled = self._titled_name(phrase)
+        if titled is not None:
+            # "Defence Minister Ivo Radek": the person, with the title as their role
+            title, name = titled
+            speaker = self.registry.exact(name) or self.registry.surname(name)
+            if speaker is None or not speaker.person:
+                org = self.registry.resolve(title)
+                behalf = org if org is not None and not org.person else None
+                speaker = self._new_agent(name, person=True, on_behalf_of=behalf)
+            self.roles.setdefault(speaker.iri, title.casefold())
             return [speaker]
         linked = self._role_name_org(phrase)
         if linked is not None:
@@ -719,6 +801,8 @@ class SourceResolver(DayReader):
         role = m.group("org").split()[-1].casefold()
         if role in self.lex.determiners or role in ("and", "og", "a", "an", "en", "et"):
             return None
+        if role in self.lex.role_links:
+            return None  # "a spokesman for Nour al-Din al-Zenki": the organisation, not a person
         named = self.registry.resolve(m.group("name"))
         if named is not None and not named.person:
             return None  # "the UK-based Syrian Observatory": an organisation, not a person
@@ -756,7 +840,10 @@ class SourceResolver(DayReader):
             return known
         if person is None:
             lowered = name.casefold()
-            organisation = any(w in lowered for w in self.lex.organisation_words)
+            organisation = any(
+                re.search(rf"(?<![\wæøå]){re.escape(w)}", lowered)
+                for w in self.lex.organisation_words
+            )
             capitals = [w for w in words if w[:1].isupper()]
             person = not organisation and 2 <= len(capitals) == len(words) <= 4
         slug = re.sub(r"[^a-z0-9]+", "-", ascii_letters(name).casefold()).strip("-") or "source"
