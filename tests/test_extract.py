@@ -1168,7 +1168,7 @@ def test_draft_validates_with_only_the_marks_reported(example_draft: Path) -> No
     assert all(p["line"] for p in problems)
     messages = {p["message"] for p in problems}
     assert any("quote.translation" in m for m in messages)
-    assert any("proposition.subject" in m for m in messages)
+    assert any("proposition: subject" in m for m in messages)
 
 
 def test_draft_quotes_anchor_exactly(example_draft: Path) -> None:
@@ -1702,3 +1702,26 @@ def test_a_dash_quote_goes_on_in_the_next_dash_paragraph(tmp_path: Path) -> None
     second = statement(draft, "Barna kan ikke sove")
     assert [a.name for a in second.attribution.sources] == ["Kari Lunde"]
     assert second.marks == []
+
+
+def test_fewer_marks_one_per_decision(tmp_path: Path) -> None:
+    """A claim's proposition is one mark, an English reported sentence needs no rewording, a
+    time bounded by the publication date and a type a rule decided are not marked."""
+    article = tmp_path / "article.en.txt"
+    article.write_text(
+        "About 10,000 civilians have fled the town, the ministry said.\n\n"
+        '"We will not leave," Mara Quint, a spokeswoman for the Liberation Front, said.\n',
+        encoding="utf-8",
+    )
+    data = yaml.safe_load(extract.extract(article, "en", published="2025-03-11"))
+    claims = [n for n in data["@graph"] if n.get("type") == "Claim"]
+    reported, quoted = claims
+    assert reported["statement"] == "About 10,000 civilians have fled the town."
+    assert reported["toCheck"] == [
+        "proposition: subject not decided by extract; property guessed as displacedCount from "
+        "the word 'fled' (confirm)"
+    ]
+    assert quoted["toCheck"][0] == "proposition: subject, property and value not decided by extract"
+    assert quoted["toCheck"][1].startswith("statement: write what the claim says")
+    mara = next(n for n in data["@graph"] if n.get("name") == {"en": "Mara Quint"})
+    assert not any(m.startswith("type:") for m in mara["toCheck"])

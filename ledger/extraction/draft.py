@@ -139,7 +139,7 @@ def _agent_node(agent: Agent) -> dict[str, Any]:
         marks.append("sourceKind: not decided by extract")
     if not agent.on_behalf_of or agent.on_behalf_of.startswith("new-source/"):
         marks.append("alignment: not decided by extract (with its alignmentRationale)")
-    if agent.person is not None:
+    if agent.type_guessed:
         marks.append(f"type: {'Person' if agent.person else 'Organization'} guessed from the name")
     node["toCheck"] = marks
     return node
@@ -170,15 +170,13 @@ def _claim_node(
     marks: list[str] = []
     claim: dict[str, Any] = {"id": f"draft:claim/{number}", "type": "Claim", "case": "draft:case"}
     quoted = words if len(words) <= 300 else words[:297] + "…"
-    claim["statement"] = f'{agent.name}: "{quoted}"'
-    marks.append(
-        "statement: write what the claim says as one plain English sentence "
-        + (
+    plain = _plain_sentence(draft, statement, words)
+    claim["statement"] = plain or f'{agent.name}: "{quoted}"'
+    if plain is None and draft.lang == "en":
+        marks.append(
+            "statement: write what the claim says as one plain English sentence "
             "(extract copied the source's words)"
-            if draft.lang == "en"
-            else "(extract copied the Norwegian words; translate them)"
         )
-    )
     claim["attributedTo"] = _ref(agent)
     if attribution.relay is not None:
         claim["relayedBy"] = _ref(attribution.relay)
@@ -213,7 +211,12 @@ def _claim_node(
     ]
     claim["quote"] = [{"source": document, "selector": selector}]
     if draft.lang != "en":
-        marks.append("quote.translation: translate the quote into English, with its translator")
+        # one task, not two: the English statement is written from the translation
+        marks.append(
+            "quote.translation: translate the quote into English, with its translator, and write "
+            "the claim's statement as one plain English sentence from it (extract copied the "
+            "original words)"
+        )
     marks.extend(attribution.marks)
     marks.extend(statement.marks)
     if attribution.stance == "denies":
@@ -222,16 +225,44 @@ def _claim_node(
     return claim
 
 
+def _plain_sentence(draft: Draft, statement: Statement, words: str) -> str | None:
+    """The claim's statement when the source's own words already are one plain English sentence:
+    reported (not quoted) words in English that open with a name, a determiner or a figure, not
+    a pronoun whose referent a reader would have to look up."""
+    if draft.lang != "en" or statement.direct or len(words) > 300 or "\n" in words:
+        return None
+    first = words.split()[0] if words.split() else ""
+    if len(words.split()) < 4 or first.casefold() in _NOT_A_SENTENCE_START:
+        return None
+    if not (first[:1].isupper() or first[:1].isdigit() or first.casefold() in ("the", "a", "an")):
+        return None
+    if words[-1] in "\"'”’»":
+        return None
+    return words[:1].upper() + words[1:] + "."
+
+
+#: words that open a clause but not a sentence a reader can take alone
+_NOT_A_SENTENCE_START = frozenset(
+    "he she it they we i you his her its their our my this that these those which who whom "
+    "whose there and but or while whereas after because if when although as".split()
+)
+
+
 def _proposition(draft: Draft, statement: Statement, marks: list[str]) -> dict[str, Any] | None:
-    """What the rules know of the proposition (figure, time); marks for the rest."""
+    """What the rules know of the proposition (figure, time); one mark for the rest.
+
+    The subject, property and value are one decision for the checker (what the claim asserts),
+    so they get one ``proposition:`` entry, naming a guessed property to confirm.
+    """
     proposition: dict[str, Any] = {}
     quantity = statement.quantity
     undecided = ["subject"]
+    guess = ""
     if quantity is not None:
         if quantity.property_hint:
             prop, word = quantity.property_hint
             proposition["property"] = prop
-            marks.append(f"proposition.property: guessed {prop} from the word '{word}'; confirm")
+            guess = f"; property guessed as {prop} from the word '{word}' (confirm)"
         else:
             undecided.append("property")
         q: dict[str, Any] = {
@@ -260,8 +291,10 @@ def _proposition(draft: Draft, statement: Statement, marks: list[str]) -> dict[s
     if not proposition:
         marks.insert(0, "proposition: subject, property and value not decided by extract")
         return None
-    for name in undecided:
-        marks.insert(0, f"proposition.{name}: not decided by extract")
+    if quantity is None:
+        marks.insert(0, "proposition: subject, property and value not decided by extract")
+    else:
+        marks.insert(0, f"proposition: {' and '.join(undecided)} not decided by extract{guess}")
     return proposition
 
 
@@ -280,8 +313,8 @@ def _event_time(draft: Draft, statement: Statement, marks: list[str]) -> dict[st
     if time is None:
         if published is None:
             return None
+        # no time in the words: bounded by the publication date only, which is certain
         earliest, latest, _ = published
-        marks.append("proposition.eventTime: no time in the words; bounded by publication only")
         return {
             "latest": latest.isoformat(),
             "precision": "vaguePrecision",

@@ -33,6 +33,8 @@ class Agent:
     lang: str = "en"
     #: the job title the registry gives a person ("ordfører", "fire chief"), case-folded
     role: str | None = None
+    #: a new agent whose type (person or organisation) was guessed from its name alone
+    type_guessed: bool = False
 
 
 @dataclass
@@ -838,6 +840,7 @@ class SourceResolver(DayReader):
         known = self._known_new_agent(name, person)
         if known is not None:
             return known
+        guessed = person is None
         if person is None:
             lowered = name.casefold()
             organisation = any(
@@ -861,6 +864,7 @@ class SourceResolver(DayReader):
             lang=self.lex.lang,
             on_behalf_of=on_behalf_of.iri if on_behalf_of else None,
             kind=kind,
+            type_guessed=guessed,
         )
         self.new_agents[iri] = agent
         for alias in {name, strip_parenthesis(name), *re.findall(r"\(([^()]{2,40})\)", name)}:
