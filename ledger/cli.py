@@ -202,6 +202,12 @@ def anchor(document: Path, exact: str, occurrence: int) -> None:
     "(its sources.yaml is the registry unless --sources says otherwise).",
 )
 @click.option(
+    "--page",
+    is_flag=True,
+    help="With --evaluate: the gold covers many pages; score against the claims quoting "
+    "ARTICLE only.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(output.ROW_FORMATS),
@@ -216,6 +222,7 @@ def extract_command(
     outlet: str | None,
     sources: Path | None,
     gold: Path | None,
+    page: bool,
     fmt: str,
 ) -> None:
     """Print a draft claim file (YAML) of an article's attributed statements, for a checker.
@@ -235,7 +242,9 @@ def extract_command(
     if gold is None:
         click.echo(extract.extract(article, lang, published, outlet, sources), nl=False)
         return
-    evaluation = extract.evaluate_extraction(article, gold, lang, published, outlet, sources)
+    evaluation = extract.evaluate_extraction(
+        article, gold, lang, published, outlet, sources, page=page
+    )
     click.echo(
         output.rows(["metric", "value", "matched", "total"], evaluation.rows(), fmt), nl=False
     )

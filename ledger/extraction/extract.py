@@ -130,8 +130,10 @@ def evaluate_extraction(
     published: str | None = None,
     outlet: str | None = None,
     sources: Path | None = None,
+    page: bool = False,
 ) -> Evaluation:
-    """Extract a draft and score it against a hand-made case (``extract --evaluate GOLD``).
+    """Extract a draft and score it against a hand-made case (``extract --evaluate GOLD``);
+    ``page``: against the gold's claims that quote this article only (a corpus of pages).
 
     The registry is ``--sources``, else the case's ``sources.yaml``: names and aliases only; the
     gold's claims are read by the scorer alone, after the draft is made.
@@ -146,7 +148,7 @@ def evaluate_extraction(
         shutil.copyfile(article, Path(folder) / article.name)
         draft_file = Path(folder) / "draft.yaml"
         draft_file.write_text(draft, encoding="utf-8")
-        return evaluate(draft_file, gold)
+        return evaluate(draft_file, gold, page=page)
 
 
 def _outlet(registry: Registry, outlet: str | None, lang: str, credit: str | None = None) -> Agent:
