@@ -1,0 +1,183 @@
+"""Extraction measured on the corpus of real news pages (issue #14): one row per page, totals per
+language.
+
+For each page of ``tests/data/corpus/<event>/case/pages/`` in a language the rules read (en; nb,
+and nn read as nb), the draft is made with the options a checker would give (``--lang`` from the
+page's Document, ``--published`` its ``datePublished``, ``--outlet`` its publisher's name,
+``--sources`` the case's ``sources.yaml``) and scored with ``extract --evaluate CASE --page``:
+the gold is the case's claims that quote that page. The totals add the counts of the pages
+(matched / total), so a long page weighs more than a short one. ``toCheck`` entries per claim of
+the drafts are counted too.
+
+    PYTHONPATH=. python bench/extract_corpus.py                 # the table, misses on stderr
+    PYTHONPATH=. python bench/extract_corpus.py --misses        # the misses under each page
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ledger.extraction import extract
+from ledger.extraction.score import Evaluation, evaluate
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "data" / "corpus"
+#: the page's language → the lexicon that reads it
+LEXICON = {"en": "en", "nb": "nb", "nn": "nb"}
+
+
+@dataclass
+class Page:
+    """One page of the corpus with the options its draft is made with."""
+
+    event: str
+    case: Path
+    path: Path
+    lang: str
+    published: str | None
+    outlet: str | None
+
+
+def pages(corpus: Path) -> list[Page]:
+    """Every page of the corpus whose language the rules read, event by event."""
+    found = []
+    for case in sorted(corpus.glob("*/case")):
+        entities = yaml.safe_load((case / "entities.yaml").read_text(encoding="utf-8"))
+        sources = yaml.safe_load((case / "sources.yaml").read_text(encoding="utf-8"))
+        names = {node.get("id"): _name(node.get("name")) for node in sources["@graph"]}
+        for node in entities["@graph"]:
+            if "localCopy" not in node or node.get("inLanguage") not in LEXICON:
+                continue
+            published = node.get("datePublished")
+            if isinstance(published, dict):
+                published = published.get("@value")
+            found.append(
+                Page(
+                    event=case.parent.name,
+                    case=case,
+                    path=case / node["localCopy"],
+                    lang=str(node["inLanguage"]),
+                    published=str(published)[:10] if published else None,
+                    outlet=names.get(node.get("publisher")) or None,
+                )
+            )
+    return found
+
+
+def _name(value: Any) -> str:
+    if isinstance(value, dict):
+        for text in value.values():
+            return str(text[0] if isinstance(text, list) else text)
+    return str(value or "")
+
+
+def measure(page: Page) -> tuple[Evaluation, int, int]:
+    """The page's scores, and its draft's claims and toCheck entries (claims and new sources)."""
+    with tempfile.TemporaryDirectory(prefix="extract-corpus-") as folder:
+        article = Path(folder) / page.path.name
+        shutil.copyfile(page.path, article)
+        text = extract.extract(
+            article, LEXICON[page.lang], page.published, page.outlet, page.case / "sources.yaml"
+        )
+        draft = Path(folder) / "draft.yaml"
+        draft.write_text(text, encoding="utf-8")
+        result = evaluate(draft, page.case, page=True)
+    graph = yaml.safe_load(text)["@graph"]
+    claims = sum(1 for node in graph if node.get("type") == "Claim")
+    items = sum(len(node.get("toCheck", [])) for node in graph)
+    return result, claims, items
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--misses", action="store_true", help="print the misses under each page")
+    args = parser.parse_args()
+    started = time.monotonic()
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    print(f"# extraction on the corpus ({args.corpus.relative_to(ROOT)}), commit {commit}")
+    header = ("event", "page", "lang", "gold", "draft", "P", "R", "src", "quote", "items/claim")
+    print("\t".join(header))
+    totals: dict[str, list[int]] = defaultdict(lambda: [0] * 8)
+    for page in pages(args.corpus):
+        result, claims, items = measure(page)
+        keys = [page.lang, "nb+nn"] if page.lang in ("nb", "nn") else [page.lang]
+        values = (
+            result.gold_statements,
+            result.draft_statements,
+            result.matched,
+            result.right_sources,
+            result.exact_quotes,
+            claims,
+            items,
+            1,
+        )
+        for key in keys:
+            totals[key] = [a + b for a, b in zip(totals[key], values, strict=True)]
+        print(
+            "\t".join(
+                (
+                    page.event,
+                    page.path.name,
+                    page.lang,
+                    str(result.gold_statements),
+                    str(result.draft_statements),
+                    f"{result.precision:.2f}",
+                    f"{result.recall:.2f}",
+                    f"{result.source_accuracy:.2f}",
+                    f"{result.quote_exactness:.2f}",
+                    f"{items / claims:.2f}" if claims else "-",
+                )
+            )
+        )
+        if args.misses:
+            for line in result.misses():
+                print(f"    {line}")
+    print()
+    print(
+        "lang\tpages\tgold\tdraft\tprecision\trecall\tsource accuracy\tquote exactness\titems/claim"
+    )
+    for lang in ("en", "nb", "nn", "nb+nn"):
+        if lang not in totals:
+            continue
+        gold, draft, matched, right, exact, claims, items, count = totals[lang]
+        print(
+            "\t".join(
+                (
+                    lang,
+                    str(count),
+                    str(gold),
+                    str(draft),
+                    _ratio(matched, draft),
+                    _ratio(matched, gold),
+                    _ratio(right, matched),
+                    _ratio(exact, matched),
+                    f"{items / claims:.2f} ({items}/{claims})" if claims else "-",
+                )
+            )
+        )
+    print(f"\n# {time.monotonic() - started:.0f} s", file=sys.stderr)
+
+
+def _ratio(count: int, total: int) -> str:
+    return f"{count / total if total else 0.0:.3f} ({count}/{total})"
+
+
+if __name__ == "__main__":
+    main()
