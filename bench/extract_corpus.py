@@ -28,8 +28,12 @@ from typing import Any
 
 import yaml
 
-from ledger.extraction import extract
-from ledger.extraction.score import Evaluation, evaluate
+HERE = Path(__file__).resolve().parent
+# bench/ledger.py would shadow the package: the checkout's root first, bench/ left out
+sys.path[:] = [str(HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != HERE]
+
+from ledger.extraction import extract  # noqa: E402 - after the path fix above
+from ledger.extraction.score import Evaluation, evaluate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "corpus"
