@@ -38,6 +38,8 @@ from ledger.extraction.score import Evaluation, evaluate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "corpus"
+#: events scored without their vocabulary.yaml, which the loader refused
+VOCABULARY_LEFT_OUT: set[str] = set()
 #: the page's language → the lexicon that reads it
 LEXICON = {"en": "en", "nb": "nb", "nn": "nb"}
 
@@ -97,7 +99,18 @@ def measure(page: Page) -> tuple[Evaluation, int, int]:
         )
         draft = Path(folder) / "draft.yaml"
         draft.write_text(text, encoding="utf-8")
-        result = evaluate(draft, page.case, page=True)
+        try:
+            result = evaluate(draft, page.case, page=True)
+        except LedgerError:
+            # a case vocabulary the loader refuses declares properties only: score against
+            # the case without it (claims, entities, sources and pages as they are)
+            gold = Path(folder) / "case"
+            gold.mkdir()
+            for part in page.case.iterdir():
+                if part.name != "vocabulary.yaml":
+                    (gold / part.name).symlink_to(part)
+            result = evaluate(draft, gold, page=True)
+            VOCABULARY_LEFT_OUT.add(page.event)
     graph = yaml.safe_load(text)["@graph"]
     claims = sum(1 for node in graph if node.get("type") == "Claim")
     items = sum(len(node.get("toCheck", [])) for node in graph)
@@ -184,6 +197,8 @@ def main() -> None:
                 )
             )
         )
+    for event in sorted(VOCABULARY_LEFT_OUT):
+        print(f"# {event}: scored without its vocabulary.yaml, which the loader refuses")
     for event, why in unreadable.items():
         print(f"# left out: {event}: the gold cannot be read: {why}")
     print(f"\n# {time.monotonic() - started:.0f} s", file=sys.stderr)
