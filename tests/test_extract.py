@@ -1725,3 +1725,77 @@ def test_fewer_marks_one_per_decision(tmp_path: Path) -> None:
     assert quoted["toCheck"][1].startswith("statement: write what the claim says")
     mara = next(n for n in data["@graph"] if n.get("name") == {"en": "Mara Quint"})
     assert not any(m.startswith("type:") for m in mara["toCheck"])
+
+
+def test_a_speaker_relayed_by_an_agency_after_the_cue(tmp_path: Path) -> None:
+    """ "…, X said, according to TASS news agency", "…, RIA reported, citing X", "X was quoted
+    as saying by Interfax": X is the source, the agency the relay."""
+    draft = draft_of(
+        tmp_path,
+        "The town has fallen, Ivo Radek said on Thursday, according to TASS news agency.\n\n"
+        "Police have begun patrols, the RIA Novosti news agency reported, citing a Defence "
+        "Ministry statement.\n\n"
+        "The flag means control, Ivo Radek was quoted as saying by the Interfax news agency.\n",
+        "en",
+        None,
+    )
+    expected = {
+        "The town has fallen": ("Ivo Radek", "TASS"),
+        "Police have begun patrols": ("Defence Ministry", "RIA Novosti"),
+        "The flag means control": ("Ivo Radek", "Interfax"),
+    }
+    for words, (source, relay) in expected.items():
+        attribution = statement(draft, words).attribution
+        assert [a.name for a in attribution.sources] == [source]
+        assert attribution.relay is not None and attribution.relay.name == relay
+        assert attribution.transmission == "wireRelay"
+
+
+def test_accusers_named_together_are_the_sources(tmp_path: Path) -> None:
+    """ "USA, Britain and France accused …": three sources; "X was accused of" is no cue."""
+    draft = draft_of(
+        tmp_path,
+        "USA, Britain and France accused the regime of carrying out the attack.\n\n"
+        "The man was accused of theft.\n",
+        "en",
+        None,
+    )
+    assert found(draft) == {
+        "accused the regime of carrying out the attack": {"USA", "Britain", "France"},
+        "The man was accused of theft": {"the outlet"},
+    }
+
+
+def test_a_heading_label_before_a_colon(tmp_path: Path, english_registry: Path) -> None:
+    """ "SOHR: …" heads the words of a registry source; "Syria war: …" is a topic label."""
+    draft = draft_of(
+        tmp_path,
+        "SOHR: Twenty killed in Idlib\n\nSyria war: Town falls to rebels\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "Twenty killed in Idlib": {"observatory"},
+        "Town falls to rebels": {"courier"},
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "source"),
+    [
+        ("Russland hevder gassen kom fra et lager.\n", "gassen kom fra et lager", "Russland"),
+        (
+            "Koalisjonen seier i ei fråsegn at dei krev eit møte.\n",
+            "dei krev eit møte",
+            "Koalisjonen",
+        ),
+        ("Organisasjonen frykter at tallet vil stige.\n", "tallet vil stige", "Organisasjonen"),
+    ],
+    ids=["no-at", "nynorsk", "frykter"],
+)
+def test_norwegian_cues_without_at_and_in_nynorsk(
+    tmp_path: Path, text: str, words: str, source: str
+) -> None:
+    """ "X hevder <clause>" without "at", nynorsk "seier", "frykter at": X's statement."""
+    draft = draft_of(tmp_path, text, "nb", None)
+    assert found(draft) == {words: {source}}

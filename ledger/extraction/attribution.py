@@ -106,6 +106,16 @@ class Extractor(SourceResolver, QuantityReader):
         """A heading is the outlet's; a quoted one waits for the speaker it repeats."""
         raw = self.text[para.start : para.end]
         direct = raw[0] in DASHES or raw[0] in OPEN_QUOTES
+        labelled = self.p.heading_source.match(raw)
+        if labelled and not direct:
+            # "Mariupol City Council: About 300 …" (a source's words), "Syria war: At least 70
+            # killed …" (a topic label): the statement is what follows the colon
+            label = labelled.group("src").strip()
+            agent = self.registry.exact(label) or self.registry.resolve(label)
+            attribution = self.own
+            if agent is not None and agent is not self.outlet:
+                attribution = Attribution(sources=(agent,), transmission="unstated", cue=":")
+            return Statement(para.start + labelled.end(), para.end, attribution)
         statement = Statement(para.start, para.end, self.own, direct=direct)
         if direct:
             statement.marks.append(
@@ -362,7 +372,12 @@ class Extractor(SourceResolver, QuantityReader):
         return starts[-1] if starts else last.start
 
     def _trailing(self, start: int, sentence: str) -> tuple[int, Attribution] | None:
-        """A cue after the statement: ", opplyser X", ", ifølge X", ", X said", ", het det i …"."""
+        """A cue after the statement: ", opplyser X", ", ifølge X", ", X said", ", het det i …";
+        a news agency after it relays the speaker before it ("…, X said, according to TASS",
+        "…, RIA Novosti reported, citing X")."""
+        via_agency = self._relayed_cue(start, sentence)
+        if via_agency is not None:
+            return via_agency
         for pattern in (self.p.trailing_it_said, self.p.trailing_according):
             m = pattern.search(sentence)
             if m:
@@ -419,6 +434,46 @@ class Extractor(SourceResolver, QuantityReader):
                     comma = previous  # "…, a hospital spokesman, Ben Hart, said": his title
                 return start + comma, attribution
         return None
+
+    def _relayed_cue(self, start: int, sentence: str) -> tuple[int, Attribution] | None:
+        """ "…, Yevtushenko said on Thursday, according to TASS news agency": Yevtushenko,
+        relayed by TASS; "…, the RIA Novosti news agency reported, citing a Defense Ministry
+        statement": the ministry, relayed by RIA Novosti."""
+        m = self.p.trailing_according.search(sentence)
+        if m is not None and self._agency(m.group("src")) is not None:
+            inner = self._trailing(start, sentence[: m.start()])
+            agency = self._agency(m.group("src"))
+            if inner is not None and agency is not None and inner[1].sources != (agency,):
+                end, attribution = inner
+                return end, replace(attribution, relay=agency, transmission="wireRelay")
+        citing = self.p.citing.search(sentence)
+        if citing is not None:
+            inner = self._trailing(start, sentence[: citing.start()])
+            cited = self._source(citing.group("src"), "citing")
+            if inner is not None and cited is not None:
+                end, attribution = inner
+                agency = next((a for a in attribution.sources if self._is_agency(a)), None)
+                if agency is not None:
+                    combined = replace(cited, relay=agency, transmission="wireRelay")
+                    self._remember(combined)
+                    return end, combined
+        return None
+
+    def _agency(self, phrase: str) -> Agent | None:
+        """The news agency a phrase names ("TASS news agency", "NTB"), known or new."""
+        phrase = phrase.strip(" ,.")
+        agent = self.registry.resolve(phrase)
+        if agent is not None:
+            return agent if self._is_agency(agent) else None
+        if re.search(r"\b(?:news\s+agency|nyhetsbyrå\w*|agency)\b", phrase, re.IGNORECASE):
+            name = re.sub(r"^(?:the\s+)|\s+news\s+agency$", "", phrase, flags=re.IGNORECASE)
+            return self._new_agent(name, person=False, kind="NewsAgency")
+        return None
+
+    def _is_agency(self, agent: Agent) -> bool:
+        return agent.kind == "NewsAgency" or bool(
+            re.search(r"\b(?:news agency|nyhetsbyrå)\b", agent.name, re.IGNORECASE)
+        )
 
     def _leading(self, start: int, sentence: str) -> tuple[int, Attribution, bool] | None:
         """A cue before the statement; (statement start, attribution, whole sentence?)."""
@@ -487,9 +542,15 @@ class Extractor(SourceResolver, QuantityReader):
             attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("adv"))
             if attribution:
                 return start + m.end(), attribution, False
-        if self.lex.lang == "en":
-            m = self.p.source_say.match(sentence)
-            if m and self._sourcelike(m.group("src")):
+        m = self.p.accuse.match(sentence)
+        if m and self._sourcelike(m.group("src")) and not self._auxiliary_end(m.group("src")):
+            # "X accused Y of Z": X's accusation, its words after the verb
+            attribution = self._source(m.group("src"), m.group("cue"))
+            if attribution:
+                return start + m.start("cue"), attribution, False
+        m = self.p.source_say.match(sentence)
+        if m and (self.lex.lang == "en" or not self._auxiliary_end(m.group("src"))):
+            if self._sourcelike(m.group("src")):
                 attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("adv"))
                 if attribution:
                     return start + m.end(), attribution, False
@@ -506,6 +567,11 @@ class Extractor(SourceResolver, QuantityReader):
                     self._remember(attribution)
                     return start, attribution, True
         return None
+
+    def _auxiliary_end(self, phrase: str) -> bool:
+        """Does the phrase end with an auxiliary ("X was", "Y ble"): a passive, not a speaker?"""
+        words = phrase.split()
+        return bool(words) and words[-1].casefold() in self.lex.clause_verbs + ("been", "blitt")
 
     def _sourcelike(self, phrase: str) -> bool:
         """Could these words, before a verb of saying, be the speaker?"""

@@ -147,6 +147,21 @@ class Patterns:
             re.IGNORECASE,
         )
         self.say_verb = re.compile(rf"^{say}$", re.IGNORECASE)
+        # "USA, Britain and France accused the regime of …": the accusers speak
+        self.accuse = re.compile(
+            r"^(?P<src>[^,]{1,80}?|[^,]{1,60},[^,]{1,60}\s+(?:and|og)\s+[^,]{1,40}?)\s+"
+            r"(?P<cue>accused|accuses|blamed|blames|beskylder|beskyldte|anklager|anklaget|"
+            r"skuldar|skulda|klandrer|klandret)\s+(?=\S)",
+            re.IGNORECASE,
+        )
+        # "Mariupol City Council: About 300 people were killed": a heading that quotes a source
+        self.heading_source = re.compile(r"^(?P<src>[^:\n]{2,60}?):\s+(?=\S)")
+        # "…, the RIA Novosti news agency reported, citing a Defense Ministry statement"
+        self.citing = re.compile(
+            r",\s+(?:citing|with reference to|med henvisning til|som viser til)\s+"
+            r"(?P<src>[^,.!?]{2,120}?)[.!?]*$",
+            re.IGNORECASE,
+        )
         self.hedge = re.compile(
             rf"(?<![\wæøå])(?P<hedge>{alternation(tuple(lex.hedges))})(?![\wæøå])", re.IGNORECASE
         )

@@ -233,6 +233,14 @@ class SourceResolver(DayReader):
         told = self.p.told.match(tail or "") if cue.casefold() in ("told", "tells") else None
         if told:
             relay = self.registry.resolve(told.group("relay"))
+        quoted_by = re.match(r"\s*by\s+(?:the\s+)?(?P<relay>[^,]{2,60})", tail or "")
+        if quoted_by and "quoted" in cue.casefold():
+            # "X was quoted as saying by the Interfax news agency": Interfax relays X
+            agency = self.registry.resolve(quoted_by.group("relay"))
+            if agency is None:
+                name = re.sub(r"\s+news\s+agency$", "", quoted_by.group("relay").strip(" ."))
+                agency = self._new_agent(name, person=False, kind="NewsAgency")
+            relay = agency
         m = self.p.relay.search(phrase)
         if m:
             agent = self.registry.resolve(m.group("relay"))
@@ -604,6 +612,18 @@ class SourceResolver(DayReader):
         described = self._definite_description(phrase)
         if described is not None:
             return [described]
+        listed = re.split(r",\s*|\s+(?:og|and)\s+", phrase)
+        if len(listed) >= 3 and all(
+            re.fullmatch(r"(?:the\s+)?[A-ZÆØÅ][\w.'-]*(?:\s+[A-ZÆØÅ][\w.'-]*){0,3}", part)
+            for part in listed
+        ):
+            # "USA, Britain and France": each of them
+            each: list[Agent] = []
+            for part in listed:
+                found = self.registry.resolve(part) or self._new_agent(part, person=None)
+                if found not in each:
+                    each.append(found)
+            return each
         head, comma, rest = phrase.partition(", ")
         name = rest.strip()
         if (
@@ -669,6 +689,9 @@ class SourceResolver(DayReader):
             )
             if org is not None and not org.person:
                 return [org]
+            if all(w[:1].isupper() for w in org_words.split()):
+                # "a Defense Ministry statement": the organisation, named as written
+                return [self._new_agent(org_words, person=False)]
         both = re.match(rf"(?:{alternation(self.lex.both)})\s+", phrase, re.IGNORECASE)
         if both and re.search(r"\s(?:og|and)\s", phrase):
             phrase = phrase[both.end() :]  # "Både politiet og kommunen": each of them
@@ -837,6 +860,10 @@ class SourceResolver(DayReader):
         while words and words[0].casefold() in self.lex.determiners and len(words) > 1:
             words = words[1:]
         name = " ".join(words)
+        agency = re.fullmatch(r"(?P<name>.+?)\s+news\s+agency", name, re.IGNORECASE)
+        if agency and person is not True:
+            # "the RIA Novosti news agency": RIA Novosti, a news agency
+            name, person, kind = agency.group("name"), False, kind or "NewsAgency"
         known = self._known_new_agent(name, person)
         if known is not None:
             return known
