@@ -1799,3 +1799,43 @@ def test_norwegian_cues_without_at_and_in_nynorsk(
     """ "X hevder <clause>" without "at", nynorsk "seier", "frykter at": X's statement."""
     draft = draft_of(tmp_path, text, "nb", None)
     assert found(draft) == {words: {source}}
+
+
+def test_a_spelling_variant_of_a_registry_name_is_that_source(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "Defense" for "Defence", a longer phrase holding the whole registry name: the registry's."""
+    draft = draft_of(
+        tmp_path,
+        "The Ministry of Defense said the bridge was held.\n\n"
+        "Ten died, said the exiled group Syrian Observatory for Human Rights (SOHR).\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {"the bridge was held": {"ministry"}, "Ten died": {"observatory"}}
+
+
+def test_the_report_said_is_the_source_named_last(tmp_path: Path) -> None:
+    """ "The report said that …" after "The OPCW said …": the OPCW again, not a source "report"."""
+    draft = draft_of(
+        tmp_path,
+        "The OPCW said chlorine was used. The report said that there were grounds for it.\n",
+        "en",
+        None,
+    )
+    assert found(draft) == {
+        "chlorine was used": {"OPCW"},
+        "there were grounds for it": {"OPCW"},
+    }
+
+
+def test_a_passive_repeated_by_gives_the_speaker(tmp_path: Path) -> None:
+    """ "… ble dette gjentatt av utenriksminister X. Han hevder at …": X, and "han" is X."""
+    draft = draft_of(
+        tmp_path,
+        "Torsdag ble dette gjentatt av utenriksminister Walid Muallem. Han hevder at det ikke er "
+        "logisk.\n",
+        "nb",
+        None,
+    )
+    assert found(draft)["det ikke er logisk"] == {"Walid Muallem"}

@@ -14,6 +14,8 @@ class Patterns:
     def __init__(self, lex: Lexicon) -> None:
         say = alternation(lex.say)
         self.say = say
+        # "The report said …": after a determiner, "report" is the noun, not the cue
+        not_a_noun = r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bden\s)(?<!\bdet\s)"
         self.deny = re.compile(rf"^{alternation(lex.deny)}$", re.IGNORECASE)
         according = alternation(lex.according)
         quote_close = "[»\"”’']?"
@@ -33,7 +35,7 @@ class Patterns:
         )
         # ", the ministry said." / '," she told Reuters.' (source, then cue)
         self.trailing_source_first = re.compile(
-            rf"^\s+(?P<src>[^.!?]{{1,160}}?)\s+(?P<cue>{say})\b(?P<tail>[^!?]*?)[.!?]*$",
+            rf"^\s+(?P<src>[^.!?]{{1,160}}?)\s+{not_a_noun}(?P<cue>{say})\b(?P<tail>[^!?]*?)[.!?]*$",
             re.IGNORECASE,
         )
         self.leading_according = re.compile(rf"^(?P<cue>{according})\s+", re.IGNORECASE)
@@ -46,7 +48,7 @@ class Patterns:
         )
         # "SOHR opplyser at …" / "The army said on Monday that …"
         self.source_that = re.compile(
-            rf"^(?P<src>[^,]{{1,120}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+(?P<cue>{say})"
+            rf"^(?P<src>[^,]{{1,120}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
             rf"(?P<adv>(?:\s+(?!(?:and|og)\s)[^\s,]+){{0,7}}?)\s+{that}\s+",
             re.IGNORECASE,
         )
@@ -63,7 +65,7 @@ class Patterns:
         )
         # English without "that": "He said the town had fallen."
         self.source_say = re.compile(
-            rf"^(?P<src>[^,]{{1,80}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+(?P<cue>{say})"
+            rf"^(?P<src>[^,]{{1,80}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
             rf"(?P<adv>(?:\s+on\s+\w+|\s+in\s+a\s+statement|\s+reporters|\s+[A-Z][\w.]+)?),?\s+"
             rf"(?=\S)",
         )
@@ -72,7 +74,7 @@ class Patterns:
         )
         # 'Jane Doe said: "…"' / "Hansen sier: – …"
         self.colon = re.compile(
-            rf"^(?P<src>[^,:]{{1,80}}?|[^,:]{{1,60}},[^,:]{{1,100}},)\s+(?P<cue>{say})"
+            rf"^(?P<src>[^,:]{{1,80}}?|[^,:]{{1,60}},[^,:]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
             rf"(?P<adv>(?:\s+[^\s,:]+){{0,4}}?):\s+"
         )
         # "In a statement on Monday, X said …" / "Søndag kveld, …": an adverbial before the source

@@ -3,6 +3,7 @@ resolves to agents (registry, description, pronoun, apposition, or a new agent).
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -161,6 +162,31 @@ class Registry:
         return [a for a in self.agents.values() if a.kind == "NewsOutlet"]
 
 
+#: nouns of what a source issues, which stand for the source named last ("the report said")
+_DOCUMENT_NOUNS = (
+    "report",
+    "statement",
+    "communique",
+    "rapporten",
+    "uttalelsen",
+    "meldingen",
+    "meldinga",
+    "fråsegna",
+    "pressemeldingen",
+)
+
+
+def _bare_name(name: str) -> str:
+    """A name as variants of it are compared: no determiners, titles or punctuation, and
+    "defense" spelt "defence"."""
+    words = [
+        w
+        for w in re.sub(r"[^\wæøå]+", " ", norm_name(name)).split()
+        if w not in ("the", "a", "an", "dr", "mr", "mrs", "ms", "den", "det", "de")
+    ]
+    return " ".join(words).replace("defense", "defence")
+
+
 def strip_parenthesis(text: str) -> str:
     """The text without parenthesised parts ("SOHR (UK)" → "SOHR")."""
     return re.sub(r"\s*\([^()]*\)", "", text)
@@ -274,6 +300,17 @@ class SourceResolver(DayReader):
             )
             self._remember(attribution)
             return attribution
+        document = phrase.split()
+        if document and document[0].casefold() in self.lex.determiners:
+            document = document[1:]
+        if (
+            len(document) == 1
+            and document[0].casefold() in self.lex.documents + _DOCUMENT_NOUNS
+            and self.context.last is not None
+            and self.context.last.sources != (self.outlet,)
+        ):
+            # "The report said …", "Rapporten viser …": the source named last issued it
+            return replace(self.context.last, stance=stance, cue=cue, cue_time=cue_time)
         if phrase and anaphoric and self._anaphoric(phrase):
             described = self._definite_description(phrase)
             if described is not None:
@@ -715,7 +752,12 @@ class SourceResolver(DayReader):
         speaking = role is not None and any(
             w.startswith(self.lex.speaking_roles) for w in role.group("role").casefold().split()
         )
-        if role and (speaking or not role.group("role")[:1].isupper()):
+        if role and (
+            speaking
+            or not any(w[:1].isupper() for w in role.group("role").split())
+            or role.group("role")[:1].islower()
+            and not self.registry.mentions(phrase)
+        ):
             words = role.group("role").casefold().split()
             if speaking:
                 # "a spokesman for X", "en uttalelse fra X": X speaks
@@ -864,7 +906,7 @@ class SourceResolver(DayReader):
         if agency and person is not True:
             # "the RIA Novosti news agency": RIA Novosti, a news agency
             name, person, kind = agency.group("name"), False, kind or "NewsAgency"
-        known = self._known_new_agent(name, person)
+        known = self._known_new_agent(name, person) or self._registry_variant(name, person)
         if known is not None:
             return known
         guessed = person is None
@@ -900,6 +942,31 @@ class SourceResolver(DayReader):
         self.new_registry.agents[iri] = agent
         self.new_registry._compile()
         return agent
+
+    def _registry_variant(self, name: str, person: bool | None) -> Agent | None:
+        """The one registry source a new name is a variant of: a spelling ("Sergej Orlov" for
+        "Sergei Orlov", "Defense" for "Defence"), or a longer phrase that holds its whole name
+        ("den syriske eksilgruppen Syrian Observatory for Human Rights (SOHR)")."""
+        bare = _bare_name(name)
+        if len(bare) < 4:
+            return None
+        held = [a for _, _, a in self.registry.mentions(name) if len(_bare_name(a.name)) >= 4]
+        held = [a for a in held if person is None or a.person == person]
+        if len({a.iri for a in held}) == 1 and len(bare.split()) <= 3 * len(
+            _bare_name(held[0].name).split()
+        ):
+            return held[0]
+        close: set[str] = set()
+        for alias, iri in self.registry.names.items():
+            agent = self.registry.agents.get(iri)
+            if agent is None or (person is not None and agent.person != person):
+                continue
+            other = _bare_name(alias)
+            if len(other.split()) != len(bare.split()) or len(other) < 6:
+                continue
+            if difflib.SequenceMatcher(None, bare, other).ratio() >= 0.88:
+                close.add(iri)
+        return self.registry.agents[close.pop()] if len(close) == 1 else None
 
     def _known_new_agent(self, name: str, person: bool | None) -> Agent | None:
         """A new agent named before: by a name, an abbreviation, or a person's surname."""
