@@ -65,6 +65,7 @@ _PROPERTIES_BY_UNIT = {
         "population",
         "strength",
     ),
+    "percent": ("areaShareControlled",),
     "kilometre": ("distanceFrom",),
     "metre": ("distanceFrom",),
     "year": ("separationDuration",),
@@ -401,8 +402,11 @@ class ReviewSession:
                     self._fill(claim, subject, "describedAs", denied, time, create),
                 )
             ]
-        control = self._control_proposal(claim, quote, time)
-        return [*control, drop]
+        relations = [
+            *self._control_proposal(claim, quote, time),
+            *self._event_proposal(claim, quote, time),
+        ]
+        return [*relations, drop]
 
     def _control_proposal(
         self, claim: CommentedMap, quote: str, time: dict[str, Any]
@@ -420,9 +424,15 @@ class ReviewSession:
             e for e in self._ranked(quote, entities) if entities[e][1] in ("Place", "PlaceGroup")
         ]
         forces = [e for e in self._ranked(quote, entities) if entities[e][1] in ("Force",)]
-        if not places or not forces:
+        mentioned = [_short(a.iri) for _, _, a in self.registry.mentions(quote) if not a.person]
+        if not places:
             return []
-        place, force = places[0], forces[0]
+        if not forces and not mentioned:
+            return []
+        place = places[0]
+        force = forces[0] if forces else mentioned[0]
+        if force not in entities:
+            entities = {**entities, force: (self._agent_name(force), "Organization")}
         return [
             Proposal(
                 f"subject {place} ({entities[place][0]}), property controlledBy, value {force} "
@@ -430,6 +440,54 @@ class ReviewSession:
                 self._fill(claim, place, "controlledBy", force, time, None),
             )
         ]
+
+    def _event_proposal(
+        self, claim: CommentedMap, quote: str, time: dict[str, Any]
+    ) -> list[Proposal]:
+        """ "… blamed the regime for the attack" (perpetratedBy), "… used sarin" (meansUsed): the
+        event among the case's entities (else a new one), the agent or the means named."""
+        found: list[Proposal] = []
+        entities = self._entities()
+        ranked = self._ranked(quote, entities)
+        events = [e for e in ranked if entities[e][1] in ("Event", "Concept")]
+        event = events[0] if events else "draft:entity/the-attack"
+        label = entities[event][0] if event in entities else "new Event 'the attack'"
+
+        def create() -> None:
+            if event not in entities:
+                self._add_entity(event, "Event" if _known("Event") else "Concept", "the attack")
+
+        means = _MEANS.search(quote)
+        if means and _known("meansUsed"):
+            concepts = [e for e in ranked if entities[e][1] == "Concept" and e != event]
+            value = concepts[0] if concepts else self._new_entity_id(means.group(0))
+            word = means.group(0)
+
+            def create_means() -> None:
+                create()
+                if value not in entities:
+                    self._add_entity(value, "Concept", word)
+
+            found.append(
+                Proposal(
+                    f"subject {event} ({label}), property meansUsed, value {value}, eventTime "
+                    f"{_span_label(time)}",
+                    self._fill(claim, event, "meansUsed", value, time, create_means),
+                )
+            )
+        if _BLAME.search(quote) and _known("perpetratedBy"):
+            agents = [_short(a.iri) for _, _, a in self.registry.mentions(quote) if not a.person]
+            forces = [e for e in ranked if entities[e][1] == "Force"]
+            culprits = [*forces, *agents]
+            if culprits:
+                found.append(
+                    Proposal(
+                        f"subject {event} ({label}), property perpetratedBy, value {culprits[0]}, "
+                        f"eventTime {_span_label(time)}",
+                        self._fill(claim, event, "perpetratedBy", culprits[0], time, create),
+                    )
+                )
+        return found
 
     def _fill(
         self,
@@ -539,8 +597,10 @@ class ReviewSession:
 
     def _properties(self, quote: str, unit: str) -> list[str]:
         """Quantitative properties the words suggest, for the figure's unit."""
-        allowed = [p for p in _PROPERTIES_BY_UNIT.get(unit, ()) if _known(p)]
         words = re.findall(r"[\wæøå-]+", quote.casefold())
+        if not unit and any(w.startswith(_PEOPLE_COUNT_STEMS) for w in words):
+            unit = "person"  # "70 killed", "dødstallet er 86": a count of people
+        allowed = [p for p in _PROPERTIES_BY_UNIT.get(unit, ()) if _known(p)]
         found: list[str] = []
         for stem, prop in LEXICONS[self.lang].property_hints.items():
             if prop in allowed and prop not in found and any(w.startswith(stem) for w in words):
@@ -927,6 +987,40 @@ EDIT_HELP = {
     "stance": "asserts or denies",
 }
 
+#: words that make a figure without a unit a count of people
+_PEOPLE_COUNT_STEMS = (
+    "kill",
+    "dead",
+    "died",
+    "death",
+    "toll",
+    "wound",
+    "injur",
+    "fled",
+    "displac",
+    "evacu",
+    "drept",
+    "døde",
+    "dødstall",
+    "omkom",
+    "skadd",
+    "såret",
+    "flykt",
+    "evakuer",
+)
+#: the means of an attack named in a claim's words
+_MEANS = re.compile(
+    r"\b(?:sarin|chlorine|nerve (?:agent|gas)|chemical weapons?|toxic gas|barrel bombs?|"
+    r"air ?strikes?|missiles?|Buk|shells?|klorgass|giftgass|nervegass|kjemiske våpen|flyangrep|"
+    r"rakett\w*|bomber?)\b",
+    re.IGNORECASE,
+)
+#: words that say who is responsible for an event
+_BLAME = re.compile(
+    r"\b(?:blam\w*|responsib\w*|carried out|behind|perpetrat\w*|accus\w*|sto bak|står bak|"
+    r"ansvarl\w*|skyld\w*|beskyld\w*|anklag\w*)\b",
+    re.IGNORECASE,
+)
 #: person-noun stems of the lexicon that are verbs or participles, never the name of a group
 _VERB_STEMS = frozenset(
     "fled flee killed dead wounded evacuated flykt drept såret døde evakuert".split()

@@ -356,6 +356,7 @@ NB = Lexicon(
         "km": "kilometre",
         "meter": "metre",
         "år": "year",
+        "prosent": "percent",
         "måned": "month",
         "måneder": "month",
         "dag": "day",
@@ -853,6 +854,7 @@ EN = Lexicon(
         "days": "day",
         "district": "district",
         "districts": "district",
+        "percent": "percent",
     },
     person_nouns=(
         "civilian",
