@@ -335,3 +335,33 @@ class Terminal:
             self.process.kill()
             self.process.wait(timeout=10)
         os.close(self.master)
+
+
+def test_a_new_source_sharing_its_head_noun_proposes_the_registry_source(tmp_path: Path) -> None:
+    """ "A ministry statement" → the registry's ministry; "Dorvan General Hospital" is not tied
+    to "Dorvan …" sources by its place word."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(
+        REGISTRY + "- id: src:mod\n  type: Organization\n  name: {en: Afghan Ministry of Defence}\n"
+        "  sourceKind: Government\n  alignment: ProGovernment\n  alignmentRationale: The state.\n"
+        "- id: src:dorvan-observatory\n  type: Organization\n  name: {en: Dorvan Observatory}\n"
+        "  sourceKind: MonitoringGroup\n  alignment: Independent\n"
+        "  alignmentRationale: A monitor.\n",
+        encoding="utf-8",
+    )
+    article = tmp_path / "article.en.txt"
+    article.write_text(
+        "A ministry statement said 150 had been killed.\n\n"
+        "Dorvan General Hospital said 38 were treated.\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(extract.extract(article, "en", published="2025-03-11"), encoding="utf-8")
+    session = ReviewSession(draft, registry)
+    first = {
+        str(item.node.get("name", {}).get("en")): session.proposals(item)[0].label
+        for item in session.items()
+        if item.field == "name"
+    }
+    assert first["A ministry statement"].startswith("the registry's src:mod"), first
+    assert not first["Dorvan General Hospital"].startswith("the registry's")

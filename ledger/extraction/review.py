@@ -742,16 +742,25 @@ class ReviewSession:
         """Registry sources whose name or alias is like the new name, best first."""
         wanted = _bare(name)
         scored: dict[str, tuple[float, bool]] = {}
+        content = [w for w in wanted.split() if len(w) >= 4 and w not in _COMMON_NAME_WORDS]
+        # the head noun must be shared ("a ministry statement": ministry), not a place before it
+        own_words = set(content[-1:])
         for alias, iri in self.registry.names.items():
             agent = self.registry.agents.get(iri)
-            if agent is None or agent.person != person:
+            if agent is None or agent.kind == "NewsOutlet":
                 continue
             bare = _bare(alias)
             ratio = difflib.SequenceMatcher(None, wanted, bare).ratio()
             inside = bool(bare) and (f" {bare} " in f" {wanted} " or f" {wanted} " in f" {bare} ")
             score = max(ratio, 0.9 if inside and len(bare.split()) >= 2 else 0.0)
-            certain = wanted == bare
-            if score >= 0.75 and (iri not in scored or scored[iri][0] < score):
+            if agent.person != person or score < 0.75:
+                score = 0.0  # unlike names (a person is not an organisation, however alike)
+            # fewer alike: a word of the name in common ("a ministry statement" → a ministry)
+            shared = own_words & set(bare.replace("defense", "defence").split())
+            if score < 0.75 and shared:
+                score = min(0.74, 0.5 + 0.1 * len(shared))
+            certain = wanted == bare and agent.person == person
+            if score >= 0.5 and (iri not in scored or scored[iri][0] < score):
                 scored[iri] = (score, certain or scored.get(iri, (0, False))[1])
         ranked = sorted(scored.items(), key=lambda kv: (-kv[1][0], kv[0]))
         return [(iri, score, certain) for iri, (score, certain) in ranked[:3]]
@@ -986,6 +995,12 @@ EDIT_HELP = {
     "name": "the registry id it is (src:…)",
     "stance": "asserts or denies",
 }
+
+#: words too common in source names to tie a new source to a registry one
+_COMMON_NAME_WORDS = frozenset(
+    "said says group news agency official officials spokesman spokeswoman statement report "
+    "source sources local international national forces people".split()
+)
 
 #: words that make a figure without a unit a count of people
 _PEOPLE_COUNT_STEMS = (
