@@ -1839,3 +1839,15 @@ def test_a_passive_repeated_by_gives_the_speaker(tmp_path: Path) -> None:
         None,
     )
     assert found(draft)["det ikke er logisk"] == {"Walid Muallem"}
+
+
+def test_a_question_heading_and_a_reporting_credit_are_no_claims(tmp_path: Path) -> None:
+    """ "What do we know about the attack" and "Based on reporting by AFP and AP" claim nothing."""
+    draft = draft_of(
+        tmp_path,
+        "Town falls to rebels\n\nWhat do we know about the attack\n\n"
+        "The port was closed on Monday.\n\nBased on reporting by AFP and AP\n",
+        "en",
+        None,
+    )
+    assert set(found(draft)) == {"Town falls to rebels", "The port was closed on Monday"}

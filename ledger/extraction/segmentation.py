@@ -50,7 +50,10 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
             end = credit.start()
         if start >= end:
             continue
-        yield Paragraph(start, end, _paragraph_kind(text[start:end]))
+        kind = _paragraph_kind(text[start:end])
+        if kind == "heading" and _subhead(text[start:end]):
+            kind = "label"  # a question, not a claim
+        yield Paragraph(start, end, kind)
         if m.end() == m.start():
             break
 
@@ -80,11 +83,27 @@ def wire_credit(text: str) -> str | None:
 
 
 _BYLINE = re.compile(
-    r"^\(?(?:©|By|Av|Additional reporting|Reporting by|Editing by|Written by|Writing by|"
+    r"^\(?(?:©|By|Av|Based on reporting by|Additional reporting|Reporting by|Editing by|"
+    r"Written by|Writing by|"
     r"Tilleggsrapportering|"
     r"This article (?:was|has been) (?:updated|amended|corrected)|"
     r"Denne artikkelen (?:ble|er) (?:oppdatert|endret|rettet))\b"
 )
+
+
+def _subhead(para: str) -> bool:
+    """A heading that claims nothing: a question ("What do we know about the attack"); a quoted
+    heading ("– Mangler støtte") is a speaker's words, kept. (Short section titles such as "Ny
+    offensiv" stay headings: the example's gold holds them as the outlet's claims.)"""
+    if para[:1] in DASHES or para[:1] in OPEN_QUOTES:
+        return False
+    if re.match(
+        r"(?:What|Why|How|Who|When|Where|Which|Hva|Hvorfor|Hvordan|Hvem|Når|Hvor|Kva|Korleis|Kven)"
+        r"\b",
+        para,
+    ):
+        return True
+    return False
 
 
 def _paragraph_kind(para: str) -> str:
