@@ -48,7 +48,7 @@ from ledger.publish import report
 #: the facets every list offers, in the order the pages show them
 FACETS = ("source", "alignment", "place", "property", "time", "kind", "grade", "status")
 #: the longest SPARQL query text accepted (characters; bytes for a POST body): 413 beyond
-MAX_QUERY_CHARS = 64 * 1024
+MAX_QUERY_CHARS = 32 * 1024
 #: SPARQL queries that may run at once (each in its own process); more get 503
 MAX_RUNNING_QUERIES = 2
 #: rows per page of a list
@@ -1198,12 +1198,17 @@ def run(
             f"cannot listen on {host}:{port}: {error.strerror}",
             hint="choose another --port (0 picks a free one), or stop what uses this one",
         ) from None
-    sock.set_inheritable(True)
+    sock.listen(128)  # connections wait in the backlog from here on, until uvicorn accepts
     bound = sock.getsockname()[1]
     allowed = LOOPBACK_NAMES | {host.strip("[]").lower()} if api.is_loopback_host(host) else None
     app = create_app(ledger, timeout_s=timeout_s, allowed_hosts=allowed)
     config = uvicorn.Config(
-        app, log_level="warning", server_header=False, date_header=True, access_log=False
+        app,
+        log_level="warning",
+        server_header=False,
+        access_log=False,
+        # room for a GET whose query= is at the limit, percent-encoded, so that it gets our 413
+        h11_max_incomplete_event_size=3 * MAX_QUERY_CHARS + 8192,
     )
     server = uvicorn.Server(config)
     name = f"[{host.strip('[]')}]" if family == socket.AF_INET6 else host
