@@ -604,6 +604,22 @@ def test_the_site_follows_the_ledger(tmp_path: Path) -> None:
         assert overview["current_claims"] == 40
 
 
+def test_the_site_reads_both_backends(backend: Any) -> None:
+    """Embedded or on a SPARQL server: the same findings, pages and SPARQL answers."""
+    ledger = backend.new()
+    api.add(ledger, [EXAMPLE], author="encoder", message="the example case")
+    with TestClient(site.create_app(ledger, timeout_s=10)) as test_client:
+        overview = test_client.get("/index.json").json()
+        assert overview["claims"] == 41 and len(overview["conflicts"]) == 1
+        assert test_client.get("/corroborations.json").json()["total"] == 14
+        claim = test_client.get("/claims.json", params={"q": "several thousand"}).json()
+        assert test_client.get(claim["rows"][0]["url"]).status_code == 200
+        answer = test_client.get("/sparql", params={"query": CLAIMS_QUERY}).json()
+        assert len(answer["results"]["bindings"]) == 41
+        html = test_client.get("/").text
+        assert "chain verified" in html
+
+
 def test_an_empty_ledger_serves_empty_pages(tmp_path: Path) -> None:
     """A new ledger without entries: every list is empty, nothing fails."""
     ledger = store.init(tmp_path / "ledger")

@@ -42,7 +42,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ledger import api, resources
-from ledger.errors import InputError, LedgerError, UnsafeInputError
+from ledger.errors import InputError, LedgerError, UnsafeInputError, UsageError
 from ledger.publish import report
 
 #: the facets every list offers, in the order the pages show them
@@ -124,6 +124,7 @@ class Snapshot:
     claim_text: dict[str, str] = field(default_factory=dict)  # casefolded search text
     labels: dict[tuple[str, str], str] = field(default_factory=dict)  # (facet, key) → label
     derived_by: dict[str, list[report.Claim]] = field(default_factory=dict)
+    finding_facets: dict[Finding, dict[str, frozenset[str]]] = field(default_factory=dict)
 
 
 def build_snapshot(ledger: api.Backend) -> Snapshot:
@@ -251,6 +252,11 @@ def _index_snapshot(snap: Snapshot) -> None:
         if prop is not None:
             words += [book.name(i) for i in (prop.subject, prop.value, prop.place) if i]
         snap.claim_text[claim.iri] = "\n".join(words).casefold()
+    for found in snap.findings.values():
+        for finding in found:
+            snap.finding_facets[finding] = finding_facets(snap, finding)
+            if finding.category:
+                snap.labels.setdefault(("kind", finding.category), finding.category)
 
 
 def finding_facets(snap: Snapshot, finding: Finding) -> dict[str, frozenset[str]]:
@@ -262,7 +268,6 @@ def finding_facets(snap: Snapshot, finding: Finding) -> dict[str, frozenset[str]
                 values[name].update(keys)
     if finding.category:
         values["kind"].add(finding.category)
-        snap.labels.setdefault(("kind", finding.category), finding.category)
     return {k: frozenset(v) for k, v in values.items()}
 
 
@@ -689,7 +694,7 @@ class Site:
             snap,
             "/" + which,
             snap.findings[which],
-            lambda f: finding_facets(snap, f),
+            lambda f: snap.finding_facets[f],
             lambda f: finding_text(snap, f),
             chosen,
             q,
@@ -985,7 +990,14 @@ def create_app(
                     html, media_type="text/html; charset=utf-8", headers={"vary": "accept"}
                 )
             except LedgerError as error:
-                status = 404 if isinstance(error, NotFound) else 400
+                # not found; the request's fault; the ledger's state (locked, unreadable)
+                status = (
+                    404
+                    if isinstance(error, NotFound)
+                    else 400
+                    if isinstance(error, InputError | UsageError)
+                    else 503
+                )
                 return await run_in_threadpool(error_page, site, error, status, as_json)
 
         return endpoint
