@@ -604,6 +604,41 @@ def test_the_site_follows_the_ledger(tmp_path: Path) -> None:
         assert overview["current_claims"] == 40
 
 
+def test_pages_answer_from_the_previous_state_while_new_entries_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow re-read does not hold pages up: they show the previous state and say so."""
+    ledger = store.init(tmp_path / "ledger")
+    api.add(ledger, [EXAMPLE], author="encoder", message="the example case")
+    real = site.build_snapshot
+    gate = threading.Event()
+
+    def slow_after_the_first(book: Any) -> site.Snapshot:
+        if calls:
+            gate.wait(30)
+        calls.append(1)
+        return real(book)
+
+    calls: list[int] = []
+    monkeypatch.setattr(site, "build_snapshot", slow_after_the_first)
+    monkeypatch.setattr(site, "REFRESH_WAIT_S", 0.2)
+    with TestClient(site.create_app(ledger)) as test_client:
+        assert test_client.get("/index.json").json()["current_claims"] == 41
+        api.retract(ledger, "sohr-about-10000-fled", reason="test", author="checker")
+        started = time.monotonic()
+        stale = test_client.get("/")
+        assert time.monotonic() - started < 5
+        assert "still being read" in stale.text and "41 current claims" in stale.text
+        gate.set()
+        for _attempt in range(100):
+            fresh = test_client.get("/index.json").json()
+            if fresh["current_claims"] == 40:
+                break
+            time.sleep(0.1)
+        assert fresh["current_claims"] == 40
+        assert "still being read" not in test_client.get("/").text
+
+
 def test_the_site_reads_both_backends(backend: Any) -> None:
     """Embedded or on a SPARQL server: the same findings, pages and SPARQL answers."""
     ledger = backend.new()

@@ -53,6 +53,8 @@ MAX_QUERY_CHARS = 32 * 1024
 MAX_RUNNING_QUERIES = 2
 #: rows per page of a list
 PAGE_SIZE = 100
+#: how long a request waits for newer entries to be read before it shows the previous state
+REFRESH_WAIT_S = 2.0
 #: shown on the overview per section
 OVERVIEW_ROWS = 10
 
@@ -537,16 +539,56 @@ class Site:
         self.env = _environment()
         self.css = stylesheet()
         self._snapshot: Snapshot | None = None
+        self._refresh: threading.Thread | None = None
+        self._failure: LedgerError | None = None
         self._lock = threading.Lock()
         self.queries = threading.BoundedSemaphore(MAX_RUNNING_QUERIES)
 
     def snapshot(self) -> Snapshot:
-        """The snapshot of the ledger's current head, rebuilt when the head has moved."""
+        """The snapshot of the ledger's current head.
+
+        When the head has moved, the snapshot is read again in a thread. A request waits for
+        it up to ``REFRESH_WAIT_S`` (the first request, for as long as it takes); after that
+        it gets the previous snapshot, and the pages say that newer entries are being read.
+        """
         head = self.ledger.head()
+        wanted = head.hash if head else None
         with self._lock:
-            if self._snapshot is None or self._snapshot.head != (head.hash if head else None):
-                self._snapshot = build_snapshot(self.ledger)
+            current = self._snapshot
+            if current is not None and current.head == wanted:
+                return current
+            if self._refresh is None or not self._refresh.is_alive():
+                self._failure = None
+                self._refresh = threading.Thread(
+                    target=self._read_snapshot, name="claim-ledger snapshot", daemon=True
+                )
+                self._refresh.start()
+            refresh = self._refresh
+        refresh.join(None if current is None else REFRESH_WAIT_S)
+        with self._lock:
+            if self._failure is not None and not refresh.is_alive():
+                failure, self._failure = self._failure, None
+                if self._snapshot is None:
+                    raise failure
+            if self._snapshot is None:  # pragma: no cover - join(None) returned: it is set
+                raise LedgerError("the ledger could not be read")
             return self._snapshot
+
+    @property
+    def refreshing(self) -> bool:
+        """Newer entries are being read; pages show the previous snapshot meanwhile."""
+        refresh = self._refresh
+        return refresh is not None and refresh.is_alive()
+
+    def _read_snapshot(self) -> None:
+        try:
+            snapshot = build_snapshot(self.ledger)
+        except LedgerError as error:
+            with self._lock:
+                self._failure = error
+            return
+        with self._lock:
+            self._snapshot = snapshot
 
     # --- helpers used by every page
 
@@ -632,6 +674,7 @@ class Site:
         links = SiteLinks(snap)
         documents = sorted(book.documents.values(), key=lambda d: d.title)
         context = {
+            "snapshot": snap,
             "title": title,
             "cases": cases,
             "claims": current,
@@ -683,7 +726,7 @@ class Site:
             q,
             page,
         )
-        context = {"title": "Claims", "selection": selection}
+        context = {"snapshot": snap, "title": "Claims", "selection": selection}
         rows = [self.claim_row(snap, c.iri) for c in selection.items]
         return "site/claims.html.j2", context, self.listing_json(selection, rows)
 
@@ -706,7 +749,13 @@ class Site:
             "scope-warnings": "Scope warnings",
         }[which]
         computed = which != "scope-warnings" or snap.scope_warnings_available
-        context = {"title": title, "which": which, "selection": selection, "computed": computed}
+        context = {
+            "snapshot": snap,
+            "title": title,
+            "which": which,
+            "selection": selection,
+            "computed": computed,
+        }
         rows = [self.finding_row(snap, f) for f in selection.items]
         return (
             "site/findings.html.j2",
@@ -722,6 +771,7 @@ class Site:
         book, claim = snap.book, snap.book.claims[iri]
         links = SiteLinks(snap)
         context = {
+            "snapshot": snap,
             "claim": claim,
             "chain": Markup(report.chain_svg(book, claim, links)),
             "chain_steps": report.chain_steps(book, claim, None),
@@ -761,7 +811,7 @@ class Site:
             if all(w in "\n".join((a.name, *a.alternate_names, a.iri)).casefold() for w in words)
         ]
         counts = {a.iri: len(snap.book.claims_by(a.iri)) for a in agents}
-        context = {"title": "Sources", "agents": agents, "counts": counts, "q": q}
+        context = {"snapshot": snap, "title": "Sources", "agents": agents, "counts": counts, "q": q}
         data = {
             "q": q,
             "rows": [
@@ -786,6 +836,7 @@ class Site:
         book = snap.book
         record = report.source_record(book, snap.analysis, iri)
         context = {
+            "snapshot": snap,
             "agent": book.agents[iri],
             "record": record,
             "acting_for_it": sorted(
@@ -811,7 +862,7 @@ class Site:
         quoted = {
             d.iri: sum(1 for c in snap.book.claims.values() if c.reported_in == d.iri) for d in docs
         }
-        context = {"title": "Documents", "documents": docs, "quoted": quoted}
+        context = {"snapshot": snap, "title": "Documents", "documents": docs, "quoted": quoted}
         data = {
             "rows": [
                 {
@@ -836,6 +887,7 @@ class Site:
         segments, order = document_segments(snap.book, iri)
         numbers = {c: n for n, c in enumerate(order, start=1)}
         context = {
+            "snapshot": snap,
             "title": doc.title,
             "doc": doc,
             "segments": segments,
@@ -873,8 +925,9 @@ class Site:
 
     # --- rendering
 
-    def render(self, snap: Snapshot | None, template: str, context: dict[str, Any]) -> str:
-        snap = snap or self.snapshot()
+    def render(self, template: str, context: dict[str, Any]) -> str:
+        """A page: the template with the snapshot the handler read (or the current one)."""
+        snap = context.pop("snapshot", None) or self.snapshot()
         return self.env.get_template(template).render(
             book=snap.book,
             analysis=snap.analysis,
@@ -883,6 +936,7 @@ class Site:
             links=SiteLinks(snap),
             page=template,
             snapshot=snap,
+            refreshing=self.refreshing,
             **context,
         )
 
@@ -985,7 +1039,7 @@ def create_app(
                 )
                 if as_json:
                     return JSONResponse(data, headers={"vary": "accept"})
-                html = await run_in_threadpool(site.render, None, template, context)
+                html = await run_in_threadpool(site.render, template, context)
                 return Response(
                     html, media_type="text/html; charset=utf-8", headers={"vary": "accept"}
                 )
@@ -1043,9 +1097,13 @@ def error_page(site: Site, error: LedgerError, status: int, as_json: bool) -> Re
     except LedgerError:
         return Response(str(error), status_code=status, media_type="text/plain; charset=utf-8")
     html = site.render(
-        snap,
         "site/error.html.j2",
-        {"title": "Not found" if status == 404 else "Error", "error": error, "status": status},
+        {
+            "snapshot": snap,
+            "title": "Not found" if status == 404 else "Error",
+            "error": error,
+            "status": status,
+        },
     )
     return Response(html, status_code=status, media_type="text/html; charset=utf-8")
 
