@@ -115,7 +115,7 @@ class Snapshot:
     analysis: report.Analysis
     info: report.LedgerInfo | None
     findings: dict[str, tuple[Finding, ...]]
-    #: None: this version of the analysis does not compute scope warnings
+    #: False: this version of the analysis computes no scope warnings (the list is a hook)
     scope_warnings_available: bool
     grades: dict[str, Grading]
     claim_slugs: dict[str, str] = field(default_factory=dict)  # slug → IRI
@@ -496,7 +496,6 @@ def _environment() -> jinja2.Environment:
         DEFAULT_RELIABILITY=report.DEFAULT_RELIABILITY,
         format_number=report.format_number,
         term_label=report.term_label,
-        FACETS=FACETS,
     )
     return env
 
@@ -540,7 +539,7 @@ class Site:
         self.css = stylesheet()
         self._snapshot: Snapshot | None = None
         self._refresh: threading.Thread | None = None
-        self._failure: LedgerError | None = None
+        self._failure: Exception | None = None
         self._lock = threading.Lock()
         self.queries = threading.BoundedSemaphore(MAX_RUNNING_QUERIES)
 
@@ -570,8 +569,8 @@ class Site:
                 failure, self._failure = self._failure, None
                 if self._snapshot is None:
                     raise failure
-            if self._snapshot is None:  # pragma: no cover - join(None) returned: it is set
-                raise LedgerError("the ledger could not be read")
+            if self._snapshot is None:  # the reading thread ended without a snapshot
+                raise LedgerError("the ledger could not be read", hint="see the log")
             return self._snapshot
 
     @property
@@ -583,7 +582,7 @@ class Site:
     def _read_snapshot(self) -> None:
         try:
             snapshot = build_snapshot(self.ledger)
-        except LedgerError as error:
+        except Exception as error:  # handed to the request that waits (a bug shows as a 500)
             with self._lock:
                 self._failure = error
             return
