@@ -458,6 +458,19 @@ def test_no_route_writes(client: TestClient, method: str) -> None:
         assert client.request(method, "/sparql").status_code == 405
 
 
+def test_unknown_pages_are_404_in_html_and_json(client: TestClient) -> None:
+    """A claim, source or document that is not there: 404 with a message, as HTML or JSON."""
+    for path in ("/claims/nope", "/sources/nope", "/documents/nope", "/no/such/page"):
+        page = client.get(path)
+        assert page.status_code == 404, path
+        assert page.text.startswith("<!DOCTYPE html>") and "Not found" in page.text
+    data = client.get("/claims/nope.json")
+    assert data.status_code == 404
+    assert data.json() == {"error": "no claim 'nope' in the ledger", "hint": "see /claims"}
+    head = client.head("/claims")
+    assert head.status_code == 200 and head.content == b""
+
+
 @pytest.mark.parametrize(
     "path",
     [
