@@ -420,7 +420,7 @@ def test_oversized_query_is_413(client: TestClient) -> None:
 
 def test_slow_query_is_stopped_and_the_site_keeps_answering(example_ledger: Path) -> None:
     """A query past the time limit gets 503 with the reason; pages answer meanwhile."""
-    app = site.create_app(store.open(example_ledger), timeout_s=1.5)
+    app = site.create_app(store.open(example_ledger), timeout_s=3)
     with TestClient(app) as test_client:
         outcome: dict[str, Any] = {}
 
@@ -434,11 +434,12 @@ def test_slow_query_is_stopped_and_the_site_keeps_answering(example_ledger: Path
         time.sleep(0.3)
         started = time.monotonic()
         page = test_client.get("/claims.json")
-        assert page.status_code == 200 and time.monotonic() - started < 1.5
+        assert page.status_code == 200 and time.monotonic() - started < 2.5
+        assert "response" not in outcome  # answered while the query still ran
         worker.join(30)
         response = outcome["response"]
         assert response.status_code == 503
-        assert "the query was stopped after 1.5 s" in response.text
+        assert "the query was stopped after 3 s" in response.text
         assert outcome["seconds"] < 20
         assert test_client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
 
@@ -755,7 +756,7 @@ def test_a_standard_sparql_client_queries_the_running_server(example_ledger: Pat
 
 def test_the_running_server_stops_a_slow_query_and_stays_responsive(example_ledger: Path) -> None:
     """Over HTTP: while an endless query runs, pages answer; the query ends in 503."""
-    with running_site(example_ledger, timeout=2) as url:
+    with running_site(example_ledger, timeout=4) as url:
         outcome: dict[str, Any] = {}
 
         def slow() -> None:
@@ -773,9 +774,10 @@ def test_the_running_server_stops_a_slow_query_and_stays_responsive(example_ledg
         started = time.monotonic()
         with urllib.request.urlopen(url + "claims.json", timeout=30) as page:
             assert json.load(page)["total"] == 41
-        assert time.monotonic() - started < 2
+        assert time.monotonic() - started < 3
+        assert "status" not in outcome  # answered while the query still ran
         worker.join(60)
         assert outcome["status"] == 503
-        assert "the query was stopped after 2 s" in outcome["body"]
+        assert "the query was stopped after 4 s" in outcome["body"]
         with urllib.request.urlopen(url + "sparql?query=ASK%7B%7D", timeout=30) as answer:
             assert json.load(answer)["boolean"] is True

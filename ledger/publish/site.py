@@ -127,6 +127,7 @@ class Snapshot:
     labels: dict[tuple[str, str], str] = field(default_factory=dict)  # (facet, key) → label
     derived_by: dict[str, list[report.Claim]] = field(default_factory=dict)
     finding_facets: dict[Finding, dict[str, frozenset[str]]] = field(default_factory=dict)
+    finding_text: dict[Finding, str] = field(default_factory=dict)  # casefolded search text
 
 
 def build_snapshot(ledger: api.Backend) -> Snapshot:
@@ -257,6 +258,7 @@ def _index_snapshot(snap: Snapshot) -> None:
     for found in snap.findings.values():
         for finding in found:
             snap.finding_facets[finding] = finding_facets(snap, finding)
+            snap.finding_text[finding] = finding_text(snap, finding)
             if finding.category:
                 snap.labels.setdefault(("kind", finding.category), finding.category)
 
@@ -737,7 +739,7 @@ class Site:
             "/" + which,
             snap.findings[which],
             lambda f: snap.finding_facets[f],
-            lambda f: finding_text(snap, f),
+            lambda f: snap.finding_text[f],
             chosen,
             q,
             page,
