@@ -37,6 +37,7 @@ webdriver = pytest.importorskip(
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402 - after the skip
 from selenium.webdriver.chrome.service import Service  # noqa: E402 - after the skip
 from selenium.webdriver.common.by import By  # noqa: E402 - after the skip
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402 - after the skip
 
 
 @pytest.fixture(scope="module")
@@ -189,6 +190,16 @@ def _json(browser: Any) -> Any:
     return json.loads(browser.find_element(By.TAG_NAME, "body").text)
 
 
+def _arrived(browser: Any, words: str) -> None:
+    """Wait until the browser has followed a link or a form to a URL with ``words``, loaded."""
+    WebDriverWait(browser, 20).until(
+        lambda driver: (
+            words in driver.current_url
+            and driver.execute_script("return document.readyState") == "complete"
+        )
+    )
+
+
 def test_search_and_facets_work_without_script(browser: Any, url: str) -> None:
     """The search box submits by GET; a facet link narrows the list; its twin link clears it."""
     _width(browser, 1280)
@@ -196,6 +207,7 @@ def test_search_and_facets_work_without_script(browser: Any, url: str) -> None:
     box = browser.find_element(By.ID, "site-q")
     box.send_keys("districts")
     box.submit()
+    _arrived(browser, "q=districts")
     assert urlsplit(browser.current_url).path == "/claims"
     assert "q=districts" in browser.current_url
     rows = browser.find_elements(By.CSS_SELECTOR, "main table tbody tr")
@@ -205,7 +217,7 @@ def test_search_and_facets_work_without_script(browser: Any, url: str) -> None:
         By.XPATH, "//details/summary[starts-with(normalize-space(), 'source')]"
     ).click()
     browser.find_element(By.XPATH, "//details//a[contains(@href, 'source=sohr')]").click()
-    assert "source=sohr" in browser.current_url
+    _arrived(browser, "source=sohr")
     narrowed = browser.find_elements(By.CSS_SELECTOR, "main table tbody tr")
     assert 0 < len(narrowed) < before
 

@@ -1076,6 +1076,8 @@ def create_app(
         Route("/documents/{slug}", page(site.document), methods=["GET"]),
         Route("/sparql", sparql_endpoint(site, page(site.sparql_page)), methods=["GET", "POST"]),
         Route("/style.css", lambda request: _css(site), methods=["GET"]),
+        # browsers ask for it on every page, JSON ones included: no icon, and no 404 in the log
+        Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET"]),
     ]
 
     async def not_found(request: Request, exc: Exception) -> Response:
