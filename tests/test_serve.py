@@ -134,6 +134,8 @@ def test_overview_json_lists_the_same_findings(client: TestClient) -> None:
     data = client.get("/index.json").json()
     assert client.get("/", headers={"accept": "application/json"}).json() == data
     assert data["claims"] == 41
+    assert data["ledger"]["verified"] is True
+    assert data["ledger"]["head"].startswith("sha256:")
     assert [(c["a"]["id"], c["b"]["id"]) for c in data["conflicts"]] == [
         ("headline-10000-fled", "lead-thousands-fleeing")
     ]

@@ -690,8 +690,15 @@ class Site:
             "documents": documents,
             "network": Markup(report.network_svg(book, edges, links)),
         }
+        info = snap.info
         data = {
             "title": title,
+            "ledger": {
+                "id": info.ledger_id if info else None,
+                "head": snap.head,
+                "verified": info.verification.ok if info else None,
+                "verification": info.verification.summary if info else None,
+            },
             "cases": [dataclasses.asdict(c) for c in cases],
             "claims": len(book.claims),
             "current_claims": len(current),
