@@ -1205,6 +1205,8 @@ def sparql_endpoint(
             return refuse(400, str(error))
         except ValueError as error:  # a graph IRI that is not an IRI
             return refuse(400, f"not an IRI: {error}")
+        except LedgerError as error:  # the ledger could not be read (locked, unreachable)
+            return refuse(503, str(error))
         finally:
             site.queries.release()
         media = answer.media_type
