@@ -169,6 +169,11 @@ def test_every_source_has_a_page(client: TestClient) -> None:
         assert page.status_code == 200
         assert "Track record in these claims" in page.text
         assert row["name"] in "".join(_markup(page.text).text)
+    listed = re.findall(r'<a href="/claims\?source=([^"]+)">(\d+)</a>', client.get("/sources").text)
+    assert len(listed) == sum(1 for row in rows if row["claims"])
+    for key, count in listed:
+        chosen = client.get("/claims.json?source=" + key).json()
+        assert chosen["total"] == int(count), key
     sohr = next(r for r in rows if r["source"].endswith("/sohr"))
     data = client.get(sohr["url"] + ".json").json()
     assert data["source"]["name"] == sohr["name"]

@@ -819,7 +819,14 @@ class Site:
             if all(w in "\n".join((a.name, *a.alternate_names, a.iri)).casefold() for w in words)
         ]
         counts = {a.iri: len(snap.book.claims_by(a.iri)) for a in agents}
-        context = {"snapshot": snap, "title": "Sources", "agents": agents, "counts": counts, "q": q}
+        context = {
+            "snapshot": snap,
+            "title": "Sources",
+            "agents": agents,
+            "counts": counts,
+            "keys": {a.iri: report.local_name(a.iri) for a in agents},
+            "q": q,
+        }
         data = {
             "q": q,
             "rows": [
