@@ -706,3 +706,166 @@ def graphs_as_of(index: Index, seq: int) -> list[ox.NamedNode]:
         if int(row["sequence"].value) <= seq:
             graphs.update((row["entry"].value, row["graph"].value))
     return [ox.NamedNode(g) for g in sorted(graphs)]
+
+
+# ---------------------------------------------------------------- the local site (serve)
+
+
+class QueryTimeoutError(LedgerError):
+    """A SPARQL query ran past its time limit and was stopped (exit 2)."""
+
+
+@dataclass(frozen=True)
+class SparqlAnswer:
+    """A SPARQL query's answer, serialised: ``kind`` is boolean, solutions or graph."""
+
+    kind: str
+    media_type: str
+    body: bytes
+
+
+#: SPARQL results formats the endpoint writes (SELECT and ASK), by short name
+SPARQL_RESULTS_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+#: RDF formats the endpoint writes (CONSTRUCT and DESCRIBE), by short name
+SPARQL_GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+def sparql_answer(
+    ledger: Backend,
+    text: str,
+    *,
+    results_format: str = "json",
+    graph_format: str = "turtle",
+    default_graphs: Sequence[str] = (),
+    named_graphs: Sequence[str] = (),
+    timeout_s: float = 10.0,
+) -> SparqlAnswer:
+    """Run a read-only SPARQL query for the SPARQL endpoint of ``serve``; the answer serialised.
+
+    The same checks as ``claim-ledger query`` (``compare.check_user_query``: no update, LOAD or
+    SERVICE, the query must parse) run first. The query runs over the analysis store
+    (``analysis_store``), in a forked child process killed after ``timeout_s`` seconds
+    (``QueryTimeoutError``), as ``compare.run_user_query`` does; unlike that function it keeps
+    the answer in a standard serialisation (term types, datatypes, languages), which a SPARQL
+    client needs. Without ``default_graphs`` the default graph is the union of all graphs.
+    """
+    from ledger.analysis import compare  # the user-query checks live with the analysis
+
+    compare.check_user_query(text)
+    options: dict[str, Any] = {"use_default_graph_as_union": True}
+    if default_graphs:
+        options = {"default_graph": [ox.NamedNode(iri) for iri in default_graphs]}
+    if named_graphs:
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+    results = SPARQL_RESULTS_FORMATS[results_format]
+    graph = SPARQL_GRAPH_FORMATS[graph_format]
+    with analysis_store(ledger) as (store, _index):
+        kind, body = _forked_query(store, text, options, results, graph, timeout_s)
+    media_type = graph.media_type if kind == "graph" else results.media_type
+    return SparqlAnswer(kind, media_type, body)
+
+
+def _forked_query(
+    store: ox.Store,
+    text: str,
+    options: dict[str, Any],
+    results: ox.QueryResultsFormat,
+    graph: ox.RdfFormat,
+    timeout_s: float,
+) -> tuple[str, bytes]:
+    """Run one query in a forked child (a pyoxigraph query cannot be interrupted from a thread)."""
+    import multiprocessing
+    import warnings
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    with warnings.catch_warnings():
+        # Python 3.12+ warns that forking a multi-threaded process may deadlock; the child only
+        # runs one query on the inherited store and writes to a pipe (it takes no lock)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        child = context.Process(
+            target=_query_in_child,
+            args=(store, text, options, results, graph, sender),
+            daemon=True,
+        )
+        child.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout_s):
+            raise QueryTimeoutError(
+                f"the query was stopped after {timeout_s:g} s",
+                hint="narrow it (LIMIT, fewer patterns, bound values)",
+            )
+        try:
+            status, payload = receiver.recv()
+        except EOFError:
+            raise LedgerError("the query process ended without an answer") from None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if status == "error":
+        raise InputError(f"the query failed: {payload}")
+    kind, body = payload
+    return str(kind), bytes(body)
+
+
+def _query_in_child(
+    store: ox.Store,
+    text: str,
+    options: dict[str, Any],
+    results: ox.QueryResultsFormat,
+    graph: ox.RdfFormat,
+    sender: Any,
+) -> None:
+    try:
+        answer = store.query(text, **options)
+        if isinstance(answer, ox.QueryBoolean):
+            sender.send(("ok", ("boolean", answer.serialize(format=results) or b"")))
+        elif isinstance(answer, ox.QuerySolutions):
+            sender.send(("ok", ("solutions", answer.serialize(format=results) or b"")))
+        else:
+            sender.send(("ok", ("graph", answer.serialize(format=graph) or b"")))
+    except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
+        sender.send(("error", str(exc)))
+    finally:
+        sender.close()
+
+
+def is_loopback_host(host: str) -> bool:
+    """``host`` is a loopback name or address (localhost, 127.0.0.0/8, ::1)."""
+    import ipaddress
+
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(
+    ledger: Backend,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    timeout_s: float = 10.0,
+    ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serve the read-only local site over ``ledger`` until interrupted (``ledger.publish.site``).
+
+    ``ready`` is called with the site's URL once the socket is bound.
+    """
+    from ledger.publish import site  # the web stack is needed only here
+
+    site.run(ledger, host=host, port=port, timeout_s=timeout_s, ready=ready)

@@ -756,3 +756,58 @@ def query(
         graphs = None if seq is None else api.graphs_as_of(index, seq)
         result = analysis.run_user_query(store, text, default_graph=graphs, timeout_s=timeout)
     click.echo(output.rows(result.columns, result.rows, fmt), nl=False)
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on; anything but a loopback address exposes the ledger.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8080,
+    show_default=True,
+    help="The port to listen on (0 picks a free one).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Stop a SPARQL query after this many seconds.",
+)
+@pass_location
+def serve(location: LedgerLocation, host: str, port: int, timeout: float) -> None:
+    """Serve a read-only local web site over the ledger: pages, search, JSON and SPARQL.
+
+    The overview (findings first), every claim, source and document, lists of conflicts and
+    corroborations with facets and search; every page also as JSON (add .json to its path);
+    a SPARQL 1.1 endpoint at /sparql. Ctrl-C stops it.
+
+    \b
+    Examples:
+      claim-ledger serve
+      claim-ledger serve --port 8000
+      curl 'http://127.0.0.1:8080/conflicts.json?source=sohr'
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \
+        http://127.0.0.1:8080/sparql
+    """
+    if not api.is_loopback_host(host):
+        click.secho(
+            f"WARNING: listening on {host}, not on a loopback address: anyone who can reach it "
+            "can read the whole ledger (there is no login). Use --host 127.0.0.1 unless you "
+            "mean it.",
+            err=True,
+            fg="red",
+            bold=True,
+        )
+    api.serve(
+        location.open(),
+        host=host,
+        port=port,
+        timeout_s=timeout,
+        ready=lambda url: click.echo(f"serving {url} (read-only; Ctrl-C stops)"),
+    )
