@@ -884,21 +884,40 @@ def _syntax_position(exc: SyntaxError) -> tuple[int | None, int | None]:
 
 
 def _locate_subjects(path: Path, text: str, batch: LoadedBatch) -> None:
-    """Find the line where each named subject is first written (for error messages)."""
-    prefixes = dict(re.findall(r"@prefix\s+([\w.-]*):\s*<([^>]*)>", text, re.I))
-    lines = text.splitlines()
+    """Find the line where each named subject is first written (for error messages).
+
+    One pass over the lines: the term each line starts with is read and expanded, and kept if
+    it is a subject not yet located. (Looking for every subject in every line took time
+    quadratic in the file's size: 2,500 claims 15 s, 5,000 claims 58 s.)
+    """
+    prefixes = dict(_TURTLE_PREFIX.findall(text))
     wanted = {q.subject.value for q in batch.quads if isinstance(q.subject, ox.NamedNode)}
-    for iri in wanted:
-        spellings = [f"<{iri}>"]
-        for prefix, ns in prefixes.items():
-            if iri.startswith(ns) and iri != ns:
-                spellings.append(f"{prefix}:{iri[len(ns) :]}")
-        for number, line in enumerate(lines, 1):
+    locations = batch.node_locations
+    where = str(path)
+    for number, line in enumerate(text.splitlines(), 1):
+        found = _LEADING_TERM.match(line)
+        if found is None:
+            continue
+        term = found.group(1)
+        if term.startswith("<"):
+            iri = term[1:-1]
+        else:
+            prefix, _colon, local = term.rstrip(".").partition(":")
+            if prefix not in prefixes:
+                continue
             # Turtle lets a local name escape reserved characters (aleppo:claim\/x)
-            stripped = re.sub(r"\\(.)", r"\1", line.lstrip())
-            if any(stripped.startswith(s) for s in spellings):
-                batch.node_locations[iri] = Location(str(path), number)
+            iri = prefixes[prefix] + _LOCAL_ESCAPE.sub(r"\1", local)
+        if iri in wanted:
+            wanted.discard(iri)
+            locations[iri] = Location(where, number)
+            if not wanted:
                 break
+
+
+_TURTLE_PREFIX = re.compile(r"^\s*@?prefix\s+([\w.-]*):\s*<([^>]*)>", re.I | re.M)
+#: The IRI or prefixed name a line starts with (after indentation).
+_LEADING_TERM = re.compile(r"\s*(<[^<>\s]*>|[\w.-]*:(?:\\.|[^\s;,()\[\]\"'<>#\\])*)")
+_LOCAL_ESCAPE = re.compile(r"\\(.)")
 
 
 # --------------------------------------------------------------------------- checks common to all
