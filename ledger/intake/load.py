@@ -42,6 +42,12 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
 #: The longest value a field of a claim file may hold (quotes are sentences, not documents).
 MAX_VALUE_CHARS = 64 * 1024
+#: Figures and offsets claim-ledger compares: fewer than 10^15 in magnitude (15 digits before the
+#: point), at most 6 decimals. Larger figures are typos or need a larger unit; the analysis
+#: compares them exactly as decimals, and a value like 1e400 once broke it for a whole ledger.
+MAX_INTEGER_DIGITS = 15
+MAX_DECIMALS = 6
+NUMBER_LIMIT = f"|x| < 10^{MAX_INTEGER_DIGITS} with at most {MAX_DECIMALS} decimals"
 
 YAML_SUFFIXES = {".yaml", ".yml"}
 RDF_SUFFIXES = {
@@ -262,13 +268,18 @@ def _load_file(path: Path) -> LoadedBatch:
         return _load_jsonld(path, _yaml_tree(path, text))
     if suffix in JSONLD_SUFFIXES:
         try:
-            tree = json.loads(text)
+            # Numbers stay as written where JSON-LD would change them: a fraction (2.5 would
+            # become the double 2.5E0), and anything a float or the analysis cannot hold
+            # (1e400 would become INF, 10^30 "1.0E30"), which the checks then refuse as written.
+            tree = json.loads(
+                text, parse_float=_exact_decimal_text, parse_int=_json_int, parse_constant=str
+            )
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"JSON syntax error: {exc.msg}",
                 where=str(Location(str(path), exc.lineno, exc.colno)),
             ) from None
-        return _load_jsonld(path, _PlainTree(tree))
+        return _load_jsonld(path, _PlainTree(tree), text)
     return _load_rdf(path, text, RDF_SUFFIXES[suffix])
 
 
@@ -623,7 +634,11 @@ def _scalar(node: yaml.Node) -> Any:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return str(node.value)
-        return format(Decimal(str(node.value).replace("_", "")), "f")
+        return _exact_decimal_text(str(node.value).replace("_", ""))
+    if type(value) is int and not -_INT_LIMIT < value < _INT_LIMIT:
+        # JSON-LD would turn 10^30 into the double "1.0E30"; as digits, the checks refuse it
+        # quoting what was written.
+        return str(value)
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, bytes):
@@ -632,6 +647,34 @@ def _scalar(node: yaml.Node) -> Any:
 
 
 _SCALAR_LOADER = yaml.SafeLoader("")
+_INT_LIMIT = 10**MAX_INTEGER_DIGITS
+
+
+def _exact_decimal_text(written: str) -> str:
+    """A fraction as exact decimal digits (2.0e+3 → 2000); as written when far out of bounds.
+
+    Kept as written (1e400, 1.5e+300, 1e-400) when its digits would far exceed the limits: the
+    checks then refuse it quoting what the file says, not 400 digits.
+    """
+    try:
+        number = Decimal(written)
+    except ArithmeticError:
+        return written
+    if not number.is_finite():
+        return written
+    exponent = number.as_tuple().exponent
+    if number.adjusted() >= MAX_INTEGER_DIGITS or (
+        isinstance(exponent, int) and exponent < -(MAX_DECIMALS + 30)
+    ):
+        return written
+    return format(number, "f")
+
+
+def _json_int(written: str) -> int | str:
+    """A JSON integer as a number, or as its digits when beyond the limits (see ``_scalar``)."""
+    if len(written.lstrip("-")) > MAX_INTEGER_DIGITS:
+        return written
+    return int(written)
 
 
 # --------------------------------------------------------------------------- JSON-LD
@@ -807,7 +850,7 @@ def _prefix_map() -> dict[str, str]:
     return {k: v for k, v in ctx.items() if isinstance(v, str) and v.endswith(("#", "/"))}
 
 
-def _load_jsonld(path: Path, tree: _Tree) -> LoadedBatch:
+def _load_jsonld(path: Path, tree: _Tree, text: str | None = None) -> LoadedBatch:
     batch = LoadedBatch(files=[path])
     prefixes = _check_context(path, tree)
     _label_nodes(tree, path, prefixes, batch)
@@ -827,7 +870,7 @@ def _load_jsonld(path: Path, tree: _Tree) -> LoadedBatch:
     except ValueError as exc:
         raise InputError(f"JSON-LD error: {exc}", where=str(path)) from None
     batch.quads = quads
-    _check_quads(path, batch)
+    _check_quads(path, batch, text)
     _attach_documents(path, batch)
     return batch
 
@@ -865,7 +908,7 @@ def _load_rdf(path: Path, text: str, fmt: ox.RdfFormat) -> LoadedBatch:
     except (ValueError, OSError) as exc:
         raise InputError(f"cannot parse: {exc}", where=str(path)) from None
     _locate_subjects(path, text, batch)
-    _check_quads(path, batch)
+    _check_quads(path, batch, text)
     _attach_documents(path, batch)
     return batch
 
@@ -932,10 +975,12 @@ _OWL_IMPORTS_NODE = ox.NamedNode(OWL_IMPORTS)
 _CL_TEXT_NODE = ox.NamedNode(_CL_TEXT)
 
 
-def _check_quads(path: Path, batch: LoadedBatch) -> None:
+def _check_quads(path: Path, batch: LoadedBatch, text: str | None = None) -> None:
+    """Refuse what no claim file may hold; ``text`` (Turtle and friends) helps to locate it."""
     # Terms are compared as terms, not by their text: reading a term's .value makes a new
     # Python string each time, which was most of this loop's cost.
     checked: set[ox.NamedNode] = set()  # IRIs that passed _check_iri wherever they stand
+    numeric_fields, numeric_types = _numeric_fields(), _NUMERIC_TYPES
     for quad in batch.quads:
         if not isinstance(quad.graph_name, ox.DefaultGraph):
             raise InputError(
@@ -953,6 +998,10 @@ def _check_quads(path: Path, batch: LoadedBatch) -> None:
                 hint="quote only the words the claim rests on; a document's text goes in its "
                 "localCopy file",
             )
+        if isinstance(obj, ox.Literal) and (
+            predicate in numeric_fields or obj.datatype in numeric_types
+        ):
+            _check_number(path, batch, text, quad, obj)
         if predicate == _OWL_IMPORTS_NODE:
             raise UnsafeInputError(
                 f"owl:imports <{_term_text(obj)}> refused: claim-ledger never fetches anything",
@@ -969,6 +1018,118 @@ def _check_quads(path: Path, batch: LoadedBatch) -> None:
             if isinstance(term, ox.NamedNode) and term not in checked:
                 if _check_iri(path, batch, term, quad):
                     checked.add(term)
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMERIC_TYPES = frozenset(
+    ox.NamedNode(_XSD + name)
+    for name in (
+        "decimal integer nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger "
+        "long int short byte unsignedLong unsignedInt unsignedShort unsignedByte double float"
+    ).split()
+)
+#: What a figure looks like, to tell a broken figure (1e400, NaN) from words ("two thousand",
+#: which the shapes explain).
+_LOOKS_NUMERIC = re.compile(r"\s*[+-]?(?:\d|\.\d|\.?nan\b|\.?inf)", re.I)
+_DECIMAL_FORM = re.compile(r"[+-]?(\d*)(?:\.(\d*))?")
+
+
+@cache
+def _numeric_fields() -> frozenset[ox.NamedNode]:
+    """Predicates the context types as numbers (``lower``, ``start``, ``memberCount``, …)."""
+    terms, _ = _term_table()
+    ctx = shipped_context()
+    numeric = {str(t.value) for t in _NUMERIC_TYPES}
+    return frozenset(
+        ox.NamedNode(terms[k])
+        for k, v in ctx.items()
+        if isinstance(v, dict) and _expand_with(str(v.get("@type", "")), _prefix_map()) in numeric
+    )
+
+
+def _check_number(
+    path: Path, batch: LoadedBatch, text: str | None, quad: ox.Quad, literal: ox.Literal
+) -> None:
+    """Refuse a figure that is no xsd:decimal (1e400, NaN, INF) or beyond ``NUMBER_LIMIT``."""
+    value = literal.value
+    if not _LOOKS_NUMERIC.match(value):
+        return  # words: the shapes say the field takes a number
+    name = _field_name(quad.predicate.value)
+    shown = _shown_figure(value)
+    where = _value_location(path, batch, text, quad, value)
+    form = _DECIMAL_FORM.fullmatch(value.strip())
+    if form is None or not (form.group(1) or form.group(2)):
+        raise InputError(
+            f"{name!r} is {shown}, which is not a decimal number "
+            "(digits with at most one point: no exponent, NaN or INF)",
+            where=where,
+            hint=_decimal_hint(value),
+        )
+    whole, decimals = form.group(1).lstrip("0"), (form.group(2) or "").rstrip("0")
+    if len(whole) > MAX_INTEGER_DIGITS:
+        raise InputError(
+            f"{name!r} is {shown}, which exceeds claim-ledger's limit of {NUMBER_LIMIT}",
+            where=where,
+            hint="check the figure for a typo (no count or offset is this large); give a "
+            "distance or a duration in a larger unit (kilometre, year)",
+        )
+    if len(decimals) > MAX_DECIMALS:
+        raise InputError(
+            f"{name!r} is {shown}: {len(decimals)} decimals exceed claim-ledger's limit of "
+            f"{NUMBER_LIMIT}",
+            where=where,
+            hint=f"round the figure to {MAX_DECIMALS} decimals, or give it in a smaller unit",
+        )
+
+
+def _decimal_hint(value: str) -> str:
+    """How to write ``value`` as a decimal claim-ledger accepts, when it has such a form."""
+    try:
+        number = Decimal(value.strip())
+    except ArithmeticError:
+        number = Decimal("NaN")
+    if number.is_finite() and abs(number.adjusted()) < MAX_INTEGER_DIGITS:
+        plain = format(number, "f")
+        if "." in plain:
+            plain = plain.rstrip("0").rstrip(".")
+        return f"write it as {plain}"
+    return "write the figure in digits, e.g. 2000 or 2.5; a range goes in 'lower' and 'upper'"
+
+
+def _shown_figure(value: str) -> str:
+    """A figure as a message quotes it: exactly, or its ends and its length when long."""
+    if len(value) <= 40:
+        return repr(value)
+    return f"'{value[:12]}…{value[-6:]}' ({len(value):,} characters)"
+
+
+def _field_name(predicate: str) -> str:
+    """The name a claim file gives a predicate (``lower``), else its IRI."""
+    terms, _ = _term_table()
+    for term, iri in terms.items():
+        if iri == predicate and not term[:1].isupper():
+            return term
+    return predicate
+
+
+def _value_location(
+    path: Path, batch: LoadedBatch, text: str | None, quad: ox.Quad, value: str
+) -> str:
+    """Where a field's value is written: its key in YAML, the value itself in other syntaxes."""
+    location = batch.field_locations.get((node_key(quad.subject), quad.predicate.value))
+    if location is not None:
+        return str(location)
+    if text is not None:
+        name = _field_name(quad.predicate.value)
+        for pattern in (
+            r"(?<![\w.+-])" + re.escape(value) + r"(?![\w.])",
+            r"[\"':]" + re.escape(name) + r"\b",
+        ):
+            for found in re.finditer(pattern, text):
+                line_start = text.rfind("\n", 0, found.start()) + 1
+                if not text[line_start : found.start()].lstrip().startswith(("#", "<!--")):
+                    return str(_text_location(path, text, found.start()))
+    return str(_where(batch, path, quad.subject))
 
 
 def _check_iri(path: Path, batch: LoadedBatch, term: ox.NamedNode, quad: ox.Quad) -> bool:
