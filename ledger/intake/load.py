@@ -17,7 +17,9 @@ import difflib
 import gc
 import hashlib
 import json
+import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,7 +33,9 @@ import yaml
 
 from ledger import resources
 from ledger.errors import InputError, Location, UnsafeInputError
-from ledger.vocab import CL, OWL_IMPORTS
+from ledger.vocab import CL, OWL_IMPORTS, SCHEMA
+
+_log = logging.getLogger(__name__)
 
 CONTEXT_IRI = "https://w3id.org/claim-ledger/context.jsonld"
 #: Relative IRIs are resolved against this base so that they can be found and refused.
@@ -81,9 +85,12 @@ class LoadedBatch:
     node_locations: dict[str, Location] = field(default_factory=dict)
     #: (node, predicate IRI) → where that field is written
     field_locations: dict[tuple[str, str], Location] = field(default_factory=dict)
+    #: what is accepted but looks wrong ("file:line: warning: …"), also logged as it is found
+    warnings: list[str] = field(default_factory=list)
 
     def extend(self, other: LoadedBatch) -> None:
         self.files.extend(other.files)
+        self.warnings.extend(other.warnings)
         self.quads.extend(other.quads)
         self.documents.update(other.documents)
         for key, loc in other.node_locations.items():
@@ -439,6 +446,8 @@ class _EventTreeBuilder:
         kind = type(event)
         if kind is yaml.ScalarEvent:
             return _event_scalar(event)
+        if event.tag is not None and event.tag != "!":
+            raise _StepAside  # a tagged list or mapping: the exact path refuses it
         if kind is yaml.MappingStartEvent:
             return self.mapping(event)
         if kind is yaml.SequenceStartEvent:
@@ -550,6 +559,8 @@ def _convert(node: yaml.Node, tree: _Tree, path: Path, seen: set[int] | None = N
         if id(node) in seen:
             raise _AliasError(node.start_mark)
         seen.add(id(node))
+    if isinstance(node, yaml.CollectionNode) and node.tag not in _COLLECTION_TAGS:
+        raise _TagError(node, "is not allowed in claim files")  # !!python/object:…, !!set
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         tree.node_marks[id(out)] = (node.start_mark.line + 1, node.start_mark.column + 1)
@@ -598,6 +609,7 @@ def _mark(path: Path, node: yaml.Node) -> Location:
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 _WORD_TAGS = frozenset({"tag:yaml.org,2002:value", "tag:yaml.org,2002:merge"})
 
 
@@ -606,7 +618,10 @@ class _TagError(Exception):
     does not fit its value (``!!timestamp 2016``)."""
 
     def __init__(self, node: yaml.Node, problem: str) -> None:
-        super().__init__(f"the YAML tag {node.tag} {problem}")
+        tag = str(node.tag)
+        if tag.startswith("tag:yaml.org,2002:"):
+            tag = "!!" + tag.removeprefix("tag:yaml.org,2002:")  # as the file writes it
+        super().__init__(f"the YAML tag {tag} {problem}")
         self.node = node
 
 
@@ -680,7 +695,7 @@ def _json_int(written: str) -> int | str:
 # --------------------------------------------------------------------------- JSON-LD
 
 
-def _check_context(path: Path, tree: _Tree) -> dict[str, str]:
+def _check_context(path: Path, tree: _Tree, text: str | None = None) -> dict[str, str]:
     """Replace the project's context IRI by the shipped context; refuse anything remote.
 
     Returns the prefixes the file defines in its inline contexts (for locating nodes).
@@ -731,6 +746,10 @@ def _check_context(path: Path, tree: _Tree) -> dict[str, str]:
                     where=where,
                     hint="choose another prefix name (e.g. 'mycase' instead of 'case')",
                 )
+            for key, value in part.items():
+                iri = value.get("@id") if isinstance(value, dict) else value
+                if isinstance(iri, str) and not key.startswith("@"):
+                    _refuse_invalid_iri(iri, f"@context {key}", path, text, where)
             local_prefixes.update(
                 {k: v for k, v in part.items() if isinstance(v, str) and not k.startswith("@")}
             )
@@ -765,9 +784,21 @@ def _refuse_remote_in_context(context: dict[str, Any], where: str) -> None:
 _VALUE_KEYS = {"@value", "@list", "@set", "@language", "@direction"}
 
 
-def _label_nodes(tree: _Tree, path: Path, prefixes: dict[str, str], batch: LoadedBatch) -> None:
-    """Give unnamed nodes a line-encoding blank-node label; record node and field lines."""
+def _label_nodes(
+    tree: _Tree,
+    path: Path,
+    prefixes: dict[str, str],
+    batch: LoadedBatch,
+    text: str | None = None,
+) -> None:
+    """Give unnamed nodes a line-encoding blank-node label; record node and field lines.
+
+    Refuses, at the key's line, what JSON-LD would silently drop or what claim files do not use:
+    a value that is no IRI where an IRI is due (``src:a fp``), a JSON-LD keyword such as
+    ``@reverse`` or ``@nest``, a field the context does not define.
+    """
     terms, language_maps = _term_table()
+    iri_keys = _iri_valued_keys()
     known_keys = set(terms) | set(prefixes)
     all_prefixes = prefixes | _prefix_map()
     where = str(path)
@@ -805,7 +836,24 @@ def _label_nodes(tree: _Tree, path: Path, prefixes: dict[str, str], batch: Loade
         for k, v in value.items():
             if k == "@context":
                 continue
+            if k in iri_keys or ":" in k:
+                kmark = key_marks.get((value_id, k))
+                place = str(Location(where, *kmark)) if kmark else where
+                if ":" in k and k not in iri_keys:
+                    _refuse_invalid_iri(k, k, path, text, place)
+                for item in v if isinstance(v, list) else [v]:
+                    if isinstance(item, str):
+                        _refuse_invalid_iri(item, k, path, text, place)
             if k not in accepted_keys:
+                if k.startswith("@") and k not in _CLAIM_FILE_KEYWORDS:
+                    kmark = key_marks.get((value_id, k))
+                    raise InputError(
+                        f"the JSON-LD keyword {k} is not used in claim files",
+                        where=str(Location(where, *kmark))
+                        if kmark
+                        else _text_where(path, text, json.dumps(k), where),
+                        hint=_KEYWORD_HINTS.get(k, _KEYWORD_HINT),
+                    )
                 if not k.startswith("@") and ":" not in k:
                     kmark = key_marks.get((value_id, k))
                     suggestion = difflib.get_close_matches(k, sorted(terms), n=1)
@@ -834,6 +882,76 @@ def _label_nodes(tree: _Tree, path: Path, prefixes: dict[str, str], batch: Loade
     walk(tree.value, None, True)
 
 
+#: The JSON-LD keywords a claim file may use; JSON-LD's others (@reverse, @nest, @included,
+#: @index, …) are refused: none is needed, and some make the expansion drop or move data.
+_CLAIM_FILE_KEYWORDS = frozenset(
+    {"@context", "@graph", "@id", "@type", "@value", "@language", "@list", "@set"}
+)
+_KEYWORD_HINTS = {
+    "@reverse": "write the link on the other node (e.g. give the claim 'attributedTo' its source)",
+    "@nest": "write the nested fields directly in the node",
+}
+_KEYWORD_HINT = "write the node's fields directly, as ontology/context.jsonld names them"
+
+#: Characters no IRI may hold (RFC 3987): controls, space, the delimiters <>"{}|^`\, the
+#: bidirectional formatting marks (which make an IRI display as another), noncharacters.
+_NOT_IN_IRI = re.compile(
+    r'[\x00-\x20<>"{}|^`\\\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069'
+    r"\ufdd0-\ufdef\ufff0-\uffff\ud800-\udfff]"
+)
+
+
+def _refuse_invalid_iri(value: str, key: str, path: Path, text: str | None, where: str) -> None:
+    """Refuse ``value`` where an IRI is due if it holds a character no IRI may hold."""
+    bad = _NOT_IN_IRI.search(value)
+    if bad is None:
+        return
+    char = bad.group()
+    name = unicodedata.name(char, "a control character")
+    if text is not None and where == str(path):
+        where = _text_where(path, text, value, where)
+    raise InputError(
+        f"{key!r}: {_shorten_iri(value)!r} is not an IRI: it holds {_describe(char)}"
+        + ("" if char in ' <>"{}|^`\\' else f" ({name})")
+        + ", which JSON-LD would drop with its link",
+        where=where,
+        hint="an id or link is one word: write a hyphen for a space (src:a-fp), or "
+        "percent-encode the character (%20)",
+    )
+
+
+def _describe(char: str) -> str:
+    if char == " ":
+        return "a space"
+    if char.isprintable() and not unicodedata.category(char).startswith("C"):
+        return f"the character {char!r}"
+    return f"U+{ord(char):04X}"
+
+
+def _shorten_iri(value: str) -> str:
+    return value if len(value) <= 80 else value[:60] + "…"
+
+
+def _text_where(path: Path, text: str | None, needle: str, default: str) -> str:
+    """The line and column of ``needle``'s first appearance in ``text``, else ``default``."""
+    if text is not None:
+        position = text.find(needle)
+        if position >= 0:
+            return str(_text_location(path, text, position))
+    return default
+
+
+@cache
+def _iri_valued_keys() -> frozenset[str]:
+    """Keys whose values are IRIs or terms: ids, types, links and closed lists."""
+    ctx = shipped_context()
+    keys = {"id", "@id", "type", "@type"}
+    keys.update(
+        k for k, v in ctx.items() if isinstance(v, dict) and v.get("@type") in ("@id", "@vocab")
+    )
+    return frozenset(keys)
+
+
 @cache
 def _vocab_fields() -> frozenset[str]:
     """Predicates whose values are terms of a closed list (``"@type": "@vocab"``)."""
@@ -852,8 +970,8 @@ def _prefix_map() -> dict[str, str]:
 
 def _load_jsonld(path: Path, tree: _Tree, text: str | None = None) -> LoadedBatch:
     batch = LoadedBatch(files=[path])
-    prefixes = _check_context(path, tree)
-    _label_nodes(tree, path, prefixes, batch)
+    prefixes = _check_context(path, tree, text)
+    _label_nodes(tree, path, prefixes, batch, text)
     try:
         document = json.dumps(tree.value, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as exc:  # "\uD800" in YAML: half of a UTF-16 pair, no character
@@ -1014,6 +1132,8 @@ def _check_quads(path: Path, batch: LoadedBatch, text: str | None = None) -> Non
                 where=str(_where(batch, path, quad.subject)),
                 hint="remove it and give localCopy and sha256 instead",
             )
+        if predicate in _NAME_FIELDS and isinstance(obj, ox.Literal) and not obj.value.isascii():
+            _warn_mixed_scripts(path, batch, quad, obj.value)
         for term in (quad.subject, predicate, obj):
             if isinstance(term, ox.NamedNode) and term not in checked:
                 if _check_iri(path, batch, term, quad):
@@ -1133,8 +1253,24 @@ def _value_location(
 
 
 def _check_iri(path: Path, batch: LoadedBatch, term: ox.NamedNode, quad: ox.Quad) -> bool:
-    """Refuse an IRI that is relative or has an unknown scheme; True if it is fine anywhere."""
+    """Refuse an IRI that is relative or has an unknown scheme; True if it is fine anywhere.
+
+    Also refuses what RFC 3987 forbids and a parser let through (a bidirectional mark in
+    Turtle), and warns of an IRI that mixes scripts.
+    """
     iri = term.value
+    if not iri.isascii():
+        bad = _NOT_IN_IRI.search(iri)
+        if bad is not None:
+            location = batch.field_locations.get((node_key(quad.subject), quad.predicate.value))
+            _refuse_invalid_iri(
+                iri,
+                _field_name(quad.predicate.value),
+                path,
+                None,
+                str(location or _where(batch, path, quad.subject)),
+            )
+        _warn_mixed_scripts(path, batch, quad, iri)
     closed_list = quad.predicate.value in _vocab_fields() and term == quad.object
     if iri.startswith(_RELATIVE_BASE) and closed_list:
         return False  # an unknown value of a closed list: the shapes say which are allowed
@@ -1156,6 +1292,39 @@ def _check_iri(path: Path, batch: LoadedBatch, term: ox.NamedNode, quad: ox.Quad
         where=where,
         hint=f"define {scheme!r} in the file's @context, or correct the spelling",
     )
+
+
+_NAME_FIELDS = frozenset(
+    ox.NamedNode(str(SCHEMA[name])) for name in ("name", "alternateName", "identifier")
+)
+_WORD = re.compile(r"[^\W\d_]+")
+#: Scripts with letters that look like other scripts' letters (Latin a, Cyrillic а, Greek α).
+_LOOK_ALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "FULLWIDTH"})
+
+
+def _script(char: str) -> str:
+    """The script of a letter as Unicode names it (LATIN, CYRILLIC, GREEK, ARABIC, …)."""
+    return unicodedata.name(char, "UNKNOWN").split(" ", 1)[0]
+
+
+def _warn_mixed_scripts(path: Path, batch: LoadedBatch, quad: ox.Quad, text: str) -> None:
+    """Warn of a word that mixes scripts ("SОHR" with a Cyrillic О): two sources look alike."""
+    for word in _WORD.findall(text):
+        scripts = [_script(char) for char in word]
+        if len(set(scripts)) < 2 or _LOOK_ALIKE_SCRIPTS.isdisjoint(scripts):
+            continue  # one script, or scripts that mix as a rule (Japanese kanji and kana)
+        usual = max(set(scripts), key=scripts.count)
+        odd = next(char for char, script in zip(word, scripts, strict=True) if script != usual)
+        location = batch.field_locations.get((node_key(quad.subject), quad.predicate.value))
+        where = location or _where(batch, path, quad.subject)
+        message = (
+            f"{where}: warning: {_field_name(quad.predicate.value)!r} {text!r} mixes scripts: "
+            f"{odd!r} is U+{ord(odd):04X} {unicodedata.name(odd, '')} among "
+            f"{usual.title()} letters in {word!r}; a look-alike letter makes another source"
+        )
+        batch.warnings.append(message)
+        _log.warning(message)
+        return
 
 
 def _term_text(term: Any) -> str:
