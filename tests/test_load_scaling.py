@@ -11,7 +11,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from ledger.intake.load import load_file
+import pytest
+
+from ledger.errors import InputError
+from ledger.intake.load import MAX_LINKS_PER_NODE, MAX_VALUES_PER_FIELD, load_file
+from ledger.vocab import CL
 
 VALID = Path(__file__).resolve().parent / "data" / "claims" / "valid"
 CASE = "https://w3id.org/claim-ledger/case/aleppo-2016-11/"
@@ -55,3 +59,58 @@ def test_turtle_subjects_are_located_at_their_own_line(tmp_path: Path) -> None:
         location = batch.node_locations[f"{CASE}claim/{name}"]
         assert location.line is not None
         assert lines[location.line - 1].startswith(local + " "), (name, location)
+
+
+def quotes_yaml(count: int) -> str:
+    """The valid YAML claim with its one quote repeated ``count`` times."""
+    text = (VALID / "lead-thousands-fleeing.yaml").read_text(encoding="utf-8")
+    head, sep, quote = text.partition("  quote:\n")
+    return head + sep + quote * count
+
+
+def test_a_claim_may_list_a_thousand_quotes(tmp_path: Path) -> None:
+    """1,000 quotes of one claim (the limit) still load."""
+    path = tmp_path / "quotes.yaml"
+    path.write_text(quotes_yaml(MAX_VALUES_PER_FIELD), encoding="utf-8")
+    quotes = [q for q in load_file(path).quads if q.predicate.value == str(CL.quote)]
+    assert len(quotes) == MAX_VALUES_PER_FIELD
+
+
+def test_a_claim_listing_more_quotes_than_the_limit_is_refused_at_the_field(
+    tmp_path: Path,
+) -> None:
+    """1,001 quotes of one claim are refused at 'quote', naming the limit."""
+    path = tmp_path / "quotes.yaml"
+    path.write_text(quotes_yaml(MAX_VALUES_PER_FIELD + 1), encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        load_file(path)
+    message = str(refused.value)
+    assert message.startswith(f"{path}:39:3: 'quote' lists 1,001 values, more than the 1,000")
+
+
+@pytest.mark.parametrize(("syntax", "count"), [("turtle", 100_000), ("n-triples", 50_000)])
+def test_a_claim_with_100000_quote_nodes_is_refused_in_seconds(
+    tmp_path: Path, syntax: str, count: int
+) -> None:
+    """100,000 quote nodes of one claim (50,000 in N-Triples, under the cap) are refused at once."""
+    claim = f"<{CASE}claim/c>"
+    quote = "<http://www.w3.org/ns/oa#hasSource>"
+    if syntax == "turtle":
+        path = tmp_path / "quotes.ttl"
+        body = ",\n".join(f"  [ {quote} <{CASE}article> ]" for _ in range(count))
+        path.write_text(f"{claim} <{CL.quote}>\n{body} .\n", encoding="utf-8")
+    else:
+        path = tmp_path / "quotes.nt"
+        path.write_text(
+            "".join(
+                f"{claim} <{CL.quote}> _:q{i} .\n_:q{i} {quote} <{CASE}article> .\n"
+                for i in range(count)
+            ),
+            encoding="utf-8",
+        )
+    started = time.perf_counter()
+    with pytest.raises(InputError) as refused:
+        load_file(path)
+    assert time.perf_counter() - started < 30
+    assert f"one node has {count:,} links and nested nodes" in str(refused.value)
+    assert f"more than the {MAX_LINKS_PER_NODE:,} claim-ledger accepts" in str(refused.value)

@@ -20,6 +20,7 @@ import json
 import logging
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,6 +53,11 @@ MAX_VALUE_CHARS = 64 * 1024
 MAX_INTEGER_DIGITS = 15
 MAX_DECIMALS = 6
 NUMBER_LIMIT = f"|x| < 10^{MAX_INTEGER_DIGITS} with at most {MAX_DECIMALS} decimals"
+#: The most values one field of one node may list in YAML or JSON-LD, and the most links and
+#: nested nodes one node may have in any syntax: a claim has a dozen; the shapes' checks of one
+#: claim grow faster than its size (1,000 quotes validate in 2 s, 20,000 took minutes).
+MAX_VALUES_PER_FIELD = 1000
+MAX_LINKS_PER_NODE = 2 * MAX_VALUES_PER_FIELD
 
 YAML_SUFFIXES = {".yaml", ".yml"}
 RDF_SUFFIXES = {
@@ -876,6 +882,14 @@ def _label_nodes(
                         predicate_of[k] = predicate
                     if (key, predicate) not in field_locations:
                         field_locations[(key, predicate)] = Location(where, *kmark)
+            if isinstance(v, list) and len(v) > MAX_VALUES_PER_FIELD and k != "@graph":
+                kmark = key_marks.get((value_id, k))
+                raise InputError(
+                    f"{k!r} lists {len(v):,} values, more than the {MAX_VALUES_PER_FIELD:,} "
+                    "one field of claim-ledger may hold",
+                    where=str(Location(where, *kmark)) if kmark else where,
+                    hint="a claim rests on a few quotes: give each statement its own claim",
+                )
             if isinstance(v, (list, dict)):
                 walk(v, k, False)
 
@@ -1066,8 +1080,9 @@ def _locate_subjects(path: Path, text: str, batch: LoadedBatch) -> None:
             prefix, _colon, local = term.rstrip(".").partition(":")
             if prefix not in prefixes:
                 continue
-            # Turtle lets a local name escape reserved characters (aleppo:claim\/x)
-            iri = prefixes[prefix] + _LOCAL_ESCAPE.sub(r"\1", local)
+            if "\\" in local:  # Turtle lets a local name escape reserved characters (x:a\/b)
+                local = _LOCAL_ESCAPE.sub(r"\1", local)
+            iri = prefixes[prefix] + local
         if iri in wanted:
             wanted.discard(iri)
             locations[iri] = Location(where, number)
@@ -1099,6 +1114,7 @@ def _check_quads(path: Path, batch: LoadedBatch, text: str | None = None) -> Non
     # Python string each time, which was most of this loop's cost.
     checked: set[ox.NamedNode] = set()  # IRIs that passed _check_iri wherever they stand
     numeric_fields, numeric_types = _numeric_fields(), _NUMERIC_TYPES
+    links: defaultdict[Any, int] = defaultdict(int)  # node → its IRI and blank-node values
     for quad in batch.quads:
         if not isinstance(quad.graph_name, ox.DefaultGraph):
             raise InputError(
@@ -1107,19 +1123,25 @@ def _check_quads(path: Path, batch: LoadedBatch, text: str | None = None) -> Non
             )
         predicate = quad.predicate
         obj = quad.object
-        if isinstance(obj, ox.Literal) and len(obj.value) > MAX_VALUE_CHARS:
-            location = batch.field_locations.get((node_key(quad.subject), predicate.value))
-            raise InputError(
-                f"a value of {len(obj.value):,} characters is longer than the "
-                f"{MAX_VALUE_CHARS:,} a claim file's field may hold",
-                where=str(location or _where(batch, path, quad.subject)),
-                hint="quote only the words the claim rests on; a document's text goes in its "
-                "localCopy file",
-            )
-        if isinstance(obj, ox.Literal) and (
-            predicate in numeric_fields or obj.datatype in numeric_types
-        ):
-            _check_number(path, batch, text, quad, obj)
+        if isinstance(obj, ox.Literal):
+            value = obj.value
+            if len(value) > MAX_VALUE_CHARS:
+                location = batch.field_locations.get((node_key(quad.subject), predicate.value))
+                raise InputError(
+                    f"a value of {len(value):,} characters is longer than the "
+                    f"{MAX_VALUE_CHARS:,} a claim file's field may hold",
+                    where=str(location or _where(batch, path, quad.subject)),
+                    hint="quote only the words the claim rests on; a document's text goes in "
+                    "its localCopy file",
+                )
+            if value[:1] in _NUMERIC_START and (
+                predicate in numeric_fields or obj.datatype in numeric_types
+            ):
+                _check_number(path, batch, text, quad, obj)
+            if predicate in _NAME_FIELDS and not value.isascii():
+                _warn_mixed_scripts(path, batch, quad, value)
+        else:
+            links[quad.subject] += 1
         if predicate == _OWL_IMPORTS_NODE:
             raise UnsafeInputError(
                 f"owl:imports <{_term_text(obj)}> refused: claim-ledger never fetches anything",
@@ -1132,15 +1154,23 @@ def _check_quads(path: Path, batch: LoadedBatch, text: str | None = None) -> Non
                 where=str(_where(batch, path, quad.subject)),
                 hint="remove it and give localCopy and sha256 instead",
             )
-        if predicate in _NAME_FIELDS and isinstance(obj, ox.Literal) and not obj.value.isascii():
-            _warn_mixed_scripts(path, batch, quad, obj.value)
         for term in (quad.subject, predicate, obj):
             if isinstance(term, ox.NamedNode) and term not in checked:
                 if _check_iri(path, batch, term, quad):
                     checked.add(term)
+    crowded = next((node for node, count in links.items() if count > MAX_LINKS_PER_NODE), None)
+    if crowded is not None:
+        raise InputError(
+            f"one node has {links[crowded]:,} links and nested nodes (quotes, selectors, "
+            f"derivedFrom, …), more than the {MAX_LINKS_PER_NODE:,} claim-ledger accepts",
+            where=str(_where(batch, path, crowded)),
+            hint="a claim rests on a few quotes: give each statement its own claim",
+        )
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+#: The first character of any literal _LOOKS_NUMERIC matches ("" for an empty literal).
+_NUMERIC_START = frozenset("0123456789+-.nNiI \t\r\n")
 _NUMERIC_TYPES = frozenset(
     ox.NamedNode(_XSD + name)
     for name in (
@@ -1174,10 +1204,14 @@ def _check_number(
     value = literal.value
     if not _LOOKS_NUMERIC.match(value):
         return  # words: the shapes say the field takes a number
+    form = _DECIMAL_FORM.fullmatch(value.strip())
+    if form is not None and (form.group(1) or form.group(2)):
+        whole, decimals = form.group(1).lstrip("0"), (form.group(2) or "").rstrip("0")
+        if len(whole) <= MAX_INTEGER_DIGITS and len(decimals) <= MAX_DECIMALS:
+            return
     name = _field_name(quad.predicate.value)
     shown = _shown_figure(value)
     where = _value_location(path, batch, text, quad, value)
-    form = _DECIMAL_FORM.fullmatch(value.strip())
     if form is None or not (form.group(1) or form.group(2)):
         raise InputError(
             f"{name!r} is {shown}, which is not a decimal number "
