@@ -843,12 +843,12 @@ def _label_nodes(
             if k == "@context":
                 continue
             if k in iri_keys or ":" in k:
-                kmark = key_marks.get((value_id, k))
-                place = str(Location(where, *kmark)) if kmark else where
-                if ":" in k and k not in iri_keys:
-                    _refuse_invalid_iri(k, k, path, text, place)
-                for item in v if isinstance(v, list) else [v]:
-                    if isinstance(item, str):
+                written = [k] if ":" in k and k not in iri_keys else []
+                written += [i for i in (v if isinstance(v, list) else [v]) if isinstance(i, str)]
+                for item in written:
+                    if _NOT_IN_IRI.search(item):  # the location is made only for a refusal
+                        kmark = key_marks.get((value_id, k))
+                        place = str(Location(where, *kmark)) if kmark else where
                         _refuse_invalid_iri(item, k, path, text, place)
             if k not in accepted_keys:
                 if k.startswith("@") and k not in _CLAIM_FILE_KEYWORDS:
