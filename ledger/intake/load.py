@@ -278,7 +278,7 @@ def _load_file(path: Path) -> LoadedBatch:
             hint="a claim file holds an @context and a @graph of claims (YAML) or triples (Turtle)",
         )
     if suffix in YAML_SUFFIXES:
-        return _load_jsonld(path, _yaml_tree(path, text))
+        return _load_jsonld(path, _yaml_tree(path, text), text)
     if suffix in JSONLD_SUFFIXES:
         try:
             # Numbers stay as written where JSON-LD would change them: a fraction (2.5 would
@@ -291,6 +291,8 @@ def _load_file(path: Path) -> LoadedBatch:
             raise InputError(
                 f"JSON syntax error: {exc.msg}",
                 where=str(Location(str(path), exc.lineno, exc.colno)),
+                hint="look for a missing comma, quote or bracket just before this position; "
+                "JSON allows no trailing comma and no comments",
             ) from None
         return _load_jsonld(path, _PlainTree(tree), text)
     return _load_rdf(path, text, RDF_SUFFIXES[suffix])
@@ -533,7 +535,11 @@ def _exact_yaml_tree(path: Path, text: str) -> _Tree:
         mark = exc.problem_mark or exc.context_mark
         where = str(Location(str(path), mark.line + 1, mark.column + 1)) if mark else str(path)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise InputError(f"YAML syntax error: {problem}", where=where) from None
+        raise InputError(
+            f"YAML syntax error: {problem}",
+            where=where,
+            hint=_yaml_hint(problem, exc.context_mark.line + 1 if exc.context_mark else None),
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML error: {exc}", where=str(path)) from None
     except RecursionError:
@@ -842,6 +848,17 @@ def _label_nodes(
         for k, v in value.items():
             if k == "@context":
                 continue
+            if k in _ID_AND_TYPE_KEYS and not all(
+                isinstance(i, str)
+                for i in (v if isinstance(v, list) and k in ("type", "@type") else [v])
+            ):
+                kmark = key_marks.get((value_id, k))
+                raise InputError(
+                    f"{k!r} must be {_ID_OR_TYPE_EXAMPLE['id' in k]}, "
+                    f"not {_shorten_iri(json.dumps(v, ensure_ascii=False, default=str))}",
+                    where=str(Location(where, *kmark)) if kmark else where,
+                    hint="write it as one word; quote it if YAML would read it as a number or date",
+                )
             if k in iri_keys or ":" in k:
                 written = [k] if ":" in k and k not in iri_keys else []
                 written += [i for i in (v if isinstance(v, list) else [v]) if isinstance(i, str)]
@@ -905,6 +922,8 @@ _KEYWORD_HINTS = {
     "@reverse": "write the link on the other node (e.g. give the claim 'attributedTo' its source)",
     "@nest": "write the nested fields directly in the node",
 }
+_ID_AND_TYPE_KEYS = frozenset({"id", "@id", "type", "@type"})
+_ID_OR_TYPE_EXAMPLE = {True: "a name such as src:sohr", False: "a class name such as Claim"}
 _KEYWORD_HINT = "write the node's fields directly, as ontology/context.jsonld names them"
 
 #: Characters no IRI may hold (RFC 3987): controls, space, the delimiters <>"{}|^`\, the
@@ -998,9 +1017,9 @@ def _load_jsonld(path: Path, tree: _Tree, text: str | None = None) -> LoadedBatc
     try:
         quads = list(ox.parse(document, format=ox.RdfFormat.JSON_LD, base_iri=_RELATIVE_BASE))
     except SyntaxError as exc:
-        raise InputError(f"JSON-LD error: {exc.msg}", where=str(path)) from None
+        raise _json_ld_error(path, text, str(exc.msg)) from None
     except ValueError as exc:
-        raise InputError(f"JSON-LD error: {exc}", where=str(path)) from None
+        raise _json_ld_error(path, text, str(exc)) from None
     batch.quads = quads
     _check_quads(path, batch, text)
     _attach_documents(path, batch)
@@ -1036,6 +1055,7 @@ def _load_rdf(path: Path, text: str, fmt: ox.RdfFormat) -> LoadedBatch:
         raise InputError(
             f"{_FORMAT_NAMES.get(fmt, 'RDF')} syntax error: {message}",
             where=str(Location(str(path), *position)),
+            hint=_RDF_HINTS.get(fmt),
         ) from None
     except (ValueError, OSError) as exc:
         raise InputError(f"cannot parse: {exc}", where=str(path)) from None
@@ -1043,6 +1063,50 @@ def _load_rdf(path: Path, text: str, fmt: ox.RdfFormat) -> LoadedBatch:
     _check_quads(path, batch, text)
     _attach_documents(path, batch)
     return batch
+
+
+_RDF_HINTS = {
+    ox.RdfFormat.TURTLE: "check this line and the one before it: each statement ends with ' .', "
+    "a subject's fields are separated by ' ;', IRIs are written <...> and every prefix is "
+    "declared with @prefix",
+    ox.RdfFormat.N_TRIPLES: "each line is one triple, <subject> <predicate> object, ending in ' .'",
+    ox.RdfFormat.RDF_XML: "check that every element is closed and every attribute quoted",
+}
+
+
+def _yaml_hint(problem: str, context_line: int | None = None) -> str:
+    """How to fix the YAML syntax error ``problem`` names."""
+    if "'\\t'" in problem or "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return (
+            "a value that holds ': ' must be quoted (statement: 'He said: no'); the fields of "
+            "one node line up under each other"
+        )
+    if "cannot start any token" in problem:
+        return "a value that starts with @, `, %, | or > must be quoted, e.g. comment: '@home'"
+    if "expected <block end>" in problem or "expected ':'" in problem:
+        return "check the indentation: fields of one node line up, a list item starts with '- '"
+    if "end of the stream" in problem or "found unexpected end" in problem:
+        opened = f" (at line {context_line})" if context_line else ""
+        return f"a quote or bracket is opened{opened} and never closed"
+    return "check the indentation and quoting of this line and the one before it"
+
+
+def _json_ld_error(path: Path, text: str | None, message: str) -> InputError:
+    """A JSON-LD processor's error, at the line of the keyword or term it names when found."""
+    where = str(path)
+    for token in re.findall(r"@\w+|\"[^\"\s]+\"|'[^'\s]+'", message):
+        found = _text_where(path, text, token.strip("'\""), "")
+        if found:
+            where = found
+            break
+    return InputError(
+        f"JSON-LD error: {message}",
+        where=where,
+        hint="claim files use only the fields of ontology/context.jsonld, @context, @graph, "
+        "id and type; see the README's 'Claim files'",
+    )
 
 
 _FORMAT_NAMES = {
@@ -1315,6 +1379,8 @@ def _check_iri(path: Path, batch: LoadedBatch, term: ox.NamedNode, quad: ox.Quad
     where = str(field_location or _where(batch, path, quad.subject))
     if iri.startswith(_RELATIVE_BASE):
         written = iri[len(_RELATIVE_BASE) :]
+        if term == quad.subject and written in batch.node_locations:
+            where = str(batch.node_locations[written])  # an id as the file writes it
         raise InputError(
             f"{written!r} is not an IRI "
             "(a relative reference, or a term the @context does not define)",
