@@ -1005,25 +1005,56 @@ def _load_jsonld(path: Path, tree: _Tree, text: str | None = None) -> LoadedBatc
     batch = LoadedBatch(files=[path])
     prefixes = _check_context(path, tree, text)
     _label_nodes(tree, path, prefixes, batch, text)
-    try:
-        document = json.dumps(tree.value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError as exc:  # "\uD800" in YAML: half of a UTF-16 pair, no character
-        raise InputError(
-            f"a value holds U+{ord(exc.object[exc.start]):04X}, half of a UTF-16 surrogate pair, "
-            "which is not a character",
-            where=str(_surrogate_location(path)),
-            hint="write the character itself, or its full \\U0001XXXX escape",
-        ) from None
-    try:
-        quads = list(ox.parse(document, format=ox.RdfFormat.JSON_LD, base_iri=_RELATIVE_BASE))
-    except SyntaxError as exc:
-        raise _json_ld_error(path, text, str(exc.msg)) from None
-    except ValueError as exc:
-        raise _json_ld_error(path, text, str(exc)) from None
+    quads: list[ox.Quad] = []
+    for part in _json_ld_parts(tree.value):
+        try:
+            document = json.dumps(part, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:  # "\uD800" in YAML: half of a UTF-16 pair
+            raise InputError(
+                f"a value holds U+{ord(exc.object[exc.start]):04X}, half of a UTF-16 surrogate "
+                "pair, which is not a character",
+                where=str(_surrogate_location(path)),
+                hint="write the character itself, or its full \\U0001XXXX escape",
+            ) from None
+        try:
+            quads.extend(ox.parse(document, format=ox.RdfFormat.JSON_LD, base_iri=_RELATIVE_BASE))
+        except SyntaxError as exc:
+            raise _json_ld_error(path, text, str(exc.msg)) from None
+        except ValueError as exc:
+            raise _json_ld_error(path, text, str(exc)) from None
     batch.quads = quads
     _check_quads(path, batch, text)
     _attach_documents(path, batch)
     return batch
+
+
+#: Nodes of a file's @graph expanded per JSON-LD document. pyoxigraph's JSON-LD parser takes
+#: time that grows faster than the document (2,000 claims 1.0 s, 8,000 claims 5.7 s of CPU);
+#: in parts of 250 nodes it is linear (0.7 s, 2.9 s) and gives the same quads in the same order.
+_JSON_LD_PART = 250
+
+
+def _json_ld_parts(document: Any) -> Iterator[Any]:
+    """The document, or the same context with its @graph in parts of ``_JSON_LD_PART`` nodes.
+
+    Only a document that is exactly a context and a list of top-level nodes is split: each node
+    names what it links to by IRI, and its blank nodes carry file-wide labels (``_:L12C5``),
+    so the parts mean what the whole does.
+    """
+    graph = document.get("@graph") if isinstance(document, dict) else None
+    if (
+        not isinstance(graph, list)
+        or len(graph) <= _JSON_LD_PART
+        or set(document)
+        != {
+            "@context",
+            "@graph",
+        }
+    ):
+        yield document
+        return
+    for start in range(0, len(graph), _JSON_LD_PART):
+        yield {"@context": document["@context"], "@graph": graph[start : start + _JSON_LD_PART]}
 
 
 # --------------------------------------------------------------------------- Turtle and friends
