@@ -325,3 +325,28 @@ def test_unknown_yaml_tags_are_refused_at_their_line(tmp_path: Path, tag: str) -
     message = str(refused.value)
     assert f"tagged.yaml:{len(lines) + 1}:12" in message
     assert "is not allowed in claim files" in message and "quote the value" in message
+
+
+@pytest.mark.parametrize(
+    "tagged",
+    [
+        "!!python/object/apply:os.system [echo hi]",
+        "!!python/object:os.system {x: 1}",
+        "!!set {a, b}",
+        "!!omap [a: 1]",
+        "!foo [words]",
+    ],
+)
+def test_tagged_lists_and_mappings_are_refused_at_their_line(tmp_path: Path, tagged: str) -> None:
+    """A YAML tag on a list or mapping (!!python/…) is refused as written, not read as a value."""
+    from ledger.errors import InputError
+
+    source = (VALID / "lead-thousands-fleeing.yaml").read_text(encoding="utf-8")
+    lines = source.rstrip("\n").split("\n")
+    path = tmp_path / "tagged.yaml"
+    path.write_text("\n".join([*lines, f"  comment: {tagged}"]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        load_file(path)
+    message = str(refused.value)
+    assert f"tagged.yaml:{len(lines) + 1}:12: the YAML tag {tagged.split()[0]} " in message
+    assert "is not allowed in claim files" in message
