@@ -165,18 +165,21 @@ def convert_(paths: tuple[Path, ...], fmt: str) -> None:
 @click.option(
     "--occurrence",
     type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Which appearance of the words to anchor, when they appear more than once.",
+    default=None,
+    help="Which appearance of the words to anchor (1 = the first); required when they appear "
+    "more than once.",
 )
-def anchor(document: Path, exact: str, occurrence: int) -> None:
+def anchor(document: Path, exact: str, occurrence: int | None) -> None:
     """Print the Web Annotation selectors (YAML) that anchor EXACT words in DOCUMENT.
 
     Offsets count Unicode code points from the first character of the file, as the shapes do.
+    Words that appear more than once are refused, each appearance listed with its context,
+    until --occurrence says which one.
 
     \b
-    Example:
+    Examples:
       claim-ledger anchor claims/aleppo-2016-11/article.nb.txt "Om lag 10.000 sivile"
+      claim-ledger anchor claims/aleppo-2016-11/article.nb.txt "SOHR" --occurrence 2
     """
     text = read_text_file(document, MAX_DOCUMENT_BYTES)
     click.echo(output.selectors_yaml(find_anchor(text, exact, occurrence)), nl=False)
