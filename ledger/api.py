@@ -408,6 +408,12 @@ def resolve_claim(index: Index, reference: str) -> str:
     return candidates.pop()
 
 
+def claim_iri(ledger: Backend, reference: str) -> str:
+    """A claim's ledger IRI, named as every command names it (``resolve_claim``)."""
+    with ledger.index() as index:
+        return resolve_claim(index, reference)
+
+
 def claim_status(index: Index, iri: str) -> str:
     """current, retracted or superseded."""
     rows = _one(

@@ -552,10 +552,16 @@ def write_report(
         written = reports.render(store, out_dir=out, fmt=fmt, **selectors)
     else:
         ledger = location.open()
+        if selectors.get("claim") is not None:  # named as `show` names it
+            selectors["claim"] = api.claim_iri(ledger, selectors["claim"])
         info = reports.collect_ledger_info(ledger)
         with api.analysis_store(ledger) as (store, _index):
             written = reports.render(store, out_dir=out, fmt=fmt, ledger_info=info, **selectors)
-    return f"wrote {len(written)} file(s) to {out}; open {out / ('index.' + fmt)}"
+    pages = [p for p in written if p.suffix == f".{fmt}"]
+    index = out / f"index.{fmt}"
+    # the overview when there is one, else the one claim or source page written
+    first = index if index in pages else (pages[0] if pages else out)
+    return f"wrote {len(written)} file(s) to {out}; open {first}"
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
