@@ -435,7 +435,8 @@ CLAIM_EXPORTS = ("claimreview", "prov", "nanopub", "csv")
     default="nquads",
     show_default=True,
     help="nquads/trig: the whole ledger, chain included (for `import`); claimreview: "
-    "schema.org ClaimReview JSON-LD of reviewed claims; prov: PROV-O Turtle; nanopub: TriG, "
+    "schema.org ClaimReview JSON-LD of reviewed claims (Google's fact-check markup); prov: "
+    "PROV-O Turtle; nanopub: TriG, "
     "one nanopublication per claim; csv: one row per claim.",
 )
 @pass_location
@@ -455,6 +456,16 @@ def export(location: LedgerLocation, fmt: str) -> None:
     from ledger.publish import export as exports
 
     with api.analysis_store(ledger) as (store, _index):
+        if fmt == "claimreview":
+            left_out: list[str] = []
+            click.echo(exports.claimreview(store, left_out=left_out), nl=False)
+            for review_iri in left_out:
+                click.echo(
+                    f"warning: review {review_iri} left out: it records no http(s) url of its "
+                    "published fact-check (review the claim again with --url)",
+                    err=True,
+                )
+            return
         click.echo(exports.EXPORTS[fmt](store), nl=False)
 
 
@@ -484,23 +495,49 @@ def import_(location: LedgerLocation, file: Path) -> None:
 )
 @click.option("--explanation", required=True, help="Why, in words a reader can check.")
 @click.option("--by", "by", required=True, help="The fact-checker giving the verdict.")
-@click.option("--url", help="Where the fact-check is published (http or https).")
+@click.option(
+    "--url",
+    required=True,
+    help="The fact-check's own published page (http or https); never the claim's IRI.",
+)
+@click.option(
+    "--organization",
+    help="The fact-checking organisation that publishes the verdict (ClaimReview's author).",
+)
+@click.option("--organization-url", help="The organisation's home page (http or https).")
 @pass_location
 def review(
-    location: LedgerLocation, claim: str, rating: str, explanation: str, by: str, url: str | None
+    location: LedgerLocation,
+    claim: str,
+    rating: str,
+    explanation: str,
+    by: str,
+    url: str,
+    organization: str | None,
+    organization_url: str | None,
 ) -> None:
     """Record a fact-checker's verdict on a claim, as a new ledger entry.
 
-    Ratings map to schema.org ClaimReview values, 1 (true) to 5 (false); "unproven" is 3 with
-    its own words. A later verdict by the same checker supersedes the earlier one.
+    Ratings map to schema.org ClaimReview values from 5 (true, the best) to 1 (false, the
+    worst); "unproven" is 3 with its own words. A later verdict by the same checker supersedes
+    the earlier one. `export --format claimreview` publishes the verdicts.
 
     \b
     Example:
-      claim-ledger review sohr-less-than-1km-from-sakhour --rating mostly-true \
-        --explanation "Two independent sources agree" --by "A. Checker"
+      claim-ledger review sohr-less-than-1km-from-sakhour --rating mostly-true \\
+        --explanation "Two independent sources agree" --by "A. Checker" \\
+        --url https://factcheck.example.org/sakhour --organization "Example Fact Check" \\
+        --organization-url https://factcheck.example.org/
     """
     record = api.review(
-        location.open(), claim, rating=rating, explanation=explanation, by=by, url=url
+        location.open(),
+        claim,
+        rating=rating,
+        explanation=explanation,
+        by=by,
+        url=url,
+        organization=organization,
+        organization_url=organization_url,
     )
     click.echo(output.entry_line(record))
 

@@ -25,40 +25,62 @@ SCHEMA = "https://schema.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PROV = "http://www.w3.org/ns/prov#"
 CL = "https://w3id.org/claim-ledger/ns#"
+ARTICLE = CASE + "article"
+ARTICLE_URL = "https://www.example.no/nyheter/aleppo-flukt"
+ARTICLE_ARCHIVE = "https://web.archive.org/web/20161128000000/" + ARTICLE_URL
+FACT_CHECKER = "urn:claim-ledger:organization:example"
+FACT_CHECKER_URL = "https://factcheck.example.org/"
 REVIEWED = {
     CASE + "claim/sohr-about-10000-fled": (
-        "2",
+        "4",
         "Mostly true",
         "2024-05-01",
-        "https://example.org/fc/1",
+        "https://factcheck.example.org/fc/1",
     ),
-    CASE + "claim/al-youssef-rebels-lack-outside-support": ("5", "False", "2024-05-02", None),
+    CASE + "claim/al-youssef-rebels-lack-outside-support": (
+        "1",
+        "False",
+        "2024-05-02",
+        "https://factcheck.example.org/fc/2",
+    ),
 }
 RDFLIB_INTERNAL_DEPRECATIONS = (
     "(ConjunctiveGraph is deprecated|Dataset.default_context is deprecated"
     "|Dataset.identifier is deprecated)"
 )
 CHECKER = "https://w3id.org/claim-ledger/source/claim-ledger-maintainers"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+#: Parsing the export as RDF offline: the schema.org context, as far as the export uses it
+#: (its terms under https://schema.org/; the published context file is never fetched).
+SCHEMA_CONTEXT = {"@vocab": SCHEMA}
 
 
 def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-def review_quads() -> list[ox.Quad]:
-    """Verdicts exactly as the module docstring tells `review` to write them."""
+def review_quads(
+    reviewed: dict[str, tuple[str, str, str, str | None]] = REVIEWED,
+    best: str = "5",
+    worst: str = "1",
+) -> list[ox.Quad]:
+    """Verdicts exactly as the module docstring tells `review` to write them.
+
+    The first is published by a fact-checking organisation (schema:publisher), the others by
+    the checker alone (a registry source).
+    """
     quads = []
-    for i, (claim, (value, words, date, url)) in enumerate(sorted(REVIEWED.items())):
+    for i, (claim, (value, words, date, url)) in enumerate(sorted(reviewed.items())):
         node, rating = _n(f"urn:claim-ledger:review:{i}"), ox.BlankNode(f"rating{i}")
         integer = _n(XSD + "integer")
         triples: list[tuple[Any, str, Any]] = [
-            (node, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", _n(SCHEMA + "ClaimReview")),
+            (node, RDF_TYPE, _n(SCHEMA + "ClaimReview")),
             (node, SCHEMA + "itemReviewed", _n(claim)),
             (node, SCHEMA + "reviewRating", rating),
-            (rating, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", _n(SCHEMA + "Rating")),
+            (rating, RDF_TYPE, _n(SCHEMA + "Rating")),
             (rating, SCHEMA + "ratingValue", ox.Literal(value, datatype=integer)),
-            (rating, SCHEMA + "bestRating", ox.Literal("1", datatype=integer)),
-            (rating, SCHEMA + "worstRating", ox.Literal("5", datatype=integer)),
+            (rating, SCHEMA + "bestRating", ox.Literal(best, datatype=integer)),
+            (rating, SCHEMA + "worstRating", ox.Literal(worst, datatype=integer)),
             (rating, SCHEMA + "alternateName", ox.Literal(words, language="en")),
             (node, SCHEMA + "author", _n(CHECKER)),
             (node, SCHEMA + "datePublished", ox.Literal(date, datatype=_n(XSD + "date"))),
@@ -66,8 +88,23 @@ def review_quads() -> list[ox.Quad]:
         ]
         if url:
             triples.append((node, SCHEMA + "url", _n(url)))
+        if i == 0:
+            triples += [
+                (node, SCHEMA + "publisher", _n(FACT_CHECKER)),
+                (_n(FACT_CHECKER), RDF_TYPE, _n(SCHEMA + "Organization")),
+                (_n(FACT_CHECKER), SCHEMA + "name", ox.Literal("Example Fact Check")),
+                (_n(FACT_CHECKER), SCHEMA + "url", _n(FACT_CHECKER_URL)),
+            ]
         quads.extend(ox.Quad(s, _n(p), o) for s, p, o in triples)
     return quads
+
+
+def document_link_quads() -> list[ox.Quad]:
+    """Where the example article is published and archived (schema:url, schema:archivedAt)."""
+    return [
+        ox.Quad(_n(ARTICLE), _n(SCHEMA + "url"), _n(ARTICLE_URL)),
+        ox.Quad(_n(ARTICLE), _n(SCHEMA + "archivedAt"), _n(ARTICLE_ARCHIVE)),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +115,7 @@ def example_store() -> ox.Store:
     graph.extend(batch.quads)
     graph.extend(document_quads(batch))
     graph.extend(review_quads())
+    graph.extend(document_link_quads())
     return graph
 
 
@@ -106,75 +144,144 @@ def _union(graphs: dict[str, rdflib.Graph]) -> rdflib.Graph:
 # --------------------------------------------------------------------------- ClaimReview
 
 
-def test_claimreview_parses_with_rdflib_and_pyoxigraph(example_store: ox.Store) -> None:
-    """The JSON-LD has an inline @context and reads as RDF in both libraries."""
-    text = export.claimreview(example_store)
+def _as_rdf(text: str) -> str:
+    """The export with its context name replaced by the context itself, for offline parsing."""
     document = json.loads(text)
-    assert isinstance(document["@context"], dict)
-    assert "http" not in json.dumps(document["@context"]).replace(SCHEMA, "").replace(XSD, "")
+    assert document["@context"] == "https://schema.org"
+    document["@context"] = SCHEMA_CONTEXT
+    return json.dumps(document)
+
+
+def test_claimreview_parses_with_rdflib_and_pyoxigraph(example_store: ox.Store) -> None:
+    """The JSON-LD names the schema.org context (as Google requires) and reads as RDF."""
+    text = _as_rdf(export.claimreview(example_store))
     parsed = _union(_rdflib(text, "json-ld"))
     assert len(parsed) > 0
     assert len(set(ox.parse(text.encode(), format=ox.RdfFormat.JSON_LD))) == len(parsed)
 
 
-def test_claimreview_items_have_the_required_fields(example_store: ox.Store) -> None:
-    """Each ClaimReview has url, claimReviewed, a full reviewRating, author, date, itemReviewed."""
+#: Google's fact-check markup (developers.google.com/search/docs/appearance/structured-data/
+#: factcheck): what it requires and what it recommends, per type.
+GOOGLE_REQUIRED = {
+    "ClaimReview": ("claimReviewed", "reviewRating", "url"),
+    "Rating": ("alternateName",),
+}
+GOOGLE_RECOMMENDED = {
+    "ClaimReview": ("author", "datePublished", "itemReviewed"),
+    "Claim": ("appearance", "author", "datePublished", "firstAppearance"),
+    "Rating": ("bestRating", "name", "ratingValue", "worstRating"),
+}
+
+
+def _by_claim(example_store: ox.Store) -> dict[str, dict[str, Any]]:
     items = json.loads(export.claimreview(example_store))["@graph"]
-    assert len(items) == len(REVIEWED)
-    for item in items:
-        assert item["@type"] == "ClaimReview"
-        assert item["url"].startswith(("https://", "http://"))
-        assert item["claimReviewed"]
-        rating = item["reviewRating"]
-        assert rating["@type"] == "Rating"
-        for key in ("ratingValue", "bestRating", "worstRating", "alternateName"):
-            assert rating[key] not in (None, ""), key
-        assert item["author"]["@type"] in ("Person", "Organization") and item["author"]["name"]
-        assert item["datePublished"]
-        claim = item["itemReviewed"]
-        assert claim["@type"] == "Claim"
-        assert claim["author"]["name"] and claim["author"]["@type"] in ("Person", "Organization")
-        assert claim["firstAppearance"]["@id"] and claim["appearance"]
+    return {item["itemReviewed"]["@id"]: item for item in items}
+
+
+@pytest.mark.parametrize("claim", sorted(REVIEWED))
+def test_claimreview_has_every_field_google_requires_or_recommends(
+    example_store: ox.Store, claim: str
+) -> None:
+    """Each ClaimReview, its Rating and its Claim carry every required and recommended field."""
+    item = _by_claim(example_store)[claim]
+    parts = {"ClaimReview": item, "Rating": item["reviewRating"], "Claim": item["itemReviewed"]}
+    for kind, part in parts.items():
+        assert part["@type"] == kind
+        for key in GOOGLE_REQUIRED.get(kind, ()) + GOOGLE_RECOMMENDED.get(kind, ()):
+            assert part.get(key) not in (None, "", []), f"{kind}.{key} is missing"
+
+
+@pytest.mark.parametrize("claim", sorted(REVIEWED))
+def test_claimreview_values_are_what_google_expects(example_store: ox.Store, claim: str) -> None:
+    """url is the fact-check's page, the rating runs worst 1 to best 5, the claim is described."""
+    value, words, date, url = REVIEWED[claim]
+    item = _by_claim(example_store)[claim]
+    book = report.read_casebook(example_store)
+    assert item["url"] == url and item["url"] != claim
+    assert item["claimReviewed"] == book.claims[claim].statement
+    assert item["datePublished"] == date
+    rating = item["reviewRating"]
+    assert (rating["bestRating"], rating["worstRating"]) == (5, 1)
+    assert all(isinstance(rating[k], int) for k in ("ratingValue", "bestRating", "worstRating"))
+    assert rating["worstRating"] >= 1 and rating["bestRating"] > rating["worstRating"]
+    assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
+    assert rating["ratingValue"] == int(value)
+    assert rating["alternateName"] == rating["name"] == words
+    reviewed = item["itemReviewed"]
+    source = book.agents[book.claims[claim].sources[0]]
+    assert reviewed["author"]["name"] == source.name
+    assert reviewed["author"]["@type"] == ("Person" if source.person else "Organization")
+    assert reviewed["datePublished"] == "2016-11"  # the article's date: the claim went public
+    assert reviewed["firstAppearance"]["@id"] == ARTICLE
+    for appearance in [reviewed["firstAppearance"], *reviewed["appearance"]]:
+        assert appearance["@type"] == "CreativeWork"
+        assert appearance["url"] == ARTICLE_URL
+        assert appearance["archivedAt"] == ARTICLE_ARCHIVE
+        assert appearance["headline"] == "Flere tusen sivile er på flukt"
+
+
+def test_claimreview_author_is_the_publishing_organization(example_store: ox.Store) -> None:
+    """A review with a publisher has it as author: an Organization with its name and url."""
+    items = _by_claim(example_store)
+    first, second = (items[c] for c in sorted(REVIEWED))
+    assert first["author"] == {
+        "@type": "Organization",
+        "name": "Example Fact Check",
+        "url": FACT_CHECKER_URL,
+    }
+    assert second["author"]["name"] == "claim-ledger maintainers"
+    assert second["author"]["@type"] == "Organization"
 
 
 def test_claimreview_round_trip_keeps_every_verdict(example_store: ox.Store) -> None:
     """Parsed back, the export gives each review's claim, rating, words, date, url and author."""
-    graph = _union(_rdflib(export.claimreview(example_store), "json-ld"))
+    graph = _union(_rdflib(_as_rdf(export.claimreview(example_store)), "json-ld"))
     rows = graph.query(
         """
         PREFIX schema: <https://schema.org/>
-        SELECT ?claim ?value ?words ?date ?url ?author ?statement WHERE {
+        SELECT ?claim ?value ?words ?date ?url ?statement WHERE {
           ?review a schema:ClaimReview ; schema:itemReviewed ?claim ; schema:url ?url ;
                   schema:datePublished ?date ; schema:claimReviewed ?statement ;
-                  schema:author/schema:name ?author ;
                   schema:reviewRating [ schema:ratingValue ?value ; schema:alternateName ?words ] .
         } ORDER BY ?claim
         """
     )
     book = report.read_casebook(example_store)
     found = {
-        str(r.claim): (
-            str(r.value),
-            str(r.words),
-            str(r.date),
-            str(r.url),
-            str(r.author),
-            str(r.statement),
-        )  # type: ignore[union-attr]
+        str(r.claim): (str(r.value), str(r.words), str(r.date), str(r.url), str(r.statement))  # type: ignore[union-attr]
         for r in rows
     }
     expected = {
-        claim: (
-            value,
-            words,
-            date,
-            url or claim,
-            "claim-ledger maintainers",
-            book.claims[claim].statement,
-        )
+        claim: (value, words, date, url, book.claims[claim].statement)
         for claim, (value, words, date, url) in REVIEWED.items()
     }
     assert found == expected
+
+
+def test_claimreview_leaves_out_a_review_without_url() -> None:
+    """A review that records no page of its own is left out and named, never given the claim IRI."""
+    batch = load_paths([EXAMPLE])
+    graph = ox.Store()
+    graph.extend(batch.quads)
+    without = {claim: (*verdict[:3], None) for claim, verdict in REVIEWED.items()}
+    graph.extend(review_quads(without))
+    left_out: list[str] = []
+    document = json.loads(export.claimreview(graph, left_out=left_out))
+    assert document["@graph"] == []
+    assert sorted(left_out) == ["urn:claim-ledger:review:0", "urn:claim-ledger:review:1"]
+
+
+def test_claimreview_reflects_the_old_inverted_scale() -> None:
+    """A verdict stored as 1 best, 5 worst is published with bestRating 5 and worstRating 1."""
+    batch = load_paths([EXAMPLE])
+    graph = ox.Store()
+    graph.extend(batch.quads)
+    claim = CASE + "claim/sohr-about-10000-fled"
+    old = ("2", "Mostly true", "2024-05-01", "https://factcheck.example.org/old")
+    graph.extend(review_quads({claim: old}, best="1", worst="5"))
+    (item,) = json.loads(export.claimreview(graph))["@graph"]
+    rating = item["reviewRating"]
+    assert (rating["ratingValue"], rating["bestRating"], rating["worstRating"]) == (4, 5, 1)
 
 
 def test_claimreview_without_verdicts_is_an_empty_graph(tmp_path: Path) -> None:
@@ -330,3 +437,73 @@ def test_exports_read_a_ledger_index(tmp_path: Path, name: str) -> None:
         assert index.store is not None
         text = export.EXPORTS[name](index.store)
     assert CASE + "claim/sohr-about-10000-fled" in text
+
+
+# --------------------------------------------------------------------------- review → export
+
+
+def _cli(ledger: Path, *args: str) -> Any:
+    from click.testing import CliRunner
+
+    from ledger.cli import main
+
+    return CliRunner().invoke(main, ["--ledger", str(ledger), *args])
+
+
+@pytest.fixture(scope="module")
+def reviewed_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example case in a ledger, one claim reviewed through the `review` command."""
+    ledger = tmp_path_factory.mktemp("reviewed") / "ledger"
+    assert _cli(ledger, "init").exit_code == 0
+    added = _cli(ledger, "add", str(EXAMPLE), "--author", "tester")
+    assert added.exit_code == 0, added.stdout + added.stderr
+    result = _cli(
+        ledger, "review", "sohr-about-10000-fled", "--rating", "true", "--explanation",
+        "Confirmed by UN figures", "--by", "A. Checker", "--url", "https://factcheck.example.org/1",
+        "--organization", "Example Fact Check", "--organization-url", FACT_CHECKER_URL,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stdout + result.stderr
+    return ledger
+
+
+def test_review_then_export_publishes_the_verdict(reviewed_ledger: Path) -> None:
+    """`review --rating true` exports as ratingValue 5 of 1–5, with its page and organisation."""
+    result = _cli(reviewed_ledger, "export", "--format", "claimreview")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    (item,) = json.loads(result.stdout)["@graph"]
+    rating = item["reviewRating"]
+    assert (rating["ratingValue"], rating["bestRating"], rating["worstRating"]) == (5, 5, 1)
+    assert rating["alternateName"] == "True"
+    assert item["url"] == "https://factcheck.example.org/1"
+    assert item["author"] == {
+        "@type": "Organization",
+        "name": "Example Fact Check",
+        "url": FACT_CHECKER_URL,
+    }
+    assert item["reviewBody"] == "Confirmed by UN figures"
+    assert item["itemReviewed"]["@id"].startswith("https://w3id.org/claim-ledger/claim/")
+
+
+@pytest.mark.parametrize(
+    ("url_args", "message"),
+    [
+        pytest.param([], "Missing option '--url'", id="no-url"),
+        pytest.param(["--url", "ftp://example.org/x"], "must be an http(s) address", id="ftp"),
+        pytest.param(
+            ["--url", "https://w3id.org/claim-ledger/claim/abc"], "names the claim", id="claim-iri"
+        ),
+    ],
+)
+def test_review_refuses_a_missing_or_wrong_url(
+    reviewed_ledger: Path, url_args: list[str], message: str
+) -> None:
+    """`review` needs the fact-check's own http(s) page: exit 2 with a message, nothing written."""
+    before = _cli(reviewed_ledger, "log", "--format", "json").stdout
+    result = _cli(
+        reviewed_ledger, "review", "sohr-about-10000-fled", "--rating", "false",
+        "--explanation", "x", "--by", "B. Checker", *url_args,
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert _cli(reviewed_ledger, "log", "--format", "json").stdout == before

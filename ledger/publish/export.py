@@ -1,7 +1,7 @@
 """Exports of a store's claims for other tools: ClaimReview JSON-LD, PROV-O, nanopublications, CSV.
 
 Each function takes a pyoxigraph ``Store`` (claim files loaded, or a ledger's query index) and
-returns text. Nothing is fetched: the JSON-LD ``@context`` is an inline object, never a URL.
+returns text. Nothing is fetched while exporting.
 
 Verdicts: the triples ``claimreview`` reads
 ------------------------------------------
@@ -12,17 +12,24 @@ command into its ledger entry::
         schema:itemReviewed <https://w3id.org/claim-ledger/claim/<sha256>> ;  # the claim, required
         schema:reviewRating [
             a schema:Rating ;
-            schema:ratingValue "2"^^xsd:integer ;        # required (integer, decimal or text)
-            schema:bestRating "1"^^xsd:integer ;         # required
-            schema:worstRating "5"^^xsd:integer ;        # required
+            schema:ratingValue "4"^^xsd:integer ;        # required (integer, decimal or text)
+            schema:bestRating "5"^^xsd:integer ;         # required: the highest value
+            schema:worstRating "1"^^xsd:integer ;        # required: the lowest value
             schema:alternateName "Mostly true"@en ] ;    # required: the verdict in words
-        schema:author <https://w3id.org/claim-ledger/source/…> ;  # required: a registry source
-            # (prov:Person or prov:Organization with schema:name), or a literal name
+        schema:author "A. Checker" ;                     # required: a literal name, or a registry
+            # source (prov:Person or prov:Organization with schema:name)
         schema:datePublished "2024-05-01"^^xsd:date ;    # required (xsd:date or xsd:dateTime)
-        schema:url <https://example.org/fact-check> ;    # optional: where it is published
+        schema:url <https://example.org/fact-check> ;    # required: the fact-check's own page
+        schema:publisher <urn:claim-ledger:organization:<sha256>> ;  # optional: who publishes
         schema:reviewBody "Why, in words."@en .          # optional
 
-Without ``schema:url`` the review's own IRI is used when it is http(s), else the claim's IRI.
+    <urn:claim-ledger:organization:<sha256>> a schema:Organization ;
+        schema:name "Example Fact Check" ; schema:url <https://factcheck.example.org/> .
+
+A review without an http(s) ``schema:url`` is left out of the export (the caller is told which):
+ClaimReview's ``url`` is the fact-check's page, never the claim. A rating on the old inverted
+scale (``bestRating`` below ``worstRating``) is published reflected onto the same range, so that
+``bestRating`` is always the highest value, as schema.org and Google read it.
 A checker's assessment of a *source* has the same shape with ``a schema:Review`` and the source
 as ``schema:itemReviewed`` (ratingValue A–F, the Admiralty scale); reports show it, and
 "F — reliability cannot be judged" when there is none.
@@ -87,7 +94,8 @@ CSV_COLUMNS = (
     "status",
 )
 
-JSONLD_CONTEXT: dict[str, Any] = {"@vocab": SCHEMA, "xsd": XSD}
+#: The context Google's fact-check markup requires (it reads no other): a name, never fetched here.
+JSONLD_CONTEXT = "https://schema.org"
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -101,17 +109,55 @@ def _ordered(book: Casebook) -> list[Claim]:
 # --------------------------------------------------------------------------- ClaimReview
 
 
-def _agent_json(book: Casebook, iri: str | None, name: str | None) -> dict[str, Any]:
+def _agent_json(
+    book: Casebook, iri: str | None, name: str | None, store: ox.Store | None = None
+) -> dict[str, Any]:
+    """A Person or Organization with its name (and its url when the store records one)."""
     if iri is None:
         return {"@type": "Person", "name": name or "unnamed"}
     agent = book.agents.get(iri)
+    is_person = agent.person if agent else _has_type(store, iri, SCHEMA + "Person")
     out: dict[str, Any] = {
-        "@type": "Person" if agent and agent.person else "Organization",
-        "name": name or book.name(iri),
+        "@type": "Person" if is_person else "Organization",
+        "name": name
+        or (agent.name if agent else None)
+        or _first_text(store, iri, SCHEMA + "name")
+        or book.name(iri),
     }
     if report.safe_url(iri):
         out["@id"] = iri
+    url = report.safe_url(_first_iri(store, iri, SCHEMA + "url"))
+    if url:
+        out["url"] = url
     return out
+
+
+def _has_type(store: ox.Store | None, iri: str, type_iri: str) -> bool:
+    if store is None:
+        return False
+    pattern = store.quads_for_pattern(_n(iri), _n(RDF_TYPE), _n(type_iri), None)
+    return next(iter(pattern), None) is not None
+
+
+def _objects(store: ox.Store | None, iri: str, predicate: str) -> list[Any]:
+    if store is None:
+        return []
+    found = {q.object for q in store.quads_for_pattern(_n(iri), _n(predicate), None, None)}
+    return sorted(found, key=str)
+
+
+def _first_iri(store: ox.Store | None, iri: str, predicate: str) -> str | None:
+    """The first IRI object (or, failing one, a literal holding a URL) of a property."""
+    values = _objects(store, iri, predicate)
+    named = [v.value for v in values if isinstance(v, ox.NamedNode)]
+    texts = [v.value for v in values if isinstance(v, ox.Literal)]
+    found = named or texts
+    return found[0] if found else None
+
+
+def _first_text(store: ox.Store | None, iri: str, predicate: str) -> str | None:
+    texts = [v.value for v in _objects(store, iri, predicate) if isinstance(v, ox.Literal)]
+    return texts[0] if texts else None
 
 
 def _number_or_text(value: str | None) -> Any:
@@ -124,7 +170,8 @@ def _number_or_text(value: str | None) -> Any:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
-def _document_json(book: Casebook, iri: str) -> dict[str, Any]:
+def _document_json(book: Casebook, iri: str, store: ox.Store | None = None) -> dict[str, Any]:
+    """A document as a CreativeWork: headline, date, publisher, language, url and archivedAt."""
     doc = book.documents.get(iri)
     out: dict[str, Any] = {"@id": iri, "@type": "CreativeWork"}
     if doc is None:
@@ -133,55 +180,84 @@ def _document_json(book: Casebook, iri: str) -> dict[str, Any]:
     if doc.published:
         out["datePublished"] = doc.published
     if doc.publisher:
-        out["publisher"] = _agent_json(book, doc.publisher, None)
+        out["publisher"] = _agent_json(book, doc.publisher, None, store)
     if doc.language:
         out["inLanguage"] = doc.language
     if report.safe_url(doc.url):
         out["url"] = doc.url
+    archived = report.safe_url(_first_iri(store, iri, SCHEMA + "archivedAt"))
+    if archived:
+        out["archivedAt"] = archived
     return out
 
 
-def claimreview(store: ox.Store) -> str:
-    """schema.org ClaimReview JSON-LD for every reviewed claim (one item per review)."""
+def _rating_json(verdict: report.Rating) -> dict[str, Any]:
+    """schema:Rating with bestRating the highest value and worstRating the lowest."""
+    value = _number_or_text(verdict.value)
+    best = _number_or_text(verdict.best)
+    worst = _number_or_text(verdict.worst)
+    numbers = all(isinstance(x, int | float) for x in (value, best, worst))
+    if numbers and best < worst:  # the old inverted scale (1 best, 5 worst): reflect it
+        value, best, worst = best + worst - value, worst, best
+    rating: dict[str, Any] = {"@type": "Rating"}
+    for key, item in (
+        ("ratingValue", value),
+        ("bestRating", best),
+        ("worstRating", worst),
+        ("alternateName", verdict.alternate_name),
+        ("name", verdict.alternate_name),
+    ):
+        if item is not None:
+            rating[key] = item
+    return rating
+
+
+def _claim_date(book: Casebook, claim: Claim) -> str | None:
+    """When the claim was made: its stated day, else the day its first appearance was published."""
+    said = claim.stated_time
+    if said and said.earliest and said.earliest == said.latest:
+        return said.earliest
+    first = book.documents.get(claim.reported_in or "")
+    return first.published if first and first.published else None
+
+
+def claimreview_items(store: ox.Store) -> tuple[list[dict[str, Any]], list[str]]:
+    """The ClaimReview items of every reviewed claim, and the reviews left out (no http(s) url)."""
     book = report.read_casebook(store)
     items: list[dict[str, Any]] = []
+    left_out: list[str] = []
     for claim in _ordered(book):
         for verdict in claim.verdicts:
-            url = (
-                report.safe_url(verdict.url)
-                or report.safe_url(verdict.node)
-                or report.safe_url(claim.iri)
-                or claim.iri
-            )
-            rating: dict[str, Any] = {"@type": "Rating"}
-            for key, value in (
-                ("ratingValue", _number_or_text(verdict.value)),
-                ("bestRating", _number_or_text(verdict.best)),
-                ("worstRating", _number_or_text(verdict.worst)),
-                ("alternateName", verdict.alternate_name),
-            ):
-                if value is not None:
-                    rating[key] = value
+            url = report.safe_url(verdict.url)
+            if url is None:
+                left_out.append(verdict.node)
+                continue
             documents = sorted(
                 {q.document for q in claim.quotes if q.document}
                 | ({claim.reported_in} if claim.reported_in else set())
             )
             item: dict[str, Any] = {"@type": "Claim", "@id": claim.iri}
             if claim.source:
-                item["author"] = _agent_json(book, claim.source, None)
+                item["author"] = _agent_json(book, claim.source, None, store)
+            date = _claim_date(book, claim)
+            if date:
+                item["datePublished"] = date
             if claim.reported_in:
-                item["firstAppearance"] = _document_json(book, claim.reported_in)
+                item["firstAppearance"] = _document_json(book, claim.reported_in, store)
             if documents:
-                item["appearance"] = [_document_json(book, d) for d in documents]
-            said = claim.stated_time
-            if said and said.earliest and said.earliest == said.latest:
-                item["datePublished"] = said.earliest
+                item["appearance"] = [_document_json(book, d, store) for d in documents]
+            publisher = _first_iri(store, verdict.node, SCHEMA + "publisher")
+            author = (
+                _agent_json(book, publisher, None, store)
+                if publisher
+                else _agent_json(book, verdict.author, verdict.author_name, store)
+            )
             review: dict[str, Any] = {
                 "@type": "ClaimReview",
                 "url": url,
                 "claimReviewed": claim.statement,
-                "reviewRating": rating,
-                "author": _agent_json(book, verdict.author, verdict.author_name),
+                "reviewRating": _rating_json(verdict),
+                "author": author,
                 "itemReviewed": item,
             }
             if report.safe_url(verdict.node) or verdict.node.startswith("urn:"):
@@ -191,6 +267,17 @@ def claimreview(store: ox.Store) -> str:
             if verdict.body:
                 review["reviewBody"] = verdict.body
             items.append(review)
+    return items, left_out
+
+
+def claimreview(store: ox.Store, *, left_out: list[str] | None = None) -> str:
+    """schema.org ClaimReview JSON-LD (Google's fact-check markup) for every reviewed claim.
+
+    left_out: if given, receives the reviews that could not be published (no http(s) url).
+    """
+    items, skipped = claimreview_items(store)
+    if left_out is not None:
+        left_out.extend(skipped)
     document = {"@context": JSONLD_CONTEXT, "@graph": items}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
