@@ -439,16 +439,33 @@ CLAIM_EXPORTS = ("claimreview", "prov", "nanopub", "csv")
     "PROV-O Turtle; nanopub: TriG, "
     "one nanopublication per claim; csv: one row per claim.",
 )
+@click.option(
+    "--creator",
+    help="nanopub: who publishes the nanopublications (an ORCID or organisation IRI); required.",
+)
+@click.option(
+    "--license",
+    "license_iri",
+    default="https://creativecommons.org/licenses/by/4.0/",
+    show_default=True,
+    help="nanopub: the licence of the nanopublications (an IRI).",
+)
 @pass_location
-def export(location: LedgerLocation, fmt: str) -> None:
+def export(location: LedgerLocation, fmt: str, creator: str | None, license_iri: str) -> None:
     """Print the ledger for another tool: the whole chain, or its claims in a standard form.
 
     \b
     Examples:
       claim-ledger export --format trig > ledger.trig
       claim-ledger export --format claimreview > claimreview.jsonld
+      claim-ledger export --format nanopub --creator https://orcid.org/0000-0002-1825-0097
       claim-ledger export --format csv > claims.csv
     """
+    if fmt == "nanopub" and not creator:
+        raise click.UsageError(
+            "a nanopublication names its creator: give --creator IRI "
+            "(e.g. https://orcid.org/0000-0002-1825-0097)"
+        )
     ledger = location.open()
     if fmt in LEDGER_EXPORTS:
         click.echo(api.export_ledger(ledger, fmt), nl=False)
@@ -465,6 +482,11 @@ def export(location: LedgerLocation, fmt: str) -> None:
                     "published fact-check (review the claim again with --url)",
                     err=True,
                 )
+            return
+        if fmt == "nanopub":
+            assert creator is not None  # checked above
+            text = exports.nanopub(store, creator=creator, license_iri=license_iri)
+            click.echo(text, nl=False)
             return
         click.echo(exports.EXPORTS[fmt](store), nl=False)
 

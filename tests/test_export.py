@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,9 @@ import rdflib
 from rdflib.compare import graph_diff, to_isomorphic
 
 from ledger.chain import store
+from ledger.errors import UsageError
 from ledger.intake.load import document_quads, load_paths
-from ledger.publish import export, report
+from ledger.publish import export, report, trusty
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "claims" / "aleppo-2016-11"
 CASE = "https://w3id.org/claim-ledger/case/aleppo-2016-11/"
@@ -337,12 +339,19 @@ def test_prov_parses_and_keeps_attributions_derivations_and_quotations(
 
 # --------------------------------------------------------------------------- nanopublications
 
+CREATOR = "https://orcid.org/0000-0002-1825-0097"
+WHEN = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+
+
+def _nanopubs(store: ox.Store, **options: Any) -> str:
+    return export.nanopub(store, creator=CREATOR, created=WHEN, **options)
+
 
 def test_nanopub_one_per_claim_with_head_assertion_provenance_pubinfo(
     example_store: ox.Store,
 ) -> None:
     """Each claim is one nanopublication whose four graphs are there and say what they must."""
-    text = export.nanopub(example_store, created=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    text = _nanopubs(example_store)
     quads = list(ox.parse(text.encode(), format=ox.RdfFormat.TRIG))
     graphs = _rdflib(text, "trig")
     assert len(quads) == sum(len(g) for g in graphs.values())
@@ -354,6 +363,7 @@ def test_nanopub_one_per_claim_with_head_assertion_provenance_pubinfo(
     for name in heads:
         head = graphs[name]
         this = rdflib.URIRef(name.removesuffix("#Head"))
+        assert len(head) == 4
         assert (this, rdflib.RDF.type, np_.Nanopublication) in head
         assertion = head.value(this, np_.hasAssertion)
         provenance = graphs[str(head.value(this, np_.hasProvenance))]
@@ -361,25 +371,103 @@ def test_nanopub_one_per_claim_with_head_assertion_provenance_pubinfo(
         assert len(graphs[str(assertion)]) > 0
         assert any(True for _ in provenance.triples((assertion, None, None)))
         assert any(True for _ in pubinfo.triples((this, None, None)))
+        for graph_name in (
+            assertion,
+            *(head.value(this, p) for p in (np_.hasProvenance, np_.hasPublicationInfo)),
+        ):
+            assert str(graph_name).startswith(str(this) + "#")
+
+
+def test_nanopub_pubinfo_names_creator_licence_and_creation_time(example_store: ox.Store) -> None:
+    """Every pubinfo graph says who created the nanopublication, when, and under what licence."""
+    licence = "https://creativecommons.org/publicdomain/zero/1.0/"
+    graphs = _rdflib(_nanopubs(example_store, license_iri=licence), "trig")
+    dct = rdflib.Namespace(export.DCTERMS)
+    pubinfos = {name: g for name, g in graphs.items() if name.endswith("#pubinfo")}
+    assert len(pubinfos) == 41
+    for name, pubinfo in pubinfos.items():
+        this = rdflib.URIRef(name.removesuffix("#pubinfo"))
+        assert pubinfo.value(this, dct.creator) == rdflib.URIRef(CREATOR)
+        assert pubinfo.value(this, dct.license) == rdflib.URIRef(licence)
+        created = pubinfo.value(this, dct.created)
+        assert isinstance(created, rdflib.Literal) and created.datatype == rdflib.XSD.dateTime
+        assert created.toPython() == WHEN
+
+
+def test_nanopub_iris_are_trusty_and_check(example_store: ox.Store) -> None:
+    """Each nanopublication's IRI ends in the RA code of its own content, which verifies."""
+    items = export.nanopub_items(example_store, creator=CREATOR, created=WHEN)
+    assert len({iri for iri, _quads in items}) == 41
+    for iri, quads in items:
+        code = iri.removeprefix(export.NANOPUB_NAMESPACE)
+        assert trusty.ARTIFACT_CODE.fullmatch(code)
+        assert trusty.check(quads, code)
+        assert not any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object))
+        # a changed word gives another code
+        changed = [
+            ox.Quad(
+                q.subject,
+                q.predicate,
+                ox.Literal(q.object.value + "!", language="en"),
+                q.graph_name,
+            )
+            if isinstance(q.object, ox.Literal) and q.object.language == "en"
+            else q
+            for q in quads
+        ]
+        assert not trusty.check(changed, code)
+
+
+def test_nanopub_does_not_depend_on_blank_node_labels(example_store: ox.Store) -> None:
+    """Other blank-node labels for the same claims give the same nanopublications, byte for byte."""
+    relabelled = ox.Store()
+
+    def other(term: Any) -> Any:
+        return ox.BlankNode("other" + term.value) if isinstance(term, ox.BlankNode) else term
+
+    relabelled.extend(
+        ox.Quad(other(q.subject), q.predicate, other(q.object), q.graph_name) for q in example_store
+    )
+    assert _nanopubs(relabelled) == _nanopubs(example_store)
 
 
 def test_nanopub_assertions_hold_exactly_the_claims(example_store: ox.Store) -> None:
     """The union of the assertion graphs is the claims and everything they are made of."""
-    text = export.nanopub(example_store)
+    text = _nanopubs(example_store)
     assertions = _union(
         {name: g for name, g in _rdflib(text, "trig").items() if name.endswith("#assertion")}
     )
+    # blank nodes became IRIs …/np/RA…#_n: read them back as blank nodes to compare
+    skolem = re.compile(re.escape(export.NANOPUB_NAMESPACE) + r"RA[A-Za-z0-9_-]{43}#_\d+")
+    unskolemised = rdflib.Graph()
+    for triple in assertions:
+        unskolemised.add(
+            tuple(  # type: ignore[arg-type]
+                rdflib.BNode(str(t).replace("#", "_").replace("/", "_").replace(":", "_"))
+                if isinstance(t, rdflib.URIRef) and skolem.fullmatch(str(t))
+                else t
+                for t in triple
+            )
+        )
     expected = rdflib.Graph()
     for claim in report.read_casebook(example_store).claims:
         data = ox.serialize(
             export.claim_closure(example_store, claim), format=ox.RdfFormat.N_TRIPLES
         )
         expected.parse(data=(data or b"").decode(), format="nt")
-    same, only_export, only_store = graph_diff(to_isomorphic(assertions), to_isomorphic(expected))
+    same, only_export, only_store = graph_diff(to_isomorphic(unskolemised), to_isomorphic(expected))
     assert len(only_export) == 0 and len(only_store) == 0, (
         only_export.serialize(format="nt"),
         only_store.serialize(format="nt"),
     )
+
+
+def test_nanopub_refuses_a_creator_that_is_not_an_iri(example_store: ox.Store) -> None:
+    """A creator or licence that is not an http(s) IRI is a usage error naming the option."""
+    with pytest.raises(UsageError, match="--creator"):
+        export.nanopub(example_store, creator="A. Checker")
+    with pytest.raises(UsageError, match="--license"):
+        export.nanopub(example_store, creator=CREATOR, license_iri="CC-BY")
 
 
 # --------------------------------------------------------------------------- CSV
@@ -414,10 +502,7 @@ def test_csv_round_trip_one_row_per_claim(example_store: ox.Store) -> None:
 def test_exports_are_deterministic(example_store: ox.Store, name: str) -> None:
     """The same store gives the same bytes (nanopub given a fixed creation time)."""
     if name == "nanopub":
-        when = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-        assert export.nanopub(example_store, created=when) == export.nanopub(
-            example_store, created=when
-        )
+        assert _nanopubs(example_store) == _nanopubs(example_store)
     else:
         assert export.EXPORTS[name](example_store) == export.EXPORTS[name](example_store)
 
@@ -435,7 +520,8 @@ def test_exports_read_a_ledger_index(tmp_path: Path, name: str) -> None:
     )
     with book.index() as index:
         assert index.store is not None
-        text = export.EXPORTS[name](index.store)
+        options = {"creator": CREATOR} if name == "nanopub" else {}
+        text = export.EXPORTS[name](index.store, **options)
     assert CASE + "claim/sohr-about-10000-fled" in text
 
 
@@ -507,3 +593,17 @@ def test_review_refuses_a_missing_or_wrong_url(
     assert result.exit_code == 2
     assert message in result.stderr
     assert _cli(reviewed_ledger, "log", "--format", "json").stdout == before
+
+
+def test_export_nanopub_needs_a_creator(reviewed_ledger: Path) -> None:
+    """`export --format nanopub` without --creator: exit 2 and says what to give; with it, TriG."""
+    refused = _cli(reviewed_ledger, "export", "--format", "nanopub")
+    assert refused.exit_code == 2 and "--creator" in refused.stderr and refused.stdout == ""
+    result = _cli(reviewed_ledger, "export", "--format", "nanopub", "--creator", CREATOR)
+    assert result.exit_code == 0, result.stderr
+    heads = {
+        q.graph_name
+        for q in ox.parse(result.stdout.encode(), format=ox.RdfFormat.TRIG)
+        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.endswith("#Head")
+    }
+    assert len(heads) == 41

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import csv as csv_module
 import datetime as dt
-import hashlib
 import io
 import json
 from collections.abc import Callable
@@ -48,7 +47,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ledger.publish import report
+from ledger.chain.canon import canonical_nquads
+from ledger.errors import UsageError
+from ledger.publish import report, trusty
 from ledger.publish.report import CL, OA, PROV, RDF_TYPE, RDFS, SCHEMA, XSD, Casebook, Claim
 
 NP = "http://www.nanopub.org/nschema#"
@@ -384,48 +385,109 @@ def claim_closure(store: ox.Store, claim: str) -> list[ox.Triple]:
     return sorted(triples, key=str)
 
 
-def nanopub_base(claim: str) -> str:
-    return NANOPUB_NAMESPACE + hashlib.sha256(claim.encode()).hexdigest()
+#: the licence of a nanopublication unless the caller names another
+DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 
-def nanopub(store: ox.Store, *, created: dt.datetime | None = None) -> str:
-    """TriG: one nanopublication per claim (head, assertion, provenance, pubinfo graphs)."""
+def _canonical_closure(store: ox.Store, claim: str) -> list[ox.Quad]:
+    """The claim's closure with blank nodes labelled and ordered canonically (RDFC-1.0), so that
+    the nanopublication (and its trusty URI) does not depend on how a store labelled them."""
+    triples = [ox.Quad(t.subject, t.predicate, t.object) for t in claim_closure(store, claim)]
+    return list(ox.parse(canonical_nquads(triples), format=ox.RdfFormat.N_QUADS))
+
+
+def _nanopub_quads(
+    store: ox.Store,
+    claim: Claim,
+    *,
+    stamp: ox.Literal,
+    creator: str,
+    license_iri: str,
+) -> list[ox.Quad]:
+    """One claim's nanopublication before it is made trusty: IRIs under ``NANOPUB_NAMESPACE``."""
+    this = _n(NANOPUB_NAMESPACE)
+    head, assertion, provenance, pubinfo = (
+        _n(NANOPUB_NAMESPACE + name) for name in ("Head", "assertion", "provenance", "pubinfo")
+    )
+    quads: list[ox.Quad] = []
+
+    def add(s: Any, p: str, o: Any, g: ox.NamedNode) -> None:
+        quads.append(ox.Quad(s, _n(p), o, g))
+
+    add(this, RDF_TYPE, _n(NP + "Nanopublication"), head)
+    add(this, NP + "hasAssertion", assertion, head)
+    add(this, NP + "hasProvenance", provenance, head)
+    add(this, NP + "hasPublicationInfo", pubinfo, head)
+    for quad in _canonical_closure(store, claim.iri):
+        quads.append(ox.Quad(quad.subject, quad.predicate, quad.object, assertion))
+    documents = {q.document for q in claim.quotes if q.document}
+    if claim.reported_in:
+        documents.add(claim.reported_in)
+    for doc in sorted(documents):
+        add(assertion, PROV + "wasDerivedFrom", _n(doc), provenance)
+    for source in claim.sources:
+        add(assertion, PROV + "wasAttributedTo", _n(source), provenance)
+    if not documents and not claim.sources:
+        note = ox.Literal("no stored document or source is recorded for this claim", language="en")
+        add(assertion, RDFS + "comment", note, provenance)
+    add(this, DCTERMS + "created", stamp, pubinfo)
+    add(this, DCTERMS + "creator", _n(creator), pubinfo)
+    add(this, DCTERMS + "license", _n(license_iri), pubinfo)
+    add(this, DCTERMS + "subject", _n(claim.iri), pubinfo)
+    add(this, RDFS + "label", ox.Literal(f"Claim: {claim.statement}", language="en"), pubinfo)
+    return quads
+
+
+def _absolute_iri(value: str, option: str) -> str:
+    """An absolute http(s) IRI for the creator or licence, else a UsageError saying which."""
+    if report.safe_url(value) is None:
+        raise UsageError(
+            f"{option} must be an http(s) IRI, not {value!r}",
+            hint="e.g. --creator https://orcid.org/0000-0002-1825-0097",
+        )
+    return value.strip()
+
+
+def nanopub_items(
+    store: ox.Store,
+    *,
+    creator: str,
+    license_iri: str = DEFAULT_LICENSE,
+    created: dt.datetime | None = None,
+) -> list[tuple[str, list[ox.Quad]]]:
+    """Each claim's nanopublication, trusty: its IRI and its quads (four named graphs)."""
+    creator = _absolute_iri(creator, "--creator")
+    license_iri = _absolute_iri(license_iri, "--license")
     book = report.read_casebook(store)
     when = (created or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     stamp = ox.Literal(
         when.isoformat(timespec="seconds").replace("+00:00", "Z"),
         datatype=_n(XSD + "dateTime"),
     )
-    quads: list[ox.Quad] = []
+    out = []
     for claim in _ordered(book):
-        base = nanopub_base(claim.iri)
-        this, head = _n(base), _n(base + "#Head")
-        assertion, provenance, pubinfo = (
-            _n(base + "#assertion"),
-            _n(base + "#provenance"),
-            _n(base + "#pubinfo"),
-        )
+        pre = _nanopub_quads(store, claim, stamp=stamp, creator=creator, license_iri=license_iri)
+        code, quads = trusty.make_trusty(pre, NANOPUB_NAMESPACE)
+        out.append((NANOPUB_NAMESPACE + code, quads))
+    return out
 
-        def add(s: Any, p: str, o: Any, g: ox.NamedNode) -> None:
-            quads.append(ox.Quad(s, _n(p), o, g))
 
-        add(this, RDF_TYPE, _n(NP + "Nanopublication"), head)
-        add(this, NP + "hasAssertion", assertion, head)
-        add(this, NP + "hasProvenance", provenance, head)
-        add(this, NP + "hasPublicationInfo", pubinfo, head)
-        for triple in claim_closure(store, claim.iri):
-            quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, assertion))
-        documents = {q.document for q in claim.quotes if q.document}
-        if claim.reported_in:
-            documents.add(claim.reported_in)
-        for doc in sorted(documents):
-            add(assertion, PROV + "wasDerivedFrom", _n(doc), provenance)
-        if not documents:
-            note = ox.Literal("no stored document is recorded for this claim", language="en")
-            add(assertion, RDFS + "comment", note, provenance)
-        add(this, DCTERMS + "created", stamp, pubinfo)
-        add(this, DCTERMS + "subject", _n(claim.iri), pubinfo)
-        add(this, RDFS + "label", ox.Literal(f"Claim: {claim.statement}", language="en"), pubinfo)
+def nanopub(
+    store: ox.Store,
+    *,
+    creator: str,
+    license_iri: str = DEFAULT_LICENSE,
+    created: dt.datetime | None = None,
+) -> str:
+    """TriG: one trusty nanopublication per claim (head, assertion, provenance, pubinfo).
+
+    creator: who publishes them (an ORCID or organisation IRI); license_iri: their licence;
+    created: their creation time (now by default). Each nanopublication's IRI is
+    ``https://w3id.org/claim-ledger/np/RA…``, the trusty URI of its content, so it can be
+    published as it is (``ledger.publish.trusty``).
+    """
+    items = nanopub_items(store, creator=creator, license_iri=license_iri, created=created)
+    quads = [quad for _iri, item in items for quad in item]
     data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_prefixes(*PREFIXES))
     return (data or b"").decode("utf-8")
 
@@ -494,8 +556,9 @@ def csv(store: ox.Store) -> str:
     return buffer.getvalue()
 
 
-#: ``--format`` name → export function (each takes the store and returns text).
-EXPORTS: dict[str, Callable[[ox.Store], str]] = {
+#: ``--format`` name → export function (each takes the store, and options by keyword, and
+#: returns text); ``nanopub`` needs ``creator``.
+EXPORTS: dict[str, Callable[..., str]] = {
     "claimreview": claimreview,
     "csv": csv,
     "nanopub": nanopub,
