@@ -47,7 +47,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ledger.chain.canon import canonical_nquads
+from ledger.chain.canon import canonical_nquads, sha256_hex
 from ledger.errors import UsageError
 from ledger.publish import report, trusty
 from ledger.publish.report import CL, OA, PROV, RDF_TYPE, RDFS, SCHEMA, XSD, Casebook, Claim
@@ -348,7 +348,148 @@ def prov_quads(store: ox.Store) -> list[ox.Quad]:
         add(node, RDFS + "label", ox.Literal(agent.name, language="en"))
         for org in agent.acts_for:
             add(node, PROV + "actedOnBehalfOf", _n(org))
+    out.update(activity_quads(store, book))
     return sorted(out, key=str)
+
+
+#: The review classes whose nodes PROV-O shows as the verdicts an activity generated: a
+#: checker's verdict on a claim, and a checker's assessment of a source.
+REVIEW_CLASSES = (SCHEMA + "ClaimReview", SCHEMA + "Review")
+
+
+def _agent_node(book: Casebook, name: str) -> ox.NamedNode:
+    """The agent an entry's author names: an IRI as given, a registry source of that name or
+    id, else ``urn:claim-ledger:agent:<sha256 of the name>``."""
+    if report.safe_url(name):
+        return _n(name.strip())
+    for agent in sorted(book.agents.values(), key=lambda a: a.iri):
+        if name in (agent.name, agent.iri) or agent.iri.endswith("/" + name):
+            return _n(agent.iri)
+    return _n("urn:claim-ledger:agent:" + sha256_hex(name.encode("utf-8")))
+
+
+def _literal(store: ox.Store, subject: Any, predicate: str) -> ox.Literal | None:
+    found = sorted(
+        (
+            q.object
+            for q in store.quads_for_pattern(subject, _n(predicate), None, None)
+            if isinstance(q.object, ox.Literal)
+        ),
+        key=str,
+    )
+    return found[0] if found else None
+
+
+def activity_quads(store: ox.Store, book: Casebook | None = None) -> set[ox.Quad]:
+    """PROV-O activities: one per ledger entry (append, retraction, supersession, review,
+    assessment) and, outside a ledger, one per verdict; each ``prov:Activity`` with its
+    ``prov:startedAtTime``, ``prov:wasAssociatedWith`` its author and ``prov:generated`` the entry,
+    the claims it added and the verdicts it gave (ratings included); ``prov:invalidated`` the
+    claims it retracted or superseded."""
+    book = book or report.read_casebook(store)
+    out: set[ox.Quad] = set()
+
+    def add(s: Any, p: str, o: Any) -> None:
+        out.add(ox.Quad(s, _n(p), o))
+
+    def associate(activity: ox.NamedNode, author: str) -> ox.NamedNode:
+        agent = _agent_node(book, author)
+        add(activity, PROV + "wasAssociatedWith", agent)
+        add(agent, RDF_TYPE, _n(PROV + "Agent"))
+        if agent.value.startswith("urn:claim-ledger:agent:"):
+            add(agent, RDFS + "label", ox.Literal(author))
+        return agent
+
+    def verdict(node: Any, activity: ox.NamedNode, agent: ox.NamedNode | None) -> None:
+        add(node, RDF_TYPE, _n(PROV + "Entity"))
+        add(activity, PROV + "generated", node)
+        add(node, PROV + "wasGeneratedBy", activity)
+        if agent is not None:
+            add(node, PROV + "wasAttributedTo", agent)
+        for predicate in (RDF_TYPE, SCHEMA + "itemReviewed", SCHEMA + "url"):
+            for q in store.quads_for_pattern(node, _n(predicate), None, None):
+                add(node, predicate, q.object)
+        for q in store.quads_for_pattern(node, _n(SCHEMA + "reviewRating"), None, None):
+            add(node, SCHEMA + "reviewRating", q.object)
+            for part in ("ratingValue", "bestRating", "worstRating", "alternateName"):
+                value = _literal(store, q.object, SCHEMA + part)
+                if value is not None:
+                    add(q.object, SCHEMA + part, value)
+                    if part == "alternateName":
+                        add(node, PROV + "value", value)
+        body = _literal(store, node, SCHEMA + "reviewBody")
+        if body is not None:
+            add(node, SCHEMA + "reviewBody", body)
+
+    reviews_in_entries: set[Any] = set()
+    entry_type = _n(CL + "LedgerEntry")
+    for entry_quad in store.quads_for_pattern(None, _n(RDF_TYPE), entry_type, None):
+        entry = entry_quad.subject
+        if not isinstance(entry, ox.NamedNode):
+            continue
+        activity = _n(entry.value + ":activity")
+        add(activity, RDF_TYPE, _n(PROV + "Activity"))
+        add(entry, RDF_TYPE, _n(PROV + "Entity"))
+        add(entry, RDF_TYPE, entry_type)
+        add(activity, PROV + "generated", entry)
+        add(entry, PROV + "wasGeneratedBy", activity)
+        time = _literal(store, entry, PROV + "generatedAtTime")
+        if time is not None:
+            add(activity, PROV + "startedAtTime", time)
+            add(activity, PROV + "endedAtTime", time)
+            add(entry, PROV + "generatedAtTime", time)
+        kind = _literal(store, entry, CL + "entryKind")
+        sequence = _literal(store, entry, CL + "sequence")
+        message = _literal(store, entry, CL + "message")
+        if sequence is not None:
+            add(entry, CL + "sequence", sequence)
+        label = f"entry {sequence.value if sequence else '?'} ({kind.value if kind else '?'})"
+        if message is not None and message.value:
+            label += f": {message.value}"
+        add(activity, RDFS + "label", ox.Literal(label))
+        author = _literal(store, entry, CL + "author")
+        agent = associate(activity, author.value) if author is not None else None
+        for content_quad in store.quads_for_pattern(entry, _n(CL + "contentGraph"), None, None):
+            graph = content_quad.object
+            if not isinstance(graph, ox.NamedNode):
+                continue
+            for q in store.quads_for_pattern(None, _n(RDF_TYPE), _n(CL + "Claim"), graph):
+                add(activity, PROV + "generated", q.subject)
+            for predicate in (CL + "invalidates",):
+                for q in store.quads_for_pattern(None, _n(predicate), None, graph):
+                    add(activity, PROV + "invalidated", q.object)
+            for review_class in REVIEW_CLASSES:
+                for q in store.quads_for_pattern(None, _n(RDF_TYPE), _n(review_class), graph):
+                    reviews_in_entries.add(q.subject)
+                    verdict(q.subject, activity, agent)
+    # verdicts outside a ledger (claim files, an export read back): an activity each
+    for review_class in REVIEW_CLASSES:
+        for q in store.quads_for_pattern(None, _n(RDF_TYPE), _n(review_class), None):
+            node = q.subject
+            if node in reviews_in_entries or not isinstance(node, ox.NamedNode):
+                continue
+            activity = _n(node.value + ":activity")
+            add(activity, RDF_TYPE, _n(PROV + "Activity"))
+            date = _literal(store, node, SCHEMA + "datePublished")
+            if date is not None:
+                add(activity, PROV + "startedAtTime", date)
+            author_iri = next(
+                (
+                    a.object
+                    for a in store.quads_for_pattern(node, _n(SCHEMA + "author"), None, None)
+                    if isinstance(a.object, ox.NamedNode)
+                ),
+                None,
+            )
+            author_name = _literal(store, node, SCHEMA + "author")
+            agent = None
+            if author_iri is not None:
+                agent = author_iri
+                add(activity, PROV + "wasAssociatedWith", agent)
+            elif author_name is not None:
+                agent = associate(activity, author_name.value)
+            verdict(node, activity, agent)
+    return out
 
 
 def prov(store: ox.Store) -> str:
@@ -356,7 +497,7 @@ def prov(store: ox.Store) -> str:
     data = ox.serialize(
         [ox.Triple(q.subject, q.predicate, q.object) for q in prov_quads(store)],
         format=ox.RdfFormat.TURTLE,
-        prefixes=_prefixes("cl", "prov", "rdf", "rdfs", "xsd"),
+        prefixes=_prefixes("cl", "prov", "rdf", "rdfs", "schema", "xsd"),
     )
     return (data or b"").decode("utf-8")
 
