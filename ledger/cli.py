@@ -799,28 +799,43 @@ analysis_command(
 @click.option(
     "--as-of", "as_of", help="The ledger as it stood at an entry (number or hash) or date."
 )
-@row_format
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(output.ROW_FORMATS + ("turtle", "nt", "json-ld")),
+    default=None,
+    help="SELECT and ASK: table (default), json, jsonl, csv or tsv; CONSTRUCT and DESCRIBE: "
+    "turtle (default), nt or json-ld (compacted with the project's context), or rows.",
+)
 @pass_location
 def query(
-    location: LedgerLocation, file: Path, timeout: float, as_of: str | None, fmt: str
+    location: LedgerLocation, file: Path, timeout: float, as_of: str | None, fmt: str | None
 ) -> None:
     """Run your own read-only SPARQL query (FILE.rq, or - for standard input) on the ledger.
 
     Refused before it runs: SERVICE, any update or LOAD, a query that does not parse.
+    SELECT prints rows (numbers stay numbers in JSON); CONSTRUCT and DESCRIBE print RDF.
 
     \b
     Examples:
       claim-ledger query my-query.rq --format csv
-      echo 'SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/claim-ledger/ns#Claim> }' \
-        | claim-ledger query -
+      echo 'SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/claim-ledger/ns#Claim> }' \\
+        | claim-ledger query - --format json
+      echo 'DESCRIBE ?c WHERE { ?c a <https://w3id.org/claim-ledger/ns#Claim> } LIMIT 1' \\
+        | claim-ledger query - --format nt
     """
-    from ledger.analysis import compare as analysis
+    from ledger.publish import query as queries
 
     text = sys.stdin.read() if str(file) == "-" else read_text_file(file, 1024 * 1024)
-    analysis.check_user_query(text)
+    queries.check_query(text)
     ledger = location.open()
     seq = api.as_of_entry(ledger, as_of)
     with api.analysis_store(ledger) as (store, index):
         graphs = None if seq is None else api.graphs_as_of(index, seq)
-        result = analysis.run_user_query(store, text, default_graph=graphs, timeout_s=timeout)
-    click.echo(output.rows(result.columns, result.rows, fmt), nl=False)
+        answer = queries.run_query(store, text, default_graph=graphs, timeout_s=timeout)
+    fmt = queries.output_format(answer, fmt)
+    if answer.is_graph and fmt in queries.GRAPH_FORMATS:
+        click.echo(convert.serialize(queries.graph_quads(answer), fmt), nl=False)
+    else:
+        rows = queries.triple_rows(answer) if answer.is_graph else answer.rows
+        click.echo(output.rows(answer.columns, rows, fmt), nl=False)
