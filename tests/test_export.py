@@ -658,6 +658,7 @@ def test_prov_has_an_activity_per_ledger_entry(reviewed_ledger: Path, tmp_path: 
             ]
             assert values == [5, 5, 1]
             assert graph.value(review, PROV_NS.wasGeneratedBy) == activity
+            assert (activity, PROV_NS.used, rdflib.URIRef(claim)) in graph
         if row["kind"] == "retract":
             assert set(graph.objects(activity, PROV_NS.invalidated)) == {rdflib.URIRef(claim)}
 
@@ -682,3 +683,4 @@ def test_prov_verdicts_outside_a_ledger_have_their_activity(example_store: ox.St
         assert str(graph.value(activity, PROV_NS.wasAssociatedWith)) == CHECKER
         assert str(graph.value(review, PROV_NS.wasAttributedTo)) == CHECKER
         assert str(graph.value(review, PROV_NS.value)) == words
+        assert (activity, PROV_NS.used, rdflib.URIRef(claim)) in graph

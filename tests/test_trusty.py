@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.publish import trusty
 
@@ -94,3 +96,35 @@ def test_suffixes_keep_their_meaning() -> None:
     assert trusty.pre_iri("https://w3id.org/np/", "Head") == "https://w3id.org/np/ #Head"
     assert trusty.pre_iri("http://x.org/np1", "_1") == "http://x.org/np1. #__1"
     assert trusty.pre_iri("http://x.org/np1#", "a#b") == "http://x.org/np1# .a%23b"
+
+
+_TERMS = st.sampled_from(
+    [ox.NamedNode("http://example.com/" + n) for n in ("a", "b", "doc", "doc#x", "docz")]
+    + [ox.BlankNode(n) for n in ("p", "q")]
+)
+_OBJECTS = (
+    _TERMS
+    | st.builds(ox.Literal, st.text(max_size=8), language=st.sampled_from(["en", "nb-NO"]))
+    | st.builds(ox.Literal, st.text(max_size=8))
+)
+_GRAPHS = st.sampled_from(
+    [ox.DefaultGraph(), ox.NamedNode("http://example.com/doc#g"), ox.NamedNode("http://x.org/g")]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            _TERMS, st.sampled_from(["http://example.com/p", "http://x.org/q"]), _OBJECTS, _GRAPHS
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_made_trusty_content_always_checks(rows: list[tuple[object, str, object, object]]) -> None:
+    """Whatever the content, made trusty it checks, and its IRIs carry its code."""
+    quads = [ox.Quad(s, ox.NamedNode(p), o, g) for s, p, o, g in rows]  # type: ignore[arg-type]
+    code, made = trusty.make_trusty(quads, "http://example.com/doc")
+    assert trusty.check(made, code)
+    assert len(set(made)) == len(set(quads))

@@ -384,8 +384,8 @@ def activity_quads(store: ox.Store, book: Casebook | None = None) -> set[ox.Quad
     """PROV-O activities: one per ledger entry (append, retraction, supersession, review,
     assessment) and, outside a ledger, one per verdict; each ``prov:Activity`` with its
     ``prov:startedAtTime``, ``prov:wasAssociatedWith`` its author and ``prov:generated`` the entry,
-    the claims it added and the verdicts it gave (ratings included); ``prov:invalidated`` the
-    claims it retracted or superseded."""
+    the claims it added and the verdicts it gave (ratings included); ``prov:used`` the claim or
+    source a verdict judges; ``prov:invalidated`` the claims it retracted or superseded."""
     book = book or report.read_casebook(store)
     out: set[ox.Quad] = set()
 
@@ -409,6 +409,8 @@ def activity_quads(store: ox.Store, book: Casebook | None = None) -> set[ox.Quad
         for predicate in (RDF_TYPE, SCHEMA + "itemReviewed", SCHEMA + "url"):
             for q in store.quads_for_pattern(node, _n(predicate), None, None):
                 add(node, predicate, q.object)
+                if predicate == SCHEMA + "itemReviewed":  # the claim or source judged
+                    add(activity, PROV + "used", q.object)
         for q in store.quads_for_pattern(node, _n(SCHEMA + "reviewRating"), None, None):
             add(node, SCHEMA + "reviewRating", q.object)
             for part in ("ratingValue", "bestRating", "worstRating", "alternateName"):
