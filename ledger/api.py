@@ -408,6 +408,12 @@ def resolve_claim(index: Index, reference: str) -> str:
     return candidates.pop()
 
 
+def claim_iri(ledger: Backend, reference: str) -> str:
+    """A claim's ledger IRI, named as every command names it (``resolve_claim``)."""
+    with ledger.index() as index:
+        return resolve_claim(index, reference)
+
+
 def claim_status(index: Index, iri: str) -> str:
     """current, retracted or superseded."""
     rows = _one(
@@ -663,9 +669,20 @@ def import_ledger(location: Any, file: Path) -> EntryRecord | None:
 
 
 def review(
-    ledger: Backend, claim: str, *, rating: str, explanation: str, by: str, url: str | None
+    ledger: Backend,
+    claim: str,
+    *,
+    rating: str,
+    explanation: str,
+    by: str,
+    url: str,
+    organization: str | None = None,
+    organization_url: str | None = None,
 ) -> EntryRecord:
-    """Record a checker's verdict on a claim; it revises that checker's earlier verdicts."""
+    """Record a checker's verdict on a claim; it revises that checker's earlier verdicts.
+
+    url: the fact-check's published page; organization(_url): who publishes it.
+    """
     with ledger.index() as index:
         iri = resolve_claim(index, claim)
         rows = _one(
@@ -677,7 +694,14 @@ def review(
         )
     previous = sorted(row["review"].value for row in rows)
     content = entries.build_review(
-        iri, rating=rating, explanation=explanation, by=by, url=url, previous=previous
+        iri,
+        rating=rating,
+        explanation=explanation,
+        by=by,
+        url=url,
+        organization=organization,
+        organization_url=organization_url,
+        previous=previous,
     )
     return ledger.append(
         content.quads, author=by, message=f"{rating}: {explanation}", kind="review"
