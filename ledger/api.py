@@ -20,7 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ledger.chain import entries
+from ledger.chain import derived, entries
 from ledger.chain.canon import canonical_nquads as canon_bytes
 from ledger.chain.canon import sha256_hex
 from ledger.chain.entry import EntryRecord, PreparedContent
@@ -706,3 +706,29 @@ def graphs_as_of(index: Index, seq: int) -> list[ox.NamedNode]:
         if int(row["sequence"].value) <= seq:
             graphs.update((row["entry"].value, row["graph"].value))
     return [ox.NamedNode(g) for g in sorted(graphs)]
+
+
+# ---------------------------------------------------------------- derived data
+
+
+def check_derived(ledger: Backend, *, full: bool = False) -> derived.DerivedReport | None:
+    """The query index and findings file checked against the entries (``chain.derived``).
+
+    full: rebuild both in temporary places and compare every quad and answer row
+    (``verify --derived``); else the cheap checks. None for a ledger on a server, whose
+    derived data is its local replica's, verified as it is read.
+    """
+    if not isinstance(ledger, Ledger):
+        return None
+    return derived.check(ledger, full=full)
+
+
+def rebuild_derived(ledger: Backend, *, index: bool, findings: bool) -> derived.Rebuilt:
+    """Build the query index and/or the findings file again from the entries, atomically."""
+    local = local_ledger(ledger)
+    if local is None:
+        raise LedgerStateError(
+            "this ledger has no local derived data to rebuild",
+            hint="its replica folder could not be kept; see the warning above",
+        )
+    return derived.rebuild(local, index=index, findings=findings)

@@ -387,15 +387,27 @@ def show(location: LedgerLocation, reference: str) -> None:
     is_flag=True,
     help="Also prove every entry is the RDFC-1.0 canonical form of itself (several times slower).",
 )
+@click.option(
+    "--derived",
+    "derived_full",
+    is_flag=True,
+    help="Rebuild the query index and findings in a temporary place and compare every quad "
+    "and row (default: cheap checks of both).",
+)
 @pass_location
-def verify(location: LedgerLocation, checkpoint_file: Path | None, deep: bool) -> None:
-    """Recompute every entry's hash and the chain; exit 1 naming the first bad entry.
+def verify(
+    location: LedgerLocation, checkpoint_file: Path | None, deep: bool, derived_full: bool
+) -> None:
+    """Recompute every entry's hash and the chain, then check the derived data against them.
+
+    Exit 1 naming the first bad entry, or the derived store (query index, findings file) that
+    differs from the entries and what differs.
 
     \b
     Examples:
       claim-ledger verify
       claim-ledger verify --checkpoint checkpoint-2016-11-28.txt
-      claim-ledger verify --deep
+      claim-ledger verify --deep --derived
     """
     ledger = location.open()
     options = {"deep": True} if deep else {}  # a backend without --deep is asked as before
@@ -405,7 +417,36 @@ def verify(location: LedgerLocation, checkpoint_file: Path | None, deep: bool) -
     else:
         report = ledger.verify(**options)
     click.echo(str(report))
-    sys.exit(0 if report.ok else 1)
+    if not report.ok:
+        click.echo("derived data: not checked (the entries themselves do not verify)")
+        sys.exit(1)
+    derived = api.check_derived(ledger, full=derived_full)
+    if derived is not None:
+        click.echo(str(derived))
+    sys.exit(0 if derived is None or derived.ok else 1)
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--index", "index", is_flag=True, help="Rebuild the query index only.")
+@click.option("--findings", "findings", is_flag=True, help="Rebuild the findings file only.")
+@pass_location
+def rebuild(location: LedgerLocation, index: bool, findings: bool) -> None:
+    """Build the derived data (query index, findings file) again from the entries.
+
+    Each store is built under a temporary name and then swapped in, so an interrupted rebuild
+    leaves the old one. Without options, both are rebuilt.
+
+    \b
+    Examples:
+      claim-ledger rebuild
+      claim-ledger rebuild --index
+    """
+    both = not index and not findings
+    done = api.rebuild_derived(location.open(), index=index or both, findings=findings or both)
+    click.echo(
+        f"rebuilt the {' and the '.join(done.stores)} from entries 1..{done.through} "
+        f"in {done.seconds:.1f} s"
+    )
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)

@@ -587,8 +587,11 @@ class Ledger:
             lock = _IndexLock(self.path, timeout=wait, what="read the index", shared=True)
             lock.acquire()
             try:
-                store = Store.read_only(str(self.index_dir))
-                indexed_through = _indexed_through(store, self, state.through)
+                try:
+                    store = Store.read_only(str(self.index_dir))
+                    indexed_through = _indexed_through(store, self, state.through)
+                except (OSError, RuntimeError) as error:
+                    raise index_unreadable(self, error) from None
             except BaseException:
                 lock.release()
                 raise
@@ -642,6 +645,8 @@ class Ledger:
                 return  # closed after indexing every entry: nothing to open
             try:
                 store = Store(str(self.index_dir))
+            except RuntimeError as error:  # RocksDB's "Corruption: …": say so, never guess
+                raise index_unreadable(self, error) from None
             except OSError as error:
                 _log.warning("query index unreadable (%s); rebuilding it", error)
                 self._rebuild_index_locked()
@@ -655,7 +660,8 @@ class Ledger:
             # read-only open and again on the next read-write one, against ~0.2 s to flush.
             store.flush()
             del store  # closes RocksDB before the state says so
-            _write_index_state(self, size)
+            last = written[1] if written is not None and written[0] == size else None
+            _write_index_state(self, size, last)
         finally:
             lock.release()
 
@@ -778,6 +784,25 @@ def index_quads(seq: int, data: bytes) -> Iterator[Quad]:
             yield quad
 
 
+def _is_corruption(error: BaseException) -> bool:
+    """Whether RocksDB refused the index's files as damaged (not a lock, space or permission)."""
+    return str(error).startswith("Corruption:")
+
+
+def index_unreadable(ledger: Ledger, error: BaseException) -> LedgerError:
+    """The error for a query index that cannot be opened, naming ``claim-ledger rebuild``."""
+    if _is_corruption(error):
+        reason = f"its files are damaged ({str(error).split('  ')[0][:160]})"
+    else:
+        reason = describe_os_error(error) if isinstance(error, OSError) else str(error)[:200]
+    return LedgerStateError(
+        f"the query index (derived from the entries) cannot be read: {reason}",
+        where=str(ledger.index_dir),
+        hint="the entries are not affected; run `claim-ledger rebuild --index` to build the "
+        "index again from them",
+    )
+
+
 def _indexed_through(store: Store, ledger: Ledger, hint: int) -> int:
     """The last entry whose metadata graph is in the index (each entry goes in atomically)."""
     through = (
@@ -789,22 +814,42 @@ def _indexed_through(store: Store, ledger: Ledger, hint: int) -> int:
 
 
 @dataclass(frozen=True)
-class _IndexState:
+class IndexState:
+    """What index.json records: the ledger, and the head (sequence and hash) indexed through."""
+
     ledger: str | None
     through: int
+    head_hash: str | None = None
 
 
-def _read_index_state(ledger: Ledger) -> _IndexState:
+def read_index_state(ledger: Ledger) -> IndexState:
     """What index.json says; a hint only, so anything unreadable means "start from scratch"."""
     try:
         state = json.loads((ledger.path / "index.json").read_text(encoding="utf-8"))
-        return _IndexState(str(state["ledger"]), int(state["through"]))
-    except (OSError, ValueError, TypeError, KeyError):
-        return _IndexState(None, 0)
+        head_hash = state.get("head_hash")
+        return IndexState(
+            str(state["ledger"]),
+            int(state["through"]),
+            head_hash if isinstance(head_hash, str) else None,
+        )
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return IndexState(None, 0)
 
 
-def _write_index_state(ledger: Ledger, through: int) -> None:
-    state = {"ledger": ledger.id, "through": through}
+_read_index_state = read_index_state
+
+
+def _write_index_state(ledger: Ledger, through: int, data: bytes | None = None) -> None:
+    """Record the head the index was built through: its sequence and its entry's hash.
+
+    data: the bytes of entry ``through`` when the caller has them (else the file is read).
+    """
+    head_hash = None
+    if through > 0:
+        head_hash = HASH_PREFIX + sha256_hex(
+            data if data is not None else ledger.read_entry(through)
+        )
+    state = {"ledger": ledger.id, "through": through, "head_hash": head_hash}
     temporary = ledger.path / f"index.json.{secrets.token_hex(4)}"
     temporary.write_text(json.dumps(state) + "\n", encoding="utf-8")
     os.replace(temporary, ledger.path / "index.json")

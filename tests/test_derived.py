@@ -1,0 +1,229 @@
+"""Derived data tied to the chain: `verify` and `verify --derived` detect every forged store,
+and `rebuild` builds them again; a damaged index names `claim-ledger rebuild`."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner, Result
+
+from conftest import EXAMPLE
+from ledger.analysis import findings
+from ledger.chain import derived, store
+from ledger.cli import main
+
+PROV = "http://www.w3.org/ns/prov#"
+
+
+def run(ledger: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--ledger", str(ledger), *args])
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example case, one claim retracted, findings built (by `conflicts`)."""
+    path = tmp_path_factory.mktemp("derived") / "ledger"
+    assert run(path, "init").exit_code == 0
+    assert run(path, "add", str(EXAMPLE)).exit_code == 0
+    assert run(path, "retract", "khatib-aleppo-dying", "--reason", "test").exit_code == 0
+    assert run(path, "conflicts").exit_code == 0
+    return path
+
+
+@pytest.fixture
+def ledger(built: Path, tmp_path: Path) -> Path:
+    """A private copy of the built ledger, free to damage."""
+    copy = tmp_path / "ledger"
+    shutil.copytree(built, copy)
+    return copy
+
+
+def _retracted_claim(ledger: Path) -> ox.Quad:
+    index = ox.Store(str(ledger / "index"))
+    quads = list(index.quads_for_pattern(None, ox.NamedNode(PROV + "invalidatedAtTime"), None))
+    assert len(quads) == 1
+    return quads[0]
+
+
+def _delete_from_index(ledger: Path, quad: ox.Quad) -> None:
+    index = ox.Store(str(ledger / "index"))
+    index.remove(quad)
+    index.flush()
+
+
+def test_clean_ledger_verifies_with_derived_checks(ledger: Path) -> None:
+    """An untouched ledger passes both the cheap and the full derived checks, and says so."""
+    result = run(ledger, "verify")
+    assert result.exit_code == 0, result.output
+    assert "query index: ok (head entry 2 sha256:" in result.stdout
+    assert "findings file: ok (SQLite integrity" in result.stdout
+    assert "cheap checks only" in result.stdout
+    result = run(ledger, "verify", "--derived")
+    assert result.exit_code == 0, result.output
+    assert "every quad compared with a rebuild" in result.stdout
+    assert "compared with a rebuild" in result.stdout.split("findings file:")[1]
+
+
+def test_deleting_the_retraction_from_the_index_is_detected(ledger: Path, tmp_path: Path) -> None:
+    """A quad removed from the index un-retracts a claim; verify, --derived and --checkpoint
+    all fail naming the query index and the quad."""
+    checkpoint = tmp_path / "checkpoint.txt"
+    checkpoint.write_text(run(ledger, "checkpoint").stdout)
+    quad = _retracted_claim(ledger)
+    _delete_from_index(ledger, quad)
+    shown = run(ledger, "show", quad.subject.value)  # type: ignore[union-attr]
+    assert shown.exit_code == 0 and "current" in shown.stdout  # the forgery works on reads
+
+    cheap = run(ledger, "verify")
+    assert cheap.exit_code == 1
+    assert "query index: DIFFERS from the entries" in cheap.stdout
+    assert re.search(
+        rf"graph {quad.graph_name.value}: \d+ quad\(s\) in the index, \d+ in", cheap.stdout
+    )  # type: ignore[union-attr]
+    assert "claim-ledger rebuild --index" in cheap.stdout
+
+    full = run(ledger, "verify", "--derived")
+    assert full.exit_code == 1
+    assert "1 quad(s) of the entries are missing from the index:" in full.stdout
+    assert f"- {quad}" in full.stdout
+
+    pinned = run(ledger, "verify", "--checkpoint", str(checkpoint))
+    assert pinned.exit_code == 1
+    assert "query index: DIFFERS" in pinned.stdout
+
+    assert run(ledger, "rebuild", "--index").exit_code == 0
+    assert run(ledger, "verify", "--derived").exit_code == 0
+    shown = run(ledger, "show", quad.subject.value)  # type: ignore[union-attr]
+    assert "retracted" in shown.stdout
+
+
+def test_a_quad_added_to_the_index_is_named(ledger: Path) -> None:
+    """A quad in no entry (a forged retraction) is listed by --derived as extra."""
+    index = ox.Store(str(ledger / "index"))
+    claim = next(iter(index.quads_for_pattern(None, None, None))).graph_name
+    forged = ox.Quad(
+        ox.NamedNode("https://w3id.org/claim-ledger/claim/forged"),
+        ox.NamedNode(PROV + "invalidatedAtTime"),
+        ox.Literal("2020-01-01T00:00:00Z"),
+        claim,
+    )
+    index.add(forged)
+    index.flush()
+    del index
+    result = run(ledger, "verify", "--derived")
+    assert result.exit_code == 1
+    assert "1 quad(s) in the index are in no entry:" in result.stdout
+    assert "+ " + str(forged) in result.stdout
+
+
+def _edit_findings(ledger: Path, sql: str) -> int:
+    conn = sqlite3.connect(ledger / "findings.sqlite")
+    try:
+        changed = conn.execute(sql).rowcount
+        conn.commit()
+    finally:
+        conn.close()
+    return changed
+
+
+def test_a_forged_grade_is_detected(ledger: Path) -> None:
+    """A grade changed in findings.sqlite: --derived names the findings file, the command and the
+    forged row; the cheap check says it did not look at rows."""
+    changed = _edit_findings(
+        ledger,
+        "UPDATE grades SET grade = 'confirmed' WHERE claim = "
+        "(SELECT claim FROM grades WHERE grade != 'confirmed' ORDER BY claim LIMIT 1)",
+    )
+    assert changed == 1
+    cheap = run(ledger, "verify")
+    assert cheap.exit_code == 0
+    assert "cheap checks only" in cheap.stdout
+    full = run(ledger, "verify", "--derived")
+    assert full.exit_code == 1
+    assert "findings file: DIFFERS from the entries" in full.stdout
+    assert "grade --status current: 1 row(s) that a rebuild does not give:" in full.stdout
+    assert "grade='confirmed'" in full.stdout
+    assert "claim-ledger rebuild --findings" in full.stdout
+    assert run(ledger, "rebuild", "--findings").exit_code == 0
+    assert run(ledger, "verify", "--derived").exit_code == 0
+
+
+def test_a_hidden_conflict_is_detected(ledger: Path) -> None:
+    """A conflict row deleted from findings.sqlite hides it from `conflicts`; --derived says so."""
+    assert "conflict" in run(ledger, "conflicts").stdout
+    assert _edit_findings(ledger, "DELETE FROM findings WHERE relation = 'conflict'") == 1
+    hidden = run(ledger, "conflicts", "--format", "json")
+    assert hidden.exit_code == 0 and json.loads(hidden.stdout) == []  # the forgery works
+    full = run(ledger, "verify", "--derived")
+    assert full.exit_code == 1
+    assert "conflicts --status current: 1 row(s) of a rebuild missing:" in full.stdout
+    assert "relation='conflict'" in full.stdout
+
+
+def test_an_index_of_another_history_is_named(ledger: Path) -> None:
+    """index.json whose recorded head hash is not the chain's: the index is from another history."""
+    state_path = ledger / "index.json"
+    state = json.loads(state_path.read_text())
+    assert state["through"] == 2 and state["head_hash"].startswith("sha256:")
+    state["head_hash"] = "sha256:" + "0" * 64
+    state_path.write_text(json.dumps(state))
+    result = run(ledger, "verify")
+    assert result.exit_code == 1
+    assert "built from another history" in result.stdout
+
+
+def test_a_damaged_findings_file_is_named(ledger: Path) -> None:
+    """findings.sqlite overwritten with junk: verify names the file and `rebuild --findings`."""
+    (ledger / "findings.sqlite").write_bytes(b"not a database" * 100)
+    result = run(ledger, "verify")
+    assert result.exit_code == 1
+    assert "findings file: DIFFERS" in result.stdout
+    assert "claim-ledger rebuild --findings" in result.stdout
+
+
+def _corrupt(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    for at in range(100, len(data) - 200, 50):
+        data[at] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_a_corrupt_index_gives_a_message_naming_rebuild(ledger: Path) -> None:
+    """A damaged RocksDB file: commands say the query index is damaged and to run
+    `claim-ledger rebuild`, never "internal error"; after the rebuild they work again."""
+    for table in sorted((ledger / "index").glob("*.sst")):
+        _corrupt(table)
+    for command in (["claims"], ["conflicts"], ["verify"]):
+        result = run(ledger, *command)
+        assert result.exit_code in (1, 2), (command, result.output)
+        assert "internal error" not in result.output
+        assert "query index" in result.output and "damaged" in result.output
+        assert "claim-ledger rebuild --index" in result.output
+    rebuilt = run(ledger, "rebuild")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert rebuilt.stdout.startswith("rebuilt the query index and the findings file from entries")
+    assert run(ledger, "claims").exit_code == 0
+    assert run(ledger, "verify", "--derived").exit_code == 0
+
+
+def test_an_interrupted_findings_rebuild_leaves_the_old_file(
+    ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild that fails midway leaves the old findings file in place and no temporary file."""
+    before = (ledger / "findings.sqlite").read_bytes()
+
+    def fail(store: ox.Store, path: Path) -> None:
+        sqlite3.connect(path).close()  # a partial file under the temporary name
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(findings, "catch_up", fail)
+    with pytest.raises(Exception, match="could not build the findings file: disk I/O error"):
+        derived.rebuild(store.open(ledger), index=False, findings=True)
+    assert (ledger / "findings.sqlite").read_bytes() == before
+    assert not [p for p in ledger.iterdir() if ".tmp-" in p.name]
