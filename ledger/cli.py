@@ -25,6 +25,7 @@ from ledger.intake.anchor import find_anchor
 from ledger.intake.load import MAX_DOCUMENT_BYTES, load_paths, read_text_file
 from ledger.intake.validate import ENGINES, validate_batch
 from ledger.publish import output
+from ledger.query import DEFAULT_MEMORY_MIB as DEFAULT_QUERY_MEMORY_MIB
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -770,12 +771,24 @@ analysis_command(
     help="Stop the query after this many seconds.",
 )
 @click.option(
+    "--memory",
+    type=click.IntRange(min=16),
+    default=DEFAULT_QUERY_MEMORY_MIB,
+    show_default=True,
+    help="Stop the query when it needs more than this many MiB of memory.",
+)
+@click.option(
     "--as-of", "as_of", help="The ledger as it stood at an entry (number or hash) or date."
 )
 @row_format
 @pass_location
 def query(
-    location: LedgerLocation, file: Path, timeout: float, as_of: str | None, fmt: str
+    location: LedgerLocation,
+    file: Path,
+    timeout: float,
+    memory: int,
+    as_of: str | None,
+    fmt: str,
 ) -> None:
     """Run your own read-only SPARQL query (FILE.rq, or - for standard input) on the ledger.
 
@@ -788,6 +801,7 @@ def query(
         | claim-ledger query -
     """
     from ledger.analysis import compare as analysis
+    from ledger.query import stream_user_query
 
     text = sys.stdin.read() if str(file) == "-" else read_text_file(file, 1024 * 1024)
     analysis.check_user_query(text)
@@ -795,5 +809,8 @@ def query(
     seq = api.as_of_entry(ledger, as_of)
     with api.analysis_store(ledger) as (store, index):
         graphs = None if seq is None else api.graphs_as_of(index, seq)
-        result = analysis.run_user_query(store, text, default_graph=graphs, timeout_s=timeout)
-    click.echo(output.rows(result.columns, result.rows, fmt), nl=False)
+        with stream_user_query(
+            store, text, default_graph=graphs, timeout_s=timeout, memory_mib=memory
+        ) as result:
+            for piece in output.row_stream(result.columns, result.batches, fmt):
+                click.echo(piece, nl=False)
