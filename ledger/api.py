@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import logging
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +25,7 @@ from ledger.chain import derived, entries
 from ledger.chain.canon import canonical_nquads as canon_bytes
 from ledger.chain.canon import sha256_hex
 from ledger.chain.entry import EntryRecord, PreparedContent
-from ledger.chain.store import Ledger, LedgerIndex, index_quads
+from ledger.chain.store import Ledger, LedgerIndex, index_quads, out_of_space
 from ledger.errors import (
     HeadMovedError,
     InputError,
@@ -188,6 +189,15 @@ def add(
             result.conflicts = batch_conflicts(ledger, [c.iri for c in result.added])
         except LedgerError as error:  # the entry is safe; only the report of conflicts is missing
             result.check_failed = str(error)
+        except (OSError, RuntimeError, sqlite3.Error) as error:
+            space = out_of_space(error)
+            if space is None:
+                raise
+            store = "findings file" if isinstance(error, sqlite3.Error) else "query index"
+            result.check_failed = (
+                f"entry {record.seq} was added; the {store} could not be updated ({space}); "
+                "it catches up on the next command once space is free"
+            )
         timings["check"] = time.perf_counter() - started
     return result
 

@@ -17,7 +17,7 @@ import click
 from ledger import __version__, api
 from ledger.chain.entries import RATINGS
 from ledger.chain.location import LedgerLocation
-from ledger.chain.store import DEFAULT_DIRECTORY
+from ledger.chain.store import DEFAULT_DIRECTORY, out_of_space
 from ledger.errors import LedgerError
 from ledger.extraction import extract
 from ledger.intake import convert
@@ -51,6 +51,16 @@ class Group(click.Group):
         except Exception as exc:  # a bug: say so plainly, keep the traceback for the report
             if os.environ.get("CLAIM_LEDGER_DEBUG"):
                 raise
+            space = out_of_space(exc)
+            if space is not None:  # not a bug: the disk (or the file size limit) is full
+                click.secho(
+                    f"error: the disk is full ({space}): {str(exc).splitlines()[0][:200]}\n"
+                    "  hint: free space and run the command again; entries already written are "
+                    "safe, and the query index and findings catch up on the next command",
+                    err=True,
+                    fg="red",
+                )
+                ctx.exit(2)
             click.secho(
                 f"internal error (a bug in claim-ledger, please report it): "
                 f"{type(exc).__name__}: {exc}\n"

@@ -3,10 +3,12 @@ and `rebuild` builds them again; a damaged index names `claim-ledger rebuild`.""
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,8 +23,8 @@ from ledger.cli import main
 PROV = "http://www.w3.org/ns/prov#"
 
 
-def run(ledger: Path, *args: str) -> Result:
-    return CliRunner().invoke(main, ["--ledger", str(ledger), *args])
+def run(ledger: Path, *args: str, stdin: str | None = None) -> Result:
+    return CliRunner().invoke(main, ["--ledger", str(ledger), *args], input=stdin)
 
 
 @pytest.fixture(scope="module")
@@ -227,3 +229,75 @@ def test_an_interrupted_findings_rebuild_leaves_the_old_file(
         derived.rebuild(store.open(ledger), index=False, findings=True)
     assert (ledger / "findings.sqlite").read_bytes() == before
     assert not [p for p in ledger.iterdir() if ".tmp-" in p.name]
+
+
+# --- a full disk after the entry is written ---------------------------------------------------
+
+NO_SPACE = "IO error: While appending to file: index/000008.log: No space left on device"
+
+
+def _index_writes_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every write to the query index fails as RocksDB does on a full disk."""
+
+    def full(seq: int, data: bytes) -> Iterator[ox.Quad]:
+        raise OSError(NO_SPACE)
+        yield  # a generator, as index_quads is
+
+    monkeypatch.setattr(store, "index_quads", full)
+
+
+def test_add_on_a_full_disk_says_what_was_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entry is written but the index cannot be: `add` exits 0 naming the entry added and
+    what catches up; while the disk stays full, commands say so (never "internal error");
+    once space is free they catch up."""
+    ledger = tmp_path / "ledger"
+    assert run(ledger, "init").exit_code == 0
+    with monkeypatch.context() as patch:
+        _index_writes_fail(patch)
+        added = run(ledger, "add", str(EXAMPLE))
+        assert added.exit_code == 0, added.output
+        assert "entry 1 (add) sha256:" in added.stdout
+        assert (
+            "entry 1 was added; the query index could not be updated (no space left on the "
+            "device); it catches up on the next command once space is free"
+        ) in added.stdout
+        for command in (["claims"], ["conflicts"], ["query", "-"]):
+            result = run(ledger, *command, stdin="ASK { ?s ?p ?o }")
+            assert result.exit_code == 2, (command, result.output)
+            assert result.stderr.startswith("error: the disk is full (no space left on the device)")
+            assert "internal error" not in result.output
+    assert run(ledger, "log").stdout.count("\n") >= 1
+    caught_up = run(ledger, "conflicts", "--format", "json")
+    assert caught_up.exit_code == 0, caught_up.output
+    assert len(json.loads(caught_up.stdout)) == 1
+    assert run(ledger, "verify", "--derived").exit_code == 0
+
+
+def test_a_full_disk_under_the_findings_file_is_named(
+    ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's "database or disk is full" while catching up the findings: a clear message."""
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(findings, "catch_up", full)
+    (ledger / "findings.sqlite").unlink()
+    result = run(ledger, "grade")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(
+        "error: the disk is full (no space left on the device): database or disk is full"
+    )
+
+
+def test_out_of_space_recognises_each_form() -> None:
+    """errno, RocksDB's text, SQLite's text and the file size limit are recognised; others not."""
+    assert store.out_of_space(OSError(errno.ENOSPC, "x")) == "no space left on the device"
+    assert store.out_of_space(OSError(errno.EFBIG, "x")) == "the file size limit was reached"
+    assert store.out_of_space(OSError(NO_SPACE)) == "no space left on the device"
+    assert store.out_of_space(RuntimeError("IO error: File too large")) is not None
+    assert store.out_of_space(sqlite3.OperationalError("database or disk is full")) is not None
+    assert store.out_of_space(OSError(errno.EACCES, "Permission denied")) is None
+    assert store.out_of_space(ValueError("no")) is None

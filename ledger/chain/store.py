@@ -230,6 +230,8 @@ class Ledger:
         self.limits = limits
         self.entries_dir = path / "entries"
         self.index_dir = path / "index"
+        #: why the last append by this object left the query index behind, or None
+        self.index_behind: str | None = None
 
     def __repr__(self) -> str:
         return f"<Ledger {self.id} at {self.path}>"
@@ -313,12 +315,14 @@ class Ledger:
             ledger_id=self.id,
             path=path,
         )
+        self.index_behind = None
         if self.index_on_append:
             try:
                 self._update_index(
                     wait=INDEX_LOCK_WAIT_ON_APPEND, required=False, written=(seq, data)
                 )
             except (LedgerError, OSError) as error:  # the entry is safe; the index catches up
+                self.index_behind = out_of_space(error) or str(error)
                 _log.warning("query index not updated after entry %d: %s", seq, error)
         return record
 
@@ -349,12 +353,14 @@ class Ledger:
             if metadata.sequence != seq:
                 raise LedgerStateError(f"entry {seq} records sequence {metadata.sequence}")
             path = self._write_entry(seq, data)
+        self.index_behind = None
         if self.index_on_append:
             try:
                 self._update_index(
                     wait=INDEX_LOCK_WAIT_ON_APPEND, required=False, written=(seq, data)
                 )
             except (LedgerError, OSError) as error:
+                self.index_behind = out_of_space(error) or str(error)
                 _log.warning("query index not updated after entry %d: %s", seq, error)
         del path  # the record reads the file back, as entries() does
         return self._record(seq, hash_of_file=True)
@@ -782,6 +788,31 @@ def index_quads(seq: int, data: bytes) -> Iterator[Quad]:
             )
         else:
             yield quad
+
+
+#: SQLite's result code for "database or disk is full" (sqlite3.Error.sqlite_errorcode)
+_SQLITE_FULL = 13
+
+
+def out_of_space(error: BaseException) -> str | None:
+    """What ran out when ``error`` says a write found the disk (or the file size limit) full.
+
+    Recognises OSError numbers, RocksDB's "IO error: … No space left on device" (an OSError
+    or RuntimeError without a number) and SQLite's "database or disk is full"; None otherwise.
+    """
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "no space left on the device"
+    if isinstance(error, OSError) and error.errno == errno.EFBIG:
+        return "the file size limit was reached"
+    text = str(error)
+    if "No space left on device" in text or "Disk quota exceeded" in text:
+        return "no space left on the device"
+    if "File too large" in text:
+        return "the file size limit was reached"
+    code = getattr(error, "sqlite_errorcode", None)
+    if code == _SQLITE_FULL or "database or disk is full" in text:
+        return "no space left on the device"
+    return None
 
 
 def _is_corruption(error: BaseException) -> bool:
