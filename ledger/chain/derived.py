@@ -156,20 +156,25 @@ def _check_index_cheap(ledger: Ledger, size: int) -> DerivedCheck:
         )
     if problems:
         return DerivedCheck(INDEX, head_text, tuple(problems), _rebuild_hint("index"))
-    expected = _graph_sizes_of_entries(ledger, size)
+    # one entry line is one quad, and no two entries share a quad (blank nodes are relabelled
+    # per entry, each entry has its own graphs): the totals agree unless a quad went or came
+    expected_total = sum(ledger.read_entry(seq).count(b"\n") for seq in range(1, size + 1))
     with ledger.index() as index:  # catches up first, and says so clearly when it cannot
         assert index.store is not None
-        found = _graph_sizes_of_index(index.store)
-    for graph in sorted(set(expected) | set(found)):
-        if expected[graph] != found[graph]:
+        found_total = len(index.store)
+        if found_total != expected_total:  # which graphs: the slower count, only to name them
+            expected = _graph_sizes_of_entries(ledger, size)
+            found = _graph_sizes_of_index(index.store)
             problems.append(
-                f"graph {graph or '(default)'}: {found[graph]} quad(s) in the index, "
-                f"{expected[graph]} in the entries"
+                f"{found_total:,} quads in the index, {expected_total:,} in the entries"
             )
-    checked = (
-        f"{head_text}; {sum(expected.values()):,} quads in {len(expected):,} graphs counted "
-        "against the entries"
-    )
+            for graph in sorted(set(expected) | set(found)):
+                if expected[graph] != found[graph]:
+                    problems.append(
+                        f"graph {graph or '(default)'}: {found[graph]} quad(s) in the index, "
+                        f"{expected[graph]} in the entries"
+                    )
+    checked = f"{head_text}; its {found_total:,} quads counted against the entries"
     return DerivedCheck(INDEX, checked, _shown(problems), _rebuild_hint("index"))
 
 
