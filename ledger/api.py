@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import pickle
 import re
 import sqlite3
 import time
@@ -243,7 +244,18 @@ def _analysis_sources(
     if local is not None:
         with local.index() as index:
             assert index.store is not None  # an embedded ledger's index is a local store
-            yield index.store, index, findings_file(local)
+            findings = findings_file(local)
+            try:
+                yield index.store, index, findings
+            except (sqlite3.DatabaseError, UnicodeDecodeError, pickle.UnpicklingError) as error:
+                if findings is None or not _findings_damaged(error):
+                    raise
+                raise LedgerStateError(
+                    f"the findings file (derived from the entries) cannot be read: {error}",
+                    where=str(findings),
+                    hint="the entries are not affected; run `claim-ledger rebuild --findings` "
+                    "to build it again from them",
+                ) from None
         return
     # No replica: a copy in memory of the server's entries, each entry's quads as the embedded
     # index holds them (about as much memory as an in-memory Oxigraph store: ~5 KiB per claim).
@@ -252,6 +264,14 @@ def _analysis_sources(
         for seq in range(1, index.indexed_through + 1):
             copy.bulk_extend(index_quads(seq, ledger.read_entry(seq)))
         yield copy, index, None
+
+
+def _findings_damaged(error: BaseException) -> bool:
+    """Whether ``error``, raised while the analysis read the findings file, says it is damaged
+    (not locked, and not a full disk, which the command line names itself)."""
+    if isinstance(error, sqlite3.OperationalError):
+        return "malformed" in str(error)
+    return out_of_space(error) is None
 
 
 @contextmanager

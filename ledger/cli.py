@@ -454,10 +454,8 @@ def rebuild(location: LedgerLocation, index: bool, findings: bool) -> None:
     """
     both = not index and not findings
     done = api.rebuild_derived(location.open(), index=index or both, findings=findings or both)
-    click.echo(
-        f"rebuilt the {' and the '.join(done.stores)} from entries 1..{done.through} "
-        f"in {done.seconds:.1f} s"
-    )
+    source = f"entries 1..{done.through}" if done.through else "the empty ledger"
+    click.echo(f"rebuilt the {' and the '.join(done.stores)} from {source} in {done.seconds:.1f} s")
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)

@@ -301,3 +301,17 @@ def test_out_of_space_recognises_each_form() -> None:
     assert store.out_of_space(sqlite3.OperationalError("database or disk is full")) is not None
     assert store.out_of_space(OSError(errno.EACCES, "Permission denied")) is None
     assert store.out_of_space(ValueError("no")) is None
+
+
+@pytest.mark.parametrize("command", ["conflicts", "corroborations", "grade"])
+def test_a_damaged_findings_file_names_rebuild_on_every_analysis(
+    ledger: Path, command: str
+) -> None:
+    """An analysis command reading a findings file that is not a database says which file and
+    to run `claim-ledger rebuild --findings`, never "internal error"."""
+    (ledger / "findings.sqlite").write_bytes(b"junk" * 1000)
+    result = run(ledger, command)
+    assert result.exit_code == 2, result.output
+    assert "internal error" not in result.output
+    assert "the findings file (derived from the entries) cannot be read" in result.stderr
+    assert "claim-ledger rebuild --findings" in result.stderr
