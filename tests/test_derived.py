@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import json
+import pickle
 import re
 import shutil
 import sqlite3
@@ -315,3 +316,28 @@ def test_a_damaged_findings_file_names_rebuild_on_every_analysis(
     assert "internal error" not in result.output
     assert "the findings file (derived from the entries) cannot be read" in result.stderr
     assert "claim-ledger rebuild --findings" in result.stderr
+
+
+class _Payload:
+    """Something whose unpickling calls a function: what a forged findings file could hold."""
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (print, ("forged",))
+
+
+def test_a_findings_pickle_that_runs_code_is_refused_unread(ledger: Path) -> None:
+    """A meta value replaced by a pickle that would call code: verify and verify --derived name
+    it without ever unpickling it."""
+    blob = pickle.dumps(_Payload())
+    assert (
+        _edit_findings(
+            ledger, f"UPDATE meta SET value = X'{blob.hex()}' WHERE key = 'ledger.status'"
+        )
+        == 1
+    )
+    for options in ([], ["--derived"]):
+        result = run(ledger, "verify", *options)
+        assert result.exit_code == 1, result.output
+        assert "table meta: ledger.status would run code when read (STACK_GLOBAL" in result.stdout
+        assert "forged" in result.stdout.split("would run code")[1]
+        assert "forged" not in result.stdout.splitlines()  # print was never called

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import pickletools
 import secrets
 import shutil
 import sqlite3
@@ -203,6 +204,7 @@ def _check_findings_cheap(ledger: Ledger) -> DerivedCheck | None:
                 recorded = _meta_text(conn, "ledger_id")
                 if recorded and recorded != ledger.id:
                     problems.append(f"it belongs to another ledger ({recorded})")
+                problems.extend(_code_in_pickles(conn))
                 absorbed = {str(name) for (name,) in conn.execute("SELECT name FROM graphs")}
         finally:
             conn.close()
@@ -224,6 +226,40 @@ def _check_findings_cheap(ledger: Ledger) -> DerivedCheck | None:
     if not problems and absorbed != graphs:
         checked += f" ({len(graphs - absorbed)} not absorbed yet: the next analysis catches up)"
     return DerivedCheck(FINDINGS, checked, tuple(problems), _rebuild_hint("findings"))
+
+
+#: Pickle opcodes that import or call something: the analysis stores only containers of
+#: strings, numbers and tuples, so any of these in the file was put there by someone else, and
+#: unpickling it would run their code.
+_CODE_OPCODES = frozenset(
+    {"GLOBAL", "STACK_GLOBAL", "REDUCE", "INST", "OBJ", "NEWOBJ", "NEWOBJ_EX", "BUILD"}
+    | {"EXT1", "EXT2", "EXT4", "PERSID", "BINPERSID"}
+)
+
+
+def _code_in_pickles(conn: sqlite3.Connection) -> list[str]:
+    """The meta values whose pickles would import or call code (never unpickled here)."""
+    problems = []
+    for key, value in conn.execute("SELECT key, value FROM meta ORDER BY key"):
+        if not isinstance(value, bytes):
+            continue
+        try:
+            found = next(
+                (
+                    f"{op.name} {arg!r}" if arg is not None else op.name
+                    for op, arg, _ in pickletools.genops(value)
+                    if op.name in _CODE_OPCODES
+                ),
+                None,
+            )
+        except Exception as error:  # noqa: BLE001 - any malformed pickle is a finding
+            found = f"a malformed pickle ({error})"
+        if found is not None:
+            problems.append(
+                f"table meta: {key} would run code when read ({found[:120]}): forged; "
+                "do not run analysis commands on this ledger until it is rebuilt"
+            )
+    return problems
 
 
 def _meta_text(conn: sqlite3.Connection, key: str) -> str | None:
@@ -350,7 +386,10 @@ def _check_full(ledger: Ledger, size: int) -> list[DerivedCheck]:
                     _rebuild_hint("index"),
                 )
             )
-            if findings_path.exists():
+            guard = _check_findings_cheap(ledger) if findings_path.exists() else None
+            if guard is not None and not guard.ok:  # never read a damaged or forged file
+                checks.append(guard)
+            elif findings_path.exists():
                 rebuilt = folder / FINDINGS_NAME
                 try:
                     _build_findings(fresh, rebuilt)
