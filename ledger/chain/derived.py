@@ -6,16 +6,20 @@ current again; change a row of ``findings.sqlite`` and a grade says "confirmed")
 ties them back to the chain:
 
 - ``check`` (what ``verify`` runs by default; cheap, no rebuilding): the head recorded in
-  ``index.json`` (sequence and hash) is an entry of this chain with that hash; the index holds,
-  for every named graph, exactly as many quads as the entry files put in that graph, and no
-  graph the entries do not have; the findings file has absorbed exactly the index's graphs,
-  belongs to this ledger, and SQLite finds it intact. It catches a stale or foreign index, a
-  quad deleted or added, a forgotten or extra graph, a damaged findings file; it cannot see a
-  quad replaced by another in the same graph or a findings row edited in place.
+  ``index.json`` (sequence and hash) is an entry of this chain with that hash; the index holds
+  exactly as many quads as the entry files have lines (counted per graph only to name the
+  graphs that differ); the findings file is intact for SQLite, belongs to this ledger, has
+  absorbed no graph the index lacks, and holds no pickle that would import or call code. It
+  catches a stale or foreign index, a head changed after indexing, a quad deleted or added, a
+  damaged or booby-trapped findings file; it cannot see a quad replaced by another or a
+  findings row edited in place.
 - ``check(full=True)`` (``verify --derived``): builds the index again from the entries in a
   temporary folder and compares every quad both ways, then builds the findings again from that
   fresh index in a temporary file (``ledger.analysis.findings.catch_up``) and compares every
-  row of every table. It detects every edit, at the cost of a rebuild.
+  row of the answers the file gives (conflicts, corroborations, grades, for every status). It
+  detects every edit that changes what a command says, at the cost of a rebuild. (Answers, not
+  raw tables: the file may keep rows that no answer reads, such as the stored grade of a claim
+  retracted since, which a rebuild does not have.)
 - ``rebuild``: builds the index and/or the findings file again, atomically (into a temporary
   name, then renamed over the old one).
 
@@ -39,9 +43,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import NamedNode, Quad, QuerySolutions, Store
+from pyoxigraph import BlankNode, NamedNode, Store
 
-from ledger import resources
 from ledger.chain.entry import HASH_PREFIX
 from ledger.chain.store import Ledger, index_quads, read_index_state
 from ledger.errors import LedgerError, LedgerStateError
@@ -126,14 +129,17 @@ def _graph_sizes_of_entries(ledger: Ledger, size: int) -> Counter[str]:
 
 
 def _graph_sizes_of_index(store: Store) -> Counter[str]:
+    """Quads per named graph of the index (walked, not queried: the analysis queries never
+    name graphs, and this runs only to name the graphs whose counts differ)."""
     sizes: Counter[str] = Counter()
-    result = store.query(resources.query("index-graph-sizes"))
-    assert isinstance(result, QuerySolutions)
-    for row in result:
-        graph, quads = row["graph"], row["quads"]
-        assert graph is not None and quads is not None
-        name = graph.value if isinstance(graph, NamedNode) else f"_:{graph.value}"
-        sizes[name] = int(quads.value)
+    for quad in store:
+        graph = quad.graph_name
+        if isinstance(graph, NamedNode):
+            sizes[graph.value] += 1
+        elif isinstance(graph, BlankNode):
+            sizes[f"_:{graph.value}"] += 1
+        else:
+            sizes[""] += 1
     return sizes
 
 
@@ -293,20 +299,16 @@ def _fresh_index(ledger: Ledger, size: int, folder: Path) -> Store:
     return store
 
 
-def _quad_text(quad: Quad) -> str:
-    return str(quad)
-
-
 def _compare_indexes(existing: Store, fresh: Store) -> list[str]:
     problems: list[str] = []
     missing = [q for q in fresh if q not in existing]
     extra = [q for q in existing if q not in fresh]
     if missing:
         problems.append(f"{len(missing)} quad(s) of the entries are missing from the index:")
-        problems.extend("  - " + _quad_text(q) for q in missing[:SHOWN])
+        problems.extend("  - " + str(q) for q in missing[:SHOWN])
     if extra:
         problems.append(f"{len(extra)} quad(s) in the index are in no entry:")
-        problems.extend("  + " + _quad_text(q) for q in extra[:SHOWN])
+        problems.extend("  + " + str(q) for q in extra[:SHOWN])
     return problems
 
 
