@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import pickle
 import re
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -341,3 +343,18 @@ def test_a_findings_pickle_that_runs_code_is_refused_unread(ledger: Path) -> Non
         assert "table meta: ledger.status would run code when read (STACK_GLOBAL" in result.stdout
         assert "forged" in result.stdout.split("would run code")[1]
         assert "forged" not in result.stdout.splitlines()  # print was never called
+
+
+def test_scratch_left_by_a_killed_verify_is_removed(ledger: Path) -> None:
+    """A day-old verify.tmp-* folder (a killed `verify --derived`) goes with the next one; a
+    fresh one (perhaps another verify's, running) stays."""
+    old = ledger / "verify.tmp-0badc0de"
+    young = ledger / "verify.tmp-12345678"
+    for folder in (old, young):
+        folder.mkdir()
+        (folder / "index").write_bytes(b"x")
+    day_ago = time.time() - derived.STALE_AFTER_S - 60
+    os.utime(old, (day_ago, day_ago))
+    assert run(ledger, "verify", "--derived").exit_code == 0
+    assert not old.exists()
+    assert young.exists()

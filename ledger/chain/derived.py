@@ -279,9 +279,27 @@ def _meta_text(conn: sqlite3.Connection, key: str) -> str | None:
 # --------------------------------------------------------------------------- the full check
 
 
+#: A scratch folder or file older than this was left by a process that died (a killed
+#: `verify --derived` or `rebuild`): the next one removes it.
+STALE_AFTER_S = 24 * 3600
+
+
+def _remove_stale(ledger: Ledger) -> None:
+    now = time.time()
+    for path in ledger.path.glob("*.tmp-*"):
+        if path.name.startswith(("verify.tmp-", f"{FINDINGS_NAME}.tmp-")):
+            with contextlib.suppress(OSError):
+                if now - path.stat().st_mtime > STALE_AFTER_S:
+                    if path.is_dir():
+                        shutil.rmtree(path, ignore_errors=True)
+                    else:
+                        path.unlink()
+
+
 @contextlib.contextmanager
 def _scratch(ledger: Ledger, what: str) -> Iterator[Path]:
     """A temporary folder inside the ledger folder (same file system), removed afterwards."""
+    _remove_stale(ledger)
     folder = ledger.path / f"{what}.tmp-{secrets.token_hex(4)}"
     folder.mkdir()
     try:
@@ -469,6 +487,7 @@ def rebuild(ledger: Ledger, *, index: bool = True, findings: bool = True) -> Reb
         ledger.rebuild_index()
         done.append(INDEX)
     if findings:
+        _remove_stale(ledger)
         target = ledger.path / FINDINGS_NAME
         building = ledger.path / f"{FINDINGS_NAME}.tmp-{secrets.token_hex(4)}"
         try:
