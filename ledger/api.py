@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import inspect
 import logging
+import pickle
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -20,11 +22,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ledger.chain import entries
+from ledger.chain import derived, entries
 from ledger.chain.canon import canonical_nquads as canon_bytes
 from ledger.chain.canon import sha256_hex
 from ledger.chain.entry import EntryRecord, PreparedContent
-from ledger.chain.store import Ledger, LedgerIndex, index_quads
+from ledger.chain.store import Ledger, LedgerIndex, index_quads, out_of_space
 from ledger.errors import (
     HeadMovedError,
     InputError,
@@ -188,6 +190,15 @@ def add(
             result.conflicts = batch_conflicts(ledger, [c.iri for c in result.added])
         except LedgerError as error:  # the entry is safe; only the report of conflicts is missing
             result.check_failed = str(error)
+        except (OSError, RuntimeError, sqlite3.Error) as error:
+            space = out_of_space(error)
+            if space is None:
+                raise
+            store = "findings file" if isinstance(error, sqlite3.Error) else "query index"
+            result.check_failed = (
+                f"entry {record.seq} was added; the {store} could not be updated ({space}); "
+                "it catches up on the next command once space is free"
+            )
         timings["check"] = time.perf_counter() - started
     return result
 
@@ -233,7 +244,18 @@ def _analysis_sources(
     if local is not None:
         with local.index() as index:
             assert index.store is not None  # an embedded ledger's index is a local store
-            yield index.store, index, findings_file(local)
+            findings = findings_file(local)
+            try:
+                yield index.store, index, findings
+            except (sqlite3.DatabaseError, UnicodeDecodeError, pickle.UnpicklingError) as error:
+                if findings is None or not _findings_damaged(error):
+                    raise
+                raise LedgerStateError(
+                    f"the findings file (derived from the entries) cannot be read: {error}",
+                    where=str(findings),
+                    hint="the entries are not affected; run `claim-ledger rebuild --findings` "
+                    "to build it again from them",
+                ) from None
         return
     # No replica: a copy in memory of the server's entries, each entry's quads as the embedded
     # index holds them (about as much memory as an in-memory Oxigraph store: ~5 KiB per claim).
@@ -242,6 +264,14 @@ def _analysis_sources(
         for seq in range(1, index.indexed_through + 1):
             copy.bulk_extend(index_quads(seq, ledger.read_entry(seq)))
         yield copy, index, None
+
+
+def _findings_damaged(error: BaseException) -> bool:
+    """Whether ``error``, raised while the analysis read the findings file, says it is damaged
+    (not locked, and not a full disk, which the command line names itself)."""
+    if isinstance(error, sqlite3.OperationalError):
+        return "malformed" in str(error)
+    return out_of_space(error) is None
 
 
 @contextmanager
@@ -893,3 +923,29 @@ def serve(
     from ledger.publish import site  # the web stack is needed only here
 
     site.run(ledger, host=host, port=port, timeout_s=timeout_s, ready=ready)
+
+
+# ---------------------------------------------------------------- derived data
+
+
+def check_derived(ledger: Backend, *, full: bool = False) -> derived.DerivedReport | None:
+    """The query index and findings file checked against the entries (``chain.derived``).
+
+    full: rebuild both in temporary places and compare every quad and answer row
+    (``verify --derived``); else the cheap checks. None for a ledger on a server, whose
+    derived data is its local replica's, verified as it is read.
+    """
+    if not isinstance(ledger, Ledger):
+        return None
+    return derived.check(ledger, full=full)
+
+
+def rebuild_derived(ledger: Backend, *, index: bool, findings: bool) -> derived.Rebuilt:
+    """Build the query index and/or the findings file again from the entries, atomically."""
+    local = local_ledger(ledger)
+    if local is None:
+        raise LedgerStateError(
+            "this ledger has no local derived data to rebuild",
+            hint="its replica folder could not be kept; see the warning above",
+        )
+    return derived.rebuild(local, index=index, findings=findings)

@@ -17,7 +17,7 @@ import click
 from ledger import __version__, api
 from ledger.chain.entries import RATINGS
 from ledger.chain.location import LedgerLocation
-from ledger.chain.store import DEFAULT_DIRECTORY
+from ledger.chain.store import DEFAULT_DIRECTORY, out_of_space
 from ledger.errors import LedgerError
 from ledger.extraction import extract
 from ledger.intake import convert
@@ -25,6 +25,7 @@ from ledger.intake.anchor import find_anchor
 from ledger.intake.load import MAX_DOCUMENT_BYTES, load_paths, read_text_file
 from ledger.intake.validate import ENGINES, load_context, validate_batch
 from ledger.publish import output
+from ledger.query import DEFAULT_MEMORY_MIB as DEFAULT_QUERY_MEMORY_MIB
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -50,6 +51,16 @@ class Group(click.Group):
         except Exception as exc:  # a bug: say so plainly, keep the traceback for the report
             if os.environ.get("CLAIM_LEDGER_DEBUG"):
                 raise
+            space = out_of_space(exc)
+            if space is not None:  # not a bug: the disk (or the file size limit) is full
+                click.secho(
+                    f"error: the disk is full ({space}): {str(exc).splitlines()[0][:200]}\n"
+                    "  hint: free space and run the command again; entries already written are "
+                    "safe, and the query index and findings catch up on the next command",
+                    err=True,
+                    fg="red",
+                )
+                ctx.exit(2)
             click.secho(
                 f"internal error (a bug in claim-ledger, please report it): "
                 f"{type(exc).__name__}: {exc}\n"
@@ -390,15 +401,27 @@ def show(location: LedgerLocation, reference: str) -> None:
     is_flag=True,
     help="Also prove every entry is the RDFC-1.0 canonical form of itself (several times slower).",
 )
+@click.option(
+    "--derived",
+    "derived_full",
+    is_flag=True,
+    help="Rebuild the query index and findings in a temporary place and compare every quad "
+    "and row (default: cheap checks of both).",
+)
 @pass_location
-def verify(location: LedgerLocation, checkpoint_file: Path | None, deep: bool) -> None:
-    """Recompute every entry's hash and the chain; exit 1 naming the first bad entry.
+def verify(
+    location: LedgerLocation, checkpoint_file: Path | None, deep: bool, derived_full: bool
+) -> None:
+    """Recompute every entry's hash and the chain, then check the derived data against them.
+
+    Exit 1 naming the first bad entry, or the derived store (query index, findings file) that
+    differs from the entries and what differs.
 
     \b
     Examples:
       claim-ledger verify
       claim-ledger verify --checkpoint checkpoint-2016-11-28.txt
-      claim-ledger verify --deep
+      claim-ledger verify --deep --derived
     """
     ledger = location.open()
     options = {"deep": True} if deep else {}  # a backend without --deep is asked as before
@@ -408,7 +431,34 @@ def verify(location: LedgerLocation, checkpoint_file: Path | None, deep: bool) -
     else:
         report = ledger.verify(**options)
     click.echo(str(report))
-    sys.exit(0 if report.ok else 1)
+    if not report.ok:
+        click.echo("derived data: not checked (the entries themselves do not verify)")
+        sys.exit(1)
+    derived = api.check_derived(ledger, full=derived_full)
+    if derived is not None:
+        click.echo(str(derived))
+    sys.exit(0 if derived is None or derived.ok else 1)
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--index", "index", is_flag=True, help="Rebuild the query index only.")
+@click.option("--findings", "findings", is_flag=True, help="Rebuild the findings file only.")
+@pass_location
+def rebuild(location: LedgerLocation, index: bool, findings: bool) -> None:
+    """Build the derived data (query index, findings file) again from the entries.
+
+    Each store is built under a temporary name and then swapped in, so an interrupted rebuild
+    leaves the old one. Without options, both are rebuilt.
+
+    \b
+    Examples:
+      claim-ledger rebuild
+      claim-ledger rebuild --index
+    """
+    both = not index and not findings
+    done = api.rebuild_derived(location.open(), index=index or both, findings=findings or both)
+    source = f"entries 1..{done.through}" if done.through else "the empty ledger"
+    click.echo(f"rebuilt the {' and the '.join(done.stores)} from {source} in {done.seconds:.1f} s")
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
@@ -797,6 +847,13 @@ analysis_command(
     help="Stop the query after this many seconds.",
 )
 @click.option(
+    "--memory",
+    type=click.IntRange(min=16),
+    default=DEFAULT_QUERY_MEMORY_MIB,
+    show_default=True,
+    help="Stop the query when it needs more than this many MiB of memory.",
+)
+@click.option(
     "--as-of", "as_of", help="The ledger as it stood at an entry (number or hash) or date."
 )
 @click.option(
@@ -809,7 +866,12 @@ analysis_command(
 )
 @pass_location
 def query(
-    location: LedgerLocation, file: Path, timeout: float, as_of: str | None, fmt: str | None
+    location: LedgerLocation,
+    file: Path,
+    timeout: float,
+    memory: int,
+    as_of: str | None,
+    fmt: str | None,
 ) -> None:
     """Run your own read-only SPARQL query (FILE.rq, or - for standard input) on the ledger.
 
