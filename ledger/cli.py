@@ -46,6 +46,13 @@ class Group(click.Group):
         except MemoryError:
             click.secho("error: input too large to process in memory", err=True, fg="red")
             ctx.exit(2)
+        except BrokenPipeError:
+            # The reader went away (`claim-ledger claims | head`): stop quietly, as Unix tools
+            # do. Python would report the pipe again while flushing stdout at exit, so stdout
+            # is pointed at /dev/null first (the recipe of Python's signal documentation).
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except Exception as exc:  # a bug: say so plainly, keep the traceback for the report
