@@ -1851,3 +1851,17 @@ def test_a_question_heading_and_a_reporting_credit_are_no_claims(tmp_path: Path)
         None,
     )
     assert set(found(draft)) == {"Town falls to rebels", "The port was closed on Monday"}
+
+
+def test_parts_of_a_count_after_including_are_claims(tmp_path: Path) -> None:
+    """ "…, including 13 staff and 10 patients": each part is a statement of the same source."""
+    draft = draft_of(
+        tmp_path,
+        "At least 42 people were killed, including 13 staff and 10 patients, MSF said.\n",
+        "en",
+        None,
+    )
+    result = found(draft)
+    assert result["13 staff"] == {"MSF"} and result["10 patients"] == {"MSF"}
+    small = draft_of(tmp_path, "He came home with two children, she said.\n", "en", None)
+    assert "two children" not in found(small)  # "with" a small exact count: a detail

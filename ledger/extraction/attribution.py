@@ -40,6 +40,18 @@ class Statement:
     hedges: list[tuple[str, str]] = field(default_factory=list)
 
 
+#: words after which a head count is a participant of its own ("with 3 million inhabitants",
+#: "including 20 children", "inkludert 13 ansatte")
+_COUNT_INTRODUCERS = frozenset(
+    ("med", "fra", "with", "from", "including", "inkludert", "deriblant", "herunder")
+)
+
+
+#: of these, the words that count a part of a figure ("including 13 staff and 10 patients"):
+#: each part is a claim of its own, however small
+_PART_OF = frozenset(("including", "inkludert", "deriblant", "herunder"))
+
+
 class Extractor(SourceResolver, QuantityReader):
     """Rules applied to one article: paragraphs → sentences → attributed statements."""
 
@@ -732,13 +744,17 @@ class Extractor(SourceResolver, QuantityReader):
         found: list[Statement] = []
         for m in self.p.quantity.finditer(text):
             before = re.search(r"([\wæøå]+)\s+$", text[: m.start()])
-            if not before or before.group(1).casefold() not in ("med", "fra", "with", "from"):
+            word = before.group(1).casefold() if before else ""
+            if word not in _COUNT_INTRODUCERS and not (
+                word in ("and", "og") and found and found[-1].end >= start + m.start() - 6
+            ):
                 continue  # a count introduced by "with" or "from" is a participant of its own
             quantity = self._quantity(m, start)
             if quantity is None or quantity.unit != "person":
                 continue
             large = quantity.nominal is not None and quantity.nominal >= 100
-            if quantity.qualifier == "exactly" and not large:
+            part = word in _PART_OF or word in ("and", "og")
+            if quantity.qualifier == "exactly" and not large and not part:
                 continue  # "med to barn": a detail of the clause, not a figure to check
             noun_end = self._noun_phrase_end(start + m.end(), end)
             found.append(Statement(start + m.start(), noun_end, owner))
