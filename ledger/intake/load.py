@@ -153,14 +153,21 @@ def _expand_with(value: str, prefixes: dict[str, str]) -> str:
 
 
 def claim_files(paths: Iterable[Path]) -> list[Path]:
-    """The claim files named by ``paths``: files as given, folders expanded (sorted, recursive)."""
+    """The claim files named by ``paths``: files as given, folders expanded (sorted, recursive).
+
+    A folder's hidden files and folders (``.claim-ledger/``, the ledger itself, ``.git/``, an
+    editor's ``.swp``) are never claim files: ``claim-ledger run .`` inside a case folder must
+    not read the ledger it writes.
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             inside = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in CLAIM_FILE_SUFFIXES
+                if p.is_file()
+                and p.suffix.lower() in CLAIM_FILE_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not inside:
                 raise InputError(
