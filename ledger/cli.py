@@ -889,18 +889,16 @@ def query(
     from ledger.publish import query as queries
 
     text = sys.stdin.read() if str(file) == "-" else read_text_file(file, 1024 * 1024)
-    queries.check_query(text)
-    ledger = location.open()
-    seq = api.as_of_entry(ledger, as_of)
-    with api.analysis_store(ledger) as (store, index):
-        graphs = None if seq is None else api.graphs_as_of(index, seq)
-        answer = queries.run_query(store, text, default_graph=graphs, timeout_s=timeout)
-    fmt = queries.output_format(answer, fmt)
-    if answer.is_graph and fmt in queries.GRAPH_FORMATS:
-        click.echo(convert.serialize(queries.graph_quads(answer), fmt), nl=False)
-    else:
-        rows = queries.triple_rows(answer) if answer.is_graph else answer.rows
-        click.echo(output.rows(answer.columns, rows, fmt), nl=False)
+    with api.user_query(
+        location.open(),
+        text,
+        as_of=as_of,
+        graphs_as_rows=queries.graphs_as_rows(fmt),
+        timeout_s=timeout,
+        memory_mib=memory,
+    ) as answer:
+        for piece in queries.answer_text(answer, fmt):
+            click.echo(piece, nl=False)
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)

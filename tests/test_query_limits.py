@@ -78,7 +78,7 @@ def test_rows_arrive_in_batches() -> None:
             sizes.append(len(batch))
             first = first or batch[0]
     assert sizes == [query.BATCH_ROWS] * (10_000 // query.BATCH_ROWS)
-    assert first == {"a": "0", "b": "0", "c": "0", "d": "0"}
+    assert first == {"a": 0, "b": 0, "c": 0, "d": 0}  # typed rows: numbers stay numbers
 
 
 @pytest.mark.parametrize("fmt", output.ROW_FORMATS)
@@ -91,13 +91,13 @@ def test_streamed_output_is_the_buffered_output(ledger: Path, fmt: str) -> None:
 
 
 def test_empty_and_boolean_answers(ledger: Path) -> None:
-    """No rows gives an empty JSON list; ASK gives one 'result' row."""
+    """No rows gives an empty JSON list; ASK gives one boolean 'result' row."""
     empty = run(
         ledger, "query", "-", "--format", "json", stdin="SELECT ?s WHERE { ?s <urn:x:none> ?o }"
     )
     assert empty.exit_code == 0 and json.loads(empty.stdout) == []
     ask = run(ledger, "query", "-", "--format", "json", stdin="ASK { ?s ?p ?o }")
-    assert json.loads(ask.stdout) == [{"result": "true"}]
+    assert json.loads(ask.stdout) == [{"result": True}]
 
 
 def test_a_long_query_is_stopped_at_the_timeout() -> None:
