@@ -115,3 +115,57 @@ def test_a_query_the_engine_rejects_says_why() -> None:
     """Text the first parser accepts but Oxigraph rejects is an input error with its reason."""
     with pytest.raises(InputError, match="the query failed: .*SELECT \\* is not authorized"):
         query.run_user_query(ox.Store(), "SELECT * WHERE { ?s ?p ?o } GROUP BY ?s")
+
+
+def test_a_serialised_answer_arrives_in_chunks() -> None:
+    """Asked in a SPARQL results format, the answer comes in chunks of at most CHUNK_BYTES
+    that together are the whole document, with the same solutions as the typed rows."""
+    with query.stream_query(ox.Store(), MANY, results=ox.QueryResultsFormat.JSON) as stream:
+        assert isinstance(stream, query.SerializedStream)
+        assert (stream.kind, stream.media_type) == ("solutions", "application/sparql-results+json")
+        chunks = list(stream.chunks)
+    assert len(chunks) > 1 and all(0 < len(c) <= query.CHUNK_BYTES for c in chunks)
+    solutions = ox.parse_query_results(b"".join(chunks), format=ox.QueryResultsFormat.JSON)
+    assert isinstance(solutions, ox.QuerySolutions)
+    parsed = [{v.value: int(s[v].value) for v in solutions.variables} for s in solutions]
+    assert parsed == query.run_user_query(ox.Store(), MANY)[1]
+
+
+def test_a_graph_answers_rows_or_rdf_as_asked() -> None:
+    """CONSTRUCT gives subject/predicate/object rows with typed objects, or the RDF asked for."""
+    construct = "CONSTRUCT { <urn:x:s> <urn:x:n> ?n } WHERE { VALUES ?n { 1 2 } }"
+    with query.stream_query(ox.Store(), construct) as rows:
+        assert isinstance(rows, query.QueryStream) and rows.kind == "graph"
+        assert rows.columns == ("subject", "predicate", "object")
+        assert sorted(r["object"] for b in rows.batches for r in b) == [1, 2]
+    with query.stream_query(ox.Store(), construct, graphs=ox.RdfFormat.N_TRIPLES) as rdf:
+        assert isinstance(rdf, query.SerializedStream) and rdf.media_type == "application/n-triples"
+        triples = list(ox.parse(b"".join(rdf.chunks), format=ox.RdfFormat.N_TRIPLES))
+    assert sorted(q.object.value for q in triples) == ["1", "2"]
+
+
+def test_a_query_is_stopped_at_the_timeout_while_its_answer_is_written() -> None:
+    """The deadline holds while a serialised answer is still being produced, not only before."""
+    endless = (
+        "SELECT ?v0 WHERE { "
+        + " ".join(f"VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(12))
+        + " }"
+    )
+    with (
+        pytest.raises(query.QueryTimeoutError, match=r"stopped after 0.5 s"),
+        query.stream_query(
+            ox.Store(), endless, results=ox.QueryResultsFormat.TSV, timeout_s=0.5
+        ) as stream,
+    ):
+        assert isinstance(stream, query.SerializedStream)
+        for _chunk in stream.chunks:
+            pass
+
+
+def test_the_sparql_endpoint_is_memory_limited(ledger: Path) -> None:
+    """`serve`'s SPARQL answers run on the same runner: the hostile query is stopped there too."""
+    from ledger import api
+    from ledger.chain import store
+
+    with pytest.raises(query.QueryMemoryError, match="needed more than its 100 MiB"):
+        api.sparql_answer(store.open(ledger), HOSTILE, memory_mib=100, timeout_s=120)
