@@ -880,15 +880,17 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8080,
     timeout_s: float = 10.0,
+    memory_mib: int = query.DEFAULT_MEMORY_MIB,
     ready: Callable[[str], None] | None = None,
 ) -> None:
     """Serve the read-only local site over ``ledger`` until interrupted (``ledger.publish.site``).
 
-    ``ready`` is called with the site's URL once the socket is bound.
+    A SPARQL query is stopped after ``timeout_s`` seconds or ``memory_mib`` MiB. ``ready`` is
+    called with the site's URL once the socket is bound.
     """
     from ledger.publish import site  # the web stack is needed only here
 
-    site.run(ledger, host=host, port=port, timeout_s=timeout_s, ready=ready)
+    site.run(ledger, host=host, port=port, timeout_s=timeout_s, memory_mib=memory_mib, ready=ready)
 
 
 # ---------------------------------------------------------------- derived data

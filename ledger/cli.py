@@ -922,8 +922,15 @@ def query(
     show_default=True,
     help="Stop a SPARQL query after this many seconds.",
 )
+@click.option(
+    "--memory",
+    type=click.IntRange(min=16),
+    default=DEFAULT_QUERY_MEMORY_MIB,
+    show_default=True,
+    help="Stop a SPARQL query when it needs more than this many MiB of memory.",
+)
 @pass_location
-def serve(location: LedgerLocation, host: str, port: int, timeout: float) -> None:
+def serve(location: LedgerLocation, host: str, port: int, timeout: float, memory: int) -> None:
     """Serve a read-only local web site over the ledger: pages, search, JSON and SPARQL.
 
     The overview (findings first), every claim, source and document, lists of conflicts and
@@ -952,5 +959,6 @@ def serve(location: LedgerLocation, host: str, port: int, timeout: float) -> Non
         host=host,
         port=port,
         timeout_s=timeout,
+        memory_mib=memory,
         ready=lambda url: click.echo(f"serving {url} (read-only; Ctrl-C stops)"),
     )

@@ -163,9 +163,18 @@ def test_a_query_is_stopped_at_the_timeout_while_its_answer_is_written() -> None
 
 
 def test_the_sparql_endpoint_is_memory_limited(ledger: Path) -> None:
-    """`serve`'s SPARQL answers run on the same runner: the hostile query is stopped there too."""
-    from ledger import api
-    from ledger.chain import store
+    """`serve`'s SPARQL endpoint runs on the same runner: the hostile query is stopped at the
+    site's memory limit (503 with the sentence), which its description gives."""
+    from starlette.testclient import TestClient
 
-    with pytest.raises(query.QueryMemoryError, match="needed more than its 100 MiB"):
-        api.sparql_answer(store.open(ledger), HOSTILE, memory_mib=100, timeout_s=120)
+    from ledger.chain import store
+    from ledger.publish import site
+
+    app = site.create_app(store.open(ledger), timeout_s=120, memory_mib=100)
+    with TestClient(app) as client:
+        described = client.get("/sparql", headers={"accept": "application/json"}).json()
+        assert described["memory_mib"] == 100
+        response = client.get("/sparql", params={"query": HOSTILE})
+    assert response.status_code == 503
+    assert "the query needed more than its 100 MiB of memory and was stopped" in response.text
+    assert "Traceback" not in response.text and "memory allocation" not in response.text
