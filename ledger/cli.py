@@ -6,6 +6,7 @@ codes here, in one place: 0 success, 1 not conforming / verification failed, 2 u
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -46,6 +47,12 @@ class Group(click.Group):
         except MemoryError:
             click.secho("error: input too large to process in memory", err=True, fg="red")
             ctx.exit(2)
+        except BrokenPipeError:
+            # the reader of stdout went away (`| head`): stop quietly, as cat does; stdout goes
+            # to /dev/null so that Python's flush at exit does not fail on the same pipe again
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except Exception as exc:  # a bug: say so plainly, keep the traceback for the report

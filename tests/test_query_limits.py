@@ -178,3 +178,24 @@ def test_the_sparql_endpoint_is_memory_limited(ledger: Path) -> None:
     assert response.status_code == 503
     assert "the query needed more than its 100 MiB of memory and was stopped" in response.text
     assert "Traceback" not in response.text and "memory allocation" not in response.text
+
+
+def test_a_reader_that_stops_early_is_no_error(ledger: Path) -> None:
+    """`query ... | head -1`: when the reader closes the pipe, the command stops quietly."""
+    import subprocess
+    import sys
+
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "ledger", "--ledger", str(ledger), "query", "-", "--format", "csv"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert reader.stdin is not None and reader.stdout is not None and reader.stderr is not None
+    reader.stdin.write(MANY.encode())
+    reader.stdin.close()
+    assert reader.stdout.readline() == b"a,b,c,d\n"
+    reader.stdout.close()
+    assert reader.wait(timeout=60) == 0
+    assert reader.stderr.read() == b""
+    reader.stderr.close()
