@@ -194,23 +194,6 @@ def stream_query(
             child.join()
 
 
-@contextlib.contextmanager
-def stream_user_query(
-    store: ox.Store,
-    text: str,
-    *,
-    default_graph: Sequence[ox.NamedNode] | None = None,
-    timeout_s: float = DEFAULT_TIMEOUT_S,
-    memory_mib: int = DEFAULT_MEMORY_MIB,
-) -> Iterator[QueryStream]:
-    """``stream_query`` with every kind of answer as typed rows."""
-    with stream_query(
-        store, text, default_graph=default_graph, timeout_s=timeout_s, memory_mib=memory_mib
-    ) as stream:
-        assert isinstance(stream, QueryStream)  # ROWS for both kinds asked
-        yield stream
-
-
 def run_user_query(
     store: ox.Store,
     text: str,
@@ -219,10 +202,11 @@ def run_user_query(
     timeout_s: float = DEFAULT_TIMEOUT_S,
     memory_mib: int = DEFAULT_MEMORY_MIB,
 ) -> tuple[tuple[str, ...], list[Row]]:
-    """The columns and all typed rows of a user query (``stream_user_query``, collected)."""
-    with stream_user_query(
+    """The columns and all typed rows of a user query (``stream_query``, collected)."""
+    with stream_query(
         store, text, default_graph=default_graph, timeout_s=timeout_s, memory_mib=memory_mib
     ) as stream:
+        assert isinstance(stream, QueryStream)  # ROWS for both kinds asked
         return stream.columns, [row for batch in stream.batches for row in batch]
 
 

@@ -70,7 +70,8 @@ def test_the_memory_limit_is_on_the_child_only() -> None:
 
 def test_rows_arrive_in_batches() -> None:
     """A large answer comes in batches of BATCH_ROWS rows, in order, never as one block."""
-    with query.stream_user_query(ox.Store(), MANY) as stream:
+    with query.stream_query(ox.Store(), MANY) as stream:
+        assert isinstance(stream, query.QueryStream)
         assert stream.columns == ("a", "b", "c", "d")
         sizes = []
         first = None
