@@ -105,35 +105,39 @@ class SerializedStream:
 
 def typed_value(term: object) -> Value:
     """A result term as JSON would want it: numbers and booleans as such, the rest as text."""
+    if isinstance(term, ox.Literal):  # the commonest first: this runs for every cell
+        datatype = term.datatype.value
+        if datatype in INTEGER_TYPES:
+            try:
+                return int(term.value.strip())
+            except ValueError:
+                return term.value  # an ill-typed literal stays as written
+        if datatype in DECIMAL_TYPES:
+            return _decimal_value(term.value, datatype)
+        if datatype == BOOLEAN and (text := term.value.strip()) in ("true", "false", "1", "0"):
+            return text in ("true", "1")
+        return term.value
+    if isinstance(term, ox.NamedNode):
+        return term.value
     if term is None:
         return None
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        text = term.value.strip()
-        if datatype in INTEGER_TYPES:
-            try:
-                return int(text)
-            except ValueError:
-                return term.value  # an ill-typed literal stays as written
-        if datatype in DECIMAL_TYPES:
-            try:
-                exact = Decimal(text)
-            except (InvalidOperation, ValueError):
-                return term.value
-            if not exact.is_finite():
-                return term.value  # NaN and INF have no JSON number
-            if datatype == XSD + "decimal" and exact == exact.to_integral_value():
-                return int(exact)  # 9000, not 9000.0
-            number = float(exact)
-            return number if math.isfinite(number) else term.value
-        if datatype == BOOLEAN and text in ("true", "false", "1", "0"):
-            return text in ("true", "1")
-        return term.value
     return str(term)
+
+
+def _decimal_value(lexical: str, datatype: str) -> Value:
+    """An xsd:decimal, double or float as a JSON number (an integer when it is whole)."""
+    try:
+        exact = Decimal(lexical.strip())
+    except (InvalidOperation, ValueError):
+        return lexical
+    if not exact.is_finite():
+        return lexical  # NaN and INF have no JSON number
+    if datatype == XSD + "decimal" and exact == exact.to_integral_value():
+        return int(exact)  # 9000, not 9000.0
+    number = float(exact)
+    return number if math.isfinite(number) else lexical
 
 
 @contextlib.contextmanager
@@ -414,7 +418,9 @@ def _typed_rows(
         return "boolean", ["result"], iter([[bool(answer)]])
     if isinstance(answer, ox.QuerySolutions):
         variables = list(answer.variables)
-        rows = ([typed_value(s[v]) for v in variables] for s in answer)
+        # a solution iterates over its values in the order of the variables (None: unbound),
+        # several times faster than looking each one up by its variable
+        rows = ([typed_value(term) for term in solution] for solution in answer)
         return "solutions", [v.value for v in variables], rows
     triples = (
         [typed_value(t.subject), typed_value(t.predicate), typed_value(t.object)] for t in answer
