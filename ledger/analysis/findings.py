@@ -55,25 +55,29 @@ import pyoxigraph as ox
 
 from ledger import resources
 from ledger.analysis import compare as an
+from ledger.analysis import rules
 
 #: Bump when judging, independence, row text or the tables change: the file is then rebuilt.
-FORMAT = "3"
+FORMAT = "4"
 BUSY_TIMEOUT_S = 600.0  # a rebuild of a million claims holds the write lock for minutes
 
-_CLAIM_FIELDS = tuple(f.name for f in fields(an.Claim))
+_CLAIM_FIELDS = tuple(f.name for f in fields(rules.Claim))
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS graphs (name TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS claims (
   iri TEXT PRIMARY KEY, source TEXT, relayed_by TEXT, denies INTEGER, subject TEXT, prop TEXT,
   place TEXT, value TEXT, lower REAL, upper REAL, unit TEXT, start_day TEXT, end_day TEXT,
-  single_day INTEGER, day_of_week TEXT, relative_to TEXT, stated_start TEXT, stated_end TEXT
+  single_day INTEGER, day_of_week TEXT, relative_to TEXT, stated_start TEXT, stated_end TEXT,
+  time_unknown INTEGER, scope_kind TEXT, since_start TEXT, since_end TEXT, until_start TEXT,
+  until_end TEXT, has_until INTEGER, whole INTEGER, degree TEXT, controller TEXT, hedges TEXT,
+  nominal REAL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claims_by_key ON claims (subject, prop, place, start_day, end_day);
 CREATE TABLE IF NOT EXISTS findings (
   a TEXT, b TEXT, relation TEXT, type TEXT, reason TEXT, source_a TEXT, source_b TEXT,
   property TEXT, independence TEXT, independence_reason TEXT, origin_a TEXT, origin_b TEXT,
-  PRIMARY KEY (a, b, relation)
+  hedged_a INTEGER, hedged_b INTEGER, PRIMARY KEY (a, b, relation)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS findings_by_b ON findings (b);
 CREATE TABLE IF NOT EXISTS grades (
@@ -138,18 +142,18 @@ def _set_meta(conn: sqlite3.Connection, key: str, value: Any) -> None:
 #: The parts of ``analysis.Ledger`` kept, each pickled apart: an append rewrites the parts
 #: it changed (statuses and derivations, mostly), not the registry.
 _LEDGER_PARTS = {
-    "registry": ("names", "alternate_names", "part_of"),
+    "registry": ("names", "alternate_names", "part_of", "kinds", "events", "claim_conflict"),
     "status": ("retracted", "superseded"),
     "derivations": ("derived_from", "written_as"),
 }
 
 
-def _load_ledger(conn: sqlite3.Connection, parts: Iterable[str] | None = None) -> an.Ledger:
-    ledger = an.Ledger()
+def _load_ledger(conn: sqlite3.Connection, parts: Iterable[str] | None = None) -> rules.Ledger:
+    ledger = rules.Ledger()
     wanted = set(parts) if parts is not None else {"agents", *_LEDGER_PARTS}
     agents = _meta(conn, "ledger.agents") if "agents" in wanted else None
     if agents is not None:
-        ledger.agents = {iri: an.Agent(iri, *rest) for iri, *rest in pickle.loads(agents)}
+        ledger.agents = {iri: rules.Agent(iri, *rest) for iri, *rest in pickle.loads(agents)}
     for part, names in _LEDGER_PARTS.items():
         if part not in wanted:
             continue
@@ -161,24 +165,31 @@ def _load_ledger(conn: sqlite3.Connection, parts: Iterable[str] | None = None) -
 
 
 def _save_ledger(
-    conn: sqlite3.Connection, ledger: an.Ledger, parts: Iterable[str] = ("agents", *_LEDGER_PARTS)
+    conn: sqlite3.Connection,
+    ledger: rules.Ledger,
+    parts: Iterable[str] = ("agents", *_LEDGER_PARTS),
 ) -> None:
     for part in parts:
         if part == "agents":
-            value: Any = [(a.iri, a.name, a.principal, a.alignment) for a in ledger.agents.values()]
+            value: Any = [
+                (a.iri, a.name, a.principal, a.alignment, a.sides) for a in ledger.agents.values()
+            ]
         else:
             value = tuple(getattr(ledger, name) for name in _LEDGER_PARTS[part])
         _set_meta(conn, "ledger." + part, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _claim_row(claim: an.Claim) -> tuple[Any, ...]:
+def _claim_row(claim: rules.Claim) -> tuple[Any, ...]:
     return tuple(getattr(claim, name) for name in _CLAIM_FIELDS)
 
 
-def _claim_of(row: Sequence[Any]) -> an.Claim:
-    claim = an.Claim(*row)
+def _claim_of(row: Sequence[Any]) -> rules.Claim:
+    claim = rules.Claim(*row)
     claim.denies = bool(claim.denies)
     claim.single_day = bool(claim.single_day)
+    claim.time_unknown = bool(claim.time_unknown)
+    claim.has_until = bool(claim.has_until)
+    claim.whole = bool(claim.whole)
     return claim
 
 
@@ -297,27 +308,53 @@ def _absorb(
         conn, store, ledger, graph_nodes, new_claims, incremental=incremental
     )
     # candidates: the stored claims with the subject and property of a new claim
-    known: dict[str, an.Claim] = dict(new_claims)
+    known: dict[str, rules.Claim] = dict(new_claims)
     # candidates through the selective key: the stored claims with the same subject and
-    # property, at the same place or none (any place for a new claim without one), whose
-    # event time meets the new claim's; only those can pair with it
+    # property (any place and time: counts compare across scopes and nested places, states
+    # persist), and the states claimed for the whole of a place that holds the subject
+    rejudged: set[str] = set()  # stored claims whose pairs are judged again (states)
+    groups: list[list[str]] = []
     if incremental:
         for c in sorted(new_claims.values(), key=lambda c: c.iri):
             if not c.has_proposition:
                 continue
-            if c.place:
-                rows = conn.execute(CANDIDATES_SQL, (c.subject, c.prop, c.place, c.end, c.start))
-            else:
-                rows = conn.execute(CANDIDATES_ANY_PLACE_SQL, (c.subject, c.prop, c.end, c.start))
-            for row in rows:
-                known.setdefault(row[0], _claim_of(row))
+            group = [_claim_of(row) for row in conn.execute(CANDIDATES_SQL, (c.subject, c.prop))]
+            for other in group:
+                known.setdefault(other.iri, other)
+            if ledger.kind(c.prop) == "Exclusive":
+                # a new state can end an earlier one: what persisted may no longer
+                if not rejudged.issuperset(o.iri for o in group):
+                    groups.append(sorted(o.iri for o in group))
+                rejudged.update(o.iri for o in group)
+                wholes = sorted(ledger.wholes(c.subject))
+                for start in range(0, len(wholes), 500):
+                    chunk = wholes[start : start + 500]
+                    marks = ",".join("?" * len(chunk))
+                    for row in conn.execute(
+                        f"SELECT * FROM claims WHERE prop = ? AND whole = 1 "  # noqa: S608
+                        f"AND subject IN ({marks})",
+                        (c.prop, *chunk),
+                    ):
+                        known.setdefault(row[0], _claim_of(row))
+        for members in groups:
+            chunks = [members[i : i + 400] for i in range(0, len(members), 400)]
+            for mine in chunks:
+                for theirs in chunks:
+                    conn.execute(
+                        f"DELETE FROM findings WHERE relation != 'derivation' "  # noqa: S608
+                        f"AND a IN ({','.join('?' * len(mine))}) "
+                        f"AND b IN ({','.join('?' * len(theirs))})",
+                        (*mine, *theirs),
+                    )
     findings = []
-    for a, b in an._pairs(known.values()):
+    for a, b in rules.pairs(known.values(), ledger):
         if a.iri not in new_claims and b.iri not in new_claims:
-            continue
-        found = an._judge(a, b, ledger)
+            if not (a.iri in rejudged and b.iri in rejudged):
+                continue
+        found = rules.judge(a, b, ledger)
         if found is not None:
-            findings.append(an._ordered(found))
+            findings.append(rules.ordered(found))
+    touched |= rejudged
     _load_ancestors(conn, ledger, known, {c for f in findings for c in (f.a.iri, f.b.iri)})
     derivations = _new_derivations(conn, ledger, known, new_claims, findings)
     findings += derivations
@@ -327,7 +364,7 @@ def _absorb(
                      (_claim_row(c) for c in new_claims.values()))  # fmt: skip
     # rows made as they are written: a million of them at once would double the peak memory
     conn.executemany(
-        "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT OR REPLACE INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (_finding_row(f, ledger, known) for f in findings),
     )
     del findings, derivations
@@ -348,22 +385,15 @@ def _absorb(
     return absorbed, count
 
 
-#: The selective key: the stored claims that may pair with a new claim at a place (same
-#: subject, property and place, or no place; event times that meet).
-CANDIDATES_SQL = (
-    "SELECT * FROM claims WHERE subject = ? AND prop = ? AND place IN (?, '') "
-    "AND start_day <= ? AND end_day >= ?"
-)
-#: The same for a new claim without a place: every place compares.
-CANDIDATES_ANY_PLACE_SQL = (
-    "SELECT * FROM claims WHERE subject = ? AND prop = ? AND start_day <= ? AND end_day >= ?"
-)
+#: The selective key: the stored claims that may pair with a new claim (same subject and
+#: property; ``rules.pairs`` then keeps those whose place and time can meet it).
+CANDIDATES_SQL = "SELECT * FROM claims WHERE subject = ? AND prop = ?"
 
 _RELATED_SQL = (
-    "SELECT b, relation, independence, source_b, origin_b FROM findings "
-    "WHERE a = ? AND relation != 'derivation' UNION ALL "
-    "SELECT a, relation, independence, source_a, origin_a FROM findings "
-    "WHERE b = ? AND relation != 'derivation'"
+    "SELECT b, relation, independence, source_b, origin_b, hedged_b FROM findings "
+    "WHERE a = ? AND relation NOT IN ('derivation', 'scope-warning') UNION ALL "
+    "SELECT a, relation, independence, source_a, origin_a, hedged_a FROM findings "
+    "WHERE b = ? AND relation NOT IN ('derivation', 'scope-warning')"
 )
 
 
@@ -374,7 +404,7 @@ def _neighbours(conn: sqlite3.Connection, claims: set[str]) -> set[str]:
     return found
 
 
-def _short_names(ledger: an.Ledger) -> Any:
+def _short_names(ledger: rules.Ledger) -> Any:
     short_names: dict[str, str] = {}
 
     def short_name(iri: str) -> str:
@@ -386,22 +416,26 @@ def _short_names(ledger: an.Ledger) -> Any:
     return short_name
 
 
-def _store_grades(conn: sqlite3.Connection, ledger: an.Ledger, claims: list[str]) -> None:
+def _store_grades(conn: sqlite3.Connection, ledger: rules.Ledger, claims: list[str]) -> None:
     """Grade ``claims`` again as ``--status current`` sees them, from the stored findings."""
     short_name, current = _short_names(ledger), _current(ledger)
     rows = []
     for iri in claims:
-        found = conn.execute("SELECT source, prop FROM claims WHERE iri = ?", (iri,)).fetchone()
+        found = conn.execute(
+            "SELECT source, prop, hedges FROM claims WHERE iri = ?", (iri,)
+        ).fetchone()
         if found is None:
             continue
         related = [r for r in conn.execute(_RELATED_SQL, (iri, iri)) if current(r[0])]
         if not current(iri):
             related = []  # not shown under --status current; kept for the row's sake
-        rows.append(_grade(iri, found[0], bool(found[1]), related, ledger, short_name))
+        rows.append(
+            _grade(iri, found[0], bool(found[1]), related, ledger, short_name, bool(found[2]))
+        )
     conn.executemany(_INSERT_GRADE, (tuple(r.values()) for r in rows))
 
 
-def _store_all_grades(conn: sqlite3.Connection, ledger: an.Ledger) -> None:
+def _store_all_grades(conn: sqlite3.Connection, ledger: rules.Ledger) -> None:
     conn.executemany(
         _INSERT_GRADE, (tuple(r.values()) for r in _all_grades(conn, ledger, _current(ledger)))
     )
@@ -410,35 +444,41 @@ def _store_all_grades(conn: sqlite3.Connection, ledger: an.Ledger) -> None:
 _INSERT_GRADE = "INSERT OR REPLACE INTO grades VALUES (?,?,?,?,?,?,?,?,?,?)"
 
 
-def _current(ledger: an.Ledger) -> Any:
+def _current(ledger: rules.Ledger) -> Any:
     retracted, superseded = ledger.retracted, ledger.superseded
     return lambda iri: iri not in retracted and iri not in superseded
 
 
 def _all_grades(
     conn: sqlite3.Connection,
-    ledger: an.Ledger,
+    ledger: rules.Ledger,
     in_scope: Any,
     matches: Any = None,
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[rules.GradeRow]:
     """Every claim's grade with the claims ``in_scope``, counted from the stored findings."""
-    related: dict[str, list[tuple[str, str, str, str, str]]] = defaultdict(list)
-    for a, b, relation, kind, source_a, source_b, origin_a, origin_b in conn.execute(
-        "SELECT a, b, relation, independence, source_a, source_b, origin_a, origin_b "
-        "FROM findings WHERE relation != 'derivation'"
+    related: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in conn.execute(
+        "SELECT a, b, relation, independence, source_a, source_b, origin_a, origin_b, "
+        "hedged_a, hedged_b FROM findings "
+        "WHERE relation NOT IN ('derivation', 'scope-warning')"
     ):
+        a, b, relation, kind, source_a, source_b, origin_a, origin_b, hedged_a, hedged_b = row
         if in_scope(a) and in_scope(b):
-            related[a].append((b, relation, kind, source_b, origin_b))
-            related[b].append((a, relation, kind, source_a, origin_a))
+            related[a].append((b, relation, kind, source_b, origin_b, hedged_b))
+            related[b].append((a, relation, kind, source_a, origin_a, hedged_a))
     short_name = _short_names(ledger)
-    for iri, source, prop in conn.execute("SELECT iri, source, prop FROM claims ORDER BY iri"):
+    for iri, source, prop, hedges in conn.execute(
+        "SELECT iri, source, prop, hedges FROM claims ORDER BY iri"
+    ):
         if not in_scope(iri) or (matches is not None and not matches(iri)):
             continue
-        yield _grade(iri, source, bool(prop), related.get(iri, []), ledger, short_name)
+        yield _grade(
+            iri, source, bool(prop), related.get(iri, []), ledger, short_name, bool(hedges)
+        )
 
 
 def _check_claims(
-    conn: sqlite3.Connection, ledger: an.Ledger, new_claims: dict[str, an.Claim]
+    conn: sqlite3.Connection, ledger: rules.Ledger, new_claims: dict[str, rules.Claim]
 ) -> set[str]:
     """New claims already stored (unchanged); rebuild if one changed or is an ancestor."""
     again: set[str] = set()
@@ -460,9 +500,9 @@ def _check_claims(
 def _merge_registry(
     conn: sqlite3.Connection,
     store: ox.Store,
-    ledger: an.Ledger,
+    ledger: rules.Ledger,
     graphs: list[ox.NamedNode],
-    new_claims: dict[str, an.Claim],
+    new_claims: dict[str, rules.Claim],
     *,
     incremental: bool,
 ) -> tuple[set[str], set[str]]:
@@ -482,7 +522,8 @@ def _merge_registry(
         whole = an.read_ledger(store, None if everything else graphs, names=True)
         whole.cases = {}
         for name in ("agents", "retracted", "superseded", "derived_from", "names",
-                     "alternate_names", "part_of", "written_as"):  # fmt: skip
+                     "alternate_names", "part_of", "written_as", "kinds", "events",
+                     "claim_conflict"):  # fmt: skip
             setattr(ledger, name, getattr(whole, name))
         return touched, {"agents", *_LEDGER_PARTS}
     # agents: those the new graphs describe, or that are new, read over the whole ledger
@@ -492,7 +533,7 @@ def _merge_registry(
         if agent not in ledger.agents or row["name"] or row["actedOnBehalfOf"] or row["alignment"]:
             described.add(agent)
     for agent in sorted(described):
-        found = an.Agent(agent)
+        found = rules.Agent(agent)
         for row in an._select(store, "agent", None, {"agent": ox.NamedNode(agent)}):
             if row["name"] and (row["nameLanguage"] == "en" or not found.name):
                 found.name = row["name"]
@@ -507,6 +548,19 @@ def _merge_registry(
             raise _Rebuild(f"{agent} became a named source after claims mentioned it")
         ledger.agents[agent] = found
         changed.add("agents")
+    # declared properties, events and sides in a conflict change how stored pairs are judged
+    has_claims = conn.execute("SELECT 1 FROM claims LIMIT 1").fetchone() is not None
+    for query, what in (
+        ("declared-properties", "a proposition property"),
+        ("events", "an event"),
+        ("alignments-in", "a side in a conflict"),
+    ):
+        if has_claims and next(an._select(store, query, graphs), None) is not None:
+            raise _Rebuild(f"the new entry declares {what}")
+    if any(a.sides for a in ledger.agents.values()):
+        for row in an._select(store, "claim-conflicts", None):
+            if ledger.claim_conflict.setdefault(row["claim"], row["conflict"]) == row["conflict"]:
+                changed.add("registry")
     # names: a new name for a thing already named or mentioned changes stored reasons
     named: set[str] = set()
     for row in an._select(store, "names", graphs):
@@ -566,14 +620,14 @@ def _merge_registry(
     return touched, changed
 
 
-def _is_mentioned(conn: sqlite3.Connection, ledger: an.Ledger, thing: str) -> bool:
+def _is_mentioned(conn: sqlite3.Connection, ledger: rules.Ledger, thing: str) -> bool:
     """Whether a stored claim or the registry names ``thing`` (so a stored reason may)."""
     if any(thing in (a.principal, a.alignment) for a in ledger.agents.values()):
         return True
     return conn.execute("SELECT 1 FROM mentioned WHERE iri = ?", (thing,)).fetchone() is not None
 
 
-def _mentions(claims: Iterable[an.Claim], ledger: an.Ledger) -> set[str]:
+def _mentions(claims: Iterable[rules.Claim], ledger: rules.Ledger) -> set[str]:
     found: set[str] = set()
     for c in claims:
         found.update((c.source, c.relayed_by, c.subject, c.prop, c.place, c.value, c.unit,
@@ -584,7 +638,7 @@ def _mentions(claims: Iterable[an.Claim], ledger: an.Ledger) -> set[str]:
 
 
 def _load_ancestors(
-    conn: sqlite3.Connection, ledger: an.Ledger, known: dict[str, an.Claim], claims: set[str]
+    conn: sqlite3.Connection, ledger: rules.Ledger, known: dict[str, rules.Claim], claims: set[str]
 ) -> None:
     """Stored claims that the claims of new findings derive from (their voices)."""
     wanted = sorted({p for c in claims for p in ledger.ancestors(c)} - set(known))
@@ -596,13 +650,15 @@ def _load_ancestors(
 
 def _new_derivations(
     conn: sqlite3.Connection,
-    ledger: an.Ledger,
-    known: dict[str, an.Claim],
-    new_claims: dict[str, an.Claim],
-    findings: list[an.Finding],
-) -> list[an.Finding]:
+    ledger: rules.Ledger,
+    known: dict[str, rules.Claim],
+    new_claims: dict[str, rules.Claim],
+    findings: list[rules.Finding],
+) -> list[rules.Finding]:
     """The derivation rows of new claims (``analysis._derivations``, status left for later)."""
-    agreeing = {(f.a.iri, f.b.iri) for f in findings if f.relation == "corroboration"}
+    agreeing = {
+        (f.a.iri, f.b.iri) for f in findings if f.relation in ("corroboration", "compatible")
+    }
     out = []
     for child in sorted(c for c in new_claims if c in ledger.derived_from):
         for parent in ledger.derived_from[child]:
@@ -617,16 +673,19 @@ def _new_derivations(
             reason = f"{ledger.claim_name(child)} is derived from {ledger.claim_name(parent)}"
             if a.source != b.source:
                 reason += f" ({ledger.name(a.source)} drawing on {ledger.name(b.source)})"
-            out.append(an._ordered(an.Finding(a, b, "derivation", "derived from", reason)))
+            out.append(rules.ordered(rules.Finding(a, b, "derivation", "derived from", reason)))
     _load_ancestors(conn, ledger, known, {c for f in out for c in (f.a.iri, f.b.iri)})
     return out
 
 
-def _finding_row(f: an.Finding, ledger: an.Ledger, claims: dict[str, an.Claim]) -> tuple[Any, ...]:
-    kind, why = an.independence(f.a, f.b, ledger, claims)
+def _finding_row(
+    f: rules.Finding, ledger: rules.Ledger, claims: dict[str, rules.Claim]
+) -> tuple[Any, ...]:
+    kind, why = rules.independence(f.a, f.b, ledger, claims)
     return (
         f.a.iri, f.b.iri, f.relation, f.type, f.reason, f.a.source, f.b.source, f.a.prop, kind,
-        why, an._origin_class(f.a, ledger), an._origin_class(f.b, ledger),
+        why, rules.origin_class(f.a, ledger), rules.origin_class(f.b, ledger), f.a.hedged,
+        f.b.hedged,
     )  # fmt: skip
 
 
@@ -638,9 +697,9 @@ class _View:
     """The caught-up findings file, read in one SQLite transaction (a consistent snapshot)."""
 
     conn: sqlite3.Connection
-    ledger: an.Ledger
+    ledger: rules.Ledger
     selection: an._Selection
-    claims: dict[str, an.Claim] | None  # only when a filter needs them
+    claims: dict[str, rules.Claim] | None  # only when a filter needs them
 
     def in_scope(self, iri: str) -> bool:
         return self.ledger.status(iri) in self.selection.statuses
@@ -674,7 +733,7 @@ def _view(
             if filtered:
                 # what the filters look at, no more: a million Claim records otherwise
                 claims = {
-                    iri: an.Claim(iri, source, "", False, subject, prop, place, start=s, end=e)
+                    iri: rules.Claim(iri, source, "", False, subject, prop, place, start=s, end=e)
                     for iri, source, subject, prop, place, s, e in conn.execute(
                         "SELECT iri, source, subject, prop, place, start_day, end_day FROM claims"
                     )
@@ -690,18 +749,18 @@ def _ready(store: ox.Store, path: str | os.PathLike[str]) -> bool:
 
 def conflict_rows(
     store: ox.Store, path: str | os.PathLike[str], filters: an.Filters
-) -> list[dict[str, Any]] | None:
+) -> list[an.ConflictRow] | None:
     """``analysis.find_conflicts`` read from the caught-up findings; None if it cannot be."""
     if not _ready(store, path):
         return None
     with _view(store, Path(path), filters) as view:
         rows = view.conn.execute(
             "SELECT a, source_a, b, source_b, property, relation, type, reason, independence, "
-            "independence_reason FROM findings WHERE relation IN ('conflict', 'revision') "
-            "ORDER BY a, b"
+            "independence_reason FROM findings "
+            "WHERE relation IN ('conflict', 'revision', 'update') ORDER BY a, b"
         )
         return [
-            dict(zip(an.CONFLICT_COLUMNS, row, strict=True))
+            an.ConflictRow(*row)
             for row in rows
             if view.in_scope(row[0]) and view.in_scope(row[2]) and view.listed(row[0], row[2])
         ]
@@ -709,7 +768,7 @@ def conflict_rows(
 
 def corroboration_rows(
     store: ox.Store, path: str | os.PathLike[str], filters: an.Filters
-) -> list[dict[str, Any]] | None:
+) -> list[an.CorroborationRow] | None:
     """``analysis.find_corroborations`` read from the caught-up findings; None if it cannot be."""
     if not _ready(store, path):
         return None
@@ -717,7 +776,7 @@ def corroboration_rows(
         rows = view.conn.execute(
             "SELECT a, source_a, b, source_b, property, relation, type, reason, independence, "
             "independence_reason FROM findings "
-            "WHERE relation IN ('corroboration', 'derivation') ORDER BY a, b"
+            "WHERE relation IN ('corroboration', 'compatible', 'derivation') ORDER BY a, b"
         )
         out = []
         for a, source_a, b, source_b, prop, relation, kind_of, reason, kind, why in rows:
@@ -725,23 +784,41 @@ def corroboration_rows(
                 continue
             derivation = relation == "derivation"
             out.append(
-                {
-                    "claim_a": a,
-                    "source_a": source_a,
-                    "claim_b": b,
-                    "source_b": source_b,
-                    "property": "" if derivation else prop,
-                    "match": kind_of,
-                    "kind": kind,
-                    "reason": reason if derivation else f"{why}; {reason}",
-                }
+                an.CorroborationRow(
+                    a,
+                    source_a,
+                    b,
+                    source_b,
+                    "" if derivation else prop,
+                    kind_of,
+                    kind,
+                    reason if derivation else f"{why}; {reason}",
+                )  # fmt: skip
             )
         return out
 
 
+def scope_warning_rows(
+    store: ox.Store, path: str | os.PathLike[str], filters: an.Filters
+) -> list[an.ScopeWarningRow] | None:
+    """``analysis.find_scope_warnings`` read from the caught-up findings; None if it cannot be."""
+    if not _ready(store, path):
+        return None
+    with _view(store, Path(path), filters) as view:
+        rows = view.conn.execute(
+            "SELECT a, source_a, b, source_b, property, reason, independence FROM findings "
+            "WHERE relation = 'scope-warning' ORDER BY a, b"
+        )
+        return [
+            an.ScopeWarningRow(*row)
+            for row in rows
+            if view.in_scope(row[0]) and view.in_scope(row[2]) and view.listed(row[0], row[2])
+        ]
+
+
 def grade_rows(
     store: ox.Store, path: str | os.PathLike[str], filters: an.Filters
-) -> list[dict[str, Any]] | None:
+) -> list[rules.GradeRow] | None:
     """``analysis.grade_claims`` counted from the caught-up findings; None if it cannot be."""
     if not _ready(store, path):
         return None
@@ -755,7 +832,7 @@ def grade_rows(
             return list(_all_grades(view.conn, ledger, view.in_scope, matches))
         current = _current(ledger)
         return [
-            dict(zip(an.GRADE_COLUMNS, row, strict=True))
+            rules.GradeRow(*row)
             for row in view.conn.execute("SELECT * FROM grades ORDER BY claim")
             if current(row[0]) and (matches is None or matches(row[0]))
         ]
@@ -765,17 +842,22 @@ def _grade(
     iri: str,
     source: str,
     has_proposition: bool,
-    related: list[tuple[str, str, str, str, str]],
-    ledger: an.Ledger,
+    related: list[tuple[Any, ...]],
+    ledger: rules.Ledger,
     claim_name: Any,
-) -> dict[str, Any]:
-    """``analysis.grade_row`` from stored findings, in the order of the other claims."""
-    return an.grade_row(iri, source, has_proposition, sorted(related), ledger, claim_name)
+    hedged: bool = False,
+) -> rules.GradeRow:
+    """``rules.grade_row`` from stored findings, in the order of the other claims."""
+    found = [
+        rules.Related(other, relation, kind, other_source, origin, bool(other_hedged))
+        for other, relation, kind, other_source, origin, other_hedged in sorted(related)
+    ]
+    return rules.grade_row(iri, source, has_proposition, found, ledger, claim_name, hedged=hedged)
 
 
 def batch_conflict_rows(
     store: ox.Store, path: str | os.PathLike[str], claim_iris: Iterable[str]
-) -> list[dict[str, Any]] | None:
+) -> list[an.ConflictRow] | None:
     """The conflicts and revisions between current claims that involve ``claim_iris``."""
     if not _ready(store, path):
         return None
@@ -792,15 +874,15 @@ def batch_conflict_rows(
                 marks = ",".join("?" * len(chunk))
                 for row in view.conn.execute(
                     f"SELECT {columns} FROM findings WHERE {side} IN ({marks}) "  # noqa: S608
-                    "AND relation IN ('conflict', 'revision')",
+                    "AND relation IN ('conflict', 'revision', 'update')",
                     chunk,
                 ):
                     if view.in_scope(row[0]) and view.in_scope(row[2]):
                         found[row[0], row[2]] = row
-        return [dict(zip(an.CONFLICT_COLUMNS, found[k], strict=True)) for k in sorted(found)]
+        return [an.ConflictRow(*found[k]) for k in sorted(found)]
 
 
 __all__ = [
     "CANDIDATES_SQL", "FORMAT", "CatchUp", "batch_conflict_rows", "catch_up", "conflict_rows",
-    "corroboration_rows", "grade_rows", "usable",
+    "corroboration_rows", "grade_rows", "scope_warning_rows", "usable",
 ]  # fmt: skip
