@@ -1,4 +1,8 @@
-"""Compare claims: conflicts, corroborations, credibility grades, and a user's own query.
+"""Compare claims: conflicts, corroborations, scope warnings, grades, and a user's own query.
+
+The analysis in layers, each importing only those below it: ``rules`` (pure: records, pairing,
+judging, independence, grades, typed rows), ``read`` (the records and registry from a store),
+``findings`` (the derived findings file), and this module (the listings and the batch check).
 
 The claims are read from a pyoxigraph ``Store`` with the SPARQL queries of ``ledger/queries/``
 (never with GRAPH clauses: ``default_graph`` lists the graphs visible as of some ledger entry;
@@ -19,35 +23,47 @@ before it answers (the same rows, without recomputing the ledger). Without it, o
 
 from __future__ import annotations
 
-import csv
-import io
 import multiprocessing
 import multiprocessing.connection
 import os
 import re
 import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 import pyoxigraph as ox
 
 from ledger import resources
+from ledger.analysis import findings as derived
+from ledger.analysis.read import (
+    Filters,
+    Interner,
+    Selection,
+    claim_from_row,
+    graph_options,
+    read_claims,
+    read_ledger,
+    select,
+    select_claims,
+)
 from ledger.analysis.rules import (
+    CONFLICT_COLUMNS,
+    CORROBORATION_COLUMNS,
     CREDIBILITY,
-    HIGH,
-    LOW,
+    SCOPE_WARNING_COLUMNS,
     UNJUDGED_RELIABILITY,
     Agent,
     Claim,
+    ConflictRow,
+    CorroborationRow,
     Finding,
     GradeRow,
     Ledger,
     Related,
-    Row,
+    ScopeWarningRow,
     Vocabulary,
-    day,
     grade_row,
     independence,
     instant,
@@ -60,423 +76,18 @@ from ledger.analysis.rules import (
     vocabulary,
     when,
 )
-from ledger.errors import InputError, LedgerError, UnsafeInputError, UsageError
+from ledger.errors import InputError, LedgerError, UnsafeInputError
 from ledger.vocab import CL_IRI
 
 PROV = "http://www.w3.org/ns/prov#"
 SCHEMA = "https://schema.org/"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
-STATUSES = ("current", "retracted", "superseded", "all")
 CLAIM_COLUMNS = (
     "claim", "status", "case", "source", "relayed_by", "stance", "subject", "property",
     "value", "quantity", "place", "event_time", "derived_from", "statement",
 )  # fmt: skip
-CONFLICT_COLUMNS = (
-    "claim_a", "source_a", "claim_b", "source_b", "property", "relation", "type", "reason",
-    "independence", "independence_reason",
-)  # fmt: skip
-CORROBORATION_COLUMNS = (
-    "claim_a", "source_a", "claim_b", "source_b", "property", "match", "kind", "reason",
-)  # fmt: skip
 GRADE_COLUMNS = GradeRow.COLUMNS
-SCOPE_WARNING_COLUMNS = (
-    "claim_a", "source_a", "claim_b", "source_b", "property", "reason", "independence",
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class ConflictRow(Row):
-    """Two claims that cannot both be true (``conflict``), or a source's own ``revision``, or a
-    running total's ``update``, with the independence of their origins."""
-
-    COLUMNS: ClassVar[tuple[str, ...]] = CONFLICT_COLUMNS
-    claim_a: str
-    source_a: str
-    claim_b: str
-    source_b: str
-    property: str
-    relation: str
-    type: str
-    reason: str
-    independence: str
-    independence_reason: str
-
-
-@dataclass(frozen=True)
-class CorroborationRow(Row):
-    """Two claims that support each other (or one derived from the other, or figures that are
-    only ``compatible``: match ``compatible figures``, never support), with their kind."""
-
-    COLUMNS: ClassVar[tuple[str, ...]] = CORROBORATION_COLUMNS
-    claim_a: str
-    source_a: str
-    claim_b: str
-    source_b: str
-    property: str
-    match: str
-    kind: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class ScopeWarningRow(Row):
-    """The same figure reported with different scopes: neither a conflict nor support."""
-
-    COLUMNS: ClassVar[tuple[str, ...]] = SCOPE_WARNING_COLUMNS
-    claim_a: str
-    source_a: str
-    claim_b: str
-    source_b: str
-    property: str
-    reason: str
-    independence: str
-
-
-# --------------------------------------------------------------------------- running queries
-
-
-def _select(
-    store: ox.Store,
-    name: str,
-    default_graph: Sequence[ox.NamedNode] | None,
-    substitutions: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
-) -> Iterator[dict[str, str]]:
-    """Rows of ``ledger/queries/<name>.rq``; every value as text, unbound as ``""``.
-
-    Results travel as SPARQL CSV: decoding them in one call is several times faster than
-    reading pyoxigraph's solution objects one term at a time.
-    """
-    options: dict[str, Any] = {}
-    if default_graph is None:
-        options["use_default_graph_as_union"] = True
-    else:
-        options["default_graph"] = list(default_graph)
-    if substitutions:
-        options["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
-    result = store.query(resources.query(name), **options)
-    if not isinstance(result, ox.QuerySolutions):
-        raise TypeError(f"ledger/queries/{name}.rq is not a SELECT query")
-    data = result.serialize(format=ox.QueryResultsFormat.CSV) or b""
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
-    header = next(reader, [])
-    for row in reader:
-        yield dict(zip(header, row, strict=True))
-
-
-class _Interner(dict[str, str]):
-    """One ``str`` object per distinct IRI: a million claims share a few thousand IRIs."""
-
-    def __missing__(self, key: str) -> str:
-        self[key] = key
-        return key
-
-
-def _number(text: str) -> float | None:
-    return float(text) if text else None
-
-
-def _claim_from_row(row: dict[str, str], iri: str, intern: _Interner) -> Claim:
-    earliest, latest = row["earliest"], row["latest"]
-    start = earliest[:10] if earliest else LOW
-    end = latest[:10] if latest else HIGH
-    until = row.get("untilEarliest", "") or row.get("untilLatest", "")
-    return Claim(
-        iri=iri,
-        source=intern[row["source"]],
-        relayed_by=intern[row.get("relayedBy", "")],
-        denies=row["denies"] == "true",
-        subject=intern[row["subject"]],
-        prop=intern[row["property"]],
-        place=intern[row["place"]],
-        value=intern[row["value"]],
-        lower=_number(row["lower"]),
-        upper=_number(row["upper"]),
-        unit=intern[row["unit"]],
-        start=start,
-        end=end,
-        single_day=bool(earliest and latest and start == end),
-        day_of_week=intern[row["dayOfWeek"]],
-        relative_to=intern[row["relativeTo"]],
-        stated_start=instant(row.get("statedEarliest", "")),
-        stated_end=instant(row.get("statedLatest", ""), end=True),
-        time_unknown=row.get("timeUnknown", "") == "true",
-        scope_kind=intern[local_name(row.get("scopeKind", ""))],
-        since_start=day(row.get("sinceEarliest", "")),
-        since_end=day(row.get("sinceLatest", "") or row.get("sinceEarliest", ""), end=True),
-        until_start=day(row.get("untilEarliest", "") or row.get("untilLatest", "")),
-        until_end=day(row.get("untilLatest", "") or row.get("untilEarliest", ""), end=True),
-        has_until=bool(until),
-        whole=row.get("coverage", "") == CL_IRI + "whole",
-        degree=intern[local_name(row.get("degree", ""))],
-        controller=intern[row.get("controller", "")],
-        hedges=" ".join(sorted(local_name(h) for h in row.get("hedges", "").split())),
-        nominal=_number(row.get("nominal", "")),
-    )
-
-
-def read_ledger(
-    store: ox.Store, default_graph: Sequence[ox.NamedNode] | None = None, *, names: bool = True
-) -> Ledger:
-    """The registry, status, derivations and (unless ``names`` is false) names and cases."""
-    ledger = Ledger()
-    english: dict[str, str] = {}
-    for row in _select(store, "sources", default_graph):
-        agent = ledger.agents.setdefault(row["agent"], Agent(row["agent"]))
-        if row["name"] and (row["nameLanguage"] == "en" or not agent.name):
-            agent.name = row["name"]
-        agent.principal = agent.principal or row["actedOnBehalfOf"]
-        agent.alignment = agent.alignment or row["alignment"]
-    for row in _select(store, "status", default_graph):
-        if row["retractedAt"]:
-            ledger.retracted.setdefault(row["claim"], row["retractedAt"])
-        if row["supersededBy"]:
-            revised = ledger.superseded.setdefault(row["claim"], [])
-            if row["supersededBy"] not in revised:
-                revised.append(row["supersededBy"])
-    for row in _select(store, "derivations", default_graph):
-        parents = ledger.derived_from.setdefault(row["claim"], [])
-        if row["derivedFrom"] not in parents:
-            parents.append(row["derivedFrom"])
-        for claim, written in (
-            (row["claim"], row["claimWrittenAs"]),
-            (row["derivedFrom"], row["derivedFromWrittenAs"]),
-        ):
-            if written:
-                ledger.written_as.setdefault(claim, written)
-    for row in _select(store, "names", default_graph) if names else ():
-        thing = row["thing"]
-        if row["partOf"]:
-            ledger.part_of.setdefault(thing, []).append(row["partOf"])
-        elif row["alternate"] == "true":
-            ledger.alternate_names.setdefault(thing, []).append(row["name"])
-        elif row["nameLanguage"] == "en" or thing not in english:
-            english[thing] = row["name"]
-    ledger.names = english
-    for row in _select(store, "cases", default_graph) if names else ():
-        ledger.cases[row["case"]] = row["identifier"]
-    read_model_v2(store, default_graph, ledger)
-    return ledger
-
-
-def read_model_v2(
-    store: ox.Store, default_graph: Sequence[ox.NamedNode] | None, ledger: Ledger
-) -> None:
-    """Places (cl:partOf), declared properties, events and sides relative to a conflict."""
-    if not ledger.part_of:
-        for row in _select(store, "names", default_graph):
-            if row["partOf"]:
-                ledger.part_of.setdefault(row["thing"], []).append(row["partOf"])
-    for row in _select(store, "declared-properties", default_graph):
-        ledger.kinds.setdefault(row["property"], local_name(row["kind"]))
-        if row["label"]:
-            ledger.names.setdefault(row["property"], row["label"])
-    ledger.events.update(row["event"] for row in _select(store, "events", default_graph))
-    for row in _select(store, "alignments-in", default_graph):
-        agent = ledger.agents.setdefault(row["agent"], Agent(row["agent"]))
-        agent.sides.setdefault(row["conflict"], row["side"])
-    if any(a.sides for a in ledger.agents.values()):
-        for row in _select(store, "claim-conflicts", default_graph):
-            ledger.claim_conflict.setdefault(row["claim"], row["conflict"])
-
-
-def read_claims(
-    store: ox.Store, default_graph: Sequence[ox.NamedNode] | None = None
-) -> dict[str, Claim]:
-    """The comparable part of every visible claim, by claim IRI.
-
-    Read one graph at a time (each ledger entry's graph holds whole claims): Oxigraph's hash
-    joins then stay the size of an entry, not of the ledger (0.1 GiB instead of 0.8 GiB at
-    100k claims), and scanning one graph's indexes is faster than scanning the union.
-    """
-    graphs: list[Any] = (
-        list(default_graph)
-        if default_graph is not None
-        else [ox.DefaultGraph(), *sorted(store.named_graphs(), key=str)]
-    )
-    intern = _Interner()
-    claims: dict[str, Claim] = {}
-    for graph in graphs:
-        for row in _select(store, "propositions", [graph]):
-            iri = row["claim"]
-            # the same claim in two entries' graphs, or a claim with two values for one field,
-            # gives two rows: keep one, the same one every time
-            if iri in claims and _row_key(row) >= _row_key_of(claims[iri]):
-                continue
-            claims[iri] = _claim_from_row(row, iri, intern)
-    return claims
-
-
-def _row_key(row: dict[str, str]) -> tuple[str, ...]:
-    return tuple(row.values())
-
-
-def _row_key_of(claim: Claim) -> tuple[str, ...]:
-    # rebuilt only on duplicates, which are rare
-    return (
-        claim.iri, claim.source, claim.relayed_by, "true" if claim.denies else "false",
-        claim.subject, claim.prop, claim.place, claim.value,
-    )  # fmt: skip
-
-
-# --------------------------------------------------------------------------- filters
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Which claims a command lists. Strings as the user typed them; ``None`` = no filter.
-
-    ``case``: an identifier (``aleppo-2016-11``) or IRI; ``source``: an IRI or name (its members
-    count); ``place``: an IRI or name (places ``partOf`` it count; the proposition's subject or
-    place); ``property``: ``controlledBy`` or an IRI; ``time``: ``2016-11``, ``2016-11-20`` or
-    ``2016-11-01/2016-11-30`` (the event time must meet it); ``status``: one of ``STATUSES``.
-    """
-
-    case: str | None = None
-    source: str | None = None
-    place: str | None = None
-    property: str | None = None
-    time: str | None = None
-    status: str = "current"
-
-
-@dataclass
-class _Selection:
-    """Filters resolved against the ledger."""
-
-    claims_in_case: set[str] | None
-    source: str | None
-    places: set[str] | None
-    property: str | None
-    window: tuple[str, str] | None
-    statuses: set[str]
-
-    def status_ok(self, ledger: Ledger, claim: str) -> bool:
-        return ledger.status(claim) in self.statuses
-
-    def matches(self, ledger: Ledger, claim: Claim) -> bool:
-        if self.claims_in_case is not None and claim.iri not in self.claims_in_case:
-            return False
-        if self.source is not None and self.source not in ledger.chain(claim.source):
-            return False
-        if self.property is not None and claim.prop != self.property:
-            return False
-        if self.places is not None and not ({claim.subject, claim.place} & self.places):
-            return False
-        if self.window is not None:
-            start, end = self.window
-            if not (claim.start <= end and start <= claim.end):
-                return False
-        return True
-
-
-def _is_iri(text: str) -> bool:
-    return bool(re.match(r"^(https?://|urn:|tag:)", text))
-
-
-def _resolve_name(ledger: Ledger, text: str, what: str, candidates: Iterable[str]) -> str:
-    """The IRI a user means by ``text``: an IRI as given, else the thing with that name."""
-    if _is_iri(text):
-        return text
-    wanted = text.casefold()
-    found = sorted(
-        {
-            thing
-            for thing in candidates
-            if wanted == ledger.name(thing).casefold()
-            or any(wanted == n.casefold() for n in ledger.alternate_names.get(thing, ()))
-            or wanted == local_name(thing).casefold()
-        }
-    )
-    if not found:
-        raise UsageError(
-            f"no {what} named {text!r} in the ledger",
-            hint=f"give the {what}'s IRI, or one of its names as written in the registry",
-        )
-    if len(found) > 1:
-        raise UsageError(
-            f"{text!r} names several {what}s: " + ", ".join(found),
-            hint=f"give the {what}'s IRI",
-        )
-    return found[0]
-
-
-def _time_window(text: str) -> tuple[str, str]:
-    """``2016``, ``2016-11``, ``2016-11-20`` or ``start/end`` as (first day, last day)."""
-    parts = text.split("/")
-    if len(parts) > 2 or not all(re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", p) for p in parts):
-        raise UsageError(
-            f"time {text!r} is not a date, a month, a year or start/end",
-            hint="e.g. --time 2016-11, --time 2016-11-20, --time 2016-11-19/2016-11-20",
-        )
-    first, last = parts[0], parts[-1]
-    start = first + "-01-01"[len(first) - 4 :] if len(first) < 10 else first
-    end = last + "-12-31"[len(last) - 4 :] if len(last) < 10 else last
-    # "2016-11" ends on "2016-11-31": day strings compare as text, and 31 is after every last day
-    return start, end
-
-
-def _select_claims(
-    store: ox.Store,
-    default_graph: Sequence[ox.NamedNode] | None,
-    ledger: Ledger,
-    filters: Filters,
-    claims: dict[str, Claim],
-) -> _Selection:
-    if filters.status not in STATUSES:
-        raise UsageError(
-            f"status {filters.status!r} is not one of {', '.join(STATUSES)}",
-        )
-    statuses = (
-        {"current", "retracted", "superseded"} if filters.status == "all" else {filters.status}
-    )
-    claims_in_case: set[str] | None = None
-    if filters.case is not None:
-        case = filters.case
-        if not _is_iri(case):
-            matching = [iri for iri, ident in ledger.cases.items() if ident == case]
-            if not matching:
-                known = ", ".join(sorted(filter(None, ledger.cases.values()))) or "none"
-                raise UsageError(f"no case {case!r} in the ledger", hint=f"cases: {known}")
-            case = matching[0]
-        claims_in_case = {
-            row["claim"]
-            for row in _select(store, "claims-in-case", default_graph, {"case": ox.NamedNode(case)})
-        }
-    source = None
-    if filters.source is not None:
-        source = _resolve_name(ledger, filters.source, "source", ledger.agents)
-    places = None
-    if filters.place is not None:
-        entities = set(ledger.names) | set(ledger.part_of)
-        place = _resolve_name(ledger, filters.place, "place", entities)
-        places = {place} | _parts(ledger, place)
-    prop = None
-    if filters.property is not None:
-        prop = filters.property
-        if not _is_iri(prop):
-            prop = CL_IRI + prop.removeprefix("cl:")
-        if prop not in vocabulary().kinds and prop not in ledger.kinds:
-            names = ", ".join(sorted(local_name(k) for k in {*vocabulary().kinds, *ledger.kinds}))
-            raise UsageError(f"unknown property {filters.property!r}", hint=f"one of: {names}")
-    window = _time_window(filters.time) if filters.time is not None else None
-    return _Selection(claims_in_case, source, places, prop, window, statuses)
-
-
-def _parts(ledger: Ledger, place: str) -> set[str]:
-    """Every place that lies in ``place``, through cl:partOf."""
-    inside: dict[str, list[str]] = defaultdict(list)
-    for part, wholes in ledger.part_of.items():
-        for whole in wholes:
-            inside[whole].append(part)
-    found: set[str] = set()
-    todo = [place]
-    while todo:
-        for part in inside.get(todo.pop(), ()):
-            if part not in found:
-                found.add(part)
-                todo.append(part)
-    return found
 
 
 @dataclass
@@ -485,7 +96,7 @@ class Analysis:
 
     ledger: Ledger
     claims: dict[str, Claim]
-    selection: _Selection
+    selection: Selection
     findings: list[Finding]
 
     def listed(self, finding: Finding) -> bool:
@@ -505,7 +116,7 @@ def analyse(
     """Read the ledger once and judge every pair of comparable claims in the status scope."""
     ledger = read_ledger(store, default_graph)
     claims = read_claims(store, default_graph)
-    selection = _select_claims(store, default_graph, ledger, filters, claims)
+    selection = select_claims(store, default_graph, ledger, filters, claims)
     findings = []
     shown = lambda iri: selection.status_ok(ledger, iri)  # noqa: E731
     for a, b in pairs(claims.values(), ledger, shown):
@@ -518,7 +129,7 @@ def analyse(
 
 
 def _derivations(
-    ledger: Ledger, claims: dict[str, Claim], selection: _Selection, findings: list[Finding]
+    ledger: Ledger, claims: dict[str, Claim], selection: Selection, findings: list[Finding]
 ) -> list[Finding]:
     """A row for each claim derived from another that does not already agree with it."""
     agreeing = {
@@ -570,8 +181,6 @@ def find_conflicts(
     updates of a running total (``relation``: conflict, revision, update)."""
     filters = Filters(case, source, place, property, time, status)
     if findings is not None and default_graph is None:
-        from ledger.analysis import findings as derived  # it builds on this module
-
         stored = derived.conflict_rows(store, findings, filters)
         if stored is not None:
             return stored
@@ -616,8 +225,6 @@ def find_corroborations(
     """
     filters = Filters(case, source, place, property, time, status)
     if findings is not None and default_graph is None:
-        from ledger.analysis import findings as derived  # it builds on this module
-
         stored = derived.corroboration_rows(store, findings, filters)
         if stored is not None:
             return stored
@@ -656,8 +263,6 @@ def find_scope_warnings(
     window, a running total against a count within a period): not a conflict, not support."""
     filters = Filters(case, source, place, property, time, status)
     if findings is not None and default_graph is None:
-        from ledger.analysis import findings as derived  # it builds on this module
-
         stored = derived.scope_warning_rows(store, findings, filters)
         if stored is not None:
             return stored
@@ -696,8 +301,6 @@ def grade_claims(
     """
     filters = Filters(case, source, place, property, time, status)
     if findings is not None and default_graph is None:
-        from ledger.analysis import findings as derived  # it builds on this module
-
         stored = derived.grade_rows(store, findings, filters)
         if stored is not None:
             return stored
@@ -753,17 +356,17 @@ def list_claims(
 ) -> list[dict[str, Any]]:
     """Every claim that meets the filters, with its status and what it was derived from."""
     ledger = read_ledger(store, default_graph)
-    intern = _Interner()
+    intern = Interner()
     shown: dict[str, tuple[Claim, dict[str, str]]] = {}
-    for row in _select(store, "claims", default_graph):
+    for row in select(store, "claims", default_graph):
         if row["claim"] in shown:
             continue
         record = dict(row, denies=str(row["stance"] == CL_IRI + "denies").lower())
         record.update(statedEarliest="", statedLatest="")
-        shown[row["claim"]] = (_claim_from_row(record, row["claim"], intern), row)
+        shown[row["claim"]] = (claim_from_row(record, row["claim"], intern), row)
     claims = {iri: claim for iri, (claim, _) in shown.items()}
     filters = Filters(case, source, place, property, time, status)
-    selection = _select_claims(store, default_graph, ledger, filters, claims)
+    selection = select_claims(store, default_graph, ledger, filters, claims)
     rows = []
     for iri, (claim, row) in shown.items():
         if not (selection.status_ok(ledger, iri) and selection.matches(ledger, claim)):
@@ -836,8 +439,6 @@ def conflicts_for_batch(
     Either way the rows are those of ``find_conflicts`` that involve a claim of the batch.
     """
     if findings is not None and default_graph is None:
-        from ledger.analysis import findings as derived  # it builds on this module
-
         stored = derived.batch_conflict_rows(store, findings, claim_iris)
         if stored is not None:
             return stored
@@ -846,10 +447,10 @@ def conflicts_for_batch(
         keyed = bool(
             store.query(
                 resources.query("comparison-keyed"),
-                **_graph_options(default_graph),
+                **graph_options(default_graph),
             )
         )
-    intern = _Interner()
+    intern = Interner()
     claims: dict[str, Claim] = {}
     batch: set[str] = set()
     looked_up: dict[tuple[str, str, str], dict[str, Claim]] = {}
@@ -857,7 +458,7 @@ def conflicts_for_batch(
         if ledger.status(iri) != "current":
             continue
         bound = {"claim": ox.NamedNode(iri)}
-        key_rows = list(_select(store, "comparison-key", default_graph, bound))
+        key_rows = list(select(store, "comparison-key", default_graph, bound))
         if not key_rows:  # no proposition: nothing to compare
             continue
         key = (key_rows[0]["subject"], key_rows[0]["property"], key_rows[0]["place"])
@@ -895,14 +496,14 @@ def _complete(
     ledger: Ledger,
     claims: dict[str, Claim],
     found: list[tuple[Claim, Claim]],
-    intern: _Interner,
+    intern: Interner,
 ) -> None:
     """Read what the batch check left out for the claims of ``found``, and what reasons name."""
     wanted = {c.iri for pair in found for c in pair}
     for claim in list(wanted):
         wanted |= ledger.ancestors(claim)  # the voices of derived claims
     for iri in sorted(wanted):
-        rows = list(_select(store, "claim-origin", default_graph, {"claim": ox.NamedNode(iri)}))
+        rows = list(select(store, "claim-origin", default_graph, {"claim": ox.NamedNode(iri)}))
         if not rows:
             continue
         row = rows[0]
@@ -913,15 +514,9 @@ def _complete(
         claims[iri] = known
     named = {t for pair in found for c in pair for t in (c.subject, c.value, c.place) if t}
     for thing in sorted(named - set(ledger.names)):
-        for row in _select(store, "name-of", default_graph, {"thing": ox.NamedNode(thing)}):
+        for row in select(store, "name-of", default_graph, {"thing": ox.NamedNode(thing)}):
             if row["nameLanguage"] == "en" or thing not in ledger.names:
                 ledger.names[thing] = row["name"]
-
-
-def _graph_options(default_graph: Sequence[ox.NamedNode] | None) -> dict[str, Any]:
-    if default_graph is None:
-        return {"use_default_graph_as_union": True}
-    return {"default_graph": list(default_graph)}
 
 
 def _candidates(
@@ -929,7 +524,7 @@ def _candidates(
     key: tuple[str, str, str],
     default_graph: Sequence[ox.NamedNode] | None,
     keyed: bool,
-    intern: _Interner,
+    intern: Interner,
 ) -> dict[str, Claim]:
     """The claims to compare with a claim of this subject, property and place (it included)."""
     subject, prop, place = key
@@ -937,19 +532,19 @@ def _candidates(
     rows: list[dict[str, str]]
     if keyed and place:
         rows = list(
-            _select(
+            select(
                 store, "candidates-by-place", default_graph, {**about, "place": ox.NamedNode(place)}
             )
         )
         placeless = {"placelessKey": ox.Literal(comparison_key(subject, prop))}
-        rows += _select(store, "candidates-by-key", default_graph, placeless)
+        rows += select(store, "candidates-by-key", default_graph, placeless)
     else:  # no place: every place compares; no keys: the claims without a place are in here
-        rows = list(_select(store, "candidates-by-subject", default_graph, about))
+        rows = list(select(store, "candidates-by-subject", default_graph, about))
     found: dict[str, Claim] = {}
     for row in rows:
         candidate = row["candidate"]
         if candidate not in found:
-            found[candidate] = _claim_from_row(row, candidate, intern)
+            found[candidate] = claim_from_row(row, candidate, intern)
     return found
 
 
@@ -1070,7 +665,7 @@ def _query_child(
     sender: multiprocessing.connection.Connection,
 ) -> None:
     try:
-        result = store.query(text, **_graph_options(default_graph))
+        result = store.query(text, **graph_options(default_graph))
         if isinstance(result, ox.QueryBoolean):
             answer: tuple[str, bytes] = ("boolean", b"true" if bool(result) else b"false")
         elif isinstance(result, ox.QuerySolutions):

@@ -54,8 +54,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ledger import resources
-from ledger.analysis import compare as an
-from ledger.analysis import rules
+from ledger.analysis import read, rules
 
 #: Bump when judging, independence, row text or the tables change: the file is then rebuilt.
 FORMAT = "4"
@@ -208,7 +207,7 @@ def usable(store: ox.Store) -> bool:
 def _ledger_position(store: ox.Store) -> tuple[str, int]:
     """The ledger id and the last entry sequence the store holds ("", 0 when it has none)."""
     best: tuple[str, int] = ("", 0)
-    for row in an._select(store, "entries", None):
+    for row in read.select(store, "entries", None):
         sequence = int(row["sequence"])
         if sequence >= best[1]:
             best = (row["ledger"], sequence)
@@ -299,7 +298,7 @@ def _absorb(
     graph_nodes = [ox.NamedNode(g) for g in graphs]
     ledger = _load_ledger(conn)
     old_claims: set[str] = set()
-    new_claims = an.read_claims(store, graph_nodes)
+    new_claims = read.read_claims(store, graph_nodes)
     if incremental:
         old_claims = _check_claims(conn, ledger, new_claims)
         for iri in old_claims:
@@ -519,7 +518,7 @@ def _merge_registry(
         # over the union when every graph is visible: a list of graphs as the default graph
         # multiplies every index look-up by the number of graphs
         everything = {_graph_text(g) for g in store.named_graphs()} == {g.value for g in graphs}
-        whole = an.read_ledger(store, None if everything else graphs, names=True)
+        whole = read.read_ledger(store, None if everything else graphs, names=True)
         whole.cases = {}
         for name in ("agents", "retracted", "superseded", "derived_from", "names",
                      "alternate_names", "part_of", "written_as", "kinds", "events",
@@ -528,13 +527,13 @@ def _merge_registry(
         return touched, {"agents", *_LEDGER_PARTS}
     # agents: those the new graphs describe, or that are new, read over the whole ledger
     described: set[str] = set()
-    for row in an._select(store, "sources", graphs):
+    for row in read.select(store, "sources", graphs):
         agent = row["agent"]
         if agent not in ledger.agents or row["name"] or row["actedOnBehalfOf"] or row["alignment"]:
             described.add(agent)
     for agent in sorted(described):
         found = rules.Agent(agent)
-        for row in an._select(store, "agent", None, {"agent": ox.NamedNode(agent)}):
+        for row in read.select(store, "agent", None, {"agent": ox.NamedNode(agent)}):
             if row["name"] and (row["nameLanguage"] == "en" or not found.name):
                 found.name = row["name"]
             found.principal = found.principal or row["actedOnBehalfOf"]
@@ -555,15 +554,15 @@ def _merge_registry(
         ("events", "an event"),
         ("alignments-in", "a side in a conflict"),
     ):
-        if has_claims and next(an._select(store, query, graphs), None) is not None:
+        if has_claims and next(read.select(store, query, graphs), None) is not None:
             raise _Rebuild(f"the new entry declares {what}")
     if any(a.sides for a in ledger.agents.values()):
-        for row in an._select(store, "claim-conflicts", None):
+        for row in read.select(store, "claim-conflicts", None):
             if ledger.claim_conflict.setdefault(row["claim"], row["conflict"]) == row["conflict"]:
                 changed.add("registry")
     # names: a new name for a thing already named or mentioned changes stored reasons
     named: set[str] = set()
-    for row in an._select(store, "names", graphs):
+    for row in read.select(store, "names", graphs):
         thing = row["thing"]
         if row["partOf"]:
             if row["partOf"] not in ledger.part_of.get(thing, []):
@@ -576,7 +575,7 @@ def _merge_registry(
         changed.add("registry")
     for thing in sorted(named):
         english = ""
-        for row in an._select(store, "name-of", None, {"thing": ox.NamedNode(thing)}):
+        for row in read.select(store, "name-of", None, {"thing": ox.NamedNode(thing)}):
             if row["nameLanguage"] == "en" or not english:
                 english = row["name"]
         old_name = ledger.names.get(thing)
@@ -584,7 +583,7 @@ def _merge_registry(
             raise _Rebuild(f"the name of {thing} changed after claims mentioned it")
         ledger.names[thing] = english
     # statuses only select what is shown
-    for row in an._select(store, "status", graphs):
+    for row in read.select(store, "status", graphs):
         if row["retractedAt"]:
             ledger.retracted.setdefault(row["claim"], row["retractedAt"])
             touched.add(row["claim"])
@@ -596,8 +595,8 @@ def _merge_registry(
     # derivations: only of the new claims
     derived_before = set(ledger.derived_from)
     parents_before = {p for ps in ledger.derived_from.values() for p in ps}
-    typed = {(r["claim"], r["derivedFrom"]) for r in an._select(store, "derivations", graphs)}
-    links = {(r["claim"], r["derivedFrom"]) for r in an._select(store, "derived-from", graphs)}
+    typed = {(r["claim"], r["derivedFrom"]) for r in read.select(store, "derivations", graphs)}
+    links = {(r["claim"], r["derivedFrom"]) for r in read.select(store, "derived-from", graphs)}
     for child, parent in sorted(links):
         known_parents = ledger.derived_from.get(child, [])
         if parent in known_parents:
@@ -608,7 +607,7 @@ def _merge_registry(
     for iri in sorted({c for link in links for c in link} - set(ledger.written_as)):
         written = {
             r["writtenAs"]
-            for r in an._select(store, "written-as", None, {"claim": ox.NamedNode(iri)})
+            for r in read.select(store, "written-as", None, {"claim": ox.NamedNode(iri)})
         }
         if len(written) > 1:
             raise _Rebuild(f"{iri} was written with several IRIs")
@@ -698,7 +697,7 @@ class _View:
 
     conn: sqlite3.Connection
     ledger: rules.Ledger
-    selection: an._Selection
+    selection: read.Selection
     claims: dict[str, rules.Claim] | None  # only when a filter needs them
 
     def in_scope(self, iri: str) -> bool:
@@ -714,16 +713,16 @@ class _View:
 
 @contextmanager
 def _view(
-    store: ox.Store, path: Path, filters: an.Filters, *, parts: Iterable[str] | None = None
+    store: ox.Store, path: Path, filters: read.Filters, *, parts: Iterable[str] | None = None
 ) -> Iterator[_View]:
     with _connect(path) as conn:
         conn.execute("BEGIN")
         try:
             ledger = _load_ledger(conn, parts)
             if filters.case is not None:
-                for row in an._select(store, "cases", None):
+                for row in read.select(store, "cases", None):
                     ledger.cases[row["case"]] = row["identifier"]
-            selection = an._select_claims(store, None, ledger, filters, {})
+            selection = read.select_claims(store, None, ledger, filters, {})
             claims = None
             filtered = any(
                 v is not None
@@ -748,8 +747,8 @@ def _ready(store: ox.Store, path: str | os.PathLike[str]) -> bool:
 
 
 def conflict_rows(
-    store: ox.Store, path: str | os.PathLike[str], filters: an.Filters
-) -> list[an.ConflictRow] | None:
+    store: ox.Store, path: str | os.PathLike[str], filters: read.Filters
+) -> list[rules.ConflictRow] | None:
     """``analysis.find_conflicts`` read from the caught-up findings; None if it cannot be."""
     if not _ready(store, path):
         return None
@@ -760,15 +759,15 @@ def conflict_rows(
             "WHERE relation IN ('conflict', 'revision', 'update') ORDER BY a, b"
         )
         return [
-            an.ConflictRow(*row)
+            rules.ConflictRow(*row)
             for row in rows
             if view.in_scope(row[0]) and view.in_scope(row[2]) and view.listed(row[0], row[2])
         ]
 
 
 def corroboration_rows(
-    store: ox.Store, path: str | os.PathLike[str], filters: an.Filters
-) -> list[an.CorroborationRow] | None:
+    store: ox.Store, path: str | os.PathLike[str], filters: read.Filters
+) -> list[rules.CorroborationRow] | None:
     """``analysis.find_corroborations`` read from the caught-up findings; None if it cannot be."""
     if not _ready(store, path):
         return None
@@ -784,7 +783,7 @@ def corroboration_rows(
                 continue
             derivation = relation == "derivation"
             out.append(
-                an.CorroborationRow(
+                rules.CorroborationRow(
                     a,
                     source_a,
                     b,
@@ -799,8 +798,8 @@ def corroboration_rows(
 
 
 def scope_warning_rows(
-    store: ox.Store, path: str | os.PathLike[str], filters: an.Filters
-) -> list[an.ScopeWarningRow] | None:
+    store: ox.Store, path: str | os.PathLike[str], filters: read.Filters
+) -> list[rules.ScopeWarningRow] | None:
     """``analysis.find_scope_warnings`` read from the caught-up findings; None if it cannot be."""
     if not _ready(store, path):
         return None
@@ -810,14 +809,14 @@ def scope_warning_rows(
             "WHERE relation = 'scope-warning' ORDER BY a, b"
         )
         return [
-            an.ScopeWarningRow(*row)
+            rules.ScopeWarningRow(*row)
             for row in rows
             if view.in_scope(row[0]) and view.in_scope(row[2]) and view.listed(row[0], row[2])
         ]
 
 
 def grade_rows(
-    store: ox.Store, path: str | os.PathLike[str], filters: an.Filters
+    store: ox.Store, path: str | os.PathLike[str], filters: read.Filters
 ) -> list[rules.GradeRow] | None:
     """``analysis.grade_claims`` counted from the caught-up findings; None if it cannot be."""
     if not _ready(store, path):
@@ -857,12 +856,12 @@ def _grade(
 
 def batch_conflict_rows(
     store: ox.Store, path: str | os.PathLike[str], claim_iris: Iterable[str]
-) -> list[an.ConflictRow] | None:
+) -> list[rules.ConflictRow] | None:
     """The conflicts and revisions between current claims that involve ``claim_iris``."""
     if not _ready(store, path):
         return None
     batch = sorted(set(claim_iris))
-    with _view(store, Path(path), an.Filters(), parts=["status"]) as view:
+    with _view(store, Path(path), read.Filters(), parts=["status"]) as view:
         found: dict[tuple[str, str], tuple[Any, ...]] = {}
         columns = (
             "a, source_a, b, source_b, property, relation, type, reason, independence, "
@@ -879,7 +878,7 @@ def batch_conflict_rows(
                 ):
                     if view.in_scope(row[0]) and view.in_scope(row[2]):
                         found[row[0], row[2]] = row
-        return [an.ConflictRow(*found[k]) for k in sorted(found)]
+        return [rules.ConflictRow(*found[k]) for k in sorted(found)]
 
 
 __all__ = [

@@ -37,6 +37,7 @@ The rules, in the words of the README ("Corroborations, conflicts and grades"):
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -973,7 +974,8 @@ def pairs(
 
     Within a subject and property: claims at the same place (or one without a place) whose
     days can meet (``reach``: the event time and, for a count, its scope's bounds), swept in
-    order of start so that pairs that cannot meet are never formed; for a state, also each
+    order of start so that pairs that cannot meet are never formed (an event's facts, who did
+    it and how: every two claims, whatever their times); for a state, also each
     denial with the earlier assertions of the same value that no claim in between changed;
     for a place whose claim covers the whole, also the claims about (or at) its parts.
     Whether a state persisted is read from every claim given, shown or not (a retracted
@@ -992,6 +994,11 @@ def _pairs(claims: Iterable[Claim], ledger: Ledger) -> Iterator[tuple[Claim, Cla
             groups[claim.subject, claim.prop].append(claim)
     wholes: list[Claim] = []
     for (_subject, prop), members in groups.items():
+        if ledger.kind(prop) == "Exclusive" and ledger.is_event_fact(members[0]):
+            # an event happened once: its answers compare whatever their times
+            members.sort(key=lambda c: c.iri)
+            yield from itertools.combinations(members, 2)
+            continue
         spans = {c.iri: reach(c) for c in members}
         by_place: dict[str, list[Claim]] = defaultdict(list)
         for c in members:
@@ -1118,6 +1125,66 @@ class GradeRow(Row):
     reasons: str
 
 
+CONFLICT_COLUMNS = (
+    "claim_a", "source_a", "claim_b", "source_b", "property", "relation", "type", "reason",
+    "independence", "independence_reason",
+)  # fmt: skip
+CORROBORATION_COLUMNS = (
+    "claim_a", "source_a", "claim_b", "source_b", "property", "match", "kind", "reason",
+)  # fmt: skip
+SCOPE_WARNING_COLUMNS = (
+    "claim_a", "source_a", "claim_b", "source_b", "property", "reason", "independence",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ConflictRow(Row):
+    """Two claims that cannot both be true (``conflict``), or a source's own ``revision``, or a
+    running total's ``update``, with the independence of their origins."""
+
+    COLUMNS: ClassVar[tuple[str, ...]] = CONFLICT_COLUMNS
+    claim_a: str
+    source_a: str
+    claim_b: str
+    source_b: str
+    property: str
+    relation: str
+    type: str
+    reason: str
+    independence: str
+    independence_reason: str
+
+
+@dataclass(frozen=True)
+class CorroborationRow(Row):
+    """Two claims that support each other (or one derived from the other, or figures that are
+    only ``compatible``: match ``compatible figures``, never support), with their kind."""
+
+    COLUMNS: ClassVar[tuple[str, ...]] = CORROBORATION_COLUMNS
+    claim_a: str
+    source_a: str
+    claim_b: str
+    source_b: str
+    property: str
+    match: str
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ScopeWarningRow(Row):
+    """The same figure reported with different scopes: neither a conflict nor support."""
+
+    COLUMNS: ClassVar[tuple[str, ...]] = SCOPE_WARNING_COLUMNS
+    claim_a: str
+    source_a: str
+    claim_b: str
+    source_b: str
+    property: str
+    reason: str
+    independence: str
+
+
 def grade_row(
     iri: str,
     source: str,
@@ -1206,9 +1273,10 @@ def grade_row(
 
 
 __all__ = [
-    "CREDIBILITY", "EVENT_PROPERTIES", "HEDGED_WEIGHT", "HIGH", "LOW", "Agent", "Claim",
-    "Finding", "GradeRow", "Ledger", "Related", "Row", "Scope", "Vocabulary", "closeness", "day",
-    "day_text", "grade_row", "independence", "instant", "judge", "local_name", "ordered",
-    "origin_class", "pairs", "range_text", "reach", "same_scope", "scope_of", "vocabulary",
-    "when",
+    "CONFLICT_COLUMNS", "CORROBORATION_COLUMNS", "CREDIBILITY", "EVENT_PROPERTIES",
+    "HEDGED_WEIGHT", "HIGH", "LOW", "SCOPE_WARNING_COLUMNS", "Agent", "Claim", "ConflictRow",
+    "CorroborationRow", "Finding", "GradeRow", "Ledger", "Related", "Row", "Scope",
+    "ScopeWarningRow", "Vocabulary", "closeness", "day", "day_text", "grade_row", "independence",
+    "instant", "judge", "local_name", "ordered", "origin_class", "pairs", "range_text", "reach",
+    "same_scope", "scope_of", "vocabulary", "when",
 ]  # fmt: skip
