@@ -54,7 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import claim_files  # noqa: E402 - after the path is set
 
 from ledger import api
-from ledger.chain import store  # noqa: E402
+from ledger.chain import entry, store  # noqa: E402
 from ledger.chain.canon import add_ground_quads, canonical_nquads, sha256_hex  # noqa: E402
 from ledger.intake.load import load_paths  # noqa: E402
 from ledger.intake.validate import validate_batch  # noqa: E402
@@ -402,10 +402,11 @@ def write_verify_ledger(work: Path, size: int, batch: int, seeds: int) -> Path:
     for number in range(len(contents), size // batch):
         content, graph = contents[number % len(contents)]
         seq += 1
-        metadata = ledger._metadata_quads(
+        metadata = entry.metadata_quads(
+            ledger_id=ledger.id,
             seq=seq,
             previous_hash=previous,
-            time=store._now_lexical(),
+            time=entry.now_lexical(),
             author="bench",
             message=f"replay {number}",
             kind="add",
@@ -413,7 +414,7 @@ def write_verify_ledger(work: Path, size: int, batch: int, seeds: int) -> Path:
         )
         data = add_ground_quads(content, metadata)
         ledger._write_entry(seq, data)
-        previous = store.HASH_PREFIX + sha256_hex(data)
+        previous = entry.HASH_PREFIX + sha256_hex(data)
         if seq % 100 == 0:
             print(f"  verify ledger: {seq:,} entries written", file=sys.stderr, flush=True)
     print(

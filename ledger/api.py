@@ -23,7 +23,8 @@ import pyoxigraph as ox
 from ledger.chain import entries
 from ledger.chain.canon import canonical_nquads as canon_bytes
 from ledger.chain.canon import sha256_hex
-from ledger.chain.store import EntryRecord, Ledger, LedgerIndex, PreparedContent, index_quads
+from ledger.chain.entry import EntryRecord, PreparedContent
+from ledger.chain.store import Ledger, LedgerIndex, index_quads
 from ledger.errors import (
     HeadMovedError,
     InputError,

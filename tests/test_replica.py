@@ -18,7 +18,7 @@ from helpers.synthetic_claims import claims
 from oxigraph_server import OxigraphServer, ServerPool, oxigraph_executable
 
 from ledger import api
-from ledger.chain import remote, replica, store
+from ledger.chain import entry, remote, replica, store
 from ledger.chain.canon import sha256_hex
 from ledger.errors import LedgerStateError
 
@@ -43,7 +43,7 @@ class StandIn:
         return self.tampered.get(seq) or self.ledger.read_entry(seq)
 
     def entry_hash(self, seq: int) -> str | None:
-        return store.HASH_PREFIX + sha256_hex(self.ledger.read_entry(seq))
+        return entry.HASH_PREFIX + sha256_hex(self.ledger.read_entry(seq))
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ from helpers.synthetic_claims import claims
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.chain import store
+from ledger.chain import entry, store
 from ledger.chain.canon import HASH_ALGORITHM, canonical_nquads, check_canonical, sha256_hex
 from ledger.chain.location import LedgerLocation
 from ledger.errors import CanonicalizationError, LedgerError, LedgerStateError, UsageError
@@ -221,7 +221,7 @@ def test_prepared_content_is_appended_as_the_quads_would_be(backend: Backend) ->
     prepared = ahead.prepare(content)
     assert prepared.document == canonical_nquads(content)
     ahead.append(prepared, author="Ana", message="m", kind="add")
-    tampered = store.PreparedContent(
+    tampered = entry.PreparedContent(
         ledger_id=plain.id,  # made for another ledger, and its document does not fit its quads
         limits=prepared.limits,
         quads=prepared.quads,
@@ -395,12 +395,12 @@ def test_awkward_literals_survive_the_round_trip(backend: Backend) -> None:
 
 def test_verify_accepts_an_intact_ledger(backend: Backend) -> None:
     """An untouched ledger verifies, reporting its size and head hash; so does an empty one."""
-    assert backend.new().verify() == store.VerifyReport(True, 0, 0, None)
+    assert backend.new().verify() == entry.VerifyReport(True, 0, 0, None)
     book = _ledger_with(backend, 5)
     report = book.verify()
     head = book.head()
     assert head is not None
-    assert report == store.VerifyReport(True, 5, 5, head.hash)
+    assert report == entry.VerifyReport(True, 5, 5, head.hash)
     assert str(report) == f"ok: 5 entries, head {head.hash}"
     assert book.verify(workers=2) == report
     assert book.verify(deep=True) == report
@@ -834,7 +834,7 @@ def test_two_writers_interleave_without_fork_or_loss(backend: Backend) -> None:
     authors = {record.seq: record.author for record in book.entries()}
     assert all(authors[seq] == "writer-a" for seq in seqs_by_writer[0])
     assert all(authors[seq] == "writer-b" for seq in seqs_by_writer[1])
-    assert book.verify() == store.VerifyReport(True, 200, 200, book.head().hash)
+    assert book.verify() == entry.VerifyReport(True, 200, 200, book.head().hash)
     interleaved = sum(1 for a, b in itertools.pairwise(seqs_by_writer[0]) if b != a + 1)
     assert interleaved > 0  # the writers really ran at the same time
     assert backend.leftovers(book) == []

@@ -68,7 +68,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, cast
+from typing import Any
 
 from pyoxigraph import (
     BlankNode,
@@ -88,23 +88,22 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from ledger.chain import store
+from ledger.chain import entry, store
 from ledger.chain.canon import (
     DEFAULT_LIMITS,
     HASH_ALGORITHM,
     CanonicalizationLimits,
     add_ground_quads,
     check_canonical,
-    check_sorted_lines,
     sha256_hex,
 )
-from ledger.chain.store import CHECKPOINT_HEADER, FORMAT, HASH_PREFIX, EntryRecord, VerifyReport
+from ledger.chain.entry import FORMAT, HASH_PREFIX, EntryRecord, VerifyReport
 from ledger.errors import (
-    CanonicalizationError,
     LedgerError,
     LedgerStateError,
     UsageError,
 )
+from ledger.vocab import CL_IRI
 
 LEDGER_GRAPH = "urn:claim-ledger:ledger"
 REMOTE = "urn:claim-ledger:remote:"
@@ -173,7 +172,7 @@ def remote_init(
     ledger_id: the id to give it (only to replay another ledger's export); a new one otherwise.
     Raises ``LedgerStateError`` if a ledger, or any other data, is already there.
     """
-    if ledger_id is not None and not store._LEDGER_ID.fullmatch(ledger_id):
+    if ledger_id is not None and not entry.LEDGER_ID.fullmatch(ledger_id):
         raise UsageError(f"{ledger_id!r} is not a ledger id (urn:claim-ledger:<uuid>)")
     server = _Server(url, query_endpoint, update_endpoint, timeout)
     if server.ask(f"ASK {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} ?id }} }}"):
@@ -195,7 +194,7 @@ def remote_init(
     new_id = ledger_id or f"urn:claim-ledger:{uuid.uuid4()}"
     mine = _bind(
         id=new_id,
-        created=Literal(store._now_lexical(), datatype=NamedNode(store.XSD + "dateTime")),
+        created=Literal(entry.now_lexical(), datatype=NamedNode(entry.XSD + "dateTime")),
     )
     server.update(
         f"INSERT {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} ?id ; {_CREATED} ?created ; "
@@ -260,7 +259,7 @@ def remote_open(
             hint="two `init`s ran at once, or someone else wrote to <urn:claim-ledger:ledger>",
         )
     row = rows[0]
-    if not store._LEDGER_ID.fullmatch(row["id"]):
+    if not entry.LEDGER_ID.fullmatch(row["id"]):
         raise LedgerStateError(f"the ledger id {row['id']!r} is not valid", where=server.url)
     if row.get("format") != str(FORMAT) or row.get("algorithm") != HASH_ALGORITHM:
         raise LedgerStateError(
@@ -310,15 +309,15 @@ class RemoteLedger:
 
     # --- writing ---
 
-    def prepare(self, quads: Iterable[Quad]) -> store.PreparedContent:
+    def prepare(self, quads: Iterable[Quad]) -> entry.PreparedContent:
         """Check and canonicalise an entry's content, as ``store.Ledger.prepare`` does."""
         quads = tuple(quads)
         self._refuse_reserved(quads)
-        return store.prepared_content(self, quads)
+        return entry.prepared_content(self, quads)
 
     def append(
         self,
-        quads: Iterable[Quad] | store.PreparedContent,
+        quads: Iterable[Quad] | entry.PreparedContent,
         *,
         author: str,
         message: str,
@@ -333,15 +332,15 @@ class RemoteLedger:
         """
         if not author.strip() or not kind.strip():
             raise UsageError("an entry needs a non-empty author and kind")
-        prepared = store.prepared_by(self, quads)  # before the lock, as embedded
+        prepared = entry.prepared_by(self, quads)  # before the lock, as embedded
 
         def build(head: _Head | None) -> bytes:
-            store.refuse_moved_head(0 if head is None else head.seq, after)
-            metadata = store.Ledger._metadata_quads(
-                cast(store.Ledger, self),  # uses only .id and .entry_iri(), which this class has
+            entry.refuse_moved_head(0 if head is None else head.seq, after)
+            metadata = entry.metadata_quads(
+                ledger_id=self.id,
                 seq=1 if head is None else head.seq + 1,
                 previous_hash=None if head is None else head.hash,
-                time=store._lexical_time(datetime.now(UTC)),
+                time=entry.lexical_time(datetime.now(UTC)),
                 author=author,
                 message=message,
                 kind=kind,
@@ -360,7 +359,7 @@ class RemoteLedger:
 
         def build(head: _Head | None) -> bytes:
             seq = 1 if head is None else head.seq + 1
-            metadata = store._EntryMetadata.find(data, self.entry_iri(seq))
+            metadata = entry.EntryMetadata.find(data, self.entry_iri(seq))
             if isinstance(metadata, str):
                 raise LedgerStateError(f"the entry for position {seq} {metadata}")
             expected = None if head is None else head.hash
@@ -457,7 +456,7 @@ class RemoteLedger:
                 hint=_VERIFY_HINT,
             )
         data = datas[0]
-        metadata = store._EntryMetadata.find(data, self.entry_iri(last))
+        metadata = entry.EntryMetadata.find(data, self.entry_iri(last))
         if isinstance(metadata, str):
             raise LedgerStateError(f"entry {last} {metadata}", where=self.url, hint=_VERIFY_HINT)
         return _Head(last, HASH_PREFIX + sha256_hex(data))
@@ -564,7 +563,7 @@ class RemoteLedger:
         )
 
     def _record_of(self, seq: int, data: bytes) -> EntryRecord:
-        metadata = store._EntryMetadata.find(data, self.entry_iri(seq))
+        metadata = entry.EntryMetadata.find(data, self.entry_iri(seq))
         if isinstance(metadata, str):  # cannot happen for bytes this process built or checked
             raise LedgerStateError(f"entry {seq} {metadata}", where=self.url)
         return EntryRecord(
@@ -648,11 +647,11 @@ class RemoteLedger:
         meta = {
             name: f"<{iri}>"
             for name, iri in (
-                ("time", store.PROV + "generatedAtTime"),
-                ("author", store.CL + "author"),
-                ("message", store.CL + "message"),
-                ("kind", store.CL + "entryKind"),
-                ("previous", store.CL + "previousEntryHash"),
+                ("time", entry.PROV + "generatedAtTime"),
+                ("author", CL_IRI + "author"),
+                ("message", CL_IRI + "message"),
+                ("kind", CL_IRI + "entryKind"),
+                ("previous", CL_IRI + "previousEntryHash"),
             )
         }
         rows = self.server.select(
@@ -693,7 +692,7 @@ class RemoteLedger:
                     hint=_VERIFY_HINT,
                 )
             try:
-                when = store._parse_time(row["time"])
+                when = entry.parse_time(row["time"])
             except ValueError:
                 raise LedgerStateError(
                     f"entry {seq} has prov:generatedAtTime {row['time']!r}, not a UTC date-time",
@@ -714,8 +713,8 @@ class RemoteLedger:
                 )
             )
         for record, following in zip(records, records[1:], strict=False):
-            yield store._with_hash(record, following.previous_hash or "")
-        yield store._with_hash(
+            yield entry.with_hash(record, following.previous_hash or "")
+        yield entry.with_hash(
             records[-1], HASH_PREFIX + head_hashes[0]["hash"] if len(head_hashes) == 1 else ""
         )
 
@@ -751,16 +750,8 @@ class RemoteLedger:
             copies[seq] = int(row.get("copies") or 0)
             sizes[seq] = int(row.get("characters") or 0)
         seqs = sorted(copies)
-        count = len(seqs)
-        verified = 0
-        head_hash: str | None = None
-        wanted_hash: str | None = None
-
-        def failed(seq: int, reason: str) -> tuple[VerifyReport, str | None]:
-            return VerifyReport(False, count, verified, head_hash, seq, reason), wanted_hash
 
         def deep_problem(seq: int) -> str | None:
-            """What a deep check finds wrong with entry ``seq`` (after a default check failed)."""
             if deep:
                 return None  # already checked deeply
             datas = self._stored_bytes(seq)
@@ -768,47 +759,23 @@ class RemoteLedger:
                 return None  # missing or forked: the default check said so already
             return _examine_bytes(datas[0], seq, self.id, self.limits, deep=True).problem
 
-        gap = next((i for i, seq in enumerate(seqs, start=1) if seq != i), None)
-        complete = seqs if gap is None else seqs[: gap - 1]
-        facts_stream = self._examine_all(complete, copies, sizes, deep=deep)
-        previous: store._EntryFacts | None = None
-        hashes: dict[int, str] = {}
-        for facts in facts_stream:
-            if facts.problem is not None:
-                return failed(facts.seq, deep_problem(facts.seq) or facts.problem)
-            if previous is not None and facts.previous_hash != previous.hash:
-                # A deep check examines each entry before the link; report what it would.
-                problem = deep_problem(previous.seq)
-                if problem is not None:
-                    verified, head_hash = previous.seq - 1, hashes.get(previous.seq - 1)
-                    return failed(previous.seq, problem)
-                problem = deep_problem(facts.seq)
-                if problem is not None:
-                    verified, head_hash = previous.seq, previous.hash
-                    return failed(facts.seq, problem)
-                following = next(facts_stream, None)
-                bad_seq, reason = store._broken_link(previous, facts, following)
-                verified, head_hash = bad_seq - 1, hashes.get(bad_seq - 1)
-                return failed(bad_seq, reason)
-            if previous is None and facts.previous_hash is not None:
-                return failed(facts.seq, "entry 1 records a previousEntryHash; it must not")
-            hashes = {previous.seq: previous.hash} if previous else {}
-            hashes[facts.seq] = facts.hash
-            verified, head_hash = facts.seq, facts.hash
-            if facts.seq == hash_of:
-                wanted_hash = facts.hash
-            previous = facts
-        if gap is not None:
-            return failed(
-                gap,
+        def missing(gap: int) -> str:
+            return (
                 f"entry {gap} is missing (the server holds no entry {gap}; "
-                f"the next stored entry is {seqs[gap - 1]})",
+                f"the next stored entry is {seqs[gap - 1]})"
             )
-        return VerifyReport(True, count, verified, head_hash), wanted_hash
+
+        return entry.verify_chain(
+            seqs,
+            lambda complete: self._examine_all(list(complete), copies, sizes, deep=deep),
+            deep_problem,
+            missing,
+            hash_of=hash_of,
+        )
 
     def _examine_all(
         self, seqs: list[int], copies: Mapping[int, int], sizes: Mapping[int, int], *, deep: bool
-    ) -> Iterator[store._EntryFacts]:
+    ) -> Iterator[entry.EntryFacts]:
         """The facts of each entry, in order, fetching a bounded amount of text per request."""
         batches: list[list[int]] = []
         budget = 0
@@ -829,7 +796,7 @@ class RemoteLedger:
             for seq in batch:
                 found = datas.get(seq, [])
                 if copies.get(seq, 0) > 1 or len(found) > 1:
-                    yield store._EntryFacts(
+                    yield entry.EntryFacts(
                         seq,
                         "",
                         None,
@@ -837,7 +804,7 @@ class RemoteLedger:
                         "writers appended it at once (a fork)",
                     )
                 elif not found:
-                    yield store._EntryFacts(seq, "", None, f"entry {seq} has no stored bytes")
+                    yield entry.EntryFacts(seq, "", None, f"entry {seq} has no stored bytes")
                 else:
                     yield _examine_bytes(found[0], seq, self.id, self.limits, deep=deep)
 
@@ -845,13 +812,7 @@ class RemoteLedger:
 
     def checkpoint(self) -> str:
         """A short text that pins the ledger's current size and head hash (see ``store``)."""
-        head = self.head()
-        return (
-            f"{CHECKPOINT_HEADER}\n"
-            f"ledger {self.id}\n"
-            f"size {0 if head is None else head.seq}\n"
-            f"head {'none' if head is None else head.hash}\n"
-        )
+        return entry.checkpoint_text(self.id, self.head())
 
     def verify_checkpoint(
         self, text: str, *, workers: int | None = None, deep: bool = False
@@ -861,39 +822,9 @@ class RemoteLedger:
         deep: as for ``verify``.
         """
         del workers
-        parsed = store._parse_checkpoint(text)
-        if isinstance(parsed, str):
-            return VerifyReport(
-                False, self.size(), 0, None, None, f"malformed checkpoint: {parsed}"
-            )
-        ledger_id, size, head = parsed
-        if ledger_id != self.id:
-            return VerifyReport(
-                False,
-                self.size(),
-                0,
-                None,
-                None,
-                f"the checkpoint is for ledger {ledger_id}; this ledger is {self.id}",
-            )
-        report, hash_at_size = self._verify(hash_of=size, deep=deep)
-        if not report.ok:
-            return report
-        if report.entries < size:
-            return store._failed_copy(
-                report,
-                size,
-                f"rollback: the checkpoint records {size} entries, the ledger has only "
-                f"{report.entries}",
-            )
-        if size > 0 and hash_at_size != head:
-            return store._failed_copy(
-                report,
-                size,
-                f"history rewritten: entry {size} hashes to {hash_at_size}, the checkpoint "
-                f"records {head}",
-            )
-        return report
+        return entry.verify_against_checkpoint(
+            text, self.id, self.size, lambda size: self._verify(hash_of=size, deep=deep)
+        )
 
     # --- queries ---
 
@@ -1169,35 +1100,11 @@ def _server_time(text: str) -> datetime:
 
 def _examine_bytes(
     data: bytes, seq: int, ledger_id: str, limits: CanonicalizationLimits, *, deep: bool
-) -> store._EntryFacts:
-    """What ``verify`` needs to know about one stored entry (``store._examine_entry`` on bytes).
-
-    deep: prove the bytes are RDFC-1.0 canonical N-Quads, not only sorted unique lines.
-    """
-    digest = HASH_PREFIX + sha256_hex(data)
-
-    def bad(problem: str) -> store._EntryFacts:
-        return store._EntryFacts(seq, digest, None, f"entry {seq} {problem}")
-
-    try:
-        not_canonical = check_canonical(data, limits=limits) if deep else check_sorted_lines(data)
-    except CanonicalizationError as error:
-        return bad(f"cannot be checked: {error.message}")
-    if not_canonical is not None:
-        return bad(f"is not canonical N-Quads: {not_canonical}")
-    metadata = store._EntryMetadata.find(data, f"{ledger_id}:entry:{seq}")
-    if isinstance(metadata, str):
-        found = store._recorded_sequence(data, ledger_id)
-        if found is not None and found != seq:
-            return bad(f"holds entry {found} (it is stored as entry {seq}: entries were reordered)")
-        return bad(metadata)
-    if metadata.sequence != seq:
-        return bad(f"records sequence {metadata.sequence}")
-    if metadata.ledger != ledger_id:
-        return bad(f"records ledger {metadata.ledger}, not this one")
-    if metadata.hash_algorithm != HASH_ALGORITHM:
-        return bad(f"records hash algorithm {metadata.hash_algorithm!r}, not {HASH_ALGORITHM}")
-    return store._EntryFacts(seq, digest, metadata.previous_hash, None)
+) -> entry.EntryFacts:
+    """``entry.examine_bytes`` of the bytes the server holds for entry ``seq``."""
+    return entry.examine_bytes(
+        data, seq, ledger_id, limits, deep=deep, stored_as="it is stored as entry"
+    )
 
 
 # --- SPARQL text --------------------------------------------------------------------------------
@@ -1241,7 +1148,7 @@ def _bind(**values: Term | str | int) -> str:
         if isinstance(value, bool):
             raise TypeError("no booleans in _bind")
         if isinstance(value, int):
-            value = Literal(str(value), datatype=NamedNode(store.XSD + "integer"))
+            value = Literal(str(value), datatype=NamedNode(entry.XSD + "integer"))
         elif isinstance(value, str):
             value = Literal(value)
         terms.append(_term(value))

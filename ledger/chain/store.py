@@ -37,7 +37,6 @@ relabelled per entry (``_:c14n0`` of entry 7 becomes ``_:e7_c14n0``).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import errno
 import fcntl
 import json
@@ -56,7 +55,6 @@ from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol
 
 from pyoxigraph import (
     BlankNode,
@@ -78,83 +76,49 @@ from ledger.chain.canon import (
     HASH_ALGORITHM,
     CanonicalizationLimits,
     add_ground_quads,
-    canonical_nquads,
     check_canonical,
-    check_sorted_lines,
     sha256_hex,
 )
+from ledger.chain.entry import (
+    FORMAT,
+    HASH_PREFIX,
+    LEDGER_ID,
+    EntryFacts,
+    EntryMetadata,
+    EntryRecord,
+    ExamineArgs,
+    PreparedContent,
+    VerifyReport,
+    checkpoint_text,
+    describe_os_error,
+    examine_entry,
+    lexical_time,
+    metadata_quads,
+    now_lexical,
+    parse_time,
+    prepared_by,
+    prepared_content,
+    refuse_moved_head,
+    verify_against_checkpoint,
+    verify_chain,
+    with_hash,
+)
 from ledger.errors import (
-    CanonicalizationError,
-    HeadMovedError,
     LedgerError,
     LedgerStateError,
     UsageError,
 )
 
 DEFAULT_DIRECTORY = ".claim-ledger"
-FORMAT = 1
-CL = "https://w3id.org/claim-ledger/ns#"
-PROV = "http://www.w3.org/ns/prov#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-HASH_PREFIX = "sha256:"
-CHECKPOINT_HEADER = "claim-ledger checkpoint v1"
 LOCK_TIMEOUT = 30.0
 INDEX_LOCK_WAIT_ON_APPEND = 1.0
 
 _ENTRY_NAME = re.compile(r"(\d{12})\.nq")
 _TEMP_PREFIX = ".tmp-"
-_LEDGER_ID = re.compile(
-    r"urn:claim-ledger:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-)
 _INIT_HINT = "create one with `claim-ledger init`, or point to an existing ledger directory"
 _VERIFY_HINT = "run `claim-ledger verify` to find the first damaged entry"
 
 _log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class EntryRecord:
-    """What the ledger knows about one entry without reading its claims.
-
-    ``hash`` is ``sha256:<hex>`` of the entry file. ``entries()`` takes it from the next entry's
-    ``previousEntryHash`` (and computes the head's), so it costs no full read; ``verify()``
-    recomputes every hash.
-    """
-
-    seq: int
-    hash: str
-    previous_hash: str | None
-    time: datetime
-    author: str
-    message: str
-    kind: str
-    ledger_id: str
-    path: Path
-
-
-@dataclass(frozen=True)
-class VerifyReport:
-    """The outcome of ``verify()`` or ``verify_checkpoint()``.
-
-    entries: entry files in the ledger. verified: entries 1..verified were checked and chain
-    correctly. head_hash: hash of the last verified entry. bad_seq: the first entry that could
-    not be verified (None when ok, or when the problem is not one entry's, e.g. a malformed
-    checkpoint). reason: what is wrong.
-    """
-
-    ok: bool
-    entries: int
-    verified: int
-    head_hash: str | None
-    bad_seq: int | None = None
-    reason: str | None = None
-
-    def __str__(self) -> str:
-        if self.ok:
-            return f"ok: {self.entries} entries, head {self.head_hash or 'none (empty ledger)'}"
-        where = f"entry {self.bad_seq}: " if self.bad_seq is not None else ""
-        return f"verification failed: {where}{self.reason}"
 
 
 # --- creating and opening ---------------------------------------------------------------------
@@ -168,7 +132,7 @@ def init(
     ledger_id: the id to give it (only to replay another ledger's export); a new one otherwise.
     Raises ``LedgerStateError`` if a ledger already exists there.
     """
-    if ledger_id is not None and not _LEDGER_ID.fullmatch(ledger_id):
+    if ledger_id is not None and not LEDGER_ID.fullmatch(ledger_id):
         raise UsageError(f"{ledger_id!r} is not a ledger id (urn:claim-ledger:<uuid>)")
     directory = Path(path)
     if (directory / "ledger.json").exists():
@@ -184,7 +148,7 @@ def init(
         (directory / "index.turnstile").touch()
         description = {
             "id": ledger_id or f"urn:claim-ledger:{uuid.uuid4()}",
-            "created": _now_lexical(),
+            "created": now_lexical(),
             "format": FORMAT,
             "hash_algorithm": HASH_ALGORITHM,
         }
@@ -220,9 +184,7 @@ def open(
         raise LedgerStateError(
             f"ledger.json cannot be read: {error}", where=str(description_path)
         ) from None
-    if not isinstance(description, dict) or not _LEDGER_ID.fullmatch(
-        str(description.get("id", ""))
-    ):
+    if not isinstance(description, dict) or not LEDGER_ID.fullmatch(str(description.get("id", ""))):
         raise LedgerStateError("ledger.json has no valid ledger id", where=str(description_path))
     if description.get("format") != FORMAT or description.get("hash_algorithm") != HASH_ALGORITHM:
         raise LedgerStateError(
@@ -245,22 +207,6 @@ def open(
 
 
 # --- the ledger ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PreparedContent:
-    """An entry's content, checked and canonicalised before the writer lock (``prepare``).
-
-    ``append`` takes it instead of quads, so that a caller can do the expensive part while it
-    waits for something else (``api.add`` canonicalises while the shapes run). It is only
-    trusted by the ledger that made it, with the same limits.
-    """
-
-    ledger_id: str
-    limits: CanonicalizationLimits
-    quads: tuple[Quad, ...]
-    document: bytes
-    content_graphs: tuple[str, ...]
 
 
 class Ledger:
@@ -344,10 +290,11 @@ class Ledger:
             seq = 1 if head is None else head.seq + 1
             refuse_moved_head(seq - 1, after)
             now = datetime.now(UTC)
-            metadata = self._metadata_quads(
+            metadata = metadata_quads(
+                ledger_id=self.id,
                 seq=seq,
                 previous_hash=None if head is None else head.hash,
-                time=_lexical_time(now),
+                time=lexical_time(now),
                 author=author,
                 message=message,
                 kind=kind,
@@ -359,7 +306,7 @@ class Ledger:
             seq=seq,
             hash=HASH_PREFIX + sha256_hex(data),
             previous_hash=None if head is None else head.hash,
-            time=_parse_time(_lexical_time(now)),
+            time=parse_time(lexical_time(now)),
             author=author,
             message=message,
             kind=kind,
@@ -388,7 +335,7 @@ class Ledger:
             self._remove_stale_temporary_files()
             head = self._head_under_lock()
             seq = 1 if head is None else head.seq + 1
-            metadata = _EntryMetadata.find(data, self.entry_iri(seq))
+            metadata = EntryMetadata.find(data, self.entry_iri(seq))
             if isinstance(metadata, str):
                 raise LedgerStateError(f"the entry for position {seq} {metadata}")
             expected = None if head is None else head.hash
@@ -411,34 +358,6 @@ class Ledger:
                 _log.warning("query index not updated after entry %d: %s", seq, error)
         del path  # the record reads the file back, as entries() does
         return self._record(seq, hash_of_file=True)
-
-    def _metadata_quads(
-        self,
-        *,
-        seq: int,
-        previous_hash: str | None,
-        time: str,
-        author: str,
-        message: str,
-        kind: str,
-        content_graphs: Sequence[str] = (),
-    ) -> list[Quad]:
-        entry = NamedNode(self.entry_iri(seq))
-        values: list[tuple[str, NamedNode | Literal]] = [
-            (RDF_TYPE, NamedNode(CL + "LedgerEntry")),
-            (CL + "ledger", NamedNode(self.id)),
-            (CL + "sequence", Literal(str(seq), datatype=NamedNode(XSD + "integer"))),
-            (CL + "hashAlgorithm", Literal(HASH_ALGORITHM)),
-            (PROV + "generatedAtTime", Literal(time, datatype=NamedNode(XSD + "dateTime"))),
-            (CL + "author", Literal(author)),
-            (CL + "message", Literal(message)),
-            (CL + "entryKind", Literal(kind)),
-        ]
-        if previous_hash is not None:
-            values.append((CL + "previousEntryHash", Literal(previous_hash)))
-        # Which named graphs hold the entry's content: an export can be split into entries again.
-        values.extend((CL + "contentGraph", NamedNode(graph)) for graph in content_graphs)
-        return [Quad(entry, NamedNode(predicate), obj, entry) for predicate, obj in values]
 
     def _remove_stale_temporary_files(self) -> None:
         """Temporary files left by a writer that died; only called under the writer lock."""
@@ -487,7 +406,7 @@ class Ledger:
             if linked:
                 _unlink_quietly(final)
             raise LedgerError(
-                f"could not write entry {seq}: {_describe_os_error(error)}",
+                f"could not write entry {seq}: {describe_os_error(error)}",
                 where=str(final),
                 hint="free disk space or raise the file size limit, then append again; "
                 "the ledger is unchanged",
@@ -531,7 +450,7 @@ class Ledger:
         for seq in seqs:
             record = self._record(seq, hash_of_file=seq == seqs[-1])
             if previous is not None:
-                yield _with_hash(previous, record.previous_hash or "")
+                yield with_hash(previous, record.previous_hash or "")
             previous = record
         if previous is not None:
             yield previous
@@ -549,7 +468,7 @@ class Ledger:
                 f"entry {seq} is missing or empty", where=str(path), hint=_VERIFY_HINT
             ) from None
         try:
-            metadata = _EntryMetadata.find(data, self.entry_iri(seq))
+            metadata = EntryMetadata.find(data, self.entry_iri(seq))
         finally:
             if isinstance(data, mmap.mmap):
                 data.close()
@@ -587,67 +506,34 @@ class Ledger:
     ) -> tuple[VerifyReport, str | None]:
         """The report, and the recomputed hash of entry ``hash_of`` if it was reached."""
         seqs = self._entry_seqs()
-        count = len(seqs)
-        wanted_hash: str | None = None
-        verified = 0
-        head_hash: str | None = None
-
-        def failed(seq: int, reason: str) -> tuple[VerifyReport, str | None]:
-            report = VerifyReport(False, count, verified, head_hash, seq, reason)
-            return report, wanted_hash
 
         def deep_problem(seq: int) -> str | None:
-            """What a deep check finds wrong with entry ``seq`` (after a default check failed)."""
             if deep:
                 return None  # already checked deeply
-            return _examine_entry(
+            return examine_entry(
                 (str(self.entry_path(seq)), seq, self.id, self.limits, True)
             ).problem
 
-        gap = next((i for i, seq in enumerate(seqs, start=1) if seq != i), None)
-        complete = seqs if gap is None else seqs[: gap - 1]
-        executor = _executor_for(workers, self._total_bytes(complete))
-        hashes: dict[int, str] = {}
+        def missing(gap: int) -> str:
+            return (
+                f"entry {gap} is missing (no file {self.entry_path(gap).name}; "
+                f"the next entry file is {seqs[gap - 1]})"
+            )
+
+        executor = _executor_for(workers, self._total_bytes(seqs))
         try:
-            facts_stream = _map(executor, self._examine_args(complete, deep=deep))
-            previous: _EntryFacts | None = None
-            for facts in facts_stream:
-                if facts.problem is not None:
-                    return failed(facts.seq, deep_problem(facts.seq) or facts.problem)
-                if previous is not None and facts.previous_hash != previous.hash:
-                    # A deep check examines each entry before the link; report what it would.
-                    problem = deep_problem(previous.seq)
-                    if problem is not None:
-                        verified, head_hash = previous.seq - 1, hashes.get(previous.seq - 1)
-                        return failed(previous.seq, problem)
-                    problem = deep_problem(facts.seq)
-                    if problem is not None:
-                        verified, head_hash = previous.seq, previous.hash
-                        return failed(facts.seq, problem)
-                    following = next(facts_stream, None)
-                    bad_seq, reason = _broken_link(previous, facts, following)
-                    verified, head_hash = bad_seq - 1, hashes.get(bad_seq - 1)
-                    return failed(bad_seq, reason)
-                if previous is None and facts.previous_hash is not None:
-                    return failed(facts.seq, "entry 1 records a previousEntryHash; it must not")
-                hashes = {previous.seq: previous.hash} if previous else {}
-                hashes[facts.seq] = facts.hash
-                verified, head_hash = facts.seq, facts.hash
-                if facts.seq == hash_of:
-                    wanted_hash = facts.hash
-                previous = facts
+            return verify_chain(
+                seqs,
+                lambda complete: _map(executor, self._examine_args(complete, deep=deep)),
+                deep_problem,
+                missing,
+                hash_of=hash_of,
+            )
         finally:
             if executor is not None:
                 executor.shutdown(wait=True, cancel_futures=True)
-        if gap is not None:
-            return failed(
-                gap,
-                f"entry {gap} is missing (no file {self.entry_path(gap).name}; "
-                f"the next entry file is {seqs[gap - 1]})",
-            )
-        return VerifyReport(True, count, verified, head_hash), wanted_hash
 
-    def _examine_args(self, seqs: Sequence[int], *, deep: bool) -> Iterator[_ExamineArgs]:
+    def _examine_args(self, seqs: Sequence[int], *, deep: bool) -> Iterator[ExamineArgs]:
         for seq in seqs:
             yield str(self.entry_path(seq)), seq, self.id, self.limits, deep
 
@@ -667,13 +553,7 @@ class Ledger:
         later shows whether the ledger still extends it. It is computed from the head as it
         is; run ``verify()`` first to vouch for the entries before it.
         """
-        head = self.head()
-        return (
-            f"{CHECKPOINT_HEADER}\n"
-            f"ledger {self.id}\n"
-            f"size {0 if head is None else head.seq}\n"
-            f"head {'none' if head is None else head.hash}\n"
-        )
+        return checkpoint_text(self.id, self.head())
 
     def verify_checkpoint(
         self, text: str, *, workers: int | None = None, deep: bool = False
@@ -682,38 +562,12 @@ class Ledger:
 
         deep: as for ``verify``.
         """
-        parsed = _parse_checkpoint(text)
-        if isinstance(parsed, str):
-            count = self.size()
-            return VerifyReport(False, count, 0, None, None, f"malformed checkpoint: {parsed}")
-        ledger_id, size, head = parsed
-        if ledger_id != self.id:
-            return VerifyReport(
-                False,
-                self.size(),
-                0,
-                None,
-                None,
-                f"the checkpoint is for ledger {ledger_id}; this ledger is {self.id}",
-            )
-        report, hash_at_size = self._verify(workers=workers, hash_of=size, deep=deep)
-        if not report.ok:
-            return report
-        if report.entries < size:
-            return _failed_copy(
-                report,
-                size,
-                f"rollback: the checkpoint records {size} entries, the ledger has only "
-                f"{report.entries}",
-            )
-        if size > 0 and hash_at_size != head:
-            return _failed_copy(
-                report,
-                size,
-                f"history rewritten: entry {size} hashes to {hash_at_size}, the checkpoint "
-                f"records {head}",
-            )
-        return report
+        return verify_against_checkpoint(
+            text,
+            self.id,
+            self.size,
+            lambda size: self._verify(workers=workers, hash_of=size, deep=deep),
+        )
 
     # --- the query index ---
 
@@ -880,210 +734,7 @@ class LedgerIndex:
 # --- entry metadata ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _EntryMetadata:
-    sequence: int
-    ledger: str
-    previous_hash: str | None
-    hash_algorithm: str
-    time: datetime
-    author: str
-    message: str
-    kind: str
-
-    @staticmethod
-    def find(data: bytes | mmap.mmap, entry_iri: str) -> _EntryMetadata | str:
-        """The metadata of entry ``entry_iri`` in a sorted N-Quads document, or what is wrong."""
-        subject = f"<{entry_iri}> ".encode()
-        graph = f" <{entry_iri}> .".encode()
-        lines = [line for line in _lines_starting_with(data, subject) if line.endswith(graph)]
-        if not lines:
-            other = _other_ledger(data)
-            if other is not None:
-                return f"belongs to ledger {other}, not this one"
-            return f"has no metadata for <{entry_iri}> (it is damaged or foreign)"
-        try:
-            quads = list(parse(b"\n".join(lines) + b"\n", format=RdfFormat.N_QUADS))
-        except SyntaxError as error:
-            return f"has metadata that cannot be parsed: {error}"
-        values: dict[str, list[NamedNode | BlankNode | Literal | Triple]] = {}
-        for quad in quads:
-            values.setdefault(quad.predicate.value, []).append(quad.object)
-
-        def one(predicate: str, *, optional: bool = False) -> str | None:
-            found = values.get(predicate, [])
-            if not found and optional:
-                return None
-            if len(found) != 1:
-                raise _BadMetadata(f"has {len(found)} values for <{predicate}>, not one")
-            term = found[0]
-            if isinstance(term, Triple | BlankNode):
-                raise _BadMetadata(f"has a <{predicate}> that is not an IRI or a literal")
-            return term.value
-
-        try:
-            if one(RDF_TYPE) != CL + "LedgerEntry":
-                return "is not marked as a cl:LedgerEntry"
-            sequence = one(CL + "sequence") or ""
-            time_text = one(PROV + "generatedAtTime") or ""
-            if not sequence.isdigit():
-                return f"has cl:sequence {sequence!r}, not a number"
-            try:
-                when = _parse_time(time_text)
-            except ValueError:
-                return f"has prov:generatedAtTime {time_text!r}, not a UTC date-time"
-            return _EntryMetadata(
-                sequence=int(sequence),
-                ledger=one(CL + "ledger") or "",
-                previous_hash=one(CL + "previousEntryHash", optional=True),
-                hash_algorithm=one(CL + "hashAlgorithm") or "",
-                time=when,
-                author=one(CL + "author") or "",
-                message=one(CL + "message") or "",
-                kind=one(CL + "entryKind") or "",
-            )
-        except _BadMetadata as bad:
-            return str(bad)
-
-
-class _BadMetadata(Exception):
-    pass
-
-
-def _lines_starting_with(data: bytes | mmap.mmap, prefix: bytes) -> list[bytes]:
-    """The lines of a sorted document that start with ``prefix``, found by binary search."""
-    low, high = 0, len(data)
-    # Invariant: lines starting before `low` sort before `prefix`; lines from `high` do not.
-    while low < high:
-        middle = (low + high) // 2
-        newline = data.rfind(b"\n", low, middle)
-        start = low if newline < 0 else newline + 1
-        end = data.find(b"\n", start)
-        end = len(data) if end < 0 else end
-        if data[start:end] < prefix:
-            low = end + 1
-        else:
-            high = start
-    lines = []
-    while low < len(data):
-        end = data.find(b"\n", low)
-        end = len(data) if end < 0 else end
-        line = data[low:end]
-        if not line.startswith(prefix):
-            break
-        lines.append(line)
-        low = end + 1
-    return lines
-
-
-_LEDGER_PREDICATE = f" <{CL}ledger> <urn:claim-ledger:".encode()
-
-
-def _other_ledger(data: bytes | mmap.mmap) -> str | None:
-    """The ledger a foreign entry names in its metadata, if any."""
-    at = data.find(_LEDGER_PREDICATE)
-    if at < 0:
-        return None
-    start = at + len(_LEDGER_PREDICATE) - len(b"urn:claim-ledger:")
-    end = data.find(b">", start)
-    return bytes(data[start:end]).decode("utf-8", "replace")
-
-
 # --- verification workers ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _EntryFacts:
-    seq: int
-    hash: str
-    previous_hash: str | None
-    problem: str | None
-
-
-#: path, sequence number, ledger id, limits, deep: one entry for a verification worker.
-_ExamineArgs = tuple[str, int, str, CanonicalizationLimits, bool]
-
-
-def _examine_entry(
-    args: _ExamineArgs | tuple[str, int, str, CanonicalizationLimits],
-) -> _EntryFacts:
-    """Everything ``verify`` needs to know about one entry file (runs in a worker process).
-
-    The default check reads the bytes once: SHA-256, sorted unique lines, the metadata found by
-    binary search. deep (the fifth argument, default True) also proves the bytes are the
-    canonical N-Quads of their own dataset.
-    """
-    path, seq, ledger_id, limits = args[:4]
-    deep = args[4] if len(args) > 4 else True
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        return _EntryFacts(seq, "", None, f"cannot be read: {_describe_os_error(error)}")
-    digest = HASH_PREFIX + sha256_hex(data)
-
-    def bad(problem: str) -> _EntryFacts:
-        return _EntryFacts(seq, digest, None, f"entry {seq} {problem}")
-
-    try:
-        not_canonical = check_canonical(data, limits=limits) if deep else check_sorted_lines(data)
-    except CanonicalizationError as error:
-        return bad(f"cannot be checked: {error.message}")
-    if not_canonical is not None:
-        return bad(f"is not canonical N-Quads: {not_canonical}")
-    metadata = _EntryMetadata.find(data, f"{ledger_id}:entry:{seq}")
-    if isinstance(metadata, str):
-        found = _recorded_sequence(data, ledger_id)
-        if found is not None and found != seq:
-            return bad(f"holds entry {found} (its file name says {seq}: entries were reordered)")
-        return bad(metadata)
-    if metadata.sequence != seq:
-        return bad(f"records sequence {metadata.sequence}")
-    if metadata.ledger != ledger_id:
-        return bad(f"records ledger {metadata.ledger}, not this one")
-    if metadata.hash_algorithm != HASH_ALGORITHM:
-        return bad(f"records hash algorithm {metadata.hash_algorithm!r}, not {HASH_ALGORITHM}")
-    return _EntryFacts(seq, digest, metadata.previous_hash, None)
-
-
-def _recorded_sequence(data: bytes, ledger_id: str) -> int | None:
-    """The sequence number in the entry metadata graph of ``ledger_id``, whatever its number."""
-    pattern = re.compile(
-        rb"<"
-        + re.escape(ledger_id.encode())
-        + rb":entry:(\d+)> <"
-        + re.escape(CL.encode())
-        + rb"sequence> "
-    )
-    match = pattern.search(data)
-    return int(match.group(1)) if match else None
-
-
-def _broken_link(
-    previous: _EntryFacts, current: _EntryFacts, following: _EntryFacts | None
-) -> tuple[int, str]:
-    """The first bad entry, and why, when entry ``current`` does not record ``previous``'s hash.
-
-    The chain alone cannot tell "entry k changed" from "entries k+1… rewritten and re-chained",
-    so that reason names both. An entry that matches neither neighbour is the one changed.
-    """
-    text = (
-        f"entry {previous.seq} hashes to {previous.hash}, but entry {current.seq} records "
-        f"previousEntryHash {current.previous_hash or 'nothing'}"
-    )
-    if following is None:
-        return (
-            previous.seq,
-            f"{text}: entry {previous.seq} or the link in entry {current.seq} was changed",
-        )
-    if following.problem is None and following.previous_hash == current.hash:
-        return previous.seq, (
-            f"{text}: entry {previous.seq} was changed, or the entries from {current.seq} on "
-            "were rewritten"
-        )
-    return current.seq, (
-        f"{text}, and entry {following.seq} does not record entry {current.seq}'s hash either: "
-        f"entry {current.seq} was changed"
-    )
 
 
 def _executor_for(workers: int | None, total_bytes: int) -> Executor | None:
@@ -1095,79 +746,13 @@ def _executor_for(workers: int | None, total_bytes: int) -> Executor | None:
     return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
 
 
-def _map(executor: Executor | None, args: Iterator[_ExamineArgs]) -> Iterator[_EntryFacts]:
+def _map(executor: Executor | None, args: Iterator[ExamineArgs]) -> Iterator[EntryFacts]:
     if executor is None:
-        return map(_examine_entry, args)
-    return executor.map(_examine_entry, args, chunksize=4)
+        return map(examine_entry, args)
+    return executor.map(examine_entry, args, chunksize=4)
 
 
 # --- checkpoints ------------------------------------------------------------------------------
-
-
-def _parse_checkpoint(text: str) -> tuple[str, int, str | None] | str:
-    """(ledger id, size, head hash or None), or what is malformed."""
-    lines = text.strip("\n").split("\n")
-    if len(lines) != 4:
-        return f"expected 4 lines, found {len(lines)}"
-    header, ledger_line, size_line, head_line = (line.rstrip("\r") for line in lines)
-    if header != CHECKPOINT_HEADER:
-        return f"line 1 should be {CHECKPOINT_HEADER!r}"
-    ledger_id = ledger_line.removeprefix("ledger ")
-    if ledger_line == ledger_id or not _LEDGER_ID.fullmatch(ledger_id):
-        return "line 2 should be 'ledger urn:claim-ledger:<uuid>'"
-    size_text = size_line.removeprefix("size ")
-    if size_line == size_text or not size_text.isdigit():
-        return "line 3 should be 'size <number of entries>'"
-    head = head_line.removeprefix("head ")
-    size = int(size_text)
-    if size == 0:
-        if head != "none":
-            return "line 4 should be 'head none' for an empty ledger"
-        return ledger_id, 0, None
-    if head_line == head or not re.fullmatch(r"sha256:[0-9a-f]{64}", head):
-        return "line 4 should be 'head sha256:<64 hex digits>'"
-    return ledger_id, size, head
-
-
-def _failed_copy(report: VerifyReport, seq: int, reason: str) -> VerifyReport:
-    return VerifyReport(False, report.entries, report.verified, report.head_hash, seq, reason)
-
-
-def prepared_content(ledger: _Preparer, quads: tuple[Quad, ...]) -> PreparedContent:
-    """``quads`` canonicalised for ``ledger`` (after its own checks of them): ``prepare``."""
-    return PreparedContent(
-        ledger_id=ledger.id,
-        limits=ledger.limits,
-        quads=quads,
-        document=canonical_nquads(quads, limits=ledger.limits),
-        content_graphs=tuple(
-            sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, NamedNode)})
-        ),
-    )
-
-
-class _Preparer(Protocol):
-    id: str
-    limits: CanonicalizationLimits
-
-    def prepare(self, quads: Iterable[Quad]) -> PreparedContent: ...
-
-
-def prepared_by(ledger: _Preparer, quads: Iterable[Quad] | PreparedContent) -> PreparedContent:
-    """``quads`` checked and canonicalised by ``ledger``, unless it already prepared them."""
-    if (
-        isinstance(quads, PreparedContent)
-        and quads.ledger_id == ledger.id
-        and quads.limits == ledger.limits
-    ):
-        return quads
-    return ledger.prepare(quads.quads if isinstance(quads, PreparedContent) else quads)
-
-
-def refuse_moved_head(size: int, after: int | None) -> None:
-    """``HeadMovedError`` when an entry built against ``after`` entries meets ``size`` (append)."""
-    if after is not None and size != after:
-        raise HeadMovedError(f"the ledger has {size} entries, the entry was built against {after}")
 
 
 # --- index helpers ----------------------------------------------------------------------------
@@ -1367,29 +952,3 @@ def _fsync_directory(directory: Path) -> None:
 def _unlink_quietly(path: Path) -> None:
     with contextlib.suppress(OSError):
         os.unlink(path)
-
-
-def _describe_os_error(error: OSError) -> str:
-    if error.errno == errno.EFBIG:
-        return "file too large (the file size limit was reached)"
-    if error.errno == errno.ENOSPC:
-        return "no space left on the device"
-    return error.strerror or str(error)
-
-
-def _lexical_time(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _now_lexical() -> str:
-    return _lexical_time(datetime.now(UTC))
-
-
-def _parse_time(text: str) -> datetime:
-    if not text.endswith("Z"):
-        raise ValueError(f"not a UTC time: {text!r}")
-    return datetime.fromisoformat(text)
-
-
-def _with_hash(record: EntryRecord, entry_hash: str) -> EntryRecord:
-    return dataclasses.replace(record, hash=entry_hash)

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from ledger.api import AddResult
-from ledger.chain.store import EntryRecord
+from ledger.chain.entry import EntryRecord
 from ledger.intake.anchor import Anchor
 from ledger.intake.validate import ValidationReport
 
