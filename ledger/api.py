@@ -708,3 +708,11 @@ def graphs_as_of(index: Index, seq: int) -> list[ox.NamedNode]:
         if int(row["sequence"].value) <= seq:
             graphs.update((row["entry"].value, row["graph"].value))
     return [ox.NamedNode(g) for g in sorted(graphs)]
+
+
+def evaluate(corpus: Path) -> Any:
+    """Score the analysis on a corpus of events with expected relations
+    (``ledger.analysis.evaluate``): an ``Evaluation``."""
+    from ledger.analysis import evaluate as evaluation  # it adds through this module
+
+    return evaluation.evaluate(corpus)

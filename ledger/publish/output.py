@@ -279,3 +279,30 @@ def run_text(location: object, result: Any) -> str:
     lines.append(f"scope warnings: {len(result.scope_warnings)}")
     lines.append(f"report: {len(result.report_files)} file(s); open {result.report_index}")
     return "\n".join(lines) + "\n"
+
+
+def evaluation_text(result: Any, fmt: str) -> str:
+    """``evaluate``'s figures: a table per event and overall, then every miss and false finding
+    (``fmt`` table), or one JSON object with ``events``, ``overall`` and ``notes``."""
+    from ledger.analysis.evaluate import EVALUATION_COLUMNS, NOTE_COLUMNS
+
+    events = [score.row() for score in result.events]
+    overall = result.overall.row()
+    notes = [
+        {c: getattr(n, c) for c in NOTE_COLUMNS}
+        for n in sorted(result.overall.notes, key=lambda n: (n.event, n.kind, n.a, n.b))
+    ]
+    if fmt == "json":
+        data = {"events": events, "overall": overall, "notes": notes}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    text = rows(EVALUATION_COLUMNS, [*events, overall], "table")
+    lines = [text.rstrip("\n"), ""]
+    if notes:
+        lines.append(f"misses and false findings: {len(notes)}")
+        for n in notes:
+            lines.append(f"- {n['event']}: {n['kind']}: {n['a']} x {n['b']}")
+            lines.append(f"    expected: {n['expected']}")
+            lines.append(f"    analysis: {n['found']}")
+    else:
+        lines.append("no misses and no false findings")
+    return "\n".join(lines) + "\n"
