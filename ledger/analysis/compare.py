@@ -41,6 +41,7 @@ from ledger.analysis.read import (
     Filters,
     Interner,
     Selection,
+    add_extras,
     claim_from_row,
     graph_options,
     read_claims,
@@ -468,6 +469,11 @@ def conflicts_for_batch(
             batch.add(iri)
     for candidates in looked_up.values():
         claims.update(candidates)
+    add_extras(store, default_graph, claims)
+    if any(c.whole for c in claims.values()):  # places nest: read cl:partOf
+        for row in select(store, "names", default_graph):
+            if row["partOf"]:
+                ledger.part_of.setdefault(row["thing"], []).append(row["partOf"])
     seen: set[tuple[str, str]] = set()
     conflicting: list[tuple[Claim, Claim]] = []
     current = lambda iri: ledger.status(iri) == "current"  # noqa: E731

@@ -73,6 +73,7 @@ CREATE TABLE IF NOT EXISTS claims (
   nominal REAL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claims_by_key ON claims (subject, prop, place, start_day, end_day);
+CREATE INDEX IF NOT EXISTS claims_whole ON claims (prop, subject) WHERE whole = 1;
 CREATE TABLE IF NOT EXISTS findings (
   a TEXT, b TEXT, relation TEXT, type TEXT, reason TEXT, source_a TEXT, source_b TEXT,
   property TEXT, independence TEXT, independence_reason TEXT, origin_a TEXT, origin_b TEXT,
@@ -311,44 +312,56 @@ def _absorb(
     # candidates through the selective key: the stored claims with the same subject and
     # property (any place and time: counts compare across scopes and nested places, states
     # persist), and the states claimed for the whole of a place that holds the subject
-    rejudged: set[str] = set()  # stored claims whose pairs are judged again (states)
-    groups: list[list[str]] = []
+    # a new assertion of a state can end what an earlier one said until a later denial: those
+    # stored denials are judged again with their whole group
+    rejudged: set[str] = set()
     if incremental:
+        stored_wholes = (
+            conn.execute("SELECT 1 FROM claims WHERE whole = 1 LIMIT 1").fetchone() is not None
+        )
         for c in sorted(new_claims.values(), key=lambda c: c.iri):
             if not c.has_proposition:
                 continue
-            group = [_claim_of(row) for row in conn.execute(CANDIDATES_SQL, (c.subject, c.prop))]
+            state = ledger.kind(c.prop) == "Exclusive"
+            if state:  # a state persists, an event fact holds at any time: the whole group
+                rows = conn.execute(CANDIDATES_SQL, (c.subject, c.prop))
+            else:
+                first, last = rules.reach(c)
+                rows = conn.execute(CANDIDATES_MEETING_SQL, (c.subject, c.prop, last, first))
+            group = [_claim_of(row) for row in rows]
             for other in group:
                 known.setdefault(other.iri, other)
-            if ledger.kind(c.prop) == "Exclusive":
-                # a new state can end an earlier one: what persisted may no longer
-                if not rejudged.issuperset(o.iri for o in group):
-                    groups.append(sorted(o.iri for o in group))
-                rejudged.update(o.iri for o in group)
-                wholes = sorted(ledger.wholes(c.subject))
-                for start in range(0, len(wholes), 500):
-                    chunk = wholes[start : start + 500]
-                    marks = ",".join("?" * len(chunk))
-                    for row in conn.execute(
-                        f"SELECT * FROM claims WHERE prop = ? AND whole = 1 "  # noqa: S608
-                        f"AND subject IN ({marks})",
-                        (c.prop, *chunk),
-                    ):
-                        known.setdefault(row[0], _claim_of(row))
-        for members in groups:
-            chunks = [members[i : i + 400] for i in range(0, len(members), 400)]
-            for mine in chunks:
-                for theirs in chunks:
-                    conn.execute(
-                        f"DELETE FROM findings WHERE relation != 'derivation' "  # noqa: S608
-                        f"AND a IN ({','.join('?' * len(mine))}) "
-                        f"AND b IN ({','.join('?' * len(theirs))})",
-                        (*mine, *theirs),
-                    )
+            if not state or ledger.is_event_fact(c):
+                continue
+            if not c.denies and not c.time_unknown:
+                rejudged.update(
+                    o.iri for o in group if o.denies and not o.time_unknown and o.start > c.end
+                )
+            wholes = sorted(ledger.wholes(c.subject)) if stored_wholes else []
+            for start in range(0, len(wholes), 500):
+                chunk = wholes[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for row in conn.execute(
+                    f"SELECT * FROM claims WHERE whole = 1 AND prop = ? "  # noqa: S608
+                    f"AND subject IN ({marks})",
+                    (c.prop, *chunk),
+                ):
+                    known.setdefault(row[0], _claim_of(row))
+        denials = sorted(rejudged - set(new_claims))
+        for start in range(0, len(denials), 400):
+            chunk = denials[start : start + 400]
+            marks = ",".join("?" * len(chunk))
+            where = (
+                f"relation = 'conflict' AND type = 'denial' "  # noqa: S608
+                f"AND (a IN ({marks}) OR b IN ({marks}))"
+            )
+            for a, b in conn.execute(f"SELECT a, b FROM findings WHERE {where}", (*chunk, *chunk)):
+                touched.update((a, b))  # their grades change with the finding
+            conn.execute(f"DELETE FROM findings WHERE {where}", (*chunk, *chunk))
     findings = []
     for a, b in rules.pairs(known.values(), ledger):
         if a.iri not in new_claims and b.iri not in new_claims:
-            if not (a.iri in rejudged and b.iri in rejudged):
+            if a.iri not in rejudged and b.iri not in rejudged:
                 continue
         found = rules.judge(a, b, ledger)
         if found is not None:
@@ -387,6 +400,11 @@ def _absorb(
 #: The selective key: the stored claims that may pair with a new claim (same subject and
 #: property; ``rules.pairs`` then keeps those whose place and time can meet it).
 CANDIDATES_SQL = "SELECT * FROM claims WHERE subject = ? AND prop = ?"
+#: The same for a count or a plain property: only claims whose days meet the new claim's reach,
+#: or counts with a scope (whose own reach may be wider than their event time).
+CANDIDATES_MEETING_SQL = (
+    CANDIDATES_SQL + " AND ((start_day <= ? AND end_day >= ?) OR scope_kind != '')"
+)
 
 _RELATED_SQL = (
     "SELECT b, relation, independence, source_b, origin_b, hedged_b FROM findings "
@@ -882,6 +900,7 @@ def batch_conflict_rows(
 
 
 __all__ = [
-    "CANDIDATES_SQL", "FORMAT", "CatchUp", "batch_conflict_rows", "catch_up", "conflict_rows",
-    "corroboration_rows", "grade_rows", "scope_warning_rows", "usable",
+    "CANDIDATES_MEETING_SQL", "CANDIDATES_SQL", "FORMAT", "CatchUp", "batch_conflict_rows",
+    "catch_up", "conflict_rows", "corroboration_rows", "grade_rows", "scope_warning_rows",
+    "usable",
 ]  # fmt: skip

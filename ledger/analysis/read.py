@@ -79,10 +79,11 @@ def _number(text: str) -> float | None:
 
 
 def claim_from_row(row: dict[str, str], iri: str, intern: Interner) -> Claim:
+    """A claim record from a row of ``propositions.rq`` (or a candidates query); the model-v2
+    fields come apart, from ``proposition-extras.rq`` (``add_extras``)."""
     earliest, latest = row["earliest"], row["latest"]
     start = earliest[:10] if earliest else LOW
     end = latest[:10] if latest else HIGH
-    until = row.get("untilEarliest", "") or row.get("untilLatest", "")
     return Claim(
         iri=iri,
         source=intern[row["source"]],
@@ -102,19 +103,39 @@ def claim_from_row(row: dict[str, str], iri: str, intern: Interner) -> Claim:
         relative_to=intern[row["relativeTo"]],
         stated_start=instant(row.get("statedEarliest", "")),
         stated_end=instant(row.get("statedLatest", ""), end=True),
-        time_unknown=row.get("timeUnknown", "") == "true",
-        scope_kind=intern[local_name(row.get("scopeKind", ""))],
-        since_start=day(row.get("sinceEarliest", "")),
-        since_end=day(row.get("sinceLatest", "") or row.get("sinceEarliest", ""), end=True),
-        until_start=day(row.get("untilEarliest", "") or row.get("untilLatest", "")),
-        until_end=day(row.get("untilLatest", "") or row.get("untilEarliest", ""), end=True),
-        has_until=bool(until),
-        whole=row.get("coverage", "") == CL_IRI + "whole",
-        degree=intern[local_name(row.get("degree", ""))],
-        controller=intern[row.get("controller", "")],
-        hedges=" ".join(sorted(local_name(h) for h in row.get("hedges", "").split())),
-        nominal=_number(row.get("nominal", "")),
     )
+
+
+def add_extras(
+    store: ox.Store,
+    default_graph: Sequence[ox.NamedNode] | None,
+    claims: Mapping[str, Claim],
+) -> None:
+    """Set the model-v2 fields (scope, unknown time, coverage, degree, controller, nominal,
+    hedges) of ``claims`` from ``proposition-extras.rq``: few claims carry them."""
+    fields: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for row in select(store, "proposition-extras", default_graph):
+        if row["claim"] in claims:
+            fields[row["claim"]][row["field"]].append(row["value"])
+    for iri, found in fields.items():
+        _set_extras(claims[iri], {k: min(v) for k, v in found.items()}, found.get("hedge", []))
+
+
+def _set_extras(claim: Claim, one: Mapping[str, str], hedges: Sequence[str]) -> None:
+    since_earliest, since_latest = one.get("sinceEarliest", ""), one.get("sinceLatest", "")
+    until_earliest, until_latest = one.get("untilEarliest", ""), one.get("untilLatest", "")
+    claim.scope_kind = local_name(one.get("scopeKind", ""))
+    claim.since_start = day(since_earliest or since_latest)
+    claim.since_end = day(since_latest or since_earliest, end=True)
+    claim.until_start = day(until_earliest or until_latest)
+    claim.until_end = day(until_latest or until_earliest, end=True)
+    claim.has_until = bool(until_earliest or until_latest)
+    claim.time_unknown = one.get("timeUnknown", "") == "true"
+    claim.whole = one.get("coverage", "") == CL_IRI + "whole"
+    claim.degree = local_name(one.get("degree", ""))
+    claim.controller = one.get("controller", "")
+    claim.nominal = _number(one.get("nominal", ""))
+    claim.hedges = " ".join(sorted({local_name(h) for h in hedges}))
 
 
 def read_ledger(
@@ -164,11 +185,7 @@ def read_ledger(
 def read_model_v2(
     store: ox.Store, default_graph: Sequence[ox.NamedNode] | None, ledger: Ledger
 ) -> None:
-    """Places (cl:partOf), declared properties, events and sides relative to a conflict."""
-    if not ledger.part_of:
-        for row in select(store, "names", default_graph):
-            if row["partOf"]:
-                ledger.part_of.setdefault(row["thing"], []).append(row["partOf"])
+    """Declared properties, events and sides relative to a conflict (model v2)."""
     for row in select(store, "declared-properties", default_graph):
         ledger.kinds.setdefault(row["property"], local_name(row["kind"]))
         if row["label"]:
@@ -206,6 +223,7 @@ def read_claims(
             if iri in claims and _row_key(row) >= _row_key_of(claims[iri]):
                 continue
             claims[iri] = claim_from_row(row, iri, intern)
+    add_extras(store, default_graph, claims)
     return claims
 
 
