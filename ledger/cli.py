@@ -23,7 +23,7 @@ from ledger.extraction import extract
 from ledger.intake import convert
 from ledger.intake.anchor import find_anchor
 from ledger.intake.load import MAX_DOCUMENT_BYTES, load_paths, read_text_file
-from ledger.intake.validate import ENGINES, validate_batch
+from ledger.intake.validate import ENGINES, load_context, validate_batch
 from ledger.publish import output
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -131,8 +131,8 @@ def validate(
       claim-ledger validate claims/aleppo-2016-11/ --format json
     """
     batch = load_paths(paths)
-    context = [load_paths(context_paths)] if context_paths else []
-    report = validate_batch(batch, context, engine=engine)
+    context = load_context(context_paths, batch)
+    report = validate_batch(batch, [context] if context else [], engine=engine)
     text = output.validation_json(report) if fmt == "json" else output.validation_text(report)
     click.echo(text, nl=False)
     sys.exit(0 if report.conforms else 1)

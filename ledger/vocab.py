@@ -23,6 +23,7 @@ class CL(DefinedNamespace):
     _fail = True
 
     Alignment: URIRef
+    ArmedForces: URIRef
     ArmedGroup: URIRef
     Assumption: URIRef
     Broadcaster: URIRef
@@ -31,28 +32,39 @@ class CL(DefinedNamespace):
     CivilDefence: URIRef
     Claim: URIRef
     Concept: URIRef
+    Conflict: URIRef
+    ContextualAlignment: URIRef
     Count: URIRef
+    CountScope: URIRef
+    DegreeOfControl: URIRef
     Dimension: URIRef
     Document: URIRef
     Duration: URIRef
     Entity: URIRef
+    Event: URIRef
     Exclusive: URIRef
     Force: URIRef
     Government: URIRef
+    Hedge: URIRef
+    HedgeKind: URIRef
     HumanRightsOrganisation: URIRef
+    HumanitarianOrganisation: URIRef
     Independent: URIRef
     Kurdish: URIRef
     Ledger: URIRef
     LedgerEntry: URIRef
     Length: URIRef
+    Ministry: URIRef
     MonitoringGroup: URIRef
     NewsAgency: URIRef
     NewsOutlet: URIRef
     Opposition: URIRef
     PeopleGroup: URIRef
     Place: URIRef
+    PlaceCoverage: URIRef
     PlaceGroup: URIRef
     Plain: URIRef
+    PoliticalParty: URIRef
     Precision: URIRef
     ProGovernment: URIRef
     PropertyKind: URIRef
@@ -62,7 +74,10 @@ class CL(DefinedNamespace):
     Quantitative: URIRef
     Quantity: URIRef
     Quote: URIRef
+    Ratio: URIRef
     Retraction: URIRef
+    ScopeKind: URIRef
+    Side: URIRef
     SourceKind: URIRef
     Stance: URIRef
     StateMedia: URIRef
@@ -70,13 +85,17 @@ class CL(DefinedNamespace):
     TimeSpan: URIRef
     Translation: URIRef
     Transmission: URIRef
+    UNAgency: URIRef
     Unit: URIRef
     about: URIRef
     affiliateOf: URIRef
     aimsAt: URIRef
     alignment: URIRef
+    alignmentIn: URIRef
     alignmentRationale: URIRef
+    alleged: URIRef
     alliedWith: URIRef
+    areaShareControlled: URIRef
     asserts: URIRef
     assumption: URIRef
     atLeast: URIRef
@@ -85,32 +104,49 @@ class CL(DefinedNamespace):
     between: URIRef
     borders: URIRef
     broadcast: URIRef
+    building: URIRef
     case: URIRef
+    casualtyCount: URIRef
     clearing: URIRef
     committed: URIRef
     confinedIn: URIRef
+    conflict: URIRef
     contentGraph: URIRef
+    contested: URIRef
     controlledBy: URIRef
+    controller: URIRef
     day: URIRef
     dayOfWeek: URIRef
     dayPrecision: URIRef
     decides: URIRef
+    defaultUnit: URIRef
+    degree: URIRef
     denies: URIRef
     describedAs: URIRef
+    detainedCount: URIRef
     dimension: URIRef
     displacedCount: URIRef
+    disputed: URIRef
     distanceFrom: URIRef
     district: URIRef
     earliest: URIRef
     entryKind: URIRef
+    evacuatedCount: URIRef
     eventTime: URIRef
+    eventTotal: URIRef
     exactly: URIRef
     fledTo: URIRef
+    full: URIRef
     hashAlgorithm: URIRef
     headHash: URIRef
+    hedge: URIRef
+    hedgeKind: URIRef
+    hourPrecision: URIRef
+    injuredCount: URIRef
     instantPrecision: URIRef
     invalidates: URIRef
     item: URIRef
+    killedCount: URIRef
     kilometre: URIRef
     largestOf: URIRef
     latest: URIRef
@@ -120,6 +156,7 @@ class CL(DefinedNamespace):
     localCopy: URIRef
     lower: URIRef
     many: URIRef
+    meansUsed: URIRef
     member: URIRef
     memberCount: URIRef
     message: URIRef
@@ -132,9 +169,14 @@ class CL(DefinedNamespace):
     ownReporting: URIRef
     partOf: URIRef
     partOfDayPrecision: URIRef
+    partial: URIRef
+    percent: URIRef
+    periodCount: URIRef
+    perpetratedBy: URIRef
     person: URIRef
     phrase: URIRef
     place: URIRef
+    placeCoverage: URIRef
     population: URIRef
     precision: URIRef
     presentIn: URIRef
@@ -149,11 +191,18 @@ class CL(DefinedNamespace):
     relativeTo: URIRef
     relayedBy: URIRef
     reportedIn: URIRef
+    reportedly: URIRef
+    returnedCount: URIRef
     reunitedWith: URIRef
+    runningTotal: URIRef
+    scope: URIRef
+    scopeKind: URIRef
     separationDuration: URIRef
     sequence: URIRef
     several: URIRef
     sha256: URIRef
+    side: URIRef
+    since: URIRef
     sourceKind: URIRef
     sourcePublication: URIRef
     stance: URIRef
@@ -162,17 +211,24 @@ class CL(DefinedNamespace):
     strength: URIRef
     subject: URIRef
     supportedBy: URIRef
+    surrenderedCount: URIRef
     text: URIRef
     toBase: URIRef
     toCheck: URIRef
     translation: URIRef
     transmission: URIRef
+    unconfirmed: URIRef
     unit: URIRef
+    unknownTime: URIRef
     unstated: URIRef
+    until: URIRef
+    unverified: URIRef
     upper: URIRef
     vaguePrecision: URIRef
     value: URIRef
+    vehicle: URIRef
     weekPrecision: URIRef
+    whole: URIRef
     wireRelay: URIRef
     writtenAs: URIRef
     year: URIRef

@@ -101,7 +101,10 @@ EVENT_TIME = (
     "Say when it happened in 'eventTime', as precisely as the source allows (earliest, latest, "
     "precision) and no more."
 )
-UNIT = "Give the quantity's 'unit': person, district, item, metre, kilometre, day, month or year."
+UNIT = (
+    "Give the quantity's 'unit': person, district, item, building, vehicle, metre, kilometre, "
+    "day, month, year or percent."
+)
 TRANSLATION = (
     "The document is not in English: give the quote an English 'translation' with its translator."
 )
@@ -319,7 +322,8 @@ CLAIM_CASES: list[tuple[str, Edit, list[tuple[str, str | None, str | None]]]] = 
         [
             (
                 "Give at least one of 'earliest' and 'latest': a time with no bounds cannot be "
-                "compared.",
+                "compared. When the report gives no bound on when it happened, write "
+                "'eventTime: unknown'.",
                 "proposition.eventTime",
                 None,
             )
@@ -415,7 +419,7 @@ SOURCE_CASES: list[tuple[str, Edit, list[tuple[str, str | None, str | None]]]] =
         [
             (
                 "Give the organisation's kind in 'sourceKind' (StateMedia, Broadcaster, "
-                "MonitoringGroup, NewsAgency, …).",
+                "MonitoringGroup, NewsAgency, UNAgency, Ministry, …).",
                 None,
                 None,
             )
@@ -431,9 +435,10 @@ SOURCE_CASES: list[tuple[str, Edit, list[tuple[str, str | None, str | None]]]] =
         new_source(**ORG, sourceKind="NewsOutlet"),
         [
             (
-                "Record the source's alignment in the conflict ('alignment') with its "
-                "rationale: independence between sources is decided from it. A person may "
-                "instead act on behalf of an organisation that has one.",
+                "Record the source's alignment ('alignment' in every conflict, or 'alignmentIn' "
+                "for the case's conflict) with its rationale: independence between sources is "
+                "decided from it. A person may instead act on behalf of an organisation that "
+                "has one.",
                 None,
                 None,
             )

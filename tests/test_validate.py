@@ -12,11 +12,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 import yaml
 from click.testing import CliRunner, Result
 
 from ledger.cli import main
+from ledger.intake.load import load_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "claims" / "aleppo-2016-11"
@@ -231,3 +233,53 @@ def test_no_sparql_constraint_reaches_the_focus_node_through_a_property_path() -
         if re.search(r"\w+:\w+/\^?\w+:\w+\s+\$this\b", line)
     ]
     assert offending == []
+
+
+def shifted_example_copy(tmp_path: Path) -> Path:
+    """The example's claims under new IRIs, five lines down: its blank-node labels (line and
+    column) now name other nodes than the same labels in the example."""
+    text = (EXAMPLE / "claims.yaml").read_text(encoding="utf-8")
+    copy = tmp_path / "claims.yaml"
+    copy.write_text("# moved down\n" * 5 + text.replace("aleppo:claim/", "aleppo:claim/copy-"))
+    return copy
+
+
+def shared_blank_labels(a: Path, b: Path) -> set[str]:
+    """The blank-node labels two separately loaded claim files both use."""
+
+    def labels(path: Path) -> set[str]:
+        return {
+            term.value
+            for quad in load_paths([path]).quads
+            for term in (quad.subject, quad.object)
+            if isinstance(term, ox.BlankNode)
+        }
+
+    return labels(a) & labels(b)
+
+
+@pytest.mark.parametrize(
+    "reverse", [False, True], ids=["copy-with-context", "example-with-context"]
+)
+def test_context_gives_the_verdict_of_the_same_files_as_paths(
+    tmp_path: Path, reverse: bool
+) -> None:
+    """`validate A --context B` conforms when `validate A B` does, though A and B reuse labels."""
+    copy = shifted_example_copy(tmp_path)
+    assert shared_blank_labels(copy, EXAMPLE / "claims.yaml")  # else this test proves nothing
+    paths, context = (EXAMPLE, copy) if reverse else (copy, EXAMPLE)
+    as_paths = validate(str(paths), str(context))
+    assert as_paths.exit_code == 0, as_paths.stdout
+    as_context = validate(str(paths), "--context", str(context))
+    assert_no_traceback(as_context)
+    assert as_context.exit_code == 0, as_context.stdout
+    assert as_context.stdout.splitlines()[-1] == as_paths.stdout.splitlines()[-1]
+
+
+def test_a_file_given_as_path_and_in_the_context_is_read_once() -> None:
+    """`validate case/claims.yaml --context case/` reads claims.yaml once and conforms."""
+    result = validate(str(EXAMPLE / "claims.yaml"), "--context", str(EXAMPLE))
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.splitlines()[-1] == (
+        "3 file(s), 41 claim(s), 14 source(s), 1 document(s): conforms"
+    )

@@ -7,6 +7,7 @@ shipped in ``shapes/`` are used, never shapes found in the data.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections import defaultdict
@@ -14,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -22,7 +24,15 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from ledger import resources
-from ledger.intake.load import LoadedBatch, _term_table, document_quads, node_key
+from ledger.intake.load import (
+    LoadedBatch,
+    _term_table,
+    claim_files,
+    document_quads,
+    load_paths,
+    node_key,
+    shipped_context,
+)
 from ledger.vocab import CL
 
 # rdflib logs a traceback when a literal is ill-typed ("two thousand"^^xsd:decimal); the shapes
@@ -138,6 +148,88 @@ def data_graph(batch: LoadedBatch, context: Iterable[LoadedBatch] = ()) -> Graph
     return graph
 
 
+# --------------------------------------------------------------------------- context
+
+
+def load_context(paths: Iterable[Path], batch: LoadedBatch) -> LoadedBatch | None:
+    """The claim files named by ``paths`` (``validate --context``), less those of ``batch``.
+
+    A file given both ways (``validate claims.yaml --context case/``) is the batch's: loading it
+    again would give its claims a second copy of every blank node (two propositions each).
+    None when nothing is left.
+    """
+    own = {path.resolve() for path in batch.files}
+    files = [path for path in claim_files(paths) if path.resolve() not in own]
+    return load_paths(files) if files else None
+
+
+def _blank_labels(batch: LoadedBatch) -> set[str]:
+    labels: set[str] = set()
+    for quad in batch.quads:
+        if isinstance(quad.subject, ox.BlankNode):
+            labels.add(quad.subject.value)
+        if isinstance(quad.object, ox.BlankNode):
+            labels.add(quad.object.value)
+    return labels
+
+
+def keep_blank_nodes_apart(batch: LoadedBatch, context: Sequence[LoadedBatch]) -> list[LoadedBatch]:
+    """The context batches, each blank node that the batch or an earlier context also uses renamed.
+
+    Blank-node labels are local to a file (the loader writes a node's line and column,
+    ``_:L18C5``), and ``load_paths`` keeps the files of one call apart; but a context is loaded
+    by another call, and where it reused a label of the batch the two unrelated nodes (a claim's
+    proposition, a source's alignment) became one node with the fields of both: false problems
+    on the context's claims that the same files did not have as PATHS. The batch keeps its
+    labels (problems are reported on it); a renamed context node keeps its locations.
+    """
+    taken = _blank_labels(batch)
+    apart: list[LoadedBatch] = []
+    for number, source in enumerate(context, start=1):
+        own = _blank_labels(source)
+        clashing = own & taken
+        if not clashing:
+            apart.append(source)
+            taken |= own
+            continue
+        renamed: dict[str, str] = {}
+        for label in sorted(clashing):
+            fresh = f"X{number}{label}"
+            while fresh in taken or fresh in own:
+                fresh += "_"
+            renamed[label] = fresh
+        apart.append(_relabelled(source, renamed))
+        taken |= (own - clashing) | set(renamed.values())
+    return apart
+
+
+def _relabelled(source: LoadedBatch, renamed: dict[str, str]) -> LoadedBatch:
+    """A copy of ``source`` with blank nodes renamed, in its quads and everything keyed by them."""
+
+    def term(value: Any) -> Any:
+        if isinstance(value, ox.BlankNode) and value.value in renamed:
+            return ox.BlankNode(renamed[value.value])
+        return value
+
+    def key(node: str) -> str:
+        if node.startswith("_:") and node[2:] in renamed:
+            return "_:" + renamed[node[2:]]
+        return node
+
+    return LoadedBatch(
+        files=list(source.files),
+        quads=[
+            ox.Quad(term(q.subject), q.predicate, term(q.object), q.graph_name)
+            for q in source.quads
+        ],
+        documents={
+            key(k): dataclasses.replace(d, iri=key(d.iri)) for k, d in source.documents.items()
+        },
+        node_locations={key(k): v for k, v in source.node_locations.items()},
+        field_locations={(key(k), p): v for (k, p), v in source.field_locations.items()},
+    )
+
+
 # --------------------------------------------------------------------------- validation
 
 
@@ -192,7 +284,7 @@ def validate_batch(
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown SHACL engine {engine!r}")
-    context = list(context)
+    context = keep_blank_nodes_apart(batch, list(context))
     sources = (batch, *context)
     graph: Graph | None = None
     results = _fast_turbo_results(sources) if engine == "turbo" else None
@@ -374,6 +466,14 @@ def _reverse_terms() -> dict[str, str]:
         if term[:1].islower():
             reverse.setdefault(iri, term)
     reverse[str(RDF.type)] = "type"
+    # A field of a property-scoped context ('kind' inside 'scope' or 'hedge') is named as it is
+    # written there, not by the top-level alias the loader needs ('scopeKind', 'hedgeKind').
+    for definition in shipped_context().values():
+        if isinstance(definition, dict) and definition.get("@type") != "@vocab":
+            for name, inner in sorted(definition.get("@context", {}).items()):
+                if isinstance(inner, dict) and "@id" in inner:
+                    prefix, _, local = str(inner["@id"]).partition(":")
+                    reverse[str(shipped_context().get(prefix, prefix + ":")) + local] = name
     return reverse
 
 
