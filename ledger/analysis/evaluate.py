@@ -31,7 +31,7 @@ import yaml
 from ledger import api
 from ledger.analysis import compare
 from ledger.chain import store as chain_store
-from ledger.errors import InputError
+from ledger.errors import InputError, LedgerError
 from ledger.intake.load import claim_files
 
 #: The sections of ``expected.yaml`` and the field that labels each entry.
@@ -294,7 +294,13 @@ def _evaluate_loaded(
 ) -> Score:
     with tempfile.TemporaryDirectory(prefix="claim-ledger-evaluate-") as work:
         ledger = chain_store.init(Path(work) / "ledger")
-        added = api.add(ledger, files, author="evaluate", message=folder.name, check=False)
+        try:
+            added = api.add(ledger, files, author="evaluate", message=folder.name, check=False)
+        except LedgerError as error:  # a file that does not load: this event, not the corpus
+            score.loaded = False
+            score.problem = str(error)
+            _score(score, expected, {}, {})
+            return score
         if not added.report.conforms:
             problems = added.report.problems
             score.loaded = False
