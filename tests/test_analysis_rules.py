@@ -400,3 +400,95 @@ def test_hedged_support_weighs_half() -> None:
     assert grade_row("a", S + "a", True, plain, ledger, str, hedged=True).credibility == 2
     one_hedged_conflict = [Related("d", "conflict", "independent", S + "d", S + "d", True)]
     assert grade_row("a", S + "a", True, one_hedged_conflict, ledger, str).credibility == 3
+
+
+# --------------------------------------------------------------------------- after the blind run
+
+
+def test_a_spokesman_correcting_his_organisation_later_is_a_revision() -> None:
+    """The ministry says 40 on the 5th, its spokesman 70 on the 6th: the ministry revised."""
+    ledger = _registry()
+    ministry = count("ministry-40", 40, 40, source="ministry", stated_start="2017-03-05",
+                     stated_end="2017-03-05T99")  # fmt: skip
+    spokesman = count("spokesman-70", 70, 70, source="spokesman", stated_start="2017-03-06",
+                      stated_end="2017-03-06T99")  # fmt: skip
+    assert findings([ministry, spokesman], ledger) == {
+        ("ministry-40", "spokesman-70"): ("revision", "quantity")
+    }
+    monitor = replace(spokesman, iri="urn:test:claim:monitor-70", source=S + "monitor")
+    assert findings([ministry, monitor], ledger) == {
+        ("ministry-40", "monitor-70"): ("conflict", "quantity")
+    }
+
+
+def _toll(name: str, low: float, high: float | None, said: str, source: str) -> Claim:
+    return count(
+        name, low, high, source=source, prop=KILLED, subject=E + "attack",
+        scope_kind="eventTotal", stated_start=said, stated_end=said + "T99",
+    )  # fmt: skip
+
+
+def test_a_death_toll_is_a_tally_that_grows() -> None:
+    """'Up to 72' then '86' the next day: an update; '100' then '86' later: a conflict."""
+    found = findings(
+        [
+            _toll("first-72", 0, 72, "2017-04-04", "a"),
+            _toll("then-86", 86, 86, "2017-04-05", "b"),
+            _toll("early-100", 100, 100, "2017-04-04", "c"),
+        ]
+    )
+    assert found[("first-72", "then-86")] == ("update", "running total")
+    assert found[("early-100", "then-86")] == ("conflict", "running-total")
+    assert found[("early-100", "first-72")] == ("conflict", "quantity")  # the same day
+    again = _toll("again-86", 86, 86, "2017-04-06", "c")
+    assert findings([_toll("then-86", 86, 86, "2017-04-05", "b"), again]) == {
+        ("again-86", "then-86"): ("corroboration", "same value")
+    }
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        pytest.param((493001, None, None), (493000, 493000, None), "near", id="more-than-n"),
+        pytest.param((160001, None, None), (160302, 160302, None), "near", id="at-least-n"),
+        pytest.param((2000, 999999, None), (493000, 493000, None), "compatible", id="wide-range"),
+        pytest.param((2000, 9999, None), (10000, 10000, None), "apart", id="several-thousand"),
+        pytest.param((4000, None, None), (3800, 3800, None), "apart", id="at-least-above"),
+    ],
+)
+def test_a_cited_figure_is_near_and_a_wide_range_cites_none(
+    a: tuple[float, float | None, float | None],
+    b: tuple[float, float | None, float | None],
+    expected: str,
+) -> None:
+    """'More than N' cites N; the middle of 'thousands' is no figure anyone gave."""
+    assert closeness(count("x", a[0], a[1], nominal=a[2]), count("y", b[0], b[1])) == expected
+
+
+def test_all_of_a_town_excludes_part_of_it_held_by_another() -> None:
+    """A holds all of the town, B holds part of it, the same day: a conflict."""
+    whole = state("whole", "force-a", "2017-03-01", whole=True)
+    part = state("part", "force-b", "2017-03-01", source="b", degree="partial")
+    assert findings([whole, part]) == {("part", "whole"): ("conflict", "exclusive")}
+    assert findings([replace(whole, whole=False), part]) == {}
+
+
+def test_full_control_declared_while_fighting_goes_on_conflicts() -> None:
+    """A holds all of the town, and A is fighting for it, the same day: a conflict."""
+    declared = state("declared", "force-a", "2017-07-10", degree="full", whole=True)
+    fighting = state("fighting", "force-a", "2017-07-10", source="b", degree="contested")
+    assert findings([declared, fighting]) == {("declared", "fighting"): ("conflict", "exclusive")}
+    next_day = replace(fighting, start="2017-07-11", end="2017-07-11")
+    assert findings([declared, next_day]) == {}
+
+
+def test_the_same_large_figure_for_two_things_counted_is_a_scope_warning() -> None:
+    """22,224 displaced over three weeks and 22,224 still displaced: a scope warning."""
+    flow = count("flow", 22224, 22224, subject=E + "displaced-in-three-weeks")
+    stock = count("stock", 22224, 22224, source="b", subject=E + "still-displaced")
+    assert findings([flow, stock]) == {
+        ("flow", "stock"): ("scope-warning", "same figure, different things counted")
+    }
+    women = count("women", 20, 20, subject=E + "women")
+    children = count("children", 20, 20, source="b", subject=E + "children")
+    assert findings([women, children]) == {}

@@ -74,6 +74,7 @@ CREATE TABLE IF NOT EXISTS claims (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claims_by_key ON claims (subject, prop, place, start_day, end_day);
 CREATE INDEX IF NOT EXISTS claims_whole ON claims (prop, subject) WHERE whole = 1;
+CREATE INDEX IF NOT EXISTS claims_by_figure ON claims (prop, place, lower) WHERE place != '';
 CREATE TABLE IF NOT EXISTS findings (
   a TEXT, b TEXT, relation TEXT, type TEXT, reason TEXT, source_a TEXT, source_b TEXT,
   property TEXT, independence TEXT, independence_reason TEXT, origin_a TEXT, origin_b TEXT,
@@ -331,6 +332,9 @@ def _absorb(
             group = [_claim_of(row) for row in rows]
             for other in group:
                 known.setdefault(other.iri, other)
+            if rules.same_figure_key(c) is not None:  # the same figure for another thing
+                for row in conn.execute(FIGURE_SQL, (c.prop, c.place, c.lower)):
+                    known.setdefault(row[0], _claim_of(row))
             if not state or ledger.is_event_fact(c):
                 continue
             if not c.denies and not c.time_unknown:
@@ -400,6 +404,8 @@ def _absorb(
 #: The selective key: the stored claims that may pair with a new claim (same subject and
 #: property; ``rules.pairs`` then keeps those whose place and time can meet it).
 CANDIDATES_SQL = "SELECT * FROM claims WHERE subject = ? AND prop = ?"
+#: Counts of the same property at the same place with the same lower bound (of any subject).
+FIGURE_SQL = "SELECT * FROM claims WHERE prop = ? AND place = ? AND lower = ? AND place != ''"
 #: The same for a count or a plain property: only claims whose days meet the new claim's reach,
 #: or counts with a scope (whose own reach may be wider than their event time).
 CANDIDATES_MEETING_SQL = (
@@ -900,7 +906,7 @@ def batch_conflict_rows(
 
 
 __all__ = [
-    "CANDIDATES_MEETING_SQL", "CANDIDATES_SQL", "FORMAT", "CatchUp", "batch_conflict_rows",
-    "catch_up", "conflict_rows", "corroboration_rows", "grade_rows", "scope_warning_rows",
-    "usable",
+    "CANDIDATES_MEETING_SQL", "CANDIDATES_SQL", "FIGURE_SQL", "FORMAT", "CatchUp",
+    "batch_conflict_rows", "catch_up", "conflict_rows", "corroboration_rows", "grade_rows",
+    "scope_warning_rows", "usable",
 ]  # fmt: skip

@@ -469,9 +469,20 @@ def _base_range(claim: Claim) -> tuple[float, float, str] | None:
     return low, high, vocab.dimensions.get(claim.unit, "")
 
 
+#: Counts of two different things at one place are flagged as the same figure only from this
+#: size up: small figures coincide by chance, a figure like 3,200 or 22,224 does not.
+SAME_FIGURE_AT_LEAST = 1000
+#: A closed range wider than this share of its middle has no nominal figure ("thousands" read
+#: as 2,000–999,999 says no figure; "about 10,000" read as 9,000–11,000 says 10,000).
+NARROW_RANGE = 0.2
+#: "More than 493,000" (read as at least 493,001) and "493,000" cite one figure: a gap smaller
+#: than this share, on the side of an open-ended range, is no gap.
+CITED_GAP = 0.01
+
+
 def _nominal(claim: Claim, low: float, high: float) -> float | None:
-    """The figure the source gave (cl:nominal), else the middle of a closed range, else the
-    bound it gave ("at least 2,000": 2,000)."""
+    """The figure the source gave (cl:nominal), else the middle of a narrow closed range, else
+    the bound it gave ("at least 2,000": 2,000); None for a wide range ("thousands")."""
     if claim.nominal is not None:
         return claim.nominal * vocabulary().factors.get(claim.unit, 1.0)
     if low == float("-inf") and high == float("inf"):
@@ -480,29 +491,38 @@ def _nominal(claim: Claim, low: float, high: float) -> float | None:
         return high
     if high == float("inf"):
         return low
-    return (low + high) / 2
+    middle = (low + high) / 2
+    return middle if high - low <= NARROW_RANGE * abs(middle) else None
 
 
 def closeness(a: Claim, b: Claim) -> str | None:
     """How two figures relate: "apart", "compatible", "near" (nearly the same) or "same";
-    None when they measure different things (dimensions, unknown units)."""
+    None when they measure different things (dimensions, unknown units).
+
+    Near: the nominal figures within ``NOMINAL_TOLERANCE`` of each other, or an overlap that
+    covers at least ``OVERLAP_SHARE`` of the wider (finite) range. Ranges that do not meet are
+    apart, unless the gap is under ``CITED_GAP`` and faces an open-ended range ("more than
+    493,000" against "493,000").
+    """
     ra, rb = _base_range(a), _base_range(b)
     if ra is None or rb is None or ra[2] != rb[2]:
         return None
-    if not (ra[0] <= rb[1] and rb[0] <= ra[1]):
-        return "apart"
     if (a.lower, a.upper, a.unit) == (b.lower, b.upper, b.unit):
         return "same"
-    open_a = ra[0] == float("-inf") or ra[1] == float("inf")
-    open_b = rb[0] == float("-inf") or rb[1] == float("inf")
-    if open_a != open_b:
-        return "compatible"  # "at least 2,000" against a figure: it allows, it does not say
     na, nb = _nominal(a, ra[0], ra[1]), _nominal(b, rb[0], rb[1])
-    if (
+    near = (
         na is not None
         and nb is not None
         and abs(na - nb) <= NOMINAL_TOLERANCE * max(abs(na), abs(nb))
-    ):
+    )
+    if not (ra[0] <= rb[1] and rb[0] <= ra[1]):
+        low, high = (ra, rb) if ra[1] < rb[0] else (rb, ra)  # low lies wholly below high
+        gap = high[0] - low[1]
+        facing_open = high[1] == float("inf") or low[0] == float("-inf")
+        if near and facing_open and gap < CITED_GAP * abs(high[0]):
+            return "near"
+        return "apart"
+    if near:
         return "near"
     overlap = min(ra[1], rb[1]) - max(ra[0], rb[0])
     wider = max(ra[1] - ra[0], rb[1] - rb[0])
@@ -526,8 +546,9 @@ def judge(a: Claim, b: Claim, ledger: Ledger) -> Finding | None:
     - quantitative: see ``_judge_figures`` (scopes, running totals, vague figures).
     - plain: a denial conflicts with an assertion of the same value; the same value with the
       same stance corroborates; different values do not conflict (both may hold).
-    A conflict between two claims of the same source stated at times that do not overlap is a
-    revision by that source, not a conflict.
+    A conflict between two claims of the same source, or of speakers for the same organisation
+    (``prov:actedOnBehalfOf``), stated at times that do not overlap is a revision by that
+    organisation, not a conflict.
     """
     if b.iri < a.iri:  # the same reason whichever way round the pair comes
         a, b = b, a
@@ -537,7 +558,10 @@ def judge(a: Claim, b: Claim, ledger: Ledger) -> Finding | None:
     kind = ledger.kind(a.prop)
     finding: tuple[str, str, str] | None
     if a.subject != b.subject:
-        finding = _judge_nested_state(a, b, ledger, prop) if kind == "Exclusive" else None
+        if kind == "Exclusive":
+            finding = _judge_nested_state(a, b, ledger, prop)
+        else:
+            finding = _judge_other_things(a, b, ledger, prop)
     elif kind == "Exclusive" and not a.is_quantity:
         if not (not a.place or not b.place or a.place == b.place):
             return None
@@ -560,17 +584,17 @@ def judge(a: Claim, b: Claim, ledger: Ledger) -> Finding | None:
     if finding is None:
         return None
     relation, kind_of, reason = finding
-    if relation == "conflict" and a.source == b.source:
+    if relation == "conflict" and ledger.origin(a.source) == ledger.origin(b.source):
         later = _stated_later(a, b)
         if later is not None:
             first, second = (a, b) if later is b else (b, a)
             reason = (
-                f"{ledger.name(a.source)} revised its own statement: "
+                f"{ledger.name(ledger.origin(a.source))} revised its own statement: "
                 f"{_said(first, ledger)} (said {_stated_text(first)}), "
                 f"then {_said(second, ledger)} (said {_stated_text(second)})"
             )
             relation = "revision"
-        else:
+        elif a.source == b.source:
             reason += f"; both from {ledger.name(a.source)}"
     return Finding(a, b, relation, kind_of, reason)
 
@@ -581,6 +605,15 @@ def _judge_state(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, st
         if a.denies == b.denies:
             if not _overlap(a, b):
                 return None
+            if not a.denies and _same_day(a, b) and _one_whole_one_contested(a, b):
+                whole, contested = (a, b) if b.degree == "contested" else (b, a)
+                return (
+                    "conflict",
+                    "exclusive",
+                    f"{ledger.name(whole.source)} says {ledger.name(a.value)} held all of "
+                    f"{subject} on {_when(a, ledger)}; {ledger.name(contested.source)} says it "
+                    "was contested that day",
+                )
             note = ""
             if _named_days(a, b) and a.day_of_week != b.day_of_week:
                 note = (
@@ -611,7 +644,9 @@ def _judge_state(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, st
             f"{ledger.name(denying.source)} denies that {subject} was {prop} "
             f"{ledger.name(a.value)} {when}, which {ledger.name(asserting.source)} asserts",
         )
-    if a.denies or b.denies or a.partial or b.partial or not _same_day(a, b):
+    if a.denies or b.denies or not _same_day(a, b):
+        return None
+    if (a.partial or b.partial) and not _one_whole_one_partial(a, b):
         return None
     return (
         "conflict",
@@ -619,6 +654,24 @@ def _judge_state(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, st
         f"{subject} {prop} {ledger.name(a.value)} ({ledger.name(a.source)}) and "
         f"{ledger.name(b.value)} ({ledger.name(b.source)}) on the same day, "
         f"{_when(a, ledger)}: only one can hold at a time",
+    )
+
+
+def _holds_all(claim: Claim) -> bool:
+    """Full control of the whole place: ``placeCoverage: whole`` (or ``degree: full``) and not
+    partial or contested."""
+    return (claim.whole or claim.degree == "full") and not claim.partial
+
+
+def _one_whole_one_partial(a: Claim, b: Claim) -> bool:
+    """One holds all of the place while the other claims part of it: they exclude each other."""
+    return (_holds_all(a) and b.partial) or (_holds_all(b) and a.partial)
+
+
+def _one_whole_one_contested(a: Claim, b: Claim) -> bool:
+    """The same controller said to hold all of the place and to be fighting for it."""
+    return (_holds_all(a) and b.degree == "contested") or (
+        _holds_all(b) and a.degree == "contested"
     )
 
 
@@ -653,6 +706,21 @@ def _judge_nested_state(
         f"all of {area} {prop} {ledger.name(whole.value)} ({ledger.name(whole.source)}) and "
         f"{piece}, part of it, {prop} {ledger.name(part.value)} ({ledger.name(part.source)}) "
         f"on the same day, {_when(whole, ledger)}",
+    )
+
+
+def _judge_other_things(
+    a: Claim, b: Claim, ledger: Ledger, prop: str
+) -> tuple[str, str, str] | None:
+    """The same figure at one place for two different things counted: a scope warning."""
+    key = same_figure_key(a)
+    if key is None or key != same_figure_key(b):
+        return None
+    return (
+        "scope-warning",
+        "same figure, different things counted",
+        f"{prop}: {_range_text(a, ledger)} at {ledger.name(a.place)} is given for "
+        f"{ledger.name(a.subject)} and for {ledger.name(b.subject)}: not the same measurement",
     )
 
 
@@ -718,6 +786,21 @@ def _judge_figures(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, 
             if low_l > high_e or close in ("same", "near"):
                 return ("update", "running total", totals)
             return None
+    if sa.kind == sb.kind == "eventTotal" and close == "apart" and not (a.denies or b.denies):
+        told_later = _stated_later(a, b)
+        if told_later is not None:  # a toll is a tally: it grows as the dead are counted
+            first = b if told_later is a else a
+            totals = (
+                f"{prop} of the whole event: {_range_text(first, ledger)} "
+                f"({ledger.name(first.source)}, said {_stated_text(first)}), then "
+                f"{_range_text(told_later, ledger)} ({ledger.name(told_later.source)}, said "
+                f"{_stated_text(told_later)})"
+            )
+            low_e = (_base_range(first) or (0.0, 0.0, ""))[0]
+            high_l = (_base_range(told_later) or (0.0, 0.0, ""))[1]
+            if high_l < low_e:
+                return ("conflict", "running-total", totals + ": a toll cannot shrink")
+            return ("update", "running total", totals)
     if not same_scope(sa, sb):
         if a.denies or b.denies or close not in ("same", "near"):
             return None
@@ -1028,6 +1111,19 @@ def _pairs(claims: Iterable[Claim], ledger: Ledger) -> Iterator[tuple[Claim, Cla
                 for c in members:
                     if c.place and c.place != w.place and w.place in ledger.wholes(c.place):
                         yield w, c
+    # the same figure given for two different things counted at one place: a scope warning
+    figures: dict[tuple[Any, ...], list[Claim]] = defaultdict(list)
+    for (_subject, _prop), members in groups.items():
+        for c in members:
+            key = same_figure_key(c)
+            if key is not None:
+                figures[key].append(c)
+    for members in figures.values():
+        if len({c.subject for c in members}) > 1:
+            members.sort(key=lambda c: c.iri)
+            for a, b in itertools.combinations(members, 2):
+                if a.subject != b.subject:
+                    yield a, b
     # a state claimed for a whole place bears on the states of its parts
     for w in wholes:
         if ledger.kind(w.prop) != "Exclusive":
@@ -1036,6 +1132,20 @@ def _pairs(claims: Iterable[Claim], ledger: Ledger) -> Iterator[tuple[Claim, Cla
             if prop == w.prop and subject != w.subject and w.subject in ledger.wholes(subject):
                 for c in members:
                     yield w, c
+
+
+def same_figure_key(claim: Claim) -> tuple[str, str, float, float, str] | None:
+    """What two counts of different things must share to be the same figure at one place: the
+    property, the place and the exact bounds of a figure (not a wide vague range); None when
+    the claim has none of that."""
+    if not (claim.is_quantity and claim.place and claim.lower is not None) or claim.denies:
+        return None
+    if abs(claim.lower) < SAME_FIGURE_AT_LEAST:  # 20 women and 20 children: a coincidence
+        return None
+    upper = claim.upper if claim.upper is not None else float("inf")
+    if upper != float("inf") and _nominal(claim, claim.lower, upper) is None:
+        return None
+    return claim.prop, claim.place, claim.lower, upper, claim.unit
 
 
 def _sweep(
@@ -1273,10 +1383,11 @@ def grade_row(
 
 
 __all__ = [
-    "CONFLICT_COLUMNS", "CORROBORATION_COLUMNS", "CREDIBILITY", "EVENT_PROPERTIES",
-    "HEDGED_WEIGHT", "HIGH", "LOW", "SCOPE_WARNING_COLUMNS", "Agent", "Claim", "ConflictRow",
-    "CorroborationRow", "Finding", "GradeRow", "Ledger", "Related", "Row", "Scope",
-    "ScopeWarningRow", "Vocabulary", "closeness", "day", "day_text", "grade_row", "independence",
-    "instant", "judge", "local_name", "ordered", "origin_class", "pairs", "range_text", "reach",
-    "same_scope", "scope_of", "vocabulary", "when",
+    "CITED_GAP", "CONFLICT_COLUMNS", "CORROBORATION_COLUMNS", "CREDIBILITY", "EVENT_PROPERTIES",
+    "HEDGED_WEIGHT", "HIGH", "LOW", "NARROW_RANGE", "SAME_FIGURE_AT_LEAST",
+    "SCOPE_WARNING_COLUMNS", "Agent", "Claim", "ConflictRow", "CorroborationRow", "Finding",
+    "GradeRow", "Ledger", "Related", "Row", "Scope", "ScopeWarningRow", "Vocabulary", "closeness",
+    "day", "day_text", "grade_row", "independence", "instant", "judge", "local_name", "ordered",
+    "origin_class", "pairs", "range_text", "reach", "same_figure_key", "same_scope", "scope_of",
+    "vocabulary", "when",
 ]  # fmt: skip
