@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 from ledger import api
-from ledger.analysis import compare
+from ledger.analysis import compare, read, rules
 from ledger.chain import store as chain_store
 from ledger.errors import InputError, LedgerError
 from ledger.intake.load import claim_files
@@ -91,6 +91,7 @@ class Score:
     scope_warnings_expected: int = 0
     scope_warnings_found: int = 0
     scope_warnings_listed: int = 0
+    conflicts_restated: int = 0
     notes: list[Note] = field(default_factory=list)
 
     @property
@@ -100,6 +101,13 @@ class Score:
     @property
     def recall(self) -> float | None:
         return self.conflicts_right / self.conflicts_expected if self.conflicts_expected else None
+
+    @property
+    def distinct_precision(self) -> float | None:
+        """Precision when a flagged pair that restates an expected conflict (each claim says
+        what one side of an expected pair says) is not counted as false."""
+        counted = self.conflicts_flagged - self.conflicts_restated
+        return self.conflicts_right / counted if counted else None
 
     @property
     def label_share(self) -> float | None:
@@ -112,7 +120,7 @@ class Score:
             "claims", "conflicts_expected", "conflicts_flagged", "conflicts_right", "traps",
             "traps_flagged", "corroborations_expected", "corroborations_found",
             "corroborations_labelled", "scope_warnings_expected", "scope_warnings_found",
-            "scope_warnings_listed",
+            "scope_warnings_listed", "conflicts_restated",
         ):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.notes.extend(other.notes)
@@ -136,12 +144,15 @@ class Score:
             "label_share": share(self.label_share),
             "scope_warnings": f"{self.scope_warnings_found}/{self.scope_warnings_expected}",
             "scope_listed": self.scope_warnings_listed,
+            "restated": self.conflicts_restated,
+            "precision_distinct": share(self.distinct_precision),
         }
 
 
 EVALUATION_COLUMNS = (
     "event", "claims", "conflicts", "flagged", "precision", "recall", "traps_flagged",
-    "corroborations", "right_label", "label_share", "scope_warnings", "scope_listed",
+    "corroborations", "right_label", "label_share", "scope_warnings", "scope_listed", "restated",
+    "precision_distinct",
 )  # fmt: skip
 NOTE_COLUMNS = ("event", "kind", "a", "b", "expected", "found")
 
@@ -304,12 +315,20 @@ def _evaluate_loaded(
         if not added.report.conforms:
             problems = added.report.problems
             score.loaded = False
-            score.problem = f"{len(problems)} problem(s), first: {problems[0]}" if problems else ""
+            score.problem = (
+                f"{len(problems)} problem(s), first: {problems[0].file}:{problems[0].line}: "
+                f"{problems[0].message}"
+                if problems
+                else "does not conform"
+            )
             _score(score, expected, {}, {})
             return score
         iri_of = {c.written_as: c.iri for c in added.claims}
         written = {c.iri: c.written_as for c in added.claims}
         score.claims = len(added.claims)
+        with api.analysis_store(ledger) as (store, _index):
+            records = read.read_claims(store)
+        positions = {written[i]: _position(c) for i, c in records.items() if i in written}
         rows: dict[str, list[Any]] = {
             "conflicts": list(api.analyse(ledger, compare.find_conflicts, None)),
             "corroborations": list(api.analyse(ledger, compare.find_corroborations, None)),
@@ -342,8 +361,14 @@ def _evaluate_loaded(
         score.notes.append(
             Note(folder.name, "unknown claim id", claim, "", "in expected.yaml", "no such claim")
         )
-    _score(score, expected, listed, by_pair)
+    _score(score, expected, listed, by_pair, positions)
     return score
+
+
+def _position(claim: rules.Claim) -> tuple[Any, ...]:
+    """What a claim says, whoever says it: subject, property, value or figure, stance."""
+    return (claim.subject, claim.prop, claim.value, claim.lower, claim.upper, claim.unit,
+            claim.denies)  # fmt: skip
 
 
 def _describe(section: str, row: Any) -> str:
@@ -359,6 +384,7 @@ def _score(
     expected: list[Expectation],
     listed: Mapping[str, Mapping[frozenset[str], Any]],
     by_pair: Mapping[frozenset[str], list[str]],
+    positions: Mapping[str, tuple[Any, ...]] | None = None,
 ) -> None:
     event = score.event
     conflicts = listed.get("conflict", {})
@@ -404,12 +430,20 @@ def _score(
             else:
                 note("missed scope warning", e)
     traps = {e.pair for e in expected if e.section == "traps"}
+    stated = positions or {}
+
+    def sides(pair: frozenset[str]) -> frozenset[tuple[Any, ...]]:
+        return frozenset(stated.get(c, (c,)) for c in pair)
+
+    expected_sides = {sides(p) for p in expected_conflicts}
     for pair, row in sorted(conflicts.items(), key=lambda item: sorted(item[0])):
         if pair not in expected_conflicts and pair not in traps:
             a, b = sorted(pair)
-            score.notes.append(
-                Note(event, "false conflict", a, b, "not expected", f"{row.type}: {row.reason}")
-            )
+            kind = "false conflict"
+            if len(sides(pair)) == 2 and sides(pair) in expected_sides:
+                score.conflicts_restated += 1
+                kind = "restates an expected conflict"
+            score.notes.append(Note(event, kind, a, b, "not expected", f"{row.type}: {row.reason}"))
     for pair, row in sorted(warnings.items(), key=lambda item: sorted(item[0])):
         if pair not in expected_warnings:
             a, b = sorted(pair)
