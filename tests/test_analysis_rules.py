@@ -415,9 +415,10 @@ def test_a_spokesman_correcting_his_organisation_later_is_a_revision() -> None:
     assert findings([ministry, spokesman], ledger) == {
         ("ministry-40", "spokesman-70"): ("revision", "quantity")
     }
-    monitor = replace(spokesman, iri="urn:test:claim:monitor-70", source=S + "monitor")
+    monitor = replace(spokesman, iri="urn:test:claim:monitor-30", source=S + "monitor",
+                      lower=30, upper=30)  # fmt: skip
     assert findings([ministry, monitor], ledger) == {
-        ("ministry-40", "monitor-70"): ("conflict", "quantity")
+        ("ministry-40", "monitor-30"): ("conflict", "running-total")
     }
 
 
@@ -452,7 +453,8 @@ def test_a_death_toll_is_a_tally_that_grows() -> None:
         pytest.param((493001, None, None), (493000, 493000, None), "near", id="more-than-n"),
         pytest.param((160001, None, None), (160302, 160302, None), "near", id="at-least-n"),
         pytest.param((2000, 999999, None), (493000, 493000, None), "compatible", id="wide-range"),
-        pytest.param((2000, 9999, None), (10000, 10000, None), "apart", id="several-thousand"),
+        pytest.param((2000, 9999, None), (10000, 10000, None), "compatible", id="several-thousand"),
+        pytest.param((2000, 2200, None), (10000, 10000, None), "apart", id="narrow-range"),
         pytest.param((4000, None, None), (3800, 3800, None), "apart", id="at-least-above"),
     ],
 )
@@ -492,3 +494,30 @@ def test_the_same_large_figure_for_two_things_counted_is_a_scope_warning() -> No
     women = count("women", 20, 20, subject=E + "women")
     children = count("children", 20, 20, source="b", subject=E + "children")
     assert findings([women, children]) == {}
+
+
+def test_a_larger_figure_weeks_later_is_another_assessment_not_an_update() -> None:
+    """The city's 300 on 25 March, an investigation's 600 in May: a conflict, not an update."""
+    city = _toll("city-300", 270, 330, "2022-03-25", "a")
+    within_a_week = _toll("week-600", 540, 660, "2022-03-30", "b")
+    weeks_later = _toll("may-600", 540, 660, "2022-05-04", "c")
+    found = findings([city, within_a_week, weeks_later])
+    assert found[("city-300", "week-600")] == ("update", "running total")
+    assert found[("city-300", "may-600")] == ("conflict", "quantity")
+
+
+def test_a_count_of_a_day_past_is_a_tally_too() -> None:
+    """11 on the day, 12 the next day from another source (no scope): an update."""
+    first = count("first-11", 11, 11, stated_start="2014-07-17", stated_end="2014-07-17T99")
+    second = count("next-12", 12, 12, source="b", stated_start="2014-07-18",
+                   stated_end="2014-07-18T99")  # fmt: skip
+    assert findings([first, second]) == {("first-11", "next-12"): ("update", "running total")}
+
+
+def test_a_vague_readings_bound_is_no_hard_limit() -> None:
+    """'Several hundred' read as 200–999 against 1,000–1,200: compatible, not a conflict."""
+    several = count("several-hundred", 200, 999)
+    figure = count("about-1100", 1000, 1200, source="b")
+    assert findings([several, figure]) == {
+        ("about-1100", "several-hundred"): ("compatible", "compatible figures")
+    }

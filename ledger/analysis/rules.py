@@ -37,6 +37,7 @@ The rules, in the words of the README ("Corroborations, conflicts and grades"):
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 from collections import defaultdict
@@ -469,6 +470,9 @@ def _base_range(claim: Claim) -> tuple[float, float, str] | None:
     return low, high, vocab.dimensions.get(claim.unit, "")
 
 
+#: A tally (a toll, a count of a day past) still being counted: a larger figure stated within
+#: this many days of an earlier one updates it; later, it is a different assessment.
+COUNTING_DAYS = 7
 #: Counts of two different things at one place are flagged as the same figure only from this
 #: size up: small figures coincide by chance, a figure like 3,200 or 22,224 does not.
 SAME_FIGURE_AT_LEAST = 1000
@@ -521,6 +525,11 @@ def closeness(a: Claim, b: Claim) -> str | None:
         facing_open = high[1] == float("inf") or low[0] == float("-inf")
         if near and facing_open and gap < CITED_GAP * abs(high[0]):
             return "near"
+        low_claim = a if low is ra else b
+        if gap < CITED_GAP * abs(high[0]) and _nominal(low_claim, low[0], low[1]) is None:
+            # "several hundred" read as 200–999 against 1,000: the reading's bound, not the
+            # source's, makes the gap
+            return "compatible"
         return "apart"
     if near:
         return "near"
@@ -786,12 +795,15 @@ def _judge_figures(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, 
             if low_l > high_e or close in ("same", "near"):
                 return ("update", "running total", totals)
             return None
-    if sa.kind == sb.kind == "eventTotal" and close == "apart" and not (a.denies or b.denies):
+    tally = sa.kind == sb.kind == "eventTotal" or not (a.scope_kind or b.scope_kind)
+    others = ledger.origin(a.source) != ledger.origin(b.source)  # else: a revision, below
+    if tally and others and close == "apart" and same_scope(sa, sb) and not (a.denies or b.denies):
         told_later = _stated_later(a, b)
-        if told_later is not None:  # a toll is a tally: it grows as the dead are counted
-            first = b if told_later is a else a
+        first = b if told_later is a else a
+        if told_later is not None and _days_between(first, told_later) <= COUNTING_DAYS:
+            # a toll, or a count of a day past, is a tally: it grows while it is counted
             totals = (
-                f"{prop} of the whole event: {_range_text(first, ledger)} "
+                f"{prop} ({sa.text()}): {_range_text(first, ledger)} "
                 f"({ledger.name(first.source)}, said {_stated_text(first)}), then "
                 f"{_range_text(told_later, ledger)} ({ledger.name(told_later.source)}, said "
                 f"{_stated_text(told_later)})"
@@ -864,6 +876,16 @@ def _nested_figures(
 def _until(claim: Claim) -> tuple[str, str]:
     scope = scope_of(claim)
     return scope.until if scope is not None else (LOW, HIGH)
+
+
+def _days_between(first: Claim, later: Claim) -> int:
+    """Whole days from the end of one statement to the start of a later one."""
+    try:
+        end = dt.date.fromisoformat(first.stated_end[:10])
+        start = dt.date.fromisoformat(later.stated_start[:10])
+    except ValueError:  # an open end: no order in days
+        return 0
+    return (start - end).days
 
 
 def _judge_plain(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, str, str] | None:
@@ -1383,8 +1405,8 @@ def grade_row(
 
 
 __all__ = [
-    "CITED_GAP", "CONFLICT_COLUMNS", "CORROBORATION_COLUMNS", "CREDIBILITY", "EVENT_PROPERTIES",
-    "HEDGED_WEIGHT", "HIGH", "LOW", "NARROW_RANGE", "SAME_FIGURE_AT_LEAST",
+    "CITED_GAP", "CONFLICT_COLUMNS", "CORROBORATION_COLUMNS", "COUNTING_DAYS", "CREDIBILITY",
+    "EVENT_PROPERTIES", "HEDGED_WEIGHT", "HIGH", "LOW", "NARROW_RANGE", "SAME_FIGURE_AT_LEAST",
     "SCOPE_WARNING_COLUMNS", "Agent", "Claim", "ConflictRow", "CorroborationRow", "Finding",
     "GradeRow", "Ledger", "Related", "Row", "Scope", "ScopeWarningRow", "Vocabulary", "closeness",
     "day", "day_text", "grade_row", "independence", "instant", "judge", "local_name", "ordered",
