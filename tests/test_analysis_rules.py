@@ -521,3 +521,24 @@ def test_a_vague_readings_bound_is_no_hard_limit() -> None:
     assert findings([several, figure]) == {
         ("about-1100", "several-hundred"): ("compatible", "compatible figures")
     }
+
+
+def test_a_share_under_all_of_the_place_conflicts_with_holding_all_of_it() -> None:
+    """'A holds all of the town' on the 17th, 'A holds 95 percent' on the 18th: a conflict."""
+    whole = state("all-of-it", "force-a", "2017-10-17", whole=True, degree="full")
+    share = Claim(
+        iri="urn:test:claim:95-percent", source=S + "b", relayed_by="", denies=False,
+        subject=E + "town", prop=CL + "areaShareControlled", lower=95, upper=95,
+        unit=CL + "percent", start="2017-10-18", end="2017-10-18", single_day=True,
+        controller=E + "force-a",
+    )  # fmt: skip
+    assert findings([whole, share]) == {("95-percent", "all-of-it"): ("conflict", "exclusive")}
+    lost = state("lost", "force-c", "2017-10-17", source="c")
+    lost = replace(lost, start="2017-10-17", end="2017-10-17")
+    later_loss = replace(lost, iri="urn:test:claim:lost", start="2017-10-18", end="2017-10-18")
+    assert ("95-percent", "all-of-it") in findings([whole, share, lost])  # same day: no change
+    retaken = replace(later_loss, start="2017-10-17", end="2017-10-17", single_day=True)
+    assert findings([replace(whole, start="2017-10-15", end="2017-10-15"), share,
+                     replace(retaken, iri="urn:test:claim:between", start="2017-10-16",
+                             end="2017-10-16")]) == {}  # fmt: skip
+    assert findings([whole, replace(share, lower=100, upper=100)]) == {}

@@ -316,6 +316,7 @@ def _absorb(
     # a new assertion of a state can end what an earlier one said until a later denial: those
     # stored denials are judged again with their whole group
     rejudged: set[str] = set()
+    shares: set[str] = set()
     if incremental:
         stored_wholes = (
             conn.execute("SELECT 1 FROM claims WHERE whole = 1 LIMIT 1").fetchone() is not None
@@ -335,6 +336,15 @@ def _absorb(
             if rules.same_figure_key(c) is not None:  # the same figure for another thing
                 for row in conn.execute(FIGURE_SQL, (c.prop, c.place, c.lower)):
                     known.setdefault(row[0], _claim_of(row))
+            if c.controller and c.is_quantity:  # a share of the place: who holds all of it
+                for row in conn.execute(CANDIDATES_SQL, (c.subject, rules.CONTROLLED_BY)):
+                    known.setdefault(row[0], _claim_of(row))
+            if c.prop == rules.CONTROLLED_BY:  # the shares it may contradict, judged again
+                for row in conn.execute(SHARES_SQL, (c.subject,)):
+                    share = known.setdefault(row[0], _claim_of(row))
+                    shares.add(share.iri)
+                    for other in conn.execute(CANDIDATES_SQL, (share.subject, share.prop)):
+                        known.setdefault(other[0], _claim_of(other))
             if not state or ledger.is_event_fact(c):
                 continue
             if not c.denies and not c.time_unknown:
@@ -351,17 +361,22 @@ def _absorb(
                     (c.prop, *chunk),
                 ):
                     known.setdefault(row[0], _claim_of(row))
-        denials = sorted(rejudged - set(new_claims))
-        for start in range(0, len(denials), 400):
-            chunk = denials[start : start + 400]
-            marks = ",".join("?" * len(chunk))
-            where = (
-                f"relation = 'conflict' AND type = 'denial' "  # noqa: S608
-                f"AND (a IN ({marks}) OR b IN ({marks}))"
-            )
-            for a, b in conn.execute(f"SELECT a, b FROM findings WHERE {where}", (*chunk, *chunk)):
-                touched.update((a, b))  # their grades change with the finding
-            conn.execute(f"DELETE FROM findings WHERE {where}", (*chunk, *chunk))
+        for kind, again in (("type = 'denial'", rejudged), ("1 = 1", shares)):
+            stored = sorted(again - set(new_claims))
+            for start in range(0, len(stored), 400):
+                chunk = stored[start : start + 400]
+                marks = ",".join("?" * len(chunk))
+                where = (
+                    f"relation = 'conflict' AND {kind} "  # noqa: S608
+                    f"AND (a IN ({marks}) OR b IN ({marks}))"
+                )
+                for a, b in conn.execute(
+                    f"SELECT a, b FROM findings WHERE {where}",  # noqa: S608
+                    (*chunk, *chunk),
+                ):
+                    touched.update((a, b))  # their grades change with the finding
+                conn.execute(f"DELETE FROM findings WHERE {where}", (*chunk, *chunk))
+        rejudged |= shares
     findings = []
     for a, b in rules.pairs(known.values(), ledger):
         if a.iri not in new_claims and b.iri not in new_claims:
@@ -404,6 +419,8 @@ def _absorb(
 #: The selective key: the stored claims that may pair with a new claim (same subject and
 #: property; ``rules.pairs`` then keeps those whose place and time can meet it).
 CANDIDATES_SQL = "SELECT * FROM claims WHERE subject = ? AND prop = ?"
+#: The claims of a share of a place held by a controller (cl:areaShareControlled) of a subject.
+SHARES_SQL = "SELECT * FROM claims WHERE subject = ? AND controller != ''"
 #: Counts of the same property at the same place with the same lower bound (of any subject).
 FIGURE_SQL = "SELECT * FROM claims WHERE prop = ? AND place = ? AND lower = ? AND place != ''"
 #: The same for a count or a plain property: only claims whose days meet the new claim's reach,
@@ -906,7 +923,7 @@ def batch_conflict_rows(
 
 
 __all__ = [
-    "CANDIDATES_MEETING_SQL", "CANDIDATES_SQL", "FIGURE_SQL", "FORMAT", "CatchUp",
+    "CANDIDATES_MEETING_SQL", "CANDIDATES_SQL", "FIGURE_SQL", "FORMAT", "SHARES_SQL", "CatchUp",
     "batch_conflict_rows", "catch_up", "conflict_rows", "corroboration_rows", "grade_rows",
     "scope_warning_rows", "usable",
 ]  # fmt: skip

@@ -77,6 +77,8 @@ OVERLAP_SHARE = 0.5
 
 #: Exclusive properties of an event (it happened once): different answers conflict at any time.
 EVENT_PROPERTIES = frozenset({CL_IRI + "perpetratedBy", CL_IRI + "meansUsed"})
+#: The state of control that a share of a place held (cl:areaShareControlled) speaks to.
+CONTROLLED_BY = CL_IRI + "controlledBy"
 #: The conflict type of an event property's different answers (as expectations name them).
 _EVENT_TYPES = {CL_IRI + "perpetratedBy": "responsibility", CL_IRI + "meansUsed": "means"}
 
@@ -561,6 +563,10 @@ def judge(a: Claim, b: Claim, ledger: Ledger) -> Finding | None:
     """
     if b.iri < a.iri:  # the same reason whichever way round the pair comes
         a, b = b, a
+    if a.controller and a.is_quantity and b.prop == CONTROLLED_BY:
+        return _judge_share(a, b, ledger)
+    if b.controller and b.is_quantity and a.prop == CONTROLLED_BY:
+        return _judge_share(b, a, ledger)
     if a.prop != b.prop or a.is_quantity != b.is_quantity:
         return None
     prop = ledger.name(a.prop)
@@ -716,6 +722,26 @@ def _judge_nested_state(
         f"{piece}, part of it, {prop} {ledger.name(part.value)} ({ledger.name(part.source)}) "
         f"on the same day, {_when(whole, ledger)}",
     )
+
+
+def _judge_share(share: Claim, whole: Claim, ledger: Ledger) -> Finding | None:
+    """'X holds all of the place' against 'X holds N percent of it', N under 100, the same day
+    or later while the state persisted (``pairs`` checks nothing changed between)."""
+    if share.subject != whole.subject or share.controller != whole.value or share.denies:
+        return None
+    if whole.denies or not _holds_all(whole) or whole.time_unknown or share.time_unknown:
+        return None
+    if not (_same_day(whole, share) or whole.end < share.start):
+        return None
+    high = (_base_range(share) or (0.0, float("inf"), ""))[1]
+    if high >= 100:
+        return None
+    reason = (
+        f"{ledger.name(whole.source)} says {ledger.name(whole.value)} held all of "
+        f"{ledger.name(whole.subject)} on {_when(whole, ledger)}; {ledger.name(share.source)} "
+        f"gives it {_range_text(share, ledger)} of it on {_when(share, ledger)}"
+    )
+    return ordered(Finding(whole, share, "conflict", "exclusive", reason))
 
 
 def _judge_other_things(
@@ -1133,6 +1159,14 @@ def _pairs(claims: Iterable[Claim], ledger: Ledger) -> Iterator[tuple[Claim, Cla
                 for c in members:
                     if c.place and c.place != w.place and w.place in ledger.wholes(c.place):
                         yield w, c
+    # a share of a place held by a controller against that controller holding all of it
+    for (subject, _prop), members in groups.items():
+        shares = [c for c in members if c.controller and c.is_quantity and not c.time_unknown]
+        if not shares:
+            continue
+        states = groups.get((subject, CONTROLLED_BY), [])
+        for share in shares:
+            yield from _share_pairs(share, states)
     # the same figure given for two different things counted at one place: a scope warning
     figures: dict[tuple[Any, ...], list[Claim]] = defaultdict(list)
     for (_subject, _prop), members in groups.items():
@@ -1154,6 +1188,24 @@ def _pairs(claims: Iterable[Claim], ledger: Ledger) -> Iterator[tuple[Claim, Cla
             if prop == w.prop and subject != w.subject and w.subject in ledger.wholes(subject):
                 for c in members:
                     yield w, c
+
+
+def _share_pairs(share: Claim, states: list[Claim]) -> Iterator[tuple[Claim, Claim]]:
+    """The claims that its controller holds all of the place, the same day or before it with no
+    claim in between giving another controller, a denial or a partial hold."""
+    for whole in states:
+        if whole.value != share.controller or not _holds_all(whole) or whole.denies:
+            continue
+        if whole.time_unknown or not (_same_day(whole, share) or whole.end < share.start):
+            continue
+        between = [
+            t
+            for t in states
+            if whole.end < t.start and t.end < share.start and t is not whole
+            and (t.value != whole.value or t.denies or t.partial)
+        ]  # fmt: skip
+        if not between:
+            yield whole, share
 
 
 def same_figure_key(claim: Claim) -> tuple[str, str, float, float, str] | None:
@@ -1405,7 +1457,8 @@ def grade_row(
 
 
 __all__ = [
-    "CITED_GAP", "CONFLICT_COLUMNS", "CORROBORATION_COLUMNS", "COUNTING_DAYS", "CREDIBILITY",
+    "CITED_GAP", "CONFLICT_COLUMNS", "CONTROLLED_BY", "CORROBORATION_COLUMNS", "COUNTING_DAYS",
+    "CREDIBILITY",
     "EVENT_PROPERTIES", "HEDGED_WEIGHT", "HIGH", "LOW", "NARROW_RANGE", "SAME_FIGURE_AT_LEAST",
     "SCOPE_WARNING_COLUMNS", "Agent", "Claim", "ConflictRow", "CorroborationRow", "Finding",
     "GradeRow", "Ledger", "Related", "Row", "Scope", "ScopeWarningRow", "Vocabulary", "closeness",
