@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS claims (
 CREATE INDEX IF NOT EXISTS claims_by_key ON claims (subject, prop, place, start_day, end_day);
 CREATE INDEX IF NOT EXISTS claims_whole ON claims (prop, subject) WHERE whole = 1;
 CREATE INDEX IF NOT EXISTS claims_by_figure ON claims (prop, place, lower) WHERE place != '';
+CREATE INDEX IF NOT EXISTS claims_shares ON claims (subject) WHERE controller != '';
 CREATE TABLE IF NOT EXISTS findings (
   a TEXT, b TEXT, relation TEXT, type TEXT, reason TEXT, source_a TEXT, source_b TEXT,
   property TEXT, independence TEXT, independence_reason TEXT, origin_a TEXT, origin_b TEXT,
