@@ -542,3 +542,20 @@ def test_a_share_under_all_of_the_place_conflicts_with_holding_all_of_it() -> No
                      replace(retaken, iri="urn:test:claim:between", start="2017-10-16",
                              end="2017-10-16")]) == {}  # fmt: skip
     assert findings([whole, replace(share, lower=100, upper=100)]) == {}
+
+
+def test_a_span_that_starts_earlier_and_ends_no_later_was_stated_first() -> None:
+    """Stated 'on the 17th or 18th', then 'on the 18th': 11 then 12 is an update, not a conflict."""
+    first = count("first-11", 11, 11, stated_start="2014-07-17", stated_end="2014-07-18T99")
+    second = count("next-12", 12, 12, source="b", stated_start="2014-07-18",
+                   stated_end="2014-07-18T99")  # fmt: skip
+    assert findings([first, second]) == {("first-11", "next-12"): ("update", "running total")}
+    same_span = replace(second, stated_start="2014-07-17", stated_end="2014-07-18T99")
+    assert findings([first, same_span]) == {("first-11", "next-12"): ("conflict", "quantity")}
+
+
+def test_dozens_against_a_hundred_is_compatible() -> None:
+    """'Dozens' read as 24–99 against 100: the reading's bound, one short: compatible."""
+    assert closeness(count("dozens", 24, 99), count("hundred", 100, 100, source="b")) == (
+        "compatible"
+    )

@@ -528,7 +528,7 @@ def closeness(a: Claim, b: Claim) -> str | None:
         if near and facing_open and gap < CITED_GAP * abs(high[0]):
             return "near"
         low_claim = a if low is ra else b
-        if gap < CITED_GAP * abs(high[0]) and _nominal(low_claim, low[0], low[1]) is None:
+        if gap <= CITED_GAP * abs(high[0]) and _nominal(low_claim, low[0], low[1]) is None:
             # "several hundred" read as 200–999 against 1,000: the reading's bound, not the
             # source's, makes the gap
             return "compatible"
@@ -930,10 +930,15 @@ def _judge_plain(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, st
 
 
 def _stated_later(a: Claim, b: Claim) -> Claim | None:
-    """The claim stated strictly after the other (their stated times do not overlap)."""
+    """The claim stated after the other: their stated times do not overlap, or one span starts
+    later and ends no earlier ("that week" against "on the Friday that ended it")."""
     if a.stated_end < b.stated_start:
         return b
     if b.stated_end < a.stated_start:
+        return a
+    if a.stated_start < b.stated_start and a.stated_end <= b.stated_end:
+        return b
+    if b.stated_start < a.stated_start and b.stated_end <= a.stated_end:
         return a
     return None
 
