@@ -133,3 +133,14 @@ def test_a_folder_without_events_is_a_clear_error(tmp_path: Path) -> None:
     result = run(str(tmp_path))
     assert result.exit_code == 2
     assert "no event folders with an expected.yaml" in result.stderr
+
+
+def test_an_event_whose_files_do_not_load_is_reported_not_raised(tmp_path: Path) -> None:
+    """A file the loader refuses: that event is not loaded, the others are still scored."""
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    bad = tmp_path / "corpus" / "districts-test" / "case" / "figures.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8") + "\n  - [unclosed\n", encoding="utf-8")
+    scored = evaluate.evaluate(tmp_path / "corpus")
+    districts, origins = scored.events
+    assert not districts.loaded and "figures.yaml" in districts.problem
+    assert origins.loaded and origins.corroborations_found == 6
