@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import inspect
 import logging
+import pickle
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -20,11 +22,11 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from ledger.chain import entries
+from ledger.chain import derived, entries
 from ledger.chain.canon import canonical_nquads as canon_bytes
 from ledger.chain.canon import sha256_hex
 from ledger.chain.entry import EntryRecord, PreparedContent
-from ledger.chain.store import Ledger, LedgerIndex, index_quads
+from ledger.chain.store import Ledger, LedgerIndex, index_quads, out_of_space
 from ledger.errors import (
     HeadMovedError,
     InputError,
@@ -190,6 +192,15 @@ def add(
             result.conflicts = batch_conflicts(ledger, [c.iri for c in result.added])
         except LedgerError as error:  # the entry is safe; only the report of conflicts is missing
             result.check_failed = str(error)
+        except (OSError, RuntimeError, sqlite3.Error) as error:
+            space = out_of_space(error)
+            if space is None:
+                raise
+            store = "findings file" if isinstance(error, sqlite3.Error) else "query index"
+            result.check_failed = (
+                f"entry {record.seq} was added; the {store} could not be updated ({space}); "
+                "it catches up on the next command once space is free"
+            )
         timings["check"] = time.perf_counter() - started
     return result
 
@@ -235,7 +246,18 @@ def _analysis_sources(
     if local is not None:
         with local.index() as index:
             assert index.store is not None  # an embedded ledger's index is a local store
-            yield index.store, index, findings_file(local)
+            findings = findings_file(local)
+            try:
+                yield index.store, index, findings
+            except (sqlite3.DatabaseError, UnicodeDecodeError, pickle.UnpicklingError) as error:
+                if findings is None or not _findings_damaged(error):
+                    raise
+                raise LedgerStateError(
+                    f"the findings file (derived from the entries) cannot be read: {error}",
+                    where=str(findings),
+                    hint="the entries are not affected; run `claim-ledger rebuild --findings` "
+                    "to build it again from them",
+                ) from None
         return
     # No replica: a copy in memory of the server's entries, each entry's quads as the embedded
     # index holds them (about as much memory as an in-memory Oxigraph store: ~5 KiB per claim).
@@ -244,6 +266,14 @@ def _analysis_sources(
         for seq in range(1, index.indexed_through + 1):
             copy.bulk_extend(index_quads(seq, ledger.read_entry(seq)))
         yield copy, index, None
+
+
+def _findings_damaged(error: BaseException) -> bool:
+    """Whether ``error``, raised while the analysis read the findings file, says it is damaged
+    (not locked, and not a full disk, which the command line names itself)."""
+    if isinstance(error, sqlite3.OperationalError):
+        return "malformed" in str(error)
+    return out_of_space(error) is None
 
 
 @contextmanager
@@ -408,6 +438,12 @@ def resolve_claim(index: Index, reference: str) -> str:
             hint="give more of the IRI",
         )
     return candidates.pop()
+
+
+def claim_iri(ledger: Backend, reference: str) -> str:
+    """A claim's ledger IRI, named as every command names it (``resolve_claim``)."""
+    with ledger.index() as index:
+        return resolve_claim(index, reference)
 
 
 def claim_status(index: Index, iri: str) -> str:
@@ -665,9 +701,20 @@ def import_ledger(location: Any, file: Path) -> EntryRecord | None:
 
 
 def review(
-    ledger: Backend, claim: str, *, rating: str, explanation: str, by: str, url: str | None
+    ledger: Backend,
+    claim: str,
+    *,
+    rating: str,
+    explanation: str,
+    by: str,
+    url: str,
+    organization: str | None = None,
+    organization_url: str | None = None,
 ) -> EntryRecord:
-    """Record a checker's verdict on a claim; it revises that checker's earlier verdicts."""
+    """Record a checker's verdict on a claim; it revises that checker's earlier verdicts.
+
+    url: the fact-check's published page; organization(_url): who publishes it.
+    """
     with ledger.index() as index:
         iri = resolve_claim(index, claim)
         rows = _one(
@@ -679,7 +726,14 @@ def review(
         )
     previous = sorted(row["review"].value for row in rows)
     content = entries.build_review(
-        iri, rating=rating, explanation=explanation, by=by, url=url, previous=previous
+        iri,
+        rating=rating,
+        explanation=explanation,
+        by=by,
+        url=url,
+        organization=organization,
+        organization_url=organization_url,
+        previous=previous,
     )
     return ledger.append(
         content.quads, author=by, message=f"{rating}: {explanation}", kind="review"
@@ -708,6 +762,195 @@ def graphs_as_of(index: Index, seq: int) -> list[ox.NamedNode]:
         if int(row["sequence"].value) <= seq:
             graphs.update((row["entry"].value, row["graph"].value))
     return [ox.NamedNode(g) for g in sorted(graphs)]
+
+
+# ---------------------------------------------------------------- the local site (serve)
+
+
+class QueryTimeoutError(LedgerError):
+    """A SPARQL query ran past its time limit and was stopped (exit 2)."""
+
+
+@dataclass(frozen=True)
+class SparqlAnswer:
+    """A SPARQL query's answer, serialised: ``kind`` is boolean, solutions or graph."""
+
+    kind: str
+    media_type: str
+    body: bytes
+
+
+#: SPARQL results formats the endpoint writes (SELECT and ASK), by short name
+SPARQL_RESULTS_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+#: RDF formats the endpoint writes (CONSTRUCT and DESCRIBE), by short name
+SPARQL_GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+def sparql_answer(
+    ledger: Backend,
+    text: str,
+    *,
+    results_format: str = "json",
+    graph_format: str = "turtle",
+    default_graphs: Sequence[str] = (),
+    named_graphs: Sequence[str] = (),
+    timeout_s: float = 10.0,
+) -> SparqlAnswer:
+    """Run a read-only SPARQL query for the SPARQL endpoint of ``serve``; the answer serialised.
+
+    The same checks as ``claim-ledger query`` (``compare.check_user_query``: no update, LOAD or
+    SERVICE, the query must parse) run first. The query runs over the analysis store
+    (``analysis_store``), in a forked child process killed after ``timeout_s`` seconds
+    (``QueryTimeoutError``), as ``compare.run_user_query`` does; unlike that function it keeps
+    the answer in a standard serialisation (term types, datatypes, languages), which a SPARQL
+    client needs. Without ``default_graphs`` the default graph is the union of all graphs.
+    """
+    from ledger.analysis import compare  # the user-query checks live with the analysis
+
+    compare.check_user_query(text)
+    options: dict[str, Any] = {"use_default_graph_as_union": True}
+    if default_graphs:
+        options = {"default_graph": [ox.NamedNode(iri) for iri in default_graphs]}
+    if named_graphs:
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+    results = SPARQL_RESULTS_FORMATS[results_format]
+    graph = SPARQL_GRAPH_FORMATS[graph_format]
+    with analysis_store(ledger) as (store, _index):
+        kind, body = _forked_query(store, text, options, results, graph, timeout_s)
+    media_type = graph.media_type if kind == "graph" else results.media_type
+    return SparqlAnswer(kind, media_type, body)
+
+
+def _forked_query(
+    store: ox.Store,
+    text: str,
+    options: dict[str, Any],
+    results: ox.QueryResultsFormat,
+    graph: ox.RdfFormat,
+    timeout_s: float,
+) -> tuple[str, bytes]:
+    """Run one query in a forked child (a pyoxigraph query cannot be interrupted from a thread)."""
+    import multiprocessing
+    import warnings
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    with warnings.catch_warnings():
+        # Python 3.12+ warns that forking a multi-threaded process may deadlock; the child only
+        # runs one query on the inherited store and writes to a pipe (it takes no lock)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        child = context.Process(
+            target=_query_in_child,
+            args=(store, text, options, results, graph, sender),
+            daemon=True,
+        )
+        child.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout_s):
+            raise QueryTimeoutError(
+                f"the query was stopped after {timeout_s:g} s",
+                hint="narrow it (LIMIT, fewer patterns, bound values)",
+            )
+        try:
+            status, payload = receiver.recv()
+        except EOFError:
+            raise LedgerError("the query process ended without an answer") from None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if status == "error":
+        raise InputError(f"the query failed: {payload}")
+    kind, body = payload
+    return str(kind), bytes(body)
+
+
+def _query_in_child(
+    store: ox.Store,
+    text: str,
+    options: dict[str, Any],
+    results: ox.QueryResultsFormat,
+    graph: ox.RdfFormat,
+    sender: Any,
+) -> None:
+    try:
+        answer = store.query(text, **options)
+        if isinstance(answer, ox.QueryBoolean):
+            sender.send(("ok", ("boolean", answer.serialize(format=results) or b"")))
+        elif isinstance(answer, ox.QuerySolutions):
+            sender.send(("ok", ("solutions", answer.serialize(format=results) or b"")))
+        else:
+            sender.send(("ok", ("graph", answer.serialize(format=graph) or b"")))
+    except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
+        sender.send(("error", str(exc)))
+    finally:
+        sender.close()
+
+
+def is_loopback_host(host: str) -> bool:
+    """``host`` is a loopback name or address (localhost, 127.0.0.0/8, ::1)."""
+    import ipaddress
+
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(
+    ledger: Backend,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    timeout_s: float = 10.0,
+    ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serve the read-only local site over ``ledger`` until interrupted (``ledger.publish.site``).
+
+    ``ready`` is called with the site's URL once the socket is bound.
+    """
+    from ledger.publish import site  # the web stack is needed only here
+
+    site.run(ledger, host=host, port=port, timeout_s=timeout_s, ready=ready)
+
+
+# ---------------------------------------------------------------- derived data
+
+
+def check_derived(ledger: Backend, *, full: bool = False) -> derived.DerivedReport | None:
+    """The query index and findings file checked against the entries (``chain.derived``).
+
+    full: rebuild both in temporary places and compare every quad and answer row
+    (``verify --derived``); else the cheap checks. None for a ledger on a server, whose
+    derived data is its local replica's, verified as it is read.
+    """
+    if not isinstance(ledger, Ledger):
+        return None
+    return derived.check(ledger, full=full)
+
+
+def rebuild_derived(ledger: Backend, *, index: bool, findings: bool) -> derived.Rebuilt:
+    """Build the query index and/or the findings file again from the entries, atomically."""
+    local = local_ledger(ledger)
+    if local is None:
+        raise LedgerStateError(
+            "this ledger has no local derived data to rebuild",
+            hint="its replica folder could not be kept; see the warning above",
+        )
+    return derived.rebuild(local, index=index, findings=findings)
 
 
 def evaluate(corpus: Path) -> Any:

@@ -38,6 +38,7 @@ import pyoxigraph as ox
 from ledger import resources
 from ledger.analysis import findings as derived
 from ledger.analysis.read import (
+    STATUSES,
     Filters,
     Interner,
     Selection,
@@ -720,8 +721,8 @@ def _decode_answer(kind: str, data: bytes) -> QueryResult:
 
 __all__ = [
     "CLAIM_COLUMNS", "CONFLICT_COLUMNS", "CORROBORATION_COLUMNS", "CREDIBILITY", "GRADE_COLUMNS",
-    "SCOPE_WARNING_COLUMNS", "UNJUDGED_RELIABILITY", "Agent", "Analysis", "Claim", "ConflictRow",
-    "CorroborationRow", "Filters", "Finding", "GradeRow", "Ledger", "QueryResult",
+    "STATUSES", "SCOPE_WARNING_COLUMNS", "UNJUDGED_RELIABILITY", "Agent", "Analysis", "Claim",
+    "ConflictRow", "CorroborationRow", "Filters", "Finding", "GradeRow", "Ledger", "QueryResult",
     "ScopeWarningRow", "Vocabulary", "analyse", "check_user_query", "comparison_key",
     "comparison_key_quads", "conflict_row", "conflicts_for_batch", "corroboration_row",
     "find_conflicts", "find_corroborations", "find_scope_warnings", "grade_claims", "grade_row",
