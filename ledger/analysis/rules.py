@@ -527,11 +527,6 @@ def closeness(a: Claim, b: Claim) -> str | None:
         facing_open = high[1] == float("inf") or low[0] == float("-inf")
         if near and facing_open and gap < CITED_GAP * abs(high[0]):
             return "near"
-        low_claim = a if low is ra else b
-        if gap <= CITED_GAP * abs(high[0]) and _nominal(low_claim, low[0], low[1]) is None:
-            # "several hundred" read as 200–999 against 1,000: the reading's bound, not the
-            # source's, makes the gap
-            return "compatible"
         return "apart"
     if near:
         return "near"
