@@ -25,6 +25,7 @@ import json
 import math
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -149,6 +150,8 @@ def main() -> None:
     if args.worker:
         worker(args.worker)
         return
+    # Stopped by `timeout` or kill: unwind, so that the worker is killed and the files removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sys.path.insert(0, str(ROOT))
     from ledger.intake.load import MAX_FILE_BYTES
 

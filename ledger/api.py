@@ -35,6 +35,10 @@ from ledger.errors import (
     UsageError,
     VerificationError,
 )
+from ledger.extraction.review import EDIT_HELP as REVIEW_EDIT_HELP
+from ledger.extraction.review import Item as ReviewItem
+from ledger.extraction.review import Proposal as ReviewProposal
+from ledger.extraction.review import ReviewSession
 from ledger.intake.load import LoadedBatch, document_quads, load_paths
 from ledger.intake.validate import ValidationReport, validate_batch
 
@@ -959,3 +963,14 @@ def evaluate(corpus: Path) -> Any:
     from ledger.analysis import evaluate as evaluation  # it adds through this module
 
     return evaluation.evaluate(corpus)
+
+
+def open_draft_review(
+    draft: Path, sources: Path | None = None, entities: Path | None = None
+) -> ReviewSession:
+    """A guided review of a draft's 'toCheck' entries (``claim-ledger review-draft``)."""
+    return ReviewSession(draft, sources, entities)
+
+
+#: the review's names that ``cli.py`` uses through this module (explicit re-exports for mypy)
+__all__ = ["REVIEW_EDIT_HELP", "ReviewItem", "ReviewProposal", "ReviewSession"]

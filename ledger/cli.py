@@ -223,6 +223,12 @@ def anchor(document: Path, exact: str, occurrence: int | None) -> None:
     "(its sources.yaml is the registry unless --sources says otherwise).",
 )
 @click.option(
+    "--page",
+    is_flag=True,
+    help="With --evaluate: the gold covers many pages; score against the claims quoting "
+    "ARTICLE only.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(output.ROW_FORMATS),
@@ -237,6 +243,7 @@ def extract_command(
     outlet: str | None,
     sources: Path | None,
     gold: Path | None,
+    page: bool,
     fmt: str,
 ) -> None:
     """Print a draft claim file (YAML) of an article's attributed statements, for a checker.
@@ -256,12 +263,128 @@ def extract_command(
     if gold is None:
         click.echo(extract.extract(article, lang, published, outlet, sources), nl=False)
         return
-    evaluation = extract.evaluate_extraction(article, gold, lang, published, outlet, sources)
+    evaluation = extract.evaluate_extraction(
+        article, gold, lang, published, outlet, sources, page=page
+    )
     click.echo(
         output.rows(["metric", "value", "matched", "total"], evaluation.rows(), fmt), nl=False
     )
     for line in evaluation.misses():
         click.echo(line, err=True)
+
+
+@main.command("review-draft", context_settings=CONTEXT_SETTINGS)
+@click.argument("draft", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--sources",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The source registry file: proposed sources come from it, new ones are promoted to it.",
+)
+@click.option(
+    "--entities",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A claim file with the case's entities (places, forces, groups) to propose as subjects.",
+)
+@click.option(
+    "--non-interactive",
+    is_flag=True,
+    help="Apply only the certain answers, then print what is left.",
+)
+def review_draft_command(
+    draft: Path, sources: Path | None, entities: Path | None, non_interactive: bool
+) -> None:
+    """Go through a draft's 'toCheck' entries one at a time, with the likely answers proposed.
+
+    Each entry shows the sentence with the quote highlighted and numbered proposals: Enter (or
+    a) accepts the first, a digit another, e types an answer, s skips, q saves and stops. The
+    draft (and the registry, for a promoted source) is rewritten in place after each answer,
+    keeping comments and order.
+
+    \b
+    Examples:
+      claim-ledger extract article.txt --lang en --published 2025-03-11 \\
+          --sources sources.yaml > draft.yaml
+      claim-ledger review-draft draft.yaml --sources sources.yaml
+      claim-ledger review-draft draft.yaml --sources sources.yaml --non-interactive
+    """
+    session = api.open_draft_review(draft, sources, entities)
+    if non_interactive:
+        for item, proposal in session.apply_certain():
+            click.echo(f"decided: {item.node_id} {item.field}: {proposal.label}")
+        _echo_left(session)
+        return
+    if not sys.stdin.isatty():
+        raise click.UsageError(
+            "review-draft asks questions in a terminal; without one, give --non-interactive"
+        )
+    _review_in_terminal(session)
+    _echo_left(session)
+
+
+def _review_in_terminal(session: api.ReviewSession) -> None:
+    """The dialogue: one entry at a time, one key press per answer."""
+    total = len(session.remaining())
+    done = 0
+    while (item := session.next_item()) is not None:
+        done += 1
+        proposals = session.proposals(item)
+        _show_item(session, item, proposals, done, total)
+        try:
+            key = click.getchar()
+        except (KeyboardInterrupt, EOFError):
+            key = "q"
+        click.echo()
+        if key in ("\r", "\n", "a") and proposals:
+            session.resolve(item, proposals[0])
+        elif key.isdigit() and 1 <= int(key) <= len(proposals):
+            session.resolve(item, proposals[int(key) - 1])
+        elif key == "e":
+            hint = api.REVIEW_EDIT_HELP.get(item.field, "the value")
+            answer = click.prompt(f"{item.field} ({hint})", default="", show_default=False)
+            try:
+                session.edit(item, answer)
+            except LedgerError as exc:
+                click.secho(f"not applied: {exc.message}", fg="red", err=True)
+                done -= 1
+        elif key == "s":
+            session.skip(item)
+        elif key in ("q", "\x03", "\x04"):
+            break
+        else:
+            click.secho(f"unknown key {key!r}", fg="red", err=True)
+            done -= 1
+
+
+def _show_item(
+    session: api.ReviewSession,
+    item: api.ReviewItem,
+    proposals: list[api.ReviewProposal],
+    number: int,
+    total: int,
+) -> None:
+    """One entry: where it is, the sentence with its quote highlighted, the proposals."""
+    context = session.context(item)
+    click.echo()
+    click.secho(f"[{number}/{total}] {item.node_id} · {item.field}", bold=True)
+    click.echo(
+        "  " + context.before + click.style(context.quote, reverse=True, bold=True) + context.after
+    )
+    click.echo(f"  to decide: {item.mark}")
+    for index, proposal in enumerate(proposals, start=1):
+        certain = "  (certain)" if proposal.certain else ""
+        click.echo(f"  {index}) {proposal.label}{certain}")
+    if not proposals:
+        click.echo("  (no proposal: type an answer with e, or skip)")
+    keys = "[Enter] accept 1  [1-9] choose  " if proposals else ""
+    click.echo(f"  {keys}[e] edit  [s] skip  [q] save and quit: ", nl=False)
+
+
+def _echo_left(session: api.ReviewSession) -> None:
+    """What is still to decide, one line each."""
+    left = session.remaining()
+    click.echo(f"left: {len(left)} entr{'y' if len(left) == 1 else 'ies'} to decide")
+    for item in left:
+        click.echo(f"  {item.node_id}: {item.mark}")
 
 
 # ---------------------------------------------------------------------------- the ledger
