@@ -12,13 +12,13 @@ import pickle
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -50,6 +50,8 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 #: An open ledger: the embedded ``store.Ledger`` or the remote one; both have the same methods.
 Backend = Ledger
 _log = logging.getLogger(__name__)
+#: a typed analysis row (``ledger.analysis.compare.ConflictRow``, …)
+RowT = TypeVar("RowT")
 Index = LedgerIndex
 
 
@@ -64,7 +66,7 @@ class AddResult:
     #: overlap in time
     timings: dict[str, float] = field(default_factory=dict)
     #: the conflicts and revisions between the added claims and the ledger (``conflicts`` rows)
-    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[Mapping[str, Any]] = field(default_factory=list)
     #: why the conflict check could not run (the entry is appended all the same), or None
     check_failed: str | None = None
 
@@ -292,21 +294,21 @@ def analysis_store(ledger: Backend) -> Iterator[tuple[ox.Store, Index]]:
         yield store, index
 
 
-def batch_conflicts(ledger: Backend, claims: Sequence[str]) -> list[dict[str, Any]]:
+def batch_conflicts(ledger: Backend, claims: Sequence[str]) -> list[Mapping[str, Any]]:
     """The conflicts and revisions between ``claims`` (just appended) and the rest of the ledger."""
     # the analysis reads what the ledger holds: it comes after
     from ledger.analysis import compare as analysis
 
     with _analysis_sources(ledger) as (store, _index, findings):
-        return analysis.conflicts_for_batch(store, claims, findings=findings)
+        return list(analysis.conflicts_for_batch(store, claims, findings=findings))
 
 
 def analyse(
     ledger: Backend,
-    function: Callable[..., list[dict[str, Any]]],
+    function: Callable[..., Sequence[RowT]],
     as_of: str | None,
     **filters: Any,
-) -> list[dict[str, Any]]:
+) -> list[RowT]:
     """Rows of one analysis function (``analysis.find_conflicts``, …) on the ledger.
 
     The current ledger is read through the findings file when the ledger has one (embedded);
@@ -315,10 +317,10 @@ def analyse(
     seq = as_of_entry(ledger, as_of)
     with _analysis_sources(ledger) as (store, index, findings):
         if seq is not None:
-            return function(store, default_graph=graphs_as_of(index, seq), **filters)
+            return list(function(store, default_graph=graphs_as_of(index, seq), **filters))
         if findings is not None and "findings" in inspect.signature(function).parameters:
-            return function(store, findings=findings, **filters)
-        return function(store, **filters)
+            return list(function(store, findings=findings, **filters))
+        return list(function(store, **filters))
 
 
 def _validate_and_build(
@@ -921,6 +923,14 @@ def rebuild_derived(ledger: Backend, *, index: bool, findings: bool) -> derived.
             hint="its replica folder could not be kept; see the warning above",
         )
     return derived.rebuild(local, index=index, findings=findings)
+
+
+def evaluate(corpus: Path) -> Any:
+    """Score the analysis on a corpus of events with expected relations
+    (``ledger.analysis.evaluate``): an ``Evaluation``."""
+    from ledger.analysis import evaluate as evaluation  # it adds through this module
+
+    return evaluation.evaluate(corpus)
 
 
 def open_draft_review(
