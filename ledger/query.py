@@ -30,6 +30,7 @@ import json
 import math
 import multiprocessing
 import os
+import re
 import resource
 import select
 import signal
@@ -37,14 +38,14 @@ import struct
 import tempfile
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any, Literal
 
 import pyoxigraph as ox
 
-from ledger.errors import InputError, LedgerError
+from ledger.errors import InputError, LedgerError, UnsafeInputError
 
 #: The memory a user query may take on top of what the process had mapped, in MiB.
 DEFAULT_MEMORY_MIB = 1024
@@ -163,8 +164,6 @@ def stream_query(
     ``--timeout`` or ``--memory``) when the child is stopped at the deadline or runs out of its
     memory, also while the answer is read. The child is gone when the context ends.
     """
-    from ledger.analysis.compare import check_user_query  # the rules refuse before we fork
-
     check_user_query(text)
     options: dict[str, Any] = (
         {"use_default_graph_as_union": True}
@@ -436,3 +435,59 @@ def _serialize(
     """``answer`` in ``fmt``, written to ``out`` as it is serialised, in ``_BYTES`` frames."""
     with io.BufferedWriter(_FrameWriter(out), buffer_size=CHUNK_BYTES) as chunks:
         answer.serialize(chunks, format=fmt)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+def check_user_query(text: str) -> None:
+    """Refuse, before it runs, a query that does not parse, updates, loads or calls SERVICE."""
+    from pyparsing import ParseException  # rdflib's parser; imported only when needed
+    from rdflib.plugins.sparql import parser
+
+    try:
+        tree = parser.parseQuery(text)
+    except ParseException as exc:
+        try:
+            parser.parseUpdate(text)
+        except ParseException:
+            raise InputError(
+                f"the query does not parse: {exc.msg}",
+                where=f"line {exc.lineno}, column {exc.col}",
+                hint="check the SPARQL syntax near that place",
+            ) from None
+        raise UnsafeInputError(
+            "updates (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP …) are refused: "
+            "the ledger is append-only and `query` only reads",
+            hint="use `claim-ledger add` to append claims",
+        ) from None
+    if _contains_service(tree) or _mentions_service(text):
+        raise UnsafeInputError(
+            "SERVICE is refused: claim-ledger never fetches anything",
+            hint="remove the SERVICE block; query only the ledger",
+        )
+
+
+def _contains_service(node: Any) -> bool:
+    from pyparsing import ParseResults
+
+    if getattr(node, "name", None) == "ServiceGraphPattern":
+        return True
+    if isinstance(node, Mapping):
+        return any(_contains_service(v) for v in node.values())
+    if isinstance(node, ParseResults | list | tuple):
+        return any(_contains_service(v) for v in node)
+    return False
+
+
+#: strings, IRIs and comments, removed before looking for the SERVICE keyword
+_NOT_KEYWORDS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
+)
+
+
+def _mentions_service(text: str) -> bool:
+    """SERVICE as a keyword anywhere (a second guard, should the parse tree change shape)."""
+    code = _NOT_KEYWORDS.sub(" ", text)
+    return re.search(r"(?<![\w:])SERVICE\b", code, re.IGNORECASE) is not None

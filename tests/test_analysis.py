@@ -9,7 +9,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
@@ -23,7 +22,7 @@ from ledger.analysis import compare as analysis
 from ledger.analysis import findings
 from ledger.analysis.rules import Related
 from ledger.analysis.rules import pairs as rule_pairs
-from ledger.errors import InputError, LedgerError, UnsafeInputError, UsageError
+from ledger.errors import UsageError
 from ledger.intake.load import load_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -506,91 +505,6 @@ def test_comparison_key_names_subject_property_and_place() -> None:
         f"{people} {CL}presentIn",
         f"{people} {CL}presentIn",
     ]
-
-
-# --------------------------------------------------------------------------- a user's query
-
-
-def test_user_select_query_returns_flat_rows(example: ox.Store) -> None:
-    """A SELECT gives its variables as columns and plain values."""
-    result = analysis.run_user_query(
-        example,
-        "PREFIX cl: <https://w3id.org/claim-ledger/ns#> "
-        "SELECT ?claim WHERE { ?claim cl:stance cl:denies } ORDER BY ?claim",
-    )
-    assert result.columns == ("claim",)
-    assert result.rows == [{"claim": ALEPPO + "al-youssef-rebels-lack-outside-support"}]
-
-
-def test_user_ask_and_construct_queries(example: ox.Store) -> None:
-    """ASK gives one 'result' row; CONSTRUCT gives subject, predicate, object rows."""
-    ask = analysis.run_user_query(example, "ASK { ?s ?p ?o }")
-    assert ask.rows == [{"result": "true"}]
-    construct = analysis.run_user_query(
-        example,
-        "CONSTRUCT { ?c <urn:x:said> ?t } WHERE { ?c <https://w3id.org/claim-ledger/ns#stance> "
-        "<https://w3id.org/claim-ledger/ns#denies> BIND(1 AS ?t) }",
-    )
-    assert construct.columns == ("subject", "predicate", "object")
-    assert construct.rows == [
-        {
-            "subject": ALEPPO + "al-youssef-rebels-lack-outside-support",
-            "predicate": "urn:x:said",
-            "object": "1",
-        }
-    ]
-
-
-@pytest.mark.parametrize(
-    ("text", "error", "message"),
-    [
-        pytest.param(
-            "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-            UnsafeInputError,
-            "SERVICE is refused",
-            id="service",
-        ),
-        pytest.param(
-            "SELECT * { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://x.example/> { ?s ?q ?r } } }",
-            UnsafeInputError,
-            "SERVICE is refused",
-            id="service-nested",
-        ),
-        pytest.param(
-            "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
-            UnsafeInputError,
-            "updates .* are refused",
-            id="insert",
-        ),
-        pytest.param(
-            "LOAD <http://example.org/data.ttl>", UnsafeInputError, "are refused", id="load"
-        ),
-        pytest.param("DELETE WHERE { ?s ?p ?o }", UnsafeInputError, "are refused", id="delete"),
-        pytest.param("SELECT ?s WHERE { ?s ?p }", InputError, "does not parse", id="syntax"),
-    ],
-)
-def test_user_queries_refused_before_they_run(
-    text: str, error: type[Exception], message: str
-) -> None:
-    """SERVICE, updates, LOAD and unparsable text are refused with a clear error."""
-    with pytest.raises(error, match=message):
-        analysis.run_user_query(ox.Store(), text)
-
-
-def test_a_long_user_query_is_stopped_at_the_timeout(example: ox.Store) -> None:
-    """A query still running at the deadline is killed and reported."""
-    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-    started = time.monotonic()
-    with pytest.raises(LedgerError, match="the query was stopped after 1 s"):
-        analysis.run_user_query(example, endless, timeout_s=1)
-    assert time.monotonic() - started < 30
-
-
-def test_a_pathological_regular_expression_cannot_hang_the_tool(example: ox.Store) -> None:
-    """Oxigraph's regex engine is linear: a classic catastrophic pattern answers at once."""
-    text = 'SELECT ?m WHERE { BIND(REGEX("' + "a" * 5000 + '!", "^(a+)+$") AS ?m) }'
-    result = analysis.run_user_query(example, text, timeout_s=20)
-    assert result.rows == [{"m": "false"}]
 
 
 # --------------------------------------------------------------------------- queries, ontology

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from conftest import EXAMPLE
 from ledger import query
 from ledger.cli import main
-from ledger.errors import InputError, LedgerError
+from ledger.errors import InputError, LedgerError, UnsafeInputError
 from ledger.publish import output
 
 #: A query that builds one string of ~1 GB (10^7 rows of 92 characters, concatenated).
@@ -200,3 +200,46 @@ def test_a_reader_that_stops_early_is_no_error(ledger: Path) -> None:
     assert reader.wait(timeout=60) == 0
     assert reader.stderr.read() == b""
     reader.stderr.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "message"),
+    [
+        pytest.param(
+            "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+            UnsafeInputError,
+            "SERVICE is refused",
+            id="service",
+        ),
+        pytest.param(
+            "SELECT * { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://x.example/> { ?s ?q ?r } } }",
+            UnsafeInputError,
+            "SERVICE is refused",
+            id="service-nested",
+        ),
+        pytest.param(
+            "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+            UnsafeInputError,
+            "updates .* are refused",
+            id="insert",
+        ),
+        pytest.param(
+            "LOAD <http://example.org/data.ttl>", UnsafeInputError, "are refused", id="load"
+        ),
+        pytest.param("DELETE WHERE { ?s ?p ?o }", UnsafeInputError, "are refused", id="delete"),
+        pytest.param("SELECT ?s WHERE { ?s ?p }", InputError, "does not parse", id="syntax"),
+    ],
+)
+def test_user_queries_refused_before_they_run(
+    text: str, error: type[Exception], message: str
+) -> None:
+    """SERVICE, updates, LOAD and unparsable text are refused with a clear error."""
+    with pytest.raises(error, match=message):
+        query.run_user_query(ox.Store(), text)
+
+
+def test_a_pathological_regular_expression_cannot_hang_the_tool() -> None:
+    """Oxigraph's regex engine is linear: a classic catastrophic pattern answers at once."""
+    text = 'SELECT ?m WHERE { BIND(REGEX("' + "a" * 5000 + '!", "^(a+)+$") AS ?m) }'
+    _columns, rows = query.run_user_query(ox.Store(), text, timeout_s=20)
+    assert rows == [{"m": False}]

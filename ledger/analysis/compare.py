@@ -23,13 +23,9 @@ before it answers (the same rows, without recomputing the ledger). Without it, o
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.connection
 import os
-import re
-import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,7 +74,6 @@ from ledger.analysis.rules import (
     vocabulary,
     when,
 )
-from ledger.errors import InputError, LedgerError, UnsafeInputError
 from ledger.vocab import CL_IRI
 
 PROV = "http://www.w3.org/ns/prov#"
@@ -555,177 +550,13 @@ def _candidates(
     return found
 
 
-# --------------------------------------------------------------------------- a user's query
-
-
-@dataclass(frozen=True)
-class QueryResult:
-    """A user query's answer as flat rows: a SELECT's variables, ASK's ``result``, or triples."""
-
-    columns: tuple[str, ...]
-    rows: list[dict[str, str | None]]
-
-
-def check_user_query(text: str) -> None:
-    """Refuse, before it runs, a query that does not parse, updates, loads or calls SERVICE."""
-    from pyparsing import ParseException  # rdflib's parser; imported only when needed
-    from rdflib.plugins.sparql import parser
-
-    try:
-        tree = parser.parseQuery(text)
-    except ParseException as exc:
-        try:
-            parser.parseUpdate(text)
-        except ParseException:
-            raise InputError(
-                f"the query does not parse: {exc.msg}",
-                where=f"line {exc.lineno}, column {exc.col}",
-                hint="check the SPARQL syntax near that place",
-            ) from None
-        raise UnsafeInputError(
-            "updates (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP …) are refused: "
-            "the ledger is append-only and `query` only reads",
-            hint="use `claim-ledger add` to append claims",
-        ) from None
-    if _contains_service(tree) or _mentions_service(text):
-        raise UnsafeInputError(
-            "SERVICE is refused: claim-ledger never fetches anything",
-            hint="remove the SERVICE block; query only the ledger",
-        )
-
-
-def _contains_service(node: Any) -> bool:
-    from pyparsing import ParseResults
-
-    if getattr(node, "name", None) == "ServiceGraphPattern":
-        return True
-    if isinstance(node, Mapping):
-        return any(_contains_service(v) for v in node.values())
-    if isinstance(node, ParseResults | list | tuple):
-        return any(_contains_service(v) for v in node)
-    return False
-
-
-#: strings, IRIs and comments, removed before looking for the SERVICE keyword
-_NOT_KEYWORDS = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
-)
-
-
-def _mentions_service(text: str) -> bool:
-    """SERVICE as a keyword anywhere (a second guard, should the parse tree change shape)."""
-    code = _NOT_KEYWORDS.sub(" ", text)
-    return re.search(r"(?<![\w:])SERVICE\b", code, re.IGNORECASE) is not None
-
-
-def run_user_query(
-    store: ox.Store,
-    text: str,
-    *,
-    default_graph: Sequence[ox.NamedNode] | None = None,
-    timeout_s: float = 30,
-) -> QueryResult:
-    """Run a user's read-only SPARQL query, stopping it after ``timeout_s`` seconds.
-
-    The query runs in a forked child process (a pyoxigraph query cannot be interrupted from a
-    thread); at the deadline the child is killed. Regular expressions run in Oxigraph's
-    linear-time engine, and the deadline bounds everything else.
-    """
-    check_user_query(text)
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    with warnings.catch_warnings():
-        # Python 3.12+ warns that forking a multi-threaded process may deadlock; the child only
-        # runs one query on the inherited store and writes to a pipe (no locks are taken)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        child = context.Process(
-            target=_query_child, args=(store, text, default_graph, sender), daemon=True
-        )
-        child.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout_s):
-            raise LedgerError(
-                f"the query was stopped after {timeout_s:g} s",
-                hint="narrow it (LIMIT, fewer patterns, bound values) or raise --timeout",
-            )
-        try:
-            status, payload = receiver.recv()
-        except EOFError:
-            raise LedgerError("the query process ended without an answer") from None
-    finally:
-        receiver.close()
-        if child.is_alive():
-            child.kill()
-        child.join()
-    if status == "error":
-        raise InputError(f"the query failed: {payload}")
-    kind, data = payload
-    return _decode_answer(kind, data)
-
-
-def _query_child(
-    store: ox.Store,
-    text: str,
-    default_graph: Sequence[ox.NamedNode] | None,
-    sender: multiprocessing.connection.Connection,
-) -> None:
-    try:
-        result = store.query(text, **graph_options(default_graph))
-        if isinstance(result, ox.QueryBoolean):
-            answer: tuple[str, bytes] = ("boolean", b"true" if bool(result) else b"false")
-        elif isinstance(result, ox.QuerySolutions):
-            answer = ("solutions", result.serialize(format=ox.QueryResultsFormat.JSON) or b"")
-        else:
-            answer = ("triples", result.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
-        sender.send(("ok", answer))
-    except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
-        sender.send(("error", str(exc)))
-    finally:
-        sender.close()
-
-
-def _term_text(term: Any) -> str | None:
-    if term is None:
-        return None
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.NamedNode | ox.Literal):
-        return str(term.value)
-    return str(term)
-
-
-def _decode_answer(kind: str, data: bytes) -> QueryResult:
-    if kind == "boolean":
-        return QueryResult(("result",), [{"result": data.decode()}])
-    if kind == "triples":
-        rows: list[dict[str, str | None]] = [
-            {
-                "subject": _term_text(t.subject),
-                "predicate": _term_text(t.predicate),
-                "object": _term_text(t.object),
-            }
-            for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-        ]
-        return QueryResult(("subject", "predicate", "object"), rows)
-    solutions = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-    assert isinstance(solutions, ox.QuerySolutions)
-    columns = tuple(v.value for v in solutions.variables)
-    variables = list(solutions.variables)
-    rows = [
-        {c: _term_text(s[v]) for c, v in zip(columns, variables, strict=True)} for s in solutions
-    ]
-    return QueryResult(columns, rows)
-
-
 __all__ = [
     "CLAIM_COLUMNS", "CONFLICT_COLUMNS", "CORROBORATION_COLUMNS", "CREDIBILITY", "GRADE_COLUMNS",
     "STATUSES", "SCOPE_WARNING_COLUMNS", "UNJUDGED_RELIABILITY", "Agent", "Analysis", "Claim",
-    "ConflictRow", "CorroborationRow", "Filters", "Finding", "GradeRow", "Ledger", "QueryResult",
-    "ScopeWarningRow", "Vocabulary", "analyse", "check_user_query", "comparison_key",
+    "ConflictRow", "CorroborationRow", "Filters", "Finding", "GradeRow", "Ledger",
+    "ScopeWarningRow", "Vocabulary", "analyse", "comparison_key",
     "comparison_key_quads", "conflict_row", "conflicts_for_batch", "corroboration_row",
     "find_conflicts", "find_corroborations", "find_scope_warnings", "grade_claims", "grade_row",
-    "independence", "list_claims", "read_claims", "read_ledger", "run_user_query",
+    "independence", "list_claims", "read_claims", "read_ledger",
     "scope_warning_row", "vocabulary",
 ]  # fmt: skip
