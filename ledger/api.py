@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import pickle
 import re
 import sqlite3
 import time
@@ -254,7 +253,7 @@ def _analysis_sources(
             findings = findings_file(local)
             try:
                 yield index.store, index, findings
-            except (sqlite3.DatabaseError, UnicodeDecodeError, pickle.UnpicklingError) as error:
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
                 if findings is None or not _findings_damaged(error):
                     raise
                 raise LedgerStateError(
