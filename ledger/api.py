@@ -12,7 +12,7 @@ import pickle
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -959,3 +959,64 @@ def evaluate(corpus: Path) -> Any:
     from ledger.analysis import evaluate as evaluation  # it adds through this module
 
     return evaluation.evaluate(corpus)
+
+
+# ---------------------------------------------------------------- labels for tables
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What a table shows instead of an IRI.
+
+    ``names``: a claim's short id (the last part of the IRI its file gave it, else the start of
+    its hash, as ``analysis.rules.Ledger.claim_name`` names it in reasons), any other thing's
+    name (English first); ``statements``: a claim's statement (English first).
+    """
+
+    names: dict[str, str] = field(default_factory=dict)
+    statements: dict[str, str] = field(default_factory=dict)
+
+
+#: up to this many IRIs, one indexed query per IRI; above, one query reads every label
+LABEL_LOOKUPS = 2000
+
+
+def labels(ledger: Backend, iris: Iterable[str]) -> Labels:
+    """The names and statements of ``iris`` (claims, sources, places, …) that the ledger holds.
+
+    IRIs without a name are left out: a table then shows the last part of the IRI.
+    """
+    from ledger.analysis.read import select
+    from ledger.analysis.rules import Ledger as Registry
+
+    wanted = {iri for iri in iris if re.match(r"^(https?://|urn:|tag:)\S+$", iri)}
+    if not wanted:
+        return Labels()
+    rank = {"en": 0, "": 1}
+    names: dict[str, tuple[int, str]] = {}
+    statements: dict[str, tuple[int, str]] = {}
+    written_as: dict[str, str] = {}
+    with analysis_store(ledger) as (store, _index):
+        if len(wanted) <= LABEL_LOOKUPS:
+            found: Iterable[dict[str, str]] = (
+                row
+                for iri in sorted(wanted)
+                for row in select(store, "labels", None, {"thing": ox.NamedNode(iri)})
+            )
+        else:
+            found = (row for row in select(store, "labels", None) if row["thing"] in wanted)
+        for row in found:
+            thing, order = row["thing"], rank.get(row["language"], 2)
+            if row["writtenAs"]:
+                written_as.setdefault(thing, row["writtenAs"])
+            for value, best in ((row["name"], names), (row["statement"], statements)):
+                if value and (thing not in best or order < best[thing][0]):
+                    best[thing] = (order, value)
+    registry = Registry(written_as=written_as)
+    shown = {thing: name for thing, (_, name) in names.items()}
+    shown.update(
+        (iri, registry.claim_name(iri))
+        for iri in wanted
+        if iri in written_as or iri.startswith(entries.CLAIM_NAMESPACE)
+    )
+    return Labels(shown, {thing: text for thing, (_, text) in statements.items()})

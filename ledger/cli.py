@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -270,6 +270,40 @@ pass_location = click.make_pass_decorator(LedgerLocation)
 row_format = click.option(
     "--format", "fmt", type=click.Choice(output.ROW_FORMATS), default="table", show_default=True
 )
+wide_option = click.option(
+    "--wide",
+    is_flag=True,
+    help="Table: every column, long cells unwrapped (wider than the terminal).",
+)
+full_iri_option = click.option(
+    "--full-iri", "full_iri", is_flag=True, help="Table: IRIs as they are, not short ids and names."
+)
+
+
+def print_rows(
+    ledger: api.Backend,
+    command: str,
+    columns: Sequence[str],
+    rows: Sequence[Mapping[str, Any]],
+    fmt: str,
+    *,
+    wide: bool,
+    full_iri: bool,
+) -> None:
+    """Rows in ``fmt``; a table names things by their labels and fits the terminal."""
+    if fmt != "table":
+        for chunk in output.row_chunks(columns, rows, fmt):
+            click.echo(chunk, nl=False)
+        return
+    labels = api.Labels() if full_iri and command != "grade" else None
+    if labels is None:
+        labels = api.labels(ledger, output.table_iris(rows))
+    width = output.terminal_width()
+    chunks = output.table_view(
+        command, rows, labels, width=width, wide=wide, full_iri=full_iri, columns=columns
+    )
+    for chunk in chunks:
+        click.echo(chunk, nl=False)
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
@@ -363,18 +397,21 @@ def supersede(
 
 @main.command(context_settings=CONTEXT_SETTINGS)
 @row_format
+@wide_option
+@full_iri_option
 @pass_location
-def log(location: LedgerLocation, fmt: str) -> None:
-    """List the ledger's entries, oldest first.
+def log(location: LedgerLocation, fmt: str, wide: bool, full_iri: bool) -> None:
+    """List the ledger's entries, oldest first (a table shows the start of each hash, which
+    `show` takes; --full-iri or --wide the whole hash).
 
     \b
     Example:
       claim-ledger log --format json
     """
-    rows = api.log_rows(location.open())
-    click.echo(
-        output.rows(["seq", "time", "kind", "author", "message", "hash"], rows, fmt), nl=False
-    )
+    ledger = location.open()
+    rows = api.log_rows(ledger)
+    columns = ["seq", "time", "kind", "author", "message", "hash"]
+    print_rows(ledger, "log", columns, rows, fmt, wide=wide, full_iri=full_iri or wide)
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
@@ -750,6 +787,8 @@ def analysis_options(command: F) -> F:
             "--as-of", "as_of", help="The ledger as it stood at an entry (number or hash) or date."
         ),
         row_format,
+        wide_option,
+        full_iri_option,
         pass_location,
     ]
     for option in reversed(options):
@@ -771,11 +810,14 @@ def analysis_command(name: str, function: str, columns: str, doc: str) -> None:
         prop: str | None,
         time: str | None,
         status: str,
+        wide: bool,
+        full_iri: bool,
     ) -> None:
         from ledger.analysis import compare as analysis
 
+        ledger = location.open()
         rows = api.analyse(
-            location.open(),
+            ledger,
             getattr(analysis, function),
             as_of,
             case=case,
@@ -785,8 +827,9 @@ def analysis_command(name: str, function: str, columns: str, doc: str) -> None:
             time=time,
             status=status,
         )
-        for chunk in output.row_chunks(getattr(analysis, columns), rows, fmt):
-            click.echo(chunk, nl=False)
+        print_rows(
+            ledger, name, getattr(analysis, columns), rows, fmt, wide=wide, full_iri=full_iri
+        )
 
     command.__doc__ = doc
     main.command(name, context_settings=CONTEXT_SETTINGS)(command)
