@@ -7,6 +7,7 @@ codes here, in one place: 0 success, 1 not conforming / verification failed, 2 u
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ from ledger import __version__, api
 from ledger.chain.entries import RATINGS
 from ledger.chain.location import LedgerLocation
 from ledger.chain.store import DEFAULT_DIRECTORY, out_of_space
-from ledger.errors import LedgerError
+from ledger.errors import InputError, LedgerError
 from ledger.extraction import extract
 from ledger.intake import convert
 from ledger.intake.anchor import find_anchor
@@ -111,6 +112,33 @@ def default_author() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+class AliasedOption(click.Option):
+    """An option whose first name is the one help shows; the others are hidden aliases (the
+    names older versions used), still accepted."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        names = self.opts
+        self.opts = names[:1]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = names
+
+
+def checker_option(what: str) -> Callable[[F], F]:
+    """``--by NAME``: the checker acting (``--author`` still accepted, hidden from help)."""
+    option: Callable[[F], F] = click.option(
+        "--by",
+        "--author",
+        "author",
+        cls=AliasedOption,
+        default=default_author(),
+        show_default=True,
+        help=f"The checker who {what}.",
+    )
+    return option
 
 
 paths_argument = click.argument(
@@ -322,7 +350,7 @@ def init(location: LedgerLocation) -> None:
 
 @main.command(context_settings=CONTEXT_SETTINGS)
 @paths_argument
-@click.option("--author", default=default_author(), show_default=True, help="Who adds the batch.")
+@checker_option("adds the batch")
 @click.option("--message", default="", help="Why the batch is added.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -350,7 +378,7 @@ def add(
 
     \b
     Example:
-      claim-ledger add claims/aleppo-2016-11/ --author "A. Checker" --message "first pass"
+      claim-ledger add claims/aleppo-2016-11/ --by "A. Checker" --message "first pass"
     """
     result = api.add(location.open(), paths, author=author, message=message, check=check)
     click.echo(output.add_result(result, fmt), nl=False)
@@ -360,7 +388,7 @@ def add(
 @main.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("claim")
 @click.option("--reason", required=True, help="Why the claim is retracted.")
-@click.option("--author", default=default_author(), show_default=True)
+@checker_option("retracts the claim")
 @pass_location
 def retract(location: LedgerLocation, claim: str, reason: str, author: str) -> None:
     """Retract a claim: a new entry; the claim stays in the ledger's history.
@@ -379,7 +407,7 @@ def retract(location: LedgerLocation, claim: str, reason: str, author: str) -> N
 @click.argument("claim")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--reason", required=True, help="Why the claim is superseded.")
-@click.option("--author", default=default_author(), show_default=True)
+@checker_option("supersedes the claim")
 @pass_location
 def supersede(
     location: LedgerLocation, claim: str, paths: tuple[Path, ...], reason: str, author: str
@@ -418,19 +446,36 @@ def log(location: LedgerLocation, fmt: str, wide: bool, full_iri: bool) -> None:
 @click.argument("reference")
 @pass_location
 def show(location: LedgerLocation, reference: str) -> None:
-    """Show an entry (by number or hash) or a claim (by IRI, hash prefix or file id).
+    """Show an entry (by number, or its hash or the start of it, with or without "sha256:")
+    or a claim (by IRI, hash prefix or file id; a bare hash prefix is a claim's first).
 
     \b
     Examples:
       claim-ledger show 1
+      claim-ledger show sha256:4edce8d1eb11
       claim-ledger show sohr-about-10000-fled
     """
     ledger = location.open()
     if api.looks_like_entry(reference):
         record, nquads = api.show_entry(ledger, reference)
         click.echo(output.entry_text(record, nquads), nl=False)
-    else:
-        click.echo(output.claim_text(api.show_claim(ledger, reference)), nl=False)
+        return
+    try:
+        shown = api.show_claim(ledger, reference)
+    except InputError:
+        if not re.fullmatch(r"[0-9a-f]{4,64}", reference.strip()):
+            raise
+        # no claim's hash starts so: the start of an entry's hash, as `log` shows it
+        try:
+            record, nquads = api.show_entry(ledger, reference)
+        except InputError:
+            raise InputError(
+                f"no claim and no entry whose hash starts with {reference!r} in the ledger",
+                hint="`claim-ledger claims` lists the claims, `claim-ledger log` the entries",
+            ) from None
+        click.echo(output.entry_text(record, nquads), nl=False)
+        return
+    click.echo(output.claim_text(shown), nl=False)
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
@@ -671,7 +716,7 @@ def review(
 )
 @click.option("--case", help="Only this case (its identifier, e.g. aleppo-2016-11).")
 @click.option("--claim", help="Only this claim (IRI, hash prefix or file id).")
-@click.option("--source", help="Only this source (IRI or its last part, e.g. sohr).")
+@click.option("--source", help="Only this source (its IRI, src:sohr or its last part, sohr).")
 @pass_location
 def report(
     location: LedgerLocation,
@@ -692,7 +737,8 @@ def report(
       claim-ledger report --format md --case aleppo-2016-11 --out report-md/
       claim-ledger report claims/aleppo-2016-11/ --out preview/
     """
-    click.echo(write_report(location, paths, out, fmt, case=case, claim=claim, source=source))
+    selected = {"case": case, "claim": claim, "source": written_reference(source)}
+    click.echo(write_report(location, paths, out, fmt, **selected))
 
 
 def write_report(
@@ -729,7 +775,7 @@ def write_report(
 @click.option(
     "--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True
 )
-@click.option("--author", default=default_author(), show_default=True, help="Who adds the batch.")
+@checker_option("adds the batch")
 @click.option("--message", default="", help="Why the batch is added.")
 @pass_location
 def run(
@@ -765,12 +811,32 @@ def run(
 # ---------------------------------------------------------------------------- analysis
 
 
+def written_reference(text: str | None) -> str | None:
+    """A source or place as claim files write it: ``src:sohr`` (a prefix the file declared)
+    is looked up by its local part, ``sohr``; IRIs and names go to the analysis as given."""
+    if text is None:
+        return None
+    text = text.strip()
+    match = re.fullmatch(r"([A-Za-z][\w.-]*):([^\s/:][^\s:]*)", text)
+    if match and match.group(1).lower() not in ("http", "https", "urn", "tag"):
+        return match.group(2)
+    return text
+
+
 def analysis_options(command: F) -> F:
     """The filters and output options every analysis command shares."""
     options = [
         click.option("--case", help="Only claims of this case (its identifier)."),
-        click.option("--source", help="Only claims of this source (IRI or its last part)."),
-        click.option("--place", help="Only propositions about this place (IRI or last part)."),
+        click.option(
+            "--source",
+            help="Only claims of this source: as claim files write it (src:sohr), its last "
+            "part (sohr), its IRI or its name.",
+        ),
+        click.option(
+            "--place",
+            help="Only propositions about this place (or a place in it): ent:sakhour, sakhour, "
+            "its IRI or its name.",
+        ),
         click.option(
             "--property", "prop", help="Only this proposition property (e.g. controlledBy)."
         ),
@@ -821,8 +887,8 @@ def analysis_command(name: str, function: str, columns: str, doc: str) -> None:
             getattr(analysis, function),
             as_of,
             case=case,
-            source=source,
-            place=place,
+            source=written_reference(source),
+            place=written_reference(place),
             property=prop,
             time=time,
             status=status,
