@@ -968,13 +968,25 @@ def evaluate(corpus: Path) -> Any:
 class Labels:
     """What a table shows instead of an IRI.
 
-    ``names``: a claim's short id (the last part of the IRI its file gave it, else the start of
-    its hash, as ``analysis.rules.Ledger.claim_name`` names it in reasons), any other thing's
-    name (English first); ``statements``: a claim's statement (English first).
+    ``names``: a claim's short id (``claim_short_id``), any other thing's name (English
+    first); ``statements``: a claim's statement (English first).
     """
 
     names: dict[str, str] = field(default_factory=dict)
     statements: dict[str, str] = field(default_factory=dict)
+
+
+#: the hex digits of a claim's hash that name it when its file gave it no id (what `show` takes)
+CLAIM_HASH_DIGITS = 12
+
+
+def claim_short_id(iri: str, written_as: str | None = None) -> str:
+    """A claim's short id: the last part of the IRI its file gave it, whole; else the first
+    ``CLAIM_HASH_DIGITS`` of its hash. Both are what `show`, `retract` and `report` take."""
+    if written_as:
+        return re.split(r"[/#]", written_as.rstrip("/#"))[-1] or written_as
+    local = iri.rsplit("/", 1)[-1]
+    return local[:CLAIM_HASH_DIGITS] if iri.startswith(entries.CLAIM_NAMESPACE) else local
 
 
 #: up to this many IRIs, one indexed query per IRI; above, one query reads every label
@@ -987,7 +999,6 @@ def labels(ledger: Backend, iris: Iterable[str]) -> Labels:
     IRIs without a name are left out: a table then shows the last part of the IRI.
     """
     from ledger.analysis.read import select
-    from ledger.analysis.rules import Ledger as Registry
 
     wanted = {iri for iri in iris if re.match(r"^(https?://|urn:|tag:)\S+$", iri)}
     if not wanted:
@@ -1012,10 +1023,9 @@ def labels(ledger: Backend, iris: Iterable[str]) -> Labels:
             for value, best in ((row["name"], names), (row["statement"], statements)):
                 if value and (thing not in best or order < best[thing][0]):
                     best[thing] = (order, value)
-    registry = Registry(written_as=written_as)
     shown = {thing: name for thing, (_, name) in names.items()}
     shown.update(
-        (iri, registry.claim_name(iri))
+        (iri, claim_short_id(iri, written_as.get(iri)))
         for iri in wanted
         if iri in written_as or iri.startswith(entries.CLAIM_NAMESPACE)
     )

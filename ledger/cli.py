@@ -380,8 +380,11 @@ def add(
     Example:
       claim-ledger add claims/aleppo-2016-11/ --by "A. Checker" --message "first pass"
     """
-    result = api.add(location.open(), paths, author=author, message=message, check=check)
-    click.echo(output.add_result(result, fmt), nl=False)
+    ledger = location.open()
+    result = api.add(ledger, paths, author=author, message=message, check=check)
+    named = {r[c] for r in result.conflicts for c in ("claim_a", "claim_b")}
+    labels = api.labels(ledger, named) if named and fmt == "text" else None
+    click.echo(output.add_result(result, fmt, labels), nl=False)
     sys.exit(0 if result.report.conforms else 1)
 
 
@@ -475,7 +478,7 @@ def show(location: LedgerLocation, reference: str) -> None:
             ) from None
         click.echo(output.entry_text(record, nquads), nl=False)
         return
-    click.echo(output.claim_text(shown), nl=False)
+    click.echo(output.claim_text(shown, api.labels(ledger, [shown["claim"]])), nl=False)
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from ledger.api import AddResult, Labels
+from ledger.api import AddResult, Labels, claim_short_id
 from ledger.chain.entry import EntryRecord
 from ledger.intake.anchor import Anchor
 from ledger.intake.validate import ValidationReport
@@ -166,19 +166,19 @@ def _table_chunks(columns: Sequence[str], records: Sequence[Mapping[str, Any]]) 
 DEFAULT_WIDTH = 100
 #: the columns a command's table shows (``--wide`` shows every column; JSON and CSV always do).
 #: Some are made from the row's columns (``_cell``): a claim with its source in brackets, a
-#: claim's proposition in one cell, a grade's credibility with its words and its counts.
+#: claim's proposition in one cell, a grade's credibility with its words, ``for/against`` the
+#: independent origins that support and contradict it, a revision's relation with its type, a
+#: corroboration's kind with its match. A conflict's property is in its reason.
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "claims": ("claim", "status", "stance", "proposition", "statement"),
-    "conflicts": ("claim_a", "claim_b", "property", "relation", "type", "reason", "independence"),
-    "corroborations": ("claim_a", "claim_b", "property", "match", "kind", "reason"),
+    "conflicts": ("claim_a", "claim_b", "type", "reason", "independence"),
+    "corroborations": ("claim_a", "claim_b", "property", "kind", "reason"),
     "scope-warnings": ("claim_a", "claim_b", "property", "reason", "independence"),
-    "grade": (
-        "claim", "credibility", "reliability", "support", "against", "statement", "reasons",
-    ),
+    "grade": ("claim", "credibility", "reliability", "for/against", "statement", "reasons"),
     "log": ("seq", "time", "kind", "author", "message", "hash"),
 }  # fmt: skip
 #: a column left out of a table when every row has this value in it
-UNIFORM_OMITTED = {"status": "current"}
+UNIFORM_OMITTED = {"status": "current", "reliability": "F"}
 #: a cell wraps onto at most this many lines; the last one ends with "…" when cut
 MAX_CELL_LINES = 8
 #: an entry hash in a table: "sha256:" and this many hex digits (what `show` takes)
@@ -234,10 +234,12 @@ def _cell(column: str, record: Mapping[str, Any], labels: Labels, full_iri: bool
         return text + (f"; {record['event_time']}" if record.get("event_time") else "")
     if column == "credibility" and "grade" in record:
         return f"{record.get('credibility')} {record.get('grade')}"
-    if column in ("support", "against") and "independent_support" in record:
-        kind = "support" if column == "support" else "conflicts"
-        independent, other = record.get(f"independent_{kind}"), record.get(f"other_{kind}")
-        return f"{independent} ind" + (f", {other} other" if other else "")
+    if column == "for/against" and "independent_support" in record:
+        return f"{record['independent_support']} / {record.get('independent_conflicts')}"
+    if column == "type" and record.get("relation") not in (None, "conflict"):
+        return f"{record['relation']}: {record.get('type')}"
+    if column == "kind" and record.get("match"):
+        return f"{record.get('kind')}: {record['match']}"
     if column == "statement" and "statement" not in record:
         return labels.statements.get(str(record.get("claim")), "")
     if column == "hash" and not full_iri and isinstance(record.get("hash"), str):
@@ -286,7 +288,8 @@ def fitted_table(
     natural = [len(c) for c in columns]
     for row in texts:
         natural = [max(n, len(t)) for n, t in zip(natural, row, strict=True)]
-    widths = _fit(natural, [len(c) for c in columns], width - 2 * (len(columns) - 1))
+    weights = [COLUMN_WEIGHTS.get(c, 2) for c in columns]
+    widths = _fit(natural, [len(c) for c in columns], width - 2 * (len(columns) - 1), weights)
     wrapped = any(n > w for n, w in zip(natural, widths, strict=True))
 
     def line(cells: Sequence[str]) -> str:
@@ -307,24 +310,43 @@ def fitted_table(
         yield "".join(out)
 
 
-def _fit(natural: list[int], headers: list[int], budget: int) -> list[int]:
+#: how much of the width a column may take when cells must wrap, in halves of a common cap:
+#: text (statements, reasons) twice the cap, claims one and a half, the rest the cap
+COLUMN_WEIGHTS = {
+    "statement": 4, "reason": 4, "reasons": 4, "proposition": 4, "independence_reason": 4,
+    "message": 4, "claim": 3, "claim_a": 3, "claim_b": 3,
+}  # fmt: skip
+
+
+def _fit(
+    natural: list[int], headers: list[int], budget: int, weights: Sequence[int] | None = None
+) -> list[int]:
     """Column widths that add up to at most ``budget``: every column keeps its natural width
-    up to a common cap, chosen as large as fits; no column narrower than its header (nor than
-    3 when even the headers do not fit)."""
+    up to its share of a common cap (``weights``, in halves of the cap), the cap chosen as
+    large as fits; no column narrower than its header (nor than 3 when even the headers do
+    not fit)."""
     if sum(natural) <= budget:
         return natural
+    halves = list(weights) if weights is not None else [2] * len(natural)
     floors = headers if sum(headers) <= budget else [min(h, 3) for h in headers]
+
+    def widths_at(cap: int) -> list[int]:
+        return [
+            max(f, min(n, cap * w // 2)) for n, f, w in zip(natural, floors, halves, strict=True)
+        ]
+
     low, high = 1, max(natural)
     while low < high:  # the largest cap that fits
         cap = (low + high + 1) // 2
-        if sum(max(f, min(n, cap)) for n, f in zip(natural, floors, strict=True)) <= budget:
+        if sum(widths_at(cap)) <= budget:
             low = cap
         else:
             high = cap - 1
-    widths = [max(f, min(n, low)) for n, f in zip(natural, floors, strict=True)]
+    widths = widths_at(low)
     spare = budget - sum(widths)
-    for i in sorted(range(len(widths)), key=lambda i: natural[i] - widths[i], reverse=True):
-        extra = min(spare, natural[i] - widths[i])  # what the cap's rounding left over
+    order = sorted(range(len(widths)), key=lambda i: (-halves[i], widths[i] - natural[i]))
+    for i in order:  # what the cap's rounding left over, text first
+        extra = min(spare, natural[i] - widths[i])
         if extra > 0:
             widths[i] += extra
             spare -= extra
@@ -388,7 +410,7 @@ def entry_line(record: EntryRecord) -> str:
     return f"entry {record.seq} ({record.kind}) {record.hash}"
 
 
-def add_result(result: AddResult, fmt: str) -> str:
+def add_result(result: AddResult, fmt: str, labels: Labels | None = None) -> str:
     """What an add did: the problems when refused, else the entry and the claims."""
     if fmt == "json":
         return (
@@ -425,22 +447,23 @@ def add_result(result: AddResult, fmt: str) -> str:
             f"{entry_line(result.entry)}: {len(result.added)} claim(s) added"
             + (f", {len(result.duplicates)} already in the ledger" if result.duplicates else "")
         )
-    lines.extend(_batch_conflict_lines(result))
+    lines.extend(_batch_conflict_lines(result, labels or Labels()))
     return "\n".join(lines) + "\n"
 
 
-def _batch_conflict_lines(result: AddResult) -> list[str]:
+def _batch_conflict_lines(result: AddResult, labels: Labels) -> list[str]:
     """ "This batch conflicts with …": one line per conflict or revision of an added claim.
 
-    A claim of the batch is named by the id its file gave it, any other by the start of its
-    hash (both are what `show` takes); the reason names the sources and the values.
+    Every claim is named as tables name it: by the id its file gave it (``labels``, or the
+    batch's own files), else by the start of its hash (both are what `show` takes); the reason
+    names the sources and the values.
     """
     if result.check_failed is not None:
         return [f"the conflict check did not run (the entry is written): {result.check_failed}"]
     ids = {c.iri: c.written_as.rstrip("/").rsplit("/", 1)[-1] for c in result.claims}
 
     def short(iri: str) -> str:
-        return ids.get(iri) or iri.rsplit("/", 1)[-1][:12]
+        return ids.get(iri) or labels.names.get(iri) or claim_short_id(iri)
 
     conflicts = [r for r in result.conflicts if r["relation"] == "conflict"]
     revisions = [r for r in result.conflicts if r["relation"] != "conflict"]
@@ -474,9 +497,12 @@ def entry_text(record: EntryRecord, nquads: str) -> str:
     return "\n".join(head) + nquads
 
 
-def claim_text(shown: dict[str, Any]) -> str:
-    """A claim's IRI and status, then its description in Turtle."""
-    return f"# claim  {shown['claim']}\n# status {shown['status']}\n{shown['turtle']}"
+def claim_text(shown: dict[str, Any], labels: Labels | None = None) -> str:
+    """A claim's IRI, its short id (as tables name it) and status, then its description in
+    Turtle."""
+    short = (labels or Labels()).names.get(shown["claim"])
+    named = f"# id     {short}\n" if short else ""
+    return f"# claim  {shown['claim']}\n{named}# status {shown['status']}\n{shown['turtle']}"
 
 
 def run_text(location: object, result: Any) -> str:
