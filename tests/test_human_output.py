@@ -19,12 +19,12 @@ from ledger.publish import output
 CONFLICTING = DATA / "analysis-corpus" / "districts-test" / "case"
 
 
-def run(ledger: Path, *args: str, columns: int | None = 100) -> Result:
+def run(ledger: Path | str, *args: str, columns: int | None = 100) -> Result:
     env = {"COLUMNS": str(columns) if columns is not None else None}
     return CliRunner().invoke(main, ["--ledger", str(ledger), *args], env=env)
 
 
-def ok(ledger: Path, *args: str, columns: int | None = 100) -> str:
+def ok(ledger: Path | str, *args: str, columns: int | None = 100) -> str:
     result = run(ledger, *args, columns=columns)
     assert result.exit_code == 0, result.stderr
     return result.stdout
@@ -273,3 +273,11 @@ def test_author_is_still_accepted_as_an_alias_of_by(tmp_path: Path) -> None:
     ok(ledger, "retract", "sohr-about-10000-fled", "--reason", "test", "--by", "New Name")
     authors = [r["author"] for r in json.loads(ok(ledger, "log", "--format", "json"))]
     assert authors == ["Old Name", "New Name"]
+
+
+def test_tables_are_the_same_on_both_backends(backend: Any, example: Path) -> None:
+    """On a SPARQL server the tables name claims and sources as on the embedded ledger."""
+    where = backend.location(backend.new())
+    ok(where, "add", str(EXAMPLE))
+    for command in ("claims", "corroborations", "grade"):
+        assert ok(where, command) == ok(example, command), command
