@@ -141,6 +141,12 @@ def checker_option(what: str) -> Callable[[F], F]:
     return option
 
 
+def as_written(reference: str) -> str:
+    """A claim or entry reference as tables and reasons print it: a hash prefix that ends in
+    "…" (the analysis's reasons cut hashes so) means the prefix."""
+    return reference.strip().removesuffix("…")
+
+
 paths_argument = click.argument(
     "paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False)
 )
@@ -318,7 +324,8 @@ def print_rows(
     wide: bool,
     full_iri: bool,
 ) -> None:
-    """Rows in ``fmt``; a table names things by their labels and fits the terminal."""
+    """Rows in ``fmt``; a table names things by their labels and fits the terminal (see
+    ``output.table_view``); the other formats print every column as the rows have it."""
     if fmt != "table":
         for chunk in output.row_chunks(columns, rows, fmt):
             click.echo(chunk, nl=False)
@@ -389,7 +396,7 @@ def add(
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("claim")
+@click.argument("claim", callback=lambda _ctx, _param, value: as_written(value))
 @click.option("--reason", required=True, help="Why the claim is retracted.")
 @checker_option("retracts the claim")
 @pass_location
@@ -407,7 +414,7 @@ def retract(location: LedgerLocation, claim: str, reason: str, author: str) -> N
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("claim")
+@click.argument("claim", callback=lambda _ctx, _param, value: as_written(value))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--reason", required=True, help="Why the claim is superseded.")
 @checker_option("supersedes the claim")
@@ -446,7 +453,7 @@ def log(location: LedgerLocation, fmt: str, wide: bool, full_iri: bool) -> None:
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("reference")
+@click.argument("reference", callback=lambda _ctx, _param, value: as_written(value))
 @pass_location
 def show(location: LedgerLocation, reference: str) -> None:
     """Show an entry (by number, or its hash or the start of it, with or without "sha256:")
@@ -650,7 +657,7 @@ def import_(location: LedgerLocation, file: Path) -> None:
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("claim")
+@click.argument("claim", callback=lambda _ctx, _param, value: as_written(value))
 @click.option(
     "--rating",
     required=True,
@@ -961,6 +968,8 @@ analysis_command(
     "GRADE_COLUMNS",
     """One row per claim: Admiralty-style credibility 1-6 with its reasons, and the checker's
     source reliability A-F (F, cannot be judged, unless a checker assessed the source).
+    The table's for/against counts the independent origins that support and contradict each
+    claim (reliability is shown once a source is assessed); --wide shows every column.
 
     \b
     Example:

@@ -281,3 +281,14 @@ def test_tables_are_the_same_on_both_backends(backend: Any, example: Path) -> No
     ok(where, "add", str(EXAMPLE))
     for command in ("claims", "corroborations", "grade"):
         assert ok(where, command) == ok(example, command), command
+
+
+def test_show_takes_a_hash_prefix_as_grade_reasons_print_it(conflicting: Path) -> None:
+    """A reason's "c9a61767106a…" names a claim that `show` finds, the "…" included."""
+    reasons = " ".join(
+        r["reasons"] for r in json.loads(ok(conflicting, "grade", "--format", "json"))
+    )
+    printed = re.findall(r"\b[0-9a-f]{12}…", reasons)
+    assert printed
+    shown = ok(conflicting, "show", printed[0])
+    assert shown.startswith("# claim  https://w3id.org/claim-ledger/claim/" + printed[0][:12])
