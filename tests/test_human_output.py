@@ -292,3 +292,9 @@ def test_show_takes_a_hash_prefix_as_grade_reasons_print_it(conflicting: Path) -
     assert printed
     shown = ok(conflicting, "show", printed[0])
     assert shown.startswith("# claim  https://w3id.org/claim-ledger/claim/" + printed[0][:12])
+
+
+def test_add_names_a_claim_already_in_the_ledger_by_its_file_id(example: Path) -> None:
+    """Adding a claim again names it by its file id (and its ledger IRI), as tables do."""
+    text = ok(example, "add", str(EXAMPLE))
+    assert "already in the ledger: sohr-about-10000-fled (https://w3id.org/" in text

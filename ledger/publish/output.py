@@ -439,7 +439,10 @@ def add_result(result: AddResult, fmt: str, labels: Labels | None = None) -> str
         )
     if not result.report.conforms:
         return validation_text(result.report) + "nothing was written to the ledger\n"
-    lines = [f"already in the ledger: {c.written_as} = {c.iri}" for c in result.duplicates]
+    lines = [
+        f"already in the ledger: {claim_short_id(c.iri, c.written_as)} ({c.iri})"
+        for c in result.duplicates
+    ]
     if result.entry is None:
         lines.append(f"nothing new to add: {len(result.duplicates)} claim(s) already in the ledger")
     else:
