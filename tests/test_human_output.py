@@ -17,6 +17,8 @@ from ledger.cli import main
 from ledger.publish import output
 
 CONFLICTING = DATA / "analysis-corpus" / "districts-test" / "case"
+#: a real event with conflicts, revisions, updates and scope warnings (read, never written)
+REPORTED = DATA / "corpus" / "raqqa-2017" / "case"
 
 
 def run(ledger: Path | str, *args: str, columns: int | None = 100) -> Result:
@@ -45,6 +47,15 @@ def conflicting(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("human") / "ledger"
     ok(path, "init")
     ok(path, "add", str(CONFLICTING))
+    return path
+
+
+@pytest.fixture(scope="module")
+def reported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An event of the development corpus (tests/data/corpus/raqqa-2017)."""
+    path = tmp_path_factory.mktemp("human") / "ledger"
+    ok(path, "init")
+    ok(path, "add", str(REPORTED))
     return path
 
 
@@ -95,6 +106,9 @@ CASES = [
     ("conflicting", "conflicts", ("claim_a", "claim_b")),
     ("conflicting", "corroborations", ("claim_a", "claim_b")),
     ("conflicting", "grade", ("claim",)),
+    ("reported", "conflicts", ("claim_a", "claim_b")),
+    ("reported", "scope-warnings", ("claim_a", "claim_b")),
+    ("reported", "claims", ("claim",)),
 ]
 
 
@@ -104,7 +118,7 @@ def test_every_table_line_fits_100_columns_and_every_row_names_its_claims(
 ) -> None:
     """No line is wider than 100 columns; each row shows its claims' file ids, no IRI."""
     ledger: Path = request.getfixturevalue(which)
-    folder = EXAMPLE if which == "example" else CONFLICTING
+    folder = {"example": EXAMPLE, "conflicting": CONFLICTING, "reported": REPORTED}[which]
     ids = ids_by_iri(ledger, folder)
     rows: list[dict[str, Any]] = json.loads(ok(ledger, command, "--format", "json"))
     assert rows, f"the {which} ledger has {command}"
