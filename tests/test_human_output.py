@@ -312,3 +312,11 @@ def test_add_names_a_claim_already_in_the_ledger_by_its_file_id(example: Path) -
     """Adding a claim again names it by its file id (and its ledger IRI), as tables do."""
     text = ok(example, "add", str(EXAMPLE))
     assert "already in the ledger: sohr-about-10000-fled (https://w3id.org/" in text
+
+
+def test_report_source_takes_what_claim_files_write(example: Path, tmp_path: Path) -> None:
+    """`report --source src:sohr` writes SOHR's page, as `--source sohr` does."""
+    out = tmp_path / "report"
+    said = ok(example, "report", "--source", "src:sohr", "--out", str(out), "--format", "md")
+    assert "sources/sohr-" in said
+    assert [p.name.split("-")[0] for p in (out / "sources").glob("*.md")] == ["sohr"]
