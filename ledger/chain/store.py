@@ -48,7 +48,7 @@ import secrets
 import shutil
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,19 +58,17 @@ from types import TracebackType
 
 from pyoxigraph import (
     BlankNode,
-    Literal,
     NamedNode,
     Quad,
     QueryBoolean,
     QuerySolutions,
     QueryTriples,
-    RdfFormat,
     Store,
     Triple,
     Variable,
-    parse,
 )
 
+from ledger.chain.backend import Term, Triple3
 from ledger.chain.canon import (
     DEFAULT_LIMITS,
     HASH_ALGORITHM,
@@ -83,21 +81,26 @@ from ledger.chain.entry import (
     FORMAT,
     HASH_PREFIX,
     LEDGER_ID,
+    LOCK_TIMEOUT,
     EntryFacts,
     EntryMetadata,
     EntryRecord,
     ExamineArgs,
     PreparedContent,
     VerifyReport,
+    check_import,
     checkpoint_text,
     describe_os_error,
     examine_entry,
+    index_quads,
     lexical_time,
     metadata_quads,
     now_lexical,
     parse_time,
     prepared_by,
     prepared_content,
+    record_of,
+    refuse_entry_iris,
     refuse_moved_head,
     verify_against_checkpoint,
     verify_chain,
@@ -110,7 +113,6 @@ from ledger.errors import (
 )
 
 DEFAULT_DIRECTORY = ".claim-ledger"
-LOCK_TIMEOUT = 30.0
 INDEX_LOCK_WAIT_ON_APPEND = 1.0
 
 _ENTRY_NAME = re.compile(r"(\d{12})\.nq")
@@ -234,6 +236,11 @@ class Ledger:
     def __repr__(self) -> str:
         return f"<Ledger {self.id} at {self.path}>"
 
+    @property
+    def location(self) -> str:
+        """Where the ledger is: its directory."""
+        return str(self.path)
+
     def entry_iri(self, seq: int) -> str:
         """The IRI of entry ``seq``: its metadata subject and the name of its metadata graph."""
         return f"{self.id}:entry:{seq}"
@@ -250,14 +257,7 @@ class Ledger:
         ``CanonicalizationError`` for blank-node structures beyond the limits.
         """
         quads = tuple(quads)
-        reserved = f"{self.id}:entry:"
-        for quad in quads:
-            for term in (quad.subject, quad.graph_name):
-                if isinstance(term, NamedNode) and term.value.startswith(reserved):
-                    raise UsageError(
-                        f"quads may not use the ledger's own entry IRIs ({term})",
-                        hint="entry metadata is written by the ledger itself",
-                    )
+        refuse_entry_iris(self.id, quads)
         return prepared_content(self, quads)
 
     def append(
@@ -335,19 +335,9 @@ class Ledger:
             self._remove_stale_temporary_files()
             head = self._head_under_lock()
             seq = 1 if head is None else head.seq + 1
-            metadata = EntryMetadata.find(data, self.entry_iri(seq))
-            if isinstance(metadata, str):
-                raise LedgerStateError(f"the entry for position {seq} {metadata}")
-            expected = None if head is None else head.hash
-            if metadata.previous_hash != expected:
-                raise LedgerStateError(
-                    f"entry {seq} records previous hash {metadata.previous_hash}, "
-                    f"but entry {seq - 1} hashes to {expected}"
-                )
-            if metadata.ledger != self.id or metadata.hash_algorithm != HASH_ALGORITHM:
-                raise LedgerStateError(f"entry {seq} belongs to ledger {metadata.ledger}")
-            if metadata.sequence != seq:
-                raise LedgerStateError(f"entry {seq} records sequence {metadata.sequence}")
+            check_import(
+                data, ledger_id=self.id, seq=seq, head_hash=None if head is None else head.hash
+            )
             path = self._write_entry(seq, data)
         if self.index_on_append:
             try:
@@ -438,6 +428,13 @@ class Ledger:
                 f"there is no entry {seq} (the ledger has {self.size()})", where=str(self.path)
             ) from None
 
+    def entry_hash(self, seq: int) -> str | None:
+        """The hash of entry ``seq``, computed from its file (None when there is no such file)."""
+        try:
+            return HASH_PREFIX + sha256_hex(self.entry_path(seq).read_bytes())
+        except FileNotFoundError:
+            return None
+
     def head(self) -> EntryRecord | None:
         """The last entry, with its hash computed from its file; None for an empty ledger."""
         seqs = self._entry_seqs()
@@ -474,14 +471,10 @@ class Ledger:
                 data.close()
         if isinstance(metadata, str):
             raise LedgerStateError(f"entry {seq} {metadata}", where=str(path), hint=_VERIFY_HINT)
-        return EntryRecord(
+        return record_of(
+            metadata,
             seq=seq,
-            hash=HASH_PREFIX + sha256_hex(data) if isinstance(data, bytes) else "",
-            previous_hash=metadata.previous_hash,
-            time=metadata.time,
-            author=metadata.author,
-            message=metadata.message,
-            kind=metadata.kind,
+            entry_hash=HASH_PREFIX + sha256_hex(data) if isinstance(data, bytes) else "",
             ledger_id=self.id,
             path=path,
         )
@@ -703,7 +696,7 @@ class LedgerIndex:
         self,
         sparql: str,
         *,
-        substitutions: dict[str, NamedNode | BlankNode | Literal | Triple] | None = None,
+        substitutions: Mapping[str, Term] | None = None,
         use_default_graph_as_union: bool = True,
     ) -> QuerySolutions | QueryBoolean | QueryTriples:
         """Run a SPARQL query; values go in as ``substitutions`` (variable name -> term)."""
@@ -713,6 +706,19 @@ class LedgerIndex:
         return self.store.query(
             sparql, substitutions=bound, use_default_graph_as_union=use_default_graph_as_union
         )
+
+    def known_triples(self, triples: Sequence[Triple3]) -> set[Triple3]:
+        """Which of ``triples`` the ledger holds, in any entry: one index lookup per triple."""
+        if self.store is None:
+            raise LedgerStateError("the index has been closed")
+        store = self.store
+        return {
+            (s, p, o)
+            for s, p, o in triples
+            if isinstance(p, NamedNode)  # no other subject or predicate can be held
+            and isinstance(s, NamedNode | BlankNode | Triple)
+            and next(iter(store.quads_for_pattern(s, p, o, None)), None) is not None
+        }
 
     def close(self) -> None:
         if self.store is not None:
@@ -756,26 +762,6 @@ def _map(executor: Executor | None, args: Iterator[ExamineArgs]) -> Iterator[Ent
 
 
 # --- index helpers ----------------------------------------------------------------------------
-
-
-def index_quads(seq: int, data: bytes) -> Iterator[Quad]:
-    """The quads of entry ``seq`` with blank nodes made distinct from other entries' (e{seq}_…)."""
-    prefix = f"e{seq}_"
-    for quad in parse(data, format=RdfFormat.N_QUADS):
-        subject, obj, graph = quad.subject, quad.object, quad.graph_name
-        if (
-            isinstance(subject, BlankNode)
-            or isinstance(obj, BlankNode)
-            or isinstance(graph, BlankNode)
-        ):
-            yield Quad(
-                BlankNode(prefix + subject.value) if isinstance(subject, BlankNode) else subject,
-                quad.predicate,
-                BlankNode(prefix + obj.value) if isinstance(obj, BlankNode) else obj,
-                BlankNode(prefix + graph.value) if isinstance(graph, BlankNode) else graph,
-            )
-        else:
-            yield quad
 
 
 def _indexed_through(store: Store, ledger: Ledger, hint: int) -> int:
