@@ -985,7 +985,7 @@ def test_a_large_entry_goes_to_virtuoso_with_its_query_copy_in_parts(
 ) -> None:
     """An entry beyond one Virtuoso update is stored whole; its query copy follows in parts."""
     book = remote.remote_init(virtuoso.url)
-    record = book.append(claims(400, 1), author="a", message="large", kind="add")
+    record = book.append(claims(250, 1), author="a", message="large", kind="add")
     data = book.read_entry(1)
     quads = len(data.splitlines())
     assert quads > 2 * remote.QUERY_COPY_BATCH  # more than one part
@@ -999,6 +999,15 @@ def test_a_large_entry_goes_to_virtuoso_with_its_query_copy_in_parts(
     )
     assert marked["n"] == "1"
     assert book.verify(deep=True).ok
+
+
+def test_virtuoso_refuses_an_entry_too_large(virtuoso: VirtuosoServer) -> None:
+    """An entry beyond 1 MiB, which Virtuoso's parser cannot take, is refused before writing."""
+    book = remote.remote_init(virtuoso.url)
+    with pytest.raises(UsageError, match=r"takes entries of up to 1 MiB") as refused:
+        book.append(claims(400, 1), author="a", message="too large", kind="add")
+    assert "add fewer claim files at a time" in str(refused.value)
+    assert book.size() == 0
 
 
 def test_an_unfinished_query_copy_is_completed_by_the_next_append(

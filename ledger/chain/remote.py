@@ -67,7 +67,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from pyoxigraph import (
@@ -89,7 +88,7 @@ from pyoxigraph import (
 )
 
 from ledger.chain import entry
-from ledger.chain.backend import LedgerQueries, Term, Triple3
+from ledger.chain.backend import LedgerBackend, LedgerQueries, Term, Triple3
 from ledger.chain.canon import (
     DEFAULT_LIMITS,
     HASH_ALGORITHM,
@@ -136,6 +135,8 @@ _RESERVED_PREFIXES = (LEDGER_GRAPH, REMOTE, WRITER_PREFIX, WAITING_PREFIX)
 
 #: The product name in Virtuoso's HTTP ``Server`` header: the server with the most differences.
 VIRTUOSO = "Virtuoso"
+#: The largest entry (its N-Quads bytes) claim-ledger sends to Virtuoso in one update.
+VIRTUOSO_MAX_ENTRY_BYTES = 2**20
 #: The graphs a new Virtuoso database holds already (its schemas and service description).
 VIRTUOSO_SYSTEM_GRAPHS = (
     "http://www.openlinksw.com/schemas/virtrdf#",
@@ -291,29 +292,20 @@ def remote_open(
 # --- the ledger ---------------------------------------------------------------------------------
 
 
-class RemoteLedger:
+class RemoteLedger(LedgerBackend):
     """A ledger on a SPARQL server; the same methods as ``store.Ledger``.
 
     Use ``remote_init()`` or ``remote_open()`` to get one.
     """
 
-    def __init__(
-        self,
-        server: SparqlServer,
-        *,
-        ledger_id: str,
-        created: str,
-        lock_timeout: float = LOCK_TIMEOUT,
-        lock_lease: float = LOCK_LEASE,
-        limits: CanonicalizationLimits = DEFAULT_LIMITS,
-    ) -> None:
+    def __init__(self, server: SparqlServer, *, ledger_id: str, created: str) -> None:
         self.server = server
         self.url = server.url
         self.id = ledger_id
         self.created = created
-        self.lock_timeout = lock_timeout
-        self.lock_lease = lock_lease
-        self.limits = limits
+        self.limits: CanonicalizationLimits = DEFAULT_LIMITS
+        #: how long to wait for the writer lock, and how long a lock mark lives without its owner
+        self.lock_timeout, self.lock_lease = LOCK_TIMEOUT, LOCK_LEASE
         self.use_writer_lock = True  # tests switch it off to provoke forks
         self.skolem_prefix = f"{ledger_id}:genid:"
 
@@ -325,36 +317,28 @@ class RemoteLedger:
         """Where the ledger is: the server's URL."""
         return self.url
 
-    def entry_iri(self, seq: int) -> str:
-        """The IRI of entry ``seq``: its metadata subject and the name of its metadata graph."""
-        return f"{self.id}:entry:{seq}"
-
     # --- writing ---
 
     def prepare(self, quads: Iterable[Quad]) -> entry.PreparedContent:
         """Check and canonicalise an entry's content, as ``store.Ledger.prepare`` does."""
         quads = tuple(quads)
         self._refuse_reserved(quads)
-        return entry.prepared_content(self, quads)
+        prepared = entry.prepared_content(self, quads)
+        self._refuse_what_the_server_cannot_keep(quads, len(prepared.document))
+        return prepared
 
-    def append(
+    def append_prepared(
         self,
-        quads: Iterable[Quad] | entry.PreparedContent,
+        prepared: entry.PreparedContent,
         *,
         author: str,
         message: str,
         kind: str,
-        after: int | None = None,
+        after: int | None,
     ) -> EntryRecord:
-        """Append one entry holding ``quads`` (or content ``prepare`` made) plus its metadata;
-        all or nothing.
-
-        Raises what ``store.Ledger.append`` raises, plus ``ServerError`` when the server cannot be
-        reached (the message says whether the entry may have been written).
-        """
-        if not author.strip() or not kind.strip():
-            raise UsageError("an entry needs a non-empty author and kind")
-        prepared = entry.prepared_by(self, quads)  # before the lock, as embedded
+        """``append`` (``backend.LedgerBackend``) from the writer lock on; raises what the
+        embedded ledger raises, plus ``ServerError`` when the server cannot be reached (the
+        message says whether the entry may have been written)."""
 
         def build(head: _Head | None) -> bytes:
             entry.refuse_moved_head(0 if head is None else head.seq, after)
@@ -377,7 +361,9 @@ class RemoteLedger:
         not_canonical = check_canonical(data, limits=self.limits)
         if not_canonical is not None:
             raise LedgerStateError(f"the entry is not canonical N-Quads: {not_canonical}")
-        self._refuse_reserved(parse(data, format=RdfFormat.N_QUADS), own_entries_allowed=True)
+        quads = list(parse(data, format=RdfFormat.N_QUADS))
+        self._refuse_reserved(quads, own_entries_allowed=True)
+        self._refuse_what_the_server_cannot_keep(quads, len(data))
 
         def build(head: _Head | None) -> bytes:
             seq = 1 if head is None else head.seq + 1
@@ -402,14 +388,28 @@ class RemoteLedger:
                         hint="urn:claim-ledger:ledger…, urn:claim-ledger:remote:…, "
                         "urn:claim-ledger:writer:… and <ledger id>:genid:… are reserved",
                     )
-        if self.server.product == VIRTUOSO and any(
-            isinstance(quad.graph_name, DefaultGraph) for quad in quads
-        ):
+
+    def _refuse_what_the_server_cannot_keep(self, quads: Iterable[Quad], size: int) -> None:
+        """UsageError, before anything is written, for what this server cannot store whole.
+
+        Virtuoso keeps no default graph of its own, and its SPARQL parser takes an entry's
+        bytes in one update only up to about 1 MiB (it slows down quadratically, and crashed on
+        3.4 MB here).
+        """
+        if self.server.product != VIRTUOSO:
+            return
+        if any(isinstance(quad.graph_name, DefaultGraph) for quad in quads):
             raise UsageError(
                 "this ledger's server (Virtuoso) keeps no default graph of its own: it cannot "
                 "store quads outside a named graph",
                 hint="put the quads in named graphs (claim files do), or use a server with a "
                 "default graph (Oxigraph) or an embedded ledger",
+            )
+        if size > VIRTUOSO_MAX_ENTRY_BYTES:
+            raise UsageError(
+                f"the entry would be {size / 2**20:.1f} MiB: this ledger's server (Virtuoso) "
+                f"takes entries of up to {VIRTUOSO_MAX_ENTRY_BYTES / 2**20:g} MiB in one update",
+                hint="add fewer claim files at a time (about 300 claims make 1 MiB)",
             )
 
     def _append_built(self, build: Callable[[_Head | None], bytes]) -> EntryRecord:
@@ -763,22 +763,13 @@ class RemoteLedger:
 
     # --- verifying ---
 
-    def verify(self, *, workers: int | None = None, deep: bool = False) -> VerifyReport:
-        """Check every stored entry and the chain; report the first entry that fails.
-
-        The same checks and messages as ``store.Ledger.verify``, on the bytes the server holds,
-        fetched about 16 MiB at a time: each entry's SHA-256, sorted unique lines, its metadata
-        and the chain. deep: also prove that every entry is the RDFC-1.0 canonical N-Quads of
-        its own dataset; without it, an entry found bad is checked deeply before it is
-        reported, so the reason is the one a deep check gives. workers: accepted for the same
-        signature; the checks run in this process (the network is the slow part).
-        """
-        del workers
-        return self._verify(deep=deep)[0]
-
-    def _verify(
-        self, hash_of: int | None = None, *, deep: bool = False
+    def verify_through(
+        self, hash_of: int | None, *, workers: int | None, deep: bool
     ) -> tuple[VerifyReport, str | None]:
+        """``verify`` (``backend.LedgerBackend``) of the bytes the server holds, fetched about
+        16 MiB at a time; ``workers`` is not used: the checks run in this process (the network
+        is the slow part)."""
+        del workers
         copies: dict[int, int] = {}
         sizes: dict[int, int] = {}
         at_least = self.size()  # asked first: appends only add to it
@@ -860,22 +851,6 @@ class RemoteLedger:
 
     # --- checkpoints ---
 
-    def checkpoint(self) -> str:
-        """A short text that pins the ledger's current size and head hash (see ``store``)."""
-        return entry.checkpoint_text(self.id, self.head())
-
-    def verify_checkpoint(
-        self, text: str, *, workers: int | None = None, deep: bool = False
-    ) -> VerifyReport:
-        """Verify the ledger and that it extends the checkpoint ``text`` (no rollback/rewrite).
-
-        deep: as for ``verify``.
-        """
-        del workers
-        return entry.verify_against_checkpoint(
-            text, self.id, self.size, lambda size: self._verify(hash_of=size, deep=deep)
-        )
-
     # --- queries ---
 
     def index(self, *, timeout: float | None = None) -> RemoteIndex | LedgerQueries:
@@ -906,7 +881,7 @@ class RemoteLedger:
         return local.index(timeout=timeout)
 
 
-class RemoteIndex:
+class RemoteIndex(LedgerQueries):
     """SPARQL queries over the ledger's quads on the server; close it when done."""
 
     def __init__(self, ledger: RemoteLedger, indexed_through: int) -> None:
@@ -982,17 +957,6 @@ class RemoteIndex:
 
     def close(self) -> None:
         self.ledger = None
-
-    def __enter__(self) -> RemoteIndex:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 # --- the writer lock --------------------------------------------------------------------------

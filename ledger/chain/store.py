@@ -54,7 +54,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
-from types import TracebackType
 
 from pyoxigraph import (
     BlankNode,
@@ -68,7 +67,7 @@ from pyoxigraph import (
     Variable,
 )
 
-from ledger.chain.backend import Term, Triple3
+from ledger.chain.backend import LedgerBackend, LedgerQueries, Term, Triple3
 from ledger.chain.canon import (
     DEFAULT_LIMITS,
     HASH_ALGORITHM,
@@ -89,7 +88,6 @@ from ledger.chain.entry import (
     PreparedContent,
     VerifyReport,
     check_import,
-    checkpoint_text,
     describe_os_error,
     examine_entry,
     index_quads,
@@ -97,12 +95,10 @@ from ledger.chain.entry import (
     metadata_quads,
     now_lexical,
     parse_time,
-    prepared_by,
     prepared_content,
     record_of,
     refuse_entry_iris,
     refuse_moved_head,
-    verify_against_checkpoint,
     verify_chain,
     with_hash,
 )
@@ -211,7 +207,7 @@ def open(
 # --- the ledger ---------------------------------------------------------------------------------
 
 
-class Ledger:
+class Ledger(LedgerBackend):
     """An open ledger directory. Use ``init()`` or ``open()`` to get one."""
 
     def __init__(
@@ -241,10 +237,6 @@ class Ledger:
         """Where the ledger is: its directory."""
         return str(self.path)
 
-    def entry_iri(self, seq: int) -> str:
-        """The IRI of entry ``seq``: its metadata subject and the name of its metadata graph."""
-        return f"{self.id}:entry:{seq}"
-
     def entry_path(self, seq: int) -> Path:
         return self.entries_dir / f"{seq:012d}.nq"
 
@@ -260,30 +252,10 @@ class Ledger:
         refuse_entry_iris(self.id, quads)
         return prepared_content(self, quads)
 
-    def append(
-        self,
-        quads: Iterable[Quad] | PreparedContent,
-        *,
-        author: str,
-        message: str,
-        kind: str,
-        after: int | None = None,
+    def append_prepared(
+        self, prepared: PreparedContent, *, author: str, message: str, kind: str, after: int | None
     ) -> EntryRecord:
-        """Append one entry holding ``quads`` (or content ``prepare`` made) plus its metadata;
-        all or nothing.
-
-        kind: what the entry does, e.g. "add", "retract", "supersede", "review".
-        Raises ``UsageError`` for quads that use the ledger's own entry IRIs or empty
-        author/kind, ``CanonicalizationError`` for blank-node structures beyond the limits,
-        ``LedgerStateError`` when another writer holds the lock too long or the head is damaged,
-        and ``LedgerError`` when the entry cannot be written (the ledger is then unchanged).
-        after: the number of entries the caller built ``quads`` against (e.g. looking for
-        duplicates); ``HeadMovedError`` when, under the lock, the ledger has another number.
-        """
-        if not author.strip() or not kind.strip():
-            raise UsageError("an entry needs a non-empty author and kind")
-        # The expensive part, and any refusal, happens before the lock is taken.
-        prepared = prepared_by(self, quads)
+        """``append`` (``backend.LedgerBackend``) from the writer lock on."""
         with FileLock(self.path / "lock", timeout=self.lock_timeout, what="write to the ledger"):
             self._remove_stale_temporary_files()
             head = self._head_under_lock()
@@ -481,23 +453,11 @@ class Ledger:
 
     # --- verifying ---
 
-    def verify(self, *, workers: int | None = None, deep: bool = False) -> VerifyReport:
-        """Check every entry and the chain; report the first entry that fails.
-
-        Each entry's lines must be sorted and unique, its metadata must name this ledger, its
-        own sequence number and hash algorithm, and it must record the previous entry's
-        recomputed SHA-256. deep: also prove that every entry is the RDFC-1.0 canonical
-        N-Quads of its own dataset (parses every entry; several times slower). Without it, an
-        entry found bad is checked deeply before it is reported, so the reason is the one a
-        deep check gives. Memory stays flat (one entry at a time per worker). workers:
-        processes to use (default: one per CPU for large ledgers, none for small ones).
-        """
-        return self._verify(workers=workers, deep=deep)[0]
-
-    def _verify(
-        self, *, workers: int | None, hash_of: int | None = None, deep: bool = False
+    def verify_through(
+        self, hash_of: int | None, *, workers: int | None, deep: bool
     ) -> tuple[VerifyReport, str | None]:
-        """The report, and the recomputed hash of entry ``hash_of`` if it was reached."""
+        """``verify`` (``backend.LedgerBackend``): the entry files, checked by ``workers``
+        processes (default: one per CPU for large ledgers, none for small ones)."""
         seqs = self._entry_seqs()
 
         def deep_problem(seq: int) -> str | None:
@@ -538,29 +498,6 @@ class Ledger:
         return total
 
     # --- checkpoints ---
-
-    def checkpoint(self) -> str:
-        """A short text that pins the ledger's current size and head hash.
-
-        Keep it somewhere else (a notebook, an e-mail, another machine); ``verify_checkpoint``
-        later shows whether the ledger still extends it. It is computed from the head as it
-        is; run ``verify()`` first to vouch for the entries before it.
-        """
-        return checkpoint_text(self.id, self.head())
-
-    def verify_checkpoint(
-        self, text: str, *, workers: int | None = None, deep: bool = False
-    ) -> VerifyReport:
-        """Verify the ledger and that it extends the checkpoint ``text`` (no rollback/rewrite).
-
-        deep: as for ``verify``.
-        """
-        return verify_against_checkpoint(
-            text,
-            self.id,
-            self.size,
-            lambda size: self._verify(workers=workers, hash_of=size, deep=deep),
-        )
 
     # --- the query index ---
 
@@ -680,7 +617,7 @@ class Ledger:
         return n
 
 
-class LedgerIndex:
+class LedgerIndex(LedgerQueries):
     """A read-only view of the query index, as of entry ``indexed_through``; close it when done.
 
     Closing releases the shared lock, after which an index writer may change the files: do not
@@ -724,17 +661,6 @@ class LedgerIndex:
         if self.store is not None:
             self.store = None  # drops the read-only RocksDB handle
             self._lock.release()
-
-    def __enter__(self) -> LedgerIndex:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 # --- entry metadata ---------------------------------------------------------------------------
@@ -844,12 +770,7 @@ class FileLock:
         self.acquire()
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exception: object) -> None:
         self.release()
 
 
