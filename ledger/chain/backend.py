@@ -59,8 +59,13 @@ class LedgerQueries(Protocol):
     ) -> QueryResult:
         """Run a SPARQL query; values go in as ``substitutions`` (variable name -> term).
 
-        A query the backend cannot parse raises ``SyntaxError``.
+        A query the backend cannot parse raises ``SyntaxError``; a closed one,
+        ``LedgerStateError``.
         """
+        return self.run_query(sparql, substitutions or {}, use_default_graph_as_union)
+
+    def run_query(self, sparql: str, values: Mapping[str, Term], union: bool) -> QueryResult:
+        """``query``, as the backend runs it (union: the default graph is every graph)."""
         ...
 
     def known_triples(self, triples: Sequence[Triple3]) -> set[Triple3]:

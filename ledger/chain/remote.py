@@ -75,10 +75,8 @@ from pyoxigraph import (
     Literal,
     NamedNode,
     Quad,
-    QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
-    QueryTriples,
     RdfFormat,
     Store,
     Triple,
@@ -87,16 +85,8 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from ledger.chain import entry
-from ledger.chain.backend import LedgerBackend, LedgerQueries, Term, Triple3
-from ledger.chain.canon import (
-    DEFAULT_LIMITS,
-    HASH_ALGORITHM,
-    CanonicalizationLimits,
-    add_ground_quads,
-    check_canonical,
-    sha256_hex,
-)
+from ledger.chain import canon, entry
+from ledger.chain.backend import LedgerBackend, LedgerQueries, QueryResult, Term, Triple3
 from ledger.chain.entry import FORMAT, HASH_PREFIX, EntryRecord, VerifyReport
 from ledger.errors import (
     LedgerError,
@@ -217,7 +207,7 @@ def remote_init(
     server.update(
         f"INSERT {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} ?id ; {_CREATED} ?created ; "
         f"{_FORMAT} ?format ; {_HASH_ALGORITHM} ?algorithm }} }} "
-        f"WHERE {{ {mine} {_bind(format=FORMAT, algorithm=HASH_ALGORITHM)} "
+        f"WHERE {{ {mine} {_bind(format=FORMAT, algorithm=canon.HASH_ALGORITHM)} "
         f"FILTER NOT EXISTS {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} ?existing }} }} }}"
     )
 
@@ -279,10 +269,10 @@ def remote_open(
     row = rows[0]
     if not entry.LEDGER_ID.fullmatch(row["id"]):
         raise LedgerStateError(f"the ledger id {row['id']!r} is not valid", where=server.url)
-    if row.get("format") != str(FORMAT) or row.get("algorithm") != HASH_ALGORITHM:
+    if row.get("format") != str(FORMAT) or row.get("algorithm") != canon.HASH_ALGORITHM:
         raise LedgerStateError(
             f"ledger format {row.get('format')!r} with hash algorithm {row.get('algorithm')!r} "
-            f"is not the one this version writes ({FORMAT}, {HASH_ALGORITHM})",
+            f"is not the one this version writes ({FORMAT}, {canon.HASH_ALGORITHM})",
             where=server.url,
             hint="use the claim-ledger version that created this ledger",
         )
@@ -303,7 +293,7 @@ class RemoteLedger(LedgerBackend):
         self.url = server.url
         self.id = ledger_id
         self.created = created
-        self.limits: CanonicalizationLimits = DEFAULT_LIMITS
+        self.limits: canon.CanonicalizationLimits = canon.DEFAULT_LIMITS
         #: how long to wait for the writer lock, and how long a lock mark lives without its owner
         self.lock_timeout, self.lock_lease = LOCK_TIMEOUT, LOCK_LEASE
         self.use_writer_lock = True  # tests switch it off to provoke forks
@@ -352,13 +342,13 @@ class RemoteLedger(LedgerBackend):
                 kind=kind,
                 content_graphs=prepared.content_graphs,
             )
-            return add_ground_quads(prepared.document, metadata)
+            return canon.add_ground_quads(prepared.document, metadata)
 
         return self._append_built(build)
 
     def import_entry(self, data: bytes) -> EntryRecord:
         """Append an entry exported from this ledger (same id), byte for byte; verified first."""
-        not_canonical = check_canonical(data, limits=self.limits)
+        not_canonical = canon.check_canonical(data, limits=self.limits)
         if not_canonical is not None:
             raise LedgerStateError(f"the entry is not canonical N-Quads: {not_canonical}")
         quads = list(parse(data, format=RdfFormat.N_QUADS))
@@ -474,7 +464,7 @@ class RemoteLedger(LedgerBackend):
         metadata = entry.EntryMetadata.find(data, self.entry_iri(last))
         if isinstance(metadata, str):
             raise LedgerStateError(f"entry {last} {metadata}", where=self.url, hint=_VERIFY_HINT)
-        return _Head(last, HASH_PREFIX + sha256_hex(data), stored_as)
+        return _Head(last, HASH_PREFIX + canon.sha256_hex(data), stored_as)
 
     def _insert_entry(
         self, seq: int, data: bytes, head: _Head | None, *, last_attempt: bool
@@ -595,7 +585,7 @@ class RemoteLedger(LedgerBackend):
         return entry.record_of(
             metadata,
             seq=seq,
-            entry_hash=HASH_PREFIX + sha256_hex(data),
+            entry_hash=HASH_PREFIX + canon.sha256_hex(data),
             ledger_id=self.id,
             path=Path(self.entry_iri(seq)),
         )
@@ -654,7 +644,7 @@ class RemoteLedger(LedgerBackend):
         """The hash of entry ``seq``, computed from its stored bytes (None when
         the server holds no entry ``seq``, or holds it more than once)."""
         stored = list(self._stored(seq).values())
-        return HASH_PREFIX + sha256_hex(stored[0]) if len(stored) == 1 else None
+        return HASH_PREFIX + canon.sha256_hex(stored[0]) if len(stored) == 1 else None
 
     def head(self) -> EntryRecord | None:
         """The last entry, its hash computed from its stored bytes; None for an empty ledger."""
@@ -888,27 +878,22 @@ class RemoteIndex(LedgerQueries):
         self.ledger: RemoteLedger | None = ledger
         self.indexed_through = indexed_through
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        substitutions: Mapping[str, Term] | None = None,
-        use_default_graph_as_union: bool = True,
-    ) -> QuerySolutions | QueryBoolean | QueryTriples:
-        """Run a SPARQL query on the server; values go in as ``substitutions`` (name -> term).
+    def run_query(self, sparql: str, values: Mapping[str, Term], union: bool) -> QueryResult:
+        """``query`` (``backend.LedgerQueries``) on the server.
 
-        Substitutions are bound by a ``VALUES`` block placed first in the query's outermost
-        group (terms written by pyoxigraph, then checked to be single terms), which is what
-        pyoxigraph's substitutions do: the variables start bound, OPTIONAL and FILTERs see them.
+        Substitutions (``values``) are bound by a ``VALUES`` block placed first in the query's
+        outermost group (terms written by pyoxigraph, then checked to be single terms), which is
+        what pyoxigraph's substitutions do: the variables start bound, OPTIONAL and FILTERs see
+        them.
         A query the server refuses raises ``SyntaxError``, as pyoxigraph does.
         """
         if self.ledger is None:
             raise LedgerStateError("the index has been closed")
         ledger = self.ledger
-        if substitutions:
-            sparql = _with_values(sparql, substitutions, ledger.skolem_prefix)
+        if values:
+            sparql = _with_values(sparql, values, ledger.skolem_prefix)
         content_type, body = ledger.server.query(
-            sparql, accept=_ACCEPT_ANY, union=use_default_graph_as_union, user_query=True
+            sparql, accept=_ACCEPT_ANY, union=union, user_query=True
         )
         prefix = ledger.skolem_prefix
         if content_type in (_JSON, "application/json"):
@@ -1128,7 +1113,7 @@ def _server_time(text: str) -> datetime:
 
 
 def _examine_bytes(
-    data: bytes, seq: int, ledger_id: str, limits: CanonicalizationLimits, *, deep: bool
+    data: bytes, seq: int, ledger_id: str, limits: canon.CanonicalizationLimits, *, deep: bool
 ) -> entry.EntryFacts:
     """``entry.examine_bytes`` of the bytes the server holds for entry ``seq``."""
     return entry.examine_bytes(

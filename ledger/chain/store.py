@@ -59,15 +59,12 @@ from pyoxigraph import (
     BlankNode,
     NamedNode,
     Quad,
-    QueryBoolean,
-    QuerySolutions,
-    QueryTriples,
     Store,
     Triple,
     Variable,
 )
 
-from ledger.chain.backend import LedgerBackend, LedgerQueries, Term, Triple3
+from ledger.chain.backend import LedgerBackend, LedgerQueries, QueryResult, Term, Triple3
 from ledger.chain.canon import (
     DEFAULT_LIMITS,
     HASH_ALGORITHM,
@@ -629,20 +626,12 @@ class LedgerIndex(LedgerQueries):
         self._lock = lock
         self.indexed_through = indexed_through
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        substitutions: Mapping[str, Term] | None = None,
-        use_default_graph_as_union: bool = True,
-    ) -> QuerySolutions | QueryBoolean | QueryTriples:
-        """Run a SPARQL query; values go in as ``substitutions`` (variable name -> term)."""
+    def run_query(self, sparql: str, values: Mapping[str, Term], union: bool) -> QueryResult:
+        """``query`` (``backend.LedgerQueries``) on the index, with pyoxigraph's substitutions."""
         if self.store is None:
             raise LedgerStateError("the index has been closed")
-        bound = {Variable(name): term for name, term in (substitutions or {}).items()}
-        return self.store.query(
-            sparql, substitutions=bound, use_default_graph_as_union=use_default_graph_as_union
-        )
+        bound = {Variable(name): term for name, term in values.items()}
+        return self.store.query(sparql, substitutions=bound, use_default_graph_as_union=union)
 
     def known_triples(self, triples: Sequence[Triple3]) -> set[Triple3]:
         """Which of ``triples`` the ledger holds, in any entry: one index lookup per triple."""
