@@ -558,7 +558,7 @@ def main(argv: list[str]) -> None:
             remote_run = Run(name, remote_ledger, work, args.batch)
             remote_run.grow_to(args.remote, 0)
             rows.append(row_for(remote_run, 0, verify=True, disk=[server.location, cache]))
-            notes += [(f"{name}: {label}", value) for label, value in step_baseline(remote_run)]
+            notes += step_baseline(remote_run)  # its labels name the backend
 
     print()
     print(f"# finished {time.strftime('%Y-%m-%d %H:%M')}; load {os.getloadavg()[0]:.1f}")

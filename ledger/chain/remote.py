@@ -399,7 +399,7 @@ class RemoteLedger(LedgerBackend):
             raise UsageError(
                 f"the entry would be {size / 2**20:.1f} MiB: this ledger's server (Virtuoso) "
                 f"takes entries of up to {VIRTUOSO_MAX_ENTRY_BYTES / 2**20:g} MiB in one update",
-                hint="add fewer claim files at a time (about 300 claims make 1 MiB)",
+                hint="add fewer claim files at a time (100 to 300 claims make 1 MiB)",
             )
 
     def _append_built(self, build: Callable[[_Head | None], bytes]) -> EntryRecord:
