@@ -1,12 +1,14 @@
-"""ledger.chain.remote: what only the ledger on a SPARQL 1.1 server has (Oxigraph servers, started
-here).
+"""ledger.chain.remote: what only the ledger on a SPARQL 1.1 server has, on both servers the tests
+start (Oxigraph: tests/oxigraph_server.py; Virtuoso: tests/virtuoso_server.py).
 
 What both backends share (entries, verification of every kind of tampering, checkpoints, kill
 -9, two writers, readers during appends) is tested once for both in test_store.py, through the
 ``backend`` fixture. This file keeps what is the server's alone: the dataset's bookkeeping
 (reserved IRIs, other data, forks), the remote and embedded ledgers compared on the same quads
 (stored bytes, query results), the writer lock kept in the server, servers that are wrong,
-slow, gone or drop an answer, and the command line end to end.
+slow, gone, killed and restarted or drop an answer, the command line end to end, and what differs
+on Virtuoso (no default graph, entries up to 1 MiB, the query copy written in parts, queries on
+the replica, capped answers, its SHA256).
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """The hash-chained ledger on both backends: entries, verification, checkpoints, queries.
 
-Every test that takes the ``backend`` fixture (tests/conftest.py) runs twice: on the embedded
-ledger (``ledger.chain.store``: entry files and a RocksDB index in ``tmp_path``) and on the remote
-one
-(``ledger.chain.remote``: the dataset of an Oxigraph server from a pool shared by the run).
-Tampering
+Every test that takes the ``backend`` fixture (tests/conftest.py) runs three times: on the
+embedded ledger (``ledger.chain.store``: entry files and a RocksDB index in ``tmp_path``) and on
+the remote one (``ledger.chain.remote``) in the dataset of an Oxigraph server and of a Virtuoso
+server, each from a pool shared by the run. Tampering
 goes around the ledger's API through tests/helpers/backends.py: entry files edited, renamed or
 deleted; on a server, the stored entry literals changed through SPARQL UPDATE. Tests marked
 ``embedded_only`` are about local files (temporary files, the RocksDB index, the file size

@@ -1,14 +1,16 @@
 """The remote ledger: the same hash-chained ledger, kept in a SPARQL 1.1 server.
 
 ``--ledger http(s)://…`` names a server with query and update endpoints at ``URL/query`` and
-``URL/update`` (Oxigraph server's layout) unless given otherwise. The server's dataset holds one
+``URL/update`` (Oxigraph server's layout), or at ``URL`` itself when it ends in ``/sparql``
+(Virtuoso's), unless given otherwise. Requests go as HTML forms. The server's dataset holds one
 ledger and nothing else::
 
     GRAPH <urn:claim-ledger:ledger> {                        # bookkeeping, written only here
       <urn:claim-ledger:ledger> rl:ledgerId "urn:claim-ledger:<uuid>" ; rl:format 1 ;
           rl:hashAlgorithm "RDFC-1.0/SHA-256" ; rl:created "…"^^xsd:dateTime .
       <urn:claim-ledger:ledger:entry:7:<token>> rl:sequence 7 ;
-          rl:nquads "<entry 7's canonical N-Quads, exactly the bytes that are hashed>" .
+          rl:nquads "<entry 7's canonical N-Quads, exactly the bytes that are hashed>" ;
+          rl:indexed true .                                 # its query copy is complete
       <urn:claim-ledger:writer:<token>> rl:owner "host pid-namespace pid" ; rl:since NOW() .
       <urn:claim-ledger:waiting:<token>> rl:owner "…" ; rl:since NOW() .     # the writer lock
     }
@@ -27,8 +29,15 @@ Query results turn them back into blank nodes with the same labels as the embedd
 Appending: the caller's quads are canonicalised first; then the writer takes the ledger's writer
 lock (below), reads the head, and sends the entry — the literal and its quads — as ONE update
 request, ``INSERT { … } WHERE { entry n is the one read, alone; FILTER NOT EXISTS { entry n+1 } }``,
-which the server applies all or nothing. It then reads entry n+1 back: if it holds only this
-writer's bytes the append is done; if another writer's, it lost a race and starts again.
+which the server applies all or nothing. It then reads entry n+1 back: if the server holds it
+only under this write's own IRI (a new token each time) the append is done; if under another,
+it lost a race and starts again. Every hash is computed here from the stored bytes, never by
+the server (Virtuoso 7's SHA256 of stored non-ASCII text is wrong).
+
+Virtuoso differs (see the README): no default graph (such quads are refused), entries of up
+to 1 MiB (its parser), the query copy written after the entry of record in parts and marked
+``rl:indexed`` (the next append finishes one a dead writer left), queries run on the verified
+replica, and answers it caps (ResultSetMaxRows) or cuts short are refused.
 
 Why a lock as well: a single update is atomic in Oxigraph, but not isolated from concurrent
 updates. Oxigraph 0.5 evaluates ``WHERE`` on a snapshot and commits without a write-conflict
