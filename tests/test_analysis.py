@@ -785,7 +785,10 @@ def test_findings_of_a_ledger_index_follow_its_entries(tmp_path: Path) -> None:
 
 def test_the_model_v2_fields_are_read_from_the_store() -> None:
     """Scope, hedge, unknown time, coverage, degree, controller, nominal, hour of statement."""
-    claims = {name(i): c for i, c in analysis.read_claims(store_of("../analysis-model-v2/model-v2.yaml")).items()}
+    claims = {
+        name(i): c
+        for i, c in analysis.read_claims(store_of("../analysis-model-v2/model-v2.yaml")).items()
+    }
     running = claims["v2-running-8000"]
     assert (running.scope_kind, running.since_start, running.until_end, running.has_until) == (
         "runningTotal", "2016-11-14", "2016-11-17", True

@@ -109,10 +109,10 @@ class Registry:
                     registry.surnames[surname] = ""  # two people share it: no one by surname
                 else:
                     registry.surnames[surname] = iri
-        registry._compile()
+        registry.compile()
         return registry
 
-    def _compile(self) -> None:
+    def compile(self) -> None:
         """One pattern for every name, longest first, at word boundaries."""
         if not self.names:
             self.pattern = None
@@ -244,7 +244,7 @@ class SourceResolver(DayReader):
         if not phrase and not anaphoric:
             return None
         stance = "denies" if self.p.deny.match(re.sub(r"\s+", " ", cue.strip())) else "asserts"
-        cue_time = self._time_in(f"{phrase} {tail}")
+        cue_time = self.time_in(f"{phrase} {tail}")
         transmission = "unstated"
         marks: list[str] = []
         channel = self.p.channel.search(" " + phrase)
@@ -940,7 +940,7 @@ class SourceResolver(DayReader):
             if norm_name(alias):
                 self.new_registry.names.setdefault(norm_name(alias), iri)
         self.new_registry.agents[iri] = agent
-        self.new_registry._compile()
+        self.new_registry.compile()
         return agent
 
     def _registry_variant(self, name: str, person: bool | None) -> Agent | None:
