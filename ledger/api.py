@@ -43,8 +43,9 @@ from ledger.extraction.review import Proposal as ReviewProposal
 from ledger.extraction.review import ReviewSession
 from ledger.intake.load import LoadedBatch, document_quads, load_paths
 from ledger.intake.validate import ValidationReport, validate_batch
+from ledger.vocab import CL_IRI
 
-CL = "https://w3id.org/claim-ledger/ns#"
+CL = CL_IRI
 PROV = "http://www.w3.org/ns/prov#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 

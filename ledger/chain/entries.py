@@ -23,8 +23,9 @@ import pyoxigraph as ox
 from ledger.chain.canon import canonical_nquads, canonical_nquads_of_lines, sha256_hex
 from ledger.errors import UsageError
 from ledger.intake.load import LoadedBatch, document_quads
+from ledger.vocab import CL_IRI
 
-CL = "https://w3id.org/claim-ledger/ns#"
+CL = CL_IRI
 PROV = "http://www.w3.org/ns/prov#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 CLAIM_CLASS = ox.NamedNode(CL + "Claim")

@@ -14,10 +14,11 @@ import pyoxigraph as ox
 from ledger.extraction.days import DayReader, TimeExpression
 from ledger.extraction.rules import alternation, norm_name
 from ledger.intake.load import load_paths, node_key
+from ledger.vocab import CL_IRI
 
 _SCHEMA = "https://schema.org/"
 _PROV = "http://www.w3.org/ns/prov#"
-_CL = "https://w3id.org/claim-ledger/ns#"
+_CL = CL_IRI
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
