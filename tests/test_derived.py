@@ -161,7 +161,8 @@ def test_a_forged_grade_is_detected(ledger: Path) -> None:
 
 def test_a_hidden_conflict_is_detected(ledger: Path) -> None:
     """A conflict row deleted from findings.sqlite hides it from `conflicts`; --derived says so."""
-    assert "conflict" in run(ledger, "conflicts").stdout
+    shown = run(ledger, "conflicts", "--format", "json")
+    assert [row["relation"] for row in json.loads(shown.stdout)] == ["conflict"]
     assert _edit_findings(ledger, "DELETE FROM findings WHERE relation = 'conflict'") == 1
     hidden = run(ledger, "conflicts", "--format", "json")
     assert hidden.exit_code == 0 and json.loads(hidden.stdout) == []  # the forgery works
