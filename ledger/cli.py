@@ -6,6 +6,7 @@ codes here, in one place: 0 success, 1 not conforming / verification failed, 2 u
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from ledger import __version__, api
-from ledger.chain.entries import RATINGS
+from ledger.chain.entries import RATINGS, RELIABILITY
 from ledger.chain.location import LedgerLocation
 from ledger.chain.store import DEFAULT_DIRECTORY
 from ledger.errors import LedgerError
@@ -94,6 +95,36 @@ def default_author() -> str:
     except (KeyError, OSError):
         return "unknown"
 
+
+def checker_option(what: str, *, required: bool = False) -> Callable[[F], F]:
+    """``--by CHECKER``, the acting checker, the same in every command that writes an entry.
+
+    ``--author`` (the old name) stays as a hidden alias. The command receives ``author``.
+    """
+
+    def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def wrapper(*args: Any, by: str | None, author_alias: str | None, **kwargs: Any) -> Any:
+            chosen = by if by is not None else author_alias
+            if chosen is None:
+                if required:
+                    raise click.UsageError("Missing option '--by' (the fact-checker).")
+                chosen = default_author()
+            return command(*args, author=chosen, **kwargs)
+
+        default = "" if required else f" [default: {default_author()}]"
+        wrapped = click.option("--author", "author_alias", hidden=True)(wrapper)
+        wrapped = click.option("--by", "by", metavar="CHECKER", help=what + default)(wrapped)
+        return wrapped  # type: ignore[return-value]  # click.option keeps the callable
+
+    return decorate
+
+
+unverified_option = click.option(
+    "--unverified",
+    is_flag=True,
+    help="Run even if the ledger's chain does not verify (the data may have been changed).",
+)
 
 paths_argument = click.argument(
     "paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False)
@@ -267,7 +298,7 @@ def init(location: LedgerLocation) -> None:
 
 @main.command(context_settings=CONTEXT_SETTINGS)
 @paths_argument
-@click.option("--author", default=default_author(), show_default=True, help="Who adds the batch.")
+@checker_option("Who adds the batch.")
 @click.option("--message", default="", help="Why the batch is added.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -295,7 +326,7 @@ def add(
 
     \b
     Example:
-      claim-ledger add claims/aleppo-2016-11/ --author "A. Checker" --message "first pass"
+      claim-ledger add claims/aleppo-2016-11/ --by "A. Checker" --message "first pass"
     """
     result = api.add(location.open(), paths, author=author, message=message, check=check)
     click.echo(output.add_result(result, fmt), nl=False)
@@ -305,7 +336,7 @@ def add(
 @main.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("claim")
 @click.option("--reason", required=True, help="Why the claim is retracted.")
-@click.option("--author", default=default_author(), show_default=True)
+@checker_option("Who retracts it.")
 @pass_location
 def retract(location: LedgerLocation, claim: str, reason: str, author: str) -> None:
     """Retract a claim: a new entry; the claim stays in the ledger's history.
@@ -324,7 +355,7 @@ def retract(location: LedgerLocation, claim: str, reason: str, author: str) -> N
 @click.argument("claim")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--reason", required=True, help="Why the claim is superseded.")
-@click.option("--author", default=default_author(), show_default=True)
+@checker_option("Who supersedes it.")
 @pass_location
 def supersede(
     location: LedgerLocation, claim: str, paths: tuple[Path, ...], reason: str, author: str
@@ -404,6 +435,9 @@ def verify(location: LedgerLocation, checkpoint_file: Path | None, deep: bool) -
         report = ledger.verify_checkpoint(text, **options)
     else:
         report = ledger.verify(**options)
+        from ledger.chain import trust  # a passed full verify is remembered for the guard
+
+        trust.remember(ledger, report)
     click.echo(str(report))
     sys.exit(0 if report.ok else 1)
 
@@ -435,8 +469,9 @@ CLAIM_EXPORTS = ("claimreview", "prov", "nanopub", "csv")
     "schema.org ClaimReview JSON-LD of reviewed claims; prov: PROV-O Turtle; nanopub: TriG, "
     "one nanopublication per claim; csv: one row per claim.",
 )
+@unverified_option
 @pass_location
-def export(location: LedgerLocation, fmt: str) -> None:
+def export(location: LedgerLocation, fmt: str, unverified: bool) -> None:
     """Print the ledger for another tool: the whole chain, or its claims in a standard form.
 
     \b
@@ -446,6 +481,7 @@ def export(location: LedgerLocation, fmt: str) -> None:
       claim-ledger export --format csv > claims.csv
     """
     ledger = location.open()
+    api.require_verified(ledger, unverified=unverified)
     if fmt in LEDGER_EXPORTS:
         click.echo(api.export_ledger(ledger, fmt), nl=False)
         return
@@ -480,11 +516,16 @@ def import_(location: LedgerLocation, file: Path) -> None:
     help="The verdict: true, mostly-true, mixed, unproven, mostly-false, false.",
 )
 @click.option("--explanation", required=True, help="Why, in words a reader can check.")
-@click.option("--by", "by", required=True, help="The fact-checker giving the verdict.")
+@checker_option("The fact-checker giving the verdict (required).", required=True)
 @click.option("--url", help="Where the fact-check is published (http or https).")
 @pass_location
 def review(
-    location: LedgerLocation, claim: str, rating: str, explanation: str, by: str, url: str | None
+    location: LedgerLocation,
+    claim: str,
+    rating: str,
+    explanation: str,
+    author: str,
+    url: str | None,
 ) -> None:
     """Record a fact-checker's verdict on a claim, as a new ledger entry.
 
@@ -497,7 +538,39 @@ def review(
         --explanation "Two independent sources agree" --by "A. Checker"
     """
     record = api.review(
-        location.open(), claim, rating=rating, explanation=explanation, by=by, url=url
+        location.open(), claim, rating=rating, explanation=explanation, by=author, url=url
+    )
+    click.echo(output.entry_line(record))
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("source")
+@click.option(
+    "--reliability",
+    required=True,
+    type=click.Choice(list(RELIABILITY), case_sensitive=False),
+    help="A completely reliable, B usually, C fairly, D not usually, E unreliable, "
+    "F cannot be judged.",
+)
+@click.option("--rationale", required=True, help="Why, in words a reader can check.")
+@checker_option("The fact-checker making the assessment (required).", required=True)
+@pass_location
+def assess(
+    location: LedgerLocation, source: str, reliability: str, rationale: str, author: str
+) -> None:
+    """Record a fact-checker's assessment of a source's reliability (A-F), as a new entry.
+
+    SOURCE as the claim files write it: src:sohr, sohr, or the source's IRI. A later
+    assessment by the same checker revises the earlier one; `grade` shows the letter and the
+    report's source page shows who assessed what, when and why.
+
+    \b
+    Example:
+      claim-ledger assess src:sohr --reliability B --by "A. Checker" \
+        --rationale "Figures matched later UN counts in 2016-2018"
+    """
+    record = api.assess(
+        location.open(), source, reliability=reliability, rationale=rationale, by=author
     )
     click.echo(output.entry_line(record))
 
@@ -516,6 +589,7 @@ def review(
 @click.option("--case", help="Only this case (its identifier, e.g. aleppo-2016-11).")
 @click.option("--claim", help="Only this claim (IRI, hash prefix or file id).")
 @click.option("--source", help="Only this source (IRI or its last part, e.g. sohr).")
+@unverified_option
 @pass_location
 def report(
     location: LedgerLocation,
@@ -525,6 +599,7 @@ def report(
     case: str | None,
     claim: str | None,
     source: str | None,
+    unverified: bool,
 ) -> None:
     """Write a provenance report (HTML or Markdown): overview, a page per claim and per source.
 
@@ -536,6 +611,8 @@ def report(
       claim-ledger report --format md --case aleppo-2016-11 --out report-md/
       claim-ledger report claims/aleppo-2016-11/ --out preview/
     """
+    if not paths:
+        api.require_verified(location.open(), unverified=unverified)
     click.echo(write_report(location, paths, out, fmt, case=case, claim=claim, source=source))
 
 
@@ -625,6 +702,7 @@ def analysis_options(command: F) -> F:
             "--as-of", "as_of", help="The ledger as it stood at an entry (number or hash) or date."
         ),
         row_format,
+        unverified_option,
         pass_location,
     ]
     for option in reversed(options):
@@ -646,11 +724,14 @@ def analysis_command(name: str, function: str, columns: str, doc: str) -> None:
         prop: str | None,
         time: str | None,
         status: str,
+        unverified: bool,
     ) -> None:
         from ledger.analysis import compare as analysis
 
+        ledger = location.open()
+        api.require_verified(ledger, unverified=unverified)
         rows = api.analyse(
-            location.open(),
+            ledger,
             getattr(analysis, function),
             as_of,
             case=case,
@@ -660,6 +741,7 @@ def analysis_command(name: str, function: str, columns: str, doc: str) -> None:
             time=time,
             status=status,
         )
+        rows = api.with_reliability(ledger, rows, as_of)
         for chunk in output.row_chunks(getattr(analysis, columns), rows, fmt):
             click.echo(chunk, nl=False)
 
@@ -732,9 +814,15 @@ analysis_command(
     "--as-of", "as_of", help="The ledger as it stood at an entry (number or hash) or date."
 )
 @row_format
+@unverified_option
 @pass_location
 def query(
-    location: LedgerLocation, file: Path, timeout: float, as_of: str | None, fmt: str
+    location: LedgerLocation,
+    file: Path,
+    timeout: float,
+    as_of: str | None,
+    fmt: str,
+    unverified: bool,
 ) -> None:
     """Run your own read-only SPARQL query (FILE.rq, or - for standard input) on the ledger.
 
@@ -751,6 +839,7 @@ def query(
     text = sys.stdin.read() if str(file) == "-" else read_text_file(file, 1024 * 1024)
     analysis.check_user_query(text)
     ledger = location.open()
+    api.require_verified(ledger, unverified=unverified)
     seq = api.as_of_entry(ledger, as_of)
     with api.analysis_store(ledger) as (store, index):
         graphs = None if seq is None else api.graphs_as_of(index, seq)
@@ -779,8 +868,9 @@ def query(
     show_default=True,
     help="Stop a SPARQL query after this many seconds.",
 )
+@unverified_option
 @pass_location
-def serve(location: LedgerLocation, host: str, port: int, timeout: float) -> None:
+def serve(location: LedgerLocation, host: str, port: int, timeout: float, unverified: bool) -> None:
     """Serve a read-only local web site over the ledger: pages, search, JSON and SPARQL.
 
     The overview (findings first), every claim, source and document, lists of conflicts and
@@ -804,8 +894,10 @@ def serve(location: LedgerLocation, host: str, port: int, timeout: float) -> Non
             fg="red",
             bold=True,
         )
+    ledger = location.open()
+    api.require_verified(ledger, unverified=unverified)
     api.serve(
-        location.open(),
+        ledger,
         host=host,
         port=port,
         timeout_s=timeout,
