@@ -1030,3 +1030,18 @@ def require_verified(ledger: Backend, *, unverified: bool = False) -> None:
             hint="run `claim-ledger verify` for the full check; --unverified runs anyway, on "
             "data that may have been changed",
         )
+
+
+@contextmanager
+def store_as_of(ledger: Backend, as_of: str | None) -> Iterator[tuple[ox.Store, int | None]]:
+    """The store a report reads: the analysis store, or (``as_of``) a copy in memory of the
+    quads of entries 1..N only, so that every page shows the ledger as it stood at entry N."""
+    seq = as_of_entry(ledger, as_of)
+    with _analysis_sources(ledger) as (store, index, _findings):
+        if seq is None:
+            yield store, None
+            return
+        copy = ox.Store()
+        for graph in graphs_as_of(index, seq):
+            copy.bulk_extend(store.quads_for_pattern(None, None, None, graph))
+        yield copy, seq

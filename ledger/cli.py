@@ -589,6 +589,9 @@ def assess(
 @click.option("--case", help="Only this case (its identifier, e.g. aleppo-2016-11).")
 @click.option("--claim", help="Only this claim (IRI, hash prefix or file id).")
 @click.option("--source", help="Only this source (IRI or its last part, e.g. sohr).")
+@click.option(
+    "--as-of", "as_of", help="The ledger as it stood at an entry (number or hash) or date."
+)
 @unverified_option
 @pass_location
 def report(
@@ -599,6 +602,7 @@ def report(
     case: str | None,
     claim: str | None,
     source: str | None,
+    as_of: str | None,
     unverified: bool,
 ) -> None:
     """Write a provenance report (HTML or Markdown): overview, a page per claim and per source.
@@ -609,15 +613,25 @@ def report(
     Examples:
       claim-ledger report --out report/
       claim-ledger report --format md --case aleppo-2016-11 --out report-md/
+      claim-ledger report --as-of 2016-11-28 --out report-then/
       claim-ledger report claims/aleppo-2016-11/ --out preview/
     """
+    if paths and as_of is not None:
+        raise click.UsageError("--as-of reads the ledger; it cannot be used with PATHS")
     if not paths:
         api.require_verified(location.open(), unverified=unverified)
-    click.echo(write_report(location, paths, out, fmt, case=case, claim=claim, source=source))
+    click.echo(
+        write_report(location, paths, out, fmt, as_of=as_of, case=case, claim=claim, source=source)
+    )
 
 
 def write_report(
-    location: LedgerLocation, paths: tuple[Path, ...], out: Path, fmt: str, **selectors: Any
+    location: LedgerLocation,
+    paths: tuple[Path, ...],
+    out: Path,
+    fmt: str,
+    as_of: str | None = None,
+    **selectors: Any,
 ) -> str:
     from ledger.publish import report as reports
 
@@ -627,7 +641,9 @@ def write_report(
     else:
         ledger = location.open()
         info = reports.collect_ledger_info(ledger)
-        with api.analysis_store(ledger) as (store, _index):
+        with api.store_as_of(ledger, as_of) as (store, seq):
+            if seq is not None:
+                info = info.up_to(seq)
             written = reports.render(store, out_dir=out, fmt=fmt, ledger_info=info, **selectors)
     return f"wrote {len(written)} file(s) to {out}; open {out / ('index.' + fmt)}"
 

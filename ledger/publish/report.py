@@ -21,6 +21,7 @@ wrote them.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import hashlib
 import html
@@ -244,6 +245,8 @@ class Quantity:
     def bounds_label(self) -> str:
         unit = unit_plural(self.unit)
         low, high = format_number(self.lower), format_number(self.upper)
+        if low and open_upper_bound(self.upper):
+            high = ""  # "thousands": at least 2,000, not "2,000–999,999"
         if low and high:
             span = low if low == high else f"{low}–{high}"
         elif low:
@@ -799,6 +802,16 @@ _UNIT_PLURALS = {
 }
 
 
+def open_upper_bound(value: str | None) -> bool:
+    """Whether an upper bound only closes an open-ended figure: 999,999 or more, all nines.
+
+    Claim files read "thousands" as 2,000 to 999,999 ("fewer than a million", so that it does
+    not corroborate "a million"); a reader is told "at least 2,000", which is what was said.
+    """
+    digits = (value or "").split(".")[0]
+    return len(digits) >= 6 and set(digits) == {"9"}
+
+
 def unit_plural(unit: str | None) -> str:
     if not unit:
         return ""
@@ -910,9 +923,16 @@ class LedgerInfo:
     ledger_id: str
     verification: Verification
     entries: Mapping[str, EntryRef] = field(default_factory=dict)
+    #: the last entry shown when the report shows the ledger as it stood then (``--as-of``)
+    as_of: int | None = None
 
     def entry(self, iri: str) -> EntryRef | None:
         return self.entries.get(iri)
+
+    def up_to(self, seq: int) -> LedgerInfo:
+        """The same, for the ledger as it stood at entry ``seq``."""
+        kept = {iri: ref for iri, ref in self.entries.items() if ref.seq <= seq}
+        return dataclasses.replace(self, entries=kept, as_of=seq)
 
 
 _RECORDED_TYPES = {
@@ -961,7 +981,7 @@ def collect_ledger_info(ledger: Any) -> LedgerInfo:
 class Relation:
     """Two claims that conflict or corroborate each other, with independence and reasons."""
 
-    kind: Literal["conflict", "corroboration"]
+    kind: Literal["conflict", "corroboration", "scope warning"]
     claims: tuple[str, str]
     independent: bool | None
     reasons: tuple[str, ...]
@@ -983,6 +1003,13 @@ class Grade:
     claim: str
     grade: str
     reasons: tuple[str, ...]
+    #: 1 (confirmed by independent sources) to 6 (cannot be judged); None when not given
+    credibility: int | None = None
+
+
+#: the credibility grades the overview lists first: the weakest and the best-supported claims
+WEAKEST = (5, 4)
+BEST_SUPPORTED = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -994,6 +1021,18 @@ class Analysis:
     conflicts: tuple[Relation, ...] = ()
     corroborations: tuple[Relation, ...] = ()
     grades: Mapping[str, Grade] = field(default_factory=dict)
+    #: same figure, different scopes (``compare.find_scope_warnings``); None when this version
+    #: of the analysis has no such function (the overview then says so)
+    scope_warnings: tuple[Relation, ...] | None = None
+
+    def graded(self, iris: Iterable[str], credibility: Sequence[int]) -> list[str]:
+        """The claims among ``iris`` graded one of ``credibility``, in that order of grades."""
+        found = [i for i in iris if self._credibility(i) in credibility]
+        return sorted(found, key=lambda i: credibility.index(self._credibility(i) or 0))
+
+    def _credibility(self, iri: str) -> int | None:
+        grade = self.grades.get(iri)
+        return grade.credibility if grade else None
 
     def relations(self, iri: str) -> list[Relation]:
         return self._by_claim.get(iri, [])
@@ -1038,11 +1077,22 @@ def analyse(store: ox.Store) -> Analysis:
     for item in _items(functions["grade_claims"](store)):
         grade = _grade(item)
         grades[grade.claim] = grade
+    # The hook for scope warnings: used when the analysis provides them.
+    find_scope_warnings = getattr(module, "find_scope_warnings", None)
+    scope_warnings = None
+    if callable(find_scope_warnings):
+        scope_warnings = tuple(
+            sorted(
+                {_relation("scope warning", item) for item in _items(find_scope_warnings(store))},
+                key=lambda r: r.claims,
+            )
+        )
     return Analysis(
         available=True,
         conflicts=tuple(sorted(set(conflicts), key=lambda r: r.claims)),
         corroborations=tuple(sorted(set(corroborations), key=lambda r: r.claims)),
         grades=grades,
+        scope_warnings=scope_warnings,
     )
 
 
@@ -1073,7 +1123,7 @@ def _reasons(item: Any) -> tuple[str, ...]:
     return tuple(str(r) for r in found)
 
 
-def _relation(kind: Literal["conflict", "corroboration"], item: Any) -> Relation:
+def _relation(kind: Literal["conflict", "corroboration", "scope warning"], item: Any) -> Relation:
     pair = _get(item, "claims", "pair")
     if pair is None:
         pair = (
@@ -1095,10 +1145,12 @@ def _relation(kind: Literal["conflict", "corroboration"], item: Any) -> Relation
 def _grade(item: Any) -> Grade:
     claim = _get(item, "claim", "iri")
     grade = _get(item, "grade", "label", "credibility", "rating")
+    credibility = _get(item, "credibility")
     return Grade(
         claim=str(getattr(claim, "value", claim)),
         grade=str(grade),
         reasons=_reasons(item),
+        credibility=credibility if isinstance(credibility, int) else None,
     )
 
 
@@ -1165,6 +1217,7 @@ class _Site:
     fmt: str
     claim_pages: dict[str, str] = field(default_factory=dict)
     source_pages: dict[str, str] = field(default_factory=dict)
+    document_pages: dict[str, str] = field(default_factory=dict)
     index: bool = False
 
     def page(self, kind: str, iri: str, hint: str) -> str:
@@ -1189,6 +1242,9 @@ class Links:
     def source(self, iri: str | None) -> str | None:
         return self._rel(self._site.source_pages.get(iri or ""))
 
+    def document(self, iri: str | None) -> str | None:
+        return self._rel(self._site.document_pages.get(iri or ""))
+
     def index(self) -> str | None:
         return self._rel(f"index.{self._site.fmt}") if self._site.index else None
 
@@ -1203,6 +1259,51 @@ class Links:
 
 
 # --------------------------------------------------------------------------- views for templates
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of a document's text and the claims whose quotes cover all of it."""
+
+    text: str
+    claims: tuple[str, ...]
+    ends: tuple[str, ...]  # claims whose quote ends with this stretch
+
+
+def document_segments(book: Casebook, document: str) -> tuple[list[Segment], list[str]]:
+    """The document's text cut at every quote's start and end; the claims in order of quoting.
+
+    Only quotes whose offsets hold their exact words are marked (others are listed on the claim
+    page with its note). The document pages of the report and of ``serve`` both show these.
+    """
+    doc = book.documents[document]
+    text = doc.text or ""
+    spans: list[tuple[int, int, str]] = []
+    for claim in book.claims.values():
+        for quote in claim.quotes:
+            start, end = quote.start, quote.end
+            if (
+                quote.document == document
+                and start is not None
+                and end is not None
+                and 0 <= start < end <= len(text)
+                and text[start:end] == quote.exact
+            ):
+                spans.append((start, end, claim.iri))
+    spans.sort()
+    order: list[str] = []
+    for _start, _end, iri in spans:
+        if iri not in order:
+            order.append(iri)
+    cuts = sorted({0, len(text), *(s for s, _e, _c in spans), *(e for _s, e, _c in spans)})
+    segments = []
+    for begin, finish in zip(cuts, cuts[1:], strict=False):
+        covering = tuple(
+            sorted({c for s, e, c in spans if s <= begin and finish <= e}, key=order.index)
+        )
+        ending = tuple(sorted({c for _s, e, c in spans if e == finish}, key=order.index))
+        segments.append(Segment(text[begin:finish], covering, ending))
+    return segments, order
 
 
 @dataclass(frozen=True)
@@ -1612,6 +1713,9 @@ def render(
         site.claim_pages[c.iri] = site.page("claims", c.iri, c.short_id)
     for s in sources:
         site.source_pages[s] = site.page("sources", s, local_name(s))
+    documents = sorted(_documents_of(book, claims)) if site.index else []
+    for doc_iri in documents:
+        site.document_pages[doc_iri] = site.page("documents", doc_iri, local_name(doc_iri))
 
     env = _environment(fmt)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -1639,6 +1743,9 @@ def render(
         if fmt == "md" and network:
             write_svg("network.svg", network)
         shown = {c.iri for c in claims}
+        weakest = [book.claims[i] for i in analysis.graded(shown, WEAKEST)]
+        best_supported = [book.claims[i] for i in analysis.graded(shown, BEST_SUPPORTED)]
+        listed = {c.iri for c in (*weakest, *best_supported)}
         groups = _case_groups(book, claims)
         cases = [g.case for g in groups if g.case is not None]
         write(
@@ -1647,6 +1754,7 @@ def render(
             title=cases[0].name if len(cases) == 1 and len(groups) == 1 else "Claims of every case",
             claims=claims,
             groups=groups,
+            rest=_case_groups(book, [c for c in claims if c.iri not in listed]),
             cases=cases,
             speakers=len({s for c in claims for s in c.sources}),
             events=timeline(claims, "event"),
@@ -1657,7 +1765,13 @@ def render(
                 book, {e.source for e in edges} | {e.target for e in edges}
             ),
             conflicts=[r for r in analysis.conflicts if not shown.isdisjoint(r.claims)],
+            scope_warnings=None
+            if analysis.scope_warnings is None
+            else [r for r in analysis.scope_warnings if not shown.isdisjoint(r.claims)],
             corroborations=[r for r in analysis.corroborations if not shown.isdisjoint(r.claims)],
+            weakest=weakest,
+            best_supported=best_supported,
+            documents=[book.documents[doc_iri] for doc_iri in documents],
         )
     derived_by: dict[str, list[Claim]] = {}
     for d in sorted(book.claims.values(), key=lambda d: d.statement):
@@ -1697,7 +1811,27 @@ def render(
                 (a for a in book.agents.values() if s in a.acts_for), key=lambda a: a.name
             ),
         )
+    for doc_iri in documents:
+        segments, order = document_segments(book, doc_iri)
+        write(
+            site.document_pages[doc_iri],
+            f"document.{fmt}.j2",
+            doc=book.documents[doc_iri],
+            segments=segments,
+            order=order,
+            numbers={c: n for n, c in enumerate(order, start=1)},
+        )
     return written
+
+
+def _documents_of(book: Casebook, claims: Iterable[Claim]) -> set[str]:
+    """The documents the claims quote or are reported in."""
+    found: set[str] = set()
+    for claim in claims:
+        found.update(q.document for q in claim.quotes if q.document)
+        if claim.reported_in:
+            found.add(claim.reported_in)
+    return {d for d in found if d in book.documents}
 
 
 def _agents_of(book: Casebook, claims: Iterable[Claim]) -> set[str]:
