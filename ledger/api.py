@@ -992,24 +992,40 @@ def assess(
     return ledger.append(content.quads, author=by, message=f"{letter}: {rationale}", kind="assess")
 
 
-def with_reliability(
-    ledger: Backend, rows: list[dict[str, Any]], as_of: str | None
-) -> list[dict[str, Any]]:
+def with_reliability(ledger: Backend, rows: list[Any], as_of: str | None) -> list[Any]:
     """``grade`` rows with the checkers' assessed reliability of each row's source.
 
     The analysis leaves it at F (cannot be judged); a source a checker assessed shows the
     letter (the latest assessment per checker counts).
     """
-    if not rows or "reliability" not in rows[0]:
+    if not rows or not _has_column(rows[0], "reliability"):
         return rows
     seq = as_of_entry(ledger, as_of)
     with _analysis_sources(ledger) as (store, index, _findings):
         graphs = graphs_as_of(index, seq) if seq is not None else None
         letters = reliability_by_source(assessments(store, default_graph=graphs))
-    return [
-        {**row, "reliability": letters.get(row.get("source", ""), row["reliability"])}
-        for row in rows
-    ]
+    return [_with_column(row, "reliability", letters.get(_column(row, "source"))) for row in rows]
+
+
+# Rows are dicts today; typed rows (dataclasses) are read and copied the same way.
+
+
+def _has_column(row: Any, name: str) -> bool:
+    return name in row if isinstance(row, dict) else hasattr(row, name)
+
+
+def _column(row: Any, name: str) -> str:
+    return str(row.get(name, "") if isinstance(row, dict) else getattr(row, name, ""))
+
+
+def _with_column(row: Any, name: str, value: str | None) -> Any:
+    if value is None:
+        return row
+    if isinstance(row, dict):
+        return {**row, name: value}
+    import dataclasses
+
+    return dataclasses.replace(row, **{name: value})
 
 
 def require_verified(ledger: Backend, *, unverified: bool = False) -> None:

@@ -946,8 +946,14 @@ _RECORDED_TYPES = {
 
 def collect_ledger_info(ledger: Any) -> LedgerInfo:
     """Verify ``ledger`` (a ``ledger.chain.store.Ledger``) and map what each entry recorded to
-    it."""
-    report = ledger.verify()
+    it.
+
+    The verification is ``ledger.chain.trust.check``: a full verify the first time, then only the
+    entries after the head that verify last vouched for.
+    """
+    from ledger.chain import trust  # the chain's guard; the report reads only its verdict
+
+    report = trust.check(ledger).report
     entries: dict[str, EntryRef] = {}
     for record in ledger.entries():
         ref = EntryRef(
