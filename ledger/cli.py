@@ -660,7 +660,7 @@ def write_report(
 @click.option(
     "--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True
 )
-@click.option("--author", default=default_author(), show_default=True, help="Who adds the batch.")
+@checker_option("Who adds the batch.")
 @click.option("--message", default="", help="Why the batch is added.")
 @pass_location
 def run(
