@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -114,18 +115,24 @@ def test_bad_assessments_refused(ledger: Path, args: list[str], message: str) ->
     assert len(json.loads(run(ledger, "log", "--format", "json").stdout)) == 1
 
 
-def test_report_source_page_shows_who_when_why(ledger: Path, tmp_path: Path) -> None:
-    """The report's source page shows the letter, the checker, the date and the rationale."""
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_report_source_page_shows_who_when_why(ledger: Path, tmp_path: Path, fmt: str) -> None:
+    """The report's source page shows each checker's letter, date and rationale, and the
+    assessments they revised as history."""
+    assert assess(ledger, "src:sohr", "D", "Too early to say", "A. Checker").exit_code == 0
     assert assess(ledger, "src:sohr", "B", "Matched UN counts", "A. Checker").exit_code == 0
     out = tmp_path / "report"
-    assert run(ledger, "report", "--out", str(out)).exit_code == 0
-    page = next((out / "sources").glob("sohr*.html")).read_text(encoding="utf-8")
-    section = page[page.index('id="reliability"') :]
-    section = section[: section.index("</section>")]
-    assert "B — Usually reliable" in section
-    assert "assessed by A. Checker" in section
-    assert "Matched UN counts" in section
+    assert run(ledger, "report", "--out", str(out), "--format", fmt).exit_code == 0
+    page = next((out / "sources").glob(f"sohr*.{fmt}")).read_text(encoding="utf-8")
+    start = page.index('id="reliability"' if fmt == "html" else "## Reliability")
+    section = page[start : page.index("</section>" if fmt == "html" else "## Track record")]
+    current, _, earlier = section.partition("Earlier assessments")
+    assert "B — Usually reliable" in current and "D — " not in current
+    assert "assessed by A. Checker" in current
+    assert "Matched UN counts" in current
+    assert datetime.now(UTC).strftime("%Y-%m-%d") in current
     assert "no checker has assessed" not in section
+    assert "D — Not usually reliable" in earlier and "Too early to say" in earlier
 
 
 def test_assessment_shape() -> None:

@@ -386,6 +386,8 @@ class Agent:
     job_title: str | None
     description: str | None
     reliability: tuple[Rating, ...]
+    #: assessments a later one by the same checker revised, oldest first (the source's history)
+    earlier_reliability: tuple[Rating, ...] = ()
 
     @property
     def kind_label(self) -> str:
@@ -504,12 +506,18 @@ def read_casebook(store: ox.Store) -> Casebook:
         if doc.publisher:
             mentioned.add(doc.publisher)
     source_reviews = _ratings(reader, SCHEMA + "Review")
+    earlier_reviews = _ratings(reader, SCHEMA + "Review", revised_only=True)
     todo = sorted(mentioned)
     while todo:
         iri = todo.pop(0)
         if iri in book.agents:
             continue
-        agent = _read_agent(reader, ox.NamedNode(iri), source_reviews.get(iri, ()))
+        agent = _read_agent(
+            reader,
+            ox.NamedNode(iri),
+            source_reviews.get(iri, ()),
+            earlier_reviews.get(iri, ()),
+        )
         book.agents[iri] = agent
         todo.extend(a for a in agent.acts_for if a not in book.agents)
     _inherit_alignments(book)
@@ -683,17 +691,20 @@ def _history(reader: _Reader, node: ox.NamedNode) -> tuple[HistoryEvent, ...]:
     return tuple(sorted(events, key=lambda e: (e.time or "", e.kind, e.node)))
 
 
-def _ratings(reader: _Reader, type_iri: str) -> dict[str, tuple[Rating, ...]]:
+def _ratings(
+    reader: _Reader, type_iri: str, *, revised_only: bool = False
+) -> dict[str, tuple[Rating, ...]]:
     """Reviews of the given class, by the IRI of the item they review.
 
     A review that a later one revises (``prov:wasRevisionOf``: the same checker's new verdict)
     is left out: it stays in the ledger's history, but it is no longer the checker's verdict.
+    revised_only: only those revised reviews instead (the history a source page shows).
     """
     out: dict[str, list[Rating]] = {}
     nodes = list(reader.subjects(RDF_TYPE, ox.NamedNode(type_iri)))
     revised = {target for node in nodes for target in reader.iris(node, PROV + "wasRevisionOf")}
     for node in nodes:
-        if str(node.value) in revised:
+        if (str(node.value) in revised) != revised_only:
             continue
         for item in reader.iris(node, SCHEMA + "itemReviewed"):
             rating = reader.node(node, SCHEMA + "reviewRating")
@@ -727,7 +738,12 @@ def _ratings(reader: _Reader, type_iri: str) -> dict[str, tuple[Rating, ...]]:
     return {k: tuple(sorted(v, key=lambda r: (r.date or "", r.node))) for k, v in out.items()}
 
 
-def _read_agent(reader: _Reader, node: ox.NamedNode, reliability: Sequence[Rating]) -> Agent:
+def _read_agent(
+    reader: _Reader,
+    node: ox.NamedNode,
+    reliability: Sequence[Rating],
+    earlier: Sequence[Rating] = (),
+) -> Agent:
     names = reader.literals(node, SCHEMA + "alternateName")
     return Agent(
         iri=node.value,
@@ -742,6 +758,7 @@ def _read_agent(reader: _Reader, node: ox.NamedNode, reliability: Sequence[Ratin
         job_title=reader.text(node, SCHEMA + "jobTitle"),
         description=reader.text(node, SCHEMA + "description"),
         reliability=tuple(reliability),
+        earlier_reliability=tuple(earlier),
     )
 
 
