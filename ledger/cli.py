@@ -549,6 +549,7 @@ def review(
     "--reliability",
     required=True,
     type=click.Choice(list(RELIABILITY), case_sensitive=False),
+    metavar="A-F",
     help="A completely reliable, B usually, C fairly, D not usually, E unreliable, "
     "F cannot be judged.",
 )
@@ -566,7 +567,7 @@ def assess(
 
     \b
     Example:
-      claim-ledger assess src:sohr --reliability B --by "A. Checker" \
+      claim-ledger assess src:sohr --reliability B --by "A. Checker" \\
         --rationale "Figures matched later UN counts in 2016-2018"
     """
     record = api.assess(

@@ -180,3 +180,15 @@ def test_by_is_the_checker_option_everywhere(ledger: Path) -> None:
     assert result.exit_code == 0, result.stderr
     log = json.loads(run(ledger, "log", "--format", "json").stdout)
     assert log[-1]["author"] == "Old" and log[-1]["kind"] == "assess"
+
+
+def test_hostile_rationale_is_text(ledger: Path, tmp_path: Path) -> None:
+    """A rationale with markup is shown as text on the source page, never as live HTML."""
+    hostile = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    assert assess(ledger, "src:sohr", "C", hostile, "<b>Mallory</b>").exit_code == 0
+    out = tmp_path / "report"
+    assert run(ledger, "report", "--out", str(out)).exit_code == 0
+    page = next((out / "sources").glob("sohr*.html")).read_text(encoding="utf-8")
+    assert "<script>" not in page and "<img" not in page and "<b>Mallory" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;b&gt;Mallory&lt;/b&gt;" in page
