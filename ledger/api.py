@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import inspect
 import logging
+import pickle
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -20,11 +22,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ledger.chain import entries
+from ledger.chain import derived, entries
 from ledger.chain.canon import canonical_nquads as canon_bytes
 from ledger.chain.canon import sha256_hex
 from ledger.chain.entry import EntryRecord, PreparedContent
-from ledger.chain.store import Ledger, LedgerIndex, index_quads
+from ledger.chain.store import Ledger, LedgerIndex, index_quads, out_of_space
 from ledger.errors import (
     HeadMovedError,
     InputError,
@@ -33,6 +35,10 @@ from ledger.errors import (
     UsageError,
     VerificationError,
 )
+from ledger.extraction.review import EDIT_HELP as REVIEW_EDIT_HELP
+from ledger.extraction.review import Item as ReviewItem
+from ledger.extraction.review import Proposal as ReviewProposal
+from ledger.extraction.review import ReviewSession
 from ledger.intake.load import LoadedBatch, document_quads, load_paths
 from ledger.intake.validate import ValidationReport, validate_batch
 
@@ -188,6 +194,15 @@ def add(
             result.conflicts = batch_conflicts(ledger, [c.iri for c in result.added])
         except LedgerError as error:  # the entry is safe; only the report of conflicts is missing
             result.check_failed = str(error)
+        except (OSError, RuntimeError, sqlite3.Error) as error:
+            space = out_of_space(error)
+            if space is None:
+                raise
+            store = "findings file" if isinstance(error, sqlite3.Error) else "query index"
+            result.check_failed = (
+                f"entry {record.seq} was added; the {store} could not be updated ({space}); "
+                "it catches up on the next command once space is free"
+            )
         timings["check"] = time.perf_counter() - started
     return result
 
@@ -233,7 +248,18 @@ def _analysis_sources(
     if local is not None:
         with local.index() as index:
             assert index.store is not None  # an embedded ledger's index is a local store
-            yield index.store, index, findings_file(local)
+            findings = findings_file(local)
+            try:
+                yield index.store, index, findings
+            except (sqlite3.DatabaseError, UnicodeDecodeError, pickle.UnpicklingError) as error:
+                if findings is None or not _findings_damaged(error):
+                    raise
+                raise LedgerStateError(
+                    f"the findings file (derived from the entries) cannot be read: {error}",
+                    where=str(findings),
+                    hint="the entries are not affected; run `claim-ledger rebuild --findings` "
+                    "to build it again from them",
+                ) from None
         return
     # No replica: a copy in memory of the server's entries, each entry's quads as the embedded
     # index holds them (about as much memory as an in-memory Oxigraph store: ~5 KiB per claim).
@@ -242,6 +268,14 @@ def _analysis_sources(
         for seq in range(1, index.indexed_through + 1):
             copy.bulk_extend(index_quads(seq, ledger.read_entry(seq)))
         yield copy, index, None
+
+
+def _findings_damaged(error: BaseException) -> bool:
+    """Whether ``error``, raised while the analysis read the findings file, says it is damaged
+    (not locked, and not a full disk, which the command line names itself)."""
+    if isinstance(error, sqlite3.OperationalError):
+        return "malformed" in str(error)
+    return out_of_space(error) is None
 
 
 @contextmanager
@@ -406,6 +440,12 @@ def resolve_claim(index: Index, reference: str) -> str:
             hint="give more of the IRI",
         )
     return candidates.pop()
+
+
+def claim_iri(ledger: Backend, reference: str) -> str:
+    """A claim's ledger IRI, named as every command names it (``resolve_claim``)."""
+    with ledger.index() as index:
+        return resolve_claim(index, reference)
 
 
 def claim_status(index: Index, iri: str) -> str:
@@ -663,9 +703,20 @@ def import_ledger(location: Any, file: Path) -> EntryRecord | None:
 
 
 def review(
-    ledger: Backend, claim: str, *, rating: str, explanation: str, by: str, url: str | None
+    ledger: Backend,
+    claim: str,
+    *,
+    rating: str,
+    explanation: str,
+    by: str,
+    url: str,
+    organization: str | None = None,
+    organization_url: str | None = None,
 ) -> EntryRecord:
-    """Record a checker's verdict on a claim; it revises that checker's earlier verdicts."""
+    """Record a checker's verdict on a claim; it revises that checker's earlier verdicts.
+
+    url: the fact-check's published page; organization(_url): who publishes it.
+    """
     with ledger.index() as index:
         iri = resolve_claim(index, claim)
         rows = _one(
@@ -677,7 +728,14 @@ def review(
         )
     previous = sorted(row["review"].value for row in rows)
     content = entries.build_review(
-        iri, rating=rating, explanation=explanation, by=by, url=url, previous=previous
+        iri,
+        rating=rating,
+        explanation=explanation,
+        by=by,
+        url=url,
+        organization=organization,
+        organization_url=organization_url,
+        previous=previous,
     )
     return ledger.append(
         content.quads, author=by, message=f"{rating}: {explanation}", kind="review"
@@ -1061,3 +1119,40 @@ def store_as_of(ledger: Backend, as_of: str | None) -> Iterator[tuple[ox.Store, 
         for graph in graphs_as_of(index, seq):
             copy.bulk_extend(store.quads_for_pattern(None, None, None, graph))
         yield copy, seq
+
+
+# ---------------------------------------------------------------- derived data
+
+
+def check_derived(ledger: Backend, *, full: bool = False) -> derived.DerivedReport | None:
+    """The query index and findings file checked against the entries (``chain.derived``).
+
+    full: rebuild both in temporary places and compare every quad and answer row
+    (``verify --derived``); else the cheap checks. None for a ledger on a server, whose
+    derived data is its local replica's, verified as it is read.
+    """
+    if not isinstance(ledger, Ledger):
+        return None
+    return derived.check(ledger, full=full)
+
+
+def rebuild_derived(ledger: Backend, *, index: bool, findings: bool) -> derived.Rebuilt:
+    """Build the query index and/or the findings file again from the entries, atomically."""
+    local = local_ledger(ledger)
+    if local is None:
+        raise LedgerStateError(
+            "this ledger has no local derived data to rebuild",
+            hint="its replica folder could not be kept; see the warning above",
+        )
+    return derived.rebuild(local, index=index, findings=findings)
+
+
+def open_draft_review(
+    draft: Path, sources: Path | None = None, entities: Path | None = None
+) -> ReviewSession:
+    """A guided review of a draft's 'toCheck' entries (``claim-ledger review-draft``)."""
+    return ReviewSession(draft, sources, entities)
+
+
+#: the review's names that ``cli.py`` uses through this module (explicit re-exports for mypy)
+__all__ = ["REVIEW_EDIT_HELP", "ReviewItem", "ReviewProposal", "ReviewSession"]

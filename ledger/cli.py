@@ -18,7 +18,7 @@ import click
 from ledger import __version__, api
 from ledger.chain.entries import RATINGS, RELIABILITY
 from ledger.chain.location import LedgerLocation
-from ledger.chain.store import DEFAULT_DIRECTORY
+from ledger.chain.store import DEFAULT_DIRECTORY, out_of_space
 from ledger.errors import LedgerError
 from ledger.extraction import extract
 from ledger.intake import convert
@@ -26,6 +26,7 @@ from ledger.intake.anchor import find_anchor
 from ledger.intake.load import MAX_DOCUMENT_BYTES, load_paths, read_text_file
 from ledger.intake.validate import ENGINES, load_context, validate_batch
 from ledger.publish import output
+from ledger.query import DEFAULT_MEMORY_MIB as DEFAULT_QUERY_MEMORY_MIB
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -46,11 +47,28 @@ class Group(click.Group):
         except MemoryError:
             click.secho("error: input too large to process in memory", err=True, fg="red")
             ctx.exit(2)
+        except BrokenPipeError:
+            # The reader went away (`claim-ledger claims | head`): stop quietly, as Unix tools
+            # do. Python would report the pipe again while flushing stdout at exit, so stdout
+            # is pointed at /dev/null first (the recipe of Python's signal documentation).
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except Exception as exc:  # a bug: say so plainly, keep the traceback for the report
             if os.environ.get("CLAIM_LEDGER_DEBUG"):
                 raise
+            space = out_of_space(exc)
+            if space is not None:  # not a bug: the disk (or the file size limit) is full
+                click.secho(
+                    f"error: the disk is full ({space}): {str(exc).splitlines()[0][:200]}\n"
+                    "  hint: free space and run the command again; entries already written are "
+                    "safe, and the query index and findings catch up on the next command",
+                    err=True,
+                    fg="red",
+                )
+                ctx.exit(2)
             click.secho(
                 f"internal error (a bug in claim-ledger, please report it): "
                 f"{type(exc).__name__}: {exc}\n"
@@ -196,18 +214,21 @@ def convert_(paths: tuple[Path, ...], fmt: str) -> None:
 @click.option(
     "--occurrence",
     type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Which appearance of the words to anchor, when they appear more than once.",
+    default=None,
+    help="Which appearance of the words to anchor (1 = the first); required when they appear "
+    "more than once.",
 )
-def anchor(document: Path, exact: str, occurrence: int) -> None:
+def anchor(document: Path, exact: str, occurrence: int | None) -> None:
     """Print the Web Annotation selectors (YAML) that anchor EXACT words in DOCUMENT.
 
     Offsets count Unicode code points from the first character of the file, as the shapes do.
+    Words that appear more than once are refused, each appearance listed with its context,
+    until --occurrence says which one.
 
     \b
-    Example:
+    Examples:
       claim-ledger anchor claims/aleppo-2016-11/article.nb.txt "Om lag 10.000 sivile"
+      claim-ledger anchor claims/aleppo-2016-11/article.nb.txt "SOHR" --occurrence 2
     """
     text = read_text_file(document, MAX_DOCUMENT_BYTES)
     click.echo(output.selectors_yaml(find_anchor(text, exact, occurrence)), nl=False)
@@ -233,6 +254,12 @@ def anchor(document: Path, exact: str, occurrence: int) -> None:
     "(its sources.yaml is the registry unless --sources says otherwise).",
 )
 @click.option(
+    "--page",
+    is_flag=True,
+    help="With --evaluate: the gold covers many pages; score against the claims quoting "
+    "ARTICLE only.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(output.ROW_FORMATS),
@@ -247,6 +274,7 @@ def extract_command(
     outlet: str | None,
     sources: Path | None,
     gold: Path | None,
+    page: bool,
     fmt: str,
 ) -> None:
     """Print a draft claim file (YAML) of an article's attributed statements, for a checker.
@@ -266,12 +294,128 @@ def extract_command(
     if gold is None:
         click.echo(extract.extract(article, lang, published, outlet, sources), nl=False)
         return
-    evaluation = extract.evaluate_extraction(article, gold, lang, published, outlet, sources)
+    evaluation = extract.evaluate_extraction(
+        article, gold, lang, published, outlet, sources, page=page
+    )
     click.echo(
         output.rows(["metric", "value", "matched", "total"], evaluation.rows(), fmt), nl=False
     )
     for line in evaluation.misses():
         click.echo(line, err=True)
+
+
+@main.command("review-draft", context_settings=CONTEXT_SETTINGS)
+@click.argument("draft", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--sources",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The source registry file: proposed sources come from it, new ones are promoted to it.",
+)
+@click.option(
+    "--entities",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A claim file with the case's entities (places, forces, groups) to propose as subjects.",
+)
+@click.option(
+    "--non-interactive",
+    is_flag=True,
+    help="Apply only the certain answers, then print what is left.",
+)
+def review_draft_command(
+    draft: Path, sources: Path | None, entities: Path | None, non_interactive: bool
+) -> None:
+    """Go through a draft's 'toCheck' entries one at a time, with the likely answers proposed.
+
+    Each entry shows the sentence with the quote highlighted and numbered proposals: Enter (or
+    a) accepts the first, a digit another, e types an answer, s skips, q saves and stops. The
+    draft (and the registry, for a promoted source) is rewritten in place after each answer,
+    keeping comments and order.
+
+    \b
+    Examples:
+      claim-ledger extract article.txt --lang en --published 2025-03-11 \\
+          --sources sources.yaml > draft.yaml
+      claim-ledger review-draft draft.yaml --sources sources.yaml
+      claim-ledger review-draft draft.yaml --sources sources.yaml --non-interactive
+    """
+    session = api.open_draft_review(draft, sources, entities)
+    if non_interactive:
+        for item, proposal in session.apply_certain():
+            click.echo(f"decided: {item.node_id} {item.field}: {proposal.label}")
+        _echo_left(session)
+        return
+    if not sys.stdin.isatty():
+        raise click.UsageError(
+            "review-draft asks questions in a terminal; without one, give --non-interactive"
+        )
+    _review_in_terminal(session)
+    _echo_left(session)
+
+
+def _review_in_terminal(session: api.ReviewSession) -> None:
+    """The dialogue: one entry at a time, one key press per answer."""
+    total = len(session.remaining())
+    done = 0
+    while (item := session.next_item()) is not None:
+        done += 1
+        proposals = session.proposals(item)
+        _show_item(session, item, proposals, done, total)
+        try:
+            key = click.getchar()
+        except (KeyboardInterrupt, EOFError):
+            key = "q"
+        click.echo()
+        if key in ("\r", "\n", "a") and proposals:
+            session.resolve(item, proposals[0])
+        elif key.isdigit() and 1 <= int(key) <= len(proposals):
+            session.resolve(item, proposals[int(key) - 1])
+        elif key == "e":
+            hint = api.REVIEW_EDIT_HELP.get(item.field, "the value")
+            answer = click.prompt(f"{item.field} ({hint})", default="", show_default=False)
+            try:
+                session.edit(item, answer)
+            except LedgerError as exc:
+                click.secho(f"not applied: {exc.message}", fg="red", err=True)
+                done -= 1
+        elif key == "s":
+            session.skip(item)
+        elif key in ("q", "\x03", "\x04"):
+            break
+        else:
+            click.secho(f"unknown key {key!r}", fg="red", err=True)
+            done -= 1
+
+
+def _show_item(
+    session: api.ReviewSession,
+    item: api.ReviewItem,
+    proposals: list[api.ReviewProposal],
+    number: int,
+    total: int,
+) -> None:
+    """One entry: where it is, the sentence with its quote highlighted, the proposals."""
+    context = session.context(item)
+    click.echo()
+    click.secho(f"[{number}/{total}] {item.node_id} · {item.field}", bold=True)
+    click.echo(
+        "  " + context.before + click.style(context.quote, reverse=True, bold=True) + context.after
+    )
+    click.echo(f"  to decide: {item.mark}")
+    for index, proposal in enumerate(proposals, start=1):
+        certain = "  (certain)" if proposal.certain else ""
+        click.echo(f"  {index}) {proposal.label}{certain}")
+    if not proposals:
+        click.echo("  (no proposal: type an answer with e, or skip)")
+    keys = "[Enter] accept 1  [1-9] choose  " if proposals else ""
+    click.echo(f"  {keys}[e] edit  [s] skip  [q] save and quit: ", nl=False)
+
+
+def _echo_left(session: api.ReviewSession) -> None:
+    """What is still to decide, one line each."""
+    left = session.remaining()
+    click.echo(f"left: {len(left)} entr{'y' if len(left) == 1 else 'ies'} to decide")
+    for item in left:
+        click.echo(f"  {item.node_id}: {item.mark}")
 
 
 # ---------------------------------------------------------------------------- the ledger
@@ -418,15 +562,27 @@ def show(location: LedgerLocation, reference: str) -> None:
     is_flag=True,
     help="Also prove every entry is the RDFC-1.0 canonical form of itself (several times slower).",
 )
+@click.option(
+    "--derived",
+    "derived_full",
+    is_flag=True,
+    help="Rebuild the query index and findings in a temporary place and compare every quad "
+    "and row (default: cheap checks of both).",
+)
 @pass_location
-def verify(location: LedgerLocation, checkpoint_file: Path | None, deep: bool) -> None:
-    """Recompute every entry's hash and the chain; exit 1 naming the first bad entry.
+def verify(
+    location: LedgerLocation, checkpoint_file: Path | None, deep: bool, derived_full: bool
+) -> None:
+    """Recompute every entry's hash and the chain, then check the derived data against them.
+
+    Exit 1 naming the first bad entry, or the derived store (query index, findings file) that
+    differs from the entries and what differs.
 
     \b
     Examples:
       claim-ledger verify
       claim-ledger verify --checkpoint checkpoint-2016-11-28.txt
-      claim-ledger verify --deep
+      claim-ledger verify --deep --derived
     """
     ledger = location.open()
     options = {"deep": True} if deep else {}  # a backend without --deep is asked as before
@@ -439,7 +595,34 @@ def verify(location: LedgerLocation, checkpoint_file: Path | None, deep: bool) -
 
         trust.remember(ledger, report)
     click.echo(str(report))
-    sys.exit(0 if report.ok else 1)
+    if not report.ok:
+        click.echo("derived data: not checked (the entries themselves do not verify)")
+        sys.exit(1)
+    derived = api.check_derived(ledger, full=derived_full)
+    if derived is not None:
+        click.echo(str(derived))
+    sys.exit(0 if derived is None or derived.ok else 1)
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--index", "index", is_flag=True, help="Rebuild the query index only.")
+@click.option("--findings", "findings", is_flag=True, help="Rebuild the findings file only.")
+@pass_location
+def rebuild(location: LedgerLocation, index: bool, findings: bool) -> None:
+    """Build the derived data (query index, findings file) again from the entries.
+
+    Each store is built under a temporary name and then swapped in, so an interrupted rebuild
+    leaves the old one. Without options, both are rebuilt.
+
+    \b
+    Examples:
+      claim-ledger rebuild
+      claim-ledger rebuild --index
+    """
+    both = not index and not findings
+    done = api.rebuild_derived(location.open(), index=index or both, findings=findings or both)
+    source = f"entries 1..{done.through}" if done.through else "the empty ledger"
+    click.echo(f"rebuilt the {' and the '.join(done.stores)} from {source} in {done.seconds:.1f} s")
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
@@ -466,20 +649,40 @@ CLAIM_EXPORTS = ("claimreview", "prov", "nanopub", "csv")
     default="nquads",
     show_default=True,
     help="nquads/trig: the whole ledger, chain included (for `import`); claimreview: "
-    "schema.org ClaimReview JSON-LD of reviewed claims; prov: PROV-O Turtle; nanopub: TriG, "
+    "schema.org ClaimReview JSON-LD of reviewed claims (Google's fact-check markup); prov: "
+    "PROV-O Turtle; nanopub: TriG, "
     "one nanopublication per claim; csv: one row per claim.",
+)
+@click.option(
+    "--creator",
+    help="nanopub: who publishes the nanopublications (an ORCID or organisation IRI); required.",
+)
+@click.option(
+    "--license",
+    "license_iri",
+    default="https://creativecommons.org/licenses/by/4.0/",
+    show_default=True,
+    help="nanopub: the licence of the nanopublications (an IRI).",
 )
 @unverified_option
 @pass_location
-def export(location: LedgerLocation, fmt: str, unverified: bool) -> None:
+def export(
+    location: LedgerLocation, fmt: str, creator: str | None, license_iri: str, unverified: bool
+) -> None:
     """Print the ledger for another tool: the whole chain, or its claims in a standard form.
 
     \b
     Examples:
       claim-ledger export --format trig > ledger.trig
       claim-ledger export --format claimreview > claimreview.jsonld
+      claim-ledger export --format nanopub --creator https://orcid.org/0000-0002-1825-0097
       claim-ledger export --format csv > claims.csv
     """
+    if fmt == "nanopub" and not creator:
+        raise click.UsageError(
+            "a nanopublication names its creator: give --creator IRI "
+            "(e.g. https://orcid.org/0000-0002-1825-0097)"
+        )
     ledger = location.open()
     api.require_verified(ledger, unverified=unverified)
     if fmt in LEDGER_EXPORTS:
@@ -488,6 +691,21 @@ def export(location: LedgerLocation, fmt: str, unverified: bool) -> None:
     from ledger.publish import export as exports
 
     with api.analysis_store(ledger) as (store, _index):
+        if fmt == "claimreview":
+            left_out: list[str] = []
+            click.echo(exports.claimreview(store, left_out=left_out), nl=False)
+            for review_iri in left_out:
+                click.echo(
+                    f"warning: review {review_iri} left out: it records no http(s) url of its "
+                    "published fact-check (review the claim again with --url)",
+                    err=True,
+                )
+            return
+        if fmt == "nanopub":
+            assert creator is not None  # checked above
+            text = exports.nanopub(store, creator=creator, license_iri=license_iri)
+            click.echo(text, nl=False)
+            return
         click.echo(exports.EXPORTS[fmt](store), nl=False)
 
 
@@ -517,7 +735,16 @@ def import_(location: LedgerLocation, file: Path) -> None:
 )
 @click.option("--explanation", required=True, help="Why, in words a reader can check.")
 @checker_option("The fact-checker giving the verdict (required).", required=True)
-@click.option("--url", help="Where the fact-check is published (http or https).")
+@click.option(
+    "--url",
+    required=True,
+    help="The fact-check's own published page (http or https); never the claim's IRI.",
+)
+@click.option(
+    "--organization",
+    help="The fact-checking organisation that publishes the verdict (ClaimReview's author).",
+)
+@click.option("--organization-url", help="The organisation's home page (http or https).")
 @pass_location
 def review(
     location: LedgerLocation,
@@ -525,20 +752,32 @@ def review(
     rating: str,
     explanation: str,
     author: str,
-    url: str | None,
+    url: str,
+    organization: str | None,
+    organization_url: str | None,
 ) -> None:
     """Record a fact-checker's verdict on a claim, as a new ledger entry.
 
-    Ratings map to schema.org ClaimReview values, 1 (true) to 5 (false); "unproven" is 3 with
-    its own words. A later verdict by the same checker supersedes the earlier one.
+    Ratings map to schema.org ClaimReview values from 5 (true, the best) to 1 (false, the
+    worst); "unproven" is 3 with its own words. A later verdict by the same checker supersedes
+    the earlier one. `export --format claimreview` publishes the verdicts.
 
     \b
     Example:
-      claim-ledger review sohr-less-than-1km-from-sakhour --rating mostly-true \
-        --explanation "Two independent sources agree" --by "A. Checker"
+      claim-ledger review sohr-less-than-1km-from-sakhour --rating mostly-true \\
+        --explanation "Two independent sources agree" --by "A. Checker" \\
+        --url https://factcheck.example.org/sakhour --organization "Example Fact Check" \\
+        --organization-url https://factcheck.example.org/
     """
     record = api.review(
-        location.open(), claim, rating=rating, explanation=explanation, by=author, url=url
+        location.open(),
+        claim,
+        rating=rating,
+        explanation=explanation,
+        by=author,
+        url=url,
+        organization=organization,
+        organization_url=organization_url,
     )
     click.echo(output.entry_line(record))
 
@@ -641,12 +880,18 @@ def write_report(
         written = reports.render(store, out_dir=out, fmt=fmt, **selectors)
     else:
         ledger = location.open()
+        if selectors.get("claim") is not None:  # named as `show` names it
+            selectors["claim"] = api.claim_iri(ledger, selectors["claim"])
         info = reports.collect_ledger_info(ledger)
         with api.store_as_of(ledger, as_of) as (store, seq):
             if seq is not None:
                 info = info.up_to(seq)
             written = reports.render(store, out_dir=out, fmt=fmt, ledger_info=info, **selectors)
-    return f"wrote {len(written)} file(s) to {out}; open {out / ('index.' + fmt)}"
+    pages = [p for p in written if p.suffix == f".{fmt}"]
+    index = out / f"index.{fmt}"
+    # the overview when there is one, else the one claim or source page written
+    first = index if index in pages else (pages[0] if pages else out)
+    return f"wrote {len(written)} file(s) to {out}; open {first}"
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
@@ -828,40 +1073,63 @@ analysis_command(
     help="Stop the query after this many seconds.",
 )
 @click.option(
+    "--memory",
+    type=click.IntRange(min=16),
+    default=DEFAULT_QUERY_MEMORY_MIB,
+    show_default=True,
+    help="Stop the query when it needs more than this many MiB of memory.",
+)
+@click.option(
     "--as-of", "as_of", help="The ledger as it stood at an entry (number or hash) or date."
 )
-@row_format
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(output.ROW_FORMATS + ("turtle", "nt", "json-ld")),
+    default=None,
+    help="SELECT and ASK: table (default), json, jsonl, csv or tsv; CONSTRUCT and DESCRIBE: "
+    "turtle (default), nt or json-ld (compacted with the project's context), or rows.",
+)
 @unverified_option
 @pass_location
 def query(
     location: LedgerLocation,
     file: Path,
     timeout: float,
+    memory: int,
     as_of: str | None,
-    fmt: str,
+    fmt: str | None,
     unverified: bool,
 ) -> None:
     """Run your own read-only SPARQL query (FILE.rq, or - for standard input) on the ledger.
 
     Refused before it runs: SERVICE, any update or LOAD, a query that does not parse.
+    SELECT prints rows (numbers stay numbers in JSON); CONSTRUCT and DESCRIBE print RDF.
 
     \b
     Examples:
       claim-ledger query my-query.rq --format csv
-      echo 'SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/claim-ledger/ns#Claim> }' \
-        | claim-ledger query -
+      echo 'SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/claim-ledger/ns#Claim> }' \\
+        | claim-ledger query - --format json
+      echo 'DESCRIBE ?c WHERE { ?c a <https://w3id.org/claim-ledger/ns#Claim> } LIMIT 1' \\
+        | claim-ledger query - --format nt
     """
-    from ledger.analysis import compare as analysis
+    from ledger.publish import query as queries
 
     text = sys.stdin.read() if str(file) == "-" else read_text_file(file, 1024 * 1024)
-    analysis.check_user_query(text)
+    queries.check_query(text)
     ledger = location.open()
     api.require_verified(ledger, unverified=unverified)
     seq = api.as_of_entry(ledger, as_of)
     with api.analysis_store(ledger) as (store, index):
         graphs = None if seq is None else api.graphs_as_of(index, seq)
-        result = analysis.run_user_query(store, text, default_graph=graphs, timeout_s=timeout)
-    click.echo(output.rows(result.columns, result.rows, fmt), nl=False)
+        answer = queries.run_query(store, text, default_graph=graphs, timeout_s=timeout)
+    fmt = queries.output_format(answer, fmt)
+    if answer.is_graph and fmt in queries.GRAPH_FORMATS:
+        click.echo(convert.serialize(queries.graph_quads(answer), fmt), nl=False)
+    else:
+        rows = queries.triple_rows(answer) if answer.is_graph else answer.rows
+        click.echo(output.rows(answer.columns, rows, fmt), nl=False)
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)

@@ -94,4 +94,4 @@ def test_user_query_refuses_service_and_updates(ledger: Path, tmp_path: Path) ->
     count.write_text(
         "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/claim-ledger/ns#Claim> }"
     )
-    assert rows(ledger, "query", str(count)) == [{"n": "41"}]
+    assert rows(ledger, "query", str(count)) == [{"n": 41}]  # a number stays a number

@@ -35,3 +35,24 @@ def test_anchor_refuses_words_not_in_the_document(example_case: Path) -> None:
     assert result.exit_code == 2
     assert "do not appear in the document" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_error(example_case: Path, tmp_path: Path) -> None:
+    """`claims | head -1`: a closed pipe ends the command quietly, not in 'internal error'."""
+    import subprocess
+    import sys
+
+    ledger = ["--ledger", str(tmp_path / "ledger")]
+    base = [sys.executable, "-m", "ledger", *ledger]
+    subprocess.run([*base, "init"], check=True, capture_output=True)
+    subprocess.run([*base, "add", str(example_case)], check=True, capture_output=True)
+    with subprocess.Popen(
+        [*base, "claims"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as child:
+        assert child.stdout is not None and child.stderr is not None
+        child.stdout.readline()
+        child.stdout.close()  # the reader goes away while the command still writes
+        error = child.stderr.read().decode()
+        code = child.wait(timeout=120)
+    assert "internal error" not in error and "Traceback" not in error, error
+    assert code in (0, 1)

@@ -402,3 +402,30 @@ def test_english_set_leaves_out_the_non_claims() -> None:
         "That was the promise",
     ):
         assert not any(words in q for q in quoted), words
+
+
+def test_page_mode_scores_one_page_of_a_many_page_gold(tmp_path: Path) -> None:
+    """`page=True`: the gold is the claims quoting the draft's page; the other page's neither
+    count nor miss (without it, the other page's statements are all missed)."""
+    from ledger.extraction import extract
+
+    gold = tmp_path / "event"
+    pages = gold / "pages"
+    pages.mkdir(parents=True)
+    texts = {
+        "a.en.txt": "Alpha said the bridge fell. The road is closed, Bravo said.\n",
+        "b.en.txt": "Charlie said ten people fled. Delta said nothing happened.\n",
+    }
+    for name, text in texts.items():
+        (pages / name).write_text(text, encoding="utf-8")
+        draft = extract.extract(pages / name, "en")
+        (pages / f"{name}.claims.yaml").write_text(draft, encoding="utf-8")
+    article = tmp_path / "a.en.txt"
+    shutil.copyfile(pages / "a.en.txt", article)
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(extract.extract(article, "en"), encoding="utf-8")
+    whole = evaluate(draft, gold)
+    one = evaluate(draft, gold, page=True)
+    assert (one.precision, one.recall, one.gold_statements) == (1.0, 1.0, 2)
+    assert one.source_accuracy == 1.0  # the gold describes the new agents as the draft does
+    assert whole.gold_statements == 4 and whole.recall == 0.5

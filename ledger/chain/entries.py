@@ -30,6 +30,8 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 CLAIM_CLASS = ox.NamedNode(CL + "Claim")
 WRITTEN_AS = ox.NamedNode(CL + "writtenAs")
 CLAIM_NAMESPACE = "https://w3id.org/claim-ledger/claim/"
+#: IRIs of the project's own terms and things: never the page of a published fact-check
+CLAIM_LEDGER_NAMESPACE = "https://w3id.org/claim-ledger/"
 XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 
 # pyoxigraph's term unions (with RDF-star Triples) do not narrow well; terms are checked at use.
@@ -376,16 +378,41 @@ def _invalidation(
 SCHEMA = "https://schema.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
-#: The verdict scale of `review`: name → (rating value, words). 1 is best, 5 worst;
-#: "unproven" sits in the middle, with its own words, since the evidence neither way suffices.
+#: The verdict scale of `review`: name → (rating value, words), as schema.org's Rating and
+#: Google's fact-check markup read it: ``bestRating`` is the highest value (5, true) and
+#: ``worstRating`` the lowest (1, false). "unproven" sits in the middle, with its own words,
+#: since the evidence neither way suffices.
 RATINGS: dict[str, tuple[int, str]] = {
-    "true": (1, "True"),
-    "mostly-true": (2, "Mostly true"),
+    "true": (5, "True"),
+    "mostly-true": (4, "Mostly true"),
     "mixed": (3, "Mixed"),
     "unproven": (3, "Unproven"),
-    "mostly-false": (4, "Mostly false"),
-    "false": (5, "False"),
+    "mostly-false": (2, "Mostly false"),
+    "false": (1, "False"),
 }
+BEST_RATING = max(value for value, _words in RATINGS.values())
+WORST_RATING = min(value for value, _words in RATINGS.values())
+
+
+def _http_url(value: str, option: str) -> str:
+    """``value`` if it is an http(s) URL with a host, else a UsageError naming the option."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme.lower() not in ("http", "https")
+        or not parts.netloc
+        or any(c in value.strip() for c in "\"'<>`\\ \t\r\n")
+    ):
+        raise UsageError(
+            f"{option} must be an http(s) address, not {value!r}",
+            hint=f"give {option} as https://… (the page itself, not a claim IRI)",
+        )
+    return value.strip()
 
 
 def build_review(
@@ -394,19 +421,34 @@ def build_review(
     rating: str,
     explanation: str,
     by: str,
-    url: str | None,
+    url: str,
+    organization: str | None = None,
+    organization_url: str | None = None,
     previous: Sequence[str] = (),
 ) -> EntryContent:
     """The content of a `review` entry: a schema:ClaimReview of the claim by a checker.
 
+    url: the fact-check's own published page (required: ClaimReview's ``url`` is never the
+    claim). organization, organization_url: the fact-checking organisation that publishes it
+    (``schema:publisher``; exports make it the ClaimReview's author, as Google expects).
     previous: this checker's earlier reviews of the claim, which the new one revises.
     """
     if rating not in RATINGS:
         raise UsageError(f"unknown rating {rating!r}; use one of {', '.join(RATINGS)}")
     if not explanation.strip():
         raise UsageError("a review needs an explanation (--explanation)")
-    if url is not None and not url.startswith(("http://", "https://")):
-        raise UsageError(f"--url must be an http(s) address, not {url!r}")
+    url = _http_url(url, "--url")
+    if url == claim or url.startswith(CLAIM_LEDGER_NAMESPACE):
+        raise UsageError(
+            f"--url {url!r} names the claim, not a published fact-check",
+            hint="give the address of the page where the fact-check is published",
+        )
+    if organization_url is not None:
+        organization_url = _http_url(organization_url, "--organization-url")
+        if organization is None or not organization.strip():
+            raise UsageError("--organization-url needs --organization (the organisation's name)")
+    if organization is not None and not organization.strip():
+        raise UsageError("--organization must name the fact-checking organisation")
     value, words = RATINGS[rating]
     time = _now()
     review = ox.NamedNode(
@@ -425,16 +467,28 @@ def build_review(
         ox.Quad(review, s("reviewRating"), rating_node),
         ox.Quad(rating_node, RDF_TYPE, s("Rating")),
         ox.Quad(rating_node, s("ratingValue"), ox.Literal(str(value), datatype=integer)),
-        ox.Quad(rating_node, s("bestRating"), ox.Literal("1", datatype=integer)),
-        ox.Quad(rating_node, s("worstRating"), ox.Literal("5", datatype=integer)),
+        ox.Quad(rating_node, s("bestRating"), ox.Literal(str(BEST_RATING), datatype=integer)),
+        ox.Quad(rating_node, s("worstRating"), ox.Literal(str(WORST_RATING), datatype=integer)),
         ox.Quad(rating_node, s("alternateName"), ox.Literal(words, language="en")),
         ox.Quad(review, s("author"), ox.Literal(by)),
         ox.Quad(review, s("datePublished"), time),
         ox.Quad(review, s("reviewBody"), ox.Literal(explanation, language="en")),
+        ox.Quad(review, s("url"), ox.NamedNode(url)),
         *(ox.Quad(review, ox.NamedNode(PROV + "wasRevisionOf"), ox.NamedNode(p)) for p in previous),
     ]
-    if url is not None:
-        triples.append(ox.Quad(review, s("url"), ox.NamedNode(url)))
+    if organization is not None:
+        name = organization.strip()
+        publisher = ox.NamedNode(
+            "urn:claim-ledger:organization:"
+            + sha256_hex(f"{name}\n{organization_url or ''}".encode())
+        )
+        triples += [
+            ox.Quad(review, s("publisher"), publisher),
+            ox.Quad(publisher, RDF_TYPE, s("Organization")),
+            ox.Quad(publisher, s("name"), ox.Literal(name)),
+        ]
+        if organization_url is not None:
+            triples.append(ox.Quad(publisher, s("url"), ox.NamedNode(organization_url)))
     content = sorted(set(triples), key=str)
     graph = ox.NamedNode(f"urn:claim-ledger:content:{sha256_hex(canonical_nquads(content))}")
     return EntryContent(

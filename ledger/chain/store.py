@@ -230,6 +230,8 @@ class Ledger:
         self.limits = limits
         self.entries_dir = path / "entries"
         self.index_dir = path / "index"
+        #: why the last append by this object left the query index behind, or None
+        self.index_behind: str | None = None
 
     def __repr__(self) -> str:
         return f"<Ledger {self.id} at {self.path}>"
@@ -313,12 +315,14 @@ class Ledger:
             ledger_id=self.id,
             path=path,
         )
+        self.index_behind = None
         if self.index_on_append:
             try:
                 self._update_index(
                     wait=INDEX_LOCK_WAIT_ON_APPEND, required=False, written=(seq, data)
                 )
             except (LedgerError, OSError) as error:  # the entry is safe; the index catches up
+                self.index_behind = out_of_space(error) or str(error)
                 _log.warning("query index not updated after entry %d: %s", seq, error)
         return record
 
@@ -349,12 +353,14 @@ class Ledger:
             if metadata.sequence != seq:
                 raise LedgerStateError(f"entry {seq} records sequence {metadata.sequence}")
             path = self._write_entry(seq, data)
+        self.index_behind = None
         if self.index_on_append:
             try:
                 self._update_index(
                     wait=INDEX_LOCK_WAIT_ON_APPEND, required=False, written=(seq, data)
                 )
             except (LedgerError, OSError) as error:
+                self.index_behind = out_of_space(error) or str(error)
                 _log.warning("query index not updated after entry %d: %s", seq, error)
         del path  # the record reads the file back, as entries() does
         return self._record(seq, hash_of_file=True)
@@ -587,8 +593,11 @@ class Ledger:
             lock = _IndexLock(self.path, timeout=wait, what="read the index", shared=True)
             lock.acquire()
             try:
-                store = Store.read_only(str(self.index_dir))
-                indexed_through = _indexed_through(store, self, state.through)
+                try:
+                    store = Store.read_only(str(self.index_dir))
+                    indexed_through = _indexed_through(store, self, state.through)
+                except (OSError, RuntimeError) as error:
+                    raise index_unreadable(self, error) from None
             except BaseException:
                 lock.release()
                 raise
@@ -642,6 +651,8 @@ class Ledger:
                 return  # closed after indexing every entry: nothing to open
             try:
                 store = Store(str(self.index_dir))
+            except RuntimeError as error:  # RocksDB's "Corruption: …": say so, never guess
+                raise index_unreadable(self, error) from None
             except OSError as error:
                 _log.warning("query index unreadable (%s); rebuilding it", error)
                 self._rebuild_index_locked()
@@ -655,7 +666,8 @@ class Ledger:
             # read-only open and again on the next read-write one, against ~0.2 s to flush.
             store.flush()
             del store  # closes RocksDB before the state says so
-            _write_index_state(self, size)
+            last = written[1] if written is not None and written[0] == size else None
+            _write_index_state(self, size, last)
         finally:
             lock.release()
 
@@ -778,6 +790,50 @@ def index_quads(seq: int, data: bytes) -> Iterator[Quad]:
             yield quad
 
 
+#: SQLite's result code for "database or disk is full" (sqlite3.Error.sqlite_errorcode)
+_SQLITE_FULL = 13
+
+
+def out_of_space(error: BaseException) -> str | None:
+    """What ran out when ``error`` says a write found the disk (or the file size limit) full.
+
+    Recognises OSError numbers, RocksDB's "IO error: … No space left on device" (an OSError
+    or RuntimeError without a number) and SQLite's "database or disk is full"; None otherwise.
+    """
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "no space left on the device"
+    if isinstance(error, OSError) and error.errno == errno.EFBIG:
+        return "the file size limit was reached"
+    text = str(error)
+    if "No space left on device" in text or "Disk quota exceeded" in text:
+        return "no space left on the device"
+    if "File too large" in text:
+        return "the file size limit was reached"
+    code = getattr(error, "sqlite_errorcode", None)
+    if code == _SQLITE_FULL or "database or disk is full" in text:
+        return "no space left on the device"
+    return None
+
+
+def _is_corruption(error: BaseException) -> bool:
+    """Whether RocksDB refused the index's files as damaged (not a lock, space or permission)."""
+    return str(error).startswith("Corruption:")
+
+
+def index_unreadable(ledger: Ledger, error: BaseException) -> LedgerError:
+    """The error for a query index that cannot be opened, naming ``claim-ledger rebuild``."""
+    if _is_corruption(error):
+        reason = f"its files are damaged ({str(error).split('  ')[0][:160]})"
+    else:
+        reason = describe_os_error(error) if isinstance(error, OSError) else str(error)[:200]
+    return LedgerStateError(
+        f"the query index (derived from the entries) cannot be read: {reason}",
+        where=str(ledger.index_dir),
+        hint="the entries are not affected; run `claim-ledger rebuild --index` to build the "
+        "index again from them",
+    )
+
+
 def _indexed_through(store: Store, ledger: Ledger, hint: int) -> int:
     """The last entry whose metadata graph is in the index (each entry goes in atomically)."""
     through = (
@@ -789,22 +845,42 @@ def _indexed_through(store: Store, ledger: Ledger, hint: int) -> int:
 
 
 @dataclass(frozen=True)
-class _IndexState:
+class IndexState:
+    """What index.json records: the ledger, and the head (sequence and hash) indexed through."""
+
     ledger: str | None
     through: int
+    head_hash: str | None = None
 
 
-def _read_index_state(ledger: Ledger) -> _IndexState:
+def read_index_state(ledger: Ledger) -> IndexState:
     """What index.json says; a hint only, so anything unreadable means "start from scratch"."""
     try:
         state = json.loads((ledger.path / "index.json").read_text(encoding="utf-8"))
-        return _IndexState(str(state["ledger"]), int(state["through"]))
-    except (OSError, ValueError, TypeError, KeyError):
-        return _IndexState(None, 0)
+        head_hash = state.get("head_hash")
+        return IndexState(
+            str(state["ledger"]),
+            int(state["through"]),
+            head_hash if isinstance(head_hash, str) else None,
+        )
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return IndexState(None, 0)
 
 
-def _write_index_state(ledger: Ledger, through: int) -> None:
-    state = {"ledger": ledger.id, "through": through}
+_read_index_state = read_index_state
+
+
+def _write_index_state(ledger: Ledger, through: int, data: bytes | None = None) -> None:
+    """Record the head the index was built through: its sequence and its entry's hash.
+
+    data: the bytes of entry ``through`` when the caller has them (else the file is read).
+    """
+    head_hash = None
+    if through > 0:
+        head_hash = HASH_PREFIX + sha256_hex(
+            data if data is not None else ledger.read_entry(through)
+        )
+    state = {"ledger": ledger.id, "through": through, "head_hash": head_hash}
     temporary = ledger.path / f"index.json.{secrets.token_hex(4)}"
     temporary.write_text(json.dumps(state) + "\n", encoding="utf-8")
     os.replace(temporary, ledger.path / "index.json")

@@ -184,8 +184,13 @@ class Evaluation:
 # --------------------------------------------------------------------------- the evaluation
 
 
-def evaluate(draft: Path, gold: Path) -> Evaluation:
-    """Score the draft claim file ``draft`` against the case folder (or claim file) ``gold``."""
+def evaluate(draft: Path, gold: Path, page: bool = False) -> Evaluation:
+    """Score the draft claim file ``draft`` against the case folder (or claim file) ``gold``.
+
+    ``page``: the gold covers many documents (a corpus event of several news pages) and the
+    draft one of them: the gold is then that page's claims alone, the statements whose quote is
+    in a document the draft quotes (gold claims quoting other pages neither count nor miss).
+    """
     gold_batch = _load(gold, "gold")
     draft_batch = _load(draft, "draft")
     gold_side = _side(gold_batch)
@@ -209,8 +214,10 @@ def evaluate(draft: Path, gold: Path) -> Evaluation:
             iri: f"sha256:{document.sha256}" for iri, document in gold_batch.documents.items()
         },
     )
-    gold_documents = {s.span.document for s in gold_side.statements}
     draft_documents = {s.span.document for s in draft_side.statements}
+    if page:
+        gold_side = _only_documents(gold_side, draft_documents | _documents_of(draft_batch))
+    gold_documents = {s.span.document for s in gold_side.statements}
     if draft_documents and not draft_documents & gold_documents:
         raise InputError(
             "the draft quotes no document of the gold: "
@@ -242,6 +249,18 @@ def evaluate(draft: Path, gold: Path) -> Evaluation:
         missed=tuple(g for g in gold_side.statements if id(g) not in matched_gold),
         spurious=tuple(d for d in draft_side.statements if id(d) not in matched_draft),
     )
+
+
+def _documents_of(batch: LoadedBatch) -> set[str]:
+    """The identities of the documents a batch describes (a draft's article, even unquoted)."""
+    return {f"sha256:{document.sha256}" for document in batch.documents.values()}
+
+
+def _only_documents(side: Side, documents: set[str]) -> Side:
+    """The statements (and their claims) of a side that quote one of the documents."""
+    kept = tuple(s for s in side.statements if s.span.document in documents)
+    claims = {claim for s in kept for claim in s.claims}
+    return Side(statements=kept, claims=len(claims), skipped=0)
 
 
 def statements(path: Path) -> Side:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import yaml
@@ -71,6 +71,47 @@ def row_chunks(
         yield buffer.getvalue()
     else:
         yield from _table_chunks(columns, records)
+
+
+def row_stream(
+    columns: Sequence[str], batches: Iterable[Sequence[dict[str, Any]]], fmt: str
+) -> Iterator[str]:
+    """The text of ``rows`` for rows that arrive in batches, each batch written as it comes.
+
+    The same text as ``rows``; a table alone waits for every row (its column widths need them).
+    """
+    if fmt == "table":
+        yield from _table_chunks(columns, [r for batch in batches for r in batch])
+        return
+    started = False
+    if fmt in ("csv", "tsv"):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(columns)
+        yield buffer.getvalue()
+        for batch in batches:
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerows([r.get(c) for c in columns] for r in batch)
+            yield buffer.getvalue()
+        return
+    for batch in batches:
+        if fmt == "jsonl":
+            yield "".join(
+                json.dumps({c: r.get(c) for c in columns}, ensure_ascii=False) + "\n" for r in batch
+            )
+            continue
+        keys = [f"    {_json_value(c)}: " for c in columns]
+        for r in batch:
+            yield (
+                ("[\n" if not started else ",\n")
+                + "  {\n"
+                + ",\n".join(k + _json_value(r.get(c)) for k, c in zip(keys, columns, strict=True))
+                + "\n  }"
+            )
+            started = True
+    if fmt == "json":
+        yield "\n]\n" if started else "[]\n"
 
 
 def _json_value(value: Any) -> str:

@@ -1668,6 +1668,10 @@ def resolve_claim(book: Casebook, reference: str) -> str:
             )
             or any((i or "").endswith("/" + reference) for i in (c.iri, c.written_as))
         ]
+    if len(set(exact)) > 1:  # a claim and its revisions share the file's id: the current one
+        current = [i for i in set(exact) if book.claims[i].status == "current"]
+        if len(current) == 1:
+            return current[0]
     return _one(sorted(set(exact)), reference, "claim")
 
 

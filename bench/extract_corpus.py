@@ -1,0 +1,304 @@
+"""Extraction measured on the corpus of real news pages (issue #14): one row per page, totals per
+language.
+
+For each page of ``tests/data/corpus/<event>/case/pages/`` in a language the rules read (en; nb,
+and nn read as nb), the draft is made with the options a checker would give (``--lang`` from the
+page's Document, ``--published`` its ``datePublished``, ``--outlet`` its publisher's name,
+``--sources`` the case's ``sources.yaml``) and scored with ``extract --evaluate CASE --page``:
+the gold is the case's claims that quote that page. The totals add the counts of the pages
+(matched / total), so a long page weighs more than a short one. ``toCheck`` entries per claim of
+the drafts are counted too.
+
+    PYTHONPATH=. python bench/extract_corpus.py                 # the table, misses on stderr
+    PYTHONPATH=. python bench/extract_corpus.py --misses        # the misses under each page
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+# bench/ledger.py would shadow the package: the checkout's root first, bench/ left out
+sys.path[:] = [str(HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != HERE]
+
+from ledger.errors import LedgerError  # noqa: E402 - after the path fix above
+from ledger.extraction import extract  # noqa: E402
+from ledger.extraction.review import ReviewSession  # noqa: E402
+from ledger.extraction.score import Evaluation, evaluate  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "data" / "corpus"
+#: events scored without their vocabulary.yaml, which the loader refused
+VOCABULARY_LEFT_OUT: set[str] = set()
+#: the page's language → the lexicon that reads it
+LEXICON = {"en": "en", "nb": "nb", "nn": "nb"}
+
+
+@dataclass
+class Page:
+    """One page of the corpus with the options its draft is made with."""
+
+    event: str
+    case: Path
+    path: Path
+    lang: str
+    published: str | None
+    outlet: str | None
+
+
+def pages(corpus: Path) -> list[Page]:
+    """Every page of the corpus whose language the rules read, event by event."""
+    found = []
+    for case in sorted(corpus.glob("*/case")):
+        entities = yaml.safe_load((case / "entities.yaml").read_text(encoding="utf-8"))
+        sources = yaml.safe_load((case / "sources.yaml").read_text(encoding="utf-8"))
+        names = {node.get("id"): _name(node.get("name")) for node in sources["@graph"]}
+        for node in entities["@graph"]:
+            if "localCopy" not in node or node.get("inLanguage") not in LEXICON:
+                continue
+            published = node.get("datePublished")
+            if isinstance(published, dict):
+                published = published.get("@value")
+            found.append(
+                Page(
+                    event=case.parent.name,
+                    case=case,
+                    path=case / node["localCopy"],
+                    lang=str(node["inLanguage"]),
+                    published=str(published)[:10] if published else None,
+                    outlet=names.get(node.get("publisher")) or None,
+                )
+            )
+    return found
+
+
+def _name(value: Any) -> str:
+    if isinstance(value, dict):
+        for text in value.values():
+            return str(text[0] if isinstance(text, list) else text)
+    return str(value or "")
+
+
+def measure(page: Page) -> tuple[Evaluation, int, int, Counter[str]]:
+    """The page's scores, its draft's claims and toCheck entries (claims and new sources), and
+    how the review's first proposals fare against the gold (see ``proposals_judged``)."""
+    with tempfile.TemporaryDirectory(prefix="extract-corpus-") as folder:
+        article = Path(folder) / page.path.name
+        shutil.copyfile(page.path, article)
+        text = extract.extract(
+            article, LEXICON[page.lang], page.published, page.outlet, page.case / "sources.yaml"
+        )
+        draft = Path(folder) / "draft.yaml"
+        draft.write_text(text, encoding="utf-8")
+        try:
+            result = evaluate(draft, page.case, page=True)
+        except LedgerError:
+            # a case vocabulary the loader refuses declares properties only: score against
+            # the case without it (claims, entities, sources and pages as they are)
+            gold = Path(folder) / "case"
+            shutil.copytree(page.case, gold, ignore=shutil.ignore_patterns("vocabulary.yaml"))
+            result = evaluate(draft, gold, page=True)
+            VOCABULARY_LEFT_OUT.add(page.event)
+        judged = proposals_judged(page, draft, result)
+    graph = yaml.safe_load(text)["@graph"]
+    claims = sum(1 for node in graph if node.get("type") == "Claim")
+    items = sum(len(node.get("toCheck", [])) for node in graph)
+    return result, claims, items, judged
+
+
+def proposals_judged(page: Page, draft: Path, result: Evaluation) -> Counter[str]:
+    """The review's first proposal for each toCheck entry of a matched claim, judged against
+    the gold claim at the same words: ``accepted``, ``rejected``, or ``not comparable``
+    (a statement's wording, a new source's kind or side). Judged: the proposition (no
+    proposition when the gold has none; else the property the gold gives), a new source
+    (the registry source the gold names), stance, hedge kinds, attributedTo, relayedBy; an
+    entry without a proposal is rejected."""
+    gold = _gold_claims(page.case)
+    by_draft: dict[str, list[dict[str, Any]]] = {}
+    for gold_statement, draft_statement in result.pairs:
+        claims = [gold[c] for c in gold_statement.claims if c in gold]
+        for claim in draft_statement.claims:
+            by_draft[claim.rsplit("/claim/", 1)[-1]] = claims
+    session = ReviewSession(draft, page.case / "sources.yaml", page.case / "entities.yaml")
+    judged: Counter[str] = Counter()
+    cited: dict[str, list[dict[str, Any]]] = {}
+    for node in session.graph:
+        if node.get("type") == "Claim":
+            number = str(node.get("id")).rsplit("/", 1)[-1]
+            cited.setdefault(str(node.get("attributedTo")), []).extend(by_draft.get(number, []))
+    for item in session.remaining():
+        if item.node.get("type") == "Claim":
+            claims = by_draft.get(item.node_id.rsplit("/", 1)[-1])
+        else:
+            claims = cited.get(item.node_id)
+        if not claims:
+            continue  # a spurious claim's, or a source only spurious claims cite
+        proposals = session.proposals(item)
+        first = proposals[0].label if proposals else None
+        verdict = _judge(item.field, item.node, first, claims)
+        judged[verdict] += 1
+        judged[f"{item.field.split('.')[0]}: {verdict}"] += 1
+    return judged
+
+
+def _judge(field: str, node: Any, label: str | None, gold: list[dict[str, Any]]) -> str:
+    if field in ("statement", "sourceKind", "alignment", "type"):
+        return "not comparable"
+    if label is None:
+        return "rejected"
+    if field.startswith("proposition"):
+        if label.startswith("no proposition"):
+            return "accepted" if not any("proposition" in c for c in gold) else "rejected"
+        m = re.search(r"property (\w+)", label)
+        wanted = {str(c.get("proposition", {}).get("property", "")).split(":")[-1] for c in gold}
+        return "accepted" if m and m.group(1) in wanted else "rejected"
+    if field == "name":
+        m = re.match(r"the registry's (\S+)", label)
+        sources = {str(c.get("attributedTo")) for c in gold}
+        return "accepted" if m and m.group(1) in sources else "rejected"
+    if field == "stance":
+        same = any(c.get("stance") == node.get("stance") for c in gold)
+        return "accepted" if same else "rejected"
+    if field == "hedge":
+        m = re.match(r"hedge (\w+)", label)
+        kinds = {h.get("kind") for c in gold for h in c.get("hedge", []) or []}
+        return "accepted" if m and m.group(1) in kinds else "rejected"
+    if field in ("attributedTo", "relayedBy"):
+        values = {str(c.get(field)) for c in gold}
+        return "accepted" if str(node.get(field)) in values else "rejected"
+    return "not comparable"
+
+
+def _gold_claims(case: Path) -> dict[str, dict[str, Any]]:
+    """The case's claims by full IRI."""
+    data = yaml.safe_load((case / "claims.yaml").read_text(encoding="utf-8"))
+    prefixes: dict[str, str] = {}
+    for part in data.get("@context", []):
+        if isinstance(part, dict):
+            prefixes.update({k: v for k, v in part.items() if isinstance(v, str)})
+    claims = {}
+    for node in data["@graph"]:
+        prefix, _, rest = str(node.get("id", "")).partition(":")
+        claims[prefixes.get(prefix, prefix + ":") + rest] = node
+    return claims
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--misses", action="store_true", help="print the misses under each page")
+    args = parser.parse_args()
+    started = time.monotonic()
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    print(f"# extraction on the corpus ({args.corpus.relative_to(ROOT)}), commit {commit}")
+    header = ("event", "page", "lang", "gold", "draft", "P", "R", "src", "quote", "items/claim")
+    print("\t".join(header))
+    totals: dict[str, list[int]] = defaultdict(lambda: [0] * 8)
+    judged: Counter[str] = Counter()
+    unreadable: dict[str, str] = {}
+    for page in pages(args.corpus):
+        if page.event in unreadable:
+            continue
+        try:
+            result, claims, items, page_judged = measure(page)
+        except LedgerError as exc:  # a gold the loader refuses: its event is left out, said why
+            unreadable[page.event] = f"{exc.message} ({exc.where})"
+            continue
+        judged.update(page_judged)
+        keys = [page.lang, "nb+nn"] if page.lang in ("nb", "nn") else [page.lang]
+        values = (
+            result.gold_statements,
+            result.draft_statements,
+            result.matched,
+            result.right_sources,
+            result.exact_quotes,
+            claims,
+            items,
+            1,
+        )
+        for key in keys:
+            totals[key] = [a + b for a, b in zip(totals[key], values, strict=True)]
+        print(
+            "\t".join(
+                (
+                    page.event,
+                    page.path.name,
+                    page.lang,
+                    str(result.gold_statements),
+                    str(result.draft_statements),
+                    f"{result.precision:.2f}",
+                    f"{result.recall:.2f}",
+                    f"{result.source_accuracy:.2f}",
+                    f"{result.quote_exactness:.2f}",
+                    f"{items / claims:.2f}" if claims else "-",
+                )
+            )
+        )
+        if args.misses:
+            for line in result.misses():
+                print(f"    {line}")
+    print()
+    print(
+        "lang\tpages\tgold\tdraft\tprecision\trecall\tsource accuracy\tquote exactness\titems/claim"
+    )
+    for lang in ("en", "nb", "nn", "nb+nn"):
+        if lang not in totals:
+            continue
+        gold, draft, matched, right, exact, claims, items, count = totals[lang]
+        print(
+            "\t".join(
+                (
+                    lang,
+                    str(count),
+                    str(gold),
+                    str(draft),
+                    _ratio(matched, draft),
+                    _ratio(matched, gold),
+                    _ratio(right, matched),
+                    _ratio(exact, matched),
+                    f"{items / claims:.2f} ({items}/{claims})" if claims else "-",
+                )
+            )
+        )
+    compared = judged["accepted"] + judged["rejected"]
+    print(
+        f"\nreview-draft's first proposals against the gold (entries of matched claims): "
+        f"accepted {_ratio(judged['accepted'], compared)}, "
+        f"not comparable {judged['not comparable']} (statement wording, a new source's kind, "
+        "side or type)"
+    )
+    fields = sorted({key.split(": ")[0] for key in judged if ": " in key})
+    for name in fields:
+        yes, no = judged[f"{name}: accepted"], judged[f"{name}: rejected"]
+        if yes + no:
+            print(f"  {name}: accepted {_ratio(yes, yes + no)}")
+    for event in sorted(VOCABULARY_LEFT_OUT):
+        print(f"# {event}: scored without its vocabulary.yaml, which the loader refuses")
+    for event, why in unreadable.items():
+        print(f"# left out: {event}: the gold cannot be read: {why}")
+    print(f"\n# {time.monotonic() - started:.0f} s", file=sys.stderr)
+
+
+def _ratio(count: int, total: int) -> str:
+    return f"{count / total if total else 0.0:.3f} ({count}/{total})"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,792 @@
+"""Attribution: paragraphs → sentences → statements, each with who says it (a cue after it,
+before it, in the next sentence, a pronoun, or the outlet's own voice), cut into clauses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from ledger.extraction.cues import Patterns
+from ledger.extraction.days import TimeExpression
+from ledger.extraction.quantities import Quantity, QuantityReader
+from ledger.extraction.rules import LEXICONS, norm_name
+from ledger.extraction.segmentation import (
+    CLOSE_QUOTES,
+    DASHES,
+    OPEN_QUOTES,
+    Paragraph,
+    paragraphs,
+    sentences,
+    strip_span,
+)
+from ledger.extraction.sources import Agent, Attribution, Context, Registry, SourceResolver
+
+#: The longest sentence the rules look into (a longer "sentence" is kept whole, own voice).
+MAX_SENTENCE_CHARS = 2000
+
+
+@dataclass
+class Statement:
+    """One attributed statement: the words (code-point span), its attribution, figure and time."""
+
+    start: int
+    end: int
+    attribution: Attribution
+    direct: bool = False
+    quantity: Quantity | None = None
+    time: TimeExpression | None = None
+    marks: list[str] = field(default_factory=list)
+    #: the outlet's hedges on the statement: (kind, the words), e.g. ("reportedly", "reportedly")
+    hedges: list[tuple[str, str]] = field(default_factory=list)
+
+
+#: words after which a head count is a participant of its own ("with 3 million inhabitants",
+#: "including 20 children", "inkludert 13 ansatte")
+_COUNT_INTRODUCERS = frozenset(
+    ("med", "fra", "with", "from", "including", "inkludert", "deriblant", "herunder")
+)
+
+
+#: of these, the words that count a part of a figure ("including 13 staff and 10 patients"):
+#: each part is a claim of its own, however small
+_PART_OF = frozenset(("including", "inkludert", "deriblant", "herunder"))
+
+
+class Extractor(SourceResolver, QuantityReader):
+    """Rules applied to one article: paragraphs → sentences → attributed statements."""
+
+    def __init__(self, text: str, lang: str, registry: Registry, outlet: Agent) -> None:
+        self.text = text
+        self.lex = LEXICONS[lang]
+        self.p = Patterns(self.lex)
+        self.registry = registry
+        self.outlet = outlet
+        self.context = Context()
+        #: IRI → the role words the article gives a person ("ordfører Kari Lunde")
+        self.roles: dict[str, str] = {}
+        #: IRI → "f" or "m", as a pronoun that referred to the person told
+        self.genders: dict[str, str] = {}
+        self.statements: list[Statement] = []
+        self._paragraph_start = 0
+        #: the paragraph before ended inside a speaker's open quote
+        self._carried_quote = False
+        #: the speaker of the dash quote of the paragraph before
+        self._speech_speaker: Attribution | None = None
+        self.new_agents: dict[str, Agent] = {outlet.iri: outlet} if outlet.new else {}
+        #: the names of new agents, so that one referent stays one agent
+        self.new_registry = Registry()
+        self.own = Attribution(sources=(outlet,), transmission="ownReporting")
+
+    # ------------------------------------------------------------------ paragraphs
+
+    def run(self) -> list[Statement]:
+        """Every statement of the article, in document order."""
+        headings: list[Statement] = []
+        for para in paragraphs(self.text):
+            if para.kind in ("label", "byline"):
+                continue
+            if para.kind in ("heading", "caption"):
+                self._speech_speaker, self._carried_quote = None, False
+            if para.kind == "heading":
+                statement = self._heading(para)
+                if statement.direct:
+                    headings.append(statement)
+                self._add(statement)
+            elif para.kind == "caption":
+                self._caption(para)
+            else:
+                self._paragraph(para)
+        for heading in headings:
+            self._quoted_heading(heading)
+        self.statements.sort(key=lambda s: (s.start, -s.end))
+        return self.statements
+
+    def _add(self, statement: Statement) -> None:
+        """Keep a statement, trimmed to its words; drop what is left of nothing."""
+        start, end = self._trim(statement.start, statement.end)
+        if end - start < 2:
+            return
+        statement.start, statement.end = start, end
+        self.statements.append(statement)
+
+    def _trim(self, start: int, end: int) -> tuple[int, int]:
+        """A statement's words without surrounding spaces, dashes, quote marks and end stops."""
+        chars = " \t\r\n" + DASHES + OPEN_QUOTES + CLOSE_QUOTES + ".,;:!?"
+        return strip_span(self.text, start, end, chars)
+
+    def _heading(self, para: Paragraph) -> Statement:
+        """A heading is the outlet's; a quoted one waits for the speaker it repeats."""
+        raw = self.text[para.start : para.end]
+        direct = raw[0] in DASHES or raw[0] in OPEN_QUOTES
+        labelled = self.p.heading_source.match(raw)
+        if labelled and not direct:
+            # "Mariupol City Council: About 300 …" (a source's words), "Syria war: At least 70
+            # killed …" (a topic label): the statement is what follows the colon
+            label = labelled.group("src").strip()
+            agent = self.registry.exact(label) or self.registry.resolve(label)
+            attribution = self.own
+            if agent is not None and agent is not self.outlet:
+                attribution = Attribution(sources=(agent,), transmission="unstated", cue=":")
+            return Statement(para.start + labelled.end(), para.end, attribution)
+        statement = Statement(para.start, para.end, self.own, direct=direct)
+        if direct:
+            statement.marks.append(
+                "attributedTo: a quoted heading; extract found no later statement with its words"
+            )
+        return statement
+
+    def _quoted_heading(self, heading: Statement) -> None:
+        """A heading in quotes repeats a later quote: it is that speaker's."""
+        words = {w.casefold() for w in re.findall(r"\w+", self.text[heading.start : heading.end])}
+        best: Statement | None = None
+        for other in self.statements:
+            if other is heading or other.start < heading.end:
+                continue
+            if other.attribution.sources == (self.outlet,):
+                continue
+            found = {w.casefold() for w in re.findall(r"\w+", self.text[other.start : other.end])}
+            if words and words <= found:
+                best = other
+                break
+        if best is not None:
+            heading.attribution = best.attribution
+            heading.marks = []
+
+    def _caption(self, para: Paragraph) -> None:
+        """A caption's label and body, the body relayed by a credited agency."""
+        raw = self.text[para.start : para.end]
+        credits = list(
+            re.finditer(r"\b(?:Foto|FOTO|Photo|PHOTO|Photograph|Bilde)\s?:\s*(?P<who>[^:]*)$", raw)
+        )
+        credit = credits[-1] if credits else None
+        body_end = para.start + (credit.start() if credit else len(raw))
+        relay: Agent | None = None
+        if credit:
+            for part in reversed(re.split(r"\s*[,/]\s*", credit.group("who"))):
+                agent = self.registry.resolve(part) if part.strip() else None
+                if agent and agent.kind == "NewsAgency":
+                    relay = agent
+                    break
+        attribution = replace(
+            self.own,
+            relay=relay,
+            transmission="wireRelay" if relay else "ownReporting",
+        )
+        body_start = para.start
+        label = re.match(r"(?P<label>[^\W\d_a-zæøå][^:a-zæøå]{1,60}?):\s+", raw)
+        if label and label.group("label").upper() == label.group("label"):
+            if label.group("label").casefold() not in ("foto", "photo", "bilde", "photograph"):
+                self._add(Statement(para.start, para.start + label.end("label"), self.own))
+            body_start = para.start + label.end()
+        self._add(Statement(body_start, body_end, attribution))
+
+    def _paragraph(self, para: Paragraph) -> None:
+        """The statements of a body or speech paragraph, sentence by sentence."""
+        speech = para.kind == "speech"
+        self._paragraph_start = para.start
+        quoted: list[Statement] = []
+        closed = False  # a speech paragraph's quote has been attributed ("…, sier X.")
+        # '"… day and night.¶"Our children …': a quote left open at the end of the paragraph
+        # before goes on in this one, when it opens with a quotation mark
+        carried = self._carried_quote and self.text[para.start] in OPEN_QUOTES
+        speech_speaker = self._speech_speaker
+        self._carried_quote = False
+        self._speech_speaker = None
+        for start, end in sentences(self.text, para.start, para.end, self.lex):
+            if end - start > MAX_SENTENCE_CHARS:
+                # not a sentence a source says: the outlet's, its start quoted, marked
+                self._add(
+                    Statement(
+                        start,
+                        start + MAX_SENTENCE_CHARS,
+                        self.own,
+                        marks=[
+                            f"attributedTo: a 'sentence' of {end - start:,} characters, of which "
+                            f"extract quoted the first {MAX_SENTENCE_CHARS:,} and read no cue"
+                        ],
+                    )
+                )
+                continue
+            opens_quote = self.text[start] in DASHES or self.text[start] in OPEN_QUOTES
+            if speech and closed and not opens_quote:
+                # "– …, sier X. Kommunen fikk nye pumper i fjor.": after the attribution, a
+                # sentence without a dash is the reporter's again
+                for s in self._sentence(start, end, False):
+                    self._add(s)
+                continue
+            if opens_quote:
+                closed = False
+            found = self._sentence(start, end, speech)
+            if not speech and all(s.attribution is self.own for s in found):
+                continued = (carried and start == para.start) or self._inside_quote(
+                    para.start, start
+                )
+                if continued and self._quote_goes_on():
+                    assert self.context.last is not None
+                    found = [Statement(start, end, self.context.last, direct=True)]
+            if speech and any(s.attribution is not self.own for s in found):
+                closed = True
+            if speech:
+                unattributed = [s for s in found if s.attribution is self.own]
+                for s in unattributed:
+                    s.direct = True
+                quoted.extend(unattributed)
+                attributed = [s for s in found if s.attribution is not self.own]
+                if attributed and quoted:
+                    for s in quoted:
+                        s.attribution = attributed[0].attribution
+                    quoted = []
+            for s in found:
+                self._add(s)
+        for s in quoted:
+            if speech_speaker is not None:
+                # "– …, sier X.¶– Barna kan ikke sove.": the dash quote goes on with X
+                s.attribution = speech_speaker
+                continue
+            # a dash quote whose speaker is never named: the last named speaker, marked
+            if self.context.last is not None:
+                s.attribution = self.context.last
+            s.marks.append("attributedTo: a quote whose speaker the article does not name here")
+        if speech and (closed or (quoted and speech_speaker is not None)):
+            self._speech_speaker = (
+                quoted[0].attribution if quoted and not closed else self.context.last
+            )
+        if not speech and self._inside_quote(para.start, para.end) and self._quote_goes_on():
+            self._carried_quote = True
+
+    def _inside_quote(self, begin: int, at: int) -> bool:
+        """Is ``at`` inside a quotation opened after ``begin`` and not closed before ``at``?"""
+        words = self.text[begin:at]
+        depth = words.count("“") - words.count("”") + words.count("«") - words.count("»")
+        return depth > 0 or words.count('"') % 2 == 1
+
+    def _quote_goes_on(self) -> bool:
+        """Was the latest statement a named speaker's direct quote (that a sentence continues)?"""
+        if not self.statements or self.context.last is None:
+            return False
+        last = self.statements[-1]
+        return (
+            last.direct
+            and last.attribution.sources != (self.outlet,)
+            and last.attribution.sources == self.context.last.sources
+        )
+
+    # ------------------------------------------------------------------ sentences
+
+    def _sentence(self, start: int, end: int, speech: bool) -> list[Statement]:
+        """The statements of one sentence: a cue after it, before it, or the outlet's voice."""
+        text = self.text
+        s_end = strip_span(text, start, end, " \t\r\n.!?")[1]
+        sentence = text[start:s_end]
+        if self._previous_cue(start, sentence):
+            return []  # "Det sier X.": it attributed the sentence before and says nothing new
+        if not speech and self.p.reporting_note.search(sentence):
+            # "could not independently verify …": about the reporting, not the events; it
+            # hedges what the paragraph said before it (else the paragraph before)
+            self._hedge_before(start, sentence)
+            return []
+        adding = self.p.adding.search(sentence)
+        head = sentence[: adding.start()] if adding else sentence
+        described = None if speech else self._described_speaker(start, sentence)
+        if described is not None:
+            stmt_start, attribution = described
+            direct = self._is_quoted(stmt_start, s_end)
+            return self._clauses(stmt_start, s_end, attribution, direct, background=True)
+        hit = self._trailing(start, head)
+        if hit is not None:
+            stmt_end, attribution = hit
+            direct = speech or self._is_quoted(start, stmt_end)
+            statements = self._clauses(start, stmt_end, attribution, direct)
+            if adding:  # '"…," he said, adding that …': what he added is his too
+                statements += self._clauses(start + adding.end(), s_end, attribution, False)
+            return statements
+        hit2 = self._leading(start, sentence)
+        if hit2 is not None:
+            stmt_start, attribution, whole = hit2
+            if whole:
+                statements = self._clauses(start, s_end, attribution, False, background=False)
+                clause = self.p.show_clause.search(sentence)
+                if clause:
+                    statements.append(Statement(start + clause.end(), s_end, attribution))
+                return statements
+            direct = self._is_quoted(stmt_start, s_end)
+            return self._clauses(stmt_start, s_end, attribution, direct, background=True)
+        if speech:
+            return [Statement(start, s_end, self.own, direct=True)]
+        if self.p.unknown_note.match(sentence):
+            return []  # "Det er uklart …", "It is unclear …": what the reporter does not know
+        if self._is_quoted(start, s_end) and self._continues_quote(start):
+            # '"…," said X. "Then the sky went orange."': X's quote goes on
+            assert self.context.last is not None
+            return [Statement(start, s_end, self.context.last, direct=True)]
+        return self._clauses(start, s_end, self.own, self._is_quoted(start, s_end))
+
+    def _hedge_before(self, start: int, sentence: str) -> None:
+        """ "The claims could not be independently verified.": a hedge on the statements of the
+        paragraph before this sentence, else on those of the paragraph before it."""
+        m = self.p.hedge.search(sentence)
+        if m is None:
+            return
+        hedge = (self.lex.hedges[norm_name(m.group("hedge"))], m.group("hedge"))
+        targets = [s for s in self.statements if self._paragraph_start <= s.start < start]
+        if not targets:
+            before = [s for s in self.statements if s.end <= self._paragraph_start]
+            if before:
+                last_para = self.text.rfind("\n", 0, before[-1].start) + 1
+                targets = [s for s in before if s.start >= last_para]
+        for statement in targets:
+            if hedge not in statement.hedges:
+                statement.hedges.append(hedge)
+
+    def _continues_quote(self, start: int) -> bool:
+        """Does a quoted sentence follow a source's quote in the same paragraph?"""
+        if not self.statements or self.context.last is None:
+            return False
+        last = self.statements[-1]
+        if not last.direct or last.attribution.sources == (self.outlet,):
+            return False
+        if last.attribution.sources != self.context.last.sources:
+            return False
+        between = self.text[last.end : start]
+        return last.end <= start and "\n" not in between and len(between) <= 200
+
+    def _is_quoted(self, start: int, end: int) -> bool:
+        """Do the words open with a quotation mark or a speech dash?"""
+        first = self.text[start : start + 1]
+        return bool(first) and (first in OPEN_QUOTES or first in DASHES)
+
+    def _previous_cue(self, start: int, sentence: str) -> bool:
+        """ "Det sier X." / "That is what X said.": the source of the sentence before."""
+        m = self.p.previous.match(sentence)
+        noun = None if m else self.p.previous_noun.match(sentence)
+        if not (m or noun) or not self.statements:
+            return False
+        if m:
+            phrase = m.group("src") or m.group("src2") or ""
+            cue = m.group("cue") or m.group("cue2") or ""
+        else:
+            assert noun is not None
+            phrase, cue = noun.group("src").strip(), ""
+        attribution = self._source(phrase, cue)
+        if attribution is None:
+            return False
+        last_start = self._sentence_start_of_last()
+        for s in self.statements:
+            if s.start >= last_start and s.attribution is self.own:
+                s.attribution = attribution
+        return True
+
+    def _sentence_start_of_last(self) -> int:
+        """Where the sentence of the latest statement starts."""
+        last = self.statements[-1]
+        para_start = self.text.rfind("\n", 0, last.start) + 1
+        starts = [a for a, _ in sentences(self.text, para_start, last.end, self.lex)]
+        return starts[-1] if starts else last.start
+
+    def _trailing(self, start: int, sentence: str) -> tuple[int, Attribution] | None:
+        """A cue after the statement: ", opplyser X", ", ifølge X", ", X said", ", het det i …";
+        a news agency after it relays the speaker before it ("…, X said, according to TASS",
+        "…, RIA Novosti reported, citing X")."""
+        via_agency = self._relayed_cue(start, sentence)
+        if via_agency is not None:
+            return via_agency
+        for pattern in (self.p.trailing_it_said, self.p.trailing_according):
+            m = pattern.search(sentence)
+            if m:
+                attribution = self._source(m.group("src"), m.group("cue"), anaphoric=True)
+                if attribution:
+                    return start + m.start(), attribution
+        candidates = [m for m in self.p.trailing_inverted.finditer(sentence)]
+        for m in reversed(candidates):
+            if m.group("cue").casefold() in ("told", "tells"):
+                continue  # "…, told state television": the addressee, not the speaker
+            words = m.group("src").split()
+            if words[0].casefold() in self.lex.that:
+                continue  # "…, estimated that …": a content clause, not a speaker
+            relayed = len(words) > 1 and words[1].casefold() in self.lex.relay
+            if len(words) > 1 and words[0].casefold() in self.lex.clause_pronouns and not relayed:
+                continue  # "…, said it would investigate": a clause, not a speaker
+            attribution = self._source(m.group("src"), m.group("cue"))
+            if attribution:
+                return start + m.start(), attribution
+        commas = [m.start() for m in re.finditer(r",[»\"”’']?|[»\"”’'],?(?=\s)", sentence)]
+        for comma in reversed(commas):
+            rest = sentence[comma:].lstrip(",»\"”’'")
+            m = self.p.trailing_source_first.match(rest)
+            if not m:
+                continue
+            src = m.group("src")
+            first = src.split()[0].casefold()
+            if first in self.lex.relative + self.lex.that or (
+                first in self.lex.clause_pronouns and len(src.split()) > 1
+            ):
+                continue  # "…, which has denied …": a clause, not a speaker
+            if re.match(r"(?:a|an|en|et)\s", src, re.IGNORECASE):
+                previous = max([c for c in commas if c < comma], default=-1)
+                before = sentence[previous + 1 : comma].strip(" ,»\"”’'")
+                if re.fullmatch(r"(?:[A-ZÆØÅ][\w.'-]*\s+){0,3}[A-ZÆØÅ][\w'-]*", before):
+                    continue  # "…, a spokesman for X, said": the speaker's name is further left
+            first_part = src.split(",")[0].strip()
+            if "," in src and not (
+                first_part[:1].isupper()
+                or self._definite_description(first_part)
+                or self._speaking_role(first_part)
+            ):
+                continue  # "…, and costs climbed, a spokeswoman said": a clause, not a name
+            tail = m.group("tail").split()
+            if len(tail) > 7 or any(
+                w.casefold() in self.lex.that + self.lex.clause_verbs for w in tail
+            ):
+                continue  # "X, a surgeon, said that …": the statement follows, not precedes
+            attribution = self._source(src, m.group("cue"), tail=m.group("tail"))
+            if attribution:
+                previous = max([c for c in commas if c < comma], default=-1)
+                before = sentence[previous + 1 : comma].strip(" ,»\"”’'")
+                if previous > 0 and re.match(r"(?:a|an|the|en|et)\s+[a-zæøå]", before):
+                    comma = previous  # "…, a hospital spokesman, Ben Hart, said": his title
+                return start + comma, attribution
+        return None
+
+    def _relayed_cue(self, start: int, sentence: str) -> tuple[int, Attribution] | None:
+        """ "…, Yevtushenko said on Thursday, according to TASS news agency": Yevtushenko,
+        relayed by TASS; "…, the RIA Novosti news agency reported, citing a Defense Ministry
+        statement": the ministry, relayed by RIA Novosti."""
+        m = self.p.trailing_according.search(sentence)
+        if m is not None and self._agency(m.group("src")) is not None:
+            inner = self._trailing(start, sentence[: m.start()])
+            agency = self._agency(m.group("src"))
+            if inner is not None and agency is not None and inner[1].sources != (agency,):
+                end, attribution = inner
+                return end, replace(attribution, relay=agency, transmission="wireRelay")
+        citing = self.p.citing.search(sentence)
+        if citing is not None:
+            inner = self._trailing(start, sentence[: citing.start()])
+            cited = self._source(citing.group("src"), "citing")
+            if inner is not None and cited is not None:
+                end, attribution = inner
+                agency = next((a for a in attribution.sources if self._is_agency(a)), None)
+                if agency is not None:
+                    combined = replace(cited, relay=agency, transmission="wireRelay")
+                    self._remember(combined)
+                    return end, combined
+        return None
+
+    def _agency(self, phrase: str) -> Agent | None:
+        """The news agency a phrase names ("TASS news agency", "NTB"), known or new."""
+        phrase = phrase.strip(" ,.")
+        agent = self.registry.resolve(phrase)
+        if agent is not None:
+            return agent if self._is_agency(agent) else None
+        if re.search(r"\b(?:news\s+agency|nyhetsbyrå\w*|agency)\b", phrase, re.IGNORECASE):
+            name = re.sub(r"^(?:the\s+)|\s+news\s+agency$", "", phrase, flags=re.IGNORECASE)
+            return self._new_agent(name, person=False, kind="NewsAgency")
+        return None
+
+    def _is_agency(self, agent: Agent) -> bool:
+        return agent.kind == "NewsAgency" or bool(
+            re.search(r"\b(?:news agency|nyhetsbyrå)\b", agent.name, re.IGNORECASE)
+        )
+
+    def _leading(self, start: int, sentence: str) -> tuple[int, Attribution, bool] | None:
+        """A cue before the statement; (statement start, attribution, whole sentence?)."""
+        found = self._leading_cue(start, sentence)
+        if found is not None:
+            return found
+        fronted = self.p.fronted_adverbial.match(sentence)
+        if fronted:
+            found = self._leading_cue(start + fronted.end(), sentence[fronted.end() :])
+            if found is not None and not found[2]:
+                stop, attribution, _ = found
+                if self.p.channel.search(" " + fronted.group("adverbial")):
+                    attribution = replace(attribution, transmission="sourcePublication")
+                return stop, attribution, False
+        return None
+
+    def _described_speaker(self, start: int, sentence: str) -> tuple[int, Attribution] | None:
+        """ "Marta Celik, 54, who lives …, said …", "A supervisor, who spoke on condition of
+        anonymity …, told X that …": a speaker, a side-description, the cue, the statement."""
+        patterns = [self.p.described_that]
+        if self.lex.lang == "en":
+            patterns.append(self.p.described_say)
+        for pattern in patterns:
+            m = pattern.match(sentence)
+            if m is None or not self._sourcelike(m.group("src")):
+                continue
+            first = m.group("desc").lstrip(", ").split()
+            if not first or not (
+                first[0].casefold() in self.lex.description_open + self.lex.relative
+                or first[0][:1].isdigit()
+            ):
+                continue
+            if self.p.pronoun.match(m.group("src").strip()):
+                continue
+            phrase = m.group("src")
+            pieces = [p.strip() for p in m.group("desc").split(",") if p.strip()]
+            if pieces[0].split()[0].casefold() in ("a", "an", "en", "et", "ei"):
+                phrase = f"{phrase}, {pieces[0]}"  # "X, a spokesman for Y, who …": X for Y
+            attribution = self._source(phrase, m.group("cue"), tail=m.group("adv"))
+            if attribution:
+                return start + m.end(), attribution
+        return None
+
+    def _leading_cue(self, start: int, sentence: str) -> tuple[int, Attribution, bool] | None:
+        """A cue before the statement, at the very start of the sentence."""
+        described = self._described_speaker(start, sentence)
+        if described is not None:
+            return described[0], described[1], False
+        m = self.p.colon.match(sentence)
+        if m and self._sourcelike(m.group("src")):
+            attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("adv"))
+            if attribution:
+                return start + m.end(), attribution, False
+        m = self.p.leading_according.match(sentence)
+        if m:
+            stop, attribution = self._source_prefix(sentence, m.end(), m.group("cue"))
+            if attribution:
+                return start + stop, attribution, False
+        m = self.p.inverted_that.match(sentence)
+        if m and (not m.group("pre") or self._is_time(m.group("pre"))):
+            attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("pre") or "")
+            if attribution:
+                return start + m.end(), attribution, False
+        m = self.p.source_that.match(sentence)
+        if m:
+            attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("adv"))
+            if attribution:
+                return start + m.end(), attribution, False
+        m = self.p.accuse.match(sentence)
+        if m and self._sourcelike(m.group("src")) and not self._auxiliary_end(m.group("src")):
+            # "X accused Y of Z": X's accusation, its words after the verb
+            attribution = self._source(m.group("src"), m.group("cue"))
+            if attribution:
+                return start + m.start("cue"), attribution, False
+        m = self.p.source_say.match(sentence)
+        if m and (self.lex.lang == "en" or not self._auxiliary_end(m.group("src"))):
+            if self._sourcelike(m.group("src")):
+                attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("adv"))
+                if attribution:
+                    return start + m.end(), attribution, False
+        m = self.p.show.match(sentence)
+        if m:
+            src = m.group("src")
+            agent = self.registry.resolve(src)
+            words = {w.casefold() for w in re.findall(r"[\w-]+", src)}
+            broadcaster = any(w in words for w in self.lex.broadcaster_words)
+            if agent or broadcaster:
+                attribution = self._source(src, m.group("cue"))
+                if attribution:
+                    attribution = replace(attribution, transmission="broadcast")
+                    self._remember(attribution)
+                    return start, attribution, True
+        return None
+
+    def _auxiliary_end(self, phrase: str) -> bool:
+        """Does the phrase end with an auxiliary ("X was", "Y ble"): a passive, not a speaker?"""
+        words = phrase.split()
+        return bool(words) and words[-1].casefold() in self.lex.clause_verbs + ("been", "blitt")
+
+    def _sourcelike(self, phrase: str) -> bool:
+        """Could these words, before a verb of saying, be the speaker?"""
+        phrase = phrase.strip()
+        if self.p.pronoun.match(phrase) or self.registry.exact(phrase):
+            return True
+        head = phrase.split(",")[0].split()
+        if head and head[0].casefold() in self.lex.both and len(head) <= 9:
+            head = head[1:]  # "Both the fire service and the ministry said …"
+        joined = re.split(r"\s+(?:and|og)\s+", " ".join(head))
+        if len(joined) == 2 and len(head) <= 9 and all(self._describes_source(p) for p in joined):
+            return True  # "The fire service and the ministry both said …"
+        if (
+            not head
+            or len(head) > 6
+            or head[-1].casefold()
+            in self.lex.determiners
+            + ("a", "an", "its", "their", "his", "her", "en", "et", "sin", "sine")
+        ):
+            return False
+        return any(w[:1].isupper() for w in head) or head[0].casefold() in self.lex.determiners
+
+    def _describes_source(self, phrase: str) -> bool:
+        """Does a short phrase name or describe a source (registry, named before, or kind)?"""
+        phrase = self._strip_time(phrase.strip())
+        return bool(
+            self.registry.resolve(phrase)
+            or self.new_registry.resolve(phrase)
+            or self._definite_description(phrase)
+        )
+
+    def _source_prefix(self, sentence: str, at: int, cue: str) -> tuple[int, Attribution | None]:
+        """ "Ifølge A og B <statement>": where the sources end and the statement starts."""
+        comma = sentence.find(",", at)
+        position = at
+        consumed = at
+        while True:
+            window = sentence[position : position + 120]
+            mentions = self.registry.mentions(window)
+            if not mentions:
+                break
+            m_start, m_end, _ = mentions[0]
+            if re.search(r"[^\w\s'-]|\b(?:er|var|har|is|was|has)\b", window[:m_start]):
+                break
+            consumed = position + m_end
+            joiner = re.match(r"(?:,\s*|\s+(?:og|and)\s+)", sentence[consumed:])
+            if not joiner:
+                break
+            position = consumed + joiner.end()
+        if consumed > at:
+            phrase = sentence[at:consumed]
+            stop = consumed
+            if comma >= 0 and sentence[consumed:comma].strip() == "":
+                stop = comma + 1
+            return stop, self._source(phrase, cue)
+        if comma > at:
+            return comma + 1, self._source(sentence[at:comma], cue)
+        verb = re.search(
+            r"\s(?:er|var|har|hadde|sto|står|blir|ble|skal|vil|kan|tok|fikk)\s", sentence[at:]
+        )
+        if verb:
+            return at + verb.start() + 1, self._source(sentence[at : at + verb.start()], cue)
+        return at, None
+
+    # ------------------------------------------------------------------ clauses
+
+    def _clauses(
+        self,
+        start: int,
+        end: int,
+        attribution: Attribution,
+        direct: bool,
+        background: bool = False,
+    ) -> list[Statement]:
+        """The statements of a span: direct quotes whole, indirect speech split into clauses.
+
+        ``background``: the span follows a cue before it ("meldte X at …"); its non-restrictive
+        relative clauses are then the reporter's description, not the source's words.
+        """
+        if direct:
+            return [Statement(start, end, attribution, direct=True)]
+        pieces = self._split(start, end)
+        statements: list[Statement] = []
+        for index, (piece_start, piece_end, role) in enumerate(pieces):
+            if index + 1 < len(pieces) and pieces[index + 1][2] == "calls-itself":
+                continue  # the name a self-description is about, not a statement
+            owner = attribution
+            if role == "relative" and background:
+                owner = self.own
+            if role == "calls-itself":
+                owner = self._self_description(start, piece_start) or attribution
+            passive = self.p.passive.search(self.text[piece_start:piece_end])
+            if passive:
+                agent = self._source(passive.group("src"), "")
+                if agent:
+                    owner = replace(agent, transmission="unstated")
+            statements.append(Statement(piece_start, piece_end, owner))
+            statements.extend(self._nested(piece_start, piece_end, owner))
+        return statements
+
+    def _split(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """Cut a span at relative, coordinated, subordinate clauses and fronted phrases."""
+        text = self.text
+        cuts: list[tuple[int, int, str]] = []  # (cut at, clause starts at, role of the clause)
+        span = text[start:end]
+        fronted = self.p.fronted.match(span)
+        if fronted:
+            comma = span.find(",", fronted.end())
+            if comma > 0:
+                cuts.append((start, start + fronted.end(), "fronted"))
+                cuts.append((start + comma, start + comma + 1, "main"))
+        for m in self.p.calls_itself.finditer(span):
+            cuts.append((start + m.start(), start + m.start() + 1, "calls-itself"))
+            cuts.append((start + m.end(), start + m.end() + 1, "main"))
+        for m in self.p.relative.finditer(span):
+            if any(c[0] == start + m.start() for c in cuts):
+                continue
+            cuts.append((start + m.start(), start + m.start("word"), "relative"))
+        for m in self.p.coordination.finditer(span):
+            cuts.append((start + m.start(), start + m.end(), "main"))
+        for m in self.p.coordinated_cue.finditer(span):
+            # "… and said that X": X; "… and accused Y of Z": the accusation, verb and all
+            said = self.p.say_verb.match(m.group("verb")) is not None
+            clause = m.end() if said else m.start("verb")
+            cuts = [c for c in cuts if c[0] != start + m.start()]
+            cuts.append((start + m.start(), start + clause, "main"))
+        for m in self.p.subordinate.finditer(span):
+            if span[m.end() : m.end() + 1].isalpha():  # a clause follows, not a number
+                cuts.append((start + m.start(), start + m.end(), "main"))
+        cuts.sort()
+        pieces: list[tuple[int, int, str]] = []
+        position, role = start, "main"
+        for cut, nxt, nxt_role in cuts:
+            if cut < position:
+                continue
+            pieces.append((position, cut, role))
+            position, role = nxt, nxt_role
+        pieces.append((position, end, role))
+        result = []
+        for a, b, r in pieces:
+            a, b = self._trim(a, b)
+            if b - a >= 3 and re.search(r"\w", text[a:b]):
+                result.append((a, b, r))
+        return result
+
+    def _self_description(self, sentence_start: int, at: int) -> Attribution | None:
+        """ "X, som kaller seg selv …": X, if the registry knows it."""
+        head = self.text[sentence_start:at]
+        agent = self.registry.resolve(head)
+        if agent is None:
+            return None
+        return Attribution(sources=(agent,), transmission="unstated", cue="calls itself")
+
+    def _nested(self, start: int, end: int, owner: Attribution) -> list[Statement]:
+        """Claims inside a clause: a vague or large head count after "med"/"fra"/"with"/"from"
+        ("med om lag tre millioner innbyggere"), and an "X-kontrollerte bydelen Name"."""
+        text = self.text[start:end]
+        found: list[Statement] = []
+        for m in self.p.quantity.finditer(text):
+            before = re.search(r"([\wæøå]+)\s+$", text[: m.start()])
+            word = before.group(1).casefold() if before else ""
+            if word not in _COUNT_INTRODUCERS and not (
+                word in ("and", "og") and found and found[-1].end >= start + m.start() - 6
+            ):
+                continue  # a count introduced by "with" or "from" is a participant of its own
+            quantity = self._quantity(m, start)
+            if quantity is None or quantity.unit != "person":
+                continue
+            large = quantity.nominal is not None and quantity.nominal >= 100
+            part = word in _PART_OF or word in ("and", "og")
+            if quantity.qualifier == "exactly" and not large and not part:
+                continue  # "med to barn": a detail of the clause, not a figure to check
+            noun_end = self._noun_phrase_end(start + m.end(), end)
+            found.append(Statement(start + m.start(), noun_end, owner))
+        for m in self.p.controlled.finditer(text):
+            found.append(Statement(start + m.start(), start + m.end(), owner))
+        return found
+
+    def decorate(self) -> None:
+        """Give each statement its figure and its time, found within its words."""
+        for statement in self.statements:
+            words = self.text[statement.start : statement.end]
+            for m in self.p.quantity.finditer(words):
+                quantity = self._quantity(m, statement.start)
+                if quantity is not None and (
+                    quantity.qualifier != "exactly" or quantity.unit is not None
+                ):
+                    statement.quantity = quantity
+                    break
+            statement.time = self._time(statement.start, statement.end)
+            for m in self.p.hedge.finditer(self._hedge_scope(statement)):
+                hedge = (self.lex.hedges[norm_name(m.group("hedge"))], m.group("hedge"))
+                if hedge not in statement.hedges:
+                    statement.hedges.append(hedge)
+
+    def _hedge_scope(self, statement: Statement) -> str:
+        """Where an outlet's hedge on a statement stands: its words, and the cue before them
+        when no other statement of the sentence is in between ("X reportedly said that …")."""
+        line = self.text.rfind("\n", 0, statement.start) + 1
+        stops = [
+            m.end() for m in re.finditer(r"[.!?][»\"”’')]*\s", self.text[line : statement.start])
+        ]
+        begin = line + (stops[-1] if stops else 0)
+        if any(begin <= other.end <= statement.start for other in self.statements):
+            begin = statement.start
+        return self.text[begin : statement.end]

@@ -1,0 +1,215 @@
+"""Cues: the regular expressions of one language's attribution cues, clause markers, figures and
+days, compiled once from its lexicon (``ledger.extraction.rules``)."""
+
+from __future__ import annotations
+
+import re
+
+from ledger.extraction.rules import Lexicon, alternation
+
+
+class Patterns:
+    """The regular expressions of one language, compiled once."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        say = alternation(lex.say)
+        self.say = say
+        # "The report said …": after a determiner, "report" is the noun, not the cue
+        not_a_noun = r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bden\s)(?<!\bdet\s)"
+        self.deny = re.compile(rf"^{alternation(lex.deny)}$", re.IGNORECASE)
+        according = alternation(lex.according)
+        quote_close = "[»\"”’']?"
+        # ", opplyser SOHR." / ", said the ministry." (cue, then source, at the end)
+        self.trailing_inverted = re.compile(
+            rf"(?:,{quote_close}|[»\"”’'],?)\s+(?P<cue>{say})\s+(?P<src>[^.!?]+?)[.!?]*$",
+            re.IGNORECASE,
+        )
+        # ", ifølge SOHR." / ", according to SOHR."
+        self.trailing_according = re.compile(
+            rf",{quote_close}\s+(?P<cue>{according})\s+(?P<src>[^.!?]+?)[.!?]*$", re.IGNORECASE
+        )
+        # ", het det i innslaget."
+        self.trailing_it_said = re.compile(
+            rf",{quote_close}\s+(?P<cue>{alternation(lex.it_said)})\s*(?P<src>[^.!?]*?)[.!?]*$",
+            re.IGNORECASE,
+        )
+        # ", the ministry said." / '," she told Reuters.' (source, then cue)
+        self.trailing_source_first = re.compile(
+            rf"^\s+(?P<src>[^.!?]{{1,160}}?)\s+{not_a_noun}(?P<cue>{say})\b(?P<tail>[^!?]*?)[.!?]*$",
+            re.IGNORECASE,
+        )
+        self.leading_according = re.compile(rf"^(?P<cue>{according})\s+", re.IGNORECASE)
+        that = alternation(lex.that)
+        # "Lørdag meldte statlige medier at …" (a time, the cue, the source, "at")
+        self.inverted_that = re.compile(
+            rf"^(?:(?P<pre>[^\s,]+(?:\s+[^\s,]+)?)\s+)?(?P<cue>{say})\s+(?P<src>[^,]{{1,120}}?)"
+            rf"\s+{that}\s+",
+            re.IGNORECASE,
+        )
+        # "SOHR opplyser at …" / "The army said on Monday that …"
+        self.source_that = re.compile(
+            rf"^(?P<src>[^,]{{1,120}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
+            rf"(?P<adv>(?:\s+(?!(?:and|og)\s)[^\s,]+){{0,7}}?)\s+{that}\s+",
+            re.IGNORECASE,
+        )
+        # "Marta Celik, 54, who lives …, said …", "En beboer på X, som …, forteller til Y at …"
+        side = r"(?P<desc>(?:,\s+[^,]{1,300}?){1,3}?),\s+"
+        self.described_that = re.compile(
+            rf"^(?P<src>[^,]{{1,80}}?){side}(?P<cue>{say})"
+            rf"(?P<adv>(?:\s+(?!(?:and|og)\s)[^\s,]+){{0,7}}?)\s+{that}\s+",
+            re.IGNORECASE,
+        )
+        self.described_say = re.compile(
+            rf"^(?P<src>[^,]{{1,80}}?){side}(?P<cue>{say})"
+            rf"(?P<adv>(?:\s+on\s+\w+|\s+reporters|\s+[A-Z][\w.]+)?),?\s+(?=\S)",
+        )
+        # English without "that": "He said the town had fallen."
+        self.source_say = re.compile(
+            rf"^(?P<src>[^,]{{1,80}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
+            rf"(?P<adv>(?:\s+on\s+\w+|\s+in\s+a\s+statement|\s+reporters|\s+[A-Z][\w.]+)?),?\s+"
+            rf"(?=\S)",
+        )
+        self.show = re.compile(
+            rf"^(?P<src>[^,]{{1,120}}?)\s+(?P<cue>{alternation(lex.show)})\b", re.IGNORECASE
+        )
+        # 'Jane Doe said: "…"' / "Hansen sier: – …"
+        self.colon = re.compile(
+            rf"^(?P<src>[^,:]{{1,80}}?|[^,:]{{1,60}},[^,:]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
+            rf"(?P<adv>(?:\s+[^\s,:]+){{0,4}}?):\s+"
+        )
+        # "In a statement on Monday, X said …" / "Søndag kveld, …": an adverbial before the source
+        self.fronted_adverbial = re.compile(
+            r"^(?P<adverbial>(?:In|On|At|Late|Earlier|Later|I|På|Sent|Tidligere|Senere)\b[^,]{0,60}"
+            r"|[^\s,]+dag(?:\s+[^\s,]+)?),\s+"
+        )
+        self.show_clause = re.compile(
+            rf"\b(?:{alternation(lex.show)})\b(?:\s+[^\s,]+){{0,2}}?\s+"
+            rf"(?:{alternation(lex.show_clause)})\s+",
+            re.IGNORECASE,
+        )
+        self.passive = re.compile(
+            rf"\b(?:{alternation(lex.passive)})\s+{lex.passive_by}\s+(?P<src>[^,]{{1,80}}?)"
+            rf"(?=\s+(?:for|of|som|as)\b|[,.]|$)",
+            re.IGNORECASE,
+        )
+        self.calls_itself = re.compile(
+            rf",\s+(?P<cue>{alternation(lex.calls_itself)})\s+[^,]+", re.IGNORECASE
+        )
+        self.previous_noun = re.compile(
+            r"^(?:That|This|Det|Dette)\s+(?:was|is|var|er)\s+(?:what|the\s+\w+|[\wæøå]+(?:et|en))"
+            r"\s+(?:of\s+|fra\s+)?(?P<src>(?:[A-ZÆØÅ][\w'-]*\s*){1,5})(?:\s+\w+.*)?[.!?]*$"
+        )
+        self.previous = re.compile(
+            rf"^(?:{alternation(lex.previous_cue)})\s+(?:(?P<cue>{say})\s+(?P<src>[^.!?]+?)|"
+            rf"(?P<src2>[^.!?]+?)\s+(?P<cue2>{say}))[.!?]*$",
+            re.IGNORECASE,
+        )
+        pronouns = alternation(lex.person_pronouns + lex.group_pronouns)
+        self.pronoun = re.compile(rf"^{pronouns}$", re.IGNORECASE)
+        self.person_pronoun = re.compile(rf"^{alternation(lex.person_pronouns)}$", re.IGNORECASE)
+        self.relay = re.compile(
+            rf"\s+(?:{alternation(lex.relay)})\s+(?P<relay>[^,]{{1,60}})$", re.IGNORECASE
+        )
+        self.told = re.compile(r"^\s*(?P<relay>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})")
+        self.channel = re.compile(
+            rf"\s+(?:{alternation(lex.publication_channels)})\b.*$", re.IGNORECASE
+        )
+        self.role = re.compile(
+            rf"^(?:(?:{alternation(lex.apposition_open)})\s+)?(?:(?:en|et|ei|a|an|the)\s+)?"
+            rf"(?P<role>[^,]{{1,60}}?)\s+(?:{alternation(lex.role_links)})\s+(?P<org>[^,]{{1,100}})$",
+            re.IGNORECASE,
+        )
+        self.role_before_name = re.compile(
+            r"^(?P<org>.{1,80}?)\s+(?P<role>spokesman|spokeswoman|spokesperson|chief|director|"
+            r"head|commander|minister|official|leader|talsmann|talskvinne|talsperson|leder|"
+            r"sjef|fotograf|photographer)\s+(?P<name>[A-ZÆØÅ][\w-]+(?:\s+[\w-]+){0,3})$"
+        )
+        # a role, then a person's name: "SOHR-leder Rami Abdulrahman", "army spokesman Jo Lee"
+        self.described_name = re.compile(
+            r"^(?P<org>(?:\S+\s+)*?(?:\S+-)?[a-zæøå][\w'-]*)\s+"
+            r"(?P<name>(?:[A-ZÆØÅ][\w']*(?:-[A-ZÆØÅ][\w']*)*)"
+            r"(?:\s+(?:al-|el-|van\s+|de\s+|von\s+)?[A-ZÆØÅ][\w']*(?:-[A-ZÆØÅ][\w']*)*){1,2})$"
+        )
+        self.adding = re.compile(
+            rf"[,;]\s+(?:{alternation(lex.adding)})(?:\s+(?:{alternation(lex.that)}))?\s+",
+            re.IGNORECASE,
+        )
+        self.reporting_note = re.compile(rf"\b{alternation(lex.reporting_notes)}\b", re.IGNORECASE)
+        self.unknown_note = re.compile(
+            rf"{alternation(lex.unknown_notes)}\b|.*\s{alternation(lex.unknown_tails)}$",
+            re.IGNORECASE,
+        )
+        self.coordination = re.compile(
+            rf",\s+(?P<word>{alternation(lex.coordinators)})\s+", re.IGNORECASE
+        )
+        # "… was closer to 300 and accused the government of …": a second reported clause
+        self.coordinated_cue = re.compile(
+            rf",?\s+(?:and|og)\s+(?P<verb>{alternation(lex.coordinated_cues)})"
+            rf"(?:\s+(?:{that}))?\s+(?=\w)",
+            re.IGNORECASE,
+        )
+        self.say_verb = re.compile(rf"^{say}$", re.IGNORECASE)
+        # "USA, Britain and France accused the regime of …": the accusers speak
+        self.accuse = re.compile(
+            r"^(?P<src>[^,]{1,80}?|[^,]{1,60},[^,]{1,60}\s+(?:and|og)\s+[^,]{1,40}?)\s+"
+            r"(?P<cue>accused|accuses|blamed|blames|beskylder|beskyldte|anklager|anklaget|"
+            r"skuldar|skulda|klandrer|klandret)\s+(?=\S)",
+            re.IGNORECASE,
+        )
+        # "Mariupol City Council: About 300 people were killed": a heading that quotes a source
+        self.heading_source = re.compile(r"^(?P<src>[^:\n]{2,60}?):\s+(?=\S)")
+        # "…, the RIA Novosti news agency reported, citing a Defense Ministry statement"
+        self.citing = re.compile(
+            r",\s+(?:citing|with reference to|med henvisning til|som viser til)\s+"
+            r"(?P<src>[^,.!?]{2,120}?)[.!?]*$",
+            re.IGNORECASE,
+        )
+        self.hedge = re.compile(
+            rf"(?<![\wæøå])(?P<hedge>{alternation(tuple(lex.hedges))})(?![\wæøå])", re.IGNORECASE
+        )
+        self.relative = re.compile(
+            rf"(?P<lead>,\s+|\s+(?:og|and)\s+(?=(?:{alternation(lex.relative)})\s))"
+            rf"(?P<word>{alternation(lex.relative)})\s+",
+            re.IGNORECASE,
+        )
+        self.subordinate = re.compile(
+            rf"\s+(?P<word>{alternation(lex.subordinators)})\s+", re.IGNORECASE
+        )
+        self.fronted = re.compile(rf"^(?P<word>{alternation(lex.fronted)})\s+", re.IGNORECASE)
+        place = alternation(lex.place_nouns)
+        proper = r"[A-ZÆØÅ][\w'-]*(?:\s+(?:al-|el-)?[A-ZÆØÅ][\w'-]*)*"
+        if lex.lang == "nb":
+            self.controlled = re.compile(
+                rf"\b(?:den|det|de)\s+(?:[a-zæøå]+\s+){{0,2}}?[\wæøå-]*{lex.controlled}\s+"
+                rf"{place}\s+{proper}"
+            )
+        else:
+            self.controlled = re.compile(
+                rf"\b(?:the\s+)?[\w-]+-(?:held|controlled)\s+(?:{place}\s+(?:of\s+)?)?{proper}",
+            )
+        self.weekday = re.compile(
+            rf"\b(?P<day>{alternation(tuple(lex.weekdays))})"
+            rf"(?:\s+(?P<part>{alternation(lex.parts_of_day)}))?\b",
+            re.IGNORECASE,
+        )
+        self.relative_day = re.compile(
+            rf"\b(?:(?P<since>since|siden|fra)\s+(?P<sday>{alternation(tuple(lex.weekdays))})|"
+            rf"(?P<phrase>{alternation(tuple(lex.relative_days))}))\b",
+            re.IGNORECASE,
+        )
+        number = r"\d{1,3}(?:[.  ,]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?|" + alternation(
+            tuple(lex.numbers)
+        )
+        multiplier = alternation(tuple(lex.multipliers))
+        qualifier = alternation(tuple(lex.qualifiers))
+        between_open, between_join = lex.between
+        self.quantity = re.compile(
+            rf"(?<![\w.,])(?:(?P<vague>{alternation(tuple(lex.vague_amounts))})"
+            rf"(?:\s+(?:{alternation(lex.of)}))?"
+            rf"|{between_open}\s+(?P<low>{number})(?:\s+(?P<lowmul>{multiplier}))?\s+"
+            rf"{between_join}\s+(?P<high>{number})(?:\s+(?P<highmul>{multiplier}))?"
+            rf"|(?:(?P<qual>{qualifier})\s+)?(?P<num>{number})(?:\s+(?P<mul>{multiplier}))?)"
+            # a noun after the figure, or the clause ends ("the toll was closer to 300")
+            rf"(?=\s+(?P<noun>[\wæøåÆØÅ-]+)|\s*(?:[,;:)]|\.(?!\d)|$))",
+            re.IGNORECASE,
+        )

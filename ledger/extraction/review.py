@@ -1,0 +1,1171 @@
+"""A guided review of a draft (``claim-ledger review-draft``): every ``toCheck`` entry in turn, with
+the likely answers proposed, applied to the draft in place.
+
+The draft (and the registry, when a new source is promoted to it) is read and rewritten with
+ruamel.yaml's round-trip mode, so that comments, key order and quoting survive; each write goes
+to a temporary file beside the target, then replaces it (never a half-written file).
+
+The session is the library; the terminal dialogue lives in ``cli.py``. An entry is an
+:class:`Item`; :meth:`ReviewSession.proposals` gives its likely answers, best first, each
+:class:`Proposal` saying whether it is **certain** (``--non-interactive`` applies only those):
+
+- ``statement``: the quote as an English sentence (a speaker's quote as "X said: …");
+- ``quote.translation``: none (a person translates), or typed in with ``edit``;
+- ``proposition``: the subject among the case's entities (by the words they share with the quote),
+  else a new entity named from the words; the property the words suggest; the figure and its
+  qualifier as extract read them; the day from the article's date; or no proposition at all
+  (a claim may stand on its statement and quote); a denial gets a proposition of what is denied;
+- a new source's ``name``: the registry's sources by fuzzy name and alias (certain when the
+  names agree but for a title or determiner), else promotion to the registry (``--sources``);
+  ``sourceKind`` and ``alignment`` from its name's words, or from the organisation it acts for;
+- any other entry (``stance``, ``attributedTo``, ``relayedBy``, ``type`` …): keep what extract
+  wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import io
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+
+from ledger.errors import InputError, UsageError
+from ledger.extraction.cues import Patterns
+from ledger.extraction.days import DayReader, resolved_span
+from ledger.extraction.rules import LEXICONS, norm_name
+from ledger.extraction.sources import Registry, ascii_letters
+from ledger.intake.load import shipped_context
+from ledger.vocab import CL
+
+_SOURCE_STEM = "https://w3id.org/claim-ledger/source/"
+_AGENT_TYPES = ("Person", "Organization")
+_ENTITY_TYPES = ("Place", "PlaceGroup", "Force", "PeopleGroup", "Concept", "Event", "Conflict")
+#: properties by the unit of a figure (the ontology must declare them; see ``_known``)
+_PROPERTIES_BY_UNIT = {
+    "person": (
+        "killedCount",
+        "injuredCount",
+        "casualtyCount",
+        "detainedCount",
+        "surrenderedCount",
+        "evacuatedCount",
+        "returnedCount",
+        "displacedCount",
+        "population",
+        "strength",
+    ),
+    "percent": ("areaShareControlled",),
+    "kilometre": ("distanceFrom",),
+    "metre": ("distanceFrom",),
+    "year": ("separationDuration",),
+    "month": ("separationDuration",),
+    "day": ("separationDuration",),
+}
+#: a source's kind from a word of its name, first match wins (kinds the ontology lacks are skipped)
+_KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("UNAgency", ("united nations", "unhcr", "unicef", "ocha", "un", "fn", "fns")),
+    ("HumanitarianOrganisation", ("red cross", "red crescent", "røde kors", "msf", "hospital")),
+    ("HumanRightsOrganisation", ("rights", "amnesty", "watch", "menneskerett")),
+    ("MonitoringGroup", ("observatory", "monitor", "observatorium")),
+    ("CivilDefence", ("civil defence", "civil defense", "white helmets", "sivilforsvar", "rescue")),
+    ("CivilDefence", ("hospital", "sykehus", "clinic", "medical")),
+    ("StateMedia", ("state media", "state television", "state tv", "statlig", "statskanal")),
+    ("NewsAgency", ("agency", "news agency", "nyhetsbyrå", "press", "wire")),
+    ("Broadcaster", ("television", "tv", "radio", "channel", "broadcast", "kanal")),
+    ("NewsOutlet", ("newspaper", "times", "post", "herald", "courier", "avis", "news")),
+    ("Ministry", ("ministry", "departement")),
+    ("ArmedForces", ("army", "armed forces", "military", "hær", "forsvar")),
+    ("Government", ("ministry", "government", "regjering", "president", "army", "military")),
+    ("PoliticalParty", ("party", "parti")),
+    ("ArmedGroup", ("front", "brigade", "rebels", "militia", "fighters", "movement", "army")),
+)
+#: a side from a word of a source's name (the checker confirms; "Independent" otherwise)
+_SIDE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ProGovernment", ("state", "government", "ministry", "army", "president", "regjering")),
+    ("Opposition", ("rebel", "rebels", "opposition", "liberation", "front", "opprørere", "free")),
+)
+
+
+@dataclass
+class Item:
+    """One ``toCheck`` entry: the node it belongs to and the entry's text."""
+
+    node: CommentedMap
+    mark: str
+
+    @property
+    def field(self) -> str:
+        """The field the entry is about ("proposition", "name", "quote.translation" …)."""
+        return self.mark.split(":", 1)[0].strip()
+
+    @property
+    def node_id(self) -> str:
+        return str(self.node.get("id", "?"))
+
+
+@dataclass
+class Proposal:
+    """A likely answer to an item: what it does (label), whether it is certain, and how."""
+
+    label: str
+    apply: Callable[[], None] = field(repr=False)
+    certain: bool = False
+
+
+@dataclass
+class Context:
+    """What the checker sees for an item: the sentence around the quote, and the quote."""
+
+    before: str
+    quote: str
+    after: str
+
+
+class ReviewSession:
+    """A draft under review: its items in order, their proposals, and the writes."""
+
+    def __init__(
+        self, draft: Path, sources: Path | None = None, entities: Path | None = None
+    ) -> None:
+        self.path = draft
+        self.yaml = YAML(typ="rt")
+        self.yaml.width = 100
+        self.yaml.preserve_quotes = True
+        self.yaml.allow_unicode = True
+        self.data = self._read(draft, "draft")
+        graph = self.data.get("@graph") if isinstance(self.data, CommentedMap) else None
+        if not isinstance(graph, CommentedSeq):
+            raise InputError(
+                "the draft has no '@graph' list of nodes",
+                where=str(draft),
+                hint="give a draft written by `claim-ledger extract`",
+            )
+        self.graph: CommentedSeq = graph
+        self.registry_path = sources
+        self.registry = Registry.load(sources) if sources is not None else Registry()
+        self.registry_data = self._read(sources, "registry") if sources is not None else None
+        self.entities_path = entities
+        self.extra_entities = (
+            self._entities_of(self._read(entities, "entities")) if entities else {}
+        )
+        self.document = self._document()
+        self.lang = str(self.document.get("inLanguage", "en")) if self.document else "en"
+        if self.lang not in LEXICONS:
+            self.lang = "en"
+        self.text = self._article_text()
+        self.published = self._published()
+        self.skipped: set[tuple[str, str]] = set()
+        self.changed = False
+
+    # ------------------------------------------------------------------ reading
+
+    def _read(self, path: Path, role: str) -> Any:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputError(f"the {role} file does not exist", where=str(path)) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"the {role} file cannot be read: {exc}", where=str(path)) from None
+        try:
+            return self.yaml.load(text)
+        except YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+            raise InputError(
+                f"the {role} is not YAML: {getattr(exc, 'problem', exc)}",
+                where=where,
+                hint="fix the YAML syntax at that line, or extract the draft again",
+            ) from None
+
+    def _document(self) -> CommentedMap | None:
+        for node in self.graph:
+            if isinstance(node, CommentedMap) and "localCopy" in node:
+                return node
+        return None
+
+    def _article_text(self) -> str:
+        if self.document is None:
+            return ""
+        article = self.path.parent / str(self.document["localCopy"])
+        try:
+            return article.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return ""  # the quotes are still shown, without their sentence
+
+    def _published(self) -> tuple[dt.date, dt.date, str] | None:
+        value = self.document.get("datePublished") if self.document else None
+        if isinstance(value, CommentedMap):
+            value = value.get("@value")
+        if isinstance(value, dt.date):
+            return value, value, "dayPrecision"
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            day = dt.date.fromisoformat(value)
+            return day, day, "dayPrecision"
+        return None
+
+    @staticmethod
+    def _entities_of(data: Any) -> dict[str, str]:
+        """Entity id → name, of the nodes of a claim file whose type is an entity type."""
+        found: dict[str, str] = {}
+        graph = data.get("@graph", []) if isinstance(data, dict) else []
+        for node in graph:
+            if not isinstance(node, dict):
+                continue
+            types = node.get("type")
+            kinds = types if isinstance(types, list) else [types]
+            if any(k in _ENTITY_TYPES for k in kinds) and "id" in node:
+                found[str(node["id"])] = _name(node.get("name")) or str(node["id"])
+        return found
+
+    # ------------------------------------------------------------------ items
+
+    def items(self) -> Iterator[Item]:
+        """The entries still to decide and not skipped: new organisations first (a person
+        may act for one), then people, then claims; within a node, ``name`` last."""
+
+        def order(node: CommentedMap) -> int:
+            kind = node.get("type")
+            return {"Organization": 0, "Person": 1}.get(str(kind), 2)
+
+        nodes = [n for n in self.graph if isinstance(n, CommentedMap) and n.get("toCheck")]
+        for node in sorted(nodes, key=order):
+            marks = [str(m) for m in node["toCheck"]]
+            marks.sort(key=lambda m: m.startswith("name:"))
+            for mark in marks:
+                if (str(node.get("id")), mark) not in self.skipped:
+                    yield Item(node, mark)
+
+    def next_item(self) -> Item | None:
+        """The first entry still to decide, or None when none is left."""
+        return next(self.items(), None)
+
+    def remaining(self) -> list[Item]:
+        """Every entry still in the draft (skipped ones included)."""
+        return [
+            Item(node, str(mark))
+            for node in self.graph
+            if isinstance(node, CommentedMap)
+            for mark in node.get("toCheck", [])
+        ]
+
+    def skip(self, item: Item) -> None:
+        """Leave the entry as it is for now."""
+        self.skipped.add((item.node_id, item.mark))
+
+    def resolve(self, item: Item, proposal: Proposal) -> None:
+        """Apply a proposal, drop the entry, write the draft (and the registry) in place."""
+        proposal.apply()
+        self._drop_mark(item.node, item.mark)
+        self.save()
+
+    def _drop_mark(self, node: CommentedMap, mark: str) -> None:
+        marks = node.get("toCheck")
+        if isinstance(marks, CommentedSeq) and mark in marks:
+            marks.remove(mark)
+            if not marks:
+                del node["toCheck"]
+        self.changed = True
+
+    # ------------------------------------------------------------------ what the checker sees
+
+    def context(self, item: Item) -> Context:
+        """The sentence of the quote (a claim's, or the first claim citing a new source)."""
+        claim = item.node if item.node.get("type") == "Claim" else self._citing(item.node_id)
+        if claim is None:
+            return Context("", _name(item.node.get("name")) or item.node_id, "")
+        span = _position(claim)
+        if span is None or not self.text:
+            return Context("", _exact(claim), "")
+        start, end = span
+        begin = max(self.text.rfind("\n", 0, start) + 1, start - 240)
+        stop = self.text.find("\n", end)
+        stop = min(stop if stop >= 0 else len(self.text), end + 240)
+        return Context(self.text[begin:start], self.text[start:end], self.text[end:stop])
+
+    def _citing(self, agent: str) -> CommentedMap | None:
+        for node in self.graph:
+            if isinstance(node, CommentedMap) and node.get("type") == "Claim":
+                if agent in (node.get("attributedTo"), node.get("relayedBy")):
+                    return node
+        for node in self.graph:  # a person's organisation: the claim of the person
+            if isinstance(node, CommentedMap) and node.get("actedOnBehalfOf") == agent:
+                return self._citing(str(node.get("id")))
+        return None
+
+    # ------------------------------------------------------------------ proposals
+
+    def proposals(self, item: Item) -> list[Proposal]:
+        """The likely answers to an entry, best first (maybe none)."""
+        node, kind = item.node, item.field
+        if node.get("type") in _AGENT_TYPES and not str(node.get("id", "")).startswith(
+            "draft:claim"
+        ):
+            if kind == "name":
+                return self._name_proposals(node)
+            if kind == "sourceKind":
+                return self._kind_proposals(node)
+            if kind == "alignment":
+                return self._alignment_proposals(node)
+            return [Proposal(f"keep {kind} as extract wrote it", lambda: None)]
+        if kind == "statement":
+            return self._statement_proposals(node)
+        if kind == "quote.translation":
+            return []
+        if kind in (
+            "proposition",
+            "proposition.subject",
+            "proposition.property",
+            "proposition.value",
+        ):
+            return self._proposition_proposals(node)
+        if kind == "proposition.eventTime":
+            return self._time_proposals(node)
+        if kind == "proposition.quantity.unit":
+            return self._unit_proposals(node)
+        if kind == "hedge":
+            return self._hedge_proposals(node, item.mark)
+        return [Proposal(f"keep {kind} as extract wrote it", lambda: None)]
+
+    # claims
+
+    def _statement_proposals(self, claim: CommentedMap) -> list[Proposal]:
+        quote = _exact(claim)
+        speaker = self._agent_name(str(claim.get("attributedTo", "")))
+        first = quote.split()[0].casefold() if quote.split() else ""
+        first_person = re.search(r"\b(?:I|we|We|our|Our|my|My|us)\b", quote) or (
+            first in _CLAUSE_OPENERS
+        )
+        sentence = quote[:1].upper() + quote[1:] + ("" if quote.endswith((".", "!", "?")) else ".")
+        said = f'{speaker} said: "{quote}"' if speaker else sentence
+        best = said if first_person else sentence
+        other = sentence if first_person else said
+        return [
+            Proposal(f"statement: {best}", lambda: _set(claim, "statement", best)),
+            Proposal(f"statement: {other}", lambda: _set(claim, "statement", other)),
+        ]
+
+    def _proposition_proposals(self, claim: CommentedMap) -> list[Proposal]:
+        proposition = claim.get("proposition")
+        quote = _exact(claim)
+        drop = Proposal(
+            "no proposition: the claim stands on its statement and quote",
+            lambda: self._drop_proposition(claim),
+        )
+        time = self._event_time(proposition)
+        if time is None:
+            return [drop] if claim.get("stance") != "denies" else []
+        quantity = proposition.get("quantity") if isinstance(proposition, CommentedMap) else None
+        if isinstance(quantity, CommentedMap):
+            unit = str(quantity.get("unit", ""))
+            properties = [str(proposition["property"])] if "property" in proposition else []
+            properties += [p for p in self._properties(quote, unit) if p not in properties]
+            if not properties:
+                return [drop]
+            found: list[Proposal] = []
+            for prop in properties[:2]:
+                for subject, label, create in self._subjects(quote, quantity, prop)[:2]:
+                    figure = _figure(quantity)
+                    found.append(
+                        Proposal(
+                            f"subject {subject} ({label}), property {prop}, {figure}, "
+                            f"eventTime {_span_label(time)}",
+                            self._fill(claim, subject, prop, None, time, create),
+                        )
+                    )
+            return [*found, drop]
+        if claim.get("stance") == "denies":
+            # what is denied, as a proposition the denial can point at
+            subject = self._new_entity_id(quote)
+            denied = "draft:entity/reported-event"
+            label = (
+                f"subject {subject} (new Concept '{quote}'), property describedAs, value {denied}"
+            )
+
+            def create() -> None:
+                self._add_entity(subject, "Concept", quote)
+                self._add_entity(denied, "Concept", "what the source denies took place")
+
+            return [
+                Proposal(
+                    label + f", eventTime {_span_label(time)}",
+                    self._fill(claim, subject, "describedAs", denied, time, create),
+                )
+            ]
+        relations = [
+            *self._control_proposal(claim, quote, time),
+            *self._event_proposal(claim, quote, time),
+        ]
+        return [*relations, drop]
+
+    def _control_proposal(
+        self, claim: CommentedMap, quote: str, time: dict[str, Any]
+    ) -> list[Proposal]:
+        """ "… took control of the Saltmarket": controlledBy, place and force from the entities."""
+        if not re.search(
+            r"\b(?:control|controls|controlled|seized|captured|took|taken|retook|retaken|held|"
+            r"holds|overran|kontroll|kontrollerer|tok|inntok|gjenerobret|erobret)\b",
+            quote,
+            re.IGNORECASE,
+        ):
+            return []
+        entities = self._entities()
+        places = [
+            e for e in self._ranked(quote, entities) if entities[e][1] in ("Place", "PlaceGroup")
+        ]
+        forces = [e for e in self._ranked(quote, entities) if entities[e][1] in ("Force",)]
+        mentioned = [_short(a.iri) for _, _, a in self.registry.mentions(quote) if not a.person]
+        if not places:
+            return []
+        if not forces and not mentioned:
+            return []
+        place = places[0]
+        force = forces[0] if forces else mentioned[0]
+        if force not in entities:
+            entities = {**entities, force: (self._agent_name(force), "Organization")}
+        return [
+            Proposal(
+                f"subject {place} ({entities[place][0]}), property controlledBy, value {force} "
+                f"({entities[force][0]}), eventTime {_span_label(time)}",
+                self._fill(claim, place, "controlledBy", force, time, None),
+            )
+        ]
+
+    def _event_proposal(
+        self, claim: CommentedMap, quote: str, time: dict[str, Any]
+    ) -> list[Proposal]:
+        """ "… blamed the regime for the attack" (perpetratedBy), "… used sarin" (meansUsed): the
+        event among the case's entities (else a new one), the agent or the means named."""
+        found: list[Proposal] = []
+        entities = self._entities()
+        ranked = self._ranked(quote, entities)
+        events = [e for e in ranked if entities[e][1] in ("Event", "Concept")]
+        event = events[0] if events else "draft:entity/the-attack"
+        label = entities[event][0] if event in entities else "new Event 'the attack'"
+
+        def create() -> None:
+            if event not in entities:
+                self._add_entity(event, "Event" if _known("Event") else "Concept", "the attack")
+
+        means = _MEANS.search(quote)
+        if means and _known("meansUsed"):
+            concepts = [e for e in ranked if entities[e][1] == "Concept" and e != event]
+            value = concepts[0] if concepts else self._new_entity_id(means.group(0))
+            word = means.group(0)
+
+            def create_means() -> None:
+                create()
+                if value not in entities:
+                    self._add_entity(value, "Concept", word)
+
+            found.append(
+                Proposal(
+                    f"subject {event} ({label}), property meansUsed, value {value}, eventTime "
+                    f"{_span_label(time)}",
+                    self._fill(claim, event, "meansUsed", value, time, create_means),
+                )
+            )
+        if _BLAME.search(quote) and _known("perpetratedBy"):
+            agents = [_short(a.iri) for _, _, a in self.registry.mentions(quote) if not a.person]
+            forces = [e for e in ranked if entities[e][1] == "Force"]
+            culprits = [*forces, *agents]
+            if culprits:
+                found.append(
+                    Proposal(
+                        f"subject {event} ({label}), property perpetratedBy, value {culprits[0]}, "
+                        f"eventTime {_span_label(time)}",
+                        self._fill(claim, event, "perpetratedBy", culprits[0], time, create),
+                    )
+                )
+        return found
+
+    def _fill(
+        self,
+        claim: CommentedMap,
+        subject: str,
+        prop: str,
+        value: str | None,
+        time: dict[str, Any],
+        create: Callable[[], None] | None,
+    ) -> Callable[[], None]:
+        def apply() -> None:
+            if create is not None:
+                create()
+            proposition = claim.get("proposition")
+            if not isinstance(proposition, CommentedMap):
+                proposition = CommentedMap()
+                _insert_after(claim, "proposition", proposition, "stance")
+            _put_first(proposition, "subject", subject)
+            _insert_after(proposition, "property", prop, "subject")
+            if value is not None:
+                _insert_after(proposition, "value", value, "property")
+            if "eventTime" not in proposition:
+                proposition["eventTime"] = CommentedMap(time)
+            self._drop_marks(claim, "proposition")
+
+        return apply
+
+    def _drop_proposition(self, claim: CommentedMap) -> None:
+        if "proposition" in claim:
+            del claim["proposition"]
+        for mark in [str(m) for m in claim.get("toCheck", [])]:
+            if mark.startswith("proposition"):  # its unit and time went with it
+                self._drop_mark(claim, mark)
+
+    def _drop_marks(self, node: CommentedMap, prefix: str) -> None:
+        """Every entry about the field (one decision answers them all)."""
+        for mark in [str(m) for m in node.get("toCheck", [])]:
+            if mark.startswith(prefix) and not mark.startswith("proposition.quantity.unit"):
+                self._drop_mark(node, mark)
+
+    def _event_time(self, proposition: Any) -> dict[str, Any] | None:
+        """The proposition's eventTime, else by the article's date (None: no date known)."""
+        if isinstance(proposition, CommentedMap) and isinstance(
+            proposition.get("eventTime"), CommentedMap
+        ):
+            span = proposition["eventTime"]
+            if "earliest" in span or "latest" in span:
+                return dict(span)
+        if self.published is None:
+            return None
+        return {
+            "latest": self.published[1].isoformat(),
+            "precision": "vaguePrecision",
+            "relativeTo": str(self.document.get("id")) if self.document else "draft:article",
+        }
+
+    def _time_proposals(self, claim: CommentedMap) -> list[Proposal]:
+        proposition = claim.get("proposition")
+        if self.published is None or not isinstance(proposition, CommentedMap):
+            return []
+        span = proposition.get("eventTime")
+        phrase = _name(span.get("phrase")) if isinstance(span, CommentedMap) else ""
+        reader = _Days(self.lang)
+        time = reader._time_in(phrase) if phrase else None
+        if time is None:
+            resolved: dict[str, Any] = {
+                "latest": self.published[1].isoformat(),
+                "precision": "vaguePrecision",
+                "relativeTo": str(self.document.get("id")) if self.document else "draft:article",
+            }
+        else:
+            resolved = resolved_span(self.published, time, self.lang)
+            if self.document is not None:
+                resolved["relativeTo"] = str(self.document.get("id"))
+
+        def apply() -> None:
+            proposition["eventTime"] = CommentedMap(resolved)
+
+        return [Proposal(f"eventTime {_span_label(resolved)}", apply, certain=True)]
+
+    def _unit_proposals(self, claim: CommentedMap) -> list[Proposal]:
+        proposition = claim.get("proposition")
+        if not isinstance(proposition, CommentedMap):
+            return []
+        quantity = proposition.get("quantity")
+        if not isinstance(quantity, CommentedMap):
+            return []
+        return [
+            Proposal(f"unit {unit}", partial(_set, quantity, "unit", unit))
+            for unit in ("person", "item", "district")
+        ]
+
+    def _hedge_proposals(self, claim: CommentedMap, mark: str) -> list[Proposal]:
+        m = re.match(r"hedge: the outlet hedges the claim \((\w+): '(.*)'\)", mark)
+        if m and "hedge" in shipped_context():
+            kind, phrase = m.group(1), m.group(2)
+
+            def apply() -> None:
+                hedges = claim.get("hedge")
+                if not isinstance(hedges, CommentedSeq):
+                    hedges = CommentedSeq()
+                    _insert_after(claim, "hedge", hedges, "stance")
+                hedges.append(CommentedMap(kind=kind, phrase=CommentedMap({self.lang: phrase})))
+
+            return [Proposal(f"hedge {kind}: '{phrase}'", apply, certain=True)]
+        return [Proposal("leave the hedge out (this model has no hedge field)", lambda: None)]
+
+    def _properties(self, quote: str, unit: str) -> list[str]:
+        """Quantitative properties the words suggest, for the figure's unit."""
+        words = re.findall(r"[\wæøå-]+", quote.casefold())
+        if not unit and any(w.startswith(_PEOPLE_COUNT_STEMS) for w in words):
+            unit = "person"  # "70 killed", "dødstallet er 86": a count of people
+        allowed = [p for p in _PROPERTIES_BY_UNIT.get(unit, ()) if _known(p)]
+        found: list[str] = []
+        for stem, prop in LEXICONS[self.lang].property_hints.items():
+            if prop in allowed and prop not in found and any(w.startswith(stem) for w in words):
+                found.append(prop)
+        return found
+
+    def _subjects(
+        self, quote: str, quantity: CommentedMap, prop: str
+    ) -> list[tuple[str, str, Callable[[], None] | None]]:
+        """Subjects for a figure: entities sharing words with the quote, else a new one."""
+        entities = self._entities()
+        wanted = ("Place",) if prop == "population" else ("PeopleGroup", "Force")
+        ranked = [e for e in self._ranked(quote, entities) if entities[e][1] in wanted]
+        found: list[tuple[str, str, Callable[[], None] | None]] = [
+            (e, entities[e][0], None) for e in ranked
+        ]
+        name = self._counted(quote, quantity, prop)
+        if name:
+            new = self._new_entity_id(name)
+            kind = wanted[0]
+            label = f"new {kind} '{name}'"
+
+            def create(new: str = new, kind: str = kind, name: str = name) -> None:
+                self._add_entity(new, kind, name)
+
+            found.append((new, label, create))
+        return found
+
+    def _counted(self, quote: str, quantity: CommentedMap, prop: str) -> str:
+        """What a figure counts, in the quote's words ("civilians", "Dorvan")."""
+        if prop == "population":
+            names = re.findall(r"\b[A-ZÆØÅ][\w'-]+(?:\s+[A-ZÆØÅ][\w'-]+)*", quote[1:])
+            return names[0] if names else ""
+        phrase = _name(quantity.get("phrase"))
+        at = quote.find(phrase) if phrase else -1
+        rest = quote[at + len(phrase) :] if at >= 0 else quote
+        if prop in ("distanceFrom", "separationDuration"):
+            # "government troops were less than one kilometre from …": the subject opens it
+            head = []
+            for word in re.findall(r"[\wæøå'-]+", quote[: max(at, 0)]):
+                if word.casefold() in _PHRASE_ENDS:
+                    break
+                head.append(word)
+            return " ".join(head[:4])
+        words: list[str] = []
+        people = tuple(stem for stem in LEXICONS[self.lang].person_nouns if stem not in _VERB_STEMS)
+        for word in re.findall(r"[\wæøå'-]+", rest)[:4]:
+            if word.casefold() in _PHRASE_ENDS:
+                break
+            words.append(word)
+            if word.casefold().startswith(people):
+                break
+        else:
+            words = []
+        if not words or not words[-1].casefold().startswith(people):
+            words = ["people" if self.lang == "en" else "personer"]
+        place = re.search(
+            r"\b(?:in|of|from|i|fra)\s+(?:the\s+)?([A-ZÆØÅ][\w'-]+(?:\s+[A-ZÆØÅ][\w'-]+)*)", rest
+        )
+        name = " ".join(words)
+        if name and place:
+            name += f" ({place.group(1)})"
+        return name
+
+    def _entities(self) -> dict[str, tuple[str, str]]:
+        """Every entity the checker has: id → (name, type), the draft's and --entities'."""
+        found: dict[str, tuple[str, str]] = {}
+        for source in (self.extra_entities, self._entities_of(self.data)):
+            for entity, name in source.items():
+                found[entity] = (name, "")
+        for data in (
+            self.data,
+            self._read(self.entities_path, "entities") if self.entities_path else None,
+        ):
+            graph = data.get("@graph", []) if isinstance(data, dict) else []
+            for node in graph:
+                if isinstance(node, dict) and str(node.get("id")) in found:
+                    types = node.get("type")
+                    kind = types[0] if isinstance(types, list) else types
+                    found[str(node["id"])] = (found[str(node["id"])][0], str(kind))
+        return found
+
+    def _ranked(self, quote: str, entities: dict[str, tuple[str, str]]) -> list[str]:
+        """Entities by the share of their name's words found in the quote (none: left out)."""
+        words = set(_words(quote))
+        scored = []
+        for entity, (name, _) in entities.items():
+            own = [w for w in _words(name) if len(w) > 2]
+            if not own:
+                continue
+            share = sum(1 for w in own if w in words) / len(own)
+            if share > 0:
+                scored.append((-share, len(own), entity))
+        return [entity for _, _, entity in sorted(scored)]
+
+    def _new_entity_id(self, name: str) -> str:
+        slug = re.sub(r"[^a-z0-9]+", "-", ascii_letters(name).casefold()).strip("-")[:60]
+        return f"draft:entity/{slug or 'entity'}"
+
+    def _add_entity(self, entity: str, kind: str, name: str) -> None:
+        """A new entity node in the draft (before the claims), unless it is there already."""
+        if any(isinstance(n, CommentedMap) and n.get("id") == entity for n in self.graph):
+            return
+        node = CommentedMap(id=entity, type=kind, name=CommentedMap({self.lang: name}))
+        position = next(
+            (
+                i
+                for i, n in enumerate(self.graph)
+                if isinstance(n, CommentedMap) and n.get("type") == "Claim"
+            ),
+            len(self.graph),
+        )
+        self.graph.insert(position, node)
+
+    # new sources
+
+    def _name_proposals(self, agent: CommentedMap) -> list[Proposal]:
+        name = _name(agent.get("name"))
+        found: list[Proposal] = []
+        for iri, _score, certain in self._registry_matches(name, agent.get("type") == "Person"):
+            known = self.registry.agents[iri]
+            ref = _short(iri)
+            found.append(
+                Proposal(
+                    f"the registry's {ref} ({known.name})",
+                    partial(self._replace_agent, agent, ref),
+                    certain=certain,
+                )
+            )
+        if self.registry_data is not None and self._promotable(agent):
+            ref = f"src:{self._slug(name)}"
+            found.append(
+                Proposal(f"promote it to the registry as {ref}", lambda: self._promote(agent, ref))
+            )
+        found.append(Proposal("keep it in the draft as a new source", lambda: None))
+        return found
+
+    def _registry_matches(self, name: str, person: bool) -> list[tuple[str, float, bool]]:
+        """Registry sources whose name or alias is like the new name, best first."""
+        wanted = _bare(name)
+        scored: dict[str, tuple[float, bool]] = {}
+        content = [w for w in wanted.split() if len(w) >= 4 and w not in _COMMON_NAME_WORDS]
+        # the head noun must be shared ("a ministry statement": ministry), not a place before it
+        own_words = set(content[-1:])
+        for alias, iri in self.registry.names.items():
+            agent = self.registry.agents.get(iri)
+            if agent is None or agent.kind == "NewsOutlet":
+                continue
+            bare = _bare(alias)
+            ratio = difflib.SequenceMatcher(None, wanted, bare).ratio()
+            inside = bool(bare) and (f" {bare} " in f" {wanted} " or f" {wanted} " in f" {bare} ")
+            score = max(ratio, 0.9 if inside and len(bare.split()) >= 2 else 0.0)
+            if agent.person != person or score < 0.75:
+                score = 0.0  # unlike names (a person is not an organisation, however alike)
+            # fewer alike: a word of the name in common ("a ministry statement" → a ministry)
+            shared = own_words & set(bare.replace("defense", "defence").split())
+            if score < 0.75 and shared:
+                score = min(0.74, 0.5 + 0.1 * len(shared))
+            certain = wanted == bare and agent.person == person
+            if score >= 0.5 and (iri not in scored or scored[iri][0] < score):
+                scored[iri] = (score, certain or scored.get(iri, (0, False))[1])
+        ranked = sorted(scored.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        return [(iri, score, certain) for iri, (score, certain) in ranked[:3]]
+
+    def _promotable(self, agent: CommentedMap) -> bool:
+        behalf = str(agent.get("actedOnBehalfOf", ""))
+        return not behalf.startswith("draft:")
+
+    def _slug(self, name: str) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", ascii_letters(name).casefold()).strip("-") or "source"
+
+    def _replace_agent(self, agent: CommentedMap, ref: str) -> None:
+        """Every reference to the new agent now names ``ref``; the new agent's node goes."""
+        old = str(agent.get("id"))
+        self.graph.remove(agent)
+        for node in self.graph:
+            if isinstance(node, CommentedMap):
+                _rename_refs(node, old, ref)
+        self.changed = True
+
+    def _promote(self, agent: CommentedMap, ref: str) -> None:
+        """Move the new agent to the registry file under ``ref`` (its decided fields with it)."""
+        assert self.registry_data is not None and self.registry_path is not None
+        graph = self.registry_data.get("@graph")
+        if not isinstance(graph, CommentedSeq):
+            raise InputError(
+                "the registry has no '@graph' list to add the source to",
+                where=str(self.registry_path),
+            )
+        moved = CommentedMap()
+        for key, value in agent.items():
+            if key == "toCheck":
+                continue
+            moved[key] = ref if key == "id" else value
+        graph.append(moved)
+        self._write(self.registry_path, self.registry_data)
+        self.registry = Registry.load(self.registry_path)
+        self._replace_agent(agent, ref)
+
+    def _kind_proposals(self, agent: CommentedMap) -> list[Proposal]:
+        lowered = f" {norm_name(_name(agent.get('name')))} "
+        kinds: list[str] = []
+        for kind, words in _KIND_WORDS:
+            if _known(kind) and kind not in kinds and any(_has_word(lowered, w) for w in words):
+                kinds.append(kind)
+        return [
+            Proposal(
+                f"sourceKind {kind}",
+                partial(_insert_after, agent, "sourceKind", kind, "name"),
+            )
+            for kind in kinds[:3]
+        ]
+
+    def _alignment_proposals(self, agent: CommentedMap) -> list[Proposal]:
+        behalf = str(agent.get("actedOnBehalfOf", ""))
+        if behalf and self._has_alignment(behalf):
+            return [
+                Proposal(
+                    f"none of its own: it acts for {behalf}, whose alignment counts",
+                    lambda: None,
+                    certain=True,
+                )
+            ]
+        name = _name(agent.get("name"))
+        lowered = f" {norm_name(name)} "
+        sides = [side for side, words in _SIDE_WORDS if any(_has_word(lowered, w) for w in words)]
+        sides = [*sides, "Independent"] if "Independent" not in sides else sides
+        document = str(self.document.get("localCopy")) if self.document else "the article"
+        found = []
+        for side in sides[:2]:
+            why = (
+                f"Set in review-draft from {document}: its name places {name} on this side."
+                if side != "Independent"
+                else f"Set in review-draft from {document}: the article ties {name} to no side."
+            )
+            found.append(
+                Proposal(
+                    f"alignment {side} ({why})",
+                    partial(self._align, agent, side, why),
+                )
+            )
+        return found
+
+    def _align(self, agent: CommentedMap, side: str, why: str) -> None:
+        after = "sourceKind" if "sourceKind" in agent else "name"
+        _insert_after(agent, "alignment", side, after)
+        _insert_after(agent, "alignmentRationale", why, "alignment")
+
+    def _has_alignment(self, ref: str) -> bool:
+        for node in self.graph:
+            if isinstance(node, CommentedMap) and node.get("id") == ref:
+                return "alignment" in node
+        iri = _SOURCE_STEM + ref.removeprefix("src:") if ref.startswith("src:") else ref
+        if self.registry_data is not None:
+            for node in self.registry_data.get("@graph", []):
+                if isinstance(node, dict) and str(node.get("id")) in (ref, iri):
+                    return "alignment" in node
+        return False
+
+    def _agent_name(self, ref: str) -> str:
+        for node in self.graph:
+            if isinstance(node, CommentedMap) and node.get("id") == ref:
+                return _name(node.get("name"))
+        iri = _SOURCE_STEM + ref.removeprefix("src:") if ref.startswith("src:") else ref
+        agent = self.registry.agents.get(iri)
+        return agent.name if agent else ref.rsplit("/", 1)[-1].replace("-", " ")
+
+    # ------------------------------------------------------------------ edits
+
+    def edit(self, item: Item, answer: str) -> None:
+        """Apply a typed answer to an entry (see ``EDIT_HELP``), or raise UsageError."""
+        answer = answer.strip()
+        if not answer:
+            raise UsageError("an empty answer changes nothing", hint="type an answer, or skip")
+        node, kind = item.node, item.field
+        if kind == "statement":
+            _set(node, "statement", answer)
+        elif kind == "quote.translation":
+            self._translate(node, answer)
+        elif kind.startswith("proposition") and kind != "proposition.quantity.unit":
+            self._edit_proposition(node, answer)
+        elif kind == "proposition.quantity.unit":
+            quantity = node.get("proposition", {}).get("quantity")
+            if not isinstance(quantity, CommentedMap):
+                raise UsageError("the claim has no quantity to give a unit")
+            _set(quantity, "unit", answer)
+        elif kind == "sourceKind":
+            _insert_after(node, "sourceKind", answer, "name")
+        elif kind == "alignment":
+            side, _, why = answer.partition(":")
+            if not why.strip():
+                raise UsageError(
+                    "give the side and why: 'Independent: not tied to any side'",
+                    hint="ProGovernment, Opposition, Kurdish or Independent, a colon, the reason",
+                )
+            self._align(node, side.strip(), why.strip())
+        elif kind == "name":
+            self._replace_agent(node, answer)
+        elif kind == "stance":
+            _set(node, "stance", answer)
+        else:
+            raise UsageError(
+                f"'{kind}' cannot be typed in here", hint="accept, skip, or edit the file"
+            )
+        if kind != "name":  # a replaced source's node is gone, and its entries with it
+            self._drop_mark(node, item.mark)
+        self.changed = True
+        self.save()
+
+    def _translate(self, claim: CommentedMap, english: str) -> None:
+        translator = next(
+            (_short(a.iri) for a in self.registry.agents.values() if a.kind == "Checker"), None
+        )
+        if translator is None:
+            raise UsageError(
+                "the registry names no translator (a source of kind Checker)",
+                hint="add yourself to the registry with sourceKind: Checker, and give --sources",
+            )
+        quotes = claim.get("quote")
+        if not isinstance(quotes, CommentedSeq) or not quotes:
+            raise UsageError("the claim has no quote to translate")
+        quotes[0]["translation"] = CommentedMap(english=english, attributedTo=translator)
+        _set(claim, "statement", english[:1].upper() + english[1:].rstrip(".") + ".")
+        self._drop_marks(claim, "statement")
+
+    def _edit_proposition(self, claim: CommentedMap, answer: str) -> None:
+        if answer.casefold() in ("none", "drop", "-"):
+            self._drop_proposition(claim)
+            return
+        fields = dict(
+            (k.strip(), v.strip())
+            for k, _, v in (part.partition("=") for part in answer.split(";"))
+            if k.strip()
+        )
+        if not {"subject", "property"} <= set(fields):
+            raise UsageError(
+                "give at least subject and property: 'subject=ent:x; property=displacedCount'",
+                hint="add '; value=ent:y' for a property that takes an entity, or 'none'",
+            )
+        time = self._event_time(claim.get("proposition"))
+        if time is None:
+            raise UsageError("the article has no date to bound the event time by")
+        self._fill(claim, fields["subject"], fields["property"], fields.get("value"), time, None)()
+
+    # ------------------------------------------------------------------ writing
+
+    def apply_certain(self) -> list[tuple[Item, Proposal]]:
+        """Apply every certain proposal (``--non-interactive``); the applied ones, in order."""
+        applied: list[tuple[Item, Proposal]] = []
+        while True:
+            for item in self.items():
+                certain = [p for p in self.proposals(item) if p.certain]
+                if certain:
+                    self.resolve(item, certain[0])
+                    applied.append((item, certain[0]))
+                    break
+                self.skip(item)
+            else:
+                break
+        self.skipped.clear()
+        return applied
+
+    def save(self) -> None:
+        """Write the draft in place, atomically."""
+        self._write(self.path, self.data)
+
+    def _write(self, path: Path, data: Any) -> None:
+        buffer = io.StringIO()
+        self.yaml.dump(data, buffer)
+        folder = path.parent
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(buffer.getvalue())
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+#: How to type an answer with ``edit``, per field.
+EDIT_HELP = {
+    "statement": "the claim as one plain English sentence",
+    "quote.translation": "the quote in English (the registry's Checker is the translator)",
+    "proposition": "'subject=ent:x; property=displacedCount[; value=ent:y]', or 'none'",
+    "proposition.eventTime": "not typed in: accept or skip",
+    "proposition.quantity.unit": "person, item, district, metre, kilometre, day, month or year",
+    "sourceKind": "the kind: Government, ArmedGroup, MonitoringGroup, NewsAgency, …",
+    "alignment": "'Side: why', e.g. 'Independent: not tied to any side'",
+    "name": "the registry id it is (src:…)",
+    "stance": "asserts or denies",
+}
+
+#: words too common in source names to tie a new source to a registry one
+_COMMON_NAME_WORDS = frozenset(
+    "said says group news agency official officials spokesman spokeswoman statement report "
+    "source sources local international national forces people".split()
+)
+
+#: words that make a figure without a unit a count of people
+_PEOPLE_COUNT_STEMS = (
+    "kill",
+    "dead",
+    "died",
+    "death",
+    "toll",
+    "wound",
+    "injur",
+    "fled",
+    "displac",
+    "evacu",
+    "drept",
+    "døde",
+    "dødstall",
+    "omkom",
+    "skadd",
+    "såret",
+    "flykt",
+    "evakuer",
+)
+#: the means of an attack named in a claim's words
+_MEANS = re.compile(
+    r"\b(?:sarin|chlorine|nerve (?:agent|gas)|chemical weapons?|toxic gas|barrel bombs?|"
+    r"air ?strikes?|missiles?|Buk|shells?|klorgass|giftgass|nervegass|kjemiske våpen|flyangrep|"
+    r"rakett\w*|bomber?)\b",
+    re.IGNORECASE,
+)
+#: words that say who is responsible for an event
+_BLAME = re.compile(
+    r"\b(?:blam\w*|responsib\w*|carried out|behind|perpetrat\w*|accus\w*|sto bak|står bak|"
+    r"ansvarl\w*|skyld\w*|beskyld\w*|anklag\w*)\b",
+    re.IGNORECASE,
+)
+#: person-noun stems of the lexicon that are verbs or participles, never the name of a group
+_VERB_STEMS = frozenset(
+    "fled flee killed dead wounded evacuated flykt drept såret døde evakuert".split()
+)
+
+#: words that open a clause, not a sentence: a quote opening so is given as what X said
+_CLAUSE_OPENERS = frozenset(
+    "he she it they we i you his her its their our my this that these those which who whom "
+    "whose there han hun den det de vi jeg som hans hennes dens dets deres".split()
+)
+
+_PHRASE_ENDS = frozenset(
+    "have has had were was are is will would could in of from to on at by who which that and "
+    "har hadde er var ble blir vil skal i fra til på av som og".split()
+)
+
+
+class _Days(DayReader):
+    """Reads a time phrase of the draft with the lexicon's day words."""
+
+    def __init__(self, lang: str) -> None:
+        self.lex = LEXICONS[lang]
+        self.p = Patterns(self.lex)
+        self.text = ""
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def _known(term: str) -> bool:
+    """Does the ontology declare the term (model v2's kinds and properties may not be there)?"""
+    return term in CL.__annotations__
+
+
+def _has_word(text: str, word: str) -> bool:
+    """Does the text hold the word (or phrase) as whole words?"""
+    return re.search(rf"(?<![\wæøå]){re.escape(word.strip())}(?![\wæøå])", text) is not None
+
+
+def _name(value: Any) -> str:
+    """A language map's first value (or the value itself)."""
+    if isinstance(value, dict):
+        for text in value.values():
+            return str(text[0] if isinstance(text, list) else text)
+        return ""
+    return str(value) if value is not None else ""
+
+
+def _exact(claim: CommentedMap) -> str:
+    for quote in claim.get("quote", []) or []:
+        for selector in quote.get("selector", []) or []:
+            if selector.get("type") == "TextQuoteSelector":
+                return str(selector.get("exact", ""))
+    return ""
+
+
+def _position(claim: CommentedMap) -> tuple[int, int] | None:
+    for quote in claim.get("quote", []) or []:
+        for selector in quote.get("selector", []) or []:
+            if selector.get("type") == "TextPositionSelector":
+                return int(selector["start"]), int(selector["end"])
+    return None
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\wæøå]+", norm_name(text))
+
+
+def _bare(name: str) -> str:
+    """A name without determiners, titles and punctuation, for comparing ("Dr Anika Sorel" →
+    "anika sorel", "Nour al-Din" → "nour al din")."""
+    words = [
+        w
+        for w in re.sub(r"[^\wæøå]+", " ", norm_name(name)).split()
+        if w not in ("the", "a", "an", "dr", "mr", "mrs", "ms", "prof", "den", "det", "de")
+    ]
+    return " ".join(words)
+
+
+def _short(iri: str) -> str:
+    return "src:" + iri.removeprefix(_SOURCE_STEM) if iri.startswith(_SOURCE_STEM) else iri
+
+
+def _figure(quantity: CommentedMap) -> str:
+    phrase = _name(quantity.get("phrase"))
+    bounds = "–".join(str(quantity[k]) if k in quantity else "…" for k in ("lower", "upper"))
+    return f"'{phrase}' {quantity.get('qualifier', '')} {bounds} {quantity.get('unit', '')}".strip()
+
+
+def _span_label(span: dict[str, Any]) -> str:
+    earliest, latest = span.get("earliest"), span.get("latest")
+    if earliest and latest and earliest != latest:
+        return f"{earliest}–{latest}"
+    if earliest or latest:
+        return f"{'by ' if not earliest else ''}{latest or earliest}"
+    return "unknown"
+
+
+def _set(node: CommentedMap, key: str, value: Any) -> None:
+    node[key] = value
+
+
+def _put_first(node: CommentedMap, key: str, value: Any) -> None:
+    if key in node:
+        node[key] = value
+    else:
+        node.insert(0, key, value)
+
+
+def _insert_after(node: CommentedMap, key: str, value: Any, after: str) -> None:
+    """Set ``key``, placed after ``after`` when it is new (the house order of fields)."""
+    if key in node:
+        node[key] = value
+        return
+    keys = list(node.keys())
+    position = keys.index(after) + 1 if after in keys else len(keys)
+    node.insert(position, key, value)
+
+
+def _rename_refs(value: Any, old: str, new: str) -> None:
+    """Replace every string ``old`` inside a node (references) with ``new``."""
+    if isinstance(value, CommentedMap):
+        for key in list(value.keys()):
+            if value[key] == old:
+                value[key] = new
+            else:
+                _rename_refs(value[key], old, new)
+    elif isinstance(value, CommentedSeq):
+        for index, item in enumerate(value):
+            if item == old:
+                value[index] = new
+            else:
+                _rename_refs(item, old, new)

@@ -1,0 +1,181 @@
+"""Segmentation: an article's paragraphs (body, speech, heading, caption, label, byline) and
+their sentences."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ledger.extraction.rules import Lexicon
+
+DASHES = "–—-"
+OPEN_QUOTES = "«\"“‘'"
+CLOSE_QUOTES = "»\"”’'"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph's span and kind: body, speech, heading, caption, label or byline."""
+
+    start: int
+    end: int
+    kind: str  # body, speech, heading, caption
+
+
+def paragraphs(text: str) -> Iterator[Paragraph]:
+    """The article's paragraphs (split at blank lines), each with its kind."""
+    position = 0
+    for m in re.finditer(r"\n[ \t\r]*\n|\Z", text):
+        raw_start, end = position, m.start()
+        position = m.end()
+        start, end = strip_span(text, raw_start, end)
+        if raw_start == 0:
+            dateline = re.match(
+                r"\s*(?:date|dato|published|publisert|updated|oppdatert)\s*:?\s*"
+                r"\d{4}(?:-\d{2}){0,2}(?:[T ][\d:]+)?\s+",
+                text[start:end],
+                re.IGNORECASE,
+            )
+            if dateline:
+                start += dateline.end()
+        # "OSLO (NTB): …", "LIMA, March 3 (Wirewatch) - …", "DORVAN, Kestria, 11 March 2025 – …":
+        # a place line (with the wire's credit), not a statement
+        place = _PLACE_LINE.match(text, start, end)
+        if place:
+            start = place.end()
+        # "… er evakuert. (©NTB)": the wire's credit after the last sentence
+        credit = _END_CREDIT.search(text, start, end)
+        if credit:
+            end = credit.start()
+        if start >= end:
+            continue
+        kind = _paragraph_kind(text[start:end])
+        if kind == "heading" and _subhead(text[start:end]):
+            kind = "label"  # a question, not a claim
+        yield Paragraph(start, end, kind)
+        if m.end() == m.start():
+            break
+
+
+_PLACE_LINE = re.compile(
+    r"[A-ZÆØÅ][A-ZÆØÅ .'-]{1,30}"
+    # OSLO (NTB): …, LIMA, March 3 (Wirewatch) - …, BEIRUT, Lebanon (AP) — …
+    r"(?:(?:,[^,\n.:()]{1,30}){0,2}\s*\((?P<credit>[^()\n]{1,30})\)\s*[:–—-]+\s+"
+    r"|(?:,[^,\n.:]{1,30}){0,2},\s*\d{1,2}\.?\s+\w+\s+\d{4}(?:\s*[–—]\s+|\s*\n\s*|\s*$)"
+    # LIMA, March 3 - …, OSLO, 3. mars – …
+    r"|,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\.?\s+[A-Za-zæøå]{3,9})\s+[–—-]+\s+"
+    r"|\s+[–—]\s+)"  # OSLO – …
+)
+
+#: a wire credit closing a paragraph after its last sentence: "(©NTB)", "(Reuters)", "(NTB/AFP)"
+_END_CREDIT = re.compile(r"(?<=[.!?»\"”])\s*\(©?\s*[A-ZÆØÅ][\w .&/,-]{1,28}\)\s*$")
+
+
+def wire_credit(text: str) -> str | None:
+    """The agency a wire dateline credits ("LIMA, March 3 (Wirewatch) -" → "Wirewatch")."""
+    for para in re.split(r"\n[ \t\r]*\n", text, maxsplit=3)[:3]:
+        place = _PLACE_LINE.match(para.strip())
+        if place and place.group("credit"):
+            credit = place.group("credit").strip(" ©")
+            return credit if re.fullmatch(r"[\w .&/-]{2,30}", credit) else None
+    return None
+
+
+_BYLINE = re.compile(
+    r"^\(?(?:©|By|Av|Based on reporting by|Additional reporting|Reporting by|Editing by|"
+    r"Written by|Writing by|"
+    r"Tilleggsrapportering|"
+    r"This article (?:was|has been) (?:updated|amended|corrected)|"
+    r"Denne artikkelen (?:ble|er) (?:oppdatert|endret|rettet))\b"
+)
+
+
+def _subhead(para: str) -> bool:
+    """A heading that claims nothing: a question ("What do we know about the attack"); a quoted
+    heading ("– Mangler støtte") is a speaker's words, kept. (Short section titles such as "Ny
+    offensiv" stay headings: the example's gold holds them as the outlet's claims.)"""
+    if para[:1] in DASHES or para[:1] in OPEN_QUOTES:
+        return False
+    if re.match(
+        r"(?:What|Why|How|Who|When|Where|Which|Hva|Hvorfor|Hvordan|Hvem|Når|Hvor|Kva|Korleis|Kven)"
+        r"\b",
+        para,
+    ):
+        return True
+    return False
+
+
+def _paragraph_kind(para: str) -> str:
+    """What a paragraph is: a byline, a caption, a label, a heading, speech or body."""
+    byline = _BYLINE.match(para)
+    if byline and len(para.split()) <= 25:
+        # "By Monday, 40 had died." is a sentence: a bare "By"/"Av" line has no full stop
+        if byline.group(0) not in ("By", "Av") or not para.rstrip().endswith((".", "!", "?")):
+            return "byline"
+    if re.search(r"\b(?:Foto|FOTO|Photo|PHOTO|Photograph|Bilde)\s?:", para):
+        return "caption"
+    words = para.split()
+    if len(words) == 1 and len(para) <= 40:
+        return "label"
+    if (
+        len(words) <= 7
+        and len(para) <= 80
+        and "\n" not in para
+        and not para.rstrip(CLOSE_QUOTES).endswith((".", "!", "?", ":", ";", ","))
+    ):
+        return "heading"
+    if para[0] in DASHES and len(para) > 1 and para[1].isspace():
+        return "speech"
+    return "body"
+
+
+def strip_span(text: str, start: int, end: int, chars: str = " \t\r\n") -> tuple[int, int]:
+    """The span without the given characters at either end."""
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    return start, end
+
+
+def sentences(text: str, start: int, end: int, lexicon: Lexicon) -> list[tuple[int, int]]:
+    """The sentences of ``text[start:end]``: ends at .!? before a capital, a dash or a quote."""
+    found: list[tuple[int, int]] = []
+    begin = start
+    abbreviations = {a.casefold() for a in lexicon.abbreviations}
+    for m in re.finditer(r"[.!?]+[»\"”’')]*(?=\s)", text[start:end]):
+        stop = start + m.end()
+        after = re.match(r"\s+(\S)", text[stop:end])
+        if not after:
+            continue
+        nxt = after.group(1)
+        if not (nxt.isupper() or nxt.isdigit() or nxt in DASHES or nxt in OPEN_QUOTES):
+            continue
+        if m.group(0).startswith("."):
+            word = re.search(r"(\S+)$", text[begin : start + m.start()])
+            token = word.group(1).casefold().lstrip('(«"“') if word else ""
+            if token in abbreviations:
+                continue
+            if len(token) == 1 and token.isalpha() and _initial(text, begin, start + m.start()):
+                continue
+        found.append((begin, stop))
+        begin = stop
+        while begin < end and text[begin].isspace():
+            begin += 1
+    if begin < end:
+        found.append((begin, end))
+    return [s for s in found if s[1] > s[0]]
+
+
+def _initial(text: str, begin: int, at: int) -> bool:
+    """Is the single letter before ``at`` an initial ("John F. Kennedy", "J. Smith")?
+
+    An initial follows a name or another initial, or opens the sentence; a letter after a
+    lowercase word ("a post on X.") is a word of its own (a platform, a plan) and may end it.
+    """
+    before = re.search(r"(\S+)\s+\S$", text[begin:at])
+    if before is None:
+        return True
+    previous = before.group(1).lstrip('(«"“')
+    return not previous[:1].islower()

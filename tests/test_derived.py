@@ -1,0 +1,360 @@
+"""Derived data tied to the chain: `verify` and `verify --derived` detect every forged store,
+and `rebuild` builds them again; a damaged index names `claim-ledger rebuild`."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import pickle
+import re
+import shutil
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner, Result
+
+from conftest import EXAMPLE
+from ledger.analysis import findings
+from ledger.chain import derived, store
+from ledger.cli import main
+
+PROV = "http://www.w3.org/ns/prov#"
+
+
+def run(ledger: Path, *args: str, stdin: str | None = None) -> Result:
+    return CliRunner().invoke(main, ["--ledger", str(ledger), *args], input=stdin)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example case, one claim retracted, findings built (by `conflicts`)."""
+    path = tmp_path_factory.mktemp("derived") / "ledger"
+    assert run(path, "init").exit_code == 0
+    assert run(path, "add", str(EXAMPLE)).exit_code == 0
+    assert run(path, "retract", "khatib-aleppo-dying", "--reason", "test").exit_code == 0
+    assert run(path, "conflicts").exit_code == 0
+    return path
+
+
+@pytest.fixture
+def ledger(built: Path, tmp_path: Path) -> Path:
+    """A private copy of the built ledger, free to damage."""
+    copy = tmp_path / "ledger"
+    shutil.copytree(built, copy)
+    return copy
+
+
+def _retracted_claim(ledger: Path) -> ox.Quad:
+    index = ox.Store(str(ledger / "index"))
+    quads = list(index.quads_for_pattern(None, ox.NamedNode(PROV + "invalidatedAtTime"), None))
+    assert len(quads) == 1
+    return quads[0]
+
+
+def _delete_from_index(ledger: Path, quad: ox.Quad) -> None:
+    index = ox.Store(str(ledger / "index"))
+    index.remove(quad)
+    index.flush()
+
+
+def test_clean_ledger_verifies_with_derived_checks(ledger: Path) -> None:
+    """An untouched ledger passes both the cheap and the full derived checks, and says so."""
+    result = run(ledger, "verify")
+    assert result.exit_code == 0, result.output
+    assert "query index: ok (head entry 2 sha256:" in result.stdout
+    assert "findings file: ok (SQLite integrity" in result.stdout
+    assert "cheap checks only" in result.stdout
+    result = run(ledger, "verify", "--derived")
+    assert result.exit_code == 0, result.output
+    assert "every quad compared with a rebuild" in result.stdout
+    assert "compared with a rebuild" in result.stdout.split("findings file:")[1]
+
+
+def test_deleting_the_retraction_from_the_index_is_detected(ledger: Path, tmp_path: Path) -> None:
+    """A quad removed from the index un-retracts a claim; verify, --derived and --checkpoint
+    all fail naming the query index and the quad."""
+    checkpoint = tmp_path / "checkpoint.txt"
+    checkpoint.write_text(run(ledger, "checkpoint").stdout)
+    quad = _retracted_claim(ledger)
+    _delete_from_index(ledger, quad)
+    shown = run(ledger, "show", quad.subject.value)  # type: ignore[union-attr]
+    assert shown.exit_code == 0 and "current" in shown.stdout  # the forgery works on reads
+
+    cheap = run(ledger, "verify")
+    assert cheap.exit_code == 1
+    assert "query index: DIFFERS from the entries" in cheap.stdout
+    assert re.search(
+        rf"graph {quad.graph_name.value}: \d+ quad\(s\) in the index, \d+ in", cheap.stdout
+    )  # type: ignore[union-attr]
+    assert "claim-ledger rebuild --index" in cheap.stdout
+
+    full = run(ledger, "verify", "--derived")
+    assert full.exit_code == 1
+    assert "1 quad(s) of the entries are missing from the index:" in full.stdout
+    assert f"- {quad}" in full.stdout
+
+    pinned = run(ledger, "verify", "--checkpoint", str(checkpoint))
+    assert pinned.exit_code == 1
+    assert "query index: DIFFERS" in pinned.stdout
+
+    assert run(ledger, "rebuild", "--index").exit_code == 0
+    assert run(ledger, "verify", "--derived").exit_code == 0
+    shown = run(ledger, "show", quad.subject.value)  # type: ignore[union-attr]
+    assert "retracted" in shown.stdout
+
+
+def test_a_quad_added_to_the_index_is_named(ledger: Path) -> None:
+    """A quad in no entry (a forged retraction) is listed by --derived as extra."""
+    index = ox.Store(str(ledger / "index"))
+    claim = next(iter(index.quads_for_pattern(None, None, None))).graph_name
+    forged = ox.Quad(
+        ox.NamedNode("https://w3id.org/claim-ledger/claim/forged"),
+        ox.NamedNode(PROV + "invalidatedAtTime"),
+        ox.Literal("2020-01-01T00:00:00Z"),
+        claim,
+    )
+    index.add(forged)
+    index.flush()
+    del index
+    result = run(ledger, "verify", "--derived")
+    assert result.exit_code == 1
+    assert "1 quad(s) in the index are in no entry:" in result.stdout
+    assert "+ " + str(forged) in result.stdout
+
+
+def _edit_findings(ledger: Path, sql: str) -> int:
+    conn = sqlite3.connect(ledger / "findings.sqlite")
+    try:
+        changed = conn.execute(sql).rowcount
+        conn.commit()
+    finally:
+        conn.close()
+    return changed
+
+
+def test_a_forged_grade_is_detected(ledger: Path) -> None:
+    """A grade changed in findings.sqlite: --derived names the findings file, the command and the
+    forged row; the cheap check says it did not look at rows."""
+    changed = _edit_findings(
+        ledger,
+        "UPDATE grades SET grade = 'confirmed' WHERE claim = "
+        "(SELECT claim FROM grades WHERE grade != 'confirmed' ORDER BY claim LIMIT 1)",
+    )
+    assert changed == 1
+    cheap = run(ledger, "verify")
+    assert cheap.exit_code == 0
+    assert "cheap checks only" in cheap.stdout
+    full = run(ledger, "verify", "--derived")
+    assert full.exit_code == 1
+    assert "findings file: DIFFERS from the entries" in full.stdout
+    assert "grade --status current: 1 row(s) that a rebuild does not give:" in full.stdout
+    assert "grade='confirmed'" in full.stdout
+    assert "claim-ledger rebuild --findings" in full.stdout
+    assert run(ledger, "rebuild", "--findings").exit_code == 0
+    assert run(ledger, "verify", "--derived").exit_code == 0
+
+
+def test_a_hidden_conflict_is_detected(ledger: Path) -> None:
+    """A conflict row deleted from findings.sqlite hides it from `conflicts`; --derived says so."""
+    assert "conflict" in run(ledger, "conflicts").stdout
+    assert _edit_findings(ledger, "DELETE FROM findings WHERE relation = 'conflict'") == 1
+    hidden = run(ledger, "conflicts", "--format", "json")
+    assert hidden.exit_code == 0 and json.loads(hidden.stdout) == []  # the forgery works
+    full = run(ledger, "verify", "--derived")
+    assert full.exit_code == 1
+    assert "conflicts --status current: 1 row(s) of a rebuild missing:" in full.stdout
+    assert "relation='conflict'" in full.stdout
+
+
+def test_an_index_of_another_history_is_named(ledger: Path) -> None:
+    """index.json whose recorded head hash is not the chain's: the index is from another history."""
+    state_path = ledger / "index.json"
+    state = json.loads(state_path.read_text())
+    assert state["through"] == 2 and state["head_hash"].startswith("sha256:")
+    state["head_hash"] = "sha256:" + "0" * 64
+    state_path.write_text(json.dumps(state))
+    result = run(ledger, "verify")
+    assert result.exit_code == 1
+    assert "built from another history" in result.stdout
+
+
+def test_a_damaged_findings_file_is_named(ledger: Path) -> None:
+    """findings.sqlite overwritten with junk: verify names the file and `rebuild --findings`."""
+    (ledger / "findings.sqlite").write_bytes(b"not a database" * 100)
+    result = run(ledger, "verify")
+    assert result.exit_code == 1
+    assert "findings file: DIFFERS" in result.stdout
+    assert "claim-ledger rebuild --findings" in result.stdout
+
+
+def _corrupt(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    for at in range(100, len(data) - 200, 50):
+        data[at] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_a_corrupt_index_gives_a_message_naming_rebuild(ledger: Path) -> None:
+    """A damaged RocksDB file: commands say the query index is damaged and to run
+    `claim-ledger rebuild`, never "internal error"; after the rebuild they work again."""
+    for table in sorted((ledger / "index").glob("*.sst")):
+        _corrupt(table)
+    for command in (["claims"], ["conflicts"], ["verify"]):
+        result = run(ledger, *command)
+        assert result.exit_code in (1, 2), (command, result.output)
+        assert "internal error" not in result.output
+        assert "query index" in result.output and "damaged" in result.output
+        assert "claim-ledger rebuild --index" in result.output
+    rebuilt = run(ledger, "rebuild")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert rebuilt.stdout.startswith("rebuilt the query index and the findings file from entries")
+    assert run(ledger, "claims").exit_code == 0
+    assert run(ledger, "verify", "--derived").exit_code == 0
+
+
+def test_an_interrupted_findings_rebuild_leaves_the_old_file(
+    ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild that fails midway leaves the old findings file in place and no temporary file."""
+    before = (ledger / "findings.sqlite").read_bytes()
+
+    def fail(store: ox.Store, path: Path) -> None:
+        sqlite3.connect(path).close()  # a partial file under the temporary name
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(findings, "catch_up", fail)
+    with pytest.raises(Exception, match="could not build the findings file: disk I/O error"):
+        derived.rebuild(store.open(ledger), index=False, findings=True)
+    assert (ledger / "findings.sqlite").read_bytes() == before
+    assert not [p for p in ledger.iterdir() if ".tmp-" in p.name]
+
+
+# --- a full disk after the entry is written ---------------------------------------------------
+
+NO_SPACE = "IO error: While appending to file: index/000008.log: No space left on device"
+
+
+def _index_writes_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every write to the query index fails as RocksDB does on a full disk."""
+
+    def full(seq: int, data: bytes) -> Iterator[ox.Quad]:
+        raise OSError(NO_SPACE)
+        yield  # a generator, as index_quads is
+
+    monkeypatch.setattr(store, "index_quads", full)
+
+
+def test_add_on_a_full_disk_says_what_was_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entry is written but the index cannot be: `add` exits 0 naming the entry added and
+    what catches up; while the disk stays full, commands say so (never "internal error");
+    once space is free they catch up."""
+    ledger = tmp_path / "ledger"
+    assert run(ledger, "init").exit_code == 0
+    with monkeypatch.context() as patch:
+        _index_writes_fail(patch)
+        added = run(ledger, "add", str(EXAMPLE))
+        assert added.exit_code == 0, added.output
+        assert "entry 1 (add) sha256:" in added.stdout
+        assert (
+            "entry 1 was added; the query index could not be updated (no space left on the "
+            "device); it catches up on the next command once space is free"
+        ) in added.stdout
+        for command in (["claims"], ["conflicts"], ["query", "-"]):
+            result = run(ledger, *command, stdin="ASK { ?s ?p ?o }")
+            assert result.exit_code == 2, (command, result.output)
+            assert result.stderr.startswith("error: the disk is full (no space left on the device)")
+            assert "internal error" not in result.output
+    assert run(ledger, "log").stdout.count("\n") >= 1
+    caught_up = run(ledger, "conflicts", "--format", "json")
+    assert caught_up.exit_code == 0, caught_up.output
+    assert len(json.loads(caught_up.stdout)) == 1
+    assert run(ledger, "verify", "--derived").exit_code == 0
+
+
+def test_a_full_disk_under_the_findings_file_is_named(
+    ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's "database or disk is full" while catching up the findings: a clear message."""
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(findings, "catch_up", full)
+    (ledger / "findings.sqlite").unlink()
+    result = run(ledger, "grade")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(
+        "error: the disk is full (no space left on the device): database or disk is full"
+    )
+
+
+def test_out_of_space_recognises_each_form() -> None:
+    """errno, RocksDB's text, SQLite's text and the file size limit are recognised; others not."""
+    assert store.out_of_space(OSError(errno.ENOSPC, "x")) == "no space left on the device"
+    assert store.out_of_space(OSError(errno.EFBIG, "x")) == "the file size limit was reached"
+    assert store.out_of_space(OSError(NO_SPACE)) == "no space left on the device"
+    assert store.out_of_space(RuntimeError("IO error: File too large")) is not None
+    assert store.out_of_space(sqlite3.OperationalError("database or disk is full")) is not None
+    assert store.out_of_space(OSError(errno.EACCES, "Permission denied")) is None
+    assert store.out_of_space(ValueError("no")) is None
+
+
+@pytest.mark.parametrize("command", ["conflicts", "corroborations", "grade"])
+def test_a_damaged_findings_file_names_rebuild_on_every_analysis(
+    ledger: Path, command: str
+) -> None:
+    """An analysis command reading a findings file that is not a database says which file and
+    to run `claim-ledger rebuild --findings`, never "internal error"."""
+    (ledger / "findings.sqlite").write_bytes(b"junk" * 1000)
+    result = run(ledger, command)
+    assert result.exit_code == 2, result.output
+    assert "internal error" not in result.output
+    assert "the findings file (derived from the entries) cannot be read" in result.stderr
+    assert "claim-ledger rebuild --findings" in result.stderr
+
+
+class _Payload:
+    """Something whose unpickling calls a function: what a forged findings file could hold."""
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (print, ("forged",))
+
+
+def test_a_findings_pickle_that_runs_code_is_refused_unread(ledger: Path) -> None:
+    """A meta value replaced by a pickle that would call code: verify and verify --derived name
+    it without ever unpickling it."""
+    blob = pickle.dumps(_Payload())
+    assert (
+        _edit_findings(
+            ledger, f"UPDATE meta SET value = X'{blob.hex()}' WHERE key = 'ledger.status'"
+        )
+        == 1
+    )
+    for options in ([], ["--derived"]):
+        result = run(ledger, "verify", *options)
+        assert result.exit_code == 1, result.output
+        assert "table meta: ledger.status would run code when read (STACK_GLOBAL" in result.stdout
+        assert "forged" in result.stdout.split("would run code")[1]
+        assert "forged" not in result.stdout.splitlines()  # print was never called
+
+
+def test_scratch_left_by_a_killed_verify_is_removed(ledger: Path) -> None:
+    """A day-old verify.tmp-* folder (a killed `verify --derived`) goes with the next one; a
+    fresh one (perhaps another verify's, running) stays."""
+    old = ledger / "verify.tmp-0badc0de"
+    young = ledger / "verify.tmp-12345678"
+    for folder in (old, young):
+        folder.mkdir()
+        (folder / "index").write_bytes(b"x")
+    day_ago = time.time() - derived.STALE_AFTER_S - 60
+    os.utime(old, (day_ago, day_ago))
+    assert run(ledger, "verify", "--derived").exit_code == 0
+    assert not old.exists()
+    assert young.exists()

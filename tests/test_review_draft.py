@@ -1,0 +1,367 @@
+"""`claim-ledger review-draft`: the guided review of a draft's toCheck entries (issue #14).
+
+The interactive mode is driven through a pseudo-terminal (stdlib ``pty``); the library
+(``ledger.extraction.review``) is used directly where a test accepts every proposal.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import shutil
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from ledger.cli import main
+from ledger.extraction import extract
+from ledger.extraction.review import ReviewSession
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGLISH_SET = ROOT / "tests" / "data" / "extract" / "en"
+
+REGISTRY = """\
+# The registry of the review tests: a comment that must survive a promotion.
+'@context':
+- https://w3id.org/claim-ledger/context.jsonld
+- src: https://w3id.org/claim-ledger/source/
+'@graph':
+- id: src:observatory
+  type: Organization
+  name: {en: Syrian Observatory for Human Rights}
+  alternateName: {en: [SOHR, the observatory]}
+  sourceKind: MonitoringGroup
+  alignment: Opposition
+  alignmentRationale: A monitoring group close to the opposition.
+- id: src:courier
+  type: Organization
+  name: {en: The Courier}
+  sourceKind: NewsOutlet
+  alignment: Independent
+  alignmentRationale: The outlet.
+- id: src:zenki
+  type: Organization
+  name: {en: Nour al-Din al-Zenki}
+  sourceKind: ArmedGroup
+  alignment: Opposition
+  alignmentRationale: A rebel group.
+- id: src:checker
+  type: Organization
+  name: {en: The checkers}
+  sourceKind: Checker
+"""
+
+ARTICLE = (
+    "About 4,000 civilians have fled the town, the Syrian Observatory said.\n\n"
+    "Ivo Radek, a resident, said the bridge was closed.\n"
+)
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture
+def small_draft(tmp_path: Path) -> tuple[Path, Path]:
+    """A two-claim English draft beside its article, and a registry file to promote to."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    article = tmp_path / "article.en.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(
+        extract.extract(article, "en", published="2025-03-11", sources=registry), encoding="utf-8"
+    )
+    return draft, registry
+
+
+def marks(path: Path) -> list[str]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [m for node in data["@graph"] for m in node.get("toCheck", [])]
+
+
+def node(path: Path, node_id: str) -> dict[str, object]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    found: dict[str, object] = next(n for n in data["@graph"] if n.get("id") == node_id)
+    return found
+
+
+def test_accepting_every_proposal_on_the_example_yields_a_valid_file(tmp_path: Path) -> None:
+    """Done-when of #14: extract the English example, accept every proposal, `validate` conforms."""
+    for name in ("article.en.txt", "sources.yaml"):
+        shutil.copyfile(ENGLISH_SET / name, tmp_path / name)
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(
+        extract.extract(
+            tmp_path / "article.en.txt",
+            "en",
+            published="2025-03-11",
+            sources=tmp_path / "sources.yaml",
+        ),
+        encoding="utf-8",
+    )
+    before = run("validate", str(draft), "--context", str(tmp_path / "sources.yaml"))
+    assert before.exit_code == 1, before.output
+    session = ReviewSession(draft, tmp_path / "sources.yaml")
+    accepted = 0
+    while (item := session.next_item()) is not None:
+        proposals = session.proposals(item)
+        assert proposals, f"no proposal for {item.node_id}: {item.mark}"
+        session.resolve(item, proposals[0])
+        accepted += 1
+    assert accepted > 30
+    assert marks(draft) == []
+    after = run("validate", str(draft), "--context", str(tmp_path / "sources.yaml"))
+    assert after.exit_code == 0, after.output
+    assert "conforms" in after.output and "does not conform" not in after.output
+
+
+def test_the_interactive_review_through_a_pseudo_terminal(small_draft: tuple[Path, Path]) -> None:
+    """Enter accepts, s skips, e types an answer, q saves and stops; the file keeps its comments."""
+    draft, registry = small_draft
+    header = draft.read_text(encoding="utf-8").splitlines()[0]
+    before = marks(draft)
+    terminal = Terminal(
+        [sys.executable, "-m", "ledger", "review-draft", str(draft), "--sources", str(registry)],
+        cwd=draft.parent,
+    )
+    try:
+        first = terminal.read_until("[q] save and quit")
+        assert "[1/" in first and "civilians have fled the town" in first
+        terminal.send("s")  # the first entry (a new source's type or alignment …) stays
+        terminal.read_until("[q] save and quit")
+        terminal.send("\r")  # accept the first proposal of the second entry
+        screen = terminal.read_until("[q] save and quit")
+        terminal.send("e")
+        terminal.read_until("):")
+        terminal.send("Typed by the checker\r", raw=False)
+        terminal.read_until("[q] save and quit")
+        terminal.send("q")
+        output = terminal.read_until("left:")
+        assert terminal.wait() == 0
+    finally:
+        terminal.close()
+    assert "to decide:" in screen
+    assert "left:" in output
+    after = marks(draft)
+    assert len(after) <= len(before) - 1
+    assert after[0] in before  # the skipped entry is still there
+    text = draft.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == header  # the comments survive the rewrite
+    assert "'@context':" in text
+
+
+def test_non_interactive_applies_only_the_certain_answers(tmp_path: Path) -> None:
+    """A draft made without the registry, reviewed with it: a new source named as a registry
+    source is replaced (certain); the rest is printed as left."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    article = tmp_path / "article.en.txt"
+    article.write_text(
+        "The group withdrew from the village, Nour al-Din al-Zenki said.\n", encoding="utf-8"
+    )
+    draft = tmp_path / "draft.yaml"
+    text = extract.extract(article, "en", published="2025-03-11")
+    draft.write_text(text, encoding="utf-8")
+    new = [n for n in yaml.safe_load(text)["@graph"] if str(n.get("id")).startswith("draft:new")]
+    assert {str(n["name"]["en"]) for n in new} >= {"Nour al-Din al-Zenki"}
+    result = run("review-draft", str(draft), "--sources", str(registry), "--non-interactive")
+    assert result.exit_code == 0, result.output
+    assert "decided: draft:new-source/nour-al-din-al-zenki name: the registry's src:zenki" in (
+        result.stdout
+    )
+    assert "left: " in result.stdout
+    claim = node(draft, "draft:claim/1")
+    assert claim["attributedTo"] == "src:zenki"
+    assert "draft:new-source/nour-al-din-al-zenki" not in draft.read_text(encoding="utf-8")
+
+
+def test_a_new_source_is_promoted_to_the_registry(small_draft: tuple[Path, Path]) -> None:
+    """A registry source by fuzzy name ("Syrian Observatory"), else promotion: the decided source
+    moves to the registry file (its comments kept) and the claims name it by its registry id."""
+    draft, registry = small_draft
+    session = ReviewSession(draft, registry)
+    promoted = []
+    while (item := session.next_item()) is not None:
+        if item.node.get("type") != "Claim":
+            proposals = session.proposals(item)
+            registry_match = [p for p in proposals if p.label.startswith("the registry's")]
+            promote = [p for p in proposals if p.label.startswith("promote")]
+            choice = (registry_match or promote or proposals)[0]
+            if choice.label.startswith("promote"):
+                promoted.append(item.node_id)
+            session.resolve(item, choice)
+        else:
+            session.skip(item)
+    assert promoted == ["draft:new-source/ivo-radek"]
+    text = registry.read_text(encoding="utf-8")
+    assert text.startswith("# The registry of the review tests")
+    added = node(registry, "src:ivo-radek")
+    assert added["alignment"] == "Independent" and "toCheck" not in added
+    assert node(draft, "draft:claim/2")["attributedTo"] == "src:ivo-radek"
+    assert node(draft, "draft:claim/1")["attributedTo"] == "src:observatory"
+
+
+def test_a_failed_write_leaves_the_draft_whole(
+    small_draft: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The draft is written to a temporary file and renamed: a failure midway changes nothing."""
+    draft, registry = small_draft
+    before = draft.read_bytes()
+    session = ReviewSession(draft, registry)
+    item = session.next_item()
+    assert item is not None
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken)
+    with pytest.raises(OSError, match="disk full"):
+        session.resolve(item, session.proposals(item)[0])
+    assert draft.read_bytes() == before
+    assert sorted(p.name for p in draft.parent.iterdir()) == [
+        "article.en.txt",
+        "draft.yaml",
+        "sources.yaml",
+    ]
+
+
+def test_a_typed_proposition_and_a_bad_one(small_draft: tuple[Path, Path]) -> None:
+    """An edit 'subject=…; property=…' fills the proposition; one without a property is refused."""
+    draft, registry = small_draft
+    session = ReviewSession(draft, registry)
+    item = next(i for i in session.items() if i.field == "proposition")
+    with pytest.raises(Exception, match="at least subject and property"):
+        session.edit(item, "subject=ent:x")
+    session.edit(item, "subject=draft:entity/x; property=displacedCount")
+    proposition = node(draft, item.node_id)["proposition"]
+    assert isinstance(proposition, dict)
+    assert (proposition["subject"], proposition["property"]) == (
+        "draft:entity/x",
+        "displacedCount",
+    )
+    assert not any(
+        m.startswith("proposition") for m in node(draft, item.node_id).get("toCheck", [])
+    )  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("'@graph': [\n  - a: b\n", "is not YAML"),
+        ("just: text\n", "has no '@graph' list"),
+    ],
+    ids=["not-yaml", "no-graph"],
+)
+def test_bad_drafts_exit_2_with_a_message(tmp_path: Path, content: str, message: str) -> None:
+    """A draft that is not YAML, or not a claim file, is refused with where and why."""
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(content, encoding="utf-8")
+    result = run("review-draft", str(draft), "--non-interactive")
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_missing_draft_exits_2(tmp_path: Path) -> None:
+    """A missing draft file is a usage error, not a traceback."""
+    result = run("review-draft", str(tmp_path / "none.yaml"), "--non-interactive")
+    assert result.exit_code == 2, result.output
+    assert "does not exist" in result.output
+
+
+def test_without_a_terminal_it_asks_for_non_interactive(small_draft: tuple[Path, Path]) -> None:
+    """Interactive mode needs a terminal; without one the command says to use --non-interactive."""
+    draft, registry = small_draft
+    result = run("review-draft", str(draft), "--sources", str(registry))
+    assert result.exit_code == 2
+    assert "--non-interactive" in result.output
+
+
+# --------------------------------------------------------------------------- the terminal
+
+
+class Terminal:
+    """A command run in a pseudo-terminal: read what it prints, send key presses."""
+
+    def __init__(self, command: list[str], cwd: Path) -> None:
+        self.master, slave = pty.openpty()
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", "TERM": "dumb"}
+        self.process = subprocess.Popen(
+            command, stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env, close_fds=True
+        )
+        os.close(slave)
+        self.buffer = ""
+
+    def read_until(self, text: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while text not in self.buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"{text!r} not shown; the terminal shows:\n{self.buffer}")
+            ready, _, _ = select.select([self.master], [], [], remaining)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 4096)
+                except OSError:
+                    chunk = b""
+                if not chunk:
+                    raise AssertionError(f"{text!r} not shown before the end:\n{self.buffer}")
+                self.buffer += chunk.decode("utf-8", "replace")
+        shown, _, self.buffer = self.buffer.partition(text)
+        return shown + text
+
+    def send(self, keys: str, raw: bool = True) -> None:
+        """Type keys; a key press waits until the program reads keys raw (else it is lost)."""
+        deadline = time.monotonic() + 30
+        while raw and termios.tcgetattr(self.master)[3] & termios.ICANON:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the program never read a key; it shows:\n{self.buffer}")
+            time.sleep(0.02)
+        os.write(self.master, keys.encode("utf-8"))
+
+    def wait(self) -> int:
+        return self.process.wait(timeout=30)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        os.close(self.master)
+
+
+def test_a_new_source_sharing_its_head_noun_proposes_the_registry_source(tmp_path: Path) -> None:
+    """ "A ministry statement" → the registry's ministry; "Dorvan General Hospital" is not tied
+    to "Dorvan …" sources by its place word."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(
+        REGISTRY + "- id: src:mod\n  type: Organization\n  name: {en: Afghan Ministry of Defence}\n"
+        "  sourceKind: Government\n  alignment: ProGovernment\n  alignmentRationale: The state.\n"
+        "- id: src:dorvan-observatory\n  type: Organization\n  name: {en: Dorvan Observatory}\n"
+        "  sourceKind: MonitoringGroup\n  alignment: Independent\n"
+        "  alignmentRationale: A monitor.\n",
+        encoding="utf-8",
+    )
+    article = tmp_path / "article.en.txt"
+    article.write_text(
+        "A ministry statement said 150 had been killed.\n\n"
+        "Dorvan General Hospital said 38 were treated.\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(extract.extract(article, "en", published="2025-03-11"), encoding="utf-8")
+    session = ReviewSession(draft, registry)
+    first = {
+        str(item.node.get("name", {}).get("en")): session.proposals(item)[0].label
+        for item in session.items()
+        if item.field == "name"
+    }
+    assert first["A ministry statement"].startswith("the registry's src:mod"), first
+    assert not first["Dorvan General Hospital"].startswith("the registry's")
