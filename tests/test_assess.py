@@ -192,3 +192,26 @@ def test_hostile_rationale_is_text(ledger: Path, tmp_path: Path) -> None:
     assert "<script>" not in page and "<img" not in page and "<b>Mallory" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;b&gt;Mallory&lt;/b&gt;" in page
+
+
+def test_prov_export_shows_the_assessment(ledger: Path) -> None:
+    """The PROV-O export has the assessment as a verdict the assess entry generated, using the
+    source, attributed to the checker, with its letter and rationale."""
+    assert assess(ledger, "src:sohr", "B", "Matched UN counts", "A. Checker").exit_code == 0
+    result = run(ledger, "export", "--format", "prov")
+    assert result.exit_code == 0, result.stderr
+    store = ox.Store()
+    store.load(result.stdout.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    rows = list(
+        store.query(
+            "PREFIX schema: <https://schema.org/> PREFIX prov: <http://www.w3.org/ns/prov#> "
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+            "SELECT ?value ?body ?checker WHERE { ?activity prov:generated ?review ; "
+            f"prov:used <{SOHR}> ; prov:wasAssociatedWith ?agent . "
+            "?agent rdfs:label ?checker . ?review a schema:Review ; "
+            "schema:reviewRating/schema:ratingValue ?value ; schema:reviewBody ?body }"
+        )
+    )
+    assert [(r["value"].value, r["body"].value, r["checker"].value) for r in rows] == [
+        ("B", "Matched UN counts", "A. Checker")
+    ]
