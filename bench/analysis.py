@@ -193,6 +193,7 @@ def _rdflib_engine(store: Any, analysis: Any) -> Any:
     import rdflib
 
     from ledger import resources
+    from ledger.analysis import read
 
     graph = rdflib.Graph()
     data = ox.serialize(
@@ -212,7 +213,8 @@ def _rdflib_engine(store: Any, analysis: Any) -> Any:
         for row in reader:
             yield dict(zip(header, row, strict=True))
 
-    analysis._select = select
+    read.select = select
+    analysis.select = select
     # the graph holds every entry's triples: read the claims once, not once per entry graph
     read_claims = analysis.read_claims
     analysis.read_claims = lambda store, default_graph=None: read_claims(store, [ox.DefaultGraph()])

@@ -12,16 +12,17 @@ import pickle
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
+from ledger import query
 from ledger.chain import derived, entries
 from ledger.chain.canon import canonical_nquads as canon_bytes
 from ledger.chain.canon import sha256_hex
@@ -49,6 +50,8 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 #: An open ledger: the embedded ``store.Ledger`` or the remote one; both have the same methods.
 Backend = Ledger
 _log = logging.getLogger(__name__)
+#: a typed analysis row (``ledger.analysis.compare.ConflictRow``, …)
+RowT = TypeVar("RowT")
 Index = LedgerIndex
 
 
@@ -63,7 +66,7 @@ class AddResult:
     #: overlap in time
     timings: dict[str, float] = field(default_factory=dict)
     #: the conflicts and revisions between the added claims and the ledger (``conflicts`` rows)
-    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[Mapping[str, Any]] = field(default_factory=list)
     #: why the conflict check could not run (the entry is appended all the same), or None
     check_failed: str | None = None
 
@@ -291,21 +294,21 @@ def analysis_store(ledger: Backend) -> Iterator[tuple[ox.Store, Index]]:
         yield store, index
 
 
-def batch_conflicts(ledger: Backend, claims: Sequence[str]) -> list[dict[str, Any]]:
+def batch_conflicts(ledger: Backend, claims: Sequence[str]) -> list[Mapping[str, Any]]:
     """The conflicts and revisions between ``claims`` (just appended) and the rest of the ledger."""
     # the analysis reads what the ledger holds: it comes after
     from ledger.analysis import compare as analysis
 
     with _analysis_sources(ledger) as (store, _index, findings):
-        return analysis.conflicts_for_batch(store, claims, findings=findings)
+        return list(analysis.conflicts_for_batch(store, claims, findings=findings))
 
 
 def analyse(
     ledger: Backend,
-    function: Callable[..., list[dict[str, Any]]],
+    function: Callable[..., Sequence[RowT]],
     as_of: str | None,
     **filters: Any,
-) -> list[dict[str, Any]]:
+) -> list[RowT]:
     """Rows of one analysis function (``analysis.find_conflicts``, …) on the ledger.
 
     The current ledger is read through the findings file when the ledger has one (embedded);
@@ -314,10 +317,10 @@ def analyse(
     seq = as_of_entry(ledger, as_of)
     with _analysis_sources(ledger) as (store, index, findings):
         if seq is not None:
-            return function(store, default_graph=graphs_as_of(index, seq), **filters)
+            return list(function(store, default_graph=graphs_as_of(index, seq), **filters))
         if findings is not None and "findings" in inspect.signature(function).parameters:
-            return function(store, findings=findings, **filters)
-        return function(store, **filters)
+            return list(function(store, findings=findings, **filters))
+        return list(function(store, **filters))
 
 
 def _validate_and_build(
@@ -766,11 +769,41 @@ def graphs_as_of(index: Index, seq: int) -> list[ox.NamedNode]:
     return [ox.NamedNode(g) for g in sorted(graphs)]
 
 
+@contextmanager
+def user_query(
+    ledger: Backend,
+    text: str,
+    *,
+    as_of: str | None = None,
+    graphs_as_rows: bool = False,
+    timeout_s: float = query.DEFAULT_TIMEOUT_S,
+    memory_mib: int = query.DEFAULT_MEMORY_MIB,
+) -> Iterator[query.QueryStream | query.SerializedStream]:
+    """A user's read-only query on the ledger (``claim-ledger query``), its answer streamed.
+
+    SELECT and ASK answer typed rows; CONSTRUCT and DESCRIBE answer N-Triples in chunks, or
+    subject/predicate/object rows with ``graphs_as_rows``. ``as_of`` (an entry or a date) limits
+    the default graph to the entries up to it. Bounds and errors: ``query.stream_query``.
+    """
+    seq = as_of_entry(ledger, as_of)
+    with analysis_store(ledger) as (store, index):
+        graphs = None if seq is None else graphs_as_of(index, seq)
+        with query.stream_query(
+            store,
+            text,
+            graphs=query.ROWS if graphs_as_rows else ox.RdfFormat.N_TRIPLES,
+            default_graph=graphs,
+            timeout_s=timeout_s,
+            memory_mib=memory_mib,
+        ) as answer:
+            yield answer
+
+
 # ---------------------------------------------------------------- the local site (serve)
 
 
-class QueryTimeoutError(LedgerError):
-    """A SPARQL query ran past its time limit and was stopped (exit 2)."""
+#: A query stopped at its time limit (``sparql_answer``; the site answers 503).
+QueryTimeoutError = query.QueryTimeoutError
 
 
 @dataclass(frozen=True)
@@ -806,98 +839,33 @@ def sparql_answer(
     default_graphs: Sequence[str] = (),
     named_graphs: Sequence[str] = (),
     timeout_s: float = 10.0,
+    memory_mib: int = query.DEFAULT_MEMORY_MIB,
 ) -> SparqlAnswer:
     """Run a read-only SPARQL query for the SPARQL endpoint of ``serve``; the answer serialised.
 
-    The same checks as ``claim-ledger query`` (``compare.check_user_query``: no update, LOAD or
-    SERVICE, the query must parse) run first. The query runs over the analysis store
-    (``analysis_store``), in a forked child process killed after ``timeout_s`` seconds
-    (``QueryTimeoutError``), as ``compare.run_user_query`` does; unlike that function it keeps
-    the answer in a standard serialisation (term types, datatypes, languages), which a SPARQL
-    client needs. Without ``default_graphs`` the default graph is the union of all graphs.
+    The runner of ``claim-ledger query`` (``ledger.query.stream_query``: the same checks, a
+    child process stopped after ``timeout_s`` seconds or ``memory_mib`` MiB) over the analysis
+    store, the answer kept in a standard serialisation (term types, datatypes, languages),
+    which a SPARQL client needs. Without ``default_graphs`` the default graph is the union of
+    all graphs. A graph IRI that is not an IRI raises ``ValueError``.
     """
-    from ledger.analysis import compare  # the user-query checks live with the analysis
-
-    compare.check_user_query(text)
-    options: dict[str, Any] = {"use_default_graph_as_union": True}
-    if default_graphs:
-        options = {"default_graph": [ox.NamedNode(iri) for iri in default_graphs]}
-    if named_graphs:
-        options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
-    results = SPARQL_RESULTS_FORMATS[results_format]
-    graph = SPARQL_GRAPH_FORMATS[graph_format]
-    with analysis_store(ledger) as (store, _index):
-        kind, body = _forked_query(store, text, options, results, graph, timeout_s)
-    media_type = graph.media_type if kind == "graph" else results.media_type
-    return SparqlAnswer(kind, media_type, body)
-
-
-def _forked_query(
-    store: ox.Store,
-    text: str,
-    options: dict[str, Any],
-    results: ox.QueryResultsFormat,
-    graph: ox.RdfFormat,
-    timeout_s: float,
-) -> tuple[str, bytes]:
-    """Run one query in a forked child (a pyoxigraph query cannot be interrupted from a thread)."""
-    import multiprocessing
-    import warnings
-
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    with warnings.catch_warnings():
-        # Python 3.12+ warns that forking a multi-threaded process may deadlock; the child only
-        # runs one query on the inherited store and writes to a pipe (it takes no lock)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        child = context.Process(
-            target=_query_in_child,
-            args=(store, text, options, results, graph, sender),
-            daemon=True,
-        )
-        child.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout_s):
-            raise QueryTimeoutError(
-                f"the query was stopped after {timeout_s:g} s",
-                hint="narrow it (LIMIT, fewer patterns, bound values)",
-            )
-        try:
-            status, payload = receiver.recv()
-        except EOFError:
-            raise LedgerError("the query process ended without an answer") from None
-    finally:
-        receiver.close()
-        if child.is_alive():
-            child.kill()
-        child.join()
-    if status == "error":
-        raise InputError(f"the query failed: {payload}")
-    kind, body = payload
-    return str(kind), bytes(body)
-
-
-def _query_in_child(
-    store: ox.Store,
-    text: str,
-    options: dict[str, Any],
-    results: ox.QueryResultsFormat,
-    graph: ox.RdfFormat,
-    sender: Any,
-) -> None:
-    try:
-        answer = store.query(text, **options)
-        if isinstance(answer, ox.QueryBoolean):
-            sender.send(("ok", ("boolean", answer.serialize(format=results) or b"")))
-        elif isinstance(answer, ox.QuerySolutions):
-            sender.send(("ok", ("solutions", answer.serialize(format=results) or b"")))
-        else:
-            sender.send(("ok", ("graph", answer.serialize(format=graph) or b"")))
-    except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
-        sender.send(("error", str(exc)))
-    finally:
-        sender.close()
+    defaults = [ox.NamedNode(iri) for iri in default_graphs] or None
+    named = [ox.NamedNode(iri) for iri in named_graphs]
+    with (
+        analysis_store(ledger) as (store, _index),
+        query.stream_query(
+            store,
+            text,
+            results=SPARQL_RESULTS_FORMATS[results_format],
+            graphs=SPARQL_GRAPH_FORMATS[graph_format],
+            default_graph=defaults,
+            named_graphs=named,
+            timeout_s=timeout_s,
+            memory_mib=memory_mib,
+        ) as answer,
+    ):
+        assert isinstance(answer, query.SerializedStream)  # formats asked for both kinds
+        return SparqlAnswer(answer.kind, answer.media_type, b"".join(answer.chunks))
 
 
 def is_loopback_host(host: str) -> bool:
@@ -918,15 +886,17 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8080,
     timeout_s: float = 10.0,
+    memory_mib: int = query.DEFAULT_MEMORY_MIB,
     ready: Callable[[str], None] | None = None,
 ) -> None:
     """Serve the read-only local site over ``ledger`` until interrupted (``ledger.publish.site``).
 
-    ``ready`` is called with the site's URL once the socket is bound.
+    A SPARQL query is stopped after ``timeout_s`` seconds or ``memory_mib`` MiB. ``ready`` is
+    called with the site's URL once the socket is bound.
     """
     from ledger.publish import site  # the web stack is needed only here
 
-    site.run(ledger, host=host, port=port, timeout_s=timeout_s, ready=ready)
+    site.run(ledger, host=host, port=port, timeout_s=timeout_s, memory_mib=memory_mib, ready=ready)
 
 
 # ---------------------------------------------------------------- the trust model (assess, verify)
@@ -1145,6 +1115,14 @@ def rebuild_derived(ledger: Backend, *, index: bool, findings: bool) -> derived.
             hint="its replica folder could not be kept; see the warning above",
         )
     return derived.rebuild(local, index=index, findings=findings)
+
+
+def evaluate(corpus: Path) -> Any:
+    """Score the analysis on a corpus of events with expected relations
+    (``ledger.analysis.evaluate``): an ``Evaluation``."""
+    from ledger.analysis import evaluate as evaluation  # it adds through this module
+
+    return evaluation.evaluate(corpus)
 
 
 def open_draft_review(

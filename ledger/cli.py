@@ -6,6 +6,7 @@ codes here, in one place: 0 success, 1 not conforming / verification failed, 2 u
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -48,12 +49,11 @@ class Group(click.Group):
             click.secho("error: input too large to process in memory", err=True, fg="red")
             ctx.exit(2)
         except BrokenPipeError:
-            # The reader went away (`claim-ledger claims | head`): stop quietly, as Unix tools
-            # do. Python would report the pipe again while flushing stdout at exit, so stdout
-            # is pointed at /dev/null first (the recipe of Python's signal documentation).
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            ctx.exit(1)
+            # the reader of stdout went away (`| head`): stop quietly, as cat does; stdout goes
+            # to /dev/null so that Python's flush at exit does not fail on the same pipe again
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except Exception as exc:  # a bug: say so plainly, keep the traceback for the report
@@ -1050,6 +1050,19 @@ analysis_command(
     """,
 )
 analysis_command(
+    "scope-warnings",
+    "find_scope_warnings",
+    "SCOPE_WARNING_COLUMNS",
+    """Pairs of claims that give the same figure for different scopes (another window, a
+    running total against a count within a period): neither a conflict nor support.
+
+    \b
+    Examples:
+      claim-ledger scope-warnings
+      claim-ledger scope-warnings --property displacedCount --format json
+    """,
+)
+analysis_command(
     "grade",
     "grade_claims",
     "GRADE_COLUMNS",
@@ -1061,6 +1074,26 @@ analysis_command(
       claim-ledger grade --case aleppo-2016-11
     """,
 )
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("corpus", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def evaluate(corpus: Path, fmt: str) -> None:
+    """Measure the analysis on a corpus of events whose expected relations were written first.
+
+    Each event folder (expected.yaml and its claim files, or case/) is added to a temporary
+    ledger and analysed; prints per event and overall conflict precision and recall, traps
+    flagged, corroborations found and rightly labelled, scope warnings, and every miss and false
+    finding with the analysis's reason. Exits 0 whatever the figures: it is a measurement.
+
+    \b
+    Example:
+      claim-ledger evaluate tests/data/corpus/
+    """
+    click.echo(output.evaluation_text(api.evaluate(corpus), fmt), nl=False)
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
@@ -1117,19 +1150,18 @@ def query(
     from ledger.publish import query as queries
 
     text = sys.stdin.read() if str(file) == "-" else read_text_file(file, 1024 * 1024)
-    queries.check_query(text)
     ledger = location.open()
     api.require_verified(ledger, unverified=unverified)
-    seq = api.as_of_entry(ledger, as_of)
-    with api.analysis_store(ledger) as (store, index):
-        graphs = None if seq is None else api.graphs_as_of(index, seq)
-        answer = queries.run_query(store, text, default_graph=graphs, timeout_s=timeout)
-    fmt = queries.output_format(answer, fmt)
-    if answer.is_graph and fmt in queries.GRAPH_FORMATS:
-        click.echo(convert.serialize(queries.graph_quads(answer), fmt), nl=False)
-    else:
-        rows = queries.triple_rows(answer) if answer.is_graph else answer.rows
-        click.echo(output.rows(answer.columns, rows, fmt), nl=False)
+    with api.user_query(
+        ledger,
+        text,
+        as_of=as_of,
+        graphs_as_rows=queries.graphs_as_rows(fmt),
+        timeout_s=timeout,
+        memory_mib=memory,
+    ) as answer:
+        for piece in queries.answer_text(answer, fmt):
+            click.echo(piece, nl=False)
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
@@ -1153,9 +1185,18 @@ def query(
     show_default=True,
     help="Stop a SPARQL query after this many seconds.",
 )
+@click.option(
+    "--memory",
+    type=click.IntRange(min=16),
+    default=DEFAULT_QUERY_MEMORY_MIB,
+    show_default=True,
+    help="Stop a SPARQL query when it needs more than this many MiB of memory.",
+)
 @unverified_option
 @pass_location
-def serve(location: LedgerLocation, host: str, port: int, timeout: float, unverified: bool) -> None:
+def serve(
+    location: LedgerLocation, host: str, port: int, timeout: float, memory: int, unverified: bool
+) -> None:
     """Serve a read-only local web site over the ledger: pages, search, JSON and SPARQL.
 
     The overview (findings first), every claim, source and document, lists of conflicts and
@@ -1186,5 +1227,6 @@ def serve(location: LedgerLocation, host: str, port: int, timeout: float, unveri
         host=host,
         port=port,
         timeout_s=timeout,
+        memory_mib=memory,
         ready=lambda url: click.echo(f"serving {url} (read-only; Ctrl-C stops)"),
     )

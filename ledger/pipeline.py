@@ -5,6 +5,7 @@ makes (``add``, ``corroborations``, ``conflicts``, ``report``); this module only
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,9 @@ class RunResult:
 
     created: bool
     add: api.AddResult
-    corroborations: list[dict[str, Any]] = field(default_factory=list)
-    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    corroborations: list[Mapping[str, Any]] = field(default_factory=list)
+    conflicts: list[Mapping[str, Any]] = field(default_factory=list)
+    scope_warnings: list[Mapping[str, Any]] = field(default_factory=list)
     report_files: list[Path] = field(default_factory=list)
     report_index: Path | None = None
 
@@ -49,6 +51,7 @@ def run(
         return result
     result.corroborations = api.analyse(ledger, analysis.find_corroborations, None)
     result.conflicts = api.analyse(ledger, analysis.find_conflicts, None)
+    result.scope_warnings = api.analyse(ledger, analysis.find_scope_warnings, None)
     info = report.collect_ledger_info(ledger)
     with api.analysis_store(ledger) as (store, _index):
         result.report_files = report.render(store, out_dir=out, fmt=fmt, ledger_info=info)

@@ -9,7 +9,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
@@ -21,7 +20,9 @@ import pytest
 from ledger import resources
 from ledger.analysis import compare as analysis
 from ledger.analysis import findings
-from ledger.errors import InputError, LedgerError, UnsafeInputError, UsageError
+from ledger.analysis.rules import Related
+from ledger.analysis.rules import pairs as rule_pairs
+from ledger.errors import UsageError
 from ledger.intake.load import load_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,7 +115,8 @@ def test_example_thousands_and_about_10000_are_compatible(example: ox.Store) -> 
     row = found["khatib-thousands-fleeing", "sohr-about-10000-fled"]
     assert (row["match"], row["kind"]) == ("compatible figures", "aligned")
     assert row["reason"].endswith(
-        "number displaced: 2,000–999,999 people and 9,000–11,000 people overlap"
+        "number displaced: 2,000–999,999 people and 9,000–11,000 people can both be true, "
+        "but one is much vaguer: not support"
     )
 
 
@@ -242,14 +244,14 @@ def test_a_denial_conflicts_and_two_plain_values_do_not() -> None:
 
 
 def test_corroboration_kinds() -> None:
-    """Same organisation, same wire, derivation, one side, and independent origins."""
+    """Same organisation, derivation, one side, and independent origins; a wire is no origin."""
     rows = analysis.find_corroborations(store_of("origins.yaml"))
     assert pairs(rows, "kind") == [
         ("al-manar-gov-in-november", "dpa-gov-in-november", "independent"),
         ("al-manar-gov-in-november", "state-media-gov-in-november", "aligned"),
         ("amnesty-via-dpa-gov-in-mike", "khatib-gov-in-mike", "independent"),
-        ("amnesty-via-dpa-gov-in-mike", "outlet-gov-in-mike", "same-origin"),
-        ("amnesty-via-dpa-gov-in-mike", "sohr-via-dpa-gov-in-mike", "same-origin"),
+        ("amnesty-via-dpa-gov-in-mike", "outlet-gov-in-mike", "independent"),
+        ("amnesty-via-dpa-gov-in-mike", "sohr-via-dpa-gov-in-mike", "independent"),
         ("amnesty-via-dpa-gov-in-mike", "white-helmets-gov-in-mike", "independent"),
         ("dpa-gov-in-november", "state-media-gov-in-november", "independent"),
         ("khatib-gov-in-mike", "outlet-gov-in-mike", "aligned"),
@@ -264,7 +266,8 @@ def test_corroboration_kinds() -> None:
         "Khaled Khatib and White Helmets both speak for White Helmets"
     )
     assert reasons["amnesty-via-dpa-gov-in-mike", "sohr-via-dpa-gov-in-mike"] == (
-        "both relayed by Deutsche Presse-Agentur"
+        "different origins: Amnesty International (international / independent) and "
+        "Syrian Observatory for Human Rights (opposition)"
     )
     assert reasons["outlet-gov-in-mike", "sohr-via-dpa-gov-in-mike"] == (
         "outlet-gov-in-mike is derived from sohr-via-dpa-gov-in-mike"
@@ -311,7 +314,16 @@ def test_only_aligned_support_grades_3_and_nothing_to_compare_grades_6() -> None
         "no other claim about the same subject, property and time"
     )
     origins = {name(r["claim"]): r for r in analysis.grade_claims(store_of("origins.yaml"))}
-    assert origins["outlet-gov-in-mike"]["credibility"] == 3
+    assert origins["khatib-gov-in-mike"]["credibility"] == 2  # Amnesty (via dpa) independent
+    aligned_only = analysis.grade_row(
+        "urn:x:claim", "urn:x:sohr", True,
+        [Related("urn:x:other", "corroboration", "aligned", "urn:x:khatib", CL + "Opposition")],
+        analysis.Ledger(), lambda iri: iri,
+    )  # fmt: skip
+    assert (aligned_only.credibility, aligned_only.other_support) == (3, 1)
+    assert origins["al-manar-gov-in-november"]["reasons"].endswith(
+        "supported by Syrian state media (aligned, state-media-gov-in-november)"
+    )
 
 
 # --------------------------------------------------------------------------- status
@@ -383,6 +395,14 @@ def test_filters_keep_pairs_where_either_claim_matches(
 ) -> None:
     """Each filter narrows the conflicts to pairs with at least one matching claim."""
     assert len(analysis.find_conflicts(everything, **filters)) == expected
+
+
+def test_case_filter_keeps_the_pairs_of_that_case(everything: ox.Store) -> None:
+    """--case aleppo-2016-11: the example's 14 corroboration rows, none of the test case's."""
+    rows = analysis.find_corroborations(everything, case="aleppo-2016-11")
+    assert len(rows) == 14
+    assert all("/aleppo-2016-11/" in r["claim_a"] or "/aleppo-2016-11/" in r["claim_b"]
+               for r in rows)  # fmt: skip
 
 
 def test_place_filter_takes_in_the_places_inside() -> None:
@@ -487,91 +507,6 @@ def test_comparison_key_names_subject_property_and_place() -> None:
     ]
 
 
-# --------------------------------------------------------------------------- a user's query
-
-
-def test_user_select_query_returns_flat_rows(example: ox.Store) -> None:
-    """A SELECT gives its variables as columns and plain values."""
-    result = analysis.run_user_query(
-        example,
-        "PREFIX cl: <https://w3id.org/claim-ledger/ns#> "
-        "SELECT ?claim WHERE { ?claim cl:stance cl:denies } ORDER BY ?claim",
-    )
-    assert result.columns == ("claim",)
-    assert result.rows == [{"claim": ALEPPO + "al-youssef-rebels-lack-outside-support"}]
-
-
-def test_user_ask_and_construct_queries(example: ox.Store) -> None:
-    """ASK gives one 'result' row; CONSTRUCT gives subject, predicate, object rows."""
-    ask = analysis.run_user_query(example, "ASK { ?s ?p ?o }")
-    assert ask.rows == [{"result": "true"}]
-    construct = analysis.run_user_query(
-        example,
-        "CONSTRUCT { ?c <urn:x:said> ?t } WHERE { ?c <https://w3id.org/claim-ledger/ns#stance> "
-        "<https://w3id.org/claim-ledger/ns#denies> BIND(1 AS ?t) }",
-    )
-    assert construct.columns == ("subject", "predicate", "object")
-    assert construct.rows == [
-        {
-            "subject": ALEPPO + "al-youssef-rebels-lack-outside-support",
-            "predicate": "urn:x:said",
-            "object": "1",
-        }
-    ]
-
-
-@pytest.mark.parametrize(
-    ("text", "error", "message"),
-    [
-        pytest.param(
-            "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-            UnsafeInputError,
-            "SERVICE is refused",
-            id="service",
-        ),
-        pytest.param(
-            "SELECT * { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://x.example/> { ?s ?q ?r } } }",
-            UnsafeInputError,
-            "SERVICE is refused",
-            id="service-nested",
-        ),
-        pytest.param(
-            "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
-            UnsafeInputError,
-            "updates .* are refused",
-            id="insert",
-        ),
-        pytest.param(
-            "LOAD <http://example.org/data.ttl>", UnsafeInputError, "are refused", id="load"
-        ),
-        pytest.param("DELETE WHERE { ?s ?p ?o }", UnsafeInputError, "are refused", id="delete"),
-        pytest.param("SELECT ?s WHERE { ?s ?p }", InputError, "does not parse", id="syntax"),
-    ],
-)
-def test_user_queries_refused_before_they_run(
-    text: str, error: type[Exception], message: str
-) -> None:
-    """SERVICE, updates, LOAD and unparsable text are refused with a clear error."""
-    with pytest.raises(error, match=message):
-        analysis.run_user_query(ox.Store(), text)
-
-
-def test_a_long_user_query_is_stopped_at_the_timeout(example: ox.Store) -> None:
-    """A query still running at the deadline is killed and reported."""
-    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-    started = time.monotonic()
-    with pytest.raises(LedgerError, match="the query was stopped after 1 s"):
-        analysis.run_user_query(example, endless, timeout_s=1)
-    assert time.monotonic() - started < 30
-
-
-def test_a_pathological_regular_expression_cannot_hang_the_tool(example: ox.Store) -> None:
-    """Oxigraph's regex engine is linear: a classic catastrophic pattern answers at once."""
-    text = 'SELECT ?m WHERE { BIND(REGEX("' + "a" * 5000 + '!", "^(a+)+$") AS ?m) }'
-    result = analysis.run_user_query(example, text, timeout_s=20)
-    assert result.rows == [{"m": "false"}]
-
-
 # --------------------------------------------------------------------------- queries, ontology
 
 
@@ -666,28 +601,26 @@ def test_propositions_plan_reads_each_claim_a_bounded_number_of_times(
 
 
 def test_candidate_pairs_grow_with_the_claims_not_their_square(synthetic_10k: Path) -> None:
-    """Pairs formed through the key (subject + property + place, overlapping times) at 10k: < 2n."""
+    """Pairs formed through the key (subject + property + place, times that meet, states that
+    persist) at 10k: < 3n."""
     store = ox.Store.read_only(str(synthetic_10k))
     claims = analysis.read_claims(store)
+    ledger = analysis.read_ledger(store)
     assert len(claims) == 10_000
-    assert sum(1 for _ in analysis._pairs(claims.values())) < 2 * len(claims)
+    assert sum(1 for _ in rule_pairs(claims.values(), ledger)) < 3 * len(claims)
 
 
 def test_candidates_are_looked_up_through_the_key_index(tmp_path: Path) -> None:
-    """A new claim's candidates: index searches by subject, property, place and start, no scan."""
+    """A new claim's candidates: one index search by subject and property, no scan."""
     store = ox.Store()
     findings.catch_up(store, tmp_path / "findings.sqlite")
     connection = sqlite3.connect(tmp_path / "findings.sqlite")
     plans = {}
-    for name, sql, values in (
-        ("placed", findings.CANDIDATES_SQL, ("s", "p", "l", "2016-11-20", "2016-11-20")),
-        ("any place", findings.CANDIDATES_ANY_PLACE_SQL, ("s", "p", "2016-11-20", "2016-11-20")),
-    ):
+    for name, sql, values in (("key", findings.CANDIDATES_SQL, ("s", "p")),):
         rows = connection.execute("EXPLAIN QUERY PLAN " + sql, values)
         plans[name] = " ".join(str(row[-1]) for row in rows)
     connection.close()
-    assert "claims_by_key (subject=? AND prop=? AND place=? AND start_day<?)" in plans["placed"]
-    assert "claims_by_key (subject=? AND prop=?)" in plans["any place"]
+    assert "claims_by_key (subject=? AND prop=?)" in plans["key"]
     assert "SCAN" not in " ".join(plans.values()), plans
 
 
@@ -826,12 +759,15 @@ def test_findings_of_a_ledger_index_follow_its_entries(tmp_path: Path) -> None:
 
     ledger = ledger_store.init(tmp_path / "ledger")
     path = tmp_path / "findings.sqlite"
-    api.add(ledger, [EXAMPLE / "sources.yaml", EXAMPLE / "entities.yaml"], author="t", message="1")
+    registries = [EXAMPLE / "sources.yaml", EXAMPLE / "entities.yaml"]
+    registries += [DATA / "sources.yaml", DATA / "entities.yaml"]
+    api.add(ledger, registries, author="t", message="1")
     with ledger.index() as index:
         assert index.store is not None
         first = findings.catch_up(index.store, path)
         assert first is not None and first.rebuilt
-    added = api.add(ledger, [EXAMPLE / "claims.yaml"], author="t", message="2").added
+    claims = [EXAMPLE / "claims.yaml", DATA / "conflict-exclusive.yaml"]
+    added = api.add(ledger, claims, author="t", message="2").added
     batch = [claim.iri for claim in added]
     with ledger.index() as index:
         assert index.store is not None
@@ -839,6 +775,53 @@ def test_findings_of_a_ledger_index_follow_its_entries(tmp_path: Path) -> None:
         assert second is not None and not second.rebuilt and second.claims == len(batch)
         rows = analysis.conflicts_for_batch(index.store, batch, findings=path)
         assert rows == analysis.conflicts_for_batch(index.store, batch)
-        assert len(rows) == 1
+        assert len(rows) == 3  # the article's own, Alpha on Sunday, Bravo on 20 November
         assert findings.catch_up(index.store, path) == findings.CatchUp(0, 0, 0, False)
         _same_as_recomputed(index.store, path)
+
+
+# --------------------------------------------------------------------------- model v2 read
+
+
+def test_the_model_v2_fields_are_read_from_the_store() -> None:
+    """Scope, hedge, unknown time, coverage, degree, controller, nominal, hour of statement."""
+    claims = {name(i): c for i, c in analysis.read_claims(store_of("model-v2.yaml")).items()}
+    running = claims["v2-running-8000"]
+    assert (running.scope_kind, running.since_start, running.until_end, running.has_until) == (
+        "runningTotal", "2016-11-14", "2016-11-17", True
+    )  # fmt: skip
+    assert (running.hedges, running.nominal) == ("reportedly", 8000.0)
+    assert (running.stated_start, running.stated_end) == (
+        "2016-11-17T15:00:00", "2016-11-17T18:00:00"
+    )  # fmt: skip
+    partial = claims["v2-partial-unknown-time"]
+    assert (partial.time_unknown, partial.degree, partial.whole) == (True, "partial", False)
+    assert claims["v2-all-of-zulu"].whole
+    assert (
+        claims["v2-share-90"].controller == "https://w3id.org/claim-ledger/entity/government-forces"
+    )
+
+
+def test_case_vocabulary_events_and_sides_in_a_conflict_are_read() -> None:
+    """Declared properties, Event entities, alignmentIn and each claim's case conflict."""
+    ledger = analysis.read_ledger(store_of("model-v2.yaml"))
+    case = "https://w3id.org/claim-ledger/case/analysis-tests/"
+    assert ledger.kinds == {case + "mayorOf": "Exclusive"}
+    assert ledger.events == {case + "v2-attack"}
+    agency = ledger.agents["https://w3id.org/claim-ledger/source/test-un-agency"]
+    war = "https://w3id.org/claim-ledger/entity/test-war"
+    assert agency.sides == {war: CL + "ProGovernment"}
+    assert ledger.claim_conflict[case + "claim/v2-share-90"] == war
+    assert ledger.side(agency.iri, war) == CL + "ProGovernment"
+    assert ledger.side(agency.iri) == CL + "Independent"
+
+
+def test_a_share_under_all_of_it_is_found_through_the_store_and_the_findings_file(
+    tmp_path: Path,
+) -> None:
+    """90 percent against all of Zulu, the same day: one conflict, recomputed or stored."""
+    store = ox.Store()
+    store.extend(_in_graph(store_of("model-v2.yaml"), "urn:test:entry:1"))
+    rows = analysis.find_conflicts(store)
+    assert pairs(rows, "type") == [("v2-all-of-zulu", "v2-share-90", "exclusive")]
+    assert analysis.find_conflicts(store, findings=tmp_path / "f.sqlite") == rows

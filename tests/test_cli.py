@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -56,3 +57,20 @@ def test_a_reader_that_stops_early_gets_no_error(example_case: Path, tmp_path: P
         code = child.wait(timeout=120)
     assert "internal error" not in error and "Traceback" not in error, error
     assert code in (0, 1)
+
+
+def test_run_inside_a_case_folder_never_reads_its_own_ledger(
+    example_case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`run .` twice in a case folder: the ledger's .claim-ledger/ files are not claim files."""
+    import shutil
+
+    case = tmp_path / "case"
+    shutil.copytree(example_case, case)
+    monkeypatch.chdir(case)
+    first = CliRunner().invoke(main, ["run", ".", "--out", "report"])
+    assert first.exit_code == 0, first.stderr
+    assert (case / ".claim-ledger" / "ledger.json").exists()
+    again = CliRunner().invoke(main, ["validate", "."])
+    assert again.exit_code == 0, again.stderr
+    assert "ledger.json" not in again.stderr

@@ -357,3 +357,22 @@ def test_tagged_lists_and_mappings_are_refused_at_their_line(tmp_path: Path, tag
     message = str(refused.value)
     assert f"tagged.yaml:{len(lines) + 1}:12: the YAML tag {tagged.split()[0]} " in message
     assert "is not allowed in claim files" in message
+
+
+def test_a_bound_to_the_hour_is_a_date_time(tmp_path: Path) -> None:
+    """statedTime earliest '2017-04-05T18:00:00' loads as xsd:dateTime, not an ill-typed date."""
+    claim = tmp_path / "claims.yaml"
+    claim.write_text(
+        "'@context':\n- https://w3id.org/claim-ledger/context.jsonld\n"
+        "- ex: https://example.org/\n"
+        "'@graph':\n- id: ex:span\n  type: TimeSpan\n"
+        "  earliest: '2017-04-05T18:00:00'\n  latest: '2017-04-05'\n",
+        encoding="utf-8",
+    )
+    quads = load_paths([claim]).quads
+    types = {
+        q.predicate.value.rsplit("#", 1)[1]: q.object.datatype.value.rsplit("#", 1)[1]
+        for q in quads
+        if q.predicate.value.endswith(("#earliest", "#latest"))
+    }
+    assert types == {"earliest": "dateTime", "latest": "date"}

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from conftest import EXAMPLE
 from ledger.intake.load import CONTEXT_IRI, shipped_context
-from ledger.publish.query import typed_value
+from ledger.query import typed_value
 
 CL = "https://w3id.org/claim-ledger/ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 import types
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -16,7 +15,6 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
-import ledger
 from ledger import api
 from ledger.chain import store
 from ledger.errors import InputError, UsageError
@@ -429,8 +427,7 @@ def fake_analysis(monkeypatch: pytest.MonkeyPatch) -> None:
     module.grade_claims = lambda s: [  # type: ignore[attr-defined]
         _Graded(SOHR_SAKHOUR, "2 — probably true", ("independently corroborated",))
     ]
-    monkeypatch.setitem(sys.modules, "ledger.analysis.compare", module)
-    monkeypatch.setattr(ledger, "analysis", module, raising=False)
+    monkeypatch.setattr(report, "compare", module)
 
 
 @pytest.mark.usefixtures("fake_analysis")
@@ -590,8 +587,7 @@ def graded_analysis(monkeypatch: pytest.MonkeyPatch) -> None:
         _Credibility(SOHR_SUNDAY, "doubtful", 4, ()),
         _Credibility(SOHR_10000, "improbable", 5, ()),
     ]
-    monkeypatch.setitem(sys.modules, "ledger.analysis.compare", module)
-    monkeypatch.setattr(ledger, "analysis", module, raising=False)
+    monkeypatch.setattr(report, "compare", module)
 
 
 def _section_ids(page: str) -> list[str]:

@@ -126,7 +126,8 @@ def test_overview_shows_findings_first(client: TestClient) -> None:
     conflicts = html[order[0] : order[1]]
     assert "10,000 fled (sub-heading)." in conflicts
     assert "Several thousand civilians are fleeing East Aleppo." in conflicts
-    assert "Not computed: this version of the analysis has no scope warnings" in html
+    # the analysis computes scope warnings now (issue #12); the example case has none
+    assert "No scope warnings." in html[order[1] : order[2]]
 
 
 def test_overview_json_lists_the_same_findings(client: TestClient) -> None:
@@ -139,7 +140,7 @@ def test_overview_json_lists_the_same_findings(client: TestClient) -> None:
     assert [(c["a"]["id"], c["b"]["id"]) for c in data["conflicts"]] == [
         ("headline-10000-fled", "lead-thousands-fleeing")
     ]
-    assert data["scope_warnings_computed"] is False
+    assert data["scope_warnings_computed"] is True and data["scope_warnings"] == []
     assert all(row["credibility"] in (4, 5) for row in data["weakest"])
     assert data["best_supported"] and all(
         row["credibility"] in (1, 2) for row in data["best_supported"]

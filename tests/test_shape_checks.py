@@ -26,6 +26,7 @@ SOURCES = EXAMPLE / "sources.yaml"
 ENTITIES = EXAMPLE / "entities.yaml"
 SRC = "https://w3id.org/claim-ledger/source/"
 ENT = "https://w3id.org/claim-ledger/entity/"
+ALEPPO = "https://w3id.org/claim-ledger/case/aleppo-2016-11/"
 
 Edit = Callable[[dict[str, Any]], None]
 
@@ -77,6 +78,42 @@ def both(*edits: Edit) -> Edit:
     def edit(doc: dict[str, Any]) -> None:
         for e in edits:
             e(doc)
+
+    return edit
+
+
+NOV1 = {"earliest": "2016-11-01", "latest": "2016-11-01", "precision": "dayPrecision"}
+NOV30 = {"earliest": "2016-11-30", "latest": "2016-11-30", "precision": "dayPrecision"}
+
+
+def declare_evacuees(with_id: bool) -> Edit:
+    """The claim's count as a case property, declared in the file (with its IRI or without)."""
+
+    def edit(doc: dict[str, Any]) -> None:
+        iri = "aleppo:property/evacueeCount"
+        declaration = {"type": "PropositionProperty", "label": {"en": "number of evacuees"}}
+        declaration |= {"propertyKind": "Quantitative", "dimension": "Count"}
+        doc["@graph"].append({"id": iri, **declaration} if with_id else declaration)
+        proposition(doc)["property"] = iri
+
+    return edit
+
+
+def as_area_share(controller: str | None, upper: int = 60) -> Edit:
+    """The share of Aleppo held by ``controller`` (none: no controller), 40 % to ``upper`` %."""
+
+    def edit(doc: dict[str, Any]) -> None:
+        p = proposition(doc)
+        p.update({"property": "areaShareControlled", "subject": "ent:aleppo"})
+        p["quantity"] = {
+            "phrase": {"nb": "mellom 40 og 60 prosent"},
+            "qualifier": "between",
+            "lower": 40,
+            "upper": upper,
+            "unit": "percent",
+        }
+        if controller:
+            p["controller"] = controller
 
     return edit
 
@@ -356,6 +393,166 @@ CLAIM_CASES: list[tuple[str, Edit, list[tuple[str, str | None, str | None]]]] = 
         ],
     ),
     ("translation-missing", drop(quote, "translation"), [(TRANSLATION, "quote.translation", None)]),
+    # --- model v2 (issue #12)
+    (
+        "scope-on-an-entity-property",
+        both(as_value, put(proposition, scope={"kind": "periodCount"})),
+        [
+            (
+                "Only a count or another quantity has a 'scope'; cl:controlledBy is not "
+                "quantitative: remove 'scope' (or use 'eventTime' for when it held).",
+                "proposition.scope",
+                None,
+            )
+        ],
+    ),
+    (
+        "running-total-without-since",
+        put(proposition, scope={"kind": "runningTotal", "until": NOV30}),
+        [
+            (
+                "A running total counts from a start: give 'since' (when the counting began), "
+                "or use kind periodCount or eventTotal.",
+                "proposition.scope.since",
+                None,
+            )
+        ],
+    ),
+    (
+        "scope-since-after-until",
+        put(proposition, scope={"kind": "periodCount", "since": NOV30, "until": NOV1}),
+        [
+            (
+                "The scope starts (2016-11-30) after it ends (2016-11-01): 'since' must not be "
+                "after 'until'; swap them or correct one.",
+                "proposition.scope.until",
+                None,
+            )
+        ],
+    ),
+    (
+        "scope-from-a-day-until-the-same-day",
+        put(proposition, scope={"kind": "periodCount", "since": NOV30, "until": dict(NOV30)}),
+        [],
+    ),
+    (
+        "degree-on-a-count",
+        put(proposition, degree="partial"),
+        [
+            (
+                "'degree' says how firmly a force controls a place: it goes only with "
+                "'property: controlledBy', not cl:displacedCount.",
+                "proposition.degree",
+                "cl:partial",
+            )
+        ],
+    ),
+    ("degree-on-control", both(as_value, put(proposition, degree="contested")), []),
+    (
+        "area-share-without-controller",
+        as_area_share(controller=None),
+        [
+            (
+                "A share of an area is held by someone: name the force in 'controller' "
+                "(areaShareControlled gives the share of the place that force holds).",
+                "proposition.controller",
+                None,
+            )
+        ],
+    ),
+    (
+        "area-share-controller-not-declared",
+        as_area_share(controller="ent:nobody"),
+        [
+            (
+                f"The controller {ENT}nobody is not declared: add it to the case's entities "
+                "with a name.",
+                "proposition.controller",
+                f"{ENT}nobody",
+            )
+        ],
+    ),
+    (
+        "controller-on-a-count",
+        put(proposition, controller="ent:government-forces"),
+        [
+            (
+                "'controller' goes only with 'property: areaShareControlled'; for who holds a "
+                "place use 'property: controlledBy' with the force as 'value'.",
+                "proposition.controller",
+                f"{ENT}government-forces",
+            )
+        ],
+    ),
+    (
+        "percent-above-100",
+        as_area_share(controller="ent:government-forces", upper=101),
+        [
+            (
+                "A percentage lies between 0 and 100; 101 does not: check the bounds, or the unit.",
+                "proposition.quantity.upper",
+                "101",
+            )
+        ],
+    ),
+    ("percent-at-100", as_area_share(controller="ent:government-forces", upper=100), []),
+    (
+        "event-time-neither-span-nor-unknown",
+        put(proposition, eventTime="ent:some-day"),
+        [
+            (
+                "'eventTime' is a time span (earliest, latest, precision) or, when the report "
+                f"gives no bound on when it happened, the word 'unknown'; {ENT}some-day is "
+                "neither.",
+                "proposition.eventTime",
+                f"{ENT}some-day",
+            )
+        ],
+    ),
+    ("event-time-unknown", put(proposition, eventTime="unknown"), []),
+    (
+        "hedge-without-phrase",
+        put(claim_of, hedge=[{"kind": "reportedly"}]),
+        [
+            (
+                "Keep the outlet's own words for the hedge in 'phrase', with their language "
+                "(phrase: {en: 'could not be independently verified'}).",
+                "hedge.phrase",
+                None,
+            )
+        ],
+    ),
+    ("declared-property-used", declare_evacuees(with_id=True), []),
+    (
+        "declared-property-without-id",
+        declare_evacuees(with_id=False),
+        [
+            (
+                "A declared property needs an IRI ('id', a prefixed name such as "
+                "case:onBoardCount) so that propositions can name it.",
+                None,
+                None,
+            ),
+            (PROPERTY, "proposition.property", f"{ALEPPO}property/evacueeCount"),
+        ],
+    ),
+    (
+        "kind-outside-scope-and-hedge",
+        put(claim_of, kind="eventTotal"),
+        [
+            (
+                "'kind' is not a field here: remove it or check its spelling",
+                "kind",
+                "cl:eventTotal",
+            ),
+            (
+                "'kind' (cl:eventTotal) belongs inside a proposition's 'scope' or a claim's "
+                "'hedge': move it there or remove it.",
+                "kind",
+                "cl:eventTotal",
+            ),
+        ],
+    ),
     (
         "translation-missing-marked",
         marked("quote.translation: needed", then=drop(quote, "translation")),
@@ -475,6 +672,63 @@ SOURCE_CASES: list[tuple[str, Edit, list[tuple[str, str | None, str | None]]]] =
                 "registry: add it with its name, kind and alignment.",
                 "actedOnBehalfOf",
                 f"{SRC}nobody",
+            )
+        ],
+    ),
+]
+
+
+CONFLICT = {"id": "ent:battle-of-aleppo", "type": "Conflict", "name": {"en": "Battle of Aleppo"}}
+
+
+def aligned_in(conflict: str, **alignment: Any) -> Edit:
+    """A monitoring group aligned in ``conflict`` (declared as a Conflict alongside)."""
+
+    def edit(doc: dict[str, Any]) -> None:
+        doc["@graph"].append(CONFLICT)
+        entry = {"conflict": conflict, **alignment}
+        new_source(**ORG, sourceKind="MonitoringGroup", alignmentIn=[entry])(doc)
+
+    return edit
+
+
+WHY = {"en": "Counts victims on every side."}
+
+SOURCE_CASES += [
+    ("aligned-in-a-conflict", aligned_in(CONFLICT["id"], side="Independent", rationale=WHY), []),
+    (
+        "aligned-in-something-not-a-conflict",
+        aligned_in("ent:aleppo", side="Independent", rationale=WHY),
+        [
+            (
+                "Name the conflict this alignment holds in, in 'conflict': an entity of type "
+                "Conflict declared in the case's entities.",
+                "conflict",
+                f"{ENT}aleppo",
+            )
+        ],
+    ),
+    (
+        "aligned-in-a-conflict-without-rationale",
+        aligned_in(CONFLICT["id"], side="Opposition"),
+        [
+            (
+                "Explain the alignment in 'rationale' with its language (ownership, funding, "
+                "stated position), so a reader can dispute it.",
+                "alignmentRationale",
+                None,
+            )
+        ],
+    ),
+    (
+        "kind-on-a-source",
+        new_source(**ORG, **ALIGNED, sourceKind="NewsOutlet", kind="runningTotal"),
+        [
+            (
+                "'kind' (cl:runningTotal) belongs inside a proposition's 'scope' or a claim's "
+                "'hedge': move it there or remove it.",
+                "kind",
+                "cl:runningTotal",
             )
         ],
     ),

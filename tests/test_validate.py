@@ -19,6 +19,7 @@ from click.testing import CliRunner, Result
 
 from ledger.cli import main
 from ledger.intake.load import load_paths
+from ledger.vocab import CL
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "claims" / "aleppo-2016-11"
@@ -121,7 +122,7 @@ def test_example_case_conforms() -> None:
     assert summary.endswith(": conforms")
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in VALID.iterdir()))
+@pytest.mark.parametrize("name", sorted(p.name for p in VALID.iterdir() if p.is_file()))
 def test_valid_fixture_conforms(name: str) -> None:
     """Each valid fixture (YAML or hand-written Turtle) conforms with the example's registry."""
     result = validate(str(VALID / name), *REGISTRY)
@@ -129,6 +130,55 @@ def test_valid_fixture_conforms(name: str) -> None:
     assert_no_traceback(result)
     summary = result.stdout.splitlines()[-1]
     assert summary.endswith("1 claim(s), 14 source(s), 1 document(s): conforms")
+
+
+MODEL_V2 = VALID / "model-v2"
+
+
+@pytest.mark.parametrize("engine", ["turbo", "pyshacl"])
+def test_model_v2_case_conforms(engine: str) -> None:
+    """The model-v2 case (every new field, its own registry and vocabulary.yaml) conforms."""
+    result = validate(str(MODEL_V2), "--engine", engine)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert_no_traceback(result)
+    assert result.stdout.splitlines()[-1] == (
+        "4 file(s), 20 claim(s), 9 source(s), 1 document(s): conforms"
+    )
+
+
+MODEL_V2_TERMS = [
+    "scope", "scopeKind", "since", "until", "placeCoverage", "degree", "controller", "hedge",
+    "hedgeKind", "alignmentIn", "conflict", "side", "propertyKind", "dimension", "defaultUnit",
+    "unknownTime", "periodCount", "runningTotal", "eventTotal", "whole", "full", "contested",
+    "reportedly", "unverified", "disputed", "Conflict", "Side", "Event", "PropositionProperty",
+    "killedCount", "injuredCount", "casualtyCount", "detainedCount", "surrenderedCount",
+    "evacuatedCount", "returnedCount", "areaShareControlled", "perpetratedBy", "meansUsed",
+    "percent", "building", "vehicle", "partOfDayPrecision", "UNAgency",
+    "HumanitarianOrganisation", "PoliticalParty", "ArmedForces", "Ministry",
+]  # fmt: skip
+
+
+def test_model_v2_case_uses_every_new_term() -> None:
+    """The model-v2 case really exercises the new fields and values (as loaded terms)."""
+    batch = load_paths([MODEL_V2])
+    used = {
+        term.value.rpartition("#")[2]
+        for quad in batch.quads
+        for term in (quad.predicate, quad.object)
+        if isinstance(term, ox.NamedNode) and term.value.startswith(str(CL))
+    }
+    assert sorted(set(MODEL_V2_TERMS) - used) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "suggestion"),
+    [("108-misspelt-scope.yaml", "scope"), ("109-misspelt-hedge-kind.yaml", "kind")],
+)
+def test_a_misspelt_new_field_is_refused_with_a_suggestion(name: str, suggestion: str) -> None:
+    """A misspelt model-v2 field, top-level or property-scoped ('kind' in a hedge), gets a hint."""
+    result = validate(str(INVALID / name), *REGISTRY)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert f"hint: did you mean {suggestion!r}?" in result.stderr
 
 
 def test_json_format_gives_the_same_problems_as_data() -> None:

@@ -54,26 +54,32 @@ from typing import Any
 import pyoxigraph as ox
 
 from ledger import resources
-from ledger.analysis import compare as an
+from ledger.analysis import read, rules
 
 #: Bump when judging, independence, row text or the tables change: the file is then rebuilt.
-FORMAT = "3"
+FORMAT = "4"
 BUSY_TIMEOUT_S = 600.0  # a rebuild of a million claims holds the write lock for minutes
 
-_CLAIM_FIELDS = tuple(f.name for f in fields(an.Claim))
+_CLAIM_FIELDS = tuple(f.name for f in fields(rules.Claim))
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS graphs (name TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS claims (
   iri TEXT PRIMARY KEY, source TEXT, relayed_by TEXT, denies INTEGER, subject TEXT, prop TEXT,
   place TEXT, value TEXT, lower REAL, upper REAL, unit TEXT, start_day TEXT, end_day TEXT,
-  single_day INTEGER, day_of_week TEXT, relative_to TEXT, stated_start TEXT, stated_end TEXT
+  single_day INTEGER, day_of_week TEXT, relative_to TEXT, stated_start TEXT, stated_end TEXT,
+  time_unknown INTEGER, scope_kind TEXT, since_start TEXT, since_end TEXT, until_start TEXT,
+  until_end TEXT, has_until INTEGER, whole INTEGER, degree TEXT, controller TEXT, hedges TEXT,
+  nominal REAL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claims_by_key ON claims (subject, prop, place, start_day, end_day);
+CREATE INDEX IF NOT EXISTS claims_whole ON claims (prop, subject) WHERE whole = 1;
+CREATE INDEX IF NOT EXISTS claims_by_figure ON claims (prop, place, lower) WHERE place != '';
+CREATE INDEX IF NOT EXISTS claims_shares ON claims (subject) WHERE controller != '';
 CREATE TABLE IF NOT EXISTS findings (
   a TEXT, b TEXT, relation TEXT, type TEXT, reason TEXT, source_a TEXT, source_b TEXT,
   property TEXT, independence TEXT, independence_reason TEXT, origin_a TEXT, origin_b TEXT,
-  PRIMARY KEY (a, b, relation)
+  hedged_a INTEGER, hedged_b INTEGER, PRIMARY KEY (a, b, relation)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS findings_by_b ON findings (b);
 CREATE TABLE IF NOT EXISTS grades (
@@ -138,18 +144,18 @@ def _set_meta(conn: sqlite3.Connection, key: str, value: Any) -> None:
 #: The parts of ``analysis.Ledger`` kept, each pickled apart: an append rewrites the parts
 #: it changed (statuses and derivations, mostly), not the registry.
 _LEDGER_PARTS = {
-    "registry": ("names", "alternate_names", "part_of"),
+    "registry": ("names", "alternate_names", "part_of", "kinds", "events", "claim_conflict"),
     "status": ("retracted", "superseded"),
     "derivations": ("derived_from", "written_as"),
 }
 
 
-def _load_ledger(conn: sqlite3.Connection, parts: Iterable[str] | None = None) -> an.Ledger:
-    ledger = an.Ledger()
+def _load_ledger(conn: sqlite3.Connection, parts: Iterable[str] | None = None) -> rules.Ledger:
+    ledger = rules.Ledger()
     wanted = set(parts) if parts is not None else {"agents", *_LEDGER_PARTS}
     agents = _meta(conn, "ledger.agents") if "agents" in wanted else None
     if agents is not None:
-        ledger.agents = {iri: an.Agent(iri, *rest) for iri, *rest in pickle.loads(agents)}
+        ledger.agents = {iri: rules.Agent(iri, *rest) for iri, *rest in pickle.loads(agents)}
     for part, names in _LEDGER_PARTS.items():
         if part not in wanted:
             continue
@@ -161,24 +167,31 @@ def _load_ledger(conn: sqlite3.Connection, parts: Iterable[str] | None = None) -
 
 
 def _save_ledger(
-    conn: sqlite3.Connection, ledger: an.Ledger, parts: Iterable[str] = ("agents", *_LEDGER_PARTS)
+    conn: sqlite3.Connection,
+    ledger: rules.Ledger,
+    parts: Iterable[str] = ("agents", *_LEDGER_PARTS),
 ) -> None:
     for part in parts:
         if part == "agents":
-            value: Any = [(a.iri, a.name, a.principal, a.alignment) for a in ledger.agents.values()]
+            value: Any = [
+                (a.iri, a.name, a.principal, a.alignment, a.sides) for a in ledger.agents.values()
+            ]
         else:
             value = tuple(getattr(ledger, name) for name in _LEDGER_PARTS[part])
         _set_meta(conn, "ledger." + part, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _claim_row(claim: an.Claim) -> tuple[Any, ...]:
+def _claim_row(claim: rules.Claim) -> tuple[Any, ...]:
     return tuple(getattr(claim, name) for name in _CLAIM_FIELDS)
 
 
-def _claim_of(row: Sequence[Any]) -> an.Claim:
-    claim = an.Claim(*row)
+def _claim_of(row: Sequence[Any]) -> rules.Claim:
+    claim = rules.Claim(*row)
     claim.denies = bool(claim.denies)
     claim.single_day = bool(claim.single_day)
+    claim.time_unknown = bool(claim.time_unknown)
+    claim.has_until = bool(claim.has_until)
+    claim.whole = bool(claim.whole)
     return claim
 
 
@@ -197,7 +210,7 @@ def usable(store: ox.Store) -> bool:
 def _ledger_position(store: ox.Store) -> tuple[str, int]:
     """The ledger id and the last entry sequence the store holds ("", 0 when it has none)."""
     best: tuple[str, int] = ("", 0)
-    for row in an._select(store, "entries", None):
+    for row in read.select(store, "entries", None):
         sequence = int(row["sequence"])
         if sequence >= best[1]:
             best = (row["ledger"], sequence)
@@ -288,7 +301,7 @@ def _absorb(
     graph_nodes = [ox.NamedNode(g) for g in graphs]
     ledger = _load_ledger(conn)
     old_claims: set[str] = set()
-    new_claims = an.read_claims(store, graph_nodes)
+    new_claims = read.read_claims(store, graph_nodes)
     if incremental:
         old_claims = _check_claims(conn, ledger, new_claims)
         for iri in old_claims:
@@ -297,27 +310,83 @@ def _absorb(
         conn, store, ledger, graph_nodes, new_claims, incremental=incremental
     )
     # candidates: the stored claims with the subject and property of a new claim
-    known: dict[str, an.Claim] = dict(new_claims)
+    known: dict[str, rules.Claim] = dict(new_claims)
     # candidates through the selective key: the stored claims with the same subject and
-    # property, at the same place or none (any place for a new claim without one), whose
-    # event time meets the new claim's; only those can pair with it
+    # property (any place and time: counts compare across scopes and nested places, states
+    # persist), and the states claimed for the whole of a place that holds the subject
+    # a new assertion of a state can end what an earlier one said until a later denial: those
+    # stored denials are judged again with their whole group
+    rejudged: set[str] = set()
+    shares: set[str] = set()
     if incremental:
+        stored_wholes = (
+            conn.execute("SELECT 1 FROM claims WHERE whole = 1 LIMIT 1").fetchone() is not None
+        )
         for c in sorted(new_claims.values(), key=lambda c: c.iri):
             if not c.has_proposition:
                 continue
-            if c.place:
-                rows = conn.execute(CANDIDATES_SQL, (c.subject, c.prop, c.place, c.end, c.start))
+            state = ledger.kind(c.prop) == "Exclusive"
+            if state:  # a state persists, an event fact holds at any time: the whole group
+                rows = conn.execute(CANDIDATES_SQL, (c.subject, c.prop))
             else:
-                rows = conn.execute(CANDIDATES_ANY_PLACE_SQL, (c.subject, c.prop, c.end, c.start))
-            for row in rows:
-                known.setdefault(row[0], _claim_of(row))
+                first, last = rules.reach(c)
+                rows = conn.execute(CANDIDATES_MEETING_SQL, (c.subject, c.prop, last, first))
+            group = [_claim_of(row) for row in rows]
+            for other in group:
+                known.setdefault(other.iri, other)
+            if rules.same_figure_key(c) is not None:  # the same figure for another thing
+                for row in conn.execute(FIGURE_SQL, (c.prop, c.place, c.lower)):
+                    known.setdefault(row[0], _claim_of(row))
+            if c.controller and c.is_quantity:  # a share of the place: who holds all of it
+                for row in conn.execute(CANDIDATES_SQL, (c.subject, rules.CONTROLLED_BY)):
+                    known.setdefault(row[0], _claim_of(row))
+            if c.prop == rules.CONTROLLED_BY:  # the shares it may contradict, judged again
+                for row in conn.execute(SHARES_SQL, (c.subject,)):
+                    share = known.setdefault(row[0], _claim_of(row))
+                    shares.add(share.iri)
+                    for other in conn.execute(CANDIDATES_SQL, (share.subject, share.prop)):
+                        known.setdefault(other[0], _claim_of(other))
+            if not state or ledger.is_event_fact(c):
+                continue
+            if not c.denies and not c.time_unknown:
+                rejudged.update(
+                    o.iri for o in group if o.denies and not o.time_unknown and o.start > c.end
+                )
+            wholes = sorted(ledger.wholes(c.subject)) if stored_wholes else []
+            for start in range(0, len(wholes), 500):
+                chunk = wholes[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for row in conn.execute(
+                    f"SELECT * FROM claims WHERE whole = 1 AND prop = ? "  # noqa: S608
+                    f"AND subject IN ({marks})",
+                    (c.prop, *chunk),
+                ):
+                    known.setdefault(row[0], _claim_of(row))
+        for kind, again in (("type = 'denial'", rejudged), ("1 = 1", shares)):
+            stored = sorted(again - set(new_claims))
+            for start in range(0, len(stored), 400):
+                chunk = stored[start : start + 400]
+                marks = ",".join("?" * len(chunk))
+                where = (
+                    f"relation = 'conflict' AND {kind} "  # noqa: S608
+                    f"AND (a IN ({marks}) OR b IN ({marks}))"
+                )
+                for a, b in conn.execute(
+                    f"SELECT a, b FROM findings WHERE {where}",  # noqa: S608
+                    (*chunk, *chunk),
+                ):
+                    touched.update((a, b))  # their grades change with the finding
+                conn.execute(f"DELETE FROM findings WHERE {where}", (*chunk, *chunk))
+        rejudged |= shares
     findings = []
-    for a, b in an._pairs(known.values()):
+    for a, b in rules.pairs(known.values(), ledger):
         if a.iri not in new_claims and b.iri not in new_claims:
-            continue
-        found = an._judge(a, b, ledger)
+            if a.iri not in rejudged and b.iri not in rejudged:
+                continue
+        found = rules.judge(a, b, ledger)
         if found is not None:
-            findings.append(an._ordered(found))
+            findings.append(rules.ordered(found))
+    touched |= rejudged
     _load_ancestors(conn, ledger, known, {c for f in findings for c in (f.a.iri, f.b.iri)})
     derivations = _new_derivations(conn, ledger, known, new_claims, findings)
     findings += derivations
@@ -327,7 +396,7 @@ def _absorb(
                      (_claim_row(c) for c in new_claims.values()))  # fmt: skip
     # rows made as they are written: a million of them at once would double the peak memory
     conn.executemany(
-        "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT OR REPLACE INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (_finding_row(f, ledger, known) for f in findings),
     )
     del findings, derivations
@@ -348,22 +417,24 @@ def _absorb(
     return absorbed, count
 
 
-#: The selective key: the stored claims that may pair with a new claim at a place (same
-#: subject, property and place, or no place; event times that meet).
-CANDIDATES_SQL = (
-    "SELECT * FROM claims WHERE subject = ? AND prop = ? AND place IN (?, '') "
-    "AND start_day <= ? AND end_day >= ?"
-)
-#: The same for a new claim without a place: every place compares.
-CANDIDATES_ANY_PLACE_SQL = (
-    "SELECT * FROM claims WHERE subject = ? AND prop = ? AND start_day <= ? AND end_day >= ?"
+#: The selective key: the stored claims that may pair with a new claim (same subject and
+#: property; ``rules.pairs`` then keeps those whose place and time can meet it).
+CANDIDATES_SQL = "SELECT * FROM claims WHERE subject = ? AND prop = ?"
+#: The claims of a share of a place held by a controller (cl:areaShareControlled) of a subject.
+SHARES_SQL = "SELECT * FROM claims WHERE subject = ? AND controller != ''"
+#: Counts of the same property at the same place with the same lower bound (of any subject).
+FIGURE_SQL = "SELECT * FROM claims WHERE prop = ? AND place = ? AND lower = ? AND place != ''"
+#: The same for a count or a plain property: only claims whose days meet the new claim's reach,
+#: or counts with a scope (whose own reach may be wider than their event time).
+CANDIDATES_MEETING_SQL = (
+    CANDIDATES_SQL + " AND ((start_day <= ? AND end_day >= ?) OR scope_kind != '')"
 )
 
 _RELATED_SQL = (
-    "SELECT b, relation, independence, source_b, origin_b FROM findings "
-    "WHERE a = ? AND relation != 'derivation' UNION ALL "
-    "SELECT a, relation, independence, source_a, origin_a FROM findings "
-    "WHERE b = ? AND relation != 'derivation'"
+    "SELECT b, relation, independence, source_b, origin_b, hedged_b FROM findings "
+    "WHERE a = ? AND relation NOT IN ('derivation', 'scope-warning') UNION ALL "
+    "SELECT a, relation, independence, source_a, origin_a, hedged_a FROM findings "
+    "WHERE b = ? AND relation NOT IN ('derivation', 'scope-warning')"
 )
 
 
@@ -374,7 +445,7 @@ def _neighbours(conn: sqlite3.Connection, claims: set[str]) -> set[str]:
     return found
 
 
-def _short_names(ledger: an.Ledger) -> Any:
+def _short_names(ledger: rules.Ledger) -> Any:
     short_names: dict[str, str] = {}
 
     def short_name(iri: str) -> str:
@@ -386,22 +457,26 @@ def _short_names(ledger: an.Ledger) -> Any:
     return short_name
 
 
-def _store_grades(conn: sqlite3.Connection, ledger: an.Ledger, claims: list[str]) -> None:
+def _store_grades(conn: sqlite3.Connection, ledger: rules.Ledger, claims: list[str]) -> None:
     """Grade ``claims`` again as ``--status current`` sees them, from the stored findings."""
     short_name, current = _short_names(ledger), _current(ledger)
     rows = []
     for iri in claims:
-        found = conn.execute("SELECT source, prop FROM claims WHERE iri = ?", (iri,)).fetchone()
+        found = conn.execute(
+            "SELECT source, prop, hedges FROM claims WHERE iri = ?", (iri,)
+        ).fetchone()
         if found is None:
             continue
         related = [r for r in conn.execute(_RELATED_SQL, (iri, iri)) if current(r[0])]
         if not current(iri):
             related = []  # not shown under --status current; kept for the row's sake
-        rows.append(_grade(iri, found[0], bool(found[1]), related, ledger, short_name))
+        rows.append(
+            _grade(iri, found[0], bool(found[1]), related, ledger, short_name, bool(found[2]))
+        )
     conn.executemany(_INSERT_GRADE, (tuple(r.values()) for r in rows))
 
 
-def _store_all_grades(conn: sqlite3.Connection, ledger: an.Ledger) -> None:
+def _store_all_grades(conn: sqlite3.Connection, ledger: rules.Ledger) -> None:
     conn.executemany(
         _INSERT_GRADE, (tuple(r.values()) for r in _all_grades(conn, ledger, _current(ledger)))
     )
@@ -410,35 +485,41 @@ def _store_all_grades(conn: sqlite3.Connection, ledger: an.Ledger) -> None:
 _INSERT_GRADE = "INSERT OR REPLACE INTO grades VALUES (?,?,?,?,?,?,?,?,?,?)"
 
 
-def _current(ledger: an.Ledger) -> Any:
+def _current(ledger: rules.Ledger) -> Any:
     retracted, superseded = ledger.retracted, ledger.superseded
     return lambda iri: iri not in retracted and iri not in superseded
 
 
 def _all_grades(
     conn: sqlite3.Connection,
-    ledger: an.Ledger,
+    ledger: rules.Ledger,
     in_scope: Any,
     matches: Any = None,
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[rules.GradeRow]:
     """Every claim's grade with the claims ``in_scope``, counted from the stored findings."""
-    related: dict[str, list[tuple[str, str, str, str, str]]] = defaultdict(list)
-    for a, b, relation, kind, source_a, source_b, origin_a, origin_b in conn.execute(
-        "SELECT a, b, relation, independence, source_a, source_b, origin_a, origin_b "
-        "FROM findings WHERE relation != 'derivation'"
+    related: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in conn.execute(
+        "SELECT a, b, relation, independence, source_a, source_b, origin_a, origin_b, "
+        "hedged_a, hedged_b FROM findings "
+        "WHERE relation NOT IN ('derivation', 'scope-warning')"
     ):
+        a, b, relation, kind, source_a, source_b, origin_a, origin_b, hedged_a, hedged_b = row
         if in_scope(a) and in_scope(b):
-            related[a].append((b, relation, kind, source_b, origin_b))
-            related[b].append((a, relation, kind, source_a, origin_a))
+            related[a].append((b, relation, kind, source_b, origin_b, hedged_b))
+            related[b].append((a, relation, kind, source_a, origin_a, hedged_a))
     short_name = _short_names(ledger)
-    for iri, source, prop in conn.execute("SELECT iri, source, prop FROM claims ORDER BY iri"):
+    for iri, source, prop, hedges in conn.execute(
+        "SELECT iri, source, prop, hedges FROM claims ORDER BY iri"
+    ):
         if not in_scope(iri) or (matches is not None and not matches(iri)):
             continue
-        yield _grade(iri, source, bool(prop), related.get(iri, []), ledger, short_name)
+        yield _grade(
+            iri, source, bool(prop), related.get(iri, []), ledger, short_name, bool(hedges)
+        )
 
 
 def _check_claims(
-    conn: sqlite3.Connection, ledger: an.Ledger, new_claims: dict[str, an.Claim]
+    conn: sqlite3.Connection, ledger: rules.Ledger, new_claims: dict[str, rules.Claim]
 ) -> set[str]:
     """New claims already stored (unchanged); rebuild if one changed or is an ancestor."""
     again: set[str] = set()
@@ -460,9 +541,9 @@ def _check_claims(
 def _merge_registry(
     conn: sqlite3.Connection,
     store: ox.Store,
-    ledger: an.Ledger,
+    ledger: rules.Ledger,
     graphs: list[ox.NamedNode],
-    new_claims: dict[str, an.Claim],
+    new_claims: dict[str, rules.Claim],
     *,
     incremental: bool,
 ) -> tuple[set[str], set[str]]:
@@ -479,21 +560,22 @@ def _merge_registry(
         # over the union when every graph is visible: a list of graphs as the default graph
         # multiplies every index look-up by the number of graphs
         everything = {_graph_text(g) for g in store.named_graphs()} == {g.value for g in graphs}
-        whole = an.read_ledger(store, None if everything else graphs, names=True)
+        whole = read.read_ledger(store, None if everything else graphs, names=True)
         whole.cases = {}
         for name in ("agents", "retracted", "superseded", "derived_from", "names",
-                     "alternate_names", "part_of", "written_as"):  # fmt: skip
+                     "alternate_names", "part_of", "written_as", "kinds", "events",
+                     "claim_conflict"):  # fmt: skip
             setattr(ledger, name, getattr(whole, name))
         return touched, {"agents", *_LEDGER_PARTS}
     # agents: those the new graphs describe, or that are new, read over the whole ledger
     described: set[str] = set()
-    for row in an._select(store, "sources", graphs):
+    for row in read.select(store, "sources", graphs):
         agent = row["agent"]
         if agent not in ledger.agents or row["name"] or row["actedOnBehalfOf"] or row["alignment"]:
             described.add(agent)
     for agent in sorted(described):
-        found = an.Agent(agent)
-        for row in an._select(store, "agent", None, {"agent": ox.NamedNode(agent)}):
+        found = rules.Agent(agent)
+        for row in read.select(store, "agent", None, {"agent": ox.NamedNode(agent)}):
             if row["name"] and (row["nameLanguage"] == "en" or not found.name):
                 found.name = row["name"]
             found.principal = found.principal or row["actedOnBehalfOf"]
@@ -507,9 +589,22 @@ def _merge_registry(
             raise _Rebuild(f"{agent} became a named source after claims mentioned it")
         ledger.agents[agent] = found
         changed.add("agents")
+    # declared properties, events and sides in a conflict change how stored pairs are judged
+    has_claims = conn.execute("SELECT 1 FROM claims LIMIT 1").fetchone() is not None
+    for query, what in (
+        ("declared-properties", "a proposition property"),
+        ("events", "an event"),
+        ("alignments-in", "a side in a conflict"),
+    ):
+        if has_claims and next(read.select(store, query, graphs), None) is not None:
+            raise _Rebuild(f"the new entry declares {what}")
+    if any(a.sides for a in ledger.agents.values()):
+        for row in read.select(store, "claim-conflicts", None):
+            if ledger.claim_conflict.setdefault(row["claim"], row["conflict"]) == row["conflict"]:
+                changed.add("registry")
     # names: a new name for a thing already named or mentioned changes stored reasons
     named: set[str] = set()
-    for row in an._select(store, "names", graphs):
+    for row in read.select(store, "names", graphs):
         thing = row["thing"]
         if row["partOf"]:
             if row["partOf"] not in ledger.part_of.get(thing, []):
@@ -522,7 +617,7 @@ def _merge_registry(
         changed.add("registry")
     for thing in sorted(named):
         english = ""
-        for row in an._select(store, "name-of", None, {"thing": ox.NamedNode(thing)}):
+        for row in read.select(store, "name-of", None, {"thing": ox.NamedNode(thing)}):
             if row["nameLanguage"] == "en" or not english:
                 english = row["name"]
         old_name = ledger.names.get(thing)
@@ -530,7 +625,7 @@ def _merge_registry(
             raise _Rebuild(f"the name of {thing} changed after claims mentioned it")
         ledger.names[thing] = english
     # statuses only select what is shown
-    for row in an._select(store, "status", graphs):
+    for row in read.select(store, "status", graphs):
         if row["retractedAt"]:
             ledger.retracted.setdefault(row["claim"], row["retractedAt"])
             touched.add(row["claim"])
@@ -542,8 +637,8 @@ def _merge_registry(
     # derivations: only of the new claims
     derived_before = set(ledger.derived_from)
     parents_before = {p for ps in ledger.derived_from.values() for p in ps}
-    typed = {(r["claim"], r["derivedFrom"]) for r in an._select(store, "derivations", graphs)}
-    links = {(r["claim"], r["derivedFrom"]) for r in an._select(store, "derived-from", graphs)}
+    typed = {(r["claim"], r["derivedFrom"]) for r in read.select(store, "derivations", graphs)}
+    links = {(r["claim"], r["derivedFrom"]) for r in read.select(store, "derived-from", graphs)}
     for child, parent in sorted(links):
         known_parents = ledger.derived_from.get(child, [])
         if parent in known_parents:
@@ -554,7 +649,7 @@ def _merge_registry(
     for iri in sorted({c for link in links for c in link} - set(ledger.written_as)):
         written = {
             r["writtenAs"]
-            for r in an._select(store, "written-as", None, {"claim": ox.NamedNode(iri)})
+            for r in read.select(store, "written-as", None, {"claim": ox.NamedNode(iri)})
         }
         if len(written) > 1:
             raise _Rebuild(f"{iri} was written with several IRIs")
@@ -566,14 +661,14 @@ def _merge_registry(
     return touched, changed
 
 
-def _is_mentioned(conn: sqlite3.Connection, ledger: an.Ledger, thing: str) -> bool:
+def _is_mentioned(conn: sqlite3.Connection, ledger: rules.Ledger, thing: str) -> bool:
     """Whether a stored claim or the registry names ``thing`` (so a stored reason may)."""
     if any(thing in (a.principal, a.alignment) for a in ledger.agents.values()):
         return True
     return conn.execute("SELECT 1 FROM mentioned WHERE iri = ?", (thing,)).fetchone() is not None
 
 
-def _mentions(claims: Iterable[an.Claim], ledger: an.Ledger) -> set[str]:
+def _mentions(claims: Iterable[rules.Claim], ledger: rules.Ledger) -> set[str]:
     found: set[str] = set()
     for c in claims:
         found.update((c.source, c.relayed_by, c.subject, c.prop, c.place, c.value, c.unit,
@@ -584,7 +679,7 @@ def _mentions(claims: Iterable[an.Claim], ledger: an.Ledger) -> set[str]:
 
 
 def _load_ancestors(
-    conn: sqlite3.Connection, ledger: an.Ledger, known: dict[str, an.Claim], claims: set[str]
+    conn: sqlite3.Connection, ledger: rules.Ledger, known: dict[str, rules.Claim], claims: set[str]
 ) -> None:
     """Stored claims that the claims of new findings derive from (their voices)."""
     wanted = sorted({p for c in claims for p in ledger.ancestors(c)} - set(known))
@@ -596,13 +691,15 @@ def _load_ancestors(
 
 def _new_derivations(
     conn: sqlite3.Connection,
-    ledger: an.Ledger,
-    known: dict[str, an.Claim],
-    new_claims: dict[str, an.Claim],
-    findings: list[an.Finding],
-) -> list[an.Finding]:
+    ledger: rules.Ledger,
+    known: dict[str, rules.Claim],
+    new_claims: dict[str, rules.Claim],
+    findings: list[rules.Finding],
+) -> list[rules.Finding]:
     """The derivation rows of new claims (``analysis._derivations``, status left for later)."""
-    agreeing = {(f.a.iri, f.b.iri) for f in findings if f.relation == "corroboration"}
+    agreeing = {
+        (f.a.iri, f.b.iri) for f in findings if f.relation in ("corroboration", "compatible")
+    }
     out = []
     for child in sorted(c for c in new_claims if c in ledger.derived_from):
         for parent in ledger.derived_from[child]:
@@ -617,16 +714,19 @@ def _new_derivations(
             reason = f"{ledger.claim_name(child)} is derived from {ledger.claim_name(parent)}"
             if a.source != b.source:
                 reason += f" ({ledger.name(a.source)} drawing on {ledger.name(b.source)})"
-            out.append(an._ordered(an.Finding(a, b, "derivation", "derived from", reason)))
+            out.append(rules.ordered(rules.Finding(a, b, "derivation", "derived from", reason)))
     _load_ancestors(conn, ledger, known, {c for f in out for c in (f.a.iri, f.b.iri)})
     return out
 
 
-def _finding_row(f: an.Finding, ledger: an.Ledger, claims: dict[str, an.Claim]) -> tuple[Any, ...]:
-    kind, why = an.independence(f.a, f.b, ledger, claims)
+def _finding_row(
+    f: rules.Finding, ledger: rules.Ledger, claims: dict[str, rules.Claim]
+) -> tuple[Any, ...]:
+    kind, why = rules.independence(f.a, f.b, ledger, claims)
     return (
         f.a.iri, f.b.iri, f.relation, f.type, f.reason, f.a.source, f.b.source, f.a.prop, kind,
-        why, an._origin_class(f.a, ledger), an._origin_class(f.b, ledger),
+        why, rules.origin_class(f.a, ledger), rules.origin_class(f.b, ledger), f.a.hedged,
+        f.b.hedged,
     )  # fmt: skip
 
 
@@ -638,9 +738,9 @@ class _View:
     """The caught-up findings file, read in one SQLite transaction (a consistent snapshot)."""
 
     conn: sqlite3.Connection
-    ledger: an.Ledger
-    selection: an._Selection
-    claims: dict[str, an.Claim] | None  # only when a filter needs them
+    ledger: rules.Ledger
+    selection: read.Selection
+    claims: dict[str, rules.Claim] | None  # only when a filter needs them
 
     def in_scope(self, iri: str) -> bool:
         return self.ledger.status(iri) in self.selection.statuses
@@ -655,16 +755,16 @@ class _View:
 
 @contextmanager
 def _view(
-    store: ox.Store, path: Path, filters: an.Filters, *, parts: Iterable[str] | None = None
+    store: ox.Store, path: Path, filters: read.Filters, *, parts: Iterable[str] | None = None
 ) -> Iterator[_View]:
     with _connect(path) as conn:
         conn.execute("BEGIN")
         try:
             ledger = _load_ledger(conn, parts)
             if filters.case is not None:
-                for row in an._select(store, "cases", None):
+                for row in read.select(store, "cases", None):
                     ledger.cases[row["case"]] = row["identifier"]
-            selection = an._select_claims(store, None, ledger, filters, {})
+            selection = read.select_claims(store, None, ledger, filters, {})
             claims = None
             filtered = any(
                 v is not None
@@ -674,7 +774,7 @@ def _view(
             if filtered:
                 # what the filters look at, no more: a million Claim records otherwise
                 claims = {
-                    iri: an.Claim(iri, source, "", False, subject, prop, place, start=s, end=e)
+                    iri: rules.Claim(iri, source, "", False, subject, prop, place, start=s, end=e)
                     for iri, source, subject, prop, place, s, e in conn.execute(
                         "SELECT iri, source, subject, prop, place, start_day, end_day FROM claims"
                     )
@@ -689,27 +789,27 @@ def _ready(store: ox.Store, path: str | os.PathLike[str]) -> bool:
 
 
 def conflict_rows(
-    store: ox.Store, path: str | os.PathLike[str], filters: an.Filters
-) -> list[dict[str, Any]] | None:
+    store: ox.Store, path: str | os.PathLike[str], filters: read.Filters
+) -> list[rules.ConflictRow] | None:
     """``analysis.find_conflicts`` read from the caught-up findings; None if it cannot be."""
     if not _ready(store, path):
         return None
     with _view(store, Path(path), filters) as view:
         rows = view.conn.execute(
             "SELECT a, source_a, b, source_b, property, relation, type, reason, independence, "
-            "independence_reason FROM findings WHERE relation IN ('conflict', 'revision') "
-            "ORDER BY a, b"
+            "independence_reason FROM findings "
+            "WHERE relation IN ('conflict', 'revision', 'update') ORDER BY a, b"
         )
         return [
-            dict(zip(an.CONFLICT_COLUMNS, row, strict=True))
+            rules.ConflictRow(*row)
             for row in rows
             if view.in_scope(row[0]) and view.in_scope(row[2]) and view.listed(row[0], row[2])
         ]
 
 
 def corroboration_rows(
-    store: ox.Store, path: str | os.PathLike[str], filters: an.Filters
-) -> list[dict[str, Any]] | None:
+    store: ox.Store, path: str | os.PathLike[str], filters: read.Filters
+) -> list[rules.CorroborationRow] | None:
     """``analysis.find_corroborations`` read from the caught-up findings; None if it cannot be."""
     if not _ready(store, path):
         return None
@@ -717,7 +817,7 @@ def corroboration_rows(
         rows = view.conn.execute(
             "SELECT a, source_a, b, source_b, property, relation, type, reason, independence, "
             "independence_reason FROM findings "
-            "WHERE relation IN ('corroboration', 'derivation') ORDER BY a, b"
+            "WHERE relation IN ('corroboration', 'compatible', 'derivation') ORDER BY a, b"
         )
         out = []
         for a, source_a, b, source_b, prop, relation, kind_of, reason, kind, why in rows:
@@ -725,23 +825,41 @@ def corroboration_rows(
                 continue
             derivation = relation == "derivation"
             out.append(
-                {
-                    "claim_a": a,
-                    "source_a": source_a,
-                    "claim_b": b,
-                    "source_b": source_b,
-                    "property": "" if derivation else prop,
-                    "match": kind_of,
-                    "kind": kind,
-                    "reason": reason if derivation else f"{why}; {reason}",
-                }
+                rules.CorroborationRow(
+                    a,
+                    source_a,
+                    b,
+                    source_b,
+                    "" if derivation else prop,
+                    kind_of,
+                    kind,
+                    reason if derivation else f"{why}; {reason}",
+                )  # fmt: skip
             )
         return out
 
 
+def scope_warning_rows(
+    store: ox.Store, path: str | os.PathLike[str], filters: read.Filters
+) -> list[rules.ScopeWarningRow] | None:
+    """``analysis.find_scope_warnings`` read from the caught-up findings; None if it cannot be."""
+    if not _ready(store, path):
+        return None
+    with _view(store, Path(path), filters) as view:
+        rows = view.conn.execute(
+            "SELECT a, source_a, b, source_b, property, reason, independence FROM findings "
+            "WHERE relation = 'scope-warning' ORDER BY a, b"
+        )
+        return [
+            rules.ScopeWarningRow(*row)
+            for row in rows
+            if view.in_scope(row[0]) and view.in_scope(row[2]) and view.listed(row[0], row[2])
+        ]
+
+
 def grade_rows(
-    store: ox.Store, path: str | os.PathLike[str], filters: an.Filters
-) -> list[dict[str, Any]] | None:
+    store: ox.Store, path: str | os.PathLike[str], filters: read.Filters
+) -> list[rules.GradeRow] | None:
     """``analysis.grade_claims`` counted from the caught-up findings; None if it cannot be."""
     if not _ready(store, path):
         return None
@@ -755,7 +873,7 @@ def grade_rows(
             return list(_all_grades(view.conn, ledger, view.in_scope, matches))
         current = _current(ledger)
         return [
-            dict(zip(an.GRADE_COLUMNS, row, strict=True))
+            rules.GradeRow(*row)
             for row in view.conn.execute("SELECT * FROM grades ORDER BY claim")
             if current(row[0]) and (matches is None or matches(row[0]))
         ]
@@ -765,22 +883,27 @@ def _grade(
     iri: str,
     source: str,
     has_proposition: bool,
-    related: list[tuple[str, str, str, str, str]],
-    ledger: an.Ledger,
+    related: list[tuple[Any, ...]],
+    ledger: rules.Ledger,
     claim_name: Any,
-) -> dict[str, Any]:
-    """``analysis.grade_row`` from stored findings, in the order of the other claims."""
-    return an.grade_row(iri, source, has_proposition, sorted(related), ledger, claim_name)
+    hedged: bool = False,
+) -> rules.GradeRow:
+    """``rules.grade_row`` from stored findings, in the order of the other claims."""
+    found = [
+        rules.Related(other, relation, kind, other_source, origin, bool(other_hedged))
+        for other, relation, kind, other_source, origin, other_hedged in sorted(related)
+    ]
+    return rules.grade_row(iri, source, has_proposition, found, ledger, claim_name, hedged=hedged)
 
 
 def batch_conflict_rows(
     store: ox.Store, path: str | os.PathLike[str], claim_iris: Iterable[str]
-) -> list[dict[str, Any]] | None:
+) -> list[rules.ConflictRow] | None:
     """The conflicts and revisions between current claims that involve ``claim_iris``."""
     if not _ready(store, path):
         return None
     batch = sorted(set(claim_iris))
-    with _view(store, Path(path), an.Filters(), parts=["status"]) as view:
+    with _view(store, Path(path), read.Filters(), parts=["status"]) as view:
         found: dict[tuple[str, str], tuple[Any, ...]] = {}
         columns = (
             "a, source_a, b, source_b, property, relation, type, reason, independence, "
@@ -792,15 +915,16 @@ def batch_conflict_rows(
                 marks = ",".join("?" * len(chunk))
                 for row in view.conn.execute(
                     f"SELECT {columns} FROM findings WHERE {side} IN ({marks}) "  # noqa: S608
-                    "AND relation IN ('conflict', 'revision')",
+                    "AND relation IN ('conflict', 'revision', 'update')",
                     chunk,
                 ):
                     if view.in_scope(row[0]) and view.in_scope(row[2]):
                         found[row[0], row[2]] = row
-        return [dict(zip(an.CONFLICT_COLUMNS, found[k], strict=True)) for k in sorted(found)]
+        return [rules.ConflictRow(*found[k]) for k in sorted(found)]
 
 
 __all__ = [
-    "CANDIDATES_SQL", "FORMAT", "CatchUp", "batch_conflict_rows", "catch_up", "conflict_rows",
-    "corroboration_rows", "grade_rows", "usable",
+    "CANDIDATES_MEETING_SQL", "CANDIDATES_SQL", "FIGURE_SQL", "FORMAT", "SHARES_SQL", "CatchUp",
+    "batch_conflict_rows", "catch_up", "conflict_rows", "corroboration_rows", "grade_rows",
+    "scope_warning_rows", "usable",
 ]  # fmt: skip

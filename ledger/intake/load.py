@@ -34,7 +34,7 @@ import yaml
 
 from ledger import resources
 from ledger.errors import InputError, Location, UnsafeInputError
-from ledger.vocab import CL, OWL_IMPORTS, SCHEMA
+from ledger.vocab import CL, CL_IRI, OWL_IMPORTS, SCHEMA
 
 _log = logging.getLogger(__name__)
 
@@ -153,14 +153,21 @@ def _expand_with(value: str, prefixes: dict[str, str]) -> str:
 
 
 def claim_files(paths: Iterable[Path]) -> list[Path]:
-    """The claim files named by ``paths``: files as given, folders expanded (sorted, recursive)."""
+    """The claim files named by ``paths``: files as given, folders expanded (sorted, recursive).
+
+    A folder's hidden files and folders (``.claim-ledger/``, the ledger itself, ``.git/``, an
+    editor's ``.swp``) are never claim files: ``claim-ledger run .`` inside a case folder must
+    not read the ledger it writes.
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             inside = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in CLAIM_FILE_SUFFIXES
+                if p.is_file()
+                and p.suffix.lower() in CLAIM_FILE_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not inside:
                 raise InputError(
@@ -1022,10 +1029,38 @@ def _load_jsonld(path: Path, tree: _Tree, text: str | None = None) -> LoadedBatc
             raise _json_ld_error(path, text, str(exc.msg)) from None
         except ValueError as exc:
             raise _json_ld_error(path, text, str(exc)) from None
-    batch.quads = quads
+    batch.quads = _date_times_typed(quads)
     _check_quads(path, batch, text)
     _attach_documents(path, batch)
     return batch
+
+
+_BOUNDS = (ox.NamedNode(CL_IRI + "earliest"), ox.NamedNode(CL_IRI + "latest"))
+_XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+_XSD_DATE_TIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+
+
+def _date_times_typed(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """A time span's bound written with a time of day (``'2017-04-05T18:00:00'``) is a dateTime.
+
+    The context types ``earliest`` and ``latest`` as ``xsd:date``, what most bounds are; a bound
+    to the hour would otherwise be an ill-typed date that rdflib silently cuts to its day.
+    """
+    for i, quad in enumerate(quads):
+        obj = quad.object
+        if (
+            quad.predicate in _BOUNDS
+            and isinstance(obj, ox.Literal)
+            and obj.datatype == _XSD_DATE
+            and "T" in obj.value
+        ):
+            quads[i] = ox.Quad(
+                quad.subject,
+                quad.predicate,
+                ox.Literal(obj.value, datatype=_XSD_DATE_TIME),
+                quad.graph_name,
+            )
+    return quads
 
 
 #: Nodes of a file's @graph expanded per JSON-LD document. pyoxigraph's JSON-LD parser takes

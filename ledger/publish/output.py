@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import yaml
@@ -21,7 +21,7 @@ from ledger.intake.validate import ValidationReport
 ROW_FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 
 
-def rows(columns: Sequence[str], records: Sequence[dict[str, Any]], fmt: str) -> str:
+def rows(columns: Sequence[str], records: Sequence[Mapping[str, Any]], fmt: str) -> str:
     """Rows as a table, JSON (a list of flat objects), JSON lines, CSV or TSV."""
     return "".join(row_chunks(columns, records, fmt))
 
@@ -31,7 +31,7 @@ CHUNK_ROWS = 2000
 
 
 def row_chunks(
-    columns: Sequence[str], records: Sequence[dict[str, Any]], fmt: str
+    columns: Sequence[str], records: Sequence[Mapping[str, Any]], fmt: str
 ) -> Iterator[str]:
     """The text of ``rows``, in pieces of ``CHUNK_ROWS`` rows, to write as they come.
 
@@ -141,8 +141,8 @@ def table(columns: Sequence[str], records: Sequence[dict[str, Any]]) -> str:
     return "".join(_table_chunks(columns, records))
 
 
-def _table_chunks(columns: Sequence[str], records: Sequence[dict[str, Any]]) -> Iterator[str]:
-    def cells(r: dict[str, Any]) -> list[str]:
+def _table_chunks(columns: Sequence[str], records: Sequence[Mapping[str, Any]]) -> Iterator[str]:
+    def cells(r: Mapping[str, Any]) -> list[str]:
         return [("" if r.get(c) is None else str(r.get(c))).replace("\n", " ") for c in columns]
 
     widths = [len(c) for c in columns]
@@ -218,7 +218,7 @@ def add_result(result: AddResult, fmt: str) -> str:
                         {"claim": c.iri, "written_as": c.written_as} for c in result.duplicates
                     ],
                     "problems": [p.as_dict() for p in result.report.problems],
-                    "conflicts": result.conflicts,
+                    "conflicts": [dict(r) for r in result.conflicts],
                     "check_failed": result.check_failed,
                 },
                 indent=2,
@@ -317,5 +317,33 @@ def run_text(location: object, result: Any) -> str:
         f"conflicts: {len(result.conflicts)}"
         + (" (" + ", ".join(f"{k} {n}" for k, n in sorted(types.items())) + ")" if types else "")
     )
+    lines.append(f"scope warnings: {len(result.scope_warnings)}")
     lines.append(f"report: {len(result.report_files)} file(s); open {result.report_index}")
+    return "\n".join(lines) + "\n"
+
+
+def evaluation_text(result: Any, fmt: str) -> str:
+    """``evaluate``'s figures: a table per event and overall, then every miss and false finding
+    (``fmt`` table), or one JSON object with ``events``, ``overall`` and ``notes``."""
+    from ledger.analysis.evaluate import EVALUATION_COLUMNS, NOTE_COLUMNS
+
+    events = [score.row() for score in result.events]
+    overall = result.overall.row()
+    notes = [
+        {c: getattr(n, c) for c in NOTE_COLUMNS}
+        for n in sorted(result.overall.notes, key=lambda n: (n.event, n.kind, n.a, n.b))
+    ]
+    if fmt == "json":
+        data = {"events": events, "overall": overall, "notes": notes}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    text = rows(EVALUATION_COLUMNS, [*events, overall], "table")
+    lines = [text.rstrip("\n"), ""]
+    if notes:
+        lines.append(f"misses and false findings: {len(notes)}")
+        for n in notes:
+            lines.append(f"- {n['event']}: {n['kind']}: {n['a']} x {n['b']}")
+            lines.append(f"    expected: {n['expected']}")
+            lines.append(f"    analysis: {n['found']}")
+    else:
+        lines.append("no misses and no false findings")
     return "\n".join(lines) + "\n"

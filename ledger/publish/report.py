@@ -25,7 +25,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import html
-import importlib
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -42,6 +41,7 @@ import pyoxigraph as ox
 from markupsafe import Markup
 
 from ledger import resources
+from ledger.analysis import compare
 from ledger.errors import InputError, UsageError
 from ledger.publish import svg
 
@@ -1076,32 +1076,26 @@ class Analysis:
 
 
 def analyse(store: ox.Store) -> Analysis:
-    """Run ``ledger.analysis.compare`` over the store; say so on the pages when it is not
-    installed."""
-    try:
-        module = importlib.import_module("ledger.analysis.compare")
-    except ImportError:
-        return Analysis(
-            available=False, note="the analysis module (ledger.analysis.compare) is missing"
-        )
-    functions: dict[str, Callable[[ox.Store], Iterable[Any]]] = {}
-    for name in ("find_conflicts", "find_corroborations", "grade_claims"):
-        found = getattr(module, name, None)
-        if not callable(found):
-            return Analysis(available=False, note=f"ledger.analysis.compare has no {name}()")
-        functions[name] = found
+    """Conflicts, corroborations and grades of the store's claims (``ledger.analysis.compare``)."""
+    functions: dict[str, Callable[[ox.Store], Iterable[Any]]] = {
+        "find_conflicts": compare.find_conflicts,
+        "find_corroborations": compare.find_corroborations,
+        "grade_claims": compare.grade_claims,
+    }
     conflicts = tuple(
         _relation("conflict", item) for item in _items(functions["find_conflicts"](store))
     )
     corroborations = tuple(
-        _relation("corroboration", item) for item in _items(functions["find_corroborations"](store))
+        _relation("corroboration", item)
+        for item in _items(functions["find_corroborations"](store))
+        if _get(item, "match") != "compatible figures"  # listed by the analysis, never support
     )
     grades = {}
     for item in _items(functions["grade_claims"](store)):
         grade = _grade(item)
         grades[grade.claim] = grade
     # The hook for scope warnings: used when the analysis provides them.
-    find_scope_warnings = getattr(module, "find_scope_warnings", None)
+    find_scope_warnings = getattr(compare, "find_scope_warnings", None)
     scope_warnings = None
     if callable(find_scope_warnings):
         scope_warnings = tuple(

@@ -44,6 +44,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ledger import api, resources
 from ledger.errors import InputError, LedgerError, UnsafeInputError, UsageError
 from ledger.publish import report
+from ledger.query import DEFAULT_MEMORY_MIB
 
 #: the facets every list offers, in the order the pages show them
 FACETS = ("source", "alignment", "place", "property", "time", "kind", "grade", "status")
@@ -494,9 +495,12 @@ def _json_value(value: Any) -> Any:
 class Site:
     """The pages: each handler returns (template, context, JSON) from the current snapshot."""
 
-    def __init__(self, ledger: api.Backend, *, timeout_s: float) -> None:
+    def __init__(
+        self, ledger: api.Backend, *, timeout_s: float, memory_mib: int = DEFAULT_MEMORY_MIB
+    ) -> None:
         self.ledger = ledger
         self.timeout_s = timeout_s
+        self.memory_mib = memory_mib
         self.env = _environment()
         self.css = stylesheet()
         self._snapshot: Snapshot | None = None
@@ -880,6 +884,7 @@ class Site:
         context = {
             "title": "SPARQL endpoint",
             "timeout": self.timeout_s,
+            "memory": self.memory_mib,
             "limit": MAX_QUERY_CHARS,
             "example": (
                 "PREFIX cl: <https://w3id.org/claim-ledger/ns#>\n"
@@ -894,6 +899,7 @@ class Site:
             "results": sorted(api.SPARQL_RESULTS_FORMATS),
             "graphs": sorted(api.SPARQL_GRAPH_FORMATS),
             "timeout_s": self.timeout_s,
+            "memory_mib": self.memory_mib,
             "max_query_chars": MAX_QUERY_CHARS,
         }
         return "site/sparql.html.j2", context, data
@@ -990,10 +996,14 @@ def create_app(
     ledger: api.Backend,
     *,
     timeout_s: float = 10.0,
+    memory_mib: int = DEFAULT_MEMORY_MIB,
     allowed_hosts: Iterable[str] | None = None,
 ) -> ASGIApp:
-    """The site as an ASGI application; ``allowed_hosts`` (None: any) guards the Host header."""
-    site = Site(ledger, timeout_s=timeout_s)
+    """The site as an ASGI application; ``allowed_hosts`` (None: any) guards the Host header.
+
+    A SPARQL query is stopped after ``timeout_s`` seconds or ``memory_mib`` MiB (``ledger.query``).
+    """
+    site = Site(ledger, timeout_s=timeout_s, memory_mib=memory_mib)
 
     def page(
         handler: Callable[..., tuple[str, dict[str, Any], dict[str, Any]]],
@@ -1165,6 +1175,7 @@ def sparql_endpoint(
                 default_graphs=params.get("default-graph-uri", []),
                 named_graphs=params.get("named-graph-uri", []),
                 timeout_s=site.timeout_s,
+                memory_mib=site.memory_mib,
             )
         except api.QueryTimeoutError as error:
             return refuse(503, str(error))
@@ -1231,6 +1242,7 @@ def run(
     host: str,
     port: int,
     timeout_s: float,
+    memory_mib: int = DEFAULT_MEMORY_MIB,
     ready: Callable[[str], None] | None = None,
 ) -> None:
     """Bind ``host:port`` and serve the site with uvicorn until interrupted."""
@@ -1250,7 +1262,7 @@ def run(
     sock.listen(128)  # connections wait in the backlog from here on, until uvicorn accepts
     bound = sock.getsockname()[1]
     allowed = LOOPBACK_NAMES | {host.strip("[]").lower()} if api.is_loopback_host(host) else None
-    app = create_app(ledger, timeout_s=timeout_s, allowed_hosts=allowed)
+    app = create_app(ledger, timeout_s=timeout_s, memory_mib=memory_mib, allowed_hosts=allowed)
     config = uvicorn.Config(
         app,
         log_level="warning",
