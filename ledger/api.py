@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import inspect
 import logging
-import pickle
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -254,7 +253,7 @@ def _analysis_sources(
             findings = findings_file(local)
             try:
                 yield index.store, index, findings
-            except (sqlite3.DatabaseError, UnicodeDecodeError, pickle.UnpicklingError) as error:
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
                 if findings is None or not _findings_damaged(error):
                     raise
                 raise LedgerStateError(
@@ -1130,6 +1129,77 @@ def open_draft_review(
 ) -> ReviewSession:
     """A guided review of a draft's 'toCheck' entries (``claim-ledger review-draft``)."""
     return ReviewSession(draft, sources, entities)
+
+
+# ---------------------------------------------------------------- labels for tables
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What a table shows instead of an IRI.
+
+    ``names``: a claim's short id (``claim_short_id``), any other thing's name (English
+    first); ``statements``: a claim's statement (English first).
+    """
+
+    names: dict[str, str] = field(default_factory=dict)
+    statements: dict[str, str] = field(default_factory=dict)
+
+
+#: the hex digits of a claim's hash that name it when its file gave it no id (what `show` takes)
+CLAIM_HASH_DIGITS = 12
+
+
+def claim_short_id(iri: str, written_as: str | None = None) -> str:
+    """A claim's short id: the last part of the IRI its file gave it, whole; else the first
+    ``CLAIM_HASH_DIGITS`` of its hash. Both are what `show`, `retract` and `report` take."""
+    if written_as:
+        return re.split(r"[/#]", written_as.rstrip("/#"))[-1] or written_as
+    local = iri.rsplit("/", 1)[-1]
+    return local[:CLAIM_HASH_DIGITS] if iri.startswith(entries.CLAIM_NAMESPACE) else local
+
+
+#: up to this many IRIs, one indexed query per IRI; above, one query reads every label
+LABEL_LOOKUPS = 2000
+
+
+def labels(ledger: Backend, iris: Iterable[str]) -> Labels:
+    """The names and statements of ``iris`` (claims, sources, places, …) that the ledger holds.
+
+    IRIs without a name are left out: a table then shows the last part of the IRI.
+    """
+    from ledger.analysis.read import select
+
+    wanted = {iri for iri in iris if re.match(r"^(https?://|urn:|tag:)\S+$", iri)}
+    if not wanted:
+        return Labels()
+    rank = {"en": 0, "": 1}
+    names: dict[str, tuple[int, str]] = {}
+    statements: dict[str, tuple[int, str]] = {}
+    written_as: dict[str, str] = {}
+    with analysis_store(ledger) as (store, _index):
+        if len(wanted) <= LABEL_LOOKUPS:
+            found: Iterable[dict[str, str]] = (
+                row
+                for iri in sorted(wanted)
+                for row in select(store, "labels", None, {"thing": ox.NamedNode(iri)})
+            )
+        else:
+            found = (row for row in select(store, "labels", None) if row["thing"] in wanted)
+        for row in found:
+            thing, order = row["thing"], rank.get(row["language"], 2)
+            if row["writtenAs"]:
+                written_as.setdefault(thing, row["writtenAs"])
+            for value, best in ((row["name"], names), (row["statement"], statements)):
+                if value and (thing not in best or order < best[thing][0]):
+                    best[thing] = (order, value)
+    shown = {thing: name for thing, (_, name) in names.items()}
+    shown.update(
+        (iri, claim_short_id(iri, written_as.get(iri)))
+        for iri in wanted
+        if iri in written_as or iri.startswith(entries.CLAIM_NAMESPACE)
+    )
+    return Labels(shown, {thing: text for thing, (_, text) in statements.items()})
 
 
 #: the review's names that ``cli.py`` uses through this module (explicit re-exports for mypy)

@@ -7,10 +7,10 @@ codes here, in one place: 0 success, 1 not conforming / verification failed, 2 u
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,7 +20,7 @@ from ledger import __version__, api
 from ledger.chain.entries import RATINGS, RELIABILITY
 from ledger.chain.location import LedgerLocation
 from ledger.chain.store import DEFAULT_DIRECTORY, out_of_space
-from ledger.errors import LedgerError
+from ledger.errors import InputError, LedgerError
 from ledger.extraction import extract
 from ledger.intake import convert
 from ledger.intake.anchor import find_anchor
@@ -114,28 +114,44 @@ def default_author() -> str:
         return "unknown"
 
 
+class AliasedOption(click.Option):
+    """An option whose first name is the one help shows; the others are hidden aliases (the
+    names older versions used), still accepted."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        names = self.opts
+        self.opts = names[:1]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = names
+
+
 def checker_option(what: str, *, required: bool = False) -> Callable[[F], F]:
-    """``--by CHECKER``, the acting checker, the same in every command that writes an entry.
+    """``--by NAME``: the checker acting (``--author`` still accepted, hidden from help).
 
-    ``--author`` (the old name) stays as a hidden alias. The command receives ``author``.
+    required: no default (the login name) is taken; the checker must be named.
     """
+    # a required option gets no default at all (click reads an explicit None as a value)
+    default: dict[str, Any] = {} if required else {"default": default_author()}
+    option: Callable[[F], F] = click.option(
+        "--by",
+        "--author",
+        "author",
+        cls=AliasedOption,
+        required=required,
+        show_default=not required,
+        metavar="CHECKER",
+        help=f"The checker who {what}.",
+        **default,
+    )
+    return option
 
-    def decorate(command: F) -> F:
-        @functools.wraps(command)
-        def wrapper(*args: Any, by: str | None, author_alias: str | None, **kwargs: Any) -> Any:
-            chosen = by if by is not None else author_alias
-            if chosen is None:
-                if required:
-                    raise click.UsageError("Missing option '--by' (the fact-checker).")
-                chosen = default_author()
-            return command(*args, author=chosen, **kwargs)
 
-        default = "" if required else f" [default: {default_author()}]"
-        wrapped = click.option("--author", "author_alias", hidden=True)(wrapper)
-        wrapped = click.option("--by", "by", metavar="CHECKER", help=what + default)(wrapped)
-        return wrapped  # type: ignore[return-value]  # click.option keeps the callable
-
-    return decorate
+def as_written(reference: str) -> str:
+    """A claim or entry reference as tables and reasons print it: a hash prefix that ends in
+    "…" (the analysis's reasons cut hashes so) means the prefix."""
+    return reference.strip().removesuffix("…")
 
 
 unverified_option = click.option(
@@ -143,6 +159,7 @@ unverified_option = click.option(
     is_flag=True,
     help="Run even if the ledger's chain does not verify (the data may have been changed).",
 )
+
 
 paths_argument = click.argument(
     "paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False)
@@ -424,6 +441,41 @@ pass_location = click.make_pass_decorator(LedgerLocation)
 row_format = click.option(
     "--format", "fmt", type=click.Choice(output.ROW_FORMATS), default="table", show_default=True
 )
+wide_option = click.option(
+    "--wide",
+    is_flag=True,
+    help="Table: every column, long cells unwrapped (wider than the terminal).",
+)
+full_iri_option = click.option(
+    "--full-iri", "full_iri", is_flag=True, help="Table: IRIs as they are, not short ids and names."
+)
+
+
+def print_rows(
+    ledger: api.Backend,
+    command: str,
+    columns: Sequence[str],
+    rows: Sequence[Mapping[str, Any]],
+    fmt: str,
+    *,
+    wide: bool,
+    full_iri: bool,
+) -> None:
+    """Rows in ``fmt``; a table names things by their labels and fits the terminal (see
+    ``output.table_view``); the other formats print every column as the rows have it."""
+    if fmt != "table":
+        for chunk in output.row_chunks(columns, rows, fmt):
+            click.echo(chunk, nl=False)
+        return
+    labels = api.Labels() if full_iri and command != "grade" else None
+    if labels is None:
+        labels = api.labels(ledger, output.table_iris(rows))
+    width = output.terminal_width()
+    chunks = output.table_view(
+        command, rows, labels, width=width, wide=wide, full_iri=full_iri, columns=columns
+    )
+    for chunk in chunks:
+        click.echo(chunk, nl=False)
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
@@ -442,7 +494,7 @@ def init(location: LedgerLocation) -> None:
 
 @main.command(context_settings=CONTEXT_SETTINGS)
 @paths_argument
-@checker_option("Who adds the batch.")
+@checker_option("adds the batch")
 @click.option("--message", default="", help="Why the batch is added.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -472,15 +524,18 @@ def add(
     Example:
       claim-ledger add claims/aleppo-2016-11/ --by "A. Checker" --message "first pass"
     """
-    result = api.add(location.open(), paths, author=author, message=message, check=check)
-    click.echo(output.add_result(result, fmt), nl=False)
+    ledger = location.open()
+    result = api.add(ledger, paths, author=author, message=message, check=check)
+    named = {r[c] for r in result.conflicts for c in ("claim_a", "claim_b")}
+    labels = api.labels(ledger, named) if named and fmt == "text" else None
+    click.echo(output.add_result(result, fmt, labels), nl=False)
     sys.exit(0 if result.report.conforms else 1)
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("claim")
+@click.argument("claim", callback=lambda _ctx, _param, value: as_written(value))
 @click.option("--reason", required=True, help="Why the claim is retracted.")
-@checker_option("Who retracts it.")
+@checker_option("retracts the claim")
 @pass_location
 def retract(location: LedgerLocation, claim: str, reason: str, author: str) -> None:
     """Retract a claim: a new entry; the claim stays in the ledger's history.
@@ -496,10 +551,10 @@ def retract(location: LedgerLocation, claim: str, reason: str, author: str) -> N
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("claim")
+@click.argument("claim", callback=lambda _ctx, _param, value: as_written(value))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--reason", required=True, help="Why the claim is superseded.")
-@checker_option("Who supersedes it.")
+@checker_option("supersedes the claim")
 @pass_location
 def supersede(
     location: LedgerLocation, claim: str, paths: tuple[Path, ...], reason: str, author: str
@@ -517,37 +572,57 @@ def supersede(
 
 @main.command(context_settings=CONTEXT_SETTINGS)
 @row_format
+@wide_option
+@full_iri_option
 @pass_location
-def log(location: LedgerLocation, fmt: str) -> None:
-    """List the ledger's entries, oldest first.
+def log(location: LedgerLocation, fmt: str, wide: bool, full_iri: bool) -> None:
+    """List the ledger's entries, oldest first (a table shows the start of each hash, which
+    `show` takes; --full-iri or --wide the whole hash).
 
     \b
     Example:
       claim-ledger log --format json
     """
-    rows = api.log_rows(location.open())
-    click.echo(
-        output.rows(["seq", "time", "kind", "author", "message", "hash"], rows, fmt), nl=False
-    )
+    ledger = location.open()
+    rows = api.log_rows(ledger)
+    columns = ["seq", "time", "kind", "author", "message", "hash"]
+    print_rows(ledger, "log", columns, rows, fmt, wide=wide, full_iri=full_iri or wide)
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("reference")
+@click.argument("reference", callback=lambda _ctx, _param, value: as_written(value))
 @pass_location
 def show(location: LedgerLocation, reference: str) -> None:
-    """Show an entry (by number or hash) or a claim (by IRI, hash prefix or file id).
+    """Show an entry (by number, or its hash or the start of it, with or without "sha256:")
+    or a claim (by IRI, hash prefix or file id; a bare hash prefix is a claim's first).
 
     \b
     Examples:
       claim-ledger show 1
+      claim-ledger show sha256:4edce8d1eb11
       claim-ledger show sohr-about-10000-fled
     """
     ledger = location.open()
     if api.looks_like_entry(reference):
         record, nquads = api.show_entry(ledger, reference)
         click.echo(output.entry_text(record, nquads), nl=False)
-    else:
-        click.echo(output.claim_text(api.show_claim(ledger, reference)), nl=False)
+        return
+    try:
+        shown = api.show_claim(ledger, reference)
+    except InputError:
+        if not re.fullmatch(r"[0-9a-f]{4,64}", reference.strip()):
+            raise
+        # no claim's hash starts so: the start of an entry's hash, as `log` shows it
+        try:
+            record, nquads = api.show_entry(ledger, reference)
+        except InputError:
+            raise InputError(
+                f"no claim and no entry whose hash starts with {reference!r} in the ledger",
+                hint="`claim-ledger claims` lists the claims, `claim-ledger log` the entries",
+            ) from None
+        click.echo(output.entry_text(record, nquads), nl=False)
+        return
+    click.echo(output.claim_text(shown, api.labels(ledger, [shown["claim"]])), nl=False)
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
@@ -726,7 +801,7 @@ def import_(location: LedgerLocation, file: Path) -> None:
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("claim")
+@click.argument("claim", callback=lambda _ctx, _param, value: as_written(value))
 @click.option(
     "--rating",
     required=True,
@@ -734,7 +809,7 @@ def import_(location: LedgerLocation, file: Path) -> None:
     help="The verdict: true, mostly-true, mixed, unproven, mostly-false, false.",
 )
 @click.option("--explanation", required=True, help="Why, in words a reader can check.")
-@checker_option("The fact-checker giving the verdict (required).", required=True)
+@checker_option("gives the verdict (required)", required=True)
 @click.option(
     "--url",
     required=True,
@@ -793,7 +868,7 @@ def review(
     "F cannot be judged.",
 )
 @click.option("--rationale", required=True, help="Why, in words a reader can check.")
-@checker_option("The fact-checker making the assessment (required).", required=True)
+@checker_option("makes the assessment (required)", required=True)
 @pass_location
 def assess(
     location: LedgerLocation, source: str, reliability: str, rationale: str, author: str
@@ -828,7 +903,7 @@ def assess(
 )
 @click.option("--case", help="Only this case (its identifier, e.g. aleppo-2016-11).")
 @click.option("--claim", help="Only this claim (IRI, hash prefix or file id).")
-@click.option("--source", help="Only this source (IRI or its last part, e.g. sohr).")
+@click.option("--source", help="Only this source (its IRI, src:sohr or its last part, sohr).")
 @click.option(
     "--as-of", "as_of", help="The ledger as it stood at an entry (number or hash) or date."
 )
@@ -860,9 +935,8 @@ def report(
         raise click.UsageError("--as-of reads the ledger; it cannot be used with PATHS")
     if not paths:
         api.require_verified(location.open(), unverified=unverified)
-    click.echo(
-        write_report(location, paths, out, fmt, as_of=as_of, case=case, claim=claim, source=source)
-    )
+    selected = {"case": case, "claim": claim, "source": written_reference(source)}
+    click.echo(write_report(location, paths, out, fmt, as_of=as_of, **selected))
 
 
 def write_report(
@@ -906,7 +980,7 @@ def write_report(
 @click.option(
     "--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True
 )
-@checker_option("Who adds the batch.")
+@checker_option("adds the batch")
 @click.option("--message", default="", help="Why the batch is added.")
 @pass_location
 def run(
@@ -942,12 +1016,32 @@ def run(
 # ---------------------------------------------------------------------------- analysis
 
 
+def written_reference(text: str | None) -> str | None:
+    """A source or place as claim files write it: ``src:sohr`` (a prefix the file declared)
+    is looked up by its local part, ``sohr``; IRIs and names go to the analysis as given."""
+    if text is None:
+        return None
+    text = text.strip()
+    match = re.fullmatch(r"([A-Za-z][\w.-]*):([^\s/:][^\s:]*)", text)
+    if match and match.group(1).lower() not in ("http", "https", "urn", "tag"):
+        return match.group(2)
+    return text
+
+
 def analysis_options(command: F) -> F:
     """The filters and output options every analysis command shares."""
     options = [
         click.option("--case", help="Only claims of this case (its identifier)."),
-        click.option("--source", help="Only claims of this source (IRI or its last part)."),
-        click.option("--place", help="Only propositions about this place (IRI or last part)."),
+        click.option(
+            "--source",
+            help="Only claims of this source: as claim files write it (src:sohr), its last "
+            "part (sohr), its IRI or its name.",
+        ),
+        click.option(
+            "--place",
+            help="Only propositions about this place (or a place in it): ent:sakhour, sakhour, "
+            "its IRI or its name.",
+        ),
         click.option(
             "--property", "prop", help="Only this proposition property (e.g. controlledBy)."
         ),
@@ -965,6 +1059,8 @@ def analysis_options(command: F) -> F:
         ),
         row_format,
         unverified_option,
+        wide_option,
+        full_iri_option,
         pass_location,
     ]
     for option in reversed(options):
@@ -987,6 +1083,8 @@ def analysis_command(name: str, function: str, columns: str, doc: str) -> None:
         time: str | None,
         status: str,
         unverified: bool,
+        wide: bool,
+        full_iri: bool,
     ) -> None:
         from ledger.analysis import compare as analysis
 
@@ -997,15 +1095,16 @@ def analysis_command(name: str, function: str, columns: str, doc: str) -> None:
             getattr(analysis, function),
             as_of,
             case=case,
-            source=source,
-            place=place,
+            source=written_reference(source),
+            place=written_reference(place),
             property=prop,
             time=time,
             status=status,
         )
         rows = api.with_reliability(ledger, rows, as_of)
-        for chunk in output.row_chunks(getattr(analysis, columns), rows, fmt):
-            click.echo(chunk, nl=False)
+        print_rows(
+            ledger, name, getattr(analysis, columns), rows, fmt, wide=wide, full_iri=full_iri
+        )
 
     command.__doc__ = doc
     main.command(name, context_settings=CONTEXT_SETTINGS)(command)
@@ -1068,6 +1167,8 @@ analysis_command(
     "GRADE_COLUMNS",
     """One row per claim: Admiralty-style credibility 1-6 with its reasons, and the checker's
     source reliability A-F (F, cannot be judged, unless a checker assessed the source).
+    The table's for/against counts the independent origins that support and contradict each
+    claim (reliability is shown once a source is assessed); --wide shows every column.
 
     \b
     Example:

@@ -328,8 +328,8 @@ class _Payload:
 
 
 def test_a_findings_pickle_that_runs_code_is_refused_unread(ledger: Path) -> None:
-    """A meta value replaced by a pickle that would call code: verify and verify --derived name
-    it without ever unpickling it."""
+    """A meta value replaced by a pickle that would call code: verify names it, and the
+    analysis commands refuse the file (it holds JSON only) without ever unpickling it."""
     blob = pickle.dumps(_Payload())
     assert (
         _edit_findings(
@@ -340,9 +340,12 @@ def test_a_findings_pickle_that_runs_code_is_refused_unread(ledger: Path) -> Non
     for options in ([], ["--derived"]):
         result = run(ledger, "verify", *options)
         assert result.exit_code == 1, result.output
-        assert "table meta: ledger.status would run code when read (STACK_GLOBAL" in result.stdout
-        assert "forged" in result.stdout.split("would run code")[1]
+        assert "table meta: ledger.status is not the JSON the analysis writes" in result.stdout
         assert "forged" not in result.stdout.splitlines()  # print was never called
+    result = run(ledger, "conflicts")
+    assert result.exit_code == 2
+    assert "claim-ledger rebuild --findings" in result.stderr
+    assert "forged" not in result.stdout.splitlines()
 
 
 def test_scratch_left_by_a_killed_verify_is_removed(ledger: Path) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from ledger import api
 from ledger.publish import output
 
 COLUMNS = ["claim", "count", "note"]
@@ -92,3 +93,68 @@ def test_pieces_are_bounded_in_rows() -> None:
         assert len(pieces) >= 3, fmt
         lines_per_row = len(COLUMNS) + 2 if fmt == "json" else 1
         assert max(p.count("\n") for p in pieces) <= output.CHUNK_ROWS * lines_per_row + 2, fmt
+
+
+# ---------------------------------------------------------------------- tables for people
+
+LONG = "word " * 200
+
+
+def test_a_table_that_fits_is_unchanged_by_fitting() -> None:
+    """Cells that fit the width are laid out as the plain table lays them out."""
+    texts = [["a", "bb"], ["ccc", "d"]]
+    fitted = "".join(output.fitted_table(["x", "y"], texts, 100))
+    plain = output.table(["x", "y"], [{"x": "a", "y": "bb"}, {"x": "ccc", "y": "d"}])
+    assert fitted == plain
+
+
+@pytest.mark.parametrize("width", [30, 50, 100])
+def test_long_cells_wrap_within_the_width_and_are_cut_after_the_last_line(width: int) -> None:
+    """No line is wider than the width; a cell longer than MAX_CELL_LINES lines ends with …."""
+    texts = [["short-id", LONG], ["other", "a few words"]]
+    lines = "".join(output.fitted_table(["claim", "reason"], texts, width)).splitlines()
+    assert max(len(line) for line in lines) <= width
+    first = lines[2 : 2 + output.MAX_CELL_LINES]
+    assert lines[2 + output.MAX_CELL_LINES] == ""  # a blank line between wrapped rows
+    assert first[-1].rstrip().endswith("…")
+    assert first[0].startswith("short-id")
+
+
+def test_text_columns_get_more_of_the_width_than_ids() -> None:
+    """When cells must wrap, a reason column is given about twice a plain column's width."""
+    widths = output._fit([200, 200, 200], [5, 4, 6], 90, [2, 2, 4])
+    assert sum(widths) <= 90
+    assert widths[2] >= 2 * widths[0] - 1
+
+
+def test_iris_are_shown_by_label_or_last_part_unless_full_iri() -> None:
+    """A labelled IRI shows its label, another its last part; --full-iri keeps both whole."""
+    iri, other = "https://w3id.org/claim-ledger/source/sohr", "https://example.org/x#place"
+    labels = api.Labels(names={iri: "SOHR"})
+    row = {"claim": f"{iri} {other}", "note": "text: not an IRI"}
+    shown = "".join(output.table_view("x", [row], labels, width=100, columns=["claim", "note"]))
+    assert "SOHR, place" in shown and "text: not an IRI" in shown
+    whole = output.table_view("x", [row], labels, width=200, full_iri=True, columns=["claim"])
+    assert f"{iri} {other}" in "".join(whole)
+    assert output.table_iris([row]) == {iri, other}
+
+
+def test_add_names_every_claim_of_its_conflicts_by_its_file_id() -> None:
+    """The batch's claims by the id their file gave; a ledger claim by its label, else by the
+    start of its hash."""
+    from ledger.chain.entries import CLAIM_NAMESPACE, MintedClaim
+    from ledger.intake.validate import ValidationReport
+
+    new, old, bare = (CLAIM_NAMESPACE + c * 64 for c in "abc")
+    result = api.AddResult(
+        entry=None,
+        report=ValidationReport(conforms=True),
+        claims=[MintedClaim(new, "https://example.org/case/claim/new-one", True)],
+        conflicts=[
+            {"claim_a": new, "claim_b": old, "relation": "conflict", "type": "t", "reason": "r"},
+            {"claim_a": new, "claim_b": bare, "relation": "conflict", "type": "t", "reason": "r"},
+        ],
+    )
+    text = output.add_result(result, "text", api.Labels(names={old: "old-one"}))
+    assert "  new-one x old-one: t: r\n" in text
+    assert f"  new-one x {'c' * api.CLAIM_HASH_DIGITS}: t: r\n" in text

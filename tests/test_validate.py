@@ -172,7 +172,7 @@ def test_model_v2_case_uses_every_new_term() -> None:
 
 @pytest.mark.parametrize(
     ("name", "suggestion"),
-    [("108-misspelt-scope.yaml", "scope"), ("109-misspelt-hedge-kind.yaml", "kind")],
+    [("88-misspelt-scope.yaml", "scope"), ("89-misspelt-hedge-kind.yaml", "kind")],
 )
 def test_a_misspelt_new_field_is_refused_with_a_suggestion(name: str, suggestion: str) -> None:
     """A misspelt model-v2 field, top-level or property-scoped ('kind' in a hedge), gets a hint."""

@@ -41,8 +41,8 @@ use the full recomputation of ``ledger.analysis.compare``.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -57,7 +57,7 @@ from ledger import resources
 from ledger.analysis import read, rules
 
 #: Bump when judging, independence, row text or the tables change: the file is then rebuilt.
-FORMAT = "4"
+FORMAT = "5"
 BUSY_TIMEOUT_S = 600.0  # a rebuild of a million claims holds the write lock for minutes
 
 _CLAIM_FIELDS = tuple(f.name for f in fields(rules.Claim))
@@ -141,7 +141,8 @@ def _set_meta(conn: sqlite3.Connection, key: str, value: Any) -> None:
     conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
 
-#: The parts of ``analysis.Ledger`` kept, each pickled apart: an append rewrites the parts
+#: The parts of ``analysis.Ledger`` kept, each as JSON text apart (never pickles: whoever can
+#: write the folder could make a pickle run code): an append rewrites the parts
 #: it changed (statuses and derivations, mostly), not the registry.
 _LEDGER_PARTS = {
     "registry": ("names", "alternate_names", "part_of", "kinds", "events", "claim_conflict"),
@@ -155,15 +156,30 @@ def _load_ledger(conn: sqlite3.Connection, parts: Iterable[str] | None = None) -
     wanted = set(parts) if parts is not None else {"agents", *_LEDGER_PARTS}
     agents = _meta(conn, "ledger.agents") if "agents" in wanted else None
     if agents is not None:
-        ledger.agents = {iri: rules.Agent(iri, *rest) for iri, *rest in pickle.loads(agents)}
+        ledger.agents = {
+            iri: rules.Agent(iri, *rest) for iri, *rest in _decoded(agents, "ledger.agents")
+        }
     for part, names in _LEDGER_PARTS.items():
         if part not in wanted:
             continue
-        blob = _meta(conn, "ledger." + part)
-        if blob is not None:
-            for name, value in zip(names, pickle.loads(blob), strict=True):
-                setattr(ledger, name, value)
+        text = _meta(conn, "ledger." + part)
+        if text is not None:
+            for name, value in zip(names, _decoded(text, "ledger." + part), strict=True):
+                setattr(ledger, name, set(value) if name == "events" else value)
     return ledger
+
+
+def _decoded(text: Any, key: str) -> Any:
+    """A ``meta`` value as ``_save_ledger`` wrote it: JSON text, never anything that runs."""
+    try:
+        if not isinstance(text, str):
+            raise ValueError(f"a {type(text).__name__} value, not text")
+        return json.loads(text)
+    except ValueError as error:
+        raise sqlite3.DatabaseError(
+            f"the findings file's meta value {key} is not the JSON claim-ledger writes "
+            f"({str(error)[:80]})"
+        ) from None
 
 
 def _save_ledger(
@@ -177,8 +193,12 @@ def _save_ledger(
                 (a.iri, a.name, a.principal, a.alignment, a.sides) for a in ledger.agents.values()
             ]
         else:
-            value = tuple(getattr(ledger, name) for name in _LEDGER_PARTS[part])
-        _set_meta(conn, "ledger." + part, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            value = [
+                sorted(v) if isinstance(v, set) else getattr(ledger, name)
+                for name in _LEDGER_PARTS[part]
+                for v in (getattr(ledger, name),)
+            ]
+        _set_meta(conn, "ledger." + part, json.dumps(value, ensure_ascii=False))
 
 
 def _claim_row(claim: rules.Claim) -> tuple[Any, ...]:

@@ -9,10 +9,10 @@ ties them back to the chain:
   ``index.json`` (sequence and hash) is an entry of this chain with that hash; the index holds
   exactly as many quads as the entry files have lines (counted per graph only to name the
   graphs that differ); the findings file is intact for SQLite, belongs to this ledger, has
-  absorbed no graph the index lacks, and holds no pickle that would import or call code. It
-  catches a stale or foreign index, a head changed after indexing, a quad deleted or added, a
-  damaged or booby-trapped findings file; it cannot see a quad replaced by another or a
-  findings row edited in place.
+  absorbed no graph the index lacks, and its meta table holds only the JSON the analysis
+  writes. It catches a stale or foreign index, a head changed after indexing, a quad deleted
+  or added, a damaged or booby-trapped findings file; it cannot see a quad replaced by another
+  or a findings row edited in place.
 - ``check(full=True)`` (``verify --derived``): builds the index again from the entries in a
   temporary folder and compares every quad both ways, then builds the findings again from that
   fresh index in a temporary file (``ledger.analysis.findings.catch_up``) and compares every
@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
-import pickletools
 import secrets
 import shutil
 import sqlite3
@@ -210,7 +210,7 @@ def _check_findings_cheap(ledger: Ledger) -> DerivedCheck | None:
                 recorded = _meta_text(conn, "ledger_id")
                 if recorded and recorded != ledger.id:
                     problems.append(f"it belongs to another ledger ({recorded})")
-                problems.extend(_code_in_pickles(conn))
+                problems.extend(_not_json(conn))
                 absorbed = {str(name) for (name,) in conn.execute("SELECT name FROM graphs")}
         finally:
             conn.close()
@@ -237,35 +237,24 @@ def _check_findings_cheap(ledger: Ledger) -> DerivedCheck | None:
 #: Pickle opcodes that import or call something: the analysis stores only containers of
 #: strings, numbers and tuples, so any of these in the file was put there by someone else, and
 #: unpickling it would run their code.
-_CODE_OPCODES = frozenset(
-    {"GLOBAL", "STACK_GLOBAL", "REDUCE", "INST", "OBJ", "NEWOBJ", "NEWOBJ_EX", "BUILD"}
-    | {"EXT1", "EXT2", "EXT4", "PERSID", "BINPERSID"}
-)
+def _not_json(conn: sqlite3.Connection) -> list[str]:
+    """The analysis's ``meta`` values that are not the JSON text it writes (never decoded else).
 
-
-def _code_in_pickles(conn: sqlite3.Connection) -> list[str]:
-    """The meta values whose pickles would import or call code (never unpickled here)."""
+    The analysis keeps its registry, statuses and derivations there as JSON; a value of another
+    kind (a pickle, say, that would run code if anything unpickled it) is forged or damaged.
+    """
     problems = []
-    for key, value in conn.execute("SELECT key, value FROM meta ORDER BY key"):
-        if not isinstance(value, bytes):
-            continue
+    for key, value in conn.execute("SELECT key, value FROM meta WHERE key LIKE 'ledger.%'"):
         try:
-            found = next(
-                (
-                    f"{op.name} {arg!r}" if arg is not None else op.name
-                    for op, arg, _ in pickletools.genops(value)
-                    if op.name in _CODE_OPCODES
-                ),
-                None,
-            )
-        except Exception as error:  # noqa: BLE001 - any malformed pickle is a finding
-            found = f"a malformed pickle ({error})"
-        if found is not None:
+            if not isinstance(value, str):
+                raise ValueError(f"a {type(value).__name__} value, not text")
+            json.loads(value)
+        except ValueError as error:
             problems.append(
-                f"table meta: {key} would run code when read ({found[:120]}): forged; "
-                "do not run analysis commands on this ledger until it is rebuilt"
+                f"table meta: {key} is not the JSON the analysis writes ({str(error)[:80]}): "
+                "forged or damaged; rebuild it with `claim-ledger rebuild --findings`"
             )
-    return problems
+    return sorted(problems)
 
 
 def _meta_text(conn: sqlite3.Connection, key: str) -> str | None:

@@ -8,12 +8,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import shutil
+import textwrap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import yaml
 
-from ledger.api import AddResult
+from ledger.api import AddResult, Labels, claim_short_id
 from ledger.chain.entry import EntryRecord
 from ledger.intake.anchor import Anchor
 from ledger.intake.validate import ValidationReport
@@ -157,6 +160,214 @@ def _table_chunks(columns: Sequence[str], records: Sequence[Mapping[str, Any]]) 
         )
 
 
+# ---------------------------------------------------------------------- tables for people
+
+#: the width of a table when standard output is not a terminal
+DEFAULT_WIDTH = 100
+#: the columns a command's table shows (``--wide`` shows every column; JSON and CSV always do).
+#: Some are made from the row's columns (``_cell``): a claim with its source in brackets, a
+#: claim's proposition in one cell, a grade's credibility with its words, ``for/against`` the
+#: independent origins that support and contradict it, a revision's relation with its type, a
+#: corroboration's kind with its match. A conflict's property is in its reason.
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "claims": ("claim", "status", "stance", "proposition", "statement"),
+    "conflicts": ("claim_a", "claim_b", "type", "reason", "independence"),
+    "corroborations": ("claim_a", "claim_b", "property", "kind", "reason"),
+    "scope-warnings": ("claim_a", "claim_b", "property", "reason", "independence"),
+    "grade": ("claim", "credibility", "reliability", "for/against", "statement", "reasons"),
+    "log": ("seq", "time", "kind", "author", "message", "hash"),
+}  # fmt: skip
+#: a column left out of a table when every row has this value in it
+UNIFORM_OMITTED = {"status": "current", "reliability": "F"}
+#: a cell wraps onto at most this many lines; the last one ends with "…" when cut
+MAX_CELL_LINES = 8
+#: an entry hash in a table: "sha256:" and this many hex digits (what `show` takes)
+HASH_DIGITS = 12
+_IRI = re.compile(r"^(https?://|urn:|tag:)\S+$")
+
+
+def terminal_width() -> int:
+    """The terminal's width in columns, or ``DEFAULT_WIDTH`` when output is not a terminal."""
+    return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+
+
+def table_iris(records: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Every IRI in ``records`` (a cell may list several, space-separated): what to label."""
+    found: set[str] = set()
+    for record in records:
+        for value in record.values():
+            if isinstance(value, str) and ":" in value:
+                found.update(part for part in value.split() if _IRI.match(part))
+    return found
+
+
+def short_iri(iri: str) -> str:
+    """The last part of an IRI (after its last ``/`` or ``#``)."""
+    return re.split(r"[/#]", iri.rstrip("/#"))[-1] or iri
+
+
+def _label(value: Any, labels: Labels, full_iri: bool) -> str:
+    """A cell's text: IRIs by their label or last part (or whole with ``full_iri``)."""
+    if value is None:
+        return ""
+    text = str(value)
+    if full_iri or not isinstance(value, str) or ":" not in text:
+        return text
+    parts = text.split()
+    if not parts or not all(_IRI.match(p) for p in parts):
+        return text
+    return ", ".join(labels.names.get(p) or short_iri(p) for p in parts)
+
+
+def _cell(column: str, record: Mapping[str, Any], labels: Labels, full_iri: bool) -> str:
+    """The text of ``column`` in a table, including the columns made from others."""
+    if column in ("claim_a", "claim_b") or (column == "claim" and "source" in record):
+        source = record.get("source" + column.removeprefix("claim"))
+        claim = _label(record.get(column), labels, full_iri)
+        return claim + (f" ({_label(source, labels, full_iri)})" if source else "")
+    if column == "proposition" and "subject" in record:
+        value = record.get("quantity") or _label(record.get("value"), labels, full_iri)
+        parts = [_label(record.get(c), labels, full_iri) for c in ("subject", "property")]
+        text = " ".join(p for p in [*parts, value] if p)
+        if record.get("place"):
+            text += f"; at {_label(record['place'], labels, full_iri)}"
+        return text + (f"; {record['event_time']}" if record.get("event_time") else "")
+    if column == "credibility" and "grade" in record:
+        return f"{record.get('credibility')} {record.get('grade')}"
+    if column == "for/against" and "independent_support" in record:
+        return f"{record['independent_support']} / {record.get('independent_conflicts')}"
+    if column == "type" and record.get("relation") not in (None, "conflict"):
+        return f"{record['relation']}: {record.get('type')}"
+    if column == "kind" and record.get("match"):
+        return f"{record.get('kind')}: {record['match']}"
+    if column == "statement" and "statement" not in record:
+        return labels.statements.get(str(record.get("claim")), "")
+    if column == "hash" and not full_iri and isinstance(record.get("hash"), str):
+        algorithm, _, digest = str(record["hash"]).partition(":")
+        return f"{algorithm}:{digest[:HASH_DIGITS]}" if digest else algorithm
+    return _label(record.get(column), labels, full_iri).replace("\n", " ")
+
+
+def table_view(
+    command: str,
+    records: Sequence[Mapping[str, Any]],
+    labels: Labels,
+    *,
+    width: int,
+    wide: bool = False,
+    full_iri: bool = False,
+    columns: Sequence[str] | None = None,
+) -> Iterator[str]:
+    """A command's rows as a table for people, in pieces.
+
+    Claims by their short id, sources, places and properties by name, fitted to ``width``
+    columns: the widest cells are wrapped (at most ``MAX_CELL_LINES`` lines, then cut with
+    "…"). ``wide``: every column, nothing wrapped; ``full_iri``: IRIs as they are.
+    """
+    shown = list(columns or ()) if wide else list(TABLE_COLUMNS.get(command, columns or ()))
+    if not wide:
+        shown = [
+            c
+            for c in shown
+            if c not in UNIFORM_OMITTED or any(r.get(c) != UNIFORM_OMITTED[c] for r in records)
+        ]
+    if wide:
+        texts = [
+            [_label(r.get(c), labels, full_iri).replace("\n", " ") for c in shown] for r in records
+        ]
+        yield from _table_chunks(shown, [dict(zip(shown, t, strict=True)) for t in texts])
+        return
+    texts = [[_cell(c, r, labels, full_iri) for c in shown] for r in records]
+    yield from fitted_table(shown, texts, width)
+
+
+def fitted_table(
+    columns: Sequence[str], texts: Sequence[Sequence[str]], width: int
+) -> Iterator[str]:
+    """A table of ``texts`` no line of which is wider than ``width`` (when the headers fit)."""
+    natural = [len(c) for c in columns]
+    for row in texts:
+        natural = [max(n, len(t)) for n, t in zip(natural, row, strict=True)]
+    weights = [COLUMN_WEIGHTS.get(c, 2) for c in columns]
+    widths = _fit(natural, [len(c) for c in columns], width - 2 * (len(columns) - 1), weights)
+    wrapped = any(n > w for n, w in zip(natural, widths, strict=True))
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() + "\n"
+
+    yield line([_cut(c, w) for c, w in zip(columns, widths, strict=True)])
+    yield line(["-" * w for w in widths])
+    for start in range(0, len(texts), CHUNK_ROWS):
+        out: list[str] = []
+        for row in texts[start : start + CHUNK_ROWS]:
+            if not wrapped:
+                out.append(line(row))
+                continue
+            cells = [_wrap(t, w) for t, w in zip(row, widths, strict=True)]
+            height = max(len(c) for c in cells)
+            out.extend(line([c[i] if i < len(c) else "" for c in cells]) for i in range(height))
+            out.append("\n")  # a blank line between rows that take several lines
+        yield "".join(out)
+
+
+#: how much of the width a column may take when cells must wrap, in halves of a common cap:
+#: text (statements, reasons) twice the cap, claims one and a half, the rest the cap
+COLUMN_WEIGHTS = {
+    "statement": 4, "reason": 4, "reasons": 4, "proposition": 4, "independence_reason": 4,
+    "message": 4, "claim": 3, "claim_a": 3, "claim_b": 3,
+}  # fmt: skip
+
+
+def _fit(
+    natural: list[int], headers: list[int], budget: int, weights: Sequence[int] | None = None
+) -> list[int]:
+    """Column widths that add up to at most ``budget``: every column keeps its natural width
+    up to its share of a common cap (``weights``, in halves of the cap), the cap chosen as
+    large as fits; no column narrower than its header (nor than 3 when even the headers do
+    not fit)."""
+    if sum(natural) <= budget:
+        return natural
+    halves = list(weights) if weights is not None else [2] * len(natural)
+    floors = headers if sum(headers) <= budget else [min(h, 3) for h in headers]
+
+    def widths_at(cap: int) -> list[int]:
+        return [
+            max(f, min(n, cap * w // 2)) for n, f, w in zip(natural, floors, halves, strict=True)
+        ]
+
+    low, high = 1, max(natural)
+    while low < high:  # the largest cap that fits
+        cap = (low + high + 1) // 2
+        if sum(widths_at(cap)) <= budget:
+            low = cap
+        else:
+            high = cap - 1
+    widths = widths_at(low)
+    spare = budget - sum(widths)
+    order = sorted(range(len(widths)), key=lambda i: (-halves[i], widths[i] - natural[i]))
+    for i in order:  # what the cap's rounding left over, text first
+        extra = min(spare, natural[i] - widths[i])
+        if extra > 0:
+            widths[i] += extra
+            spare -= extra
+    return widths
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, at most ``MAX_CELL_LINES`` of them."""
+    if len(text) <= width:
+        return [text]
+    lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=True) or [""]
+    if len(lines) > MAX_CELL_LINES:
+        lines = lines[:MAX_CELL_LINES]
+        lines[-1] = _cut(lines[-1] + " …", width)
+    return lines
+
+
 def validation_text(report: ValidationReport) -> str:
     """Each problem on its own lines (where, claim, field, message), then a summary."""
     out: list[str] = []
@@ -199,7 +410,7 @@ def entry_line(record: EntryRecord) -> str:
     return f"entry {record.seq} ({record.kind}) {record.hash}"
 
 
-def add_result(result: AddResult, fmt: str) -> str:
+def add_result(result: AddResult, fmt: str, labels: Labels | None = None) -> str:
     """What an add did: the problems when refused, else the entry and the claims."""
     if fmt == "json":
         return (
@@ -228,7 +439,10 @@ def add_result(result: AddResult, fmt: str) -> str:
         )
     if not result.report.conforms:
         return validation_text(result.report) + "nothing was written to the ledger\n"
-    lines = [f"already in the ledger: {c.written_as} = {c.iri}" for c in result.duplicates]
+    lines = [
+        f"already in the ledger: {claim_short_id(c.iri, c.written_as)} ({c.iri})"
+        for c in result.duplicates
+    ]
     if result.entry is None:
         lines.append(f"nothing new to add: {len(result.duplicates)} claim(s) already in the ledger")
     else:
@@ -236,22 +450,23 @@ def add_result(result: AddResult, fmt: str) -> str:
             f"{entry_line(result.entry)}: {len(result.added)} claim(s) added"
             + (f", {len(result.duplicates)} already in the ledger" if result.duplicates else "")
         )
-    lines.extend(_batch_conflict_lines(result))
+    lines.extend(_batch_conflict_lines(result, labels or Labels()))
     return "\n".join(lines) + "\n"
 
 
-def _batch_conflict_lines(result: AddResult) -> list[str]:
+def _batch_conflict_lines(result: AddResult, labels: Labels) -> list[str]:
     """ "This batch conflicts with …": one line per conflict or revision of an added claim.
 
-    A claim of the batch is named by the id its file gave it, any other by the start of its
-    hash (both are what `show` takes); the reason names the sources and the values.
+    Every claim is named as tables name it: by the id its file gave it (``labels``, or the
+    batch's own files), else by the start of its hash (both are what `show` takes); the reason
+    names the sources and the values.
     """
     if result.check_failed is not None:
         return [f"the conflict check did not run (the entry is written): {result.check_failed}"]
     ids = {c.iri: c.written_as.rstrip("/").rsplit("/", 1)[-1] for c in result.claims}
 
     def short(iri: str) -> str:
-        return ids.get(iri) or iri.rsplit("/", 1)[-1][:12]
+        return ids.get(iri) or labels.names.get(iri) or claim_short_id(iri)
 
     conflicts = [r for r in result.conflicts if r["relation"] == "conflict"]
     revisions = [r for r in result.conflicts if r["relation"] != "conflict"]
@@ -285,9 +500,12 @@ def entry_text(record: EntryRecord, nquads: str) -> str:
     return "\n".join(head) + nquads
 
 
-def claim_text(shown: dict[str, Any]) -> str:
-    """A claim's IRI and status, then its description in Turtle."""
-    return f"# claim  {shown['claim']}\n# status {shown['status']}\n{shown['turtle']}"
+def claim_text(shown: dict[str, Any], labels: Labels | None = None) -> str:
+    """A claim's IRI, its short id (as tables name it) and status, then its description in
+    Turtle."""
+    short = (labels or Labels()).names.get(shown["claim"])
+    named = f"# id     {short}\n" if short else ""
+    return f"# claim  {shown['claim']}\n{named}# status {shown['status']}\n{shown['turtle']}"
 
 
 def run_text(location: object, result: Any) -> str:
