@@ -16,8 +16,11 @@ batch's time per step, ``verify`` time, disk size and peak memory. ``--full`` ad
 
 Baselines measured in the same run: the reference SHACL engine (pySHACL) against pyshacl-turbo
 on the same batch with the same context, and ``store.append`` alone against the whole ``add``
-(from the step times of every batch). ``--remote SIZE`` grows a second ledger on a local
-Oxigraph server (the ``oxigraph`` command of this environment) to SIZE claims.
+(from the step times of every batch). ``--remote SIZE`` grows a ledger to SIZE claims on each
+SPARQL server the tests run on, started here as the tests start them (tests/oxigraph_server.py:
+``oxigraph serve``; tests/virtuoso_server.py: ``virtuoso-t`` with its own database), and prints
+them side by side (claims/s appended, verify time); a server that is not installed is named in
+the notes.
 
 ``--verify-ledger SIZES`` measures ``verify`` alone on ledgers too large to grow through ``add``
 here (1M claims would take ~1.5 h): ``--seed-batches`` real batches are added through ``api.add``,
@@ -56,6 +59,7 @@ import claim_files  # noqa: E402 - after the path is set
 from ledger import api
 from ledger.chain import entry, store  # noqa: E402
 from ledger.chain.canon import add_ground_quads, canonical_nquads, sha256_hex  # noqa: E402
+from ledger.chain.location import LedgerLocation  # noqa: E402
 from ledger.intake.load import load_paths  # noqa: E402
 from ledger.intake.validate import validate_batch  # noqa: E402
 
@@ -255,11 +259,11 @@ def native_floor(work: Path, size: int, repeats: int = 5) -> list[tuple[str, str
         },
         key=str,
     )
-    closures = [entries._closure(node, by_subject) for node in claim_nodes]
+    closures = [entries.blank_node_closure(node, by_subject) for node in claim_nodes]
     batch_nquads = ox.serialize(batch.quads, format=ox.RdfFormat.N_QUADS)
     ground = [ox.Quad(q.subject, q.predicate, q.object) for q in content.quads]
     entry_bytes = canonical_nquads(content.quads)
-    index_quads = list(store.index_quads(2, entry_bytes))
+    index_quads = list(entry.index_quads(2, entry_bytes))
     data = validate.turbo_input((batch, registry))
     counter = iter(range(1_000_000))
 
@@ -335,32 +339,26 @@ def step_baseline(run: Run) -> list[tuple[str, str]]:
     return out
 
 
-def start_oxigraph(work: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """A local Oxigraph server on a free port, for the remote backend."""
-    import socket
+def remote_servers(work: Path) -> list[tuple[str, Any | None, str]]:
+    """The SPARQL servers of the tests, not started: (name, server or None, why not)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from oxigraph_server import OxigraphServer, oxigraph_executable
+    from virtuoso_server import VirtuosoServer, missing_reason
 
-    executable = Path(sys.executable).parent / "oxigraph"
-    command = str(executable) if executable.is_file() else shutil.which("oxigraph")
-    if command is None:
-        raise SystemExit("--remote needs the oxigraph command (pip install oxigraph)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    shutil.rmtree(work / "oxigraph", ignore_errors=True)  # a new, empty dataset
-    server = subprocess.Popen(
-        [command, "serve", "--location", str(work / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return server, url
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("the Oxigraph server did not start")
+    oxigraph_missing = None if oxigraph_executable() else "oxigraph is not installed"
+    virtuoso_missing = missing_reason()
+    return [
+        (
+            "oxigraph",
+            None if oxigraph_missing else OxigraphServer(work / "oxigraph"),
+            oxigraph_missing or "",
+        ),
+        (
+            "virtuoso",
+            None if virtuoso_missing else VirtuosoServer(work / "virtuoso"),
+            virtuoso_missing or "",
+        ),
+    ]
 
 
 def machine() -> str:
@@ -398,6 +396,7 @@ def write_verify_ledger(work: Path, size: int, batch: int, seeds: int) -> Path:
     head = ledger.head()
     assert head is not None
     previous, seq = head.hash, head.seq
+    ledger = store.open(path, index_on_append=False)  # the replayed entries are not queried
     started = time.perf_counter()
     for number in range(len(contents), size // batch):
         content, graph = contents[number % len(contents)]
@@ -413,7 +412,7 @@ def write_verify_ledger(work: Path, size: int, batch: int, seeds: int) -> Path:
             content_graphs=[graph],
         )
         data = add_ground_quads(content, metadata)
-        ledger._write_entry(seq, data)
+        ledger.import_entry(data)
         previous = entry.HASH_PREFIX + sha256_hex(data)
         if seq % 100 == 0:
             print(f"  verify ledger: {seq:,} entries written", file=sys.stderr, flush=True)
@@ -545,25 +544,21 @@ def main(argv: list[str]) -> None:
     if not args.no_baselines:
         notes += step_baseline(run)
 
-    if args.remote:
-        from ledger.chain import remote  # type: ignore[attr-defined]
-
+    for name, server, missing in remote_servers(work) if args.remote else []:
+        if server is None:
+            notes.append((f"{name} server", f"not run: {missing}"))
+            continue
         # the remote ledger's local replica (analysis, add's conflict check) goes in the work
         # folder, not in ~/.cache; the disk column adds it to the server's dataset
-        os.environ["CLAIM_LEDGER_CACHE"] = str(work / "client-cache")
-        server, url = start_oxigraph(work)
-        try:
-            remote_ledger = remote.remote_init(url)
+        cache = work / f"client-cache-{name}"
+        os.environ["CLAIM_LEDGER_CACHE"] = str(cache)
+        with server:
+            remote_ledger = LedgerLocation(server.url).create()
             api.add(remote_ledger, [work / "registry"], author="bench", message="registry")
-            remote_run = Run("remote", remote_ledger, work, args.batch)
+            remote_run = Run(name, remote_ledger, work, args.batch)
             remote_run.grow_to(args.remote, 0)
-            rows.append(
-                row_for(remote_run, 0, verify=True, disk=[work / "oxigraph", work / "client-cache"])
-            )
-            notes += step_baseline(remote_run)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+            rows.append(row_for(remote_run, 0, verify=True, disk=[server.location, cache]))
+            notes += step_baseline(remote_run)  # its labels name the backend
 
     print()
     print(f"# finished {time.strftime('%Y-%m-%d %H:%M')}; load {os.getloadavg()[0]:.1f}")

@@ -23,10 +23,12 @@ import pyoxigraph as ox
 
 from ledger import query
 from ledger.chain import derived, entries
+from ledger.chain.backend import LedgerBackend, LedgerQueries
 from ledger.chain.canon import canonical_nquads as canon_bytes
 from ledger.chain.canon import sha256_hex
-from ledger.chain.entry import EntryRecord, PreparedContent
-from ledger.chain.store import Ledger, LedgerIndex, index_quads, out_of_space
+from ledger.chain.entry import EntryRecord, PreparedContent, index_quads
+from ledger.chain.location import LedgerLocation
+from ledger.chain.store import Ledger, out_of_space
 from ledger.errors import (
     HeadMovedError,
     InputError,
@@ -41,17 +43,18 @@ from ledger.extraction.review import Proposal as ReviewProposal
 from ledger.extraction.review import ReviewSession
 from ledger.intake.load import LoadedBatch, document_quads, load_paths
 from ledger.intake.validate import ValidationReport, validate_batch
+from ledger.vocab import CL_IRI
 
-CL = "https://w3id.org/claim-ledger/ns#"
+CL = CL_IRI
 PROV = "http://www.w3.org/ns/prov#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
-#: An open ledger: the embedded ``store.Ledger`` or the remote one; both have the same methods.
-Backend = Ledger
+#: An open ledger: the embedded ``store.Ledger`` or the remote one (``ledger.chain.backend``).
+Backend = LedgerBackend
 _log = logging.getLogger(__name__)
 #: a typed analysis row (``ledger.analysis.compare.ConflictRow``, …)
 RowT = TypeVar("RowT")
-Index = LedgerIndex
+Index = LedgerQueries
 
 
 @dataclass
@@ -90,16 +93,7 @@ def known_triples(index: Index) -> entries.KnownTriples:
     """Which of some triples the ledger already holds (in any entry), asked in batches."""
 
     def known(triples: Sequence[entries.Triple3]) -> set[entries.Triple3]:
-        store = getattr(index, "store", None)
-        found: set[entries.Triple3] = set()
-        if isinstance(store, ox.Store):  # embedded: a direct index lookup per triple
-            for s, p, o in triples:
-                if next(iter(store.quads_for_pattern(s, p, o, None)), None) is not None:
-                    found.add((s, p, o))
-            return found
-        # remote: the triples go in as bound VALUES rows (remote.RemoteIndex.known_triples)
-        asked: set[entries.Triple3] = index.known_triples(triples)  # type: ignore[attr-defined]
-        return asked
+        return index.known_triples(triples)
 
     return known
 
@@ -225,7 +219,7 @@ def local_ledger(ledger: Backend) -> Ledger | None:
     except OSError as error:
         _log.warning(
             "no local replica of %s (%s): the analysis reads a copy of the ledger in memory",
-            ledger.url,
+            ledger.location,
             error,
         )
         return None
@@ -468,7 +462,7 @@ def claim_status(index: Index, iri: str) -> str:
     return "current"
 
 
-def log_rows(ledger: Ledger) -> list[dict[str, Any]]:
+def log_rows(ledger: Backend) -> list[dict[str, Any]]:
     """One row per entry, oldest first."""
     return [
         {
@@ -483,7 +477,7 @@ def log_rows(ledger: Ledger) -> list[dict[str, Any]]:
     ]
 
 
-def find_entry(ledger: Ledger, reference: str) -> EntryRecord:
+def find_entry(ledger: Backend, reference: str) -> EntryRecord:
     """An entry by sequence number or by (a prefix of) its hash."""
     reference = reference.strip().removeprefix("sha256:")
     records = list(ledger.entries())
@@ -502,7 +496,7 @@ def find_entry(ledger: Ledger, reference: str) -> EntryRecord:
     return matches[0]
 
 
-def as_of_entry(ledger: Ledger, as_of: str | None) -> int | None:
+def as_of_entry(ledger: Backend, as_of: str | None) -> int | None:
     """The last entry visible at ``as_of`` (an entry number or hash, or an ISO date/time)."""
     if as_of is None:
         return None
@@ -613,7 +607,7 @@ def _relabel(term: Any, prefix: str) -> Any:
     return ox.BlankNode(prefix + term.value) if isinstance(term, ox.BlankNode) else term
 
 
-def import_ledger(location: Any, file: Path) -> EntryRecord | None:
+def import_ledger(location: LedgerLocation, file: Path) -> EntryRecord | None:
     """Replay an export into a new ledger with the exported ledger's id; refuse any tampering."""
     fmt = ox.RdfFormat.TRIG if file.suffix.lower() == ".trig" else ox.RdfFormat.N_QUADS
     try:

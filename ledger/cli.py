@@ -89,8 +89,14 @@ class Group(click.Group):
     show_default=True,
     help="The ledger: a directory, or the URL of a SPARQL 1.1 server (env CLAIM_LEDGER).",
 )
-@click.option("--query-endpoint", help="The server's query endpoint (default URL/query).")
-@click.option("--update-endpoint", help="The server's update endpoint (default URL/update).")
+@click.option(
+    "--query-endpoint",
+    help="The server's query endpoint (default URL/query; URL itself if it ends in /sparql).",
+)
+@click.option(
+    "--update-endpoint",
+    help="The server's update endpoint (default URL/update; URL itself if it ends in /sparql).",
+)
 @click.pass_context
 def main(
     ctx: click.Context, location: str, query_endpoint: str | None, update_endpoint: str | None

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import backends
 from oxigraph_server import ServerPool, oxigraph_executable
+from virtuoso_server import VirtuosoServer, missing_reason
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -46,7 +47,9 @@ def data_dir() -> Path:
 
 # --- ledger backends ----------------------------------------------------------------------------
 
-BACKENDS = ["embedded", "remote"]
+BACKENDS = ["embedded", "oxigraph", "virtuoso"]
+#: the SPARQL servers every remote-ledger test runs on
+SERVERS = ["oxigraph", "virtuoso"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -76,18 +79,36 @@ def oxigraph_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPo
         servers.stop_all()
 
 
+@pytest.fixture(scope="session")
+def virtuoso_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPool]:
+    """Virtuoso servers on free 127.0.0.1 ports, each with its own temporary database."""
+    servers = ServerPool(tmp_path_factory.mktemp("virtuoso"), VirtuosoServer)
+    try:
+        yield servers
+    finally:
+        servers.stop_all()
+
+
+def server_pool(request: pytest.FixtureRequest, name: str) -> ServerPool:
+    """The pool of ``name`` servers ("oxigraph" or "virtuoso"); skips, saying why, without it."""
+    if name == "oxigraph" and oxigraph_executable() is None:
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    if name == "virtuoso" and missing_reason() is not None:
+        pytest.skip(str(missing_reason()))
+    pool: ServerPool = request.getfixturevalue(f"{name}_pool")
+    return pool
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[backends.Embedded | backends.Remote]:
-    """Makes empty ledgers of one backend: a directory, or the dataset of an Oxigraph server."""
+    """Makes empty ledgers of one backend: a directory, or the dataset of an Oxigraph or a
+    Virtuoso server."""
     if request.param == "embedded":
         yield backends.Embedded(tmp_path)
         return
-    if oxigraph_executable() is None:
-        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
-    pool: ServerPool = request.getfixturevalue("oxigraph_pool")
-    remote_backend = backends.Remote(pool)
+    remote_backend = backends.Remote(server_pool(request, request.param), request.param)
     try:
         yield remote_backend
     finally:

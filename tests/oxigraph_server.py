@@ -57,7 +57,7 @@ def free_port() -> int:
         return port
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+def die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
     """Linux: SIGTERM the server when the test process dies, so no server outlives a test run."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
@@ -111,7 +111,7 @@ class OxigraphServer:
                 stdin=subprocess.DEVNULL,
                 stdout=self._log,
                 stderr=subprocess.STDOUT,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+                preexec_fn=die_with_parent if sys.platform == "linux" else None,
             )
             if self._wait_until_answering():
                 return
@@ -194,20 +194,24 @@ class OxigraphServer:
 
 
 class ServerPool:
-    """Servers with an empty dataset on demand: ``release_all`` after a test, ``stop_all`` last."""
+    """Servers with an empty dataset on demand: ``release_all`` after a test, ``stop_all`` last.
 
-    def __init__(self, base: Path) -> None:
+    kind: the server class (``OxigraphServer``, or ``virtuoso_server.VirtuosoServer``).
+    """
+
+    def __init__(self, base: Path, kind: Any = None) -> None:
         self.base = base
-        self.idle: list[OxigraphServer] = []
-        self.busy: list[OxigraphServer] = []
+        self.kind = kind or OxigraphServer
+        self.idle: list[Any] = []
+        self.busy: list[Any] = []
         self.started = 0
 
-    def acquire(self) -> OxigraphServer:
+    def acquire(self) -> Any:
         if self.idle:
             server = self.idle.pop()
             server.clear()
         else:
-            server = OxigraphServer(self.base / f"server-{self.started}")
+            server = self.kind(self.base / f"server-{self.started}")
             self.started += 1
             server.start()
         self.busy.append(server)
@@ -235,8 +239,8 @@ class RemoteTamper:
     embedded tests leave the index alone.
     """
 
-    def __init__(self, server: OxigraphServer) -> None:
-        self.server = server
+    def __init__(self, server: Any) -> None:
+        self.server = server  # an OxigraphServer or a virtuoso_server.VirtuosoServer
 
     def rewrite(self, seq: int, data: bytes) -> None:
         text = json.dumps(data.decode("utf-8"))  # a JSON string is a valid SPARQL string
@@ -346,6 +350,12 @@ WHOLE_ENTRIES = (
 )
 
 
+INDEXED_ENTRIES = (
+    "SELECT (COUNT(?entry) AS ?n) WHERE { "
+    "GRAPH ?entry { ?entry a <https://w3id.org/claim-ledger/ns#LedgerEntry> } }"
+)
+
+
 def _query_loop(url: str) -> None:
     """Query until stdin closes; the entries seen are whole and may only grow."""
     from pyoxigraph import QuerySolutions
@@ -358,10 +368,16 @@ def _query_loop(url: str) -> None:
     counts: list[int] = []
     while not stop.is_set():
         with ledger.index() as index:
-            rows = index.query(WHOLE_ENTRIES)
-            assert isinstance(rows, QuerySolutions)
-            (row,) = rows
-            count, stored = int(row["n"].value), int(row["stored"].value)
+            if isinstance(index, remote.RemoteIndex):
+                rows = index.query(WHOLE_ENTRIES)
+                assert isinstance(rows, QuerySolutions)
+                (row,) = rows
+                count, stored = int(row["n"].value), int(row["stored"].value)
+            else:  # Virtuoso: the replica's index, which holds whole entries up to its size
+                rows = index.query(INDEXED_ENTRIES)
+                assert isinstance(rows, QuerySolutions)
+                (row,) = rows
+                count, stored = int(row["n"].value), index.indexed_through
             if count != stored or count < index.indexed_through or (counts and count < counts[-1]):
                 _say(f"INCONSISTENT {count} entries, {stored} stored, after {counts[-1:]}")
                 sys.exit(1)

@@ -785,7 +785,10 @@ def test_findings_of_a_ledger_index_follow_its_entries(tmp_path: Path) -> None:
 
 def test_the_model_v2_fields_are_read_from_the_store() -> None:
     """Scope, hedge, unknown time, coverage, degree, controller, nominal, hour of statement."""
-    claims = {name(i): c for i, c in analysis.read_claims(store_of("model-v2.yaml")).items()}
+    claims = {
+        name(i): c
+        for i, c in analysis.read_claims(store_of("../analysis-model-v2/model-v2.yaml")).items()
+    }
     running = claims["v2-running-8000"]
     assert (running.scope_kind, running.since_start, running.until_end, running.has_until) == (
         "runningTotal", "2016-11-14", "2016-11-17", True
@@ -804,7 +807,7 @@ def test_the_model_v2_fields_are_read_from_the_store() -> None:
 
 def test_case_vocabulary_events_and_sides_in_a_conflict_are_read() -> None:
     """Declared properties, Event entities, alignmentIn and each claim's case conflict."""
-    ledger = analysis.read_ledger(store_of("model-v2.yaml"))
+    ledger = analysis.read_ledger(store_of("../analysis-model-v2/model-v2.yaml"))
     case = "https://w3id.org/claim-ledger/case/analysis-tests/"
     assert ledger.kinds == {case + "mayorOf": "Exclusive"}
     assert ledger.events == {case + "v2-attack"}
@@ -821,7 +824,7 @@ def test_a_share_under_all_of_it_is_found_through_the_store_and_the_findings_fil
 ) -> None:
     """90 percent against all of Zulu, the same day: one conflict, recomputed or stored."""
     store = ox.Store()
-    store.extend(_in_graph(store_of("model-v2.yaml"), "urn:test:entry:1"))
+    store.extend(_in_graph(store_of("../analysis-model-v2/model-v2.yaml"), "urn:test:entry:1"))
     rows = analysis.find_conflicts(store)
     assert pairs(rows, "type") == [("v2-all-of-zulu", "v2-share-90", "exclusive")]
     assert analysis.find_conflicts(store, findings=tmp_path / "f.sqlite") == rows

@@ -122,7 +122,7 @@ def test_long_cells_wrap_within_the_width_and_are_cut_after_the_last_line(width:
 
 def test_text_columns_get_more_of_the_width_than_ids() -> None:
     """When cells must wrap, a reason column is given about twice a plain column's width."""
-    widths = output._fit([200, 200, 200], [5, 4, 6], 90, [2, 2, 4])
+    widths = output.fit_widths([200, 200, 200], [5, 4, 6], 90, [2, 2, 4])
     assert sum(widths) <= 90
     assert widths[2] >= 2 * widths[0] - 1
 

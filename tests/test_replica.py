@@ -32,6 +32,7 @@ class StandIn:
         self.ledger = ledger
         self.id = ledger.id
         self.url = url
+        self.location = url
         self.reads: list[int] = []
         self.tampered: dict[int, bytes] = {}
 

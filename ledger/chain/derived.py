@@ -45,8 +45,8 @@ from typing import Any
 
 from pyoxigraph import BlankNode, NamedNode, Store
 
-from ledger.chain.entry import HASH_PREFIX
-from ledger.chain.store import Ledger, index_quads, read_index_state
+from ledger.chain.entry import HASH_PREFIX, index_quads
+from ledger.chain.store import Ledger, read_index_state
 from ledger.errors import LedgerError, LedgerStateError
 
 INDEX = "query index"

@@ -30,7 +30,7 @@ from ledger.chain.canon import (
     check_sorted_lines,
     sha256_hex,
 )
-from ledger.errors import CanonicalizationError, HeadMovedError
+from ledger.errors import CanonicalizationError, HeadMovedError, LedgerStateError, UsageError
 from ledger.vocab import CL_IRI as CL
 
 FORMAT = 1
@@ -554,3 +554,75 @@ def verify_against_checkpoint(
             f"checkpoint records {head}",
         )
     return report
+
+
+# --- shared by both backends' writers and readers ---------------------------------------------
+
+#: how long a writer waits for another one's writer lock, in seconds (both backends)
+LOCK_TIMEOUT = 30.0
+
+
+def refuse_entry_iris(ledger_id: str, quads: Iterable[Quad]) -> None:
+    """``UsageError`` for content quads that use the ledger's own entry IRIs (its metadata)."""
+    reserved = f"{ledger_id}:entry:"
+    for quad in quads:
+        for term in (quad.subject, quad.graph_name):
+            if isinstance(term, NamedNode) and term.value.startswith(reserved):
+                raise UsageError(
+                    f"quads may not use the ledger's own entry IRIs ({term})",
+                    hint="entry metadata is written by the ledger itself",
+                )
+
+
+def check_import(data: bytes, *, ledger_id: str, seq: int, head_hash: str | None) -> None:
+    """``LedgerStateError`` unless ``data`` (an exported entry) is entry ``seq`` of this ledger,
+    built on the head whose hash is ``head_hash`` (None: the ledger is empty)."""
+    metadata = EntryMetadata.find(data, f"{ledger_id}:entry:{seq}")
+    if isinstance(metadata, str):
+        raise LedgerStateError(f"the entry for position {seq} {metadata}")
+    if metadata.previous_hash != head_hash:
+        raise LedgerStateError(
+            f"entry {seq} records previous hash {metadata.previous_hash}, "
+            f"but entry {seq - 1} hashes to {head_hash}"
+        )
+    if metadata.ledger != ledger_id or metadata.hash_algorithm != HASH_ALGORITHM:
+        raise LedgerStateError(f"entry {seq} belongs to ledger {metadata.ledger}")
+    if metadata.sequence != seq:
+        raise LedgerStateError(f"entry {seq} records sequence {metadata.sequence}")
+
+
+def record_of(
+    metadata: EntryMetadata, *, seq: int, entry_hash: str, ledger_id: str, path: Path
+) -> EntryRecord:
+    """The record of entry ``seq`` from its metadata (``entry_hash`` "" when not computed)."""
+    return EntryRecord(
+        seq=seq,
+        hash=entry_hash,
+        previous_hash=metadata.previous_hash,
+        time=metadata.time,
+        author=metadata.author,
+        message=metadata.message,
+        kind=metadata.kind,
+        ledger_id=ledger_id,
+        path=path,
+    )
+
+
+def index_quads(seq: int, data: bytes) -> Iterator[Quad]:
+    """The quads of entry ``seq`` with blank nodes made distinct from other entries' (e{seq}_…)."""
+    prefix = f"e{seq}_"
+    for quad in parse(data, format=RdfFormat.N_QUADS):
+        subject, obj, graph = quad.subject, quad.object, quad.graph_name
+        if (
+            isinstance(subject, BlankNode)
+            or isinstance(obj, BlankNode)
+            or isinstance(graph, BlankNode)
+        ):
+            yield Quad(
+                BlankNode(prefix + subject.value) if isinstance(subject, BlankNode) else subject,
+                quad.predicate,
+                BlankNode(prefix + obj.value) if isinstance(obj, BlankNode) else obj,
+                BlankNode(prefix + graph.value) if isinstance(graph, BlankNode) else graph,
+            )
+        else:
+            yield quad

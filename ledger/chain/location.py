@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ledger.chain import store
+from ledger.chain.backend import LedgerBackend
 from ledger.errors import LedgerStateError, UsageError
 
 _URL = re.compile(r"^https?://", re.I)
@@ -45,11 +45,11 @@ class LedgerLocation:
             return False
         return True
 
-    def open(self) -> Any:
+    def open(self) -> LedgerBackend:
         """The ledger at this location (``store.Ledger`` or ``remote.RemoteLedger``)."""
         self._check_options()
         if self.is_remote:
-            from ledger.chain import remote  # type: ignore[attr-defined,unused-ignore]
+            from ledger.chain import remote  # imported only for a ledger on a server
 
             return remote.remote_open(
                 self.location,
@@ -58,11 +58,11 @@ class LedgerLocation:
             )
         return store.open(self.location)
 
-    def create(self, ledger_id: str | None = None) -> Any:
+    def create(self, ledger_id: str | None = None) -> LedgerBackend:
         """A new, empty ledger at this location."""
         self._check_options()
         if self.is_remote:
-            from ledger.chain import remote  # type: ignore[attr-defined,unused-ignore]
+            from ledger.chain import remote  # imported only for a ledger on a server
 
             return remote.remote_init(
                 self.location,

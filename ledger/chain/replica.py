@@ -23,26 +23,13 @@ import hashlib
 import os
 import shutil
 from pathlib import Path
-from typing import Protocol
 
 from ledger.chain import store
+from ledger.chain.backend import LedgerBackend
 from ledger.errors import LedgerStateError
 
 #: how long a command waits for another one to finish bringing the same replica up to date
 LOCK_TIMEOUT_S = 600.0
-
-
-class _Server(Protocol):
-    """What a replica needs of a remote ledger (``remote.RemoteLedger``)."""
-
-    id: str
-    url: str
-
-    def size(self) -> int: ...
-
-    def read_entry(self, seq: int) -> bytes: ...
-
-    def entry_hash(self, seq: int) -> str | None: ...
 
 
 def cache_root() -> Path:
@@ -54,13 +41,13 @@ def cache_root() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "claim-ledger"
 
 
-def replica_path(server: _Server) -> Path:
+def replica_path(server: LedgerBackend) -> Path:
     """Where the replica of ``server``'s ledger lives."""
-    digest = hashlib.sha256(f"{server.url}\n{server.id}".encode()).hexdigest()[:24]
+    digest = hashlib.sha256(f"{server.location}\n{server.id}".encode()).hexdigest()[:24]
     return cache_root() / "replicas" / digest
 
 
-def replica(server: _Server) -> store.Ledger:
+def replica(server: LedgerBackend) -> store.Ledger:
     """The replica of ``server``'s ledger, holding every entry the server held when called.
 
     Raises ``OSError`` when the cache folder cannot be written, and ``LedgerStateError`` when an
@@ -81,7 +68,7 @@ def replica(server: _Server) -> store.Ledger:
         return local
 
 
-def _open_or_create(path: Path, server: _Server) -> store.Ledger:
+def _open_or_create(path: Path, server: LedgerBackend) -> store.Ledger:
     if (path / "ledger.json").exists():
         try:
             local = store.open(path)
@@ -93,7 +80,7 @@ def _open_or_create(path: Path, server: _Server) -> store.Ledger:
     return store.init(path, ledger_id=server.id)
 
 
-def _same_history(local: store.Ledger, server: _Server, server_size: int) -> bool:
+def _same_history(local: store.Ledger, server: LedgerBackend, server_size: int) -> bool:
     """Whether the replica's last entry is the server's entry at the same position."""
     head = local.head()
     if head is None:

@@ -48,29 +48,23 @@ import secrets
 import shutil
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
-from types import TracebackType
 
 from pyoxigraph import (
     BlankNode,
-    Literal,
     NamedNode,
     Quad,
-    QueryBoolean,
-    QuerySolutions,
-    QueryTriples,
-    RdfFormat,
     Store,
     Triple,
     Variable,
-    parse,
 )
 
+from ledger.chain.backend import LedgerBackend, LedgerQueries, QueryResult, Term, Triple3
 from ledger.chain.canon import (
     DEFAULT_LIMITS,
     HASH_ALGORITHM,
@@ -83,23 +77,25 @@ from ledger.chain.entry import (
     FORMAT,
     HASH_PREFIX,
     LEDGER_ID,
+    LOCK_TIMEOUT,
     EntryFacts,
     EntryMetadata,
     EntryRecord,
     ExamineArgs,
     PreparedContent,
     VerifyReport,
-    checkpoint_text,
+    check_import,
     describe_os_error,
     examine_entry,
+    index_quads,
     lexical_time,
     metadata_quads,
     now_lexical,
     parse_time,
-    prepared_by,
     prepared_content,
+    record_of,
+    refuse_entry_iris,
     refuse_moved_head,
-    verify_against_checkpoint,
     verify_chain,
     with_hash,
 )
@@ -110,7 +106,6 @@ from ledger.errors import (
 )
 
 DEFAULT_DIRECTORY = ".claim-ledger"
-LOCK_TIMEOUT = 30.0
 INDEX_LOCK_WAIT_ON_APPEND = 1.0
 
 _ENTRY_NAME = re.compile(r"(\d{12})\.nq")
@@ -209,7 +204,7 @@ def open(
 # --- the ledger ---------------------------------------------------------------------------------
 
 
-class Ledger:
+class Ledger(LedgerBackend):
     """An open ledger directory. Use ``init()`` or ``open()`` to get one."""
 
     def __init__(
@@ -236,9 +231,10 @@ class Ledger:
     def __repr__(self) -> str:
         return f"<Ledger {self.id} at {self.path}>"
 
-    def entry_iri(self, seq: int) -> str:
-        """The IRI of entry ``seq``: its metadata subject and the name of its metadata graph."""
-        return f"{self.id}:entry:{seq}"
+    @property
+    def location(self) -> str:
+        """Where the ledger is: its directory."""
+        return str(self.path)
 
     def entry_path(self, seq: int) -> Path:
         return self.entries_dir / f"{seq:012d}.nq"
@@ -252,40 +248,13 @@ class Ledger:
         ``CanonicalizationError`` for blank-node structures beyond the limits.
         """
         quads = tuple(quads)
-        reserved = f"{self.id}:entry:"
-        for quad in quads:
-            for term in (quad.subject, quad.graph_name):
-                if isinstance(term, NamedNode) and term.value.startswith(reserved):
-                    raise UsageError(
-                        f"quads may not use the ledger's own entry IRIs ({term})",
-                        hint="entry metadata is written by the ledger itself",
-                    )
+        refuse_entry_iris(self.id, quads)
         return prepared_content(self, quads)
 
-    def append(
-        self,
-        quads: Iterable[Quad] | PreparedContent,
-        *,
-        author: str,
-        message: str,
-        kind: str,
-        after: int | None = None,
+    def append_prepared(
+        self, prepared: PreparedContent, *, author: str, message: str, kind: str, after: int | None
     ) -> EntryRecord:
-        """Append one entry holding ``quads`` (or content ``prepare`` made) plus its metadata;
-        all or nothing.
-
-        kind: what the entry does, e.g. "add", "retract", "supersede", "review".
-        Raises ``UsageError`` for quads that use the ledger's own entry IRIs or empty
-        author/kind, ``CanonicalizationError`` for blank-node structures beyond the limits,
-        ``LedgerStateError`` when another writer holds the lock too long or the head is damaged,
-        and ``LedgerError`` when the entry cannot be written (the ledger is then unchanged).
-        after: the number of entries the caller built ``quads`` against (e.g. looking for
-        duplicates); ``HeadMovedError`` when, under the lock, the ledger has another number.
-        """
-        if not author.strip() or not kind.strip():
-            raise UsageError("an entry needs a non-empty author and kind")
-        # The expensive part, and any refusal, happens before the lock is taken.
-        prepared = prepared_by(self, quads)
+        """``append`` (``backend.LedgerBackend``) from the writer lock on."""
         with FileLock(self.path / "lock", timeout=self.lock_timeout, what="write to the ledger"):
             self._remove_stale_temporary_files()
             head = self._head_under_lock()
@@ -339,19 +308,9 @@ class Ledger:
             self._remove_stale_temporary_files()
             head = self._head_under_lock()
             seq = 1 if head is None else head.seq + 1
-            metadata = EntryMetadata.find(data, self.entry_iri(seq))
-            if isinstance(metadata, str):
-                raise LedgerStateError(f"the entry for position {seq} {metadata}")
-            expected = None if head is None else head.hash
-            if metadata.previous_hash != expected:
-                raise LedgerStateError(
-                    f"entry {seq} records previous hash {metadata.previous_hash}, "
-                    f"but entry {seq - 1} hashes to {expected}"
-                )
-            if metadata.ledger != self.id or metadata.hash_algorithm != HASH_ALGORITHM:
-                raise LedgerStateError(f"entry {seq} belongs to ledger {metadata.ledger}")
-            if metadata.sequence != seq:
-                raise LedgerStateError(f"entry {seq} records sequence {metadata.sequence}")
+            check_import(
+                data, ledger_id=self.id, seq=seq, head_hash=None if head is None else head.hash
+            )
             path = self._write_entry(seq, data)
         self.index_behind = None
         if self.index_on_append:
@@ -444,6 +403,13 @@ class Ledger:
                 f"there is no entry {seq} (the ledger has {self.size()})", where=str(self.path)
             ) from None
 
+    def entry_hash(self, seq: int) -> str | None:
+        """The hash of entry ``seq``, computed from its file (None when there is no such file)."""
+        try:
+            return HASH_PREFIX + sha256_hex(self.entry_path(seq).read_bytes())
+        except FileNotFoundError:
+            return None
+
     def head(self) -> EntryRecord | None:
         """The last entry, with its hash computed from its file; None for an empty ledger."""
         seqs = self._entry_seqs()
@@ -480,37 +446,21 @@ class Ledger:
                 data.close()
         if isinstance(metadata, str):
             raise LedgerStateError(f"entry {seq} {metadata}", where=str(path), hint=_VERIFY_HINT)
-        return EntryRecord(
+        return record_of(
+            metadata,
             seq=seq,
-            hash=HASH_PREFIX + sha256_hex(data) if isinstance(data, bytes) else "",
-            previous_hash=metadata.previous_hash,
-            time=metadata.time,
-            author=metadata.author,
-            message=metadata.message,
-            kind=metadata.kind,
+            entry_hash=HASH_PREFIX + sha256_hex(data) if isinstance(data, bytes) else "",
             ledger_id=self.id,
             path=path,
         )
 
     # --- verifying ---
 
-    def verify(self, *, workers: int | None = None, deep: bool = False) -> VerifyReport:
-        """Check every entry and the chain; report the first entry that fails.
-
-        Each entry's lines must be sorted and unique, its metadata must name this ledger, its
-        own sequence number and hash algorithm, and it must record the previous entry's
-        recomputed SHA-256. deep: also prove that every entry is the RDFC-1.0 canonical
-        N-Quads of its own dataset (parses every entry; several times slower). Without it, an
-        entry found bad is checked deeply before it is reported, so the reason is the one a
-        deep check gives. Memory stays flat (one entry at a time per worker). workers:
-        processes to use (default: one per CPU for large ledgers, none for small ones).
-        """
-        return self._verify(workers=workers, deep=deep)[0]
-
-    def _verify(
-        self, *, workers: int | None, hash_of: int | None = None, deep: bool = False
+    def verify_through(
+        self, hash_of: int | None, *, workers: int | None, deep: bool
     ) -> tuple[VerifyReport, str | None]:
-        """The report, and the recomputed hash of entry ``hash_of`` if it was reached."""
+        """``verify`` (``backend.LedgerBackend``): the entry files, checked by ``workers``
+        processes (default: one per CPU for large ledgers, none for small ones)."""
         seqs = self._entry_seqs()
 
         def deep_problem(seq: int) -> str | None:
@@ -551,29 +501,6 @@ class Ledger:
         return total
 
     # --- checkpoints ---
-
-    def checkpoint(self) -> str:
-        """A short text that pins the ledger's current size and head hash.
-
-        Keep it somewhere else (a notebook, an e-mail, another machine); ``verify_checkpoint``
-        later shows whether the ledger still extends it. It is computed from the head as it
-        is; run ``verify()`` first to vouch for the entries before it.
-        """
-        return checkpoint_text(self.id, self.head())
-
-    def verify_checkpoint(
-        self, text: str, *, workers: int | None = None, deep: bool = False
-    ) -> VerifyReport:
-        """Verify the ledger and that it extends the checkpoint ``text`` (no rollback/rewrite).
-
-        deep: as for ``verify``.
-        """
-        return verify_against_checkpoint(
-            text,
-            self.id,
-            self.size,
-            lambda size: self._verify(workers=workers, hash_of=size, deep=deep),
-        )
 
     # --- the query index ---
 
@@ -699,7 +626,7 @@ class Ledger:
         return n
 
 
-class LedgerIndex:
+class LedgerIndex(LedgerQueries):
     """A read-only view of the query index, as of entry ``indexed_through``; close it when done.
 
     Closing releases the shared lock, after which an index writer may change the files: do not
@@ -711,36 +638,30 @@ class LedgerIndex:
         self._lock = lock
         self.indexed_through = indexed_through
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        substitutions: dict[str, NamedNode | BlankNode | Literal | Triple] | None = None,
-        use_default_graph_as_union: bool = True,
-    ) -> QuerySolutions | QueryBoolean | QueryTriples:
-        """Run a SPARQL query; values go in as ``substitutions`` (variable name -> term)."""
+    def run_query(self, sparql: str, values: Mapping[str, Term], union: bool) -> QueryResult:
+        """``query`` (``backend.LedgerQueries``) on the index, with pyoxigraph's substitutions."""
         if self.store is None:
             raise LedgerStateError("the index has been closed")
-        bound = {Variable(name): term for name, term in (substitutions or {}).items()}
-        return self.store.query(
-            sparql, substitutions=bound, use_default_graph_as_union=use_default_graph_as_union
-        )
+        bound = {Variable(name): term for name, term in values.items()}
+        return self.store.query(sparql, substitutions=bound, use_default_graph_as_union=union)
+
+    def known_triples(self, triples: Sequence[Triple3]) -> set[Triple3]:
+        """Which of ``triples`` the ledger holds, in any entry: one index lookup per triple."""
+        if self.store is None:
+            raise LedgerStateError("the index has been closed")
+        store = self.store
+        return {
+            (s, p, o)
+            for s, p, o in triples
+            if isinstance(p, NamedNode)  # no other subject or predicate can be held
+            and isinstance(s, NamedNode | BlankNode | Triple)
+            and next(iter(store.quads_for_pattern(s, p, o, None)), None) is not None
+        }
 
     def close(self) -> None:
         if self.store is not None:
             self.store = None  # drops the read-only RocksDB handle
             self._lock.release()
-
-    def __enter__(self) -> LedgerIndex:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 # --- entry metadata ---------------------------------------------------------------------------
@@ -768,26 +689,6 @@ def _map(executor: Executor | None, args: Iterator[ExamineArgs]) -> Iterator[Ent
 
 
 # --- index helpers ----------------------------------------------------------------------------
-
-
-def index_quads(seq: int, data: bytes) -> Iterator[Quad]:
-    """The quads of entry ``seq`` with blank nodes made distinct from other entries' (e{seq}_…)."""
-    prefix = f"e{seq}_"
-    for quad in parse(data, format=RdfFormat.N_QUADS):
-        subject, obj, graph = quad.subject, quad.object, quad.graph_name
-        if (
-            isinstance(subject, BlankNode)
-            or isinstance(obj, BlankNode)
-            or isinstance(graph, BlankNode)
-        ):
-            yield Quad(
-                BlankNode(prefix + subject.value) if isinstance(subject, BlankNode) else subject,
-                quad.predicate,
-                BlankNode(prefix + obj.value) if isinstance(obj, BlankNode) else obj,
-                BlankNode(prefix + graph.value) if isinstance(graph, BlankNode) else graph,
-            )
-        else:
-            yield quad
 
 
 #: SQLite's result code for "database or disk is full" (sqlite3.Error.sqlite_errorcode)
@@ -934,12 +835,7 @@ class FileLock:
         self.acquire()
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exception: object) -> None:
         self.release()
 
 

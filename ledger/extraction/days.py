@@ -56,9 +56,9 @@ class DayReader:
 
     def _time(self, start: int, end: int) -> TimeExpression | None:
         """The first relative day or weekday in a span of the article."""
-        return self._time_in(self.text[start:end])
+        return self.time_in(self.text[start:end])
 
-    def _time_in(self, text: str) -> TimeExpression | None:
+    def time_in(self, text: str) -> TimeExpression | None:
         """The first relative day or weekday in a text."""
         m = self.p.relative_day.search(text)
         if m:

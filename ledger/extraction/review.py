@@ -551,7 +551,7 @@ class ReviewSession:
         span = proposition.get("eventTime")
         phrase = _name(span.get("phrase")) if isinstance(span, CommentedMap) else ""
         reader = _Days(self.lang)
-        time = reader._time_in(phrase) if phrase else None
+        time = reader.time_in(phrase) if phrase else None
         if time is None:
             resolved: dict[str, Any] = {
                 "latest": self.published[1].isoformat(),

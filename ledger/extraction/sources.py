@@ -14,10 +14,11 @@ import pyoxigraph as ox
 from ledger.extraction.days import DayReader, TimeExpression
 from ledger.extraction.rules import alternation, norm_name
 from ledger.intake.load import load_paths, node_key
+from ledger.vocab import CL_IRI
 
 _SCHEMA = "https://schema.org/"
 _PROV = "http://www.w3.org/ns/prov#"
-_CL = "https://w3id.org/claim-ledger/ns#"
+_CL = CL_IRI
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
@@ -109,10 +110,10 @@ class Registry:
                     registry.surnames[surname] = ""  # two people share it: no one by surname
                 else:
                     registry.surnames[surname] = iri
-        registry._compile()
+        registry.compile()
         return registry
 
-    def _compile(self) -> None:
+    def compile(self) -> None:
         """One pattern for every name, longest first, at word boundaries."""
         if not self.names:
             self.pattern = None
@@ -244,7 +245,7 @@ class SourceResolver(DayReader):
         if not phrase and not anaphoric:
             return None
         stance = "denies" if self.p.deny.match(re.sub(r"\s+", " ", cue.strip())) else "asserts"
-        cue_time = self._time_in(f"{phrase} {tail}")
+        cue_time = self.time_in(f"{phrase} {tail}")
         transmission = "unstated"
         marks: list[str] = []
         channel = self.p.channel.search(" " + phrase)
@@ -940,7 +941,7 @@ class SourceResolver(DayReader):
             if norm_name(alias):
                 self.new_registry.names.setdefault(norm_name(alias), iri)
         self.new_registry.agents[iri] = agent
-        self.new_registry._compile()
+        self.new_registry.compile()
         return agent
 
     def _registry_variant(self, name: str, person: bool | None) -> Agent | None:

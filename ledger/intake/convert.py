@@ -16,11 +16,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from ledger.intake.load import CONTEXT_IRI, shipped_context
+from ledger.vocab import CL_IRI
 
 FORMATS = ("turtle", "nt", "json-ld")
 
 PREFIXES = {
-    "cl": "https://w3id.org/claim-ledger/ns#",
+    "cl": CL_IRI,
     "oa": "http://www.w3.org/ns/oa#",
     "prov": "http://www.w3.org/ns/prov#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

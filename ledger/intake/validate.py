@@ -33,7 +33,7 @@ from ledger.intake.load import (
     node_key,
     shipped_context,
 )
-from ledger.vocab import CL
+from ledger.vocab import CL, CL_IRI
 
 # rdflib logs a traceback when a literal is ill-typed ("two thousand"^^xsd:decimal); the shapes
 # report it properly, so the log would only frighten the user.
@@ -487,7 +487,7 @@ def _compact(iri: str) -> str:
     if iri.startswith(_RELATIVE):
         return repr(iri[len(_RELATIVE) :])
     prefixes = {
-        "https://w3id.org/claim-ledger/ns#": "cl:",
+        CL_IRI: "cl:",
         "http://www.w3.org/ns/prov#": "prov:",
         "http://www.w3.org/ns/oa#": "oa:",
         "https://schema.org/": "schema:",

@@ -289,7 +289,7 @@ def fitted_table(
     for row in texts:
         natural = [max(n, len(t)) for n, t in zip(natural, row, strict=True)]
     weights = [COLUMN_WEIGHTS.get(c, 2) for c in columns]
-    widths = _fit(natural, [len(c) for c in columns], width - 2 * (len(columns) - 1), weights)
+    widths = fit_widths(natural, [len(c) for c in columns], width - 2 * (len(columns) - 1), weights)
     wrapped = any(n > w for n, w in zip(natural, widths, strict=True))
 
     def line(cells: Sequence[str]) -> str:
@@ -318,7 +318,7 @@ COLUMN_WEIGHTS = {
 }  # fmt: skip
 
 
-def _fit(
+def fit_widths(
     natural: list[int], headers: list[int], budget: int, weights: Sequence[int] | None = None
 ) -> list[int]:
     """Column widths that add up to at most ``budget``: every column keeps its natural width

@@ -44,8 +44,9 @@ from ledger import resources
 from ledger.analysis import compare
 from ledger.errors import InputError, UsageError
 from ledger.publish import svg
+from ledger.vocab import CL_IRI
 
-CL = "https://w3id.org/claim-ledger/ns#"
+CL = CL_IRI
 PROV = "http://www.w3.org/ns/prov#"
 OA = "http://www.w3.org/ns/oa#"
 SCHEMA = "https://schema.org/"

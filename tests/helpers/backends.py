@@ -1,8 +1,9 @@
 """The two ledger backends behind one interface, for tests that must hold on both.
 
-``Embedded`` keeps ledgers in ``tmp_path`` (``ledger.chain.store``); ``Remote`` keeps each ledger in
-the dataset of an Oxigraph server from a shared ``ServerPool`` (``ledger.chain.remote``), one server
-per ledger a test needs at the same time, emptied before it is handed out again. Each also
+``Embedded`` keeps ledgers in ``tmp_path`` (``ledger.chain.store``); ``Remote`` keeps each
+ledger in the dataset of an Oxigraph or a Virtuoso server from a shared ``ServerPool``
+(``ledger.chain.remote``), one server per ledger a test needs at the same time, emptied before
+it is handed out again. Each also
 offers what a test needs to reach around the ledger's own API, the way someone with write
 access to the storage could: ``Tamper`` (replace, delete, renumber or swap stored entries), the
 ledger's description, the writer lock held by "another process", the child process of the
@@ -27,7 +28,6 @@ from oxigraph_server import (
     LEDGER_GRAPH,
     NQUADS,
     SEQUENCE,
-    OxigraphServer,
     RemoteTamper,
     ServerPool,
     child_command,
@@ -162,15 +162,18 @@ class Embedded:
 
 
 class Remote:
-    """Ledgers on Oxigraph servers from a shared pool, one server (dataset) per ledger."""
+    """Ledgers on SPARQL servers from a shared pool, one server (dataset) per ledger.
 
-    name = "remote"
+    name: the server, "oxigraph" or "virtuoso" (the pool's kind of server).
+    """
+
     missing_detail = r"the server holds no entry {seq}; the next stored entry is {next}"
     reordered_detail = r"it is stored as entry {seq}: entries were reordered"
 
-    def __init__(self, pool: ServerPool) -> None:
+    def __init__(self, pool: ServerPool, name: str) -> None:
         self.pool = pool
-        self.servers: dict[str, OxigraphServer] = {}
+        self.name = name
+        self.servers: dict[str, Any] = {}
 
     def new(
         self, *, ledger_id: str | None = None, index_on_append: bool = True
@@ -192,7 +195,8 @@ class Remote:
     def location(self, book: Any) -> str:
         return str(book.url)
 
-    def server(self, book: Any) -> OxigraphServer:
+    def server(self, book: Any) -> Any:
+        """The server (``OxigraphServer`` or ``VirtuosoServer``) that holds ``book``."""
         return self.servers[book.url]
 
     def tamper(self, book: Any) -> Tamper:
