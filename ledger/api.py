@@ -892,6 +892,198 @@ def serve(
     site.run(ledger, host=host, port=port, timeout_s=timeout_s, memory_mib=memory_mib, ready=ready)
 
 
+# ---------------------------------------------------------------- the trust model (assess, verify)
+
+
+def resolve_source(index: Index, reference: str) -> str:
+    """A source's IRI from what claim files write: ``src:sohr``, ``sohr``, ``<IRI>`` or the IRI.
+
+    A source's name (``SOHR``) is accepted too. An unknown source is refused with the closest
+    names the ledger knows.
+    """
+    from ledger import resources
+
+    names: dict[str, set[str]] = {}
+    for row in _one(index, resources.query("sources")):
+        agent = row["agent"].value
+        names.setdefault(agent, set())
+        if row["name"] is not None:
+            names[agent].add(row["name"].value)
+    text = reference.strip().removeprefix("<").removesuffix(">")
+    local = text
+    if not text.startswith(("http://", "https://", "urn:")) and ":" in text:
+        local = text.split(":", 1)[1]  # a prefixed name: src:sohr
+
+    def last_part(iri: str) -> str:
+        return re.split(r"[/#:]", iri)[-1]
+
+    found = sorted(a for a in names if a == text or last_part(a).casefold() == local.casefold())
+    if not found:
+        found = sorted(a for a, n in names.items() if text.casefold() in {x.casefold() for x in n})
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise InputError(
+            f"{reference!r} matches {len(found)} sources: " + ", ".join(found),
+            hint="give the source's full IRI",
+        )
+    import difflib
+
+    choices = {last_part(a): a for a in names}
+    choices.update({n.casefold(): a for a, ns in names.items() for n in ns})
+    close = difflib.get_close_matches(local.casefold(), list(choices), n=3, cutoff=0.5)
+    suggestions = sorted({"src:" + last_part(choices[c]) for c in close})
+    hint = (
+        f"did you mean {' or '.join(suggestions)}?"
+        if suggestions
+        else "give a source as the claim files write it (e.g. src:sohr)"
+    )
+    raise InputError(
+        f"no source {reference!r} in the ledger",
+        hint=hint + " (`claim-ledger claims` shows each claim's source)",
+    )
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A checker's current assessment of a source's reliability (the latest by that checker)."""
+
+    node: str
+    source: str
+    reliability: str
+    by: str
+    date: str
+    rationale: str
+
+
+def assessments(
+    store: ox.Store, *, default_graph: Sequence[ox.NamedNode] | None = None
+) -> list[Assessment]:
+    """The current assessments of sources in ``store`` (those no later one revises), in order."""
+    from ledger import resources
+
+    options: dict[str, Any] = (
+        {"default_graph": list(default_graph)}
+        if default_graph is not None
+        else {"use_default_graph_as_union": True}
+    )
+    out = []
+    for row in store.query(resources.query("assessments"), **options):  # type: ignore[union-attr]
+        if row["revised"].value == "true" or not isinstance(row["item"], ox.NamedNode):
+            continue
+        out.append(
+            Assessment(
+                node=row["assessment"].value,
+                source=row["item"].value,
+                reliability=row["value"].value,
+                by=row["author"].value,
+                date=row["date"].value,
+                rationale=row["body"].value if row["body"] is not None else "",
+            )
+        )
+    return out
+
+
+def reliability_by_source(found: Sequence[Assessment]) -> dict[str, str]:
+    """Each assessed source's reliability letter; checkers who disagree give ``B/C``."""
+    letters: dict[str, set[str]] = {}
+    for assessment in found:
+        letters.setdefault(assessment.source, set()).add(assessment.reliability)
+    return {source: "/".join(sorted(found_letters)) for source, found_letters in letters.items()}
+
+
+def assess(
+    ledger: Backend, source: str, *, reliability: str, rationale: str, by: str
+) -> EntryRecord:
+    """Record a checker's assessment (A–F) of a source; it revises that checker's earlier one."""
+    from ledger import resources
+
+    with ledger.index() as index:
+        iri = resolve_source(index, source)
+        rows = _one(index, resources.query("assessments"), item=ox.NamedNode(iri))
+    previous = sorted(
+        row["assessment"].value
+        for row in rows
+        if row["author"].value == by and row["revised"].value != "true"
+    )
+    content = entries.build_assessment(
+        iri, reliability=reliability, rationale=rationale, by=by, previous=previous
+    )
+    letter = reliability.strip().upper()
+    return ledger.append(content.quads, author=by, message=f"{letter}: {rationale}", kind="assess")
+
+
+def with_reliability(ledger: Backend, rows: list[Any], as_of: str | None) -> list[Any]:
+    """``grade`` rows with the checkers' assessed reliability of each row's source.
+
+    The analysis leaves it at F (cannot be judged); a source a checker assessed shows the
+    letter (the latest assessment per checker counts).
+    """
+    if not rows or not _has_column(rows[0], "reliability"):
+        return rows
+    seq = as_of_entry(ledger, as_of)
+    with _analysis_sources(ledger) as (store, index, _findings):
+        graphs = graphs_as_of(index, seq) if seq is not None else None
+        letters = reliability_by_source(assessments(store, default_graph=graphs))
+    return [_with_column(row, "reliability", letters.get(_column(row, "source"))) for row in rows]
+
+
+# Rows are dicts today; typed rows (dataclasses) are read and copied the same way.
+
+
+def _has_column(row: Any, name: str) -> bool:
+    return name in row if isinstance(row, dict) else hasattr(row, name)
+
+
+def _column(row: Any, name: str) -> str:
+    return str(row.get(name, "") if isinstance(row, dict) else getattr(row, name, ""))
+
+
+def _with_column(row: Any, name: str, value: str | None) -> Any:
+    if value is None:
+        return row
+    if isinstance(row, dict):
+        return {**row, name: value}
+    import dataclasses
+
+    return dataclasses.replace(row, **{name: value})
+
+
+def require_verified(ledger: Backend, *, unverified: bool = False) -> None:
+    """Refuse to go on (exit 1) when the ledger's chain does not verify, unless ``unverified``.
+
+    Cheap on a large ledger: ``ledger.chain.trust`` checks only what came after the last head
+    a full verify vouched for.
+    """
+    if unverified:
+        return
+    from ledger.chain import trust
+
+    result = trust.check(ledger)
+    if not result.report.ok:
+        where = f"entry {result.report.bad_seq}: " if result.report.bad_seq is not None else ""
+        raise VerificationError(
+            f"the ledger does not verify ({where}{result.report.reason}); nothing was read",
+            hint="run `claim-ledger verify` for the full check; --unverified runs anyway, on "
+            "data that may have been changed",
+        )
+
+
+@contextmanager
+def store_as_of(ledger: Backend, as_of: str | None) -> Iterator[tuple[ox.Store, int | None]]:
+    """The store a report reads: the analysis store, or (``as_of``) a copy in memory of the
+    quads of entries 1..N only, so that every page shows the ledger as it stood at entry N."""
+    seq = as_of_entry(ledger, as_of)
+    with _analysis_sources(ledger) as (store, index, _findings):
+        if seq is None:
+            yield store, None
+            return
+        copy = ox.Store()
+        for graph in graphs_as_of(index, seq):
+            copy.bulk_extend(store.quads_for_pattern(None, None, None, graph))
+        yield copy, seq
+
+
 # ---------------------------------------------------------------- derived data
 
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from ledger import __version__, api
-from ledger.chain.entries import RATINGS
+from ledger.chain.entries import RATINGS, RELIABILITY
 from ledger.chain.location import LedgerLocation
 from ledger.chain.store import DEFAULT_DIRECTORY, out_of_space
 from ledger.errors import InputError, LedgerError
@@ -133,16 +133,23 @@ class AliasedOption(click.Option):
             self.opts = names
 
 
-def checker_option(what: str) -> Callable[[F], F]:
-    """``--by NAME``: the checker acting (``--author`` still accepted, hidden from help)."""
+def checker_option(what: str, *, required: bool = False) -> Callable[[F], F]:
+    """``--by NAME``: the checker acting (``--author`` still accepted, hidden from help).
+
+    required: no default (the login name) is taken; the checker must be named.
+    """
+    # a required option gets no default at all (click reads an explicit None as a value)
+    default: dict[str, Any] = {} if required else {"default": default_author()}
     option: Callable[[F], F] = click.option(
         "--by",
         "--author",
         "author",
         cls=AliasedOption,
-        default=default_author(),
-        show_default=True,
+        required=required,
+        show_default=not required,
+        metavar="CHECKER",
         help=f"The checker who {what}.",
+        **default,
     )
     return option
 
@@ -151,6 +158,13 @@ def as_written(reference: str) -> str:
     """A claim or entry reference as tables and reasons print it: a hash prefix that ends in
     "…" (the analysis's reasons cut hashes so) means the prefix."""
     return reference.strip().removesuffix("…")
+
+
+unverified_option = click.option(
+    "--unverified",
+    is_flag=True,
+    help="Run even if the ledger's chain does not verify (the data may have been changed).",
+)
 
 
 paths_argument = click.argument(
@@ -658,6 +672,9 @@ def verify(
         report = ledger.verify_checkpoint(text, **options)
     else:
         report = ledger.verify(**options)
+        from ledger.chain import trust  # a passed full verify is remembered for the guard
+
+        trust.remember(ledger, report)
     click.echo(str(report))
     if not report.ok:
         click.echo("derived data: not checked (the entries themselves do not verify)")
@@ -728,8 +745,11 @@ CLAIM_EXPORTS = ("claimreview", "prov", "nanopub", "csv")
     show_default=True,
     help="nanopub: the licence of the nanopublications (an IRI).",
 )
+@unverified_option
 @pass_location
-def export(location: LedgerLocation, fmt: str, creator: str | None, license_iri: str) -> None:
+def export(
+    location: LedgerLocation, fmt: str, creator: str | None, license_iri: str, unverified: bool
+) -> None:
     """Print the ledger for another tool: the whole chain, or its claims in a standard form.
 
     \b
@@ -745,6 +765,7 @@ def export(location: LedgerLocation, fmt: str, creator: str | None, license_iri:
             "(e.g. https://orcid.org/0000-0002-1825-0097)"
         )
     ledger = location.open()
+    api.require_verified(ledger, unverified=unverified)
     if fmt in LEDGER_EXPORTS:
         click.echo(api.export_ledger(ledger, fmt), nl=False)
         return
@@ -794,7 +815,7 @@ def import_(location: LedgerLocation, file: Path) -> None:
     help="The verdict: true, mostly-true, mixed, unproven, mostly-false, false.",
 )
 @click.option("--explanation", required=True, help="Why, in words a reader can check.")
-@click.option("--by", "by", required=True, help="The fact-checker giving the verdict.")
+@checker_option("gives the verdict (required)", required=True)
 @click.option(
     "--url",
     required=True,
@@ -811,7 +832,7 @@ def review(
     claim: str,
     rating: str,
     explanation: str,
-    by: str,
+    author: str,
     url: str,
     organization: str | None,
     organization_url: str | None,
@@ -834,10 +855,43 @@ def review(
         claim,
         rating=rating,
         explanation=explanation,
-        by=by,
+        by=author,
         url=url,
         organization=organization,
         organization_url=organization_url,
+    )
+    click.echo(output.entry_line(record))
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("source")
+@click.option(
+    "--reliability",
+    required=True,
+    type=click.Choice(list(RELIABILITY), case_sensitive=False),
+    metavar="A-F",
+    help="A completely reliable, B usually, C fairly, D not usually, E unreliable, "
+    "F cannot be judged.",
+)
+@click.option("--rationale", required=True, help="Why, in words a reader can check.")
+@checker_option("makes the assessment (required)", required=True)
+@pass_location
+def assess(
+    location: LedgerLocation, source: str, reliability: str, rationale: str, author: str
+) -> None:
+    """Record a fact-checker's assessment of a source's reliability (A-F), as a new entry.
+
+    SOURCE as the claim files write it: src:sohr, sohr, or the source's IRI. A later
+    assessment by the same checker revises the earlier one; `grade` shows the letter and the
+    report's source page shows who assessed what, when and why.
+
+    \b
+    Example:
+      claim-ledger assess src:sohr --reliability B --by "A. Checker" \\
+        --rationale "Figures matched later UN counts in 2016-2018"
+    """
+    record = api.assess(
+        location.open(), source, reliability=reliability, rationale=rationale, by=author
     )
     click.echo(output.entry_line(record))
 
@@ -856,6 +910,10 @@ def review(
 @click.option("--case", help="Only this case (its identifier, e.g. aleppo-2016-11).")
 @click.option("--claim", help="Only this claim (IRI, hash prefix or file id).")
 @click.option("--source", help="Only this source (its IRI, src:sohr or its last part, sohr).")
+@click.option(
+    "--as-of", "as_of", help="The ledger as it stood at an entry (number or hash) or date."
+)
+@unverified_option
 @pass_location
 def report(
     location: LedgerLocation,
@@ -865,6 +923,8 @@ def report(
     case: str | None,
     claim: str | None,
     source: str | None,
+    as_of: str | None,
+    unverified: bool,
 ) -> None:
     """Write a provenance report (HTML or Markdown): overview, a page per claim and per source.
 
@@ -874,14 +934,24 @@ def report(
     Examples:
       claim-ledger report --out report/
       claim-ledger report --format md --case aleppo-2016-11 --out report-md/
+      claim-ledger report --as-of 2016-11-28 --out report-then/
       claim-ledger report claims/aleppo-2016-11/ --out preview/
     """
+    if paths and as_of is not None:
+        raise click.UsageError("--as-of reads the ledger; it cannot be used with PATHS")
+    if not paths:
+        api.require_verified(location.open(), unverified=unverified)
     selected = {"case": case, "claim": claim, "source": written_reference(source)}
-    click.echo(write_report(location, paths, out, fmt, **selected))
+    click.echo(write_report(location, paths, out, fmt, as_of=as_of, **selected))
 
 
 def write_report(
-    location: LedgerLocation, paths: tuple[Path, ...], out: Path, fmt: str, **selectors: Any
+    location: LedgerLocation,
+    paths: tuple[Path, ...],
+    out: Path,
+    fmt: str,
+    as_of: str | None = None,
+    **selectors: Any,
 ) -> str:
     from ledger.publish import report as reports
 
@@ -893,7 +963,9 @@ def write_report(
         if selectors.get("claim") is not None:  # named as `show` names it
             selectors["claim"] = api.claim_iri(ledger, selectors["claim"])
         info = reports.collect_ledger_info(ledger)
-        with api.analysis_store(ledger) as (store, _index):
+        with api.store_as_of(ledger, as_of) as (store, seq):
+            if seq is not None:
+                info = info.up_to(seq)
             written = reports.render(store, out_dir=out, fmt=fmt, ledger_info=info, **selectors)
     pages = [p for p in written if p.suffix == f".{fmt}"]
     index = out / f"index.{fmt}"
@@ -992,6 +1064,7 @@ def analysis_options(command: F) -> F:
             "--as-of", "as_of", help="The ledger as it stood at an entry (number or hash) or date."
         ),
         row_format,
+        unverified_option,
         wide_option,
         full_iri_option,
         pass_location,
@@ -1015,12 +1088,14 @@ def analysis_command(name: str, function: str, columns: str, doc: str) -> None:
         prop: str | None,
         time: str | None,
         status: str,
+        unverified: bool,
         wide: bool,
         full_iri: bool,
     ) -> None:
         from ledger.analysis import compare as analysis
 
         ledger = location.open()
+        api.require_verified(ledger, unverified=unverified)
         rows = api.analyse(
             ledger,
             getattr(analysis, function),
@@ -1032,6 +1107,7 @@ def analysis_command(name: str, function: str, columns: str, doc: str) -> None:
             time=time,
             status=status,
         )
+        rows = api.with_reliability(ledger, rows, as_of)
         print_rows(
             ledger, name, getattr(analysis, columns), rows, fmt, wide=wide, full_iri=full_iri
         )
@@ -1154,6 +1230,7 @@ def evaluate(corpus: Path, fmt: str) -> None:
     help="SELECT and ASK: table (default), json, jsonl, csv or tsv; CONSTRUCT and DESCRIBE: "
     "turtle (default), nt or json-ld (compacted with the project's context), or rows.",
 )
+@unverified_option
 @pass_location
 def query(
     location: LedgerLocation,
@@ -1162,6 +1239,7 @@ def query(
     memory: int,
     as_of: str | None,
     fmt: str | None,
+    unverified: bool,
 ) -> None:
     """Run your own read-only SPARQL query (FILE.rq, or - for standard input) on the ledger.
 
@@ -1179,8 +1257,10 @@ def query(
     from ledger.publish import query as queries
 
     text = sys.stdin.read() if str(file) == "-" else read_text_file(file, 1024 * 1024)
+    ledger = location.open()
+    api.require_verified(ledger, unverified=unverified)
     with api.user_query(
-        location.open(),
+        ledger,
         text,
         as_of=as_of,
         graphs_as_rows=queries.graphs_as_rows(fmt),
@@ -1219,8 +1299,11 @@ def query(
     show_default=True,
     help="Stop a SPARQL query when it needs more than this many MiB of memory.",
 )
+@unverified_option
 @pass_location
-def serve(location: LedgerLocation, host: str, port: int, timeout: float, memory: int) -> None:
+def serve(
+    location: LedgerLocation, host: str, port: int, timeout: float, memory: int, unverified: bool
+) -> None:
     """Serve a read-only local web site over the ledger: pages, search, JSON and SPARQL.
 
     The overview (findings first), every claim, source and document, lists of conflicts and
@@ -1244,8 +1327,10 @@ def serve(location: LedgerLocation, host: str, port: int, timeout: float, memory
             fg="red",
             bold=True,
         )
+    ledger = location.open()
+    api.require_verified(ledger, unverified=unverified)
     api.serve(
-        location.open(),
+        ledger,
         host=host,
         port=port,
         timeout_s=timeout,

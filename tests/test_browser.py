@@ -153,11 +153,13 @@ def test_every_claim_is_reachable_and_no_link_is_broken(
 def test_pages_fit_the_screen_and_are_kept_as_screenshots(
     browser: Any, site: Path, tmp_path: Path, width: int
 ) -> None:
-    """Overview, a claim page and a source page never scroll sideways as a whole."""
+    """Overview, a claim, a source and a document page never scroll sideways as a whole."""
     claim = next((site / "claims").glob("sohr-about-10000-fled-*.html"))
     source = next((site / "sources").glob("sohr-*.html"))
+    document = next((site / "documents").glob("*.html"))
     _width(browser, width)
-    for name, page in (("overview", site / "index.html"), ("claim", claim), ("source", source)):
+    pages = (("overview", site / "index.html"), ("claim", claim), ("source", source))
+    for name, page in (*pages, ("document", document)):
         browser.get(page.resolve().as_uri())
         assert _errors(browser) == []
         overflow = browser.execute_script("return document.documentElement.scrollWidth")

@@ -555,3 +555,179 @@ def test_report_of_a_ledger_built_by_the_ledger_commands(tmp_path: Path) -> None
     assert "Retracted on" in retracted and "“double”" in retracted
     overview = Page((tmp_path / "out" / "index.html").read_text(encoding="utf-8")).plain
     assert overview.count("superseded") >= 1 and overview.count("retracted") >= 1
+
+
+# --------------------------------------------------------------------------- findings first
+
+
+@dataclass(frozen=True)
+class _Credibility:
+    claim: str
+    grade: str
+    credibility: int
+    reasons: tuple[str, ...]
+
+
+@pytest.fixture
+def graded_analysis(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stand-in analysis with a conflict, a scope warning and graded claims (1, 2, 4, 5)."""
+    module = types.ModuleType("ledger.analysis.compare")
+    module.find_conflicts = lambda s: [  # type: ignore[attr-defined]
+        _Pair(SOHR_SUNDAY, SOHR_10000, True, ("conflict for the test",))
+    ]
+    module.find_corroborations = lambda s: [  # type: ignore[attr-defined]
+        _Pair(SOHR_SAKHOUR, STATE_SAKHOUR, True, ("same figure",))
+    ]
+    module.find_scope_warnings = lambda s: [  # type: ignore[attr-defined]
+        _Pair(SOHR_10000, STATE_SAKHOUR, True, ("scope warning for the test",))
+    ]
+    module.grade_claims = lambda s: [  # type: ignore[attr-defined]
+        _Credibility(SOHR_SAKHOUR, "probably true", 2, ()),
+        _Credibility(STATE_SAKHOUR, "confirmed", 1, ()),
+        _Credibility(SOHR_SUNDAY, "doubtful", 4, ()),
+        _Credibility(SOHR_10000, "improbable", 5, ()),
+    ]
+    monkeypatch.setattr(report, "compare", module)
+
+
+def _section_ids(page: str) -> list[str]:
+    return re.findall(r'<section id="([a-z-]+)"', page)
+
+
+@pytest.mark.usefixtures("graded_analysis")
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_overview_puts_findings_first(example_store: ox.Store, tmp_path: Path, fmt: str) -> None:
+    """Conflicts, then scope warnings, then the weakest and the best-supported claims, then the
+    rest: each list in order of grade."""
+    report.render(example_store, out_dir=tmp_path, fmt=fmt)
+    page = (tmp_path / f"index.{fmt}").read_text(encoding="utf-8")
+    if fmt == "html":
+        ids = _section_ids(page)
+        order = ["conflicts", "scope-warnings", "weakest", "best-supported", "claims"]
+        assert [i for i in ids if i in order] == order
+        raw = dict(re.findall(r'<section id="([a-z-]+)">(.*?)</section>', page, re.S))
+        sections = {name: Page(body).plain + body for name, body in raw.items()}
+    else:
+        parts = re.split(r"^## (.+)$", page, flags=re.MULTILINE)
+        headings = parts[1::2]
+        assert headings[:5] == [
+            "Conflicts",
+            "Scope warnings",
+            "Weakest claims",
+            "Best-supported claims",
+            "Other claims",
+        ]
+        names = ["conflicts", "scope-warnings", "weakest", "best-supported", "claims"]
+        sections = dict(zip(names, parts[2::2], strict=False))
+    assert "scope warning for the test" in sections["scope-warnings"]
+    weakest = sections["weakest"]
+    assert weakest.index("About 10,000 civilians") < weakest.index("Jabal Badro")
+    best = sections["best-supported"]
+    assert best.index("(state media)") < best.index("(SOHR)")
+    rest = sections["claims"]
+    for listed in (SOHR_SUNDAY, SOHR_10000, SOHR_SAKHOUR, STATE_SAKHOUR):
+        assert f"claims/{listed.rsplit('/', 1)[1]}-" not in rest
+    assert "claims/lead-thousands-fleeing-" in rest
+
+
+def test_scope_warnings_hook_is_named_when_missing(
+    example_store: ox.Store, tmp_path: Path, fake_analysis: None
+) -> None:
+    """An analysis without find_scope_warnings: the overview says they were not computed."""
+    report.render(example_store, out_dir=tmp_path)
+    text = Page((tmp_path / "index.html").read_text(encoding="utf-8")).plain
+    assert "Not computed: this version of the analysis has no scope warnings" in text
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_document_page_marks_every_quote(example_store: ox.Store, tmp_path: Path, fmt: str) -> None:
+    """A page per document: its text with every quote marked and numbered, each number linked
+    to its claim page, which exists; the overview links the page."""
+    paths = report.render(example_store, out_dir=tmp_path, fmt=fmt)
+    docs = [p for p in paths if p.parent.name == "documents"]
+    assert len(docs) == 1
+    page = docs[0].read_text(encoding="utf-8")
+    book = report.read_casebook(example_store)
+    doc_iri = next(iter(book.documents))
+    segments, order = report.document_segments(book, doc_iri)
+    assert len(order) >= 30  # nearly every claim of the case quotes the article
+    if fmt == "html":
+        parsed = Page(page)
+        marks = [t for t, _ in parsed.tags if t == "mark"]
+        assert len(marks) == sum(1 for s in segments if s.claims)
+        links = {h for h in parsed.hrefs if h.startswith("../claims/")}
+        assert len(links) == len(order)
+        for href in links:
+            assert (docs[0].parent / unquote(href)).resolve().is_file()
+    else:
+        text = page[page.index("## Text") : page.index("## Claims quoting it")]
+        assert text.count("**") == 2 * sum(1 for s in segments if s.claims)
+        assert all(f"[{n}]" in page for n in range(1, len(order) + 1))
+    overview = (tmp_path / f"index.{fmt}").read_text(encoding="utf-8")
+    assert f"documents/{docs[0].name}" in overview
+
+
+def test_site_and_report_share_the_document_macro() -> None:
+    """The serve site's document page and the report's use the same macro, not a copy."""
+    from ledger import resources
+
+    folder = resources.templates_dir()
+    for name in ("document.html.j2", "site/document.html.j2"):
+        text = (folder / name).read_text(encoding="utf-8")
+        assert "m.document_text(doc, segments, numbers)" in text
+        assert "<mark" not in text
+
+
+@pytest.mark.parametrize(
+    ("lower", "upper", "label"),
+    [
+        ("2000", "999999", "at least 2,000 people"),
+        ("20000", "999999", "at least 20,000 people"),
+        ("2000", "9999999", "at least 2,000 people"),
+        ("2000", "9999", "2,000–9,999 people"),
+        ("9000", "11000", "9,000–11,000 people"),
+        (None, "999999", "at most 999,999 people"),
+    ],
+)
+def test_open_upper_bound_reads_at_least(lower: str | None, upper: str, label: str) -> None:
+    """'thousands' (2,000 to 999,999 in the claim file) reads "at least 2,000 people"."""
+    quantity = report.Quantity(
+        (), None, lower, upper, None, "https://w3id.org/claim-ledger/ns#person"
+    )
+    assert quantity.bounds_label == label
+
+
+def test_thousands_in_the_example_reads_at_least(example_store: ox.Store, tmp_path: Path) -> None:
+    """The example's "tusenvis" claim page says "at least 2,000", never "999,999"."""
+    paths = report.render(example_store, out_dir=tmp_path)
+    page = Page(_claim_page(tmp_path, paths, CASE + "claim/shia-fighters-thousands")).plain
+    assert "at least 2,000" in page
+    assert "999,999" not in page
+
+
+def test_report_as_of_an_entry(tmp_path: Path) -> None:
+    """`report --as-of 1` shows the ledger before the retraction in entry 2, and says so."""
+    from click.testing import CliRunner
+
+    from ledger.cli import main
+
+    book = store.init(tmp_path / "ledger")
+    example = Path(__file__).resolve().parent.parent / "claims" / "aleppo-2016-11"
+    api.add(book, [example], author="encoder", message="the example case", check=False)
+    api.retract(book, "state-media-less-than-1km-from-sakhour", reason="double", author="checker")
+    runner = CliRunner()
+    for as_of, status in (("1", "current"), ("2", "retracted")):
+        out = tmp_path / f"out-{as_of}"
+        result = runner.invoke(
+            main, ["--ledger", str(book.path), "report", "--out", str(out), "--as-of", as_of]
+        )
+        assert result.exit_code == 0, result.stderr
+        claim = next((out / "claims").glob("state-media-less-than-1km-from-sakhour-*.html"))
+        text = Page(claim.read_text(encoding="utf-8")).plain
+        assert ("Retracted on" in text) == (status == "retracted")
+        overview = Page((out / "index.html").read_text(encoding="utf-8")).plain
+        assert f"As of entry {as_of}" in overview
+    result = runner.invoke(
+        main, ["--ledger", str(book.path), "report", "--out", str(tmp_path / "x"), "--as-of", "9"]
+    )
+    assert result.exit_code == 2 and "no entry 9" in result.stderr

@@ -499,4 +499,70 @@ def build_review(
     )
 
 
+#: The reliability scale of `assess` (the Admiralty code's A–F): letter → words. A is best.
+RELIABILITY: dict[str, str] = {
+    "A": "Completely reliable",
+    "B": "Usually reliable",
+    "C": "Fairly reliable",
+    "D": "Not usually reliable",
+    "E": "Unreliable",
+    "F": "Reliability cannot be judged",
+}
+
+
+def build_assessment(
+    source: str,
+    *,
+    reliability: str,
+    rationale: str,
+    by: str,
+    previous: Sequence[str] = (),
+) -> EntryContent:
+    """The content of an `assess` entry: a schema:Review of a source's reliability by a checker.
+
+    The shape of a review (``build_review``) with the source as ``schema:itemReviewed`` and a
+    letter A–F as ``schema:ratingValue`` (best A, worst F). previous: this checker's earlier
+    assessments of the source, which the new one revises (``prov:wasRevisionOf``).
+    """
+    letter = reliability.strip().upper()
+    if letter not in RELIABILITY:
+        raise UsageError(
+            f"unknown reliability {reliability!r}; use a letter A–F "
+            "(A completely reliable … E unreliable, F cannot be judged)"
+        )
+    if not rationale.strip():
+        raise UsageError("an assessment needs a rationale (--rationale)")
+    if not by.strip():
+        raise UsageError("an assessment needs the checker who makes it (--by)")
+    time = _now()
+    review = ox.NamedNode(
+        "urn:claim-ledger:assessment:"
+        + sha256_hex(f"{source}\n{letter}\n{rationale}\n{by}\n{time.value}".encode())
+    )
+    rating_node = ox.NamedNode(review.value + ":rating")
+
+    def s(name: str) -> ox.NamedNode:
+        return ox.NamedNode(SCHEMA + name)
+
+    triples = [
+        ox.Quad(review, RDF_TYPE, s("Review")),
+        ox.Quad(review, s("itemReviewed"), ox.NamedNode(source)),
+        ox.Quad(review, s("reviewRating"), rating_node),
+        ox.Quad(rating_node, RDF_TYPE, s("Rating")),
+        ox.Quad(rating_node, s("ratingValue"), ox.Literal(letter)),
+        ox.Quad(rating_node, s("bestRating"), ox.Literal("A")),
+        ox.Quad(rating_node, s("worstRating"), ox.Literal("F")),
+        ox.Quad(rating_node, s("alternateName"), ox.Literal(RELIABILITY[letter], language="en")),
+        ox.Quad(review, s("author"), ox.Literal(by)),
+        ox.Quad(review, s("datePublished"), time),
+        ox.Quad(review, s("reviewBody"), ox.Literal(rationale, language="en")),
+        *(ox.Quad(review, ox.NamedNode(PROV + "wasRevisionOf"), ox.NamedNode(p)) for p in previous),
+    ]
+    content = sorted(set(triples), key=str)
+    graph = ox.NamedNode(f"urn:claim-ledger:content:{sha256_hex(canonical_nquads(content))}")
+    return EntryContent(
+        graph=graph, quads=[ox.Quad(q.subject, q.predicate, q.object, graph) for q in content]
+    )
+
+
 _closure = blank_node_closure  # the earlier name, which tests/test_canon_fast.py still uses

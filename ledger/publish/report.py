@@ -21,6 +21,7 @@ wrote them.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import hashlib
 import html
@@ -245,6 +246,8 @@ class Quantity:
     def bounds_label(self) -> str:
         unit = unit_plural(self.unit)
         low, high = format_number(self.lower), format_number(self.upper)
+        if low and open_upper_bound(self.upper):
+            high = ""  # "thousands": at least 2,000, not "2,000–999,999"
         if low and high:
             span = low if low == high else f"{low}–{high}"
         elif low:
@@ -384,6 +387,8 @@ class Agent:
     job_title: str | None
     description: str | None
     reliability: tuple[Rating, ...]
+    #: assessments a later one by the same checker revised, oldest first (the source's history)
+    earlier_reliability: tuple[Rating, ...] = ()
 
     @property
     def kind_label(self) -> str:
@@ -502,12 +507,18 @@ def read_casebook(store: ox.Store) -> Casebook:
         if doc.publisher:
             mentioned.add(doc.publisher)
     source_reviews = _ratings(reader, SCHEMA + "Review")
+    earlier_reviews = _ratings(reader, SCHEMA + "Review", revised_only=True)
     todo = sorted(mentioned)
     while todo:
         iri = todo.pop(0)
         if iri in book.agents:
             continue
-        agent = _read_agent(reader, ox.NamedNode(iri), source_reviews.get(iri, ()))
+        agent = _read_agent(
+            reader,
+            ox.NamedNode(iri),
+            source_reviews.get(iri, ()),
+            earlier_reviews.get(iri, ()),
+        )
         book.agents[iri] = agent
         todo.extend(a for a in agent.acts_for if a not in book.agents)
     _inherit_alignments(book)
@@ -681,17 +692,20 @@ def _history(reader: _Reader, node: ox.NamedNode) -> tuple[HistoryEvent, ...]:
     return tuple(sorted(events, key=lambda e: (e.time or "", e.kind, e.node)))
 
 
-def _ratings(reader: _Reader, type_iri: str) -> dict[str, tuple[Rating, ...]]:
+def _ratings(
+    reader: _Reader, type_iri: str, *, revised_only: bool = False
+) -> dict[str, tuple[Rating, ...]]:
     """Reviews of the given class, by the IRI of the item they review.
 
     A review that a later one revises (``prov:wasRevisionOf``: the same checker's new verdict)
     is left out: it stays in the ledger's history, but it is no longer the checker's verdict.
+    revised_only: only those revised reviews instead (the history a source page shows).
     """
     out: dict[str, list[Rating]] = {}
     nodes = list(reader.subjects(RDF_TYPE, ox.NamedNode(type_iri)))
     revised = {target for node in nodes for target in reader.iris(node, PROV + "wasRevisionOf")}
     for node in nodes:
-        if str(node.value) in revised:
+        if (str(node.value) in revised) != revised_only:
             continue
         for item in reader.iris(node, SCHEMA + "itemReviewed"):
             rating = reader.node(node, SCHEMA + "reviewRating")
@@ -725,7 +739,12 @@ def _ratings(reader: _Reader, type_iri: str) -> dict[str, tuple[Rating, ...]]:
     return {k: tuple(sorted(v, key=lambda r: (r.date or "", r.node))) for k, v in out.items()}
 
 
-def _read_agent(reader: _Reader, node: ox.NamedNode, reliability: Sequence[Rating]) -> Agent:
+def _read_agent(
+    reader: _Reader,
+    node: ox.NamedNode,
+    reliability: Sequence[Rating],
+    earlier: Sequence[Rating] = (),
+) -> Agent:
     names = reader.literals(node, SCHEMA + "alternateName")
     return Agent(
         iri=node.value,
@@ -740,6 +759,7 @@ def _read_agent(reader: _Reader, node: ox.NamedNode, reliability: Sequence[Ratin
         job_title=reader.text(node, SCHEMA + "jobTitle"),
         description=reader.text(node, SCHEMA + "description"),
         reliability=tuple(reliability),
+        earlier_reliability=tuple(earlier),
     )
 
 
@@ -798,6 +818,16 @@ _UNIT_PLURALS = {
     CL + "month": "months",
     CL + "year": "years",
 }
+
+
+def open_upper_bound(value: str | None) -> bool:
+    """Whether an upper bound only closes an open-ended figure: 999,999 or more, all nines.
+
+    Claim files read "thousands" as 2,000 to 999,999 ("fewer than a million", so that it does
+    not corroborate "a million"); a reader is told "at least 2,000", which is what was said.
+    """
+    digits = (value or "").split(".")[0]
+    return len(digits) >= 6 and set(digits) == {"9"}
 
 
 def unit_plural(unit: str | None) -> str:
@@ -911,9 +941,16 @@ class LedgerInfo:
     ledger_id: str
     verification: Verification
     entries: Mapping[str, EntryRef] = field(default_factory=dict)
+    #: the last entry shown when the report shows the ledger as it stood then (``--as-of``)
+    as_of: int | None = None
 
     def entry(self, iri: str) -> EntryRef | None:
         return self.entries.get(iri)
+
+    def up_to(self, seq: int) -> LedgerInfo:
+        """The same, for the ledger as it stood at entry ``seq``."""
+        kept = {iri: ref for iri, ref in self.entries.items() if ref.seq <= seq}
+        return dataclasses.replace(self, entries=kept, as_of=seq)
 
 
 _RECORDED_TYPES = {
@@ -927,8 +964,14 @@ _RECORDED_TYPES = {
 
 def collect_ledger_info(ledger: Any) -> LedgerInfo:
     """Verify ``ledger`` (a ``ledger.chain.store.Ledger``) and map what each entry recorded to
-    it."""
-    report = ledger.verify()
+    it.
+
+    The verification is ``ledger.chain.trust.check``: a full verify the first time, then only the
+    entries after the head that verify last vouched for.
+    """
+    from ledger.chain import trust  # the chain's guard; the report reads only its verdict
+
+    report = trust.check(ledger).report
     entries: dict[str, EntryRef] = {}
     for record in ledger.entries():
         ref = EntryRef(
@@ -962,7 +1005,7 @@ def collect_ledger_info(ledger: Any) -> LedgerInfo:
 class Relation:
     """Two claims that conflict or corroborate each other, with independence and reasons."""
 
-    kind: Literal["conflict", "corroboration"]
+    kind: Literal["conflict", "corroboration", "scope warning"]
     claims: tuple[str, str]
     independent: bool | None
     reasons: tuple[str, ...]
@@ -984,6 +1027,13 @@ class Grade:
     claim: str
     grade: str
     reasons: tuple[str, ...]
+    #: 1 (confirmed by independent sources) to 6 (cannot be judged); None when not given
+    credibility: int | None = None
+
+
+#: the credibility grades the overview lists first: the weakest and the best-supported claims
+WEAKEST = (5, 4)
+BEST_SUPPORTED = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -995,6 +1045,18 @@ class Analysis:
     conflicts: tuple[Relation, ...] = ()
     corroborations: tuple[Relation, ...] = ()
     grades: Mapping[str, Grade] = field(default_factory=dict)
+    #: same figure, different scopes (``compare.find_scope_warnings``); None when this version
+    #: of the analysis has no such function (the overview then says so)
+    scope_warnings: tuple[Relation, ...] | None = None
+
+    def graded(self, iris: Iterable[str], credibility: Sequence[int]) -> list[str]:
+        """The claims among ``iris`` graded one of ``credibility``, in that order of grades."""
+        found = [i for i in iris if self._credibility(i) in credibility]
+        return sorted(found, key=lambda i: credibility.index(self._credibility(i) or 0))
+
+    def _credibility(self, iri: str) -> int | None:
+        grade = self.grades.get(iri)
+        return grade.credibility if grade else None
 
     def relations(self, iri: str) -> list[Relation]:
         return self._by_claim.get(iri, [])
@@ -1033,11 +1095,22 @@ def analyse(store: ox.Store) -> Analysis:
     for item in _items(functions["grade_claims"](store)):
         grade = _grade(item)
         grades[grade.claim] = grade
+    # The hook for scope warnings: used when the analysis provides them.
+    find_scope_warnings = getattr(compare, "find_scope_warnings", None)
+    scope_warnings = None
+    if callable(find_scope_warnings):
+        scope_warnings = tuple(
+            sorted(
+                {_relation("scope warning", item) for item in _items(find_scope_warnings(store))},
+                key=lambda r: r.claims,
+            )
+        )
     return Analysis(
         available=True,
         conflicts=tuple(sorted(set(conflicts), key=lambda r: r.claims)),
         corroborations=tuple(sorted(set(corroborations), key=lambda r: r.claims)),
         grades=grades,
+        scope_warnings=scope_warnings,
     )
 
 
@@ -1068,7 +1141,7 @@ def _reasons(item: Any) -> tuple[str, ...]:
     return tuple(str(r) for r in found)
 
 
-def _relation(kind: Literal["conflict", "corroboration"], item: Any) -> Relation:
+def _relation(kind: Literal["conflict", "corroboration", "scope warning"], item: Any) -> Relation:
     pair = _get(item, "claims", "pair")
     if pair is None:
         pair = (
@@ -1090,10 +1163,12 @@ def _relation(kind: Literal["conflict", "corroboration"], item: Any) -> Relation
 def _grade(item: Any) -> Grade:
     claim = _get(item, "claim", "iri")
     grade = _get(item, "grade", "label", "credibility", "rating")
+    credibility = _get(item, "credibility")
     return Grade(
         claim=str(getattr(claim, "value", claim)),
         grade=str(grade),
         reasons=_reasons(item),
+        credibility=credibility if isinstance(credibility, int) else None,
     )
 
 
@@ -1160,6 +1235,7 @@ class _Site:
     fmt: str
     claim_pages: dict[str, str] = field(default_factory=dict)
     source_pages: dict[str, str] = field(default_factory=dict)
+    document_pages: dict[str, str] = field(default_factory=dict)
     index: bool = False
 
     def page(self, kind: str, iri: str, hint: str) -> str:
@@ -1184,6 +1260,9 @@ class Links:
     def source(self, iri: str | None) -> str | None:
         return self._rel(self._site.source_pages.get(iri or ""))
 
+    def document(self, iri: str | None) -> str | None:
+        return self._rel(self._site.document_pages.get(iri or ""))
+
     def index(self) -> str | None:
         return self._rel(f"index.{self._site.fmt}") if self._site.index else None
 
@@ -1198,6 +1277,51 @@ class Links:
 
 
 # --------------------------------------------------------------------------- views for templates
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of a document's text and the claims whose quotes cover all of it."""
+
+    text: str
+    claims: tuple[str, ...]
+    ends: tuple[str, ...]  # claims whose quote ends with this stretch
+
+
+def document_segments(book: Casebook, document: str) -> tuple[list[Segment], list[str]]:
+    """The document's text cut at every quote's start and end; the claims in order of quoting.
+
+    Only quotes whose offsets hold their exact words are marked (others are listed on the claim
+    page with its note). The document pages of the report and of ``serve`` both show these.
+    """
+    doc = book.documents[document]
+    text = doc.text or ""
+    spans: list[tuple[int, int, str]] = []
+    for claim in book.claims.values():
+        for quote in claim.quotes:
+            start, end = quote.start, quote.end
+            if (
+                quote.document == document
+                and start is not None
+                and end is not None
+                and 0 <= start < end <= len(text)
+                and text[start:end] == quote.exact
+            ):
+                spans.append((start, end, claim.iri))
+    spans.sort()
+    order: list[str] = []
+    for _start, _end, iri in spans:
+        if iri not in order:
+            order.append(iri)
+    cuts = sorted({0, len(text), *(s for s, _e, _c in spans), *(e for _s, e, _c in spans)})
+    segments = []
+    for begin, finish in zip(cuts, cuts[1:], strict=False):
+        covering = tuple(
+            sorted({c for s, e, c in spans if s <= begin and finish <= e}, key=order.index)
+        )
+        ending = tuple(sorted({c for _s, e, c in spans if e == finish}, key=order.index))
+        segments.append(Segment(text[begin:finish], covering, ending))
+    return segments, order
 
 
 @dataclass(frozen=True)
@@ -1611,6 +1735,9 @@ def render(
         site.claim_pages[c.iri] = site.page("claims", c.iri, c.short_id)
     for s in sources:
         site.source_pages[s] = site.page("sources", s, local_name(s))
+    documents = sorted(_documents_of(book, claims)) if site.index else []
+    for doc_iri in documents:
+        site.document_pages[doc_iri] = site.page("documents", doc_iri, local_name(doc_iri))
 
     env = _environment(fmt)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -1638,6 +1765,9 @@ def render(
         if fmt == "md" and network:
             write_svg("network.svg", network)
         shown = {c.iri for c in claims}
+        weakest = [book.claims[i] for i in analysis.graded(shown, WEAKEST)]
+        best_supported = [book.claims[i] for i in analysis.graded(shown, BEST_SUPPORTED)]
+        listed = {c.iri for c in (*weakest, *best_supported)}
         groups = _case_groups(book, claims)
         cases = [g.case for g in groups if g.case is not None]
         write(
@@ -1646,6 +1776,7 @@ def render(
             title=cases[0].name if len(cases) == 1 and len(groups) == 1 else "Claims of every case",
             claims=claims,
             groups=groups,
+            rest=_case_groups(book, [c for c in claims if c.iri not in listed]),
             cases=cases,
             speakers=len({s for c in claims for s in c.sources}),
             events=timeline(claims, "event"),
@@ -1656,7 +1787,13 @@ def render(
                 book, {e.source for e in edges} | {e.target for e in edges}
             ),
             conflicts=[r for r in analysis.conflicts if not shown.isdisjoint(r.claims)],
+            scope_warnings=None
+            if analysis.scope_warnings is None
+            else [r for r in analysis.scope_warnings if not shown.isdisjoint(r.claims)],
             corroborations=[r for r in analysis.corroborations if not shown.isdisjoint(r.claims)],
+            weakest=weakest,
+            best_supported=best_supported,
+            documents=[book.documents[doc_iri] for doc_iri in documents],
         )
     derived_by: dict[str, list[Claim]] = {}
     for d in sorted(book.claims.values(), key=lambda d: d.statement):
@@ -1696,7 +1833,27 @@ def render(
                 (a for a in book.agents.values() if s in a.acts_for), key=lambda a: a.name
             ),
         )
+    for doc_iri in documents:
+        segments, order = document_segments(book, doc_iri)
+        write(
+            site.document_pages[doc_iri],
+            f"document.{fmt}.j2",
+            doc=book.documents[doc_iri],
+            segments=segments,
+            order=order,
+            numbers={c: n for n, c in enumerate(order, start=1)},
+        )
     return written
+
+
+def _documents_of(book: Casebook, claims: Iterable[Claim]) -> set[str]:
+    """The documents the claims quote or are reported in."""
+    found: set[str] = set()
+    for claim in claims:
+        found.update(q.document for q in claim.quotes if q.document)
+        if claim.reported_in:
+            found.add(claim.reported_in)
+    return {d for d in found if d in book.documents}
 
 
 def _agents_of(book: Casebook, claims: Iterable[Claim]) -> set[str]:

@@ -98,15 +98,6 @@ class Grading:
     reasons: str
 
 
-@dataclass(frozen=True)
-class Segment:
-    """A stretch of a document's text and the claims whose quotes cover all of it."""
-
-    text: str
-    claims: tuple[str, ...]
-    ends: tuple[str, ...]  # claims whose quote ends with this stretch
-
-
 @dataclass
 class Snapshot:
     """What the site shows, read from the ledger at one head entry."""
@@ -403,40 +394,9 @@ def select(
 # --------------------------------------------------------------------------- documents
 
 
-def document_segments(book: report.Casebook, document: str) -> tuple[list[Segment], list[str]]:
-    """The document's text cut at every quote's start and end; the claims in order of quoting.
-
-    Only quotes whose offsets hold their exact words are marked (others are listed on the claim
-    page with the report's note).
-    """
-    doc = book.documents[document]
-    text = doc.text or ""
-    spans: list[tuple[int, int, str]] = []
-    for claim in book.claims.values():
-        for quote in claim.quotes:
-            start, end = quote.start, quote.end
-            if (
-                quote.document == document
-                and start is not None
-                and end is not None
-                and 0 <= start < end <= len(text)
-                and text[start:end] == quote.exact
-            ):
-                spans.append((start, end, claim.iri))
-    spans.sort()
-    order: list[str] = []
-    for _start, _end, iri in spans:
-        if iri not in order:
-            order.append(iri)
-    cuts = sorted({0, len(text), *(s for s, _e, _c in spans), *(e for _s, e, _c in spans)})
-    segments = []
-    for begin, finish in zip(cuts, cuts[1:], strict=False):
-        covering = tuple(
-            sorted({c for s, e, c in spans if s <= begin and finish <= e}, key=order.index)
-        )
-        ending = tuple(sorted({c for _s, e, c in spans if e == finish}, key=order.index))
-        segments.append(Segment(text[begin:finish], covering, ending))
-    return segments, order
+#: shared with the static report's document pages
+Segment = report.Segment
+document_segments = report.document_segments
 
 
 # --------------------------------------------------------------------------- pages
