@@ -104,7 +104,7 @@ def _n(iri: str) -> ox.NamedNode:
 
 
 def _ordered(book: Casebook) -> list[Claim]:
-    return sorted(book.claims.values(), key=report._reading_order)
+    return sorted(book.claims.values(), key=report.reading_order)
 
 
 # --------------------------------------------------------------------------- ClaimReview
@@ -289,7 +289,7 @@ def claimreview(store: ox.Store, *, left_out: list[str] | None = None) -> str:
 def prov_quads(store: ox.Store) -> list[ox.Quad]:
     """PROV-O triples of the claims: entities, agents, attributions, derivations, quotations."""
     book = report.read_casebook(store)
-    reader = report._Reader(store)
+    reader = report.Reader(store)
     out: set[ox.Quad] = set()
 
     def add(
@@ -313,7 +313,7 @@ def prov_quads(store: ox.Store) -> list[ox.Quad]:
         if claim.reported_in:
             add(node, CL + "reportedIn", _n(claim.reported_in))
         for quote_node in reader.nodes(node, CL + "quote"):
-            quote = report._read_quote(reader, quote_node)
+            quote = report.read_quote(reader, quote_node)
             add(node, CL + "quote", quote_node)
             add(quote_node, RDF_TYPE, entity)
             add(quote_node, RDF_TYPE, _n(CL + "Quote"))

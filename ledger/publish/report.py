@@ -66,7 +66,7 @@ Subject = ox.NamedNode | ox.BlankNode
 # --------------------------------------------------------------------------- reading the store
 
 
-class _Reader:
+class Reader:
     """Values of a store, from every graph, deduplicated and in a stable order."""
 
     def __init__(self, store: ox.Store) -> None:
@@ -482,7 +482,7 @@ class Casebook:
 
 def read_casebook(store: ox.Store) -> Casebook:
     """Every claim of the store and what it refers to."""
-    reader = _Reader(store)
+    reader = Reader(store)
     book = Casebook()
     claim_nodes = [
         n
@@ -530,7 +530,7 @@ def read_casebook(store: ox.Store) -> Casebook:
     return book
 
 
-def _name(reader: _Reader, node: Subject) -> str:
+def _name(reader: Reader, node: Subject) -> str:
     for predicate in (SCHEMA + "name", RDFS + "label", SCHEMA + "headline"):
         found = reader.text(node, predicate)
         if found:
@@ -538,18 +538,18 @@ def _name(reader: _Reader, node: Subject) -> str:
     return term_label(node.value) if isinstance(node, ox.NamedNode) else "(unnamed)"
 
 
-def _phrases(reader: _Reader, node: Subject) -> tuple[Phrase, ...]:
+def _phrases(reader: Reader, node: Subject) -> tuple[Phrase, ...]:
     return tuple(
         Phrase(lit.value, lit.language or "") for lit in reader.literals(node, CL + "phrase")
     )
 
 
-def _decimal(reader: _Reader, node: Subject, predicate: str) -> str | None:
+def _decimal(reader: Reader, node: Subject, predicate: str) -> str | None:
     found = reader.literals(node, predicate)
     return found[0].value if found else None
 
 
-def _read_span(reader: _Reader, node: Subject | None) -> TimeSpan | None:
+def _read_span(reader: Reader, node: Subject | None) -> TimeSpan | None:
     if node is None:
         return None
     assumptions = []
@@ -568,7 +568,7 @@ def _read_span(reader: _Reader, node: Subject | None) -> TimeSpan | None:
     )
 
 
-def _read_quantity(reader: _Reader, node: Subject | None) -> Quantity | None:
+def _read_quantity(reader: Reader, node: Subject | None) -> Quantity | None:
     if node is None:
         return None
     return Quantity(
@@ -581,7 +581,7 @@ def _read_quantity(reader: _Reader, node: Subject | None) -> Quantity | None:
     )
 
 
-def _read_quote(reader: _Reader, node: Subject) -> Quote:
+def read_quote(reader: Reader, node: Subject) -> Quote:
     exact = prefix = suffix = ""
     start = end = None
     for selector in reader.nodes(node, OA + "hasSelector"):
@@ -617,7 +617,7 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _read_claim(reader: _Reader, node: ox.NamedNode, verdicts: Sequence[Rating]) -> Claim:
+def _read_claim(reader: Reader, node: ox.NamedNode, verdicts: Sequence[Rating]) -> Claim:
     prop_node = reader.node(node, CL + "proposition")
     proposition = None
     if prop_node is not None:
@@ -630,7 +630,7 @@ def _read_claim(reader: _Reader, node: ox.NamedNode, verdicts: Sequence[Rating])
             event_time=_read_span(reader, reader.node(prop_node, CL + "eventTime")),
         )
     quotes = sorted(
-        (_read_quote(reader, q) for q in reader.nodes(node, CL + "quote")),
+        (read_quote(reader, q) for q in reader.nodes(node, CL + "quote")),
         key=lambda q: (q.start if q.start is not None else -1, q.exact),
     )
     history = _history(reader, node)
@@ -660,7 +660,7 @@ def _read_claim(reader: _Reader, node: ox.NamedNode, verdicts: Sequence[Rating])
     )
 
 
-def _history(reader: _Reader, node: ox.NamedNode) -> tuple[HistoryEvent, ...]:
+def _history(reader: Reader, node: ox.NamedNode) -> tuple[HistoryEvent, ...]:
     events: list[HistoryEvent] = []
     for change in reader.subjects(CL + "invalidates", node):
         superseding = reader.has_type(change, CL + "Supersession")
@@ -693,7 +693,7 @@ def _history(reader: _Reader, node: ox.NamedNode) -> tuple[HistoryEvent, ...]:
 
 
 def _ratings(
-    reader: _Reader, type_iri: str, *, revised_only: bool = False
+    reader: Reader, type_iri: str, *, revised_only: bool = False
 ) -> dict[str, tuple[Rating, ...]]:
     """Reviews of the given class, by the IRI of the item they review.
 
@@ -740,7 +740,7 @@ def _ratings(
 
 
 def _read_agent(
-    reader: _Reader,
+    reader: Reader,
     node: ox.NamedNode,
     reliability: Sequence[Rating],
     earlier: Sequence[Rating] = (),
@@ -783,7 +783,7 @@ def _replace(agent: Agent, **changes: Any) -> Agent:
     return replace(agent, **changes)
 
 
-def _read_document(reader: _Reader, node: ox.NamedNode) -> DocumentInfo:
+def _read_document(reader: Reader, node: ox.NamedNode) -> DocumentInfo:
     published = _decimal(reader, node, SCHEMA + "datePublished")
     return DocumentInfo(
         iri=node.value,
@@ -798,7 +798,7 @@ def _read_document(reader: _Reader, node: ox.NamedNode) -> DocumentInfo:
     )
 
 
-def _read_case(reader: _Reader, node: ox.NamedNode) -> Case:
+def _read_case(reader: Reader, node: ox.NamedNode) -> Case:
     return Case(
         iri=node.value,
         identifier=reader.text(node, SCHEMA + "identifier") or local_name(node.value),
@@ -1717,7 +1717,7 @@ def render(
     book = read_casebook(store)
     analysis = analyse(store)
     site = _Site(fmt)
-    claims = sorted(book.claims.values(), key=_reading_order)
+    claims = sorted(book.claims.values(), key=reading_order)
     sources: list[str]
     if claim is not None:
         claims = [book.claims[resolve_claim(book, claim)]]
@@ -1914,7 +1914,7 @@ def _case_groups(book: Casebook, claims: Sequence[Claim]) -> list[ClaimGroup]:
     ]
 
 
-def _reading_order(claim: Claim) -> tuple[str, str, int, str, str]:
+def reading_order(claim: Claim) -> tuple[str, str, int, str, str]:
     """Case, document, then where the claim's first quote stands in it."""
     first = claim.quotes[0] if claim.quotes else None
     start = first.start if first and first.start is not None else 1 << 62
