@@ -712,8 +712,12 @@ class RemoteLedger(LedgerBackend):
         records = []
         for seq in seqs:
             row = by_seq[seq]
-            if row.get("indexed") is None and row.get("author") is None:
-                row = self._metadata_row(seq)  # its query copy is still being written
+            if row.get("indexed") is None and any(
+                row.get(name) is None for name in ("time", "author", "message", "kind")
+            ):
+                # its query copy is still being written (in parts, on Virtuoso): some or all
+                # of its metadata is not there yet, so read it from the stored bytes
+                row = self._metadata_row(seq)
             if any(row.get(name) is None for name in ("time", "author", "message", "kind")):
                 raise LedgerStateError(
                     f"entry {seq} has no metadata in the server's query data",
