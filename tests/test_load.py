@@ -376,3 +376,40 @@ def test_a_bound_to_the_hour_is_a_date_time(tmp_path: Path) -> None:
         if q.predicate.value.endswith(("#earliest", "#latest"))
     }
     assert types == {"earliest": "dateTime", "latest": "date"}
+
+
+@pytest.mark.parametrize(
+    ("written", "datatype"),
+    [("2016-11-28", "date"), ("'2016-11'", "gYearMonth"), ("'2016'", "gYear")],
+)
+def test_a_plain_date_published_is_typed_as_written(
+    tmp_path: Path, written: str, datatype: str
+) -> None:
+    """`datePublished: 2016-11-28` is an xsd:date, as precise as written (it was refused)."""
+    claim = tmp_path / "doc.yaml"
+    claim.write_text(
+        "'@context':\n- https://w3id.org/claim-ledger/context.jsonld\n"
+        "- ex: https://example.org/\n"
+        f"'@graph':\n- id: ex:doc\n  type: Document\n  datePublished: {written}\n",
+        encoding="utf-8",
+    )
+    (quad,) = [q for q in load_paths([claim]).quads if q.predicate.value.endswith("Published")]
+    assert quad.object.datatype.value.rsplit("#", 1)[1] == datatype
+
+
+def test_an_alignment_rationale_takes_a_language_map(tmp_path: Path) -> None:
+    """`alignmentRationale: {en: …, nb: …}` works as `name: {en: …}` does (it was refused)."""
+    source = tmp_path / "sources.yaml"
+    source.write_text(
+        "'@context':\n- https://w3id.org/claim-ledger/context.jsonld\n"
+        "- src: https://w3id.org/claim-ledger/source/\n"
+        "'@graph':\n- id: src:x\n  type: Organization\n  alignmentRationale:\n"
+        "    en: Owned by the state.\n    nb: Eid av staten.\n",
+        encoding="utf-8",
+    )
+    texts = {
+        (q.object.value, q.object.language)
+        for q in load_paths([source]).quads
+        if q.predicate.value.endswith("alignmentRationale")
+    }
+    assert texts == {("Owned by the state.", "en"), ("Eid av staten.", "nb")}

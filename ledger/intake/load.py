@@ -124,6 +124,29 @@ def shipped_context() -> dict[str, Any]:
 
 
 @cache
+def _language_tagged_terms() -> frozenset[str]:
+    """Text fields whose plain strings the context tags with a language (``"@language"``)."""
+    return frozenset(
+        key
+        for key, value in shipped_context().items()
+        if isinstance(value, dict) and "@language" in value and "@container" not in value
+    )
+
+
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
+def _is_language_map(value: Any) -> bool:
+    """``{en: "…", nb: "…"}``: language tags to texts."""
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and all(isinstance(k, str) and _LANGUAGE_TAG.fullmatch(k) for k in value)
+        and all(isinstance(text, str) for text in value.values())
+    )
+
+
+@cache
 def _term_table() -> tuple[dict[str, str], frozenset[str]]:
     """(term or prefix → expanded IRI, terms whose values are language maps)."""
     ctx = shipped_context()
@@ -817,6 +840,7 @@ def _label_nodes(
     ``@reverse`` or ``@nest``, a field the context does not define.
     """
     terms, language_maps = _term_table()
+    tagged_terms = _language_tagged_terms()
     iri_keys = _iri_valued_keys()
     known_keys = set(terms) | set(prefixes)
     all_prefixes = prefixes | _prefix_map()
@@ -855,6 +879,10 @@ def _label_nodes(
         for k, v in value.items():
             if k == "@context":
                 continue
+            if k in tagged_terms and _is_language_map(v):
+                # {en: "…", nb: "…"} for a text field tagged English by default (as `name`
+                # takes it): the same texts with their languages, not a node with a field 'en'
+                v = value[k] = [{"@value": s, "@language": tag} for tag, s in v.items()]
             if k in _ID_AND_TYPE_KEYS and not all(
                 isinstance(i, str)
                 for i in (v if isinstance(v, list) and k in ("type", "@type") else [v])
@@ -1036,28 +1064,44 @@ def _load_jsonld(path: Path, tree: _Tree, text: str | None = None) -> LoadedBatc
 
 
 _BOUNDS = (ox.NamedNode(CL_IRI + "earliest"), ox.NamedNode(CL_IRI + "latest"))
-_XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
-_XSD_DATE_TIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+XSD_IRI = "http://www.w3.org/2001/XMLSchema#"
+_XSD_DATE = ox.NamedNode(XSD_IRI + "date")
+
+
+_DATE_PUBLISHED = ox.NamedNode(str(SCHEMA.datePublished))
+_XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
+#: a plain ``datePublished`` as precise as it is written: its datatype by its form
+_DATE_FORMS = (
+    (re.compile(r"\d{4}"), "gYear"),
+    (re.compile(r"\d{4}-\d{2}"), "gYearMonth"),
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), "date"),
+    (re.compile(r"\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})?"), "dateTime"),
+)
 
 
 def _date_times_typed(quads: list[ox.Quad]) -> list[ox.Quad]:
-    """A time span's bound written with a time of day (``'2017-04-05T18:00:00'``) is a dateTime.
+    """Dates typed as they are written, where the context cannot know.
 
-    The context types ``earliest`` and ``latest`` as ``xsd:date``, what most bounds are; a bound
-    to the hour would otherwise be an ill-typed date that rdflib silently cuts to its day.
+    A time span's bound written with a time of day (``'2017-04-05T18:00:00'``) is a dateTime:
+    the context types ``earliest`` and ``latest`` as ``xsd:date``, what most bounds are, and a
+    bound to the hour would otherwise be an ill-typed date that rdflib cuts to its day. A plain
+    ``datePublished: 2016-11-28`` is an ``xsd:date`` (``2016-11`` a gYearMonth, ``2016`` a
+    gYear), as the typed form ``{'@value': …, '@type': …}`` says it.
     """
     for i, quad in enumerate(quads):
         obj = quad.object
-        if (
-            quad.predicate in _BOUNDS
-            and isinstance(obj, ox.Literal)
-            and obj.datatype == _XSD_DATE
-            and "T" in obj.value
-        ):
+        if not isinstance(obj, ox.Literal):
+            continue
+        datatype = ""
+        if quad.predicate in _BOUNDS and obj.datatype == _XSD_DATE and "T" in obj.value:
+            datatype = "dateTime"
+        elif quad.predicate == _DATE_PUBLISHED and obj.datatype == _XSD_STRING:
+            datatype = next((t for form, t in _DATE_FORMS if form.fullmatch(obj.value)), "")
+        if datatype:
             quads[i] = ox.Quad(
                 quad.subject,
                 quad.predicate,
-                ox.Literal(obj.value, datatype=_XSD_DATE_TIME),
+                ox.Literal(obj.value, datatype=ox.NamedNode(XSD_IRI + datatype)),
                 quad.graph_name,
             )
     return quads
