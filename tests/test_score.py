@@ -429,3 +429,21 @@ def test_page_mode_scores_one_page_of_a_many_page_gold(tmp_path: Path) -> None:
     assert (one.precision, one.recall, one.gold_statements) == (1.0, 1.0, 2)
     assert one.source_accuracy == 1.0  # the gold describes the new agents as the draft does
     assert whole.gold_statements == 4 and whole.recall == 0.5
+
+
+def test_a_draft_saved_in_the_case_folder_is_not_gold(tmp_path: Path) -> None:
+    """`extract --evaluate CASE/` with the draft beside the article (as the README advises):
+    the draft is scored, never counted as gold (it was counted as gold too)."""
+    from click.testing import CliRunner
+
+    from ledger.cli import main
+
+    case = tmp_path / "case"
+    shutil.copytree(EXAMPLE, case)
+    article = case / "article.nb.txt"
+    drafted = CliRunner().invoke(main, ["extract", str(article), "--lang", "nb"])
+    assert drafted.exit_code == 0, drafted.stderr
+    (case / "draft.yaml").write_text(drafted.stdout, encoding="utf-8")
+    alone = evaluate(case / "draft.yaml", EXAMPLE)
+    beside = evaluate(case / "draft.yaml", case)
+    assert beside.rows() == alone.rows()

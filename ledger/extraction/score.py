@@ -39,7 +39,8 @@ import pyoxigraph as ox
 
 from ledger import resources
 from ledger.errors import InputError, LedgerError
-from ledger.intake.load import LoadedBatch, load_paths, node_key
+from ledger.intake.load import LoadedBatch, claim_files, load_paths, node_key
+from ledger.vocab import CL_IRI
 
 #: IRIs are shown without this common stem in the lines of :meth:`Evaluation.misses`.
 _SHOWN_STEM = "https://w3id.org/claim-ledger/"
@@ -191,7 +192,7 @@ def evaluate(draft: Path, gold: Path, page: bool = False) -> Evaluation:
     draft one of them: the gold is then that page's claims alone, the statements whose quote is
     in a document the draft quotes (gold claims quoting other pages neither count nor miss).
     """
-    gold_batch = _load(gold, "gold")
+    gold_batch = _load_gold(gold, draft)
     draft_batch = _load(draft, "draft")
     gold_side = _side(gold_batch)
     if gold_side.claims == 0:
@@ -297,6 +298,31 @@ def match(
 
 
 # --------------------------------------------------------------------------- reading one side
+
+
+def _load_gold(gold: Path, draft: Path) -> LoadedBatch:
+    """The gold's claim files, without the draft being scored or any other draft among them.
+
+    The README advises saving a draft beside its article, so in the case folder: a file whose
+    claims carry ``toCheck`` marks is a draft (``add`` refuses it), never part of the gold.
+    """
+    if not gold.is_dir():
+        return _load(gold, "gold")
+    files = [f for f in claim_files([gold]) if f.resolve() != draft.resolve()]
+    kept = [
+        f for f in files if not any(q.predicate.value == _TO_CHECK for q in _load(f, "gold").quads)
+    ]
+    if not kept:
+        return _load(gold, "gold")  # says what is wrong with the folder
+    try:  # in one call, so that the files' blank nodes stay apart
+        return load_paths(kept)
+    except LedgerError as exc:
+        raise InputError(
+            f"the gold cannot be read: {exc.message}", where=exc.where or str(gold), hint=exc.hint
+        ) from None
+
+
+_TO_CHECK = CL_IRI + "toCheck"
 
 
 def _load(path: Path, role: str) -> LoadedBatch:
