@@ -301,21 +301,21 @@ def match(
 
 
 def _load_gold(gold: Path, draft: Path) -> LoadedBatch:
-    """The gold's claim files, without the draft being scored or any other draft among them.
+    """The gold's claim files without the drafts among them.
 
     The README advises saving a draft beside its article, so in the case folder: a file whose
     claims carry ``toCheck`` marks is a draft (``add`` refuses it), never part of the gold.
     """
+    del draft  # a draft is known by its marks, wherever it is saved
     if not gold.is_dir():
         return _load(gold, "gold")
-    files = [f for f in claim_files([gold]) if f.resolve() != draft.resolve()]
-    kept = [
-        f for f in files if not any(q.predicate.value == _TO_CHECK for q in _load(f, "gold").quads)
-    ]
-    if not kept:
-        return _load(gold, "gold")  # says what is wrong with the folder
-    try:  # in one call, so that the files' blank nodes stay apart
-        return load_paths(kept)
+    try:
+        kept = [
+            f
+            for f in claim_files([gold])
+            if not any(q.predicate.value == _TO_CHECK for q in load_paths([f]).quads)
+        ]
+        return load_paths(kept or [gold])  # in one call, so the files' blank nodes stay apart
     except LedgerError as exc:
         raise InputError(
             f"the gold cannot be read: {exc.message}", where=exc.where or str(gold), hint=exc.hint
