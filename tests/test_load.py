@@ -413,3 +413,23 @@ def test_an_alignment_rationale_takes_a_language_map(tmp_path: Path) -> None:
         if q.predicate.value.endswith("alignmentRationale")
     }
     assert texts == {("Owned by the state.", "en"), ("Eid av staten.", "nb")}
+
+
+def test_a_document_takes_its_url_and_archived_copy(tmp_path: Path) -> None:
+    """`url:` and `archivedAt:` on a document become schema:url / schema:archivedAt IRIs, which
+    the ClaimReview export publishes as the claim's appearance."""
+    doc = tmp_path / "doc.yaml"
+    doc.write_text(
+        "'@context':\n- https://w3id.org/claim-ledger/context.jsonld\n"
+        "- ex: https://example.org/\n"
+        "'@graph':\n- id: ex:doc\n  type: Document\n  url: https://example.org/news/1\n"
+        "  archivedAt: https://web.archive.org/web/2016/https://example.org/news/1\n",
+        encoding="utf-8",
+    )
+    found = {
+        q.predicate.value.rsplit("/", 1)[1]: q.object
+        for q in load_paths([doc]).quads
+        if q.predicate.value.startswith("https://schema.org/")
+    }
+    assert found["url"] == ox.NamedNode("https://example.org/news/1")
+    assert isinstance(found["archivedAt"], ox.NamedNode)
