@@ -270,12 +270,12 @@ def test_show_names_a_claim_by_its_file_id(example: Path) -> None:
     assert "# id     sohr-about-10000-fled\n" in shown
 
 
-@pytest.mark.parametrize("command", ["add", "retract", "supersede", "run", "review"])
+@pytest.mark.parametrize("command", ["add", "retract", "supersede", "run", "review", "assess"])
 def test_the_acting_checker_is_by_everywhere(command: str) -> None:
     """Help shows --by on every command a checker acts with, and no --author."""
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0
-    assert re.search(r"^\s+--by TEXT", result.stdout, re.M)
+    assert re.search(r"^\s+--by CHECKER", result.stdout, re.M)
     assert "--author" not in result.stdout
 
 
