@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -26,9 +26,10 @@ from ledger.chain import derived, entries
 from ledger.chain.backend import LedgerBackend, LedgerQueries
 from ledger.chain.canon import canonical_nquads as canon_bytes
 from ledger.chain.canon import sha256_hex
-from ledger.chain.entry import EntryRecord, PreparedContent, index_quads
+from ledger.chain.entries import RATINGS, RELIABILITY
+from ledger.chain.entry import EntryRecord, PreparedContent, VerifyReport, index_quads
 from ledger.chain.location import LedgerLocation
-from ledger.chain.store import Ledger, out_of_space
+from ledger.chain.store import DEFAULT_DIRECTORY, Ledger, out_of_space
 from ledger.errors import (
     HeadMovedError,
     InputError,
@@ -37,12 +38,22 @@ from ledger.errors import (
     UsageError,
     VerificationError,
 )
+from ledger.extraction.extract import LANGUAGES as EXTRACT_LANGUAGES
 from ledger.extraction.review import EDIT_HELP as REVIEW_EDIT_HELP
 from ledger.extraction.review import Item as ReviewItem
 from ledger.extraction.review import Proposal as ReviewProposal
 from ledger.extraction.review import ReviewSession
-from ledger.intake.load import LoadedBatch, document_quads, load_paths
-from ledger.intake.validate import ValidationReport, validate_batch
+from ledger.intake.anchor import Anchor, find_anchor
+from ledger.intake.convert import FORMATS as CONVERT_FORMATS
+from ledger.intake.load import (
+    MAX_DOCUMENT_BYTES,
+    LoadedBatch,
+    document_quads,
+    load_paths,
+    read_text_file,
+)
+from ledger.intake.validate import ENGINES, ValidationReport, load_context, validate_batch
+from ledger.query import DEFAULT_MEMORY_MIB as DEFAULT_QUERY_MEMORY_MIB
 from ledger.vocab import CL_IRI
 
 CL = CL_IRI
@@ -52,6 +63,10 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 #: An open ledger: the embedded ``store.Ledger`` or the remote one (``ledger.chain.backend``).
 Backend = LedgerBackend
 _log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from ledger.extraction.score import Evaluation as ExtractionEvaluation
+    from ledger.pipeline import RunResult
 #: a typed analysis row (``ledger.analysis.compare.ConflictRow``, …)
 RowT = TypeVar("RowT")
 Index = LedgerQueries
@@ -1197,4 +1212,157 @@ def labels(ledger: Backend, iris: Iterable[str]) -> Labels:
 
 
 #: the review's names that ``cli.py`` uses through this module (explicit re-exports for mypy)
-__all__ = ["REVIEW_EDIT_HELP", "ReviewItem", "ReviewProposal", "ReviewSession"]
+
+
+# ---------------------------------------------------------------- what the command line calls
+#
+# The command line reaches the library through this module only: the choices and defaults it
+# shows (imported above), and one call per command. The heavier stages (export, report, the
+# pipeline, the analysis) are imported when a command needs them.
+
+
+def validate_files(
+    paths: Sequence[Path], context_paths: Sequence[Path], *, engine: str
+) -> ValidationReport:
+    """``claim-ledger validate``: the claim files checked against the shapes, with the files
+    they rely on (``--context``) read as context."""
+    batch = load_paths(list(paths))
+    context = load_context(list(context_paths), batch)
+    return validate_batch(batch, [context] if context else [], engine=engine)
+
+
+def convert_files(paths: Sequence[Path], fmt: str) -> str:
+    """``claim-ledger convert``: the RDF the claim files mean, in ``fmt``."""
+    from ledger.intake import convert
+
+    return convert.serialize(load_paths(list(paths)).quads, fmt)
+
+
+def anchor_quote(document: Path, exact: str, occurrence: int | None) -> Anchor:
+    """``claim-ledger anchor``: the selectors of ``exact`` in the stored document."""
+    return find_anchor(read_text_file(document, MAX_DOCUMENT_BYTES), exact, occurrence)
+
+
+def extract_article(
+    article: Path,
+    lang: str,
+    published: str | None,
+    outlet: str | None,
+    sources: Path | None,
+) -> str:
+    """``claim-ledger extract``: the draft claim file (YAML) of an article."""
+    from ledger.extraction import extract
+
+    return extract.extract(article, lang, published, outlet, sources)
+
+
+def evaluate_extraction(
+    article: Path,
+    gold: Path,
+    lang: str,
+    published: str | None,
+    outlet: str | None,
+    sources: Path | None,
+    *,
+    page: bool,
+) -> ExtractionEvaluation:
+    """``claim-ledger extract --evaluate``: the draft scored against a hand-made case."""
+    from ledger.extraction import extract
+
+    return extract.evaluate_extraction(article, gold, lang, published, outlet, sources, page=page)
+
+
+def verify_ledger(
+    ledger: Backend, *, checkpoint: str | None = None, deep: bool = False
+) -> VerifyReport:
+    """``claim-ledger verify``: the chain (against a checkpoint's text when given); a full
+    verify that passes is remembered, so the trust guard checks only what comes after it."""
+    options = {"deep": True} if deep else {}  # a backend without --deep is asked as before
+    if checkpoint is not None:
+        return ledger.verify_checkpoint(checkpoint, **options)
+    from ledger.chain import trust
+
+    report = ledger.verify(**options)
+    trust.remember(ledger, report)
+    return report
+
+
+def export_for_tools(
+    ledger: Backend,
+    fmt: str,
+    *,
+    creator: str | None = None,
+    license_iri: str | None = None,
+    left_out: list[str] | None = None,
+) -> str:
+    """``claim-ledger export --format claimreview|prov|nanopub|csv``: the claims for other
+    tools. ``left_out`` collects the reviews ClaimReview could not publish (no page of their
+    own)."""
+    from ledger.publish import export as exports
+
+    with analysis_store(ledger) as (store, _index):
+        if fmt == "claimreview":
+            return exports.claimreview(store, left_out=left_out)
+        if fmt == "nanopub":
+            if not creator:
+                raise UsageError("a nanopublication names its creator: give --creator IRI")
+            if license_iri:
+                return exports.nanopub(store, creator=creator, license_iri=license_iri)
+            return exports.nanopub(store, creator=creator)
+        return exports.EXPORTS[fmt](store)
+
+
+def render_report(
+    location: LedgerLocation,
+    paths: Sequence[Path],
+    out: Path,
+    fmt: str,
+    as_of: str | None = None,
+    **selectors: Any,
+) -> list[Path]:
+    """``claim-ledger report``: the provenance report of claim files, or of the ledger (as of
+    an entry or date); the files written."""
+    from ledger.publish import report as reports
+
+    if paths:
+        return list(reports.render(store_of(load_paths(list(paths))), out_dir=out, fmt=fmt,
+                                   **selectors))  # fmt: skip
+    ledger = location.open()
+    if selectors.get("claim") is not None:  # named as `show` names it
+        selectors["claim"] = claim_iri(ledger, selectors["claim"])
+    info = reports.collect_ledger_info(ledger)
+    with store_as_of(ledger, as_of) as (store, seq):
+        if seq is not None:
+            info = info.up_to(seq)
+        return list(reports.render(store, out_dir=out, fmt=fmt, ledger_info=info, **selectors))
+
+
+def run_main_job(
+    location: LedgerLocation,
+    paths: Sequence[Path],
+    *,
+    out: Path,
+    fmt: str,
+    author: str,
+    message: str,
+) -> RunResult:
+    """``claim-ledger run``: add, corroborations, conflicts, report (``ledger.pipeline``)."""
+    from ledger import pipeline
+
+    return pipeline.run(location, list(paths), out=out, fmt=fmt, author=author, message=message)
+
+
+def analysis_part(name: str) -> Any:
+    """A listing function (``find_conflicts``, ``grade_claims``, …) or its columns
+    (``CONFLICT_COLUMNS``, …) of the analysis, by name."""
+    from ledger.analysis import compare
+
+    return getattr(compare, name)
+
+
+#: names of other modules that callers (``cli.py``) use through this one: explicit re-exports
+__all__ = [
+    "CONVERT_FORMATS", "DEFAULT_DIRECTORY", "DEFAULT_QUERY_MEMORY_MIB", "ENGINES",
+    "EXTRACT_LANGUAGES", "RATINGS", "RELIABILITY", "REVIEW_EDIT_HELP", "LedgerLocation",
+    "ReviewItem", "ReviewProposal", "ReviewSession", "out_of_space", "read_text_file",
+]  # fmt: skip

@@ -17,17 +17,9 @@ from typing import Any, TypeVar
 import click
 
 from ledger import __version__, api
-from ledger.chain.entries import RATINGS, RELIABILITY
-from ledger.chain.location import LedgerLocation
-from ledger.chain.store import DEFAULT_DIRECTORY, out_of_space
+from ledger.api import LedgerLocation
 from ledger.errors import InputError, LedgerError
-from ledger.extraction import extract
-from ledger.intake import convert
-from ledger.intake.anchor import find_anchor
-from ledger.intake.load import MAX_DOCUMENT_BYTES, load_paths, read_text_file
-from ledger.intake.validate import ENGINES, load_context, validate_batch
 from ledger.publish import output
-from ledger.query import DEFAULT_MEMORY_MIB as DEFAULT_QUERY_MEMORY_MIB
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -59,7 +51,7 @@ class Group(click.Group):
         except Exception as exc:  # a bug: say so plainly, keep the traceback for the report
             if os.environ.get("CLAIM_LEDGER_DEBUG"):
                 raise
-            space = out_of_space(exc)
+            space = api.out_of_space(exc)
             if space is not None:  # not a bug: the disk (or the file size limit) is full
                 click.secho(
                     f"error: the disk is full ({space}): {str(exc).splitlines()[0][:200]}\n"
@@ -85,7 +77,7 @@ class Group(click.Group):
     "--ledger",
     "location",
     envvar="CLAIM_LEDGER",
-    default=DEFAULT_DIRECTORY,
+    default=api.DEFAULT_DIRECTORY,
     show_default=True,
     help="The ledger: a directory, or the URL of a SPARQL 1.1 server (env CLAIM_LEDGER).",
 )
@@ -186,7 +178,7 @@ paths_argument = click.argument(
 )
 @click.option(
     "--engine",
-    type=click.Choice(ENGINES),
+    type=click.Choice(api.ENGINES),
     default="turbo",
     show_default=True,
     help="SHACL engine: pyshacl-turbo (fast) or pySHACL (the reference; same verdicts).",
@@ -202,9 +194,7 @@ def validate(
       claim-ledger validate my-claims.yaml --context claims/aleppo-2016-11/sources.yaml
       claim-ledger validate claims/aleppo-2016-11/ --format json
     """
-    batch = load_paths(paths)
-    context = load_context(context_paths, batch)
-    report = validate_batch(batch, [context] if context else [], engine=engine)
+    report = api.validate_files(paths, context_paths, engine=engine)
     text = output.validation_json(report) if fmt == "json" else output.validation_text(report)
     click.echo(text, nl=False)
     sys.exit(0 if report.conforms else 1)
@@ -215,7 +205,7 @@ def validate(
 @click.option(
     "--to",
     "fmt",
-    type=click.Choice(convert.FORMATS),
+    type=click.Choice(api.CONVERT_FORMATS),
     default="turtle",
     show_default=True,
     help="The RDF syntax to print.",
@@ -228,7 +218,7 @@ def convert_(paths: tuple[Path, ...], fmt: str) -> None:
       claim-ledger convert claims/aleppo-2016-11/claims.yaml --to turtle
       claim-ledger convert claims/aleppo-2016-11/ --to nt
     """
-    click.echo(convert.serialize(load_paths(paths).quads, fmt), nl=False)
+    click.echo(api.convert_files(paths, fmt), nl=False)
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
@@ -253,14 +243,16 @@ def anchor(document: Path, exact: str, occurrence: int | None) -> None:
       claim-ledger anchor claims/aleppo-2016-11/article.nb.txt "Om lag 10.000 sivile"
       claim-ledger anchor claims/aleppo-2016-11/article.nb.txt "SOHR" --occurrence 2
     """
-    text = read_text_file(document, MAX_DOCUMENT_BYTES)
-    click.echo(output.selectors_yaml(find_anchor(text, exact, occurrence)), nl=False)
+    click.echo(output.selectors_yaml(api.anchor_quote(document, exact, occurrence)), nl=False)
 
 
 @main.command("extract", context_settings=CONTEXT_SETTINGS)
 @click.argument("article", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
-    "--lang", type=click.Choice(extract.LANGUAGES), required=True, help="The article's language."
+    "--lang",
+    type=click.Choice(api.EXTRACT_LANGUAGES),
+    required=True,
+    help="The article's language.",
 )
 @click.option("--published", help="When the article was published: YYYY-MM-DD, YYYY-MM or YYYY.")
 @click.option("--outlet", help="The outlet's name (own-voice statements are its claims).")
@@ -315,11 +307,9 @@ def extract_command(
           --evaluate claims/aleppo-2016-11/
     """
     if gold is None:
-        click.echo(extract.extract(article, lang, published, outlet, sources), nl=False)
+        click.echo(api.extract_article(article, lang, published, outlet, sources), nl=False)
         return
-    evaluation = extract.evaluate_extraction(
-        article, gold, lang, published, outlet, sources, page=page
-    )
+    evaluation = api.evaluate_extraction(article, gold, lang, published, outlet, sources, page=page)
     click.echo(
         output.rows(["metric", "value", "matched", "total"], evaluation.rows(), fmt), nl=False
     )
@@ -666,15 +656,8 @@ def verify(
       claim-ledger verify --deep --derived
     """
     ledger = location.open()
-    options = {"deep": True} if deep else {}  # a backend without --deep is asked as before
-    if checkpoint_file is not None:
-        text = read_text_file(checkpoint_file, 64 * 1024)
-        report = ledger.verify_checkpoint(text, **options)
-    else:
-        report = ledger.verify(**options)
-        from ledger.chain import trust  # a passed full verify is remembered for the guard
-
-        trust.remember(ledger, report)
+    text = None if checkpoint_file is None else api.read_text_file(checkpoint_file, 64 * 1024)
+    report = api.verify_ledger(ledger, checkpoint=text, deep=deep)
     click.echo(str(report))
     if not report.ok:
         click.echo("derived data: not checked (the entries themselves do not verify)")
@@ -769,25 +752,17 @@ def export(
     if fmt in LEDGER_EXPORTS:
         click.echo(api.export_ledger(ledger, fmt), nl=False)
         return
-    from ledger.publish import export as exports
-
-    with api.analysis_store(ledger) as (store, _index):
-        if fmt == "claimreview":
-            left_out: list[str] = []
-            click.echo(exports.claimreview(store, left_out=left_out), nl=False)
-            for review_iri in left_out:
-                click.echo(
-                    f"warning: review {review_iri} left out: it records no http(s) url of its "
-                    "published fact-check (review the claim again with --url)",
-                    err=True,
-                )
-            return
-        if fmt == "nanopub":
-            assert creator is not None  # checked above
-            text = exports.nanopub(store, creator=creator, license_iri=license_iri)
-            click.echo(text, nl=False)
-            return
-        click.echo(exports.EXPORTS[fmt](store), nl=False)
+    left_out: list[str] = []
+    text = api.export_for_tools(
+        ledger, fmt, creator=creator, license_iri=license_iri, left_out=left_out
+    )
+    click.echo(text, nl=False)
+    for review_iri in left_out:
+        click.echo(
+            f"warning: review {review_iri} left out: it records no http(s) url of its "
+            "published fact-check (review the claim again with --url)",
+            err=True,
+        )
 
 
 @main.command("import", context_settings=CONTEXT_SETTINGS)
@@ -811,7 +786,7 @@ def import_(location: LedgerLocation, file: Path) -> None:
 @click.option(
     "--rating",
     required=True,
-    type=click.Choice(list(RATINGS)),
+    type=click.Choice(list(api.RATINGS)),
     help="The verdict: true, mostly-true, mixed, unproven, mostly-false, false.",
 )
 @click.option("--explanation", required=True, help="Why, in words a reader can check.")
@@ -868,7 +843,7 @@ def review(
 @click.option(
     "--reliability",
     required=True,
-    type=click.Choice(list(RELIABILITY), case_sensitive=False),
+    type=click.Choice(list(api.RELIABILITY), case_sensitive=False),
     metavar="A-F",
     help="A completely reliable, B usually, C fairly, D not usually, E unreliable, "
     "F cannot be judged.",
@@ -953,20 +928,7 @@ def write_report(
     as_of: str | None = None,
     **selectors: Any,
 ) -> str:
-    from ledger.publish import report as reports
-
-    if paths:
-        store = api.store_of(load_paths(paths))
-        written = reports.render(store, out_dir=out, fmt=fmt, **selectors)
-    else:
-        ledger = location.open()
-        if selectors.get("claim") is not None:  # named as `show` names it
-            selectors["claim"] = api.claim_iri(ledger, selectors["claim"])
-        info = reports.collect_ledger_info(ledger)
-        with api.store_as_of(ledger, as_of) as (store, seq):
-            if seq is not None:
-                info = info.up_to(seq)
-            written = reports.render(store, out_dir=out, fmt=fmt, ledger_info=info, **selectors)
+    written = api.render_report(location, paths, out, fmt, as_of=as_of, **selectors)
     pages = [p for p in written if p.suffix == f".{fmt}"]
     index = out / f"index.{fmt}"
     # the overview when there is one, else the one claim or source page written
@@ -1005,11 +967,9 @@ def run(
     Example:
       claim-ledger run claims/aleppo-2016-11/ --out report/
     """
-    from ledger import pipeline
-
-    result = pipeline.run(
+    result = api.run_main_job(
         location,
-        list(paths),
+        paths,
         out=out,
         fmt=fmt,
         author=author,
@@ -1092,13 +1052,11 @@ def analysis_command(name: str, function: str, columns: str, doc: str) -> None:
         wide: bool,
         full_iri: bool,
     ) -> None:
-        from ledger.analysis import compare as analysis
-
         ledger = location.open()
         api.require_verified(ledger, unverified=unverified)
         rows = api.analyse(
             ledger,
-            getattr(analysis, function),
+            api.analysis_part(function),
             as_of,
             case=case,
             source=written_reference(source),
@@ -1109,7 +1067,7 @@ def analysis_command(name: str, function: str, columns: str, doc: str) -> None:
         )
         rows = api.with_reliability(ledger, rows, as_of)
         print_rows(
-            ledger, name, getattr(analysis, columns), rows, fmt, wide=wide, full_iri=full_iri
+            ledger, name, api.analysis_part(columns), rows, fmt, wide=wide, full_iri=full_iri
         )
 
     command.__doc__ = doc
@@ -1215,7 +1173,7 @@ def evaluate(corpus: Path, fmt: str) -> None:
 @click.option(
     "--memory",
     type=click.IntRange(min=16),
-    default=DEFAULT_QUERY_MEMORY_MIB,
+    default=api.DEFAULT_QUERY_MEMORY_MIB,
     show_default=True,
     help="Stop the query when it needs more than this many MiB of memory.",
 )
@@ -1256,7 +1214,7 @@ def query(
     """
     from ledger.publish import query as queries
 
-    text = sys.stdin.read() if str(file) == "-" else read_text_file(file, 1024 * 1024)
+    text = sys.stdin.read() if str(file) == "-" else api.read_text_file(file, 1024 * 1024)
     ledger = location.open()
     api.require_verified(ledger, unverified=unverified)
     with api.user_query(
@@ -1295,7 +1253,7 @@ def query(
 @click.option(
     "--memory",
     type=click.IntRange(min=16),
-    default=DEFAULT_QUERY_MEMORY_MIB,
+    default=api.DEFAULT_QUERY_MEMORY_MIB,
     show_default=True,
     help="Stop a SPARQL query when it needs more than this many MiB of memory.",
 )
