@@ -765,6 +765,11 @@ class _View:
     def in_scope(self, iri: str) -> bool:
         return self.ledger.status(iri) in self.selection.statuses
 
+    def shows(self, a: str, b: str) -> bool:
+        """A pair is shown when both claims are in the status scope and either meets the
+        filters."""
+        return self.in_scope(a) and self.in_scope(b) and self.listed(a, b)
+
     def listed(self, a: str, b: str) -> bool:
         if self.claims is None:
             return True
@@ -820,11 +825,7 @@ def conflict_rows(
             "independence_reason FROM findings "
             "WHERE relation IN ('conflict', 'revision', 'update') ORDER BY a, b"
         )
-        return [
-            rules.ConflictRow(*row)
-            for row in rows
-            if view.in_scope(row[0]) and view.in_scope(row[2]) and view.listed(row[0], row[2])
-        ]
+        return [rules.ConflictRow(*row) for row in rows if view.shows(row[0], row[2])]
 
 
 def corroboration_rows(
@@ -841,7 +842,7 @@ def corroboration_rows(
         )
         out = []
         for a, source_a, b, source_b, prop, relation, kind_of, reason, kind, why in rows:
-            if not (view.in_scope(a) and view.in_scope(b) and view.listed(a, b)):
+            if not view.shows(a, b):
                 continue
             derivation = relation == "derivation"
             out.append(
@@ -870,11 +871,7 @@ def scope_warning_rows(
             "SELECT a, source_a, b, source_b, property, reason, independence FROM findings "
             "WHERE relation = 'scope-warning' ORDER BY a, b"
         )
-        return [
-            rules.ScopeWarningRow(*row)
-            for row in rows
-            if view.in_scope(row[0]) and view.in_scope(row[2]) and view.listed(row[0], row[2])
-        ]
+        return [rules.ScopeWarningRow(*row) for row in rows if view.shows(row[0], row[2])]
 
 
 def grade_rows(
