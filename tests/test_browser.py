@@ -17,6 +17,14 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 import pyoxigraph as ox
 import pytest
+from helpers.chromium import (
+    CHROMEDRIVER,
+    CHROMIUM,
+    MISSING,
+    console_errors,
+    headless_chromium,
+    set_width,
+)
 
 from ledger.intake.load import document_quads, load_paths
 from ledger.publish import report
@@ -24,18 +32,12 @@ from ledger.publish import report
 EXAMPLE = Path(__file__).resolve().parent.parent / "claims" / "aleppo-2016-11"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 WIDTHS = (1280, 375)
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 
 if CHROMIUM is None or CHROMEDRIVER is None:
-    pytest.skip(
-        "headless Chromium is not installed (apt-get install chromium chromium-driver)",
-        allow_module_level=True,
-    )
+    pytest.skip(MISSING, allow_module_level=True)
 webdriver = pytest.importorskip(
     "selenium.webdriver", reason="selenium is not installed (pip install selenium)"
 )
-from selenium.webdriver.chrome.service import Service  # noqa: E402 - after the skip
 
 
 @pytest.fixture(scope="module")
@@ -53,39 +55,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """Headless Chromium with no network services, a throw-away profile, console logging."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-        "--window-size=1280,900",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    with headless_chromium(tmp_path_factory.mktemp("chromium-profile")) as driver:
         yield driver
-    finally:
-        driver.quit()
-
-
-def _width(driver: Any, width: int) -> None:
-    driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600},
-    )
-
-
-def _errors(driver: Any) -> list[str]:
-    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
 
 _LINKS = """
@@ -114,7 +85,7 @@ def test_every_claim_is_reachable_and_no_link_is_broken(
     browser: Any, site: Path, width: int
 ) -> None:
     """From index.html every page loads without console errors and every link resolves."""
-    _width(browser, width)
+    set_width(browser, width)
     browser.get_log("browser")  # drop what came before
     todo = [(site / "index.html").resolve().as_uri()]
     visited: dict[str, set[str]] = {}  # page URL → its element ids
@@ -124,7 +95,7 @@ def test_every_claim_is_reachable_and_no_link_is_broken(
         if url in visited:
             continue
         browser.get(url)
-        assert _errors(browser) == [], url
+        assert console_errors(browser) == [], url
         visited[url] = set(
             browser.execute_script(
                 "return Array.from(document.querySelectorAll('[id]')).map(e => e.id)"
@@ -157,11 +128,11 @@ def test_pages_fit_the_screen_and_are_kept_as_screenshots(
     claim = next((site / "claims").glob("sohr-about-10000-fled-*.html"))
     source = next((site / "sources").glob("sohr-*.html"))
     document = next((site / "documents").glob("*.html"))
-    _width(browser, width)
+    set_width(browser, width)
     pages = (("overview", site / "index.html"), ("claim", claim), ("source", source))
     for name, page in (*pages, ("document", document)):
         browser.get(page.resolve().as_uri())
-        assert _errors(browser) == []
+        assert console_errors(browser) == []
         overflow = browser.execute_script("return document.documentElement.scrollWidth")
         assert overflow <= width, f"{name} is {overflow} px wide at {width} px"
         _screenshot(browser, tmp_path / f"report-{name}-{width}.png", width)
@@ -171,7 +142,7 @@ def test_print_hides_navigation_and_keeps_diagrams(
     browser: Any, site: Path, tmp_path: Path
 ) -> None:
     """With print media the navigation is hidden and the network fits the page; a PDF is kept."""
-    _width(browser, 1280)
+    set_width(browser, 1280)
     browser.get((site / "index.html").resolve().as_uri())
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     try:

@@ -16,6 +16,14 @@ from typing import Any
 from urllib.parse import quote, urldefrag, urlsplit
 
 import pytest
+from helpers.chromium import (
+    CHROMEDRIVER,
+    CHROMIUM,
+    MISSING,
+    console_errors,
+    headless_chromium,
+    set_width,
+)
 from helpers.serve_site import EXAMPLE, SCRIPT_STATEMENT, hostile_case, running_site
 
 from ledger import api
@@ -23,19 +31,13 @@ from ledger.chain import store
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 WIDTHS = (1280, 375)
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 
 if CHROMIUM is None or CHROMEDRIVER is None:
-    pytest.skip(
-        "headless Chromium is not installed (apt-get install chromium chromium-driver)",
-        allow_module_level=True,
-    )
+    pytest.skip(MISSING, allow_module_level=True)
 webdriver = pytest.importorskip(
     "selenium.webdriver", reason="selenium is not installed (pip install selenium)"
 )
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402 - after the skip
-from selenium.webdriver.chrome.service import Service  # noqa: E402 - after the skip
 from selenium.webdriver.common.by import By  # noqa: E402 - after the skip
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402 - after the skip
 
@@ -52,40 +54,8 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """Headless Chromium with no network services, a throw-away profile, console logging."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-        "--window-size=1280,900",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    with headless_chromium(tmp_path_factory.mktemp("chromium-profile")) as driver:
         yield driver
-    finally:
-        driver.quit()
-
-
-def _width(driver: Any, width: int) -> None:
-    driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600},
-    )
-
-
-def _errors(driver: Any) -> list[str]:
-    """Console errors, CSP violations included (Chromium logs each blocked resource)."""
-    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
 
 def _screenshot(driver: Any, path: Path, width: int, *, full: bool = True) -> None:
@@ -122,7 +92,7 @@ return Array.from(document.querySelectorAll('a'))
 def test_every_page_loads_fits_and_breaks_no_link(browser: Any, url: str, width: int) -> None:
     """From the overview, every page of the site (no query string) loads without a console
     error or CSP violation, is no wider than the screen, and every link on it resolves."""
-    _width(browser, width)
+    set_width(browser, width)
     browser.get_log("browser")
     origin = urlsplit(url).netloc
     todo, visited = [url], set()
@@ -132,7 +102,7 @@ def test_every_page_loads_fits_and_breaks_no_link(browser: Any, url: str, width:
             continue
         visited.add(page)
         browser.get(page)
-        assert _errors(browser) == [], page
+        assert console_errors(browser) == [], page
         assert "Not found" not in browser.title, page
         wide = browser.execute_script("return document.documentElement.scrollWidth")
         assert wide <= width, f"{page} is {wide} px wide at {width} px"
@@ -156,7 +126,7 @@ def test_pages_with_facets_fit_the_screen_and_are_kept_as_screenshots(
 ) -> None:
     """Overview, faceted lists, a claim and the document never scroll sideways as a whole;
     the stylesheet (by URL, under the CSP) is applied."""
-    _width(browser, width)
+    set_width(browser, width)
     browser.get(url + "claims.json")
     claim = next(r["url"] for r in _json(browser)["rows"] if r["id"] == "sohr-about-10000-fled")
     browser.get(url + "documents.json")
@@ -172,7 +142,7 @@ def test_pages_with_facets_fit_the_screen_and_are_kept_as_screenshots(
     browser.get_log("browser")
     for name, path in pages.items():
         browser.get(url + path)
-        assert _errors(browser) == [], name
+        assert console_errors(browser) == [], name
         wide = browser.execute_script("return document.documentElement.scrollWidth")
         assert wide <= width, f"{name} is {wide} px wide at {width} px"
         accent = browser.execute_script(
@@ -202,7 +172,7 @@ def _arrived(browser: Any, words: str) -> None:
 
 def test_search_and_facets_work_without_script(browser: Any, url: str) -> None:
     """The search box submits by GET; a facet link narrows the list; its twin link clears it."""
-    _width(browser, 1280)
+    set_width(browser, 1280)
     browser.get(url)
     box = browser.find_element(By.ID, "site-q")
     box.send_keys("districts")
@@ -237,6 +207,6 @@ def test_hostile_text_runs_no_script_in_the_browser(
             browser.get(address + path.lstrip("/"))
             with pytest.raises(NoAlertPresentException):
                 browser.switch_to.alert.text  # noqa: B018 - raises when there is no alert
-            assert _errors(browser) == [], path
+            assert console_errors(browser) == [], path
         browser.get(address + row["url"].lstrip("/"))
         assert SCRIPT_STATEMENT in browser.find_element(By.TAG_NAME, "h1").text
