@@ -258,6 +258,13 @@ class RemoteTamper:
             f"{SEQUENCE} {seq} ; {NQUADS} {text} }} }}"
         )
 
+    def drop_bytes(self, seq: int) -> None:
+        """Remove entry ``seq``'s bytes but keep its number: an update that went half-way."""
+        self.server.update(
+            f"DELETE {{ GRAPH {LEDGER_GRAPH} {{ ?s {NQUADS} ?old }} }} "
+            f"WHERE {{ GRAPH {LEDGER_GRAPH} {{ ?s {SEQUENCE} {seq} ; {NQUADS} ?old }} }}"
+        )
+
     def delete(self, seq: int) -> None:
         self.server.update(
             f"DELETE {{ GRAPH {LEDGER_GRAPH} {{ ?s ?p ?o }} }} "

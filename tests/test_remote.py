@@ -292,6 +292,22 @@ def test_a_forked_ledger_is_not_appended_to(server: Callable[[], Server]) -> Non
         book.read_entry(3)
 
 
+def test_a_head_numbered_without_its_bytes_is_not_appended_to(
+    server: Callable[[], Server],
+) -> None:
+    """The head's number is stored but not its bytes: append refuses and says what is there."""
+    oxigraph = server()
+    book = _remote_with(oxigraph, 3)
+    RemoteTamper(oxigraph).drop_bytes(3)
+    with pytest.raises(
+        LedgerStateError,
+        match=r"refusing to append: entry 3 is numbered on the server but its bytes are not "
+        r"there \(<urn:claim-ledger:ledger:entry:3:\w+> has only indexed, sequence\)",
+    ):
+        book.append(claims(1), author="a", message="m", kind="add")
+    assert book.size() == 3
+
+
 def test_verify_checks_the_stored_bytes_not_the_query_graphs(
     server: Callable[[], Server],
 ) -> None:

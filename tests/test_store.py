@@ -16,6 +16,7 @@ once, readers during appends, a file size limit standing in for a full disk.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -26,7 +27,7 @@ import signal
 import subprocess
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,27 @@ Backend = Embedded | Remote
 Book = Any  # store.Ledger or remote.RemoteLedger: the same methods
 
 embedded_only = pytest.mark.embedded_only
+
+
+@contextlib.contextmanager
+def _child(
+    command: list[str], env: dict[str, Any], *, stderr: int | None = None
+) -> Iterator[subprocess.Popen[str]]:
+    """A child process with pipes to and from it, killed and reaped however the test ends (a
+    failed test would otherwise leave it running, and its pipes to a later test's warnings)."""
+    process = subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=env, text=True
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        for pipe in (process.stdin, process.stdout, process.stderr):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
 
 
 def _ledger_with(
@@ -801,27 +823,19 @@ def test_kill_9_during_append_never_loses_or_tears_an_entry(backend: Backend) ->
 def test_two_writers_interleave_without_fork_or_loss(backend: Backend) -> None:
     """Two processes appending 100 batches each give 200 gapless entries that verify."""
     book = backend.new()
-    writers = []
-    for tag in ("writer-a", "writer-b"):
-        command, env = backend.child("append-n", book, "100", tag)
-        writers.append(
-            subprocess.Popen(
-                command,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env=env,
-                text=True,
-            )
-        )
-    # The remote child connects, says "ready" and waits for a line; the embedded one starts at
-    # once. (Reading "ready" first would lose lines: communicate() reads the pipe, not the
-    # buffer readline() filled.)
-    for writer in writers:
-        assert writer.stdin is not None
-        writer.stdin.write("go\n")
-        writer.stdin.flush()
-    outputs = [writer.communicate(timeout=300) for writer in writers]
+    with contextlib.ExitStack() as children:
+        writers = []
+        for tag in ("writer-a", "writer-b"):
+            command, env = backend.child("append-n", book, "100", tag)
+            writers.append(children.enter_context(_child(command, env, stderr=subprocess.PIPE)))
+        # The remote child connects, says "ready" and waits for a line; the embedded one starts
+        # at once. (Reading "ready" first would lose lines: communicate() reads the pipe, not
+        # the buffer readline() filled.)
+        for writer in writers:
+            assert writer.stdin is not None
+            writer.stdin.write("go\n")
+            writer.stdin.flush()
+        outputs = [writer.communicate(timeout=300) for writer in writers]
     assert [writer.returncode for writer in writers] == [0, 0], outputs
     seqs_by_writer = []
     for stdout, _stderr in outputs:
@@ -844,17 +858,14 @@ def test_reader_never_sees_a_partial_entry(backend: Backend) -> None:
     """A reader process looping over the entries while a writer appends only sees whole ones."""
     book = _ledger_with(backend, 1)
     command, env = backend.child("read-loop", book)
-    reader = subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True
-    )
-    assert reader.stdout is not None and reader.stdin is not None
-    assert reader.stdout.readline() == "ready\n"
-    for batch in range(40):
-        book.append(claims(40 + batch, batch), author="w", message="m", kind="add")
-    reader.stdin.close()
-    out = reader.stdout.read()
-    reader.stdout.close()
-    assert reader.wait(timeout=60) == 0, out
+    with _child(command, env) as reader:
+        assert reader.stdout is not None and reader.stdin is not None
+        assert reader.stdout.readline() == "ready\n"
+        for batch in range(40):
+            book.append(claims(40 + batch, batch), author="w", message="m", kind="add")
+        reader.stdin.close()
+        out = reader.stdout.read()
+        assert reader.wait(timeout=60) == 0, out
     match = re.fullmatch(r"read (\d+) entries in (\d+) rounds\n", out)
     assert match is not None, out
     assert int(match.group(1)) == 41 and int(match.group(2)) > 40
@@ -865,20 +876,17 @@ def test_index_reader_process_and_writer_share_the_index_safely(backend: Backend
     """A process querying the index while another appends sees whole entries, never fewer."""
     book = _ledger_with(backend, 1)
     command, env = backend.child("query-loop", book)
-    reader = subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True
-    )
-    assert reader.stdout is not None and reader.stdin is not None
-    assert reader.stdout.readline() == "ready\n"
-    for batch in range(30):
-        book.append(claims(20, batch), author="w", message="m", kind="add")
-    with book.index() as index:  # catches up with appends the reader made wait
-        assert index.indexed_through == 31
-    time.sleep(0.5)
-    reader.stdin.close()
-    out = reader.stdout.read()
-    reader.stdout.close()
-    assert reader.wait(timeout=60) == 0, out
+    with _child(command, env) as reader:
+        assert reader.stdout is not None and reader.stdin is not None
+        assert reader.stdout.readline() == "ready\n"
+        for batch in range(30):
+            book.append(claims(20, batch), author="w", message="m", kind="add")
+        with book.index() as index:  # catches up with appends the reader made wait
+            assert index.indexed_through == 31
+        time.sleep(0.5)
+        reader.stdin.close()
+        out = reader.stdout.read()
+        assert reader.wait(timeout=60) == 0, out
     match = re.fullmatch(r"queried (\d+) times, saw (\d+) sizes, last 31\n", out)
     assert match is not None, out
     assert int(match.group(2)) > 2  # the reader saw the index grow while it ran
@@ -922,20 +930,18 @@ LARGE_ENTRY_CLAIMS = {"embedded": 1000, "oxigraph": 1000, "virtuoso": 250}
 
 
 @pytest.mark.slow
-def test_verify_speed_on_large_entries(backend: Backend) -> None:
-    """Entries of 1,000 claims (24,000 quads) verify at several per second on one core."""
+def test_large_entries_verify_alike_with_one_or_two_workers(backend: Backend) -> None:
+    """Entries of 1,000 claims (24,000 quads) verify, the same with 1 or 2 workers and deeply.
+
+    How fast is for the benchmark (``python bench/ledger.py``), not for a test."""
     book = backend.new(index_on_append=False)
     entries = LARGE_ENTRIES[backend.name]
     for batch in range(entries):
         book.append(
             claims(LARGE_ENTRY_CLAIMS[backend.name], batch), author="a", message="m", kind="add"
         )
-    started = time.monotonic()
     report = book.verify(workers=1)
-    elapsed = time.monotonic() - started
     assert report.ok and report.entries == entries
-    # about 1 s for 12 here; the benchmark (tests/helpers/bench_store.py) has more
-    assert elapsed < 5 * entries / 12
     assert book.verify(workers=2) == report
     deep = book.verify(deep=True)
     assert deep == report

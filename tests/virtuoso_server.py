@@ -47,8 +47,8 @@ TransactionFile = {folder}/virtuoso-temp.trx
 [Parameters]
 ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
-NumberOfBuffers = 2000
-MaxDirtyBuffers = 1500
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
 CheckpointInterval = 60
 DirsAllowed = .
 [HTTPServer]

@@ -464,10 +464,9 @@ class RemoteLedger(LedgerBackend):
             )
         stored = self._stored(last)
         if len(stored) != 1:
+            problem = f"is stored {len(stored)} times" if stored else self._without_bytes(last)
             raise _ForkedHead(
-                f"refusing to append: entry {last} is stored {len(stored)} times",
-                where=self.url,
-                hint=_VERIFY_HINT,
+                f"refusing to append: entry {last} {problem}", where=self.url, hint=_VERIFY_HINT
             )
         ((stored_as, data),) = stored.items()
         metadata = entry.EntryMetadata.find(data, self.entry_iri(last))
@@ -628,6 +627,20 @@ class RemoteLedger(LedgerBackend):
             f"GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq ; {_NQUADS} ?bytes }} }}"
         )
         return {row["stored"]: row["bytes"].encode("utf-8") for row in rows}
+
+    def _without_bytes(self, seq: int) -> str:
+        """What the server holds under number ``seq`` when it holds no bytes for it."""
+        rows = self.server.select(
+            f"SELECT ?stored ?p WHERE {{ {_bind(seq=seq)} "
+            f"GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq ; ?p ?o }} }} ORDER BY ?stored ?p"
+        )
+        held: dict[str, list[str]] = {}
+        for row in rows:
+            held.setdefault(row["stored"], []).append(row["p"].removeprefix(REMOTE))
+        if not held:
+            return "was withdrawn while it was read"
+        described = "; ".join(f"<{iri}> has only {', '.join(ps)}" for iri, ps in held.items())
+        return f"is numbered on the server but its bytes are not there ({described})"
 
     def size(self) -> int:
         """The number of entries."""
