@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph as ox
 
-from ledger import query
+from ledger import query, resources
 from ledger.chain import derived, entries
 from ledger.chain.backend import LedgerBackend, LedgerQueries
 from ledger.chain.canon import canonical_nquads as canon_bytes
@@ -113,16 +113,6 @@ def known_triples(index: Index) -> entries.KnownTriples:
     return known
 
 
-_SUMMARY_QUERY = """
-SELECT ?s ?p ?o WHERE {
-  VALUES ?p { <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://schema.org/name>
-              <https://w3id.org/claim-ledger/ns#sourceKind> <https://w3id.org/claim-ledger/ns#alignment>
-              <https://w3id.org/claim-ledger/ns#alignmentRationale>
-              <https://w3id.org/claim-ledger/ns#memberCount> }
-  ?s ?p ?o
-}"""
-
-
 def ledger_context(batch: LoadedBatch, index: Index, hops: int = 2) -> LoadedBatch:
     """The ledger's descriptions of what the batch refers to but does not describe itself.
 
@@ -141,7 +131,7 @@ def ledger_context(batch: LoadedBatch, index: Index, hops: int = 2) -> LoadedBat
         following: set[ox.NamedNode] = set()
         for node in sorted(frontier - seen, key=str):
             seen.add(node)
-            for row in _one(index, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", s=node):
+            for row in _one(index, resources.query("node-triples"), s=node):
                 predicate, obj = row["p"], row["o"]
                 context.quads.append(ox.Quad(node, predicate, obj))
                 if isinstance(obj, ox.NamedNode) and obj not in described:
@@ -150,7 +140,7 @@ def ledger_context(batch: LoadedBatch, index: Index, hops: int = 2) -> LoadedBat
     # The last ring: only what makes those nodes conform on their own (type, name, kind,
     # alignment), not their links, so that the context stays bounded.
     for node in sorted(frontier - seen, key=str):
-        for row in _one(index, _SUMMARY_QUERY, s=node):
+        for row in _one(index, resources.query("node-summary"), s=node):
             context.quads.append(ox.Quad(node, row["p"], row["o"]))
     return context
 
@@ -421,17 +411,14 @@ def resolve_claim(index: Index, reference: str) -> str:
     if re.fullmatch(r"[0-9a-f]{6,64}", digest):
         rows = _one(
             index,
-            "SELECT ?c ?type ?start WHERE { ?c a ?type FILTER(STRSTARTS(STR(?c), ?start)) }",
-            type=ox.NamedNode(CL + "Claim"),
+            resources.query("claims-by-hash-prefix"),
             start=ox.Literal(entries.CLAIM_NAMESPACE + digest),
         )
         candidates = {row["c"].value for row in rows}
     if not candidates:
         rows = _one(
             index,
-            "SELECT ?c ?w ?writtenAs ?ref WHERE { ?c ?writtenAs ?w "
-            "FILTER(STR(?w) = ?ref || STRENDS(STR(?w), CONCAT('/', ?ref))) }",
-            writtenAs=ox.NamedNode(CL + "writtenAs"),
+            resources.query("claims-by-file-id"),
             ref=ox.Literal(reference),
         )
         candidates = {row["c"].value for row in rows}
@@ -463,12 +450,8 @@ def claim_status(index: Index, iri: str) -> str:
     """current, retracted or superseded."""
     rows = _one(
         index,
-        "SELECT ?claim ?revisionOf ?invalidatedAt ?revised ?invalidated WHERE { "
-        "OPTIONAL { ?new ?revisionOf ?claim BIND(true AS ?revised) } "
-        "OPTIONAL { ?claim ?invalidatedAt ?t BIND(true AS ?invalidated) } } LIMIT 1",
+        resources.query("claim-status"),
         claim=ox.NamedNode(iri),
-        revisionOf=ox.NamedNode(PROV + "wasRevisionOf"),
-        invalidatedAt=ox.NamedNode(PROV + "invalidatedAtTime"),
     )
     if rows and rows[0]["revised"] is not None:
         return "superseded"
@@ -554,7 +537,7 @@ def show_claim(ledger: Backend, reference: str) -> dict[str, Any]:
             if node in seen:
                 continue
             seen.add(node)
-            for row in _one(index, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", s=node):
+            for row in _one(index, resources.query("node-triples"), s=node):
                 triples.append(ox.Triple(node, row["p"], row["o"]))
                 if isinstance(row["o"], ox.BlankNode):
                     todo.append(row["o"])
@@ -732,8 +715,7 @@ def review(
         iri = resolve_claim(index, claim)
         rows = _one(
             index,
-            "SELECT ?review ?claim ?author WHERE { ?review a <https://schema.org/ClaimReview> ; "
-            "<https://schema.org/itemReviewed> ?claim ; <https://schema.org/author> ?author }",
+            resources.query("reviews-by-checker"),
             claim=ox.NamedNode(iri),
             author=ox.Literal(by),
         )
@@ -765,15 +747,12 @@ def graphs_as_of(index: Index, seq: int) -> list[ox.NamedNode]:
     """The named graphs of entries 1..seq: queries over them see the ledger as it was then."""
     rows = _one(
         index,
-        "SELECT ?entry ?graph ?sequence ?sequenceOf ?contentOf WHERE { "
-        "?entry ?sequenceOf ?sequence ; ?contentOf ?graph }",
-        sequenceOf=ox.NamedNode(CL + "sequence"),
-        contentOf=ox.NamedNode(CL + "contentGraph"),
+        resources.query("entry-graphs"),
     )
     graphs: set[str] = set()
     for row in rows:
         if int(row["sequence"].value) <= seq:
-            graphs.update((row["entry"].value, row["graph"].value))
+            graphs.update((row["entry"].value, row["content"].value))
     return [ox.NamedNode(g) for g in sorted(graphs)]
 
 
@@ -916,7 +895,6 @@ def resolve_source(index: Index, reference: str) -> str:
     A source's name (``SOHR``) is accepted too. An unknown source is refused with the closest
     names the ledger knows.
     """
-    from ledger import resources
 
     names: dict[str, set[str]] = {}
     for row in _one(index, resources.query("sources")):
@@ -975,7 +953,6 @@ def assessments(
     store: ox.Store, *, default_graph: Sequence[ox.NamedNode] | None = None
 ) -> list[Assessment]:
     """The current assessments of sources in ``store`` (those no later one revises), in order."""
-    from ledger import resources
 
     options: dict[str, Any] = (
         {"default_graph": list(default_graph)}
@@ -1011,7 +988,6 @@ def assess(
     ledger: Backend, source: str, *, reliability: str, rationale: str, by: str
 ) -> EntryRecord:
     """Record a checker's assessment (A–F) of a source; it revises that checker's earlier one."""
-    from ledger import resources
 
     with ledger.index() as index:
         iri = resolve_source(index, source)
