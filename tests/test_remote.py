@@ -837,6 +837,105 @@ def test_a_lost_answer_says_the_entry_may_have_been_written(
     assert direct.size() == 2 and direct.verify().ok  # here it was written, whole
 
 
+class _DeadlockingProxy:
+    """A proxy to a real server that answers the first ``deadlocks`` appends as Virtuoso answers
+    a transaction it rolled back to break a deadlock: HTTP 200, ``X-SQL-State: 00000`` and
+    ``X-SQL-Message: SR172: Transaction deadlocked`` (measured on Virtuoso 7.2 with two writers
+    inserting at once), without passing them on."""
+
+    def __init__(self, upstream: str, deadlocks: int) -> None:
+        self.left = deadlocks
+        self.refused = 0
+        proxy = self
+        parts = urllib.parse.urlsplit(upstream)
+        origin = f"{parts.scheme}://{parts.netloc}"
+
+        def forward(handler: http.server.BaseHTTPRequestHandler) -> None:
+            body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+            sent = urllib.parse.unquote_plus(body.decode("ascii"))
+            if proxy.left > 0 and "FILTER NOT EXISTS" in sent and "remote:nquads" in sent:
+                proxy.left -= 1
+                proxy.refused += 1
+                answer = b"<html>deadlocked</html>"
+                handler.send_response(200)
+                handler.send_header("Content-Type", "text/html")
+                handler.send_header("X-SQL-State", "00000")
+                handler.send_header("X-SQL-Message", "SR172: Transaction deadlocked")
+                handler.send_header("Content-Length", str(len(answer)))
+                handler.end_headers()
+                handler.wfile.write(answer)
+                return
+            request = urllib.request.Request(
+                origin + handler.path,
+                data=body,
+                method="POST",
+                headers={
+                    k: v for k, v in handler.headers.items() if k in ("Content-Type", "Accept")
+                },
+            )
+            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+            with opener.open(request, timeout=10) as response:
+                answer = response.read()
+                handler.send_response(response.status)
+                for name in ("Content-Type", "Server"):
+                    if response.headers[name]:
+                        handler.send_header(name, response.headers[name])
+                handler.send_header("Content-Length", str(len(answer)))
+                handler.end_headers()
+                handler.wfile.write(answer)
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+                forward(self)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        path = urllib.parse.urlsplit(upstream).path
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join()
+
+
+def test_a_deadlocked_append_is_sent_again(server: Callable[[], Server]) -> None:
+    """A server that rolled an append back to break a deadlock gets it again; none is lost."""
+    oxigraph = server()
+    _remote_with(oxigraph, 1)
+    proxy = _DeadlockingProxy(oxigraph.url, deadlocks=3)
+    try:
+        record = remote.remote_open(proxy.url).append(
+            claims(2, 7), author="a", message="m", kind="add"
+        )
+    finally:
+        proxy.close()
+    assert proxy.refused == 3 and record.seq == 2
+    direct = remote.remote_open(oxigraph.url)
+    assert direct.size() == 2 and direct.verify().ok
+
+
+def test_a_server_that_keeps_deadlocking_says_so(server: Callable[[], Server]) -> None:
+    """Deadlock after deadlock: a clear ServerError saying nothing was written, not a time limit."""
+    oxigraph = server()
+    _remote_with(oxigraph, 1)
+    proxy = _DeadlockingProxy(oxigraph.url, deadlocks=10**6)
+    try:
+        with pytest.raises(remote.ServerError) as failed:
+            remote.remote_open(proxy.url).append(claims(2, 7), author="a", message="m", kind="add")
+    finally:
+        proxy.close()
+    message = str(failed.value)
+    assert f"reported a deadlock {remote.MAX_DEADLOCK_ATTEMPTS} times in a row" in message
+    assert "SR172: Transaction deadlocked" in message and "time limit" not in message
+    assert remote.remote_open(oxigraph.url).size() == 1
+
+
 # --- the command line ---------------------------------------------------------------------------
 
 

@@ -112,6 +112,9 @@ DEFAULT_TIMEOUT = 60.0
 LOCK_TIMEOUT = entry.LOCK_TIMEOUT
 LOCK_LEASE = 300.0
 MAX_APPEND_ATTEMPTS = 10
+#: how many times one request is sent again when the server reports a deadlock (Virtuoso rolls
+#: the losing transaction back whole, so sending it again is safe for queries and updates alike)
+MAX_DEADLOCK_ATTEMPTS = 8
 VERIFY_BATCH_CHARACTERS = 16 * 2**20  # how much entry text verify fetches per request
 INIT_RACE_WAIT = 10.0  # how long the init that won a race waits for the others to withdraw
 KNOWN_TRIPLES_BATCH = 200  # triples per query of RemoteIndex.known_triples
@@ -161,6 +164,10 @@ class ServerError(LedgerError):
 
 class _NoAnswer(ServerError):
     """The request may have reached the server, but no answer came back (outcome unknown)."""
+
+
+class _Deadlock(ServerError):
+    """The server rolled the request's transaction back to break a deadlock; send it again."""
 
 
 class _ForkedHead(LedgerStateError):
@@ -1392,6 +1399,24 @@ class SparqlServer:
     def _post(
         self, url: str, body: str, content_type: str, accept: str, what: str
     ) -> tuple[str, bytes]:
+        for attempt in range(1, MAX_DEADLOCK_ATTEMPTS + 1):
+            try:
+                return self._post_once(url, body, content_type, accept, what)
+            except _Deadlock as deadlock:
+                if attempt == MAX_DEADLOCK_ATTEMPTS:
+                    raise ServerError(
+                        f"the server reported a deadlock {attempt} times in a row for the "
+                        f"{what} ({deadlock.message}); nothing of it was written",
+                        where=url,
+                        hint="other clients are writing to the server heavily; try again",
+                    ) from None
+                _log.info("%s: %s; sending it again", what, deadlock.message)
+                time.sleep(random.uniform(0.005, 0.02 * attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _post_once(
+        self, url: str, body: str, content_type: str, accept: str, what: str
+    ) -> tuple[str, bytes]:
         # Sent as an HTML form (``query=…`` / ``update=…``), which every SPARQL 1.1 server takes:
         # Virtuoso 7 never answers a POST of application/sparql-query.
         field = "query" if content_type == "application/sparql-query" else "update"
@@ -1409,10 +1434,16 @@ class SparqlServer:
             with self._opener(url).open(request, timeout=self.timeout) as response:
                 self.product = _product(response.headers.get("Server"))
                 partial = response.headers.get("X-SQL-State")
+                message = response.headers.get("X-SQL-Message") or ""
+                if partial and (partial == "40001" or message.startswith("SR172")):
+                    # Virtuoso answers 200 with these headers when the request's transaction
+                    # lost a deadlock: it was rolled back whole (tests/test_remote.py)
+                    raise _Deadlock(message or f"X-SQL-State {partial}", where=url)
                 if partial:  # Virtuoso's "anytime" answer: what it found before a time limit
                     raise ServerError(
                         f"the server sent a partial answer to the {what} "
-                        f"(X-SQL-State {partial}: it stopped at its time limit)",
+                        f"(X-SQL-State {partial}{': ' + message if message else ''}: it stopped "
+                        "at its time limit)",
                         where=url,
                         hint="raise the server's query time limit (Virtuoso: "
                         "[SPARQL] MaxQueryExecutionTime = 0 in virtuoso.ini)",
