@@ -1345,11 +1345,21 @@ def run_main_job(
     fmt: str,
     author: str,
     message: str,
+    unverified: bool = False,
 ) -> RunResult:
-    """``claim-ledger run``: add, corroborations, conflicts, report (``ledger.pipeline``)."""
+    """``claim-ledger run``: add, corroborations, conflicts, report (``ledger.pipeline``);
+    refused on a ledger whose chain does not verify unless ``unverified``."""
     from ledger import pipeline
 
-    return pipeline.run(location, list(paths), out=out, fmt=fmt, author=author, message=message)
+    return pipeline.run(
+        location,
+        list(paths),
+        out=out,
+        fmt=fmt,
+        author=author,
+        message=message,
+        unverified=unverified,
+    )
 
 
 def analysis_part(name: str) -> Any:

@@ -950,6 +950,7 @@ def write_report(
 )
 @checker_option("adds the batch")
 @click.option("--message", default="", help="Why the batch is added.")
+@unverified_option
 @pass_location
 def run(
     location: LedgerLocation,
@@ -958,10 +959,13 @@ def run(
     fmt: str,
     author: str,
     message: str,
+    unverified: bool,
 ) -> None:
     """The main job: add claim files to the ledger, find corroborations and conflicts, report.
 
-    Creates the ledger if there is none. Nothing is written if the claims do not conform.
+    Creates the ledger if there is none. Nothing is written if the claims do not conform, nor
+    if the ledger's chain does not verify (exit 1, naming the bad entry); --unverified adds
+    and reports anyway, and the report says on every page that the chain failed.
 
     \b
     Example:
@@ -974,8 +978,15 @@ def run(
         fmt=fmt,
         author=author,
         message=message or "claim-ledger run",
+        unverified=unverified,
     )
     click.echo(output.run_text(location, result), nl=False)
+    if result.unverified_chain is not None:
+        click.echo(
+            f"warning: the ledger's chain does not verify ({result.unverified_chain}); "
+            "--unverified added and reported anyway: the report says so on every page",
+            err=True,
+        )
     sys.exit(0 if result.add.report.conforms else 1)
 
 
