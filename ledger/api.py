@@ -1148,11 +1148,13 @@ class Labels:
     """What a table shows instead of an IRI.
 
     ``names``: a claim's short id (``claim_short_id``), any other thing's name (English
-    first); ``statements``: a claim's statement (English first).
+    first); ``statements``: a claim's statement (English first); ``topics`` (``row_labels``):
+    a claim's subject and place (``""`` for none), what a row of a pair says it is about.
     """
 
     names: dict[str, str] = field(default_factory=dict)
     statements: dict[str, str] = field(default_factory=dict)
+    topics: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 #: the hex digits of a claim's hash that name it when its file gave it no id (what `show` takes)
@@ -1209,6 +1211,31 @@ def labels(ledger: Backend, iris: Iterable[str]) -> Labels:
         if iri in written_as or iri.startswith(entries.CLAIM_NAMESPACE)
     )
     return Labels(shown, {thing: text for thing, (_, text) in statements.items()})
+
+
+def row_labels(ledger: Backend, iris: Iterable[str], topics_of: Iterable[str] = ()) -> Labels:
+    """What JSON and CSV rows carry beside their IRIs: the ``labels`` of ``iris``, the subject
+    and place of each claim in ``topics_of`` (``Labels.topics``) and the labels of those."""
+    from ledger.analysis.read import select
+
+    claims = sorted(set(topics_of))
+    topics: dict[str, tuple[str, str]] = {}
+    if claims:
+        with analysis_store(ledger) as (store, _index):
+            if len(claims) <= LABEL_LOOKUPS:
+                found: Iterable[dict[str, str]] = (
+                    row
+                    for iri in claims
+                    for row in select(store, "claim-topics", None, {"claim": ox.NamedNode(iri)})
+                )
+            else:
+                wanted = set(claims)
+                found = (r for r in select(store, "claim-topics", None) if r["claim"] in wanted)
+            for row in found:
+                topics.setdefault(row["claim"], (row["subject"], row["place"]))
+    about = {iri for pair in topics.values() for iri in pair if iri}
+    named = labels(ledger, set(iris) | about)
+    return Labels(named.names, named.statements, topics)
 
 
 #: the review's names that ``cli.py`` uses through this module (explicit re-exports for mypy)

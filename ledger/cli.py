@@ -447,6 +447,11 @@ full_iri_option = click.option(
 )
 
 
+def row_labels(ledger: api.Backend, rows: Sequence[Mapping[str, Any]]) -> api.Labels:
+    """The labels JSON and CSV rows carry beside their IRIs (``output.LabelledRows``)."""
+    return api.row_labels(ledger, output.table_iris(rows), output.pair_claims(rows))
+
+
 def print_rows(
     ledger: api.Backend,
     command: str,
@@ -460,7 +465,8 @@ def print_rows(
     """Rows in ``fmt``; a table names things by their labels and fits the terminal (see
     ``output.table_view``); the other formats print every column as the rows have it."""
     if fmt != "table":
-        for chunk in output.row_chunks(columns, rows, fmt):
+        labelled = output.LabelledRows(columns, rows, row_labels(ledger, rows))
+        for chunk in output.row_chunks(labelled.columns, labelled, fmt):
             click.echo(chunk, nl=False)
         return
     labels = api.Labels() if full_iri and command != "grade" else None
@@ -523,7 +529,11 @@ def add(
     ledger = location.open()
     result = api.add(ledger, paths, author=author, message=message, check=check)
     named = {r[c] for r in result.conflicts for c in ("claim_a", "claim_b")}
-    labels = api.labels(ledger, named) if named and fmt == "text" else None
+    labels = None
+    if named and fmt == "text":
+        labels = api.labels(ledger, named)
+    elif result.conflicts:
+        labels = row_labels(ledger, result.conflicts)
     click.echo(output.add_result(result, fmt, labels), nl=False)
     sys.exit(0 if result.report.conforms else 1)
 
