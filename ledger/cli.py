@@ -463,7 +463,8 @@ def print_rows(
     full_iri: bool,
 ) -> None:
     """Rows in ``fmt``; a table names things by their labels and fits the terminal (see
-    ``output.table_view``); the other formats print every column as the rows have it."""
+    ``output.table_view``); the other formats print every column as the rows have it, each
+    IRI column with its label column beside it (``output.LabelledRows``)."""
     if fmt != "table":
         labelled = output.LabelledRows(columns, rows, row_labels(ledger, rows))
         for chunk in output.row_chunks(labelled.columns, labelled, fmt):
