@@ -1185,8 +1185,10 @@ def labels(ledger: Backend, iris: Iterable[str]) -> Labels:
     if not wanted:
         return Labels()
     rank = {"en": 0, "": 1}
-    names: dict[str, tuple[int, str]] = {}
-    statements: dict[str, tuple[int, str]] = {}
+    # the query is unordered (see labels.rq): of several values, the least (language rank,
+    # language, value) wins, whatever order they come in
+    names: dict[str, tuple[int, str, str]] = {}
+    statements: dict[str, tuple[int, str, str]] = {}
     written_as: dict[str, str] = {}
     with analysis_store(ledger) as (store, _index):
         if len(wanted) <= LABEL_LOOKUPS:
@@ -1198,19 +1200,20 @@ def labels(ledger: Backend, iris: Iterable[str]) -> Labels:
         else:
             found = (row for row in select(store, "labels", None) if row["thing"] in wanted)
         for row in found:
-            thing, order = row["thing"], rank.get(row["language"], 2)
+            thing, language = row["thing"], row["language"]
             if row["writtenAs"]:
-                written_as.setdefault(thing, row["writtenAs"])
+                written_as[thing] = min(written_as.get(thing, row["writtenAs"]), row["writtenAs"])
             for value, best in ((row["name"], names), (row["statement"], statements)):
-                if value and (thing not in best or order < best[thing][0]):
-                    best[thing] = (order, value)
-    shown = {thing: name for thing, (_, name) in names.items()}
+                key = (rank.get(language, 2), language, value)
+                if value and (thing not in best or key < best[thing]):
+                    best[thing] = key
+    shown = {thing: name for thing, (_, _, name) in names.items()}
     shown.update(
         (iri, claim_short_id(iri, written_as.get(iri)))
         for iri in wanted
         if iri in written_as or iri.startswith(entries.CLAIM_NAMESPACE)
     )
-    return Labels(shown, {thing: text for thing, (_, text) in statements.items()})
+    return Labels(shown, {thing: text for thing, (_, _, text) in statements.items()})
 
 
 def row_labels(ledger: Backend, iris: Iterable[str], topics_of: Iterable[str] = ()) -> Labels:
@@ -1231,8 +1234,9 @@ def row_labels(ledger: Backend, iris: Iterable[str], topics_of: Iterable[str] = 
             else:
                 wanted = set(claims)
                 found = (r for r in select(store, "claim-topics", None) if r["claim"] in wanted)
-            for row in found:
-                topics.setdefault(row["claim"], (row["subject"], row["place"]))
+            for row in found:  # unordered (see claim-topics.rq): the least pair wins
+                pair = (row["subject"], row["place"])
+                topics[row["claim"]] = min(topics.get(row["claim"], pair), pair)
     about = {iri for pair in topics.values() for iri in pair if iri}
     named = labels(ledger, set(iris) | about)
     return Labels(named.names, named.statements, topics)
