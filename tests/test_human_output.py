@@ -366,7 +366,7 @@ def parsed(text: str, fmt: str) -> list[dict[str, Any]]:
 def claim_facts(ledger: Path, folder: Path) -> tuple[dict[str, str], dict[str, str]]:
     """Each claim's IRI -> its file id (through its statement, ``ids_by_iri``), and -> its
     statement (the `claims` listing's own column)."""
-    rows = json.loads(ok(ledger, "claims", "--status", "all", "--format", "json", "--wide"))
+    rows = json.loads(ok(ledger, "claims", "--status", "all", "--format", "json"))
     return ids_by_iri(ledger, folder), {r["claim"]: r["statement"] for r in rows}
 
 
