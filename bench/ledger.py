@@ -374,6 +374,39 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, load {load}"
 
 
+def entry_content(ledger: Any, seq: int) -> tuple[bytes, str]:
+    """Entry ``seq``'s content as ``add`` wrote it: the canonical lines of its content graph
+    (its own metadata left out), and that graph's IRI."""
+    own_graph = f" <{ledger.entry_iri(seq)}> .".encode()
+    data = ledger.read_entry(seq)
+    content = b"".join(
+        line + b"\n" for line in data.split(b"\n") if line and not line.endswith(own_graph)
+    )
+    graph = content.split(b"\n", 1)[0].rsplit(b" ", 2)[1].strip(b"<>").decode()
+    return content, graph
+
+
+def replay_entry(
+    ledger: Any, content: bytes, graph: str, seq: int, previous: str, message: str
+) -> str:
+    """Append ``content`` (from ``entry_content``) again as entry ``seq``, after the entry
+    hashed ``previous``, with its own metadata merged in as the store merges it, written with
+    the store's own entry writer. Returns the new entry's hash."""
+    metadata = entry.metadata_quads(
+        ledger_id=ledger.id,
+        seq=seq,
+        previous_hash=previous,
+        time=entry.now_lexical(),
+        author="bench",
+        message=message,
+        kind="add",
+        content_graphs=[graph],
+    )
+    data = add_ground_quads(content, metadata)
+    ledger.import_entry(data)
+    return entry.HASH_PREFIX + sha256_hex(data)
+
+
 def write_verify_ledger(work: Path, size: int, batch: int, seeds: int) -> Path:
     """A ledger of ``size`` claims for verify alone: real entries' content, re-chained."""
     path = work / f"verify-{size}"
@@ -386,13 +419,7 @@ def write_verify_ledger(work: Path, size: int, batch: int, seeds: int) -> Path:
         record = api.add(ledger, [folder], author="bench", message=f"seed {number}").entry
         shutil.rmtree(folder)
         assert record is not None
-        own_graph = f" <{ledger.entry_iri(record.seq)}> .".encode()
-        data = ledger.read_entry(record.seq)
-        content = b"".join(
-            line + b"\n" for line in data.split(b"\n") if line and not line.endswith(own_graph)
-        )
-        graph = content.split(b"\n", 1)[0].rsplit(b" ", 2)[1].strip(b"<>").decode()
-        contents.append((content, graph))
+        contents.append(entry_content(ledger, record.seq))
     head = ledger.head()
     assert head is not None
     previous, seq = head.hash, head.seq
@@ -401,19 +428,7 @@ def write_verify_ledger(work: Path, size: int, batch: int, seeds: int) -> Path:
     for number in range(len(contents), size // batch):
         content, graph = contents[number % len(contents)]
         seq += 1
-        metadata = entry.metadata_quads(
-            ledger_id=ledger.id,
-            seq=seq,
-            previous_hash=previous,
-            time=entry.now_lexical(),
-            author="bench",
-            message=f"replay {number}",
-            kind="add",
-            content_graphs=[graph],
-        )
-        data = add_ground_quads(content, metadata)
-        ledger.import_entry(data)
-        previous = entry.HASH_PREFIX + sha256_hex(data)
+        previous = replay_entry(ledger, content, graph, seq, previous, f"replay {number}")
         if seq % 100 == 0:
             print(f"  verify ledger: {seq:,} entries written", file=sys.stderr, flush=True)
     print(

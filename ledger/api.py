@@ -1124,11 +1124,13 @@ class Labels:
     """What a table shows instead of an IRI.
 
     ``names``: a claim's short id (``claim_short_id``), any other thing's name (English
-    first); ``statements``: a claim's statement (English first).
+    first); ``statements``: a claim's statement (English first); ``topics`` (``row_labels``):
+    a claim's subject and place (``""`` for none), what a row of a pair says it is about.
     """
 
     names: dict[str, str] = field(default_factory=dict)
     statements: dict[str, str] = field(default_factory=dict)
+    topics: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 #: the hex digits of a claim's hash that name it when its file gave it no id (what `show` takes)
@@ -1159,8 +1161,10 @@ def labels(ledger: Backend, iris: Iterable[str]) -> Labels:
     if not wanted:
         return Labels()
     rank = {"en": 0, "": 1}
-    names: dict[str, tuple[int, str]] = {}
-    statements: dict[str, tuple[int, str]] = {}
+    # the query is unordered (see labels.rq): of several values, the least (language rank,
+    # language, value) wins, whatever order they come in
+    names: dict[str, tuple[int, str, str]] = {}
+    statements: dict[str, tuple[int, str, str]] = {}
     written_as: dict[str, str] = {}
     with analysis_store(ledger) as (store, _index):
         if len(wanted) <= LABEL_LOOKUPS:
@@ -1172,19 +1176,46 @@ def labels(ledger: Backend, iris: Iterable[str]) -> Labels:
         else:
             found = (row for row in select(store, "labels", None) if row["thing"] in wanted)
         for row in found:
-            thing, order = row["thing"], rank.get(row["language"], 2)
+            thing, language = row["thing"], row["language"]
             if row["writtenAs"]:
-                written_as.setdefault(thing, row["writtenAs"])
+                written_as[thing] = min(written_as.get(thing, row["writtenAs"]), row["writtenAs"])
             for value, best in ((row["name"], names), (row["statement"], statements)):
-                if value and (thing not in best or order < best[thing][0]):
-                    best[thing] = (order, value)
-    shown = {thing: name for thing, (_, name) in names.items()}
+                key = (rank.get(language, 2), language, value)
+                if value and (thing not in best or key < best[thing]):
+                    best[thing] = key
+    shown = {thing: name for thing, (_, _, name) in names.items()}
     shown.update(
         (iri, claim_short_id(iri, written_as.get(iri)))
         for iri in wanted
         if iri in written_as or iri.startswith(entries.CLAIM_NAMESPACE)
     )
-    return Labels(shown, {thing: text for thing, (_, text) in statements.items()})
+    return Labels(shown, {thing: text for thing, (_, _, text) in statements.items()})
+
+
+def row_labels(ledger: Backend, iris: Iterable[str], topics_of: Iterable[str] = ()) -> Labels:
+    """What JSON and CSV rows carry beside their IRIs: the ``labels`` of ``iris``, the subject
+    and place of each claim in ``topics_of`` (``Labels.topics``) and the labels of those."""
+    from ledger.analysis.read import select
+
+    claims = sorted(set(topics_of))
+    topics: dict[str, tuple[str, str]] = {}
+    if claims:
+        with analysis_store(ledger) as (store, _index):
+            if len(claims) <= LABEL_LOOKUPS:
+                found: Iterable[dict[str, str]] = (
+                    row
+                    for iri in claims
+                    for row in select(store, "claim-topics", None, {"claim": ox.NamedNode(iri)})
+                )
+            else:
+                wanted = set(claims)
+                found = (r for r in select(store, "claim-topics", None) if r["claim"] in wanted)
+            for row in found:  # unordered (see claim-topics.rq): the least pair wins
+                pair = (row["subject"], row["place"])
+                topics[row["claim"]] = min(topics.get(row["claim"], pair), pair)
+    about = {iri for pair in topics.values() for iri in pair if iri}
+    named = labels(ledger, set(iris) | about)
+    return Labels(named.names, named.statements, topics)
 
 
 #: the review's names that ``cli.py`` uses through this module (explicit re-exports for mypy)
@@ -1321,11 +1352,21 @@ def run_main_job(
     fmt: str,
     author: str,
     message: str,
+    unverified: bool = False,
 ) -> RunResult:
-    """``claim-ledger run``: add, corroborations, conflicts, report (``ledger.pipeline``)."""
+    """``claim-ledger run``: add, corroborations, conflicts, report (``ledger.pipeline``);
+    refused on a ledger whose chain does not verify unless ``unverified``."""
     from ledger import pipeline
 
-    return pipeline.run(location, list(paths), out=out, fmt=fmt, author=author, message=message)
+    return pipeline.run(
+        location,
+        list(paths),
+        out=out,
+        fmt=fmt,
+        author=author,
+        message=message,
+        unverified=unverified,
+    )
 
 
 def analysis_part(name: str) -> Any:

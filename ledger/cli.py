@@ -447,6 +447,11 @@ full_iri_option = click.option(
 )
 
 
+def row_labels(ledger: api.Backend, rows: Sequence[Mapping[str, Any]]) -> api.Labels:
+    """The labels JSON and CSV rows carry beside their IRIs (``output.LabelledRows``)."""
+    return api.row_labels(ledger, output.table_iris(rows), output.pair_claims(rows))
+
+
 def print_rows(
     ledger: api.Backend,
     command: str,
@@ -458,9 +463,11 @@ def print_rows(
     full_iri: bool,
 ) -> None:
     """Rows in ``fmt``; a table names things by their labels and fits the terminal (see
-    ``output.table_view``); the other formats print every column as the rows have it."""
+    ``output.table_view``); the other formats print every column as the rows have it, each
+    IRI column with its label column beside it (``output.LabelledRows``)."""
     if fmt != "table":
-        for chunk in output.row_chunks(columns, rows, fmt):
+        labelled = output.LabelledRows(columns, rows, row_labels(ledger, rows))
+        for chunk in output.row_chunks(labelled.columns, labelled, fmt):
             click.echo(chunk, nl=False)
         return
     labels = api.Labels() if full_iri and command != "grade" else None
@@ -523,7 +530,11 @@ def add(
     ledger = location.open()
     result = api.add(ledger, paths, author=author, message=message, check=check)
     named = {r[c] for r in result.conflicts for c in ("claim_a", "claim_b")}
-    labels = api.labels(ledger, named) if named and fmt == "text" else None
+    labels = None
+    if named and fmt == "text":
+        labels = api.labels(ledger, named)
+    elif result.conflicts:
+        labels = row_labels(ledger, result.conflicts)
     click.echo(output.add_result(result, fmt, labels), nl=False)
     sys.exit(0 if result.report.conforms else 1)
 
@@ -950,6 +961,7 @@ def write_report(
 )
 @checker_option("adds the batch")
 @click.option("--message", default="", help="Why the batch is added.")
+@unverified_option
 @pass_location
 def run(
     location: LedgerLocation,
@@ -958,10 +970,13 @@ def run(
     fmt: str,
     author: str,
     message: str,
+    unverified: bool,
 ) -> None:
     """The main job: add claim files to the ledger, find corroborations and conflicts, report.
 
-    Creates the ledger if there is none. Nothing is written if the claims do not conform.
+    Creates the ledger if there is none. Nothing is written if the claims do not conform, nor
+    if the ledger's chain does not verify (exit 1, naming the bad entry); --unverified adds
+    and reports anyway, and the report says on every page that the chain failed.
 
     \b
     Example:
@@ -974,8 +989,15 @@ def run(
         fmt=fmt,
         author=author,
         message=message or "claim-ledger run",
+        unverified=unverified,
     )
     click.echo(output.run_text(location, result), nl=False)
+    if result.unverified_chain is not None:
+        click.echo(
+            f"warning: the ledger's chain does not verify ({result.unverified_chain}); "
+            "--unverified added and reported anyway: the report says so on every page",
+            err=True,
+        )
     sys.exit(0 if result.add.report.conforms else 1)
 
 

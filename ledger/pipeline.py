@@ -25,6 +25,8 @@ class RunResult:
     scope_warnings: list[Mapping[str, Any]] = field(default_factory=list)
     report_files: list[Path] = field(default_factory=list)
     report_index: Path | None = None
+    #: why the chain does not verify, when ``--unverified`` ran the job on it anyway
+    unverified_chain: str | None = None
 
 
 def run(
@@ -35,16 +37,23 @@ def run(
     fmt: str,
     author: str,
     message: str,
+    unverified: bool = False,
 ) -> RunResult:
     """Add PATHS to the ledger (creating it if needed), analyse, and write the report.
 
-    Stops after ``add`` when the claims do not conform: nothing is written then.
+    An existing ledger whose chain does not verify is refused first (``VerificationError``,
+    naming the bad entry), before anything is appended to it or reported on, unless
+    ``unverified``: then the batch is appended after the head as it is, and the report says on
+    every page that the chain failed. Stops after ``add`` when the claims do not conform:
+    nothing is written then.
     """
     from ledger.analysis import compare as analysis
     from ledger.publish import report  # noqa: I001
 
     created = not location.exists()
     ledger = location.create() if created else location.open()
+    if not created:
+        api.require_verified(ledger, unverified=unverified)
     added = api.add(ledger, paths, author=author, message=message, check=False)
     result = RunResult(created=created, add=added)
     if not added.report.conforms:
@@ -53,6 +62,8 @@ def run(
     result.conflicts = api.analyse(ledger, analysis.find_conflicts, None)
     result.scope_warnings = api.analyse(ledger, analysis.find_scope_warnings, None)
     info = report.collect_ledger_info(ledger)
+    if not info.verification.ok:
+        result.unverified_chain = info.verification.summary
     with api.analysis_store(ledger) as (store, _index):
         result.report_files = report.render(store, out_dir=out, fmt=fmt, ledger_info=info)
     result.report_index = out / f"index.{fmt}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -188,11 +190,12 @@ def test_without_a_terminal_tables_are_100_columns(
 
 
 def test_wide_shows_every_column_one_line_per_row(example: Path) -> None:
-    """--wide: the JSON's columns, one line per row, nothing wrapped or cut."""
+    """--wide: the JSON's columns (bar the label columns: the table labels the IRI columns in
+    place), one line per row, nothing wrapped or cut."""
     rows = json.loads(ok(example, "corroborations", "--format", "json"))
     table = ok(example, "corroborations", "--wide")
     lines = table.splitlines()
-    assert lines[0].split() == list(rows[0])
+    assert output.labelled_columns(lines[0].split()) == list(rows[0])
     assert len(lines) == len(rows) + 2
     assert "…" not in "".join(r["reason"] for r in rows)
     for row in rows:
@@ -320,3 +323,130 @@ def test_report_source_takes_what_claim_files_write(example: Path, tmp_path: Pat
     said = ok(example, "report", "--source", "src:sohr", "--out", str(out), "--format", "md")
     assert "sources/sohr-" in said
     assert [p.name.split("-")[0] for p in (out / "sources").glob("*.md")] == ["sohr"]
+
+
+# ------------------------------------------------- JSON and CSV rows: IRIs and labels side by side
+
+PAIR_COLUMNS = [
+    "claim_a", "claim_a_id", "statement_a", "source_a", "source_a_name",
+    "claim_b", "claim_b_id", "statement_b", "source_b", "source_b_name",
+    "subject", "subject_label", "property", "property_label", "place", "place_label",
+]  # fmt: skip
+#: each command's CSV header: every column it had, each IRI column followed by its label(s)
+LABELLED_HEADERS = {
+    "claims": [
+        "claim", "claim_id", "status", "case", "source", "source_name", "relayed_by",
+        "relayed_by_name", "stance", "subject", "subject_label", "property", "property_label",
+        "value", "value_label", "quantity", "place", "place_label", "event_time",
+        "derived_from", "derived_from_ids", "statement",
+    ],
+    "conflicts": [
+        *PAIR_COLUMNS, "relation", "type", "reason", "independence", "independence_reason",
+    ],
+    "corroborations": [*PAIR_COLUMNS, "match", "kind", "reason"],
+    "scope-warnings": [*PAIR_COLUMNS, "reason", "independence"],
+    "grade": [
+        "claim", "claim_id", "statement", "source", "source_name", "credibility", "grade",
+        "reliability", "independent_support", "other_support", "independent_conflicts",
+        "other_conflicts", "reasons",
+    ],
+}  # fmt: skip
+
+
+def parsed(text: str, fmt: str) -> list[dict[str, Any]]:
+    """Rows of a command's JSON, JSON lines or CSV output."""
+    if fmt == "json":
+        data: list[dict[str, Any]] = json.loads(text)
+        return data
+    if fmt == "jsonl":
+        return [json.loads(line) for line in text.splitlines()]
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def claim_facts(ledger: Path, folder: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Each claim's IRI -> its file id (through its statement, ``ids_by_iri``), and -> its
+    statement (the `claims` listing's own column)."""
+    rows = json.loads(ok(ledger, "claims", "--status", "all", "--format", "json"))
+    return ids_by_iri(ledger, folder), {r["claim"]: r["statement"] for r in rows}
+
+
+@pytest.mark.parametrize("command", sorted(LABELLED_HEADERS))
+def test_csv_header_has_the_label_columns(example: Path, command: str) -> None:
+    """The CSV header keeps every column and puts each IRI column's label column beside it."""
+    header = ok(example, command, "--format", "csv").splitlines()[0]
+    assert header.split(",") == LABELLED_HEADERS[command]
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+@pytest.mark.parametrize(
+    ("case", "command"),
+    [
+        ("example", "claims"),
+        ("example", "conflicts"),
+        ("example", "corroborations"),
+        ("example", "grade"),
+        ("reported", "conflicts"),
+        ("reported", "scope-warnings"),
+    ],
+)
+def test_every_row_names_its_claims_by_id_and_statement(
+    request: pytest.FixtureRequest, case: str, command: str, fmt: str
+) -> None:
+    """Every JSON and CSV row gives each claim's IRI, its file id and its statement, and each
+    source's IRI and name; JSON numbers stay numbers."""
+    ledger: Path = request.getfixturevalue(case)
+    ids, statements = claim_facts(ledger, EXAMPLE if case == "example" else REPORTED)
+    rows = parsed(ok(ledger, command, "--format", fmt), fmt)
+    assert rows
+    for row in rows:
+        assert list(row) == LABELLED_HEADERS[command]
+        for side in ("", "_a", "_b"):
+            claim = row.get(f"claim{side}")
+            if claim is None:
+                continue
+            assert row[f"claim{side}_id"] == ids[claim], row
+            assert row[f"statement{side}"] == statements[claim], row
+            source = row[f"source{side}"]
+            assert source.startswith("https://w3id.org/claim-ledger/source/")
+            assert row[f"source{side}_name"] not in ("", source), row
+        if command == "grade" and fmt != "csv":
+            assert isinstance(row["credibility"], int) and isinstance(row["other_support"], int)
+
+
+def test_a_corroboration_row_about_sakhour_reads_alone(example: Path) -> None:
+    """One CSV line of a corroboration about Sakhour names the place, the subject, the
+    property, both claims and their statements and sources: grep finds it."""
+    text = ok(example, "corroborations", "--format", "csv")
+    lines = [line for line in text.splitlines() if "Sakhour" in line]
+    assert len(lines) == 1, text
+    row = next(csv.DictReader(io.StringIO(text.splitlines()[0] + "\n" + lines[0] + "\n")))
+    assert row["place"] == "https://w3id.org/claim-ledger/entity/sakhour"
+    assert row["place_label"] == "Sakhour"
+    assert row["subject_label"] == "Syrian government forces"
+    assert row["property_label"] == "distanceFrom"
+    assert {row["claim_a_id"], row["claim_b_id"]} == {
+        "sohr-less-than-1km-from-sakhour",
+        "state-media-less-than-1km-from-sakhour",
+    }
+    assert {row["source_a_name"], row["source_b_name"]} == {
+        "Syrian Observatory for Human Rights",
+        "Syrian state media",
+    }
+
+
+def test_add_json_names_claims_and_conflicts_by_id(tmp_path: Path) -> None:
+    """`add --format json`: each added claim has its short id; each conflict row its claims'
+    ids, statements, sources' names and what it is about, as `conflicts` gives them."""
+    ledger = tmp_path / "ledger"
+    ok(ledger, "init")
+    report = json.loads(ok(ledger, "add", str(CONFLICTING), "--format", "json"))
+    by_statement = file_ids(CONFLICTING)
+    ids = {c["claim"]: c["claim_id"] for c in report["added"]}
+    assert sorted(ids.values()) == sorted(by_statement.values())
+    assert report["conflicts"]
+    listed = json.loads(ok(ledger, "conflicts", "--format", "json"))
+    for row in report["conflicts"]:
+        assert list(row) == LABELLED_HEADERS["conflicts"]
+        assert row["claim_a_id"] == ids[row["claim_a"]]
+        assert by_statement[row["statement_b"]] == row["claim_b_id"]
+        assert row in listed

@@ -177,3 +177,45 @@ def test_serve_refused(ledger: Path) -> None:
     result = run(ledger, "serve", "--port", "0")
     assert result.exit_code == 1
     assert "(entry 2" in result.stderr and "serving" not in result.stdout
+
+
+MODEL_V2 = Path(__file__).resolve().parent / "data" / "claims" / "valid" / "model-v2"
+
+
+def test_run_refused_before_it_appends(ledger: Path, tmp_path: Path) -> None:
+    """`run` on a tampered ledger: exit 1 naming the entry; no entry appended, no report."""
+    tamper(ledger, 2, b"first look", b"first lock")
+    out = tmp_path / "report"
+    result = run(ledger, "run", str(MODEL_V2), "--out", str(out), "--by", "tester")
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert "the ledger does not verify (entry 2" in result.stderr
+    assert "claim-ledger verify" in result.stderr and "--unverified" in result.stderr
+    assert store.open(ledger).size() == 3
+    assert not out.exists()
+
+
+def test_run_unverified_appends_and_reports_the_failure(ledger: Path, tmp_path: Path) -> None:
+    """`run --unverified` on a tampered ledger appends the batch, writes the report (whose
+    pages say the chain failed) and warns on stderr; the chain still fails."""
+    tamper(ledger, 2, b"first look", b"first lock")
+    out = tmp_path / "report"
+    args = ("run", str(MODEL_V2), "--out", str(out), "--by", "tester", "--unverified")
+    result = run(ledger, *args)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "entry 4 (add)" in result.stdout
+    assert "warning: the ledger's chain does not verify (" in result.stderr
+    assert "entry 2" in result.stderr
+    assert store.open(ledger).size() == 4
+    assert "chain verification FAILED" in (out / "index.html").read_text(encoding="utf-8")
+    assert run(ledger, "verify").exit_code == 1
+
+
+def test_run_on_a_ledger_that_verifies(ledger: Path, tmp_path: Path) -> None:
+    """`run` on a ledger that verifies appends, reports, and warns of nothing."""
+    out = tmp_path / "report"
+    result = run(ledger, "run", str(MODEL_V2), "--out", str(out), "--by", "tester")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "entry 4 (add)" in result.stdout
+    assert "warning" not in result.stderr
+    assert "chain verified" in (out / "index.html").read_text(encoding="utf-8")

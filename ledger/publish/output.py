@@ -368,6 +368,108 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+# ------------------------------------------------------------ labels beside IRIs, for tools
+
+#: the claim, source and proposition columns whose label JSON, JSON lines, CSV and TSV rows
+#: carry beside them: ``claim`` -> ``claim_id`` (+ ``statement``), ``source`` / ``relayed_by``
+#: -> ``…_name``, ``subject`` / ``place`` / ``property`` / ``value`` -> ``…_label``,
+#: ``derived_from`` -> ``derived_from_ids``; the same for ``_a`` and ``_b``. A pair's row also
+#: says what it is about (``subject``, ``place``).
+CLAIM_IRI_COLUMNS = ("claim", "claim_a", "claim_b")
+SOURCE_IRI_COLUMNS = ("source", "source_a", "source_b", "relayed_by")
+LABELLED_IRI_COLUMNS = ("subject", "place", "property", "value")
+CLAIMS_IRI_COLUMNS = ("derived_from",)
+
+
+def labelled_columns(columns: Sequence[str]) -> list[str]:
+    """``columns`` with each claim, source, subject, place and property column followed by its
+    label column(s); a pair's (``claim_a``) ``subject`` and ``place`` around its property."""
+    pair = "claim_a" in columns
+    out: list[str] = []
+    for column in columns:
+        if pair and column == "property":
+            out += ["subject", "subject_label"]
+        out.append(column)
+        if column in CLAIM_IRI_COLUMNS:
+            side = column.removeprefix("claim")  # "", "_a" or "_b"
+            out.append(f"{column}_id")
+            if f"statement{side}" not in columns:
+                out.append(f"statement{side}")
+        elif column in SOURCE_IRI_COLUMNS:
+            out.append(f"{column}_name")
+        elif column in LABELLED_IRI_COLUMNS:
+            out.append(f"{column}_label")
+        elif column in CLAIMS_IRI_COLUMNS:
+            out.append(f"{column}_ids")
+        if pair and column == "property":
+            out += ["place", "place_label"]
+    return out
+
+
+def pair_claims(records: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The claims of rows of pairs (``claim_a``, ``claim_b``): whose subject and place the rows
+    name (``api.row_labels``'s ``topics_of``)."""
+    return {
+        str(r[c]) for r in records for c in ("claim_a", "claim_b") if r.get(c) and "claim_a" in r
+    }
+
+
+class LabelledRows(Sequence[dict[str, Any]]):
+    """``records`` with the label columns of ``labelled_columns``, each row made when it is
+    read (a million rows are never all copied at once).
+
+    Every label is what a table shows (``_label``: a claim's short id, a thing's name, else
+    the last part of its IRI); a claim's statement from ``labels.statements``; a pair's subject
+    and place are its claims' (``labels.topics``), both when they differ (space-separated IRIs,
+    labels joined by ", ", as a table joins them). Values keep their types (numbers stay
+    numbers in JSON).
+    """
+
+    def __init__(
+        self, columns: Sequence[str], records: Sequence[Mapping[str, Any]], labels: Labels
+    ) -> None:
+        self.columns = labelled_columns(columns)
+        self._records = records
+        self._labels = labels
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self._row(r) for r in self._records[index]]
+        return self._row(self._records[index])
+
+    def _row(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        labels = self._labels
+        row: dict[str, Any] = {}
+        for column in self.columns:
+            if column in record:
+                row[column] = record.get(column)
+            elif column in ("subject", "place"):  # a pair's: what its claims are about
+                row[column] = self._topic(record, 0 if column == "subject" else 1)
+            elif column.endswith(("_id", "_ids")):  # claims, as a table names them
+                row[column] = _label(record.get(column.rsplit("_", 1)[0]), labels, False)
+            elif column.startswith("statement"):
+                claim = record.get("claim" + column.removeprefix("statement"))
+                row[column] = labels.statements.get(str(claim), "") if claim else ""
+            elif column.endswith("_name"):
+                row[column] = _label(record.get(column.removesuffix("_name")), labels, False)
+            elif column.endswith("_label"):
+                base = column.removesuffix("_label")
+                row[column] = _label(row.get(base, record.get(base)), labels, False)
+        return row
+
+    def _topic(self, record: Mapping[str, Any], part: int) -> str:
+        """The subject (``part`` 0) or place (1) of a pair's claims, each IRI once, a's first."""
+        found: list[str] = []
+        for column in ("claim_a", "claim_b"):
+            iri = self._labels.topics.get(str(record.get(column)), ("", ""))[part]
+            if iri and iri not in found:
+                found.append(iri)
+        return " ".join(found)
+
+
 def validation_text(report: ValidationReport) -> str:
     """Each problem on its own lines (where, claim, field, message), then a summary."""
     out: list[str] = []
@@ -424,12 +526,16 @@ def add_result(result: AddResult, fmt: str, labels: Labels | None = None) -> str
                         "hash": result.entry.hash,
                         "kind": result.entry.kind,
                     },
-                    "added": [{"claim": c.iri, "written_as": c.written_as} for c in result.added],
-                    "duplicates": [
-                        {"claim": c.iri, "written_as": c.written_as} for c in result.duplicates
-                    ],
+                    "added": [_added(c.iri, c.written_as) for c in result.added],
+                    "duplicates": [_added(c.iri, c.written_as) for c in result.duplicates],
                     "problems": [p.as_dict() for p in result.report.problems],
-                    "conflicts": [dict(r) for r in result.conflicts],
+                    "conflicts": list(
+                        LabelledRows(
+                            list(result.conflicts[0]) if result.conflicts else [],
+                            result.conflicts,
+                            labels or Labels(),
+                        )
+                    ),
                     "check_failed": result.check_failed,
                 },
                 indent=2,
@@ -452,6 +558,11 @@ def add_result(result: AddResult, fmt: str, labels: Labels | None = None) -> str
         )
     lines.extend(_batch_conflict_lines(result, labels or Labels()))
     return "\n".join(lines) + "\n"
+
+
+def _added(iri: str, written_as: str | None) -> dict[str, Any]:
+    """An added (or already present) claim in ``add --format json``: IRI, file id, short id."""
+    return {"claim": iri, "written_as": written_as, "claim_id": claim_short_id(iri, written_as)}
 
 
 def _batch_conflict_lines(result: AddResult, labels: Labels) -> list[str]:
