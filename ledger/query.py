@@ -46,6 +46,7 @@ from typing import IO, Any, Literal
 import pyoxigraph as ox
 
 from ledger.errors import InputError, LedgerError, UnsafeInputError
+from ledger.vocab import XSD_IRI as XSD
 
 #: The memory a user query may take on top of what the process had mapped, in MiB.
 DEFAULT_MEMORY_MIB = 1024
@@ -63,7 +64,6 @@ Value = str | int | float | bool | None
 Row = dict[str, Value]
 AnswerKind = Literal["solutions", "boolean", "graph"]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 #: XSD datatypes whose values are integers (the derived ones included)
 INTEGER_TYPES = frozenset(
     XSD + name

@@ -11,8 +11,20 @@ from rdflib.namespace import DefinedNamespace
 CL_IRI = "https://w3id.org/claim-ledger/ns#"
 OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
 
-OA = Namespace("http://www.w3.org/ns/oa#")
-SCHEMA = Namespace("https://schema.org/")
+# The other vocabularies' namespaces as IRI strings: every module takes them from here.
+PROV_IRI = "http://www.w3.org/ns/prov#"
+SCHEMA_IRI = "https://schema.org/"
+RDF_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS_IRI = "http://www.w3.org/2000/01/rdf-schema#"
+XSD_IRI = "http://www.w3.org/2001/XMLSchema#"
+OA_IRI = "http://www.w3.org/ns/oa#"
+DCTERMS_IRI = "http://purl.org/dc/terms/"
+NP_IRI = "http://www.nanopub.org/nschema#"
+RDF_TYPE = RDF_IRI + "type"
+RDFS_LABEL = RDFS_IRI + "label"
+
+OA = Namespace(OA_IRI)
+SCHEMA = Namespace(SCHEMA_IRI)
 CLSH = Namespace("https://w3id.org/claim-ledger/shapes#")
 
 

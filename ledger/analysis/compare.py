@@ -76,10 +76,6 @@ from ledger.analysis.rules import (
 )
 from ledger.vocab import CL_IRI
 
-PROV = "http://www.w3.org/ns/prov#"
-SCHEMA = "https://schema.org/"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-
 CLAIM_COLUMNS = (
     "claim", "status", "case", "source", "relayed_by", "stance", "subject", "property",
     "value", "quantity", "place", "event_time", "derived_from", "statement",

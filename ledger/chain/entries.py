@@ -23,17 +23,19 @@ import pyoxigraph as ox
 from ledger.chain.canon import canonical_nquads, canonical_nquads_of_lines, sha256_hex
 from ledger.errors import UsageError
 from ledger.intake.load import LoadedBatch, document_quads
-from ledger.vocab import CL_IRI
+from ledger.vocab import CL_IRI, XSD_IRI
+from ledger.vocab import PROV_IRI as PROV
+from ledger.vocab import RDF_TYPE as _RDF_TYPE
+from ledger.vocab import SCHEMA_IRI as SCHEMA
 
 CL = CL_IRI
-PROV = "http://www.w3.org/ns/prov#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = ox.NamedNode(_RDF_TYPE)
 CLAIM_CLASS = ox.NamedNode(CL + "Claim")
 WRITTEN_AS = ox.NamedNode(CL + "writtenAs")
 CLAIM_NAMESPACE = "https://w3id.org/claim-ledger/claim/"
 #: IRIs of the project's own terms and things: never the page of a published fact-check
 CLAIM_LEDGER_NAMESPACE = "https://w3id.org/claim-ledger/"
-XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+XSD_DATETIME = ox.NamedNode(XSD_IRI + "dateTime")
 
 # pyoxigraph's term unions (with RDF-star Triples) do not narrow well; terms are checked at use.
 Term = Any
@@ -378,9 +380,6 @@ def _invalidation(
     )
 
 
-SCHEMA = "https://schema.org/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-
 #: The verdict scale of `review`: name → (rating value, words), as schema.org's Rating and
 #: Google's fact-check markup read it: ``bestRating`` is the highest value (5, true) and
 #: ``worstRating`` the lowest (1, false). "unproven" sits in the middle, with its own words,
@@ -459,7 +458,7 @@ def build_review(
         + sha256_hex(f"{claim}\n{rating}\n{explanation}\n{by}\n{time.value}".encode())
     )
     rating_node = ox.NamedNode(review.value + ":rating")
-    integer = ox.NamedNode(XSD + "integer")
+    integer = ox.NamedNode(XSD_IRI + "integer")
 
     def s(name: str) -> ox.NamedNode:
         return ox.NamedNode(SCHEMA + name)

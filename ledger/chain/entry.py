@@ -32,11 +32,11 @@ from ledger.chain.canon import (
 )
 from ledger.errors import CanonicalizationError, HeadMovedError, LedgerStateError, UsageError
 from ledger.vocab import CL_IRI as CL
+from ledger.vocab import PROV_IRI as PROV
+from ledger.vocab import RDF_TYPE
+from ledger.vocab import XSD_IRI as XSD
 
 FORMAT = 1
-PROV = "http://www.w3.org/ns/prov#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 HASH_PREFIX = "sha256:"
 CHECKPOINT_HEADER = "claim-ledger checkpoint v1"
 LEDGER_ID = re.compile(

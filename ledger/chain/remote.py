@@ -102,7 +102,7 @@ from ledger.errors import (
     LedgerStateError,
     UsageError,
 )
-from ledger.vocab import CL_IRI
+from ledger.vocab import CL_IRI, PROV_IRI, XSD_IRI
 
 LEDGER_GRAPH = "urn:claim-ledger:ledger"
 REMOTE = "urn:claim-ledger:remote:"
@@ -218,7 +218,7 @@ def remote_init(
     new_id = ledger_id or f"urn:claim-ledger:{uuid.uuid4()}"
     mine = _bind(
         id=new_id,
-        created=Literal(entry.now_lexical(), datatype=NamedNode(entry.XSD + "dateTime")),
+        created=Literal(entry.now_lexical(), datatype=NamedNode(XSD_IRI + "dateTime")),
     )
     server.update(
         f"INSERT {{ GRAPH {_L} {{ {_L} {_LEDGER_ID} ?id ; {_CREATED} ?created ; "
@@ -694,7 +694,7 @@ class RemoteLedger(LedgerBackend):
         meta = {
             name: f"<{iri}>"
             for name, iri in (
-                ("time", entry.PROV + "generatedAtTime"),
+                ("time", PROV_IRI + "generatedAtTime"),
                 ("author", CL_IRI + "author"),
                 ("message", CL_IRI + "message"),
                 ("kind", CL_IRI + "entryKind"),
@@ -1195,7 +1195,7 @@ def _bind(**values: Term | str | int) -> str:
         if isinstance(value, bool):
             raise TypeError("no booleans in _bind")
         if isinstance(value, int):
-            value = Literal(str(value), datatype=NamedNode(entry.XSD + "integer"))
+            value = Literal(str(value), datatype=NamedNode(XSD_IRI + "integer"))
         elif isinstance(value, str):
             value = Literal(value)
         terms.append(_term(value))

@@ -15,11 +15,11 @@ from ledger.extraction.days import DayReader, TimeExpression
 from ledger.extraction.rules import alternation, norm_name
 from ledger.intake.load import load_paths, node_key
 from ledger.vocab import CL_IRI
+from ledger.vocab import PROV_IRI as _PROV
+from ledger.vocab import RDF_TYPE as _RDF_TYPE
+from ledger.vocab import SCHEMA_IRI as _SCHEMA
 
-_SCHEMA = "https://schema.org/"
-_PROV = "http://www.w3.org/ns/prov#"
 _CL = CL_IRI
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @dataclass(frozen=True)

@@ -16,18 +16,18 @@ from typing import Any
 import pyoxigraph as ox
 
 from ledger.intake.load import CONTEXT_IRI, shipped_context
-from ledger.vocab import CL_IRI
+from ledger.vocab import CL_IRI, OA_IRI, PROV_IRI, RDF_IRI, RDFS_IRI, SCHEMA_IRI, XSD_IRI
 
 FORMATS = ("turtle", "nt", "json-ld")
 
 PREFIXES = {
     "cl": CL_IRI,
-    "oa": "http://www.w3.org/ns/oa#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "schema": "https://schema.org/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "oa": OA_IRI,
+    "prov": PROV_IRI,
+    "rdf": RDF_IRI,
+    "rdfs": RDFS_IRI,
+    "schema": SCHEMA_IRI,
+    "xsd": XSD_IRI,
 }
 
 

@@ -34,7 +34,7 @@ import yaml
 
 from ledger import resources
 from ledger.errors import InputError, Location, UnsafeInputError
-from ledger.vocab import CL, CL_IRI, OWL_IMPORTS, SCHEMA
+from ledger.vocab import CL, CL_IRI, OWL_IMPORTS, SCHEMA, XSD_IRI
 
 _log = logging.getLogger(__name__)
 
@@ -1064,12 +1064,11 @@ def _load_jsonld(path: Path, tree: _Tree, text: str | None = None) -> LoadedBatc
 
 
 _BOUNDS = (ox.NamedNode(CL_IRI + "earliest"), ox.NamedNode(CL_IRI + "latest"))
-XSD_IRI = "http://www.w3.org/2001/XMLSchema#"
 _XSD_DATE = ox.NamedNode(XSD_IRI + "date")
 
 
 _DATE_PUBLISHED = ox.NamedNode(str(SCHEMA.datePublished))
-_XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
+_XSD_STRING = ox.NamedNode(XSD_IRI + "string")
 #: a plain ``datePublished`` as precise as it is written: its datatype by its form
 _DATE_FORMS = (
     (re.compile(r"\d{4}"), "gYear"),
@@ -1342,11 +1341,10 @@ def _check_quads(path: Path, batch: LoadedBatch, text: str | None = None) -> Non
         )
 
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 #: The first character of any literal _LOOKS_NUMERIC matches ("" for an empty literal).
 _NUMERIC_START = frozenset("0123456789+-.nNiI \t\r\n")
 _NUMERIC_TYPES = frozenset(
-    ox.NamedNode(_XSD + name)
+    ox.NamedNode(XSD_IRI + name)
     for name in (
         "decimal integer nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger "
         "long int short byte unsignedLong unsignedInt unsignedShort unsignedByte double float"

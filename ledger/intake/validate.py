@@ -33,14 +33,14 @@ from ledger.intake.load import (
     node_key,
     shipped_context,
 )
-from ledger.vocab import CL, CL_IRI
+from ledger.vocab import CL, CL_IRI, OA_IRI, PROV_IRI, RDF_IRI, RDFS_IRI, SCHEMA_IRI, XSD_IRI
 
 # rdflib logs a traceback when a literal is ill-typed ("two thousand"^^xsd:decimal); the shapes
 # report it properly, so the log would only frighten the user.
 logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
 
-PROV_PERSON = URIRef("http://www.w3.org/ns/prov#Person")
-PROV_ORGANIZATION = URIRef("http://www.w3.org/ns/prov#Organization")
+PROV_PERSON = URIRef(PROV_IRI + "Person")
+PROV_ORGANIZATION = URIRef(PROV_IRI + "Organization")
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def ontology_graph() -> Graph:
     return _turtle_graph(resources.ontology_dir())
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = XSD_IRI + "string"
 _RELATIVE = "https://relative.invalid/"
 MAX_SHOWN = 160
 
@@ -350,7 +350,7 @@ def _ontology_terms() -> tuple[list[tuple[Any, ...]], list[tuple[int, int, int, 
     return records, quads
 
 
-_PLAIN_DATATYPES = frozenset({_XSD_STRING, "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
+_PLAIN_DATATYPES = frozenset({_XSD_STRING, RDF_IRI + "langString"})
 
 
 @lru_cache(maxsize=1 << 16)
@@ -488,11 +488,11 @@ def _compact(iri: str) -> str:
         return repr(iri[len(_RELATIVE) :])
     prefixes = {
         CL_IRI: "cl:",
-        "http://www.w3.org/ns/prov#": "prov:",
-        "http://www.w3.org/ns/oa#": "oa:",
-        "https://schema.org/": "schema:",
-        "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
-        "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
+        PROV_IRI: "prov:",
+        OA_IRI: "oa:",
+        SCHEMA_IRI: "schema:",
+        RDF_IRI: "rdf:",
+        RDFS_IRI: "rdfs:",
         "http://www.w3.org/ns/shacl#": "sh:",
     }
     for ns, prefix in prefixes.items():

@@ -51,9 +51,10 @@ from ledger.chain.canon import canonical_nquads, sha256_hex
 from ledger.errors import UsageError
 from ledger.publish import report, trusty
 from ledger.publish.report import CL, OA, PROV, RDF_TYPE, RDFS, SCHEMA, XSD, Casebook, Claim
+from ledger.vocab import DCTERMS_IRI as DCTERMS
+from ledger.vocab import NP_IRI as NP
+from ledger.vocab import RDF_IRI
 
-NP = "http://www.nanopub.org/nschema#"
-DCTERMS = "http://purl.org/dc/terms/"
 NANOPUB_NAMESPACE = "https://w3id.org/claim-ledger/np/"
 
 PREFIXES = {
@@ -62,7 +63,7 @@ PREFIXES = {
     "np": NP,
     "oa": OA,
     "prov": PROV,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdf": RDF_IRI,
     "rdfs": RDFS,
     "schema": SCHEMA,
     "xsd": XSD,
