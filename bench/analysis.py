@@ -374,6 +374,9 @@ def main() -> None:
     )
     for command in TARGETED:
         r = results.get((largest, "oxigraph", command), {})
+        if not r:
+            print(f"  {command:15} not run")
+            continue
         limit = TARGET_BATCH if command == "add-check" else TARGET_SECONDS
         ok = r.get("seconds") is not None and r["seconds"] <= limit and r["peak_gib"] <= TARGET_GIB
         growth = ""
