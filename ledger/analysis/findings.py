@@ -6,10 +6,10 @@ between two claims never change either, unless the registry around them does. Th
 keeps them in a SQLite file beside the index and, before each answer, absorbs the named graphs
 it has not seen yet: it reads the new graphs' claims (one graph at a time), looks up in its
 own ``claims`` table, for each new claim, the earlier claims that can pair with it (the
-selective key: same subject and property, same place or none, event times that meet; one
-index search), judges only the pairs that hold a new claim, and stores the new findings with
-their rows. Commands then read stored findings and apply ``--status`` and the filters as they
-read.
+selective key: same subject and property, event times that meet; for all the new claims at
+once, one index-only statement per kind of look-up), judges only the pairs that hold a new
+claim, and stores the new findings with their rows. Commands then read stored findings and
+apply ``--status`` and the filters as they read.
 
 What is derived, and from what:
 - a finding (``_judge``), its independence and its reasons depend on the two claims, the names
