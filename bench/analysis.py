@@ -3,6 +3,8 @@
     python bench/analysis.py                       # 10k, 100k, 1M; rdflib at 1k (about 40 min)
     python bench/analysis.py --sizes 10000 100000  # fewer sizes
     python bench/analysis.py --cache DIR           # where the generated stores are kept
+    python bench/analysis.py --sizes 1000000 --recompute-sizes --baseline-sizes \
+        --commands add-check --repeat 3            # one command, the median of three runs
 
 For each size a synthetic ledger (bench/synthetic.py) is written straight into an on-disk
 pyoxigraph store (RocksDB), in named graphs of 1,000 claims like the ledger's entries, with
@@ -17,7 +19,9 @@ over
   registry change, costs);
 - ``add-check``: the last entry appended to that store, then ``conflicts_for_batch`` with the
   findings file: the catch-up (the new entry's 1,000 claims judged against the stored claims
-  of the same subject and property) and the rows of the batch's conflicts;
+  of the same subject and property) and the rows of the batch's conflicts; it starts from the
+  copy of the findings file that ``findings-build`` keeps (``findings-before-last.sqlite``), so
+  it can be run again without a build;
 - ``conflicts``, ``corroborations``, ``grade``: the commands on the whole ledger, the findings
   file caught up (the state after any command or ``add``);
 - ``recompute-*`` (``--recompute-sizes``): the same commands recomputed from the store without
@@ -26,7 +30,10 @@ over
   baseline, under a time cap (``--baseline-sizes``); a size is skipped when the smaller one,
   scaled linearly, would exceed the cap.
 
-The last tables give the growth exponent k of time ~ n^k between sizes and the targets.
+With ``--repeat N`` each command runs N times (each in a fresh process) and the table gives
+the median run; ``--commands`` runs only the commands named (``findings-build`` must have run
+once before ``add-check``). The last tables give the growth exponent k of time ~ n^k between
+sizes and the targets.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ import os
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -53,6 +61,8 @@ COMMANDS = ("findings-build", "add-check", "conflicts", "corroborations", "grade
 RECOMPUTE = ("recompute-conflicts", "recompute-corroborations", "recompute-grade", "batch-sparql")
 TARGETED = ("add-check", "conflicts", "corroborations", "grade")
 TARGET_SECONDS, TARGET_GIB, TARGET_BATCH, TARGET_EXPONENT = 10.0, 2.0, 1.0, 1.2
+#: the findings file as findings-build leaves it (the ledger without its last entry)
+KEPT = "findings-before-last.sqlite"
 CL = "https://w3id.org/claim-ledger/ns#"
 
 
@@ -129,7 +139,17 @@ def worker(command: str, folder_text: str, engine: str) -> dict[str, Any]:
         done = findings.catch_up(store, derived)
         assert done is not None
         rows, extra = done.findings, {"claims": done.claims}
+        seconds = time.perf_counter() - started
+        del store
+        shutil.copyfile(derived, folder / KEPT)  # what add-check starts from (not timed)
+        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return {"seconds": seconds, "rows": rows, "peak_gib": peak_kib / 2**20, **extra}
     elif command == "add-check":
+        if not (folder / KEPT).exists():
+            raise SystemExit(f"no {folder / KEPT}: run findings-build first")
+        for stale in folder.glob("findings.sqlite*"):
+            stale.unlink()
+        shutil.copyfile(folder / KEPT, derived)  # the findings before the last entry (not timed)
         source = ox.Store.read_only(str(folder / "store"))
         last = json.loads((folder / "before-last.json").read_text())["removed"]
         quads = list(source.quads_for_pattern(None, None, None, ox.NamedNode(last)))
@@ -221,7 +241,21 @@ def _rdflib_engine(store: Any, analysis: Any) -> Any:
     return store
 
 
-def measure(command: str, folder: Path, engine: str, cap: float) -> dict[str, Any]:
+def measure(command: str, folder: Path, engine: str, cap: float, repeat: int = 1) -> dict[str, Any]:
+    """The median of ``repeat`` runs of ``command`` (each ``measure_once``), with every time."""
+    runs = [measure_once(command, folder, engine, cap) for _ in range(repeat)]
+    if repeat == 1 or any(r.get("seconds") is None for r in runs):
+        return runs[0] if repeat == 1 else next(r for r in runs if r.get("seconds") is None)
+    median = statistics.median(r["seconds"] for r in runs)
+    result = dict(min(runs, key=lambda r: abs(r["seconds"] - median)), seconds=median)
+    times = ", ".join(f"{r['seconds']:.2f}" for r in runs)
+    result["note"] = f"median of {repeat}: {times} s" + (
+        f"; {result['note']}" if result.get("note") else ""
+    )
+    return result
+
+
+def measure_once(command: str, folder: Path, engine: str, cap: float) -> dict[str, Any]:
     """Run ``worker`` in a child process, stopped after ``cap`` seconds."""
     args = [sys.executable, __file__, "--worker", command, str(folder), engine]
     env = dict(os.environ, PYTHONPATH=str(HERE.parent))
@@ -282,6 +316,14 @@ def main() -> None:
     parser.add_argument("--recompute-sizes", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--baseline-cap", type=float, default=300, help="rdflib's time cap")
     parser.add_argument("--baseline-sizes", type=int, nargs="*", default=[1_000, 10_000])
+    parser.add_argument(
+        "--commands",
+        nargs="+",
+        choices=COMMANDS + RECOMPUTE,
+        default=None,
+        help="run only these commands (default: all)",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each; the median is shown")
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -298,11 +340,13 @@ def main() -> None:
         commands: tuple[str, ...] = COMMANDS if n in args.sizes else ()
         if n in args.recompute_sizes:
             commands += RECOMPUTE
+        if args.commands is not None:
+            commands = tuple(c for c in commands if c in args.commands)
         if commands:
             before_last(folder)
         for command in commands:
             cap = args.build_cap if command == "findings-build" else args.cap
-            result = measure(command, folder, "oxigraph", cap)
+            result = measure(command, folder, "oxigraph", cap, args.repeat)
             results[n, "oxigraph", command] = result
             print(f"{n:>9,}  {'oxigraph':8} {command:24} {_cell(result)}", flush=True)
         if n in args.baseline_sizes:
@@ -330,6 +374,9 @@ def main() -> None:
     )
     for command in TARGETED:
         r = results.get((largest, "oxigraph", command), {})
+        if not r:
+            print(f"  {command:15} not run")
+            continue
         limit = TARGET_BATCH if command == "add-check" else TARGET_SECONDS
         ok = r.get("seconds") is not None and r["seconds"] <= limit and r["peak_gib"] <= TARGET_GIB
         growth = ""

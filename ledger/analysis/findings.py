@@ -6,10 +6,10 @@ between two claims never change either, unless the registry around them does. Th
 keeps them in a SQLite file beside the index and, before each answer, absorbs the named graphs
 it has not seen yet: it reads the new graphs' claims (one graph at a time), looks up in its
 own ``claims`` table, for each new claim, the earlier claims that can pair with it (the
-selective key: same subject and property, same place or none, event times that meet; one
-index search), judges only the pairs that hold a new claim, and stores the new findings with
-their rows. Commands then read stored findings and apply ``--status`` and the filters as they
-read.
+selective key: same subject and property, event times that meet; for all the new claims at
+once, one index-only statement per kind of look-up), judges only the pairs that hold a new
+claim, and stores the new findings with their rows. Commands then read stored findings and
+apply ``--status`` and the filters as they read.
 
 What is derived, and from what:
 - a finding (``_judge``), its independence and its reasons depend on the two claims, the names
@@ -57,7 +57,7 @@ from ledger import resources
 from ledger.analysis import read, rules
 
 #: Bump when judging, independence, row text or the tables change: the file is then rebuilt.
-FORMAT = "5"
+FORMAT = "6"
 BUSY_TIMEOUT_S = 600.0  # a rebuild of a million claims holds the write lock for minutes
 
 _CLAIM_FIELDS = tuple(f.name for f in fields(rules.Claim))
@@ -72,7 +72,8 @@ CREATE TABLE IF NOT EXISTS claims (
   until_end TEXT, has_until INTEGER, whole INTEGER, degree TEXT, controller TEXT, hedges TEXT,
   nominal REAL
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS claims_by_key ON claims (subject, prop, place, start_day, end_day);
+CREATE INDEX IF NOT EXISTS claims_by_key ON claims (subject, prop, end_day, start_day, place);
+CREATE INDEX IF NOT EXISTS claims_scoped ON claims (subject, prop) WHERE scope_kind != '';
 CREATE INDEX IF NOT EXISTS claims_whole ON claims (prop, subject) WHERE whole = 1;
 CREATE INDEX IF NOT EXISTS claims_by_figure ON claims (prop, place, lower) WHERE place != '';
 CREATE INDEX IF NOT EXISTS claims_shares ON claims (subject) WHERE controller != '';
@@ -329,59 +330,14 @@ def _absorb(
     touched, changed = _merge_registry(
         conn, store, ledger, graph_nodes, new_claims, incremental=incremental
     )
-    # candidates: the stored claims with the subject and property of a new claim
+    # candidates: the stored claims that may pair with a new claim (``_candidates``); a new
+    # assertion of a state can end what an earlier one said until a later denial: those stored
+    # denials are judged again with their whole group
     known: dict[str, rules.Claim] = dict(new_claims)
-    # candidates through the selective key: the stored claims with the same subject and
-    # property (any place and time: counts compare across scopes and nested places, states
-    # persist), and the states claimed for the whole of a place that holds the subject
-    # a new assertion of a state can end what an earlier one said until a later denial: those
-    # stored denials are judged again with their whole group
     rejudged: set[str] = set()
     shares: set[str] = set()
     if incremental:
-        stored_wholes = (
-            conn.execute("SELECT 1 FROM claims WHERE whole = 1 LIMIT 1").fetchone() is not None
-        )
-        for c in sorted(new_claims.values(), key=lambda c: c.iri):
-            if not c.has_proposition:
-                continue
-            state = ledger.kind(c.prop) == "Exclusive"
-            if state:  # a state persists, an event fact holds at any time: the whole group
-                rows = conn.execute(CANDIDATES_SQL, (c.subject, c.prop))
-            else:
-                first, last = rules.reach(c)
-                rows = conn.execute(CANDIDATES_MEETING_SQL, (c.subject, c.prop, last, first))
-            group = [_claim_of(row) for row in rows]
-            for other in group:
-                known.setdefault(other.iri, other)
-            if rules.same_figure_key(c) is not None:  # the same figure for another thing
-                for row in conn.execute(FIGURE_SQL, (c.prop, c.place, c.lower)):
-                    known.setdefault(row[0], _claim_of(row))
-            if c.controller and c.is_quantity:  # a share of the place: who holds all of it
-                for row in conn.execute(CANDIDATES_SQL, (c.subject, rules.CONTROLLED_BY)):
-                    known.setdefault(row[0], _claim_of(row))
-            if c.prop == rules.CONTROLLED_BY:  # the shares it may contradict, judged again
-                for row in conn.execute(SHARES_SQL, (c.subject,)):
-                    share = known.setdefault(row[0], _claim_of(row))
-                    shares.add(share.iri)
-                    for other in conn.execute(CANDIDATES_SQL, (share.subject, share.prop)):
-                        known.setdefault(other[0], _claim_of(other))
-            if not state or ledger.is_event_fact(c):
-                continue
-            if not c.denies and not c.time_unknown:
-                rejudged.update(
-                    o.iri for o in group if o.denies and not o.time_unknown and o.start > c.end
-                )
-            wholes = sorted(ledger.wholes(c.subject)) if stored_wholes else []
-            for start in range(0, len(wholes), 500):
-                chunk = wholes[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                for row in conn.execute(
-                    f"SELECT * FROM claims WHERE whole = 1 AND prop = ? "  # noqa: S608
-                    f"AND subject IN ({marks})",
-                    (c.prop, *chunk),
-                ):
-                    known.setdefault(row[0], _claim_of(row))
+        rejudged, shares = _candidates(conn, ledger, new_claims, known)
         for kind, again in (("type = 'denial'", rejudged), ("1 = 1", shares)):
             stored = sorted(again - set(new_claims))
             for start in range(0, len(stored), 400):
@@ -449,6 +405,165 @@ FIGURE_SQL = "SELECT * FROM claims WHERE prop = ? AND place = ? AND lower = ? AN
 CANDIDATES_MEETING_SQL = (
     CANDIDATES_SQL + " AND ((start_day <= ? AND end_day >= ?) OR scope_kind != '')"
 )
+
+#: The look-ups of an entry's candidates, one statement per kind and chunk of keys: ``k`` holds
+#: the keys (``n`` numbers them; ``a``, ``b``, ... their values), each search names its index
+#: (a plan that cannot use it is an error, not a scan) and reads the index alone where it can;
+#: the claims' rows are read afterwards, once, by IRI, for every kind together.
+_LOOKUP_SQL = {
+    # CANDIDATES_SQL: the whole group of a subject and property (a state, the controller's)
+    "group": "SELECT k.n, c.iri FROM k CROSS JOIN claims AS c INDEXED BY claims_by_key "
+    "WHERE c.subject = k.a AND c.prop = k.b",
+    # CANDIDATES_MEETING_SQL as two searches (its OR made SQLite read every row of the group)
+    "meeting": "SELECT k.n, c.iri FROM k CROSS JOIN claims AS c INDEXED BY claims_by_key "
+    "WHERE c.subject = k.a AND c.prop = k.b AND c.end_day >= k.c AND c.start_day <= k.d "
+    "UNION ALL SELECT k.n, c.iri FROM k CROSS JOIN claims AS c INDEXED BY claims_scoped "
+    "WHERE c.subject = k.a AND c.prop = k.b AND c.scope_kind != ''",
+    # FIGURE_SQL
+    "figure": "SELECT k.n, c.iri FROM k CROSS JOIN claims AS c INDEXED BY claims_by_figure "
+    "WHERE c.prop = k.a AND c.place = k.b AND c.lower = k.c AND c.place != ''",
+    # SHARES_SQL
+    "shares": "SELECT k.n, c.iri FROM k CROSS JOIN claims AS c INDEXED BY claims_shares "
+    "WHERE c.subject = k.a AND c.controller != ''",
+    # the states claimed for all of a place (a whole of the new claim's subject)
+    "whole": "SELECT k.n, c.iri FROM k CROSS JOIN claims AS c INDEXED BY claims_whole "
+    "WHERE c.whole = 1 AND c.prop = k.a AND c.subject = k.b",
+}
+_KEY_COLUMNS = "abcd"
+_KEYS_PER_STATEMENT = 150  # at most 750 bound values: under SQLite's oldest limit (999)
+
+
+def _lookup_sql(kind: str, keys: int, width: int) -> str:
+    """``_LOOKUP_SQL[kind]`` for ``keys`` keys of ``width`` values, bound in order."""
+    row = "(" + ",".join("?" * (width + 1)) + ")"
+    columns = ", ".join(("n", *_KEY_COLUMNS[:width]))
+    return f"WITH k({columns}) AS (VALUES {','.join([row] * keys)}) {_LOOKUP_SQL[kind]}"
+
+
+class _Lookups:
+    """The stored claims found for keys of each kind, looked up for many keys at once.
+
+    ``want`` the keys first, ``run`` the look-ups (one statement per kind and chunk of
+    keys, then the rows of the claims found, by IRI), then read each key's claims with
+    ``found`` in the order the single-key query read them (its index's order).
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.wanted: dict[str, dict[tuple[Any, ...], None]] = defaultdict(dict)
+        self.iris: dict[tuple[str, tuple[Any, ...]], list[str]] = {}
+        self.claims: dict[str, rules.Claim] = {}
+
+    def want(self, kind: str, *key: Any) -> None:
+        if (kind, key) not in self.iris:
+            self.wanted[kind][key] = None
+
+    def run(self) -> None:
+        missing: set[str] = set()
+        for kind, wanted in self.wanted.items():
+            keys = list(wanted)
+            for start in range(0, len(keys), _KEYS_PER_STATEMENT):
+                chunk = keys[start : start + _KEYS_PER_STATEMENT]
+                found: list[list[str]] = [[] for _ in chunk]
+                values = [v for n, key in enumerate(chunk) for v in (n, *key)]
+                sql = _lookup_sql(kind, len(chunk), len(chunk[0]))
+                for n, iri in self.conn.execute(sql, values):
+                    found[n].append(iri)
+                for key, iris in zip(chunk, found, strict=True):
+                    unique = list(dict.fromkeys(iris))  # a scoped claim whose days meet: twice
+                    self.iris[kind, key] = unique
+                    missing.update(i for i in unique if i not in self.claims)
+        self.wanted.clear()
+        ordered = sorted(missing)
+        for start in range(0, len(ordered), 500):
+            iris = ordered[start : start + 500]
+            marks = ",".join("?" * len(iris))
+            for row in self.conn.execute(f"SELECT * FROM claims WHERE iri IN ({marks})", iris):  # noqa: S608
+                self.claims[row[0]] = _claim_of(row)
+
+    def found(self, kind: str, *key: Any) -> list[rules.Claim]:
+        claims = [self.claims[iri] for iri in self.iris[kind, key]]
+        if kind in ("group", "meeting"):  # as FORMAT 5's claims_by_key: place, days, then IRI
+            return sorted(claims, key=lambda c: (c.place, c.start, c.end, c.iri))
+        return sorted(claims, key=lambda c: c.iri)  # the other indexes: one key, then IRI
+
+
+def _candidates(
+    conn: sqlite3.Connection,
+    ledger: rules.Ledger,
+    new_claims: dict[str, rules.Claim],
+    known: dict[str, rules.Claim],
+) -> tuple[set[str], set[str]]:
+    """Add to ``known`` the stored claims that may pair with the new claims of an entry.
+
+    Through the selective key: the stored claims with the same subject and property (a
+    state's whole group, as it persists; for a count or a plain claim, those whose days meet
+    its reach or that have a scope), the counts of the same figure at the same place, the
+    controller's states for a share of a place and the shares for a new state of control (with
+    their groups), and the states claimed for all of a place that holds the subject. Looked up
+    for the whole entry at once (one statement per kind), then taken claim by claim as a
+    look-up per claim would have. Returns the stored denials and shares to judge again.
+    """
+    rejudged: set[str] = set()
+    shares: set[str] = set()
+    stored_wholes = conn.execute("SELECT 1 FROM claims WHERE whole = 1 LIMIT 1").fetchone()
+    new = [c for c in sorted(new_claims.values(), key=lambda c: c.iri) if c.has_proposition]
+    states = {c.iri: ledger.kind(c.prop) == "Exclusive" for c in new}
+    wholes: dict[str, list[str]] = {}
+    lookups = _Lookups(conn)
+    for c in new:
+        if states[c.iri]:  # a state persists, an event fact holds at any time: the whole group
+            lookups.want("group", c.subject, c.prop)
+        else:
+            first, last = rules.reach(c)
+            lookups.want("meeting", c.subject, c.prop, first, last)
+        if rules.same_figure_key(c) is not None:  # the same figure for another thing
+            lookups.want("figure", c.prop, c.place, c.lower)
+        if c.controller and c.is_quantity:  # a share of the place: who holds all of it
+            lookups.want("group", c.subject, rules.CONTROLLED_BY)
+        if c.prop == rules.CONTROLLED_BY:  # the shares it may contradict, judged again
+            lookups.want("shares", c.subject)
+        if states[c.iri] and not ledger.is_event_fact(c) and stored_wholes is not None:
+            wholes[c.iri] = sorted(ledger.wholes(c.subject))
+            for whole in wholes[c.iri]:
+                lookups.want("whole", c.prop, whole)
+    lookups.run()
+    for c in new:  # the groups of the shares found, judged again with them
+        if c.prop == rules.CONTROLLED_BY:
+            for share in lookups.found("shares", c.subject):
+                lookups.want("group", share.subject, share.prop)
+    lookups.run()
+    for c in new:
+        state = states[c.iri]
+        if state:
+            group = lookups.found("group", c.subject, c.prop)
+        else:
+            group = lookups.found("meeting", c.subject, c.prop, *rules.reach(c))
+        for other in group:
+            known.setdefault(other.iri, other)
+        if rules.same_figure_key(c) is not None:
+            for other in lookups.found("figure", c.prop, c.place, c.lower):
+                known.setdefault(other.iri, other)
+        if c.controller and c.is_quantity:
+            for other in lookups.found("group", c.subject, rules.CONTROLLED_BY):
+                known.setdefault(other.iri, other)
+        if c.prop == rules.CONTROLLED_BY:
+            for found in lookups.found("shares", c.subject):
+                share = known.setdefault(found.iri, found)
+                shares.add(share.iri)
+                for other in lookups.found("group", share.subject, share.prop):
+                    known.setdefault(other.iri, other)
+        if not state or ledger.is_event_fact(c):
+            continue
+        if not c.denies and not c.time_unknown:
+            rejudged.update(
+                o.iri for o in group if o.denies and not o.time_unknown and o.start > c.end
+            )
+        for whole in wholes.get(c.iri, []):
+            for other in lookups.found("whole", c.prop, whole):
+                known.setdefault(other.iri, other)
+    return rejudged, shares
+
 
 _RELATED_SQL = (
     "SELECT b, relation, independence, source_b, origin_b, hedged_b FROM findings "
