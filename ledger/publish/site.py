@@ -658,6 +658,7 @@ class Site:
         # read at each request (cheap), not with the snapshot: a `verify --derived` adds no
         # entry, so the snapshot would keep saying what was true before it
         status = api.derived_status(self.ledger)
+        context["derived"] = None
         if info is not None:
             info = dataclasses.replace(info, derived=status)
             context["derived"] = info.derived_summary
