@@ -216,6 +216,22 @@ def time_spans(draw: st.DrawFn, unknown_allowed: bool) -> Any:
     return span
 
 
+@st.composite
+def scopes(draw: st.DrawFn, event: bool) -> dict[str, Any]:
+    """The scope of a count: a period, a running total since a time, or a whole event."""
+    kinds = ["periodCount", "runningTotal", *(["eventTotal"] if event else [])]
+    scope: dict[str, Any] = {"kind": draw(st.sampled_from(kinds))}
+    if scope["kind"] != "eventTotal":
+        first, second = sorted(draw(st.lists(st.sampled_from(DAYS), min_size=2, max_size=2)))
+        precision = "dayPrecision"
+        scope["since"] = {"earliest": first, "latest": first, "precision": precision}
+        if scope["kind"] == "periodCount" or draw(st.booleans()):
+            scope["until"] = {"earliest": second, "latest": second, "precision": precision}
+    if draw(st.booleans()):
+        scope["phrase"] = {"en": draw(hostile_text)}
+    return scope
+
+
 @dataclass
 class Case:
     """A generated case folder's parts, before they are written."""
@@ -225,29 +241,40 @@ class Case:
     source_names: list[str] = field(default_factory=list)
     place_names: list[str] = field(default_factory=list)
     retract_first: bool = False
+    supersede_last: bool = False
 
 
 SOURCES = ["src:pc-monitor", "src:pc-ministry", "src:pc-person", "src:pc-wire", "src:pc-outlet"]
 
 
 @st.composite
-def claims(draw: st.DrawFn, number: int, case: Case, focus: PropertyKind) -> dict[str, Any]:
+def claims(
+    draw: st.DrawFn, number: int, case: Case, focus: PropertyKind, shared: dict[str, Any]
+) -> dict[str, Any]:
     """One claim of the case, mostly on the case's focus property (so that claims meet); its
     quote's words go into the article."""
-    kind = focus if draw(st.integers(0, 2)) else draw(st.sampled_from(PROPERTIES))
+    focused = draw(st.integers(0, 2)) > 0
+    kind = focus if focused else draw(st.sampled_from(PROPERTIES))
+    subjects = ENTITIES[kind.subject]
     proposition: dict[str, Any] = {
-        "subject": draw(st.sampled_from(ENTITIES[kind.subject])),
+        "subject": subjects[0] if focused else draw(st.sampled_from(subjects)),
         "property": kind.name,
     }
-    if kind.units:
+    if kind.units and focused and draw(st.booleans()):  # the case's shared figure, repeated
+        proposition["quantity"] = dict(shared)
+    elif kind.units:
         proposition["quantity"] = draw(quantities(kind))
     else:
         proposition["value"] = draw(st.sampled_from(ENTITIES[kind.value]))
+    if kind.units == ("person",) and draw(st.booleans()):  # a count: its scope
+        proposition["scope"] = draw(scopes(event=kind.subject == "event"))
     if kind.name == "areaShareControlled":
         proposition["controller"] = draw(st.sampled_from(ENTITIES["force"]))
     if kind.name == "controlledBy" and draw(st.booleans()):
         proposition["degree"] = draw(st.sampled_from(["full", "partial", "contested"]))
-    if draw(st.booleans()):
+    if focused:  # about the same subject, place and property: compared with one another
+        proposition["place"] = ENTITIES["place"][0]
+    elif draw(st.booleans()):
         proposition["place"] = draw(st.sampled_from(ENTITIES["place"]))
     if draw(st.booleans()):
         proposition["placeCoverage"] = "whole"
@@ -301,9 +328,11 @@ def cases(draw: st.DrawFn) -> Case:
     case.source_names = [draw(hostile_text) for _ in SOURCES]
     case.place_names = [draw(hostile_text) for _ in ENTITIES["place"]]
     focus = draw(st.sampled_from(PROPERTIES))
+    shared = draw(quantities(focus)) if focus.units else {}
     for number in range(draw(st.integers(1, 4))):
-        case.claims.append(draw(claims(number, case, focus)))
+        case.claims.append(draw(claims(number, case, focus, shared)))
     case.retract_first = draw(st.booleans())
+    case.supersede_last = len(case.claims) > 1 and draw(st.booleans())
     return case
 
 
@@ -496,6 +525,14 @@ def test_every_command_answers_on_any_ledger_add_accepts(tmp_path: Path, case: C
     if case.retract_first:
         command = ["retract", "c0", "--reason", case.claims[0]["statement"], "--by", "prop"]
         _ok(run(*command), command)
+    if case.supersede_last:  # the last claim (never the retracted one) corrected: a new statement
+        last = case.claims[-1]
+        correction = {**last, "id": last["id"] + "-corrected", "statement": "Corrected: " + (
+            last["statement"])}  # fmt: skip
+        _dump(folder / "correction.yaml", [correction])
+        command = ["supersede", last["id"].rsplit("/", 1)[-1], str(folder / "correction.yaml"),
+                   "--reason", last["statement"], "--by", "prop"]  # fmt: skip
+        _ok(run(*command), command)
     query = folder / "claims.rq"
     query.write_text(CLAIM_QUERY, encoding="utf-8")
     for command in _reading_commands(folder, "c0", query):
@@ -504,5 +541,5 @@ def test_every_command_answers_on_any_ledger_add_accepts(tmp_path: Path, case: C
         found = json.loads(_ok(run(listing, "--status", "all", "--format", "json"), [listing]))
         event(f"{listing}: {'some' if found else 'none'}")
     listed = ["claims", "--status", "all", "--format", "json"]
-    assert len(json.loads(_ok(run(*listed), listed))) == len(case.claims)
+    assert len(json.loads(_ok(run(*listed), listed))) == len(case.claims) + case.supersede_last
     _serve(ledger, case.claims[-1]["statement"].split()[-1])
