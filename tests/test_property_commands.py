@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -438,8 +439,6 @@ def _ok(result: Result, command: list[str]) -> str:
     """The command's output, after asserting it exited 0 without a crash."""
     shown = f"{' '.join(command)} -> exit {result.exit_code}\n{result.output}"
     if result.exc_info is not None and not isinstance(result.exception, SystemExit):
-        import traceback
-
         shown += "".join(traceback.format_exception(*result.exc_info))
     assert result.exit_code == 0, shown
     for word in CRASH_WORDS:
@@ -505,7 +504,7 @@ _counter = itertools.count()
         HealthCheck.too_slow,
         HealthCheck.function_scoped_fixture,
         HealthCheck.data_too_large,
-    ],  # fmt: skip
+    ],
 )
 @given(case=cases())
 def test_every_command_answers_on_any_ledger_add_accepts(tmp_path: Path, case: Case) -> None:
