@@ -1090,6 +1090,15 @@ def check_derived(ledger: Backend, *, full: bool = False) -> derived.DerivedRepo
     return derived.check(ledger, full=full)
 
 
+def derived_status(ledger: Backend) -> derived.DerivedStatus | None:
+    """When the derived data was last checked against the chain (``verify``, cheap, or
+    ``verify --derived``), and whether that check is older than the head; None for a ledger on a
+    server (its derived data is its local replica's)."""
+    if not isinstance(ledger, Ledger):
+        return None
+    return derived.status(ledger)
+
+
 def rebuild_derived(ledger: Backend, *, index: bool, findings: bool) -> derived.Rebuilt:
     """Build the query index and/or the findings file again from the entries, atomically."""
     local = local_ledger(ledger)

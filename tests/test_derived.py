@@ -13,15 +13,18 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
+from starlette.testclient import TestClient
 
 from conftest import EXAMPLE
 from ledger.analysis import findings
 from ledger.chain import derived, store
 from ledger.cli import main
+from ledger.publish import site
 
 PROV = "http://www.w3.org/ns/prov#"
 
@@ -362,3 +365,148 @@ def test_scratch_left_by_a_killed_verify_is_removed(ledger: Path) -> None:
     assert run(ledger, "verify", "--derived").exit_code == 0
     assert not old.exists()
     assert young.exists()
+
+
+# --------------------------------------------------------------------------- when last checked
+
+NEW_CLAIM = """\
+'@context':
+- https://w3id.org/claim-ledger/context.jsonld
+- aleppo: https://w3id.org/claim-ledger/case/aleppo-2016-11/
+  src: https://w3id.org/claim-ledger/source/
+  ent: https://w3id.org/claim-ledger/entity/
+'@graph':
+- id: aleppo:claim/status-test-thousands
+  type: Claim
+  case: aleppo:case
+  statement: Thousands of civilians are fleeing East Aleppo (a claim added after the check).
+  attributedTo: src:article-outlet
+  transmission: ownReporting
+  reportedIn: aleppo:article
+  stance: asserts
+  quote:
+  - source: aleppo:article
+    selector:
+    - {type: TextQuoteSelector, exact: Flere tusen sivile er på flukt}
+    - {type: TextPositionSelector, start: 14, end: 44}
+    translation:
+      english: Several thousand civilians are fleeing
+      attributedTo: src:claim-ledger-maintainers
+"""
+
+
+def _overviews(ledger: Path, out: Path) -> tuple[str, str, str, dict[str, Any]]:
+    """The report's overview (HTML, Markdown) and the site's overview (HTML, JSON)."""
+    for fmt in ("html", "md"):
+        result = run(ledger, "report", "--out", str(out / fmt), "--format", fmt)
+        assert result.exit_code == 0, result.output
+    html = (out / "html" / "index.html").read_text(encoding="utf-8")
+    # Markdown escapes the backticks of the text it is given
+    markdown = (out / "md" / "index.md").read_text(encoding="utf-8").replace("\\`", "`")
+    with TestClient(site.create_app(store.open(ledger), timeout_s=5)) as client:
+        page = client.get("/")
+        data = client.get("/index.json")
+    assert page.status_code == 200 and data.status_code == 200
+    return html, markdown, page.text, data.json()["ledger"]["derived_data"]
+
+
+def _head(ledger: Path) -> tuple[int, str]:
+    opened = store.open(ledger)
+    head = opened.head()
+    assert head is not None
+    return head.seq, head.hash
+
+
+def test_reports_and_site_say_when_derived_data_was_never_checked(
+    ledger: Path, tmp_path: Path
+) -> None:
+    """Before any `verify`, the report and the site say the derived data was not checked."""
+    html, markdown, page, data = _overviews(ledger, tmp_path / "out")
+    said = "not checked against the chain since it was built; run `claim-ledger verify --derived`"
+    assert said in html and said in markdown and said in page
+    assert data["last_check"] is None and data["current"] is False
+
+
+def test_reports_and_site_state_the_last_derived_check_and_its_head(
+    ledger: Path, tmp_path: Path
+) -> None:
+    """After `verify --derived`, the report and the site give its time, head and thoroughness."""
+    assert run(ledger, "verify", "--derived").exit_code == 0
+    seq, digest = _head(ledger)
+    html, markdown, page, data = _overviews(ledger, tmp_path / "out")
+    said = re.compile(
+        r"Derived data \(query index and findings file\) last checked against the chain on "
+        rf"\d{{4}}-\d\d-\d\d \d\d:\d\d UTC at entry {seq} \({re.escape(digest[:15])}…\): every "
+        r"quad and row compared with a rebuild \(`verify --derived`\)\. That is the head"
+    )
+    for text in (html, markdown, page):
+        assert said.search(text), text[:3000]
+    assert data["current"] is True and data["changed_since"] is None
+    assert data["last_check"]["entry"] == seq and data["last_check"]["hash"] == digest
+    assert data["last_check"]["full"] is True
+    assert data["last_full_check"] == data["last_check"]
+
+
+def test_a_new_add_makes_the_derived_check_older_than_the_head(
+    ledger: Path, tmp_path: Path
+) -> None:
+    """After `verify --derived` and a new `add`, both say the check is older than the head."""
+    assert run(ledger, "verify", "--derived").exit_code == 0
+    checked, _digest = _head(ledger)
+    claim = tmp_path / "new-claim.yaml"
+    claim.write_text(NEW_CLAIM, encoding="utf-8")
+    added = run(ledger, "add", str(claim))
+    assert added.exit_code == 0, added.output
+    seq, digest = _head(ledger)
+    assert seq == checked + 1
+    html, markdown, page, data = _overviews(ledger, tmp_path / "out")
+    said = (
+        f"The check is older than the head, entry {seq} ({digest[:15]}…): 1 entry added since, "
+        "not checked; run `claim-ledger verify --derived`."
+    )
+    assert said in html and said in markdown and said in page
+    assert f"at entry {checked} (" in html
+    assert data["current"] is False
+    assert data["last_check"]["entry"] == checked and data["head"] == {"entry": seq, "hash": digest}
+
+
+def test_a_cheap_check_says_so_and_keeps_the_last_full_one(ledger: Path, tmp_path: Path) -> None:
+    """A plain `verify` after `verify --derived` is stated as cheap, with the full one's date."""
+    assert run(ledger, "verify", "--derived").exit_code == 0
+    assert run(ledger, "verify").exit_code == 0
+    _html, markdown, _page, data = _overviews(ledger, tmp_path / "out")
+    assert "cheap checks only: head, quad count, findings integrity (`verify`)" in markdown
+    assert "; every row last compared on " in markdown
+    assert data["last_check"]["full"] is False and data["last_full_check"]["full"] is True
+
+
+def test_a_rebuild_forgets_the_last_check(ledger: Path) -> None:
+    """After `rebuild` the stores are new: no earlier check is claimed for them."""
+    assert run(ledger, "verify", "--derived").exit_code == 0
+    assert derived.status(store.open(ledger)).current
+    assert run(ledger, "rebuild").exit_code == 0
+    status = derived.status(store.open(ledger))
+    assert status.latest is None and "not checked against the chain since it was built" in (
+        status.summary
+    )
+
+
+def test_a_failed_check_replaces_the_passing_ones(ledger: Path, tmp_path: Path) -> None:
+    """A check that finds the index differs is stated as such, never an earlier passing one."""
+    assert run(ledger, "verify", "--derived").exit_code == 0
+    _delete_from_index(ledger, _retracted_claim(ledger))
+    assert run(ledger, "verify").exit_code == 1
+    html, _markdown, _page, data = _overviews(ledger, tmp_path / "out")
+    assert "Derived data (query index and findings file): DIFFERS from the entries" in html
+    assert data["last_check"] is None and data["failed_check"]["entry"] == 2
+    assert data["failed_check"]["problem"].startswith("query index: ")
+
+
+def test_an_index_built_again_behind_the_checks_back_is_told(ledger: Path) -> None:
+    """An index rebuilt without `rebuild` (deleted, then caught up) is not passed off as checked."""
+    assert run(ledger, "verify").exit_code == 0
+    shutil.rmtree(ledger / "index")
+    assert run(ledger, "claims").exit_code == 0  # builds the index again from the entries
+    status = derived.status(store.open(ledger))
+    assert not status.current
+    assert "Since then the query index was built again: not checked since" in status.summary

@@ -22,6 +22,11 @@ ties them back to the chain:
   retracted since, which a rebuild does not have.)
 - ``rebuild``: builds the index and/or the findings file again, atomically (into a temporary
   name, then renamed over the old one).
+- ``status``: what reports and ``serve`` say about the derived data. A check that passes is
+  recorded in ``derived-checked.json`` beside the stores (when, UTC; the head it checked
+  against, sequence and hash; cheap or ``--derived``; which stores, and their files' identities,
+  so that a store built again since is told apart); ``status`` compares that record with the
+  head now.
 
 The findings file is treated as the analysis module keeps it: through its public ``catch_up``
 and its tables as SQLite shows them, never its private helpers.
@@ -30,6 +35,7 @@ and its tables as SQLite shows them, never its private helpers.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import os
@@ -52,6 +58,10 @@ from ledger.errors import LedgerError, LedgerStateError
 INDEX = "query index"
 FINDINGS = "findings file"
 FINDINGS_NAME = "findings.sqlite"
+#: the record of the last derived-data checks that passed, in the ledger folder
+CHECKED_NAME = "derived-checked.json"
+#: its format, so that a later change of it is read as "no record"
+CHECKED_VERSION = 1
 #: How many differing quads or rows a report names (the count is always given in full).
 SHOWN = 5
 
@@ -449,6 +459,8 @@ def check(ledger: Ledger, *, full: bool = False) -> DerivedReport:
             DerivedCheck(INDEX, "opening it", (error.message,), _rebuild_hint("index"))
         )
     report.seconds = time.perf_counter() - started
+    if report.checks:
+        _record_check(ledger, report, size)
     return report
 
 
@@ -496,4 +508,237 @@ def rebuild(ledger: Ledger, *, index: bool = True, findings: bool = True) -> Reb
         done.append(FINDINGS)
     if not done:
         raise LedgerStateError("nothing to rebuild")
+    forget_checks(ledger)  # what was checked is gone: the new stores are unchecked
     return Rebuilt(tuple(done), ledger.size(), time.perf_counter() - started)
+
+
+# --------------------------------------------------------------------------- when last checked
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    """One derived-data check that passed: when, against which head, how thoroughly."""
+
+    checked_at: dt.datetime
+    seq: int
+    hash: str | None
+    full: bool
+    stores: tuple[str, ...]
+    #: each store's file identity when checked (device and inode; None when it did not exist)
+    identities: dict[str, str | None] = field(default_factory=dict)
+    #: for a check that failed, its first problem
+    problem: str = ""
+
+    @property
+    def how(self) -> str:
+        if self.full:
+            return "every quad and row compared with a rebuild (`verify --derived`)"
+        return "cheap checks only: head, quad count, findings integrity (`verify`)"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "checked_at": self.checked_at.isoformat(timespec="seconds"),
+            "entry": self.seq,
+            "hash": self.hash,
+            "full": self.full,
+            "stores": list(self.stores),
+        }
+
+
+@dataclass(frozen=True)
+class DerivedStatus:
+    """The derived data as reports state it: the last passing checks against the head now.
+
+    latest: the most recent check that passed (cheap or full); full: the most recent full one.
+    changed: what happened to the derived data since ``latest`` (built again, another history);
+    empty when nothing did. failed: the last check, when it found the data differs (then no
+    passing check is kept: it no longer vouches for anything).
+    """
+
+    head_seq: int
+    head_hash: str | None
+    latest: CheckRecord | None = None
+    full: CheckRecord | None = None
+    changed: str = ""
+    failed: CheckRecord | None = None
+
+    @property
+    def current(self) -> bool:
+        """The latest check was made at today's head, and nothing changed since."""
+        return (
+            self.latest is not None
+            and not self.changed
+            and self.latest.seq == self.head_seq
+            and self.latest.hash == self.head_hash
+        )
+
+    @property
+    def summary(self) -> str:
+        """One paragraph for a report's or the site's overview."""
+        what = f"Derived data ({INDEX} and {FINDINGS})"
+        advice = "run `claim-ledger verify --derived`"
+        if self.failed is not None:
+            what = f"Derived data ({' and '.join(self.failed.stores)})"
+            return (
+                f"{what}: DIFFERS from the entries: the check on {_checked(self.failed)} found "
+                f"{self.failed.problem}; `claim-ledger verify --derived` lists what differs, "
+                "`claim-ledger rebuild` builds it again."
+            )
+        if self.latest is None:
+            return f"{what}: not checked against the chain since it was built; {advice}."
+        what = f"Derived data ({' and '.join(self.latest.stores)})"
+        text = f"{what} last checked against the chain on {_checked(self.latest)}: "
+        text += self.latest.how
+        if self.full is not None and self.full != self.latest:
+            text += f"; every row last compared on {_checked(self.full)}"
+        if self.changed:
+            return f"{text}. Since then {self.changed}: not checked since; {advice}."
+        if self.current:
+            return f"{text}. That is the head: nothing added since."
+        added = self.head_seq - self.latest.seq
+        return (
+            f"{text}. The check is older than the head, entry {self.head_seq} "
+            f"({_short(self.head_hash)}): {added} entr{'y' if added == 1 else 'ies'} added "
+            f"since, not checked; {advice}."
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary,
+            "current": self.current,
+            "head": {"entry": self.head_seq, "hash": self.head_hash},
+            "last_check": None if self.latest is None else self.latest.as_json(),
+            "last_full_check": None if self.full is None else self.full.as_json(),
+            "changed_since": self.changed or None,
+            "failed_check": None
+            if self.failed is None
+            else {**self.failed.as_json(), "problem": self.failed.problem},
+        }
+
+
+def _short(digest: str | None) -> str:
+    return "no entries" if digest is None else f"{digest[:15]}…"
+
+
+def _checked(record: CheckRecord) -> str:
+    when = record.checked_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if record.seq == 0:
+        return f"{when}, when the ledger was empty"
+    return f"{when} at entry {record.seq} ({_short(record.hash)})"
+
+
+def _checked_path(ledger: Ledger) -> Path:
+    return ledger.path / CHECKED_NAME
+
+
+def _identity(path: Path) -> str | None:
+    """The findings file's device and inode: a file built again and renamed into place has
+    another (unless the system reuses the inode of the one it replaced)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return f"{stat.st_dev}:{stat.st_ino}"
+
+
+def _index_identity(ledger: Ledger) -> str | None:
+    """The query index's identity: the unique id RocksDB writes into a database it creates."""
+    try:
+        return (ledger.index_dir / "IDENTITY").read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _identities(ledger: Ledger) -> dict[str, str | None]:
+    return {INDEX: _index_identity(ledger), FINDINGS: _identity(ledger.path / FINDINGS_NAME)}
+
+
+def _record_check(ledger: Ledger, report: DerivedReport, size: int) -> None:
+    """Remember a check: a passing one as the latest (and the latest full one); a failing one
+    instead of them, with its first problem. A folder that cannot be written keeps no record,
+    and reports then say the data was not checked."""
+    record: dict[str, Any] = {
+        "checked_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "seq": size,
+        "hash": _entry_hash(ledger, size) if size else None,
+        "full": report.full,
+        "stores": [check.store for check in report.checks],
+        "identities": _identities(ledger),
+    }
+    data = _read_checks(ledger) or {}
+    data.update({"version": CHECKED_VERSION, "ledger": ledger.id})
+    if report.ok:
+        data.pop("failed", None)
+        data["latest"] = record
+        if report.full:
+            data["full"] = record
+    else:
+        first = next(check for check in report.checks if not check.ok)
+        record["problem"] = f"{first.store}: {first.problems[0]}"
+        data = {"version": CHECKED_VERSION, "ledger": ledger.id, "failed": record}
+    from ledger.chain import trust  # its atomic write of a small JSON record
+
+    trust.write_record(_checked_path(ledger), data)
+
+
+def _read_checks(ledger: Ledger) -> dict[str, Any] | None:
+    try:
+        data = json.loads(_checked_path(ledger).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != CHECKED_VERSION:
+        return None
+    return data if data.get("ledger") == ledger.id else None
+
+
+def _parse_record(value: Any) -> CheckRecord | None:
+    try:
+        checked_at = dt.datetime.fromisoformat(str(value["checked_at"]))
+        identities = value.get("identities") or {}
+        return CheckRecord(
+            checked_at=checked_at if checked_at.tzinfo else checked_at.replace(tzinfo=dt.UTC),
+            seq=int(value["seq"]),
+            hash=None if value.get("hash") is None else str(value["hash"]),
+            full=bool(value["full"]),
+            stores=tuple(str(store) for store in value["stores"]),
+            identities={str(k): None if v is None else str(v) for k, v in dict(identities).items()},
+            problem=str(value.get("problem") or ""),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def forget_checks(ledger: Ledger) -> None:
+    """Delete the record of checks (after a rebuild: the new stores have not been checked)."""
+    with contextlib.suppress(OSError):
+        _checked_path(ledger).unlink()
+
+
+def status(ledger: Ledger) -> DerivedStatus:
+    """When the derived data was last checked against the chain, compared with the head now.
+
+    Cheap: reads the record and the head entry (and the checked entry, to see that it still
+    hashes the same); checks nothing itself.
+    """
+    size = ledger.size()
+    head_hash = _entry_hash(ledger, size) if size else None
+    data = _read_checks(ledger) or {}
+    latest, full = _parse_record(data.get("latest")), _parse_record(data.get("full"))
+    failed = _parse_record(data.get("failed"))
+    changed = ""
+    if latest is not None:
+        if latest.seq > size:
+            changed = f"the ledger holds only {size} entries (the check was of another history)"
+        elif latest.seq and _entry_hash(ledger, latest.seq) != latest.hash:
+            changed = f"entry {latest.seq} no longer hashes as it did (another history)"
+        else:
+            now = _identities(ledger)
+            rebuilt = [
+                store
+                for store in latest.stores
+                if store in latest.identities and latest.identities[store] != now.get(store)
+            ]
+            if rebuilt:  # renamed into place: built again (or the folder was copied)
+                verb = "was" if len(rebuilt) == 1 else "were"
+                changed = f"the {' and the '.join(rebuilt)} {verb} built again"
+    return DerivedStatus(size, head_hash, latest, full, changed, failed)

@@ -25,9 +25,10 @@ import contextlib
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from ledger.chain.canon import CanonicalizationLimits, sha256_hex
 from ledger.chain.entry import HASH_PREFIX, VerifyReport, examine_bytes
@@ -113,7 +114,12 @@ def remember(ledger: Chain, report: VerifyReport) -> None:
         "hash": report.head_hash,
         "files": _files_digest(ledger, report.verified),
     }
-    path = memory_path(ledger)
+    write_record(memory_path(ledger), data)
+
+
+def write_record(path: Path, data: Mapping[str, Any]) -> None:
+    """Write a small JSON record atomically (a temporary file renamed over it); a folder that
+    cannot be written keeps no record, and nothing is raised (records are caches)."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

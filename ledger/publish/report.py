@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote as url_quote
 from urllib.parse import urlsplit
 
@@ -45,6 +45,9 @@ from ledger.analysis import compare
 from ledger.errors import InputError, UsageError
 from ledger.publish import svg
 from ledger.vocab import CL_IRI
+
+if TYPE_CHECKING:
+    from ledger.chain.derived import DerivedStatus
 
 CL = CL_IRI
 PROV = "http://www.w3.org/ns/prov#"
@@ -943,6 +946,18 @@ class LedgerInfo:
     entries: Mapping[str, EntryRef] = field(default_factory=dict)
     #: the last entry shown when the report shows the ledger as it stood then (``--as-of``)
     as_of: int | None = None
+    #: when the derived data (index, findings) was last checked; None for a ledger on a server
+    derived: DerivedStatus | None = None
+
+    @property
+    def derived_summary(self) -> str:
+        """When the derived data was last checked against the chain, as a report says it."""
+        if self.derived is not None:
+            return self.derived.summary
+        return (
+            "Derived data: read from this ledger's local replica, built from entries verified as "
+            "they were imported; `claim-ledger verify --derived` checks an embedded ledger's."
+        )
 
     def entry(self, iri: str) -> EntryRef | None:
         return self.entries.get(iri)
@@ -969,9 +984,10 @@ def collect_ledger_info(ledger: Any) -> LedgerInfo:
     The verification is ``ledger.chain.trust.check``: a full verify the first time, then only the
     entries after the head that verify last vouched for.
     """
-    from ledger.chain import trust  # the chain's guard; the report reads only its verdict
+    from ledger.chain import derived, store, trust  # the report reads only their verdicts
 
     report = trust.check(ledger).report
+    derived_status = derived.status(ledger) if isinstance(ledger, store.Ledger) else None
     entries: dict[str, EntryRef] = {}
     for record in ledger.entries():
         ref = EntryRef(
@@ -995,6 +1011,7 @@ def collect_ledger_info(ledger: Any) -> LedgerInfo:
             ok=bool(report.ok), summary=str(report), checked_at=dt.datetime.now(dt.UTC)
         ),
         entries=entries,
+        derived=derived_status,
     )
 
 

@@ -655,6 +655,13 @@ class Site:
             "network": Markup(report.network_svg(book, edges, links)),
         }
         info = snap.info
+        # read at each request (cheap), not with the snapshot: a `verify --derived` adds no
+        # entry, so the snapshot would keep saying what was true before it
+        status = api.derived_status(self.ledger)
+        context["derived"] = None
+        if info is not None:
+            info = dataclasses.replace(info, derived=status)
+            context["derived"] = info.derived_summary
         data = {
             "title": title,
             "ledger": {
@@ -662,6 +669,11 @@ class Site:
                 "head": snap.head,
                 "verified": info.verification.ok if info else None,
                 "verification": info.verification.summary if info else None,
+                "derived_data": (
+                    status.as_json()
+                    if status is not None
+                    else {"summary": info.derived_summary if info else None}
+                ),
             },
             "cases": [dataclasses.asdict(c) for c in cases],
             "claims": len(book.claims),
