@@ -12,6 +12,10 @@ A ledger is a directory::
     index.turnstile         flock(2) target passed before index.lock, so readers cannot starve it
     findings.sqlite         derived analysis (ledger.analysis.findings), caught up on demand;
     deletable
+    verified-head.json      the last head a full verify passed (ledger.chain.trust): the
+                            analysis commands' guard checks only the entries after it
+    derived-checked.json    the last check of the derived data against the chain, cheap or
+                            full (ledger.chain.derived): reports and serve say when it was
 
 The entry files are the source of truth. An entry's hash is the SHA-256 of its file; each entry
 records the previous entry's hash in its metadata graph, so changing, removing or reordering any
