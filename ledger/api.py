@@ -54,11 +54,10 @@ from ledger.intake.load import (
 )
 from ledger.intake.validate import ENGINES, ValidationReport, load_context, validate_batch
 from ledger.query import DEFAULT_MEMORY_MIB as DEFAULT_QUERY_MEMORY_MIB
-from ledger.vocab import CL_IRI
+from ledger.vocab import CL_IRI, RDF_TYPE, XSD_IRI
+from ledger.vocab import PROV_IRI as PROV
 
 CL = CL_IRI
-PROV = "http://www.w3.org/ns/prov#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 #: An open ledger: the embedded ``store.Ledger`` or the remote one (``ledger.chain.backend``).
 Backend = LedgerBackend
@@ -596,7 +595,7 @@ def export_ledger(ledger: Backend, fmt: str) -> str:
     if head is not None:  # the last entry has no successor to vouch for it: the export does
         quads.append(ox.Quad(ledger_node, HEAD_HASH, ox.Literal(head.hash), EXPORT_GRAPH))
     rdf_format = ox.RdfFormat.TRIG if fmt == "trig" else ox.RdfFormat.N_QUADS
-    prefixes = {"cl": CL, "prov": PROV, "xsd": "http://www.w3.org/2001/XMLSchema#"}
+    prefixes = {"cl": CL, "prov": PROV, "xsd": XSD_IRI}
     data = ox.serialize(quads, format=rdf_format, prefixes=prefixes if fmt == "trig" else None)
     return (data or b"").decode("utf-8")
 

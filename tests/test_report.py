@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
-from ledger import api
+from ledger import api, vocab
 from ledger.chain import store
 from ledger.errors import InputError, UsageError
 from ledger.intake.load import document_quads, load_paths
@@ -462,18 +462,18 @@ def _ledger_with_example(tmp_path: Path) -> tuple[store.Ledger, str]:
     batch = load_paths([Path(__file__).resolve().parent.parent / "claims" / "aleppo-2016-11"])
     book.append([*batch.quads, *document_quads(batch)], author="tester", message="add", kind="add")
     retraction = ox.NamedNode("urn:claim-ledger:retraction:test")
-    when = ox.Literal("2024-02-01T10:00:00Z", datatype=ox.NamedNode(report.XSD + "dateTime"))
+    when = ox.Literal("2024-02-01T10:00:00Z", datatype=ox.NamedNode(vocab.XSD_IRI + "dateTime"))
     target = ox.NamedNode(STATE_SAKHOUR)
     book.append(
         [
             ox.Quad(
-                retraction, ox.NamedNode(report.RDF_TYPE), ox.NamedNode(report.CL + "Retraction")
+                retraction, ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(report.CL + "Retraction")
             ),
             ox.Quad(retraction, ox.NamedNode(report.CL + "invalidates"), target),
             ox.Quad(retraction, ox.NamedNode(report.CL + "reason"), ox.Literal("wrong source")),
             ox.Quad(retraction, ox.NamedNode(report.CL + "author"), ox.Literal("checker")),
-            ox.Quad(retraction, ox.NamedNode(report.PROV + "generatedAtTime"), when),
-            ox.Quad(target, ox.NamedNode(report.PROV + "invalidatedAtTime"), when),
+            ox.Quad(retraction, ox.NamedNode(vocab.PROV_IRI + "generatedAtTime"), when),
+            ox.Quad(target, ox.NamedNode(vocab.PROV_IRI + "invalidatedAtTime"), when),
         ],
         author="checker",
         message="wrong source",

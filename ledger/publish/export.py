@@ -50,10 +50,15 @@ import pyoxigraph as ox
 from ledger.chain.canon import canonical_nquads, sha256_hex
 from ledger.errors import UsageError
 from ledger.publish import report, trusty
-from ledger.publish.report import CL, OA, PROV, RDF_TYPE, RDFS, SCHEMA, XSD, Casebook, Claim
+from ledger.publish.report import CL, Casebook, Claim
 from ledger.vocab import DCTERMS_IRI as DCTERMS
 from ledger.vocab import NP_IRI as NP
-from ledger.vocab import RDF_IRI
+from ledger.vocab import OA_IRI as OA
+from ledger.vocab import PROV_IRI as PROV
+from ledger.vocab import RDF_IRI, RDF_TYPE
+from ledger.vocab import RDFS_IRI as RDFS
+from ledger.vocab import SCHEMA_IRI as SCHEMA
+from ledger.vocab import XSD_IRI as XSD
 
 NANOPUB_NAMESPACE = "https://w3id.org/claim-ledger/np/"
 

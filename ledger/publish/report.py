@@ -44,19 +44,17 @@ from ledger import resources
 from ledger.analysis import compare
 from ledger.errors import InputError, UsageError
 from ledger.publish import svg
-from ledger.vocab import CL_IRI
+from ledger.vocab import CL_IRI, RDF_IRI, RDF_TYPE
+from ledger.vocab import OA_IRI as OA
+from ledger.vocab import PROV_IRI as PROV
+from ledger.vocab import RDFS_IRI as RDFS
+from ledger.vocab import SCHEMA_IRI as SCHEMA
 
 if TYPE_CHECKING:
     from ledger.chain.derived import DerivedStatus
 
 CL = CL_IRI
-PROV = "http://www.w3.org/ns/prov#"
-OA = "http://www.w3.org/ns/oa#"
-SCHEMA = "https://schema.org/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_VALUE = RDF_IRI + "value"
 LEDGER_CLAIM_NAMESPACE = "https://w3id.org/claim-ledger/claim/"
 
 FORMATS = ("html", "md")
