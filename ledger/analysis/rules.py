@@ -49,9 +49,7 @@ from typing import Any, ClassVar
 import pyoxigraph as ox
 
 from ledger import resources
-from ledger.vocab import CL_IRI
-
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+from ledger.vocab import CL_IRI, RDFS_LABEL
 
 LOW, HIGH = "", "9999-99-99"  # open ends of a time span, compared as strings
 #: the end of a day, as a time string: sorts after every time of that day, before the next day
