@@ -31,8 +31,9 @@ says which happened.
 
 The file records the named graphs it has absorbed and the ledger id and last entry sequence it
 has seen; the registry as JSON values of ``meta``, the statuses and derivations as tables (a
-row per claim or list item: an append writes only the rows it adds). It is written in one SQLite transaction per catch-up (``BEGIN IMMEDIATE``: one writer
-at a time, readers keep reading the last committed state, WAL mode), and a reader whose store
+row per claim or list item: an append writes only the rows it adds). It is written in one
+SQLite transaction per catch-up (``BEGIN IMMEDIATE``: one writer at a time, readers keep
+reading the last committed state, WAL mode), and a reader whose store
 shows fewer graphs than the file has absorbed (an older snapshot of the index) gets the full
 recomputation instead. The store's default graph must be empty (a ledger's index keeps every
 quad in an entry's named graph); otherwise, or with ``default_graph`` (``--as-of``), callers
