@@ -22,6 +22,10 @@ over
   of the same subject and property) and the rows of the batch's conflicts; it starts from the
   copy of the findings file that ``findings-build`` keeps (``findings-before-last.sqlite``), so
   it can be run again without a build;
+- ``add-pages`` (only when named in ``--commands``): ``add-check`` with a second connection
+  open on the findings file, so that the write-ahead log keeps every page the catch-up's
+  commit wrote; the pages are counted from its size (the time is not comparable: the
+  checkpoint is no longer the last connection's);
 - ``conflicts``, ``corroborations``, ``grade``: the commands on the whole ledger, the findings
   file caught up (the state after any command or ``add``);
 - ``recompute-*`` (``--recompute-sizes``): the same commands recomputed from the store without
@@ -45,6 +49,7 @@ import os
 import random
 import resource
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -60,6 +65,7 @@ sys.path[:] = [str(HERE.parent)] + [p for p in sys.path if Path(p or ".").resolv
 COMMANDS = ("findings-build", "add-check", "conflicts", "corroborations", "grade")
 RECOMPUTE = ("recompute-conflicts", "recompute-corroborations", "recompute-grade", "batch-sparql")
 TARGETED = ("add-check", "conflicts", "corroborations", "grade")
+NAMED_ONLY = ("add-pages",)  # run only when named in --commands
 TARGET_SECONDS, TARGET_GIB, TARGET_BATCH, TARGET_EXPONENT = 10.0, 2.0, 1.0, 1.2
 #: the findings file as findings-build leaves it (the ledger without its last entry)
 KEPT = "findings-before-last.sqlite"
@@ -144,7 +150,7 @@ def worker(command: str, folder_text: str, engine: str) -> dict[str, Any]:
         shutil.copyfile(derived, folder / KEPT)  # what add-check starts from (not timed)
         peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return {"seconds": seconds, "rows": rows, "peak_gib": peak_kib / 2**20, **extra}
-    elif command == "add-check":
+    elif command in ("add-check", "add-pages"):
         if not (folder / KEPT).exists():
             raise SystemExit(f"no {folder / KEPT}: run findings-build first")
         for stale in folder.glob("findings.sqlite*"):
@@ -160,18 +166,29 @@ def worker(command: str, folder_text: str, engine: str) -> dict[str, Any]:
         del source
         store = ox.Store(str(folder / "before-last"))
         store.extend(quads)  # the append (not timed): the index as ``add`` leaves it
+        hold = None
+        if command == "add-pages":  # a reader keeps the log's frames: no checkpoint on close
+            hold = sqlite3.connect(derived)
+            hold.execute("SELECT count(*) FROM graphs").fetchone()
         started = time.perf_counter()
         done = findings.catch_up(store, derived)  # what conflicts_for_batch would do first
         caught_up = time.perf_counter() - started
         rows = len(analysis.conflicts_for_batch(store, batch, findings=derived))
         seconds = time.perf_counter() - started
         assert done is not None and not done.rebuilt, done
+        written = ""
+        if hold is not None:
+            page = int(hold.execute("PRAGMA page_size").fetchone()[0])
+            wal = Path(str(derived) + "-wal").stat().st_size
+            written = f", {(wal - 32) // (page + 24):,} pages of {page:,} B written"
+            hold.close()
         store.remove_graph(ox.NamedNode(last))  # the kept store stays before the last entry
         store.flush()
         peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return {
             "seconds": seconds, "rows": rows, "peak_gib": peak_kib / 2**20,
-            "note": f"catch-up {caught_up:.2f} s, {len(batch):,} claims, {done.findings} findings",
+            "note": f"catch-up {caught_up:.2f} s, {len(batch):,} claims, {done.findings} findings"
+            + written,
         }  # fmt: skip
     else:
         store = ox.Store.read_only(str(folder / "store"))
@@ -319,7 +336,7 @@ def main() -> None:
     parser.add_argument(
         "--commands",
         nargs="+",
-        choices=COMMANDS + RECOMPUTE,
+        choices=COMMANDS + RECOMPUTE + NAMED_ONLY,
         default=None,
         help="run only these commands (default: all)",
     )
@@ -341,7 +358,8 @@ def main() -> None:
         if n in args.recompute_sizes:
             commands += RECOMPUTE
         if args.commands is not None:
-            commands = tuple(c for c in commands if c in args.commands)
+            named = NAMED_ONLY if n in args.sizes else ()
+            commands = tuple(c for c in commands + named if c in args.commands)
         if commands:
             before_last(folder)
         for command in commands:

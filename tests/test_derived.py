@@ -175,6 +175,45 @@ def test_a_hidden_conflict_is_detected(ledger: Path) -> None:
     assert "relation='conflict'" in full.stdout
 
 
+#: An edit of each table of statuses and derivations in findings.sqlite: one row changed or
+#: added (a derivation or an IRI as written that no answer shows, yet the next entries'
+#: findings are judged with them).
+TABLE_EDITS = {
+    "retracted": "UPDATE retracted SET at = '2000-01-01T00:00:00Z'",
+    "superseded": "INSERT INTO superseded "
+    "SELECT claim, 0, parent FROM derived_from ORDER BY claim, n LIMIT 1",
+    "derived_from": "UPDATE derived_from SET parent = parent || '-forged' "
+    "WHERE (claim, n) = (SELECT claim, n FROM derived_from ORDER BY claim, n LIMIT 1)",
+    "written_as": "UPDATE written_as SET iri = iri || '-forged' "
+    "WHERE claim = (SELECT min(claim) FROM written_as)",
+}
+
+
+@pytest.mark.parametrize("table", sorted(TABLE_EDITS))
+def test_an_edited_status_or_derivation_row_is_detected(ledger: Path, table: str) -> None:
+    """A row of a status or derivation table of findings.sqlite edited: --derived names the
+    table and the row, and a rebuild of the findings file clears it."""
+    assert _edit_findings(ledger, TABLE_EDITS[table]) == 1
+    full = run(ledger, "verify", "--derived")
+    assert full.exit_code == 1
+    assert "findings file: DIFFERS from the entries" in full.stdout
+    assert f"table {table}: 1 row(s) that a rebuild does not give:" in full.stdout
+    assert "-forged" in full.stdout or table in ("retracted", "superseded")
+    assert "claim-ledger rebuild --findings" in full.stdout
+    assert run(ledger, "rebuild", "--findings").exit_code == 0
+    assert run(ledger, "verify", "--derived").exit_code == 0
+
+
+def test_a_status_row_that_is_not_text_names_rebuild(ledger: Path) -> None:
+    """A retraction row whose date is a blob (not what the analysis writes): the analysis
+    commands refuse the file with the rebuild to run, never a traceback."""
+    assert _edit_findings(ledger, "UPDATE retracted SET at = X'00'") == 1
+    result = run(ledger, "conflicts")
+    assert result.exit_code == 2
+    assert "claim-ledger rebuild --findings" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
 def test_an_index_of_another_history_is_named(ledger: Path) -> None:
     """index.json whose recorded head hash is not the chain's: the index is from another history."""
     state_path = ledger / "index.json"
@@ -337,14 +376,14 @@ def test_a_findings_pickle_that_runs_code_is_refused_unread(ledger: Path) -> Non
     blob = pickle.dumps(_Payload())
     assert (
         _edit_findings(
-            ledger, f"UPDATE meta SET value = X'{blob.hex()}' WHERE key = 'ledger.status'"
+            ledger, f"UPDATE meta SET value = X'{blob.hex()}' WHERE key = 'ledger.registry'"
         )
         == 1
     )
     for options in ([], ["--derived"]):
         result = run(ledger, "verify", *options)
         assert result.exit_code == 1, result.output
-        assert "table meta: ledger.status is not the JSON the analysis writes" in result.stdout
+        assert "table meta: ledger.registry is not the JSON the analysis writes" in result.stdout
         assert "forged" not in result.stdout.splitlines()  # print was never called
     result = run(ledger, "conflicts")
     assert result.exit_code == 2

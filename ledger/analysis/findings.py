@@ -30,8 +30,10 @@ recomputes them from the whole ledger in one pass: correctness first. ``CatchUp.
 says which happened.
 
 The file records the named graphs it has absorbed and the ledger id and last entry sequence it
-has seen. It is written in one SQLite transaction per catch-up (``BEGIN IMMEDIATE``: one writer
-at a time, readers keep reading the last committed state, WAL mode), and a reader whose store
+has seen; the registry as JSON values of ``meta``, the statuses and derivations as tables (a
+row per claim or list item: an append writes only the rows it adds). It is written in one
+SQLite transaction per catch-up (``BEGIN IMMEDIATE``: one writer at a time, readers keep
+reading the last committed state, WAL mode), and a reader whose store
 shows fewer graphs than the file has absorbed (an older snapshot of the index) gets the full
 recomputation instead. The store's default graph must be empty (a ledger's index keeps every
 quad in an entry's named graph); otherwise, or with ``default_graph`` (``--as-of``), callers
@@ -57,7 +59,7 @@ from ledger import resources
 from ledger.analysis import read, rules
 
 #: Bump when judging, independence, row text or the tables change: the file is then rebuilt.
-FORMAT = "6"
+FORMAT = "7"
 BUSY_TIMEOUT_S = 600.0  # a rebuild of a million claims holds the write lock for minutes
 
 _CLAIM_FIELDS = tuple(f.name for f in fields(rules.Claim))
@@ -89,6 +91,14 @@ CREATE TABLE IF NOT EXISTS grades (
   other_conflicts INTEGER, reasons TEXT
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS mentioned (iri TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS retracted (claim TEXT PRIMARY KEY, at TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS superseded (
+  claim TEXT, n INTEGER, by TEXT, PRIMARY KEY (claim, n)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS derived_from (
+  claim TEXT, n INTEGER, parent TEXT, PRIMARY KEY (claim, n)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS written_as (claim TEXT PRIMARY KEY, iri TEXT) WITHOUT ROWID;
 """
 
 
@@ -142,19 +152,27 @@ def _set_meta(conn: sqlite3.Connection, key: str, value: Any) -> None:
     conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
 
-#: The parts of ``analysis.Ledger`` kept, each as JSON text apart (never pickles: whoever can
-#: write the folder could make a pickle run code): an append rewrites the parts
-#: it changed (statuses and derivations, mostly), not the registry.
+#: The parts of ``analysis.Ledger`` kept in ``meta``, each as JSON text apart (never pickles:
+#: whoever can write the folder could make a pickle run code): an append rewrites the parts it
+#: changed (rarely: a new name or agent), not the others.
 _LEDGER_PARTS = {
     "registry": ("names", "alternate_names", "part_of", "kinds", "events", "claim_conflict"),
+}
+#: The parts kept as tables, a row per claim (or per item of a claim's list, numbered ``n`` in
+#: order): an append writes only the rows of the claims whose status or derivations it adds
+#: (a few pages), not the whole (7 MB of JSON at a million claims, rewritten on every append
+#: while they were ``meta`` values). Each table is named after the ``Ledger`` field it holds.
+_TABLE_PARTS = {
     "status": ("retracted", "superseded"),
     "derivations": ("derived_from", "written_as"),
 }
+#: Every part of the ledger kept in the file.
+_PARTS = ("agents", *_LEDGER_PARTS, *_TABLE_PARTS)
 
 
 def _load_ledger(conn: sqlite3.Connection, parts: Iterable[str] | None = None) -> rules.Ledger:
     ledger = rules.Ledger()
-    wanted = set(parts) if parts is not None else {"agents", *_LEDGER_PARTS}
+    wanted = set(parts) if parts is not None else set(_PARTS)
     agents = _meta(conn, "ledger.agents") if "agents" in wanted else None
     if agents is not None:
         ledger.agents = {
@@ -167,7 +185,46 @@ def _load_ledger(conn: sqlite3.Connection, parts: Iterable[str] | None = None) -
         if text is not None:
             for name, value in zip(names, _decoded(text, "ledger." + part), strict=True):
                 setattr(ledger, name, set(value) if name == "events" else value)
+    for part, tables in _TABLE_PARTS.items():
+        if part in wanted:
+            for table in tables:
+                setattr(ledger, table, _table_values(conn, table))
     return ledger
+
+
+def _table_values(conn: sqlite3.Connection, table: str) -> dict[str, Any]:
+    """A table of ``_TABLE_PARTS`` as the ``Ledger`` field it holds: claim -> text, or claim ->
+    list of texts (rows numbered ``n``) for ``superseded`` and ``derived_from``."""
+    listed = table in ("superseded", "derived_from")
+    order = "claim, n" if listed else "claim"
+    values: dict[str, Any] = {}
+    for row in conn.execute(f"SELECT * FROM {table} ORDER BY {order}"):  # noqa: S608 - fixed names
+        claim, value = row[0], row[-1]
+        if not isinstance(claim, str) or not isinstance(value, str):
+            bad = value if isinstance(claim, str) else claim
+            raise sqlite3.DatabaseError(
+                f"the findings file's table {table} holds a {type(bad).__name__} value, not the "
+                "text claim-ledger writes"
+            )
+        if listed:
+            values.setdefault(claim, []).append(value)
+        else:
+            values[claim] = value
+    return values
+
+
+def _table_rows(
+    ledger: rules.Ledger, table: str, claims: Iterable[str] | None
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``table`` for ``claims`` (default: every claim), as ``_table_values`` reads
+    them."""
+    values: dict[str, Any] = getattr(ledger, table)
+    for claim in sorted(values) if claims is None else sorted(c for c in claims if c in values):
+        value = values[claim]
+        if isinstance(value, list):
+            yield from ((claim, n, item) for n, item in enumerate(value))
+        else:
+            yield (claim, value)
 
 
 def _decoded(text: Any, key: str) -> Any:
@@ -186,9 +243,22 @@ def _decoded(text: Any, key: str) -> Any:
 def _save_ledger(
     conn: sqlite3.Connection,
     ledger: rules.Ledger,
-    parts: Iterable[str] = ("agents", *_LEDGER_PARTS),
+    parts: Iterable[str] = _PARTS,
+    claims: Iterable[str] | None = None,
 ) -> None:
+    """Write ``parts`` of ``ledger``: the ``meta`` values whole, and the table rows of
+    ``claims`` (default: every claim) that are not stored yet (rows are only ever added: a
+    claim's status, its list items and derivations never change once written)."""
+    wanted = None if claims is None else sorted(claims)
     for part in parts:
+        if part in _TABLE_PARTS:
+            for table in _TABLE_PARTS[part]:
+                width = 3 if table in ("superseded", "derived_from") else 2
+                conn.executemany(
+                    f"INSERT OR IGNORE INTO {table} VALUES ({','.join('?' * width)})",  # noqa: S608
+                    _table_rows(ledger, table, wanted),
+                )
+            continue
         if part == "agents":
             value: Any = [
                 (a.iri, a.name, a.principal, a.alignment, a.sides) for a in ledger.agents.values()
@@ -294,7 +364,8 @@ def _catch_up_locked(
         else:
             _record(conn, new, ledger_id, sequence)
             return CatchUp(len(new), added[0], added[1], False)
-    for table in ("graphs", "claims", "findings", "grades", "mentioned", "meta"):
+    tables = [t for names in _TABLE_PARTS.values() for t in names]
+    for table in ("graphs", "claims", "findings", "grades", "mentioned", "meta", *tables):
         conn.execute(f"DROP TABLE {table}")  # noqa: S608 - fixed names; another FORMAT's tables
     for statement in filter(str.strip, _SCHEMA.split(";")):
         conn.execute(statement)  # executescript would commit the transaction first
@@ -327,7 +398,7 @@ def _absorb(
         old_claims = _check_claims(conn, ledger, new_claims)
         for iri in old_claims:
             del new_claims[iri]  # the same claim stored again, unchanged
-    touched, changed = _merge_registry(
+    touched, changed, rows = _merge_registry(
         conn, store, ledger, graph_nodes, new_claims, incremental=incremental
     )
     # candidates: the stored claims that may pair with a new claim (``_candidates``); a new
@@ -389,7 +460,7 @@ def _absorb(
         new_claims.clear()
         in_findings.clear()
         _store_all_grades(conn, ledger)
-    _save_ledger(conn, ledger, sorted(changed))
+    _save_ledger(conn, ledger, sorted(changed), None if rows is None else sorted(rows))
     return absorbed, count
 
 
@@ -681,16 +752,18 @@ def _merge_registry(
     new_claims: dict[str, rules.Claim],
     *,
     incremental: bool,
-) -> tuple[set[str], set[str]]:
+) -> tuple[set[str], set[str], set[str] | None]:
     """Merge the registry, statuses and derivations of ``graphs`` into ``ledger``.
 
     Incremental: agents and names that the graphs describe are read again over the whole
     ledger; a changed one that a stored finding may mention raises ``_Rebuild``. Returns the
-    earlier claims whose status or short name changed (their neighbours' grades change), and
-    the parts of the ledger to save again.
+    earlier claims whose status or short name changed (their neighbours' grades change), the
+    parts of the ledger to save again, and the claims whose status or derivation rows to write
+    (None: every claim's).
     """
     touched: set[str] = set()
     changed: set[str] = {"status", "derivations"}
+    rows: set[str] = set()
     if not incremental:
         # over the union when every graph is visible: a list of graphs as the default graph
         # multiplies every index look-up by the number of graphs
@@ -701,7 +774,7 @@ def _merge_registry(
                      "alternate_names", "part_of", "written_as", "kinds", "events",
                      "claim_conflict"):  # fmt: skip
             setattr(ledger, name, getattr(whole, name))
-        return touched, {"agents", *_LEDGER_PARTS}
+        return touched, set(_PARTS), None
     # agents: those the new graphs describe, or that are new, read over the whole ledger
     described: set[str] = set()
     for row in read.select(store, "sources", graphs):
@@ -764,11 +837,13 @@ def _merge_registry(
         if row["retractedAt"]:
             ledger.retracted.setdefault(row["claim"], row["retractedAt"])
             touched.add(row["claim"])
+            rows.add(row["claim"])
         if row["supersededBy"]:
             revised = ledger.superseded.setdefault(row["claim"], [])
             if row["supersededBy"] not in revised:
                 revised.append(row["supersededBy"])
                 touched.add(row["claim"])
+                rows.add(row["claim"])
     # derivations: only of the new claims
     derived_before = set(ledger.derived_from)
     parents_before = {p for ps in ledger.derived_from.values() for p in ps}
@@ -781,6 +856,7 @@ def _merge_registry(
         if (child, parent) not in typed or child not in new_claims or child in derived_before:
             raise _Rebuild(f"a derivation was added to the earlier claim {child}")
         ledger.derived_from.setdefault(child, []).append(parent)
+        rows.add(child)
     for iri in sorted({c for link in links for c in link} - set(ledger.written_as)):
         written = {
             r["writtenAs"]
@@ -793,7 +869,8 @@ def _merge_registry(
         if written:
             ledger.written_as[iri] = written.pop()
             touched.add(iri)
-    return touched, changed
+            rows.add(iri)
+    return touched, changed, rows
 
 
 def _is_mentioned(conn: sqlite3.Connection, ledger: rules.Ledger, thing: str) -> bool:
@@ -1028,6 +1105,25 @@ def _grade(
     return rules.grade_row(iri, source, has_proposition, found, ledger, claim_name, hedged=hedged)
 
 
+def status_and_derivation_rows(path: str | os.PathLike[str]) -> dict[str, list[tuple[str, str]]]:
+    """The statuses and derivations the file keeps, per table: sorted (claim, value) pairs
+    (each item of a claim's list a pair of its own, whatever its place in the list)."""
+    with _connect(Path(path)) as conn:
+        conn.execute("BEGIN")
+        try:
+            return {
+                table: sorted(
+                    (claim, item)
+                    for claim, value in _table_values(conn, table).items()
+                    for item in (value if isinstance(value, list) else [value])
+                )
+                for tables in _TABLE_PARTS.values()
+                for table in tables
+            }
+        finally:
+            conn.execute("COMMIT")
+
+
 def batch_conflict_rows(
     store: ox.Store, path: str | os.PathLike[str], claim_iris: Iterable[str]
 ) -> list[rules.ConflictRow] | None:
@@ -1058,5 +1154,5 @@ def batch_conflict_rows(
 __all__ = [
     "CANDIDATES_MEETING_SQL", "CANDIDATES_SQL", "FIGURE_SQL", "FORMAT", "SHARES_SQL", "CatchUp",
     "batch_conflict_rows", "catch_up", "conflict_rows", "corroboration_rows", "grade_rows",
-    "scope_warning_rows", "usable",
+    "scope_warning_rows", "status_and_derivation_rows", "usable",
 ]  # fmt: skip

@@ -250,7 +250,8 @@ def _check_findings_cheap(ledger: Ledger) -> DerivedCheck | None:
 def _not_json(conn: sqlite3.Connection) -> list[str]:
     """The analysis's ``meta`` values that are not the JSON text it writes (never decoded else).
 
-    The analysis keeps its registry, statuses and derivations there as JSON; a value of another
+    The analysis keeps its registry there as JSON (statuses and derivations are tables of text,
+    compared with a rebuild by the full check); a value of another
     kind (a pickle, say, that would run code if anything unpickled it) is forged or damaged.
     """
     problems = []
@@ -379,6 +380,31 @@ def _compare_findings(existing: Store, path: Path, fresh: Store, rebuilt: Path) 
                     "missing:"
                 )
                 problems.extend("  - " + _row_text(dict(r)) for r in sorted(lost, key=repr)[:SHOWN])
+    problems.extend(_compare_ledger_tables(path, rebuilt))
+    return problems
+
+
+def _compare_ledger_tables(path: Path, rebuilt: Path) -> list[str]:
+    """The statuses and derivations the file keeps (its tables ``retracted``, ``superseded``,
+    ``derived_from``, ``written_as``) against a rebuild's: a derivation no answer shows yet
+    still decides how the next entries' findings are judged."""
+    from ledger.analysis import findings  # the analysis reads the chain: it comes after
+
+    problems: list[str] = []
+    have = findings.status_and_derivation_rows(path)
+    want = findings.status_and_derivation_rows(rebuilt)
+    for table in sorted(want):
+        mine, theirs = Counter(have.get(table, [])), Counter(want[table])
+        for sign, rows, what in (
+            ("+", mine - theirs, "row(s) that a rebuild does not give:"),
+            ("-", theirs - mine, "row(s) of a rebuild missing:"),
+        ):
+            if rows:
+                problems.append(f"table {table}: {sum(rows.values())} {what}")
+                problems.extend(
+                    f"  {sign} claim={claim!r}, value={value!r}"
+                    for claim, value in sorted(rows)[:SHOWN]
+                )
     return problems
 
 
@@ -420,7 +446,7 @@ def _check_full(ledger: Ledger, size: int) -> list[DerivedCheck]:
                     DerivedCheck(
                         FINDINGS,
                         "every row of conflicts, corroborations and grades, for every status, "
-                        "compared with a rebuild",
+                        "and the statuses and derivations kept, compared with a rebuild",
                         _shown_lines(problems),
                         _rebuild_hint("findings"),
                     )
