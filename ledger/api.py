@@ -1081,9 +1081,14 @@ def check_derived(ledger: Backend, *, full: bool = False) -> derived.DerivedRepo
     """The query index and findings file checked against the entries (``chain.derived``).
 
     full: rebuild both in temporary places and compare every quad and answer row
-    (``verify --derived``); else the cheap checks. None for a ledger on a server, whose
-    derived data is its local replica's, verified as it is read.
+    (``verify --derived``); else the cheap checks. For a ledger on a SPARQL server, the
+    server's query copy against the stored entries (``derived.check_remote``; with ``full``
+    only, else a report that says it was not checked); None for any other backend.
     """
+    from ledger.chain import remote  # a module of its own: only a ledger on a server needs it
+
+    if isinstance(ledger, remote.RemoteLedger):
+        return derived.check_remote(ledger, full=full)
     if not isinstance(ledger, Ledger):
         return None
     return derived.check(ledger, full=full)
