@@ -326,7 +326,7 @@ def test_verify_checks_the_stored_bytes_not_the_query_graphs(
 # --- the query copy against the entries (verify --derived) --------------------------------------
 
 PROV_INVALIDATED = ox.NamedNode("http://www.w3.org/ns/prov#invalidatedAtTime")
-COPY = "the server's query copy"
+COPY = "query copy on the server"
 
 
 def _retracted_example(server: Server) -> tuple[str, remote.RemoteLedger]:
@@ -379,7 +379,7 @@ def test_verify_derived_finds_a_retraction_deleted_from_the_query_copy(
     server: Callable[[], Server],
 ) -> None:
     """A retraction's quad removed from the query copy: plain verify passes (bytes intact),
-    verify --derived fails naming the store and the quad as a retraction."""
+    verify --derived fails naming the store and the quad as a retraction; rebuild mends it."""
     oxigraph = server()
     url, book = _retracted_example(oxigraph)
     (retraction,) = _copy_quads(oxigraph, PROV_INVALIDATED)
@@ -390,11 +390,17 @@ def test_verify_derived_finds_a_retraction_deleted_from_the_query_copy(
     result = _derived(url)
     assert result.exit_code == 1, result.stdout + result.stderr
     assert f"{COPY}: DIFFERS from the entries" in result.stdout
-    assert f"1 quad(s) of the entries are missing from {COPY}:" in result.stdout
+    assert f"1 quad(s) of the entries are missing from the {COPY}:" in result.stdout
     assert f"- {retraction.subject} {retraction.predicate} " in result.stdout
     assert "(a retraction)" in result.stdout
+    assert "claim-ledger rebuild --index" in result.stdout
     assert "export --format nquads" in result.stdout and "import ledger.nq" in result.stdout
     assert "in no entry" not in result.stdout
+    rebuilt = _run(url, "rebuild", "--index")
+    assert rebuilt.exit_code == 0, rebuilt.stdout + rebuilt.stderr
+    assert rebuilt.stdout.startswith(f"rebuilt the {COPY} and the query index of the local")
+    assert _copy_quads(oxigraph, PROV_INVALIDATED) == [retraction]
+    assert _derived(url).exit_code == 0
 
 
 def test_verify_derived_finds_a_forged_quad_in_the_query_copy(
@@ -410,10 +416,28 @@ def test_verify_derived_finds_a_forged_quad_in_the_query_copy(
     assert report is not None and not report.ok
     (check,) = report.checks
     assert check.store == COPY
-    assert check.problems[0] == f"1 quad(s) in {COPY} are in no entry:"
+    assert check.problems[0] == f"1 quad(s) in the {COPY} are in no entry:"
     assert check.problems[1].startswith(f"  + <{EX}forged> ")
     result = _derived(url)
     assert result.exit_code == 1 and f"{COPY}: DIFFERS" in result.stdout
+    assert _run(url, "rebuild", "--index").exit_code == 0
+    assert _copy_quads(oxigraph, PROV_INVALIDATED) == [real]
+    assert _derived(url).exit_code == 0
+
+
+def test_the_query_copy_is_not_rebuilt_from_entries_that_do_not_verify(
+    server: Callable[[], Server],
+) -> None:
+    """rebuild refuses to write the query copy from stored bytes that were edited."""
+    oxigraph = server()
+    book = _remote_with(oxigraph, 2)
+    RemoteTamper(oxigraph).rewrite(1, _change_a_claim(book.read_entry(1)))
+    held, expected = _query_copy(oxigraph, book)
+    result = _run(oxigraph.url, "rebuild", "--index")
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert "refusing to write the query copy from entries that do not verify" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _query_copy(oxigraph, book)[0] == held  # left as it was
 
 
 def test_verify_derived_finds_a_changed_literal_in_the_query_copy(
@@ -432,8 +456,10 @@ def test_verify_derived_finds_a_changed_literal_in_the_query_copy(
     assert "someone else" in _run(url, "log").stdout  # the edit changes an answer
     result = _derived(url)
     assert result.exit_code == 1, result.stdout + result.stderr
-    assert f"1 quad(s) of the entries are missing from {COPY}:\n    - {original}" in result.stdout
-    assert f"1 quad(s) in {COPY} are in no entry:\n    + {changed}" in result.stdout
+    assert (
+        f"1 quad(s) of the entries are missing from the {COPY}:\n    - {original}" in result.stdout
+    )
+    assert f"1 quad(s) in the {COPY} are in no entry:\n    + {changed}" in result.stdout
 
 
 # --- queries ------------------------------------------------------------------------------------

@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from ledger.chain.remote import RemoteLedger
 
 INDEX = "query index"
-QUERY_COPY = "the server's query copy"
+QUERY_COPY = "query copy on the server"
 FINDINGS = "findings file"
 FINDINGS_NAME = "findings.sqlite"
 #: the record of the last derived-data checks that passed, in the ledger folder
@@ -478,9 +478,9 @@ def check(ledger: Ledger, *, full: bool = False) -> DerivedReport:
 
 #: what recovers a server's query copy that differs from its entries (which verify)
 QUERY_COPY_HINT = (
-    "the entries verify, so the ledger itself is intact: write the query copy again from them by "
-    "exporting the ledger (`claim-ledger --ledger URL export --format nquads > ledger.nq`) and "
-    "importing it into an empty dataset (`claim-ledger --ledger NEW_URL import ledger.nq`)"
+    "run `claim-ledger rebuild --index` to write it again from the entries, which verify (or "
+    "export the ledger, `claim-ledger --ledger URL export --format nquads > ledger.nq`, and "
+    "import it into an empty dataset, `claim-ledger --ledger NEW_URL import ledger.nq`)"
 )
 _RETRACTION = NamedNode(PROV_IRI + "invalidatedAtTime")
 
@@ -524,11 +524,11 @@ def _compare_query_copy(book: RemoteLedger, size: int, folder: Path) -> list[str
     problems: list[str] = []
     if len(expected):
         problems.append(
-            f"{len(expected)} quad(s) of the entries are missing from the server's query copy:"
+            f"{len(expected)} quad(s) of the entries are missing from the {QUERY_COPY}:"
         )
         problems.extend("  - " + _quad_text(q) for q in _some(expected))
     if len(extra):
-        problems.append(f"{len(extra)} quad(s) in the server's query copy are in no entry:")
+        problems.append(f"{len(extra)} quad(s) in the {QUERY_COPY} are in no entry:")
         problems.extend("  + " + _quad_text(q) for q in _some(extra))
     return problems
 

@@ -101,6 +101,7 @@ from ledger.errors import (
     LedgerError,
     LedgerStateError,
     UsageError,
+    VerificationError,
 )
 from ledger.vocab import CL_IRI, PROV_IRI, XSD_IRI
 
@@ -884,17 +885,9 @@ class RemoteLedger(LedgerBackend):
         larger graph in ordered pages of that size, so no answer holds more than a page.
         Blank nodes are as the server holds them (the ledger's own are IRIs there).
         """
-        skipped = [LEDGER_GRAPH]
-        if self.server.product == VIRTUOSO:
-            skipped.extend(VIRTUOSO_SYSTEM_GRAPHS)
-        not_ours = ", ".join(_term(NamedNode(graph)) for graph in skipped)
-        graphs = self.server.select_terms(
-            f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-            f"FILTER(?g NOT IN ({not_ours})) }} GROUP BY ?g ORDER BY ?g"
-        )
         batch: list[Any] = []
         held = 0
-        for row in graphs:
+        for row in self._query_copy_graphs():
             count = int(row["n"].value)
             if batch and held + count > QUERY_COPY_PAGE:
                 yield from self._graphs_quads(batch, held)
@@ -911,6 +904,55 @@ class RemoteLedger(LedgerBackend):
             count = int(rows[0]["n"].value) if rows and "n" in rows[0] else 0
             if count:
                 yield from self._paged_quads("", count, DefaultGraph())
+
+    def _query_copy_graphs(self) -> list[dict[str, Any]]:
+        """The named graphs of the query copy, each with its number of quads (``g``, ``n``)."""
+        skipped = [LEDGER_GRAPH]
+        if self.server.product == VIRTUOSO:
+            skipped.extend(VIRTUOSO_SYSTEM_GRAPHS)
+        not_ours = ", ".join(_term(NamedNode(graph)) for graph in skipped)
+        return self.server.select_terms(
+            f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+            f"FILTER(?g NOT IN ({not_ours})) }} GROUP BY ?g ORDER BY ?g"
+        )
+
+    def rebuild_query_copy(self) -> int:
+        """Write the query copy again from the stored entries; the number of entries written.
+
+        Under the writer lock, after ``verify`` passes (the copy is written from the bytes, so
+        they must be the chain's): every graph of the copy is emptied, and the default graph
+        where the server keeps one, then each entry's quads are written in parts as on
+        Virtuoso. Not atomic: a query meanwhile sees part of the copy, and an interrupted
+        rebuild leaves part of it (``verify --derived`` says so; run it again).
+        """
+        lock = _WriterLock(self) if self.use_writer_lock else None
+        if lock is not None:
+            lock.acquire()
+        try:
+            report = self.verify()
+            if not report.ok:
+                raise VerificationError(
+                    f"refusing to write the query copy from entries that do not verify: {report}",
+                    where=self.url,
+                    hint=_VERIFY_HINT,
+                )
+            for row in self._query_copy_graphs():
+                graph = _bind(g=row["g"])
+                self.server.update(
+                    f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ {graph} "
+                    "GRAPH ?g { ?s ?p ?o } }"
+                )
+            if self.server.product != VIRTUOSO:  # Virtuoso's default graph is the union of all
+                self.server.update("CLEAR DEFAULT")
+            size = self.size()
+            for seq in range(1, size + 1):
+                ((stored, data),) = self._stored(seq).items()  # one each: verify passed
+                quads = list(self.skolemised(entry.index_quads(seq, data)))
+                self._write_query_copy(NamedNode(stored), quads)
+            return size
+        finally:
+            if lock is not None:
+                lock.release()
 
     def _graphs_quads(self, graphs: list[Any], count: int) -> Iterator[Quad]:
         """The quads of several small graphs in one request (``count`` of them in all)."""
