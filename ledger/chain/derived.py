@@ -28,6 +28,10 @@ ties them back to the chain:
   so that a store built again since is told apart); ``status`` compares that record with the
   head now.
 
+- ``check_remote`` (``verify --derived`` on a ledger on a SPARQL server): the server's query
+  copy against the quads its stored entries give, every quad both ways; without ``--derived``
+  it says the copy was not checked.
+
 The findings file is treated as the analysis module keeps it: through its public ``catch_up``
 and its tables as SQLite shows them, never its private helpers.
 """

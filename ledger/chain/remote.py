@@ -18,7 +18,9 @@ ledger and nothing else::
     GRAPH <content graphs> { … }   default graph { … }        # queries, as the embedded index
 
 (``rl:`` is ``urn:claim-ledger:remote:``.) ``verify`` re-hashes the stored literals, so it checks
-exactly what was hashed; the entries' quads are the query copy, like the embedded index.
+exactly what was hashed; the entries' quads are the query copy, like the embedded index, which
+``verify --derived`` compares with the stored entries (``query_copy``, ``derived.check_remote``)
+and ``rebuild --index`` writes again (``rebuild_query_copy``).
 
 Blank nodes are relabelled per entry as in the embedded index (``_:e7_c14n0``) and stored as the
 IRIs ``<urn:claim-ledger:<uuid>:genid:e7_c14n0>``: SPARQL cannot name a blank node that is already
