@@ -1081,9 +1081,14 @@ def check_derived(ledger: Backend, *, full: bool = False) -> derived.DerivedRepo
     """The query index and findings file checked against the entries (``chain.derived``).
 
     full: rebuild both in temporary places and compare every quad and answer row
-    (``verify --derived``); else the cheap checks. None for a ledger on a server, whose
-    derived data is its local replica's, verified as it is read.
+    (``verify --derived``); else the cheap checks. For a ledger on a SPARQL server, the
+    server's query copy against the stored entries (``derived.check_remote``; with ``full``
+    only, else a report that says it was not checked); None for any other backend.
     """
+    from ledger.chain import remote  # a module of its own: only a ledger on a server needs it
+
+    if isinstance(ledger, remote.RemoteLedger):
+        return derived.check_remote(ledger, full=full)
     if not isinstance(ledger, Ledger):
         return None
     return derived.check(ledger, full=full)
@@ -1099,7 +1104,25 @@ def derived_status(ledger: Backend) -> derived.DerivedStatus | None:
 
 
 def rebuild_derived(ledger: Backend, *, index: bool, findings: bool) -> derived.Rebuilt:
-    """Build the query index and/or the findings file again from the entries, atomically."""
+    """Build the query index and/or the findings file again from the entries, atomically.
+
+    For a ledger on a SPARQL server, ``index`` also writes the server's query copy again
+    (``RemoteLedger.rebuild_query_copy``, not atomic); the stores rebuilt are its local
+    replica's.
+    """
+    from ledger.chain import remote  # a module of its own: only a ledger on a server needs it
+
+    if isinstance(ledger, remote.RemoteLedger) and index:
+        started = time.perf_counter()
+        through = ledger.rebuild_query_copy()
+        local = local_ledger(ledger)
+        replicas: tuple[str, ...] = ()
+        if local is not None:
+            done = derived.rebuild(local, index=index, findings=findings)
+            replicas = tuple(f"{store} of the local replica" for store in done.stores)
+        return derived.Rebuilt(
+            (derived.QUERY_COPY, *replicas), through, time.perf_counter() - started
+        )
     local = local_ledger(ledger)
     if local is None:
         raise LedgerStateError(

@@ -283,6 +283,20 @@ class RemoteTamper:
         self.renumber(other, seq)
         self.renumber(999_999, other)
 
+    # the query copy (the entries' quads that queries run on), which the methods above leave alone
+
+    def delete_quad(self, quad: Any) -> None:
+        """Remove one quad of the query copy (a pyoxigraph quad in a named graph)."""
+        self.server.update(f"DELETE DATA {{ {_graph_block(quad)} }}")
+
+    def add_quad(self, quad: Any) -> None:
+        """Add a quad to the query copy that no entry has (a pyoxigraph quad in a named graph)."""
+        self.server.update(f"INSERT DATA {{ {_graph_block(quad)} }}")
+
+
+def _graph_block(quad: Any) -> str:
+    return f"GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} {quad.object} }}"
+
 
 # --- the child process --------------------------------------------------------------------------
 

@@ -311,13 +311,188 @@ def test_a_head_numbered_without_its_bytes_is_not_appended_to(
 def test_verify_checks_the_stored_bytes_not_the_query_graphs(
     server: Callable[[], Server],
 ) -> None:
-    """As documented: the query copy is not what verify checks (nor is the embedded index)."""
+    """As documented: plain verify checks the stored bytes, not the query copy (nor is the
+    embedded index checked by the chain's verify); `verify --derived` checks the copy."""
     oxigraph = server()
     book = _remote_with(oxigraph, 2)
     oxigraph.update(f"DELETE WHERE {{ GRAPH <{book.entry_iri(1)}> {{ ?s ?p ?o }} }}")
     assert book.verify().ok and book.verify(deep=True).ok
+    derived = api.check_derived(book, full=True)
+    assert derived is not None and not derived.ok
     with pytest.raises(LedgerStateError, match="entry 1 has no metadata in the server's query"):
         list(book.entries())
+
+
+# --- the query copy against the entries (verify --derived) --------------------------------------
+
+PROV_INVALIDATED = ox.NamedNode("http://www.w3.org/ns/prov#invalidatedAtTime")
+COPY = "query copy on the server"
+
+
+def _retracted_example(server: Server) -> tuple[str, remote.RemoteLedger]:
+    """The example case on the server, one claim retracted: its URL and the ledger."""
+    url = server.url
+    assert _run(url, "init").exit_code == 0
+    assert _run(url, "add", str(EXAMPLE)).exit_code == 0
+    assert _run(url, "retract", "khatib-aleppo-dying", "--reason", "test").exit_code == 0
+    return url, remote.remote_open(url)
+
+
+def _copy_quads(server: Server, predicate: ox.NamedNode) -> list[ox.Quad]:
+    """The query copy's quads with ``predicate``, as the server's dump gives them."""
+    return [
+        quad
+        for quad in ox.parse(server.dump(), format=ox.RdfFormat.N_QUADS)
+        if quad.predicate == predicate
+    ]
+
+
+def _derived(url: str) -> Result:
+    return _run(url, "verify", "--derived")
+
+
+def test_a_clean_query_copy_passes_verify_derived(
+    server: Callable[[], Server], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Untouched, the query copy equals the entries' quads, also read in small pages; plain
+    verify says it did not check it."""
+    oxigraph = server()
+    url, book = _retracted_example(oxigraph)
+    monkeypatch.setattr(remote, "QUERY_COPY_PAGE", 7)  # graphs batched, large ones paged
+    held, expected = _query_copy(oxigraph, book)
+    streamed = ox.Store()
+    streamed.extend(book.query_copy())
+    assert {str(q) for q in streamed} == held == expected
+    report = api.check_derived(book, full=True)
+    assert report is not None and report.ok, str(report)
+    result = _derived(url)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert f"{COPY}: ok (every quad compared with the quads of stored entries 1..2)" in (
+        result.stdout
+    )
+    plain = _run(url, "verify")
+    assert plain.exit_code == 0, plain.stdout + plain.stderr
+    assert f"{COPY}: not checked (`claim-ledger verify --derived`" in plain.stdout
+
+
+def test_verify_derived_finds_a_retraction_deleted_from_the_query_copy(
+    server: Callable[[], Server],
+) -> None:
+    """A retraction's quad removed from the query copy: plain verify passes (bytes intact),
+    verify --derived fails naming the store and the quad as a retraction; rebuild mends it."""
+    oxigraph = server()
+    url, book = _retracted_example(oxigraph)
+    (retraction,) = _copy_quads(oxigraph, PROV_INVALIDATED)
+    RemoteTamper(oxigraph).delete_quad(retraction)
+    assert _copy_quads(oxigraph, PROV_INVALIDATED) == []
+    if isinstance(oxigraph, OxigraphServer):  # show reads the server there (Virtuoso: replica)
+        assert "# status current" in _run(url, "show", "khatib-aleppo-dying").stdout
+    plain = _run(url, "verify")
+    assert plain.exit_code == 0 and f"{COPY}: not checked" in plain.stdout
+    result = _derived(url)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert f"{COPY}: DIFFERS from the entries" in result.stdout
+    assert f"1 quad(s) of the entries are missing from the {COPY}:" in result.stdout
+    assert f"- {retraction.subject} {retraction.predicate} " in result.stdout
+    assert "(a retraction)" in result.stdout
+    assert "claim-ledger rebuild --index" in result.stdout
+    assert "export --format nquads" in result.stdout and "import ledger.nq" in result.stdout
+    assert "in no entry" not in result.stdout
+    rebuilt = _run(url, "rebuild", "--index")
+    assert rebuilt.exit_code == 0, rebuilt.stdout + rebuilt.stderr
+    assert rebuilt.stdout.startswith(f"rebuilt the {COPY} and the query index of the local")
+    assert _copy_quads(oxigraph, PROV_INVALIDATED) == [retraction]
+    assert "# status retracted" in _run(url, "show", "khatib-aleppo-dying").stdout
+    assert _derived(url).exit_code == 0
+
+
+def test_verify_derived_finds_a_forged_quad_in_the_query_copy(
+    server: Callable[[], Server],
+) -> None:
+    """A quad in no entry added to the query copy (a forged retraction) is named as extra."""
+    oxigraph = server()
+    url, book = _retracted_example(oxigraph)
+    (real,) = _copy_quads(oxigraph, PROV_INVALIDATED)
+    forged = ox.Quad(ox.NamedNode(f"{EX}forged"), real.predicate, real.object, real.graph_name)
+    RemoteTamper(oxigraph).add_quad(forged)
+    report = api.check_derived(book, full=True)
+    assert report is not None and not report.ok
+    (check,) = report.checks
+    assert check.store == COPY
+    assert check.problems[0] == f"1 quad(s) in the {COPY} are in no entry:"
+    assert check.problems[1].startswith(f"  + <{EX}forged> ")
+    result = _derived(url)
+    assert result.exit_code == 1 and f"{COPY}: DIFFERS" in result.stdout
+    assert _run(url, "rebuild", "--index").exit_code == 0
+    assert _copy_quads(oxigraph, PROV_INVALIDATED) == [real]
+    assert _derived(url).exit_code == 0
+
+
+def test_verify_derived_reads_the_default_graph_and_blank_nodes(
+    server: Callable[[], Server], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Quads in the default graph and skolemised blank nodes are compared too: a clean copy
+    passes (read in small pages), a default-graph quad deleted is named."""
+    oxigraph = server()
+    if not _has_default_graph(oxigraph):
+        pytest.skip(NO_DEFAULT_GRAPH)
+    book = _remote_with(oxigraph, 3, per_entry=4)
+    monkeypatch.setattr(remote, "QUERY_COPY_PAGE", 5)
+    held, expected = _query_copy(oxigraph, book)
+    assert any(":genid:" in quad for quad in held)  # blank nodes, as the server holds them
+    clean = api.check_derived(book, full=True)
+    assert clean is not None and clean.ok, str(clean)
+    in_default = next(
+        q
+        for q in ox.parse(oxigraph.dump(), format=ox.RdfFormat.N_QUADS)
+        if isinstance(q.graph_name, ox.DefaultGraph)
+    )
+    oxigraph.update(
+        f"DELETE DATA {{ {in_default.subject} {in_default.predicate} {in_default.object} }}"
+    )
+    report = api.check_derived(book, full=True)
+    assert report is not None and not report.ok
+    assert report.checks[0].problems[:2] == (
+        f"1 quad(s) of the entries are missing from the {COPY}:",
+        f"  - {in_default}",
+    )
+
+
+def test_the_query_copy_is_not_rebuilt_from_entries_that_do_not_verify(
+    server: Callable[[], Server],
+) -> None:
+    """rebuild refuses to write the query copy from stored bytes that were edited."""
+    oxigraph = server()
+    book = _remote_with(oxigraph, 2)
+    RemoteTamper(oxigraph).rewrite(1, _change_a_claim(book.read_entry(1)))
+    held, expected = _query_copy(oxigraph, book)
+    result = _run(oxigraph.url, "rebuild", "--index")
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert "refusing to write the query copy from entries that do not verify" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _query_copy(oxigraph, book)[0] == held  # left as it was
+
+
+def test_verify_derived_finds_a_changed_literal_in_the_query_copy(
+    server: Callable[[], Server],
+) -> None:
+    """An entry's author changed in the query copy changes what `log` says; --derived names
+    the quad missing and the changed one extra."""
+    oxigraph = server()
+    url, book = _retracted_example(oxigraph)
+    author = ox.NamedNode(CL + "author")
+    original = next(q for q in _copy_quads(oxigraph, author) if q.graph_name.value.endswith(":1"))
+    changed = ox.Quad(original.subject, author, ox.Literal("someone else"), original.graph_name)
+    tamper = RemoteTamper(oxigraph)
+    tamper.delete_quad(original)
+    tamper.add_quad(changed)
+    assert "someone else" in _run(url, "log").stdout  # the edit changes an answer
+    result = _derived(url)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert (
+        f"1 quad(s) of the entries are missing from the {COPY}:\n    - {original}" in result.stdout
+    )
+    assert f"1 quad(s) in the {COPY} are in no entry:\n    + {changed}" in result.stdout
 
 
 # --- queries ------------------------------------------------------------------------------------

@@ -28,6 +28,10 @@ ties them back to the chain:
   so that a store built again since is told apart); ``status`` compares that record with the
   head now.
 
+- ``check_remote`` (``verify --derived`` on a ledger on a SPARQL server): the server's query
+  copy against the quads its stored entries give, every quad both ways; without ``--derived``
+  it says the copy was not checked.
+
 The findings file is treated as the analysis module keeps it: through its public ``catch_up``
 and its tables as SQLite shows them, never its private helpers.
 """
@@ -37,25 +41,32 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import secrets
 import shutil
 import sqlite3
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pyoxigraph import BlankNode, NamedNode, Store
+from pyoxigraph import BlankNode, NamedNode, Quad, Store
 
 from ledger.chain.entry import HASH_PREFIX, index_quads
 from ledger.chain.store import Ledger, read_index_state
 from ledger.errors import LedgerError, LedgerStateError
+from ledger.vocab import PROV_IRI
+
+if TYPE_CHECKING:
+    from ledger.chain.remote import RemoteLedger
 
 INDEX = "query index"
+QUERY_COPY = "query copy on the server"
 FINDINGS = "findings file"
 FINDINGS_NAME = "findings.sqlite"
 #: the record of the last derived-data checks that passed, in the ledger folder
@@ -87,6 +98,8 @@ class DerivedReport:
     checks: list[DerivedCheck] = field(default_factory=list)
     full: bool = False
     seconds: float = 0.0
+    #: stores this check left alone, each a line saying so and how to check it
+    unchecked: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -107,6 +120,7 @@ class DerivedReport:
                 "derived data: cheap checks only; `claim-ledger verify --derived` rebuilds "
                 "both stores and compares every quad and row"
             )
+        lines.extend(self.unchecked)
         return "\n".join(lines)
 
 
@@ -487,6 +501,95 @@ def check(ledger: Ledger, *, full: bool = False) -> DerivedReport:
     report.seconds = time.perf_counter() - started
     if report.checks:
         _record_check(ledger, report, size)
+    return report
+
+
+# --------------------------------------------------------------------------- on a server
+
+#: what recovers a server's query copy that differs from its entries (which verify)
+QUERY_COPY_HINT = (
+    "run `claim-ledger rebuild --index` to write it again from the entries, which verify (or "
+    "export the ledger, `claim-ledger --ledger URL export --format nquads > ledger.nq`, and "
+    "import it into an empty dataset, `claim-ledger --ledger NEW_URL import ledger.nq`)"
+)
+_RETRACTION = NamedNode(PROV_IRI + "invalidatedAtTime")
+
+
+def _quad_text(quad: Quad) -> str:
+    return str(quad) + ("   (a retraction)" if quad.predicate == _RETRACTION else "")
+
+
+def _some(quads: Store) -> list[Quad]:
+    """A few of the quads to show, retractions first (a missing one un-retracts a claim)."""
+    retractions = list(itertools.islice(quads.quads_for_pattern(None, _RETRACTION, None), SHOWN))
+    others = (q for q in quads if q.predicate != _RETRACTION)
+    return retractions + list(itertools.islice(others, SHOWN - len(retractions)))
+
+
+def _compare_query_copy(book: RemoteLedger, size: int, folder: Path) -> list[str]:
+    """The server's query copy against the quads entries 1..size give, both ways.
+
+    The entries' quads go into a pyoxigraph store on disk; the server's are streamed past it,
+    each one found there is removed, so what is left is missing and what was not found is
+    extra. Looking them up in pyoxigraph puts values in one form (Virtuoso gives xsd:dateTime
+    back as written, Oxigraph in canonical form). Entries appended meanwhile are no forgery:
+    their quads are taken out of the extra ones at the end.
+    """
+    expected = Store(str(folder / "entries"))
+    expected.bulk_extend(
+        quad
+        for seq in range(1, size + 1)
+        for quad in book.skolemised(index_quads(seq, book.read_entry(seq)))
+    )
+    extra = Store()  # normally empty: only quads in no entry
+    for quad in book.query_copy():
+        if quad in expected:
+            expected.remove(quad)
+        else:
+            extra.add(quad)
+    if len(extra):
+        for seq in range(size + 1, book.size() + 1):
+            for quad in book.skolemised(index_quads(seq, book.read_entry(seq))):
+                extra.remove(quad)
+    problems: list[str] = []
+    if len(expected):
+        problems.append(
+            f"{len(expected)} quad(s) of the entries are missing from the {QUERY_COPY}:"
+        )
+        problems.extend("  - " + _quad_text(q) for q in _some(expected))
+    if len(extra):
+        problems.append(f"{len(extra)} quad(s) in the {QUERY_COPY} are in no entry:")
+        problems.extend("  + " + _quad_text(q) for q in _some(extra))
+    return problems
+
+
+def check_remote(book: RemoteLedger, *, full: bool = False) -> DerivedReport:
+    """Check a ledger on a SPARQL server's query copy against its stored entries.
+
+    full (``verify --derived``): every quad the entries give (skolemised, as the server holds
+    them) compared both ways with every quad of the server's query copy. Without it, nothing
+    is checked and the report says so: the copy can only be checked by reading it all.
+    """
+    started = time.perf_counter()
+    report = DerivedReport(full=full)
+    if not full:
+        report.unchecked = (
+            f"{QUERY_COPY}: not checked (`claim-ledger verify --derived` compares every quad of "
+            "it with the stored entries)",
+        )
+        return report
+    size = book.size()
+    with tempfile.TemporaryDirectory(prefix="claim-ledger-verify-") as folder:
+        problems = _compare_query_copy(book, size, Path(folder))
+    report.checks.append(
+        DerivedCheck(
+            QUERY_COPY,
+            f"every quad compared with the quads of stored entries 1..{size}",
+            _shown_lines(problems),
+            QUERY_COPY_HINT,
+        )
+    )
+    report.seconds = time.perf_counter() - started
     return report
 
 

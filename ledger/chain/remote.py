@@ -18,7 +18,9 @@ ledger and nothing else::
     GRAPH <content graphs> { … }   default graph { … }        # queries, as the embedded index
 
 (``rl:`` is ``urn:claim-ledger:remote:``.) ``verify`` re-hashes the stored literals, so it checks
-exactly what was hashed; the entries' quads are the query copy, like the embedded index.
+exactly what was hashed; the entries' quads are the query copy, like the embedded index, which
+``verify --derived`` compares with the stored entries (``query_copy``, ``derived.check_remote``)
+and ``rebuild --index`` writes again (``rebuild_query_copy``).
 
 Blank nodes are relabelled per entry as in the embedded index (``_:e7_c14n0``) and stored as the
 IRIs ``<urn:claim-ledger:<uuid>:genid:e7_c14n0>``: SPARQL cannot name a blank node that is already
@@ -101,6 +103,7 @@ from ledger.errors import (
     LedgerError,
     LedgerStateError,
     UsageError,
+    VerificationError,
 )
 from ledger.vocab import CL_IRI, PROV_IRI, XSD_IRI
 
@@ -121,6 +124,8 @@ KNOWN_TRIPLES_BATCH = 200  # triples per query of RemoteIndex.known_triples
 #: quads per update when an entry's query copy is written in parts (Virtuoso: its SPARQL parser
 #: runs out of memory at about 10,000 quads in one operation)
 QUERY_COPY_BATCH = 1000
+#: quads per answer when the query copy is read back (``verify --derived``)
+QUERY_COPY_PAGE = 5000
 
 _L = f"<{LEDGER_GRAPH}>"
 _STORED_PREFIX = LEDGER_GRAPH + ":entry:"
@@ -871,6 +876,108 @@ class RemoteLedger(LedgerBackend):
                     yield entry.EntryFacts(seq, "", None, f"entry {seq} has no stored bytes")
                 else:
                     yield _examine_bytes(found[0], seq, self.id, self.limits, deep=deep)
+
+    # --- the query copy ---
+
+    def query_copy(self) -> Iterator[Quad]:
+        """Every quad of the server's query copy: its graphs but the bookkeeping graph (and
+        Virtuoso's own), and the default graph where the server keeps one of its own.
+
+        Streamed: graphs are fetched together up to ``QUERY_COPY_PAGE`` quads per request, a
+        larger graph in ordered pages of that size, so no answer holds more than a page.
+        Blank nodes are as the server holds them (the ledger's own are IRIs there).
+        """
+        batch: list[Any] = []
+        held = 0
+        for row in self._query_copy_graphs():
+            count = int(row["n"].value)
+            if batch and held + count > QUERY_COPY_PAGE:
+                yield from self._graphs_quads(batch, held)
+                batch, held = [], 0
+            if count > QUERY_COPY_PAGE:
+                yield from self._paged_quads(f"GRAPH {_term(row['g'])}", count, row["g"])
+            else:
+                batch.append(row["g"])
+                held += count
+        if batch:
+            yield from self._graphs_quads(batch, held)
+        if self.server.product != VIRTUOSO:  # Virtuoso's default graph is the union of all
+            rows = self.server.select_terms("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            count = int(rows[0]["n"].value) if rows and "n" in rows[0] else 0
+            if count:
+                yield from self._paged_quads("", count, DefaultGraph())
+
+    def _query_copy_graphs(self) -> list[dict[str, Any]]:
+        """The named graphs of the query copy, each with its number of quads (``g``, ``n``)."""
+        skipped = [LEDGER_GRAPH]
+        if self.server.product == VIRTUOSO:
+            skipped.extend(VIRTUOSO_SYSTEM_GRAPHS)
+        not_ours = ", ".join(_term(NamedNode(graph)) for graph in skipped)
+        return self.server.select_terms(
+            f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+            f"FILTER(?g NOT IN ({not_ours})) }} GROUP BY ?g ORDER BY ?g"
+        )
+
+    def rebuild_query_copy(self) -> int:
+        """Write the query copy again from the stored entries; the number of entries written.
+
+        Under the writer lock, after ``verify`` passes (the copy is written from the bytes, so
+        they must be the chain's): every graph of the copy is emptied, and the default graph
+        where the server keeps one, then each entry's quads are written in parts as on
+        Virtuoso. Not atomic: a query meanwhile sees part of the copy, and an interrupted
+        rebuild leaves part of it (``verify --derived`` says so; run it again).
+        """
+        lock = _WriterLock(self) if self.use_writer_lock else None
+        if lock is not None:
+            lock.acquire()
+        try:
+            report = self.verify()
+            if not report.ok:
+                raise VerificationError(
+                    f"refusing to write the query copy from entries that do not verify: {report}",
+                    where=self.url,
+                    hint=_VERIFY_HINT,
+                )
+            for row in self._query_copy_graphs():
+                graph = _bind(g=row["g"])
+                self.server.update(
+                    f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ {graph} "
+                    "GRAPH ?g { ?s ?p ?o } }"
+                )
+            if self.server.product != VIRTUOSO:  # Virtuoso's default graph is the union of all
+                self.server.update("CLEAR DEFAULT")
+            size = self.size()
+            for seq in range(1, size + 1):
+                ((stored, data),) = self._stored(seq).items()  # one each: verify passed
+                quads = list(self.skolemised(entry.index_quads(seq, data)))
+                self._write_query_copy(NamedNode(stored), quads)
+            return size
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def _graphs_quads(self, graphs: list[Any], count: int) -> Iterator[Quad]:
+        """The quads of several small graphs in one request (``count`` of them in all)."""
+        values = " ".join(_term(graph) for graph in graphs)
+        rows = self.server.select_terms(
+            f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        )
+        if len(rows) < count:
+            raise _capped(self.url)
+        for row in rows:
+            yield Quad(row["s"], row["p"], row["o"], row["g"])
+
+    def _paged_quads(self, graph: str, count: int, graph_name: Any) -> Iterator[Quad]:
+        """The quads of one graph (``GRAPH <g>``, or "" for the default graph) page by page."""
+        for offset in range(0, count, QUERY_COPY_PAGE):
+            rows = self.server.select_terms(
+                f"SELECT ?s ?p ?o WHERE {{ {graph} {{ ?s ?p ?o }} }} ORDER BY ?s ?p ?o "
+                f"LIMIT {QUERY_COPY_PAGE} OFFSET {offset}"
+            )
+            if len(rows) < min(QUERY_COPY_PAGE, count - offset):
+                raise _capped(self.url)
+            for row in rows:
+                yield Quad(row["s"], row["p"], row["o"], graph_name)
 
     # --- checkpoints ---
 
