@@ -925,71 +925,116 @@ def test_a_server_that_goes_away_gives_a_clear_error(tmp_path: Path, server_kind
         assert remote.remote_open(again.url).verify().ok
 
 
-class _DroppingProxy:
-    """A proxy to a real server that closes the connection on the request carrying an entry."""
+class _Proxy:
+    """A proxy on 127.0.0.1 to a real SPARQL server, at the same path (so that /sparql still
+    names Virtuoso's one endpoint); ``intercept`` may answer a request itself."""
 
     def __init__(self, upstream: str) -> None:
-        self.dropped = 0
-        proxy = self
         parts = urllib.parse.urlsplit(upstream)
-        origin = f"{parts.scheme}://{parts.netloc}"
-
-        def forward(handler: http.server.BaseHTTPRequestHandler) -> None:
-            length = int(handler.headers.get("Content-Length") or 0)
-            body = handler.rfile.read(length)
-            sent = urllib.parse.unquote_plus(body.decode("ascii"))  # the request is a form
-            if "FILTER NOT EXISTS" in sent and "remote:nquads" in sent:
-                opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-                request = urllib.request.Request(
-                    origin + handler.path,
-                    data=body,
-                    method="POST",
-                    headers={"Content-Type": handler.headers["Content-Type"]},
-                )
-                with opener.open(request, timeout=10):
-                    pass  # the entry is written, but the answer is lost
-                proxy.dropped += 1
-                handler.close_connection = True
-                handler.connection.shutdown(socket.SHUT_RDWR)
-                return
-            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-            request = urllib.request.Request(
-                origin + handler.path,
-                data=body,
-                method="POST",
-                headers={
-                    k: v for k, v in handler.headers.items() if k in ("Content-Type", "Accept")
-                },
-            )
-            with opener.open(request, timeout=10) as response:
-                answer = response.read()
-                handler.send_response(response.status)
-                handler.send_header(
-                    "Content-Type", response.headers["Content-Type"] or "text/plain"
-                )
-                handler.send_header("Content-Length", str(len(answer)))
-                handler.end_headers()
-                handler.wfile.write(answer)
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        proxy = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
-                forward(self)
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                sent = urllib.parse.unquote_plus(body.decode("ascii"))  # the request is a form
+                if not proxy.intercept(self, sent, body):
+                    proxy.forward(self, body)
 
             def log_message(self, *args: object) -> None:
                 pass
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        # the same path as upstream's, so that /sparql still names Virtuoso's one endpoint
-        path = urllib.parse.urlsplit(upstream).path
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{parts.path}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
+
+    def intercept(
+        self, handler: http.server.BaseHTTPRequestHandler, sent: str, body: bytes
+    ) -> bool:
+        """Answer ``handler``'s request here (True), or let it through to the server (False)."""
+        return False
+
+    def send_upstream(self, handler: http.server.BaseHTTPRequestHandler, body: bytes) -> Any:
+        request = urllib.request.Request(
+            self.origin + handler.path,
+            data=body,
+            method="POST",
+            headers={k: v for k, v in handler.headers.items() if k in ("Content-Type", "Accept")},
+        )
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        return opener.open(request, timeout=10)
+
+    def forward(self, handler: http.server.BaseHTTPRequestHandler, body: bytes) -> None:
+        with self.send_upstream(handler, body) as response:
+            answer = response.read()
+            handler.send_response(response.status)
+            handler.send_header("Content-Type", response.headers["Content-Type"] or "text/plain")
+            if response.headers["Server"]:
+                handler.send_header("Server", response.headers["Server"])
+            handler.send_header("Content-Length", str(len(answer)))
+            handler.end_headers()
+            handler.wfile.write(answer)
 
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join()
+
+
+def _is_append(sent: str) -> bool:
+    """Whether a request is the update that inserts an entry."""
+    return "FILTER NOT EXISTS" in sent and "remote:nquads" in sent
+
+
+class _DroppingProxy(_Proxy):
+    """Closes the connection on the request carrying an entry, after the server wrote it."""
+
+    def __init__(self, upstream: str) -> None:
+        self.dropped = 0
+        super().__init__(upstream)
+
+    def intercept(
+        self, handler: http.server.BaseHTTPRequestHandler, sent: str, body: bytes
+    ) -> bool:
+        if not _is_append(sent):
+            return False
+        with self.send_upstream(handler, body):
+            pass  # the entry is written, but the answer is lost
+        self.dropped += 1
+        handler.close_connection = True
+        handler.connection.shutdown(socket.SHUT_RDWR)
+        return True
+
+
+class _DeadlockingProxy(_Proxy):
+    """Answers the first ``deadlocks`` appends as Virtuoso answers a transaction it rolled back
+    to break a deadlock: HTTP 200, ``X-SQL-State: 00000`` and ``X-SQL-Message: SR172:
+    Transaction deadlocked`` (measured on Virtuoso 7.2 with two writers inserting at once),
+    without passing them on."""
+
+    def __init__(self, upstream: str, deadlocks: int) -> None:
+        self.left = deadlocks
+        self.refused = 0
+        super().__init__(upstream)
+
+    def intercept(
+        self, handler: http.server.BaseHTTPRequestHandler, sent: str, body: bytes
+    ) -> bool:
+        if self.left <= 0 or not _is_append(sent):
+            return False
+        self.left -= 1
+        self.refused += 1
+        answer = b"<html>deadlocked</html>"
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("X-SQL-State", "00000")
+        handler.send_header("X-SQL-Message", "SR172: Transaction deadlocked")
+        handler.send_header("Content-Length", str(len(answer)))
+        handler.end_headers()
+        handler.wfile.write(answer)
+        return True
 
 
 def test_a_lost_answer_says_the_entry_may_have_been_written(
@@ -1010,73 +1055,6 @@ def test_a_lost_answer_says_the_entry_may_have_been_written(
     assert "entry 2 may or may not have been written" in str(lost.value)
     direct = remote.remote_open(oxigraph.url)
     assert direct.size() == 2 and direct.verify().ok  # here it was written, whole
-
-
-class _DeadlockingProxy:
-    """A proxy to a real server that answers the first ``deadlocks`` appends as Virtuoso answers
-    a transaction it rolled back to break a deadlock: HTTP 200, ``X-SQL-State: 00000`` and
-    ``X-SQL-Message: SR172: Transaction deadlocked`` (measured on Virtuoso 7.2 with two writers
-    inserting at once), without passing them on."""
-
-    def __init__(self, upstream: str, deadlocks: int) -> None:
-        self.left = deadlocks
-        self.refused = 0
-        proxy = self
-        parts = urllib.parse.urlsplit(upstream)
-        origin = f"{parts.scheme}://{parts.netloc}"
-
-        def forward(handler: http.server.BaseHTTPRequestHandler) -> None:
-            body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
-            sent = urllib.parse.unquote_plus(body.decode("ascii"))
-            if proxy.left > 0 and "FILTER NOT EXISTS" in sent and "remote:nquads" in sent:
-                proxy.left -= 1
-                proxy.refused += 1
-                answer = b"<html>deadlocked</html>"
-                handler.send_response(200)
-                handler.send_header("Content-Type", "text/html")
-                handler.send_header("X-SQL-State", "00000")
-                handler.send_header("X-SQL-Message", "SR172: Transaction deadlocked")
-                handler.send_header("Content-Length", str(len(answer)))
-                handler.end_headers()
-                handler.wfile.write(answer)
-                return
-            request = urllib.request.Request(
-                origin + handler.path,
-                data=body,
-                method="POST",
-                headers={
-                    k: v for k, v in handler.headers.items() if k in ("Content-Type", "Accept")
-                },
-            )
-            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-            with opener.open(request, timeout=10) as response:
-                answer = response.read()
-                handler.send_response(response.status)
-                for name in ("Content-Type", "Server"):
-                    if response.headers[name]:
-                        handler.send_header(name, response.headers[name])
-                handler.send_header("Content-Length", str(len(answer)))
-                handler.end_headers()
-                handler.wfile.write(answer)
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
-                forward(self)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        path = urllib.parse.urlsplit(upstream).path
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
 
 
 def test_a_deadlocked_append_is_sent_again(server: Callable[[], Server]) -> None:
