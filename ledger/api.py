@@ -1097,7 +1097,7 @@ def check_derived(ledger: Backend, *, full: bool = False) -> derived.DerivedRepo
 def derived_status(ledger: Backend) -> derived.DerivedStatus | None:
     """When the derived data was last checked against the chain (``verify``, cheap, or
     ``verify --derived``), and whether that check is older than the head; None for a ledger on a
-    server (its derived data is its local replica's)."""
+    server (a check of its query copy, ``verify --derived``, is not recorded)."""
     if not isinstance(ledger, Ledger):
         return None
     return derived.status(ledger)

@@ -953,8 +953,9 @@ class LedgerInfo:
         if self.derived is not None:
             return self.derived.summary
         return (
-            "Derived data: read from this ledger's local replica, built from entries verified as "
-            "they were imported; `claim-ledger verify --derived` checks an embedded ledger's."
+            "Derived data: this ledger is kept on a SPARQL server; its local replica is built "
+            "from entries verified as they are read, and `claim-ledger verify --derived` compares "
+            "the server's query copy with the entries (that check is not recorded here)."
         )
 
     def entry(self, iri: str) -> EntryRef | None:
