@@ -287,11 +287,11 @@ class SourceResolver(DayReader):
             relay = None
         if relay is not None:
             transmission = "wireRelay"
-        base: Attribution | None = None
-        office = self._office(phrase) if phrase else None
-        if office is not None:
+
+        def named(agent: Agent) -> Attribution:
+            """The statement credited to ``agent`` alone, remembered for what refers back."""
             attribution = Attribution(
-                sources=(office,),
+                sources=(agent,),
                 relay=relay,
                 transmission=transmission,
                 stance=stance,
@@ -301,6 +301,11 @@ class SourceResolver(DayReader):
             )
             self._remember(attribution)
             return attribution
+
+        base: Attribution | None = None
+        office = self._office(phrase) if phrase else None
+        if office is not None:
+            return named(office)
         document = phrase.split()
         if document and document[0].casefold() in self.lex.determiners:
             document = document[1:]
@@ -315,17 +320,7 @@ class SourceResolver(DayReader):
         if phrase and anaphoric and self._anaphoric(phrase):
             described = self._definite_description(phrase)
             if described is not None:
-                attribution = Attribution(
-                    sources=(described,),
-                    relay=relay,
-                    transmission=transmission,
-                    stance=stance,
-                    cue=cue,
-                    marks=tuple(marks),
-                    cue_time=cue_time,
-                )
-                self._remember(attribution)
-                return attribution
+                return named(described)
         if not phrase or anaphoric and self._anaphoric(phrase):
             base = self.context.last
             if base is None:
@@ -348,17 +343,7 @@ class SourceResolver(DayReader):
             return replace(base, stance=stance, cue=cue, cue_time=cue_time)
         described = self._definite_description(phrase)
         if described is not None:
-            attribution = Attribution(
-                sources=(described,),
-                relay=relay,
-                transmission=transmission,
-                stance=stance,
-                cue=cue,
-                marks=tuple(marks),
-                cue_time=cue_time,
-            )
-            self._remember(attribution)
-            return attribution
+            return named(described)
         if not self._sourcelike_phrase(phrase):
             return None
         sources = self._agents(phrase)
