@@ -7,23 +7,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ledger.extraction.rules import Lexicon, norm_name
+from ledger.extraction.rules import HEAD_COUNTS, Lexicon, norm_name
 from ledger.vocab import CL
 
 #: the head-count properties of model v2 that the ontology declares (the hints propose no other)
-_KNOWN_COUNTS = frozenset(
-    name
-    for name in (
-        "killedCount",
-        "injuredCount",
-        "casualtyCount",
-        "detainedCount",
-        "surrenderedCount",
-        "evacuatedCount",
-        "returnedCount",
-    )
-    if name in CL.__annotations__
-)
+_KNOWN_COUNTS = frozenset(name for name in HEAD_COUNTS if name in CL.__annotations__)
 
 
 @dataclass(frozen=True)

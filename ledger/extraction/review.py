@@ -43,7 +43,7 @@ from ruamel.yaml.error import YAMLError
 from ledger.errors import InputError, UsageError
 from ledger.extraction.cues import Patterns
 from ledger.extraction.days import DayReader, resolved_span
-from ledger.extraction.rules import LEXICONS, norm_name
+from ledger.extraction.rules import HEAD_COUNTS, LEXICONS, norm_name
 from ledger.extraction.sources import Registry, ascii_letters
 from ledger.intake.load import shipped_context
 from ledger.vocab import CL
@@ -53,18 +53,7 @@ _AGENT_TYPES = ("Person", "Organization")
 _ENTITY_TYPES = ("Place", "PlaceGroup", "Force", "PeopleGroup", "Concept", "Event", "Conflict")
 #: properties by the unit of a figure (the ontology must declare them; see ``_known``)
 _PROPERTIES_BY_UNIT = {
-    "person": (
-        "killedCount",
-        "injuredCount",
-        "casualtyCount",
-        "detainedCount",
-        "surrenderedCount",
-        "evacuatedCount",
-        "returnedCount",
-        "displacedCount",
-        "population",
-        "strength",
-    ),
+    "person": (*HEAD_COUNTS, "displacedCount", "population", "strength"),
     "percent": ("areaShareControlled",),
     "kilometre": ("distanceFrom",),
     "metre": ("distanceFrom",),

@@ -151,6 +151,18 @@ class Lexicon:
     name_particles: tuple[str, ...] = ()
 
 
+#: the head-count properties of model v2 (killed, injured, …) a figure of people may be, in the
+#: order the guided review proposes them; each reader keeps those the ontology declares
+HEAD_COUNTS = (
+    "killedCount",
+    "injuredCount",
+    "casualtyCount",
+    "detainedCount",
+    "surrenderedCount",
+    "evacuatedCount",
+    "returnedCount",
+)
+
 _NB_WEEKDAYS = {
     "mandag": "Monday",
     "tirsdag": "Tuesday",
