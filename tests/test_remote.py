@@ -1215,32 +1215,11 @@ def test_queries_of_a_ledger_on_virtuoso_run_on_its_replica(
     """On Virtuoso, index() is the verified replica's: booleans stay booleans, as embedded."""
     far, near = _twins(virtuoso, tmp_path)
     query = f"SELECT ?c ?flag WHERE {{ ?c <{CL}flag> ?flag }} ORDER BY ?c"
-    near.append(
-        [
-            ox.Quad(
-                ox.NamedNode(EX + "c"),
-                ox.NamedNode(CL + "flag"),
-                ox.Literal(True),
-                ox.NamedNode(EX + "g"),
-            )
-        ],
-        author="a",
-        message="m",
-        kind="add",
+    flag = ox.Quad(
+        ox.NamedNode(EX + "c"), ox.NamedNode(CL + "flag"), ox.Literal(True), ox.NamedNode(EX + "g")
     )
-    far.append(
-        [
-            ox.Quad(
-                ox.NamedNode(EX + "c"),
-                ox.NamedNode(CL + "flag"),
-                ox.Literal(True),
-                ox.NamedNode(EX + "g"),
-            )
-        ],
-        author="a",
-        message="m",
-        kind="add",
-    )
+    for book in (near, far):
+        book.append([flag], author="a", message="m", kind="add")
     with far.index() as remote_index, near.index() as local_index:
         assert not isinstance(remote_index, remote.RemoteIndex)
         assert remote_index.indexed_through == far.size() == 4
