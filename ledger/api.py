@@ -1132,12 +1132,13 @@ def rebuild_derived(ledger: Backend, *, index: bool, findings: bool) -> derived.
     return derived.rebuild(local, index=index, findings=findings)
 
 
-def evaluate(corpus: Path) -> Any:
+def evaluate(corpus: Path, *, review: bool = False) -> Any:
     """Score the analysis on a corpus of events with expected relations
-    (``ledger.analysis.evaluate``): an ``Evaluation``."""
+    (``ledger.analysis.evaluate``): an ``Evaluation``; with ``review``, each event's
+    ``review.yaml`` (a second annotator's additions) is part of the answers."""
     from ledger.analysis import evaluate as evaluation  # it adds through this module
 
-    return evaluation.evaluate(corpus)
+    return evaluation.evaluate(corpus, review=review)
 
 
 def open_draft_review(

@@ -1168,7 +1168,14 @@ analysis_command(
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-def evaluate(corpus: Path, fmt: str) -> None:
+@click.option(
+    "--with-review",
+    "review",
+    is_flag=True,
+    help="Score against expected.yaml plus each event's review.yaml (a second annotator's "
+    "additions, written blind to the output); its disputes are listed, not applied.",
+)
+def evaluate(corpus: Path, fmt: str, review: bool) -> None:
     """Measure the analysis on a corpus of events whose expected relations were written first.
 
     Each event folder (expected.yaml and its claim files, or case/) is added to a temporary
@@ -1177,10 +1184,11 @@ def evaluate(corpus: Path, fmt: str) -> None:
     finding with the analysis's reason. Exits 0 whatever the figures: it is a measurement.
 
     \b
-    Example:
+    Examples:
       claim-ledger evaluate tests/data/corpus/
+      claim-ledger evaluate tests/data/corpus/ --with-review
     """
-    click.echo(output.evaluation_text(api.evaluate(corpus), fmt), nl=False)
+    click.echo(output.evaluation_text(api.evaluate(corpus, review=review), fmt), nl=False)
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)

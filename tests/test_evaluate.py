@@ -144,3 +144,88 @@ def test_an_event_whose_files_do_not_load_is_reported_not_raised(tmp_path: Path)
     districts, origins = scored.events
     assert not districts.loaded and "figures.yaml" in districts.problem
     assert origins.loaded and origins.corroborations_found == 6
+
+
+# --------------------------------------------------------------------------- review.yaml
+
+#: The districts-test event with only two of its seven conflicts expected; its review adds two.
+_FIRST = (
+    "conflicts:\n"
+    "  - {a: 'test:claim/sohr-gov-took-alpha-sunday', "
+    "b: 'test:claim/amnesty-rebels-held-alpha-sunday', type: exclusive, why: test}\n"
+    "  - {a: 'test:claim/kurdish-held-bravo-nov-20', "
+    "b: 'test:claim/state-media-gov-held-bravo-nov-20', type: exclusive, why: test}\n"
+)
+_REVIEW = (
+    "conflicts:\n"
+    "  - {a: 'test:claim/sohr-500-fled-foxtrot', b: 'test:claim/state-media-5000-fled-foxtrot', "
+    "type: quantity, why: 500 against about 5,000}\n"
+    "  - {a: 'test:claim/sohr-3000-fled-golf', b: 'test:claim/sohr-500-fled-foxtrot', "
+    "type: quantity, why: a conflict no rule sees}\n"
+    "not_conflicts:\n"
+    "  - {a: 'test:claim/sohr-500-fled-foxtrot', "
+    "b: 'test:claim/amnesty-at-least-4000-fled-foxtrot', kind: different-windows, why: test}\n"
+    "disputes:\n"
+    "  - {a: 'test:claim/sohr-gov-took-alpha-sunday', "
+    "b: 'test:claim/amnesty-rebels-held-alpha-sunday', section: conflicts, why: reviewer says no}\n"
+)
+
+
+def _reviewed_corpus(tmp_path: Path, review: str) -> Path:
+    event = tmp_path / "corpus" / "districts-test"
+    shutil.copytree(CORPUS / "districts-test" / "case", event / "case")
+    (event / "expected.yaml").write_text(_FIRST, encoding="utf-8")
+    (event / "review.yaml").write_text(review, encoding="utf-8")
+    return tmp_path / "corpus"
+
+
+def test_a_review_is_read_only_when_asked(tmp_path: Path) -> None:
+    """Without review=True the answers are expected.yaml alone: 2 right of 7 flagged."""
+    result = evaluate.evaluate(_reviewed_corpus(tmp_path, _REVIEW))
+    assert result.answers == "expected.yaml" and result.disputes == []
+    score = result.overall
+    assert (score.conflicts_expected, score.conflicts_right, score.conflicts_flagged) == (2, 2, 7)
+
+
+def test_a_review_adds_conflicts_and_traps_and_lists_its_disputes(tmp_path: Path) -> None:
+    """Review conflicts count as expected, not_conflicts as traps; disputes are only listed."""
+    result = evaluate.evaluate(_reviewed_corpus(tmp_path, _REVIEW), review=True)
+    assert result.answers == "expected.yaml + review.yaml"
+    score = result.overall
+    assert (score.conflicts_expected, score.conflicts_right, score.conflicts_flagged) == (4, 3, 7)
+    assert (score.traps, score.traps_flagged) == (1, 1)
+    kinds = sorted(n.kind for n in score.notes)
+    assert "missed conflict (from review.yaml)" in kinds
+    assert "trap flagged (from review.yaml)" in kinds
+    assert [(d.kind, d.found) for d in result.disputes] == [
+        ("disputed (conflicts)", "reviewer says no")
+    ]
+    table = run(str(tmp_path / "corpus"), "--with-review")
+    assert table.exit_code == 0, table.stderr
+    assert table.stdout.startswith("answers: expected.yaml + review.yaml\n")
+    assert "expectations a review disputes (listed, not applied): 1" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("review", "message"),
+    [
+        pytest.param(
+            "conflicts:\n  - {a: 'test:claim/kurdish-held-bravo-nov-20', "
+            "b: 'test:claim/state-media-gov-held-bravo-nov-20', type: exclusive, why: again}\n",
+            "this pair is already listed in expected.yaml:3 (conflicts)",
+            id="listed-twice",
+        ),
+        pytest.param(
+            "disputes:\n  - {a: x:1, b: x:2, section: misc, why: test}\n",
+            "a dispute's section 'misc' is not one of",
+            id="bad-dispute",
+        ),
+        pytest.param("not_conflicts: {a: x:1}\n", "not_conflicts must be a list", id="not-list"),
+    ],
+)
+def test_a_bad_review_is_a_clear_error(tmp_path: Path, review: str, message: str) -> None:
+    """A malformed review.yaml: exit 2, what is wrong, where (review.yaml:line), no traceback."""
+    result = run(str(_reviewed_corpus(tmp_path, review)), "--with-review")
+    assert result.exit_code == 2
+    assert message in result.stderr and "review.yaml" in result.stderr
+    assert "Traceback" not in result.stderr

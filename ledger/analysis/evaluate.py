@@ -16,6 +16,12 @@ Each event is added to a fresh embedded ledger in a temporary folder through the
 
 Every miss and every false finding is listed with the reason: what the analysis said about that
 pair instead, or that it said nothing. A measurement, not a check: it never fails on low figures.
+
+An event may also hold ``review.yaml``: a second annotator's completeness review, written without
+the analysis's output, that adds pairs ``expected.yaml`` does not list (``conflicts``, and
+``not_conflicts`` scored as traps) and reports the entries it disputes (``disputes``, listed,
+never applied). It is read only when asked (``review=True``), so the figure against the answers
+written first stays the default and the two are never mixed up.
 """
 
 from __future__ import annotations
@@ -42,6 +48,12 @@ SECTIONS = {
     "traps": "trap",
 }
 INDEPENDENCE = ("independent", "aligned", "same-origin")
+#: The sections of ``review.yaml``: section → (the expected.yaml section it adds to, label field).
+REVIEW_SECTIONS = {
+    "conflicts": ("conflicts", "type"),
+    "not_conflicts": ("traps", "kind"),
+    "disputes": ("disputes", "section"),
+}
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,7 @@ class Expectation:
     label: str
     why: str
     line: int
+    origin: str = "expected.yaml"
 
     @property
     def pair(self) -> frozenset[str]:
@@ -163,6 +176,10 @@ class Evaluation:
 
     events: list[Score]
     overall: Score
+    #: Where the answers came from: ``expected.yaml``, or with the second annotator's review.
+    answers: str = "expected.yaml"
+    #: Entries of expected.yaml a review disputes (event, a, b, section, why): listed, not applied.
+    disputes: list[Note] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- expected.yaml
@@ -181,8 +198,14 @@ def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
 
 
-def read_expected(path: Path, prefixes: Mapping[str, str]) -> list[Expectation]:
-    """The expectations of one event, claim ids expanded with the case files' prefixes."""
+def read_expected(
+    path: Path, prefixes: Mapping[str, str], *, review: bool = False
+) -> list[Expectation]:
+    """The expectations of one event, claim ids expanded with the case files' prefixes.
+
+    With ``review``, ``path`` is a ``review.yaml``: its ``conflicts`` are expected conflicts, its
+    ``not_conflicts`` traps, its ``disputes`` come back with section ``disputes``."""
+    name = path.name
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
     except (OSError, UnicodeDecodeError) as error:
@@ -190,24 +213,28 @@ def read_expected(path: Path, prefixes: Mapping[str, str]) -> list[Expectation]:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise InputError(f"expected.yaml is not YAML: {error}", where=where) from None
+        raise InputError(f"{name} is not YAML: {error}", where=where) from None
+    sections = (
+        REVIEW_SECTIONS
+        if review
+        else {section: (section, label) for section, label in SECTIONS.items()}
+    )
     if not isinstance(data, dict):
         raise InputError(
-            "expected.yaml must be a mapping with conflicts, corroborations, scope_warnings "
-            "and traps",
+            f"{name} must be a mapping with {', '.join(sections)}",
             where=str(path),
         )
     found: list[Expectation] = []
-    for section, label_field in SECTIONS.items():
-        entries = data.get(section) or []
+    for key, (section, label_field) in sections.items():
+        entries = data.get(key) or []
         if not isinstance(entries, list):
-            raise InputError(f"{section} must be a list", where=f"{path}:{data['__line__']}")
+            raise InputError(f"{key} must be a list", where=f"{path}:{data['__line__']}")
         for entry in entries:
             line = entry.get("__line__", 0) if isinstance(entry, dict) else 0
             where = f"{path}:{line}"
             if not isinstance(entry, dict) or not entry.get("a") or not entry.get("b"):
                 raise InputError(
-                    f"each entry of {section} needs claim ids a and b",
+                    f"each entry of {key} needs claim ids a and b",
                     where=where,
                     hint="e.g. {a: case:claim/one, b: case:claim/two, why: ...}",
                 )
@@ -215,6 +242,11 @@ def read_expected(path: Path, prefixes: Mapping[str, str]) -> list[Expectation]:
             if section == "corroborations" and label not in INDEPENDENCE:
                 raise InputError(
                     f"independence {label!r} is not one of {', '.join(INDEPENDENCE)}",
+                    where=where,
+                )
+            if section == "disputes" and label not in SECTIONS:
+                raise InputError(
+                    f"a dispute's section {label!r} is not one of {', '.join(SECTIONS)}",
                     where=where,
                 )
             found.append(
@@ -225,9 +257,35 @@ def read_expected(path: Path, prefixes: Mapping[str, str]) -> list[Expectation]:
                     label,
                     str(entry.get("why", "")),
                     line,
+                    name,
                 )
             )
     return found
+
+
+def read_review(
+    path: Path, prefixes: Mapping[str, str], expected: list[Expectation]
+) -> tuple[list[Expectation], list[Expectation]]:
+    """A review's added expectations and its disputes. A review adds only pairs that
+    ``expected.yaml`` does not list: a pair listed in both is an error naming both lines."""
+    listed = {e.pair: e for e in expected}
+    added: list[Expectation] = []
+    disputes: list[Expectation] = []
+    for entry in read_expected(path, prefixes, review=True):
+        if entry.section == "disputes":
+            disputes.append(entry)
+            continue
+        first = listed.get(entry.pair)
+        if first is not None:
+            raise InputError(
+                f"this pair is already listed in {first.origin}:{first.line} ({first.section})",
+                where=f"{path}:{entry.line}",
+                hint="a review adds only pairs expected.yaml does not list; put a "
+                "disagreement with it under disputes",
+            )
+        listed[entry.pair] = entry
+        added.append(entry)
+    return added, disputes
 
 
 def _expand(claim_id: str, prefixes: Mapping[str, str]) -> str:
@@ -273,12 +331,27 @@ def event_folders(corpus: Path) -> list[Path]:
     return folders
 
 
-def evaluate_event(folder: Path) -> Score:
-    """Load one event into a temporary ledger, analyse it and score it."""
+def evaluate_event(
+    folder: Path, *, review: bool = False, disputes: list[Note] | None = None
+) -> Score:
+    """Load one event into a temporary ledger, analyse it and score it; with ``review``, against
+    ``expected.yaml`` and the event's ``review.yaml`` (if any), its disputes added to
+    ``disputes``."""
     case = folder / "case" if (folder / "case").is_dir() else folder
-    files = [p for p in claim_files([case]) if p.name != "expected.yaml"]
+    files = [p for p in claim_files([case]) if p.name not in ("expected.yaml", "review.yaml")]
     prefixes = _prefixes(files)
     expected = read_expected(folder / "expected.yaml", prefixes)
+    if review and (folder / "review.yaml").is_file():
+        added, disputed = read_review(folder / "review.yaml", prefixes, expected)
+        expected += added
+        if disputes is not None:
+            disputes.extend(
+                _compact_note(
+                    Note(folder.name, f"disputed ({e.label})", e.a, e.b, "in expected.yaml", e.why),
+                    prefixes,
+                )
+                for e in disputed
+            )
     score = Score(folder.name)
     try:
         return _evaluate_loaded(folder, files, expected, score)
@@ -396,6 +469,8 @@ def _score(
 
     def note(kind: str, e: Expectation) -> None:
         label = f"{e.label}: " if e.label else ""
+        if e.origin != "expected.yaml":
+            kind = f"{kind} (from {e.origin})"
         score.notes.append(Note(event, kind, e.a, e.b, f"{label}{e.why}", said(e.pair)))
 
     expected_conflicts = {e.pair for e in expected if e.section == "conflicts"}
@@ -453,16 +528,21 @@ def _score(
 # --------------------------------------------------------------------------- the corpus
 
 
-def evaluate(corpus: Path) -> Evaluation:
-    """Score every event folder of ``corpus``, then the corpus as a whole."""
-    events = [evaluate_event(folder) for folder in event_folders(corpus)]
+def evaluate(corpus: Path, *, review: bool = False) -> Evaluation:
+    """Score every event folder of ``corpus``, then the corpus as a whole; with ``review``,
+    against the answers written first plus each event's ``review.yaml``."""
+    disputes: list[Note] = []
+    events = [
+        evaluate_event(folder, review=review, disputes=disputes) for folder in event_folders(corpus)
+    ]
     overall = Score("overall")
     for score in events:
         overall.add(score)
-    return Evaluation(events, overall)
+    answers = "expected.yaml + review.yaml" if review else "expected.yaml"
+    return Evaluation(events, overall, answers, disputes)
 
 
 __all__ = [
-    "EVALUATION_COLUMNS", "NOTE_COLUMNS", "Evaluation", "Expectation", "Note", "Score",
-    "evaluate", "evaluate_event", "event_folders", "read_expected",
+    "EVALUATION_COLUMNS", "NOTE_COLUMNS", "REVIEW_SECTIONS", "Evaluation", "Expectation", "Note",
+    "Score", "evaluate", "evaluate_event", "event_folders", "read_expected", "read_review",
 ]  # fmt: skip

@@ -662,11 +662,18 @@ def evaluation_text(result: Any, fmt: str) -> str:
         {c: getattr(n, c) for c in NOTE_COLUMNS}
         for n in sorted(result.overall.notes, key=lambda n: (n.event, n.kind, n.a, n.b))
     ]
+    disputes = [{c: getattr(n, c) for c in NOTE_COLUMNS} for n in result.disputes]
     if fmt == "json":
-        data = {"events": events, "overall": overall, "notes": notes}
+        data = {
+            "answers": result.answers,
+            "events": events,
+            "overall": overall,
+            "notes": notes,
+            "disputes": disputes,
+        }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     text = rows(EVALUATION_COLUMNS, [*events, overall], "table")
-    lines = [text.rstrip("\n"), ""]
+    lines = [f"answers: {result.answers}", "", text.rstrip("\n"), ""]
     if notes:
         lines.append(f"misses and false findings: {len(notes)}")
         for n in notes:
@@ -675,4 +682,9 @@ def evaluation_text(result: Any, fmt: str) -> str:
             lines.append(f"    analysis: {n['found']}")
     else:
         lines.append("no misses and no false findings")
+    if disputes:
+        lines += ["", f"expectations a review disputes (listed, not applied): {len(disputes)}"]
+        for n in disputes:
+            lines.append(f"- {n['event']}: {n['kind']}: {n['a']} x {n['b']}")
+            lines.append(f"    why: {n['found']}")
     return "\n".join(lines) + "\n"
