@@ -2,15 +2,18 @@
 language.
 
 For each page of ``tests/data/corpus/<event>/case/pages/`` in a language the rules read (en; nb,
-and nn read as nb), the draft is made with the options a checker would give (``--lang`` from the
-page's Document, ``--published`` its ``datePublished``, ``--outlet`` its publisher's name,
-``--sources`` the case's ``sources.yaml``) and scored with ``extract --evaluate CASE --page``:
-the gold is the case's claims that quote that page. The totals add the counts of the pages
-(matched / total), so a long page weighs more than a short one. ``toCheck`` entries per claim of
-the drafts are counted too.
+and nn read as nb), or of another set of case folders given with ``--corpus`` (``<set>/<name>/``
+holding ``claims.yaml``, as ``tests/data/extract/real-blind/en/`` and ``nb/``), the draft is
+made with the options a checker would give (``--lang`` from the page's Document,
+``--published`` its ``datePublished``, ``--outlet`` its publisher's name, ``--sources`` the
+case's ``sources.yaml``) and scored with ``extract --evaluate CASE --page``: the gold is the
+case's claims that quote that page. The totals add the counts of the pages (matched / total), so
+a long page weighs more than a short one. ``toCheck`` entries per claim of the drafts are counted
+too.
 
     PYTHONPATH=. python bench/extract_corpus.py                 # the table, misses on stderr
     PYTHONPATH=. python bench/extract_corpus.py --misses        # the misses under each page
+    PYTHONPATH=. python bench/extract_corpus.py --corpus tests/data/extract/real-blind --misses
 """
 
 from __future__ import annotations
@@ -58,10 +61,24 @@ class Page:
     outlet: str | None
 
 
+def cases(corpus: Path) -> list[Path]:
+    """The case folders of a corpus: ``<event>/case/`` (the development corpus), else every
+    ``<name>/`` holding a ``claims.yaml`` (the real-blind sets); none is an error."""
+    found = sorted(corpus.glob("*/case")) or sorted(
+        path.parent for path in corpus.glob("*/claims.yaml")
+    )
+    if not found:
+        raise SystemExit(
+            f"error: no case folder in {corpus}: give a folder whose sub-folders are cases "
+            "(<event>/case/ or <name>/claims.yaml)"
+        )
+    return found
+
+
 def pages(corpus: Path) -> list[Page]:
     """Every page of the corpus whose language the rules read, event by event."""
     found = []
-    for case in sorted(corpus.glob("*/case")):
+    for case in cases(corpus):
         entities = yaml.safe_load((case / "entities.yaml").read_text(encoding="utf-8"))
         sources = yaml.safe_load((case / "sources.yaml").read_text(encoding="utf-8"))
         names = {node.get("id"): _name(node.get("name")) for node in sources["@graph"]}
@@ -73,7 +90,7 @@ def pages(corpus: Path) -> list[Page]:
                 published = published.get("@value")
             found.append(
                 Page(
-                    event=case.parent.name,
+                    event=case.parent.name if case.name == "case" else case.name,
                     case=case,
                     path=case / node["localCopy"],
                     lang=str(node["inLanguage"]),
@@ -199,7 +216,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--misses", action="store_true", help="print the misses under each page")
+    parser.add_argument("--note", default="", help="a line for the header ('blind: first run')")
     args = parser.parse_args()
+    corpus = args.corpus.resolve()
     started = time.monotonic()
     commit = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
@@ -207,13 +226,24 @@ def main() -> None:
         text=True,
         check=False,
     ).stdout.strip()
-    print(f"# extraction on the corpus ({args.corpus.relative_to(ROOT)}), commit {commit}")
+    rules = subprocess.run(
+        ["git", "-C", str(ROOT), "log", "-1", "--format=%h %cs", "--", "ledger/extraction"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    where = corpus.relative_to(ROOT) if corpus.is_relative_to(ROOT) else corpus
+    print(f"# extraction on the corpus ({where}), commit {commit}")
+    print(f"# rules: the last commit to ledger/extraction/ is {rules or 'unknown'}")
+    print(f"# run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    if args.note:
+        print(f"# {args.note}")
     header = ("event", "page", "lang", "gold", "draft", "P", "R", "src", "quote", "items/claim")
     print("\t".join(header))
     totals: dict[str, list[int]] = defaultdict(lambda: [0] * 8)
     judged: Counter[str] = Counter()
     unreadable: dict[str, str] = {}
-    for page in pages(args.corpus):
+    for page in pages(corpus):
         if page.event in unreadable:
             continue
         try:
