@@ -128,6 +128,8 @@ class Claim:
     the hour when the file gives one (a day-precision latest bound ends in ``T99``). Quantity
     bounds are in the stated unit. ``scope_kind``, ``degree`` and the hedges are local names
     (``runningTotal``, ``partial``, ``reportedly``); empty when the claim does not say.
+    ``own_document``: the document whose own words the claim is (``reportedIn`` of a claim
+    with ``transmission ownReporting``); empty for a source the document quotes or relays.
     """
 
     iri: str
@@ -160,6 +162,7 @@ class Claim:
     controller: str = ""
     hedges: str = ""
     nominal: float | None = None
+    own_document: str = ""
 
     @property
     def has_proposition(self) -> bool:
@@ -187,12 +190,22 @@ def day(text: str, *, end: bool = False) -> str:
 
 
 def instant(text: str, *, end: bool = False) -> str:
-    """A date or dateTime literal as a sortable time string; a date's end sorts after its times."""
+    """A date or dateTime literal as a sortable time string; a date's end sorts after its times.
+
+    A latest bound at the last second of a day (``T23:59:59``, or ``T24:00:00``) is that day's
+    end, as a date's is: "in the evening" (18:00–23:59:59) ends when "that day" ends, so that
+    the two can be ordered (``_stated_later``).
+    """
     if not text:
         return HIGH if end else LOW
     if len(text) <= 10:
         return text + _DAY_END if end else text
+    if end and text[10:19] in _LAST_SECONDS:
+        return text[:10] + _DAY_END
     return text[:19]
+
+
+_LAST_SECONDS = frozenset({"T23:59:59", "T24:00:00"})
 
 
 @dataclass
@@ -551,8 +564,12 @@ def judge(a: Claim, b: Claim, ledger: Ledger) -> Finding | None:
     - plain: a denial conflicts with an assertion of the same value; the same value with the
       same stance corroborates; different values do not conflict (both may hold).
     A conflict between two claims of the same source, or of speakers for the same organisation
-    (``prov:actedOnBehalfOf``), stated at times that do not overlap is a revision by that
-    organisation, not a conflict.
+    (``prov:actedOnBehalfOf``), is a revision by that organisation, not a conflict, when one was
+    stated later (``_stated_later``). Two figures of one voice (``_one_voice``: the same source,
+    or a speaker and the organisation they speak for) whose stated times cannot be ordered are a
+    revision of unknown order, unless both are one document's own words at one time
+    (``_one_statement``): then the document contradicts itself. Other answers that cannot be
+    ordered (two offices of one government, or not figures) stay a conflict.
     """
     if b.iri < a.iri:  # the same reason whichever way round the pair comes
         a, b = b, a
@@ -602,9 +619,38 @@ def judge(a: Claim, b: Claim, ledger: Ledger) -> Finding | None:
                 f"then {_said(second, ledger)} (said {_stated_text(second)})"
             )
             relation = "revision"
+        elif a.is_quantity and _one_voice(a, b, ledger) and not _one_statement(a, b):
+            reason = (
+                f"{ledger.name(ledger.origin(a.source))} gave two figures at times that cannot "
+                f"be ordered: {_said(a, ledger)} (said {_stated_text(a)}) and "
+                f"{_said(b, ledger)} (said {_stated_text(b)}): a revision, order not known"
+            )
+            relation = "revision"
         elif a.source == b.source:
             reason += f"; both from {ledger.name(a.source)}"
     return Finding(a, b, relation, kind_of, reason)
+
+
+def _one_voice(a: Claim, b: Claim, ledger: Ledger) -> bool:
+    """The same source, or a speaker and the organisation they speak for (directly or through
+    others): one voice, which may change its figure. Two offices of one government are one
+    origin but two voices."""
+    return (
+        a.source == b.source
+        or a.source in ledger.chain(b.source)
+        or b.source in ledger.chain(a.source)
+    )
+
+
+def _one_statement(a: Claim, b: Claim) -> bool:
+    """Both claims are one document's own words, stated at times that meet: one statement at
+    one time (an article's lead and its sub-heading), which cannot revise itself."""
+    return bool(
+        a.own_document
+        and a.own_document == b.own_document
+        and a.stated_start <= b.stated_end
+        and b.stated_start <= a.stated_end
+    )
 
 
 def _judge_state(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, str, str] | None:
