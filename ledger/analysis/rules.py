@@ -30,8 +30,15 @@ The rules, in the words of the README ("Corroborations, conflicts and grades"):
 - Event facts (``perpetratedBy``, ``meansUsed``, and exclusive properties of an ``Event``): an
   event happened once, so different answers conflict at any time, and a denial of the same
   answer conflicts.
-- A source revising itself (the same source, stated later, to the hour when given) is a
-  ``revision``, never a conflict.
+- Tolls (an ``eventTotal``, or an unscoped count of a period past) are known progressively:
+  between different origins, a larger figure stated within ``COUNTING_DAYS`` after a smaller
+  one is an ``update``, a smaller one a ``running-total`` conflict.
+- A source revising itself (one origin: the same source, or speakers for one organisation),
+  stated later, is a ``revision``, never a conflict. Stated times are ordered to the hour or
+  part of a day when given (``_stated_later``; "in the evening" comes after "that day"). Two
+  figures of one voice that cannot be ordered are a revision of unknown order, unless both are
+  one document's own words at one time (``_one_statement``); statements of different origins
+  that cannot be ordered are compared as said at one time.
 - ``eventTime unknown`` is never compared on time.
 """
 
