@@ -562,6 +562,8 @@ def test_an_evening_statement_comes_after_one_known_only_to_that_day() -> None:
         **_said("2021-05-09T18:00:00", "2021-05-09T23:59:59"),
     )
     assert findings([day, evening]) == {("day-40", "evening-55"): ("update", "running total")}
+    said = judge(day, evening, Ledger())
+    assert said is not None and "said 2021-05-09 18:00:00 to 23:59:59" in said.reason
     morning = replace(evening, **_said("2021-05-09T06:00:00", "2021-05-09T12:00:00"))
     assert findings([day, morning]) == {("day-40", "evening-55"): ("conflict", "quantity")}
 
@@ -612,4 +614,17 @@ def test_one_documents_own_two_figures_at_one_time_contradict_it() -> None:
     quoted = replace(lead, own_document="")  # the paper quoted, e.g. its editor on the radio
     assert findings([headline, quoted]) == {
         ("headline-500", "lead-hundreds"): ("revision", "quantity")
+    }
+
+
+def test_one_source_raising_a_vague_figure_revised_it() -> None:
+    """'More than 40 dead' then 'at least 150' from one source: a revision, not compatible."""
+    night = _toll("more-than-40", 41, None, "2021-05-09", "a")
+    morning = _toll("at-least-150", 150, None, "2021-05-10", "a")
+    assert findings([night, morning]) == {
+        ("at-least-150", "more-than-40"): ("revision", "quantity")
+    }
+    other = replace(morning, source=S + "b")
+    assert findings([night, other]) == {
+        ("at-least-150", "more-than-40"): ("compatible", "compatible figures")
     }

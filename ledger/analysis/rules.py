@@ -616,26 +616,37 @@ def judge(a: Claim, b: Claim, ledger: Ledger) -> Finding | None:
     if finding is None:
         return None
     relation, kind_of, reason = finding
-    if relation == "conflict" and ledger.origin(a.source) == ledger.origin(b.source):
-        later = _stated_later(a, b)
-        if later is not None:
-            first, second = (a, b) if later is b else (b, a)
-            reason = (
-                f"{ledger.name(ledger.origin(a.source))} revised its own statement: "
-                f"{_said(first, ledger)} (said {_stated_text(first)}), "
-                f"then {_said(second, ledger)} (said {_stated_text(second)})"
-            )
-            relation = "revision"
-        elif a.is_quantity and _one_voice(a, b, ledger) and not _one_statement(a, b):
-            reason = (
-                f"{ledger.name(ledger.origin(a.source))} gave two figures at times that cannot "
-                f"be ordered: {_said(a, ledger)} (said {_stated_text(a)}) and "
-                f"{_said(b, ledger)} (said {_stated_text(b)}): a revision, order not known"
-            )
-            relation = "revision"
-        elif a.source == b.source:
+    if relation in ("conflict", "compatible") and ledger.origin(a.source) == ledger.origin(
+        b.source
+    ):
+        revised = _revision(a, b, ledger)
+        if revised is not None:
+            # compatible figures of one origin ("more than 40", then "at least 150") differ too
+            kind_of = "quantity" if relation == "compatible" else kind_of
+            relation, reason = "revision", revised
+        elif relation == "conflict" and a.source == b.source:
             reason += f"; both from {ledger.name(a.source)}"
     return Finding(a, b, relation, kind_of, reason)
+
+
+def _revision(a: Claim, b: Claim, ledger: Ledger) -> str | None:
+    """Why two claims of one origin are a revision, or None: one was stated later, or they are
+    two figures of one voice whose times cannot be ordered and that are not one statement."""
+    origin = ledger.name(ledger.origin(a.source))
+    later = _stated_later(a, b)
+    if later is not None:
+        first, second = (a, b) if later is b else (b, a)
+        return (
+            f"{origin} revised its own statement: {_said(first, ledger)} (said "
+            f"{_stated_text(first)}), then {_said(second, ledger)} (said {_stated_text(second)})"
+        )
+    if a.is_quantity and _one_voice(a, b, ledger) and not _one_statement(a, b):
+        return (
+            f"{origin} gave two figures at times that cannot be ordered: {_said(a, ledger)} "
+            f"(said {_stated_text(a)}) and {_said(b, ledger)} (said {_stated_text(b)}): a "
+            "revision, order not known"
+        )
+    return None
 
 
 def _one_voice(a: Claim, b: Claim, ledger: Ledger) -> bool:
@@ -1037,6 +1048,8 @@ def _stated_text(claim: Claim) -> str:
     start, end = claim.stated_start, claim.stated_end.removesuffix(_DAY_END)
     if start == end or (len(start) == 10 and end == start):
         return start.replace("T", " ")
+    if len(start) > 10 and end == start[:10]:  # from an hour of a day to its end: "evening"
+        return f"{start.replace('T', ' ')} to 23:59:59"
     return _span_text(start.replace("T", " "), end.replace("T", " "))
 
 
