@@ -628,3 +628,18 @@ def test_one_source_raising_a_vague_figure_revised_it() -> None:
     assert findings([night, other]) == {
         ("at-least-150", "more-than-40"): ("compatible", "compatible figures")
     }
+
+
+def test_only_a_tally_grows_as_it_is_counted() -> None:
+    """A town's population of a day, 10,000 then 12,000 from another source: no update."""
+    population = CL + "population"
+    first = count("first-10000", 10000, 10000, prop=population, **_said("2021-05-09", "2021-05-09"))
+    later = count("later-12000", 12000, 12000, prop=population, source="b",
+                  **_said("2021-05-10", "2021-05-10"))  # fmt: skip
+    assert findings([first, later]) == {("first-10000", "later-12000"): ("conflict", "quantity")}
+    displaced = [replace(c, prop=DISPLACED) for c in (first, later)]
+    assert findings(displaced) == {("first-10000", "later-12000"): ("update", "running total")}
+    front = CL + "distanceFrom"
+    far = replace(first, prop=front, unit=CL + "kilometre", lower=3, upper=3)
+    near = replace(later, prop=front, unit=CL + "kilometre", lower=1, upper=1)
+    assert findings([far, near]) == {("first-10000", "later-12000"): ("conflict", "quantity")}

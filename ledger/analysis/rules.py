@@ -30,9 +30,9 @@ The rules, in the words of the README ("Corroborations, conflicts and grades"):
 - Event facts (``perpetratedBy``, ``meansUsed``, and exclusive properties of an ``Event``): an
   event happened once, so different answers conflict at any time, and a denial of the same
   answer conflicts.
-- Tolls (an ``eventTotal``, or an unscoped count of a period past) are known progressively:
-  between different origins, a larger figure stated within ``COUNTING_DAYS`` after a smaller
-  one is an ``update``, a smaller one a ``running-total`` conflict.
+- Tolls (``TALLIES`` over an ``eventTotal``, or unscoped over a period past) are known
+  progressively: between different origins, a larger figure stated within ``COUNTING_DAYS``
+  after a smaller one is an ``update``, a smaller one a ``running-total`` conflict.
 - A source revising itself (one origin: the same source, or speakers for one organisation),
   stated later, is a ``revision``, never a conflict. Stated times are ordered to the hour or
   part of a day when given (``_stated_later``; "in the evening" comes after "that day"). Two
@@ -490,6 +490,17 @@ def _base_range(claim: Claim) -> tuple[float, float, str] | None:
     return low, high, vocab.dimensions.get(claim.unit, "")
 
 
+#: The tallies: how many people something happened to during the event time (a toll of the
+#: killed or injured, the detained, the displaced ...). Counted as the news comes in, the figure
+#: for one event or one past period only grows; a stock at a moment (a population, a strength,
+#: the people in a building), a distance or a share can go either way.
+TALLIES = frozenset(
+    CL_IRI + name
+    for name in (
+        "killedCount", "injuredCount", "casualtyCount", "detainedCount", "surrenderedCount",
+        "evacuatedCount", "displacedCount", "returnedCount",
+    )
+)  # fmt: skip
 #: A tally (a toll, a count of a day past) still being counted: a larger figure stated within
 #: this many days of an earlier one updates it; later, it is a different assessment.
 COUNTING_DAYS = 7
@@ -878,7 +889,9 @@ def _judge_figures(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, 
             if low_l > high_e or close in ("same", "near"):
                 return ("update", "running total", totals)
             return None
-    tally = sa.kind == sb.kind == "eventTotal" or not (a.scope_kind or b.scope_kind)
+    tally = a.prop in TALLIES and (
+        sa.kind == sb.kind == "eventTotal" or not (a.scope_kind or b.scope_kind)
+    )
     others = ledger.origin(a.source) != ledger.origin(b.source)  # else: a revision, below
     if tally and others and close == "apart" and same_scope(sa, sb) and not (a.denies or b.denies):
         told_later = _stated_later(a, b)
@@ -1524,7 +1537,8 @@ __all__ = [
     "CITED_GAP", "CONFLICT_COLUMNS", "CONTROLLED_BY", "CORROBORATION_COLUMNS", "COUNTING_DAYS",
     "CREDIBILITY",
     "EVENT_PROPERTIES", "HEDGED_WEIGHT", "HIGH", "LOW", "NARROW_RANGE", "SAME_FIGURE_AT_LEAST",
-    "SCOPE_WARNING_COLUMNS", "Agent", "Claim", "ConflictRow", "CorroborationRow", "Finding",
+    "SCOPE_WARNING_COLUMNS", "TALLIES", "Agent", "Claim", "ConflictRow", "CorroborationRow",
+    "Finding",
     "GradeRow", "Ledger", "Related", "Row", "Scope", "ScopeWarningRow", "Vocabulary", "closeness",
     "day", "day_text", "grade_row", "independence", "instant", "judge", "local_name", "ordered",
     "origin_class", "pairs", "range_text", "reach", "same_figure_key", "same_scope", "scope_of",
