@@ -830,3 +830,15 @@ def test_a_share_under_all_of_it_is_found_through_the_store_and_the_findings_fil
     rows = analysis.find_conflicts(store)
     assert pairs(rows, "type") == [("v2-all-of-zulu", "v2-share-90", "exclusive")]
     assert analysis.find_conflicts(store, findings=tmp_path / "f.sqlite") == rows
+
+
+# --------------------------------------------------------------------------- tolls and revisions
+
+
+def test_the_document_of_an_outlets_own_words_is_read_from_the_store(example: ox.Store) -> None:
+    """An outlet's own reporting knows its article; a source it quotes has no own document."""
+    claims = {name(i): c for i, c in analysis.read_claims(example).items()}
+    article = "https://w3id.org/claim-ledger/case/aleppo-2016-11/article"
+    assert claims["lead-thousands-fleeing"].own_document == article
+    assert claims["headline-10000-fled"].own_document == article
+    assert claims["sohr-five-districts-sunday"].own_document == ""

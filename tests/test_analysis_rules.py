@@ -18,6 +18,7 @@ from ledger.analysis.rules import (
     closeness,
     grade_row,
     independence,
+    instant,
     judge,
     ordered,
     pairs,
@@ -376,7 +377,7 @@ def test_a_property_declared_by_a_case_is_judged_by_its_kind() -> None:
 
 
 def test_a_source_correcting_itself_later_the_same_day_is_a_revision() -> None:
-    """Stated at 10:00 and at 16:00 the same day: a revision; both 'that day': a conflict."""
+    """Stated at 10:00 and at 16:00 the same day: a revision; both 'that day': one too."""
     morning = count("morning", 40, 40, stated_start="2017-03-05T10:00:00",
                     stated_end="2017-03-05T10:00:00")  # fmt: skip
     evening = count("evening", 70, 70, stated_start="2017-03-05T16:00:00",
@@ -384,7 +385,7 @@ def test_a_source_correcting_itself_later_the_same_day_is_a_revision() -> None:
     assert findings([morning, evening]) == {("evening", "morning"): ("revision", "quantity")}
     same_day = replace(evening, stated_start="2017-03-05", stated_end="2017-03-05T99")
     morning_day = replace(morning, stated_start="2017-03-05", stated_end="2017-03-05T99")
-    assert findings([morning_day, same_day]) == {("evening", "morning"): ("conflict", "quantity")}
+    assert findings([morning_day, same_day]) == {("evening", "morning"): ("revision", "quantity")}
 
 
 def test_hedged_support_weighs_half() -> None:
@@ -543,3 +544,102 @@ def test_a_span_that_starts_earlier_and_ends_no_later_was_stated_first() -> None
     assert findings([first, second]) == {("first-11", "next-12"): ("update", "running total")}
     same_span = replace(second, stated_start="2014-07-17", stated_end="2014-07-18T99")
     assert findings([first, same_span]) == {("first-11", "next-12"): ("conflict", "quantity")}
+
+
+# --------------------------------------------------------------------------- tolls and revisions
+
+
+def _said(start: str, end: str) -> dict[str, str]:
+    """Stated-time fields of a claim, read as the ledger reads a statedTime's bounds."""
+    return {"stated_start": instant(start), "stated_end": instant(end, end=True)}
+
+
+def test_an_evening_statement_comes_after_one_known_only_to_that_day() -> None:
+    """'Up to 40 dead' (on the 9th) then 55 'on the evening of the 9th': an update."""
+    day = _toll("day-40", 0, 40, "2021-05-09", "a")
+    evening = replace(
+        _toll("evening-55", 55, 55, "2021-05-09", "b"),
+        **_said("2021-05-09T18:00:00", "2021-05-09T23:59:59"),
+    )
+    assert findings([day, evening]) == {("day-40", "evening-55"): ("update", "running total")}
+    said = judge(day, evening, Ledger())
+    assert said is not None and "said 2021-05-09 18:00:00 to 23:59:59" in said.reason
+    morning = replace(evening, **_said("2021-05-09T06:00:00", "2021-05-09T12:00:00"))
+    assert findings([day, morning]) == {("day-40", "evening-55"): ("conflict", "quantity")}
+
+
+def test_a_source_whose_two_figures_cannot_be_ordered_revised_itself() -> None:
+    """The ministry's 12 and its spokesman's 30, both 'in May': a revision, order unknown."""
+    ledger = _registry()
+    may = _said("2021-05-01", "2021-05-31")
+    first = replace(_toll("ministry-12", 12, 12, "2021-05-01", "ministry"), **may)
+    second = replace(_toll("spokesman-30", 30, 30, "2021-05-01", "spokesman"), **may)
+    assert findings([first, second], ledger) == {
+        ("ministry-12", "spokesman-30"): ("revision", "quantity")
+    }
+    reason = judge(first, second, ledger)
+    assert reason is not None and "order not known" in reason.reason
+    monitor = replace(second, iri="urn:test:claim:monitor-30", source=S + "monitor")
+    assert findings([first, monitor], ledger) == {
+        ("ministry-12", "monitor-30"): ("conflict", "quantity")
+    }
+
+
+def test_two_offices_of_one_government_that_cannot_be_ordered_conflict() -> None:
+    """The army's 12 and the health office's 30, both acting for one government, same day."""
+    ledger = _registry()
+    for office in ("army", "health-office"):
+        ledger.agents[S + office] = Agent(S + office, office, S + "ministry")
+    army = _toll("army-12", 12, 12, "2021-05-09", "army")
+    health = _toll("health-30", 30, 30, "2021-05-09", "health-office")
+    assert findings([army, health], ledger) == {("army-12", "health-30"): ("conflict", "quantity")}
+    next_day = replace(health, **_said("2021-05-10", "2021-05-10"))
+    assert findings([army, next_day], ledger) == {
+        ("army-12", "health-30"): ("revision", "quantity")
+    }
+
+
+def test_one_documents_own_two_figures_at_one_time_contradict_it() -> None:
+    """A paper's headline '500 fled' and its lead 'hundreds fled': one statement, a conflict."""
+    headline = count("headline-500", 500, 500, source="paper", own_document="urn:test:doc:1",
+                     **_said("2021-05-09", "2021-05-09"))  # fmt: skip
+    lead = replace(headline, iri="urn:test:claim:lead-hundreds", lower=200, upper=499)
+    assert findings([headline, lead]) == {
+        ("headline-500", "lead-hundreds"): ("conflict", "quantity")
+    }
+    other_article = replace(lead, own_document="urn:test:doc:2")
+    assert findings([headline, other_article]) == {
+        ("headline-500", "lead-hundreds"): ("revision", "quantity")
+    }
+    quoted = replace(lead, own_document="")  # the paper quoted, e.g. its editor on the radio
+    assert findings([headline, quoted]) == {
+        ("headline-500", "lead-hundreds"): ("revision", "quantity")
+    }
+
+
+def test_one_source_raising_a_vague_figure_revised_it() -> None:
+    """'More than 40 dead' then 'at least 150' from one source: a revision, not compatible."""
+    night = _toll("more-than-40", 41, None, "2021-05-09", "a")
+    morning = _toll("at-least-150", 150, None, "2021-05-10", "a")
+    assert findings([night, morning]) == {
+        ("at-least-150", "more-than-40"): ("revision", "quantity")
+    }
+    other = replace(morning, source=S + "b")
+    assert findings([night, other]) == {
+        ("at-least-150", "more-than-40"): ("compatible", "compatible figures")
+    }
+
+
+def test_only_a_tally_grows_as_it_is_counted() -> None:
+    """A town's population of a day, 10,000 then 12,000 from another source: no update."""
+    population = CL + "population"
+    first = count("first-10000", 10000, 10000, prop=population, **_said("2021-05-09", "2021-05-09"))
+    later = count("later-12000", 12000, 12000, prop=population, source="b",
+                  **_said("2021-05-10", "2021-05-10"))  # fmt: skip
+    assert findings([first, later]) == {("first-10000", "later-12000"): ("conflict", "quantity")}
+    displaced = [replace(c, prop=DISPLACED) for c in (first, later)]
+    assert findings(displaced) == {("first-10000", "later-12000"): ("update", "running total")}
+    front = CL + "distanceFrom"
+    far = replace(first, prop=front, unit=CL + "kilometre", lower=3, upper=3)
+    near = replace(later, prop=front, unit=CL + "kilometre", lower=1, upper=1)
+    assert findings([far, near]) == {("first-10000", "later-12000"): ("conflict", "quantity")}

@@ -112,7 +112,8 @@ def add_extras(
     claims: Mapping[str, Claim],
 ) -> None:
     """Set the model-v2 fields (scope, unknown time, coverage, degree, controller, nominal,
-    hedges) of ``claims`` from ``proposition-extras.rq``: few claims carry them."""
+    hedges) and the document of an outlet's own words of ``claims`` from
+    ``proposition-extras.rq``: few claims carry them."""
     fields: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for row in select(store, "proposition-extras", default_graph):
         if row["claim"] in claims:
@@ -136,6 +137,7 @@ def _set_extras(claim: Claim, one: Mapping[str, str], hedges: Sequence[str]) -> 
     claim.controller = one.get("controller", "")
     claim.nominal = _number(one.get("nominal", ""))
     claim.hedges = " ".join(sorted({local_name(h) for h in hedges}))
+    claim.own_document = one.get("ownDocument", "")
 
 
 def read_ledger(

@@ -30,8 +30,15 @@ The rules, in the words of the README ("Corroborations, conflicts and grades"):
 - Event facts (``perpetratedBy``, ``meansUsed``, and exclusive properties of an ``Event``): an
   event happened once, so different answers conflict at any time, and a denial of the same
   answer conflicts.
-- A source revising itself (the same source, stated later, to the hour when given) is a
-  ``revision``, never a conflict.
+- Tolls (``TALLIES`` over an ``eventTotal``, or unscoped over a period past) are known
+  progressively: between different origins, a larger figure stated within ``COUNTING_DAYS``
+  after a smaller one is an ``update``, a smaller one a ``running-total`` conflict.
+- A source revising itself (one origin: the same source, or speakers for one organisation),
+  stated later, is a ``revision``, never a conflict. Stated times are ordered to the hour or
+  part of a day when given (``_stated_later``; "in the evening" comes after "that day"). Two
+  figures of one voice that cannot be ordered are a revision of unknown order, unless both are
+  one document's own words at one time (``_one_statement``); statements of different origins
+  that cannot be ordered are compared as said at one time.
 - ``eventTime unknown`` is never compared on time.
 """
 
@@ -128,6 +135,8 @@ class Claim:
     the hour when the file gives one (a day-precision latest bound ends in ``T99``). Quantity
     bounds are in the stated unit. ``scope_kind``, ``degree`` and the hedges are local names
     (``runningTotal``, ``partial``, ``reportedly``); empty when the claim does not say.
+    ``own_document``: the document whose own words the claim is (``reportedIn`` of a claim
+    with ``transmission ownReporting``); empty for a source the document quotes or relays.
     """
 
     iri: str
@@ -160,6 +169,7 @@ class Claim:
     controller: str = ""
     hedges: str = ""
     nominal: float | None = None
+    own_document: str = ""
 
     @property
     def has_proposition(self) -> bool:
@@ -187,12 +197,22 @@ def day(text: str, *, end: bool = False) -> str:
 
 
 def instant(text: str, *, end: bool = False) -> str:
-    """A date or dateTime literal as a sortable time string; a date's end sorts after its times."""
+    """A date or dateTime literal as a sortable time string; a date's end sorts after its times.
+
+    A latest bound at the last second of a day (``T23:59:59``, or ``T24:00:00``) is that day's
+    end, as a date's is: "in the evening" (18:00–23:59:59) ends when "that day" ends, so that
+    the two can be ordered (``_stated_later``).
+    """
     if not text:
         return HIGH if end else LOW
     if len(text) <= 10:
         return text + _DAY_END if end else text
+    if end and text[10:19] in _LAST_SECONDS:
+        return text[:10] + _DAY_END
     return text[:19]
+
+
+_LAST_SECONDS = frozenset({"T23:59:59", "T24:00:00"})
 
 
 @dataclass
@@ -470,6 +490,17 @@ def _base_range(claim: Claim) -> tuple[float, float, str] | None:
     return low, high, vocab.dimensions.get(claim.unit, "")
 
 
+#: The tallies: how many people something happened to during the event time (a toll of the
+#: killed or injured, the detained, the displaced ...). Counted as the news comes in, the figure
+#: for one event or one past period only grows; a stock at a moment (a population, a strength,
+#: the people in a building), a distance or a share can go either way.
+TALLIES = frozenset(
+    CL_IRI + name
+    for name in (
+        "killedCount", "injuredCount", "casualtyCount", "detainedCount", "surrenderedCount",
+        "evacuatedCount", "displacedCount", "returnedCount",
+    )
+)  # fmt: skip
 #: A tally (a toll, a count of a day past) still being counted: a larger figure stated within
 #: this many days of an earlier one updates it; later, it is a different assessment.
 COUNTING_DAYS = 7
@@ -551,8 +582,12 @@ def judge(a: Claim, b: Claim, ledger: Ledger) -> Finding | None:
     - plain: a denial conflicts with an assertion of the same value; the same value with the
       same stance corroborates; different values do not conflict (both may hold).
     A conflict between two claims of the same source, or of speakers for the same organisation
-    (``prov:actedOnBehalfOf``), stated at times that do not overlap is a revision by that
-    organisation, not a conflict.
+    (``prov:actedOnBehalfOf``), is a revision by that organisation, not a conflict, when one was
+    stated later (``_stated_later``). Two figures of one voice (``_one_voice``: the same source,
+    or a speaker and the organisation they speak for) whose stated times cannot be ordered are a
+    revision of unknown order, unless both are one document's own words at one time
+    (``_one_statement``): then the document contradicts itself. Other answers that cannot be
+    ordered (two offices of one government, or not figures) stay a conflict.
     """
     if b.iri < a.iri:  # the same reason whichever way round the pair comes
         a, b = b, a
@@ -592,19 +627,59 @@ def judge(a: Claim, b: Claim, ledger: Ledger) -> Finding | None:
     if finding is None:
         return None
     relation, kind_of, reason = finding
-    if relation == "conflict" and ledger.origin(a.source) == ledger.origin(b.source):
-        later = _stated_later(a, b)
-        if later is not None:
-            first, second = (a, b) if later is b else (b, a)
-            reason = (
-                f"{ledger.name(ledger.origin(a.source))} revised its own statement: "
-                f"{_said(first, ledger)} (said {_stated_text(first)}), "
-                f"then {_said(second, ledger)} (said {_stated_text(second)})"
-            )
-            relation = "revision"
-        elif a.source == b.source:
+    if relation in ("conflict", "compatible") and ledger.origin(a.source) == ledger.origin(
+        b.source
+    ):
+        revised = _revision(a, b, ledger)
+        if revised is not None:
+            # compatible figures of one origin ("more than 40", then "at least 150") differ too
+            kind_of = "quantity" if relation == "compatible" else kind_of
+            relation, reason = "revision", revised
+        elif relation == "conflict" and a.source == b.source:
             reason += f"; both from {ledger.name(a.source)}"
     return Finding(a, b, relation, kind_of, reason)
+
+
+def _revision(a: Claim, b: Claim, ledger: Ledger) -> str | None:
+    """Why two claims of one origin are a revision, or None: one was stated later, or they are
+    two figures of one voice whose times cannot be ordered and that are not one statement."""
+    origin = ledger.name(ledger.origin(a.source))
+    later = _stated_later(a, b)
+    if later is not None:
+        first, second = (a, b) if later is b else (b, a)
+        return (
+            f"{origin} revised its own statement: {_said(first, ledger)} (said "
+            f"{_stated_text(first)}), then {_said(second, ledger)} (said {_stated_text(second)})"
+        )
+    if a.is_quantity and _one_voice(a, b, ledger) and not _one_statement(a, b):
+        return (
+            f"{origin} gave two figures at times that cannot be ordered: {_said(a, ledger)} "
+            f"(said {_stated_text(a)}) and {_said(b, ledger)} (said {_stated_text(b)}): a "
+            "revision, order not known"
+        )
+    return None
+
+
+def _one_voice(a: Claim, b: Claim, ledger: Ledger) -> bool:
+    """The same source, or a speaker and the organisation they speak for (directly or through
+    others): one voice, which may change its figure. Two offices of one government are one
+    origin but two voices."""
+    return (
+        a.source == b.source
+        or a.source in ledger.chain(b.source)
+        or b.source in ledger.chain(a.source)
+    )
+
+
+def _one_statement(a: Claim, b: Claim) -> bool:
+    """Both claims are one document's own words, stated at times that meet: one statement at
+    one time (an article's lead and its sub-heading), which cannot revise itself."""
+    return bool(
+        a.own_document
+        and a.own_document == b.own_document
+        and a.stated_start <= b.stated_end
+        and b.stated_start <= a.stated_end
+    )
 
 
 def _judge_state(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, str, str] | None:
@@ -814,7 +889,9 @@ def _judge_figures(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, 
             if low_l > high_e or close in ("same", "near"):
                 return ("update", "running total", totals)
             return None
-    tally = sa.kind == sb.kind == "eventTotal" or not (a.scope_kind or b.scope_kind)
+    tally = a.prop in TALLIES and (
+        sa.kind == sb.kind == "eventTotal" or not (a.scope_kind or b.scope_kind)
+    )
     others = ledger.origin(a.source) != ledger.origin(b.source)  # else: a revision, below
     if tally and others and close == "apart" and same_scope(sa, sb) and not (a.denies or b.denies):
         told_later = _stated_later(a, b)
@@ -984,6 +1061,8 @@ def _stated_text(claim: Claim) -> str:
     start, end = claim.stated_start, claim.stated_end.removesuffix(_DAY_END)
     if start == end or (len(start) == 10 and end == start):
         return start.replace("T", " ")
+    if len(start) > 10 and end == start[:10]:  # from an hour of a day to its end: "evening"
+        return f"{start.replace('T', ' ')} to 23:59:59"
     return _span_text(start.replace("T", " "), end.replace("T", " "))
 
 
@@ -1458,7 +1537,8 @@ __all__ = [
     "CITED_GAP", "CONFLICT_COLUMNS", "CONTROLLED_BY", "CORROBORATION_COLUMNS", "COUNTING_DAYS",
     "CREDIBILITY",
     "EVENT_PROPERTIES", "HEDGED_WEIGHT", "HIGH", "LOW", "NARROW_RANGE", "SAME_FIGURE_AT_LEAST",
-    "SCOPE_WARNING_COLUMNS", "Agent", "Claim", "ConflictRow", "CorroborationRow", "Finding",
+    "SCOPE_WARNING_COLUMNS", "TALLIES", "Agent", "Claim", "ConflictRow", "CorroborationRow",
+    "Finding",
     "GradeRow", "Ledger", "Related", "Row", "Scope", "ScopeWarningRow", "Vocabulary", "closeness",
     "day", "day_text", "grade_row", "independence", "instant", "judge", "local_name", "ordered",
     "origin_class", "pairs", "range_text", "reach", "same_figure_key", "same_scope", "scope_of",
