@@ -1105,7 +1105,7 @@ def analyse(store: ox.Store) -> Analysis:
     corroborations = tuple(
         _relation("corroboration", item)
         for item in _items(functions["find_corroborations"](store))
-        if _get(item, "match") != "compatible figures"  # listed by the analysis, never support
+        if _get(item, "match") not in compare.COMPATIBLE_MATCHES  # listed, never support
     )
     grades = {}
     for item in _items(functions["grade_claims"](store)):
