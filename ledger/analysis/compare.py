@@ -47,7 +47,6 @@ from ledger.analysis.read import (
     select_claims,
 )
 from ledger.analysis.rules import (
-    COMPATIBLE_MATCHES,
     CONFLICT_COLUMNS,
     CORROBORATION_COLUMNS,
     CREDIBILITY,
@@ -550,8 +549,7 @@ def _candidates(
 
 
 __all__ = [
-    "CLAIM_COLUMNS", "COMPATIBLE_MATCHES", "CONFLICT_COLUMNS", "CORROBORATION_COLUMNS",
-    "CREDIBILITY", "GRADE_COLUMNS",
+    "CLAIM_COLUMNS", "CONFLICT_COLUMNS", "CORROBORATION_COLUMNS", "CREDIBILITY", "GRADE_COLUMNS",
     "STATUSES", "SCOPE_WARNING_COLUMNS", "UNJUDGED_RELIABILITY", "Agent", "Analysis", "Claim",
     "ConflictRow", "CorroborationRow", "Filters", "Finding", "GradeRow", "Ledger",
     "ScopeWarningRow", "Vocabulary", "analyse", "comparison_key",
