@@ -20,8 +20,11 @@ XSD_IRI = "http://www.w3.org/2001/XMLSchema#"
 OA_IRI = "http://www.w3.org/ns/oa#"
 DCTERMS_IRI = "http://purl.org/dc/terms/"
 NP_IRI = "http://www.nanopub.org/nschema#"
+SKOS_IRI = "http://www.w3.org/2004/02/skos/core#"
 RDF_TYPE = RDF_IRI + "type"
 RDFS_LABEL = RDFS_IRI + "label"
+#: a concept's more general concept: a claim value that says the same with less detail
+SKOS_BROADER = SKOS_IRI + "broader"
 
 OA = Namespace(OA_IRI)
 SCHEMA = Namespace(SCHEMA_IRI)

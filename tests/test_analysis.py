@@ -25,6 +25,7 @@ from ledger.analysis.rules import Related
 from ledger.analysis.rules import pairs as rule_pairs
 from ledger.errors import UsageError
 from ledger.intake.load import load_paths
+from ledger.vocab import SKOS_BROADER
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "claims" / "aleppo-2016-11"
@@ -708,6 +709,60 @@ def test_findings_caught_up_entry_by_entry_equal_the_full_recomputation(tmp_path
     store.extend(_in_graph(load_paths([DATA / "succession.yaml"]).quads, "urn:test:entry:11"))
     done = findings.catch_up(store, path)
     assert done is not None and not done.rebuilt and done.claims > 0
+    _same_as_recomputed(store, path)
+
+
+LEVELS = "urn:test:levels:"
+LEVELS_TTL = f"""
+@prefix cl: <{CL}> .
+@prefix prov: <{PROV}> .
+@prefix schema: <https://schema.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<{LEVELS}vx> schema:name "VX"@en .
+<{LEVELS}nerve-agent> schema:name "A nerve agent"@en .
+<{LEVELS}source-a> schema:name "Source A"@en .
+<{LEVELS}source-b> schema:name "Source B"@en .
+<{LEVELS}claim-vx> prov:wasAttributedTo <{LEVELS}source-a> ; cl:stance cl:asserts ;
+    cl:proposition [ cl:subject <{LEVELS}shelling> ; cl:property cl:meansUsed ;
+        cl:value <{LEVELS}vx> ;
+        cl:eventTime [ cl:earliest "2017-05-02"^^xsd:date ; cl:latest "2017-05-02"^^xsd:date ] ] .
+<{LEVELS}claim-nerve> prov:wasAttributedTo <{LEVELS}source-b> ; cl:stance cl:asserts ;
+    cl:proposition [ cl:subject <{LEVELS}shelling> ; cl:property cl:meansUsed ;
+        cl:value <{LEVELS}nerve-agent> ;
+        cl:eventTime [ cl:earliest "2017-05-03"^^xsd:date ; cl:latest "2017-05-03"^^xsd:date ] ] .
+"""
+
+
+def test_a_nesting_link_added_after_the_claims_rebuilds_the_findings(tmp_path: Path) -> None:
+    """'VX' against 'a nerve agent' conflicts until an entry says VX is a nerve agent: the
+    findings file is then rebuilt (the pair is compatible), as it is not for a link between
+    things no claim mentions."""
+    path = tmp_path / "findings.sqlite"
+    store = ox.Store()
+    store.extend(_in_graph(ox.parse(LEVELS_TTL, format=ox.RdfFormat.TURTLE), "urn:test:entry:1"))
+    done = findings.catch_up(store, path)
+    assert done is not None and done.rebuilt
+    conflicts = analysis.find_conflicts(store, findings=path)
+    assert [(r["relation"], r["type"]) for r in conflicts] == [("conflict", "means")]
+    link = ox.Quad(
+        ox.NamedNode(LEVELS + "vx"),
+        ox.NamedNode(SKOS_BROADER),
+        ox.NamedNode(LEVELS + "nerve-agent"),
+    )
+    store.extend(_in_graph([link], "urn:test:entry:2"))
+    done = findings.catch_up(store, path)
+    assert done is not None and done.rebuilt and "after claims mentioned both" in done.reason
+    assert analysis.find_conflicts(store, findings=path) == []
+    rows = analysis.find_corroborations(store, findings=path)
+    assert [r["match"] for r in rows] == ["two levels of detail"]
+    assert "VX is a kind of a nerve agent" in rows[0]["reason"]
+    _same_as_recomputed(store, path)
+    unmentioned = ox.Quad(
+        ox.NamedNode(LEVELS + "brigade"), ox.NamedNode(CL + "partOf"), ox.NamedNode(LEVELS + "vx")
+    )
+    store.extend(_in_graph([unmentioned], "urn:test:entry:3"))
+    done = findings.catch_up(store, path)
+    assert done is not None and not done.rebuilt
     _same_as_recomputed(store, path)
 
 

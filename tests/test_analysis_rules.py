@@ -643,3 +643,144 @@ def test_only_a_tally_grows_as_it_is_counted() -> None:
     far = replace(first, prop=front, unit=CL + "kilometre", lower=3, upper=3)
     near = replace(later, prop=front, unit=CL + "kilometre", lower=1, upper=1)
     assert findings([far, near]) == {("first-10000", "later-12000"): ("conflict", "quantity")}
+
+
+# --------------------------------------------------------------------------- values nest
+
+
+MEANS = CL + "meansUsed"
+BY = CL + "perpetratedBy"
+EXCLUSIVE = {MEANS: "Exclusive", BY: "Exclusive"}
+
+
+def _nesting() -> Ledger:
+    """VX is a nerve agent, a nerve agent a chemical weapon (skos:broader); a brigade is part of
+    an alliance (cl:partOf), and the old town part of the town."""
+    return Ledger(
+        kinds=dict(EXCLUSIVE),
+        broader={E + "vx": [E + "nerve-agent"], E + "nerve-agent": [E + "chemical-weapon"]},
+        part_of={E + "brigade": [E + "alliance"], E + "old-town": [E + "town"]},
+    )
+
+
+def _means(name: str, value: str, *, source: str = "a", **fields: Any) -> Claim:
+    """What the shelling of the market on 2 May was done with (or, with ``prop``, by whom)."""
+    fields.setdefault("prop", MEANS)
+    return state(name, value, "2017-05-02", source=source, subject=E + "shelling", **fields)
+
+
+def test_a_value_and_a_vaguer_one_are_compatible_not_a_conflict() -> None:
+    """'The shells held VX' and 'a nerve agent was used': the same at two levels of detail."""
+    vx = _means("vx", "vx")
+    nerve = _means("nerve", "nerve-agent", source="b")
+    weapon = _means("weapon", "chemical-weapon", source="c")
+    chlorine = _means("chlorine", "chlorine", source="d")
+    levels = ("compatible", "two levels of detail")
+    assert findings([vx, nerve, weapon, chlorine], _nesting()) == {
+        ("nerve", "vx"): levels,
+        ("vx", "weapon"): levels,  # transitively: VX is a chemical weapon
+        ("nerve", "weapon"): levels,
+        ("chlorine", "vx"): ("conflict", "means"),
+        ("chlorine", "nerve"): ("conflict", "means"),
+        ("chlorine", "weapon"): ("conflict", "means"),  # the ledger does not say chlorine is one
+    }
+    assert findings([vx, nerve], Ledger(kinds=dict(EXCLUSIVE))) == {
+        ("nerve", "vx"): ("conflict", "means")  # without the link: two different answers
+    }
+
+
+def test_the_reason_says_how_the_two_values_nest() -> None:
+    """The reason a journalist reads names the narrower value, the vaguer one and the link."""
+    book = _nesting()
+    book.names = {
+        E + "vx": "VX", E + "nerve-agent": "A nerve agent", E + "shelling": "The shelling",
+        E + "brigade": "The Hawk Brigade", E + "alliance": "The Northern Alliance",
+    }  # fmt: skip
+    found = judge(_means("vx", "vx"), _means("nerve", "nerve-agent", source="b"), book)
+    assert found is not None
+    assert "VX is a kind of a nerve agent" in found.reason
+    assert found.reason.endswith("the two say the same at two levels of detail: not support")
+    by_brigade = _means("brigade", "brigade", prop=BY)
+    by_alliance = _means("alliance", "alliance", source="b", prop=BY)
+    found = judge(by_brigade, by_alliance, book)
+    assert found is not None
+    assert "The Hawk Brigade is part of the Northern Alliance" in found.reason
+
+
+def test_a_vaguer_value_is_listed_but_never_counted_as_support() -> None:
+    """'The shells held VX' with only 'a nerve agent was used' beside it: no support in a grade."""
+    vx, nerve = _means("vx", "vx"), _means("nerve", "nerve-agent", source="b")
+    found = judge(vx, nerve, _nesting())
+    assert found is not None and found.relation == "compatible"
+    related = [Related(nerve.iri, found.relation, "independent", nerve.source, nerve.source)]
+    row = grade_row(vx.iri, vx.source, True, related, _nesting(), lambda iri: iri[-5:])
+    assert (row.credibility, row.independent_support, row.other_support) == (6, 0, 0)
+    assert "compatible with, not supported by" in row.reasons
+
+
+def test_a_denial_of_the_vaguer_value_conflicts_with_the_narrower_one() -> None:
+    """'No nerve agent was used' against 'the shells held VX' conflicts; 'no VX' against 'a
+    nerve agent' does not (another nerve agent may have been used)."""
+    no_nerve = _means("no-nerve", "nerve-agent", source="b", denies=True)
+    vx = _means("vx", "vx")
+    assert findings([no_nerve, vx], _nesting()) == {("no-nerve", "vx"): ("conflict", "denial")}
+    no_vx = _means("no-vx", "vx", source="b", denies=True)
+    nerve = _means("nerve", "nerve-agent")
+    assert findings([no_vx, nerve], _nesting()) == {}
+    assert findings([no_nerve, replace(vx, denies=True)], _nesting()) == {}
+
+
+def test_a_force_part_of_a_coalition_is_the_same_perpetrator_at_two_levels() -> None:
+    """'The brigade fired' and 'the alliance fired' are compatible; another force conflicts."""
+    brigade = _means("brigade", "brigade", prop=BY)
+    alliance = _means("alliance", "alliance", source="b", prop=BY)
+    other = _means("other", "other-force", source="c", prop=BY)
+    assert findings([brigade, alliance, other], _nesting()) == {
+        ("alliance", "brigade"): ("compatible", "two levels of detail"),
+        ("alliance", "other"): ("conflict", "responsibility"),
+        ("brigade", "other"): ("conflict", "responsibility"),
+    }
+
+
+def test_a_controller_and_the_alliance_it_belongs_to_hold_a_town_together() -> None:
+    """'The brigade holds the town' and 'the alliance holds it' the same day: compatible."""
+    brigade = state("brigade", "brigade", "2017-03-01")
+    alliance = state("alliance", "alliance", "2017-03-01", source="b")
+    levels = ("compatible", "two levels of detail")
+    assert findings([brigade, alliance], _nesting()) == {("alliance", "brigade"): levels}
+    partial = replace(brigade, degree="partial")  # a part of it held by a part of the alliance
+    assert findings([partial, replace(alliance, whole=True)], _nesting()) == {
+        ("alliance", "brigade"): levels
+    }
+
+
+def test_a_later_denial_of_the_alliance_conflicts_with_the_brigade_holding_the_town() -> None:
+    """States persist: the brigade holds the town on the 1st; 'the alliance does not hold it' on
+    the 3rd conflicts, 'the brigade does not' after 'the alliance holds it' does not, and
+    'the alliance holds it' in between does not end the brigade's hold."""
+    brigade = state("brigade", "brigade", "2017-03-01")
+    not_alliance = state("not-alliance", "alliance", "2017-03-03", source="b", denies=True)
+    assert findings([brigade, not_alliance], _nesting()) == {
+        ("brigade", "not-alliance"): ("conflict", "denial")
+    }
+    alliance = state("alliance", "alliance", "2017-03-02", source="c")
+    assert findings([brigade, alliance, not_alliance], _nesting()) == {
+        ("brigade", "not-alliance"): ("conflict", "denial"),
+        ("alliance", "not-alliance"): ("conflict", "denial"),
+    }
+    not_brigade = state("not-brigade", "brigade", "2017-03-03", source="b", denies=True)
+    assert findings([replace(alliance, start="2017-03-01", end="2017-03-01"), not_brigade],
+                    _nesting()) == {}  # fmt: skip
+    retaken = state("retaken", "other-force", "2017-03-02", source="c")
+    assert findings([brigade, retaken, not_alliance], _nesting()) == {}
+
+
+def test_a_whole_town_held_by_the_brigade_against_a_district_denied_to_the_alliance() -> None:
+    """'The brigade holds all of the town' and 'the alliance does not hold the old town' the same
+    day conflict; 'the alliance holds the old town' is the same state at two levels."""
+    whole = state("whole", "brigade", "2017-03-01", whole=True)
+    denied = state("denied", "alliance", "2017-03-01", source="b", subject=E + "old-town",
+                   denies=True)  # fmt: skip
+    assert findings([whole, denied], _nesting()) == {("denied", "whole"): ("conflict", "denial")}
+    held = replace(denied, denies=False)
+    assert findings([whole, held], _nesting()) == {}

@@ -778,3 +778,78 @@ def test_the_same_input_gives_the_same_problems_in_every_process(
         outputs.add(done.stdout)
     assert len(outputs) == 1
     assert b"Explain the alignment in 'alignmentRationale'" in outputs.pop()
+
+
+# --------------------------------------------------------------------------- how things nest
+
+
+def new_entity(**fields: Any) -> Edit:
+    """An invented entity, in a registry file of its own beside the example's entities."""
+
+    def edit(doc: dict[str, Any]) -> None:
+        doc["@graph"] = [{"id": "ent:new-thing", "name": {"en": "New thing"}, **fields}]
+
+    return edit
+
+
+NOT_A_CONCEPT = (
+    "'broader' names a more general Concept declared in the case's entities (type Concept)."
+)
+NOT_PART_OF = (
+    "'partOf' is for a place (the larger place it lies in) or a force (the larger force or "
+    "coalition it is part of); a concept under a more general one uses 'broader'."
+)
+NOT_BROADER = (
+    "'broader' links a Concept to a more general Concept (sarin: a nerve agent); a place or a "
+    "force that is part of a larger one uses 'partOf'."
+)
+ENTITY_CASES: list[tuple[str, Edit, list[tuple[str, str | None, str | None]]]] = [
+    ("force-part-of-a-force", new_entity(type="Force", partOf="ent:rebels"), []),
+    (
+        "force-part-of-a-place",
+        new_entity(type="Force", partOf="ent:aleppo"),
+        [
+            (
+                "'partOf' of a force names a larger force or coalition it is part of: an entity "
+                "of type Force declared in the case's entities.",
+                "partOf",
+                f"{ENT}aleppo",
+            )
+        ],
+    ),
+    (
+        "place-part-of-a-force",
+        new_entity(type="Place", partOf="ent:rebels"),
+        [("'partOf' names the one larger place this place lies in.", "partOf", f"{ENT}rebels")],
+    ),
+    (
+        "concept-part-of-a-concept",
+        new_entity(type="Concept", partOf="ent:outside-backers"),
+        [(NOT_PART_OF, None, None)],
+    ),
+    ("concept-under-a-concept", new_entity(type="Concept", broader="ent:outside-backers"), []),
+    (
+        "concept-under-a-force",
+        new_entity(type="Concept", broader="ent:rebels"),
+        [(NOT_A_CONCEPT, "broader", f"{ENT}rebels")],
+    ),
+    (
+        "force-under-a-force",
+        new_entity(type="Force", broader="ent:rebels"),
+        [(NOT_BROADER, None, None), (NOT_A_CONCEPT, "broader", f"{ENT}rebels")],
+    ),
+]
+
+
+@pytest.mark.parametrize("engine", ["turbo", "pyshacl"])
+@pytest.mark.parametrize(
+    ("edit", "expected"), [c[1:] for c in ENTITY_CASES], ids=[c[0] for c in ENTITY_CASES]
+)
+def test_each_nesting_check_reports_its_problem(
+    tmp_path: Path, engine: str, edit: Edit, expected: list[tuple[str, str | None, str | None]]
+) -> None:
+    """A place nests in a place, a force in a force (partOf), a concept under a concept
+    (broader): an entity added to the registry gives exactly the expected problems."""
+    path = write(tmp_path, ENTITIES, edit)
+    found = problems([VALID], [SOURCES, ENTITIES, path.rename(path.with_name("new.yaml"))], engine)
+    assert sorted(found) == sorted(expected)

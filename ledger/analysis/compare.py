@@ -214,7 +214,8 @@ def find_corroborations(
 
     ``kind`` is ``independent``, ``aligned`` or ``same-origin`` (see ``independence``), and
     ``reason`` says why, then what they agree on. Figures that can both be true but do not say
-    nearly the same thing are listed with ``match`` ``compatible figures``: not support.
+    nearly the same thing are listed with ``match`` ``compatible figures``, values at two levels
+    of detail (sarin, a nerve agent) with ``two levels of detail``: not support.
     """
     filters = Filters(case, source, place, property, time, status)
     if findings is not None and default_graph is None:
@@ -462,7 +463,8 @@ def conflicts_for_batch(
     for candidates in looked_up.values():
         claims.update(candidates)
     add_extras(store, default_graph, claims)
-    if any(c.whole for c in claims.values()):  # places nest: read cl:partOf
+    # places nest, and forces (a value and a force it is part of say the same): read cl:partOf
+    if any(c.whole or (c.value and ledger.kind(c.prop) == "Exclusive") for c in claims.values()):
         for row in select(store, "names", default_graph):
             if row["partOf"]:
                 ledger.part_of.setdefault(row["thing"], []).append(row["partOf"])

@@ -10,8 +10,8 @@ Each event is added to a fresh embedded ledger in a temporary folder through the
   only ``relation = conflict`` counts as flagged (a revision or an update is not a conflict);
 - traps: expected non-conflicts flagged as conflicts (should be 0);
 - corroborations: expected pairs listed as support, and among them those whose independence
-  label (independent, aligned, same-origin) is the expected one; ``compatible figures`` and
-  derivation rows are not support;
+  label (independent, aligned, same-origin) is the expected one; compatible pairs (vague
+  figures, values at two levels of detail) and derivation rows are not support;
 - scope warnings: expected pairs listed as scope warnings.
 
 Every miss and every false finding is listed with the reason: what the analysis said about that
@@ -422,7 +422,7 @@ def _evaluate_loaded(
         "corroboration": {
             frozenset((written.get(r.claim_a, r.claim_a), written.get(r.claim_b, r.claim_b))): r
             for r in rows["corroborations"]
-            if r.match not in ("compatible figures", "derived from")
+            if r.match not in (*rules.COMPATIBLE_MATCHES, "derived from")
         },
         "scope-warning": {
             frozenset((written.get(r.claim_a, r.claim_a), written.get(r.claim_b, r.claim_b))): r

@@ -15,8 +15,10 @@ What is derived, and from what:
 - a finding (``_judge``), its independence and its reasons depend on the two claims, the names
   of the things they mention, the registry (names, ``actedOnBehalfOf``, alignment), the
   derivations of both claims and the claims those derive from;
-- status (retracted, superseded), alternate names, ``partOf`` and cases only select what is
-  shown, so they are applied when reading, never baked into a stored row;
+- status (retracted, superseded), alternate names and cases only select what is shown, so they
+  are applied when reading, never baked into a stored row; ``partOf`` and ``skos:broader``
+  links change judging (places nest, and a value nests in a vaguer one), so a new link between
+  things that stored claims mention rebuilds the file;
 - a grade counts the findings whose two claims are in scope: grades for ``--status current``
   are stored, and redone on each append for the new claims, their neighbours and the claims
   whose status or short name changed; other statuses are counted from the findings as read.
@@ -59,7 +61,7 @@ from ledger import resources
 from ledger.analysis import read, rules
 
 #: Bump when judging, independence, row text or the tables change: the file is then rebuilt.
-FORMAT = "8"
+FORMAT = "9"
 BUSY_TIMEOUT_S = 600.0  # a rebuild of a million claims holds the write lock for minutes
 
 _CLAIM_FIELDS = tuple(f.name for f in fields(rules.Claim))
@@ -156,8 +158,9 @@ def _set_meta(conn: sqlite3.Connection, key: str, value: Any) -> None:
 #: whoever can write the folder could make a pickle run code): an append rewrites the parts it
 #: changed (rarely: a new name or agent), not the others.
 _LEDGER_PARTS = {
-    "registry": ("names", "alternate_names", "part_of", "kinds", "events", "claim_conflict"),
-}
+    "registry": ("names", "alternate_names", "part_of", "kinds", "events", "claim_conflict",
+                 "broader"),
+}  # fmt: skip
 #: The parts kept as tables, a row per claim (or per item of a claim's list, numbered ``n`` in
 #: order): an append writes only the rows of the claims whose status or derivations it adds
 #: (a few pages), not the whole (7 MB of JSON at a million claims, rewritten on every append
@@ -772,7 +775,7 @@ def _merge_registry(
         whole.cases = {}
         for name in ("agents", "retracted", "superseded", "derived_from", "names",
                      "alternate_names", "part_of", "written_as", "kinds", "events",
-                     "claim_conflict"):  # fmt: skip
+                     "claim_conflict", "broader"):  # fmt: skip
             setattr(ledger, name, getattr(whole, name))
         return touched, set(_PARTS), None
     # agents: those the new graphs describe, or that are new, read over the whole ledger
@@ -812,17 +815,25 @@ def _merge_registry(
                 changed.add("registry")
     # names: a new name for a thing already named or mentioned changes stored reasons
     named: set[str] = set()
+    nestings: list[tuple[str, str]] = []
+    for row in read.select(store, "broader", graphs):
+        if row["broader"] not in ledger.broader.get(row["concept"], []):
+            ledger.broader.setdefault(row["concept"], []).append(row["broader"])
+            nestings.append((row["concept"], row["broader"]))
+            changed.add("registry")
     for row in read.select(store, "names", graphs):
         thing = row["thing"]
         if row["partOf"]:
             if row["partOf"] not in ledger.part_of.get(thing, []):
                 ledger.part_of.setdefault(thing, []).append(row["partOf"])
+                nestings.append((thing, row["partOf"]))
         elif row["alternate"] == "true":
             if row["name"] not in ledger.alternate_names.get(thing, []):
                 ledger.alternate_names.setdefault(thing, []).append(row["name"])
         else:
             named.add(thing)
         changed.add("registry")
+    _check_links(conn, ledger, nestings)
     for thing in sorted(named):
         english = ""
         for row in read.select(store, "name-of", None, {"thing": ox.NamedNode(thing)}):
@@ -871,6 +882,34 @@ def _merge_registry(
             touched.add(iri)
             rows.add(iri)
     return touched, changed, rows
+
+
+def _check_links(
+    conn: sqlite3.Connection, ledger: rules.Ledger, links: list[tuple[str, str]]
+) -> None:
+    """Rebuild when a new link (cl:partOf, skos:broader, already in ``ledger``) nests a thing
+    that claims mention, or one under it, in a thing they mention, or one above it: stored
+    findings between the two (a conflict that is now two levels of detail, a state of a whole
+    place that now bears on a part) would be stale."""
+    if not links:
+        return
+    under: dict[str, set[str]] = defaultdict(set)
+    for nested in (ledger.part_of, ledger.broader):
+        for thing, wider in nested.items():
+            for w in wider:
+                under[w].add(thing)
+    for narrow, wide in links:
+        below, todo = {narrow}, [narrow]
+        while todo:
+            for thing in under.get(todo.pop(), ()):
+                if thing not in below:
+                    below.add(thing)
+                    todo.append(thing)
+        above = {wide} | ledger.vaguer(wide)
+        if any(_is_mentioned(conn, ledger, t) for t in sorted(below)) and any(
+            _is_mentioned(conn, ledger, t) for t in sorted(above)
+        ):
+            raise _Rebuild(f"{narrow} was put in or under {wide} after claims mentioned both")
 
 
 def _is_mentioned(conn: sqlite3.Connection, ledger: rules.Ledger, thing: str) -> bool:

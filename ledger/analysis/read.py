@@ -187,12 +187,15 @@ def read_ledger(
 def read_model_v2(
     store: ox.Store, default_graph: Sequence[ox.NamedNode] | None, ledger: Ledger
 ) -> None:
-    """Declared properties, events and sides relative to a conflict (model v2)."""
+    """Declared properties, events, sides relative to a conflict (model v2) and the concepts
+    under more general ones (skos:broader)."""
     for row in select(store, "declared-properties", default_graph):
         ledger.kinds.setdefault(row["property"], local_name(row["kind"]))
         if row["label"]:
             ledger.names.setdefault(row["property"], row["label"])
     ledger.events.update(row["event"] for row in select(store, "events", default_graph))
+    for row in select(store, "broader", default_graph):
+        ledger.broader.setdefault(row["concept"], []).append(row["broader"])
     for row in select(store, "alignments-in", default_graph):
         agent = ledger.agents.setdefault(row["agent"], Agent(row["agent"]))
         agent.sides.setdefault(row["conflict"], row["side"])

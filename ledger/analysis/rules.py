@@ -30,6 +30,11 @@ The rules, in the words of the README ("Corroborations, conflicts and grades"):
 - Event facts (``perpetratedBy``, ``meansUsed``, and exclusive properties of an ``Event``): an
   event happened once, so different answers conflict at any time, and a denial of the same
   answer conflicts.
+- Values nest (``Ledger.vaguer``: a concept under a broader one, ``skos:broader``; a force or a
+  place part of a larger one, ``cl:partOf``): two values of an exclusive property where one is
+  a vaguer form of the other (sarin, a nerve agent) are ``compatible`` (listed, never support),
+  not a conflict; a denial of a value conflicts with an assertion of a narrower one, under the
+  same time rules as a denial of the same value.
 - Tolls (``TALLIES`` over an ``eventTotal``, or unscoped over a period past) are known
   progressively: between different origins, a larger figure stated within ``COUNTING_DAYS``
   after a smaller one is an ``update``, a smaller one a ``running-total`` conflict.
@@ -84,6 +89,9 @@ OVERLAP_SHARE = 0.5
 EVENT_PROPERTIES = frozenset({CL_IRI + "perpetratedBy", CL_IRI + "meansUsed"})
 #: The state of control that a share of a place held (cl:areaShareControlled) speaks to.
 CONTROLLED_BY = CL_IRI + "controlledBy"
+#: The types (a corroboration row's ``match``) of pairs that can both be true but are not
+#: support: vague figures, and values at two levels of detail (sarin, a nerve agent).
+COMPATIBLE_MATCHES = ("compatible figures", "two levels of detail")
 #: The conflict type of an event property's different answers (as expectations name them).
 _EVENT_TYPES = {CL_IRI + "perpetratedBy": "responsibility", CL_IRI + "meansUsed": "means"}
 
@@ -241,6 +249,8 @@ class Ledger:
     names: dict[str, str] = field(default_factory=dict)
     alternate_names: dict[str, list[str]] = field(default_factory=dict)
     part_of: dict[str, list[str]] = field(default_factory=dict)
+    #: a concept -> the more general concepts it falls under (skos:broader)
+    broader: dict[str, list[str]] = field(default_factory=dict)
     cases: dict[str, str] = field(default_factory=dict)  # case IRI -> identifier
     written_as: dict[str, str] = field(default_factory=dict)  # claim -> IRI in its file
     #: properties a case declares (``vocabulary.yaml``): IRI -> kind; English labels in names
@@ -250,6 +260,7 @@ class Ledger:
     _chains: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _sides: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
     _wholes: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _vaguer: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def status(self, claim: str) -> str:
         if claim in self.retracted:
@@ -332,6 +343,22 @@ class Ledger:
                     seen.add(whole)
                     todo.extend(self.part_of.get(whole, ()))
             found = self._wholes[place] = frozenset(seen)
+        return found
+
+    def vaguer(self, value: str) -> frozenset[str]:
+        """Every value that says what ``value`` says with less detail: the concepts it falls
+        under (skos:broader) and the forces or places it is part of (cl:partOf), transitively."""
+        found = self._vaguer.get(value)
+        if found is None:
+            seen: set[str] = set()
+            todo = [*self.broader.get(value, ()), *self.part_of.get(value, ())]
+            while todo:
+                wider = todo.pop()
+                if wider not in seen and wider != value:
+                    seen.add(wider)
+                    todo.extend(self.broader.get(wider, ()))
+                    todo.extend(self.part_of.get(wider, ()))
+            found = self._vaguer[value] = frozenset(seen)
         return found
 
     def is_event_fact(self, claim: Claim) -> bool:
@@ -429,7 +456,8 @@ class Finding:
 
     ``relation``: conflict | revision | corroboration | compatible | update | scope-warning |
     derivation. ``type``: for a conflict, exclusive | quantity | denial | running-total |
-    responsibility | means; for a corroboration, same value | nearly the same figure | …
+    responsibility | means; for a corroboration, same value | nearly the same figure | …; for
+    a compatible pair, one of ``COMPATIBLE_MATCHES``.
     """
 
     a: Claim
@@ -684,6 +712,28 @@ def _one_statement(a: Claim, b: Claim) -> bool:
 
 def _judge_state(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, str, str] | None:
     subject = ledger.name(a.subject)
+    levels = _levels(a, b, ledger)
+    if levels is not None:
+        narrow, broad = levels
+        if broad.denies and not narrow.denies:
+            if narrow.partial:
+                return None
+            if _same_day(a, b):
+                when = f"on {_when(a, ledger)}"
+            elif _before(narrow, broad):
+                when = (
+                    f"on {_when(broad, ledger)}, after {ledger.name(narrow.value)} was asserted "
+                    f"for {_when(narrow, ledger)} and nothing in between changed it"
+                )
+            else:
+                return None
+            return _judge_levels(narrow, broad, ledger, f"{subject} was {prop}", f" {when}")
+        if not _overlap(a, b):
+            return None
+        when = _when(a, ledger)
+        if (a.start, a.end, a.day_of_week) != (b.start, b.end, b.day_of_week):
+            when += f" and {_when(b, ledger)}"
+        return _judge_levels(narrow, broad, ledger, f"{subject} {prop}", f" ({when})")
     if a.value == b.value:
         if a.denies == b.denies:
             if not _overlap(a, b):
@@ -773,6 +823,15 @@ def _judge_nested_state(
     if whole.time_unknown or part.time_unknown or not _same_day(whole, part):
         return None
     area, piece = ledger.name(whole.subject), ledger.name(part.subject)
+    if part.denies and part.value in ledger.vaguer(whole.value):
+        return (
+            "conflict",
+            "denial",
+            f"{ledger.name(whole.source)} says all of {area} was {prop} "
+            f"{ledger.name(whole.value)} on {_when(whole, ledger)}; {ledger.name(part.source)} "
+            f"denies that {piece}, part of it, was {prop} {ledger.name(part.value)}, and "
+            f"{_nesting_text(whole.value, part.value, ledger)}",
+        )
     if part.denies and part.value == whole.value:
         return (
             "conflict",
@@ -781,7 +840,7 @@ def _judge_nested_state(
             f"{ledger.name(whole.value)} on {_when(whole, ledger)}; {ledger.name(part.source)} "
             f"denies it for {piece}, part of it",
         )
-    if part.denies or part.value == whole.value:
+    if part.denies or part.value == whole.value or _levels(whole, part, ledger) is not None:
         return None
     return (
         "conflict",
@@ -827,6 +886,62 @@ def _judge_other_things(
     )
 
 
+def _levels(a: Claim, b: Claim, ledger: Ledger) -> tuple[Claim, Claim] | None:
+    """(narrower, vaguer) when one claim's value says the other's with more detail (sarin
+    against a nerve agent: ``Ledger.vaguer``); None for equal or unrelated values."""
+    if not a.value or not b.value or a.value == b.value:
+        return None
+    if b.value in ledger.vaguer(a.value):
+        return a, b
+    if a.value in ledger.vaguer(b.value):
+        return b, a
+    return None
+
+
+def _judge_levels(
+    narrow: Claim, broad: Claim, ledger: Ledger, said: str, when: str
+) -> tuple[str, str, str] | None:
+    """Two values at two levels of detail: compatible (listed, never support) when both are
+    asserted; a denial of the vaguer value conflicts with an assertion of the narrower one (no
+    nerve agent, against sarin); a denial of the narrower value says nothing of the vaguer one.
+
+    ``said`` is the subject and property as words, ``when`` the time the reason names (the
+    caller has checked the times)."""
+    nesting = _nesting_text(narrow.value, broad.value, ledger)
+    if broad.denies and not narrow.denies:
+        return (
+            "conflict",
+            "denial",
+            f"{ledger.name(broad.source)} denies that {said} {ledger.name(broad.value)}{when}; "
+            f"{ledger.name(narrow.source)} asserts {ledger.name(narrow.value)}, and {nesting}",
+        )
+    if narrow.denies or broad.denies:
+        return None
+    return (
+        "compatible",
+        "two levels of detail",
+        f"{said} {ledger.name(narrow.value)} ({ledger.name(narrow.source)}) and "
+        f"{ledger.name(broad.value)} ({ledger.name(broad.source)}){when}: {nesting}, the two say "
+        "the same at two levels of detail: not support",
+    )
+
+
+def _nesting_text(narrow: str, broad: str, ledger: Ledger) -> str:
+    """How one value nests in another, in words: ``Sarin is a kind of a nerve agent``."""
+    concepts = Ledger(broader=ledger.broader).vaguer(narrow)
+    parts = Ledger(part_of=ledger.part_of).vaguer(narrow)
+    link = "falls under"
+    if broad in concepts or broad in parts:
+        link = "is a kind of" if broad in concepts else "is part of"
+    return f"{ledger.name(narrow)} {link} {_in_sentence(ledger.name(broad))}"
+
+
+def _in_sentence(name: str) -> str:
+    """A name that starts with an article, as it reads inside a sentence (``a nerve agent``)."""
+    first, _, rest = name.partition(" ")
+    return first.lower() + " " + rest if rest and first in ("A", "An", "The") else name
+
+
 def _judge_event(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, str, str] | None:
     subject = ledger.name(a.subject)
     if a.value == b.value:
@@ -841,6 +956,9 @@ def _judge_event(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, st
             f"{ledger.name(denying.source)} denies that {subject} {prop} "
             f"{ledger.name(a.value)}, which {ledger.name(asserting.source)} asserts",
         )
+    levels = _levels(a, b, ledger)
+    if levels is not None:
+        return _judge_levels(*levels, ledger, f"{subject} {prop}", "")
     if a.denies or b.denies:
         return None
     return (
@@ -1230,7 +1348,7 @@ def _pairs(claims: Iterable[Claim], ledger: Ledger) -> Iterator[tuple[Claim, Cla
                     if spans[b.iri][1] >= spans[a.iri][0]:
                         yield a, b
         if ledger.kind(prop) == "Exclusive" and not ledger.is_event_fact(members[0]):
-            yield from _persisting(members)
+            yield from _persisting(members, ledger)
         if any(c.whole for c in members) and len(by_place) > 1:
             for w in (c for c in members if c.whole and c.place):
                 for c in members:
@@ -1310,11 +1428,13 @@ def _sweep(
             yield a, b
 
 
-def _persisting(members: list[Claim]) -> Iterator[tuple[Claim, Claim]]:
-    """Each denial of a state with the earlier assertions of the same value that still hold.
+def _persisting(members: list[Claim], ledger: Ledger) -> Iterator[tuple[Claim, Claim]]:
+    """Each denial of a state with the earlier assertions of the same value (or of a narrower
+    one: ``Ledger.vaguer``) that still hold.
 
     Walking back from the denial, an assertion of another value (full control) changes the
-    state and ends the walk. Only pairs whose times do not meet: the sweep forms the others.
+    state and ends the walk; a vaguer value than the denied one does not change it. Only pairs
+    whose times do not meet: the sweep forms the others.
     """
     timed = sorted((c for c in members if not c.time_unknown), key=lambda c: (c.end, c.iri))
     for i, denial in enumerate(timed):
@@ -1325,8 +1445,8 @@ def _persisting(members: list[Claim]) -> Iterator[tuple[Claim, Claim]]:
                 continue
             if earlier.denies:
                 continue
-            if earlier.value != denial.value:
-                if not earlier.partial:
+            if earlier.value != denial.value and denial.value not in ledger.vaguer(earlier.value):
+                if not earlier.partial and earlier.value not in ledger.vaguer(denial.value):
                     break
                 continue
             if earlier.end < denial.start:
@@ -1534,8 +1654,8 @@ def grade_row(
 
 
 __all__ = [
-    "CITED_GAP", "CONFLICT_COLUMNS", "CONTROLLED_BY", "CORROBORATION_COLUMNS", "COUNTING_DAYS",
-    "CREDIBILITY",
+    "CITED_GAP", "COMPATIBLE_MATCHES", "CONFLICT_COLUMNS", "CONTROLLED_BY",
+    "CORROBORATION_COLUMNS", "COUNTING_DAYS", "CREDIBILITY",
     "EVENT_PROPERTIES", "HEDGED_WEIGHT", "HIGH", "LOW", "NARROW_RANGE", "SAME_FIGURE_AT_LEAST",
     "SCOPE_WARNING_COLUMNS", "TALLIES", "Agent", "Claim", "ConflictRow", "CorroborationRow",
     "Finding",

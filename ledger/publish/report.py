@@ -42,6 +42,7 @@ from markupsafe import Markup
 
 from ledger import resources
 from ledger.analysis import compare
+from ledger.analysis.rules import COMPATIBLE_MATCHES
 from ledger.errors import InputError, UsageError
 from ledger.publish import svg
 from ledger.vocab import CL_IRI, RDF_IRI, RDF_TYPE
@@ -1105,7 +1106,7 @@ def analyse(store: ox.Store) -> Analysis:
     corroborations = tuple(
         _relation("corroboration", item)
         for item in _items(functions["find_corroborations"](store))
-        if _get(item, "match") != "compatible figures"  # listed by the analysis, never support
+        if _get(item, "match") not in COMPATIBLE_MATCHES  # listed by the analysis, never support
     )
     grades = {}
     for item in _items(functions["grade_claims"](store)):
