@@ -731,3 +731,42 @@ def test_report_as_of_an_entry(tmp_path: Path) -> None:
         main, ["--ledger", str(book.path), "report", "--out", str(tmp_path / "x"), "--as-of", "9"]
     )
     assert result.exit_code == 2 and "no entry 9" in result.stderr
+
+
+#: The footer says when the report verified the chain, to the minute: the one text that may
+#: differ between two runs.
+_CHECKED = re.compile(rb"checked \d{4}-\d\d-\d\d \d\d:\d\d UTC")
+
+
+def test_the_report_is_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """Runs of `report` with different PYTHONHASHSEED write the same files, but for the minute
+    the chain was verified (the best-supported and weakest claims were once in a set's order)."""
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parent.parent
+    work = tmp_path / "work"
+    work.mkdir()
+    cli = [sys.executable, "-m", "ledger"]
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    subprocess.run(
+        [*cli, "run", str(repo / "claims" / "aleppo-2016-11"), "--out", "first/"],
+        cwd=work, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    outputs = []
+    for seed in ("1", "2", "3"):
+        subprocess.run(
+            [*cli, "report", "--out", f"seed{seed}/"],
+            cwd=work, env={**env, "PYTHONHASHSEED": seed}, check=True, capture_output=True,
+        )  # fmt: skip
+        folder = work / f"seed{seed}"
+        outputs.append({
+            p.relative_to(folder): _CHECKED.sub(b"checked (the minute of the run)", p.read_bytes())
+            for p in folder.rglob("*") if p.is_file()
+        })  # fmt: skip
+    assert outputs[0]
+    for other in outputs[1:]:
+        differ = sorted(str(k) for k in outputs[0].keys() | other.keys()
+                        if outputs[0].get(k) != other.get(k))  # fmt: skip
+        assert not differ, f"files that differ between hash seeds: {differ}"

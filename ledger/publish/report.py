@@ -1067,7 +1067,8 @@ class Analysis:
     scope_warnings: tuple[Relation, ...] | None = None
 
     def graded(self, iris: Iterable[str], credibility: Sequence[int]) -> list[str]:
-        """The claims among ``iris`` graded one of ``credibility``, in that order of grades."""
+        """The claims among ``iris`` graded one of ``credibility``, in that order of grades, and
+        in the order of ``iris`` within a grade (a sequence, so that reports are reproducible)."""
         found = [i for i in iris if self._credibility(i) in credibility]
         return sorted(found, key=lambda i: credibility.index(self._credibility(i) or 0))
 
@@ -1781,9 +1782,10 @@ def render(
         network = network_svg(book, edges, index_links if fmt == "html" else None)
         if fmt == "md" and network:
             write_svg("network.svg", network)
-        shown = {c.iri for c in claims}
-        weakest = [book.claims[i] for i in analysis.graded(shown, WEAKEST)]
-        best_supported = [book.claims[i] for i in analysis.graded(shown, BEST_SUPPORTED)]
+        in_order = [c.iri for c in claims]  # the report's order: a set's changes from run to run
+        shown = set(in_order)
+        weakest = [book.claims[i] for i in analysis.graded(in_order, WEAKEST)]
+        best_supported = [book.claims[i] for i in analysis.graded(in_order, BEST_SUPPORTED)]
         listed = {c.iri for c in (*weakest, *best_supported)}
         groups = _case_groups(book, claims)
         cases = [g.case for g in groups if g.case is not None]
