@@ -1031,6 +1031,10 @@ def test_notes_on_the_reporting_in_norwegian_and_wire_style(
             "person",
         ),
         ("At least 471 people were evacuated, SOHR said.", "en", "atLeast", 471, None, "person"),
+        # a compound's last part names the people; deaths and IDPs are counts of people
+        ("Minst 22 IS-krigere ble drept, ifølge SOHR.", "nb", "atLeast", 22, None, "person"),
+        ("The clinic confirmed 70 deaths, SOHR said.", "en", "exactly", 70, 70, "person"),
+        ("About 3,300 IDPs went home, SOHR said.", "en", "about", 2970, 3630, "person"),
     ],
 )
 def test_quantities_keep_their_words_and_vagueness(

@@ -117,7 +117,8 @@ class QuantityReader:
             )
             if following:
                 noun = following.group(1).casefold()
-        if any(noun.startswith(stem) for stem in lex.person_nouns):
+        # "22 IS-krigere", "flere hundre Mariupol-beboere": a compound's last part names them
+        if any(part.startswith(lex.person_nouns) for part in (noun, noun.rsplit("-", 1)[-1])):
             return "person"
         follow = re.match(r"\s+([\wæøå-]+)", self.text[offset + m.end("noun") :])
         if follow and any(follow.group(1).casefold().startswith(s) for s in lex.person_nouns):
