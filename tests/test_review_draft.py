@@ -470,3 +470,12 @@ def test_a_generic_or_pronoun_source_proposes_the_source_named_before(tmp_path: 
     )
     generic = [label for name, label in found.items() if name.casefold().startswith("monitoring")]
     assert generic and generic[0].startswith("the registry's src:observatory"), found
+
+
+def test_a_forecast_figure_proposes_no_proposition_first(tmp_path: Path) -> None:
+    """ "As many as 9,000 people could be displaced": a forecast, so no proposition comes first."""
+    found = first_proposals(
+        tmp_path, "As many as 9,000 people could be displaced from Veltra, the observatory said.\n"
+    )
+    labels = [label for quote, label in found.items() if "9,000" in quote]
+    assert labels and labels[0].startswith("no proposition"), found

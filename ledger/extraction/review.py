@@ -379,6 +379,9 @@ class ReviewSession:
             if _BLAME.search(quote):
                 # "blamed IS for the deaths of more than 100": the blame may be the claim
                 found += self._event_proposal(claim, quote, time)[:1]
+            if _FORECAST.search(quote):
+                # "as many as 200,000 may try to flee": a forecast, not a count of what happened
+                return [drop, *found]
             return [*found, drop]
         relations = self._relations(claim, quote, time)
         if claim.get("stance") == "denies" and relations:
@@ -1172,6 +1175,12 @@ _BLAME = re.compile(
 _USED = re.compile(
     r"\b(?:used|use|using|dropped|fired|released|release|contain\w*|brukt|bruk|bruke|brukte|"
     r"sluppet|inneholdt)\b",
+    re.IGNORECASE,
+)
+#: a figure of what may yet happen ("could be displaced", "may try to flee", "kan komme til å")
+_FORECAST = re.compile(
+    r"\b(?:may|could|might|will|would)\s+(?!have\b|had\b)(?:\w+\s+)?(?:be|try|flee|rise|"
+    r"reach|need|face|leave|die)\b|\bkan (?:komme|bli|stige)\b|\bvil (?:bli|stige|komme)\b",
     re.IGNORECASE,
 )
 #: the speaker's own side ("our forces", "we have taken", "våre styrker")
