@@ -479,3 +479,39 @@ def test_a_forecast_figure_proposes_no_proposition_first(tmp_path: Path) -> None
     )
     labels = [label for quote, label in found.items() if "9,000" in quote]
     assert labels and labels[0].startswith("no proposition"), found
+
+
+NORTHERN_FRONT = """\
+- id: src:northern-front
+  type: Organization
+  name: {en: Northern Front}
+  sourceKind: ArmedGroup
+  alignment: Opposition
+  alignmentRationale: A rebel group.
+"""
+
+
+def test_a_party_denial_proposes_its_own_side_did_the_event(tmp_path: Path) -> None:
+    """ "The Northern Front denied …": the article's event, perpetratedBy the denier's force."""
+    found = first_proposals(
+        tmp_path,
+        "The shelling of Veltra market killed 12 people on Sunday, the observatory said.\n\n"
+        "The Northern Front denied that its fighters fired on the market.\n",
+        NORTHERN_FRONT,
+    )
+    labels = [label for quote, label in found.items() if "fired" in quote]
+    assert labels, found
+    assert labels[0].startswith(
+        "subject ent:veltra-shelling (The shelling of Veltra market), property perpetratedBy, "
+        "value ent:northern-front"
+    ), labels
+
+
+def test_a_named_side_before_the_means_did_it(tmp_path: Path) -> None:
+    """ "an NF air strike hit the market": perpetratedBy the force the word before names."""
+    found = first_proposals(
+        tmp_path, "An NF air strike hit the market in Veltra on Sunday, the observatory said.\n"
+    )
+    labels = [label for quote, label in found.items() if "air strike" in quote]
+    assert labels, found
+    assert "property perpetratedBy, value ent:northern-front" in labels[0], labels

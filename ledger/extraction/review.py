@@ -399,12 +399,34 @@ class ReviewSession:
                 self._add_entity(denied, "Concept", "what the source denies took place")
 
             return [
+                *self._denied_responsibility(claim, time),
                 Proposal(
                     label + f", eventTime {_span_label(time)}",
                     self._fill(claim, subject, "describedAs", denied, time, create),
-                )
+                ),
             ]
         return [*relations, drop]
+
+    def _denied_responsibility(self, claim: CommentedMap, time: dict[str, Any]) -> list[Proposal]:
+        """A party's denial ("the army denied the civilian deaths") most often denies its own
+        side did the event the article is about: that event, perpetratedBy the speaker's force."""
+        if not _known("perpetratedBy"):
+            return []
+        entities = self._entities()
+        events = self._named_before(claim, entities, ("Event",)) or self._of_article(
+            entities, ("Event",)
+        )
+        forces = self._speaker_forces(claim, entities)
+        if not events or not forces:
+            return []
+        event, force = events[0], forces[0]
+        return [
+            Proposal(
+                f"subject {event} ({entities[event][0]}), property perpetratedBy, value {force} "
+                f"({entities[force][0]}), eventTime {_span_label(time)} (what the speaker denies)",
+                self._fill(claim, event, "perpetratedBy", force, time, None),
+            )
+        ]
 
     def _relations(self, claim: CommentedMap, quote: str, time: dict[str, Any]) -> list[Proposal]:
         """Who holds a place, who did an event, with what: the blame or the means used first
@@ -443,8 +465,9 @@ class ReviewSession:
             for _, _, a in self.registry.mentions(quote)
             if not a.person and not _lost_by(quote, a.name)
         ]
-        if not forces and not mentioned and _FIRST_PERSON_PLURAL.search(quote):
-            # "our forces have taken full control": the speaker's own side
+        if not forces and not mentioned:
+            # "our forces have taken full control", the army "wrestled back control": a party
+            # speaking of control speaks of its own side
             forces = self._speaker_forces(claim, entities)
         if not places:
             return []
@@ -506,6 +529,17 @@ class ReviewSession:
                     self._fill(claim, event, "meansUsed", value, time, create_means),
                 )
             )
+        actor = self._actor_of_means(quote, means, entities) if means else None
+        if actor is not None and _known("perpetratedBy") and not _BLAME.search(quote):
+            # "an apparent US air strike", "the Russian bombing of the theatre": who did it
+            found.insert(
+                0,
+                Proposal(
+                    f"subject {event} ({label}), property perpetratedBy, value {actor}, "
+                    f"eventTime {_span_label(time)}",
+                    self._fill(claim, event, "perpetratedBy", actor, time, create),
+                ),
+            )
         if _BLAME.search(quote) and _known("perpetratedBy"):
             agents = [_short(a.iri) for _, _, a in self.registry.mentions(quote) if not a.person]
             forces = [e for e in ranked if entities[e][1] == "Force"]
@@ -520,6 +554,23 @@ class ReviewSession:
                     ),
                 )
         return found
+
+    def _actor_of_means(
+        self, quote: str, means: re.Match[str], entities: dict[str, tuple[str, str]]
+    ) -> str | None:
+        """The force a word just before the means names ("US air strike": US forces)."""
+        before = re.findall(r"[\wæøå.-]+", quote[: means.start()])[-2:]
+        if not before or before[-1].casefold() in ("a", "an", "the", "of", "by", "en", "et"):
+            return None
+        words = [w.strip(".").replace(".", "") for w in before if w[:1].isupper()]
+        if not words:
+            return None
+        forces = {e: v for e, v in entities.items() if v[1] == "Force"}
+        for entity, (name, _) in forces.items():
+            own = {w.replace(".", "") for w in re.findall(r"[\w.]+", name)}
+            if any(w in own or w.rstrip("n") in own for w in words):
+                return entity
+        return None
 
     def _named_before(
         self, claim: CommentedMap, entities: dict[str, tuple[str, str]], kinds: tuple[str, ...]
@@ -577,9 +628,14 @@ class ReviewSession:
             names.append(self._agent_name(_short(agent.on_behalf_of)))
         forces = [e for e, (_, kind) in entities.items() if kind == "Force"]
         for name in names:
-            ranked = [e for e in self._ranked(name, entities) if e in forces]
-            if ranked:
-                return ranked[:1]
+            own = [w for w in _words(name) if len(w) > 2 and w not in _FUNCTION_WORDS]
+            for entity in self._ranked(name, entities):
+                # most of the speaker's name in the force's ("Afghan security forces" in "Afghan
+                # government forces"), not one shared word ("Syrian Observatory …")
+                if entity in forces and own:
+                    theirs = set(_words(entities[entity][0]))
+                    if sum(1 for w in own if w in theirs) / len(own) >= 0.5:
+                        return [entity]
         return []
 
     def _fill(
@@ -783,7 +839,7 @@ class ReviewSession:
         words = set(_words(quote))
         scored = []
         for entity, (name, _) in entities.items():
-            own = [w for w in _words(name) if len(w) > 2]
+            own = [w for w in _words(name) if len(w) > 2 and w not in _FUNCTION_WORDS]
             if not own:
                 continue
             share = sum(1 for w in own if w in words) / len(own)
@@ -1160,10 +1216,16 @@ _PEOPLE_COUNT_STEMS = (
 )
 #: the means of an attack named in a claim's words
 _MEANS = re.compile(
-    r"\b(?:sarin|chlorine|nerve (?:agent|gas)|chemical weapons?|toxic gas|barrel bombs?|"
-    r"air ?strikes?|missiles?|Buk|shells?|klorgass|giftgass|nervegass|kjemiske våpen|flyangrep|"
-    r"rakett\w*|bomber?)\b",
+    r"\b(?:sarin|chlorine|nerve (?:agents?|gas)|chemical weapons?|toxic (?:gas|chemicals?)|"
+    r"barrel bombs?|air ?strikes?|air raids?|bombing|shelling|artillery|explosives?|"
+    r"booby[- ]?trap\w*|missiles?|Buk|shells?|klorgass|giftgass|nervegass|kjemiske våpen|"
+    r"flyangrep|luftangrep|bombing\w*|rakett\w*|bomber?)\b",
     re.IGNORECASE,
+)
+#: words too common to tie an entity's name to a quote ("its", "the", "from")
+_FUNCTION_WORDS = frozenset(
+    "the and its his her their our from with for that this was were are has have into over "
+    "after before during den det dei som fra frå med til og for etter under over hans deres".split()
 )
 #: words that say who is responsible for an event
 _BLAME = re.compile(
@@ -1183,8 +1245,6 @@ _FORECAST = re.compile(
     r"reach|need|face|leave|die)\b|\bkan (?:komme|bli|stige)\b|\bvil (?:bli|stige|komme)\b",
     re.IGNORECASE,
 )
-#: the speaker's own side ("our forces", "we have taken", "våre styrker")
-_FIRST_PERSON_PLURAL = re.compile(r"\b(?:we|our|us|vi|våre|vår|vårt|oss)\b", re.IGNORECASE)
 #: person-noun stems of the lexicon that are verbs or participles, never the name of a group
 _VERB_STEMS = frozenset(
     "fled flee killed dead wounded evacuated flykt drept såret døde evakuert".split()
