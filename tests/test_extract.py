@@ -1869,3 +1869,74 @@ def test_parts_of_a_count_after_including_are_claims(tmp_path: Path) -> None:
     assert result["13 staff"] == {"MSF"} and result["10 patients"] == {"MSF"}
     small = draft_of(tmp_path, "He came home with two children, she said.\n", "en", None)
     assert "two children" not in found(small)  # "with" a small exact count: a detail
+
+
+# --------------------------------------------------------------------------- sources (#14)
+
+
+def test_a_cue_with_a_long_adverbial_tail_still_names_the_speaker(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "…, the ministry said on Friday in a long final report on the raid": the ministry."""
+    draft = draft_of(
+        tmp_path,
+        "Chlorine was used in Dorvan, the Ministry of Defence said on Friday in a long-awaited "
+        "final report on the deadly raid.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {"Chlorine was used in Dorvan": {"ministry"}}
+
+
+def test_a_description_before_a_registry_name_is_not_the_outlet(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "The monitoring group Syrian Observatory for Human Rights said …": the observatory."""
+    draft = draft_of(
+        tmp_path,
+        "The monitoring group Syrian Observatory for Human Rights said at least 42 people were "
+        "killed on Monday in strikes on Dorvan.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "at least 42 people were killed on Monday in strikes on Dorvan": {"observatory"}
+    }
+
+
+def test_speaker_role_and_organisation_said_on_a_date_that(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "Jane Doe, spokeswoman for the ministry, said on October 18 that … Liberation Front …":
+    the speaker, not an organisation the statement names."""
+    draft = draft_of(
+        tmp_path,
+        "Jane Doe, spokeswoman for the Ministry of Defence, said on October 18 that 95 percent "
+        "of the city was under Liberation Front control.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "95 percent of the city was under Liberation Front control": {"jane-doe"}
+    }
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        "DORVAN, Kestria (Reuters) — Troops entered the old town on Monday.\n",
+        "(Reuters) - Troops entered the old town on Monday.\n",
+        "Troops entered the old town on Monday.\n\nSource: Reuters\n",
+        "Troops entered the old town on Monday. (©Reuters)\n",
+    ],
+    ids=["dateline", "bare credit", "closing line", "closing credit"],
+)
+def test_wire_copy_on_an_outlets_page_is_the_wires(
+    tmp_path: Path, english_registry: Path, article: str
+) -> None:
+    """A wire credit in the text makes the reporter's voice the wire's, though --outlet names
+    the page's publisher; the credit itself is no statement."""
+    path = tmp_path / "article.en.txt"
+    path.write_text(article, encoding="utf-8")
+    draft = extract.extract_draft(path, "en", outlet="The Courier", sources=english_registry)
+    assert found(draft) == {"Troops entered the old town on Monday": {"reuters"}}

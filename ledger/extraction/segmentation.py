@@ -41,9 +41,11 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
                 start += dateline.end()
         # "OSLO (NTB): …", "LIMA, March 3 (Wirewatch) - …", "DORVAN, Kestria, 11 March 2025 – …":
         # a place line (with the wire's credit), not a statement
-        place = _PLACE_LINE.match(text, start, end)
+        place = _PLACE_LINE.match(text, start, end) or _BARE_CREDIT.match(text, start, end)
         if place:
             start = place.end()
+        if _CLOSING_CREDIT.fullmatch(text, start, end):
+            start = end  # "Source: WAM": the wire's credit line, not a statement
         # "… er evakuert. (©NTB)": the wire's credit after the last sentence
         credit = _END_CREDIT.search(text, start, end)
         if credit:
@@ -73,13 +75,32 @@ _END_CREDIT = re.compile(r"(?<=[.!?»\"”])\s*\(©?\s*[A-ZÆØÅ][\w .&/,-]{1,2
 
 
 def wire_credit(text: str) -> str | None:
-    """The agency a wire dateline credits ("LIMA, March 3 (Wirewatch) -" → "Wirewatch")."""
-    for para in re.split(r"\n[ \t\r]*\n", text, maxsplit=3)[:3]:
-        place = _PLACE_LINE.match(para.strip())
+    """The agency the copy credits: a wire dateline ("LIMA, March 3 (Wirewatch) -" →
+    "Wirewatch", "(Reuters) - …"), else a closing credit line ("Source: WAM", "Kilde: NTB")
+    or credit ("… evakuert. (©NTB)", "… — NTB")."""
+    paras = [p.strip() for p in re.split(r"\n[ \t\r]*\n|\n", text) if p.strip()]
+    for para in paras[:3]:
+        place = _PLACE_LINE.match(para) or _BARE_CREDIT.match(para)
         if place and place.group("credit"):
             credit = place.group("credit").strip(" ©")
             return credit if re.fullmatch(r"[\w .&/-]{2,30}", credit) else None
+    closing = _CLOSING_CREDIT.fullmatch(paras[-1]) if paras else None
+    if closing:
+        return (closing.group("credit") or closing.group("credit2")).strip()
+    end = _END_CREDIT.search(paras[-1]) if paras else None
+    if end:
+        credit = end.group(0).strip(" ().©")
+        return credit if re.fullmatch(r"[\w .&/-]{2,30}", credit) else None
     return None
+
+
+#: a paragraph opening with the wire's credit: "(Reuters) - …", "(AP) — …"
+_BARE_CREDIT = re.compile(r"\((?P<credit>[A-ZÆØÅ][\w .&/-]{1,28})\)\s*[:–—-]+\s+")
+#: the last line of wire copy: "Source: WAM", "Kilde: NTB", "— NTB"
+_CLOSING_CREDIT = re.compile(
+    r"(?:Source|Sources|Kilde|Kjelde)\s*:\s*(?P<credit>[A-ZÆØÅ][\w .&/-]{1,28}?)\.?"
+    r"|[–—]\s*(?P<credit2>[A-ZÆØÅ]{2,}(?:/[A-ZÆØÅ]{2,})?)"
+)
 
 
 _BYLINE = re.compile(
