@@ -515,3 +515,14 @@ def test_a_named_side_before_the_means_did_it(tmp_path: Path) -> None:
     labels = [label for quote, label in found.items() if "air strike" in quote]
     assert labels, found
     assert "property perpetratedBy, value ent:northern-front" in labels[0], labels
+
+
+def test_a_headings_generic_source_is_the_one_the_body_names_first(tmp_path: Path) -> None:
+    """A heading's "Monitoring group says …" is the registry source the body names first."""
+    found = first_proposals(
+        tmp_path,
+        "Monitoring group says 40 children died in Veltra since Sunday.\n\n"
+        "The Syrian Observatory for Human Rights said 40 people died in Veltra on Sunday.\n",
+    )
+    generic = [label for name, label in found.items() if name.casefold().startswith("monitoring")]
+    assert generic and generic[0].startswith("the registry's src:observatory"), found

@@ -880,7 +880,9 @@ class ReviewSession:
 
     def _name_proposals(self, agent: CommentedMap) -> list[Proposal]:
         name = _name(agent.get("name"))
-        person = agent.get("type") == "Person"
+        lex = LEXICONS[self.lang]
+        bare_name = name.strip(" –—-").casefold()
+        person = agent.get("type") == "Person" or bare_name in (*lex.person_pronouns, "i", "jeg")
         found: list[Proposal] = []
         matches = [(iri, certain) for iri, _, certain in self._registry_matches(name, person)]
         # "SOHRs opptelling av ofre", "the Observatory's count": the registry source inside
@@ -944,7 +946,7 @@ class ReviewSession:
 
     def _named_before_agent(self, agent: CommentedMap, person: bool) -> list[str]:
         """The registry source (a person for a person) the article names last before the
-        first quote that cites the new source; not a news outlet."""
+        first quote that cites the new source, else first after it; not a news outlet."""
         claim = self._citing(str(agent.get("id")))
         span = _position(claim) if claim is not None else None
         if span is None or not self.text:
@@ -954,7 +956,15 @@ class ReviewSession:
             for _, _, a in self.registry.mentions(self.text[: span[0]])
             if a.person == person and a.kind != "NewsOutlet"
         ]
-        return named[-1:]
+        if named:
+            return named[-1:]
+        # a heading's "Monitoring group says …": the source the body names first
+        after = [
+            a.iri
+            for _, _, a in self.registry.mentions(self.text[span[1] :])
+            if a.person == person and a.kind != "NewsOutlet"
+        ]
+        return after[:1]
 
     def _promotable(self, agent: CommentedMap) -> bool:
         behalf = str(agent.get("actedOnBehalfOf", ""))
