@@ -1940,3 +1940,23 @@ def test_wire_copy_on_an_outlets_page_is_the_wires(
     path.write_text(article, encoding="utf-8")
     draft = extract.extract_draft(path, "en", outlet="The Courier", sources=english_registry)
     assert found(draft) == {"Troops entered the old town on Monday": {"reuters"}}
+
+
+def test_a_shorter_form_of_a_registry_name_is_that_source(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "The Syrian Observatory", "the Defense Ministry": the registry's one organisation whose
+    name holds those words (spelling variants alike), not a new agent."""
+    draft = draft_of(
+        tmp_path,
+        "The Syrian Observatory said 40 people died in Dorvan.\n\n"
+        "The Defense Ministry said the road was open.\n\n"
+        "The Kestrian Ministry said the road was closed.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "40 people died in Dorvan": {"observatory"},
+        "the road was open": {"ministry"},
+        "the road was closed": {"Kestrian Ministry"},
+    }
