@@ -134,7 +134,8 @@ def test_the_interactive_review_through_a_pseudo_terminal(small_draft: tuple[Pat
     )
     try:
         first = terminal.read_until("[q] save and quit")
-        assert "[1/" in first and "civilians have fled the town" in first
+        # "the Syrian Observatory" is the registry's: the first entry is the new Ivo Radek's
+        assert "[1/" in first and "Ivo Radek, a resident, said" in first
         terminal.send("s")  # the first entry (a new source's type or alignment …) stays
         terminal.read_until("[q] save and quit")
         terminal.send("\r")  # accept the first proposal of the second entry
