@@ -1960,3 +1960,22 @@ def test_a_shorter_form_of_a_registry_name_is_that_source(
         "the road was open": {"ministry"},
         "the road was closed": {"Kestrian Ministry"},
     }
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["However, ", "As fighting spread to the old town on Sunday, "],
+    ids=["connective", "fronted clause"],
+)
+def test_a_fronted_connective_or_clause_before_the_source(
+    tmp_path: Path, english_registry: Path, opening: str
+) -> None:
+    """ "However, X said …", "As …, X said …": X's statement, not the outlet's sentence."""
+    draft = draft_of(
+        tmp_path,
+        f"{opening}the Syrian Observatory for Human Rights said Wednesday that the Liberation "
+        "Front had taken the bridge.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft)["the Liberation Front had taken the bridge"] == {"observatory"}
