@@ -1979,3 +1979,15 @@ def test_a_fronted_connective_or_clause_before_the_source(
         english_registry,
     )
     assert found(draft)["the Liberation Front had taken the bridge"] == {"observatory"}
+
+
+def test_a_coordinated_clause_with_its_own_source(tmp_path: Path, english_registry: Path) -> None:
+    """ "…, and the observatory says 40 people have fled": that clause is the observatory's."""
+    draft = draft_of(
+        tmp_path,
+        "Troops entered the old town, and the Syrian Observatory for Human Rights says 40 people "
+        "have fled.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft)["40 people have fled"] == {"observatory"}

@@ -685,6 +685,12 @@ class Extractor(SourceResolver, QuantityReader):
                 owner = self.own
             if role == "calls-itself":
                 owner = self._self_description(start, piece_start) or attribution
+            if index > 0 and role == "main":
+                # "…, and the United Nations says more than 13,000 have fled": a clause with a
+                # source and cue of its own
+                lead = self._leading(piece_start, self.text[piece_start:piece_end])
+                if lead is not None and not lead[2] and lead[0] < piece_end:
+                    piece_start, owner = lead[0], lead[1]
             passive = self.p.passive.search(self.text[piece_start:piece_end])
             if passive:
                 agent = self._source(passive.group("src"), "")
