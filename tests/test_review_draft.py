@@ -527,3 +527,24 @@ def test_a_headings_generic_source_is_the_one_the_body_names_first(tmp_path: Pat
     )
     generic = [label for name, label in found.items() if name.casefold().startswith("monitoring")]
     assert generic and generic[0].startswith("the registry's src:observatory"), found
+
+
+def test_a_share_without_a_unit_proposes_percent_first(tmp_path: Path) -> None:
+    """ "about a quarter of the city": the figure's unit is a share (percent) before people."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    path = tmp_path / "article.en.txt"
+    path.write_text(
+        "The NF has taken about a quarter of the city, the observatory said.\n", encoding="utf-8"
+    )
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(
+        extract.extract(path, "en", published="2025-03-11", sources=registry), encoding="utf-8"
+    )
+    session = ReviewSession(draft, registry)
+    units = [
+        session.proposals(item)[0].label
+        for item in session.items()
+        if item.field == "proposition.quantity.unit"
+    ]
+    assert units == ["unit percent"], units

@@ -724,10 +724,17 @@ class ReviewSession:
         quantity = proposition.get("quantity")
         if not isinstance(quantity, CommentedMap):
             return []
-        return [
-            Proposal(f"unit {unit}", partial(_set, quantity, "unit", unit))
-            for unit in ("person", "item", "district")
-        ]
+        # the unit the words around the figure name first ("a quarter of the city": a share)
+        words = _exact(claim).casefold()
+        units = ["person", "item", "district"]
+        if re.search(
+            r"\b(?:per ?cent|percent|prosent|quarter|half|third|halv\w*|kvart|tredel\w*)", words
+        ):
+            units.insert(0, "percent")
+        elif re.search(r"\b(?:district|neighbou?rhood|nabolag|bydel)", words):
+            units.insert(0, "district")
+        units = list(dict.fromkeys(units))
+        return [Proposal(f"unit {unit}", partial(_set, quantity, "unit", unit)) for unit in units]
 
     def _hedge_proposals(self, claim: CommentedMap, mark: str) -> list[Proposal]:
         m = re.match(r"hedge: the outlet hedges the claim \((\w+): '(.*)'\)", mark)
