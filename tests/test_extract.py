@@ -1035,6 +1035,7 @@ def test_notes_on_the_reporting_in_norwegian_and_wire_style(
         ("Minst 22 IS-krigere ble drept, ifølge SOHR.", "nb", "atLeast", 22, None, "person"),
         ("The clinic confirmed 70 deaths, SOHR said.", "en", "exactly", 70, 70, "person"),
         ("About 3,300 IDPs went home, SOHR said.", "en", "about", 2970, 3630, "person"),
+        ("Antallet døde i byen har steget til 86, ifølge SOHR.", "nb", "exactly", 86, 86, "person"),
     ],
 )
 def test_quantities_keep_their_words_and_vagueness(

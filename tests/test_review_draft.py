@@ -387,6 +387,9 @@ ENTITIES = """\
 - id: ent:chlorine
   type: Concept
   name: {en: Chlorine}
+- id: ent:kestrian-government-forces
+  type: Force
+  name: {en: Kestrian government forces}
 """
 
 
@@ -548,3 +551,12 @@ def test_a_share_without_a_unit_proposes_percent_first(tmp_path: Path) -> None:
         if item.field == "proposition.quantity.unit"
     ]
     assert units == ["unit percent"], units
+
+
+def test_blaming_the_regime_names_the_government_forces(tmp_path: Path) -> None:
+    """ "blamed the regime for the shelling": perpetratedBy the government's forces."""
+    found = first_proposals(
+        tmp_path, "The observatory blamed the regime for the shelling of Veltra market.\n"
+    )
+    labels = [label for quote, label in found.items() if "regime" in quote]
+    assert labels and "property perpetratedBy, value ent:kestrian-government-forces" in labels[0]

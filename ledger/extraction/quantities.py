@@ -108,7 +108,15 @@ class QuantityReader:
         if not noun:
             # "the death toll was closer to 300", "dødstallet er over 300": a toll of people
             before = self.text[max(0, offset + m.start() - 80) : offset + m.start()].casefold()
-            return "person" if re.search(r"(?:\btoll|dødstall\w*)\b", before) else None
+            return (
+                "person"
+                if re.search(
+                    r"(?:\btoll|dødstall\w*|\bantall(?:et)? (?:døde|drepte)\b.*|"
+                    r"\bnumber of (?:dead|deaths|people killed)\b.*)\b",
+                    before,
+                )
+                else None
+            )
         if noun in lex.units:
             return lex.units[noun]
         if noun in lex.of:

@@ -544,6 +544,13 @@ class ReviewSession:
             agents = [_short(a.iri) for _, _, a in self.registry.mentions(quote) if not a.person]
             forces = [e for e in ranked if entities[e][1] == "Force"]
             culprits = [*forces, *agents]
+            if not culprits and _REGIME.search(quote):
+                # "blamed the regime", "beskylder Assads regime": the government's forces
+                culprits = [
+                    e
+                    for e, (name, kind) in entities.items()
+                    if kind == "Force" and re.search(r"\b(?:government|regjering)", name, re.I)
+                ][:1]
             if culprits:
                 found.insert(
                     0,
@@ -1256,6 +1263,8 @@ _USED = re.compile(
     r"sluppet|inneholdt)\b",
     re.IGNORECASE,
 )
+#: the government's side named as a regime ("the regime", "Assads regime", "regimet")
+_REGIME = re.compile(r"\b(?:regime|regimet|regimes|regimets|regjeringsstyrk\w*)\b", re.I)
 #: a figure of what may yet happen ("could be displaced", "may try to flee", "kan komme til å")
 _FORECAST = re.compile(
     r"\b(?:may|could|might|will|would)\s+(?!have\b|had\b)(?:\w+\s+)?(?:be|try|flee|rise|"
