@@ -560,3 +560,13 @@ def test_blaming_the_regime_names_the_government_forces(tmp_path: Path) -> None:
     )
     labels = [label for quote, label in found.items() if "regime" in quote]
     assert labels and "property perpetratedBy, value ent:kestrian-government-forces" in labels[0]
+
+
+def test_leaving_homes_is_displacement(tmp_path: Path) -> None:
+    """ "Some 4,500 civilians were forced to leave their homes": displacedCount."""
+    found = first_proposals(
+        tmp_path,
+        "Some 4,500 civilians were forced to leave their homes in Veltra, the observatory said.\n",
+    )
+    labels = [label for quote, label in found.items() if "4,500" in quote]
+    assert labels and "property displacedCount" in labels[0], found

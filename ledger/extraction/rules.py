@@ -921,8 +921,9 @@ EN = Lexicon(
     property_hints={
         "fled": "displacedCount",
         "flee": "displacedCount",
-        "displaced": "displacedCount",
+        "displac": "displacedCount",
         "idp": "displacedCount",
+        "homes": "displacedCount",
         "migrat": "displacedCount",
         "killed": "killedCount",
         "dead": "killedCount",
