@@ -1992,3 +1992,18 @@ def test_a_coordinated_clause_with_its_own_source(tmp_path: Path, english_regist
         english_registry,
     )
     assert found(draft)["40 people have fled"] == {"observatory"}
+
+
+def test_a_headline_line_over_the_body_stands_alone(tmp_path: Path, english_registry: Path) -> None:
+    """A first line without a stop over the body (one line break) is the page's heading, and a
+    "DORVAN - " place line opening the body is no part of the first statement."""
+    draft = draft_of(
+        tmp_path,
+        "Troops enter Dorvan old town\n"
+        "DORVAN - Troops entered the old town on Monday, the Ministry of Defence said.\n",
+        "en",
+        english_registry,
+    )
+    statements = found(draft)
+    assert statements["Troops entered the old town on Monday"] == {"ministry"}
+    assert "Troops enter Dorvan old town" in statements

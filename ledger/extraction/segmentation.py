@@ -25,11 +25,8 @@ class Paragraph:
 
 def paragraphs(text: str) -> Iterator[Paragraph]:
     """The article's paragraphs (split at blank lines), each with its kind."""
-    position = 0
-    for m in re.finditer(r"\n[ \t\r]*\n|\Z", text):
-        raw_start, end = position, m.start()
-        position = m.end()
-        start, end = strip_span(text, raw_start, end)
+    for raw_start, raw_end in _blocks(text):
+        start, end = strip_span(text, raw_start, raw_end)
         if raw_start == 0:
             dateline = re.match(
                 r"\s*(?:date|dato|published|publisert|updated|oppdatert)\s*:?\s*"
@@ -56,8 +53,28 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
         if kind == "heading" and _subhead(text[start:end]):
             kind = "label"  # a question, not a claim
         yield Paragraph(start, end, kind)
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Where the paragraphs are: blank lines part them; the page's first line stands alone when
+    it has no final stop and a capital opens the next line (a headline over the body, "Russia
+    sends military police to Douma\nMOSCOW - …")."""
+    blocks: list[tuple[int, int]] = []
+    position = 0
+    for m in re.finditer(r"\n[ \t\r]*\n|\Z", text):
+        blocks.append((position, m.start()))
+        position = m.end()
         if m.end() == m.start():
             break
+    if blocks:
+        first_start, first_end = blocks[0]
+        line = re.match(
+            r"[ \t]*([^\n]{3,150}?)[ \t\r]*\n(?=[ \t]*[A-ZÆØÅ])", text[first_start:first_end]
+        )
+        if line and not re.search(r"[.!?:;,]$|\bdate\b", line.group(1), re.IGNORECASE):
+            cut = first_start + line.end()
+            blocks[0:1] = [(first_start, cut - 1), (cut, first_end)]
+    return blocks
 
 
 _PLACE_LINE = re.compile(
@@ -67,7 +84,7 @@ _PLACE_LINE = re.compile(
     r"|(?:,[^,\n.:]{1,30}){0,2},\s*\d{1,2}\.?\s+\w+\s+\d{4}(?:\s*[–—]\s+|\s*\n\s*|\s*$)"
     # LIMA, March 3 - …, OSLO, 3. mars – …
     r"|,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\.?\s+[A-Za-zæøå]{3,9})\s+[–—-]+\s+"
-    r"|\s+[–—]\s+)"  # OSLO – …
+    r"|\s+[–—-]\s+)"  # OSLO – …, MOSCOW - …
 )
 
 #: a wire credit closing a paragraph after its last sentence: "(©NTB)", "(Reuters)", "(NTB/AFP)"
