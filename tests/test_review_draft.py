@@ -393,13 +393,15 @@ ENTITIES = """\
 """
 
 
-def first_proposals(tmp_path: Path, article: str, extra_sources: str = "") -> dict[str, str]:
+def first_proposals(
+    tmp_path: Path, article: str, extra_sources: str = "", entities_text: str = ENTITIES
+) -> dict[str, str]:
     """Extract an invented English article; each claim's quote (or a new source's name) → the
     first proposal for its proposition (or its name)."""
     registry = tmp_path / "sources.yaml"
     registry.write_text(REGISTRY + extra_sources, encoding="utf-8")
     entities = tmp_path / "entities.yaml"
-    entities.write_text(ENTITIES, encoding="utf-8")
+    entities.write_text(entities_text, encoding="utf-8")
     path = tmp_path / "article.en.txt"
     path.write_text(article, encoding="utf-8")
     draft = tmp_path / "draft.yaml"
@@ -495,13 +497,22 @@ NORTHERN_FRONT = """\
 """
 
 
-def test_a_party_denial_proposes_its_own_side_did_the_event(tmp_path: Path) -> None:
-    """ "The Northern Front denied …": the article's event, perpetratedBy the denier's force."""
+@pytest.mark.parametrize("event_type", ["Event", "Concept"])
+def test_a_party_denial_proposes_its_own_side_did_the_event(
+    tmp_path: Path, event_type: str
+) -> None:
+    """ "The Northern Front denied …": the article's event (typed Event, or a Concept named as
+    an event), perpetratedBy the denier's force."""
+    entities = ENTITIES.replace(
+        "- id: ent:veltra-shelling\n  type: Event",
+        f"- id: ent:veltra-shelling\n  type: {event_type}",
+    )
     found = first_proposals(
         tmp_path,
         "The shelling of Veltra market killed 12 people on Sunday, the observatory said.\n\n"
         "The Northern Front denied that its fighters fired on the market.\n",
         NORTHERN_FRONT,
+        entities,
     )
     labels = [label for quote, label in found.items() if "fired" in quote]
     assert labels, found

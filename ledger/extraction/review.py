@@ -413,8 +413,9 @@ class ReviewSession:
         if not _known("perpetratedBy"):
             return []
         entities = self._entities()
-        events = self._named_before(claim, entities, ("Event",)) or self._of_article(
-            entities, ("Event",)
+        happenings = self._happenings(entities)
+        events = self._named_before(claim, happenings, ("Event", "Concept")) or self._of_article(
+            happenings, ("Event", "Concept")
         )
         forces = self._speaker_forces(claim, entities)
         if not events or not forces:
@@ -498,8 +499,9 @@ class ReviewSession:
             e for e in ranked if entities[e][1] == "Concept" and not _MEANS.search(entities[e][0])
         ]
         # "the attack" unnamed: the event the article named last before the quote
-        events = events or self._named_before(claim, entities, ("Event",))
-        events = events or self._of_article(entities, ("Event",))
+        happenings = self._happenings(entities)
+        events = events or self._named_before(claim, happenings, ("Event", "Concept"))
+        events = events or self._of_article(happenings, ("Event", "Concept"))
         event = events[0] if events else "draft:entity/the-attack"
         label = entities[event][0] if event in entities else "new Event 'the attack'"
 
@@ -611,6 +613,17 @@ class ReviewSession:
         after = re.search(r"[.!?\n](?=\s|$)", self.text[end:])
         stop = end + after.end() if after else len(self.text)
         return self.text[begin:stop]
+
+    @staticmethod
+    def _happenings(entities: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+        """The entities that are events: typed Event, or a Concept named as one ("The killing
+        of civilians in al-Heisha", "The chemical attack on Douma"; a case without the Event
+        kind types its events as Concepts)."""
+        return {
+            e: (name, kind)
+            for e, (name, kind) in entities.items()
+            if kind == "Event" or (kind == "Concept" and _EVENT_WORDS.search(name))
+        }
 
     def _of_article(
         self, entities: dict[str, tuple[str, str]], kinds: tuple[str, ...]
@@ -1261,6 +1274,12 @@ _BLAME = re.compile(
 _USED = re.compile(
     r"\b(?:used|use|using|dropped|fired|released|release|contain\w*|brukt|bruk|bruke|brukte|"
     r"sluppet|inneholdt)\b",
+    re.IGNORECASE,
+)
+#: words that name an event ("attack", "strike", "killing", "angrepet")
+_EVENT_WORDS = re.compile(
+    r"\b(?:attack|strike|airstrike|air strike|raid|bombing|shelling|blast|explosion|killing|"
+    r"massacre|downing|shooting|angrep\w*|bombing\w*|eksplosjon\w*|nedskyting\w*)\b",
     re.IGNORECASE,
 )
 #: the government's side named as a regime ("the regime", "Assads regime", "regimet")
