@@ -581,3 +581,13 @@ def test_leaving_homes_is_displacement(tmp_path: Path) -> None:
     )
     labels = [label for quote, label in found.items() if "4,500" in quote]
     assert labels and "property displacedCount" in labels[0], found
+
+
+def test_what_is_not_yet_known_proposes_no_proposition_first(tmp_path: Path) -> None:
+    """ "It was not immediately clear whether the NF held Veltra": no proposition comes first."""
+    found = first_proposals(
+        tmp_path,
+        "It was not immediately clear whether the NF still held Veltra, the observatory said.\n",
+    )
+    labels = [label for quote, label in found.items() if "not immediately clear" in quote]
+    assert labels and labels[0].startswith("no proposition"), found

@@ -345,6 +345,14 @@ class ReviewSession:
         ]
 
     def _proposition_proposals(self, claim: CommentedMap) -> list[Proposal]:
+        found = self._proposition_candidates(claim)
+        if _UNKNOWN.search(_exact(claim)):
+            # "it was not immediately clear which areas …": what no one knows yet is no fact
+            # to hold: no proposition first
+            found.sort(key=lambda p: not p.label.startswith("no proposition"))
+        return found
+
+    def _proposition_candidates(self, claim: CommentedMap) -> list[Proposal]:
         proposition = claim.get("proposition")
         quote = _exact(claim)
         drop = Proposal(
@@ -1284,6 +1292,12 @@ _EVENT_WORDS = re.compile(
 )
 #: the government's side named as a regime ("the regime", "Assads regime", "regimet")
 _REGIME = re.compile(r"\b(?:regime|regimet|regimes|regimets|regjeringsstyrk\w*)\b", re.I)
+#: words that say something is not known ("it was not immediately clear", "uklart")
+_UNKNOWN = re.compile(
+    r"\b(?:not (?:immediately |yet )?(?:clear|known)|unclear|could not be (?:determined|"
+    r"established|confirmed)|uklart|ikke kjent|ikke klart)\b",
+    re.IGNORECASE,
+)
 #: a figure of what may yet happen ("could be displaced", "may try to flee", "kan komme til å")
 _FORECAST = re.compile(
     r"\b(?:may|could|might|will|would)\s+(?!have\b|had\b)(?:\w+\s+)?(?:be|try|flee|rise|"
