@@ -14,9 +14,14 @@ The session is the library; the terminal dialogue lives in ``cli.py``. An entry 
 - ``proposition``: the subject among the case's entities (by the words they share with the quote),
   else a new entity named from the words; the property the words suggest; the figure and its
   qualifier as extract read them; the day from the article's date; or no proposition at all
-  (a claim may stand on its statement and quote); a denial gets a proposition of what is denied;
+  (a claim may stand on its statement and quote); a denial gets a proposition of what is denied
+  (a party's denial: its own side did the article's event); who holds a place ("recaptured the
+  city": the place named before), who did an event (blame first, or a side named before the
+  means), with what; a forecast or what is not yet known proposes no proposition first;
 - a new source's ``name``: the registry's sources by fuzzy name and alias (certain when the
-  names agree but for a title or determiner), else promotion to the registry (``--sources``);
+  names agree but for a title or determiner), a registry source inside the name ("SOHRs
+  opptelling"), for a pronoun or common nouns ("he", "Monitoring group") the registry source
+  named before it (else first after), else promotion to the registry (``--sources``);
   ``sourceKind`` and ``alignment`` from its name's words, or from the organisation it acts for;
 - any other entry (``stance``, ``attributedTo``, ``relayedBy``, ``type`` …): keep what extract
   wrote.
@@ -559,7 +564,8 @@ class ReviewSession:
                 culprits = [
                     e
                     for e, (name, kind) in entities.items()
-                    if kind == "Force" and re.search(r"\b(?:government|regjering)", name, re.I)
+                    if kind == "Force"
+                    and re.search(r"\b(?:government|regjering)", name, re.IGNORECASE)
                 ][:1]
             if culprits:
                 found.insert(
@@ -1291,7 +1297,7 @@ _EVENT_WORDS = re.compile(
     re.IGNORECASE,
 )
 #: the government's side named as a regime ("the regime", "Assads regime", "regimet")
-_REGIME = re.compile(r"\b(?:regime|regimet|regimes|regimets|regjeringsstyrk\w*)\b", re.I)
+_REGIME = re.compile(r"\b(?:regime|regimet|regimes|regimets|regjeringsstyrk\w*)\b", re.IGNORECASE)
 #: words that say something is not known ("it was not immediately clear", "uklart")
 _UNKNOWN = re.compile(
     r"\b(?:not (?:immediately |yet )?(?:clear|known)|unclear|could not be (?:determined|"
@@ -1359,7 +1365,7 @@ def _lost_by(quote: str, name: str) -> bool:
         return False
     return (
         re.search(
-            rf"\b(?:from|over|against|fra|mot|over)\s+(?:the\s+|[\w-]+\s+)?{re.escape(bare)}",
+            rf"\b(?:from|over|against|fra|mot)\s+(?:the\s+|[\w-]+\s+)?{re.escape(bare)}",
             quote,
             re.IGNORECASE,
         )
