@@ -138,10 +138,10 @@ def measure(page: Page) -> tuple[Evaluation, int, int, Counter[str]]:
 def proposals_judged(page: Page, draft: Path, result: Evaluation) -> Counter[str]:
     """The review's first proposal for each toCheck entry of a matched claim, judged against
     the gold claim at the same words: ``accepted``, ``rejected``, or ``not comparable``
-    (a statement's wording, a new source's kind or side). Judged: the proposition (no
-    proposition when the gold has none; else the property the gold gives), a new source
-    (the registry source the gold names), stance, hedge kinds, attributedTo, relayedBy; an
-    entry without a proposal is rejected."""
+    (a statement's or a translation's wording, a new source's kind or side). Judged: the
+    proposition (no proposition when the gold has none; else the property the gold gives), a
+    figure's unit (the gold quantity's), a new source (the registry source the gold names),
+    stance, hedge kinds, attributedTo, relayedBy; an entry without a proposal is rejected."""
     gold = _gold_claims(page.case)
     by_draft: dict[str, list[dict[str, Any]]] = {}
     for gold_statement, draft_statement in result.pairs:
@@ -166,15 +166,21 @@ def proposals_judged(page: Page, draft: Path, result: Evaluation) -> Counter[str
         first = proposals[0].label if proposals else None
         verdict = _judge(item.field, item.node, first, claims)
         judged[verdict] += 1
-        judged[f"{item.field.split('.')[0]}: {verdict}"] += 1
+        judged[f"{item.field}: {verdict}"] += 1
     return judged
 
 
 def _judge(field: str, node: Any, label: str | None, gold: list[dict[str, Any]]) -> str:
-    if field in ("statement", "sourceKind", "alignment", "type"):
-        return "not comparable"
+    if field in ("statement", "quote.translation", "sourceKind", "alignment", "type"):
+        return "not comparable"  # free wording (a statement, a translation), or no gold field
     if label is None:
         return "rejected"
+    if field == "proposition.quantity.unit":
+        m = re.match(r"unit (\w+)", label)
+        units = {
+            str((c.get("proposition") or {}).get("quantity", {}).get("unit", "")) for c in gold
+        }
+        return "accepted" if m and m.group(1) in units else "rejected"
     if field.startswith("proposition"):
         if label.startswith("no proposition"):
             return "accepted" if not any("proposition" in c for c in gold) else "rejected"
@@ -311,8 +317,8 @@ def main() -> None:
     print(
         f"\nreview-draft's first proposals against the gold (entries of matched claims): "
         f"accepted {_ratio(judged['accepted'], compared)}, "
-        f"not comparable {judged['not comparable']} (statement wording, a new source's kind, "
-        "side or type)"
+        f"not comparable {judged['not comparable']} (a statement's or translation's wording, a "
+        "new source's kind, side or type)"
     )
     fields = sorted({key.split(": ")[0] for key in judged if ": " in key})
     for name in fields:

@@ -1031,6 +1031,11 @@ def test_notes_on_the_reporting_in_norwegian_and_wire_style(
             "person",
         ),
         ("At least 471 people were evacuated, SOHR said.", "en", "atLeast", 471, None, "person"),
+        # a compound's last part names the people; deaths and IDPs are counts of people
+        ("Minst 22 IS-krigere ble drept, ifølge SOHR.", "nb", "atLeast", 22, None, "person"),
+        ("The clinic confirmed 70 deaths, SOHR said.", "en", "exactly", 70, 70, "person"),
+        ("About 3,300 IDPs went home, SOHR said.", "en", "about", 2970, 3630, "person"),
+        ("Antallet døde i byen har steget til 86, ifølge SOHR.", "nb", "exactly", 86, 86, "person"),
     ],
 )
 def test_quantities_keep_their_words_and_vagueness(
@@ -1865,3 +1870,140 @@ def test_parts_of_a_count_after_including_are_claims(tmp_path: Path) -> None:
     assert result["13 staff"] == {"MSF"} and result["10 patients"] == {"MSF"}
     small = draft_of(tmp_path, "He came home with two children, she said.\n", "en", None)
     assert "two children" not in found(small)  # "with" a small exact count: a detail
+
+
+# --------------------------------------------------------------------------- sources (#14)
+
+
+def test_a_cue_with_a_long_adverbial_tail_still_names_the_speaker(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "…, the ministry said on Friday in a long final report on the raid": the ministry."""
+    draft = draft_of(
+        tmp_path,
+        "Chlorine was used in Dorvan, the Ministry of Defence said on Friday in a long-awaited "
+        "final report on the deadly raid.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {"Chlorine was used in Dorvan": {"ministry"}}
+
+
+def test_a_description_before_a_registry_name_is_not_the_outlet(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "The monitoring group Syrian Observatory for Human Rights said …": the observatory."""
+    draft = draft_of(
+        tmp_path,
+        "The monitoring group Syrian Observatory for Human Rights said at least 42 people were "
+        "killed on Monday in strikes on Dorvan.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "at least 42 people were killed on Monday in strikes on Dorvan": {"observatory"}
+    }
+
+
+def test_speaker_role_and_organisation_said_on_a_date_that(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "Jane Doe, spokeswoman for the ministry, said on October 18 that … Liberation Front …":
+    the speaker, not an organisation the statement names."""
+    draft = draft_of(
+        tmp_path,
+        "Jane Doe, spokeswoman for the Ministry of Defence, said on October 18 that 95 percent "
+        "of the city was under Liberation Front control.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "95 percent of the city was under Liberation Front control": {"jane-doe"}
+    }
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        "DORVAN, Kestria (Reuters) — Troops entered the old town on Monday.\n",
+        "(Reuters) - Troops entered the old town on Monday.\n",
+        "Troops entered the old town on Monday.\n\nSource: Reuters\n",
+        "Troops entered the old town on Monday. (©Reuters)\n",
+    ],
+    ids=["dateline", "bare credit", "closing line", "closing credit"],
+)
+def test_wire_copy_on_an_outlets_page_is_the_wires(
+    tmp_path: Path, english_registry: Path, article: str
+) -> None:
+    """A wire credit in the text makes the reporter's voice the wire's, though --outlet names
+    the page's publisher; the credit itself is no statement."""
+    path = tmp_path / "article.en.txt"
+    path.write_text(article, encoding="utf-8")
+    draft = extract.extract_draft(path, "en", outlet="The Courier", sources=english_registry)
+    assert found(draft) == {"Troops entered the old town on Monday": {"reuters"}}
+
+
+def test_a_shorter_form_of_a_registry_name_is_that_source(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "The Syrian Observatory", "the Defense Ministry": the registry's one organisation whose
+    name holds those words (spelling variants alike), not a new agent."""
+    draft = draft_of(
+        tmp_path,
+        "The Syrian Observatory said 40 people died in Dorvan.\n\n"
+        "The Defense Ministry said the road was open.\n\n"
+        "The Kestrian Ministry said the road was closed.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "40 people died in Dorvan": {"observatory"},
+        "the road was open": {"ministry"},
+        "the road was closed": {"Kestrian Ministry"},
+    }
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["However, ", "As fighting spread to the old town on Sunday, "],
+    ids=["connective", "fronted clause"],
+)
+def test_a_fronted_connective_or_clause_before_the_source(
+    tmp_path: Path, english_registry: Path, opening: str
+) -> None:
+    """ "However, X said …", "As …, X said …": X's statement, not the outlet's sentence."""
+    draft = draft_of(
+        tmp_path,
+        f"{opening}the Syrian Observatory for Human Rights said Wednesday that the Liberation "
+        "Front had taken the bridge.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft)["the Liberation Front had taken the bridge"] == {"observatory"}
+
+
+def test_a_coordinated_clause_with_its_own_source(tmp_path: Path, english_registry: Path) -> None:
+    """ "…, and the observatory says 40 people have fled": that clause is the observatory's."""
+    draft = draft_of(
+        tmp_path,
+        "Troops entered the old town, and the Syrian Observatory for Human Rights says 40 people "
+        "have fled.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft)["40 people have fled"] == {"observatory"}
+
+
+def test_a_headline_line_over_the_body_stands_alone(tmp_path: Path, english_registry: Path) -> None:
+    """A first line without a stop over the body (one line break) is the page's heading, and a
+    "DORVAN - " place line opening the body is no part of the first statement."""
+    draft = draft_of(
+        tmp_path,
+        "Troops enter Dorvan old town\n"
+        "DORVAN - Troops entered the old town on Monday, the Ministry of Defence said.\n",
+        "en",
+        english_registry,
+    )
+    statements = found(draft)
+    assert statements["Troops entered the old town on Monday"] == {"ministry"}
+    assert "Troops enter Dorvan old town" in statements

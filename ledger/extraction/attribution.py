@@ -403,6 +403,10 @@ class Extractor(SourceResolver, QuantityReader):
             words = m.group("src").split()
             if words[0].casefold() in self.lex.that:
                 continue  # "…, estimated that …": a content clause, not a speaker
+            if words[0].casefold() in _PREPOSITIONS and any(
+                w.casefold() in self.lex.that for w in words
+            ):
+                continue  # "X, a spokesman, said on October 18 that …": the statement follows
             relayed = len(words) > 1 and words[1].casefold() in self.lex.relay
             if len(words) > 1 and words[0].casefold() in self.lex.clause_pronouns and not relayed:
                 continue  # "…, said it would investigate": a clause, not a speaker
@@ -434,7 +438,10 @@ class Extractor(SourceResolver, QuantityReader):
             ):
                 continue  # "…, and costs climbed, a spokeswoman said": a clause, not a name
             tail = m.group("tail").split()
-            if len(tail) > 7 or any(
+            # "…, the OPCW said on Friday in a long-awaited final report on the attack": an
+            # adverbial tail may be long; a tail of other words is the statement that follows
+            adverbial = bool(tail) and tail[0].casefold() in _PREPOSITIONS
+            if len(tail) > (16 if adverbial else 7) or any(
                 w.casefold() in self.lex.that + self.lex.clause_verbs for w in tail
             ):
                 continue  # "X, a surgeon, said that …": the statement follows, not precedes
@@ -590,6 +597,9 @@ class Extractor(SourceResolver, QuantityReader):
         phrase = phrase.strip()
         if self.p.pronoun.match(phrase) or self.registry.exact(phrase):
             return True
+        named = self.registry.mentions(phrase)
+        if named and named[-1][1] == len(phrase) and "," not in phrase:
+            return True  # "The monitoring group Syrian Observatory for Human Rights said …"
         head = phrase.split(",")[0].split()
         if head and head[0].casefold() in self.lex.both and len(head) <= 9:
             head = head[1:]  # "Both the fire service and the ministry said …"
@@ -675,6 +685,12 @@ class Extractor(SourceResolver, QuantityReader):
                 owner = self.own
             if role == "calls-itself":
                 owner = self._self_description(start, piece_start) or attribution
+            if index > 0 and role == "main":
+                # "…, and the United Nations says more than 13,000 have fled": a clause with a
+                # source and cue of its own
+                lead = self._leading(piece_start, self.text[piece_start:piece_end])
+                if lead is not None and not lead[2] and lead[0] < piece_end:
+                    piece_start, owner = lead[0], lead[1]
             passive = self.p.passive.search(self.text[piece_start:piece_end])
             if passive:
                 agent = self._source(passive.group("src"), "")
@@ -790,3 +806,7 @@ class Extractor(SourceResolver, QuantityReader):
         if any(begin <= other.end <= statement.start for other in self.statements):
             begin = statement.start
         return self.text[begin : statement.end]
+
+
+#: words that open an adverbial after a cue ("said on Friday in a report"), never a speaker
+_PREPOSITIONS = frozenset("on in at during after before late earlier i på etter under".split())

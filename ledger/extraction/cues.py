@@ -78,8 +78,14 @@ class Patterns:
             rf"(?P<adv>(?:\s+[^\s,:]+){{0,4}}?):\s+"
         )
         # "In a statement on Monday, X said …" / "Søndag kveld, …": an adverbial before the source
+        # "However, X said …", "As the alliance advanced on Raqqa, X said …": a connective or a
+        # fronted subordinate clause, then the source
         self.fronted_adverbial = re.compile(
             r"^(?P<adverbial>(?:In|On|At|Late|Earlier|Later|I|På|Sent|Tidligere|Senere)\b[^,]{0,60}"
+            r"|(?:However|Meanwhile|Separately|Nevertheless|Instead|Likewise|Imidlertid|Samtidig|"
+            r"Derimot)"
+            r"|(?:As|While|After|When|Since|Although|Though|Mens|Etter at|Da|Når|Selv om)\s"
+            r"[^,]{3,140}"
             r"|[^\s,]+dag(?:\s+[^\s,]+)?),\s+"
         )
         self.show_clause = re.compile(

@@ -152,10 +152,16 @@ def evaluate_extraction(
 
 
 def _outlet(registry: Registry, outlet: str | None, lang: str, credit: str | None = None) -> Agent:
-    """The outlet of the own-voice statements: --outlet, the registry's one outlet, the agency
-    a wire dateline credits ("LIMA, March 3 (Wirewatch) -"), or new."""
+    """The source of the own-voice statements: the registry's agency a wire credit names
+    (dateline or closing credit line) else --outlet, the registry's one outlet, the agency a
+    wire dateline credits ("LIMA, March 3 (Wirewatch) -"), or new."""
     if outlet:
         found = registry.resolve(outlet)
+        wire = registry.resolve(credit) if credit else None
+        if wire is not None and not wire.person and wire is not found:
+            # wire copy on the outlet's page ("MOSUL, Iraq (AP) —", "Source: WAM"): the
+            # reporter's voice is the wire's, the outlet its publisher
+            return wire
         if found is not None:
             return found
         return Agent(iri="new-source/outlet", name=outlet, kind="NewsOutlet", new=True, lang=lang)

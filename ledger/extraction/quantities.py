@@ -108,7 +108,15 @@ class QuantityReader:
         if not noun:
             # "the death toll was closer to 300", "dødstallet er over 300": a toll of people
             before = self.text[max(0, offset + m.start() - 80) : offset + m.start()].casefold()
-            return "person" if re.search(r"(?:\btoll|dødstall\w*)\b", before) else None
+            return (
+                "person"
+                if re.search(
+                    r"(?:\btoll|dødstall\w*|\bantall(?:et)? (?:døde|drepte)\b.*|"
+                    r"\bnumber of (?:dead|deaths|people killed)\b.*)\b",
+                    before,
+                )
+                else None
+            )
         if noun in lex.units:
             return lex.units[noun]
         if noun in lex.of:
@@ -117,7 +125,8 @@ class QuantityReader:
             )
             if following:
                 noun = following.group(1).casefold()
-        if any(noun.startswith(stem) for stem in lex.person_nouns):
+        # "22 IS-krigere", "flere hundre Mariupol-beboere": a compound's last part names them
+        if any(part.startswith(lex.person_nouns) for part in (noun, noun.rsplit("-", 1)[-1])):
             return "person"
         follow = re.match(r"\s+([\wæøå-]+)", self.text[offset + m.end("noun") :])
         if follow and any(follow.group(1).casefold().startswith(s) for s in lex.person_nouns):

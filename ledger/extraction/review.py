@@ -14,9 +14,14 @@ The session is the library; the terminal dialogue lives in ``cli.py``. An entry 
 - ``proposition``: the subject among the case's entities (by the words they share with the quote),
   else a new entity named from the words; the property the words suggest; the figure and its
   qualifier as extract read them; the day from the article's date; or no proposition at all
-  (a claim may stand on its statement and quote); a denial gets a proposition of what is denied;
+  (a claim may stand on its statement and quote); a denial gets a proposition of what is denied
+  (a party's denial: its own side did the article's event); who holds a place ("recaptured the
+  city": the place named before), who did an event (blame first, or a side named before the
+  means), with what; a forecast or what is not yet known proposes no proposition first;
 - a new source's ``name``: the registry's sources by fuzzy name and alias (certain when the
-  names agree but for a title or determiner), else promotion to the registry (``--sources``);
+  names agree but for a title or determiner), a registry source inside the name ("SOHRs
+  opptelling"), for a pronoun or common nouns ("he", "Monitoring group") the registry source
+  named before it (else first after), else promotion to the registry (``--sources``);
   ``sourceKind`` and ``alignment`` from its name's words, or from the organisation it acts for;
 - any other entry (``stance``, ``attributedTo``, ``relayedBy``, ``type`` …): keep what extract
   wrote.
@@ -44,7 +49,7 @@ from ledger.errors import InputError, UsageError
 from ledger.extraction.cues import Patterns
 from ledger.extraction.days import DayReader, resolved_span
 from ledger.extraction.rules import HEAD_COUNTS, LEXICONS, norm_name
-from ledger.extraction.sources import Registry, ascii_letters
+from ledger.extraction.sources import Registry, ascii_letters, strip_parenthesis
 from ledger.intake.load import shipped_context
 from ledger.vocab import CL
 
@@ -345,6 +350,14 @@ class ReviewSession:
         ]
 
     def _proposition_proposals(self, claim: CommentedMap) -> list[Proposal]:
+        found = self._proposition_candidates(claim)
+        if _UNKNOWN.search(_exact(claim)):
+            # "it was not immediately clear which areas …": what no one knows yet is no fact
+            # to hold: no proposition first
+            found.sort(key=lambda p: not p.label.startswith("no proposition"))
+        return found
+
+    def _proposition_candidates(self, claim: CommentedMap) -> list[Proposal]:
         proposition = claim.get("proposition")
         quote = _exact(claim)
         drop = Proposal(
@@ -359,8 +372,12 @@ class ReviewSession:
             unit = str(quantity.get("unit", ""))
             properties = [str(proposition["property"])] if "property" in proposition else []
             properties += [p for p in self._properties(quote, unit) if p not in properties]
+            # "… killed 23 people, including 13 staff": the figure's sentence says what it counts
+            properties = properties or self._properties(self._sentence(claim), unit)
             if not properties:
-                return [drop]
+                # a figure that counts nothing the ontology names ("500,000 others are in
+                # Daesh-controlled parts"): who holds the place may still be the claim
+                return [*self._relations(claim, quote, time), drop]
             found: list[Proposal] = []
             for prop in properties[:2]:
                 for subject, label, create in self._subjects(quote, quantity, prop)[:2]:
@@ -372,7 +389,16 @@ class ReviewSession:
                             self._fill(claim, subject, prop, None, time, create),
                         )
                     )
+            if _BLAME.search(quote):
+                # "blamed IS for the deaths of more than 100": the blame may be the claim
+                found += self._event_proposal(claim, quote, time)[:1]
+            if _FORECAST.search(quote):
+                # "as many as 200,000 may try to flee": a forecast, not a count of what happened
+                return [drop, *found]
             return [*found, drop]
+        relations = self._relations(claim, quote, time)
+        if claim.get("stance") == "denies" and relations:
+            return relations  # what is denied: who did it, with what, who holds the place
         if claim.get("stance") == "denies":
             # what is denied, as a proposition the denial can point at
             subject = self._new_entity_id(quote)
@@ -386,34 +412,77 @@ class ReviewSession:
                 self._add_entity(denied, "Concept", "what the source denies took place")
 
             return [
+                *self._denied_responsibility(claim, time),
                 Proposal(
                     label + f", eventTime {_span_label(time)}",
                     self._fill(claim, subject, "describedAs", denied, time, create),
-                )
+                ),
             ]
-        relations = [
-            *self._control_proposal(claim, quote, time),
-            *self._event_proposal(claim, quote, time),
-        ]
         return [*relations, drop]
+
+    def _denied_responsibility(self, claim: CommentedMap, time: dict[str, Any]) -> list[Proposal]:
+        """A party's denial ("the army denied the civilian deaths") most often denies its own
+        side did the event the article is about: that event, perpetratedBy the speaker's force."""
+        if not _known("perpetratedBy"):
+            return []
+        entities = self._entities()
+        happenings = self._happenings(entities)
+        events = self._named_before(claim, happenings, ("Event", "Concept")) or self._of_article(
+            happenings, ("Event", "Concept")
+        )
+        forces = self._speaker_forces(claim, entities)
+        if not events or not forces:
+            return []
+        event, force = events[0], forces[0]
+        return [
+            Proposal(
+                f"subject {event} ({entities[event][0]}), property perpetratedBy, value {force} "
+                f"({entities[force][0]}), eventTime {_span_label(time)} (what the speaker denies)",
+                self._fill(claim, event, "perpetratedBy", force, time, None),
+            )
+        ]
+
+    def _relations(self, claim: CommentedMap, quote: str, time: dict[str, Any]) -> list[Proposal]:
+        """Who holds a place, who did an event, with what: the blame or the means used first
+        when the words say so ("blamed X for", "chlorine was used"), else control."""
+        control = self._control_proposal(claim, quote, time)
+        event = self._event_proposal(claim, quote, time)
+        means_used = _MEANS.search(quote) and _USED.search(quote)
+        if _BLAME.search(quote) or means_used:
+            return [*event, *control]
+        return [*control, *event]
 
     def _control_proposal(
         self, claim: CommentedMap, quote: str, time: dict[str, Any]
     ) -> list[Proposal]:
         """ "… took control of the Saltmarket": controlledBy, place and force from the entities."""
         if not re.search(
-            r"\b(?:control|controls|controlled|seized|captured|took|taken|retook|retaken|held|"
-            r"holds|overran|kontroll|kontrollerer|tok|inntok|gjenerobret|erobret)\b",
+            r"\b(?:control|controls|controlled|seized|captured|took(?! place)|taken(?! place)|"
+            r"retook|retaken|held|"
+            r"holds|overran|recaptur\w*|liberat\w*|victory|fell|fallen|loss of|losing|"
+            r"occupation|occupied|driven out|flag|kontroll|kontrollerer|kontrollert\w*|tok|"
+            r"inntok|gjenerobr\w*|erobr\w*|befri\w*|seier|falt|drevet ut|okkup\w*)\b",
             quote,
             re.IGNORECASE,
         ):
             return []
         entities = self._entities()
-        places = [
-            e for e in self._ranked(quote, entities) if entities[e][1] in ("Place", "PlaceGroup")
+        ranked = self._ranked(quote, entities)
+        places = [e for e in ranked if entities[e][1] in ("Place", "PlaceGroup")]
+        # "the city", "byen": the place the article named last before the quote
+        places = places or self._named_before(claim, entities, ("Place", "PlaceGroup"))
+        places = places or self._of_article(entities, ("Place", "PlaceGroup"))
+        losers = {e for e in ranked if _lost_by(quote, entities[e][0])}
+        forces = [e for e in ranked if entities[e][1] == "Force" and e not in losers]
+        mentioned = [
+            _short(a.iri)
+            for _, _, a in self.registry.mentions(quote)
+            if not a.person and not _lost_by(quote, a.name)
         ]
-        forces = [e for e in self._ranked(quote, entities) if entities[e][1] in ("Force",)]
-        mentioned = [_short(a.iri) for _, _, a in self.registry.mentions(quote) if not a.person]
+        if not forces and not mentioned:
+            # "our forces have taken full control", the army "wrestled back control": a party
+            # speaking of control speaks of its own side
+            forces = self._speaker_forces(claim, entities)
         if not places:
             return []
         if not forces and not mentioned:
@@ -438,7 +507,14 @@ class ReviewSession:
         found: list[Proposal] = []
         entities = self._entities()
         ranked = self._ranked(quote, entities)
-        events = [e for e in ranked if entities[e][1] in ("Event", "Concept")]
+        events = [e for e in ranked if entities[e][1] == "Event"]
+        events += [
+            e for e in ranked if entities[e][1] == "Concept" and not _MEANS.search(entities[e][0])
+        ]
+        # "the attack" unnamed: the event the article named last before the quote
+        happenings = self._happenings(entities)
+        events = events or self._named_before(claim, happenings, ("Event", "Concept"))
+        events = events or self._of_article(happenings, ("Event", "Concept"))
         event = events[0] if events else "draft:entity/the-attack"
         label = entities[event][0] if event in entities else "new Event 'the attack'"
 
@@ -448,7 +524,11 @@ class ReviewSession:
 
         means = _MEANS.search(quote)
         if means and _known("meansUsed"):
-            concepts = [e for e in ranked if entities[e][1] == "Concept" and e != event]
+            concepts = [
+                e
+                for e in self._ranked(means.group(0), entities)
+                if entities[e][1] == "Concept" and e != event
+            ]
             value = concepts[0] if concepts else self._new_entity_id(means.group(0))
             word = means.group(0)
 
@@ -464,19 +544,133 @@ class ReviewSession:
                     self._fill(claim, event, "meansUsed", value, time, create_means),
                 )
             )
+        actor = self._actor_of_means(quote, means, entities) if means else None
+        if actor is not None and _known("perpetratedBy") and not _BLAME.search(quote):
+            # "an apparent US air strike", "the Russian bombing of the theatre": who did it
+            found.insert(
+                0,
+                Proposal(
+                    f"subject {event} ({label}), property perpetratedBy, value {actor}, "
+                    f"eventTime {_span_label(time)}",
+                    self._fill(claim, event, "perpetratedBy", actor, time, create),
+                ),
+            )
         if _BLAME.search(quote) and _known("perpetratedBy"):
             agents = [_short(a.iri) for _, _, a in self.registry.mentions(quote) if not a.person]
             forces = [e for e in ranked if entities[e][1] == "Force"]
             culprits = [*forces, *agents]
+            if not culprits and _REGIME.search(quote):
+                # "blamed the regime", "beskylder Assads regime": the government's forces
+                culprits = [
+                    e
+                    for e, (name, kind) in entities.items()
+                    if kind == "Force"
+                    and re.search(r"\b(?:government|regjering)", name, re.IGNORECASE)
+                ][:1]
             if culprits:
-                found.append(
+                found.insert(
+                    0,
                     Proposal(
                         f"subject {event} ({label}), property perpetratedBy, value {culprits[0]}, "
                         f"eventTime {_span_label(time)}",
                         self._fill(claim, event, "perpetratedBy", culprits[0], time, create),
-                    )
+                    ),
                 )
         return found
+
+    def _actor_of_means(
+        self, quote: str, means: re.Match[str], entities: dict[str, tuple[str, str]]
+    ) -> str | None:
+        """The force a word just before the means names ("US air strike": US forces)."""
+        before = re.findall(r"[\wæøå.-]+", quote[: means.start()])[-2:]
+        if not before or before[-1].casefold() in ("a", "an", "the", "of", "by", "en", "et"):
+            return None
+        words = [w.strip(".").replace(".", "") for w in before if w[:1].isupper()]
+        if not words:
+            return None
+        forces = {e: v for e, v in entities.items() if v[1] == "Force"}
+        for entity, (name, _) in forces.items():
+            own = {w.replace(".", "") for w in re.findall(r"[\w.]+", name)}
+            if any(w in own or w.rstrip("n") in own for w in words):
+                return entity
+        return None
+
+    def _named_before(
+        self, claim: CommentedMap, entities: dict[str, tuple[str, str]], kinds: tuple[str, ...]
+    ) -> list[str]:
+        """Entities of those kinds whose name the article gives before the claim's quote, the
+        latest first ("… in Raqqa. Our forces have taken the city": Raqqa)."""
+        span = _position(claim)
+        if span is None or not self.text:
+            return []
+        before = self.text[: span[0]]
+        found: list[tuple[int, str]] = []
+        for entity, (name, kind) in entities.items():
+            if kind not in kinds:
+                continue
+            for form in {name, strip_parenthesis(name)}:
+                starts = [
+                    m.start() for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", before)
+                ]
+                if starts and len(form) > 2:
+                    found.append((starts[-1], entity))
+        return [entity for _, entity in sorted(found, reverse=True)]
+
+    def _sentence(self, claim: CommentedMap) -> str:
+        """The sentence (or line) the claim's quote stands in, else the quote."""
+        span = _position(claim)
+        if span is None or not self.text:
+            return _exact(claim)
+        start, end = span
+        marks = [m.end() for m in re.finditer(r"[.!?\n]\s", self.text[:start])]
+        begin = marks[-1] if marks else 0
+        after = re.search(r"[.!?\n](?=\s|$)", self.text[end:])
+        stop = end + after.end() if after else len(self.text)
+        return self.text[begin:stop]
+
+    @staticmethod
+    def _happenings(entities: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+        """The entities that are events: typed Event, or a Concept named as one ("The killing
+        of civilians in al-Heisha", "The chemical attack on Douma"; a case without the Event
+        kind types its events as Concepts)."""
+        return {
+            e: (name, kind)
+            for e, (name, kind) in entities.items()
+            if kind == "Event" or (kind == "Concept" and _EVENT_WORDS.search(name))
+        }
+
+    def _of_article(
+        self, entities: dict[str, tuple[str, str]], kinds: tuple[str, ...]
+    ) -> list[str]:
+        """Entities of those kinds by how much of their name the article's words hold (the
+        event or place an article is about, when a quote says only "the attack", "the city")."""
+        ranked = self._ranked(self.text, {e: v for e, v in entities.items() if v[1] in kinds})
+        return ranked[:1]
+
+    def _speaker_forces(
+        self, claim: CommentedMap, entities: dict[str, tuple[str, str]]
+    ) -> list[str]:
+        """The Force entity named like the speaker or the organisation it acts for."""
+        speaker = str(claim.get("attributedTo", ""))
+        names = [self._agent_name(speaker)]
+        for node in self.graph:
+            if isinstance(node, CommentedMap) and node.get("id") == speaker:
+                names.append(self._agent_name(str(node.get("actedOnBehalfOf", ""))))
+        iri = _SOURCE_STEM + speaker.removeprefix("src:")
+        agent = self.registry.agents.get(iri)
+        if agent is not None and agent.on_behalf_of:
+            names.append(self._agent_name(_short(agent.on_behalf_of)))
+        forces = [e for e, (_, kind) in entities.items() if kind == "Force"]
+        for name in names:
+            own = [w for w in _words(name) if len(w) > 2 and w not in _FUNCTION_WORDS]
+            for entity in self._ranked(name, entities):
+                # most of the speaker's name in the force's ("Afghan security forces" in "Afghan
+                # government forces"), not one shared word ("Syrian Observatory …")
+                if entity in forces and own:
+                    theirs = set(_words(entities[entity][0]))
+                    if sum(1 for w in own if w in theirs) / len(own) >= 0.5:
+                        return [entity]
+        return []
 
     def _fill(
         self,
@@ -564,10 +758,17 @@ class ReviewSession:
         quantity = proposition.get("quantity")
         if not isinstance(quantity, CommentedMap):
             return []
-        return [
-            Proposal(f"unit {unit}", partial(_set, quantity, "unit", unit))
-            for unit in ("person", "item", "district")
-        ]
+        # the unit the words around the figure name first ("a quarter of the city": a share)
+        words = _exact(claim).casefold()
+        units = ["person", "item", "district"]
+        if re.search(
+            r"\b(?:per ?cent|percent|prosent|quarter|half|third|halv\w*|kvart|tredel\w*)", words
+        ):
+            units.insert(0, "percent")
+        elif re.search(r"\b(?:district|neighbou?rhood|nabolag|bydel)", words):
+            units.insert(0, "district")
+        units = list(dict.fromkeys(units))
+        return [Proposal(f"unit {unit}", partial(_set, quantity, "unit", unit)) for unit in units]
 
     def _hedge_proposals(self, claim: CommentedMap, mark: str) -> list[Proposal]:
         m = re.match(r"hedge: the outlet hedges the claim \((\w+): '(.*)'\)", mark)
@@ -586,15 +787,17 @@ class ReviewSession:
 
     def _properties(self, quote: str, unit: str) -> list[str]:
         """Quantitative properties the words suggest, for the figure's unit."""
-        words = re.findall(r"[\wæøå-]+", quote.casefold())
-        if not unit and any(w.startswith(_PEOPLE_COUNT_STEMS) for w in words):
-            unit = "person"  # "70 killed", "dødstallet er 86": a count of people
+        words = re.findall(r"[\wæøå]+", quote.casefold())
+        hints = LEXICONS[self.lang].property_hints
+        said = [p for stem, p in hints.items() if any(w.startswith(stem) for w in words)]
+        if not unit and (
+            any(w.startswith(_PEOPLE_COUNT_STEMS) for w in words)
+            or any(p in _PROPERTIES_BY_UNIT["person"] for p in said)
+        ):
+            # "70 killed", "dødstallet er 86", "an estimated 3,300 IDPs returned": people
+            unit = "person"
         allowed = [p for p in _PROPERTIES_BY_UNIT.get(unit, ()) if _known(p)]
-        found: list[str] = []
-        for stem, prop in LEXICONS[self.lang].property_hints.items():
-            if prop in allowed and prop not in found and any(w.startswith(stem) for w in words):
-                found.append(prop)
-        return found
+        return [p for i, p in enumerate(said) if p in allowed and p not in said[:i]]
 
     def _subjects(
         self, quote: str, quantity: CommentedMap, prop: str
@@ -677,10 +880,20 @@ class ReviewSession:
         words = set(_words(quote))
         scored = []
         for entity, (name, _) in entities.items():
-            own = [w for w in _words(name) if len(w) > 2]
+            own = [w for w in _words(name) if len(w) > 2 and w not in _FUNCTION_WORDS]
             if not own:
                 continue
             share = sum(1 for w in own if w in words) / len(own)
+            # "The Islamic State group (IS, ISIS, Daesh)": an alias in parentheses, as written
+            aliases = [
+                a.strip() for inner in re.findall(r"\(([^)]*)\)", name) for a in inner.split(",")
+            ]
+            if any(
+                re.search(rf"(?<![\wæøå]){re.escape(a)}(?![\wæøå])", quote)
+                for a in aliases
+                if a[:1].isupper() and 1 < len(a) <= 12
+            ):
+                share = 1.0
             if share > 0:
                 scored.append((-share, len(own), entity))
         return [entity for _, _, entity in sorted(scored)]
@@ -708,8 +921,17 @@ class ReviewSession:
 
     def _name_proposals(self, agent: CommentedMap) -> list[Proposal]:
         name = _name(agent.get("name"))
+        lex = LEXICONS[self.lang]
+        bare_name = name.strip(" –—-").casefold()
+        person = agent.get("type") == "Person" or bare_name in (*lex.person_pronouns, "i", "jeg")
         found: list[Proposal] = []
-        for iri, _score, certain in self._registry_matches(name, agent.get("type") == "Person"):
+        matches = [(iri, certain) for iri, _, certain in self._registry_matches(name, person)]
+        # "SOHRs opptelling av ofre", "the Observatory's count": the registry source inside
+        matches += [(iri, False) for iri in self._named_inside(name) if iri not in dict(matches)]
+        if not matches and _generic(name, self.lang):
+            # "he", "– Jeg", "Monitoring group": the source the article named last before it
+            matches = [(iri, False) for iri in self._named_before_agent(agent, person)]
+        for iri, certain in matches:
             known = self.registry.agents[iri]
             ref = _short(iri)
             found.append(
@@ -753,6 +975,37 @@ class ReviewSession:
                 scored[iri] = (score, certain or scored.get(iri, (0, False))[1])
         ranked = sorted(scored.items(), key=lambda kv: (-kv[1][0], kv[0]))
         return [(iri, score, certain) for iri, (score, certain) in ranked[:3]]
+
+    def _named_inside(self, name: str) -> list[str]:
+        """Registry sources (not outlets) a new source's name holds, a possessive's too."""
+        found = [a.iri for _, _, a in self.registry.mentions(name) if a.kind != "NewsOutlet"]
+        for word in re.findall(r"[\wæøå-]+?(?:'s|’s|s)\b", name):
+            agent = self.registry.exact(re.sub(r"(?:'s|’s|s)$", "", word))
+            if agent is not None and agent.kind != "NewsOutlet" and agent.iri not in found:
+                found.append(agent.iri)
+        return found
+
+    def _named_before_agent(self, agent: CommentedMap, person: bool) -> list[str]:
+        """The registry source (a person for a person) the article names last before the
+        first quote that cites the new source, else first after it; not a news outlet."""
+        claim = self._citing(str(agent.get("id")))
+        span = _position(claim) if claim is not None else None
+        if span is None or not self.text:
+            return []
+        named = [
+            a.iri
+            for _, _, a in self.registry.mentions(self.text[: span[0]])
+            if a.person == person and a.kind != "NewsOutlet"
+        ]
+        if named:
+            return named[-1:]
+        # a heading's "Monitoring group says …": the source the body names first
+        after = [
+            a.iri
+            for _, _, a in self.registry.mentions(self.text[span[1] :])
+            if a.person == person and a.kind != "NewsOutlet"
+        ]
+        return after[:1]
 
     def _promotable(self, agent: CommentedMap) -> bool:
         behalf = str(agent.get("actedOnBehalfOf", ""))
@@ -1014,15 +1267,47 @@ _PEOPLE_COUNT_STEMS = (
 )
 #: the means of an attack named in a claim's words
 _MEANS = re.compile(
-    r"\b(?:sarin|chlorine|nerve (?:agent|gas)|chemical weapons?|toxic gas|barrel bombs?|"
-    r"air ?strikes?|missiles?|Buk|shells?|klorgass|giftgass|nervegass|kjemiske våpen|flyangrep|"
-    r"rakett\w*|bomber?)\b",
+    r"\b(?:sarin|chlorine|nerve (?:agents?|gas)|chemical weapons?|toxic (?:gas|chemicals?)|"
+    r"barrel bombs?|air ?strikes?|air raids?|bombing|shelling|artillery|explosives?|"
+    r"booby[- ]?trap\w*|missiles?|Buk|shells?|klorgass|giftgass|nervegass|kjemiske våpen|"
+    r"flyangrep|luftangrep|bombing\w*|rakett\w*|bomber?)\b",
     re.IGNORECASE,
+)
+#: words too common to tie an entity's name to a quote ("its", "the", "from")
+_FUNCTION_WORDS = frozenset(
+    "the and its his her their our from with for that this was were are has have into over "
+    "after before during den det dei som fra frå med til og for etter under over hans deres".split()
 )
 #: words that say who is responsible for an event
 _BLAME = re.compile(
     r"\b(?:blam\w*|responsib\w*|carried out|behind|perpetrat\w*|accus\w*|sto bak|står bak|"
-    r"ansvarl\w*|skyld\w*|beskyld\w*|anklag\w*)\b",
+    r"stå bak|stod bak|ansvarl\w*|skyld\w*|beskyld\w*|skuld\w*|anklag\w*)\b",
+    re.IGNORECASE,
+)
+#: words that say a means was used ("chlorine was used", "bruk av kjemiske våpen")
+_USED = re.compile(
+    r"\b(?:used|use|using|dropped|fired|released|release|contain\w*|brukt|bruk|bruke|brukte|"
+    r"sluppet|inneholdt)\b",
+    re.IGNORECASE,
+)
+#: words that name an event ("attack", "strike", "killing", "angrepet")
+_EVENT_WORDS = re.compile(
+    r"\b(?:attack|strike|airstrike|air strike|raid|bombing|shelling|blast|explosion|killing|"
+    r"massacre|downing|shooting|angrep\w*|bombing\w*|eksplosjon\w*|nedskyting\w*)\b",
+    re.IGNORECASE,
+)
+#: the government's side named as a regime ("the regime", "Assads regime", "regimet")
+_REGIME = re.compile(r"\b(?:regime|regimet|regimes|regimets|regjeringsstyrk\w*)\b", re.IGNORECASE)
+#: words that say something is not known ("it was not immediately clear", "uklart")
+_UNKNOWN = re.compile(
+    r"\b(?:not (?:immediately |yet )?(?:clear|known)|unclear|could not be (?:determined|"
+    r"established|confirmed)|uklart|ikke kjent|ikke klart)\b",
+    re.IGNORECASE,
+)
+#: a figure of what may yet happen ("could be displaced", "may try to flee", "kan komme til å")
+_FORECAST = re.compile(
+    r"\b(?:may|could|might|will|would)\s+(?!have\b|had\b)(?:\w+\s+)?(?:be|try|flee|rise|"
+    r"reach|need|face|leave|die)\b|\bkan (?:komme|bli|stige)\b|\bvil (?:bli|stige|komme)\b",
     re.IGNORECASE,
 )
 #: person-noun stems of the lexicon that are verbs or participles, never the name of a group
@@ -1057,6 +1342,35 @@ class _Days(DayReader):
 def _known(term: str) -> bool:
     """Does the ontology declare the term (model v2's kinds and properties may not be there)?"""
     return term in CL.__annotations__
+
+
+def _generic(name: str, lang: str) -> bool:
+    """Is a new source's name no proper name: a pronoun ("he", "– Jeg") or common nouns
+    only ("Monitoring group", "sources"), capitalised at most as a sentence's first word?"""
+    words = re.findall(r"[\wæøå'’-]+", name)
+    if not words:
+        return True
+    lex = LEXICONS[lang]
+    pronouns = {*lex.person_pronouns, *lex.group_pronouns, *lex.clause_pronouns}
+    if len(words) == 1:
+        return words[0].casefold() in pronouns or words[0].islower()
+    return all(w.islower() for w in words[1:])
+
+
+def _lost_by(quote: str, name: str) -> bool:
+    """Is the name the side that lost the place ("recaptured the city from the Taliban",
+    "victory over Daesh", "drevet ut av …" is not: there the agent is after "av")?"""
+    bare = strip_parenthesis(name).strip()
+    if len(bare) < 3:
+        return False
+    return (
+        re.search(
+            rf"\b(?:from|over|against|fra|mot)\s+(?:the\s+|[\w-]+\s+)?{re.escape(bare)}",
+            quote,
+            re.IGNORECASE,
+        )
+        is not None
+    )
 
 
 def _has_word(text: str, word: str) -> bool:

@@ -25,11 +25,8 @@ class Paragraph:
 
 def paragraphs(text: str) -> Iterator[Paragraph]:
     """The article's paragraphs (split at blank lines), each with its kind."""
-    position = 0
-    for m in re.finditer(r"\n[ \t\r]*\n|\Z", text):
-        raw_start, end = position, m.start()
-        position = m.end()
-        start, end = strip_span(text, raw_start, end)
+    for raw_start, raw_end in _blocks(text):
+        start, end = strip_span(text, raw_start, raw_end)
         if raw_start == 0:
             dateline = re.match(
                 r"\s*(?:date|dato|published|publisert|updated|oppdatert)\s*:?\s*"
@@ -41,9 +38,11 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
                 start += dateline.end()
         # "OSLO (NTB): …", "LIMA, March 3 (Wirewatch) - …", "DORVAN, Kestria, 11 March 2025 – …":
         # a place line (with the wire's credit), not a statement
-        place = _PLACE_LINE.match(text, start, end)
+        place = _PLACE_LINE.match(text, start, end) or _BARE_CREDIT.match(text, start, end)
         if place:
             start = place.end()
+        if _CLOSING_CREDIT.fullmatch(text, start, end):
+            start = end  # "Source: WAM": the wire's credit line, not a statement
         # "… er evakuert. (©NTB)": the wire's credit after the last sentence
         credit = _END_CREDIT.search(text, start, end)
         if credit:
@@ -54,8 +53,28 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
         if kind == "heading" and _subhead(text[start:end]):
             kind = "label"  # a question, not a claim
         yield Paragraph(start, end, kind)
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Where the paragraphs are: blank lines part them; the page's first line stands alone when
+    it has no final stop and a capital opens the next line (a headline over the body, "Russia
+    sends military police to Douma\nMOSCOW - …")."""
+    blocks: list[tuple[int, int]] = []
+    position = 0
+    for m in re.finditer(r"\n[ \t\r]*\n|\Z", text):
+        blocks.append((position, m.start()))
+        position = m.end()
         if m.end() == m.start():
             break
+    if blocks:
+        first_start, first_end = blocks[0]
+        line = re.match(
+            r"[ \t]*([^\n]{3,150}?)[ \t\r]*\n(?=[ \t]*[A-ZÆØÅ])", text[first_start:first_end]
+        )
+        if line and not re.search(r"[.!?:;,]$|\bdate\b", line.group(1), re.IGNORECASE):
+            cut = first_start + line.end()
+            blocks[0:1] = [(first_start, cut - 1), (cut, first_end)]
+    return blocks
 
 
 _PLACE_LINE = re.compile(
@@ -65,7 +84,7 @@ _PLACE_LINE = re.compile(
     r"|(?:,[^,\n.:]{1,30}){0,2},\s*\d{1,2}\.?\s+\w+\s+\d{4}(?:\s*[–—]\s+|\s*\n\s*|\s*$)"
     # LIMA, March 3 - …, OSLO, 3. mars – …
     r"|,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\.?\s+[A-Za-zæøå]{3,9})\s+[–—-]+\s+"
-    r"|\s+[–—]\s+)"  # OSLO – …
+    r"|\s+[–—-]\s+)"  # OSLO – …, MOSCOW - …
 )
 
 #: a wire credit closing a paragraph after its last sentence: "(©NTB)", "(Reuters)", "(NTB/AFP)"
@@ -73,13 +92,32 @@ _END_CREDIT = re.compile(r"(?<=[.!?»\"”])\s*\(©?\s*[A-ZÆØÅ][\w .&/,-]{1,2
 
 
 def wire_credit(text: str) -> str | None:
-    """The agency a wire dateline credits ("LIMA, March 3 (Wirewatch) -" → "Wirewatch")."""
-    for para in re.split(r"\n[ \t\r]*\n", text, maxsplit=3)[:3]:
-        place = _PLACE_LINE.match(para.strip())
+    """The agency the copy credits: a wire dateline ("LIMA, March 3 (Wirewatch) -" →
+    "Wirewatch", "(Reuters) - …"), else a closing credit line ("Source: WAM", "Kilde: NTB")
+    or credit ("… evakuert. (©NTB)", "… — NTB")."""
+    paras = [p.strip() for p in re.split(r"\n[ \t\r]*\n|\n", text) if p.strip()]
+    for para in paras[:3]:
+        place = _PLACE_LINE.match(para) or _BARE_CREDIT.match(para)
         if place and place.group("credit"):
             credit = place.group("credit").strip(" ©")
             return credit if re.fullmatch(r"[\w .&/-]{2,30}", credit) else None
+    closing = _CLOSING_CREDIT.fullmatch(paras[-1]) if paras else None
+    if closing:
+        return (closing.group("credit") or closing.group("credit2")).strip()
+    end = _END_CREDIT.search(paras[-1]) if paras else None
+    if end:
+        credit = end.group(0).strip(" ().©")
+        return credit if re.fullmatch(r"[\w .&/-]{2,30}", credit) else None
     return None
+
+
+#: a paragraph opening with the wire's credit: "(Reuters) - …", "(AP) — …"
+_BARE_CREDIT = re.compile(r"\((?P<credit>[A-ZÆØÅ][\w .&/-]{1,28})\)\s*[:–—-]+\s+")
+#: the last line of wire copy: "Source: WAM", "Kilde: NTB", "— NTB"
+_CLOSING_CREDIT = re.compile(
+    r"(?:Source|Sources|Kilde|Kjelde)\s*:\s*(?P<credit>[A-ZÆØÅ][\w .&/-]{1,28}?)\.?"
+    r"|[–—]\s*(?P<credit2>[A-ZÆØÅ]{2,}(?:/[A-ZÆØÅ]{2,})?)"
+)
 
 
 _BYLINE = re.compile(

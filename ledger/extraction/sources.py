@@ -146,9 +146,28 @@ class Registry:
             return agent
         found = self.mentions(phrase)
         if not found:
-            return None
+            return self.shorter_form(phrase)
         found.sort(key=lambda f: (f[1], f[1] - f[0]))
         return found[-1][2]
+
+    def shorter_form(self, phrase: str) -> Agent | None:
+        """The one organisation whose name or alias holds every word of a shorter form of it
+        ("Syrian Observatory", "the Defense Ministry", "Rights organisations"): at least two
+        words, none of them a determiner; a person is never found so."""
+        words = [
+            _SPELLINGS.get(w, w)
+            for w in re.findall(r"[\wæøå]+", norm_name(phrase))
+            if w not in _NOT_NAME_WORDS
+        ]
+        if len(words) < 2 or len(words) > 5:
+            return None
+        found = {
+            iri
+            for name, iri in self.names.items()
+            if not self.agents[iri].person
+            and set(words) <= {_SPELLINGS.get(w, w) for w in re.findall(r"[\wæøå]+", name)}
+        }
+        return self.agents[found.pop()] if len(found) == 1 else None
 
     def surname(self, phrase: str) -> Agent | None:
         """The registry person a bare surname names ("Calloway" after "Ruth Calloway")."""
@@ -186,6 +205,16 @@ def _bare_name(name: str) -> str:
         if w not in ("the", "a", "an", "dr", "mr", "mrs", "ms", "den", "det", "de")
     ]
     return " ".join(words).replace("defense", "defence")
+
+
+#: spelling variants of name words, compared as one ("defense" in "Defense Ministry")
+_SPELLINGS = {
+    "defense": "defence",
+    "organizations": "organisations",
+    "organization": "organisation",
+}
+#: words that a shorter form of a name may add: determiners, possessives
+_NOT_NAME_WORDS = frozenset("the a an its their his her den det de s".split())
 
 
 def strip_parenthesis(text: str) -> str:
