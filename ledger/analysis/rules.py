@@ -710,6 +710,23 @@ def _one_statement(a: Claim, b: Claim) -> bool:
     )
 
 
+def _denied_when(
+    asserting: Claim, denying: Claim, ledger: Ledger, what: str, first: Claim
+) -> str | None:
+    """When a denial meets an assertion of a state (``what`` names the asserted value): the
+    same day (told as ``first``, the pair's first claim, says it), or a later day while the
+    asserted state persists; None when the denial came first (a later assertion is a new
+    state, not a contradiction)."""
+    if _same_day(asserting, denying):
+        return f"on {_when(first, ledger)}"
+    if _before(asserting, denying):
+        return (
+            f"on {_when(denying, ledger)}, after {what} was asserted for "
+            f"{_when(asserting, ledger)} and nothing in between changed it"
+        )
+    return None
+
+
 def _judge_state(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, str, str] | None:
     subject = ledger.name(a.subject)
     levels = _levels(a, b, ledger)
@@ -718,14 +735,8 @@ def _judge_state(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, st
         if broad.denies and not narrow.denies:
             if narrow.partial:
                 return None
-            if _same_day(a, b):
-                when = f"on {_when(a, ledger)}"
-            elif _before(narrow, broad):
-                when = (
-                    f"on {_when(broad, ledger)}, after {ledger.name(narrow.value)} was asserted "
-                    f"for {_when(narrow, ledger)} and nothing in between changed it"
-                )
-            else:
+            when = _denied_when(narrow, broad, ledger, ledger.name(narrow.value), a)
+            if when is None:
                 return None
             return _judge_levels(narrow, broad, ledger, f"{subject} was {prop}", f" {when}")
         if not _overlap(a, b):
@@ -762,14 +773,8 @@ def _judge_state(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, st
         asserting, denying = (b, a) if a.denies else (a, b)
         if asserting.partial:
             return None
-        if _same_day(a, b):
-            when = f"on {_when(a, ledger)}"
-        elif _before(asserting, denying):
-            when = (
-                f"on {_when(denying, ledger)}, after it was asserted for "
-                f"{_when(asserting, ledger)} and nothing in between changed it"
-            )
-        else:
+        when = _denied_when(asserting, denying, ledger, "it", a)
+        if when is None:
             return None
         return (
             "conflict",
