@@ -45,6 +45,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "corpus"
 #: events scored without their vocabulary.yaml, which the loader refused
 VOCABULARY_LEFT_OUT: set[str] = set()
+#: events whose vocabulary.yaml review-draft refused (proposals judged without it)
+REVIEW_VOCABULARY_LEFT_OUT: set[str] = set()
+#: --no-vocabulary: the review proposes the built-in properties only (the figure before #14's)
+NO_VOCABULARY = False
 #: the page's language → the lexicon that reads it
 LEXICON = {"en": "en", "nb": "nb", "nn": "nb"}
 
@@ -148,7 +152,18 @@ def proposals_judged(page: Page, draft: Path, result: Evaluation) -> Counter[str
         claims = [gold[c] for c in gold_statement.claims if c in gold]
         for claim in draft_statement.claims:
             by_draft[claim.rsplit("/claim/", 1)[-1]] = claims
-    session = ReviewSession(draft, page.case / "sources.yaml", page.case / "entities.yaml")
+    vocabulary = page.case / "vocabulary.yaml"
+    try:
+        session = ReviewSession(
+            draft,
+            page.case / "sources.yaml",
+            page.case / "entities.yaml",
+            vocabulary if vocabulary.is_file() and not NO_VOCABULARY else None,
+        )
+    except LedgerError:
+        # a vocabulary review-draft refuses: judged without the case's own properties, said so
+        REVIEW_VOCABULARY_LEFT_OUT.add(page.event)
+        session = ReviewSession(draft, page.case / "sources.yaml", page.case / "entities.yaml")
     judged: Counter[str] = Counter()
     cited: dict[str, list[dict[str, Any]]] = {}
     for node in session.graph:
@@ -184,7 +199,8 @@ def _judge(field: str, node: Any, label: str | None, gold: list[dict[str, Any]])
     if field.startswith("proposition"):
         if label.startswith("no proposition"):
             return "accepted" if not any("proposition" in c for c in gold) else "rejected"
-        m = re.search(r"property (\w+)", label)
+        # a case's own property is proposed by its prefixed name ("mariupol:shelteringCount")
+        m = re.search(r"property (?:[\w-]+:)?(\w+)", label)
         wanted = {str(c.get("proposition", {}).get("property", "")).split(":")[-1] for c in gold}
         return "accepted" if m and m.group(1) in wanted else "rejected"
     if field == "name":
@@ -223,7 +239,14 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--misses", action="store_true", help="print the misses under each page")
     parser.add_argument("--note", default="", help="a line for the header ('blind: first run')")
+    parser.add_argument(
+        "--no-vocabulary",
+        action="store_true",
+        help="judge the proposals without the cases' vocabulary.yaml (built-in properties only)",
+    )
     args = parser.parse_args()
+    global NO_VOCABULARY
+    NO_VOCABULARY = args.no_vocabulary
     corpus = args.corpus.resolve()
     started = time.monotonic()
     commit = subprocess.run(
@@ -325,6 +348,12 @@ def main() -> None:
         yes, no = judged[f"{name}: accepted"], judged[f"{name}: rejected"]
         if yes + no:
             print(f"  {name}: accepted {_ratio(yes, yes + no)}")
+    print(
+        "# proposals judged "
+        + ("without the cases' vocabularies" if NO_VOCABULARY else "with each case's vocabulary")
+    )
+    for event in sorted(REVIEW_VOCABULARY_LEFT_OUT):
+        print(f"# {event}: proposals judged without its vocabulary.yaml, which review refuses")
     for event in sorted(VOCABULARY_LEFT_OUT):
         print(f"# {event}: scored without its vocabulary.yaml, which the loader refuses")
     for event, why in unreadable.items():

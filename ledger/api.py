@@ -42,7 +42,7 @@ from ledger.extraction.extract import LANGUAGES as EXTRACT_LANGUAGES
 from ledger.extraction.review import EDIT_HELP as REVIEW_EDIT_HELP
 from ledger.extraction.review import Item as ReviewItem
 from ledger.extraction.review import Proposal as ReviewProposal
-from ledger.extraction.review import ReviewSession
+from ledger.extraction.review import ReviewSession, default_vocabulary
 from ledger.intake.anchor import Anchor, find_anchor
 from ledger.intake.convert import FORMATS as CONVERT_FORMATS
 from ledger.intake.load import (
@@ -1142,10 +1142,17 @@ def evaluate(corpus: Path, *, review: bool = False) -> Any:
 
 
 def open_draft_review(
-    draft: Path, sources: Path | None = None, entities: Path | None = None
+    draft: Path,
+    sources: Path | None = None,
+    entities: Path | None = None,
+    vocabulary: Path | None = None,
 ) -> ReviewSession:
-    """A guided review of a draft's 'toCheck' entries (``claim-ledger review-draft``)."""
-    return ReviewSession(draft, sources, entities)
+    """A guided review of a draft's 'toCheck' entries (``claim-ledger review-draft``); the
+    case's own properties from ``vocabulary``, else the ``vocabulary.yaml`` beside the registry
+    or the draft, when there is one."""
+    if vocabulary is None:
+        vocabulary = default_vocabulary(draft, sources)
+    return ReviewSession(draft, sources, entities, vocabulary)
 
 
 # ---------------------------------------------------------------- labels for tables

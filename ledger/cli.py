@@ -330,12 +330,22 @@ def extract_command(
     help="A claim file with the case's entities (places, forces, groups) to propose as subjects.",
 )
 @click.option(
+    "--vocabulary",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The case's vocabulary.yaml: its own properties are proposed when the words match "
+    "their labels. Default: the vocabulary.yaml beside --sources, else beside the draft, if any.",
+)
+@click.option(
     "--non-interactive",
     is_flag=True,
     help="Apply only the certain answers, then print what is left.",
 )
 def review_draft_command(
-    draft: Path, sources: Path | None, entities: Path | None, non_interactive: bool
+    draft: Path,
+    sources: Path | None,
+    entities: Path | None,
+    vocabulary: Path | None,
+    non_interactive: bool,
 ) -> None:
     """Go through a draft's 'toCheck' entries one at a time, with the likely answers proposed.
 
@@ -350,8 +360,14 @@ def review_draft_command(
           --sources sources.yaml > draft.yaml
       claim-ledger review-draft draft.yaml --sources sources.yaml
       claim-ledger review-draft draft.yaml --sources sources.yaml --non-interactive
+      claim-ledger review-draft draft.yaml --sources sources.yaml --vocabulary vocabulary.yaml
     """
-    session = api.open_draft_review(draft, sources, entities)
+    session = api.open_draft_review(draft, sources, entities, vocabulary)
+    if session.vocabulary_path is not None:
+        click.echo(
+            f"the case's own properties: {len(session.declared)} from {session.vocabulary_path}",
+            err=True,
+        )
     if non_interactive:
         for item, proposal in session.apply_certain():
             click.echo(f"decided: {item.node_id} {item.field}: {proposal.label}")

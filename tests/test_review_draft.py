@@ -591,3 +591,138 @@ def test_what_is_not_yet_known_proposes_no_proposition_first(tmp_path: Path) -> 
     )
     labels = [label for quote, label in found.items() if "not immediately clear" in quote]
     assert labels and labels[0].startswith("no proposition"), found
+
+
+# --------------------------------------------------------------------------- a case's vocabulary
+
+VOCABULARY = """\
+# An invented case vocabulary: a property the ontology does not have.
+'@context':
+- https://w3id.org/claim-ledger/context.jsonld
+- veltra: https://w3id.org/claim-ledger/case/veltra-ferry/
+'@graph':
+- id: veltra:ferryPassengerCount
+  type: PropositionProperty
+  label: {en: number of passengers aboard a ferry, nb: antall passasjerer om bord på en ferje}
+  propertyKind: Quantitative
+  dimension: Count
+  defaultUnit: person
+"""
+
+FERRY = "About 340 passengers were aboard the ferry when it sank, the observatory said.\n"
+
+
+def ferry_draft(tmp_path: Path, article: str = FERRY, lang: str = "en") -> tuple[Path, Path]:
+    """An invented article extracted beside the registry and the case's vocabulary."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    (tmp_path / "vocabulary.yaml").write_text(VOCABULARY, encoding="utf-8")
+    path = tmp_path / f"article.{lang}.txt"
+    path.write_text(article, encoding="utf-8")
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(
+        extract.extract(path, lang, published="2025-03-11", sources=registry), encoding="utf-8"
+    )
+    return draft, registry
+
+
+def proposition_labels(session: ReviewSession) -> list[str]:
+    return [
+        session.proposals(item)[0].label for item in session.items() if item.field == "proposition"
+    ]
+
+
+def test_a_declared_property_is_proposed_with_its_unit(tmp_path: Path) -> None:
+    """A figure whose words match a declared property's label proposes it, with its unit."""
+    draft, registry = ferry_draft(tmp_path)
+    session = ReviewSession(draft, registry, vocabulary=tmp_path / "vocabulary.yaml")
+    labels = proposition_labels(session)
+    assert labels and "property veltra:ferryPassengerCount" in labels[0], labels
+    assert "340" in labels[0] and "person" in labels[0], labels
+    without = proposition_labels(ReviewSession(draft, registry))
+    assert not any("veltra:" in label for label in without), without
+
+
+def test_a_declared_property_in_another_language(tmp_path: Path) -> None:
+    """The label's Norwegian form matches a Norwegian figure."""
+    draft, registry = ferry_draft(
+        tmp_path, "Om lag 340 passasjerer var om bord på ferja, opplyser observatoriet.\n", "nb"
+    )
+    session = ReviewSession(draft, registry, vocabulary=tmp_path / "vocabulary.yaml")
+    labels = proposition_labels(session)
+    assert labels and "property veltra:ferryPassengerCount" in labels[0], labels
+
+
+def test_accepting_a_declared_property_yields_a_valid_file(tmp_path: Path) -> None:
+    """Accept every proposal: the draft names the property by its prefix, declares the prefix
+    and the unit, and validates with the vocabulary as context."""
+    draft, registry = ferry_draft(tmp_path)
+    session = ReviewSession(draft, registry, vocabulary=tmp_path / "vocabulary.yaml")
+    while (item := session.next_item()) is not None:
+        proposals = session.proposals(item)
+        assert proposals, f"no proposal for {item.node_id}: {item.mark}"
+        session.resolve(item, proposals[0])
+    assert marks(draft) == []
+    claim = node(draft, "draft:claim/1")
+    proposition = claim["proposition"]
+    assert isinstance(proposition, dict)
+    assert proposition["property"] == "veltra:ferryPassengerCount"
+    assert proposition["quantity"]["unit"] == "person"
+    result = run(
+        "validate",
+        str(draft),
+        "--context",
+        str(registry),
+        "--context",
+        str(tmp_path / "vocabulary.yaml"),
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_the_vocabulary_beside_the_draft_is_read_by_default(tmp_path: Path) -> None:
+    """Without --vocabulary the command reads the vocabulary.yaml beside the registry or the
+    draft, and says so on stderr."""
+    draft, registry = ferry_draft(tmp_path)
+    result = run("review-draft", str(draft), "--sources", str(registry), "--non-interactive")
+    assert result.exit_code == 0, result.output
+    assert f"the case's own properties: 1 from {tmp_path / 'vocabulary.yaml'}" in result.stderr
+    assert "left:" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message", "where"),
+    [
+        ("'@graph': [\n  - a: b\n", "YAML syntax error", "vocabulary.yaml:2:3"),
+        (
+            VOCABULARY.replace("  propertyKind: Quantitative\n", ""),
+            "has no propertyKind",
+            "vocabulary.yaml:6",
+        ),
+        (
+            VOCABULARY.replace("type: PropositionProperty", "type: Concept"),
+            "declares no proposition property",
+            "vocabulary.yaml",
+        ),
+    ],
+    ids=["not-yaml", "no-kind", "no-property"],
+)
+def test_a_bad_vocabulary_exits_2_with_where_and_why(
+    tmp_path: Path, content: str, message: str, where: str
+) -> None:
+    """A vocabulary the review cannot use is refused: what, file:line, no traceback."""
+    draft, registry = ferry_draft(tmp_path)
+    bad = tmp_path / "bad" / "vocabulary.yaml"
+    bad.parent.mkdir()
+    bad.write_text(content, encoding="utf-8")
+    result = run(
+        "review-draft",
+        str(draft),
+        "--sources",
+        str(registry),
+        "--vocabulary",
+        str(bad),
+        "--non-interactive",
+    )
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and where in result.stderr, result.stderr
+    assert "Traceback" not in result.output

@@ -25,6 +25,10 @@ The session is the library; the terminal dialogue lives in ``cli.py``. An entry 
   ``sourceKind`` and ``alignment`` from its name's words, or from the organisation it acts for;
 - any other entry (``stance``, ``attributedTo``, ``relayedBy``, ``type`` …): keep what extract
   wrote.
+
+A case's own properties (its ``vocabulary.yaml``, read by :func:`read_vocabulary` with the claim
+file loader) are proposed beside the built-in ones: a Quantitative one for a figure whose words
+match its label (any language), with its default unit.
 """
 
 from __future__ import annotations
@@ -41,17 +45,20 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from ledger.analysis.read import select
+from ledger.analysis.rules import vocabulary as ontology_vocabulary
 from ledger.errors import InputError, UsageError
 from ledger.extraction.cues import Patterns
 from ledger.extraction.days import DayReader, resolved_span
 from ledger.extraction.rules import HEAD_COUNTS, LEXICONS, norm_name
 from ledger.extraction.sources import Registry, ascii_letters, strip_parenthesis
-from ledger.intake.load import shipped_context
-from ledger.vocab import CL
+from ledger.intake.load import load_file, shipped_context
+from ledger.vocab import CL, CL_IRI, RDFS_LABEL
 
 _SOURCE_STEM = "https://w3id.org/claim-ledger/source/"
 _AGENT_TYPES = ("Person", "Organization")
@@ -89,6 +96,21 @@ _SIDE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ProGovernment", ("state", "government", "ministry", "army", "president", "regjering")),
     ("Opposition", ("rebel", "rebels", "opposition", "liberation", "front", "opprørere", "free")),
 )
+
+
+@dataclass(frozen=True)
+class DeclaredProperty:
+    """A proposition property a case declares in its ``vocabulary.yaml``."""
+
+    iri: str
+    #: as claims write it: the prefixed name of the vocabulary's context ("mariupol:…")
+    name: str
+    kind: str  # Exclusive | Quantitative | Plain
+    dimension: str  # local name ("Count"), "" when not quantitative
+    unit: str  # the default unit's local name ("person"), maybe ""
+    labels: tuple[str, ...]  # every language's
+    #: the prefix and namespace the name needs in the draft's context ("mariupol", "https://…/")
+    prefix: tuple[str, str] | None = None
 
 
 @dataclass
@@ -130,7 +152,11 @@ class ReviewSession:
     """A draft under review: its items in order, their proposals, and the writes."""
 
     def __init__(
-        self, draft: Path, sources: Path | None = None, entities: Path | None = None
+        self,
+        draft: Path,
+        sources: Path | None = None,
+        entities: Path | None = None,
+        vocabulary: Path | None = None,
     ) -> None:
         self.path = draft
         self.yaml = YAML(typ="rt")
@@ -161,6 +187,8 @@ class ReviewSession:
         self.published = self._published()
         self.skipped: set[tuple[str, str]] = set()
         self.changed = False
+        self.vocabulary_path = vocabulary
+        self.declared = read_vocabulary(vocabulary) if vocabulary is not None else ()
 
     # ------------------------------------------------------------------ reading
 
@@ -374,17 +402,33 @@ class ReviewSession:
             properties += [p for p in self._properties(quote, unit) if p not in properties]
             # "… killed 23 people, including 13 staff": the figure's sentence says what it counts
             properties = properties or self._properties(self._sentence(claim), unit)
+            # the case's own properties whose label the words match: most of it, before the
+            # built-in ones (a case declares what the ontology is too general for); some, after
+            declared = self._declared_for(quote, unit) or self._declared_for(
+                self._sentence(claim), unit
+            )
+            strong = [d.name for share, d in declared if share >= 0.5]
+            properties = [*strong, *(p for p in properties if p not in strong)]
+            properties += [d.name for _, d in declared if d.name not in properties]
             if not properties:
                 # a figure that counts nothing the ontology names ("500,000 others are in
                 # Daesh-controlled parts"): who holds the place may still be the claim
                 return [*self._relations(claim, quote, time), drop]
+            by_name = {d.name: d for _, d in declared}
             found: list[Proposal] = []
             for prop in properties[:2]:
+                own = by_name.get(prop)
                 for subject, label, create in self._subjects(quote, quantity, prop)[:2]:
                     figure = _figure(quantity)
+                    named = prop
+                    if own is not None:
+                        named = f"{prop} (the case's: {own.labels[0]})"
+                        if not quantity.get("unit") and own.unit:
+                            figure += f" {own.unit} (its default unit)"
+                        create = self._declaring(claim, own, create)
                     found.append(
                         Proposal(
-                            f"subject {subject} ({label}), property {prop}, {figure}, "
+                            f"subject {subject} ({label}), property {named}, {figure}, "
                             f"eventTime {_span_label(time)}",
                             self._fill(claim, subject, prop, None, time, create),
                         )
@@ -761,7 +805,10 @@ class ReviewSession:
         # the unit the words around the figure name first ("a quarter of the city": a share)
         words = _exact(claim).casefold()
         units = ["person", "item", "district"]
-        if re.search(
+        own = next((d for d in self.declared if d.name == proposition.get("property")), None)
+        if own is not None and own.unit:
+            units.insert(0, own.unit)  # the case's property says what it counts
+        elif re.search(
             r"\b(?:per ?cent|percent|prosent|quarter|half|third|halv\w*|kvart|tredel\w*)", words
         ):
             units.insert(0, "percent")
@@ -798,6 +845,58 @@ class ReviewSession:
             unit = "person"
         allowed = [p for p in _PROPERTIES_BY_UNIT.get(unit, ()) if _known(p)]
         return [p for i, p in enumerate(said) if p in allowed and p not in said[:i]]
+
+    def _declared_for(self, text: str, unit: str) -> list[tuple[float, DeclaredProperty]]:
+        """The case's Quantitative properties whose label the words match, best first; a
+        figure whose unit measures another dimension is left out ("45 percent" is no Count)."""
+        dimensions = ontology_vocabulary().dimensions
+        found: list[tuple[float, DeclaredProperty]] = []
+        for prop in self.declared:
+            if prop.kind != "Quantitative":
+                continue
+            if unit and dimensions.get(CL_IRI + unit, "").removeprefix(CL_IRI) != prop.dimension:
+                continue
+            share = label_match(prop, text)
+            if share > 0:
+                found.append((share, prop))
+        return sorted(found, key=lambda pair: -pair[0])
+
+    def _declaring(
+        self, claim: CommentedMap, prop: DeclaredProperty, create: Callable[[], None] | None
+    ) -> Callable[[], None]:
+        """Before a declared property is written: its prefix in the draft's context, its
+        default unit on a figure without one (that entry decided with it)."""
+
+        def apply() -> None:
+            if create is not None:
+                create()
+            self._declare_prefix(prop)
+            proposition = claim.get("proposition")
+            quantity = proposition.get("quantity") if isinstance(proposition, dict) else None
+            if isinstance(quantity, CommentedMap) and not quantity.get("unit") and prop.unit:
+                _set(quantity, "unit", prop.unit)
+                for mark in [str(m) for m in claim.get("toCheck", [])]:
+                    if mark.startswith("proposition.quantity.unit"):
+                        self._drop_mark(claim, mark)
+
+        return apply
+
+    def _declare_prefix(self, prop: DeclaredProperty) -> None:
+        """The vocabulary's prefix in the draft's ``@context`` (a map of it), unless there."""
+        if prop.prefix is None:
+            return
+        name, stem = prop.prefix
+        context = self.data.get("@context")
+        if not isinstance(context, CommentedSeq):
+            context = CommentedSeq([context]) if context is not None else CommentedSeq()
+            self.data["@context"] = context
+        maps = [part for part in context if isinstance(part, CommentedMap)]
+        if any(name in part for part in maps):
+            return
+        if maps:
+            maps[-1][name] = stem
+        else:
+            context.append(CommentedMap({name: stem}))
 
     def _subjects(
         self, quote: str, quantity: CommentedMap, prop: str
@@ -1472,3 +1571,157 @@ def _rename_refs(value: Any, old: str, new: str) -> None:
                 value[index] = new
             else:
                 _rename_refs(item, old, new)
+
+
+# --------------------------------------------------------------------------- a case's vocabulary
+
+#: the file a case declares its own properties in, looked for beside the registry or the draft
+VOCABULARY_FILE = "vocabulary.yaml"
+_KINDS = ("Exclusive", "Quantitative", "Plain")
+#: words of a property's label that say it counts, not what it counts ("number of people …")
+_LABEL_FILLER = frozenset(
+    "number numbers count amount total people person persons how many time times who which "
+    "that whose where when antall tall mengde personer folk mennesker hvor mange gang ganger "
+    "tid".split()
+)
+
+
+def default_vocabulary(draft: Path, sources: Path | None) -> Path | None:
+    """The case's ``vocabulary.yaml`` beside the registry (``--sources``), else beside the
+    draft; None when there is none."""
+    for folder in ([sources.parent] if sources is not None else []) + [draft.parent]:
+        candidate = folder / VOCABULARY_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_vocabulary(path: Path) -> tuple[DeclaredProperty, ...]:
+    """The proposition properties a case's vocabulary file declares, read as a claim file (the
+    loader, then ``queries/declared-properties.rq``); InputError with file:line when the file
+    is not a vocabulary the review can use."""
+    batch = load_file(path)
+    store = ox.Store()
+    store.extend(batch.quads)
+    rows = {row["property"]: row for row in select(store, "declared-properties", None)}
+    declared_type = CL_IRI + "PropositionProperty"
+    typed = [
+        q.subject.value
+        for q in batch.quads
+        if q.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+        and isinstance(q.object, ox.NamedNode)
+        and q.object.value == declared_type
+        and isinstance(q.subject, ox.NamedNode)
+    ]
+    if not typed:
+        raise InputError(
+            "the vocabulary declares no proposition property",
+            where=str(path),
+            hint="declare each property as a node with 'type: PropositionProperty', a 'label', "
+            "a 'propertyKind' and, for a quantity, a 'dimension' and a 'defaultUnit' (README: "
+            "A case's own properties)",
+        )
+    labels: dict[str, list[str]] = {}
+    for quad in batch.quads:
+        if (
+            quad.predicate.value == RDFS_LABEL
+            and isinstance(quad.subject, ox.NamedNode)
+            and isinstance(quad.object, ox.Literal)
+        ):
+            labels.setdefault(quad.subject.value, []).append(quad.object.value)
+    prefixes = _context_prefixes(path)
+    found: list[DeclaredProperty] = []
+    for iri in dict.fromkeys(typed):
+        where = str(batch.node_locations.get(iri, path))
+        row = rows.get(iri)
+        kind = row["kind"].removeprefix(CL_IRI) if row else ""
+        if kind not in _KINDS:
+            raise InputError(
+                f"the property {iri} has no propertyKind the review knows"
+                + (f" ({kind!r})" if kind else ""),
+                where=where,
+                hint="give it 'propertyKind: Exclusive', 'Quantitative' or 'Plain'",
+            )
+        if not labels.get(iri):
+            raise InputError(
+                f"the property {iri} has no label",
+                where=where,
+                hint="give it a label with its language: label: {en: number of passengers}",
+            )
+        dimension = row["dimension"].removeprefix(CL_IRI) if row else ""
+        if kind == "Quantitative" and not dimension:
+            raise InputError(
+                f"the quantitative property {iri} has no dimension",
+                where=where,
+                hint="give it 'dimension: Count' (or Length, Duration, Ratio) and a defaultUnit",
+            )
+        prefix = next(
+            (
+                (name, stem)
+                for name, stem in sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+                if iri.startswith(stem) and len(iri) > len(stem)
+            ),
+            None,
+        )
+        found.append(
+            DeclaredProperty(
+                iri=iri,
+                name=f"{prefix[0]}:{iri.removeprefix(prefix[1])}" if prefix else iri,
+                kind=kind,
+                dimension=dimension,
+                unit=row["defaultUnit"].removeprefix(CL_IRI) if row else "",
+                labels=tuple(dict.fromkeys(labels[iri])),
+                prefix=prefix,
+            )
+        )
+    return tuple(found)
+
+
+def _context_prefixes(path: Path) -> dict[str, str]:
+    """The prefixes of a claim file's ``@context`` (the loader has accepted the file)."""
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except (YAMLError, OSError, UnicodeDecodeError):
+        return {}
+    context = data.get("@context", []) if isinstance(data, dict) else []
+    parts = context if isinstance(context, list) else [context]
+    return {
+        name: stem
+        for part in parts
+        if isinstance(part, dict)
+        for name, stem in part.items()
+        if isinstance(stem, str) and not name.startswith("@")
+    }
+
+
+def _label_words(label: str) -> list[str]:
+    """A label's words that name what is counted or said ("sheltering", "building")."""
+    return [
+        w
+        for w in _words(label)
+        if len(w) > 2 and w not in _LABEL_FILLER and w not in _FUNCTION_WORDS
+    ]
+
+
+def _same_stem(word: str, other: str) -> bool:
+    """One word, inflected or not ("escape", "escaped"; "passenger", "passengers")."""
+    if word == other:
+        return True
+    shared = len(os.path.commonprefix([word, other]))
+    return shared >= 5 and shared >= min(len(word), len(other)) - 3
+
+
+def label_match(prop: DeclaredProperty, text: str) -> float:
+    """The share of a declared property's label words the text holds (its best label's, in
+    any language, or its name's)."""
+    words = _words(text)
+    best = 0.0
+    # its name declares words too ("survivorCount": survivor)
+    local = re.split(r"[/#:]", prop.name)[-1]
+    named = re.sub(r"(?<=[a-zæøå])(?=[A-ZÆØÅ])", " ", local)
+    for label in (*prop.labels, named):
+        own = _label_words(label)
+        if own:
+            hits = sum(1 for w in own if any(_same_stem(w, t) for t in words))
+            best = max(best, hits / len(own))
+    return best
