@@ -726,3 +726,15 @@ def test_a_bad_vocabulary_exits_2_with_where_and_why(
     assert result.exit_code == 2, result.output
     assert message in result.stderr and where in result.stderr, result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_built_in_property_the_words_name_stays_first(tmp_path: Path) -> None:
+    """ "killed 12 passengers aboard the ferry": a death toll first, the declared property next."""
+    draft, registry = ferry_draft(
+        tmp_path, "The sinking killed 12 passengers aboard the ferry, the observatory said.\n"
+    )
+    session = ReviewSession(draft, registry, vocabulary=tmp_path / "vocabulary.yaml")
+    item = next(i for i in session.items() if i.field == "proposition")
+    labels = [p.label for p in session.proposals(item)]
+    assert "property killedCount" in labels[0], labels
+    assert any("property veltra:ferryPassengerCount" in label for label in labels[1:]), labels

@@ -402,12 +402,13 @@ class ReviewSession:
             properties += [p for p in self._properties(quote, unit) if p not in properties]
             # "… killed 23 people, including 13 staff": the figure's sentence says what it counts
             properties = properties or self._properties(self._sentence(claim), unit)
-            # the case's own properties whose label the words match: most of it, before the
-            # built-in ones (a case declares what the ontology is too general for); some, after
+            # the case's own properties whose label the words match: half of it or more, first
+            # (a case declares what the ontology is too general for), unless the words name a
+            # built-in one ("killing 600 people … in the building" is a death toll); else after
             declared = self._declared_for(quote, unit) or self._declared_for(
                 self._sentence(claim), unit
             )
-            strong = [d.name for share, d in declared if share >= 0.5]
+            strong = [d.name for share, d in declared if share >= 0.5 and not properties]
             properties = [*strong, *(p for p in properties if p not in strong)]
             properties += [d.name for _, d in declared if d.name not in properties]
             if not properties:
@@ -1712,15 +1713,14 @@ def _same_stem(word: str, other: str) -> bool:
 
 
 def label_match(prop: DeclaredProperty, text: str) -> float:
-    """The share of a declared property's label words the text holds (its best label's, in
-    any language, or its name's)."""
+    """The share of a declared property's words the text holds: its label's (the best of its
+    languages) with its name's ("survivorCount": survivor) counted with each."""
     words = _words(text)
-    best = 0.0
-    # its name declares words too ("survivorCount": survivor)
     local = re.split(r"[/#:]", prop.name)[-1]
-    named = re.sub(r"(?<=[a-zæøå])(?=[A-ZÆØÅ])", " ", local)
-    for label in (*prop.labels, named):
-        own = _label_words(label)
+    named = _label_words(re.sub(r"(?<=[a-zæøå])(?=[A-ZÆØÅ])", " ", local))
+    best = 0.0
+    for label in prop.labels or ("",):
+        own = list(dict.fromkeys([*_label_words(label), *named]))
         if own:
             hits = sum(1 for w in own if any(_same_stem(w, t) for t in words))
             best = max(best, hits / len(own))
