@@ -738,3 +738,29 @@ def test_a_built_in_property_the_words_name_stays_first(tmp_path: Path) -> None:
     labels = [p.label for p in session.proposals(item)]
     assert "property killedCount" in labels[0], labels
     assert any("property veltra:ferryPassengerCount" in label for label in labels[1:]), labels
+
+
+def test_a_declared_plain_property_between_two_named_entities(tmp_path: Path) -> None:
+    """A Plain property whose words the quote holds: subject and value the entities it names,
+    in order; accepted, the draft declares the vocabulary's prefix."""
+    vocabulary = VOCABULARY + (
+        "- id: veltra:ferryServiceTo\n  type: PropositionProperty\n"
+        "  label: {en: ferry service run to a place}\n  propertyKind: Plain\n"
+    )
+    draft, registry = ferry_draft(
+        tmp_path, "The Northern Front runs the ferry service to Veltra, the observatory said.\n"
+    )
+    (tmp_path / "vocabulary.yaml").write_text(vocabulary, encoding="utf-8")
+    entities = tmp_path / "entities.yaml"
+    entities.write_text(ENTITIES, encoding="utf-8")
+    session = ReviewSession(draft, registry, entities, tmp_path / "vocabulary.yaml")
+    item = next(i for i in session.items() if i.field == "proposition")
+    first = session.proposals(item)[0]
+    assert first.label.startswith(
+        "subject ent:northern-front (The Northern Front (NF)), property veltra:ferryServiceTo"
+    ), first.label
+    assert "value ent:veltra (Veltra)" in first.label
+    session.resolve(item, first)
+    text = draft.read_text(encoding="utf-8")
+    assert "veltra: https://w3id.org/claim-ledger/case/veltra-ferry/" in text
+    assert node(draft, item.node_id)["proposition"]["value"] == "ent:veltra"  # type: ignore[index]

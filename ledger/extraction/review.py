@@ -463,7 +463,10 @@ class ReviewSession:
                     self._fill(claim, subject, "describedAs", denied, time, create),
                 ),
             ]
-        return [*relations, drop]
+        # a case's own Exclusive or Plain property the words name: first when no built-in
+        # relation (control, blame, means) is read, after them otherwise
+        declared_relations = self._declared_relations(claim, quote, time)
+        return [*relations, *declared_relations, drop]
 
     def _denied_responsibility(self, claim: CommentedMap, time: dict[str, Any]) -> list[Proposal]:
         """A party's denial ("the army denied the civilian deaths") most often denies its own
@@ -861,6 +864,50 @@ class ReviewSession:
             if share > 0:
                 found.append((share, prop))
         return sorted(found, key=lambda pair: -pair[0])
+
+    def _declared_relations(
+        self, claim: CommentedMap, quote: str, time: dict[str, Any]
+    ) -> list[Proposal]:
+        """The case's Exclusive or Plain properties whose words the quote holds (half or more),
+        between the two entities the quote names, in the order it names them."""
+        entities = self._entities()
+        named: list[tuple[int, int, str]] = []
+        for rank, entity in enumerate(self._ranked(quote, entities)):
+            own = [
+                w for w in _words(entities[entity][0]) if len(w) > 2 and w not in _FUNCTION_WORDS
+            ]
+            spots = [
+                m.start() for w in own for m in re.finditer(rf"\b{re.escape(w)}", quote.casefold())
+            ]
+            if spots:  # where the quote names it; the better named first at one place
+                named.append((min(spots), rank, entity))
+        pair: list[str] = []
+        for _, _, entity in sorted(named):
+            if len(pair) < 2 and not any(
+                entities[entity][0] in entities[other][0]
+                or entities[other][0] in entities[entity][0]
+                for other in pair
+            ):
+                pair.append(entity)
+        if len(pair) < 2:
+            return []
+        subject, value = pair
+        ranked = sorted(
+            ((label_match(d, quote), d) for d in self.declared if d.kind != "Quantitative"),
+            key=lambda found: -found[0],
+        )
+        return [
+            Proposal(
+                f"subject {subject} ({entities[subject][0]}), property {prop.name} (the case's: "
+                f"{prop.labels[0]}), value {value} ({entities[value][0]}), eventTime "
+                f"{_span_label(time)}",
+                self._fill(
+                    claim, subject, prop.name, value, time, self._declaring(claim, prop, None)
+                ),
+            )
+            for share, prop in ranked
+            if share >= 0.5
+        ]
 
     def _declaring(
         self, claim: CommentedMap, prop: DeclaredProperty, create: Callable[[], None] | None
