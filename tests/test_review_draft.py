@@ -695,7 +695,12 @@ def test_the_vocabulary_beside_the_draft_is_read_by_default(tmp_path: Path) -> N
         ("'@graph': [\n  - a: b\n", "YAML syntax error", "vocabulary.yaml:2:3"),
         (
             VOCABULARY.replace("  propertyKind: Quantitative\n", ""),
-            "has no propertyKind",
+            "the property veltra:ferryPassengerCount has no propertyKind",
+            "vocabulary.yaml:6",
+        ),
+        (
+            VOCABULARY.replace("  dimension: Count\n", ""),
+            "has no dimension",
             "vocabulary.yaml:6",
         ),
         (
@@ -704,7 +709,7 @@ def test_the_vocabulary_beside_the_draft_is_read_by_default(tmp_path: Path) -> N
             "vocabulary.yaml",
         ),
     ],
-    ids=["not-yaml", "no-kind", "no-property"],
+    ids=["not-yaml", "no-kind", "no-dimension", "no-property"],
 )
 def test_a_bad_vocabulary_exits_2_with_where_and_why(
     tmp_path: Path, content: str, message: str, where: str

@@ -1680,29 +1680,6 @@ def read_vocabulary(path: Path) -> tuple[DeclaredProperty, ...]:
     prefixes = _context_prefixes(path)
     found: list[DeclaredProperty] = []
     for iri in dict.fromkeys(typed):
-        where = str(batch.node_locations.get(iri, path))
-        row = rows.get(iri)
-        kind = row["kind"].removeprefix(CL_IRI) if row else ""
-        if kind not in _KINDS:
-            raise InputError(
-                f"the property {iri} has no propertyKind the review knows"
-                + (f" ({kind!r})" if kind else ""),
-                where=where,
-                hint="give it 'propertyKind: Exclusive', 'Quantitative' or 'Plain'",
-            )
-        if not labels.get(iri):
-            raise InputError(
-                f"the property {iri} has no label",
-                where=where,
-                hint="give it a label with its language: label: {en: number of passengers}",
-            )
-        dimension = row["dimension"].removeprefix(CL_IRI) if row else ""
-        if kind == "Quantitative" and not dimension:
-            raise InputError(
-                f"the quantitative property {iri} has no dimension",
-                where=where,
-                hint="give it 'dimension: Count' (or Length, Duration, Ratio) and a defaultUnit",
-            )
         prefix = next(
             (
                 (name, stem)
@@ -1711,10 +1688,34 @@ def read_vocabulary(path: Path) -> tuple[DeclaredProperty, ...]:
             ),
             None,
         )
+        name = f"{prefix[0]}:{iri.removeprefix(prefix[1])}" if prefix else iri
+        where = str(batch.node_locations.get(iri, path))
+        row = rows.get(iri)
+        kind = row["kind"].removeprefix(CL_IRI) if row else ""
+        if kind not in _KINDS:
+            raise InputError(
+                f"the property {name} has no propertyKind the review knows"
+                + (f" ({kind!r})" if kind else ""),
+                where=where,
+                hint="give it 'propertyKind: Exclusive', 'Quantitative' or 'Plain'",
+            )
+        if not labels.get(iri):
+            raise InputError(
+                f"the property {name} has no label",
+                where=where,
+                hint="give it a label with its language: label: {en: number of passengers}",
+            )
+        dimension = row["dimension"].removeprefix(CL_IRI) if row else ""
+        if kind == "Quantitative" and not dimension:
+            raise InputError(
+                f"the quantitative property {name} has no dimension",
+                where=where,
+                hint="give it 'dimension: Count' (or Length, Duration, Ratio) and a defaultUnit",
+            )
         found.append(
             DeclaredProperty(
                 iri=iri,
-                name=f"{prefix[0]}:{iri.removeprefix(prefix[1])}" if prefix else iri,
+                name=name,
                 kind=kind,
                 dimension=dimension,
                 unit=row["defaultUnit"].removeprefix(CL_IRI) if row else "",
