@@ -2007,3 +2007,124 @@ def test_a_headline_line_over_the_body_stands_alone(tmp_path: Path, english_regi
     statements = found(draft)
     assert statements["Troops entered the old town on Monday"] == {"ministry"}
     assert "Troops enter Dorvan old town" in statements
+
+
+# --------------------------------------------------------------------------- Norwegian wire
+# and relay conventions (brief nbwire): invented sentences in the manner of NTB copy
+
+WIRE_REGISTRY = """\
+'@context':
+- https://w3id.org/claim-ledger/context.jsonld
+- src: https://w3id.org/claim-ledger/source/
+'@graph':
+- id: src:vegvesenet
+  type: Organization
+  name: {nb: Statens vegvesen}
+  alternateName: {nb: [Vegvesenet]}
+  sourceKind: Government
+  alignment: ProGovernment
+  alignmentRationale: Statens etat.
+- id: src:kari-nordmann
+  type: Person
+  name: {nb: Kari Nordmann}
+  alternateName: {nb: [samferdselsminister Kari Nordmann]}
+  actedOnBehalfOf: src:vegvesenet
+- id: src:per-hansen
+  type: Person
+  name: {nb: Per Hansen}
+  alternateName: {nb: [ordfører Per Hansen]}
+- id: src:reuters
+  type: Organization
+  name: {nb: Reuters}
+  sourceKind: NewsAgency
+  alignment: Independent
+  alignmentRationale: Et nyhetsbyrå.
+- id: src:ntb
+  type: Organization
+  name: {nb: NTB}
+  sourceKind: NewsAgency
+  alignment: Independent
+  alignmentRationale: Et nyhetsbyrå.
+- id: src:fjordposten
+  type: Organization
+  name: {nb: Fjordposten}
+  sourceKind: NewsOutlet
+  alignment: Independent
+  alignmentRationale: En avis.
+"""
+
+
+@pytest.fixture
+def wire_registry(tmp_path: Path) -> Path:
+    path = tmp_path / "registry" / "sources.yaml"
+    path.parent.mkdir()
+    path.write_text(WIRE_REGISTRY, encoding="utf-8")
+    return path
+
+
+def relay_of(draft: extract.Draft, words: str) -> str | None:
+    """The registry id of the agency that relays a statement, if any."""
+    relay = statement(draft, words).attribution.relay
+    return None if relay is None else relay.iri.removeprefix(SRC)
+
+
+def test_nb_a_speaker_then_ifolge_a_paper_is_the_speaker(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "– …, sa X ifølge Fjordposten": X said it; the paper that reported it is no speaker."""
+    draft = draft_of(
+        tmp_path, "– Veien er stengt, sa Kari Nordmann ifølge Fjordposten.\n", "nb", wire_registry
+    )
+    assert found(draft) == {"Veien er stengt": {"kari-nordmann"}}
+
+
+def test_nb_melder_an_agency_after_a_cued_clause_relays_the_speaker(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "X sier at …, melder Reuters": X's statement, relayed by Reuters."""
+    draft = draft_of(
+        tmp_path,
+        "Statens vegvesen sier at veien er stengt, melder Reuters.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {"veien er stengt": {"vegvesenet"}}
+    assert relay_of(draft, "veien er stengt") == "reuters"
+
+
+def test_nb_an_agency_quoting_a_speaker_pa_at(tmp_path: Path, wire_registry: Path) -> None:
+    """ "NTB siterer X på at …": X's statement, relayed by NTB, the cue out of the quote."""
+    draft = draft_of(
+        tmp_path,
+        "NTB siterer samferdselsminister Kari Nordmann på at 40 personer er skadet.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {"40 personer er skadet": {"kari-nordmann"}}
+    assert relay_of(draft, "40 personer er skadet") == "ntb"
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "source"),
+    [
+        ("På en pressekonferanse sa Per Hansen at brua er trygg.", "brua er trygg", "per-hansen"),
+        (
+            "Enda senere på kvelden skrev Statens vegvesen at raset var stort.",
+            "raset var stort",
+            "vegvesenet",
+        ),
+    ],
+    ids=["place", "time"],
+)
+def test_nb_a_fronted_phrase_before_the_verb_is_not_the_speaker(
+    tmp_path: Path, wire_registry: Path, text: str, words: str, source: str
+) -> None:
+    """ "På en pressekonferanse sa X at …": the subject after the verb speaks (verb second)."""
+    draft = draft_of(tmp_path, text + "\n", "nb", wire_registry)
+    assert found(draft) == {words: {source}}
+
+
+def test_nb_melder_om_leaves_om_out_of_the_quote(tmp_path: Path, wire_registry: Path) -> None:
+    """ "X melder om store skader": the quote is what is reported, without "om"."""
+    draft = draft_of(tmp_path, "Per Hansen melder om store skader på veien.\n", "nb", wire_registry)
+    assert found(draft) == {"store skader på veien": {"per-hansen"}}

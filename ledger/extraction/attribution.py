@@ -295,6 +295,10 @@ class Extractor(SourceResolver, QuantityReader):
         hit = self._trailing(start, head)
         if hit is not None:
             stmt_end, attribution = hit
+            relayed = self._cued_before_relay(start, stmt_end, attribution)
+            if relayed is not None:  # "X sier at …, melder Reuters": X's, relayed by Reuters
+                stmt_start, attribution = relayed
+                return self._clauses(stmt_start, stmt_end, attribution, False, background=True)
             direct = speech or self._is_quoted(start, stmt_end)
             statements = self._clauses(start, stmt_end, attribution, direct)
             if adding:  # '"…," he said, adding that …': what he added is his too
@@ -478,6 +482,26 @@ class Extractor(SourceResolver, QuantityReader):
                     return end, combined
         return None
 
+    def _cued_before_relay(
+        self, start: int, end: int, trailing: Attribution
+    ) -> tuple[int, Attribution] | None:
+        """ "X sier at …, melder Reuters", "X says …, the TASS news agency reported": the
+        trailing cue names only the news medium that carried it; the clause before has its own
+        speaker and cue, so the statement is that speaker's, relayed by the agency."""
+        if len(trailing.sources) != 1 or trailing.relay is not None:
+            return None
+        medium = trailing.sources[0]
+        if not (self._is_agency(medium) or medium.kind == "NewsOutlet" or medium == self.outlet):
+            return None
+        found = self._leading_cue(start, self.text[start:end])
+        if found is None or found[2] or found[1].sources == trailing.sources:
+            return None
+        stmt_start, attribution, _ = found
+        if self._is_agency(medium):
+            attribution = replace(attribution, relay=medium, transmission="wireRelay")
+            self._remember(attribution)
+        return stmt_start, attribution
+
     def _agency(self, phrase: str) -> Agent | None:
         """The news agency a phrase names ("TASS news agency", "NTB"), known or new."""
         phrase = phrase.strip(" ,.")
@@ -546,13 +570,24 @@ class Extractor(SourceResolver, QuantityReader):
             attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("adv"))
             if attribution:
                 return start + m.end(), attribution, False
+        m = self.p.quoting.match(sentence)
+        if m:
+            attribution = self._source(m.group("src"), m.group("cue"))
+            if attribution:
+                medium = self.registry.resolve(m.group("relay").strip()) or self._agency(
+                    m.group("relay")
+                )
+                if medium is not None and self._is_agency(medium):
+                    attribution = replace(attribution, relay=medium, transmission="wireRelay")
+                    self._remember(attribution)
+                return start + m.end(), attribution, False
         m = self.p.leading_according.match(sentence)
         if m:
             stop, attribution = self._source_prefix(sentence, m.end(), m.group("cue"))
             if attribution:
                 return start + stop, attribution, False
         m = self.p.inverted_that.match(sentence)
-        if m and (not m.group("pre") or self._is_time(m.group("pre"))):
+        if m and (not m.group("pre") or self._fronted_phrase(m.group("pre"))):
             attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("pre") or "")
             if attribution:
                 return start + m.end(), attribution, False
@@ -572,6 +607,9 @@ class Extractor(SourceResolver, QuantityReader):
             if self._sourcelike(m.group("src")):
                 attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("adv"))
                 if attribution:
+                    about = re.match(r"om\s+(?=\S)", sentence[m.end() :])
+                    if self.lex.lang == "nb" and about:
+                        return start + m.end() + about.end(), attribution, False  # "melder om"
                     return start + m.end(), attribution, False
         m = self.p.show.match(sentence)
         if m:
@@ -586,6 +624,19 @@ class Extractor(SourceResolver, QuantityReader):
                     self._remember(attribution)
                     return start, attribution, True
         return None
+
+    def _fronted_phrase(self, phrase: str) -> bool:
+        """A time or place put before the verb ("Lørdag", "På en pressekonferanse", "Enda senere
+        på kvelden", "Like etter"): not the speaker, who follows the verb."""
+        words = phrase.split()
+        if self._is_time(phrase):
+            return True
+        if len(words) < 2:
+            return False
+        first = words[0].casefold()
+        return first in _PREPOSITIONS or (
+            first in _FRONTING_ADVERBS and words[1].casefold() in _PREPOSITIONS | _FRONTING_ADVERBS
+        )
 
     def _auxiliary_end(self, phrase: str) -> bool:
         """Does the phrase end with an auxiliary ("X was", "Y ble"): a passive, not a speaker?"""
@@ -810,3 +861,6 @@ class Extractor(SourceResolver, QuantityReader):
 
 #: words that open an adverbial after a cue ("said on Friday in a report"), never a speaker
 _PREPOSITIONS = frozenset("on in at during after before late earlier i på etter under".split())
+#: adverbs that open a fronted time phrase with a preposition or another such adverb ("Enda
+#: senere på kvelden", "Like etter", "Much later")
+_FRONTING_ADVERBS = frozenset("enda like rett kort litt senere tidligere much shortly soon".split())

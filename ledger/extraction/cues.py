@@ -40,9 +40,10 @@ class Patterns:
         )
         self.leading_according = re.compile(rf"^(?P<cue>{according})\s+", re.IGNORECASE)
         that = alternation(lex.that)
-        # "Lørdag meldte statlige medier at …" (a time, the cue, the source, "at")
+        # "Lørdag meldte statlige medier at …", "På en pressekonferanse sa X at …" (a fronted
+        # time or place, the cue, the source, "at": the verb comes second)
         self.inverted_that = re.compile(
-            rf"^(?:(?P<pre>[^\s,]+(?:\s+[^\s,]+)?)\s+)?(?P<cue>{say})\s+(?P<src>[^,]{{1,120}}?)"
+            rf"^(?:(?P<pre>[^\s,]+(?:\s+[^\s,]+){{0,5}})\s+)?(?P<cue>{say})\s+(?P<src>[^,]{{1,120}}?)"
             rf"\s+{that}\s+",
             re.IGNORECASE,
         )
@@ -160,6 +161,13 @@ class Patterns:
             r"^(?P<src>[^,]{1,80}?|[^,]{1,60},[^,]{1,60}\s+(?:and|og)\s+[^,]{1,40}?)\s+"
             r"(?P<cue>accused|accuses|blamed|blames|beskylder|beskyldte|anklager|anklaget|"
             r"skuldar|skulda|klandrer|klandret)\s+(?=\S)",
+            re.IGNORECASE,
+        )
+        # "AP siterer helseministeren på at …", "AFP quoted the minister as saying that …": the
+        # medium quotes the speaker; the words after the cue are the speaker's
+        self.quoting = re.compile(
+            r"^(?P<relay>[^,]{1,60}?)\s+(?P<cue>siterer|siterte|quotes|quoted)\s+"
+            r"(?P<src>[^,]{1,120}?)\s+(?:på\s+at|as\s+saying(?:\s+that)?)\s+(?=\S)",
             re.IGNORECASE,
         )
         # "Mariupol City Council: About 300 people were killed": a heading that quotes a source
