@@ -2128,3 +2128,50 @@ def test_nb_melder_om_leaves_om_out_of_the_quote(tmp_path: Path, wire_registry: 
     """ "X melder om store skader": the quote is what is reported, without "om"."""
     draft = draft_of(tmp_path, "Per Hansen melder om store skader på veien.\n", "nb", wire_registry)
     assert found(draft) == {"store skader på veien": {"per-hansen"}}
+
+
+def test_nb_headline_labelled_with_an_agency_is_the_agencys(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "Reuters: … - …" over the body: a headline (longer than seven words), Reuters' words."""
+    draft = draft_of(
+        tmp_path,
+        "Reuters: Ras stenger veien ved Fjordby - flere enn 39 biler sitter fast\n\n"
+        "Veien er stengt.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft)["Ras stenger veien ved Fjordby - flere enn 39 biler sitter fast"] == {
+        "reuters"
+    }
+
+
+def test_nb_headline_labelled_with_a_role_is_that_speakers(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "Ordfører: – …": the words of the mayor the body names, not the outlet's."""
+    draft = draft_of(
+        tmp_path,
+        "Ordfører: – Brua er trygg for tunge biler og busser fra i dag\n\n"
+        "Ordfører Per Hansen sier at brua tåler tunge biler.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {
+        "Brua er trygg for tunge biler og busser fra i dag": {"per-hansen"},
+        "brua tåler tunge biler": {"per-hansen"},
+    }
+
+
+def test_nb_skriver_an_agency_after_a_described_speaker_is_not_in_the_quote(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "Ordføreren i X, Per Hansen, sier at …, skriver NTB": Hansen's, relayed; the credit out."""
+    draft = draft_of(
+        tmp_path,
+        "Ordføreren i Fjordby, Per Hansen, sier at brua tåler tunge biler, skriver NTB.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {"brua tåler tunge biler": {"per-hansen"}}
+    assert relay_of(draft, "brua tåler tunge biler") == "ntb"

@@ -76,6 +76,8 @@ class Extractor(SourceResolver, QuantityReader):
         #: the names of new agents, so that one referent stays one agent
         self.new_registry = Registry()
         self.own = Attribution(sources=(outlet,), transmission="ownReporting")
+        #: headings labelled with a role ("Ordfører: – …"), and the role, case-folded
+        self._role_headings: list[tuple[Statement, str]] = []
 
     # ------------------------------------------------------------------ paragraphs
 
@@ -98,6 +100,8 @@ class Extractor(SourceResolver, QuantityReader):
                 self._paragraph(para)
         for heading in headings:
             self._quoted_heading(heading)
+        for heading, role in self._role_headings:
+            self._role_heading(heading, role)
         self.statements.sort(key=lambda s: (s.start, -s.end))
         return self.statements
 
@@ -127,7 +131,11 @@ class Extractor(SourceResolver, QuantityReader):
             attribution = self.own
             if agent is not None and agent is not self.outlet:
                 attribution = Attribution(sources=(agent,), transmission="unstated", cue=":")
-            return Statement(para.start + labelled.end(), para.end, attribution)
+            statement = Statement(para.start + labelled.end(), para.end, attribution)
+            if agent is None and re.fullmatch(r"[A-ZÆØÅ]?[a-zæøå]{3,}", label):
+                # "Ordfører: – …": a role; the person the body names with it said it
+                self._role_headings.append((statement, label.casefold()))
+            return statement
         statement = Statement(para.start, para.end, self.own, direct=direct)
         if direct:
             statement.marks.append(
@@ -151,6 +159,22 @@ class Extractor(SourceResolver, QuantityReader):
         if best is not None:
             heading.attribution = best.attribution
             heading.marks = []
+
+    def _role_heading(self, heading: Statement, role: str) -> None:
+        """A heading labelled with a role is the first later speaker the article or the
+        registry gives that role ("Ordfører: – …" and "Ordføreren i byen, Anatolij Fedoruk")."""
+        for other in self.statements:
+            if other.start < heading.end or len(other.attribution.sources) != 1:
+                continue
+            agent = other.attribution.sources[0]
+            if agent.new or not agent.person:
+                continue
+            words = [agent.role or "", self.roles.get(agent.iri, "")]
+            words += self.registry.aliases.get(agent.iri, [])
+            if any(w.startswith(role) for phrase in words for w in phrase.casefold().split()):
+                heading.attribution = replace(other.attribution, cue=":", relay=None)
+                heading.direct = True
+                return
 
     def _caption(self, para: Paragraph) -> None:
         """A caption's label and body, the body relayed by a credited agency."""
@@ -290,8 +314,9 @@ class Extractor(SourceResolver, QuantityReader):
         described = None if speech else self._described_speaker(start, sentence)
         if described is not None:
             stmt_start, attribution = described
-            direct = self._is_quoted(stmt_start, s_end)
-            return self._clauses(stmt_start, s_end, attribution, direct, background=True)
+            stop, attribution = self._credited(start, sentence, s_end, attribution)
+            direct = self._is_quoted(stmt_start, stop)
+            return self._clauses(stmt_start, stop, attribution, direct, background=True)
         hit = self._trailing(start, head)
         if hit is not None:
             stmt_end, attribution = hit
@@ -313,8 +338,9 @@ class Extractor(SourceResolver, QuantityReader):
                 if clause:
                     statements.append(Statement(start + clause.end(), s_end, attribution))
                 return statements
-            direct = self._is_quoted(stmt_start, s_end)
-            return self._clauses(stmt_start, s_end, attribution, direct, background=True)
+            stop, attribution = self._credited(start, sentence, s_end, attribution)
+            direct = self._is_quoted(stmt_start, stop)
+            return self._clauses(stmt_start, stop, attribution, direct, background=True)
         if speech:
             return [Statement(start, s_end, self.own, direct=True)]
         if self.p.unknown_note.match(sentence):
@@ -481,6 +507,37 @@ class Extractor(SourceResolver, QuantityReader):
                     self._remember(combined)
                     return end, combined
         return None
+
+    def _credited(
+        self, start: int, sentence: str, end: int, attribution: Attribution
+    ) -> tuple[int, Attribution]:
+        """ "X sier at …, skriver NTB": the statement ends before the closing credit; a news
+        agency credited so relays X."""
+        credit = self._medium_credit(start, sentence)
+        if credit is None:
+            return end, attribution
+        stop, medium = credit
+        if self._is_agency(medium) and attribution.relay is None:
+            attribution = replace(attribution, relay=medium, transmission="wireRelay")
+            self._remember(attribution)
+        return stop, attribution
+
+    def _medium_credit(self, start: int, sentence: str) -> tuple[int, Agent] | None:
+        """ "…, skriver NTB", "…, Reuters reported": where a closing credit to a news agency or
+        paper starts, and the medium it names."""
+        m = self.p.closing_credit.search(sentence)
+        if m is None:
+            return None
+        phrase = m.group("src").strip()
+        words = [w.casefold() for w in phrase.split()]
+        if len(words) > 4 or any(w in self.lex.that for w in words):
+            return None  # "…, told Reuters that shops were shut": the statement follows
+        medium = self.registry.exact(phrase) or self._agency(phrase)
+        if medium is None or not (
+            self._is_agency(medium) or medium.kind == "NewsOutlet" or medium == self.outlet
+        ):
+            return None
+        return start + m.start(), medium
 
     def _cued_before_relay(
         self, start: int, end: int, trailing: Attribution

@@ -28,6 +28,10 @@ class Patterns:
         self.trailing_according = re.compile(
             rf",{quote_close}\s+(?P<cue>{according})\s+(?P<src>[^.!?]+?)[.!?]*$", re.IGNORECASE
         )
+        # "…, skriver NTB.": the last comma's cue and what it names (no comma inside)
+        self.closing_credit = re.compile(
+            rf",{quote_close}\s+(?P<cue>{say})\s+(?P<src>[^,.!?]+?)[.!?]*$", re.IGNORECASE
+        )
         # ", het det i innslaget."
         self.trailing_it_said = re.compile(
             rf",{quote_close}\s+(?P<cue>{alternation(lex.it_said)})\s*(?P<src>[^.!?]*?)[.!?]*$",
