@@ -2175,3 +2175,34 @@ def test_nb_skriver_an_agency_after_a_described_speaker_is_not_in_the_quote(
     )
     assert found(draft) == {"brua tåler tunge biler": {"per-hansen"}}
     assert relay_of(draft, "brua tåler tunge biler") == "ntb"
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "source"),
+    [
+        (
+            "Per Hansen sier til Fjordposten at han anslår at 40 biler sitter fast.",
+            "40 biler sitter fast",
+            "per-hansen",
+        ),
+        (
+            "Tidligere tirsdag var det meldt at 30 biler satt fast.",
+            "30 biler satt fast",
+            "fjordposten",
+        ),
+        ("Per Hansen bekrefter tallene overfor Reuters.", "tallene", "per-hansen"),
+        (
+            "Statens vegvesen melder ifølge Fjordposten om store skader.",
+            "store skader",
+            "vegvesenet",
+        ),
+    ],
+    ids=["nested cue", "impersonal cue", "addressee after", "relay before om"],
+)
+def test_nb_cue_words_stay_out_of_the_quote(
+    tmp_path: Path, wire_registry: Path, text: str, words: str, source: str
+) -> None:
+    """ "at han anslår at", "var det meldt at", "overfor Reuters", "ifølge X om": cue words, not
+    the statement's."""
+    draft = draft_of(tmp_path, text + "\n", "nb", wire_registry)
+    assert found(draft) == {words: {source}}

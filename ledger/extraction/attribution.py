@@ -627,6 +627,11 @@ class Extractor(SourceResolver, QuantityReader):
             attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("adv"))
             if attribution:
                 return start + m.end(), attribution, False
+        m = self.p.impersonal_cue.match(sentence)
+        pre = m.group("pre") if m else None
+        if m and (not pre or pre.casefold() == "det" or self._fronted_phrase(pre)):
+            # "Tidligere tirsdag var det meldt at …": the reporter's, from the words after "at"
+            return start + m.end(), self.own, False
         m = self.p.quoting.match(sentence)
         if m:
             attribution = self._source(m.group("src"), m.group("cue"))
@@ -692,7 +697,11 @@ class Extractor(SourceResolver, QuantityReader):
             return False
         first = words[0].casefold()
         return first in _PREPOSITIONS or (
-            first in _FRONTING_ADVERBS and words[1].casefold() in _PREPOSITIONS | _FRONTING_ADVERBS
+            first in _FRONTING_ADVERBS
+            and (
+                words[1].casefold() in _PREPOSITIONS | _FRONTING_ADVERBS
+                or self._is_time(" ".join(words[1:]))  # "Tidligere tirsdag"
+            )
         )
 
     def _auxiliary_end(self, phrase: str) -> bool:
@@ -783,6 +792,8 @@ class Extractor(SourceResolver, QuantityReader):
         """
         if direct:
             return [Statement(start, end, attribution, direct=True)]
+        if background:
+            start, end, attribution = self._cue_edges(start, end, attribution)
         pieces = self._split(start, end)
         statements: list[Statement] = []
         for index, (piece_start, piece_end, role) in enumerate(pieces):
@@ -807,6 +818,31 @@ class Extractor(SourceResolver, QuantityReader):
             statements.append(Statement(piece_start, piece_end, owner))
             statements.extend(self._nested(piece_start, piece_end, owner))
         return statements
+
+    def _cue_edges(
+        self, start: int, end: int, attribution: Attribution
+    ) -> tuple[int, int, Attribution]:
+        """The words after a cue without the cue's own words at their edges: "om" and "ifølge X
+        om" ("melder ifølge X om …"), the speaker's second cue ("at han anslår at …"), the
+        addressee at the end ("… overfor Reuters": a news agency relays it)."""
+        words = self.text[start:end]
+        lead = re.match(r"(?:(?:ifølge|i\s+følge)\s+[^,]{1,60}?\s+)?om\s+(?=\S)", words)
+        if self.lex.lang == "nb" and lead:
+            start += lead.end()
+        nested = self.p.nested_cue.match(self.text[start:end])
+        if nested:
+            start += nested.end()
+        if attribution.sources != (self.outlet,):
+            tail = self.p.addressee_after.search(self.text[start:end])
+            if tail:
+                medium = self.registry.exact(tail.group("medium"))
+                if medium is not None and (
+                    self._is_agency(medium) or medium.kind == "NewsOutlet" or medium == self.outlet
+                ):
+                    end = start + tail.start()
+                    if self._is_agency(medium) and attribution.relay is None:
+                        attribution = replace(attribution, relay=medium, transmission="wireRelay")
+        return start, end, attribution
 
     def _split(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """Cut a span at relative, coordinated, subordinate clauses and fronted phrases."""

@@ -174,6 +174,23 @@ class Patterns:
             r"(?P<src>[^,]{1,120}?)\s+(?:på\s+at|as\s+saying(?:\s+that)?)\s+(?=\S)",
             re.IGNORECASE,
         )
+        # "… at han anslår at 500 er drept": a second cue of the same speaker opening the words
+        self.nested_cue = re.compile(
+            rf"^(?:han|hun|de|vi|jeg|he|she|they|we|I)\s+(?:{say}|anslår|anslo|mener|tror|"
+            rf"estimates|estimated|believes|believed|thinks)\s+{that}\s+(?=\S)",
+            re.IGNORECASE,
+        )
+        # "Tidligere tirsdag var det meldt at …", "It was reported that …": no source named
+        self.impersonal_cue = re.compile(
+            r"^(?:(?P<pre>[^,]{1,40}?)\s+)?(?:var|ble|er|har|it\s+was|it\s+has\s+been)\s+"
+            r"(?:det\s+)?(?:blitt\s+)?(?:meldt|opplyst|rapportert|reported|announced)\s+"
+            rf"{that}\s+(?=\S)",
+            re.IGNORECASE,
+        )
+        # "… bekrefter tallene overfor Reuters": the addressee after the words
+        self.addressee_after = re.compile(
+            rf"\s+(?:{alternation(lex.relay)})\s+(?P<medium>[^,]{{1,40}}?)[.!?]*$", re.IGNORECASE
+        )
         # "Mariupol City Council: About 300 people were killed": a heading that quotes a source
         self.heading_source = re.compile(r"^(?P<src>[^:\n]{2,60}?):\s+(?=\S)")
         # "…, the RIA Novosti news agency reported, citing a Defense Ministry statement"
