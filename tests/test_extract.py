@@ -2206,3 +2206,47 @@ def test_nb_cue_words_stay_out_of_the_quote(
     the statement's."""
     draft = draft_of(tmp_path, text + "\n", "nb", wire_registry)
     assert found(draft) == {words: {source}}
+
+
+def test_nb_ifolge_inside_the_clause_gives_the_whole_sentence(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "Det var ifølge X ingen biler på brua": X's statement, the whole sentence quoted."""
+    draft = draft_of(
+        tmp_path,
+        "Det var ifølge samferdselsminister Kari Nordmann ingen biler på brua.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {
+        "Det var ifølge samferdselsminister Kari Nordmann ingen biler på brua": {"kari-nordmann"}
+    }
+
+
+def test_nb_the_news_agency_credited_after_a_pronoun_cue(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "Han sier også at …, skriver nyhetsbyrået": his words; the agency named before relays."""
+    draft = draft_of(
+        tmp_path,
+        "Per Hansen bekrefter tallene overfor Reuters. Han sier også at 40 biler sitter fast, "
+        "skriver nyhetsbyrået.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft)["40 biler sitter fast"] == {"per-hansen"}
+    assert relay_of(draft, "40 biler sitter fast") == "reuters"
+
+
+def test_nb_a_spokesman_after_a_named_groups_cue_speaks_for_it(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "Vegvesenet benekter at …, sier en talsmann til Reuters": the agency's denial."""
+    draft = draft_of(
+        tmp_path,
+        "Statens vegvesen benekter at brua er stengt, sier en talsmann til Reuters.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {"brua er stengt": {"vegvesenet"}}
+    assert statement(draft, "brua er stengt").attribution.stance == "denies"

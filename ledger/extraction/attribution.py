@@ -343,6 +343,10 @@ class Extractor(SourceResolver, QuantityReader):
             return self._clauses(stmt_start, stop, attribution, direct, background=True)
         if speech:
             return [Statement(start, s_end, self.own, direct=True)]
+        inside = self._according_inside(sentence)
+        if inside is not None:
+            # "Det var ifølge X ingen soldater der": X's, and the sentence is the quote
+            return self._clauses(start, s_end, inside, False)
         if self.p.unknown_note.match(sentence):
             return []  # "Det er uklart …", "It is unclear …": what the reporter does not know
         if self._is_quoted(start, s_end) and self._continues_quote(start):
@@ -350,6 +354,21 @@ class Extractor(SourceResolver, QuantityReader):
             assert self.context.last is not None
             return [Statement(start, s_end, self.context.last, direct=True)]
         return self._clauses(start, s_end, self.own, self._is_quoted(start, s_end))
+
+    def _according_inside(self, sentence: str) -> Attribution | None:
+        """ "Det var ifølge X ingen …", "There were according to X no …": a source named
+        inside the clause, after its first words, before the rest of it."""
+        m = re.match(
+            r"(?P<head>[^,]{1,40}?)\s+(?P<cue>ifølge|i\s+følge|according\s+to)\s+",
+            sentence,
+            re.IGNORECASE,
+        )
+        if m is None or len(m.group("head").split()) > 4:
+            return None
+        stop, attribution = self._source_prefix(sentence, m.end(), m.group("cue"))
+        if attribution is None or not sentence[stop:].strip(" ,"):
+            return None
+        return attribution
 
     def _hedge_before(self, start: int, sentence: str) -> None:
         """ "The claims could not be independently verified.": a hedge on the statements of the
@@ -545,19 +564,35 @@ class Extractor(SourceResolver, QuantityReader):
         """ "X sier at …, melder Reuters", "X says …, the TASS news agency reported": the
         trailing cue names only the news medium that carried it; the clause before has its own
         speaker and cue, so the statement is that speaker's, relayed by the agency."""
-        if len(trailing.sources) != 1 or trailing.relay is not None:
+        if len(trailing.sources) != 1:
             return None
         medium = trailing.sources[0]
-        if not (self._is_agency(medium) or medium.kind == "NewsOutlet" or medium == self.outlet):
+        spokesman = medium.new and bool(
+            re.match(rf"(?:en|et|ei|a|an)\s+(?:{_SPOKESMEN})\w*$", medium.name, re.IGNORECASE)
+        )
+        if medium.new and _AGENCY_NOUN.fullmatch(medium.name):
+            # "…, skriver nyhetsbyrået": the news agency named last
+            named = [a for _, _, a in self.registry.mentions(self.text[:start])]
+            medium = next((a for a in reversed(named) if self._is_agency(a)), medium)
+        elif not spokesman and (trailing.relay is not None or not self._is_medium(medium)):
             return None
         found = self._leading_cue(start, self.text[start:end])
         if found is None or found[2] or found[1].sources == trailing.sources:
             return None
         stmt_start, attribution, _ = found
-        if self._is_agency(medium):
+        if spokesman:
+            # "X benekter at …, sier en talsmann til Reuters": X's spokesman speaks for X
+            if any(a.new for a in attribution.sources):
+                return None
+            medium = trailing.relay or medium
+        if self._is_agency(medium) and attribution.relay is None:
             attribution = replace(attribution, relay=medium, transmission="wireRelay")
             self._remember(attribution)
         return stmt_start, attribution
+
+    def _is_medium(self, agent: Agent) -> bool:
+        """A news agency, a news outlet or this article's outlet."""
+        return self._is_agency(agent) or agent.kind == "NewsOutlet" or agent == self.outlet
 
     def _agency(self, phrase: str) -> Agent | None:
         """The news agency a phrase names ("TASS news agency", "NTB"), known or new."""
@@ -953,6 +988,9 @@ class Extractor(SourceResolver, QuantityReader):
 
 
 #: words that open an adverbial after a cue ("said on Friday in a report"), never a speaker
+#: a definite noun for a news agency or paper, standing for the one named before it
+_AGENCY_NOUN = re.compile(r"(?:the\s+)?(?:nyhetsbyrået|byrået|news\s+agency|agency)", re.IGNORECASE)
+_SPOKESMEN = "talsmann|talskvinne|talsperson|spokes"
 _PREPOSITIONS = frozenset("on in at during after before late earlier i på etter under".split())
 #: adverbs that open a fronted time phrase with a preposition or another such adverb ("Enda
 #: senere på kvelden", "Like etter", "Much later")
