@@ -2250,3 +2250,18 @@ def test_nb_a_spokesman_after_a_named_groups_cue_speaks_for_it(
     )
     assert found(draft) == {"brua er stengt": {"vegvesenet"}}
     assert statement(draft, "brua er stengt").attribution.stance == "denies"
+
+
+def test_nb_a_fronted_time_and_a_pronoun_with_a_channel_after_the_verb(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "Like etter skriver de i en ny melding at …": "de" (the source before) speaks, not the
+    fronted "Like etter"."""
+    draft = draft_of(
+        tmp_path,
+        "Statens vegvesen sier at veien er stengt. Like etter skriver de i en ny melding at "
+        "raset er stort.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {"veien er stengt": {"vegvesenet"}, "raset er stort": {"vegvesenet"}}

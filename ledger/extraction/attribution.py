@@ -686,10 +686,16 @@ class Extractor(SourceResolver, QuantityReader):
         m = self.p.inverted_that.match(sentence)
         if m and (not m.group("pre") or self._fronted_phrase(m.group("pre"))):
             attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("pre") or "")
+            words = m.group("src").split()
+            cut = next((i for i, w in enumerate(words) if w.casefold() in _PREPOSITIONS), 0)
+            if attribution is None and cut:
+                # "Like etter skriver de i en ny melding at …": the subject before its adverbial
+                tail = " ".join(words[cut:])
+                attribution = self._source(" ".join(words[:cut]), m.group("cue"), tail=tail)
             if attribution:
                 return start + m.end(), attribution, False
         m = self.p.source_that.match(sentence)
-        if m:
+        if m and not self._fronted_phrase(m.group("src").strip()):
             attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("adv"))
             if attribution:
                 return start + m.end(), attribution, False
