@@ -2265,3 +2265,17 @@ def test_nb_a_fronted_time_and_a_pronoun_with_a_channel_after_the_verb(
         wire_registry,
     )
     assert found(draft) == {"veien er stengt": {"vegvesenet"}, "raset er stort": {"vegvesenet"}}
+
+
+def test_a_long_headline_labelled_with_a_topic_stays_the_outlets(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "SOHR report: …" (a topic naming a source) is the outlet's headline, not SOHR's."""
+    draft = draft_of(
+        tmp_path,
+        "SOHR report: At least 70 killed in suspected attack in Dorvan old town\n\n"
+        "Troops entered the old town.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft)["At least 70 killed in suspected attack in Dorvan old town"] == {"courier"}

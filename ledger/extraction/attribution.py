@@ -128,6 +128,9 @@ class Extractor(SourceResolver, QuantityReader):
             # killed …" (a topic label): the statement is what follows the colon
             label = labelled.group("src").strip()
             agent = self.registry.exact(label) or self.registry.resolve(label)
+            mentions = self.registry.mentions(label)
+            if agent is not None and mentions and mentions[-1][1] < len(label):
+                agent = None  # "Syria war: …": a topic that names a source, not the source
             attribution = self.own
             if agent is not None and agent is not self.outlet:
                 attribution = Attribution(sources=(agent,), transmission="unstated", cue=":")
