@@ -2279,3 +2279,17 @@ def test_a_long_headline_labelled_with_a_topic_stays_the_outlets(
         english_registry,
     )
     assert found(draft)["At least 70 killed in suspected attack in Dorvan old town"] == {"courier"}
+
+
+def test_nb_a_relay_after_the_channel_and_before_the_topic(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "– …, sier X i en uttalelse ifølge Reuters om raset": X's, relayed by Reuters."""
+    draft = draft_of(
+        tmp_path,
+        "– Veien er stengt, sier Statens vegvesen i en uttalelse ifølge Reuters om raset.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {"Veien er stengt": {"vegvesenet"}}
+    assert relay_of(draft, "Veien er stengt") == "reuters"

@@ -119,7 +119,9 @@ class Patterns:
         self.pronoun = re.compile(rf"^{pronouns}$", re.IGNORECASE)
         self.person_pronoun = re.compile(rf"^{alternation(lex.person_pronouns)}$", re.IGNORECASE)
         self.relay = re.compile(
-            rf"\s+(?:{alternation(lex.relay)})\s+(?P<relay>[^,]{{1,60}})$", re.IGNORECASE
+            # "… ifølge Reuters om angrepet": what it was about may follow the relay
+            rf"\s+(?:{alternation(lex.relay)})\s+(?P<relay>[^,]{{1,60}}?)(?:\s+om\s+[^,]{{1,60}})?$",
+            re.IGNORECASE,
         )
         self.told = re.compile(r"^\s*(?P<relay>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})")
         self.channel = re.compile(
