@@ -2293,3 +2293,16 @@ def test_nb_a_relay_after_the_channel_and_before_the_topic(
     )
     assert found(draft) == {"Veien er stengt": {"vegvesenet"}}
     assert relay_of(draft, "Veien er stengt") == "reuters"
+
+
+def test_nb_a_determiner_adjective_and_definite_noun_after_the_cue_is_the_speaker(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "– …, sier det statlige vegvesenet": a noun phrase (double definiteness), not "sier det"."""
+    draft = draft_of(
+        tmp_path,
+        "– Veien er stengt, sier det statlige vegvesenet i en uttalelse.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {"Veien er stengt": {"vegvesenet"}}

@@ -460,7 +460,20 @@ class Extractor(SourceResolver, QuantityReader):
             ):
                 continue  # "X, a spokesman, said on October 18 that …": the statement follows
             relayed = len(words) > 1 and words[1].casefold() in self.lex.relay
-            if len(words) > 1 and words[0].casefold() in self.lex.clause_pronouns and not relayed:
+            # "…, sier det ukrainske jernbaneverket": a determiner, an adjective, a definite
+            # noun (Norwegian double definiteness) name the speaker; "sier det var …" does not
+            noun_phrase = (
+                self.lex.lang == "nb"
+                and len(words) > 2
+                and words[1].islower()
+                and words[1].endswith("e")
+                and re.search(r"(?:et|en|ene|a)$", words[2]) is not None
+            )
+            if (
+                len(words) > 1
+                and words[0].casefold() in self.lex.clause_pronouns
+                and not (relayed or noun_phrase)
+            ):
                 continue  # "…, said it would investigate": a clause, not a speaker
             attribution = self._source(m.group("src"), m.group("cue"))
             if attribution:
