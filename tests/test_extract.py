@@ -2007,3 +2007,302 @@ def test_a_headline_line_over_the_body_stands_alone(tmp_path: Path, english_regi
     statements = found(draft)
     assert statements["Troops entered the old town on Monday"] == {"ministry"}
     assert "Troops enter Dorvan old town" in statements
+
+
+# --------------------------------------------------------------------------- Norwegian wire
+# and relay conventions (brief nbwire): invented sentences in the manner of NTB copy
+
+WIRE_REGISTRY = """\
+'@context':
+- https://w3id.org/claim-ledger/context.jsonld
+- src: https://w3id.org/claim-ledger/source/
+'@graph':
+- id: src:vegvesenet
+  type: Organization
+  name: {nb: Statens vegvesen}
+  alternateName: {nb: [Vegvesenet]}
+  sourceKind: Government
+  alignment: ProGovernment
+  alignmentRationale: Statens etat.
+- id: src:kari-nordmann
+  type: Person
+  name: {nb: Kari Nordmann}
+  alternateName: {nb: [samferdselsminister Kari Nordmann]}
+  actedOnBehalfOf: src:vegvesenet
+- id: src:per-hansen
+  type: Person
+  name: {nb: Per Hansen}
+  alternateName: {nb: [ordfører Per Hansen]}
+- id: src:reuters
+  type: Organization
+  name: {nb: Reuters}
+  sourceKind: NewsAgency
+  alignment: Independent
+  alignmentRationale: Et nyhetsbyrå.
+- id: src:ntb
+  type: Organization
+  name: {nb: NTB}
+  sourceKind: NewsAgency
+  alignment: Independent
+  alignmentRationale: Et nyhetsbyrå.
+- id: src:fjordposten
+  type: Organization
+  name: {nb: Fjordposten}
+  sourceKind: NewsOutlet
+  alignment: Independent
+  alignmentRationale: En avis.
+"""
+
+
+@pytest.fixture
+def wire_registry(tmp_path: Path) -> Path:
+    path = tmp_path / "registry" / "sources.yaml"
+    path.parent.mkdir()
+    path.write_text(WIRE_REGISTRY, encoding="utf-8")
+    return path
+
+
+def relay_of(draft: extract.Draft, words: str) -> str | None:
+    """The registry id of the agency that relays a statement, if any."""
+    relay = statement(draft, words).attribution.relay
+    return None if relay is None else relay.iri.removeprefix(SRC)
+
+
+def test_nb_a_speaker_then_ifolge_a_paper_is_the_speaker(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "– …, sa X ifølge Fjordposten": X said it; the paper that reported it is no speaker."""
+    draft = draft_of(
+        tmp_path, "– Veien er stengt, sa Kari Nordmann ifølge Fjordposten.\n", "nb", wire_registry
+    )
+    assert found(draft) == {"Veien er stengt": {"kari-nordmann"}}
+
+
+def test_nb_melder_an_agency_after_a_cued_clause_relays_the_speaker(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "X sier at …, melder Reuters": X's statement, relayed by Reuters."""
+    draft = draft_of(
+        tmp_path,
+        "Statens vegvesen sier at veien er stengt, melder Reuters.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {"veien er stengt": {"vegvesenet"}}
+    assert relay_of(draft, "veien er stengt") == "reuters"
+
+
+def test_nb_an_agency_quoting_a_speaker_pa_at(tmp_path: Path, wire_registry: Path) -> None:
+    """ "NTB siterer X på at …": X's statement, relayed by NTB, the cue out of the quote."""
+    draft = draft_of(
+        tmp_path,
+        "NTB siterer samferdselsminister Kari Nordmann på at 40 personer er skadet.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {"40 personer er skadet": {"kari-nordmann"}}
+    assert relay_of(draft, "40 personer er skadet") == "ntb"
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "source"),
+    [
+        ("På en pressekonferanse sa Per Hansen at brua er trygg.", "brua er trygg", "per-hansen"),
+        (
+            "Enda senere på kvelden skrev Statens vegvesen at raset var stort.",
+            "raset var stort",
+            "vegvesenet",
+        ),
+    ],
+    ids=["place", "time"],
+)
+def test_nb_a_fronted_phrase_before_the_verb_is_not_the_speaker(
+    tmp_path: Path, wire_registry: Path, text: str, words: str, source: str
+) -> None:
+    """ "På en pressekonferanse sa X at …": the subject after the verb speaks (verb second)."""
+    draft = draft_of(tmp_path, text + "\n", "nb", wire_registry)
+    assert found(draft) == {words: {source}}
+
+
+def test_nb_melder_om_leaves_om_out_of_the_quote(tmp_path: Path, wire_registry: Path) -> None:
+    """ "X melder om store skader": the quote is what is reported, without "om"."""
+    draft = draft_of(tmp_path, "Per Hansen melder om store skader på veien.\n", "nb", wire_registry)
+    assert found(draft) == {"store skader på veien": {"per-hansen"}}
+
+
+def test_nb_headline_labelled_with_an_agency_is_the_agencys(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "Reuters: … - …" over the body: a headline (longer than seven words), Reuters' words."""
+    draft = draft_of(
+        tmp_path,
+        "Reuters: Ras stenger veien ved Fjordby - flere enn 39 biler sitter fast\n\n"
+        "Veien er stengt.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft)["Ras stenger veien ved Fjordby - flere enn 39 biler sitter fast"] == {
+        "reuters"
+    }
+
+
+def test_nb_headline_labelled_with_a_role_is_that_speakers(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "Ordfører: – …": the words of the mayor the body names, not the outlet's."""
+    draft = draft_of(
+        tmp_path,
+        "Ordfører: – Brua er trygg for tunge biler og busser fra i dag\n\n"
+        "Ordfører Per Hansen sier at brua tåler tunge biler.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {
+        "Brua er trygg for tunge biler og busser fra i dag": {"per-hansen"},
+        "brua tåler tunge biler": {"per-hansen"},
+    }
+
+
+def test_nb_skriver_an_agency_after_a_described_speaker_is_not_in_the_quote(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "Ordføreren i X, Per Hansen, sier at …, skriver NTB": Hansen's, relayed; the credit out."""
+    draft = draft_of(
+        tmp_path,
+        "Ordføreren i Fjordby, Per Hansen, sier at brua tåler tunge biler, skriver NTB.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {"brua tåler tunge biler": {"per-hansen"}}
+    assert relay_of(draft, "brua tåler tunge biler") == "ntb"
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "source"),
+    [
+        (
+            "Per Hansen sier til Fjordposten at han anslår at 40 biler sitter fast.",
+            "40 biler sitter fast",
+            "per-hansen",
+        ),
+        (
+            "Tidligere tirsdag var det meldt at 30 biler satt fast.",
+            "30 biler satt fast",
+            "fjordposten",
+        ),
+        ("Per Hansen bekrefter tallene overfor Reuters.", "tallene", "per-hansen"),
+        (
+            "Statens vegvesen melder ifølge Fjordposten om store skader.",
+            "store skader",
+            "vegvesenet",
+        ),
+    ],
+    ids=["nested cue", "impersonal cue", "addressee after", "relay before om"],
+)
+def test_nb_cue_words_stay_out_of_the_quote(
+    tmp_path: Path, wire_registry: Path, text: str, words: str, source: str
+) -> None:
+    """ "at han anslår at", "var det meldt at", "overfor Reuters", "ifølge X om": cue words, not
+    the statement's."""
+    draft = draft_of(tmp_path, text + "\n", "nb", wire_registry)
+    assert found(draft) == {words: {source}}
+
+
+def test_nb_ifolge_inside_the_clause_gives_the_whole_sentence(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "Det var ifølge X ingen biler på brua": X's statement, the whole sentence quoted."""
+    draft = draft_of(
+        tmp_path,
+        "Det var ifølge samferdselsminister Kari Nordmann ingen biler på brua.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {
+        "Det var ifølge samferdselsminister Kari Nordmann ingen biler på brua": {"kari-nordmann"}
+    }
+
+
+def test_nb_the_news_agency_credited_after_a_pronoun_cue(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "Han sier også at …, skriver nyhetsbyrået": his words; the agency named before relays."""
+    draft = draft_of(
+        tmp_path,
+        "Per Hansen bekrefter tallene overfor Reuters. Han sier også at 40 biler sitter fast, "
+        "skriver nyhetsbyrået.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft)["40 biler sitter fast"] == {"per-hansen"}
+    assert relay_of(draft, "40 biler sitter fast") == "reuters"
+
+
+def test_nb_a_spokesman_after_a_named_groups_cue_speaks_for_it(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "Vegvesenet benekter at …, sier en talsmann til Reuters": the agency's denial."""
+    draft = draft_of(
+        tmp_path,
+        "Statens vegvesen benekter at brua er stengt, sier en talsmann til Reuters.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {"brua er stengt": {"vegvesenet"}}
+    assert statement(draft, "brua er stengt").attribution.stance == "denies"
+
+
+def test_nb_a_fronted_time_and_a_pronoun_with_a_channel_after_the_verb(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "Like etter skriver de i en ny melding at …": "de" (the source before) speaks, not the
+    fronted "Like etter"."""
+    draft = draft_of(
+        tmp_path,
+        "Statens vegvesen sier at veien er stengt. Like etter skriver de i en ny melding at "
+        "raset er stort.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {"veien er stengt": {"vegvesenet"}, "raset er stort": {"vegvesenet"}}
+
+
+def test_a_long_headline_labelled_with_a_topic_stays_the_outlets(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "SOHR report: …" (a topic naming a source) is the outlet's headline, not SOHR's."""
+    draft = draft_of(
+        tmp_path,
+        "SOHR report: At least 70 killed in suspected attack in Dorvan old town\n\n"
+        "Troops entered the old town.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft)["At least 70 killed in suspected attack in Dorvan old town"] == {"courier"}
+
+
+def test_nb_a_relay_after_the_channel_and_before_the_topic(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "– …, sier X i en uttalelse ifølge Reuters om raset": X's, relayed by Reuters."""
+    draft = draft_of(
+        tmp_path,
+        "– Veien er stengt, sier Statens vegvesen i en uttalelse ifølge Reuters om raset.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {"Veien er stengt": {"vegvesenet"}}
+    assert relay_of(draft, "Veien er stengt") == "reuters"
+
+
+def test_nb_a_determiner_adjective_and_definite_noun_after_the_cue_is_the_speaker(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "– …, sier det statlige vegvesenet": a noun phrase (double definiteness), not "sier det"."""
+    draft = draft_of(
+        tmp_path,
+        "– Veien er stengt, sier det statlige vegvesenet i en uttalelse.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {"Veien er stengt": {"vegvesenet"}}

@@ -76,6 +76,8 @@ class Extractor(SourceResolver, QuantityReader):
         #: the names of new agents, so that one referent stays one agent
         self.new_registry = Registry()
         self.own = Attribution(sources=(outlet,), transmission="ownReporting")
+        #: headings labelled with a role ("Ordfører: – …"), and the role, case-folded
+        self._role_headings: list[tuple[Statement, str]] = []
 
     # ------------------------------------------------------------------ paragraphs
 
@@ -98,6 +100,8 @@ class Extractor(SourceResolver, QuantityReader):
                 self._paragraph(para)
         for heading in headings:
             self._quoted_heading(heading)
+        for heading, role in self._role_headings:
+            self._role_heading(heading, role)
         self.statements.sort(key=lambda s: (s.start, -s.end))
         return self.statements
 
@@ -124,10 +128,17 @@ class Extractor(SourceResolver, QuantityReader):
             # killed …" (a topic label): the statement is what follows the colon
             label = labelled.group("src").strip()
             agent = self.registry.exact(label) or self.registry.resolve(label)
+            mentions = self.registry.mentions(label)
+            if agent is not None and mentions and mentions[-1][1] < len(label):
+                agent = None  # "Syria war: …": a topic that names a source, not the source
             attribution = self.own
             if agent is not None and agent is not self.outlet:
                 attribution = Attribution(sources=(agent,), transmission="unstated", cue=":")
-            return Statement(para.start + labelled.end(), para.end, attribution)
+            statement = Statement(para.start + labelled.end(), para.end, attribution)
+            if agent is None and re.fullmatch(r"[A-ZÆØÅ]?[a-zæøå]{3,}", label):
+                # "Ordfører: – …": a role; the person the body names with it said it
+                self._role_headings.append((statement, label.casefold()))
+            return statement
         statement = Statement(para.start, para.end, self.own, direct=direct)
         if direct:
             statement.marks.append(
@@ -151,6 +162,22 @@ class Extractor(SourceResolver, QuantityReader):
         if best is not None:
             heading.attribution = best.attribution
             heading.marks = []
+
+    def _role_heading(self, heading: Statement, role: str) -> None:
+        """A heading labelled with a role is the first later speaker the article or the
+        registry gives that role ("Ordfører: – …" and "Ordføreren i byen, Anatolij Fedoruk")."""
+        for other in self.statements:
+            if other.start < heading.end or len(other.attribution.sources) != 1:
+                continue
+            agent = other.attribution.sources[0]
+            if agent.new or not agent.person:
+                continue
+            words = [agent.role or "", self.roles.get(agent.iri, "")]
+            words += self.registry.aliases.get(agent.iri, [])
+            if any(w.startswith(role) for phrase in words for w in phrase.casefold().split()):
+                heading.attribution = replace(other.attribution, cue=":", relay=None)
+                heading.direct = True
+                return
 
     def _caption(self, para: Paragraph) -> None:
         """A caption's label and body, the body relayed by a credited agency."""
@@ -290,11 +317,16 @@ class Extractor(SourceResolver, QuantityReader):
         described = None if speech else self._described_speaker(start, sentence)
         if described is not None:
             stmt_start, attribution = described
-            direct = self._is_quoted(stmt_start, s_end)
-            return self._clauses(stmt_start, s_end, attribution, direct, background=True)
+            stop, attribution = self._credited(start, sentence, s_end, attribution)
+            direct = self._is_quoted(stmt_start, stop)
+            return self._clauses(stmt_start, stop, attribution, direct, background=True)
         hit = self._trailing(start, head)
         if hit is not None:
             stmt_end, attribution = hit
+            relayed = self._cued_before_relay(start, stmt_end, attribution)
+            if relayed is not None:  # "X sier at …, melder Reuters": X's, relayed by Reuters
+                stmt_start, attribution = relayed
+                return self._clauses(stmt_start, stmt_end, attribution, False, background=True)
             direct = speech or self._is_quoted(start, stmt_end)
             statements = self._clauses(start, stmt_end, attribution, direct)
             if adding:  # '"…," he said, adding that …': what he added is his too
@@ -309,10 +341,15 @@ class Extractor(SourceResolver, QuantityReader):
                 if clause:
                     statements.append(Statement(start + clause.end(), s_end, attribution))
                 return statements
-            direct = self._is_quoted(stmt_start, s_end)
-            return self._clauses(stmt_start, s_end, attribution, direct, background=True)
+            stop, attribution = self._credited(start, sentence, s_end, attribution)
+            direct = self._is_quoted(stmt_start, stop)
+            return self._clauses(stmt_start, stop, attribution, direct, background=True)
         if speech:
             return [Statement(start, s_end, self.own, direct=True)]
+        inside = self._according_inside(sentence)
+        if inside is not None:
+            # "Det var ifølge X ingen soldater der": X's, and the sentence is the quote
+            return self._clauses(start, s_end, inside, False)
         if self.p.unknown_note.match(sentence):
             return []  # "Det er uklart …", "It is unclear …": what the reporter does not know
         if self._is_quoted(start, s_end) and self._continues_quote(start):
@@ -320,6 +357,21 @@ class Extractor(SourceResolver, QuantityReader):
             assert self.context.last is not None
             return [Statement(start, s_end, self.context.last, direct=True)]
         return self._clauses(start, s_end, self.own, self._is_quoted(start, s_end))
+
+    def _according_inside(self, sentence: str) -> Attribution | None:
+        """ "Det var ifølge X ingen …", "There were according to X no …": a source named
+        inside the clause, after its first words, before the rest of it."""
+        m = re.match(
+            r"(?P<head>[^,]{1,40}?)\s+(?P<cue>ifølge|i\s+følge|according\s+to)\s+",
+            sentence,
+            re.IGNORECASE,
+        )
+        if m is None or len(m.group("head").split()) > 4:
+            return None
+        stop, attribution = self._source_prefix(sentence, m.end(), m.group("cue"))
+        if attribution is None or not sentence[stop:].strip(" ,"):
+            return None
+        return attribution
 
     def _hedge_before(self, start: int, sentence: str) -> None:
         """ "The claims could not be independently verified.": a hedge on the statements of the
@@ -408,7 +460,20 @@ class Extractor(SourceResolver, QuantityReader):
             ):
                 continue  # "X, a spokesman, said on October 18 that …": the statement follows
             relayed = len(words) > 1 and words[1].casefold() in self.lex.relay
-            if len(words) > 1 and words[0].casefold() in self.lex.clause_pronouns and not relayed:
+            # "…, sier det ukrainske jernbaneverket": a determiner, an adjective, a definite
+            # noun (Norwegian double definiteness) name the speaker; "sier det var …" does not
+            noun_phrase = (
+                self.lex.lang == "nb"
+                and len(words) > 2
+                and words[1].islower()
+                and words[1].endswith("e")
+                and re.search(r"(?:et|en|ene|a)$", words[2]) is not None
+            )
+            if (
+                len(words) > 1
+                and words[0].casefold() in self.lex.clause_pronouns
+                and not (relayed or noun_phrase)
+            ):
                 continue  # "…, said it would investigate": a clause, not a speaker
             attribution = self._source(m.group("src"), m.group("cue"))
             if attribution:
@@ -478,6 +543,73 @@ class Extractor(SourceResolver, QuantityReader):
                     return end, combined
         return None
 
+    def _credited(
+        self, start: int, sentence: str, end: int, attribution: Attribution
+    ) -> tuple[int, Attribution]:
+        """ "X sier at …, skriver NTB": the statement ends before the closing credit; a news
+        agency credited so relays X."""
+        credit = self._medium_credit(start, sentence)
+        if credit is None:
+            return end, attribution
+        stop, medium = credit
+        if self._is_agency(medium) and attribution.relay is None:
+            attribution = replace(attribution, relay=medium, transmission="wireRelay")
+            self._remember(attribution)
+        return stop, attribution
+
+    def _medium_credit(self, start: int, sentence: str) -> tuple[int, Agent] | None:
+        """ "…, skriver NTB", "…, Reuters reported": where a closing credit to a news agency or
+        paper starts, and the medium it names."""
+        m = self.p.closing_credit.search(sentence)
+        if m is None:
+            return None
+        phrase = m.group("src").strip()
+        words = [w.casefold() for w in phrase.split()]
+        if len(words) > 4 or any(w in self.lex.that for w in words):
+            return None  # "…, told Reuters that shops were shut": the statement follows
+        medium = self.registry.exact(phrase) or self._agency(phrase)
+        if medium is None or not (
+            self._is_agency(medium) or medium.kind == "NewsOutlet" or medium == self.outlet
+        ):
+            return None
+        return start + m.start(), medium
+
+    def _cued_before_relay(
+        self, start: int, end: int, trailing: Attribution
+    ) -> tuple[int, Attribution] | None:
+        """ "X sier at …, melder Reuters", "X says …, the TASS news agency reported": the
+        trailing cue names only the news medium that carried it; the clause before has its own
+        speaker and cue, so the statement is that speaker's, relayed by the agency."""
+        if len(trailing.sources) != 1:
+            return None
+        medium = trailing.sources[0]
+        spokesman = medium.new and bool(
+            re.match(rf"(?:en|et|ei|a|an)\s+(?:{_SPOKESMEN})\w*$", medium.name, re.IGNORECASE)
+        )
+        if medium.new and _AGENCY_NOUN.fullmatch(medium.name):
+            # "…, skriver nyhetsbyrået": the news agency named last
+            named = [a for _, _, a in self.registry.mentions(self.text[:start])]
+            medium = next((a for a in reversed(named) if self._is_agency(a)), medium)
+        elif not spokesman and (trailing.relay is not None or not self._is_medium(medium)):
+            return None
+        found = self._leading_cue(start, self.text[start:end])
+        if found is None or found[2] or found[1].sources == trailing.sources:
+            return None
+        stmt_start, attribution, _ = found
+        if spokesman:
+            # "X benekter at …, sier en talsmann til Reuters": X's spokesman speaks for X
+            if any(a.new for a in attribution.sources):
+                return None
+            medium = trailing.relay or medium
+        if self._is_agency(medium) and attribution.relay is None:
+            attribution = replace(attribution, relay=medium, transmission="wireRelay")
+            self._remember(attribution)
+        return stmt_start, attribution
+
+    def _is_medium(self, agent: Agent) -> bool:
+        """A news agency, a news outlet or this article's outlet."""
+        return self._is_agency(agent) or agent.kind == "NewsOutlet" or agent == self.outlet
+
     def _agency(self, phrase: str) -> Agent | None:
         """The news agency a phrase names ("TASS news agency", "NTB"), known or new."""
         phrase = phrase.strip(" ,.")
@@ -546,18 +678,40 @@ class Extractor(SourceResolver, QuantityReader):
             attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("adv"))
             if attribution:
                 return start + m.end(), attribution, False
+        m = self.p.impersonal_cue.match(sentence)
+        pre = m.group("pre") if m else None
+        if m and (not pre or pre.casefold() == "det" or self._fronted_phrase(pre)):
+            # "Tidligere tirsdag var det meldt at …": the reporter's, from the words after "at"
+            return start + m.end(), self.own, False
+        m = self.p.quoting.match(sentence)
+        if m:
+            attribution = self._source(m.group("src"), m.group("cue"))
+            if attribution:
+                medium = self.registry.resolve(m.group("relay").strip()) or self._agency(
+                    m.group("relay")
+                )
+                if medium is not None and self._is_agency(medium):
+                    attribution = replace(attribution, relay=medium, transmission="wireRelay")
+                    self._remember(attribution)
+                return start + m.end(), attribution, False
         m = self.p.leading_according.match(sentence)
         if m:
             stop, attribution = self._source_prefix(sentence, m.end(), m.group("cue"))
             if attribution:
                 return start + stop, attribution, False
         m = self.p.inverted_that.match(sentence)
-        if m and (not m.group("pre") or self._is_time(m.group("pre"))):
+        if m and (not m.group("pre") or self._fronted_phrase(m.group("pre"))):
             attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("pre") or "")
+            words = m.group("src").split()
+            cut = next((i for i, w in enumerate(words) if w.casefold() in _PREPOSITIONS), 0)
+            if attribution is None and cut:
+                # "Like etter skriver de i en ny melding at …": the subject before its adverbial
+                tail = " ".join(words[cut:])
+                attribution = self._source(" ".join(words[:cut]), m.group("cue"), tail=tail)
             if attribution:
                 return start + m.end(), attribution, False
         m = self.p.source_that.match(sentence)
-        if m:
+        if m and not self._fronted_phrase(m.group("src").strip()):
             attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("adv"))
             if attribution:
                 return start + m.end(), attribution, False
@@ -572,6 +726,9 @@ class Extractor(SourceResolver, QuantityReader):
             if self._sourcelike(m.group("src")):
                 attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("adv"))
                 if attribution:
+                    about = re.match(r"om\s+(?=\S)", sentence[m.end() :])
+                    if self.lex.lang == "nb" and about:
+                        return start + m.end() + about.end(), attribution, False  # "melder om"
                     return start + m.end(), attribution, False
         m = self.p.show.match(sentence)
         if m:
@@ -586,6 +743,23 @@ class Extractor(SourceResolver, QuantityReader):
                     self._remember(attribution)
                     return start, attribution, True
         return None
+
+    def _fronted_phrase(self, phrase: str) -> bool:
+        """A time or place put before the verb ("Lørdag", "På en pressekonferanse", "Enda senere
+        på kvelden", "Like etter"): not the speaker, who follows the verb."""
+        words = phrase.split()
+        if self._is_time(phrase):
+            return True
+        if len(words) < 2:
+            return False
+        first = words[0].casefold()
+        return first in _PREPOSITIONS or (
+            first in _FRONTING_ADVERBS
+            and (
+                words[1].casefold() in _PREPOSITIONS | _FRONTING_ADVERBS
+                or self._is_time(" ".join(words[1:]))  # "Tidligere tirsdag"
+            )
+        )
 
     def _auxiliary_end(self, phrase: str) -> bool:
         """Does the phrase end with an auxiliary ("X was", "Y ble"): a passive, not a speaker?"""
@@ -675,6 +849,8 @@ class Extractor(SourceResolver, QuantityReader):
         """
         if direct:
             return [Statement(start, end, attribution, direct=True)]
+        if background:
+            start, end, attribution = self._cue_edges(start, end, attribution)
         pieces = self._split(start, end)
         statements: list[Statement] = []
         for index, (piece_start, piece_end, role) in enumerate(pieces):
@@ -699,6 +875,31 @@ class Extractor(SourceResolver, QuantityReader):
             statements.append(Statement(piece_start, piece_end, owner))
             statements.extend(self._nested(piece_start, piece_end, owner))
         return statements
+
+    def _cue_edges(
+        self, start: int, end: int, attribution: Attribution
+    ) -> tuple[int, int, Attribution]:
+        """The words after a cue without the cue's own words at their edges: "om" and "ifølge X
+        om" ("melder ifølge X om …"), the speaker's second cue ("at han anslår at …"), the
+        addressee at the end ("… overfor Reuters": a news agency relays it)."""
+        words = self.text[start:end]
+        lead = re.match(r"(?:(?:ifølge|i\s+følge)\s+[^,]{1,60}?\s+)?om\s+(?=\S)", words)
+        if self.lex.lang == "nb" and lead:
+            start += lead.end()
+        nested = self.p.nested_cue.match(self.text[start:end])
+        if nested:
+            start += nested.end()
+        if attribution.sources != (self.outlet,):
+            tail = self.p.addressee_after.search(self.text[start:end])
+            if tail:
+                medium = self.registry.exact(tail.group("medium"))
+                if medium is not None and (
+                    self._is_agency(medium) or medium.kind == "NewsOutlet" or medium == self.outlet
+                ):
+                    end = start + tail.start()
+                    if self._is_agency(medium) and attribution.relay is None:
+                        attribution = replace(attribution, relay=medium, transmission="wireRelay")
+        return start, end, attribution
 
     def _split(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """Cut a span at relative, coordinated, subordinate clauses and fronted phrases."""
@@ -809,4 +1010,10 @@ class Extractor(SourceResolver, QuantityReader):
 
 
 #: words that open an adverbial after a cue ("said on Friday in a report"), never a speaker
+#: a definite noun for a news agency or paper, standing for the one named before it
+_AGENCY_NOUN = re.compile(r"(?:the\s+)?(?:nyhetsbyrået|byrået|news\s+agency|agency)", re.IGNORECASE)
+_SPOKESMEN = "talsmann|talskvinne|talsperson|spokes"
 _PREPOSITIONS = frozenset("on in at during after before late earlier i på etter under".split())
+#: adverbs that open a fronted time phrase with a preposition or another such adverb ("Enda
+#: senere på kvelden", "Like etter", "Much later")
+_FRONTING_ADVERBS = frozenset("enda like rett kort litt senere tidligere much shortly soon".split())

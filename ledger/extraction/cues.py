@@ -28,6 +28,10 @@ class Patterns:
         self.trailing_according = re.compile(
             rf",{quote_close}\s+(?P<cue>{according})\s+(?P<src>[^.!?]+?)[.!?]*$", re.IGNORECASE
         )
+        # "…, skriver NTB.": the last comma's cue and what it names (no comma inside)
+        self.closing_credit = re.compile(
+            rf",{quote_close}\s+(?P<cue>{say})\s+(?P<src>[^,.!?]+?)[.!?]*$", re.IGNORECASE
+        )
         # ", het det i innslaget."
         self.trailing_it_said = re.compile(
             rf",{quote_close}\s+(?P<cue>{alternation(lex.it_said)})\s*(?P<src>[^.!?]*?)[.!?]*$",
@@ -40,9 +44,10 @@ class Patterns:
         )
         self.leading_according = re.compile(rf"^(?P<cue>{according})\s+", re.IGNORECASE)
         that = alternation(lex.that)
-        # "Lørdag meldte statlige medier at …" (a time, the cue, the source, "at")
+        # "Lørdag meldte statlige medier at …", "På en pressekonferanse sa X at …" (a fronted
+        # time or place, the cue, the source, "at": the verb comes second)
         self.inverted_that = re.compile(
-            rf"^(?:(?P<pre>[^\s,]+(?:\s+[^\s,]+)?)\s+)?(?P<cue>{say})\s+(?P<src>[^,]{{1,120}}?)"
+            rf"^(?:(?P<pre>[^\s,]+(?:\s+[^\s,]+){{0,5}})\s+)?(?P<cue>{say})\s+(?P<src>[^,]{{1,120}}?)"
             rf"\s+{that}\s+",
             re.IGNORECASE,
         )
@@ -114,7 +119,9 @@ class Patterns:
         self.pronoun = re.compile(rf"^{pronouns}$", re.IGNORECASE)
         self.person_pronoun = re.compile(rf"^{alternation(lex.person_pronouns)}$", re.IGNORECASE)
         self.relay = re.compile(
-            rf"\s+(?:{alternation(lex.relay)})\s+(?P<relay>[^,]{{1,60}})$", re.IGNORECASE
+            # "… ifølge Reuters om angrepet": what it was about may follow the relay
+            rf"\s+(?:{alternation(lex.relay)})\s+(?P<relay>[^,]{{1,60}}?)(?:\s+om\s+[^,]{{1,60}})?$",
+            re.IGNORECASE,
         )
         self.told = re.compile(r"^\s*(?P<relay>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})")
         self.channel = re.compile(
@@ -161,6 +168,30 @@ class Patterns:
             r"(?P<cue>accused|accuses|blamed|blames|beskylder|beskyldte|anklager|anklaget|"
             r"skuldar|skulda|klandrer|klandret)\s+(?=\S)",
             re.IGNORECASE,
+        )
+        # "AP siterer helseministeren på at …", "AFP quoted the minister as saying that …": the
+        # medium quotes the speaker; the words after the cue are the speaker's
+        self.quoting = re.compile(
+            r"^(?P<relay>[^,]{1,60}?)\s+(?P<cue>siterer|siterte|quotes|quoted)\s+"
+            r"(?P<src>[^,]{1,120}?)\s+(?:på\s+at|as\s+saying(?:\s+that)?)\s+(?=\S)",
+            re.IGNORECASE,
+        )
+        # "… at han anslår at 500 er drept": a second cue of the same speaker opening the words
+        self.nested_cue = re.compile(
+            rf"^(?:han|hun|de|vi|jeg|he|she|they|we|I)\s+(?:{say}|anslår|anslo|mener|tror|"
+            rf"estimates|estimated|believes|believed|thinks)\s+{that}\s+(?=\S)",
+            re.IGNORECASE,
+        )
+        # "Tidligere tirsdag var det meldt at …", "It was reported that …": no source named
+        self.impersonal_cue = re.compile(
+            r"^(?:(?P<pre>[^,]{1,40}?)\s+)?(?:var|ble|er|har|it\s+was|it\s+has\s+been)\s+"
+            r"(?:det\s+)?(?:blitt\s+)?(?:meldt|opplyst|rapportert|reported|announced)\s+"
+            rf"{that}\s+(?=\S)",
+            re.IGNORECASE,
+        )
+        # "… bekrefter tallene overfor Reuters": the addressee after the words
+        self.addressee_after = re.compile(
+            rf"\s+(?:{alternation(lex.relay)})\s+(?P<medium>[^,]{{1,40}}?)[.!?]*$", re.IGNORECASE
         )
         # "Mariupol City Council: About 300 people were killed": a heading that quotes a source
         self.heading_source = re.compile(r"^(?P<src>[^:\n]{2,60}?):\s+(?=\S)")

@@ -281,7 +281,8 @@ NB = Lexicon(
     previous_cue=("det", "dette"),
     person_pronouns=("han", "hun"),
     group_pronouns=("de", "den"),
-    relay=("til", "overfor"),
+    # "sa X ifølge Haaretz": the paper or agency that reported X's words, not the speaker
+    relay=("til", "overfor", "ifølge", "i følge"),
     role_links=("for", "i", "hos", "ved", "fra"),
     apposition_open=("som er", "som var"),
     coordinators=("mens", "og", "men"),

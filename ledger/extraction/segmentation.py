@@ -144,6 +144,11 @@ def _subhead(para: str) -> bool:
     return False
 
 
+#: a headline whose words a short label before a colon gives ("Reuters: …", "Ordfører: – …"):
+#: a line without a final stop of at most 16 words, the label at most three
+_LABELLED_HEADING = re.compile(r"^[^\s:,.]+(?:\s+[^\s:,.]+){0,2}:\s+\S+(?:\s+\S+){0,12}$")
+
+
 def _paragraph_kind(para: str) -> str:
     """What a paragraph is: a byline, a caption, a label, a heading, speech or body."""
     byline = _BYLINE.match(para)
@@ -163,6 +168,12 @@ def _paragraph_kind(para: str) -> str:
         and not para.rstrip(CLOSE_QUOTES).endswith((".", "!", "?", ":", ";", ","))
     ):
         return "heading"
+    if (
+        _LABELLED_HEADING.match(para)
+        and "\n" not in para
+        and not para.rstrip(" " + CLOSE_QUOTES).endswith((".", "!", "?", ":", ";", ","))
+    ):
+        return "heading"  # "Reuters: Rakettangrep mot togstasjon - flere enn 39 drept"
     if para[0] in DASHES and len(para) > 1 and para[1].isspace():
         return "speech"
     return "body"

@@ -281,7 +281,12 @@ class SourceResolver(DayReader):
         if channel or (tail and self.p.channel.search(" " + tail)):
             transmission = "sourcePublication"
             if channel:
+                cut = (" " + phrase)[channel.start() :]
+                relayed = self.p.relay.search(cut)
+                # "X i en uttalelse ifølge Reuters": the channel goes, the relay after it stays
                 phrase = (" " + phrase)[: channel.start()].strip()
+                if relayed:
+                    phrase += cut[relayed.start() :]
         phrase = self._strip_time(phrase)
         relay: Agent | None = None
         if tail and re.match(rf"\s*{alternation(self.lex.relay)}\s+\S", tail, re.IGNORECASE):
