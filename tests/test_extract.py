@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ledger.cli import main
@@ -1424,6 +1424,7 @@ WORDS = st.sampled_from(
 
 
 @given(st.lists(st.one_of(WORDS, st.text(max_size=6)), max_size=60))
+@example(words=["»", "\n", "sier"])  # a blank 'source' before a cue (a fresh clone's find)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_random_text_gives_anchored_statements_or_an_input_error(words: list[str]) -> None:
     """Whatever the text, extraction ends with statements inside it or a clear InputError."""

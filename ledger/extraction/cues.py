@@ -39,7 +39,7 @@ class Patterns:
         )
         # ", the ministry said." / '," she told Reuters.' (source, then cue)
         self.trailing_source_first = re.compile(
-            rf"^\s+(?P<src>[^.!?]{{1,160}}?)\s+{not_a_noun}(?P<cue>{say})\b(?P<tail>[^!?]*?)[.!?]*$",
+            rf"^\s+(?P<src>[^\s.!?][^.!?]{{0,159}}?)\s+{not_a_noun}(?P<cue>{say})\b(?P<tail>[^!?]*?)[.!?]*$",
             re.IGNORECASE,
         )
         self.leading_according = re.compile(rf"^(?P<cue>{according})\s+", re.IGNORECASE)
