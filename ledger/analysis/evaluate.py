@@ -38,7 +38,7 @@ from ledger import api
 from ledger.analysis import compare, read, rules
 from ledger.chain import store as chain_store
 from ledger.errors import InputError, LedgerError
-from ledger.intake.load import claim_files
+from ledger.intake.load import claim_files, context_prefixes
 
 #: The sections of ``expected.yaml`` and the field that labels each entry.
 SECTIONS = {
@@ -299,18 +299,9 @@ def _prefixes(files: Iterable[Path]) -> dict[str, str]:
     """The prefixes the case's YAML files declare in their ``@context``."""
     found: dict[str, str] = {}
     for path in files:
-        if path.suffix.lower() not in (".yaml", ".yml"):
-            continue
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            continue  # loading the case reports it
-        context = data.get("@context") if isinstance(data, dict) else None
-        for item in context if isinstance(context, list) else [context]:
-            if isinstance(item, dict):
-                for key, value in item.items():
-                    if isinstance(value, str) and not key.startswith("@"):
-                        found.setdefault(key, value)
+        if path.suffix.lower() in (".yaml", ".yml"):
+            for name, namespace in context_prefixes(path).items():
+                found.setdefault(name, namespace)
     return found
 
 

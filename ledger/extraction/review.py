@@ -57,7 +57,7 @@ from ledger.extraction.cues import Patterns
 from ledger.extraction.days import DayReader, resolved_span
 from ledger.extraction.rules import HEAD_COUNTS, LEXICONS, norm_name
 from ledger.extraction.sources import Registry, ascii_letters, strip_parenthesis
-from ledger.intake.load import load_file, shipped_context
+from ledger.intake.load import context_prefixes, load_file, shipped_context
 from ledger.vocab import CL, CL_IRI, RDFS_LABEL
 
 _SOURCE_STEM = "https://w3id.org/claim-ledger/source/"
@@ -1677,7 +1677,7 @@ def read_vocabulary(path: Path) -> tuple[DeclaredProperty, ...]:
             and isinstance(quad.object, ox.Literal)
         ):
             labels.setdefault(quad.subject.value, []).append(quad.object.value)
-    prefixes = _context_prefixes(path)
+    prefixes = context_prefixes(path)
     found: list[DeclaredProperty] = []
     for iri in dict.fromkeys(typed):
         prefix = next(
@@ -1724,23 +1724,6 @@ def read_vocabulary(path: Path) -> tuple[DeclaredProperty, ...]:
             )
         )
     return tuple(found)
-
-
-def _context_prefixes(path: Path) -> dict[str, str]:
-    """The prefixes of a claim file's ``@context`` (the loader has accepted the file)."""
-    try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    except (YAMLError, OSError, UnicodeDecodeError):
-        return {}
-    context = data.get("@context", []) if isinstance(data, dict) else []
-    parts = context if isinstance(context, list) else [context]
-    return {
-        name: stem
-        for part in parts
-        if isinstance(part, dict)
-        for name, stem in part.items()
-        if isinstance(stem, str) and not name.startswith("@")
-    }
 
 
 def _label_words(label: str) -> list[str]:

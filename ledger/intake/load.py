@@ -284,6 +284,24 @@ def _relabel_blank_nodes(batch: LoadedBatch, renamed: dict[str, str]) -> None:
     }
 
 
+def context_prefixes(path: Path) -> dict[str, str]:
+    """The prefixes a YAML claim file declares in its ``@context`` (name → namespace; the first
+    of a name wins), for writing IRIs back as the file writes them; ``{}`` when the file cannot
+    be read as YAML (loading it says why)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    context = data.get("@context") if isinstance(data, dict) else None
+    found: dict[str, str] = {}
+    for item in context if isinstance(context, list) else [context]:
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if isinstance(value, str) and not str(key).startswith("@"):
+                    found.setdefault(str(key), value)
+    return found
+
+
 def load_file(path: Path) -> LoadedBatch:
     """Load one claim file, choosing the reader by its suffix."""
     try:
