@@ -53,7 +53,7 @@ import datetime as dt
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, ClassVar
@@ -335,14 +335,7 @@ class Ledger:
         """Every place that ``place`` lies in, through cl:partOf (transitively)."""
         found = self._wholes.get(place)
         if found is None:
-            seen: set[str] = set()
-            todo = list(self.part_of.get(place, ()))
-            while todo:
-                whole = todo.pop()
-                if whole not in seen and whole != place:
-                    seen.add(whole)
-                    todo.extend(self.part_of.get(whole, ()))
-            found = self._wholes[place] = frozenset(seen)
+            found = self._wholes[place] = _closure(place, (self.part_of,))
         return found
 
     def vaguer(self, value: str) -> frozenset[str]:
@@ -350,20 +343,25 @@ class Ledger:
         under (skos:broader) and the forces or places it is part of (cl:partOf), transitively."""
         found = self._vaguer.get(value)
         if found is None:
-            seen: set[str] = set()
-            todo = [*self.broader.get(value, ()), *self.part_of.get(value, ())]
-            while todo:
-                wider = todo.pop()
-                if wider not in seen and wider != value:
-                    seen.add(wider)
-                    todo.extend(self.broader.get(wider, ()))
-                    todo.extend(self.part_of.get(wider, ()))
-            found = self._vaguer[value] = frozenset(seen)
+            found = self._vaguer[value] = _closure(value, (self.broader, self.part_of))
         return found
 
     def is_event_fact(self, claim: Claim) -> bool:
         """An exclusive property of an event: one answer at any time."""
         return claim.prop in EVENT_PROPERTIES or claim.subject in self.events
+
+
+def _closure(start: str, links: Sequence[Mapping[str, list[str]]]) -> frozenset[str]:
+    """Everything reached from ``start`` through any of ``links`` (each maps a thing to the
+    wider things it lies in), transitively; never ``start`` itself, even through a cycle."""
+    seen: set[str] = set()
+    todo = [wider for link in links for wider in link.get(start, ())]
+    while todo:
+        wider = todo.pop()
+        if wider not in seen and wider != start:
+            seen.add(wider)
+            todo.extend(further for link in links for further in link.get(wider, ()))
+    return frozenset(seen)
 
 
 def local_name(iri: str) -> str:
