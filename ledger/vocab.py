@@ -181,6 +181,7 @@ class CL(DefinedNamespace):
     moreThan: URIRef
     nearly: URIRef
     nominal: URIRef
+    only: URIRef
     ownReporting: URIRef
     partOf: URIRef
     partOfDayPrecision: URIRef

@@ -330,6 +330,19 @@ CLAIM_CASES: list[tuple[str, Edit, list[tuple[str, str | None, str | None]]]] = 
             )
         ],
     ),
+    ("only-a-limit", put(quantity, qualifier="only"), []),
+    (
+        "unknown-qualifier",
+        put(quantity, qualifier="few"),
+        [
+            (
+                "Say how vague the figure is in 'qualifier': exactly, about, lessThan, atMost, "
+                "moreThan, atLeast, nearly, several, many, only or between.",
+                "proposition.quantity.qualifier",
+                "'few'",
+            )
+        ],
+    ),
     (
         "nominal-outside-bounds",
         put(quantity, qualifier="about", nominal=12000),
