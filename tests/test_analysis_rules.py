@@ -784,3 +784,69 @@ def test_a_whole_town_held_by_the_brigade_against_a_district_denied_to_the_allia
     assert findings([whole, denied], _nesting()) == {("denied", "whole"): ("conflict", "denial")}
     held = replace(denied, denies=False)
     assert findings([whole, held], _nesting()) == {}
+
+
+# --------------------------------------------------------------------------- magnitude words
+
+
+@pytest.mark.parametrize(
+    ("word", "other", "expected"),
+    [
+        pytest.param(("several", 200, 999), 1200, "compatible", id="several-hundred-1200"),
+        pytest.param(("several", 200, 999), 1999, "compatible", id="several-hundred-1999"),
+        pytest.param(("several", 200, 999), 2500, "apart", id="several-hundred-thousands"),
+        pytest.param(("several", 200, 999), 150, "apart", id="several-hundred-below"),
+        pytest.param(("many", 24, 99), 100, "compatible", id="dozens-100"),
+        pytest.param(("many", 24, 99), 250, "apart", id="dozens-hundreds"),
+        pytest.param(("several", 2, 9), 11, "compatible", id="several-11"),
+        pytest.param(("several", 2, 9), 25, "apart", id="several-dozens"),
+        pytest.param(("several", 2000, 9999), 10000, "compatible", id="several-thousand-10000"),
+        pytest.param(("only", 200, 999), 1200, "apart", id="just-a-few-hundred"),
+        pytest.param(("", 200, 999), 1200, "apart", id="a-plain-range"),
+    ],
+)
+def test_a_magnitude_word_is_no_ceiling(
+    word: tuple[str, float, float], other: float, expected: str
+) -> None:
+    """'Several hundred' said of 1,200 understates; against 2,500 ('thousands') it is wrong."""
+    qualifier, low, high = word
+    vague = count("vague", low, high, qualifier=qualifier)
+    assert closeness(vague, count("precise", other, other, source="b")) == expected
+
+
+def test_a_magnitude_word_against_a_larger_figure_is_listed_not_a_conflict() -> None:
+    """'Several hundred' sheltering and 1,000-1,200 the same day: compatible, never support."""
+    vague = count("several-hundred", 200, 999, qualifier="several")
+    found = findings([vague, count("about-1100", 1000, 1200, source="b")])
+    assert found == {("about-1100", "several-hundred"): ("compatible", "compatible figures")}
+    limit = replace(vague, qualifier="only")
+    found = findings([limit, count("about-1100", 1000, 1200, source="b")])
+    assert found == {("about-1100", "several-hundred"): ("conflict", "quantity")}
+
+
+# --------------------------------------------------------------------------- first counts
+
+
+def test_a_first_count_is_outgrown_by_any_later_larger_toll() -> None:
+    """'Up to 72' the day after the attack, 'at least 87' in October: an update, not a conflict.
+
+    Two figures both given after the counting days (300 nine days on, 600 seven weeks on) are
+    two assessments of one total, and conflict.
+    """
+    attack = {"day": "2017-04-04"}
+    first = replace(_toll("first-72", 0, 72, "2017-04-05", "a"), **_event(attack))
+    final = replace(_toll("october-87", 87, None, "2017-10-26", "b"), **_event(attack))
+    assert findings([first, final]) == {("first-72", "october-87"): ("update", "running total")}
+    strike = {"day": "2022-03-16"}
+    city = replace(_toll("city-300", 270, 330, "2022-03-25", "c"), **_event(strike))
+    study = replace(_toll("may-600", 540, 660, "2022-05-04", "d"), **_event(strike))
+    assert findings([city, study]) == {("city-300", "may-600"): ("conflict", "quantity")}
+    shrunk = replace(_toll("october-50", 50, 50, "2017-10-26", "b"), **_event(attack))
+    assert findings([first, replace(first, iri=first.iri.replace("72", "80"), lower=80,
+                                    upper=80), shrunk])[("first-80", "october-50")] == (
+        "conflict", "running-total")  # fmt: skip
+
+
+def _event(at: dict[str, str]) -> dict[str, Any]:
+    """The fields of an event time of one day."""
+    return {"start": at["day"], "end": at["day"], "single_day": True}

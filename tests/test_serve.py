@@ -56,7 +56,7 @@ CLAIMS_QUERY = (
 
 @pytest.fixture(scope="module")
 def example_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A ledger holding the example case (41 claims, 1 conflict, 14 corroborations)."""
+    """A ledger holding the example case (41 claims, no conflict, 15 corroborations)."""
     path = tmp_path_factory.mktemp("serve") / "ledger"
     api.add(store.init(path), [EXAMPLE], author="encoder", message="the example case")
     return path
@@ -123,11 +123,36 @@ def test_overview_shows_findings_first(client: TestClient) -> None:
         for section in ("conflicts", "scope-warnings", "weakest", "best", "corroborations")
     ]
     assert order == sorted(order)
-    conflicts = html[order[0] : order[1]]
-    assert "10,000 fled (sub-heading)." in conflicts
-    assert "Several thousand civilians are fleeing East Aleppo." in conflicts
+    # the example's lead ("several thousand") and sub-heading (10,000) are compatible figures
+    assert "No two current claims conflict." in html[order[0] : order[1]]
+    corroborations = html[order[4] :]
+    assert "10,000 fled (sub-heading)." in corroborations
+    assert "Several thousand civilians are fleeing East Aleppo." in corroborations
     # the analysis computes scope warnings now (issue #12); the example case has none
     assert "No scope warnings." in html[order[1] : order[2]]
+
+
+def test_a_conflict_shows_on_the_overview_and_in_its_list(tmp_path: Path) -> None:
+    """Invented claims of two forces holding one district the same day: listed and searchable."""
+    data = Path(__file__).parent / "data" / "analysis"
+    files = [EXAMPLE / "sources.yaml", EXAMPLE / "entities.yaml", data / "sources.yaml"]
+    files += [data / "entities.yaml", data / "conflict-exclusive.yaml"]
+    ledger = store.init(tmp_path / "ledger")
+    api.add(ledger, files, author="encoder", message="invented conflicts")
+    with TestClient(site.create_app(ledger, timeout_s=10)) as test_client:
+        html = test_client.get("/").text
+        conflicts = html[html.index('<section id="conflicts">') :]
+        conflicts = conflicts[: conflicts.index("</section>")]
+        assert "Government forces took Alpha on Sunday (SOHR)." in conflicts
+        assert "Rebels held Alpha all day on Sunday (Amnesty International)." in conflicts
+        listed = test_client.get("/index.json").json()["conflicts"]
+        pairs = {frozenset((c["a"]["id"], c["b"]["id"])) for c in listed}
+        assert (
+            frozenset(("amnesty-rebels-held-alpha-sunday", "sohr-gov-took-alpha-sunday")) in pairs
+        )
+        found = test_client.get("/conflicts.json", params={"q": "amnesty"}).json()
+        assert found["total"] == 1 and "Amnesty" in json.dumps(found["rows"][0])
+        assert test_client.get("/conflicts.json", params={"q": "zzyzx"}).json()["total"] == 0
 
 
 def test_overview_json_lists_the_same_findings(client: TestClient) -> None:
@@ -137,15 +162,13 @@ def test_overview_json_lists_the_same_findings(client: TestClient) -> None:
     assert data["claims"] == 41
     assert data["ledger"]["verified"] is True
     assert data["ledger"]["head"].startswith("sha256:")
-    assert [(c["a"]["id"], c["b"]["id"]) for c in data["conflicts"]] == [
-        ("headline-10000-fled", "lead-thousands-fleeing")
-    ]
+    assert data["conflicts"] == []
     assert data["scope_warnings_computed"] is True and data["scope_warnings"] == []
     assert all(row["credibility"] in (4, 5) for row in data["weakest"])
     assert data["best_supported"] and all(
         row["credibility"] in (1, 2) for row in data["best_supported"]
     )
-    assert len(data["corroborations"]) == 14
+    assert len(data["corroborations"]) == 15
 
 
 def test_every_claim_has_a_page_with_the_report_template(client: TestClient) -> None:
@@ -228,9 +251,9 @@ def test_lists_of_claims_documents_sources_and_sparql_have_json(client: TestClie
 def test_corroborations_facet_by_kind(client: TestClient) -> None:
     """?kind=independent keeps the 3 independent corroborations; the facet counts all kinds."""
     everything = client.get("/corroborations.json").json()
-    assert everything["total"] == 14
+    assert everything["total"] == 15
     kinds = {v["value"]: v["count"] for v in everything["facets"]["kind"]}
-    assert kinds == {"aligned": 3, "independent": 3, "same-origin": 8}
+    assert kinds == {"aligned": 3, "independent": 3, "same-origin": 9}
     independent = client.get("/corroborations.json?kind=independent").json()
     assert independent["total"] == 3
     assert {row["category"] for row in independent["rows"]} == {"independent"}
@@ -280,9 +303,11 @@ def test_search_finds_statements_quotes_and_names(client: TestClient) -> None:
     )
     nothing = client.get("/claims.json", params={"q": "zzyzx-no-such-word"}).json()
     assert nothing["total"] == 0 and nothing["rows"] == []
-    conflicts = client.get("/conflicts.json", params={"q": "10,000"}).json()
-    assert conflicts["total"] == 1
-    assert client.get("/conflicts.json", params={"q": "amnesty"}).json()["total"] == 0
+    corroborations = client.get("/corroborations.json", params={"q": "10,000"}).json()
+    assert corroborations["total"] > 0 and all(
+        "10,000" in json.dumps(row) for row in corroborations["rows"]
+    )
+    assert client.get("/corroborations.json", params={"q": "zzyzx"}).json()["total"] == 0
 
 
 def test_search_and_facets_combine(client: TestClient) -> None:
@@ -667,8 +692,8 @@ def test_the_site_reads_both_backends(backend: Any) -> None:
     api.add(ledger, [EXAMPLE], author="encoder", message="the example case")
     with TestClient(site.create_app(ledger, timeout_s=10)) as test_client:
         overview = test_client.get("/index.json").json()
-        assert overview["claims"] == 41 and len(overview["conflicts"]) == 1
-        assert test_client.get("/corroborations.json").json()["total"] == 14
+        assert overview["claims"] == 41 and overview["conflicts"] == []
+        assert test_client.get("/corroborations.json").json()["total"] == 15
         claim = test_client.get("/claims.json", params={"q": "several thousand"}).json()
         assert test_client.get(claim["rows"][0]["url"]).status_code == 200
         answer = test_client.get("/sparql", params={"query": CLAIMS_QUERY}).json()
@@ -758,8 +783,8 @@ def test_a_standard_sparql_client_queries_the_running_server(example_ledger: Pat
         get = SPARQLStore(query_endpoint=url + "sparql", method="GET")
         graph = get.query(f"CONSTRUCT {{ ?c a <{CL}Claim> }} WHERE {{ ?c a <{CL}Claim> }}").graph
         assert graph is not None and len(graph) == 41
-        with urllib.request.urlopen(url + "conflicts.json", timeout=30) as page:
-            assert json.load(page)["total"] == 1
+        with urllib.request.urlopen(url + "corroborations.json", timeout=30) as page:
+            assert json.load(page)["total"] == 15
 
 
 def test_the_running_server_stops_a_slow_query_and_stays_responsive(example_ledger: Path) -> None:

@@ -138,6 +138,7 @@ def _set_extras(claim: Claim, one: Mapping[str, str], hedges: Sequence[str]) -> 
     claim.nominal = _number(one.get("nominal", ""))
     claim.hedges = " ".join(sorted({local_name(h) for h in hedges}))
     claim.own_document = one.get("ownDocument", "")
+    claim.qualifier = local_name(one.get("qualifier", ""))
 
 
 def read_ledger(

@@ -16,7 +16,9 @@ The rules, in the words of the README ("Corroborations, conflicts and grades"):
   ``update``. The same figure with different scopes is a ``scope-warning``.
 - Vague is not support: two figures whose ranges meet corroborate only when they say nearly the
   same thing (the overlap covers at least half of the wider range, or their nominal figures are
-  within 10% of each other); otherwise they are ``compatible``, listed but never support.
+  within 10% of each other); otherwise they are ``compatible``, listed but never support. A
+  magnitude word ("several hundred", "dozens") is no ceiling (``_judged_range``): a figure
+  above its stated range but below the next magnitude's word is compatible, not apart.
 - A relay is not an origin: independence is decided by the attributed speakers, whom they act
   for (``prov:actedOnBehalfOf``, followed to its end), derivations and alignment.
 - Places nest (``cl:partOf``): a state claimed for the whole of a place (``placeCoverage
@@ -37,7 +39,10 @@ The rules, in the words of the README ("Corroborations, conflicts and grades"):
   same time rules as a denial of the same value.
 - Tolls (``TALLIES`` over an ``eventTotal``, or unscoped over a period past) are known
   progressively: between different origins, a larger figure stated within ``COUNTING_DAYS``
-  after a smaller one is an ``update``, a smaller one a ``running-total`` conflict.
+  after a smaller one, or stated at any time after a smaller one given within
+  ``COUNTING_DAYS`` of the event (a first count, ``_while_counted``), is an ``update``; a
+  smaller one a ``running-total`` conflict. Two figures both stated after the counting days
+  are two assessments of the total, compared as such.
 - A source revising itself (one origin: the same source, or speakers for one organisation),
   stated later, is a ``revision``, never a conflict. Stated times are ordered to the hour or
   part of a day when given (``_stated_later``; "in the evening" comes after "that day"). Two
@@ -51,6 +56,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -178,6 +184,9 @@ class Claim:
     hedges: str = ""
     nominal: float | None = None
     own_document: str = ""
+    #: ``several`` or ``many`` for a figure given as a magnitude word ("several hundred",
+    #: "dozens", "thousands"); empty otherwise (only these two are read: see ``_judged_range``)
+    qualifier: str = ""
 
     @property
     def has_proposition(self) -> bool:
@@ -516,6 +525,33 @@ def _base_range(claim: Claim) -> tuple[float, float, str] | None:
     return low, high, vocab.dimensions.get(claim.unit, "")
 
 
+#: Figures given as a magnitude word: "several hundred", "dozens", "thousands".
+MAGNITUDE_WORDS = frozenset({"several", "many"})
+
+
+def _judged_range(claim: Claim) -> tuple[float, float, str] | None:
+    """The bounds a figure is held to when judging whether two figures cannot both be true.
+
+    A magnitude word names an order of magnitude, not a ceiling: "several hundred" (read as
+    200-999) said of 1,200 people understates, it does not contradict; it is wrong only where
+    the figure needs the next magnitude's own word ("thousands", from 2,000). So the upper
+    bound of a ``several`` or ``many`` figure is held open up to twice the next power of ten
+    above its magnitude (its magnitude is half its lower bound: "several hundred" from 200,
+    "dozens" from 24): "several" below 20, "dozens" below 200, "several hundred" below 2,000,
+    "several thousand" below 20,000. The stated bounds still decide what the figure supports.
+    """
+    found = _base_range(claim)
+    if found is None or claim.qualifier not in MAGNITUDE_WORDS or claim.lower is None:
+        return found
+    low, high, dimension = found
+    if claim.lower <= 0 or high == float("inf"):
+        return found
+    factor = vocabulary().factors.get(claim.unit, 1.0)
+    next_magnitude = 10.0 ** (math.floor(math.log10(claim.lower / 2)) + 1)
+    soft = math.nextafter(2 * next_magnitude * factor, 0.0)
+    return low, max(high, soft), dimension
+
+
 #: The tallies: how many people something happened to during the event time (a toll of the
 #: killed or injured, the detained, the displaced ...). Counted as the news comes in, the figure
 #: for one event or one past period only grows; a stock at a moment (a population, a strength,
@@ -527,8 +563,10 @@ TALLIES = frozenset(
         "evacuatedCount", "displacedCount", "returnedCount",
     )
 )  # fmt: skip
-#: A tally (a toll, a count of a day past) still being counted: a larger figure stated within
-#: this many days of an earlier one updates it; later, it is a different assessment.
+#: A tally (a toll, a count of a day past) is still being counted this many days after the end
+#: of what it counts: a larger figure stated within this many days of an earlier one updates
+#: it, and so does any later, larger figure when the earlier one was stated within this many
+#: days of the event (a first count); two figures both stated later are two assessments.
 COUNTING_DAYS = 7
 #: Counts of two different things at one place are flagged as the same figure only from this
 #: size up: small figures coincide by chance, a figure like 3,200 or 22,224 does not.
@@ -577,6 +615,9 @@ def closeness(a: Claim, b: Claim) -> str | None:
         and abs(na - nb) <= NOMINAL_TOLERANCE * max(abs(na), abs(nb))
     )
     if not (ra[0] <= rb[1] and rb[0] <= ra[1]):
+        ja, jb = _judged_range(a) or ra, _judged_range(b) or rb
+        if ja[0] <= jb[1] and jb[0] <= ja[1]:
+            return "compatible"  # a magnitude word's reach: understated, not contradicted
         low, high = (ra, rb) if ra[1] < rb[0] else (rb, ra)  # low lies wholly below high
         gap = high[0] - low[1]
         facing_open = high[1] == float("inf") or low[0] == float("-inf")
@@ -1005,7 +1046,7 @@ def _judge_figures(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, 
                 f"{_range_text(later, ledger)} ({ledger.name(later.source)}, as of "
                 f"{_span_text(*_until(later))})"
             )
-            if high_l < low_e:
+            if (_judged_range(later) or (0.0, 0.0, ""))[1] < low_e:
                 return ("conflict", "running-total", totals + ": a running total cannot shrink")
             if low_l > high_e or close in ("same", "near"):
                 return ("update", "running total", totals)
@@ -1017,8 +1058,11 @@ def _judge_figures(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, 
     if tally and others and close == "apart" and same_scope(sa, sb) and not (a.denies or b.denies):
         told_later = _stated_later(a, b)
         first = b if told_later is a else a
-        if told_later is not None and _days_between(first, told_later) <= COUNTING_DAYS:
-            # a toll, or a count of a day past, is a tally: it grows while it is counted
+        if told_later is not None and (
+            _days_between(first, told_later) <= COUNTING_DAYS or _while_counted(first)
+        ):
+            # a toll, or a count of a day past, is a tally: it grows while it is counted, and
+            # a figure given while it was counted is outgrown by any later, larger one
             totals = (
                 f"{prop} ({sa.text()}): {_range_text(first, ledger)} "
                 f"({ledger.name(first.source)}, said {_stated_text(first)}), then "
@@ -1026,7 +1070,7 @@ def _judge_figures(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, 
                 f"{_stated_text(told_later)})"
             )
             low_e = (_base_range(first) or (0.0, 0.0, ""))[0]
-            high_l = (_base_range(told_later) or (0.0, 0.0, ""))[1]
+            high_l = (_judged_range(told_later) or (0.0, 0.0, ""))[1]
             if high_l < low_e:
                 return ("conflict", "running-total", totals + ": a toll cannot shrink")
             return ("update", "running total", totals)
@@ -1078,7 +1122,7 @@ def _nested_figures(
         return None
     if whole.denies or part.denies or not same_scope(sa, sb):
         return None
-    rw, rp = _base_range(whole), _base_range(part)
+    rw, rp = _judged_range(whole), _base_range(part)
     if rw is None or rp is None or rw[2] != rp[2] or rp[0] <= rw[1]:
         return None
     return (
@@ -1093,6 +1137,17 @@ def _nested_figures(
 def _until(claim: Claim) -> tuple[str, str]:
     scope = scope_of(claim)
     return scope.until if scope is not None else (LOW, HIGH)
+
+
+def _while_counted(claim: Claim) -> bool:
+    """The claim's figure was stated within ``COUNTING_DAYS`` of the end of the event or period
+    it counts (both known to the day): a first count, which later counts may outgrow."""
+    try:
+        end = dt.date.fromisoformat(claim.end[:10])
+        said = dt.date.fromisoformat(claim.stated_end[:10])
+    except ValueError:  # an open or unknown end: not known to be early
+        return False
+    return (said - end).days <= COUNTING_DAYS
 
 
 def _days_between(first: Claim, later: Claim) -> int:
