@@ -52,6 +52,10 @@ _COUNT_INTRODUCERS = frozenset(
 _PART_OF = frozenset(("including", "inkludert", "deriblant", "herunder"))
 
 
+#: a source phrase with a relative clause about it: "a U.S. government source who was not …"
+_DESCRIBED_SOURCE = re.compile(r"(.{3,80}?)\s+(?:who|whom|that|som)\s+\S")
+
+
 class Extractor(SourceResolver, QuantityReader):
     """Rules applied to one article: paragraphs → sentences → attributed statements."""
 
@@ -343,6 +347,12 @@ class Extractor(SourceResolver, QuantityReader):
                 return statements
             stop, attribution = self._credited(start, sentence, s_end, attribution)
             direct = self._is_quoted(stmt_start, stop)
+            if adding and stmt_start < start + adding.start() and not direct:
+                # "X denied …, saying …", "X said that …, adding that …": what follows is X's too
+                statements = self._clauses(
+                    stmt_start, start + adding.start(), attribution, False, background=True
+                )
+                return statements + self._clauses(start + adding.end(), stop, attribution, False)
             return self._clauses(stmt_start, stop, attribution, direct, background=True)
         if speech:
             return [Statement(start, s_end, self.own, direct=True)]
@@ -445,7 +455,14 @@ class Extractor(SourceResolver, QuantityReader):
         for pattern in (self.p.trailing_it_said, self.p.trailing_according):
             m = pattern.search(sentence)
             if m:
-                attribution = self._source(m.group("src"), m.group("cue"), anaphoric=True)
+                # "…, according to a U.S. government source who was not authorized …": the
+                # source is the head, not a name in its relative clause ("who" is not WHO)
+                described = _DESCRIBED_SOURCE.match(m.group("src"))
+                attribution = None
+                if described:
+                    attribution = self._source(described.group(1), m.group("cue"))
+                if attribution is None:
+                    attribution = self._source(m.group("src"), m.group("cue"), anaphoric=True)
                 if attribution:
                     return start + m.start(), attribution
         candidates = [m for m in self.p.trailing_inverted.finditer(sentence)]
@@ -505,7 +522,9 @@ class Extractor(SourceResolver, QuantityReader):
             tail = m.group("tail").split()
             # "…, the OPCW said on Friday in a long-awaited final report on the attack": an
             # adverbial tail may be long; a tail of other words is the statement that follows
-            adverbial = bool(tail) and tail[0].casefold() in _PREPOSITIONS
+            adverbial = bool(tail) and (
+                tail[0].casefold() in _PREPOSITIONS or self._is_time(tail[0])  # "said Sunday as …"
+            )
             if len(tail) > (16 if adverbial else 7) or any(
                 w.casefold() in self.lex.that + self.lex.clause_verbs for w in tail
             ):
@@ -514,7 +533,13 @@ class Extractor(SourceResolver, QuantityReader):
             if attribution:
                 previous = max([c for c in commas if c < comma], default=-1)
                 before = sentence[previous + 1 : comma].strip(" ,»\"”’'")
-                if previous > 0 and re.match(r"(?:a|an|the|en|et)\s+[a-zæøå]", before):
+                if (
+                    previous > 0
+                    and re.match(r"(?:a|an|the|en|et)\s+[a-zæøå]", before)
+                    # a title, not the end of the speaker's quotation ('…, the claims lack …," X')
+                    and not re.match(r",?[»\"”’']", sentence[comma:])
+                    and len(before.split()) <= 8
+                ):
                     comma = previous  # "…, a hospital spokesman, Ben Hart, said": his title
                 return start + comma, attribution
         return None
@@ -849,6 +874,9 @@ class Extractor(SourceResolver, QuantityReader):
         """
         if direct:
             return [Statement(start, end, attribution, direct=True)]
+        connective = self.p.connective.match(self.text, start, end)
+        if connective:
+            start = connective.end()
         if background:
             start, end, attribution = self._cue_edges(start, end, attribution)
         pieces = self._split(start, end)

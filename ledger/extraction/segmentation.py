@@ -38,17 +38,27 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
                 start += dateline.end()
         # "OSLO (NTB): …", "LIMA, March 3 (Wirewatch) - …", "DORVAN, Kestria, 11 March 2025 – …":
         # a place line (with the wire's credit), not a statement
-        place = _PLACE_LINE.match(text, start, end) or _BARE_CREDIT.match(text, start, end)
+        place = (
+            _PLACE_LINE.match(text, start, end)
+            or _BARE_CREDIT.match(text, start, end)
+            or _PLACE_KICKER.match(text, start, end)
+            or (text[start:end].endswith((".", "!", "?")) and _PLACE_DASH.match(text, start, end))
+        )
         if place:
             start = place.end()
         if _CLOSING_CREDIT.fullmatch(text, start, end):
             start = end  # "Source: WAM": the wire's credit line, not a statement
         # "… er evakuert. (©NTB)": the wire's credit after the last sentence
-        credit = _END_CREDIT.search(text, start, end)
+        credit = _END_CREDIT.search(text, start, end) or _STAFF_CREDIT.search(text, start, end)
         if credit:
             end = credit.start()
         if start >= end:
             continue
+        if "\n" not in text[start:end] and not text[start:end].endswith((".", "!", "?")):
+            # "Commander says strike was a provocation - TASS": a headline's credit, not its words
+            tail = _HEADLINE_CREDIT.search(text, start, end)
+            if tail and tail.start() > start:
+                end = tail.start()
         kind = _paragraph_kind(text[start:end])
         if kind == "heading" and _subhead(text[start:end]):
             kind = "label"  # a question, not a claim
@@ -86,6 +96,29 @@ _PLACE_LINE = re.compile(
     r"|,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\.?\s+[A-Za-zæøå]{3,9})\s+[–—-]+\s+"
     r"|\s+[–—-]\s+)"  # OSLO – …, MOSCOW - …
 )
+
+#: "Kramatorsk, Ukraine: Dozens …": a place and its country before the first words, a dateline
+_PLACE_KICKER = re.compile(
+    r"[A-ZÆØÅ][\w'-]+(?:\s+[A-ZÆØÅ][\w'-]+){0,2},\s+[A-ZÆØÅ][\w'-]+(?:\s+[A-ZÆØÅ][\w'-]+){0,2}"
+    r":\s+(?=[A-ZÆØÅ\"“«])"
+)
+
+#: "Kyiv – Ukrainian officials …", "Amsterdam/Kuala Lumpur – On board …", "Mosul | Iraqi …",
+#: "Iraq, 4 November 2016 - The …": a place (and date) in title case, a dash, the first words
+_PLACE_DASH = re.compile(
+    r"[A-ZÆØÅ][\w'.]+(?:[ /][A-ZÆØÅ][\w'.]+){0,2}(?:,\s*\d{1,2}\.?\s+[A-Za-zæøå]+\s+\d{4})?"
+    r"\s+[–—|-]\s+(?=[A-ZÆØÅ])"
+)
+
+#: the desk's credit after the last sentence: "(Reporting by X; Editing by Y)"
+_STAFF_CREDIT = re.compile(
+    r"(?<=[.!?»\"”])\s*\((?:Additional\s+)?(?:Reporting|Writing|Editing|Compiled|"
+    r"Tilleggsrapportering)\b[^()\n]*\)\s*$",
+    re.IGNORECASE,
+)
+
+#: a credit after a headline: " - TASS", " – Reuters" (one or two capitalised words)
+_HEADLINE_CREDIT = re.compile(r"\s+[–—-]\s+[A-ZÆØÅ][\w.&/]*(?:\s+[A-ZÆØÅ][\w.&/]*)?\s*$")
 
 #: a wire credit closing a paragraph after its last sentence: "(©NTB)", "(Reuters)", "(NTB/AFP)"
 _END_CREDIT = re.compile(r"(?<=[.!?»\"”])\s*\(©?\s*[A-ZÆØÅ][\w .&/,-]{1,28}\)\s*$")
@@ -193,8 +226,11 @@ def sentences(text: str, start: int, end: int, lexicon: Lexicon) -> list[tuple[i
     found: list[tuple[int, int]] = []
     begin = start
     abbreviations = {a.casefold() for a in lexicon.abbreviations}
+    held = _quotation_end(text, begin, end)
     for m in re.finditer(r"[.!?]+[»\"”’')]*(?=\s)", text[start:end]):
         stop = start + m.end()
+        if stop < held:
+            continue  # inside a quotation that one cue after it attributes whole
         after = re.match(r"\s+(\S)", text[stop:end])
         if not after:
             continue
@@ -212,9 +248,23 @@ def sentences(text: str, start: int, end: int, lexicon: Lexicon) -> list[tuple[i
         begin = stop
         while begin < end and text[begin].isspace():
             begin += 1
+        held = _quotation_end(text, begin, end)
     if begin < end:
         found.append((begin, end))
     return [s for s in found if s[1] > s[0]]
+
+
+def _quotation_end(text: str, begin: int, end: int) -> int:
+    """Where a quotation that opens at ``begin`` closes, when a comma before its closing mark
+    says a cue follows ('"I felt …. We ran …. I saw …," she said'): one quotation before one cue
+    is one statement, its sentences and all; else ``begin`` (nothing held)."""
+    close = {"“": "”", '"': '"'}.get(text[begin : begin + 1])
+    if close is None:
+        return begin
+    at = text.find(close, begin + 1, end)
+    if at > begin + 1 and text[at - 1] == ",":
+        return at + 1
+    return begin
 
 
 def _initial(text: str, begin: int, at: int) -> bool:
