@@ -2537,3 +2537,31 @@ def test_a_connective_before_an_attributed_statement_is_not_quoted(
         english_registry,
     )
     assert found(draft) == {'officials "do not know where the rocket came from': {"jane-doe"}}
+
+
+def test_a_conjunction_before_a_cue_word_is_no_speaker(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "If confirmed, the strike would be …": the reporter's whole sentence, not a source "If"."""
+    draft = draft_of(
+        tmp_path,
+        "If confirmed, the strike would be the deadliest of the war.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "If confirmed, the strike would be the deadliest of the war": {"courier"}
+    }
+
+
+def test_a_military_rank_abbreviation_does_not_end_the_sentence(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "Navy spokesman Rear Adm. Jon Kell said …": "Adm." is no sentence end."""
+    draft = draft_of(
+        tmp_path,
+        "Navy spokesman Rear Adm. Jon Kell said the port was closed.\n",
+        "en",
+        english_registry,
+    )
+    assert set(found(draft)) == {"the port was closed"}

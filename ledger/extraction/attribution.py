@@ -955,6 +955,8 @@ class Extractor(SourceResolver, QuantityReader):
             clause = m.end() if said else m.start("verb")
             cuts = [c for c in cuts if c[0] != start + m.start()]
             cuts.append((start + m.start(), start + clause, "main"))
+        for m in self.p.dash_aside.finditer(span):
+            cuts.append((start + m.start(), start + m.end(), "main"))
         for m in self.p.subordinate.finditer(span):
             if span[m.end() : m.end() + 1].isalpha():  # a clause follows, not a number
                 cuts.append((start + m.start(), start + m.end(), "main"))

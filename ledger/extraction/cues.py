@@ -55,9 +55,11 @@ class Patterns:
             rf"\s+{that}\s+",
             re.IGNORECASE,
         )
+        # "If confirmed, the attack would be …": a conjunction is no speaker
+        conjunction = r"(?!(?i:if|unless|once|although|though|because|hvis|dersom)\s)"
         # "SOHR opplyser at …" / "The army said on Monday that …"
         self.source_that = re.compile(
-            rf"^(?P<src>[^,]{{1,120}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
+            rf"^{conjunction}(?P<src>[^,]{{1,120}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
             rf"(?P<adv>(?:\s+(?!(?:and|og)\s)[^\s,]+){{0,7}}?)\s+{that}\s+",
             re.IGNORECASE,
         )
@@ -76,7 +78,7 @@ class Patterns:
         a_noun_after = r"(?!\s+(?:have|has|had|are|were|is|was|will|would|could|may|might)\b)"
         # English without "that": "He said the town had fallen."
         self.source_say = re.compile(
-            rf"^(?P<src>[^,]{{1,80}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
+            rf"^{conjunction}(?P<src>[^,]{{1,80}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
             rf"{a_noun_after}"
             rf"(?P<adv>(?:\s+on\s+\w+|\s+in\s+a\s+statement|\s+reporters|\s+[A-Z][\w.]+)?),?\s+"
             rf"(?=\S)",
@@ -100,6 +102,9 @@ class Patterns:
             r"[^,]{3,140}"
             r"|[^\s,]+dag(?:\s+[^\s,]+)?),\s+"
         )
+        # "… tens of thousands of civilians – beyond the 160,000 …": a spaced dash before a
+        # lowercase word ends the clause; what follows is an aside of its own
+        self.dash_aside = re.compile(r"\s+[–—]\s+(?=[a-zæøå])")
         # "However, U.S. officials …": the reporter's connective before a statement, not its words
         self.connective = re.compile(
             r"(?:However|Meanwhile|Nevertheless|Nonetheless|Imidlertid|Likevel|Samtidig),\s+"
