@@ -2565,3 +2565,34 @@ def test_a_military_rank_abbreviation_does_not_end_the_sentence(
         english_registry,
     )
     assert set(found(draft)) == {"the port was closed"}
+
+
+def test_a_spaced_dash_before_a_lowercase_word_ends_the_clause(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "Thousands may flee the city – beyond the 9,000 who …": the aside is not in the clause."""
+    draft = draft_of(
+        tmp_path,
+        "Thousands of people may flee the city – beyond the 9,000 who left last week.\n",
+        "en",
+        english_registry,
+    )
+    assert "Thousands of people may flee the city" in found(draft)
+
+
+def test_nb_a_denial_and_a_coordinated_blame_have_their_own_stances(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "X avviser at … og legger skylden på Y": a denial, then X's own accusation (asserted)."""
+    draft = draft_of(
+        tmp_path,
+        "Statens vegvesen avviser at de stengte veien og legger skylden på kommunen.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {
+        "de stengte veien": {"vegvesenet"},
+        "legger skylden på kommunen": {"vegvesenet"},
+    }
+    assert statement(draft, "de stengte veien").attribution.stance == "denies"
+    assert statement(draft, "legger skylden på kommunen").attribution.stance == "asserts"

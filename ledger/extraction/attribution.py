@@ -889,6 +889,8 @@ class Extractor(SourceResolver, QuantityReader):
                 owner = self.own
             if role == "calls-itself":
                 owner = self._self_description(start, piece_start) or attribution
+            if role.startswith("coordinated:"):
+                owner = replace(attribution, stance=role.removeprefix("coordinated:"))
             if index > 0 and role == "main":
                 # "…, and the United Nations says more than 13,000 have fled": a clause with a
                 # source and cue of its own
@@ -954,7 +956,9 @@ class Extractor(SourceResolver, QuantityReader):
             said = self.p.say_verb.match(m.group("verb")) is not None
             clause = m.end() if said else m.start("verb")
             cuts = [c for c in cuts if c[0] != start + m.start()]
-            cuts.append((start + m.start(), start + clause, "main"))
+            # "X avviser at … og legger skylden på Y": the second act has its own stance
+            stance = "denies" if self.p.deny.match(m.group("verb")) else "asserts"
+            cuts.append((start + m.start(), start + clause, f"coordinated:{stance}"))
         for m in self.p.dash_aside.finditer(span):
             cuts.append((start + m.start(), start + m.end(), "main"))
         for m in self.p.subordinate.finditer(span):

@@ -645,6 +645,8 @@ NB = Lexicon(
         "krever",
         "oppfordret",
         "oppfordrer",
+        "legger skylden på",
+        "la skylden på",
     ),
     title_words=(
         "minister",
