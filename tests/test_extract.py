@@ -2596,3 +2596,35 @@ def test_nb_a_denial_and_a_coordinated_blame_have_their_own_stances(
     }
     assert statement(draft, "de stengte veien").attribution.stance == "denies"
     assert statement(draft, "legger skylden på kommunen").attribution.stance == "asserts"
+
+
+def test_datelines_with_two_cities_a_glued_credit_or_a_date_before_the_place(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "ULM/DORVAN (REUTERS, AFP) – …", "DORVAN (Reuters)Troops …", "Oct. 4, Dorvan: …": datelines,
+    not the statement's words."""
+    draft = draft_of(
+        tmp_path,
+        "ULM/DORVAN (REUTERS, AFP) – Troops entered the old town.\n\n"
+        "DORVAN (Reuters)Rebels left the bridge.\n\nOct. 4, Dorvan: The port was closed.\n",
+        "en",
+        english_registry,
+    )
+    assert set(found(draft)) == {
+        "Troops entered the old town",
+        "Rebels left the bridge",
+        "The port was closed",
+    }
+
+
+def test_an_acronym_spelled_like_a_relative_pronoun_is_a_trailing_source(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """'"…," WHO said in a statement': "WHO" in capitals is the speaker, not "who"."""
+    draft = draft_of(
+        tmp_path,
+        '"Some cases show signs of a nerve agent," WHO said in a statement.\n',
+        "en",
+        english_registry,
+    )
+    assert set(found(draft)) == {"Some cases show signs of a nerve agent"}

@@ -503,7 +503,7 @@ class Extractor(SourceResolver, QuantityReader):
                 continue
             src = m.group("src")
             first = src.split()[0].casefold()
-            if first in self.lex.relative + self.lex.that or (
+            if (first in self.lex.relative + self.lex.that and not src.split()[0].isupper()) or (
                 first in self.lex.clause_pronouns and len(src.split()) > 1
             ):
                 continue  # "…, which has denied …": a clause, not a speaker

@@ -88,9 +88,10 @@ def _blocks(text: str) -> list[tuple[int, int]]:
 
 
 _PLACE_LINE = re.compile(
-    r"[A-ZÆØÅ][A-ZÆØÅ .'-]{1,30}"
-    # OSLO (NTB): …, LIMA, March 3 (Wirewatch) - …, BEIRUT, Lebanon (AP) — …
-    r"(?:(?:,[^,\n.:()]{1,30}){0,2}\s*\((?P<credit>[^()\n]{1,30})\)\s*[:–—-]+\s+"
+    r"[A-ZÆØÅ][A-ZÆØÅ .'/-]{1,30}"
+    # OSLO (NTB): …, LIMA, March 3 (Wirewatch) - …, BEIRUT, Lebanon (AP) — …, AMMAN/BEIRUT
+    # (REUTERS, AFP) – …, GENEVA (Sputnik)According … (the credit glued to the first word)
+    r"(?:(?:,[^,\n.:()]{1,30}){0,2}\s*\((?P<credit>[^()\n]{1,30})\)(?:\s*[:–—-]+\s+|(?=[A-ZÆØÅ]))"
     r"|(?:,[^,\n.:]{1,30}){0,2},\s*\d{1,2}\.?\s+\w+\s+\d{4}(?:\s*[–—]\s+|\s*\n\s*|\s*$)"
     # LIMA, March 3 - …, OSLO, 3. mars – …
     r"|,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\.?\s+[A-Za-zæøå]{3,9})\s+[–—-]+\s+"
@@ -99,8 +100,10 @@ _PLACE_LINE = re.compile(
 
 #: "Kramatorsk, Ukraine: Dozens …": a place and its country before the first words, a dateline
 _PLACE_KICKER = re.compile(
-    r"[A-ZÆØÅ][\w'-]+(?:\s+[A-ZÆØÅ][\w'-]+){0,2},\s+[A-ZÆØÅ][\w'-]+(?:\s+[A-ZÆØÅ][\w'-]+){0,2}"
-    r":\s+(?=[A-ZÆØÅ\"“«])"
+    r"(?:[A-ZÆØÅ][\w'-]+(?:\s+[A-ZÆØÅ][\w'-]+){0,2}"
+    # "Oct. 4, Kabul: …": a date, then the place
+    r"|[A-Z][a-z]{2,8}\.?\s?\d{1,2})"
+    r",\s+[A-ZÆØÅ][\w'-]+(?:\s+[A-ZÆØÅ][\w'-]+){0,2}:\s+(?=[A-ZÆØÅ\"“«])"
 )
 
 #: "Kyiv – Ukrainian officials …", "Amsterdam/Kuala Lumpur – On board …", "Mosul | Iraqi …",
