@@ -2628,3 +2628,24 @@ def test_an_acronym_spelled_like_a_relative_pronoun_is_a_trailing_source(
         english_registry,
     )
     assert set(found(draft)) == {"Some cases show signs of a nerve agent"}
+
+
+def test_a_participle_with_its_agent_after_a_comma_is_a_statement_of_its_own(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "X denied it had shelled Dorvan, recently retaken by rebel forces": the participle phrase
+    is the reporter's description, the denial ends before it; "The port, run by X, was …" (inside
+    the subject) stays whole."""
+    draft = draft_of(
+        tmp_path,
+        "The Ministry of Defence denied it had shelled the town of Dorvan, recently retaken by "
+        "rebel forces. The port, run by the state-owned Ulm Company, was closed.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "it had shelled the town of Dorvan": {"ministry"},
+        "recently retaken by rebel forces": {"courier"},
+        "The port, run by the state-owned Ulm Company, was closed": {"courier"},
+    }
+    assert statement(draft, "it had shelled the town of Dorvan").attribution.stance == "denies"

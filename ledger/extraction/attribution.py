@@ -949,6 +949,16 @@ class Extractor(SourceResolver, QuantityReader):
             if any(c[0] == start + m.start() for c in cuts):
                 continue
             cuts.append((start + m.start(), start + m.start("word"), "relative"))
+        for m in self.p.reduced_relative.finditer(span):
+            # "…, recently retaken by X." / "…, previously held by IS, and …": at the clause's end
+            # or before a coordinated clause; "The plant, run by X, stored …" (inside the
+            # subject, the verb after it) stays in the clause
+            close = span.find(",", m.end())
+            if close > 0 and not re.match(r",\s+(?:and|but)\s", span[close:]):
+                continue
+            cuts.append((start + m.start(), start + m.start("word"), "relative"))
+            if close > 0:
+                cuts.append((start + close, start + close + 1, "main"))
         for m in self.p.coordination.finditer(span):
             cuts.append((start + m.start(), start + m.end(), "main"))
         for m in self.p.coordinated_cue.finditer(span):

@@ -248,6 +248,15 @@ class Patterns:
                 rf"(?:,\s*|\s+{measure}\s+)(?P<word>{alternation(lex.subordinators)})\s+",
                 re.IGNORECASE,
             )
+        # ", recently retaken by Ukrainian forces", ", previously held by IS": a participle with its
+        # agent after a comma is a reduced relative clause, a statement of its own (English)
+        self.reduced_relative = re.compile(
+            r",\s+(?P<word>(?:(?:recently|previously|formerly|once|newly|long|now)\s+)?"
+            r"(?:[a-z]{3,}ed|[a-z]{3,}en|held|built|run|won|lost|hit|struck|shot|kept|led|made|"
+            r"sent|seen)\s+by\s)"
+            if lex.lang == "en"
+            else r"(?!)"
+        )
         self.fronted = re.compile(rf"^(?P<word>{alternation(lex.fronted)})\s+", re.IGNORECASE)
         place = alternation(lex.place_nouns)
         proper = r"[A-ZÆØÅ][\w'-]*(?:\s+(?:al-|el-)?[A-ZÆØÅ][\w'-]*)*"
