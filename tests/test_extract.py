@@ -2649,3 +2649,52 @@ def test_a_participle_with_its_agent_after_a_comma_is_a_statement_of_its_own(
         "The port, run by the state-owned Ulm Company, was closed": {"courier"},
     }
     assert statement(draft, "it had shelled the town of Dorvan").attribution.stance == "denies"
+
+
+def test_page_furniture_is_not_a_statement(tmp_path: Path, english_registry: Path) -> None:
+    """A byline with "•"-separated page facts and a "Last Update: …" line are not statements."""
+    draft = draft_of(
+        tmp_path,
+        "Rebels and the army fight on over the old town of Dorvan\n\n"
+        "Ann Lee\nApr 08, 2026  •  42 minutes ago  •  < 1 minute read\n\n"
+        "Troops entered the old town.\n\n"
+        "Last Update: Wednesday, 05 August 2026 KSA 23:53 - GMT 20:53\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "Rebels and the army fight on over the old town of Dorvan": {"courier"},
+        "Troops entered the old town": {"courier"},
+    }
+
+
+def test_what_remains_unclear_and_no_comment_are_not_statements(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "It remains unclear …", "So far, there has been no comment from …": notes, not claims;
+    a relative clause about the world in a note is the reporter's claim."""
+    draft = draft_of(
+        tmp_path,
+        "Troops entered the old town. It remains unclear what caused the blast, which destroyed "
+        "the port. So far, there has been no comment from the army.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "Troops entered the old town": {"courier"},
+        "which destroyed the port": {"courier"},
+    }
+
+
+def test_nb_a_wire_desk_and_a_confused_situation_are_not_statements(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "NTB utenriks" (the wire's desk) and "Situasjonen er svært uoversiktlig …" are no claims."""
+    draft = draft_of(
+        tmp_path,
+        "NTB utenriks\n\nSituasjonen er svært uoversiktlig og tallene varierer.\n\n"
+        "Veien er stengt, opplyser Statens vegvesen.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {"Veien er stengt": {"vegvesenet"}}

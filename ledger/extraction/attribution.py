@@ -315,7 +315,7 @@ class Extractor(SourceResolver, QuantityReader):
             # "could not independently verify …": about the reporting, not the events; it
             # hedges what the paragraph said before it (else the paragraph before)
             self._hedge_before(start, sentence)
-            return []
+            return self._relative_of_note(start, sentence)
         adding = self.p.adding.search(sentence)
         head = sentence[: adding.start()] if adding else sentence
         described = None if speech else self._described_speaker(start, sentence)
@@ -361,12 +361,22 @@ class Extractor(SourceResolver, QuantityReader):
             # "Det var ifølge X ingen soldater der": X's, and the sentence is the quote
             return self._clauses(start, s_end, inside, False)
         if self.p.unknown_note.match(sentence):
-            return []  # "Det er uklart …", "It is unclear …": what the reporter does not know
+            # "Det er uklart …", "It is unclear …": what the reporter does not know
+            return self._relative_of_note(start, sentence)
         if self._is_quoted(start, s_end) and self._continues_quote(start):
             # '"…," said X. "Then the sky went orange."': X's quote goes on
             assert self.context.last is not None
             return [Statement(start, s_end, self.context.last, direct=True)]
         return self._clauses(start, s_end, self.own, self._is_quoted(start, s_end))
+
+    def _relative_of_note(self, start: int, sentence: str) -> list[Statement]:
+        """A note on the reporting or on what is unknown is no statement, but its relative clause
+        about the world is the reporter's ("It remains unclear what caused the explosions, which
+        resulted in a massive mushroom cloud")."""
+        m = self.p.relative.search(sentence)
+        if m is None:
+            return []
+        return self._clauses(start + m.start("word"), start + len(sentence), self.own, False)
 
     def _according_inside(self, sentence: str) -> Attribution | None:
         """ "Det var ifølge X ingen …", "There were according to X no …": a source named

@@ -185,8 +185,21 @@ def _subhead(para: str) -> bool:
 _LABELLED_HEADING = re.compile(r"^[^\s:,.]+(?:\s+[^\s:,.]+){0,2}:\s+\S+(?:\s+\S+){0,12}$")
 
 
+#: page furniture: an update line ("Last Update: …", "Sist oppdatert: …"), a line of
+#: "•"-separated page facts ("Apr 08, 2022 • 42 minutes ago • < 1 minute read"), a wire desk
+#: ("NTB utenriks")
+_FURNITURE = re.compile(
+    r"(?:Last\s+)?(?:Update|Updated|Published|Sist\s+oppdatert|Oppdatert|Publisert)\s*:\s*\S"
+    r"|(?:.*\n)?[^\n]*\s•\s+(?:[^\n]*\s)?(?:ago|read|siden|lesetid)\b"
+    r"|[A-ZÆØÅ]{2,6}\s+(?:utenriks|innenriks|sport|økonomi|staff|desk)$",
+    re.IGNORECASE,
+)
+
+
 def _paragraph_kind(para: str) -> str:
     """What a paragraph is: a byline, a caption, a label, a heading, speech or body."""
+    if _FURNITURE.match(para) and len(para.split()) <= 25 and para.count("\n") <= 2:
+        return "byline"
     byline = _BYLINE.match(para)
     if byline and len(para.split()) <= 25:
         # "By Monday, 40 had died." is a sentence: a bare "By"/"Av" line has no full stop
