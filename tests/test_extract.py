@@ -2698,3 +2698,20 @@ def test_nb_a_wire_desk_and_a_confused_situation_are_not_statements(
         wire_registry,
     )
     assert found(draft) == {"Veien er stengt": {"vegvesenet"}}
+
+
+def test_a_name_alone_under_the_headline_is_the_byline(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "Ann Lee" on its own line right under the headline is the writer, not a statement."""
+    draft = draft_of(
+        tmp_path,
+        "Rebels and the army fight on over the old town of Dorvan\n\nAnn Lee\n\n"
+        "Troops entered the old town.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "Rebels and the army fight on over the old town of Dorvan": {"courier"},
+        "Troops entered the old town": {"courier"},
+    }

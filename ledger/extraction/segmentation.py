@@ -25,7 +25,7 @@ class Paragraph:
 
 def paragraphs(text: str) -> Iterator[Paragraph]:
     """The article's paragraphs (split at blank lines), each with its kind."""
-    for raw_start, raw_end in _blocks(text):
+    for index, (raw_start, raw_end) in enumerate(_blocks(text)):
         start, end = strip_span(text, raw_start, raw_end)
         if raw_start == 0:
             dateline = re.match(
@@ -60,6 +60,8 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
             if tail and tail.start() > start:
                 end = tail.start()
         kind = _paragraph_kind(text[start:end])
+        if index == 1 and kind == "heading" and _NAME_LINE.fullmatch(text[start:end]):
+            kind = "byline"  # "Nadia Al Faour" under the headline: the writer's name
         if kind == "heading" and _subhead(text[start:end]):
             kind = "label"  # a question, not a claim
         yield Paragraph(start, end, kind)
@@ -112,6 +114,9 @@ _PLACE_DASH = re.compile(
     r"[A-ZÆØÅ][\w'.]+(?:[ /][A-ZÆØÅ][\w'.]+){0,2}(?:,\s*\d{1,2}\.?\s+[A-Za-zæøå]+\s+\d{4})?"
     r"\s+[–—|-]\s+(?=[A-ZÆØÅ])"
 )
+
+#: a name alone (two to four capitalised words, no figure, no stop)
+_NAME_LINE = re.compile(r"(?:[A-ZÆØÅ][\w'’.-]*[ \t]+){1,3}[A-ZÆØÅ][^\W\d_]*(?:['’-][^\W\d_]+)*")
 
 #: the desk's credit after the last sentence: "(Reporting by X; Editing by Y)"
 _STAFF_CREDIT = re.compile(
