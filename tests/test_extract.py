@@ -2307,3 +2307,411 @@ def test_nb_a_determiner_adjective_and_definite_noun_after_the_cue_is_the_speake
         wire_registry,
     )
     assert found(draft) == {"Veien er stengt": {"vegvesenet"}}
+
+
+# --------------------------------------------------------------------------- spanfix (issue #14)
+# Exact quote spans on real news copy: credits, datelines, "after" clauses, abbreviations in a
+# source, quotations of several sentences, cues with long tails. Invented sentences.
+
+
+def test_a_staff_credit_after_the_last_sentence_is_not_quoted(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "… old town. (Reporting by …; Editing by …)": the credit is not part of the statement."""
+    draft = draft_of(
+        tmp_path,
+        "Troops entered the old town. (Reporting by Ann Lee; Editing by Tom Fox)\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {"Troops entered the old town": {"courier"}}
+
+
+def test_a_wire_credit_after_a_headline_is_not_quoted(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "Liberation Front says … destroyed - Reuters": the credit ends the headline."""
+    draft = draft_of(
+        tmp_path,
+        "Liberation Front says the bridge over the river was destroyed - Reuters\n\n"
+        "Troops entered the old town.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "the bridge over the river was destroyed": {"liberation-front"},
+        "Troops entered the old town": {"courier"},
+    }
+
+
+def test_a_place_kicker_before_the_first_sentence_is_not_quoted(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "Dorvan, Kestria: Troops entered …", "Ulm/Dorvan – Rebels …", "Kestria, 4 March 2025 -
+    The …": the place (and date) before the first words is a dateline."""
+    draft = draft_of(
+        tmp_path,
+        "Dorvan, Kestria: Troops entered the old town on Monday.\n\n"
+        "Ulm/Dorvan – Rebels left the bridge.\n\nKestria, 4 March 2025 - The port was closed.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "Troops entered the old town on Monday": {"courier"},
+        "Rebels left the bridge": {"courier"},
+        "The port was closed": {"courier"},
+    }
+
+
+def test_an_after_clause_without_a_comma_stays_in_the_statement(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "Dozens died after rockets struck …", "… inquiry into the blast after port fire": one
+    statement each; after a comma the clause after "after" is still a statement of its own."""
+    draft = draft_of(
+        tmp_path,
+        "Army opens inquiry into the blast after port fire\n\n"
+        "Dozens of people died after rockets struck the station, the ministry said. "
+        "The army withdrew from the town, after rebels shelled the bridge.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "Army opens inquiry into the blast after port fire": {"courier"},
+        "Dozens of people died after rockets struck the station": {"ministry"},
+        "The army withdrew from the town": {"courier"},
+        "rebels shelled the bridge": {"courier"},
+    }
+
+
+def test_a_time_measure_before_after_belongs_to_neither_clause(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "Shops stayed shut a day after the blast …": the clauses are cut before "a day after"."""
+    draft = draft_of(
+        tmp_path,
+        "Shops stayed shut a day after the blast destroyed the market, Jane Doe said.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "Shops stayed shut": {"jane-doe"},
+        "the blast destroyed the market": {"jane-doe"},
+    }
+
+
+def test_an_abbreviation_with_dots_inside_a_trailing_source(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "…, according to a U.S. government source who …" and '…," a senior U.S. official told
+    Reuters': the dots of "U.S." do not end the source, which is cut off the quote."""
+    draft = draft_of(
+        tmp_path,
+        "The blast had a force of 500 tons, according to a U.S. government source who was not "
+        'authorized to speak publicly.\n\n"We do not know where the rocket came from," a senior '
+        "U.S. official told Reuters.\n",
+        "en",
+        english_registry,
+    )
+    words = set(found(draft))
+    assert words == {
+        "The blast had a force of 500 tons",
+        "We do not know where the rocket came from",
+    }
+    assert all(s.attribution.sources[0].new for s in draft.statements)
+
+
+def test_a_quotation_of_several_sentences_before_one_cue_is_one_statement(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """'"A. B. C," Jane Doe said.': the quotation is one statement, hers."""
+    draft = draft_of(
+        tmp_path,
+        '"I felt something hit my head. We ran to the clinic nearby. I saw bodies on the '
+        'floor," Jane Doe said. Troops entered the old town.\n',
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "I felt something hit my head. We ran to the clinic nearby. I saw bodies on the floor": {
+            "jane-doe"
+        },
+        "Troops entered the old town": {"courier"},
+    }
+
+
+def test_a_trailing_cue_with_a_day_and_an_as_clause(tmp_path: Path, english_registry: Path) -> None:
+    """ "…, a local official said Sunday as he showed reporters …": the cue and its tail are cut
+    off the statement, which is the official's."""
+    draft = draft_of(
+        tmp_path,
+        "At least 57 people were found in a mass grave, a local official said Sunday as he "
+        "showed reporters the trench where the bodies lay.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {"At least 57 people were found in a mass grave": {"a local official"}}
+
+
+def test_a_cue_word_before_an_auxiliary_is_a_noun(tmp_path: Path, english_registry: Path) -> None:
+    """ "Conflicting reports have emerged …": "reports" is the subject, not a verb of saying."""
+    draft = draft_of(
+        tmp_path,
+        "Conflicting reports have emerged over what caused the blasts on Tuesday.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "Conflicting reports have emerged over what caused the blasts on Tuesday": {"courier"}
+    }
+
+
+def test_a_denial_and_its_saying_clause_are_two_statements(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "X denied responsibility …, saying …" and "X said that …, adding that …": what follows
+    "saying"/"adding" is X's own statement."""
+    draft = draft_of(
+        tmp_path,
+        "The Ministry of Defence denied responsibility for the attack, saying a failed rocket "
+        "launch caused the blast. Jane Doe said that the bridge was closed, adding that the road "
+        "was open.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "responsibility for the attack": {"ministry"},
+        "a failed rocket launch caused the blast": {"ministry"},
+        "the bridge was closed": {"jane-doe"},
+        "the road was open": {"jane-doe"},
+    }
+    assert statement(draft, "responsibility for the attack").attribution.stance == "denies"
+
+
+def test_a_verb_phrase_after_and_shares_the_subject(tmp_path: Path, english_registry: Path) -> None:
+    """ "The government declared …, and announced …" is one statement; ", and the army has …"
+    (a subject of its own) is still two."""
+    draft = draft_of(
+        tmp_path,
+        "The government declared a state of emergency, and announced an inquiry into the blast. "
+        "Rebels seized the Old Quarter in 2021, and the army has besieged it since last autumn.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "The government declared a state of emergency, and announced an inquiry into the blast": {
+            "courier"
+        },
+        "Rebels seized the Old Quarter in 2021": {"courier"},
+        "the army has besieged it since last autumn": {"courier"},
+    }
+
+
+def test_a_quotation_with_a_connective_and_a_long_clause_before_the_cue(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """'"A. However, the claims … lack detail," a spokesperson for X said': one statement of X;
+    the words after "However," are no title of the speaker."""
+    draft = draft_of(
+        tmp_path,
+        '"The army takes all reports seriously. However, the recent claims by the group lack '
+        'detail," a spokesperson for the Ministry of Defence said on Tuesday.\n',
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "The army takes all reports seriously. However, the recent claims by the group lack "
+        "detail": {"ministry"}
+    }
+
+
+def test_a_connective_before_an_attributed_statement_is_not_quoted(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "However, officials "do not know …," Jane Doe told Reuters": the quote starts after
+    "However,"."""
+    draft = draft_of(
+        tmp_path,
+        'However, officials "do not know where the rocket came from," Jane Doe told Reuters.\n',
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {'officials "do not know where the rocket came from': {"jane-doe"}}
+
+
+def test_a_conjunction_before_a_cue_word_is_no_speaker(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "If confirmed, the strike would be …": the reporter's whole sentence, not a source "If"."""
+    draft = draft_of(
+        tmp_path,
+        "If confirmed, the strike would be the deadliest of the war.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "If confirmed, the strike would be the deadliest of the war": {"courier"}
+    }
+
+
+def test_a_military_rank_abbreviation_does_not_end_the_sentence(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "Navy spokesman Rear Adm. Jon Kell said …": "Adm." is no sentence end."""
+    draft = draft_of(
+        tmp_path,
+        "Navy spokesman Rear Adm. Jon Kell said the port was closed.\n",
+        "en",
+        english_registry,
+    )
+    assert set(found(draft)) == {"the port was closed"}
+
+
+def test_a_spaced_dash_before_a_lowercase_word_ends_the_clause(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "Thousands may flee the city – beyond the 9,000 who …": the aside is not in the clause."""
+    draft = draft_of(
+        tmp_path,
+        "Thousands of people may flee the city – beyond the 9,000 who left last week.\n",
+        "en",
+        english_registry,
+    )
+    assert "Thousands of people may flee the city" in found(draft)
+
+
+def test_nb_a_denial_and_a_coordinated_blame_have_their_own_stances(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "X avviser at … og legger skylden på Y": a denial, then X's own accusation (asserted)."""
+    draft = draft_of(
+        tmp_path,
+        "Statens vegvesen avviser at de stengte veien og legger skylden på kommunen.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {
+        "de stengte veien": {"vegvesenet"},
+        "legger skylden på kommunen": {"vegvesenet"},
+    }
+    assert statement(draft, "de stengte veien").attribution.stance == "denies"
+    assert statement(draft, "legger skylden på kommunen").attribution.stance == "asserts"
+
+
+def test_datelines_with_two_cities_a_glued_credit_or_a_date_before_the_place(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "ULM/DORVAN (REUTERS, AFP) – …", "DORVAN (Reuters)Troops …", "Oct. 4, Dorvan: …": datelines,
+    not the statement's words."""
+    draft = draft_of(
+        tmp_path,
+        "ULM/DORVAN (REUTERS, AFP) – Troops entered the old town.\n\n"
+        "DORVAN (Reuters)Rebels left the bridge.\n\nOct. 4, Dorvan: The port was closed.\n",
+        "en",
+        english_registry,
+    )
+    assert set(found(draft)) == {
+        "Troops entered the old town",
+        "Rebels left the bridge",
+        "The port was closed",
+    }
+
+
+def test_an_acronym_spelled_like_a_relative_pronoun_is_a_trailing_source(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """'"…," WHO said in a statement': "WHO" in capitals is the speaker, not "who"."""
+    draft = draft_of(
+        tmp_path,
+        '"Some cases show signs of a nerve agent," WHO said in a statement.\n',
+        "en",
+        english_registry,
+    )
+    assert set(found(draft)) == {"Some cases show signs of a nerve agent"}
+
+
+def test_a_participle_with_its_agent_after_a_comma_is_a_statement_of_its_own(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "X denied it had shelled Dorvan, recently retaken by rebel forces": the participle phrase
+    is the reporter's description, the denial ends before it; "The port, run by X, was …" (inside
+    the subject) stays whole."""
+    draft = draft_of(
+        tmp_path,
+        "The Ministry of Defence denied it had shelled the town of Dorvan, recently retaken by "
+        "rebel forces. The port, run by the state-owned Ulm Company, was closed.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "it had shelled the town of Dorvan": {"ministry"},
+        "recently retaken by rebel forces": {"courier"},
+        "The port, run by the state-owned Ulm Company, was closed": {"courier"},
+    }
+    assert statement(draft, "it had shelled the town of Dorvan").attribution.stance == "denies"
+
+
+def test_page_furniture_is_not_a_statement(tmp_path: Path, english_registry: Path) -> None:
+    """A byline with "•"-separated page facts and a "Last Update: …" line are not statements."""
+    draft = draft_of(
+        tmp_path,
+        "Rebels and the army fight on over the old town of Dorvan\n\n"
+        "Ann Lee\nApr 08, 2026  •  42 minutes ago  •  < 1 minute read\n\n"
+        "Troops entered the old town.\n\n"
+        "Last Update: Wednesday, 05 August 2026 KSA 23:53 - GMT 20:53\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "Rebels and the army fight on over the old town of Dorvan": {"courier"},
+        "Troops entered the old town": {"courier"},
+    }
+
+
+def test_what_remains_unclear_and_no_comment_are_not_statements(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "It remains unclear …", "So far, there has been no comment from …": notes, not claims;
+    a relative clause about the world in a note is the reporter's claim."""
+    draft = draft_of(
+        tmp_path,
+        "Troops entered the old town. It remains unclear what caused the blast, which destroyed "
+        "the port. So far, there has been no comment from the army.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "Troops entered the old town": {"courier"},
+        "which destroyed the port": {"courier"},
+    }
+
+
+def test_nb_a_wire_desk_and_a_confused_situation_are_not_statements(
+    tmp_path: Path, wire_registry: Path
+) -> None:
+    """ "NTB utenriks" (the wire's desk) and "Situasjonen er svært uoversiktlig …" are no claims."""
+    draft = draft_of(
+        tmp_path,
+        "NTB utenriks\n\nSituasjonen er svært uoversiktlig og tallene varierer.\n\n"
+        "Veien er stengt, opplyser Statens vegvesen.\n",
+        "nb",
+        wire_registry,
+    )
+    assert found(draft) == {"Veien er stengt": {"vegvesenet"}}
+
+
+def test_a_name_alone_under_the_headline_is_the_byline(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "Ann Lee" on its own line right under the headline is the writer, not a statement."""
+    draft = draft_of(
+        tmp_path,
+        "Rebels and the army fight on over the old town of Dorvan\n\nAnn Lee\n\n"
+        "Troops entered the old town.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "Rebels and the army fight on over the old town of Dorvan": {"courier"},
+        "Troops entered the old town": {"courier"},
+    }

@@ -52,6 +52,10 @@ _COUNT_INTRODUCERS = frozenset(
 _PART_OF = frozenset(("including", "inkludert", "deriblant", "herunder"))
 
 
+#: a source phrase with a relative clause about it: "a U.S. government source who was not …"
+_DESCRIBED_SOURCE = re.compile(r"(.{3,80}?)\s+(?:who|whom|that|som)\s+\S")
+
+
 class Extractor(SourceResolver, QuantityReader):
     """Rules applied to one article: paragraphs → sentences → attributed statements."""
 
@@ -311,7 +315,7 @@ class Extractor(SourceResolver, QuantityReader):
             # "could not independently verify …": about the reporting, not the events; it
             # hedges what the paragraph said before it (else the paragraph before)
             self._hedge_before(start, sentence)
-            return []
+            return self._relative_of_note(start, sentence)
         adding = self.p.adding.search(sentence)
         head = sentence[: adding.start()] if adding else sentence
         described = None if speech else self._described_speaker(start, sentence)
@@ -343,6 +347,12 @@ class Extractor(SourceResolver, QuantityReader):
                 return statements
             stop, attribution = self._credited(start, sentence, s_end, attribution)
             direct = self._is_quoted(stmt_start, stop)
+            if adding and stmt_start < start + adding.start() and not direct:
+                # "X denied …, saying …", "X said that …, adding that …": what follows is X's too
+                statements = self._clauses(
+                    stmt_start, start + adding.start(), attribution, False, background=True
+                )
+                return statements + self._clauses(start + adding.end(), stop, attribution, False)
             return self._clauses(stmt_start, stop, attribution, direct, background=True)
         if speech:
             return [Statement(start, s_end, self.own, direct=True)]
@@ -351,12 +361,22 @@ class Extractor(SourceResolver, QuantityReader):
             # "Det var ifølge X ingen soldater der": X's, and the sentence is the quote
             return self._clauses(start, s_end, inside, False)
         if self.p.unknown_note.match(sentence):
-            return []  # "Det er uklart …", "It is unclear …": what the reporter does not know
+            # "Det er uklart …", "It is unclear …": what the reporter does not know
+            return self._relative_of_note(start, sentence)
         if self._is_quoted(start, s_end) and self._continues_quote(start):
             # '"…," said X. "Then the sky went orange."': X's quote goes on
             assert self.context.last is not None
             return [Statement(start, s_end, self.context.last, direct=True)]
         return self._clauses(start, s_end, self.own, self._is_quoted(start, s_end))
+
+    def _relative_of_note(self, start: int, sentence: str) -> list[Statement]:
+        """A note on the reporting or on what is unknown is no statement, but its relative clause
+        about the world is the reporter's ("It remains unclear what caused the explosions, which
+        resulted in a massive mushroom cloud")."""
+        m = self.p.relative.search(sentence)
+        if m is None:
+            return []
+        return self._clauses(start + m.start("word"), start + len(sentence), self.own, False)
 
     def _according_inside(self, sentence: str) -> Attribution | None:
         """ "Det var ifølge X ingen …", "There were according to X no …": a source named
@@ -445,7 +465,14 @@ class Extractor(SourceResolver, QuantityReader):
         for pattern in (self.p.trailing_it_said, self.p.trailing_according):
             m = pattern.search(sentence)
             if m:
-                attribution = self._source(m.group("src"), m.group("cue"), anaphoric=True)
+                # "…, according to a U.S. government source who was not authorized …": the
+                # source is the head, not a name in its relative clause ("who" is not WHO)
+                described = _DESCRIBED_SOURCE.match(m.group("src"))
+                attribution = None
+                if described:
+                    attribution = self._source(described.group(1), m.group("cue"))
+                if attribution is None:
+                    attribution = self._source(m.group("src"), m.group("cue"), anaphoric=True)
                 if attribution:
                     return start + m.start(), attribution
         candidates = [m for m in self.p.trailing_inverted.finditer(sentence)]
@@ -486,7 +513,7 @@ class Extractor(SourceResolver, QuantityReader):
                 continue
             src = m.group("src")
             first = src.split()[0].casefold()
-            if first in self.lex.relative + self.lex.that or (
+            if (first in self.lex.relative + self.lex.that and not src.split()[0].isupper()) or (
                 first in self.lex.clause_pronouns and len(src.split()) > 1
             ):
                 continue  # "…, which has denied …": a clause, not a speaker
@@ -505,7 +532,9 @@ class Extractor(SourceResolver, QuantityReader):
             tail = m.group("tail").split()
             # "…, the OPCW said on Friday in a long-awaited final report on the attack": an
             # adverbial tail may be long; a tail of other words is the statement that follows
-            adverbial = bool(tail) and tail[0].casefold() in _PREPOSITIONS
+            adverbial = bool(tail) and (
+                tail[0].casefold() in _PREPOSITIONS or self._is_time(tail[0])  # "said Sunday as …"
+            )
             if len(tail) > (16 if adverbial else 7) or any(
                 w.casefold() in self.lex.that + self.lex.clause_verbs for w in tail
             ):
@@ -514,7 +543,13 @@ class Extractor(SourceResolver, QuantityReader):
             if attribution:
                 previous = max([c for c in commas if c < comma], default=-1)
                 before = sentence[previous + 1 : comma].strip(" ,»\"”’'")
-                if previous > 0 and re.match(r"(?:a|an|the|en|et)\s+[a-zæøå]", before):
+                if (
+                    previous > 0
+                    and re.match(r"(?:a|an|the|en|et)\s+[a-zæøå]", before)
+                    # a title, not the end of the speaker's quotation ('…, the claims lack …," X')
+                    and not re.match(r",?[»\"”’']", sentence[comma:])
+                    and len(before.split()) <= 8
+                ):
                     comma = previous  # "…, a hospital spokesman, Ben Hart, said": his title
                 return start + comma, attribution
         return None
@@ -849,6 +884,9 @@ class Extractor(SourceResolver, QuantityReader):
         """
         if direct:
             return [Statement(start, end, attribution, direct=True)]
+        connective = self.p.connective.match(self.text, start, end)
+        if connective:
+            start = connective.end()
         if background:
             start, end, attribution = self._cue_edges(start, end, attribution)
         pieces = self._split(start, end)
@@ -861,6 +899,8 @@ class Extractor(SourceResolver, QuantityReader):
                 owner = self.own
             if role == "calls-itself":
                 owner = self._self_description(start, piece_start) or attribution
+            if role.startswith("coordinated:"):
+                owner = replace(attribution, stance=role.removeprefix("coordinated:"))
             if index > 0 and role == "main":
                 # "…, and the United Nations says more than 13,000 have fled": a clause with a
                 # source and cue of its own
@@ -919,6 +959,16 @@ class Extractor(SourceResolver, QuantityReader):
             if any(c[0] == start + m.start() for c in cuts):
                 continue
             cuts.append((start + m.start(), start + m.start("word"), "relative"))
+        for m in self.p.reduced_relative.finditer(span):
+            # "…, recently retaken by X." / "…, previously held by IS, and …": at the clause's end
+            # or before a coordinated clause; "The plant, run by X, stored …" (inside the
+            # subject, the verb after it) stays in the clause
+            close = span.find(",", m.end())
+            if close > 0 and not re.match(r",\s+(?:and|but)\s", span[close:]):
+                continue
+            cuts.append((start + m.start(), start + m.start("word"), "relative"))
+            if close > 0:
+                cuts.append((start + close, start + close + 1, "main"))
         for m in self.p.coordination.finditer(span):
             cuts.append((start + m.start(), start + m.end(), "main"))
         for m in self.p.coordinated_cue.finditer(span):
@@ -926,7 +976,11 @@ class Extractor(SourceResolver, QuantityReader):
             said = self.p.say_verb.match(m.group("verb")) is not None
             clause = m.end() if said else m.start("verb")
             cuts = [c for c in cuts if c[0] != start + m.start()]
-            cuts.append((start + m.start(), start + clause, "main"))
+            # "X avviser at … og legger skylden på Y": the second act has its own stance
+            stance = "denies" if self.p.deny.match(m.group("verb")) else "asserts"
+            cuts.append((start + m.start(), start + clause, f"coordinated:{stance}"))
+        for m in self.p.dash_aside.finditer(span):
+            cuts.append((start + m.start(), start + m.end(), "main"))
         for m in self.p.subordinate.finditer(span):
             if span[m.end() : m.end() + 1].isalpha():  # a clause follows, not a number
                 cuts.append((start + m.start(), start + m.end(), "main"))

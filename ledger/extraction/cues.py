@@ -19,14 +19,16 @@ class Patterns:
         self.deny = re.compile(rf"^{alternation(lex.deny)}$", re.IGNORECASE)
         according = alternation(lex.according)
         quote_close = "[»\"”’']?"
+        # a source's words may hold the dots of an abbreviation or initial ("a U.S. official")
+        word = r"(?:[^.!?]|(?<!\w)[A-Z]\.(?=[A-Z]\.|\s))"
         # ", opplyser SOHR." / ", said the ministry." (cue, then source, at the end)
         self.trailing_inverted = re.compile(
-            rf"(?:,{quote_close}|[»\"”’'],?)\s+(?P<cue>{say})\s+(?P<src>[^.!?]+?)[.!?]*$",
+            rf"(?:,{quote_close}|[»\"”’'],?)\s+(?P<cue>{say})\s+(?P<src>{word}+?)[.!?]*$",
             re.IGNORECASE,
         )
         # ", ifølge SOHR." / ", according to SOHR."
         self.trailing_according = re.compile(
-            rf",{quote_close}\s+(?P<cue>{according})\s+(?P<src>[^.!?]+?)[.!?]*$", re.IGNORECASE
+            rf",{quote_close}\s+(?P<cue>{according})\s+(?P<src>{word}+?)[.!?]*$", re.IGNORECASE
         )
         # "…, skriver NTB.": the last comma's cue and what it names (no comma inside)
         self.closing_credit = re.compile(
@@ -37,9 +39,11 @@ class Patterns:
             rf",{quote_close}\s+(?P<cue>{alternation(lex.it_said)})\s*(?P<src>[^.!?]*?)[.!?]*$",
             re.IGNORECASE,
         )
-        # ", the ministry said." / '," she told Reuters.' (source, then cue)
+        # ", the ministry said." / '," she told Reuters.' (source, then cue); ", and announced
+        # …" is a clause of the subject before, not a source named "and"
         self.trailing_source_first = re.compile(
-            rf"^\s+(?P<src>[^\s.!?][^.!?]{{0,159}}?)\s+{not_a_noun}(?P<cue>{say})\b(?P<tail>[^!?]*?)[.!?]*$",
+            rf"^\s+(?!(?:and|but|or|og|men|eller)\s)(?P<src>(?:[^\s.!?]|(?<!\w)[A-Z]\.)"
+            rf"{word}{{0,159}}?)\s+{not_a_noun}(?P<cue>{say})\b(?P<tail>[^!?]*?)[.!?]*$",
             re.IGNORECASE,
         )
         self.leading_according = re.compile(rf"^(?P<cue>{according})\s+", re.IGNORECASE)
@@ -51,9 +55,11 @@ class Patterns:
             rf"\s+{that}\s+",
             re.IGNORECASE,
         )
+        # "If confirmed, the attack would be …": a conjunction is no speaker
+        conjunction = r"(?!(?i:if|unless|once|although|though|because|hvis|dersom)\s)"
         # "SOHR opplyser at …" / "The army said on Monday that …"
         self.source_that = re.compile(
-            rf"^(?P<src>[^,]{{1,120}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
+            rf"^{conjunction}(?P<src>[^,]{{1,120}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
             rf"(?P<adv>(?:\s+(?!(?:and|og)\s)[^\s,]+){{0,7}}?)\s+{that}\s+",
             re.IGNORECASE,
         )
@@ -68,9 +74,12 @@ class Patterns:
             rf"^(?P<src>[^,]{{1,80}}?){side}(?P<cue>{say})"
             rf"(?P<adv>(?:\s+on\s+\w+|\s+reporters|\s+[A-Z][\w.]+)?),?\s+(?=\S)",
         )
+        # "Conflicting reports have emerged": before an auxiliary, "reports" is the subject
+        a_noun_after = r"(?!\s+(?:have|has|had|are|were|is|was|will|would|could|may|might)\b)"
         # English without "that": "He said the town had fallen."
         self.source_say = re.compile(
-            rf"^(?P<src>[^,]{{1,80}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
+            rf"^{conjunction}(?P<src>[^,]{{1,80}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
+            rf"{a_noun_after}"
             rf"(?P<adv>(?:\s+on\s+\w+|\s+in\s+a\s+statement|\s+reporters|\s+[A-Z][\w.]+)?),?\s+"
             rf"(?=\S)",
         )
@@ -92,6 +101,13 @@ class Patterns:
             r"|(?:As|While|After|When|Since|Although|Though|Mens|Etter at|Da|Når|Selv om)\s"
             r"[^,]{3,140}"
             r"|[^\s,]+dag(?:\s+[^\s,]+)?),\s+"
+        )
+        # "… tens of thousands of civilians – beyond the 160,000 …": a spaced dash before a
+        # lowercase word ends the clause; what follows is an aside of its own
+        self.dash_aside = re.compile(r"\s+[–—]\s+(?=[a-zæøå])")
+        # "However, U.S. officials …": the reporter's connective before a statement, not its words
+        self.connective = re.compile(
+            r"(?:However|Meanwhile|Nevertheless|Nonetheless|Imidlertid|Likevel|Samtidig),\s+"
         )
         self.show_clause = re.compile(
             rf"\b(?:{alternation(lex.show)})\b(?:\s+[^\s,]+){{0,2}}?\s+"
@@ -152,8 +168,16 @@ class Patterns:
             rf"{alternation(lex.unknown_notes)}\b|.*\s{alternation(lex.unknown_tails)}$",
             re.IGNORECASE,
         )
+        # ", and announced …", ", and are pushing …": a verb phrase sharing the subject stays in
+        # the clause (English), unless a passive agent gives it a source of its own ("by X")
+        shared_subject = (
+            r"(?!(?:is|are|was|were|has|have|had|will|would|could|can|may|might|did|[a-z]{3,}ed)"
+            r"\s(?![^,.]*\sby\s))"
+            if lex.lang == "en"
+            else ""
+        )
         self.coordination = re.compile(
-            rf",\s+(?P<word>{alternation(lex.coordinators)})\s+", re.IGNORECASE
+            rf",\s+(?P<word>{alternation(lex.coordinators)})\s+{shared_subject}", re.IGNORECASE
         )
         # "… was closer to 300 and accused the government of …": a second reported clause
         self.coordinated_cue = re.compile(
@@ -211,6 +235,27 @@ class Patterns:
         )
         self.subordinate = re.compile(
             rf"\s+(?P<word>{alternation(lex.subordinators)})\s+", re.IGNORECASE
+        )
+        if lex.lang == "en":
+            # "Dozens died after rockets struck …", "… inquiry after port fire": the "after"
+            # phrase belongs to the clause; after a comma ("…, after rebels shelled …") or a time
+            # measure ("a day after the blast …", cut before the measure) it is a clause of its own
+            measure = (
+                r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|"
+                r"\d+)\s+)?(?:minutes?|hours?|days?|weeks?|months?|years?)(?:\s+(?:ago|later))?"
+            )
+            self.subordinate = re.compile(
+                rf"(?:,\s*|\s+{measure}\s+)(?P<word>{alternation(lex.subordinators)})\s+",
+                re.IGNORECASE,
+            )
+        # ", recently retaken by Ukrainian forces", ", previously held by IS": a participle with its
+        # agent after a comma is a reduced relative clause, a statement of its own (English)
+        self.reduced_relative = re.compile(
+            r",\s+(?P<word>(?:(?:recently|previously|formerly|once|newly|long|now)\s+)?"
+            r"(?:[a-z]{3,}ed|[a-z]{3,}en|held|built|run|won|lost|hit|struck|shot|kept|led|made|"
+            r"sent|seen)\s+by\s)"
+            if lex.lang == "en"
+            else r"(?!)"
         )
         self.fronted = re.compile(rf"^(?P<word>{alternation(lex.fronted)})\s+", re.IGNORECASE)
         place = alternation(lex.place_nouns)

@@ -568,6 +568,8 @@ NB = Lexicon(
         "det er ikke kjent",
         "det er foreløpig ikke kjent",
         "det var uklart",
+        "situasjonen er uoversiktlig",
+        "situasjonen er svært uoversiktlig",
     ),
     unknown_tails=(
         "er uklart",
@@ -645,6 +647,8 @@ NB = Lexicon(
         "krever",
         "oppfordret",
         "oppfordrer",
+        "legger skylden på",
+        "la skylden på",
     ),
     title_words=(
         "minister",
@@ -985,6 +989,9 @@ EN = Lexicon(
         "sgt",
         "capt",
         "maj",
+        "adm",
+        "brig",
+        "cmdr",
         "gov",
         "sen",
         "rep",
@@ -1102,6 +1109,9 @@ EN = Lexicon(
     ),
     clause_pronouns=("it", "they", "he", "she", "we", "i", "this", "there"),
     reporting_notes=(
+        "there has been no comment from",
+        "there was no immediate comment from",
+        "there was no comment from",
         "could not independently verify",
         "could not independently confirm",
         "could not be independently verified",
@@ -1128,6 +1138,9 @@ EN = Lexicon(
         "it was not yet clear",
         "it is not known",
         "it was not known",
+        "it remains unclear",
+        "it remained unclear",
+        "it is still unclear",
     ),
     unknown_tails=(
         "is unclear",

@@ -25,7 +25,7 @@ class Paragraph:
 
 def paragraphs(text: str) -> Iterator[Paragraph]:
     """The article's paragraphs (split at blank lines), each with its kind."""
-    for raw_start, raw_end in _blocks(text):
+    for index, (raw_start, raw_end) in enumerate(_blocks(text)):
         start, end = strip_span(text, raw_start, raw_end)
         if raw_start == 0:
             dateline = re.match(
@@ -38,18 +38,30 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
                 start += dateline.end()
         # "OSLO (NTB): …", "LIMA, March 3 (Wirewatch) - …", "DORVAN, Kestria, 11 March 2025 – …":
         # a place line (with the wire's credit), not a statement
-        place = _PLACE_LINE.match(text, start, end) or _BARE_CREDIT.match(text, start, end)
+        place = (
+            _PLACE_LINE.match(text, start, end)
+            or _BARE_CREDIT.match(text, start, end)
+            or _PLACE_KICKER.match(text, start, end)
+            or (text[start:end].endswith((".", "!", "?")) and _PLACE_DASH.match(text, start, end))
+        )
         if place:
             start = place.end()
         if _CLOSING_CREDIT.fullmatch(text, start, end):
             start = end  # "Source: WAM": the wire's credit line, not a statement
         # "… er evakuert. (©NTB)": the wire's credit after the last sentence
-        credit = _END_CREDIT.search(text, start, end)
+        credit = _END_CREDIT.search(text, start, end) or _STAFF_CREDIT.search(text, start, end)
         if credit:
             end = credit.start()
         if start >= end:
             continue
+        if "\n" not in text[start:end] and not text[start:end].endswith((".", "!", "?")):
+            # "Commander says strike was a provocation - TASS": a headline's credit, not its words
+            tail = _HEADLINE_CREDIT.search(text, start, end)
+            if tail and tail.start() > start:
+                end = tail.start()
         kind = _paragraph_kind(text[start:end])
+        if index == 1 and kind == "heading" and _NAME_LINE.fullmatch(text[start:end]):
+            kind = "byline"  # "Nadia Al Faour" under the headline: the writer's name
         if kind == "heading" and _subhead(text[start:end]):
             kind = "label"  # a question, not a claim
         yield Paragraph(start, end, kind)
@@ -78,14 +90,43 @@ def _blocks(text: str) -> list[tuple[int, int]]:
 
 
 _PLACE_LINE = re.compile(
-    r"[A-ZÆØÅ][A-ZÆØÅ .'-]{1,30}"
-    # OSLO (NTB): …, LIMA, March 3 (Wirewatch) - …, BEIRUT, Lebanon (AP) — …
-    r"(?:(?:,[^,\n.:()]{1,30}){0,2}\s*\((?P<credit>[^()\n]{1,30})\)\s*[:–—-]+\s+"
+    r"[A-ZÆØÅ][A-ZÆØÅ .'/-]{1,30}"
+    # OSLO (NTB): …, LIMA, March 3 (Wirewatch) - …, BEIRUT, Lebanon (AP) — …, AMMAN/BEIRUT
+    # (REUTERS, AFP) – …, GENEVA (Sputnik)According … (the credit glued to the first word)
+    r"(?:(?:,[^,\n.:()]{1,30}){0,2}\s*\((?P<credit>[^()\n]{1,30})\)(?:\s*[:–—-]+\s+|(?=[A-ZÆØÅ]))"
     r"|(?:,[^,\n.:]{1,30}){0,2},\s*\d{1,2}\.?\s+\w+\s+\d{4}(?:\s*[–—]\s+|\s*\n\s*|\s*$)"
     # LIMA, March 3 - …, OSLO, 3. mars – …
     r"|,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\.?\s+[A-Za-zæøå]{3,9})\s+[–—-]+\s+"
     r"|\s+[–—-]\s+)"  # OSLO – …, MOSCOW - …
 )
+
+#: "Kramatorsk, Ukraine: Dozens …": a place and its country before the first words, a dateline
+_PLACE_KICKER = re.compile(
+    r"(?:[A-ZÆØÅ][\w'-]+(?:\s+[A-ZÆØÅ][\w'-]+){0,2}"
+    # "Oct. 4, Kabul: …": a date, then the place
+    r"|[A-Z][a-z]{2,8}\.?\s?\d{1,2})"
+    r",\s+[A-ZÆØÅ][\w'-]+(?:\s+[A-ZÆØÅ][\w'-]+){0,2}:\s+(?=[A-ZÆØÅ\"“«])"
+)
+
+#: "Kyiv – Ukrainian officials …", "Amsterdam/Kuala Lumpur – On board …", "Mosul | Iraqi …",
+#: "Iraq, 4 November 2016 - The …": a place (and date) in title case, a dash, the first words
+_PLACE_DASH = re.compile(
+    r"[A-ZÆØÅ][\w'.]+(?:[ /][A-ZÆØÅ][\w'.]+){0,2}(?:,\s*\d{1,2}\.?\s+[A-Za-zæøå]+\s+\d{4})?"
+    r"\s+[–—|-]\s+(?=[A-ZÆØÅ])"
+)
+
+#: a name alone (two to four capitalised words, no figure, no stop)
+_NAME_LINE = re.compile(r"(?:[A-ZÆØÅ][\w'’.-]*[ \t]+){1,3}[A-ZÆØÅ][^\W\d_]*(?:['’-][^\W\d_]+)*")
+
+#: the desk's credit after the last sentence: "(Reporting by X; Editing by Y)"
+_STAFF_CREDIT = re.compile(
+    r"(?<=[.!?»\"”])\s*\((?:Additional\s+)?(?:Reporting|Writing|Editing|Compiled|"
+    r"Tilleggsrapportering)\b[^()\n]*\)\s*$",
+    re.IGNORECASE,
+)
+
+#: a credit after a headline: " - TASS", " – Reuters" (one or two capitalised words)
+_HEADLINE_CREDIT = re.compile(r"\s+[–—-]\s+[A-ZÆØÅ][\w.&/]*(?:\s+[A-ZÆØÅ][\w.&/]*)?\s*$")
 
 #: a wire credit closing a paragraph after its last sentence: "(©NTB)", "(Reuters)", "(NTB/AFP)"
 _END_CREDIT = re.compile(r"(?<=[.!?»\"”])\s*\(©?\s*[A-ZÆØÅ][\w .&/,-]{1,28}\)\s*$")
@@ -149,8 +190,21 @@ def _subhead(para: str) -> bool:
 _LABELLED_HEADING = re.compile(r"^[^\s:,.]+(?:\s+[^\s:,.]+){0,2}:\s+\S+(?:\s+\S+){0,12}$")
 
 
+#: page furniture: an update line ("Last Update: …", "Sist oppdatert: …"), a line of
+#: "•"-separated page facts ("Apr 08, 2022 • 42 minutes ago • < 1 minute read"), a wire desk
+#: ("NTB utenriks")
+_FURNITURE = re.compile(
+    r"(?:Last\s+)?(?:Update|Updated|Published|Sist\s+oppdatert|Oppdatert|Publisert)\s*:\s*\S"
+    r"|(?:.*\n)?[^\n]*\s•\s+(?:[^\n]*\s)?(?:ago|read|siden|lesetid)\b"
+    r"|[A-ZÆØÅ]{2,6}\s+(?:utenriks|innenriks|sport|økonomi|staff|desk)$",
+    re.IGNORECASE,
+)
+
+
 def _paragraph_kind(para: str) -> str:
     """What a paragraph is: a byline, a caption, a label, a heading, speech or body."""
+    if _FURNITURE.match(para) and len(para.split()) <= 25 and para.count("\n") <= 2:
+        return "byline"
     byline = _BYLINE.match(para)
     if byline and len(para.split()) <= 25:
         # "By Monday, 40 had died." is a sentence: a bare "By"/"Av" line has no full stop
@@ -193,8 +247,11 @@ def sentences(text: str, start: int, end: int, lexicon: Lexicon) -> list[tuple[i
     found: list[tuple[int, int]] = []
     begin = start
     abbreviations = {a.casefold() for a in lexicon.abbreviations}
+    held = _quotation_end(text, begin, end)
     for m in re.finditer(r"[.!?]+[»\"”’')]*(?=\s)", text[start:end]):
         stop = start + m.end()
+        if stop < held:
+            continue  # inside a quotation that one cue after it attributes whole
         after = re.match(r"\s+(\S)", text[stop:end])
         if not after:
             continue
@@ -212,9 +269,23 @@ def sentences(text: str, start: int, end: int, lexicon: Lexicon) -> list[tuple[i
         begin = stop
         while begin < end and text[begin].isspace():
             begin += 1
+        held = _quotation_end(text, begin, end)
     if begin < end:
         found.append((begin, end))
     return [s for s in found if s[1] > s[0]]
+
+
+def _quotation_end(text: str, begin: int, end: int) -> int:
+    """Where a quotation that opens at ``begin`` closes, when a comma before its closing mark
+    says a cue follows ('"I felt …. We ran …. I saw …," she said'): one quotation before one cue
+    is one statement, its sentences and all; else ``begin`` (nothing held)."""
+    close = {"“": "”", '"': '"'}.get(text[begin : begin + 1])
+    if close is None:
+        return begin
+    at = text.find(close, begin + 1, end)
+    if at > begin + 1 and text[at - 1] == ",":
+        return at + 1
+    return begin
 
 
 def _initial(text: str, begin: int, at: int) -> bool:
