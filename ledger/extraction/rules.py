@@ -525,7 +525,7 @@ NB = Lexicon(
     broadcaster_words=("fjernsyn", "tv", "kanal", "fjernsynskanal", "kringkaster", "medier"),
     determiners=("den", "det", "de"),
     adding=("og la til", "og legger til", "og understreket", "og fortsatte"),
-    source_adverbs=("begge", "også", "selv", "dessuten"),
+    source_adverbs=("begge", "også", "selv", "dessuten", "videre", "igjen"),
     speaking_roles=(
         "talsm",
         "talsp",
