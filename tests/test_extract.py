@@ -2645,3 +2645,64 @@ def test_a_restrictive_relative_clause_after_the_source_describes_it(
         source_registry,
     )
     assert found(draft)["The estimate was based on the damage"] == {"tomas-rye"}
+
+
+OFFICE_REGISTRY = """\
+- id: src:president-office
+  type: Organization
+  name: {en: Office of the President of Kestria}
+  sourceKind: Government
+- id: src:pm-office
+  type: Organization
+  name: {en: Office of the Kestrian Prime Minister}
+  sourceKind: Government
+- id: src:ana-varo
+  type: Person
+  name: {en: Ana Varo}
+  jobTitle: {en: Kestrian Prime Minister}
+  actedOnBehalfOf: src:kestrian-authorities
+"""
+
+
+def test_a_heads_spokesman_or_office_is_the_registrys_office_of_the_title(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "President Ivo Radek's spokesman" speaks for the registry's "Office of the President of
+    …"; "her office" after Prime Minister Ana Varo is the Prime Minister's office, before the
+    government she acts for; a title no office holds ("Defence Minister") gives none."""
+    source_registry.write_text(
+        source_registry.read_text(encoding="utf-8") + OFFICE_REGISTRY, encoding="utf-8"
+    )
+    draft = draft_of(
+        tmp_path,
+        '"It looks like war crimes," President Ivo Radek\'s spokesman told the BBC.\n\n'
+        'Ana Varo said that the city was free. Varo "arrived in the city," her office said.\n\n'
+        '"We will rebuild," Defence Minister Jo Lind\'s spokesman said.\n',
+        "en",
+        source_registry,
+    )
+    assert found(draft)["It looks like war crimes"] == {"president-office"}
+    assert found(draft)['Varo "arrived in the city'] == {"pm-office"}
+    assert found(draft)["We will rebuild"] != {"president-office"}
+    assert found(draft)["We will rebuild"] != {"pm-office"}
+
+
+def test_a_condition_a_noun_before_an_auxiliary_and_the_journalists_are_no_speakers(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "If confirmed, …" (a condition), "Conflicting reports have emerged …" ("reports" a noun)
+    stay the reporter's; "The journalists said …" is the outlet's own reporters'."""
+    draft = outlet_draft(
+        tmp_path,
+        "If confirmed, the strike would be the deadliest since 2008. Conflicting reports have "
+        "emerged over the cause of the blast. The journalists said that four cars were "
+        "destroyed.\n",
+        "en",
+        source_registry,
+        "The Courier",
+    )
+    assert found(draft) == {
+        "If confirmed, the strike would be the deadliest since 2008": {"courier"},
+        "Conflicting reports have emerged over the cause of the blast": {"courier"},
+        "four cars were destroyed": {"courier"},
+    }

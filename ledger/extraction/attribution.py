@@ -705,6 +705,18 @@ class Extractor(SourceResolver, QuantityReader):
     def _leading(self, start: int, sentence: str) -> tuple[int, Attribution, bool] | None:
         """A cue before the statement; (statement start, attribution, whole sentence?)."""
         found = self._leading_cue(start, sentence)
+        if found is not None and not found[2] and self.lex.lang == "en":
+            first = self.text[found[0] : found[0] + 40].split()[:1]
+            that = re.search(r"\bthat\s+$", self.text[max(0, found[0] - 8) : found[0]])
+            if first and first[0].casefold() in self.lex.clause_verbs:
+                if that:
+                    # "X said that was the largest toll": "that" is the subject, not "that …"
+                    found = (found[0] - len(that.group(0)), found[1], found[2])
+                else:
+                    # "Conflicting reports have emerged …": "reports" is a noun, no cue; what an
+                    # English cue introduces does not open with an auxiliary (a Norwegian one
+                    # may: "Ifølge X er …", the verb second)
+                    found = None
         if found is not None:
             return found
         fronted = self.p.fronted_adverbial.match(sentence)

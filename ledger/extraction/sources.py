@@ -432,8 +432,15 @@ class SourceResolver(DayReader):
         phrase, tail = unmask_initials(phrase), unmask_initials(tail)
         phrase = re.sub(r"\s+", " ", phrase).strip(" ,.;:!?\"'«»“”’")
         phrase = re.sub(r"\s*\(\d{1,3}\)", "", phrase)  # "Hanne Rud (61)": her age
-        restrictive = re.match(r"(?P<np>[^,]{3,60}?)\s+(?:who|som)\s+(?!\W)", phrase)
-        if restrictive and not self.p.pronoun.match(restrictive.group("np")):
+        if phrase.split()[:1] and phrase.split()[0].casefold() in _CONJUNCTIONS:
+            return None  # "If confirmed, …": a condition, not a speaker
+        restrictive = re.match(
+            rf"(?P<np>(?:{alternation(self.lex.determiners + ('a', 'an', 'en', 'et', 'ei'))})"
+            r"\s[^,]{1,60}?)\s+(?:who|som)\s+(?!\W)",
+            phrase,
+            re.IGNORECASE,
+        )
+        if restrictive and len(restrictive.group("np").split()) <= 4:
             # "the source who has experience with explosives": the source the clause describes
             phrase = restrictive.group("np")
         if not phrase and not anaphoric:
@@ -665,6 +672,9 @@ class SourceResolver(DayReader):
         kind = self._kind_source(phrase)
         if kind is not None:
             return kind
+        if len(words) == 1 and stems & _REPORTER_NOUNS:
+            if not self.outlet.new or self.outlet.kind == "NewsAgency":
+                return self.outlet  # "the journalists said": the outlet's own reporters
         if len(words) == 1 and stems & _PERSON_NOUNS:
             # "according to the official", "sier talspersonen": one person, not a registry
             # organisation's plural alias ("Ukrainian officials"): the source that last spoke
@@ -709,7 +719,8 @@ class SourceResolver(DayReader):
         return candidates[0] if len(candidates) == 1 else None
 
     def _office(self, phrase: str) -> Agent | None:
-        """ "her office", "hans kontor": the organisation the last person named acts for."""
+        """ "her office", "hans kontor": the registry's office of the last person's title, else
+        the organisation the last person named acts for."""
         words = phrase.casefold().split()
         if (
             len(words) != 2
@@ -721,6 +732,10 @@ class SourceResolver(DayReader):
         if last is None:
             return None
         for agent in last.sources:
+            office = self._office_of(self.roles.get(agent.iri) or agent.role or "")
+            if agent.person and office is not None:
+                return office  # "his office" of the prime minister: the PM's office
+        for agent in last.sources:
             if agent.person and agent.on_behalf_of:
                 behalf = self.registry.agents.get(agent.on_behalf_of) or self.new_agents.get(
                     agent.on_behalf_of
@@ -728,6 +743,44 @@ class SourceResolver(DayReader):
                 if behalf is not None:
                     return behalf
         return None
+
+    def _office_of(self, title: str) -> Agent | None:
+        """The registry's one office whose name holds every word of a title ("President" →
+        "Office of the President of Ukraine", "Prime Minister" → "Office of the Iraqi Prime
+        Minister"; "Defence Minister" → none of them)."""
+        words = set(re.findall(r"[\wæøå]+", title.casefold())) - set(self.lex.determiners)
+        if not words & set(self.lex.title_words + _HEADS):
+            return None
+        found = {
+            iri
+            for name, iri in self.registry.names.items()
+            if not self.registry.agents[iri].person
+            and words <= set(name.split())
+            and set(name.split()) & {"office", "kontor", "kontoret"}
+        }
+        return self.registry.agents[found.pop()] if len(found) == 1 else None
+
+    def _spokesman_of(self, phrase: str) -> Agent | None:
+        """ "President Jo Lee's spokesman", "the mayor's office": the organisation the owner
+        acts for, the registry's office of the owner's title, or the owner organisation."""
+        m = re.fullmatch(r"(?P<owner>.{2,80}?)(?:'s|’s)\s+(?P<role>[\w-]+)", phrase)
+        if m is None:
+            return None
+        role = m.group("role").casefold()
+        if not (role.startswith(self.lex.speaking_roles) or role in self.lex.office_nouns):
+            return None
+        owner_words = m.group("owner")
+        owner = self.registry.resolve(owner_words)
+        if owner is not None and not owner.person:
+            return owner
+        if owner is not None and owner.on_behalf_of in self.registry.agents:
+            return self.registry.agents[owner.on_behalf_of or ""]
+        titled = self._titled_name(owner_words)
+        title = titled[0] if titled else (owner.role if owner is not None else None)
+        if title is None:
+            first = owner_words.split()[0].casefold()
+            title = first if first in _HEADS else None
+        return self._office_of(title) if title else None
 
     def _anaphoric(self, phrase: str) -> bool:
         """ "innslaget", "the report": a source named before, not a new one."""
@@ -872,6 +925,7 @@ class SourceResolver(DayReader):
             self._definite_description(phrase)
             or self._kind_source(phrase)
             or self._head_noun_source(phrase)
+            or self._spokesman_of(phrase)
         )
         if described is not None:
             return [described]
@@ -1253,6 +1307,14 @@ _KIND_NOUNS = {
     "rights organization": "HumanRightsOrganisation",
     "menneskerettighetsorganisasjon": "HumanRightsOrganisation",
 }
+#: words that open a clause of condition or time, never a speaker ("If confirmed, …")
+_CONJUNCTIONS = frozenset(
+    "if unless when whether although though because once hvis dersom når".split()
+)
+#: the outlet's own reporters, as a definite plural ("the journalists", "journalistene")
+_REPORTER_NOUNS = frozenset("journalists reporters correspondents journalist reporter".split())
+#: titles of heads of state or government, whose office speaks for them
+_HEADS = ("president", "presidenten", "premier", "prime", "chancellor", "king", "kongen")
 #: singular nouns for one person who speaks, as a definite description uses them ("the
 #: official", "talspersonen"; Norwegian without the definite ending)
 _PERSON_NOUNS = frozenset(
