@@ -2706,3 +2706,25 @@ def test_a_condition_a_noun_before_an_auxiliary_and_the_journalists_are_no_speak
         "Conflicting reports have emerged over the cause of the blast": {"courier"},
         "four cars were destroyed": {"courier"},
     }
+
+
+def test_a_registry_name_matches_with_or_without_its_accents(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "International charity Medecins du Nord" names the registry's "Médecins du Nord";
+    the Norwegian letters stay letters of their own ("Ås" is not "As")."""
+    source_registry.write_text(
+        source_registry.read_text(encoding="utf-8")
+        + "- id: src:mdn\n  type: Organization\n  name: {en: Médecins du Nord}\n"
+        "  sourceKind: HumanitarianOrganisation\n"
+        "- id: src:as\n  type: Organization\n  name: {en: As}\n",
+        encoding="utf-8",
+    )
+    draft = draft_of(
+        tmp_path,
+        "International charity Medecins du Nord said that its hospital was hit.\n",
+        "en",
+        source_registry,
+    )
+    assert found(draft) == {"its hospital was hit": {"mdn"}}
+    assert extract.Registry.load(source_registry).exact("Ås") is None

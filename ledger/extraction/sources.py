@@ -156,6 +156,9 @@ class Registry:
         if self.pattern is None:
             return []
         found = []
+        folded = fold_accents(text)
+        if len(folded) == len(text):
+            text = folded  # "Medecins Sans Frontieres" and "Médecins Sans Frontières" alike
         for m in self.pattern.finditer(text):
             iri = self.names.get(name_key(m.group(0)))
             if iri:
@@ -272,8 +275,16 @@ def unmask_initials(text: str) -> str:
 
 def name_key(text: str) -> str:
     """A name or phrase as the registry compares it: ``norm_name`` of it without the dots of
-    its initialisms."""
-    return norm_name(undot(text))
+    its initialisms and without accents ("Medecins" for "Médecins", "Stephane")."""
+    return norm_name(fold_accents(undot(text)))
+
+
+def fold_accents(text: str) -> str:
+    """The text without accents on its letters ("é" → "e", "ü" → "u"), the Norwegian letters
+    kept ("å", "æ", "ø"); one code point for one, when the text is in NFC."""
+    kept = text.replace("å", "\x00").replace("Å", "\x01")
+    bare = "".join(c for c in unicodedata.normalize("NFD", kept) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare).replace("\x00", "å").replace("\x01", "Å")
 
 
 def byline_wire(text: str, registry: Registry) -> str | None:
