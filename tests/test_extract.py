@@ -2728,3 +2728,19 @@ def test_a_registry_name_matches_with_or_without_its_accents(
     )
     assert found(draft) == {"its hospital was hit": {"mdn"}}
     assert extract.Registry.load(source_registry).exact("Ås") is None
+
+
+def test_nb_a_fronted_phrase_of_time_and_a_perfect_cue(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Kort tid etter X bekreftet Y at …" (a fronted time phrase) and "Y har anslått at …" (a
+    perfect cue): Y's statements, not the fronted words' or the outlet's."""
+    draft = draft_of(
+        tmp_path,
+        "Kort tid etter Vestpress' melding bekreftet FN selv at broen er revet.\n\n"
+        "FN har anslått at så mange som 500 sivile fortsatt er i byen.\n",
+        "nb",
+        source_registry,
+    )
+    assert found(draft)["broen er revet"] == {"un"}
+    assert found(draft)["så mange som 500 sivile fortsatt er i byen"] == {"un"}

@@ -841,11 +841,16 @@ class Extractor(SourceResolver, QuantityReader):
         if len(words) < 2:
             return False
         first = words[0].casefold()
-        return first in _PREPOSITIONS or (
-            first in _FRONTING_ADVERBS
-            and (
-                words[1].casefold() in _PREPOSITIONS | _FRONTING_ADVERBS
-                or self._is_time(" ".join(words[1:]))  # "Tidligere tirsdag"
+        return (
+            first in _PREPOSITIONS
+            or (
+                first in _FRONTING_ADVERBS
+                and (
+                    words[1].casefold() in _PREPOSITIONS | _FRONTING_ADVERBS
+                    or self._is_time(" ".join(words[1:]))  # "Tidligere tirsdag"
+                    # "Kort tid etter SOHRs melding": a preposition after a noun of time
+                    or any(w.casefold() in _PREPOSITIONS for w in words[2:3])
+                )
             )
         )
 
