@@ -2744,3 +2744,22 @@ def test_nb_a_fronted_phrase_of_time_and_a_perfect_cue(
     )
     assert found(draft)["broen er revet"] == {"un"}
     assert found(draft)["så mange som 500 sivile fortsatt er i byen"] == {"un"}
+
+
+def test_a_participle_clause_after_a_cue_describes_the_noun_for_the_reporter(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "X denied allegations that it had shelled Dorvan, recently retaken by the Front": the
+    participle clause is the reporter's description of Dorvan, as a ", which" clause is."""
+    draft = outlet_draft(
+        tmp_path,
+        "The UN on Sunday denied allegations that it had left the town of Dorvan, recently "
+        "retaken by the Liberation Front.\n",
+        "en",
+        source_registry,
+        "The Courier",
+    )
+    assert found(draft) == {
+        "it had left the town of Dorvan": {"un"},
+        "recently retaken by the Liberation Front": {"courier"},
+    }

@@ -946,7 +946,7 @@ class Extractor(SourceResolver, QuantityReader):
             return [Statement(start, end, attribution, direct=True)]
         if background:
             start, end, attribution = self._cue_edges(start, end, attribution)
-        pieces = self._split(start, end)
+        pieces = self._split(start, end, background)
         statements: list[Statement] = []
         for index, (piece_start, piece_end, role) in enumerate(pieces):
             if index + 1 < len(pieces) and pieces[index + 1][2] == "calls-itself":
@@ -996,8 +996,9 @@ class Extractor(SourceResolver, QuantityReader):
                         attribution = replace(attribution, relay=medium, transmission="wireRelay")
         return start, end, attribution
 
-    def _split(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        """Cut a span at relative, coordinated, subordinate clauses and fronted phrases."""
+    def _split(self, start: int, end: int, background: bool = False) -> list[tuple[int, int, str]]:
+        """Cut a span at relative, coordinated, subordinate clauses and fronted phrases (and,
+        ``background``, participle clauses)."""
         text = self.text
         cuts: list[tuple[int, int, str]] = []  # (cut at, clause starts at, role of the clause)
         span = text[start:end]
@@ -1014,6 +1015,12 @@ class Extractor(SourceResolver, QuantityReader):
             if any(c[0] == start + m.start() for c in cuts):
                 continue
             cuts.append((start + m.start(), start + m.start("word"), "relative"))
+        for m in _REDUCED_RELATIVE.finditer(span if background else ""):
+            # "X denied that it had killed civilians in Bucha, recently retaken by Ukrainian
+            # forces": after a cue before it, a participle clause that describes the noun
+            # before it is the reporter's, as a relative clause is
+            if not any(c[0] == start + m.start() for c in cuts):
+                cuts.append((start + m.start(), start + m.start("word"), "relative"))
         for m in self.p.coordination.finditer(span):
             cuts.append((start + m.start(), start + m.end(), "main"))
         for m in self.p.coordinated_cue.finditer(span):
@@ -1104,6 +1111,13 @@ class Extractor(SourceResolver, QuantityReader):
         return self.text[begin : statement.end]
 
 
+#: a participle clause after a comma that describes the noun before it ("…, recently retaken
+#: by Ukrainian forces", "…, previously held by IS", "…, nylig gjenerobret av hæren")
+_REDUCED_RELATIVE = re.compile(
+    r",\s+(?P<word>(?:(?:recently|newly|previously|formerly|once|long|nylig|tidligere)\s+)"
+    r"(?:[a-zæøå]+(?:ed|et|t)|held|run|taken|retaken|seized|won|lost|known)\s+"
+    r"(?:by|from|av|fra)\s)"
+)
 #: words that open an adverbial after a cue ("said on Friday in a report"), never a speaker
 #: a definite noun for a news agency or paper, standing for the one named before it
 _AGENCY_NOUN = re.compile(r"(?:the\s+)?(?:nyhetsbyrået|byrået|news\s+agency|agency)", re.IGNORECASE)
