@@ -2763,3 +2763,19 @@ def test_a_participle_clause_after_a_cue_describes_the_noun_for_the_reporter(
         "it had left the town of Dorvan": {"un"},
         "recently retaken by the Liberation Front": {"courier"},
     }
+
+
+def test_a_named_speaker_with_a_title_before_said_in_a_statement(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """'"…," Tomas Rye, the ministry's coordinator in Dorvan, said in a statement.': Rye speaks,
+    not the source named in the sentence before ("in a statement" names no speaker)."""
+    draft = draft_of(
+        tmp_path,
+        "The UN said that 500 people have fled.\n\n"
+        '"The number of people fleeing is staggering," Tomas Rye, the ministry\'s coordinator '
+        "in Dorvan, said in a statement.\n",
+        "en",
+        source_registry,
+    )
+    assert found(draft)["The number of people fleeing is staggering"] == {"tomas-rye"}

@@ -531,10 +531,10 @@ class Extractor(SourceResolver, QuantityReader):
             words = m.group("src").split()
             if words[0].casefold() in self.lex.that:
                 continue  # "…, estimated that …": a content clause, not a speaker
-            if words[0].casefold() in _PREPOSITIONS and any(
-                w.casefold() in self.lex.that for w in words
-            ):
-                continue  # "X, a spokesman, said on October 18 that …": the statement follows
+            if words[0].casefold() in _PREPOSITIONS:
+                # "X, a spokesman, said on October 18 that …": the statement follows; "…, Jo
+                # Lee, the UN's coordinator, said in a statement": the speaker is before the cue
+                continue
             relayed = len(words) > 1 and words[1].casefold() in self.lex.relay
             # "…, sier det ukrainske jernbaneverket": a determiner, an adjective, a definite
             # noun (Norwegian double definiteness) name the speaker; "sier det var …" does not
@@ -571,6 +571,19 @@ class Extractor(SourceResolver, QuantityReader):
                 before = sentence[previous + 1 : comma].strip(" ,»\"”’'")
                 if re.fullmatch(r"(?:[A-ZÆØÅ][\w.'-]*\s+){0,3}[A-ZÆØÅ][\w'-]*", before):
                     continue  # "…, a spokesman for X, said": the speaker's name is further left
+            if re.match(r"the\s", src, re.IGNORECASE):
+                previous = max([c for c in commas if c < comma], default=-1)
+                before = sentence[previous + 1 : comma].strip(" ,»\"”’'")
+                person = self.registry.exact(before)
+                if (
+                    previous >= 0
+                    and re.fullmatch(r"(?:[A-ZÆØÅ][\w.'-]*\s+){1,3}[A-ZÆØÅ][\w'-]*", before)
+                    and (person is None or person.person)
+                    and not self._organisation_name(before)
+                ):
+                    # "…," Lise Grande, the UN's coordinator in Iraq, said": she speaks, the
+                    # title after her name says for whom
+                    continue
             first_part = src.split(",")[0].strip()
             if "," in src and not (
                 first_part[:1].isupper()
