@@ -2779,3 +2779,23 @@ def test_a_named_speaker_with_a_title_before_said_in_a_statement(
         source_registry,
     )
     assert found(draft)["The number of people fleeing is staggering"] == {"tomas-rye"}
+
+
+def test_a_named_speaker_with_a_role_quoted_by_an_agency_and_a_new_paper_that_reported(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """'"…," Tomas Rye, head of the ministry's crisis unit, was quoted as saying by Vestpress':
+    Rye, relayed by Vestpress; "The UN announced that …, The Daily Lantern reported": the UN's,
+    the paper (not in the registry) only carried it."""
+    draft = draft_of(
+        tmp_path,
+        '"The bridge is gone," Tomas Rye, head of the ministry\'s crisis unit, was quoted as '
+        "saying by Vestpress.\n\n"
+        "The UN announced on Wednesday that 80 families were evacuated, The Daily Lantern "
+        "reported.\n",
+        "en",
+        source_registry,
+    )
+    assert found(draft)["The bridge is gone"] == {"tomas-rye"}
+    assert relay_of(draft, "The bridge is gone") == "vestpress"
+    assert found(draft)["80 families were evacuated"] == {"un"}

@@ -531,9 +531,10 @@ class Extractor(SourceResolver, QuantityReader):
             words = m.group("src").split()
             if words[0].casefold() in self.lex.that:
                 continue  # "…, estimated that …": a content clause, not a speaker
-            if words[0].casefold() in _PREPOSITIONS:
+            if words[0].casefold() in _PREPOSITIONS | {"by"}:
                 # "X, a spokesman, said on October 18 that …": the statement follows; "…, Jo
-                # Lee, the UN's coordinator, said in a statement": the speaker is before the cue
+                # Lee, the UN's coordinator, said in a statement", "…, X, head of Y, was quoted
+                # as saying by Interfax": the speaker is before the cue
                 continue
             relayed = len(words) > 1 and words[1].casefold() in self.lex.relay
             # "…, sier det ukrainske jernbaneverket": a determiner, an adjective, a definite
@@ -571,7 +572,7 @@ class Extractor(SourceResolver, QuantityReader):
                 before = sentence[previous + 1 : comma].strip(" ,»\"”’'")
                 if re.fullmatch(r"(?:[A-ZÆØÅ][\w.'-]*\s+){0,3}[A-ZÆØÅ][\w'-]*", before):
                     continue  # "…, a spokesman for X, said": the speaker's name is further left
-            if re.match(r"the\s", src, re.IGNORECASE):
+            if re.match(r"the\s", src, re.IGNORECASE) or src[:1].islower():
                 previous = max([c for c in commas if c < comma], default=-1)
                 before = sentence[previous + 1 : comma].strip(" ,»\"”’'")
                 person = self.registry.exact(before)
@@ -581,8 +582,9 @@ class Extractor(SourceResolver, QuantityReader):
                     and (person is None or person.person)
                     and not self._organisation_name(before)
                 ):
-                    # "…," Lise Grande, the UN's coordinator in Iraq, said": she speaks, the
-                    # title after her name says for whom
+                    # "…," Lise Grande, the UN's coordinator in Iraq, said", "…, Jo Lee, head of
+                    # X, was quoted as saying": the named person speaks, the title after the name
+                    # says for whom
                     continue
             first_part = src.split(",")[0].strip()
             if "," in src and not (
@@ -679,7 +681,10 @@ class Extractor(SourceResolver, QuantityReader):
             # "…, skriver nyhetsbyrået": the news agency named last
             named = [a for _, _, a in self.registry.mentions(self.text[:start])]
             medium = next((a for a in reversed(named) if self._is_agency(a)), medium)
-        elif not spokesman and (trailing.relay is not None or not self._is_medium(medium)):
+        elif not spokesman and (
+            trailing.relay is not None
+            or not (self._is_medium(medium) or self._new_medium(medium, trailing.cue))
+        ):
             return None
         found = self._leading_cue(start, mask_initials(self.text[start:end]))
         if found is None or found[2] or found[1].sources == trailing.sources:
@@ -694,6 +699,17 @@ class Extractor(SourceResolver, QuantityReader):
             attribution = replace(attribution, relay=medium, transmission="wireRelay")
             self._remember(attribution)
         return stmt_start, attribution
+
+    def _new_medium(self, agent: Agent, cue: str) -> bool:
+        """ "…, The Guardian reported", "…, melder Dagsavisen": a new agent named with capitals
+        and a verb of publishing after a clause with its own speaker is the medium that carried
+        it."""
+        return (
+            agent.new
+            and (not agent.person or agent.type_guessed)
+            and cue.casefold() in _PUBLISHING
+            and all(w[:1].isupper() for w in agent.name.split())
+        )
 
     def _is_medium(self, agent: Agent) -> bool:
         """A news agency, a news outlet or this article's outlet."""
@@ -1124,6 +1140,8 @@ class Extractor(SourceResolver, QuantityReader):
         return self.text[begin : statement.end]
 
 
+#: verbs with which a medium publishes what a source said ("…, The Guardian reported")
+_PUBLISHING = frozenset("reported reports wrote writes melder meldte skriver skrev".split())
 #: a participle clause after a comma that describes the noun before it ("…, recently retaken
 #: by Ukrainian forces", "…, previously held by IS", "…, nylig gjenerobret av hæren")
 _REDUCED_RELATIVE = re.compile(
