@@ -2799,3 +2799,21 @@ def test_a_named_speaker_with_a_role_quoted_by_an_agency_and_a_new_paper_that_re
     assert found(draft)["The bridge is gone"] == {"tomas-rye"}
     assert relay_of(draft, "The bridge is gone") == "vestpress"
     assert found(draft)["80 families were evacuated"] == {"un"}
+
+
+def test_nb_a_pronoun_before_anyone_spoke_and_a_pronoun_with_an_adverbial(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "… ble gjentatt av Tomas Rye. Han hevder at …": Rye, the person mentioned last, as no
+    person has spoken before; "– …, sa han på en pressekonferanse i Dorvan torsdag.": "han"
+    with where he said it, not a speaker named "han på en pressekonferanse"."""
+    draft = draft_of(
+        tmp_path,
+        "FN avviser at det var involvert, og torsdag ble dette gjentatt av Tomas Rye. Han "
+        "hevder at angrepet var et uhell.\n\n"
+        "– Vi har ikke brukt slike våpen, sa han på en pressekonferanse i Dorvan torsdag.\n",
+        "nb",
+        source_registry,
+    )
+    assert found(draft)["angrepet var et uhell"] == {"tomas-rye"}
+    assert found(draft)["Vi har ikke brukt slike våpen"] == {"tomas-rye"}

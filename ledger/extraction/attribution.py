@@ -254,6 +254,9 @@ class Extractor(SourceResolver, QuantityReader):
             if opens_quote:
                 closed = False
             found = self._sentence(start, end, speech)
+            for _, _, agent in self.registry.mentions(mask_initials(self.text[start:end])):
+                if agent.person:  # for a "he"/"she" before any person has spoken
+                    self.context.mentioned.append(agent)
             if not speech:
                 self._quote_before_cue(para.start, start, found)
             if not speech and all(s.attribution is self.own for s in found):
@@ -546,10 +549,16 @@ class Extractor(SourceResolver, QuantityReader):
                 and words[1].endswith("e")
                 and re.search(r"(?:et|en|ene|a)$", words[2]) is not None
             )
+            # "…, sa han på en pressekonferanse": a person and an adverbial, not a clause
+            adverbial = (
+                len(words) > 1
+                and self.p.person_pronoun.match(words[0]) is not None
+                and words[1].casefold() in _PREPOSITIONS
+            )
             if (
                 len(words) > 1
                 and words[0].casefold() in self.lex.clause_pronouns
-                and not (relayed or noun_phrase)
+                and not (relayed or noun_phrase or adverbial)
             ):
                 continue  # "…, said it would investigate": a clause, not a speaker
             attribution = self._source(m.group("src"), m.group("cue"))

@@ -345,6 +345,9 @@ class Context:
     #: the source that spoke last through a spokesperson ("sier en IDF-talsperson"): whom a
     #: following "talspersonen" / "the spokesman" means
     spoken_through: Agent | None = None
+    #: the registry people the article has mentioned so far, the latest last (as a speaker or
+    #: not): whom "he"/"she" means when no person has spoken before
+    mentioned: list[Agent] = field(default_factory=list)
 
 
 class SourceResolver(DayReader):
@@ -454,6 +457,14 @@ class SourceResolver(DayReader):
         if restrictive and len(restrictive.group("np").split()) <= 4:
             # "the source who has experience with explosives": the source the clause describes
             phrase = restrictive.group("np")
+        words = phrase.split()
+        if (
+            len(words) > 1
+            and self.p.person_pronoun.match(words[0])
+            and words[1].casefold() in _ADVERBIAL_OPENERS
+        ):
+            # "sa han på en pressekonferanse i Damaskus": the pronoun, then where he said it
+            phrase, tail = words[0], f"{' '.join(words[1:])} {tail}".strip()
         if not phrase and not anaphoric:
             return None
         stance = "denies" if self.p.deny.match(re.sub(r"\s+", " ", cue.strip())) else "asserts"
@@ -569,6 +580,15 @@ class SourceResolver(DayReader):
             base = self.context.last_person if person else self.context.last
             if person and base is not None:
                 base = self._gendered(base, gender)
+            mentioned = [
+                a for a in self.context.mentioned if self.genders.get(a.iri) in (None, gender)
+            ]
+            if person and base is None and mentioned:
+                # "… ble gjentatt av utenriksminister X. Han hevder at …": no person has spoken
+                # yet; the person the article mentioned last
+                if gender is not None:
+                    self.genders.setdefault(mentioned[-1].iri, gender)
+                return named(mentioned[-1])
             if base is None:
                 unnamed = self._new_agent(phrase, person=bool(person))
                 return Attribution(
@@ -1318,6 +1338,8 @@ _KIND_NOUNS = {
     "rights organization": "HumanRightsOrganisation",
     "menneskerettighetsorganisasjon": "HumanRightsOrganisation",
 }
+#: prepositions that open an adverbial after a speaker ("sa han på en pressekonferanse")
+_ADVERBIAL_OPENERS = frozenset("på i under etter før on in at during after before".split())
 #: words that open a clause of condition or time, never a speaker ("If confirmed, …")
 _CONJUNCTIONS = frozenset(
     "if unless when whether although though because once hvis dersom når".split()
