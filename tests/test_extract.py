@@ -2715,3 +2715,513 @@ def test_a_name_alone_under_the_headline_is_the_byline(
         "Rebels and the army fight on over the old town of Dorvan": {"courier"},
         "Troops entered the old town": {"courier"},
     }
+
+
+# --------------------------------------------------------------------------- the right source
+# (brief srcfix, issue #14): the causes of bench/extract-source-causes.tsv, each with an invented
+# sentence
+
+SOURCE_REGISTRY = """\
+'@context':
+- https://w3id.org/claim-ledger/context.jsonld
+- src: https://w3id.org/claim-ledger/source/
+'@graph':
+- id: src:kestrian-authorities
+  type: Organization
+  name: {en: Kestrian authorities}
+  alternateName: {en: [Kestrian officials], nb: [kestriske myndigheter]}
+  sourceKind: Government
+- id: src:un
+  type: Organization
+  name: {en: United Nations}
+  alternateName: {en: [UN], nb: [FN]}
+  sourceKind: UNAgency
+- id: src:unicef
+  type: Organization
+  name: {en: UN Children's Fund}
+  sourceKind: UNAgency
+- id: src:us-dod
+  type: Organization
+  name: {en: US Department of Defense}
+  alternateName: {en: [the US, the Pentagon]}
+  sourceKind: Ministry
+- id: src:coalition
+  type: Organization
+  name: {en: US-led coalition against the Dorvan Front}
+  sourceKind: ArmedForces
+- id: src:dorvan-monitor
+  type: Organization
+  name: {en: Dorvan Monitor for Human Rights}
+  sourceKind: MonitoringGroup
+- id: src:kestria-watch
+  type: Organization
+  name: {en: Kestria Watch}
+  sourceKind: MonitoringGroup
+- id: src:doctors-abroad
+  type: Organization
+  name: {en: Doctors Abroad}
+  sourceKind: HumanitarianOrganisation
+- id: src:health-ministry
+  type: Organization
+  name: {en: Kestrian Health Ministry, nb: Det kestriske helsedepartementet}
+  sourceKind: Ministry
+- id: src:lena-moor
+  type: Person
+  name: {en: Lena Moor}
+- id: src:ivan-berg
+  type: Person
+  name: {en: Ivan Berg}
+- id: src:tomas-rye
+  type: Person
+  name: {en: Tomas Rye}
+  actedOnBehalfOf: src:health-ministry
+- id: src:vestpress
+  type: Organization
+  name: {en: Vestpress}
+  sourceKind: NewsAgency
+- id: src:dalposten
+  type: Organization
+  name: {en: Dalposten}
+  sourceKind: NewsOutlet
+- id: src:courier
+  type: Organization
+  name: {en: The Courier}
+  sourceKind: NewsOutlet
+"""
+
+
+@pytest.fixture
+def source_registry(tmp_path: Path) -> Path:
+    path = tmp_path / "registry" / "sources.yaml"
+    path.parent.mkdir()
+    path.write_text(SOURCE_REGISTRY, encoding="utf-8")
+    return path
+
+
+def outlet_draft(
+    tmp_path: Path, text: str, lang: str, registry: Path, outlet: str
+) -> extract.Draft:
+    """The draft of ``text`` made with ``--outlet``, as a checker gives it."""
+    article = tmp_path / f"article.{lang}.txt"
+    article.write_text(text, encoding="utf-8")
+    return extract.extract_draft(article, lang, outlet=outlet, sources=registry)
+
+
+def test_a_byline_naming_the_wire_makes_the_reporters_voice_the_wires(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """A first line "Vestpress utenriks" / "Vestpress, DORVAN, Kestria" credits the wire with the
+    reporter's words on the outlet's page, as a dateline credit does."""
+    for byline in ("Vestpress utenriks", "Vestpress"):
+        draft = outlet_draft(
+            tmp_path,
+            f"{byline}\n\nFlommen har stengt veien til Dorvan. Broen er revet bort.\n",
+            "nb",
+            source_registry,
+            "Dalposten",
+        )
+        assert found(draft)["Broen er revet bort"] == {"vestpress"}, byline
+    draft = outlet_draft(
+        tmp_path,
+        "Vestpress, DORVAN, Kestria\n\nThe bridge over the river was swept away.\n",
+        "en",
+        source_registry,
+        "The Courier",
+    )
+    assert found(draft)["The bridge over the river was swept away"] == {"vestpress"}
+
+
+def test_a_first_line_that_is_no_wire_byline_leaves_the_outlet(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """A heading that opens with the wire's name ("Vestpress reporter hurt in Dorvan") or a
+    news outlet's name is no credit: the reporter's words stay the outlet's."""
+    draft = outlet_draft(
+        tmp_path,
+        "Vestpress Reporter Hurt In Dorvan\n\nThe bridge over the river was swept away.\n",
+        "en",
+        source_registry,
+        "The Courier",
+    )
+    assert found(draft)["The bridge over the river was swept away"] == {"courier"}
+
+
+def test_initialisms_with_dots_and_a_name_inside_a_compound(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "the U.N. Children's Fund" is the registry's "UN Children's Fund"; "The US-led coalition"
+    is the coalition, not the registry's "the US" that opens the compound."""
+    draft = draft_of(
+        tmp_path,
+        '"Many children are hurt," the U.N. Children\'s Fund said. The US-led coalition said '
+        "that it was investigating the strike. The U.S.-led coalition said that 12 fighters "
+        "were killed.\n",
+        "en",
+        source_registry,
+    )
+    assert found(draft) == {
+        "Many children are hurt": {"unicef"},
+        "it was investigating the strike": {"coalition"},
+        "12 fighters were killed": {"coalition"},
+    }
+
+
+def test_a_quote_goes_on_in_the_next_paragraph_and_after_a_partial_quote(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """'"…," Lena Moor said.¶"…"' is still her quote; so is a quoted sentence after words that
+    end in her quotation marks before the cue ('The bridge "…," she said. "…"')."""
+    draft = draft_of(
+        tmp_path,
+        '"The water rose in minutes," Lena Moor said.\n\n"We lost everything."\n\n'
+        'The bridge "was the only way out," the UN said in a statement. "The road is closed."\n',
+        "en",
+        source_registry,
+    )
+    assert found(draft)["We lost everything"] == {"lena-moor"}
+    assert statement(draft, "We lost everything").direct
+    assert found(draft)["The road is closed"] == {"un"}
+
+
+def test_a_pronoun_after_a_sentence_about_a_registry_person_is_that_person(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Ivan Berg said …. Dr. Lena Moor was operating at the time. "…," she said.": she is the
+    person the reporter's sentence was about, not the speaker before it."""
+    draft = draft_of(
+        tmp_path,
+        "Ivan Berg said that the strike was a mistake.\n\n"
+        "Dr. Lena Moor was operating at the time.\n\n"
+        '"The ceiling fell on the operating room," she said. "This is a massacre."\n',
+        "en",
+        source_registry,
+    )
+    assert found(draft)["The ceiling fell on the operating room"] == {"lena-moor"}
+    assert found(draft)["This is a massacre"] == {"lena-moor"}
+    assert found(draft)["the strike was a mistake"] == {"ivan-berg"}
+
+
+def test_the_official_is_the_person_named_before_not_a_plural_alias(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "according to the official" after "Tomas Rye, a spokesman for the Kestrian Health
+    Ministry, said …" is Rye, not the registry's "Kestrian officials"."""
+    draft = draft_of(
+        tmp_path,
+        "Tomas Rye, a spokesman for the Kestrian Health Ministry, said that 19 people died.\n\n"
+        "The dead included women and children, according to the official.\n",
+        "en",
+        source_registry,
+    )
+    assert found(draft)["The dead included women and children"] == {"tomas-rye"}
+
+
+def test_nb_the_same_source_and_the_spokesperson_again(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Vestpress siterer X på at …, mens Dalposten siterer samme kilde på at …": X both times;
+    "…, sier talspersonen videre" after "…, sier en FN-talsperson" is the UN again."""
+    draft = draft_of(
+        tmp_path,
+        "Vestpress siterer Tomas Rye på at over 25 personer er døde, mens Dalposten siterer "
+        "samme kilde på at tallet er 27.\n\n"
+        "– Hjelpen er på vei, sier en FN-talsperson.\n\n"
+        "– Vi trenger flere leger, sier talspersonen videre.\n",
+        "nb",
+        source_registry,
+    )
+    assert found(draft)["tallet er 27"] == {"tomas-rye"}
+    assert found(draft)["Hjelpen er på vei"] == {"un"}
+    assert found(draft)["Vi trenger flere leger"] == {"un"}
+
+
+def test_a_kind_of_source_is_the_one_of_that_kind_the_article_names(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "a monitoring group said" is the monitoring group the article names (here after it;
+    the registry has two); "the charity says" is the humanitarian organisation named before."""
+    draft = draft_of(
+        tmp_path,
+        "At least 40 civilians were killed in the strikes, a monitoring group said. The Dorvan "
+        "Monitor for Human Rights said that 12 of them were children.\n\n"
+        "Doctors Abroad said that its hospital was hit. The charity says that 3 nurses died.\n",
+        "en",
+        source_registry,
+    )
+    assert found(draft)["At least 40 civilians were killed in the strikes"] == {"dorvan-monitor"}
+    assert found(draft)["3 nurses died"] == {"doctors-abroad"}
+
+
+def test_a_kind_of_source_named_by_two_of_that_kind_stays_undecided(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """When the article names two monitoring groups, "a monitoring group" is neither of them."""
+    draft = draft_of(
+        tmp_path,
+        "At least 40 civilians were killed, a monitoring group said. The Dorvan Monitor for "
+        "Human Rights and Kestria Watch both said that the strikes went on.\n",
+        "en",
+        source_registry,
+    )
+    assert found(draft)["At least 40 civilians were killed"] == {"a monitoring group"}
+
+
+def test_plural_people_resolve_by_the_head_noun_of_a_registry_alias(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Officials said that …" is the registry's one source whose alias ends in "officials"
+    ("Kestrian officials"); "local officials" (a word the alias lacks) stays a new agent."""
+    draft = draft_of(
+        tmp_path,
+        "Officials said that the station was struck deliberately. Local officials said that "
+        "3 people died.\n",
+        "en",
+        source_registry,
+    )
+    assert found(draft)["the station was struck deliberately"] == {"kestrian-authorities"}
+    assert found(draft)["3 people died"] == {"Local officials"}
+
+
+def test_a_document_of_a_registry_organisation_is_the_organisation(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "According to U.N. estimates, …", "Ifølge FNs opptelling, …": the UN's statement."""
+    draft = draft_of(
+        tmp_path,
+        "According to U.N. estimates, at least 18,000 people remain trapped.\n",
+        "en",
+        source_registry,
+    )
+    assert found(draft) == {"at least 18,000 people remain trapped": {"un"}}
+    draft = draft_of(
+        tmp_path,
+        "Ifølge FNs opptelling av ofre, er minst 300 mennesker drept.\n",
+        "nb",
+        source_registry,
+    )
+    assert {"un"} in found(draft).values()
+
+
+def test_the_cue_after_a_quote_of_several_sentences_is_the_speakers_for_all(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """'"I was hit. … We ran. I saw bodies," she said.': the quote, one statement, is hers;
+    '"…," Ivan Berg said.\\n"…"' on the next line goes on with his quote."""
+    draft = draft_of(
+        tmp_path,
+        "Lena Moor was near the port.\n\n"
+        '"Something hit my head. We ran to the Red Cross center. I saw bodies on the floor," she '
+        "said.\n\n"
+        '"The trains were full," Ivan Berg said.\n"They knew it."\n',
+        "en",
+        source_registry,
+    )
+    words = "Something hit my head. We ran to the Red Cross center. I saw bodies on the floor"
+    assert found(draft)[words] == {"lena-moor"}
+    assert found(draft)["They knew it"] == {"ivan-berg"}
+
+
+def test_an_initialism_in_the_registry_is_matched_in_capitals_only(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """The pronoun "who" in "a source who was not authorised" is not the registry's "WHO"."""
+    registry = source_registry.read_text(encoding="utf-8") + (
+        "- id: src:who\n  type: Organization\n  name: {en: WHO}\n  sourceKind: UNAgency\n"
+    )
+    source_registry.write_text(registry, encoding="utf-8")
+    draft = draft_of(
+        tmp_path,
+        "The blast had a force of 500 tons of TNT, according to a U.S. government source who "
+        "was not authorised to speak. The WHO said that 3 hospitals were hit.\n",
+        "en",
+        source_registry,
+    )
+    assert all("who" not in sources for sources in list(found(draft).values())[:1])
+    assert found(draft)["3 hospitals were hit"] == {"who"}
+
+
+def test_a_restrictive_relative_clause_after_the_source_describes_it(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "…, said the official who visited the site": the official (Tomas Rye, named before); the
+    clause "who visited the site" says which one, it is no clause of the statement."""
+    draft = draft_of(
+        tmp_path,
+        "Tomas Rye said that 19 people died.\n\n"
+        "The estimate was based on the damage, said the official who visited the site.\n",
+        "en",
+        source_registry,
+    )
+    assert found(draft)["The estimate was based on the damage"] == {"tomas-rye"}
+
+
+OFFICE_REGISTRY = """\
+- id: src:president-office
+  type: Organization
+  name: {en: Office of the President of Kestria}
+  sourceKind: Government
+- id: src:pm-office
+  type: Organization
+  name: {en: Office of the Kestrian Prime Minister}
+  sourceKind: Government
+- id: src:ana-varo
+  type: Person
+  name: {en: Ana Varo}
+  jobTitle: {en: Kestrian Prime Minister}
+  actedOnBehalfOf: src:kestrian-authorities
+"""
+
+
+def test_a_heads_spokesman_or_office_is_the_registrys_office_of_the_title(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "President Ivo Radek's spokesman" speaks for the registry's "Office of the President of
+    …"; "her office" after Prime Minister Ana Varo is the Prime Minister's office, before the
+    government she acts for; a title no office holds ("Defence Minister") gives none."""
+    source_registry.write_text(
+        source_registry.read_text(encoding="utf-8") + OFFICE_REGISTRY, encoding="utf-8"
+    )
+    draft = draft_of(
+        tmp_path,
+        '"It looks like war crimes," President Ivo Radek\'s spokesman told the BBC.\n\n'
+        'Ana Varo said that the city was free. Varo "arrived in the city," her office said.\n\n'
+        '"We will rebuild," Defence Minister Jo Lind\'s spokesman said.\n',
+        "en",
+        source_registry,
+    )
+    assert found(draft)["It looks like war crimes"] == {"president-office"}
+    assert found(draft)['Varo "arrived in the city'] == {"pm-office"}
+    assert found(draft)["We will rebuild"] != {"president-office"}
+    assert found(draft)["We will rebuild"] != {"pm-office"}
+
+
+def test_a_condition_a_noun_before_an_auxiliary_and_the_journalists_are_no_speakers(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "If confirmed, …" (a condition), "Conflicting reports have emerged …" ("reports" a noun)
+    stay the reporter's; "The journalists said …" is the outlet's own reporters'."""
+    draft = outlet_draft(
+        tmp_path,
+        "If confirmed, the strike would be the deadliest since 2008. Conflicting reports have "
+        "emerged over the cause of the blast. The journalists said that four cars were "
+        "destroyed.\n",
+        "en",
+        source_registry,
+        "The Courier",
+    )
+    assert found(draft) == {
+        "If confirmed, the strike would be the deadliest since 2008": {"courier"},
+        "Conflicting reports have emerged over the cause of the blast": {"courier"},
+        "four cars were destroyed": {"courier"},
+    }
+
+
+def test_a_registry_name_matches_with_or_without_its_accents(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "International charity Medecins du Nord" names the registry's "Médecins du Nord";
+    the Norwegian letters stay letters of their own ("Ås" is not "As")."""
+    source_registry.write_text(
+        source_registry.read_text(encoding="utf-8")
+        + "- id: src:mdn\n  type: Organization\n  name: {en: Médecins du Nord}\n"
+        "  sourceKind: HumanitarianOrganisation\n"
+        "- id: src:as\n  type: Organization\n  name: {en: As}\n",
+        encoding="utf-8",
+    )
+    draft = draft_of(
+        tmp_path,
+        "International charity Medecins du Nord said that its hospital was hit.\n",
+        "en",
+        source_registry,
+    )
+    assert found(draft) == {"its hospital was hit": {"mdn"}}
+    assert extract.Registry.load(source_registry).exact("Ås") is None
+
+
+def test_nb_a_fronted_phrase_of_time_and_a_perfect_cue(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Kort tid etter X bekreftet Y at …" (a fronted time phrase) and "Y har anslått at …" (a
+    perfect cue): Y's statements, not the fronted words' or the outlet's."""
+    draft = draft_of(
+        tmp_path,
+        "Kort tid etter Vestpress' melding bekreftet FN selv at broen er revet.\n\n"
+        "FN har anslått at så mange som 500 sivile fortsatt er i byen.\n",
+        "nb",
+        source_registry,
+    )
+    assert found(draft)["broen er revet"] == {"un"}
+    assert found(draft)["så mange som 500 sivile fortsatt er i byen"] == {"un"}
+
+
+def test_a_participle_clause_after_a_cue_describes_the_noun_for_the_reporter(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "X denied allegations that it had shelled Dorvan, recently retaken by the Front": the
+    participle clause is the reporter's description of Dorvan, as a ", which" clause is."""
+    draft = outlet_draft(
+        tmp_path,
+        "The UN on Sunday denied allegations that it had left the town of Dorvan, recently "
+        "retaken by the Liberation Front.\n",
+        "en",
+        source_registry,
+        "The Courier",
+    )
+    assert found(draft) == {
+        "it had left the town of Dorvan": {"un"},
+        "recently retaken by the Liberation Front": {"courier"},
+    }
+
+
+def test_a_named_speaker_with_a_title_before_said_in_a_statement(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """'"…," Tomas Rye, the ministry's coordinator in Dorvan, said in a statement.': Rye speaks,
+    not the source named in the sentence before ("in a statement" names no speaker)."""
+    draft = draft_of(
+        tmp_path,
+        "The UN said that 500 people have fled.\n\n"
+        '"The number of people fleeing is staggering," Tomas Rye, the ministry\'s coordinator '
+        "in Dorvan, said in a statement.\n",
+        "en",
+        source_registry,
+    )
+    assert found(draft)["The number of people fleeing is staggering"] == {"tomas-rye"}
+
+
+def test_a_named_speaker_with_a_role_quoted_by_an_agency_and_a_new_paper_that_reported(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """'"…," Tomas Rye, head of the ministry's crisis unit, was quoted as saying by Vestpress':
+    Rye, relayed by Vestpress; "The UN announced that …, The Daily Lantern reported": the UN's,
+    the paper (not in the registry) only carried it."""
+    draft = draft_of(
+        tmp_path,
+        '"The bridge is gone," Tomas Rye, head of the ministry\'s crisis unit, was quoted as '
+        "saying by Vestpress.\n\n"
+        "The UN announced on Wednesday that 80 families were evacuated, The Daily Lantern "
+        "reported.\n",
+        "en",
+        source_registry,
+    )
+    assert found(draft)["The bridge is gone"] == {"tomas-rye"}
+    assert relay_of(draft, "The bridge is gone") == "vestpress"
+    assert found(draft)["80 families were evacuated"] == {"un"}
+
+
+def test_nb_a_pronoun_before_anyone_spoke_and_a_pronoun_with_an_adverbial(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "… ble gjentatt av Tomas Rye. Han hevder at …": Rye, the person mentioned last, as no
+    person has spoken before; "– …, sa han på en pressekonferanse i Dorvan torsdag.": "han"
+    with where he said it, not a speaker named "han på en pressekonferanse"."""
+    draft = draft_of(
+        tmp_path,
+        "FN avviser at det var involvert, og torsdag ble dette gjentatt av Tomas Rye. Han "
+        "hevder at angrepet var et uhell.\n\n"
+        "– Vi har ikke brukt slike våpen, sa han på en pressekonferanse i Dorvan torsdag.\n",
+        "nb",
+        source_registry,
+    )
+    assert found(draft)["angrepet var et uhell"] == {"tomas-rye"}
+    assert found(draft)["Vi har ikke brukt slike våpen"] == {"tomas-rye"}

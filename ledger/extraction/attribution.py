@@ -19,7 +19,14 @@ from ledger.extraction.segmentation import (
     sentences,
     strip_span,
 )
-from ledger.extraction.sources import Agent, Attribution, Context, Registry, SourceResolver
+from ledger.extraction.sources import (
+    Agent,
+    Attribution,
+    Context,
+    Registry,
+    SourceResolver,
+    mask_initials,
+)
 
 #: The longest sentence the rules look into (a longer "sentence" is kept whole, own voice).
 MAX_SENTENCE_CHARS = 2000
@@ -214,12 +221,15 @@ class Extractor(SourceResolver, QuantityReader):
     def _paragraph(self, para: Paragraph) -> None:
         """The statements of a body or speech paragraph, sentence by sentence."""
         speech = para.kind == "speech"
+        # '"… day and night.¶"Our children …': a quote left open at the end of the paragraph
+        # before goes on in this one, when it opens with a quotation mark; so does a quote
+        # after a paragraph that ended with a speaker's quote and its cue
+        carried = (
+            self._carried_quote and self.text[para.start] in OPEN_QUOTES
+        ) or self._quote_paragraph_follows(para)
         self._paragraph_start = para.start
         quoted: list[Statement] = []
         closed = False  # a speech paragraph's quote has been attributed ("…, sier X.")
-        # '"… day and night.¶"Our children …': a quote left open at the end of the paragraph
-        # before goes on in this one, when it opens with a quotation mark
-        carried = self._carried_quote and self.text[para.start] in OPEN_QUOTES
         speech_speaker = self._speech_speaker
         self._carried_quote = False
         self._speech_speaker = None
@@ -248,6 +258,11 @@ class Extractor(SourceResolver, QuantityReader):
             if opens_quote:
                 closed = False
             found = self._sentence(start, end, speech)
+            for _, _, agent in self.registry.mentions(mask_initials(self.text[start:end])):
+                if agent.person:  # for a "he"/"she" before any person has spoken
+                    self.context.mentioned.append(agent)
+            if not speech:
+                self._quote_before_cue(para.start, start, found)
             if not speech and all(s.attribution is self.own for s in found):
                 continued = (carried and start == para.start) or self._inside_quote(
                     para.start, start
@@ -285,6 +300,33 @@ class Extractor(SourceResolver, QuantityReader):
         if not speech and self._inside_quote(para.start, para.end) and self._quote_goes_on():
             self._carried_quote = True
 
+    def _quote_before_cue(self, begin: int, start: int, found: list[Statement]) -> None:
+        """'"I was hit. … I saw bodies on the floor," she said.': the cue after the last sentence
+        of a quote is the speaker's for the sentences of the quote before it too."""
+        cued = [s for s in found if s.attribution is not self.own and s.start == start]
+        opened = self._quote_opened_at(begin, start)
+        if not cued or opened is None:
+            return
+        for statement in self.statements:
+            if opened <= statement.start < start and statement.attribution is self.own:
+                statement.attribution = cued[0].attribution
+                statement.direct = True
+
+    def _quote_opened_at(self, begin: int, at: int) -> int | None:
+        """Where the quotation open at ``at`` opened, after ``begin``; None if none is open."""
+        curly: list[int] = []
+        straight: int | None = None
+        for index in range(begin, at):
+            char = self.text[index]
+            if char in "“«":
+                curly.append(index)
+            elif char in "”»" and curly:
+                curly.pop()
+            elif char == '"':
+                straight = index if straight is None else None
+        opened = [i for i in (*curly[-1:], straight) if i is not None]
+        return max(opened) if opened else None
+
     def _inside_quote(self, begin: int, at: int) -> bool:
         """Is ``at`` inside a quotation opened after ``begin`` and not closed before ``at``?"""
         words = self.text[begin:at]
@@ -297,9 +339,33 @@ class Extractor(SourceResolver, QuantityReader):
             return False
         last = self.statements[-1]
         return (
-            last.direct
+            self._quoted(last)
             and last.attribution.sources != (self.outlet,)
             and last.attribution.sources == self.context.last.sources
+        )
+
+    def _quoted(self, statement: Statement) -> bool:
+        """A direct quote, or words that end in the speaker's quotation marks before the cue
+        ('This hospital "was one of 20 …," the agency said')."""
+        if statement.direct:
+            return True
+        words = self.text[statement.start : statement.end]
+        after = self.text[statement.end : statement.end + 2]
+        opened = any(q in words for q in OPEN_QUOTES) or words.count('"') % 2 == 1
+        return opened and any(q in after for q in CLOSE_QUOTES)
+
+    def _quote_paragraph_follows(self, para: Paragraph) -> bool:
+        """Does a paragraph in quotation marks follow one that ended with a named speaker's
+        quote and its cue ('"…," X said.¶"Then the sky went orange."'): X's quote goes on."""
+        if self.text[para.start] not in OPEN_QUOTES or not self.statements:
+            return False
+        last = self.statements[-1]
+        between = self.text[last.end : para.start]
+        return (
+            last.start >= self._paragraph_start
+            and between.count("\n") <= 3
+            and not re.search(r"[.!?][»\"”’']?\s+[A-ZÆØÅ]", between)
+            and self._quote_goes_on()
         )
 
     # ------------------------------------------------------------------ sentences
@@ -308,7 +374,8 @@ class Extractor(SourceResolver, QuantityReader):
         """The statements of one sentence: a cue after it, before it, or the outlet's voice."""
         text = self.text
         s_end = strip_span(text, start, end, " \t\r\n.!?")[1]
-        sentence = text[start:s_end]
+        # "U.N. officials said": the dots of initialisms are no full stops to the cue patterns
+        sentence = mask_initials(text[start:s_end])
         if self._previous_cue(start, sentence):
             return []  # "Det sier X.": it attributed the sentence before and says nothing new
         if not speech and self.p.reporting_note.search(sentence):
@@ -367,6 +434,7 @@ class Extractor(SourceResolver, QuantityReader):
             # '"…," said X. "Then the sky went orange."': X's quote goes on
             assert self.context.last is not None
             return [Statement(start, s_end, self.context.last, direct=True)]
+        self._note_subject(sentence)
         return self._clauses(start, s_end, self.own, self._is_quoted(start, s_end))
 
     def _relative_of_note(self, start: int, sentence: str) -> list[Statement]:
@@ -377,6 +445,16 @@ class Extractor(SourceResolver, QuantityReader):
         if m is None:
             return []
         return self._clauses(start + m.start("word"), start + len(sentence), self.own, False)
+
+    def _note_subject(self, sentence: str) -> None:
+        """A reporter's sentence that opens with a registry person's name, after at most a
+        title ("Dr. Jo Lee was operating …", "Jo Lee, 34, was in a café …"): the person a
+        following "he"/"she" refers to."""
+        for m_start, _, agent in self.registry.mentions(sentence[:120]):
+            before = sentence[:m_start]
+            if agent.person and re.fullmatch(r"(?:[A-ZÆØÅ][\w.'’\u2024-]*\s+){0,3}", before):
+                self.context.subject = agent
+            return
 
     def _according_inside(self, sentence: str) -> Attribution | None:
         """ "Det var ifølge X ingen …", "There were according to X no …": a source named
@@ -415,12 +493,13 @@ class Extractor(SourceResolver, QuantityReader):
         if not self.statements or self.context.last is None:
             return False
         last = self.statements[-1]
-        if not last.direct or last.attribution.sources == (self.outlet,):
+        if not self._quoted(last) or last.attribution.sources == (self.outlet,):
             return False
         if last.attribution.sources != self.context.last.sources:
             return False
         between = self.text[last.end : start]
-        return last.end <= start and "\n" not in between and len(between) <= 200
+        # a line break may part them ('"…," X said.\n"…"'), a blank line not (a new paragraph)
+        return last.end <= start and not re.search(r"\n\s*\n", between) and len(between) <= 200
 
     def _is_quoted(self, start: int, end: int) -> bool:
         """Do the words open with a quotation mark or a speech dash?"""
@@ -482,10 +561,11 @@ class Extractor(SourceResolver, QuantityReader):
             words = m.group("src").split()
             if words[0].casefold() in self.lex.that:
                 continue  # "…, estimated that …": a content clause, not a speaker
-            if words[0].casefold() in _PREPOSITIONS and any(
-                w.casefold() in self.lex.that for w in words
-            ):
-                continue  # "X, a spokesman, said on October 18 that …": the statement follows
+            if words[0].casefold() in _PREPOSITIONS | {"by"}:
+                # "X, a spokesman, said on October 18 that …": the statement follows; "…, Jo
+                # Lee, the UN's coordinator, said in a statement", "…, X, head of Y, was quoted
+                # as saying by Interfax": the speaker is before the cue
+                continue
             relayed = len(words) > 1 and words[1].casefold() in self.lex.relay
             # "…, sier det ukrainske jernbaneverket": a determiner, an adjective, a definite
             # noun (Norwegian double definiteness) name the speaker; "sier det var …" does not
@@ -496,10 +576,16 @@ class Extractor(SourceResolver, QuantityReader):
                 and words[1].endswith("e")
                 and re.search(r"(?:et|en|ene|a)$", words[2]) is not None
             )
+            # "…, sa han på en pressekonferanse": a person and an adverbial, not a clause
+            adverbial = (
+                len(words) > 1
+                and self.p.person_pronoun.match(words[0]) is not None
+                and words[1].casefold() in _PREPOSITIONS
+            )
             if (
                 len(words) > 1
                 and words[0].casefold() in self.lex.clause_pronouns
-                and not (relayed or noun_phrase)
+                and not (relayed or noun_phrase or adverbial)
             ):
                 continue  # "…, said it would investigate": a clause, not a speaker
             attribution = self._source(m.group("src"), m.group("cue"))
@@ -522,6 +608,20 @@ class Extractor(SourceResolver, QuantityReader):
                 before = sentence[previous + 1 : comma].strip(" ,»\"”’'")
                 if re.fullmatch(r"(?:[A-ZÆØÅ][\w.'-]*\s+){0,3}[A-ZÆØÅ][\w'-]*", before):
                     continue  # "…, a spokesman for X, said": the speaker's name is further left
+            if re.match(r"the\s", src, re.IGNORECASE) or src[:1].islower():
+                previous = max([c for c in commas if c < comma], default=-1)
+                before = sentence[previous + 1 : comma].strip(" ,»\"”’'")
+                person = self.registry.exact(before)
+                if (
+                    previous >= 0
+                    and re.fullmatch(r"(?:[A-ZÆØÅ][\w.'-]*\s+){1,3}[A-ZÆØÅ][\w'-]*", before)
+                    and (person is None or person.person)
+                    and not self._organisation_name(before)
+                ):
+                    # "…," Lise Grande, the UN's coordinator in Iraq, said", "…, Jo Lee, head of
+                    # X, was quoted as saying": the named person speaks, the title after the name
+                    # says for whom
+                    continue
             first_part = src.split(",")[0].strip()
             if "," in src and not (
                 first_part[:1].isupper()
@@ -625,9 +725,12 @@ class Extractor(SourceResolver, QuantityReader):
             # "…, skriver nyhetsbyrået": the news agency named last
             named = [a for _, _, a in self.registry.mentions(self.text[:start])]
             medium = next((a for a in reversed(named) if self._is_agency(a)), medium)
-        elif not spokesman and (trailing.relay is not None or not self._is_medium(medium)):
+        elif not spokesman and (
+            trailing.relay is not None
+            or not (self._is_medium(medium) or self._new_medium(medium, trailing.cue))
+        ):
             return None
-        found = self._leading_cue(start, self.text[start:end])
+        found = self._leading_cue(start, mask_initials(self.text[start:end]))
         if found is None or found[2] or found[1].sources == trailing.sources:
             return None
         stmt_start, attribution, _ = found
@@ -640,6 +743,17 @@ class Extractor(SourceResolver, QuantityReader):
             attribution = replace(attribution, relay=medium, transmission="wireRelay")
             self._remember(attribution)
         return stmt_start, attribution
+
+    def _new_medium(self, agent: Agent, cue: str) -> bool:
+        """ "…, The Guardian reported", "…, melder Dagsavisen": a new agent named with capitals
+        and a verb of publishing after a clause with its own speaker is the medium that carried
+        it."""
+        return (
+            agent.new
+            and (not agent.person or agent.type_guessed)
+            and cue.casefold() in _PUBLISHING
+            and all(w[:1].isupper() for w in agent.name.split())
+        )
 
     def _is_medium(self, agent: Agent) -> bool:
         """A news agency, a news outlet or this article's outlet."""
@@ -664,6 +778,18 @@ class Extractor(SourceResolver, QuantityReader):
     def _leading(self, start: int, sentence: str) -> tuple[int, Attribution, bool] | None:
         """A cue before the statement; (statement start, attribution, whole sentence?)."""
         found = self._leading_cue(start, sentence)
+        if found is not None and not found[2] and self.lex.lang == "en":
+            first = self.text[found[0] : found[0] + 40].split()[:1]
+            that = re.search(r"\bthat\s+$", self.text[max(0, found[0] - 8) : found[0]])
+            if first and first[0].casefold() in self.lex.clause_verbs:
+                if that:
+                    # "X said that was the largest toll": "that" is the subject, not "that …"
+                    found = (found[0] - len(that.group(0)), found[1], found[2])
+                else:
+                    # "Conflicting reports have emerged …": "reports" is a noun, no cue; what an
+                    # English cue introduces does not open with an auxiliary (a Norwegian one
+                    # may: "Ifølge X er …", the verb second)
+                    found = None
         if found is not None:
             return found
         fronted = self.p.fronted_adverbial.match(sentence)
@@ -788,11 +914,16 @@ class Extractor(SourceResolver, QuantityReader):
         if len(words) < 2:
             return False
         first = words[0].casefold()
-        return first in _PREPOSITIONS or (
-            first in _FRONTING_ADVERBS
-            and (
-                words[1].casefold() in _PREPOSITIONS | _FRONTING_ADVERBS
-                or self._is_time(" ".join(words[1:]))  # "Tidligere tirsdag"
+        return (
+            first in _PREPOSITIONS
+            or (
+                first in _FRONTING_ADVERBS
+                and (
+                    words[1].casefold() in _PREPOSITIONS | _FRONTING_ADVERBS
+                    or self._is_time(" ".join(words[1:]))  # "Tidligere tirsdag"
+                    # "Kort tid etter SOHRs melding": a preposition after a noun of time
+                    or any(w.casefold() in _PREPOSITIONS for w in words[2:3])
+                )
             )
         )
 
@@ -855,8 +986,10 @@ class Extractor(SourceResolver, QuantityReader):
         if consumed > at:
             phrase = sentence[at:consumed]
             stop = consumed
-            if comma >= 0 and sentence[consumed:comma].strip() == "":
-                stop = comma + 1
+            between = sentence[consumed:comma] if comma >= 0 else "-"
+            rest = re.sub(r"^(?:'s|’s)\s*", "", between.strip()).split()
+            if not rest or (len(rest) <= 2 and rest[0].casefold() in self.lex.documents):
+                stop = comma + 1  # "Ifølge SOHR, …", "According to UN estimates, …"
             return stop, self._source(phrase, cue)
         if comma > at:
             return comma + 1, self._source(sentence[at:comma], cue)
@@ -942,7 +1075,8 @@ class Extractor(SourceResolver, QuantityReader):
         return start, end, attribution
 
     def _split(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        """Cut a span at relative, coordinated, subordinate clauses and fronted phrases."""
+        """Cut a span at relative, coordinated, subordinate clauses, participle clauses and
+        fronted phrases."""
         text = self.text
         cuts: list[tuple[int, int, str]] = []  # (cut at, clause starts at, role of the clause)
         span = text[start:end]
@@ -1063,6 +1197,8 @@ class Extractor(SourceResolver, QuantityReader):
         return self.text[begin : statement.end]
 
 
+#: verbs with which a medium publishes what a source said ("…, The Guardian reported")
+_PUBLISHING = frozenset("reported reports wrote writes melder meldte skriver skrev".split())
 #: words that open an adverbial after a cue ("said on Friday in a report"), never a speaker
 #: a definite noun for a news agency or paper, standing for the one named before it
 _AGENCY_NOUN = re.compile(r"(?:the\s+)?(?:nyhetsbyrået|byrået|news\s+agency|agency)", re.IGNORECASE)

@@ -42,7 +42,7 @@ from ledger.extraction.days import parse_published
 from ledger.extraction.draft import Draft, render_draft
 from ledger.extraction.rules import LEXICONS
 from ledger.extraction.segmentation import paragraphs, sentences, wire_credit
-from ledger.extraction.sources import Agent, Registry
+from ledger.extraction.sources import Agent, Registry, byline_wire
 from ledger.intake.load import read_text_file
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def extract_draft(
     when = parse_published(published)
     text = read_article(article)
     registry = Registry.load(sources)
-    outlet_agent = _outlet(registry, outlet, lang, wire_credit(text))
+    outlet_agent = _outlet(registry, outlet, lang, wire_credit(text) or byline_wire(text, registry))
     extractor = Extractor(text, lang, registry, outlet_agent)
     statements = extractor.run()
     if len(statements) > MAX_STATEMENTS:
@@ -153,8 +153,8 @@ def evaluate_extraction(
 
 def _outlet(registry: Registry, outlet: str | None, lang: str, credit: str | None = None) -> Agent:
     """The source of the own-voice statements: the registry's agency a wire credit names
-    (dateline or closing credit line) else --outlet, the registry's one outlet, the agency a
-    wire dateline credits ("LIMA, March 3 (Wirewatch) -"), or new."""
+    (dateline, closing credit line, or a byline "NTB utenriks") else --outlet, the registry's
+    one outlet, the agency a wire dateline credits ("LIMA, March 3 (Wirewatch) -"), or new."""
     if outlet:
         found = registry.resolve(outlet)
         wire = registry.resolve(credit) if credit else None

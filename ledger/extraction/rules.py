@@ -226,6 +226,9 @@ NB = Lexicon(
         "har bekreftet",
         "har skrevet",
         "har fortalt",
+        "har anslått",
+        "har rapportert",
+        "har kunngjort",
         "varsler",
         "varslet",
         "frykter",
@@ -525,7 +528,7 @@ NB = Lexicon(
     broadcaster_words=("fjernsyn", "tv", "kanal", "fjernsynskanal", "kringkaster", "medier"),
     determiners=("den", "det", "de"),
     adding=("og la til", "og legger til", "og understreket", "og fortsatte"),
-    source_adverbs=("begge", "også", "selv", "dessuten"),
+    source_adverbs=("begge", "også", "selv", "dessuten", "videre", "igjen"),
     speaking_roles=(
         "talsm",
         "talsp",
