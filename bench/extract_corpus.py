@@ -49,6 +49,8 @@ VOCABULARY_LEFT_OUT: set[str] = set()
 REVIEW_VOCABULARY_LEFT_OUT: set[str] = set()
 #: --no-vocabulary: the review proposes the built-in properties only (the figure before #14's)
 NO_VOCABULARY = False
+#: every rejected first proposal: (kind, cause, detail), for ``--causes``
+REJECTED: list[tuple[str, str, str]] = []
 #: the page's language → the lexicon that reads it
 LEXICON = {"en": "en", "nb": "nb", "nn": "nb"}
 
@@ -180,6 +182,12 @@ def proposals_judged(page: Page, draft: Path, result: Evaluation) -> Counter[str
         proposals = session.proposals(item)
         first = proposals[0].label if proposals else None
         verdict = _judge(item.field, item.node, first, claims)
+        if verdict == "rejected":
+            kind, cause, detail = _cause(
+                item.field, item.node, [p.label for p in proposals], claims
+            )
+            where = f"{page.event}/{page.path.stem} {item.node_id.rsplit('/', 1)[-1]}"
+            REJECTED.append((kind, cause, f"{detail} ({where})"))
         judged[verdict] += 1
         judged[f"{item.field}: {verdict}"] += 1
     return judged
@@ -220,6 +228,105 @@ def _judge(field: str, node: Any, label: str | None, gold: list[dict[str, Any]])
     return "not comparable"
 
 
+def _proposed_property(label: str) -> str:
+    m = re.search(r"property (?:[\w-]+:)?(\w+)", label)
+    return m.group(1) if m else "?"
+
+
+def _cause(
+    field: str, node: Any, labels: list[str], gold: list[dict[str, Any]]
+) -> tuple[str, str, str]:
+    """Why a first proposal was rejected: the item's kind (what the entry decides), a general
+    cause, and the detail (what was proposed, what the gold gives)."""
+    first = labels[0] if labels else None
+    if field == "proposition.quantity.unit":
+        units = sorted(
+            {str((c.get("proposition") or {}).get("quantity", {}).get("unit")) for c in gold}
+        )
+        return "figure/unit", "another unit than the gold's", f"{first} → {', '.join(units)}"
+    if field.startswith("proposition"):
+        propositions = [c["proposition"] for c in gold if c.get("proposition")]
+        proposition = node.get("proposition")
+        figure = isinstance(proposition, dict) and isinstance(proposition.get("quantity"), dict)
+        quote = _exact_quote(node)
+        if first is None:
+            return "proposition", "no proposal at all", quote[:60]
+        if first.startswith("no proposition"):
+            wanted = propositions[0]
+            prop = str(wanted.get("property", "")).split(":")[-1]
+            quantity = wanted.get("quantity")
+            if isinstance(quantity, dict) and not figure:
+                phrase = _name(quantity.get("phrase"))
+                if phrase and phrase.casefold() in quote.casefold():
+                    return (
+                        "figure",
+                        "a figure in the quote the draft did not read",
+                        (f"'{phrase}' ({prop})"),
+                    )
+                return (
+                    "figure",
+                    "the gold's figure is not in the draft's quote (span)",
+                    (f"'{phrase}' ({prop}); quote '{quote[:50]}'"),
+                )
+            if isinstance(quantity, dict):
+                return "property", "a figure read, no property from its words", prop
+            return "property", "a relation no rule reads from the words", f"{prop}: '{quote[:60]}'"
+        proposed = _proposed_property(first)
+        if not propositions:
+            what = "a figure" if figure else "a relation"
+            return (
+                "proposition",
+                f"{what} proposed where the gold gives no proposition",
+                f"{proposed}: '{quote[:60]}'",
+            )
+        wanted_props = sorted({str(p.get("property", "")).split(":")[-1] for p in propositions})
+        counts = any(isinstance(p.get("quantity"), dict) for p in propositions)
+        if figure and counts:
+            cause = "another count property than the gold's"
+        elif figure:
+            cause = "a count proposed where the gold gives a relation"
+        elif counts:
+            cause = "a relation proposed where the gold gives a count"
+        else:
+            cause = "another relation than the gold's"
+        return "property", cause, f"{proposed} → {', '.join(wanted_props)}"
+    if field == "name":
+        sources = sorted({str(c.get("attributedTo")) for c in gold})
+        named = _name(node.get("name"))
+        later = [label for label in labels[1:] if any(f"registry's {s} " in label for s in sources)]
+        if later:
+            cause = "the gold's registry source proposed, not first"
+        elif first and first.startswith("the registry's"):
+            cause = "another registry source proposed first"
+        else:
+            cause = "a promotion proposed where the gold names a registry source"
+        return "source", cause, f"'{named}': {first} → {', '.join(sources)}"
+    if field == "stance":
+        stances = sorted({str(c.get("stance")) for c in gold})
+        return "stance", "another stance than the gold's", f"{node.get('stance')} → {stances}"
+    values = sorted({str(c.get(field)) for c in gold})
+    return "source", f"{field} kept, the gold gives another", f"{node.get(field)} → {values}"
+
+
+def _exact_quote(node: Any) -> str:
+    for quote in node.get("quote", []) or []:
+        for selector in quote.get("selector", []) or []:
+            if selector.get("type") == "TextQuoteSelector":
+                return str(selector.get("exact", ""))
+    return ""
+
+
+def write_causes(path: Path) -> None:
+    """The rejected first proposals by kind and cause, with counts and every detail."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for kind, cause, detail in REJECTED:
+        groups[(kind, cause)].append(detail)
+    lines = ["kind\tcause\tcount\tdetails (proposed → gold (event/page claim))"]
+    for (kind, cause), details in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        lines.append(f"{kind}\t{cause}\t{len(details)}\t{' | '.join(details)}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def _gold_claims(case: Path) -> dict[str, dict[str, Any]]:
     """The case's claims by full IRI."""
     data = yaml.safe_load((case / "claims.yaml").read_text(encoding="utf-8"))
@@ -238,6 +345,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--misses", action="store_true", help="print the misses under each page")
+    parser.add_argument(
+        "--causes",
+        type=Path,
+        help="write the rejected proposals by kind and cause to this TSV file",
+    )
     parser.add_argument("--note", default="", help="a line for the header ('blind: first run')")
     parser.add_argument(
         "--no-vocabulary",
@@ -352,6 +464,8 @@ def main() -> None:
         "# proposals judged "
         + ("without the cases' vocabularies" if NO_VOCABULARY else "with each case's vocabulary")
     )
+    if args.causes:
+        write_causes(args.causes)
     for event in sorted(REVIEW_VOCABULARY_LEFT_OUT):
         print(f"# {event}: proposals judged without its vocabulary.yaml, which review refuses")
     for event in sorted(VOCABULARY_LEFT_OUT):

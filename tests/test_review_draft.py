@@ -769,3 +769,132 @@ def test_a_declared_plain_property_between_two_named_entities(tmp_path: Path) ->
     text = draft.read_text(encoding="utf-8")
     assert "veltra: https://w3id.org/claim-ledger/case/veltra-ferry/" in text
     assert node(draft, item.node_id)["proposition"]["value"] == "ent:veltra"  # type: ignore[index]
+
+
+# --------------------------------------------------------------------------- proposals (brief
+# `proposals`, session 7): the figure, its property and what refers back, each an invented case
+
+
+def proposition_of(tmp_path: Path, article: str, words: str, lang: str = "en") -> list[str]:
+    """Extract an invented article with the test entities; the proposals for the proposition of
+    the claim whose quote holds ``words``, best first."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    entities = tmp_path / "entities.yaml"
+    entities.write_text(ENTITIES, encoding="utf-8")
+    path = tmp_path / f"article.{lang}.txt"
+    path.write_text(article, encoding="utf-8")
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(
+        extract.extract(path, lang, published="2025-03-11", sources=registry), encoding="utf-8"
+    )
+    session = ReviewSession(draft, registry, entities)
+    for item in session.items():
+        quote = str(item.node.get("quote", [{}])[0].get("selector", [{}])[0].get("exact", ""))
+        if item.field == "proposition" and words in quote:
+            return [p.label for p in session.proposals(item)]
+    raise AssertionError(f"no proposition entry for a quote holding {words!r}")
+
+
+def test_a_share_in_words_is_read_as_a_percent_of_the_place(tmp_path: Path) -> None:
+    """ "retaken about a quarter of the city": extract reads "about a"; the review reads the share
+    (about 25 percent), areaShareControlled of the place, and writes that figure when accepted."""
+    labels = proposition_of(
+        tmp_path,
+        "Fighting went on in Veltra.\n\n"
+        "NF fighters have retaken about a quarter of the city, the observatory said.\n",
+        "a quarter",
+    )
+    assert "property areaShareControlled" in labels[0], labels
+    assert "'about a quarter' about 22.5–27.5 percent" in labels[0], labels
+    assert labels[0].startswith("subject ent:veltra"), labels
+    draft = tmp_path / "draft.yaml"
+    session = ReviewSession(draft, tmp_path / "sources.yaml", tmp_path / "entities.yaml")
+    item = next(
+        i for i in session.items() if i.field == "proposition" and "quarter" in str(i.node["quote"])
+    )
+    session.resolve(item, session.proposals(item)[0])
+    quantity = node(draft, item.node_id)["proposition"]["quantity"]  # type: ignore[index]
+    assert quantity["nominal"] == 25 and quantity["unit"] == "percent", quantity
+    assert not any(m.startswith("proposition.quantity.unit") for m in marks(draft))
+
+
+def test_half_of_a_place_is_a_share_but_the_western_half_is_a_place(tmp_path: Path) -> None:
+    """ "control half of the city" is a share; "in the western half of the city" names a part."""
+    labels = proposition_of(
+        tmp_path, "The NF now controls half of Veltra, the observatory said.\n", "half of"
+    )
+    assert "property areaShareControlled" in labels[0] and "45–55 percent" in labels[0], labels
+    labels = proposition_of(
+        tmp_path,
+        "Stocks are running low in the western half of Veltra, the observatory said.\n",
+        "western half",
+    )
+    assert not any("percent" in label for label in labels), labels
+
+
+def test_a_figure_extract_leaves_out_is_read_by_the_review(tmp_path: Path) -> None:
+    """ "killed several hospital staff", "the toll has risen to 86": a count of people the review
+    reads (extract keeps no figure without a noun or a vague word it lacks); not a day's number."""
+    labels = proposition_of(
+        tmp_path,
+        "The shelling killed several hospital staff, the observatory said.\n",
+        "several",
+    )
+    assert "property killedCount" in labels[0] and "'several' several 3–" in labels[0], labels
+    labels = proposition_of(
+        tmp_path,
+        "The number of dead after the shelling of Veltra market has risen to 86, the "
+        "observatory said.\n",
+        "86",
+    )
+    assert "property killedCount" in labels[0] and "'86' exactly 86–86 person" in labels[0], labels
+    # "on March 16 … the deadliest": a day, not a count of people
+    labels = proposition_of(
+        tmp_path,
+        "The shelling of Veltra on March 16 was the deadliest of the war, the observatory said.\n",
+        "March 16",
+    )
+    assert not any("'16'" in label for label in labels), labels
+
+
+def test_what_happened_to_the_people_counted_comes_before_who_they_are(tmp_path: Path) -> None:
+    """ "13,500 fighters … left Veltra under an evacuation deal": evacuatedCount before a
+    force's strength; "3,300 displaced people returned": returnedCount before displacedCount."""
+    labels = proposition_of(
+        tmp_path,
+        "More than 13,500 fighters and their families left Veltra under an evacuation deal, "
+        "the observatory said.\n",
+        "13,500",
+    )
+    assert "property evacuatedCount" in labels[0], labels
+    labels = proposition_of(
+        tmp_path,
+        "An estimated 3,300 displaced people returned to Veltra, the observatory said.\n",
+        "3,300",
+    )
+    assert "property returnedCount" in labels[0], labels
+
+
+def test_a_quote_that_refers_back_takes_the_property_of_the_sentence_before(
+    tmp_path: Path,
+) -> None:
+    """ "Of them, at least 1,130 were civilians": the sentence before says they were killed."""
+    labels = proposition_of(
+        tmp_path,
+        "The observatory said 3,250 people were killed in the battle for Veltra.\n\n"
+        "Of them, at least 1,130 were civilians, the observatory said.\n",
+        "1,130",
+    )
+    assert "property killedCount" in labels[0], labels
+
+
+def test_a_figure_of_people_no_word_counts_gets_the_cases_own_counts(tmp_path: Path) -> None:
+    """ "around 340 people were in the terminal": nothing the ontology counts; the case's own
+    Count property is proposed before no proposition."""
+    draft, registry = ferry_draft(
+        tmp_path, "Around 340 people were in the terminal at the time, the observatory said.\n"
+    )
+    session = ReviewSession(draft, registry, vocabulary=tmp_path / "vocabulary.yaml")
+    labels = proposition_labels(session)
+    assert labels and "property veltra:ferryPassengerCount" in labels[0], labels

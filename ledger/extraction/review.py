@@ -41,6 +41,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ from ledger.analysis.rules import vocabulary as ontology_vocabulary
 from ledger.errors import InputError, UsageError
 from ledger.extraction.cues import Patterns
 from ledger.extraction.days import DayReader, resolved_span
+from ledger.extraction.quantities import QuantityReader, bounds
 from ledger.extraction.rules import HEAD_COUNTS, LEXICONS, norm_name
 from ledger.extraction.sources import Registry, ascii_letters, strip_parenthesis
 from ledger.intake.load import context_prefixes, load_file, shipped_context
@@ -396,12 +398,21 @@ class ReviewSession:
         if time is None:
             return [drop] if claim.get("stance") != "denies" else []
         quantity = proposition.get("quantity") if isinstance(proposition, CommentedMap) else None
+        # a figure extract did not read ("half of the city", "killed several staff", "rose to
+        # 86"), or read wrong ("about a" of "about a quarter"): the review reads it, and writes
+        # it with the proposition the checker accepts
+        read = self._figure_read(quote, quantity if isinstance(quantity, CommentedMap) else None)
+        if read is not None:
+            quantity = read
         if isinstance(quantity, CommentedMap):
             unit = str(quantity.get("unit", ""))
-            properties = [str(proposition["property"])] if "property" in proposition else []
-            properties += [p for p in self._properties(quote, unit) if p not in properties]
-            # "… killed 23 people, including 13 staff": the figure's sentence says what it counts
+            properties = self._ranked_properties(claim, quote, unit, read is not None)
+            # "… killed 23 people, including 13 staff": the figure's sentence says what it counts;
+            # "Of them, at least 1,130 were civilians": the sentence before, for a quote that
+            # refers back
             properties = properties or self._properties(self._sentence(claim), unit)
+            if not properties and _REFERS_BACK.search(quote):
+                properties = self._properties(self._sentence_before(claim), unit)
             # the case's own properties whose label the words match: half of it or more, first
             # (a case declares what the ontology is too general for), unless the words name a
             # built-in one ("killing 600 people … in the building" is a death toll); else after
@@ -411,6 +422,11 @@ class ReviewSession:
             strong = [d.name for share, d in declared if share >= 0.5 and not properties]
             properties = [*strong, *(p for p in properties if p not in strong)]
             properties += [d.name for _, d in declared if d.name not in properties]
+            if not properties and unit in ("", "person"):
+                # a figure of people whose words name nothing the ontology counts ("around
+                # 1,000 people were in the theatre"): the case's own counts, as it declares them
+                declared = [(0.0, d) for d in self._declared_counts(unit)]
+                properties = [d.name for _, d in declared]
             if not properties:
                 # a figure that counts nothing the ontology names ("500,000 others are in
                 # Daesh-controlled parts"): who holds the place may still be the claim
@@ -419,7 +435,7 @@ class ReviewSession:
             found: list[Proposal] = []
             for prop in properties[:2]:
                 own = by_name.get(prop)
-                for subject, label, create in self._subjects(quote, quantity, prop)[:2]:
+                for subject, label, create in self._subjects(quote, quantity, prop, claim)[:2]:
                     figure = _figure(quantity)
                     named = prop
                     if own is not None:
@@ -427,11 +443,14 @@ class ReviewSession:
                         if not quantity.get("unit") and own.unit:
                             figure += f" {own.unit} (its default unit)"
                         create = self._declaring(claim, own, create)
+                    apply = self._fill(claim, subject, prop, None, time, create)
+                    if read is not None:
+                        apply = self._with_figure(claim, read, apply)
                     found.append(
                         Proposal(
                             f"subject {subject} ({label}), property {named}, {figure}, "
                             f"eventTime {_span_label(time)}",
-                            self._fill(claim, subject, prop, None, time, create),
+                            apply,
                         )
                     )
             if _BLAME.search(quote):
@@ -467,6 +486,95 @@ class ReviewSession:
         # relation (control, blame, means) is read, after them otherwise
         declared_relations = self._declared_relations(claim, quote, time)
         return [*relations, *declared_relations, drop]
+
+    def _figure_read(self, quote: str, quantity: CommentedMap | None) -> CommentedMap | None:
+        """A figure of the quote the draft lacks, read by the review: a share of a place ("half
+        of the city", "about a quarter", "to tredeler") where extract read none or misread its
+        article ("about a"); else, for a claim without a figure, the first figure of people
+        ("rose to 86" after a death toll, "killed several staff", "9,606 names of people
+        killed"). None when the draft's figure stands or none is read."""
+        if isinstance(quantity, CommentedMap) and quantity.get("unit"):
+            return None
+        share = _share(quote, self.lang)
+        if share is not None:
+            return share
+        if quantity is not None:
+            return None
+        return _FigureReader(self.lang).people(quote)
+
+    def _with_figure(
+        self, claim: CommentedMap, figure: CommentedMap, apply: Callable[[], None]
+    ) -> Callable[[], None]:
+        """Apply a proposal, then write the figure the review read into its proposition (the
+        figure's unit is decided with it)."""
+
+        def with_figure() -> None:
+            apply()
+            proposition = claim["proposition"]
+            after = "value" if "value" in proposition else "property"
+            if "quantity" in proposition:
+                proposition["quantity"] = CommentedMap(figure)
+            else:
+                _insert_after(proposition, "quantity", CommentedMap(figure), after)
+            for mark in [str(m) for m in claim.get("toCheck", [])]:
+                if mark.startswith("proposition.quantity.unit"):
+                    self._drop_mark(claim, mark)
+
+        return with_figure
+
+    def _ranked_properties(
+        self, claim: CommentedMap, quote: str, unit: str, read: bool
+    ) -> list[str]:
+        """The properties a figure's words suggest, best first: what happened to the people
+        counted before who they are ("13,500 fighters … left Douma": evacuated, not a force's
+        strength), a return before a displacement ("3,300 IDPs returned"); extract's guess
+        first only when its word is in the quote (a word later in the sentence, else)."""
+        proposition = claim.get("proposition")
+        guess = str(proposition.get("property", "")) if isinstance(proposition, dict) else ""
+        if read:
+            guess = ""  # extract's guess was about the figure it misread
+        said = self._properties(quote, unit)
+        word = next(
+            (
+                m.group(1)
+                for mark in claim.get("toCheck", []) or []
+                if (m := re.search(r"from the word '([^']+)'", str(mark)))
+            ),
+            "",
+        )
+        if guess and said and word and word.casefold() not in quote.casefold():
+            properties = [*said, guess]  # the quote's own words first
+        else:
+            properties = [guess, *said] if guess else said
+        properties = list(dict.fromkeys(properties))
+        if "evacuatedCount" in properties or "returnedCount" in properties:
+            # "IDPs returned", "fled … evacuated": the later step counts them
+            properties.sort(key=lambda p: p == "displacedCount")
+        if any(p not in _WHO_THEY_ARE for p in properties):
+            properties.sort(key=lambda p: p in _WHO_THEY_ARE)
+        return properties
+
+    def _sentence_before(self, claim: CommentedMap) -> str:
+        """The sentence before the claim's (a quote that refers back: "Of them, …")."""
+        span = _position(claim)
+        if span is None or not self.text:
+            return ""
+        marks = [m.end() for m in re.finditer(r"[.!?\n]\s", self.text[: span[0]])]
+        if not marks:
+            return ""
+        end = marks[-1]
+        begin = next((m for m in reversed(marks[:-1]) if m < end - 1), 0)
+        return self.text[begin:end]
+
+    def _declared_counts(self, unit: str) -> list[DeclaredProperty]:
+        """The case's Quantitative properties that count (the Count dimension), as declared."""
+        return [
+            d
+            for d in self.declared
+            if d.kind == "Quantitative"
+            and d.dimension == "Count"
+            and (not unit or d.unit in ("", unit))
+        ]
 
     def _denied_responsibility(self, claim: CommentedMap, time: dict[str, Any]) -> list[Proposal]:
         """A party's denial ("the army denied the civilian deaths") most often denies its own
@@ -839,8 +947,12 @@ class ReviewSession:
     def _properties(self, quote: str, unit: str) -> list[str]:
         """Quantitative properties the words suggest, for the figure's unit."""
         words = re.findall(r"[\wæøå]+", quote.casefold())
-        hints = LEXICONS[self.lang].property_hints
+        hints = {**LEXICONS[self.lang].property_hints, **_MORE_HINTS.get(self.lang, {})}
         said = [p for stem, p in hints.items() if any(w.startswith(stem) for w in words)]
+        if "evacuatedCount" in said and not re.search(r"evacu|evaku", self.text.casefold()):
+            # "1,500 people left the town": an evacuation where the article speaks of one,
+            # else a displacement
+            said = [("displacedCount" if p == "evacuatedCount" else p) for p in said]
         if not unit and (
             any(w.startswith(_PEOPLE_COUNT_STEMS) for w in words)
             or any(p in _PROPERTIES_BY_UNIT["person"] for p in said)
@@ -947,12 +1059,17 @@ class ReviewSession:
             context.append(CommentedMap({name: stem}))
 
     def _subjects(
-        self, quote: str, quantity: CommentedMap, prop: str
+        self, quote: str, quantity: CommentedMap, prop: str, claim: CommentedMap | None = None
     ) -> list[tuple[str, str, Callable[[], None] | None]]:
-        """Subjects for a figure: entities sharing words with the quote, else a new one."""
+        """Subjects for a figure: entities sharing words with the quote, else a new one; a share
+        of "the city" is of the place the article named last before the quote."""
         entities = self._entities()
-        wanted = ("Place",) if prop == "population" else ("PeopleGroup", "Force")
+        wanted: tuple[str, ...] = ("PeopleGroup", "Force")
+        if prop in ("population", "areaShareControlled"):
+            wanted = ("Place", "PlaceGroup")  # how many live in a place, how much of it is held
         ranked = [e for e in self._ranked(quote, entities) if entities[e][1] in wanted]
+        if not ranked and prop == "areaShareControlled" and claim is not None:
+            ranked = self._named_before(claim, entities, wanted)[:1]
         found: list[tuple[str, str, Callable[[], None] | None]] = [
             (e, entities[e][0], None) for e in ranked
         ]
@@ -970,7 +1087,7 @@ class ReviewSession:
 
     def _counted(self, quote: str, quantity: CommentedMap, prop: str) -> str:
         """What a figure counts, in the quote's words ("civilians", "Dorvan")."""
-        if prop == "population":
+        if prop in ("population", "areaShareControlled"):
             names = re.findall(r"\b[A-ZÆØÅ][\w'-]+(?:\s+[A-ZÆØÅ][\w'-]+)*", quote[1:])
             return names[0] if names else ""
         phrase = _name(quantity.get("phrase"))
@@ -1472,6 +1589,192 @@ _PHRASE_ENDS = frozenset(
     "have has had were was are is will would could in of from to on at by who which that and "
     "har hadde er var ble blir vil skal i fra til på av som og".split()
 )
+
+
+#: review-side words of what a figure counts, beside the lexicon's (the lexicon's first):
+#: what people suffered, where they still are, that they left
+_MORE_HINTS: dict[str, dict[str, str]] = {
+    "en": {
+        "suffer": "injuredCount",
+        "treated": "injuredCount",
+        "symptom": "injuredCount",
+        "left": "evacuatedCount",
+        "leaving": "evacuatedCount",
+        "evacuat": "evacuatedCount",
+        "live": "population",
+        "living": "population",
+        "remain": "population",
+        "caught": "population",
+        "stuck": "population",
+    },
+    "nb": {
+        "led": "injuredCount",
+        "behandl": "injuredCount",
+        "forlot": "evacuatedCount",
+        "evaku": "evacuatedCount",
+        "bor": "population",
+        "budde": "population",
+        "innanfor": "population",
+        "innenfor": "population",
+        "befant": "population",
+        "fanget": "population",
+    },
+}
+#: properties of who the people counted are (a force's fighters, a place's inhabitants), after
+#: any property of what happened to them
+_WHO_THEY_ARE = frozenset({"strength", "population"})
+#: a quote that refers back to the sentence before for what it counts ("Of them", "Av dem")
+_REFERS_BACK = re.compile(
+    r"^\W*(?:of (?:them|those|these)|among them|including|another|others?|av (?:dem|disse)|"
+    r"blant (?:dem|disse)|derav)\b",
+    re.IGNORECASE,
+)
+#: a share of a place in words: "half of the city", "about a quarter", "two thirds", "to tredeler"
+_FRACTIONS: dict[str, dict[str, int | Decimal]] = {
+    "en": {"half": 50, "quarter": 25, "third": Decimal("33.3"), "thirds": Decimal("33.3")},
+    "nb": {
+        "halvparten": 50,
+        "halve": 50,
+        "halvdelen": 50,
+        "kvart": 25,
+        "fjerdedel": 25,
+        "fjerdedeler": 25,
+        "tredel": Decimal("33.3"),
+        "tredeler": Decimal("33.3"),
+        "tredjedel": Decimal("33.3"),
+        "tredjedeler": Decimal("33.3"),
+        "tredjepart": Decimal("33.3"),
+    },
+}
+_FRACTION_COUNTS = {
+    "en": {"a": 1, "one": 1, "two": 2, "three": 3},
+    "nb": {"en": 1, "ei": 1, "to": 2, "tre": 3},
+}
+#: the vague figures of people extract's lexicon lacks ("several staff", "a few hundred")
+_MORE_VAGUE: dict[str, dict[str, tuple[str, int, int | None]]] = {
+    "en": {"a few hundred": ("several", 200, 999), "several": ("several", 3, None)},
+    "nb": {"noen hundre": ("several", 200, 999)},
+}
+
+
+def _share(quote: str, lang: str) -> CommentedMap | None:
+    """A share in words as a percent figure ("about a quarter of the city": about 25)."""
+    fractions = _FRACTIONS.get(lang, {})
+    counts = _FRACTION_COUNTS.get(lang, {})
+    qualifiers = LEXICONS[lang].qualifiers
+    alternatives = [sorted(qualifiers, key=len, reverse=True), list(counts)]
+    qual, count_words = ("|".join(re.escape(w) for w in words) for words in alternatives)
+    parts = "|".join(sorted(fractions, key=len, reverse=True))
+    m = re.search(
+        rf"(?<![\wæøå])(?:(?P<qual>{qual})\s+)?(?:(?P<count>{count_words})\s+)?"
+        rf"(?P<part>{parts})(?![\wæøå])",
+        quote,
+        re.IGNORECASE,
+    )
+    if m is None:
+        return None
+    part = m.group("part").casefold()
+    if part in ("half", "halve") and not re.match(r"\s+(?:of|av)\b", quote[m.end() :]):
+        return None  # "half an hour", "halve prisen": no share of a place
+    if re.search(r"\b(?:the|den|det)\s+[\wæøå-]+\s+$", quote[: m.start()], re.IGNORECASE):
+        return None  # "the western half of the city", "den østlige halvdelen": a place
+    count = counts.get((m.group("count") or "").casefold(), 1)
+    value = Decimal(fractions[part]) * count
+    if value == Decimal("66.6"):
+        value = Decimal("66.7")
+    qualifier = qualifiers.get(norm_name(m.group("qual") or ""), "about")
+    lower, upper = bounds(qualifier, value)
+    figure = CommentedMap(phrase=CommentedMap({lang: m.group(0)}), qualifier=qualifier)
+    for key, number in (("lower", lower), ("upper", upper), ("nominal", value)):
+        if number is not None:
+            figure[key] = _plain(number)
+    figure["unit"] = "percent"
+    return figure
+
+
+def _counting_near(quote: str, start: int, end: int) -> bool:
+    """Do words that count people stand by a bare figure, in its clause (five words either
+    side, no comma between): "the toll rose to 86", "9,606 names of people killed"?"""
+    before = re.split(r"[,;:()]", quote[:start])[-1]
+    after = re.split(r"[,;:()]", quote[end:])[0]
+    near = re.findall(r"[\wæøå]+", before.casefold())[-5:]
+    near += re.findall(r"[\wæøå]+", after.casefold())[:5]
+    return any(w.startswith(_PEOPLE_COUNT_STEMS) for w in near) and not re.search(
+        r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+        r"december|januar|februar|mars|mai|juni|juli|oktober|desember)\s*$",
+        quote[:start].casefold(),
+    )
+
+
+def _plain(number: Decimal) -> int | float:
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+class _FigureReader(QuantityReader):
+    """Reads the figures of a quote with the lexicon's number words (as extract does)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lex = LEXICONS[lang]
+        self.p = Patterns(self.lex)
+        self.text = ""
+        self.lang = lang
+
+    def people(self, quote: str) -> CommentedMap | None:
+        """The first figure of people in the quote: one whose noun names people, else a bare
+        figure in words that count people ("the toll rose to 86", "22,224 displaced"), else a
+        vague one ("several", "a few hundred"); None when there is none."""
+        self.text = quote
+        words = [w.casefold() for w in re.findall(r"[\wæøå]+", quote)]
+        counts_people = any(w.startswith(_PEOPLE_COUNT_STEMS) for w in words)
+        if not counts_people:
+            return None
+        vague = self._vague(quote, several=False)
+        if vague is not None:
+            return vague  # "a few hundred": not the "hundred" in it
+        for m in self.p.quantity.finditer(quote):
+            quantity = self._quantity(m, 0)
+            if quantity is None or quantity.unit not in (None, "person"):
+                continue
+            if quantity.unit is None and not _counting_near(quote, m.start(), m.end()):
+                continue  # "on March 16", "an estimate of 300, making it the deadliest …"
+            if (
+                quantity.qualifier == "exactly"
+                and quantity.nominal is not None
+                and (
+                    quantity.nominal < 2
+                    or 1900 <= quantity.nominal <= 2100
+                    and "," not in m.group(0)
+                )
+            ):
+                continue  # "one", a year
+            figure = CommentedMap(
+                phrase=CommentedMap({self.lang: quantity.phrase}), qualifier=quantity.qualifier
+            )
+            for key in ("lower", "upper", "nominal"):
+                number = getattr(quantity, key)
+                if number is not None:
+                    figure[key] = _plain(number)
+            figure["unit"] = "person"
+            return figure
+        return self._vague(quote, several=True)
+
+    def _vague(self, quote: str, several: bool) -> CommentedMap | None:
+        """A vague figure the lexicon lacks: the phrases of several words ("a few hundred"),
+        with ``several`` the single words too ("several staff")."""
+        for phrase, (qualifier, low, high) in _MORE_VAGUE.get(self.lang, {}).items():
+            if " " not in phrase and not several:
+                continue
+            vague = re.search(rf"(?<![\wæøå]){re.escape(phrase)}(?![\wæøå])", quote, re.IGNORECASE)
+            if vague:
+                figure = CommentedMap(
+                    phrase=CommentedMap({self.lang: vague.group(0)}), qualifier=qualifier
+                )
+                figure["lower"] = low
+                if high is not None:
+                    figure["upper"] = high
+                figure["unit"] = "person"
+                return figure
+        return None
 
 
 class _Days(DayReader):
