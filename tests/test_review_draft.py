@@ -898,3 +898,68 @@ def test_a_figure_of_people_no_word_counts_gets_the_cases_own_counts(tmp_path: P
     session = ReviewSession(draft, registry, vocabulary=tmp_path / "vocabulary.yaml")
     labels = proposition_labels(session)
     assert labels and "property veltra:ferryPassengerCount" in labels[0], labels
+
+
+def test_what_may_happen_or_is_not_known_proposes_no_proposition_first(tmp_path: Path) -> None:
+    """ "may displace tens of thousands", "would be more exposed", "do not know how many",
+    "it was implausible that …": no fact to hold, so no proposition comes first."""
+    for article, words in (
+        (
+            "The offensive may displace tens of thousands of civilians, the observatory said.\n",
+            "may displace",
+        ),
+        (
+            "Those still in NF-controlled parts of Veltra would be more exposed than ever, the "
+            "observatory said.\n",
+            "more exposed",
+        ),
+        (
+            "Nearly 7,600 people have fled Veltra and officials do not know how many civilians "
+            "remain, the observatory said.\n",
+            "do not know",
+        ),
+        (
+            "It was implausible that the NF used chlorine in Veltra, the observatory said.\n",
+            "implausible",
+        ),
+    ):
+        labels = proposition_of(tmp_path, article, words)
+        assert labels[0].startswith("no proposition"), (words, labels)
+
+
+def test_what_someone_sets_out_to_do_is_no_control(tmp_path: Path) -> None:
+    """ "the battle to liberate the city": the purpose, not a place taken; "captured the city
+    after a battle" is still control."""
+    labels = proposition_of(
+        tmp_path,
+        "Fighting went on in Veltra.\n\n"
+        "The toll of the NF's battle to liberate the city has not been made public, the "
+        "observatory said.\n",
+        "battle to liberate",
+    )
+    assert not any("controlledBy" in label for label in labels[:1]), labels
+    labels = proposition_of(
+        tmp_path,
+        "Fighting went on in Veltra.\n\nNF fighters captured the city after a long battle, the "
+        "observatory said.\n",
+        "captured",
+    )
+    assert "property controlledBy" in labels[0], labels
+
+
+def test_a_means_named_as_a_circumstance_is_no_means_used(tmp_path: Path) -> None:
+    """ "careful to avoid casualties in its bombing runs": no proposition first; "an NF air
+    strike destroyed the market" still proposes who did it."""
+    labels = proposition_of(
+        tmp_path,
+        "The NF is careful to avoid civilian casualties in its bombing runs, the observatory "
+        "said.\n",
+        "bombing runs",
+    )
+    assert labels[0].startswith("no proposition"), labels
+    labels = proposition_of(
+        tmp_path,
+        "An NF air strike destroyed the market in Veltra, the observatory said.\n",
+        "destroyed",
+    )
+    assert not labels[0].startswith("no proposition"), labels

@@ -485,7 +485,24 @@ class ReviewSession:
         # a case's own Exclusive or Plain property the words name: first when no built-in
         # relation (control, blame, means) is read, after them otherwise
         declared_relations = self._declared_relations(claim, quote, time)
+        control = any(" property controlledBy" in p.label for p in relations)
+        if _FORECAST.search(quote) or (not control and self._means_only(quote)):
+            # "those in Daesh-controlled areas would be more exposed", "in its bombing runs":
+            # what may happen, or a means named without its use, is no relation to hold first
+            return [drop, *relations, *declared_relations]
         return [*relations, *declared_relations, drop]
+
+    def _means_only(self, quote: str) -> bool:
+        """Does the quote name a means of attack only as a circumstance, after a preposition
+        ("in its bombing runs", "etter granatangrep og bombing"), without saying it was used,
+        who used it ("the Russian bombing") or who is to blame?"""
+        means = _MEANS.search(quote)
+        if means is None or _USED.search(quote) or _BLAME.search(quote):
+            return False
+        if self._actor_of_means(quote, means, self._entities()) is not None:
+            return False
+        before = re.findall(r"[\wæøå'-]+", quote[: means.start()].casefold())[-3:]
+        return any(word in _CIRCUMSTANCE for word in before)
 
     def _figure_read(self, quote: str, quantity: CommentedMap | None) -> CommentedMap | None:
         """A figure of the quote the draft lacks, read by the review: a share of a place ("half
@@ -611,14 +628,15 @@ class ReviewSession:
     def _control_proposal(
         self, claim: CommentedMap, quote: str, time: dict[str, Any]
     ) -> list[Proposal]:
-        """ "… took control of the Saltmarket": controlledBy, place and force from the entities."""
+        """ "… took control of the Saltmarket": controlledBy, place and force from the entities
+        (not what someone sets out to do: "the battle to liberate the city")."""
         if not re.search(
             r"\b(?:control|controls|controlled|seized|captured|took(?! place)|taken(?! place)|"
             r"retook|retaken|held|"
             r"holds|overran|recaptur\w*|liberat\w*|victory|fell|fallen|loss of|losing|"
             r"occupation|occupied|driven out|flag|kontroll|kontrollerer|kontrollert\w*|tok|"
             r"inntok|gjenerobr\w*|erobr\w*|befri\w*|seier|falt|drevet ut|okkup\w*)\b",
-            quote,
+            _PURPOSE.sub(" ", quote),
             re.IGNORECASE,
         ):
             return []
@@ -1565,14 +1583,34 @@ _REGIME = re.compile(r"\b(?:regime|regimet|regimes|regimets|regjeringsstyrk\w*)\
 #: words that say something is not known ("it was not immediately clear", "uklart")
 _UNKNOWN = re.compile(
     r"\b(?:not (?:immediately |yet )?(?:clear|known)|unclear|could not be (?:determined|"
-    r"established|confirmed)|uklart|ikke kjent|ikke klart)\b",
+    r"established|confirmed)|uklart|ikke kjent|ikke klart|"
+    # "they do not know for sure how many", "has not been acknowledged", "did not have a toll"
+    r"(?:do|does|did) not know|don't know|vet ikke|not been (?:acknowledged|confirmed|"
+    r"established)|(?:did|does) not have a (?:toll|figure|count)|"
+    # a judgement that something is unlikely is not the fact itself ("it was implausible to
+    # suppose that the rebels could have …", "det er ikke logisk av regimet å …")
+    r"implausible|unlikely|not logical|illogical|ikke logisk|ulogisk)\b",
     re.IGNORECASE,
 )
 #: a figure of what may yet happen ("could be displaced", "may try to flee", "kan komme til å")
 _FORECAST = re.compile(
-    r"\b(?:may|could|might|will|would)\s+(?!have\b|had\b)(?:\w+\s+)?(?:be|try|flee|rise|"
-    r"reach|need|face|leave|die)\b|\bkan (?:komme|bli|stige)\b|\bvil (?:bli|stige|komme)\b",
+    r"\b(?:may|could|might|will|would)\s+(?:not\s+|also\s+|yet\s+|soon\s+)?"
+    r"(?!have\b|had\b|been\b)[a-z]+\b|\bkan (?:komme|bli|stige)\b|\bvil (?:bli|stige|komme)\b",
     re.IGNORECASE,
+)
+#: an infinitive of purpose: what someone sets out to do is not done ("the battle to liberate
+#: the city", "in their effort to liberate their land", "for å gjenerobre byen")
+_PURPOSE = re.compile(
+    r"\b(?:(?:battle|fight|struggle|effort|efforts|operation|operations|offensive|campaign|bid|"
+    r"attempt|push|drive|plan|plans|order)\s+to|for å|forsøk på å)\s+(?:\w+\s+)?"
+    r"(?:liberate|retake|recapture|capture|seize|take|control|free|drive|use|befri\w*|"
+    r"gjenerobre|erobre|ta|kontrollere|bruke)\b",
+    re.IGNORECASE,
+)
+#: prepositions that make a means of attack a circumstance ("in its bombing runs", "etter
+#: granatangrep", "utsett for luftangrep"), not what the claim says was used
+_CIRCUMSTANCE = frozenset(
+    "in during after amid under from through i under etter fra frå for gjennom blant".split()
 )
 #: person-noun stems of the lexicon that are verbs or participles, never the name of a group
 _VERB_STEMS = frozenset(
