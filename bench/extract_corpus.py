@@ -147,7 +147,9 @@ def proposals_judged(page: Page, draft: Path, result: Evaluation) -> Counter[str
     (a statement's or a translation's wording, a new source's kind or side). Judged: the
     proposition (no proposition when the gold has none; else the property the gold gives), a
     figure's unit (the gold quantity's), a new source (the registry source the gold names),
-    stance, hedge kinds, attributedTo, relayedBy; an entry without a proposal is rejected."""
+    stance (the one the proposal sets, else the draft's it keeps), hedge kinds, attributedTo,
+    relayedBy; an entry without a proposal is rejected. A unit is not comparable where the gold
+    claim has no figure (the proposition's entry is judged on that)."""
     gold = _gold_claims(page.case)
     by_draft: dict[str, list[dict[str, Any]]] = {}
     for gold_statement, draft_statement in result.pairs:
@@ -199,10 +201,13 @@ def _judge(field: str, node: Any, label: str | None, gold: list[dict[str, Any]])
     if label is None:
         return "rejected"
     if field == "proposition.quantity.unit":
+        quantities = [(c.get("proposition") or {}).get("quantity") for c in gold]
+        if not any(isinstance(q, dict) for q in quantities):
+            # the gold has no figure: the unit is moot, and the proposition's entry already
+            # carries the disagreement (a figure proposed where the gold gives none)
+            return "not comparable"
         m = re.match(r"unit (\w+)", label)
-        units = {
-            str((c.get("proposition") or {}).get("quantity", {}).get("unit", "")) for c in gold
-        }
+        units = {str(q.get("unit", "")) for q in quantities if isinstance(q, dict)}
         return "accepted" if m and m.group(1) in units else "rejected"
     if field.startswith("proposition"):
         if label.startswith("no proposition"):
@@ -216,7 +221,10 @@ def _judge(field: str, node: Any, label: str | None, gold: list[dict[str, Any]])
         sources = {str(c.get("attributedTo")) for c in gold}
         return "accepted" if m and m.group(1) in sources else "rejected"
     if field == "stance":
-        same = any(c.get("stance") == node.get("stance") for c in gold)
+        # the stance the proposal sets ("stance asserts: …"), else the draft's it keeps
+        m = re.match(r"stance (asserts|denies)\b", label)
+        stance = m.group(1) if m else node.get("stance")
+        same = any(c.get("stance") == stance for c in gold)
         return "accepted" if same else "rejected"
     if field == "hedge":
         m = re.match(r"hedge (\w+)", label)

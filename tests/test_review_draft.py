@@ -963,3 +963,90 @@ def test_a_means_named_as_a_circumstance_is_no_means_used(tmp_path: Path) -> Non
         "destroyed",
     )
     assert not labels[0].startswith("no proposition"), labels
+
+
+def test_a_denial_that_goes_on_to_what_the_source_holds_instead_asserts(tmp_path: Path) -> None:
+    """ "denied the NF was behind it, claiming instead that …": stance asserts is proposed first;
+    a plain denial keeps its stance."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    path = tmp_path / "article.en.txt"
+    path.write_text(
+        "The observatory denied the NF was behind the shelling, claiming instead that the army "
+        "had fired the shells.\n\n"
+        "The observatory denied that the NF shelled the market.\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(
+        extract.extract(path, "en", published="2025-03-11", sources=registry), encoding="utf-8"
+    )
+    session = ReviewSession(draft, registry)
+    labels = {
+        str(item.node["quote"][0]["selector"][0]["exact"]): session.proposals(item)[0].label
+        for item in session.items()
+        if item.field == "stance"
+    }
+    instead = [label for quote, label in labels.items() if "claiming instead" in quote]
+    plain = [label for quote, label in labels.items() if "claiming" not in quote]
+    assert instead and instead[0].startswith("stance asserts"), labels
+    assert plain and plain[0].startswith("keep stance denies"), labels
+
+
+def test_a_figure_of_people_who_live_in_a_place_is_its_population(tmp_path: Path) -> None:
+    """ "det fortsatt bor nærmere 500.000 i byen": population (the people who live there), with a
+    subject to accept even when the quote names no place."""
+    labels = proposition_of(
+        tmp_path,
+        "Kampene fortsetter i Veltra.\n\nDet fortsatt bor nærmere 500.000 i byen, sier "
+        "observatoriet.\n",
+        "500.000",
+        lang="nb",
+    )
+    assert "property population" in labels[0] and "500000" in labels[0], labels
+
+
+def test_a_bare_toll_far_from_its_words_in_one_clause_is_read(tmp_path: Path) -> None:
+    """ "The number of people killed in … (a long clause) has risen to 86": the words that count
+    people open the clause; the figure at its end is still theirs."""
+    labels = proposition_of(
+        tmp_path,
+        "The number of people killed in the shelling of the covered market in the old centre of "
+        "Veltra on Sunday morning has now risen to 86, the observatory said.\n",
+        "risen to 86",
+    )
+    assert "property killedCount" in labels[0] and "'86' exactly 86–86 person" in labels[0], labels
+
+
+def test_the_example_article_reviewed_with_every_proposal_leaves_only_translations(
+    tmp_path: Path,
+) -> None:
+    """The Aleppo example (nb): extract, accept every first proposal; `validate` then reports
+    only the quote translations, which a person writes (review-draft proposes none offline)."""
+    example = ROOT / "claims" / "aleppo-2016-11"
+    for name in ("article.nb.txt", "sources.yaml"):
+        shutil.copyfile(example / name, tmp_path / name)
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(
+        extract.extract(
+            tmp_path / "article.nb.txt",
+            "nb",
+            published="2016-11-28",
+            sources=tmp_path / "sources.yaml",
+        ),
+        encoding="utf-8",
+    )
+    session = ReviewSession(draft, tmp_path / "sources.yaml")
+    while (item := session.next_item()) is not None:
+        proposals = session.proposals(item)
+        if item.field == "quote.translation":
+            assert not proposals
+            session.skip(item)
+            continue
+        assert proposals, f"no proposal for {item.node_id}: {item.mark}"
+        session.resolve(item, proposals[0])
+    left = marks(draft)
+    assert left and all(m.startswith("quote.translation") for m in left), left
+    result = run("validate", str(draft), "--context", str(tmp_path / "sources.yaml"))
+    problems = [line for line in result.output.splitlines() if "violation:" in line]
+    assert problems and all("quote.translation" in line for line in problems), problems

@@ -359,7 +359,25 @@ class ReviewSession:
             return self._unit_proposals(node)
         if kind == "hedge":
             return self._hedge_proposals(node, item.mark)
+        if kind == "stance":
+            return self._stance_proposals(node)
         return [Proposal(f"keep {kind} as extract wrote it", lambda: None)]
+
+    def _stance_proposals(self, claim: CommentedMap) -> list[Proposal]:
+        """A denial whose words go on to what the source holds instead ("denied Syria was
+        behind the attack, claiming instead that rebel forces were responsible"): the quote
+        asserts that; else keep what extract wrote."""
+        stance = str(claim.get("stance", ""))
+        keep = Proposal(f"keep stance {stance} as extract wrote it", lambda: None)
+        if stance == "denies" and _INSTEAD.search(_exact(claim)):
+            return [
+                Proposal(
+                    "stance asserts: the quote goes on to what the source holds instead",
+                    partial(_set, claim, "stance", "asserts"),
+                ),
+                keep,
+            ]
+        return [keep]
 
     # claims
 
@@ -419,7 +437,10 @@ class ReviewSession:
             declared = self._declared_for(quote, unit) or self._declared_for(
                 self._sentence(claim), unit
             )
-            strong = [d.name for share, d in declared if share >= 0.5 and not properties]
+            # (or only who the people are: "340 passengers on board" is the case's passenger
+            # count before a population)
+            generic = all(p in _WHO_THEY_ARE for p in properties)
+            strong = [d.name for share, d in declared if share >= 0.5 and generic]
             properties = [*strong, *(p for p in properties if p not in strong)]
             properties += [d.name for _, d in declared if d.name not in properties]
             if not properties and unit in ("", "person"):
@@ -965,8 +986,17 @@ class ReviewSession:
     def _properties(self, quote: str, unit: str) -> list[str]:
         """Quantitative properties the words suggest, for the figure's unit."""
         words = re.findall(r"[\wæøå]+", quote.casefold())
-        hints = {**LEXICONS[self.lang].property_hints, **_MORE_HINTS.get(self.lang, {})}
-        said = [p for stem, p in hints.items() if any(w.startswith(stem) for w in words)]
+        said = [
+            p
+            for stem, p in LEXICONS[self.lang].property_hints.items()
+            if any(w.startswith(stem) for w in words)
+        ]
+        # the review's own words: a short one whole ("bor", not "bord"), a longer one as a stem
+        said += [
+            p
+            for stem, p in _MORE_HINTS.get(self.lang, {}).items()
+            if any(w.startswith(stem) if len(stem) >= 5 else w == stem for w in words)
+        ]
         if "evacuatedCount" in said and not re.search(r"evacu|evaku", self.text.casefold()):
             # "1,500 people left the town": an evacuation where the article speaks of one,
             # else a displacement
@@ -1083,8 +1113,10 @@ class ReviewSession:
         of "the city" is of the place the article named last before the quote."""
         entities = self._entities()
         wanted: tuple[str, ...] = ("PeopleGroup", "Force")
-        if prop in ("population", "areaShareControlled"):
-            wanted = ("Place", "PlaceGroup")  # how many live in a place, how much of it is held
+        if prop == "population":
+            wanted = ("PeopleGroup", "Place", "PlaceGroup")  # the people in a place, or the place
+        elif prop == "areaShareControlled":
+            wanted = ("Place", "PlaceGroup")  # how much of a place is held
         ranked = [e for e in self._ranked(quote, entities) if entities[e][1] in wanted]
         if not ranked and prop == "areaShareControlled" and claim is not None:
             ranked = self._named_before(claim, entities, wanted)[:1]
@@ -1105,7 +1137,7 @@ class ReviewSession:
 
     def _counted(self, quote: str, quantity: CommentedMap, prop: str) -> str:
         """What a figure counts, in the quote's words ("civilians", "Dorvan")."""
-        if prop in ("population", "areaShareControlled"):
+        if prop == "areaShareControlled":
             names = re.findall(r"\b[A-ZÆØÅ][\w'-]+(?:\s+[A-ZÆØÅ][\w'-]+)*", quote[1:])
             return names[0] if names else ""
         phrase = _name(quantity.get("phrase"))
@@ -1598,6 +1630,13 @@ _FORECAST = re.compile(
     r"(?!have\b|had\b|been\b)[a-z]+\b|\bkan (?:komme|bli|stige)\b|\bvil (?:bli|stige|komme)\b",
     re.IGNORECASE,
 )
+#: a denial going on to what the source holds instead ("…, claiming instead that", "…, saying
+#: that", "og hevder i stedet at")
+_INSTEAD = re.compile(
+    r",\s*(?:claiming|saying|insisting|arguing|asserting|contending|suggesting)\b|"
+    r"\b(?:og|men)\s+(?:hevder|mener|sier|seier|påstår)\s+(?:i staden\s+|i stedet\s+)?at\b",
+    re.IGNORECASE,
+)
 #: an infinitive of purpose: what someone sets out to do is not done ("the battle to liberate
 #: the city", "in their effort to liberate their land", "for å gjenerobre byen")
 _PURPOSE = re.compile(
@@ -1731,11 +1770,12 @@ def _share(quote: str, lang: str) -> CommentedMap | None:
 
 
 def _counting_near(quote: str, start: int, end: int) -> bool:
-    """Do words that count people stand by a bare figure, in its clause (five words either
-    side, no comma between): "the toll rose to 86", "9,606 names of people killed"?"""
+    """Do words that count people stand by a bare figure, in its clause (before it, or in the
+    five words after it; no comma between): "the toll rose to 86", "9,606 names of people
+    killed"?"""
     before = re.split(r"[,;:()]", quote[:start])[-1]
     after = re.split(r"[,;:()]", quote[end:])[0]
-    near = re.findall(r"[\wæøå]+", before.casefold())[-5:]
+    near = re.findall(r"[\wæøå]+", before.casefold())
     near += re.findall(r"[\wæøå]+", after.casefold())[:5]
     return any(w.startswith(_PEOPLE_COUNT_STEMS) for w in near) and not re.search(
         r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
