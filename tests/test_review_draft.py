@@ -1050,3 +1050,62 @@ def test_the_example_article_reviewed_with_every_proposal_leaves_only_translatio
     result = run("validate", str(draft), "--context", str(tmp_path / "sources.yaml"))
     problems = [line for line in result.output.splitlines() if "violation:" in line]
     assert problems and all("quote.translation" in line for line in problems), problems
+
+
+MINISTRIES = """\
+- id: src:kestrian-health-ministry
+  type: Organization
+  name: {en: Kestrian Ministry of Health}
+  sourceKind: Ministry
+- id: src:kestrian-mod
+  type: Organization
+  name: {en: Kestrian Ministry of Defence}
+  sourceKind: Ministry
+- id: src:ivo-radek
+  type: Person
+  name: {en: Ivo Radek}
+  actedOnBehalfOf: src:kestrian-mod
+"""
+
+
+def test_blame_for_the_deaths_is_proposed_before_the_count(tmp_path: Path) -> None:
+    """ "blamed the NF for the deaths of more than 100 civilians": who did it first, the toll
+    after."""
+    found = first_proposals(
+        tmp_path,
+        "The shelling of Veltra market went on all night.\n\n"
+        "The observatory said it blamed the NF for the deaths of more than 100 civilians in the "
+        "market.\n",
+    )
+    labels = [label for quote, label in found.items() if "more than 100" in quote]
+    assert labels and "property perpetratedBy, value ent:northern-front" in labels[0], found
+
+
+def test_a_new_source_alike_to_two_takes_the_one_named_before(tmp_path: Path) -> None:
+    """ "A ministry statement" is like two registry ministries: the one the article named before
+    comes first, here through the spokesman who acts for it (actedOnBehalfOf)."""
+    found = first_proposals(
+        tmp_path,
+        "Ivo Radek said the city of Veltra was calm on Sunday.\n\n"
+        "A ministry statement said 150 fighters had been killed in Veltra.\n",
+        extra_sources=MINISTRIES,
+    )
+    assert found.get("A ministry statement", "").startswith("the registry's src:kestrian-mod"), (
+        found
+    )
+
+
+def test_a_ministrys_denial_is_that_its_countrys_forces_did_it(tmp_path: Path) -> None:
+    """A defence ministry denies: the article's event, perpetratedBy the same country's forces
+    (no word of the ministry's name but the country is in the force's)."""
+    found = first_proposals(
+        tmp_path,
+        "The shelling of Veltra market killed dozens.\n\n"
+        "The Kestrian Ministry of Defence denied that any attack took place in Veltra.\n",
+        extra_sources=MINISTRIES,
+    )
+    labels = [label for quote, label in found.items() if "any attack" in quote]
+    assert labels and labels[0].startswith(
+        "subject ent:veltra-shelling (The shelling of Veltra market), property perpetratedBy, "
+        "value ent:kestrian-government-forces"
+    ), found

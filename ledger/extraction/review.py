@@ -475,8 +475,14 @@ class ReviewSession:
                         )
                     )
             if _BLAME.search(quote):
-                # "blamed IS for the deaths of more than 100": the blame may be the claim
-                found += self._event_proposal(claim, quote, time)[:1]
+                # "blamed IS for the deaths of more than 100": the blame is the claim, the
+                # figure says what it is for (first when a culprit is named)
+                blame = [
+                    p
+                    for p in self._event_proposal(claim, quote, time)[:1]
+                    if " property perpetratedBy" in p.label
+                ]
+                found = [*blame, *found] if _BLAMED_FOR.search(quote) else [*found, *blame]
             if _FORECAST.search(quote):
                 # "as many as 200,000 may try to flee": a forecast, not a count of what happened
                 return [drop, *found]
@@ -865,6 +871,22 @@ class ReviewSession:
                     theirs = set(_words(entities[entity][0]))
                     if sum(1 for w in own if w in theirs) / len(own) >= 0.5:
                         return [entity]
+        # a state's defence ministry, army or government speaks for its armed forces ("Russian
+        # Ministry of Defence": "Russian armed forces"): the force of the same country
+        for name in names:
+            own = [w for w in _words(name) if len(w) > 2 and w not in _FUNCTION_WORDS]
+            if not own or not any(w.startswith(_STATE_WORDS) for w in own):
+                continue
+            for entity in forces:
+                content = [
+                    w
+                    for w in _words(entities[entity][0])
+                    if len(w) > 2 and w not in _FUNCTION_WORDS
+                ]
+                armed = any(w.startswith(_ARMED_WORDS) for w in content)
+                country = content[0] if content else ""
+                if armed and country in own and not country.startswith(_ARMED_WORDS):
+                    return [entity]
         return []
 
     def _fill(
@@ -1239,7 +1261,13 @@ class ReviewSession:
         bare_name = name.strip(" –—-").casefold()
         person = agent.get("type") == "Person" or bare_name in (*lex.person_pronouns, "i", "jeg")
         found: list[Proposal] = []
-        matches = [(iri, certain) for iri, _, certain in self._registry_matches(name, person)]
+        scored = self._registry_matches(name, person)
+        if len(scored) > 1 and not any(certain for _, _, certain in scored):
+            # alike only by a shared word ("A ministry statement": two ministries): the one the
+            # article named last before the quote first
+            named = self._mentioned_before(agent)
+            scored.sort(key=lambda m: (-m[1], -(named.index(m[0]) if m[0] in named else -1)))
+        matches = [(iri, certain) for iri, _, certain in scored]
         # "SOHRs opptelling av ofre", "the Observatory's count": the registry source inside
         matches += [(iri, False) for iri in self._named_inside(name) if iri not in dict(matches)]
         if not matches and _generic(name, self.lang):
@@ -1298,6 +1326,22 @@ class ReviewSession:
             if agent is not None and agent.kind != "NewsOutlet" and agent.iri not in found:
                 found.append(agent.iri)
         return found
+
+    def _mentioned_before(self, agent: CommentedMap) -> list[str]:
+        """The registry sources the article names before the first quote citing the agent, in
+        the order it names them (each at its last mention), a person's organisation with them
+        (its ``actedOnBehalfOf``)."""
+        claim = self._citing(str(agent.get("id")))
+        span = _position(claim) if claim is not None else None
+        if span is None or not self.text:
+            return []
+        named: list[str] = []
+        for _, _, agent_named in self.registry.mentions(self.text[: span[0]]):
+            named.append(agent_named.iri)
+            if agent_named.on_behalf_of:
+                # "Dawlat Waziri, spokesman for the Ministry of Defense": his ministry is named
+                named.append(agent_named.on_behalf_of)
+        return list(reversed(dict.fromkeys(reversed(named))))
 
     def _named_before_agent(self, agent: CommentedMap, person: bool) -> list[str]:
         """The registry source (a person for a person) the article names last before the
@@ -1630,6 +1674,30 @@ _FORECAST = re.compile(
     r"(?!have\b|had\b|been\b)[a-z]+\b|\bkan (?:komme|bli|stige)\b|\bvil (?:bli|stige|komme)\b",
     re.IGNORECASE,
 )
+#: a blame whose object is the figure's event ("blamed IS booby traps for the deaths of more
+#: than 100", "holder regimet ansvarlig for drapet på")
+_BLAMED_FOR = re.compile(
+    r"\b(?:blam\w*|responsib\w*|accus\w*|ansvarl\w*|skyld\w*|beskyld\w*)\b[^.;]*?\b(?:for|of|på)\s+"
+    r"(?:the\s+)?(?:deaths?|killings?|killing|drapet|drapene|dødsfall\w*)\b",
+    re.IGNORECASE,
+)
+#: words of a state's offices that speak for its armed forces (a ministry, the army …)
+_STATE_WORDS = (
+    "ministry",
+    "defence",
+    "defense",
+    "army",
+    "military",
+    "government",
+    "president",
+    "forsvar",
+    "departement",
+    "regjering",
+    "hær",
+    "militær",
+)
+#: words that name a force as armed ("Russian armed forces", "regjeringsstyrker")
+_ARMED_WORDS = ("forces", "force", "army", "armed", "military", "troops", "styrk", "hær", "militær")
 #: a denial going on to what the source holds instead ("…, claiming instead that", "…, saying
 #: that", "og hevder i stedet at")
 _INSTEAD = re.compile(
