@@ -116,7 +116,8 @@ def _name(value: Any) -> str:
 
 def measure(page: Page) -> tuple[Evaluation, int, int, Counter[str]]:
     """The page's scores, its draft's claims and toCheck entries (claims and new sources), and
-    how the review's first proposals fare against the gold (see ``proposals_judged``)."""
+    how the review's first proposals fare against the gold (see ``proposals_judged``; its
+    ``asked`` counts the entries left once the certain answers are applied)."""
     with tempfile.TemporaryDirectory(prefix="extract-corpus-") as folder:
         article = Path(folder) / page.path.name
         shutil.copyfile(page.path, article)
@@ -135,10 +136,34 @@ def measure(page: Page) -> tuple[Evaluation, int, int, Counter[str]]:
             result = evaluate(draft, gold, page=True)
             VOCABULARY_LEFT_OUT.add(page.event)
         judged = proposals_judged(page, draft, result)
+        judged["asked"] += asked_after_certain(page, Path(folder), text)
     graph = yaml.safe_load(text)["@graph"]
     claims = sum(1 for node in graph if node.get("type") == "Claim")
     items = sum(len(node.get("toCheck", [])) for node in graph)
     return result, claims, items, judged
+
+
+def asked_after_certain(page: Page, folder: Path, text: str) -> int:
+    """The toCheck entries a checker is still asked once review-draft has applied its certain
+    answers (``--non-interactive``), on a copy of the draft and of the registry."""
+    copy = folder / "certain"
+    copy.mkdir()
+    shutil.copyfile(page.path, copy / page.path.name)
+    shutil.copyfile(page.case / "sources.yaml", copy / "sources.yaml")
+    draft = copy / "draft.yaml"
+    draft.write_text(text, encoding="utf-8")
+    vocabulary = page.case / "vocabulary.yaml"
+    try:
+        session = ReviewSession(
+            draft,
+            copy / "sources.yaml",
+            page.case / "entities.yaml",
+            vocabulary if vocabulary.is_file() and not NO_VOCABULARY else None,
+        )
+    except LedgerError:
+        session = ReviewSession(draft, copy / "sources.yaml", page.case / "entities.yaml")
+    session.apply_certain()
+    return len(session.remaining())
 
 
 def proposals_judged(page: Page, draft: Path, result: Evaluation) -> Counter[str]:
@@ -184,6 +209,11 @@ def proposals_judged(page: Page, draft: Path, result: Evaluation) -> Counter[str
         proposals = session.proposals(item)
         first = proposals[0].label if proposals else None
         verdict = _judge(item.field, item.node, first, claims)
+        if proposals and proposals[0].certain:
+            judged[f"certain: {verdict}"] += 1
+        if verdict == "accepted" and first and item.field == "proposition":
+            # stricter, for information: the subject (and value) the gold gives as well
+            judged["strict: " + _strict(first, claims)] += 1
         if verdict == "rejected":
             kind, cause, detail = _cause(
                 item.field, item.node, [p.label for p in proposals], claims
@@ -234,6 +264,22 @@ def _judge(field: str, node: Any, label: str | None, gold: list[dict[str, Any]])
         values = {str(c.get(field)) for c in gold}
         return "accepted" if str(node.get(field)) in values else "rejected"
     return "not comparable"
+
+
+def _strict(label: str, gold: list[dict[str, Any]]) -> str:
+    """Does an accepted proposition proposal also name the gold's subject and value?
+    ``same`` (or no proposition on both sides), else ``other entities``."""
+    if label.startswith("no proposition"):
+        return "same"
+    subject = re.search(r"subject (\S+)", label)
+    value = re.search(r"value (\S+?),? ", label)
+    for claim in gold:
+        proposition = claim.get("proposition") or {}
+        if subject and proposition.get("subject") == subject.group(1):
+            wanted = proposition.get("value")
+            if wanted is None or (value is not None and value.group(1) == wanted):
+                return "same"
+    return "other entities"
 
 
 def _proposed_property(label: str) -> str:
@@ -389,7 +435,7 @@ def main() -> None:
         print(f"# {args.note}")
     header = ("event", "page", "lang", "gold", "draft", "P", "R", "src", "quote", "items/claim")
     print("\t".join(header))
-    totals: dict[str, list[int]] = defaultdict(lambda: [0] * 8)
+    totals: dict[str, list[int]] = defaultdict(lambda: [0] * 9)
     judged: Counter[str] = Counter()
     unreadable: dict[str, str] = {}
     for page in pages(corpus):
@@ -411,6 +457,7 @@ def main() -> None:
             claims,
             items,
             1,
+            page_judged["asked"],
         )
         for key in keys:
             totals[key] = [a + b for a, b in zip(totals[key], values, strict=True)]
@@ -435,12 +482,13 @@ def main() -> None:
                 print(f"    {line}")
     print()
     print(
-        "lang\tpages\tgold\tdraft\tprecision\trecall\tsource accuracy\tquote exactness\titems/claim"
+        "lang\tpages\tgold\tdraft\tprecision\trecall\tsource accuracy\tquote exactness\t"
+        "items/claim\tasked/claim (after the certain answers)"
     )
     for lang in ("en", "nb", "nn", "nb+nn"):
         if lang not in totals:
             continue
-        gold, draft, matched, right, exact, claims, items, count = totals[lang]
+        gold, draft, matched, right, exact, claims, items, count, asked = totals[lang]
         print(
             "\t".join(
                 (
@@ -453,6 +501,7 @@ def main() -> None:
                     _ratio(right, matched),
                     _ratio(exact, matched),
                     f"{items / claims:.2f} ({items}/{claims})" if claims else "-",
+                    f"{asked / claims:.2f} ({asked}/{claims})" if claims else "-",
                 )
             )
         )
@@ -463,7 +512,25 @@ def main() -> None:
         f"not comparable {judged['not comparable']} (a statement's or translation's wording, a "
         "new source's kind, side or type)"
     )
-    fields = sorted({key.split(": ")[0] for key in judged if ": " in key})
+    strict = judged["strict: same"] + judged["strict: other entities"]
+    print(
+        f"  accepted propositions that also name the gold's subject (and value): "
+        f"{_ratio(judged['strict: same'], strict)} (for information; the figure judges the "
+        "property)"
+    )
+    sure = judged["certain: accepted"] + judged["certain: rejected"]
+    print(
+        f"  certain first proposals (applied by --non-interactive): accepted "
+        f"{_ratio(judged['certain: accepted'], sure)}, not comparable "
+        f"{judged['certain: not comparable']}"
+    )
+    fields = sorted(
+        {
+            key.split(": ")[0]
+            for key in judged
+            if ": " in key and not key.startswith(("certain", "strict"))
+        }
+    )
     for name in fields:
         yes, no = judged[f"{name}: accepted"], judged[f"{name}: rejected"]
         if yes + no:

@@ -1109,3 +1109,39 @@ def test_a_ministrys_denial_is_that_its_countrys_forces_did_it(tmp_path: Path) -
         "subject ent:veltra-shelling (The shelling of Veltra market), property perpetratedBy, "
         "value ent:kestrian-government-forces"
     ), found
+
+
+def test_certain_answers_are_not_asked(tmp_path: Path) -> None:
+    """Fewer questions: the unit of a figure the words count as people, and a denial read from
+    a verb that can only deny, are certain (applied by --non-interactive); a denial that goes
+    on to what is held instead is still asked."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    path = tmp_path / "article.en.txt"
+    path.write_text(
+        "An earlier report put the number dead at more than 150, the observatory said.\n\n"
+        "The observatory denied that the NF shelled the market.\n\n"
+        "The observatory denied the NF was behind the shelling, claiming instead that the army "
+        "had fired the shells.\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(
+        extract.extract(path, "en", published="2025-03-11", sources=registry), encoding="utf-8"
+    )
+    before = marks(draft)
+    assert any(m.startswith("proposition.quantity.unit") for m in before), before
+    assert sum(m.startswith("stance:") for m in before) == 2, before
+    applied = ReviewSession(draft, registry).apply_certain()
+    fields = sorted(item.field for item, _ in applied)
+    assert fields == ["proposition.quantity.unit", "stance"], fields
+    after = marks(draft)
+    assert not any(m.startswith("proposition.quantity.unit") for m in after), after
+    assert sum(m.startswith("stance:") for m in after) == 1, after
+    data = yaml.safe_load(draft.read_text(encoding="utf-8"))
+    units = [
+        n["proposition"]["quantity"].get("unit")
+        for n in data["@graph"]
+        if "150" in str(n.get("proposition", {}).get("quantity", {}).get("phrase"))
+    ]
+    assert units == ["person"], units

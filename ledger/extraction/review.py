@@ -368,14 +368,27 @@ class ReviewSession:
         behind the attack, claiming instead that rebel forces were responsible"): the quote
         asserts that; else keep what extract wrote."""
         stance = str(claim.get("stance", ""))
-        keep = Proposal(f"keep stance {stance} as extract wrote it", lambda: None)
+        cue = next(
+            (
+                m.group(1)
+                for mark in claim.get("toCheck", []) or []
+                if (m := re.match(r"stance: denies, from the cue '([^']*)'", str(mark)))
+            ),
+            "",
+        )
+        # a denial read from a verb that can only deny ("denied", "avviser") is certain
+        keep = Proposal(
+            f"keep stance {stance} as extract wrote it",
+            lambda: None,
+            certain=stance == "denies" and bool(_DENIAL_VERB.search(cue)),
+        )
         if stance == "denies" and _INSTEAD.search(_exact(claim)):
             return [
                 Proposal(
                     "stance asserts: the quote goes on to what the source holds instead",
                     partial(_set, claim, "stance", "asserts"),
                 ),
-                keep,
+                Proposal(keep.label, keep.apply),
             ]
         return [keep]
 
@@ -988,7 +1001,19 @@ class ReviewSession:
         elif re.search(r"\b(?:district|neighbou?rhood|nabolag|bydel)", words):
             units.insert(0, "district")
         units = list(dict.fromkeys(units))
-        return [Proposal(f"unit {unit}", partial(_set, quantity, "unit", unit)) for unit in units]
+        # certain where the words say it: a percent or share word, or words that count people
+        # by the figure ("Seventy people suffocated to death", "the number dead at more than
+        # 150"); the checker is not asked then
+        phrase = _name(quantity.get("phrase"))
+        quote = _exact(claim)
+        at = quote.find(phrase) if phrase else -1
+        sure = (units[0] == "percent" and own is None) or (
+            units[0] == "person" and at >= 0 and _counting_near(quote, at, at + len(phrase))
+        )
+        return [
+            Proposal(f"unit {unit}", partial(_set, quantity, "unit", unit), certain=sure and i == 0)
+            for i, unit in enumerate(units)
+        ]
 
     def _hedge_proposals(self, claim: CommentedMap, mark: str) -> list[Proposal]:
         m = re.match(r"hedge: the outlet hedges the claim \((\w+): '(.*)'\)", mark)
@@ -1698,6 +1723,12 @@ _STATE_WORDS = (
 )
 #: words that name a force as armed ("Russian armed forces", "regjeringsstyrker")
 _ARMED_WORDS = ("forces", "force", "army", "armed", "military", "troops", "styrk", "hær", "militær")
+#: verbs that can only deny (a cue of one is a certain denial)
+_DENIAL_VERB = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|refut\w*|dismiss\w*|reject\w*|avvis\w*|benekt\w*|nekt\w*|"
+    r"tilbakevis\w*)\b",
+    re.IGNORECASE,
+)
 #: a denial going on to what the source holds instead ("…, claiming instead that", "…, saying
 #: that", "og hevder i stedet at")
 _INSTEAD = re.compile(
