@@ -305,22 +305,29 @@ def _cause(
         quote = _exact_quote(node)
         if first is None:
             return "proposition", "no proposal at all", quote[:60]
+        phrases = [
+            _name(p["quantity"].get("phrase"))
+            for p in propositions
+            if isinstance(p.get("quantity"), dict)
+        ]
+        if phrases and not any(ph and ph.casefold() in quote.casefold() for ph in phrases):
+            # the statement matched, but the draft's quote holds other words than the gold's
+            # figure (a split or a merge of sentences): no proposal on these words can match
+            return (
+                "span",
+                "the gold's figure is outside the draft's quote",
+                (f"'{phrases[0]}'; quote '{quote[:50]}'"),
+            )
         if first.startswith("no proposition"):
             wanted = propositions[0]
             prop = str(wanted.get("property", "")).split(":")[-1]
             quantity = wanted.get("quantity")
             if isinstance(quantity, dict) and not figure:
                 phrase = _name(quantity.get("phrase"))
-                if phrase and phrase.casefold() in quote.casefold():
-                    return (
-                        "figure",
-                        "a figure in the quote the draft did not read",
-                        (f"'{phrase}' ({prop})"),
-                    )
                 return (
                     "figure",
-                    "the gold's figure is not in the draft's quote (span)",
-                    (f"'{phrase}' ({prop}); quote '{quote[:50]}'"),
+                    "a figure in the quote neither extract nor the review reads",
+                    f"'{phrase}' ({prop})",
                 )
             if isinstance(quantity, dict):
                 return "property", "a figure read, no property from its words", prop
