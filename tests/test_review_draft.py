@@ -1145,3 +1145,24 @@ def test_certain_answers_are_not_asked(tmp_path: Path) -> None:
         if "150" in str(n.get("proposition", {}).get("quantity", {}).get("phrase"))
     ]
     assert units == ["person"], units
+
+
+def test_the_force_that_attacks_did_it(tmp_path: Path) -> None:
+    """ "the Northern Front attacked the market", "was shelled by the Northern Front": the force
+    is who did the event (perpetratedBy)."""
+    for article, words in (
+        (
+            "Fighting went on.\n\nThe Northern Front attacked the market, the observatory said.\n",
+            "attacked",
+        ),
+        (
+            "Fighting went on.\n\nThe market was shelled by the Northern Front at dawn, the "
+            "observatory said.\n",
+            "shelled",
+        ),
+    ):
+        labels = proposition_of(tmp_path, article, words)
+        assert labels[0].startswith(
+            "subject ent:veltra-shelling (The shelling of Veltra market), property perpetratedBy, "
+            "value ent:northern-front"
+        ), (words, labels)

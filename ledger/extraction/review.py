@@ -759,6 +759,10 @@ class ReviewSession:
                 )
             )
         actor = self._actor_of_means(quote, means, entities) if means else None
+        if actor is None and not _BLAME.search(quote):
+            # "the Azov regiment attacked the theatre", "was shelled by the NF": the force that
+            # does the attack
+            actor = self._attacker(quote, ranked, entities)
         if actor is not None and _known("perpetratedBy") and not _BLAME.search(quote):
             # "an apparent US air strike", "the Russian bombing of the theatre": who did it
             found.insert(
@@ -791,6 +795,34 @@ class ReviewSession:
                     ),
                 )
         return found
+
+    def _attacker(
+        self, quote: str, ranked: list[str], entities: dict[str, tuple[str, str]]
+    ) -> str | None:
+        """The force the quote names as doing an attack: before an attack verb ("X attacked",
+        "X-regimentet angrepet"), or after it as its agent ("shelled by X", "bombet av X")."""
+        verb = _ATTACK_VERB.search(quote)
+        if verb is None:
+            return None
+        lowered = quote.casefold()
+        agent = re.match(r"\s+(?:by|av)\s", quote[verb.end() :], re.IGNORECASE)
+        for entity in ranked:
+            if entities[entity][1] != "Force":
+                continue
+            own = [
+                w for w in _words(entities[entity][0]) if len(w) > 2 and w not in _FUNCTION_WORDS
+            ]
+            spots = [m.start() for w in own for m in re.finditer(rf"\b{re.escape(w)}", lowered)]
+            if not spots:
+                continue
+            if agent is not None and any(0 < spot - verb.end() < 12 for spot in spots):
+                return entity
+            before = [spot for spot in spots if spot < verb.start()]
+            between = quote[max(before) : verb.start()] if before else ","
+            # the force is the verb's subject: at most three words between, no comma
+            if agent is None and "," not in between and len(between.split()) <= 4:
+                return entity
+        return None
 
     def _actor_of_means(
         self, quote: str, means: re.Match[str], entities: dict[str, tuple[str, str]]
@@ -1727,6 +1759,12 @@ _ARMED_WORDS = ("forces", "force", "army", "armed", "military", "troops", "styrk
 _DENIAL_VERB = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|refut\w*|dismiss\w*|reject\w*|avvis\w*|benekt\w*|nekt\w*|"
     r"tilbakevis\w*)\b",
+    re.IGNORECASE,
+)
+#: verbs of an attack whose subject (or agent after "by") did it
+_ATTACK_VERB = re.compile(
+    r"\b(?:attacked|shelled|bombed|struck|targeted|shot down|angrep(?:et)?|bombet|beskjøt|"
+    r"skjøt ned)\b",
     re.IGNORECASE,
 )
 #: a denial going on to what the source holds instead ("…, claiming instead that", "…, saying
