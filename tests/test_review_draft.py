@@ -1112,9 +1112,8 @@ def test_a_ministrys_denial_is_that_its_countrys_forces_did_it(tmp_path: Path) -
 
 
 def test_certain_answers_are_not_asked(tmp_path: Path) -> None:
-    """Fewer questions: the unit of a figure the words count as people, and a denial read from
-    a verb that can only deny, are certain (applied by --non-interactive); a denial that goes
-    on to what is held instead is still asked."""
+    """Fewer questions: the unit of a figure the words count as people is certain (applied by
+    --non-interactive); a denial's stance is still asked, whatever its verb."""
     registry = tmp_path / "sources.yaml"
     registry.write_text(REGISTRY, encoding="utf-8")
     path = tmp_path / "article.en.txt"
@@ -1134,10 +1133,10 @@ def test_certain_answers_are_not_asked(tmp_path: Path) -> None:
     assert sum(m.startswith("stance:") for m in before) == 2, before
     applied = ReviewSession(draft, registry).apply_certain()
     fields = sorted(item.field for item, _ in applied)
-    assert fields == ["proposition.quantity.unit", "stance"], fields
+    assert fields == ["proposition.quantity.unit"], fields
     after = marks(draft)
     assert not any(m.startswith("proposition.quantity.unit") for m in after), after
-    assert sum(m.startswith("stance:") for m in after) == 1, after
+    assert sum(m.startswith("stance:") for m in after) == 2, after
     data = yaml.safe_load(draft.read_text(encoding="utf-8"))
     units = [
         n["proposition"]["quantity"].get("unit")

@@ -368,27 +368,16 @@ class ReviewSession:
         behind the attack, claiming instead that rebel forces were responsible"): the quote
         asserts that; else keep what extract wrote."""
         stance = str(claim.get("stance", ""))
-        cue = next(
-            (
-                m.group(1)
-                for mark in claim.get("toCheck", []) or []
-                if (m := re.match(r"stance: denies, from the cue '([^']*)'", str(mark)))
-            ),
-            "",
-        )
-        # a denial read from a verb that can only deny ("denied", "avviser") is certain
-        keep = Proposal(
-            f"keep stance {stance} as extract wrote it",
-            lambda: None,
-            certain=stance == "denies" and bool(_DENIAL_VERB.search(cue)),
-        )
+        # never certain: even after a verb that can only deny, the quote may be what the source
+        # holds instead ("denied it, saying the missile was only used by …")
+        keep = Proposal(f"keep stance {stance} as extract wrote it", lambda: None)
         if stance == "denies" and _INSTEAD.search(_exact(claim)):
             return [
                 Proposal(
                     "stance asserts: the quote goes on to what the source holds instead",
                     partial(_set, claim, "stance", "asserts"),
                 ),
-                Proposal(keep.label, keep.apply),
+                keep,
             ]
         return [keep]
 
@@ -1755,12 +1744,6 @@ _STATE_WORDS = (
 )
 #: words that name a force as armed ("Russian armed forces", "regjeringsstyrker")
 _ARMED_WORDS = ("forces", "force", "army", "armed", "military", "troops", "styrk", "hær", "militær")
-#: verbs that can only deny (a cue of one is a certain denial)
-_DENIAL_VERB = re.compile(
-    r"\b(?:den(?:y|ies|ied|ying)|refut\w*|dismiss\w*|reject\w*|avvis\w*|benekt\w*|nekt\w*|"
-    r"tilbakevis\w*)\b",
-    re.IGNORECASE,
-)
 #: verbs of an attack whose subject (or agent after "by") did it
 _ATTACK_VERB = re.compile(
     r"\b(?:attacked|shelled|bombed|struck|targeted|shot down|angrep(?:et)?|bombet|beskjøt|"
