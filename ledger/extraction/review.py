@@ -12,19 +12,26 @@ The session is the library; the terminal dialogue lives in ``cli.py``. An entry 
 - ``statement``: the quote as an English sentence (a speaker's quote as "X said: …");
 - ``quote.translation``: none (a person translates), or typed in with ``edit``;
 - ``proposition``: the subject among the case's entities (by the words they share with the quote),
-  else a new entity named from the words; the property the words suggest; the figure and its
-  qualifier as extract read them; the day from the article's date; or no proposition at all
+  else a new entity named from the words; the property the words suggest (what happened to the
+  people counted before who they are; the sentence before for a quote that refers back; the
+  case's own counts for a figure no word names); the figure and its qualifier as extract read
+  them, or as the review reads them where extract left one out or misread it (a share in words,
+  "several", a bare toll); the day from the article's date; or no proposition at all
   (a claim may stand on its statement and quote); a denial gets a proposition of what is denied
   (a party's denial: its own side did the article's event); who holds a place ("recaptured the
-  city": the place named before), who did an event (blame first, or a side named before the
-  means), with what; a forecast or what is not yet known proposes no proposition first;
+  city": the place named before), who did an event (blame first, a side named before the
+  means, the force an attack verb names), with what; a forecast, what is not known or judged
+  unlikely, or a means named only as a circumstance proposes no proposition first;
 - a new source's ``name``: the registry's sources by fuzzy name and alias (certain when the
   names agree but for a title or determiner), a registry source inside the name ("SOHRs
   opptelling"), for a pronoun or common nouns ("he", "Monitoring group") the registry source
   named before it (else first after), else promotion to the registry (``--sources``);
   ``sourceKind`` and ``alignment`` from its name's words, or from the organisation it acts for;
-- any other entry (``stance``, ``attributedTo``, ``relayedBy``, ``type`` …): keep what extract
-  wrote.
+- ``stance``: asserts for a denial going on to what the source holds instead ("…, claiming
+  instead that"), else keep it;
+- ``proposition.quantity.unit``: the unit the words name (certain where they count people or
+  name a percent);
+- any other entry (``attributedTo``, ``relayedBy``, ``type`` …): keep what extract wrote.
 
 A case's own properties (its ``vocabulary.yaml``, read by :func:`read_vocabulary` with the claim
 file loader) are proposed beside the built-in ones: a Quantitative one for a figure whose words
