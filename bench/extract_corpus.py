@@ -14,6 +14,10 @@ too.
     PYTHONPATH=. python bench/extract_corpus.py                 # the table, misses on stderr
     PYTHONPATH=. python bench/extract_corpus.py --misses        # the misses under each page
     PYTHONPATH=. python bench/extract_corpus.py --corpus tests/data/extract/real-blind --misses
+    PYTHONPATH=. python bench/extract_corpus.py --causes bench/proposal-causes.tsv  # why rejected
+
+The last column counts the entries still asked once review-draft has applied its certain answers
+(``--non-interactive``).
 """
 
 from __future__ import annotations
