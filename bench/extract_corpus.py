@@ -14,6 +14,10 @@ too.
     PYTHONPATH=. python bench/extract_corpus.py                 # the table, misses on stderr
     PYTHONPATH=. python bench/extract_corpus.py --misses        # the misses under each page
     PYTHONPATH=. python bench/extract_corpus.py --corpus tests/data/extract/real-blind --misses
+    PYTHONPATH=. python bench/extract_corpus.py --causes bench/proposal-causes.tsv  # why rejected
+
+The last column counts the entries still asked once review-draft has applied its certain answers
+(``--non-interactive``).
 """
 
 from __future__ import annotations
@@ -49,6 +53,8 @@ VOCABULARY_LEFT_OUT: set[str] = set()
 REVIEW_VOCABULARY_LEFT_OUT: set[str] = set()
 #: --no-vocabulary: the review proposes the built-in properties only (the figure before #14's)
 NO_VOCABULARY = False
+#: every rejected first proposal: (kind, cause, detail), for ``--causes``
+REJECTED: list[tuple[str, str, str]] = []
 #: the page's language → the lexicon that reads it
 LEXICON = {"en": "en", "nb": "nb", "nn": "nb"}
 
@@ -114,7 +120,8 @@ def _name(value: Any) -> str:
 
 def measure(page: Page) -> tuple[Evaluation, int, int, Counter[str]]:
     """The page's scores, its draft's claims and toCheck entries (claims and new sources), and
-    how the review's first proposals fare against the gold (see ``proposals_judged``)."""
+    how the review's first proposals fare against the gold (see ``proposals_judged``; its
+    ``asked`` counts the entries left once the certain answers are applied)."""
     with tempfile.TemporaryDirectory(prefix="extract-corpus-") as folder:
         article = Path(folder) / page.path.name
         shutil.copyfile(page.path, article)
@@ -133,10 +140,34 @@ def measure(page: Page) -> tuple[Evaluation, int, int, Counter[str]]:
             result = evaluate(draft, gold, page=True)
             VOCABULARY_LEFT_OUT.add(page.event)
         judged = proposals_judged(page, draft, result)
+        judged["asked"] += asked_after_certain(page, Path(folder), text)
     graph = yaml.safe_load(text)["@graph"]
     claims = sum(1 for node in graph if node.get("type") == "Claim")
     items = sum(len(node.get("toCheck", [])) for node in graph)
     return result, claims, items, judged
+
+
+def asked_after_certain(page: Page, folder: Path, text: str) -> int:
+    """The toCheck entries a checker is still asked once review-draft has applied its certain
+    answers (``--non-interactive``), on a copy of the draft and of the registry."""
+    copy = folder / "certain"
+    copy.mkdir()
+    shutil.copyfile(page.path, copy / page.path.name)
+    shutil.copyfile(page.case / "sources.yaml", copy / "sources.yaml")
+    draft = copy / "draft.yaml"
+    draft.write_text(text, encoding="utf-8")
+    vocabulary = page.case / "vocabulary.yaml"
+    try:
+        session = ReviewSession(
+            draft,
+            copy / "sources.yaml",
+            page.case / "entities.yaml",
+            vocabulary if vocabulary.is_file() and not NO_VOCABULARY else None,
+        )
+    except LedgerError:
+        session = ReviewSession(draft, copy / "sources.yaml", page.case / "entities.yaml")
+    session.apply_certain()
+    return len(session.remaining())
 
 
 def proposals_judged(page: Page, draft: Path, result: Evaluation) -> Counter[str]:
@@ -145,7 +176,9 @@ def proposals_judged(page: Page, draft: Path, result: Evaluation) -> Counter[str
     (a statement's or a translation's wording, a new source's kind or side). Judged: the
     proposition (no proposition when the gold has none; else the property the gold gives), a
     figure's unit (the gold quantity's), a new source (the registry source the gold names),
-    stance, hedge kinds, attributedTo, relayedBy; an entry without a proposal is rejected."""
+    stance (the one the proposal sets, else the draft's it keeps), hedge kinds, attributedTo,
+    relayedBy; an entry without a proposal is rejected. A unit is not comparable where the gold
+    claim has no figure (the proposition's entry is judged on that)."""
     gold = _gold_claims(page.case)
     by_draft: dict[str, list[dict[str, Any]]] = {}
     for gold_statement, draft_statement in result.pairs:
@@ -180,6 +213,17 @@ def proposals_judged(page: Page, draft: Path, result: Evaluation) -> Counter[str
         proposals = session.proposals(item)
         first = proposals[0].label if proposals else None
         verdict = _judge(item.field, item.node, first, claims)
+        if proposals and proposals[0].certain:
+            judged[f"certain: {verdict}"] += 1
+        if verdict == "accepted" and first and item.field == "proposition":
+            # stricter, for information: the subject (and value) the gold gives as well
+            judged["strict: " + _strict(first, claims)] += 1
+        if verdict == "rejected":
+            kind, cause, detail = _cause(
+                item.field, item.node, [p.label for p in proposals], claims
+            )
+            where = f"{page.event}/{page.path.stem} {item.node_id.rsplit('/', 1)[-1]}"
+            REJECTED.append((kind, cause, f"{detail} ({where})"))
         judged[verdict] += 1
         judged[f"{item.field}: {verdict}"] += 1
     return judged
@@ -191,10 +235,13 @@ def _judge(field: str, node: Any, label: str | None, gold: list[dict[str, Any]])
     if label is None:
         return "rejected"
     if field == "proposition.quantity.unit":
+        quantities = [(c.get("proposition") or {}).get("quantity") for c in gold]
+        if not any(isinstance(q, dict) for q in quantities):
+            # the gold has no figure: the unit is moot, and the proposition's entry already
+            # carries the disagreement (a figure proposed where the gold gives none)
+            return "not comparable"
         m = re.match(r"unit (\w+)", label)
-        units = {
-            str((c.get("proposition") or {}).get("quantity", {}).get("unit", "")) for c in gold
-        }
+        units = {str(q.get("unit", "")) for q in quantities if isinstance(q, dict)}
         return "accepted" if m and m.group(1) in units else "rejected"
     if field.startswith("proposition"):
         if label.startswith("no proposition"):
@@ -208,7 +255,10 @@ def _judge(field: str, node: Any, label: str | None, gold: list[dict[str, Any]])
         sources = {str(c.get("attributedTo")) for c in gold}
         return "accepted" if m and m.group(1) in sources else "rejected"
     if field == "stance":
-        same = any(c.get("stance") == node.get("stance") for c in gold)
+        # the stance the proposal sets ("stance asserts: …"), else the draft's it keeps
+        m = re.match(r"stance (asserts|denies)\b", label)
+        stance = m.group(1) if m else node.get("stance")
+        same = any(c.get("stance") == stance for c in gold)
         return "accepted" if same else "rejected"
     if field == "hedge":
         m = re.match(r"hedge (\w+)", label)
@@ -218,6 +268,128 @@ def _judge(field: str, node: Any, label: str | None, gold: list[dict[str, Any]])
         values = {str(c.get(field)) for c in gold}
         return "accepted" if str(node.get(field)) in values else "rejected"
     return "not comparable"
+
+
+def _strict(label: str, gold: list[dict[str, Any]]) -> str:
+    """Does an accepted proposition proposal also name the gold's subject and value?
+    ``same`` (or no proposition on both sides), else ``other entities``."""
+    if label.startswith("no proposition"):
+        return "same"
+    subject = re.search(r"subject (\S+)", label)
+    value = re.search(r"value (\S+?),? ", label)
+    for claim in gold:
+        proposition = claim.get("proposition") or {}
+        if subject and proposition.get("subject") == subject.group(1):
+            wanted = proposition.get("value")
+            if wanted is None or (value is not None and value.group(1) == wanted):
+                return "same"
+    return "other entities"
+
+
+def _proposed_property(label: str) -> str:
+    m = re.search(r"property (?:[\w-]+:)?(\w+)", label)
+    return m.group(1) if m else "?"
+
+
+def _cause(
+    field: str, node: Any, labels: list[str], gold: list[dict[str, Any]]
+) -> tuple[str, str, str]:
+    """Why a first proposal was rejected: the item's kind (what the entry decides), a general
+    cause, and the detail (what was proposed, what the gold gives)."""
+    first = labels[0] if labels else None
+    if field == "proposition.quantity.unit":
+        units = sorted(
+            {str((c.get("proposition") or {}).get("quantity", {}).get("unit")) for c in gold}
+        )
+        return "figure/unit", "another unit than the gold's", f"{first} → {', '.join(units)}"
+    if field.startswith("proposition"):
+        propositions = [c["proposition"] for c in gold if c.get("proposition")]
+        proposition = node.get("proposition")
+        figure = isinstance(proposition, dict) and isinstance(proposition.get("quantity"), dict)
+        quote = _exact_quote(node)
+        if first is None:
+            return "proposition", "no proposal at all", quote[:60]
+        phrases = [
+            _name(p["quantity"].get("phrase"))
+            for p in propositions
+            if isinstance(p.get("quantity"), dict)
+        ]
+        if phrases and not any(ph and ph.casefold() in quote.casefold() for ph in phrases):
+            # the statement matched, but the draft's quote holds other words than the gold's
+            # figure (a split or a merge of sentences): no proposal on these words can match
+            return (
+                "span",
+                "the gold's figure is outside the draft's quote",
+                (f"'{phrases[0]}'; quote '{quote[:50]}'"),
+            )
+        if first.startswith("no proposition"):
+            wanted = propositions[0]
+            prop = str(wanted.get("property", "")).split(":")[-1]
+            quantity = wanted.get("quantity")
+            if isinstance(quantity, dict) and not figure:
+                phrase = _name(quantity.get("phrase"))
+                return (
+                    "figure",
+                    "a figure in the quote neither extract nor the review reads",
+                    f"'{phrase}' ({prop})",
+                )
+            if isinstance(quantity, dict):
+                return "property", "a figure read, no property from its words", prop
+            return "property", "a relation no rule reads from the words", f"{prop}: '{quote[:60]}'"
+        proposed = _proposed_property(first)
+        if not propositions:
+            what = "a figure" if figure else "a relation"
+            return (
+                "proposition",
+                f"{what} proposed where the gold gives no proposition",
+                f"{proposed}: '{quote[:60]}'",
+            )
+        wanted_props = sorted({str(p.get("property", "")).split(":")[-1] for p in propositions})
+        counts = any(isinstance(p.get("quantity"), dict) for p in propositions)
+        if figure and counts:
+            cause = "another count property than the gold's"
+        elif figure:
+            cause = "a count proposed where the gold gives a relation"
+        elif counts:
+            cause = "a relation proposed where the gold gives a count"
+        else:
+            cause = "another relation than the gold's"
+        return "property", cause, f"{proposed} → {', '.join(wanted_props)}"
+    if field == "name":
+        sources = sorted({str(c.get("attributedTo")) for c in gold})
+        named = _name(node.get("name"))
+        later = [label for label in labels[1:] if any(f"registry's {s} " in label for s in sources)]
+        if later:
+            cause = "the gold's registry source proposed, not first"
+        elif first and first.startswith("the registry's"):
+            cause = "another registry source proposed first"
+        else:
+            cause = "a promotion proposed where the gold names a registry source"
+        return "source", cause, f"'{named}': {first} → {', '.join(sources)}"
+    if field == "stance":
+        stances = sorted({str(c.get("stance")) for c in gold})
+        return "stance", "another stance than the gold's", f"{node.get('stance')} → {stances}"
+    values = sorted({str(c.get(field)) for c in gold})
+    return "source", f"{field} kept, the gold gives another", f"{node.get(field)} → {values}"
+
+
+def _exact_quote(node: Any) -> str:
+    for quote in node.get("quote", []) or []:
+        for selector in quote.get("selector", []) or []:
+            if selector.get("type") == "TextQuoteSelector":
+                return str(selector.get("exact", ""))
+    return ""
+
+
+def write_causes(path: Path) -> None:
+    """The rejected first proposals by kind and cause, with counts and every detail."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for kind, cause, detail in REJECTED:
+        groups[(kind, cause)].append(detail)
+    lines = ["kind\tcause\tcount\tdetails (proposed → gold (event/page claim))"]
+    for (kind, cause), details in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        lines.append(f"{kind}\t{cause}\t{len(details)}\t{' | '.join(details)}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _gold_claims(case: Path) -> dict[str, dict[str, Any]]:
@@ -238,6 +410,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--misses", action="store_true", help="print the misses under each page")
+    parser.add_argument(
+        "--causes",
+        type=Path,
+        help="write the rejected proposals by kind and cause to this TSV file",
+    )
     parser.add_argument("--note", default="", help="a line for the header ('blind: first run')")
     parser.add_argument(
         "--no-vocabulary",
@@ -269,7 +446,7 @@ def main() -> None:
         print(f"# {args.note}")
     header = ("event", "page", "lang", "gold", "draft", "P", "R", "src", "quote", "items/claim")
     print("\t".join(header))
-    totals: dict[str, list[int]] = defaultdict(lambda: [0] * 8)
+    totals: dict[str, list[int]] = defaultdict(lambda: [0] * 9)
     judged: Counter[str] = Counter()
     unreadable: dict[str, str] = {}
     for page in pages(corpus):
@@ -291,6 +468,7 @@ def main() -> None:
             claims,
             items,
             1,
+            page_judged["asked"],
         )
         for key in keys:
             totals[key] = [a + b for a, b in zip(totals[key], values, strict=True)]
@@ -315,12 +493,13 @@ def main() -> None:
                 print(f"    {line}")
     print()
     print(
-        "lang\tpages\tgold\tdraft\tprecision\trecall\tsource accuracy\tquote exactness\titems/claim"
+        "lang\tpages\tgold\tdraft\tprecision\trecall\tsource accuracy\tquote exactness\t"
+        "items/claim\tasked/claim (after the certain answers)"
     )
     for lang in ("en", "nb", "nn", "nb+nn"):
         if lang not in totals:
             continue
-        gold, draft, matched, right, exact, claims, items, count = totals[lang]
+        gold, draft, matched, right, exact, claims, items, count, asked = totals[lang]
         print(
             "\t".join(
                 (
@@ -333,6 +512,7 @@ def main() -> None:
                     _ratio(right, matched),
                     _ratio(exact, matched),
                     f"{items / claims:.2f} ({items}/{claims})" if claims else "-",
+                    f"{asked / claims:.2f} ({asked}/{claims})" if claims else "-",
                 )
             )
         )
@@ -343,7 +523,25 @@ def main() -> None:
         f"not comparable {judged['not comparable']} (a statement's or translation's wording, a "
         "new source's kind, side or type)"
     )
-    fields = sorted({key.split(": ")[0] for key in judged if ": " in key})
+    strict = judged["strict: same"] + judged["strict: other entities"]
+    print(
+        f"  accepted propositions that also name the gold's subject (and value): "
+        f"{_ratio(judged['strict: same'], strict)} (for information; the figure judges the "
+        "property)"
+    )
+    sure = judged["certain: accepted"] + judged["certain: rejected"]
+    print(
+        f"  certain first proposals (applied by --non-interactive): accepted "
+        f"{_ratio(judged['certain: accepted'], sure)}, not comparable "
+        f"{judged['certain: not comparable']}"
+    )
+    fields = sorted(
+        {
+            key.split(": ")[0]
+            for key in judged
+            if ": " in key and not key.startswith(("certain", "strict"))
+        }
+    )
     for name in fields:
         yes, no = judged[f"{name}: accepted"], judged[f"{name}: rejected"]
         if yes + no:
@@ -352,6 +550,8 @@ def main() -> None:
         "# proposals judged "
         + ("without the cases' vocabularies" if NO_VOCABULARY else "with each case's vocabulary")
     )
+    if args.causes:
+        write_causes(args.causes)
     for event in sorted(REVIEW_VOCABULARY_LEFT_OUT):
         print(f"# {event}: proposals judged without its vocabulary.yaml, which review refuses")
     for event in sorted(VOCABULARY_LEFT_OUT):

@@ -12,19 +12,26 @@ The session is the library; the terminal dialogue lives in ``cli.py``. An entry 
 - ``statement``: the quote as an English sentence (a speaker's quote as "X said: …");
 - ``quote.translation``: none (a person translates), or typed in with ``edit``;
 - ``proposition``: the subject among the case's entities (by the words they share with the quote),
-  else a new entity named from the words; the property the words suggest; the figure and its
-  qualifier as extract read them; the day from the article's date; or no proposition at all
+  else a new entity named from the words; the property the words suggest (what happened to the
+  people counted before who they are; the sentence before for a quote that refers back; the
+  case's own counts for a figure no word names); the figure and its qualifier as extract read
+  them, or as the review reads them where extract left one out or misread it (a share in words,
+  "several", a bare toll); the day from the article's date; or no proposition at all
   (a claim may stand on its statement and quote); a denial gets a proposition of what is denied
   (a party's denial: its own side did the article's event); who holds a place ("recaptured the
-  city": the place named before), who did an event (blame first, or a side named before the
-  means), with what; a forecast or what is not yet known proposes no proposition first;
+  city": the place named before), who did an event (blame first, a side named before the
+  means, the force an attack verb names), with what; a forecast, what is not known or judged
+  unlikely, or a means named only as a circumstance proposes no proposition first;
 - a new source's ``name``: the registry's sources by fuzzy name and alias (certain when the
   names agree but for a title or determiner), a registry source inside the name ("SOHRs
   opptelling"), for a pronoun or common nouns ("he", "Monitoring group") the registry source
   named before it (else first after), else promotion to the registry (``--sources``);
   ``sourceKind`` and ``alignment`` from its name's words, or from the organisation it acts for;
-- any other entry (``stance``, ``attributedTo``, ``relayedBy``, ``type`` …): keep what extract
-  wrote.
+- ``stance``: asserts for a denial going on to what the source holds instead ("…, claiming
+  instead that"), else keep it;
+- ``proposition.quantity.unit``: the unit the words name (certain where they count people or
+  name a percent);
+- any other entry (``attributedTo``, ``relayedBy``, ``type`` …): keep what extract wrote.
 
 A case's own properties (its ``vocabulary.yaml``, read by :func:`read_vocabulary` with the claim
 file loader) are proposed beside the built-in ones: a Quantitative one for a figure whose words
@@ -41,6 +48,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -55,6 +63,7 @@ from ledger.analysis.rules import vocabulary as ontology_vocabulary
 from ledger.errors import InputError, UsageError
 from ledger.extraction.cues import Patterns
 from ledger.extraction.days import DayReader, resolved_span
+from ledger.extraction.quantities import QuantityReader, bounds
 from ledger.extraction.rules import HEAD_COUNTS, LEXICONS, norm_name
 from ledger.extraction.sources import Registry, ascii_letters, strip_parenthesis
 from ledger.intake.load import context_prefixes, load_file, shipped_context
@@ -357,7 +366,27 @@ class ReviewSession:
             return self._unit_proposals(node)
         if kind == "hedge":
             return self._hedge_proposals(node, item.mark)
+        if kind == "stance":
+            return self._stance_proposals(node)
         return [Proposal(f"keep {kind} as extract wrote it", lambda: None)]
+
+    def _stance_proposals(self, claim: CommentedMap) -> list[Proposal]:
+        """A denial whose words go on to what the source holds instead ("denied Syria was
+        behind the attack, claiming instead that rebel forces were responsible"): the quote
+        asserts that; else keep what extract wrote."""
+        stance = str(claim.get("stance", ""))
+        # never certain: even after a verb that can only deny, the quote may be what the source
+        # holds instead ("denied it, saying the missile was only used by …")
+        keep = Proposal(f"keep stance {stance} as extract wrote it", lambda: None)
+        if stance == "denies" and _INSTEAD.search(_exact(claim)):
+            return [
+                Proposal(
+                    "stance asserts: the quote goes on to what the source holds instead",
+                    partial(_set, claim, "stance", "asserts"),
+                ),
+                keep,
+            ]
+        return [keep]
 
     # claims
 
@@ -396,21 +425,38 @@ class ReviewSession:
         if time is None:
             return [drop] if claim.get("stance") != "denies" else []
         quantity = proposition.get("quantity") if isinstance(proposition, CommentedMap) else None
+        # a figure extract did not read ("half of the city", "killed several staff", "rose to
+        # 86"), or read wrong ("about a" of "about a quarter"): the review reads it, and writes
+        # it with the proposition the checker accepts
+        read = self._figure_read(quote, quantity if isinstance(quantity, CommentedMap) else None)
+        if read is not None:
+            quantity = read
         if isinstance(quantity, CommentedMap):
             unit = str(quantity.get("unit", ""))
-            properties = [str(proposition["property"])] if "property" in proposition else []
-            properties += [p for p in self._properties(quote, unit) if p not in properties]
-            # "… killed 23 people, including 13 staff": the figure's sentence says what it counts
+            properties = self._ranked_properties(claim, quote, unit, read is not None)
+            # "… killed 23 people, including 13 staff": the figure's sentence says what it counts;
+            # "Of them, at least 1,130 were civilians": the sentence before, for a quote that
+            # refers back
             properties = properties or self._properties(self._sentence(claim), unit)
+            if not properties and _REFERS_BACK.search(quote):
+                properties = self._properties(self._sentence_before(claim), unit)
             # the case's own properties whose label the words match: half of it or more, first
             # (a case declares what the ontology is too general for), unless the words name a
             # built-in one ("killing 600 people … in the building" is a death toll); else after
             declared = self._declared_for(quote, unit) or self._declared_for(
                 self._sentence(claim), unit
             )
-            strong = [d.name for share, d in declared if share >= 0.5 and not properties]
+            # (or only who the people are: "340 passengers on board" is the case's passenger
+            # count before a population)
+            generic = all(p in _WHO_THEY_ARE for p in properties)
+            strong = [d.name for share, d in declared if share >= 0.5 and generic]
             properties = [*strong, *(p for p in properties if p not in strong)]
             properties += [d.name for _, d in declared if d.name not in properties]
+            if not properties and unit in ("", "person"):
+                # a figure of people whose words name nothing the ontology counts ("around
+                # 1,000 people were in the theatre"): the case's own counts, as it declares them
+                declared = [(0.0, d) for d in self._declared_counts(unit)]
+                properties = [d.name for _, d in declared]
             if not properties:
                 # a figure that counts nothing the ontology names ("500,000 others are in
                 # Daesh-controlled parts"): who holds the place may still be the claim
@@ -419,7 +465,7 @@ class ReviewSession:
             found: list[Proposal] = []
             for prop in properties[:2]:
                 own = by_name.get(prop)
-                for subject, label, create in self._subjects(quote, quantity, prop)[:2]:
+                for subject, label, create in self._subjects(quote, quantity, prop, claim)[:2]:
                     figure = _figure(quantity)
                     named = prop
                     if own is not None:
@@ -427,16 +473,25 @@ class ReviewSession:
                         if not quantity.get("unit") and own.unit:
                             figure += f" {own.unit} (its default unit)"
                         create = self._declaring(claim, own, create)
+                    apply = self._fill(claim, subject, prop, None, time, create)
+                    if read is not None:
+                        apply = self._with_figure(claim, read, apply)
                     found.append(
                         Proposal(
                             f"subject {subject} ({label}), property {named}, {figure}, "
                             f"eventTime {_span_label(time)}",
-                            self._fill(claim, subject, prop, None, time, create),
+                            apply,
                         )
                     )
             if _BLAME.search(quote):
-                # "blamed IS for the deaths of more than 100": the blame may be the claim
-                found += self._event_proposal(claim, quote, time)[:1]
+                # "blamed IS for the deaths of more than 100": the blame is the claim, the
+                # figure says what it is for (first when a culprit is named)
+                blame = [
+                    p
+                    for p in self._event_proposal(claim, quote, time)[:1]
+                    if " property perpetratedBy" in p.label
+                ]
+                found = [*blame, *found] if _BLAMED_FOR.search(quote) else [*found, *blame]
             if _FORECAST.search(quote):
                 # "as many as 200,000 may try to flee": a forecast, not a count of what happened
                 return [drop, *found]
@@ -466,7 +521,113 @@ class ReviewSession:
         # a case's own Exclusive or Plain property the words name: first when no built-in
         # relation (control, blame, means) is read, after them otherwise
         declared_relations = self._declared_relations(claim, quote, time)
+        control = any(" property controlledBy" in p.label for p in relations)
+        if _FORECAST.search(quote) or (not control and self._means_only(quote)):
+            # "those in Daesh-controlled areas would be more exposed", "in its bombing runs":
+            # what may happen, or a means named without its use, is no relation to hold first
+            return [drop, *relations, *declared_relations]
         return [*relations, *declared_relations, drop]
+
+    def _means_only(self, quote: str) -> bool:
+        """Does the quote name a means of attack only as a circumstance, after a preposition
+        ("in its bombing runs", "etter granatangrep og bombing"), without saying it was used,
+        who used it ("the Russian bombing") or who is to blame?"""
+        means = _MEANS.search(quote)
+        if means is None or _USED.search(quote) or _BLAME.search(quote):
+            return False
+        if self._actor_of_means(quote, means, self._entities()) is not None:
+            return False
+        before = re.findall(r"[\wæøå'-]+", quote[: means.start()].casefold())[-3:]
+        return any(word in _CIRCUMSTANCE for word in before)
+
+    def _figure_read(self, quote: str, quantity: CommentedMap | None) -> CommentedMap | None:
+        """A figure of the quote the draft lacks, read by the review: a share of a place ("half
+        of the city", "about a quarter", "to tredeler") where extract read none or misread its
+        article ("about a"); else, for a claim without a figure, the first figure of people
+        ("rose to 86" after a death toll, "killed several staff", "9,606 names of people
+        killed"). None when the draft's figure stands or none is read."""
+        if isinstance(quantity, CommentedMap) and quantity.get("unit"):
+            return None
+        share = _share(quote, self.lang)
+        if share is not None:
+            return share
+        if quantity is not None:
+            return None
+        return _FigureReader(self.lang).people(quote)
+
+    def _with_figure(
+        self, claim: CommentedMap, figure: CommentedMap, apply: Callable[[], None]
+    ) -> Callable[[], None]:
+        """Apply a proposal, then write the figure the review read into its proposition (the
+        figure's unit is decided with it)."""
+
+        def with_figure() -> None:
+            apply()
+            proposition = claim["proposition"]
+            after = "value" if "value" in proposition else "property"
+            if "quantity" in proposition:
+                proposition["quantity"] = CommentedMap(figure)
+            else:
+                _insert_after(proposition, "quantity", CommentedMap(figure), after)
+            for mark in [str(m) for m in claim.get("toCheck", [])]:
+                if mark.startswith("proposition.quantity.unit"):
+                    self._drop_mark(claim, mark)
+
+        return with_figure
+
+    def _ranked_properties(
+        self, claim: CommentedMap, quote: str, unit: str, read: bool
+    ) -> list[str]:
+        """The properties a figure's words suggest, best first: what happened to the people
+        counted before who they are ("13,500 fighters … left Douma": evacuated, not a force's
+        strength), a return before a displacement ("3,300 IDPs returned"); extract's guess
+        first only when its word is in the quote (a word later in the sentence, else)."""
+        proposition = claim.get("proposition")
+        guess = str(proposition.get("property", "")) if isinstance(proposition, dict) else ""
+        if read:
+            guess = ""  # extract's guess was about the figure it misread
+        said = self._properties(quote, unit)
+        word = next(
+            (
+                m.group(1)
+                for mark in claim.get("toCheck", []) or []
+                if (m := re.search(r"from the word '([^']+)'", str(mark)))
+            ),
+            "",
+        )
+        if guess and said and word and word.casefold() not in quote.casefold():
+            properties = [*said, guess]  # the quote's own words first
+        else:
+            properties = [guess, *said] if guess else said
+        properties = list(dict.fromkeys(properties))
+        if "evacuatedCount" in properties or "returnedCount" in properties:
+            # "IDPs returned", "fled … evacuated": the later step counts them
+            properties.sort(key=lambda p: p == "displacedCount")
+        if any(p not in _WHO_THEY_ARE for p in properties):
+            properties.sort(key=lambda p: p in _WHO_THEY_ARE)
+        return properties
+
+    def _sentence_before(self, claim: CommentedMap) -> str:
+        """The sentence before the claim's (a quote that refers back: "Of them, …")."""
+        span = _position(claim)
+        if span is None or not self.text:
+            return ""
+        marks = [m.end() for m in re.finditer(r"[.!?\n]\s", self.text[: span[0]])]
+        if not marks:
+            return ""
+        end = marks[-1]
+        begin = next((m for m in reversed(marks[:-1]) if m < end - 1), 0)
+        return self.text[begin:end]
+
+    def _declared_counts(self, unit: str) -> list[DeclaredProperty]:
+        """The case's Quantitative properties that count (the Count dimension), as declared."""
+        return [
+            d
+            for d in self.declared
+            if d.kind == "Quantitative"
+            and d.dimension == "Count"
+            and (not unit or d.unit in ("", unit))
+        ]
 
     def _denied_responsibility(self, claim: CommentedMap, time: dict[str, Any]) -> list[Proposal]:
         """A party's denial ("the army denied the civilian deaths") most often denies its own
@@ -503,14 +664,15 @@ class ReviewSession:
     def _control_proposal(
         self, claim: CommentedMap, quote: str, time: dict[str, Any]
     ) -> list[Proposal]:
-        """ "… took control of the Saltmarket": controlledBy, place and force from the entities."""
+        """ "… took control of the Saltmarket": controlledBy, place and force from the entities
+        (not what someone sets out to do: "the battle to liberate the city")."""
         if not re.search(
             r"\b(?:control|controls|controlled|seized|captured|took(?! place)|taken(?! place)|"
             r"retook|retaken|held|"
             r"holds|overran|recaptur\w*|liberat\w*|victory|fell|fallen|loss of|losing|"
             r"occupation|occupied|driven out|flag|kontroll|kontrollerer|kontrollert\w*|tok|"
             r"inntok|gjenerobr\w*|erobr\w*|befri\w*|seier|falt|drevet ut|okkup\w*)\b",
-            quote,
+            _PURPOSE.sub(" ", quote),
             re.IGNORECASE,
         ):
             return []
@@ -593,6 +755,10 @@ class ReviewSession:
                 )
             )
         actor = self._actor_of_means(quote, means, entities) if means else None
+        if actor is None and not _BLAME.search(quote):
+            # "the Azov regiment attacked the theatre", "was shelled by the NF": the force that
+            # does the attack
+            actor = self._attacker(quote, ranked, entities)
         if actor is not None and _known("perpetratedBy") and not _BLAME.search(quote):
             # "an apparent US air strike", "the Russian bombing of the theatre": who did it
             found.insert(
@@ -625,6 +791,34 @@ class ReviewSession:
                     ),
                 )
         return found
+
+    def _attacker(
+        self, quote: str, ranked: list[str], entities: dict[str, tuple[str, str]]
+    ) -> str | None:
+        """The force the quote names as doing an attack: before an attack verb ("X attacked",
+        "X-regimentet angrepet"), or after it as its agent ("shelled by X", "bombet av X")."""
+        verb = _ATTACK_VERB.search(quote)
+        if verb is None:
+            return None
+        lowered = quote.casefold()
+        agent = re.match(r"\s+(?:by|av)\s", quote[verb.end() :], re.IGNORECASE)
+        for entity in ranked:
+            if entities[entity][1] != "Force":
+                continue
+            own = [
+                w for w in _words(entities[entity][0]) if len(w) > 2 and w not in _FUNCTION_WORDS
+            ]
+            spots = [m.start() for w in own for m in re.finditer(rf"\b{re.escape(w)}", lowered)]
+            if not spots:
+                continue
+            if agent is not None and any(0 < spot - verb.end() < 12 for spot in spots):
+                return entity
+            before = [spot for spot in spots if spot < verb.start()]
+            between = quote[max(before) : verb.start()] if before else ","
+            # the force is the verb's subject: at most three words between, no comma
+            if agent is None and "," not in between and len(between.split()) <= 4:
+                return entity
+        return None
 
     def _actor_of_means(
         self, quote: str, means: re.Match[str], entities: dict[str, tuple[str, str]]
@@ -718,6 +912,22 @@ class ReviewSession:
                     theirs = set(_words(entities[entity][0]))
                     if sum(1 for w in own if w in theirs) / len(own) >= 0.5:
                         return [entity]
+        # a state's defence ministry, army or government speaks for its armed forces ("Russian
+        # Ministry of Defence": "Russian armed forces"): the force of the same country
+        for name in names:
+            own = [w for w in _words(name) if len(w) > 2 and w not in _FUNCTION_WORDS]
+            if not own or not any(w.startswith(_STATE_WORDS) for w in own):
+                continue
+            for entity in forces:
+                content = [
+                    w
+                    for w in _words(entities[entity][0])
+                    if len(w) > 2 and w not in _FUNCTION_WORDS
+                ]
+                armed = any(w.startswith(_ARMED_WORDS) for w in content)
+                country = content[0] if content else ""
+                if armed and country in own and not country.startswith(_ARMED_WORDS):
+                    return [entity]
         return []
 
     def _fill(
@@ -819,7 +1029,19 @@ class ReviewSession:
         elif re.search(r"\b(?:district|neighbou?rhood|nabolag|bydel)", words):
             units.insert(0, "district")
         units = list(dict.fromkeys(units))
-        return [Proposal(f"unit {unit}", partial(_set, quantity, "unit", unit)) for unit in units]
+        # certain where the words say it: a percent or share word, or words that count people
+        # by the figure ("Seventy people suffocated to death", "the number dead at more than
+        # 150"); the checker is not asked then
+        phrase = _name(quantity.get("phrase"))
+        quote = _exact(claim)
+        at = quote.find(phrase) if phrase else -1
+        sure = (units[0] == "percent" and own is None) or (
+            units[0] == "person" and at >= 0 and _counting_near(quote, at, at + len(phrase))
+        )
+        return [
+            Proposal(f"unit {unit}", partial(_set, quantity, "unit", unit), certain=sure and i == 0)
+            for i, unit in enumerate(units)
+        ]
 
     def _hedge_proposals(self, claim: CommentedMap, mark: str) -> list[Proposal]:
         m = re.match(r"hedge: the outlet hedges the claim \((\w+): '(.*)'\)", mark)
@@ -839,8 +1061,21 @@ class ReviewSession:
     def _properties(self, quote: str, unit: str) -> list[str]:
         """Quantitative properties the words suggest, for the figure's unit."""
         words = re.findall(r"[\wæøå]+", quote.casefold())
-        hints = LEXICONS[self.lang].property_hints
-        said = [p for stem, p in hints.items() if any(w.startswith(stem) for w in words)]
+        said = [
+            p
+            for stem, p in LEXICONS[self.lang].property_hints.items()
+            if any(w.startswith(stem) for w in words)
+        ]
+        # the review's own words: a short one whole ("bor", not "bord"), a longer one as a stem
+        said += [
+            p
+            for stem, p in _MORE_HINTS.get(self.lang, {}).items()
+            if any(w.startswith(stem) if len(stem) >= 5 else w == stem for w in words)
+        ]
+        if "evacuatedCount" in said and not re.search(r"evacu|evaku", self.text.casefold()):
+            # "1,500 people left the town": an evacuation where the article speaks of one,
+            # else a displacement
+            said = [("displacedCount" if p == "evacuatedCount" else p) for p in said]
         if not unit and (
             any(w.startswith(_PEOPLE_COUNT_STEMS) for w in words)
             or any(p in _PROPERTIES_BY_UNIT["person"] for p in said)
@@ -947,12 +1182,19 @@ class ReviewSession:
             context.append(CommentedMap({name: stem}))
 
     def _subjects(
-        self, quote: str, quantity: CommentedMap, prop: str
+        self, quote: str, quantity: CommentedMap, prop: str, claim: CommentedMap | None = None
     ) -> list[tuple[str, str, Callable[[], None] | None]]:
-        """Subjects for a figure: entities sharing words with the quote, else a new one."""
+        """Subjects for a figure: entities sharing words with the quote, else a new one; a share
+        of "the city" is of the place the article named last before the quote."""
         entities = self._entities()
-        wanted = ("Place",) if prop == "population" else ("PeopleGroup", "Force")
+        wanted: tuple[str, ...] = ("PeopleGroup", "Force")
+        if prop == "population":
+            wanted = ("PeopleGroup", "Place", "PlaceGroup")  # the people in a place, or the place
+        elif prop == "areaShareControlled":
+            wanted = ("Place", "PlaceGroup")  # how much of a place is held
         ranked = [e for e in self._ranked(quote, entities) if entities[e][1] in wanted]
+        if not ranked and prop == "areaShareControlled" and claim is not None:
+            ranked = self._named_before(claim, entities, wanted)[:1]
         found: list[tuple[str, str, Callable[[], None] | None]] = [
             (e, entities[e][0], None) for e in ranked
         ]
@@ -970,7 +1212,7 @@ class ReviewSession:
 
     def _counted(self, quote: str, quantity: CommentedMap, prop: str) -> str:
         """What a figure counts, in the quote's words ("civilians", "Dorvan")."""
-        if prop == "population":
+        if prop == "areaShareControlled":
             names = re.findall(r"\b[A-ZÆØÅ][\w'-]+(?:\s+[A-ZÆØÅ][\w'-]+)*", quote[1:])
             return names[0] if names else ""
         phrase = _name(quantity.get("phrase"))
@@ -1072,7 +1314,13 @@ class ReviewSession:
         bare_name = name.strip(" –—-").casefold()
         person = agent.get("type") == "Person" or bare_name in (*lex.person_pronouns, "i", "jeg")
         found: list[Proposal] = []
-        matches = [(iri, certain) for iri, _, certain in self._registry_matches(name, person)]
+        scored = self._registry_matches(name, person)
+        if len(scored) > 1 and not any(certain for _, _, certain in scored):
+            # alike only by a shared word ("A ministry statement": two ministries): the one the
+            # article named last before the quote first
+            named = self._mentioned_before(agent)
+            scored.sort(key=lambda m: (-m[1], -(named.index(m[0]) if m[0] in named else -1)))
+        matches = [(iri, certain) for iri, _, certain in scored]
         # "SOHRs opptelling av ofre", "the Observatory's count": the registry source inside
         matches += [(iri, False) for iri in self._named_inside(name) if iri not in dict(matches)]
         if not matches and _generic(name, self.lang):
@@ -1131,6 +1379,22 @@ class ReviewSession:
             if agent is not None and agent.kind != "NewsOutlet" and agent.iri not in found:
                 found.append(agent.iri)
         return found
+
+    def _mentioned_before(self, agent: CommentedMap) -> list[str]:
+        """The registry sources the article names before the first quote citing the agent, in
+        the order it names them (each at its last mention), a person's organisation with them
+        (its ``actedOnBehalfOf``)."""
+        claim = self._citing(str(agent.get("id")))
+        span = _position(claim) if claim is not None else None
+        if span is None or not self.text:
+            return []
+        named: list[str] = []
+        for _, _, agent_named in self.registry.mentions(self.text[: span[0]]):
+            named.append(agent_named.iri)
+            if agent_named.on_behalf_of:
+                # "Dawlat Waziri, spokesman for the Ministry of Defense": his ministry is named
+                named.append(agent_named.on_behalf_of)
+        return list(reversed(dict.fromkeys(reversed(named))))
 
     def _named_before_agent(self, agent: CommentedMap, person: bool) -> list[str]:
         """The registry source (a person for a person) the article names last before the
@@ -1448,14 +1712,71 @@ _REGIME = re.compile(r"\b(?:regime|regimet|regimes|regimets|regjeringsstyrk\w*)\
 #: words that say something is not known ("it was not immediately clear", "uklart")
 _UNKNOWN = re.compile(
     r"\b(?:not (?:immediately |yet )?(?:clear|known)|unclear|could not be (?:determined|"
-    r"established|confirmed)|uklart|ikke kjent|ikke klart)\b",
+    r"established|confirmed)|uklart|ikke kjent|ikke klart|"
+    # "they do not know for sure how many", "has not been acknowledged", "did not have a toll"
+    r"(?:do|does|did) not know|don't know|vet ikke|not been (?:acknowledged|confirmed|"
+    r"established)|(?:did|does) not have a (?:toll|figure|count)|"
+    # a judgement that something is unlikely is not the fact itself ("it was implausible to
+    # suppose that the rebels could have …", "det er ikke logisk av regimet å …")
+    r"implausible|unlikely|not logical|illogical|ikke logisk|ulogisk)\b",
     re.IGNORECASE,
 )
 #: a figure of what may yet happen ("could be displaced", "may try to flee", "kan komme til å")
 _FORECAST = re.compile(
-    r"\b(?:may|could|might|will|would)\s+(?!have\b|had\b)(?:\w+\s+)?(?:be|try|flee|rise|"
-    r"reach|need|face|leave|die)\b|\bkan (?:komme|bli|stige)\b|\bvil (?:bli|stige|komme)\b",
+    r"\b(?:may|could|might|will|would)\s+(?:not\s+|also\s+|yet\s+|soon\s+)?"
+    r"(?!have\b|had\b|been\b)[a-z]+\b|\bkan (?:komme|bli|stige)\b|\bvil (?:bli|stige|komme)\b",
     re.IGNORECASE,
+)
+#: a blame whose object is the figure's event ("blamed IS booby traps for the deaths of more
+#: than 100", "holder regimet ansvarlig for drapet på")
+_BLAMED_FOR = re.compile(
+    r"\b(?:blam\w*|responsib\w*|accus\w*|ansvarl\w*|skyld\w*|beskyld\w*)\b[^.;]*?\b(?:for|of|på)\s+"
+    r"(?:the\s+)?(?:deaths?|killings?|killing|drapet|drapene|dødsfall\w*)\b",
+    re.IGNORECASE,
+)
+#: words of a state's offices that speak for its armed forces (a ministry, the army …)
+_STATE_WORDS = (
+    "ministry",
+    "defence",
+    "defense",
+    "army",
+    "military",
+    "government",
+    "president",
+    "forsvar",
+    "departement",
+    "regjering",
+    "hær",
+    "militær",
+)
+#: words that name a force as armed ("Russian armed forces", "regjeringsstyrker")
+_ARMED_WORDS = ("forces", "force", "army", "armed", "military", "troops", "styrk", "hær", "militær")
+#: verbs of an attack whose subject (or agent after "by") did it
+_ATTACK_VERB = re.compile(
+    r"\b(?:attacked|shelled|bombed|struck|targeted|shot down|angrep(?:et)?|bombet|beskjøt|"
+    r"skjøt ned)\b",
+    re.IGNORECASE,
+)
+#: a denial going on to what the source holds instead ("…, claiming instead that", "…, saying
+#: that", "og hevder i stedet at")
+_INSTEAD = re.compile(
+    r",\s*(?:claiming|saying|insisting|arguing|asserting|contending|suggesting)\b|"
+    r"\b(?:og|men)\s+(?:hevder|mener|sier|seier|påstår)\s+(?:i staden\s+|i stedet\s+)?at\b",
+    re.IGNORECASE,
+)
+#: an infinitive of purpose: what someone sets out to do is not done ("the battle to liberate
+#: the city", "in their effort to liberate their land", "for å gjenerobre byen")
+_PURPOSE = re.compile(
+    r"\b(?:(?:battle|fight|struggle|effort|efforts|operation|operations|offensive|campaign|bid|"
+    r"attempt|push|drive|plan|plans|order)\s+to|for å|forsøk på å)\s+(?:\w+\s+)?"
+    r"(?:liberate|retake|recapture|capture|seize|take|control|free|drive|use|befri\w*|"
+    r"gjenerobre|erobre|ta|kontrollere|bruke)\b",
+    re.IGNORECASE,
+)
+#: prepositions that make a means of attack a circumstance ("in its bombing runs", "etter
+#: granatangrep", "utsett for luftangrep"), not what the claim says was used
+_CIRCUMSTANCE = frozenset(
+    "in during after amid under from through i under etter fra frå for gjennom blant".split()
 )
 #: person-noun stems of the lexicon that are verbs or participles, never the name of a group
 _VERB_STEMS = frozenset(
@@ -1472,6 +1793,193 @@ _PHRASE_ENDS = frozenset(
     "have has had were was are is will would could in of from to on at by who which that and "
     "har hadde er var ble blir vil skal i fra til på av som og".split()
 )
+
+
+#: review-side words of what a figure counts, beside the lexicon's (the lexicon's first):
+#: what people suffered, where they still are, that they left
+_MORE_HINTS: dict[str, dict[str, str]] = {
+    "en": {
+        "suffer": "injuredCount",
+        "treated": "injuredCount",
+        "symptom": "injuredCount",
+        "left": "evacuatedCount",
+        "leaving": "evacuatedCount",
+        "evacuat": "evacuatedCount",
+        "live": "population",
+        "living": "population",
+        "remain": "population",
+        "caught": "population",
+        "stuck": "population",
+    },
+    "nb": {
+        "led": "injuredCount",
+        "behandl": "injuredCount",
+        "forlot": "evacuatedCount",
+        "evaku": "evacuatedCount",
+        "bor": "population",
+        "budde": "population",
+        "innanfor": "population",
+        "innenfor": "population",
+        "befant": "population",
+        "fanget": "population",
+    },
+}
+#: properties of who the people counted are (a force's fighters, a place's inhabitants), after
+#: any property of what happened to them
+_WHO_THEY_ARE = frozenset({"strength", "population"})
+#: a quote that refers back to the sentence before for what it counts ("Of them", "Av dem")
+_REFERS_BACK = re.compile(
+    r"^\W*(?:of (?:them|those|these)|among them|including|another|others?|av (?:dem|disse)|"
+    r"blant (?:dem|disse)|derav)\b",
+    re.IGNORECASE,
+)
+#: a share of a place in words: "half of the city", "about a quarter", "two thirds", "to tredeler"
+_FRACTIONS: dict[str, dict[str, int | Decimal]] = {
+    "en": {"half": 50, "quarter": 25, "third": Decimal("33.3"), "thirds": Decimal("33.3")},
+    "nb": {
+        "halvparten": 50,
+        "halve": 50,
+        "halvdelen": 50,
+        "kvart": 25,
+        "fjerdedel": 25,
+        "fjerdedeler": 25,
+        "tredel": Decimal("33.3"),
+        "tredeler": Decimal("33.3"),
+        "tredjedel": Decimal("33.3"),
+        "tredjedeler": Decimal("33.3"),
+        "tredjepart": Decimal("33.3"),
+    },
+}
+_FRACTION_COUNTS = {
+    "en": {"a": 1, "one": 1, "two": 2, "three": 3},
+    "nb": {"en": 1, "ei": 1, "to": 2, "tre": 3},
+}
+#: the vague figures of people extract's lexicon lacks ("several staff", "a few hundred")
+_MORE_VAGUE: dict[str, dict[str, tuple[str, int, int | None]]] = {
+    "en": {"a few hundred": ("several", 200, 999), "several": ("several", 3, None)},
+    "nb": {"noen hundre": ("several", 200, 999)},
+}
+
+
+def _share(quote: str, lang: str) -> CommentedMap | None:
+    """A share in words as a percent figure ("about a quarter of the city": about 25)."""
+    fractions = _FRACTIONS.get(lang, {})
+    counts = _FRACTION_COUNTS.get(lang, {})
+    qualifiers = LEXICONS[lang].qualifiers
+    alternatives = [sorted(qualifiers, key=len, reverse=True), list(counts)]
+    qual, count_words = ("|".join(re.escape(w) for w in words) for words in alternatives)
+    parts = "|".join(sorted(fractions, key=len, reverse=True))
+    m = re.search(
+        rf"(?<![\wæøå])(?:(?P<qual>{qual})\s+)?(?:(?P<count>{count_words})\s+)?"
+        rf"(?P<part>{parts})(?![\wæøå])",
+        quote,
+        re.IGNORECASE,
+    )
+    if m is None:
+        return None
+    part = m.group("part").casefold()
+    if part in ("half", "halve") and not re.match(r"\s+(?:of|av)\b", quote[m.end() :]):
+        return None  # "half an hour", "halve prisen": no share of a place
+    if re.search(r"\b(?:the|den|det)\s+[\wæøå-]+\s+$", quote[: m.start()], re.IGNORECASE):
+        return None  # "the western half of the city", "den østlige halvdelen": a place
+    count = counts.get((m.group("count") or "").casefold(), 1)
+    value = Decimal(fractions[part]) * count
+    if value == Decimal("66.6"):
+        value = Decimal("66.7")
+    qualifier = qualifiers.get(norm_name(m.group("qual") or ""), "about")
+    lower, upper = bounds(qualifier, value)
+    figure = CommentedMap(phrase=CommentedMap({lang: m.group(0)}), qualifier=qualifier)
+    for key, number in (("lower", lower), ("upper", upper), ("nominal", value)):
+        if number is not None:
+            figure[key] = _plain(number)
+    figure["unit"] = "percent"
+    return figure
+
+
+def _counting_near(quote: str, start: int, end: int) -> bool:
+    """Do words that count people stand by a bare figure, in its clause (before it, or in the
+    five words after it; no comma between): "the toll rose to 86", "9,606 names of people
+    killed"?"""
+    before = re.split(r"[,;:()]", quote[:start])[-1]
+    after = re.split(r"[,;:()]", quote[end:])[0]
+    near = re.findall(r"[\wæøå]+", before.casefold())
+    near += re.findall(r"[\wæøå]+", after.casefold())[:5]
+    return any(w.startswith(_PEOPLE_COUNT_STEMS) for w in near) and not re.search(
+        r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+        r"december|januar|februar|mars|mai|juni|juli|oktober|desember)\s*$",
+        quote[:start].casefold(),
+    )
+
+
+def _plain(number: Decimal) -> int | float:
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+class _FigureReader(QuantityReader):
+    """Reads the figures of a quote with the lexicon's number words (as extract does)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lex = LEXICONS[lang]
+        self.p = Patterns(self.lex)
+        self.text = ""
+        self.lang = lang
+
+    def people(self, quote: str) -> CommentedMap | None:
+        """The first figure of people in the quote: one whose noun names people, else a bare
+        figure in words that count people ("the toll rose to 86", "22,224 displaced"), else a
+        vague one ("several", "a few hundred"); None when there is none."""
+        self.text = quote
+        words = [w.casefold() for w in re.findall(r"[\wæøå]+", quote)]
+        counts_people = any(w.startswith(_PEOPLE_COUNT_STEMS) for w in words)
+        if not counts_people:
+            return None
+        vague = self._vague(quote, several=False)
+        if vague is not None:
+            return vague  # "a few hundred": not the "hundred" in it
+        for m in self.p.quantity.finditer(quote):
+            quantity = self._quantity(m, 0)
+            if quantity is None or quantity.unit not in (None, "person"):
+                continue
+            if quantity.unit is None and not _counting_near(quote, m.start(), m.end()):
+                continue  # "on March 16", "an estimate of 300, making it the deadliest …"
+            if (
+                quantity.qualifier == "exactly"
+                and quantity.nominal is not None
+                and (
+                    quantity.nominal < 2
+                    or 1900 <= quantity.nominal <= 2100
+                    and "," not in m.group(0)
+                )
+            ):
+                continue  # "one", a year
+            figure = CommentedMap(
+                phrase=CommentedMap({self.lang: quantity.phrase}), qualifier=quantity.qualifier
+            )
+            for key in ("lower", "upper", "nominal"):
+                number = getattr(quantity, key)
+                if number is not None:
+                    figure[key] = _plain(number)
+            figure["unit"] = "person"
+            return figure
+        return self._vague(quote, several=True)
+
+    def _vague(self, quote: str, several: bool) -> CommentedMap | None:
+        """A vague figure the lexicon lacks: the phrases of several words ("a few hundred"),
+        with ``several`` the single words too ("several staff")."""
+        for phrase, (qualifier, low, high) in _MORE_VAGUE.get(self.lang, {}).items():
+            if " " not in phrase and not several:
+                continue
+            vague = re.search(rf"(?<![\wæøå]){re.escape(phrase)}(?![\wæøå])", quote, re.IGNORECASE)
+            if vague:
+                figure = CommentedMap(
+                    phrase=CommentedMap({self.lang: vague.group(0)}), qualifier=qualifier
+                )
+                figure["lower"] = low
+                if high is not None:
+                    figure["upper"] = high
+                figure["unit"] = "person"
+                return figure
+        return None
 
 
 class _Days(DayReader):
