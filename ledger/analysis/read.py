@@ -22,6 +22,7 @@ from ledger import resources
 from ledger.analysis.rules import (
     HIGH,
     LOW,
+    MAGNITUDE_WORDS,
     Agent,
     Claim,
     Ledger,
@@ -78,6 +79,13 @@ def _number(text: str) -> float | None:
     return float(text) if text else None
 
 
+def _magnitude_word(qualifier: str) -> str:
+    """``several`` or ``many`` (a figure given as a magnitude word, which ``rules`` judges as
+    no ceiling); empty for every other qualifier, which the rules read from the bounds alone."""
+    name = local_name(qualifier)
+    return name if name in MAGNITUDE_WORDS else ""
+
+
 def claim_from_row(row: dict[str, str], iri: str, intern: Interner) -> Claim:
     """A claim record from a row of ``propositions.rq`` (or a candidates query); the model-v2
     fields come apart, from ``proposition-extras.rq`` (``add_extras``)."""
@@ -96,6 +104,7 @@ def claim_from_row(row: dict[str, str], iri: str, intern: Interner) -> Claim:
         lower=_number(row["lower"]),
         upper=_number(row["upper"]),
         unit=intern[row["unit"]],
+        qualifier=_magnitude_word(row.get("qualifier", "")),
         start=start,
         end=end,
         single_day=bool(earliest and latest and start == end),
@@ -138,7 +147,6 @@ def _set_extras(claim: Claim, one: Mapping[str, str], hedges: Sequence[str]) -> 
     claim.nominal = _number(one.get("nominal", ""))
     claim.hedges = " ".join(sorted({local_name(h) for h in hedges}))
     claim.own_document = one.get("ownDocument", "")
-    claim.qualifier = local_name(one.get("qualifier", ""))
 
 
 def read_ledger(
