@@ -27,6 +27,7 @@ from ledger.cli import main
 from ledger.publish import site
 
 PROV = "http://www.w3.org/ns/prov#"
+ANALYSIS_DATA = Path(__file__).parent / "data" / "analysis"
 
 
 def run(ledger: Path, *args: str, stdin: str | None = None) -> Result:
@@ -163,15 +164,21 @@ def test_a_forged_grade_is_detected(ledger: Path) -> None:
 
 
 def test_a_hidden_conflict_is_detected(ledger: Path) -> None:
-    """A conflict row deleted from findings.sqlite hides it from `conflicts`; --derived says so."""
+    """A conflict row deleted from findings.sqlite hides it from `conflicts`; --derived says so.
+
+    The example has no conflict: the invented claims of two forces holding one district on one
+    day (tests/data/analysis/conflict-exclusive.yaml) bring two."""
+    invented = [str(ANALYSIS_DATA / name) for name in ("sources.yaml", "entities.yaml")]
+    added = run(ledger, "add", *invented, str(ANALYSIS_DATA / "conflict-exclusive.yaml"))
+    assert added.exit_code == 0, added.output
     shown = run(ledger, "conflicts", "--format", "json")
-    assert [row["relation"] for row in json.loads(shown.stdout)] == ["conflict"]
-    assert _edit_findings(ledger, "DELETE FROM findings WHERE relation = 'conflict'") == 1
+    assert [row["relation"] for row in json.loads(shown.stdout)] == ["conflict", "conflict"]
+    assert _edit_findings(ledger, "DELETE FROM findings WHERE relation = 'conflict'") == 2
     hidden = run(ledger, "conflicts", "--format", "json")
     assert hidden.exit_code == 0 and json.loads(hidden.stdout) == []  # the forgery works
     full = run(ledger, "verify", "--derived")
     assert full.exit_code == 1
-    assert "conflicts --status current: 1 row(s) of a rebuild missing:" in full.stdout
+    assert "conflicts --status current: 2 row(s) of a rebuild missing:" in full.stdout
     assert "relation='conflict'" in full.stdout
 
 
@@ -315,9 +322,9 @@ def test_add_on_a_full_disk_says_what_was_committed(
             assert result.stderr.startswith("error: the disk is full (no space left on the device)")
             assert "internal error" not in result.output
     assert run(ledger, "log").stdout.count("\n") >= 1
-    caught_up = run(ledger, "conflicts", "--format", "json")
+    caught_up = run(ledger, "corroborations", "--format", "json")
     assert caught_up.exit_code == 0, caught_up.output
-    assert len(json.loads(caught_up.stdout)) == 1
+    assert len(json.loads(caught_up.stdout)) == 15
     assert run(ledger, "verify", "--derived").exit_code == 0
 
 
