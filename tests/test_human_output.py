@@ -382,7 +382,6 @@ def test_csv_header_has_the_label_columns(example: Path, command: str) -> None:
     ("case", "command"),
     [
         ("example", "claims"),
-        ("example", "conflicts"),
         ("example", "corroborations"),
         ("example", "grade"),
         ("reported", "conflicts"),
