@@ -42,7 +42,7 @@ sys.path[:] = [str(HERE.parent)] + [p for p in sys.path if Path(p or ".").resolv
 
 from ledger.errors import LedgerError  # noqa: E402 - after the path fix above
 from ledger.extraction import extract  # noqa: E402
-from ledger.extraction.review import ReviewSession  # noqa: E402
+from ledger.extraction.review import ReviewSession, exact_quote  # noqa: E402
 from ledger.extraction.score import Evaluation, evaluate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -306,7 +306,7 @@ def _cause(
         propositions = [c["proposition"] for c in gold if c.get("proposition")]
         proposition = node.get("proposition")
         figure = isinstance(proposition, dict) and isinstance(proposition.get("quantity"), dict)
-        quote = _exact_quote(node)
+        quote = exact_quote(node)
         if first is None:
             return "proposition", "no proposal at all", quote[:60]
         phrases = [
@@ -371,14 +371,6 @@ def _cause(
         return "stance", "another stance than the gold's", f"{node.get('stance')} → {stances}"
     values = sorted({str(c.get(field)) for c in gold})
     return "source", f"{field} kept, the gold gives another", f"{node.get(field)} → {values}"
-
-
-def _exact_quote(node: Any) -> str:
-    for quote in node.get("quote", []) or []:
-        for selector in quote.get("selector", []) or []:
-            if selector.get("type") == "TextQuoteSelector":
-                return str(selector.get("exact", ""))
-    return ""
 
 
 def write_causes(path: Path) -> None:

@@ -82,6 +82,19 @@ def small_draft(tmp_path: Path) -> tuple[Path, Path]:
     return draft, registry
 
 
+def drafted(tmp_path: Path, article: str) -> tuple[Path, Path]:
+    """An English article's draft (published 2025-03-11) beside the REGISTRY it was drafted with."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    path = tmp_path / "article.en.txt"
+    path.write_text(article, encoding="utf-8")
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(
+        extract.extract(path, "en", published="2025-03-11", sources=registry), encoding="utf-8"
+    )
+    return draft, registry
+
+
 def marks(path: Path) -> list[str]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [m for node in data["@graph"] for m in node.get("toCheck", [])]
@@ -557,15 +570,8 @@ def test_a_headings_generic_source_is_the_one_the_body_names_first(tmp_path: Pat
 
 def test_a_share_without_a_unit_proposes_percent_first(tmp_path: Path) -> None:
     """ "about a quarter of the city": the figure's unit is a share (percent) before people."""
-    registry = tmp_path / "sources.yaml"
-    registry.write_text(REGISTRY, encoding="utf-8")
-    path = tmp_path / "article.en.txt"
-    path.write_text(
-        "The NF has taken about a quarter of the city, the observatory said.\n", encoding="utf-8"
-    )
-    draft = tmp_path / "draft.yaml"
-    draft.write_text(
-        extract.extract(path, "en", published="2025-03-11", sources=registry), encoding="utf-8"
+    draft, registry = drafted(
+        tmp_path, "The NF has taken about a quarter of the city, the observatory said.\n"
     )
     session = ReviewSession(draft, registry)
     units = [
@@ -980,18 +986,11 @@ def test_a_means_named_as_a_circumstance_is_no_means_used(tmp_path: Path) -> Non
 def test_a_denial_that_goes_on_to_what_the_source_holds_instead_asserts(tmp_path: Path) -> None:
     """ "denied the NF was behind it, claiming instead that …": stance asserts is proposed first;
     a plain denial keeps its stance."""
-    registry = tmp_path / "sources.yaml"
-    registry.write_text(REGISTRY, encoding="utf-8")
-    path = tmp_path / "article.en.txt"
-    path.write_text(
+    draft, registry = drafted(
+        tmp_path,
         "The observatory denied the NF was behind the shelling, claiming instead that the army "
         "had fired the shells.\n\n"
         "The observatory denied that the NF shelled the market.\n",
-        encoding="utf-8",
-    )
-    draft = tmp_path / "draft.yaml"
-    draft.write_text(
-        extract.extract(path, "en", published="2025-03-11", sources=registry), encoding="utf-8"
     )
     session = ReviewSession(draft, registry)
     labels = {
@@ -1126,19 +1125,12 @@ def test_a_ministrys_denial_is_that_its_countrys_forces_did_it(tmp_path: Path) -
 def test_certain_answers_are_not_asked(tmp_path: Path) -> None:
     """Fewer questions: the unit of a figure the words count as people is certain (applied by
     --non-interactive); a denial's stance is still asked, whatever its verb."""
-    registry = tmp_path / "sources.yaml"
-    registry.write_text(REGISTRY, encoding="utf-8")
-    path = tmp_path / "article.en.txt"
-    path.write_text(
+    draft, registry = drafted(
+        tmp_path,
         "An earlier report put the number dead at more than 150, the observatory said.\n\n"
         "The observatory denied that the NF shelled the market.\n\n"
         "The observatory denied the NF was behind the shelling, claiming instead that the army "
         "had fired the shells.\n",
-        encoding="utf-8",
-    )
-    draft = tmp_path / "draft.yaml"
-    draft.write_text(
-        extract.extract(path, "en", published="2025-03-11", sources=registry), encoding="utf-8"
     )
     before = marks(draft)
     assert any(m.startswith("proposition.quantity.unit") for m in before), before

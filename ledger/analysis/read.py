@@ -22,7 +22,6 @@ from ledger import resources
 from ledger.analysis.rules import (
     HIGH,
     LOW,
-    MAGNITUDE_WORDS,
     Agent,
     Claim,
     Ledger,
@@ -79,13 +78,6 @@ def _number(text: str) -> float | None:
     return float(text) if text else None
 
 
-def _magnitude_word(qualifier: str) -> str:
-    """``several`` or ``many`` (a figure given as a magnitude word, which ``rules`` judges as
-    no ceiling); empty for every other qualifier, which the rules read from the bounds alone."""
-    name = local_name(qualifier)
-    return name if name in MAGNITUDE_WORDS else ""
-
-
 def claim_from_row(row: dict[str, str], iri: str, intern: Interner) -> Claim:
     """A claim record from a row of ``propositions.rq`` (or a candidates query); the model-v2
     fields come apart, from ``proposition-extras.rq`` (``add_extras``)."""
@@ -104,7 +96,7 @@ def claim_from_row(row: dict[str, str], iri: str, intern: Interner) -> Claim:
         lower=_number(row["lower"]),
         upper=_number(row["upper"]),
         unit=intern[row["unit"]],
-        qualifier=_magnitude_word(row.get("qualifier", "")),
+        qualifier=intern[local_name(row.get("qualifier", ""))],
         start=start,
         end=end,
         single_day=bool(earliest and latest and start == end),

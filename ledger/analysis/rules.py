@@ -184,8 +184,8 @@ class Claim:
     hedges: str = ""
     nominal: float | None = None
     own_document: str = ""
-    #: ``several`` or ``many`` for a figure given as a magnitude word ("several hundred",
-    #: "dozens", "thousands"); empty otherwise (only these two are read: see ``_judged_range``)
+    #: the figure's qualifier, a local name (``several``, ``atLeast`` ...); ``_judged_range``
+    #: reads the magnitude words among them
     qualifier: str = ""
 
     @property

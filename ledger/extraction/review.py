@@ -46,7 +46,7 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
@@ -317,7 +317,7 @@ class ReviewSession:
             return Context("", _name(item.node.get("name")) or item.node_id, "")
         span = _position(claim)
         if span is None or not self.text:
-            return Context("", _exact(claim), "")
+            return Context("", exact_quote(claim), "")
         start, end = span
         begin = max(self.text.rfind("\n", 0, start) + 1, start - 240)
         stop = self.text.find("\n", end)
@@ -378,7 +378,7 @@ class ReviewSession:
         # never certain: even after a verb that can only deny, the quote may be what the source
         # holds instead ("denied it, saying the missile was only used by …")
         keep = Proposal(f"keep stance {stance} as extract wrote it", lambda: None)
-        if stance == "denies" and _INSTEAD.search(_exact(claim)):
+        if stance == "denies" and _INSTEAD.search(exact_quote(claim)):
             return [
                 Proposal(
                     "stance asserts: the quote goes on to what the source holds instead",
@@ -391,7 +391,7 @@ class ReviewSession:
     # claims
 
     def _statement_proposals(self, claim: CommentedMap) -> list[Proposal]:
-        quote = _exact(claim)
+        quote = exact_quote(claim)
         speaker = self._agent_name(str(claim.get("attributedTo", "")))
         first = quote.split()[0].casefold() if quote.split() else ""
         first_person = re.search(r"\b(?:I|we|We|our|Our|my|My|us)\b", quote) or (
@@ -408,7 +408,7 @@ class ReviewSession:
 
     def _proposition_proposals(self, claim: CommentedMap) -> list[Proposal]:
         found = self._proposition_candidates(claim)
-        if _UNKNOWN.search(_exact(claim)):
+        if _UNKNOWN.search(exact_quote(claim)):
             # "it was not immediately clear which areas …": what no one knows yet is no fact
             # to hold: no proposition first
             found.sort(key=lambda p: not p.label.startswith("no proposition"))
@@ -416,7 +416,7 @@ class ReviewSession:
 
     def _proposition_candidates(self, claim: CommentedMap) -> list[Proposal]:
         proposition = claim.get("proposition")
-        quote = _exact(claim)
+        quote = exact_quote(claim)
         drop = Proposal(
             "no proposition: the claim stands on its statement and quote",
             lambda: self._drop_proposition(claim),
@@ -862,7 +862,7 @@ class ReviewSession:
         """The sentence (or line) the claim's quote stands in, else the quote."""
         span = _position(claim)
         if span is None or not self.text:
-            return _exact(claim)
+            return exact_quote(claim)
         start, end = span
         marks = [m.end() for m in re.finditer(r"[.!?\n]\s", self.text[:start])]
         begin = marks[-1] if marks else 0
@@ -1017,7 +1017,7 @@ class ReviewSession:
         if not isinstance(quantity, CommentedMap):
             return []
         # the unit the words around the figure name first ("a quarter of the city": a share)
-        words = _exact(claim).casefold()
+        words = exact_quote(claim).casefold()
         units = ["person", "item", "district"]
         own = next((d for d in self.declared if d.name == proposition.get("property")), None)
         if own is not None and own.unit:
@@ -1033,7 +1033,7 @@ class ReviewSession:
         # by the figure ("Seventy people suffocated to death", "the number dead at more than
         # 150"); the checker is not asked then
         phrase = _name(quantity.get("phrase"))
-        quote = _exact(claim)
+        quote = exact_quote(claim)
         at = quote.find(phrase) if phrase else -1
         sure = (units[0] == "percent" and own is None) or (
             units[0] == "person" and at >= 0 and _counting_near(quote, at, at + len(phrase))
@@ -2042,7 +2042,8 @@ def _name(value: Any) -> str:
     return str(value) if value is not None else ""
 
 
-def _exact(claim: CommentedMap) -> str:
+def exact_quote(claim: Mapping[str, Any]) -> str:
+    """The exact words of a claim's first TextQuoteSelector ("" when it has none)."""
     for quote in claim.get("quote", []) or []:
         for selector in quote.get("selector", []) or []:
             if selector.get("type") == "TextQuoteSelector":
