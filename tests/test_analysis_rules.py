@@ -847,6 +847,22 @@ def test_a_first_count_is_outgrown_by_any_later_larger_toll() -> None:
         "conflict", "running-total")  # fmt: skip
 
 
+def test_an_initial_count_is_outgrown_by_a_larger_toll_of_unknown_date() -> None:
+    """'25 dead' on the night of the attack against '70' said some day that month: both are true
+    if the 70 came later, so an update; a '5' said four days on against that '70' is another
+    account of the total, which the 70 may have preceded: still a conflict."""
+    attack = {"day": "2018-04-07"}
+    night = replace(_toll("night-25", 25, 25, "2018-04-07", "a"), **_event(attack))
+    month = replace(
+        _toll("month-70", 70, 70, "2018-04-01", "b"), stated_end="2018-04-30T99", **_event(attack)
+    )
+    assert findings([night, month]) == {("month-70", "night-25"): ("update", "running total")}
+    later = replace(_toll("later-5", 5, 5, "2018-04-11", "c"), **_event(attack))
+    assert findings([later, month]) == {("later-5", "month-70"): ("conflict", "quantity")}
+    same_night = replace(_toll("night-70", 70, 70, "2018-04-07", "b"), **_event(attack))
+    assert findings([night, same_night]) == {("night-25", "night-70"): ("conflict", "quantity")}
+
+
 def _event(at: dict[str, str]) -> dict[str, Any]:
     """The fields of an event time of one day."""
     return {"start": at["day"], "end": at["day"], "single_day": True}

@@ -42,7 +42,9 @@ The rules, in the words of the README ("Corroborations, conflicts and grades"):
   after a smaller one, or stated at any time after a smaller one given within
   ``COUNTING_DAYS`` of the event (a first count, ``_while_counted``), is an ``update``; a
   smaller one a ``running-total`` conflict. Two figures both stated after the counting days
-  are two assessments of the total, compared as such.
+  are two assessments of the total, compared as such. Two said in an unknown order are an
+  ``update`` when the smaller is an initial count (said by the day after the event) and the
+  larger may have been said after it (``_outgrown_first_count``): they can both be true.
 - A source revising itself (one origin: the same source, or speakers for one organisation),
   stated later, is a ``revision``, never a conflict. Stated times are ordered to the hour or
   part of a day when given (``_stated_later``; "in the evening" comes after "that day"). Two
@@ -568,6 +570,8 @@ TALLIES = frozenset(
 #: it, and so does any later, larger figure when the earlier one was stated within this many
 #: days of the event (a first count); two figures both stated later are two assessments.
 COUNTING_DAYS = 7
+#: a toll said by the day after the event is an initial count (``_outgrown_first_count``)
+INITIAL_COUNT_DAYS = 1
 #: Counts of two different things at one place are flagged as the same figure only from this
 #: size up: small figures coincide by chance, a figure like 3,200 or 22,224 does not.
 SAME_FIGURE_AT_LEAST = 1000
@@ -1074,6 +1078,19 @@ def _judge_figures(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, 
             if high_l < low_e:
                 return ("conflict", "running-total", totals + ": a toll cannot shrink")
             return ("update", "running total", totals)
+        if told_later is None:
+            outgrown = _outgrown_first_count(a, b)
+            if outgrown is not None:
+                smaller, larger = outgrown
+                return (
+                    "update",
+                    "running total",
+                    f"{prop} ({sa.text()}): {_range_text(smaller, ledger)} "
+                    f"({ledger.name(smaller.source)}, said {_stated_text(smaller)}, a first "
+                    f"count) and {_range_text(larger, ledger)} ({ledger.name(larger.source)}, "
+                    f"said {_stated_text(larger)}): the order they were said in is not known; "
+                    "both are true if the larger came later",
+                )
     if not same_scope(sa, sb):
         if a.denies or b.denies or close not in ("same", "near"):
             return None
@@ -1139,15 +1156,34 @@ def _until(claim: Claim) -> tuple[str, str]:
     return scope.until if scope is not None else (LOW, HIGH)
 
 
-def _while_counted(claim: Claim) -> bool:
-    """The claim's figure was stated within ``COUNTING_DAYS`` of the end of the event or period
-    it counts (both known to the day): a first count, which later counts may outgrow."""
+def _while_counted(claim: Claim, days: int = COUNTING_DAYS) -> bool:
+    """The claim's figure was stated within ``days`` (``COUNTING_DAYS``) of the end of the event
+    or period it counts (both known to the day): a first count, which later counts may outgrow."""
     try:
         end = dt.date.fromisoformat(claim.end[:10])
         said = dt.date.fromisoformat(claim.stated_end[:10])
     except ValueError:  # an open or unknown end: not known to be early
         return False
-    return (said - end).days <= COUNTING_DAYS
+    return (said - end).days <= days
+
+
+def _outgrown_first_count(a: Claim, b: Claim) -> tuple[Claim, Claim] | None:
+    """(smaller, larger) when two tolls said in an unknown order can both be true: the smaller
+    is an initial count, said by the day after the event (``INITIAL_COUNT_DAYS``), and the
+    larger may have been said after it (its stated time ends later). A toll grows while it is
+    counted, so that order makes the pair an update, and a conflict needs two figures that
+    cannot both be true. (A smaller figure said days later is another account of the total,
+    which a figure of unknown date may as well have preceded: still compared.)"""
+    low_a = (_base_range(a) or (0.0, 0.0, ""))[0]
+    low_b = (_base_range(b) or (0.0, 0.0, ""))[0]
+    if low_a == low_b:
+        return None
+    smaller, larger = (a, b) if low_a < low_b else (b, a)
+    high_larger = (_judged_range(larger) or (0.0, 0.0, ""))[1]
+    high_smaller = (_judged_range(smaller) or (0.0, 0.0, ""))[1]
+    if high_larger < high_smaller or not _while_counted(smaller, INITIAL_COUNT_DAYS):
+        return None
+    return (smaller, larger) if larger.stated_end > smaller.stated_end else None
 
 
 def _days_between(first: Claim, later: Claim) -> int:
