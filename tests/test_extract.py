@@ -3225,3 +3225,42 @@ def test_nb_a_pronoun_before_anyone_spoke_and_a_pronoun_with_an_adverbial(
     )
     assert found(draft)["angrepet var et uhell"] == {"tomas-rye"}
     assert found(draft)["Vi har ikke brukt slike våpen"] == {"tomas-rye"}
+
+
+# --------------------------------------------------------------------------- spanfix2: page
+# furniture, clause boundaries and quote edges of news copy not seen before (issue #14)
+
+
+def test_furniture_lines_inside_a_paragraph_are_no_statements(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """Date, update, writer's and photo-credit lines glued to a paragraph, a lone dateline of
+    agency and place, and a "Credit: …" after the last sentence are page furniture."""
+    draft = draft_of(
+        tmp_path,
+        "Reuters, DORVAN, Kestria\n\n"
+        "Friday, Mar 7, 2025,09:12 CET By jlee\n\n"
+        "The bridge over the Ulm was closed on Thursday.\n"
+        "A woman crosses the river Ulm near Dorvan. March 6, 2025. / Kestria Press and Agencies\n"
+        "By Staff Reporter\n"
+        "March 7, 2025\n\n"
+        "Ferries carried 300 people across the river. Credit: Dorvan Harbour via Storyful\n"
+        "Last Update: Friday, 07 March 2025 10:05 GMT\n",
+        "en",
+        english_registry,
+    )
+    assert set(found(draft)) == {
+        "The bridge over the Ulm was closed on Thursday",
+        "Ferries carried 300 people across the river",
+    }
+
+
+def test_a_reporters_question_line_is_no_statement(tmp_path: Path, english_registry: Path) -> None:
+    """ "What do we know about the siege?" alone on its line asks; the answer below claims."""
+    draft = draft_of(
+        tmp_path,
+        "What do we know about the siege?\n\nThe army closed the last road on Monday.\n",
+        "en",
+        english_registry,
+    )
+    assert set(found(draft)) == {"The army closed the last road on Monday"}

@@ -48,6 +48,7 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
             start = place.end()
         if _CLOSING_CREDIT.fullmatch(text, start, end):
             start = end  # "Source: WAM": the wire's credit line, not a statement
+        start, end = _without_furniture_lines(text, start, end)
         # "… er evakuert. (©NTB)": the wire's credit after the last sentence
         credit = _END_CREDIT.search(text, start, end) or _STAFF_CREDIT.search(text, start, end)
         if credit:
@@ -64,7 +65,62 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
             kind = "byline"  # "Nadia Al Faour" under the headline: the writer's name
         if kind == "heading" and _subhead(text[start:end]):
             kind = "label"  # a question, not a claim
+        if kind == "body" and _question_line(text[start:end]):
+            kind = "label"  # "What do we know about the attack?": a section's question
         yield Paragraph(start, end, kind)
+
+
+#: a month's name, abbreviated or not (English and Norwegian)
+_MONTH = (
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June|"
+    r"July|August|September|October|November|December|januar|februar|mars|april|mai|juni|juli|"
+    r"august|september|oktober|november|desember)\.?"
+)
+_WEEKDAY = (
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mandag|Tirsdag|Onsdag|"
+    r"Torsdag|Fredag|Lørdag|Søndag)"
+)
+#: a line of page furniture inside a paragraph: a date alone or with its clock time and the
+#: writer ("August 8, 2017", "Sunday, Jul 9, 2017,18:53 IST By anju"), an update line ("Last
+#: Update: Wednesday, 05 August 2020 …"), a writer's line ("By Staff Reporter"), a photo's
+#: date and credit after its caption ("… north of Raqqa. August 7, 2017. / TRT World and
+#: Agencies"), a dateline of agency and place alone ("AFP, THE HAGUE, Netherlands")
+_FURNITURE_LINE = re.compile(
+    rf"(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\.?\s+{_MONTH}\s+\d{{4}})"
+    r"(?:[\s,]*\d{1,2}[:.]\d{2}(?:\s*[A-Z]{2,4})?)?(?:\s+(?:By|Av)\s+[^\n]{1,40})?\.?"
+    r"|(?:Last\s+)?(?:Update|Updated|Published|Sist\s+oppdatert|Oppdatert|Publisert)\s*:[^\n]{1,80}"
+    r"|(?:By|Av)\s+(?:[A-ZÆØÅ][\w'’.-]*\s*){1,4}"
+    r"|[^\n]{10,300}?[.!?]\s+[^\n]{0,40}?\s/\s+[A-ZÆØÅ][\w.&]*(?:\s+(?:and\s+|og\s+)?[A-ZÆØÅ][\w.&]*){0,3}"
+    r"|[A-Z][\w.]+(?:/[A-Z][\w.]+)?,\s+[A-Z][A-Z .'-]{2,30},\s+[A-Z][\w .'-]{2,30}"
+)
+#: a credit after the last sentence of a paragraph: "… in 2014. Credit: YPG via Storyful"
+_CREDIT_TAIL = re.compile(
+    r"(?<=[.!?»\"”])\s*(?:Photo\s+|Video\s+|Image\s+)?(?:Credit|Credits|Kreditering)\s*:"
+    r"[^\n.!?]{1,60}$",
+    re.IGNORECASE,
+)
+
+
+def _without_furniture_lines(text: str, start: int, end: int) -> tuple[int, int]:
+    """A paragraph without the lines of page furniture at its start and its end (dates, update
+    and writer's lines, a photo's credit line, a lone dateline) and without a credit after its
+    last sentence; a paragraph of nothing else is left empty."""
+    while start < end:
+        cut = text.find("\n", start, end)
+        line_end = end if cut < 0 else cut
+        if not _FURNITURE_LINE.fullmatch(text[start:line_end].strip()):
+            break
+        start = end if cut < 0 else cut + 1
+    while start < end:
+        cut = text.rfind("\n", start, end)
+        line_start = start if cut < 0 else cut + 1
+        if not _FURNITURE_LINE.fullmatch(text[line_start:end].strip()):
+            break
+        end = start if cut < 0 else cut
+    credit = _CREDIT_TAIL.search(text, start, end)
+    if credit:
+        end = credit.start()
+    return strip_span(text, start, end)
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
@@ -183,6 +239,18 @@ def _subhead(para: str) -> bool:
     ):
         return True
     return False
+
+
+def _question_line(para: str) -> bool:
+    """A paragraph that is one short question of the reporter's, a wh-word first and a question
+    mark last ("What do we know about the attack?"): it asks, it claims nothing."""
+    return (
+        "\n" not in para
+        and para.endswith("?")
+        and len(para.split()) <= 12
+        and para.count("?") == 1
+        and _subhead(para)
+    )
 
 
 #: a headline whose words a short label before a colon gives ("Reuters: …", "Ordfører: – …"):
