@@ -3264,3 +3264,25 @@ def test_a_reporters_question_line_is_no_statement(tmp_path: Path, english_regis
         english_registry,
     )
     assert set(found(draft)) == {"The army closed the last road on Monday"}
+
+
+def test_nb_a_verb_phrase_sharing_the_subject_and_a_second_at_clause_stay_in_the_statement(
+    tmp_path: Path,
+) -> None:
+    """ "…, og at …" is a second clause of the same cue and ", og kan ha …" shares the subject:
+    one statement each; ", og har blitt kritisert av X" is X's claim, a statement apart."""
+    draft = draft_of(
+        tmp_path,
+        "Politiet opplyser at to bruer er stengt, og at ingen er skadet.\n\n"
+        "I tillegg er ti personer savnet, og kan ha søkt ly i fjellet.\n\n"
+        "Brigaden trakk seg ut i mai, og har blitt kritisert av Røde Kors for angrepet.\n",
+        "nb",
+        None,
+    )
+    assert set(found(draft)) == {
+        "to bruer er stengt, og at ingen er skadet",
+        "I tillegg er ti personer savnet, og kan ha søkt ly i fjellet",
+        "Brigaden trakk seg ut i mai",
+        "har blitt kritisert av Røde Kors for angrepet",
+    }
+

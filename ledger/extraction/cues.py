@@ -170,11 +170,14 @@ class Patterns:
         )
         # ", and announced …", ", and are pushing …": a verb phrase sharing the subject stays in
         # the clause (English), unless a passive agent gives it a source of its own ("by X")
+        # (Norwegian: ", og kan ha blitt begravet …" shares the subject unless "av X" gives one;
+        # ", og at …" is a second content clause of the same cue, never a statement apart)
         shared_subject = (
             r"(?!(?:is|are|was|were|has|have|had|will|would|could|can|may|might|did|[a-z]{3,}ed)"
             r"\s(?![^,.]*\sby\s))"
             if lex.lang == "en"
-            else ""
+            else r"(?!at\s)(?!(?:er|var|har|hadde|kan|kunne|skal|skulle|vil|ville|må|måtte|blir|"
+            r"ble|bør|burde)\s(?![^,.]*\sav\s))"
         )
         self.coordination = re.compile(
             rf",\s+(?P<word>{alternation(lex.coordinators)})\s+{shared_subject}", re.IGNORECASE
