@@ -3286,3 +3286,21 @@ def test_nb_a_verb_phrase_sharing_the_subject_and_a_second_at_clause_stay_in_the
         "har blitt kritisert av Røde Kors for angrepet",
     }
 
+
+def test_a_title_case_dateline_and_a_lowercase_closing_credit_are_furniture(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "Port Ulm (dpa/KPA) – …" opens the copy and "(dpa/KPA)" closes it: a wire's dateline
+    and credit, in no quote; the wire relays the copy."""
+    draft = draft_of(
+        tmp_path,
+        "Port Ulm (dpa/KPA) – Ferries carried 300 people across the river on Monday.\n\n"
+        "The bridge stays closed until Friday. (dpa/KPA)\n",
+        "en",
+        english_registry,
+    )
+    assert set(found(draft)) == {
+        "Ferries carried 300 people across the river on Monday",
+        "The bridge stays closed until Friday",
+    }
+    assert extract.wire_credit(draft.text) == "dpa/KPA"

@@ -41,6 +41,7 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
         place = (
             _PLACE_LINE.match(text, start, end)
             or _BARE_CREDIT.match(text, start, end)
+            or _TITLE_PLACE_CREDIT.match(text, start, end)
             or _PLACE_KICKER.match(text, start, end)
             or (text[start:end].endswith((".", "!", "?")) and _PLACE_DASH.match(text, start, end))
         )
@@ -185,7 +186,16 @@ _STAFF_CREDIT = re.compile(
 _HEADLINE_CREDIT = re.compile(r"\s+[–—-]\s+[A-ZÆØÅ][\w.&/]*(?:\s+[A-ZÆØÅ][\w.&/]*)?\s*$")
 
 #: a wire credit closing a paragraph after its last sentence: "(©NTB)", "(Reuters)", "(NTB/AFP)"
-_END_CREDIT = re.compile(r"(?<=[.!?»\"”])\s*\(©?\s*[A-ZÆØÅ][\w .&/,-]{1,28}\)\s*$")
+_END_CREDIT = re.compile(
+    r"(?<=[.!?»\"”])\s*\(©?\s*(?:[A-ZÆØÅ][\w .&/,-]{1,28}|[a-zæøå]{2,6}(?:/[\w]{2,10}){0,2})\)\s*$"
+)
+
+#: a dateline with a place in title case and a wire's credit, lowercase or not: "Kabul (dpa) - …",
+#: "Lagos (dpa/NAN) – …", "New Delhi, India (AFP) — …"
+_TITLE_PLACE_CREDIT = re.compile(
+    r"[A-ZÆØÅ][\w'.-]+(?:[ /][A-ZÆØÅ][\w'.-]+){0,2}(?:,\s*[A-ZÆØÅ][\w'. -]{1,30})?\s*"
+    r"\((?P<credit>[A-Za-zÆØÅæøå]{2,12}(?:/[A-Za-zÆØÅæøå]{2,12}){0,2})\)\s*[–—-]+\s+"
+)
 
 
 def wire_credit(text: str) -> str | None:
@@ -194,7 +204,9 @@ def wire_credit(text: str) -> str | None:
     or credit ("… evakuert. (©NTB)", "… — NTB")."""
     paras = [p.strip() for p in re.split(r"\n[ \t\r]*\n|\n", text) if p.strip()]
     for para in paras[:3]:
-        place = _PLACE_LINE.match(para) or _BARE_CREDIT.match(para)
+        place = (
+            _PLACE_LINE.match(para) or _BARE_CREDIT.match(para) or _TITLE_PLACE_CREDIT.match(para)
+        )
         if place and place.group("credit"):
             credit = place.group("credit").strip(" ©")
             return credit if re.fullmatch(r"[\w .&/-]{2,30}", credit) else None
