@@ -3304,3 +3304,24 @@ def test_a_title_case_dateline_and_a_lowercase_closing_credit_are_furniture(
         "The bridge stays closed until Friday",
     }
     assert extract.wire_credit(draft.text) == "dpa/KPA"
+
+
+def test_a_fronted_participle_clause_before_the_speaker(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "Officially announcing the closure, X said …": the participle clause is the frame, the
+    words after the cue X's; "Conflicting reports have emerged …" opens no such clause (the
+    outlet's, the registry's courier)."""
+    draft = draft_of(
+        tmp_path,
+        "Officially announcing the closure, Jo Lee said the bridge would stay shut until Friday."
+        "\n\nConflicting reports have emerged over the blast, but Jo Lee said that a fuel tank "
+        "had burst.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "the bridge would stay shut until Friday": {"Jo Lee"},
+        "Conflicting reports have emerged over the blast": {"courier"},
+        "a fuel tank had burst": {"Jo Lee"},
+    }

@@ -100,7 +100,18 @@ class Patterns:
             r"Derimot)"
             r"|(?:As|While|After|When|Since|Although|Though|Mens|Etter at|Da|Når|Selv om)\s"
             r"[^,]{3,140}"
-            r"|[^\s,]+dag(?:\s+[^\s,]+)?),\s+"
+            r"|[^\s,]+dag(?:\s+[^\s,]+)?"
+            # "Officially announcing the strike, X said …", "Speaking to reporters, X said …": a
+            # participle clause before the speaker (English)
+            + (
+                r"|(?:[A-Z][a-z]+ly\s+[a-z]{3,}ing|[A-Z][a-z]{2,}ing)\s"
+                # not an adjective before its noun and verb ("Conflicting reports have emerged")
+                r"(?![^,]*\s(?:is|are|was|were|has|have|had|will|would|could|can|may|might|did|"
+                r"does|do)\s)[^,]{3,100}"
+                if lex.lang == "en"
+                else ""
+            )
+            + r"),\s+"
         )
         # "… tens of thousands of civilians – beyond the 160,000 …": a spaced dash before a
         # lowercase word ends the clause; what follows is an aside of its own
