@@ -3325,3 +3325,20 @@ def test_a_fronted_participle_clause_before_the_speaker(
         "Conflicting reports have emerged over the blast": {"courier"},
         "a fuel tank had burst": {"Jo Lee"},
     }
+
+
+def test_a_frame_before_saying_is_not_the_quote(tmp_path: Path, english_registry: Path) -> None:
+    """ "X released details of …, saying …": the words after "saying" are X's and the frame no
+    statement; "X closed the road, saying …": the act is the outlet's, the reason X's."""
+    draft = draft_of(
+        tmp_path,
+        "The Ministry of Defence released details of the raid, saying 40 fighters were killed.\n\n"
+        "The Liberation Front closed the port road on Monday, saying snipers were active.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "40 fighters were killed": {"ministry"},
+        "The Liberation Front closed the port road on Monday": {"courier"},
+        "snipers were active": {"liberation-front"},
+    }

@@ -174,6 +174,21 @@ class Patterns:
             rf"[,;]\s+(?:{alternation(lex.adding)})(?:\s+(?:{alternation(lex.that)}))?\s+",
             re.IGNORECASE,
         )
+        # "The ministry released details of the strike, saying …": a subject and a verb of
+        # publishing before ", saying" frame the words after it; another act ("The army shelled
+        # the town, saying …") is a statement of its own before them (English)
+        self.saying_frame = re.compile(
+            r"^(?P<src>[^,]{1,80}?)\s+(?P<verb>released|issued|published|posted|shared|"
+            r"put\s+out|gave|made|held|sent|presented|provided|offered)\s[^,]{1,120}$"
+            if lex.lang == "en"
+            else r"(?!)"
+        )
+        self.saying_act = re.compile(
+            r"^(?P<src>[^,]{1,80}?)\s+(?P<verb>[a-z]{3,}ed|took|struck|hit|shot|fought|won|lost|"
+            r"left|began|ran|spent|kept)\s[^,]{1,120}$"
+            if lex.lang == "en"
+            else r"(?!)"
+        )
         self.reporting_note = re.compile(rf"\b{alternation(lex.reporting_notes)}\b", re.IGNORECASE)
         self.unknown_note = re.compile(
             rf"{alternation(lex.unknown_notes)}\b|.*\s{alternation(lex.unknown_tails)}$",
