@@ -3342,3 +3342,23 @@ def test_a_frame_before_saying_is_not_the_quote(tmp_path: Path, english_registry
         "The Liberation Front closed the port road on Monday": {"courier"},
         "snipers were active": {"liberation-front"},
     }
+
+
+def test_a_quotation_opened_inside_the_words_closes_inside_them(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "… a 'provocation'" and "… was “staged”." keep the closing mark their opening mark
+    needs; '"The road is gone," she said' quotes no mark (it opened before the words)."""
+    draft = draft_of(
+        tmp_path,
+        "Front says bridge blast was a 'provocation'\n\n"
+        "Jane Doe said the attack was “staged”.\n\n"
+        '"The road is gone," Jane Doe said.\n',
+        "en",
+        english_registry,
+    )
+    assert set(found(draft)) == {
+        "Front says bridge blast was a 'provocation'",
+        "the attack was “staged”",
+        "The road is gone",
+    }

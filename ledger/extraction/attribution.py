@@ -15,6 +15,7 @@ from ledger.extraction.segmentation import (
     DASHES,
     OPEN_QUOTES,
     Paragraph,
+    closing_quote_end,
     paragraphs,
     sentences,
     strip_span,
@@ -127,7 +128,8 @@ class Extractor(SourceResolver, QuantityReader):
     def _trim(self, start: int, end: int) -> tuple[int, int]:
         """A statement's words without surrounding spaces, dashes, quote marks and end stops."""
         chars = " \t\r\n" + DASHES + OPEN_QUOTES + CLOSE_QUOTES + ".,;:!?"
-        return strip_span(self.text, start, end, chars)
+        start, end = strip_span(self.text, start, end, chars)
+        return start, closing_quote_end(self.text, start, end)
 
     def _heading(self, para: Paragraph) -> Statement:
         """A heading is the outlet's; a quoted one waits for the speaker it repeats."""

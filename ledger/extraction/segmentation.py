@@ -322,6 +322,31 @@ def strip_span(text: str, start: int, end: int, chars: str = " \t\r\n") -> tuple
     return start, end
 
 
+#: a closing quotation mark → its opening mark
+_QUOTE_PAIRS = {"”": "“", "»": "«", "’": "‘", '"': '"', "'": "'"}
+
+
+def closing_quote_end(text: str, start: int, end: int) -> int:
+    """The end of a span, taken over the closing quotation mark right after its last word when
+    the span holds the mark that opened it ("… is Ukrainian 'provocation'", "… a
+    “fabrication”"): a quotation inside the words closes inside them. A mark after a comma or
+    a stop ('"…," she said') is left out, as the quotation that opened before the span is."""
+    if end >= len(text) or end <= start or not text[end - 1].isalnum():
+        return end
+    close = text[end]
+    opener = _QUOTE_PAIRS.get(close)
+    if opener is None:
+        return end
+    words = text[start:end]
+    if opener != close:
+        return end + 1 if words.count(opener) > words.count(close) else end
+    # a straight mark opens at a word's start and closes at its end ("Russia's" does neither)
+    mark = re.escape(close)
+    opened = len(re.findall(rf"(?:^|(?<=[\s(\[–—-])){mark}(?=\w)", words))
+    closed = len(re.findall(rf"(?<=[\w.,!?]){mark}(?!\w)", words))
+    return end + 1 if opened > closed else end
+
+
 def sentences(text: str, start: int, end: int, lexicon: Lexicon) -> list[tuple[int, int]]:
     """The sentences of ``text[start:end]``: ends at .!? before a capital, a dash or a quote."""
     found: list[tuple[int, int]] = []
