@@ -3362,3 +3362,20 @@ def test_a_quotation_opened_inside_the_words_closes_inside_them(
         "the attack was “staged”",
         "The road is gone",
     }
+
+
+def test_nb_a_wire_note_that_the_report_is_unconfirmed_is_no_statement(tmp_path: Path) -> None:
+    """ "Opplysningene var mandag kveld ikke bekreftet fra annet hold." notes the wire's sources;
+    "Det er ikke bekreftet fra annet hold at …" and a relative clause saying so still claim."""
+    draft = draft_of(
+        tmp_path,
+        "Politiet opplyser at to hus brant ned.\n\n"
+        "Opplysningene var mandag kveld ikke bekreftet fra annet hold.\n\n"
+        "Det er heller ikke bekreftet fra annet hold at noen ble skadet.\n",
+        "nb",
+        None,
+    )
+    assert set(found(draft)) == {
+        "to hus brant ned",
+        "Det er heller ikke bekreftet fra annet hold at noen ble skadet",
+    }

@@ -189,7 +189,18 @@ class Patterns:
             if lex.lang == "en"
             else r"(?!)"
         )
-        self.reporting_note = re.compile(rf"\b{alternation(lex.reporting_notes)}\b", re.IGNORECASE)
+        # "Opplysningene var tirsdag kveld ikke bekreftet fra annet hold.": the wire's note on its
+        # sources closing a sentence (not "… ikke bekreftet fra annet hold at …", a claim, nor a
+        # relative clause inside one, which goes on after it)
+        unconfirmed = (
+            r"|\bikke\s+(?:blitt\s+)?(?:uavhengig\s+)?bekreftet\s+(?:fra|av)\s+"
+            r"(?:annet|uavhengig|nøytralt)\s+hold$"
+            if lex.lang == "nb"
+            else ""
+        )
+        self.reporting_note = re.compile(
+            rf"\b{alternation(lex.reporting_notes)}\b{unconfirmed}", re.IGNORECASE
+        )
         self.unknown_note = re.compile(
             rf"{alternation(lex.unknown_notes)}\b|.*\s{alternation(lex.unknown_tails)}$",
             re.IGNORECASE,
