@@ -3379,3 +3379,23 @@ def test_nb_a_wire_note_that_the_report_is_unconfirmed_is_no_statement(tmp_path:
         "to hus brant ned",
         "Det er heller ikke bekreftet fra annet hold at noen ble skadet",
     }
+
+
+def test_a_conjunction_opening_the_sentence_is_not_the_speakers_name(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "But Tom Hale, a port official, said …", "And Jo Lee said …": the speaker is named
+    without the conjunction ("Men Kari Lunde sier at …" in Norwegian)."""
+    draft = draft_of(
+        tmp_path,
+        "But Tom Hale, a port official, said the ferries would run on Friday.\n\n"
+        "And Jo Lee said the road had reopened.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "the ferries would run on Friday": {"Tom Hale"},
+        "the road had reopened": {"Jo Lee"},
+    }
+    norwegian = draft_of(tmp_path, "Men Kari Lunde sier at veien er åpen.\n", "nb", None)
+    assert found(norwegian) == {"veien er åpen": {"Kari Lunde"}}

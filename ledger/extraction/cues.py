@@ -14,6 +14,9 @@ class Patterns:
     def __init__(self, lex: Lexicon) -> None:
         say = alternation(lex.say)
         self.say = say
+        # "But the ministry said …", "Men politiet sier at …": a conjunction opening the sentence
+        # is no part of the speaker's name
+        lead = r"(?:(?:But|And|Yet|Men|Og)\s+)?"
         # "The report said …": after a determiner, "report" is the noun, not the cue
         not_a_noun = r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bden\s)(?<!\bdet\s)"
         self.deny = re.compile(rf"^{alternation(lex.deny)}$", re.IGNORECASE)
@@ -59,26 +62,26 @@ class Patterns:
         conjunction = r"(?!(?i:if|unless|once|although|though|because|hvis|dersom)\s)"
         # "SOHR opplyser at …" / "The army said on Monday that …"
         self.source_that = re.compile(
-            rf"^{conjunction}(?P<src>[^,]{{1,120}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
+            rf"^{lead}{conjunction}(?P<src>[^,]{{1,120}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
             rf"(?P<adv>(?:\s+(?!(?:and|og)\s)[^\s,]+){{0,7}}?)\s+{that}\s+",
             re.IGNORECASE,
         )
         # "Marta Celik, 54, who lives …, said …", "En beboer på X, som …, forteller til Y at …"
         side = r"(?P<desc>(?:,\s+[^,]{1,300}?){1,3}?),\s+"
         self.described_that = re.compile(
-            rf"^(?P<src>[^,]{{1,80}}?){side}(?P<cue>{say})"
+            rf"^{lead}(?P<src>[^,]{{1,80}}?){side}(?P<cue>{say})"
             rf"(?P<adv>(?:\s+(?!(?:and|og)\s)[^\s,]+){{0,7}}?)\s+{that}\s+",
             re.IGNORECASE,
         )
         self.described_say = re.compile(
-            rf"^(?P<src>[^,]{{1,80}}?){side}(?P<cue>{say})"
+            rf"^{lead}(?P<src>[^,]{{1,80}}?){side}(?P<cue>{say})"
             rf"(?P<adv>(?:\s+on\s+\w+|\s+reporters|\s+[A-Z][\w.]+)?),?\s+(?=\S)",
         )
         # "Conflicting reports have emerged": before an auxiliary, "reports" is the subject
         a_noun_after = r"(?!\s+(?:have|has|had|are|were|is|was|will|would|could|may|might)\b)"
         # English without "that": "He said the town had fallen."
         self.source_say = re.compile(
-            rf"^{conjunction}(?P<src>[^,]{{1,80}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
+            rf"^{lead}{conjunction}(?P<src>[^,]{{1,80}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
             rf"{a_noun_after}"
             rf"(?P<adv>(?:\s+on\s+\w+|\s+in\s+a\s+statement|\s+reporters|\s+[A-Z][\w.]+)?),?\s+"
             rf"(?=\S)",
@@ -88,7 +91,7 @@ class Patterns:
         )
         # 'Jane Doe said: "…"' / "Hansen sier: – …"
         self.colon = re.compile(
-            rf"^(?P<src>[^,:]{{1,80}}?|[^,:]{{1,60}},[^,:]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
+            rf"^{lead}(?P<src>[^,:]{{1,80}}?|[^,:]{{1,60}},[^,:]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
             rf"(?P<adv>(?:\s+[^\s,:]+){{0,4}}?):\s+"
         )
         # "In a statement on Monday, X said …" / "Søndag kveld, …": an adverbial before the source
@@ -178,13 +181,13 @@ class Patterns:
         # publishing before ", saying" frame the words after it; another act ("The army shelled
         # the town, saying …") is a statement of its own before them (English)
         self.saying_frame = re.compile(
-            r"^(?P<src>[^,]{1,80}?)\s+(?P<verb>released|issued|published|posted|shared|"
+            rf"^{lead}(?P<src>[^,]{{1,80}}?)\s+(?P<verb>released|issued|published|posted|shared|"
             r"put\s+out|gave|made|held|sent|presented|provided|offered)\s[^,]{1,120}$"
             if lex.lang == "en"
             else r"(?!)"
         )
         self.saying_act = re.compile(
-            r"^(?P<src>[^,]{1,80}?)\s+(?P<verb>[a-z]{3,}ed|took|struck|hit|shot|fought|won|lost|"
+            rf"^{lead}(?P<src>[^,]{{1,80}}?)\s+(?P<verb>[a-z]{{3,}}ed|took|struck|hit|shot|fought|won|lost|"
             r"left|began|ran|spent|kept)\s[^,]{1,120}$"
             if lex.lang == "en"
             else r"(?!)"
@@ -228,7 +231,7 @@ class Patterns:
         self.say_verb = re.compile(rf"^{say}$", re.IGNORECASE)
         # "USA, Britain and France accused the regime of …": the accusers speak
         self.accuse = re.compile(
-            r"^(?P<src>[^,]{1,80}?|[^,]{1,60},[^,]{1,60}\s+(?:and|og)\s+[^,]{1,40}?)\s+"
+            rf"^{lead}(?P<src>[^,]{{1,80}}?|[^,]{{1,60}},[^,]{{1,60}}\s+(?:and|og)\s+[^,]{{1,40}}?)\s+"
             r"(?P<cue>accused|accuses|blamed|blames|beskylder|beskyldte|anklager|anklaget|"
             r"skuldar|skulda|klandrer|klandret)\s+(?=\S)",
             re.IGNORECASE,
