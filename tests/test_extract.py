@@ -3399,3 +3399,17 @@ def test_a_conjunction_opening_the_sentence_is_not_the_speakers_name(
     }
     norwegian = draft_of(tmp_path, "Men Kari Lunde sier at veien er åpen.\n", "nb", None)
     assert found(norwegian) == {"veien er åpen": {"Kari Lunde"}}
+
+
+def test_a_closing_source_line_in_capitals_is_furniture(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "SOURCE: Kestria Press news agency" under the copy credits the wire; it is no statement."""
+    draft = draft_of(
+        tmp_path,
+        "The bridge over the Ulm was closed on Thursday.\n\n"
+        "    SOURCE: Kestria Press news agency\n",
+        "en",
+        english_registry,
+    )
+    assert set(found(draft)) == {"The bridge over the Ulm was closed on Thursday"}

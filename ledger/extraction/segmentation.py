@@ -224,7 +224,8 @@ def wire_credit(text: str) -> str | None:
 _BARE_CREDIT = re.compile(r"\((?P<credit>[A-ZÆØÅ][\w .&/-]{1,28})\)\s*[:–—-]+\s+")
 #: the last line of wire copy: "Source: WAM", "Kilde: NTB", "— NTB"
 _CLOSING_CREDIT = re.compile(
-    r"(?:Source|Sources|Kilde|Kjelde)\s*:\s*(?P<credit>[A-ZÆØÅ][\w .&/-]{1,28}?)\.?"
+    r"(?:Source|Sources|SOURCE|SOURCES|Kilde|KILDE|Kjelde)\s*:\s*"
+    r"(?P<credit>[A-ZÆØÅ][\w .&/-]{1,28}?)\.?"
     r"|[–—]\s*(?P<credit2>[A-ZÆØÅ]{2,}(?:/[A-ZÆØÅ]{2,})?)"
 )
 
