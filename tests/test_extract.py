@@ -3413,3 +3413,20 @@ def test_a_closing_source_line_in_capitals_is_furniture(
         english_registry,
     )
     assert set(found(draft)) == {"The bridge over the Ulm was closed on Thursday"}
+
+
+def test_a_verb_phrase_after_but_does_shares_the_subject(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "…, but does not …", "…, but should …": the subject's second verb phrase, one statement."""
+    draft = draft_of(
+        tmp_path,
+        "Jane Doe said the ceasefire was a first step, but does not end the siege.\n\n"
+        "The port is open, but should close at night.\n",
+        "en",
+        english_registry,
+    )
+    assert set(found(draft)) == {
+        "the ceasefire was a first step, but does not end the siege",
+        "The port is open, but should close at night",
+    }

@@ -213,8 +213,8 @@ class Patterns:
         # (Norwegian: ", og kan ha blitt begravet …" shares the subject unless "av X" gives one;
         # ", og at …" is a second content clause of the same cue, never a statement apart)
         shared_subject = (
-            r"(?!(?:is|are|was|were|has|have|had|will|would|could|can|may|might|did|[a-z]{3,}ed)"
-            r"\s(?![^,.]*\sby\s))"
+            r"(?!(?:is|are|was|were|has|have|had|will|would|could|can|may|might|did|does|do|"
+            r"should|must|shall|[a-z]{3,}ed)\s(?![^,.]*\sby\s))"
             if lex.lang == "en"
             else r"(?!at\s)(?!(?:er|var|har|hadde|kan|kunne|skal|skulle|vil|ville|må|måtte|blir|"
             r"ble|bør|burde)\s(?![^,.]*\sav\s))"
