@@ -3235,9 +3235,11 @@ def test_furniture_lines_inside_a_paragraph_are_no_statements(
     tmp_path: Path, english_registry: Path
 ) -> None:
     """Date, update, writer's and photo-credit lines glued to a paragraph, a lone dateline of
-    agency and place, and a "Credit: …" after the last sentence are page furniture."""
+    agency and place, and a "Credit: …" after the last sentence are page furniture; a headline
+    naming places with commas is not."""
     draft = draft_of(
         tmp_path,
+        "Kestria, NATO, Maravia meet in Dorvan\n\n"
         "Reuters, DORVAN, Kestria\n\n"
         "Friday, Mar 7, 2025,09:12 CET By jlee\n\n"
         "The bridge over the Ulm was closed on Thursday.\n"
@@ -3250,6 +3252,7 @@ def test_furniture_lines_inside_a_paragraph_are_no_statements(
         english_registry,
     )
     assert set(found(draft)) == {
+        "Kestria, NATO, Maravia meet in Dorvan",
         "The bridge over the Ulm was closed on Thursday",
         "Ferries carried 300 people across the river",
     }

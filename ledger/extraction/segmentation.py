@@ -92,7 +92,8 @@ _FURNITURE_LINE = re.compile(
     r"|(?:Last\s+)?(?:Update|Updated|Published|Sist\s+oppdatert|Oppdatert|Publisert)\s*:[^\n]{1,80}"
     r"|(?:By|Av)\s+(?:[A-ZÆØÅ][\w'’.-]*\s*){1,4}"
     r"|[^\n]{10,300}?[.!?]\s+[^\n]{0,40}?\s/\s+[A-ZÆØÅ][\w.&]*(?:\s+(?:and\s+|og\s+)?[A-ZÆØÅ][\w.&]*){0,3}"
-    r"|[A-Z][\w.]+(?:/[A-Z][\w.]+)?,\s+[A-Z][A-Z .'-]{2,30},\s+[A-Z][\w .'-]{2,30}"
+    r"|[A-Z][\w.]+(?:/[A-Z][\w.]+)?,\s+[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,2},"
+    r"\s+[A-Z][\w.'-]+(?:\s[A-Z][\w.'-]+){0,2}"
 )
 #: a credit after the last sentence of a paragraph: "… in 2014. Credit: YPG via Storyful"
 _CREDIT_TAIL = re.compile(
