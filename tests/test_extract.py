@@ -3225,3 +3225,211 @@ def test_nb_a_pronoun_before_anyone_spoke_and_a_pronoun_with_an_adverbial(
     )
     assert found(draft)["angrepet var et uhell"] == {"tomas-rye"}
     assert found(draft)["Vi har ikke brukt slike våpen"] == {"tomas-rye"}
+
+
+# --------------------------------------------------------------------------- spanfix2: page
+# furniture, clause boundaries and quote edges of news copy not seen before (issue #14)
+
+
+def test_furniture_lines_inside_a_paragraph_are_no_statements(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """Date, update, writer's and photo-credit lines glued to a paragraph, a lone dateline of
+    agency and place, and a "Credit: …" after the last sentence are page furniture; a headline
+    naming places with commas is not."""
+    draft = draft_of(
+        tmp_path,
+        "Kestria, NATO, Maravia meet in Dorvan\n\n"
+        "Reuters, DORVAN, Kestria\n\n"
+        "Friday, Mar 7, 2025,09:12 CET By jlee\n\n"
+        "The bridge over the Ulm was closed on Thursday.\n"
+        "A woman crosses the river Ulm near Dorvan. March 6, 2025. / Kestria Press and Agencies\n"
+        "By Staff Reporter\n"
+        "March 7, 2025\n\n"
+        "Ferries carried 300 people across the river. Credit: Dorvan Harbour via Storyful\n"
+        "Last Update: Friday, 07 March 2025 10:05 GMT\n",
+        "en",
+        english_registry,
+    )
+    assert set(found(draft)) == {
+        "Kestria, NATO, Maravia meet in Dorvan",
+        "The bridge over the Ulm was closed on Thursday",
+        "Ferries carried 300 people across the river",
+    }
+
+
+def test_a_reporters_question_line_is_no_statement(tmp_path: Path, english_registry: Path) -> None:
+    """ "What do we know about the siege?" alone on its line asks; the answer below claims."""
+    draft = draft_of(
+        tmp_path,
+        "What do we know about the siege?\n\nThe army closed the last road on Monday.\n",
+        "en",
+        english_registry,
+    )
+    assert set(found(draft)) == {"The army closed the last road on Monday"}
+
+
+def test_nb_a_verb_phrase_sharing_the_subject_and_a_second_at_clause_stay_in_the_statement(
+    tmp_path: Path,
+) -> None:
+    """ "…, og at …" is a second clause of the same cue and ", og kan ha …" shares the subject:
+    one statement each; ", og har blitt kritisert av X" is X's claim, a statement apart."""
+    draft = draft_of(
+        tmp_path,
+        "Politiet opplyser at to bruer er stengt, og at ingen er skadet.\n\n"
+        "I tillegg er ti personer savnet, og kan ha søkt ly i fjellet.\n\n"
+        "Brigaden trakk seg ut i mai, og har blitt kritisert av Røde Kors for angrepet.\n",
+        "nb",
+        None,
+    )
+    assert set(found(draft)) == {
+        "to bruer er stengt, og at ingen er skadet",
+        "I tillegg er ti personer savnet, og kan ha søkt ly i fjellet",
+        "Brigaden trakk seg ut i mai",
+        "har blitt kritisert av Røde Kors for angrepet",
+    }
+
+
+def test_a_title_case_dateline_and_a_lowercase_closing_credit_are_furniture(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "Port Ulm (dpa/KPA) – …" opens the copy and "(dpa/KPA)" closes it: a wire's dateline
+    and credit, in no quote; the wire relays the copy."""
+    draft = draft_of(
+        tmp_path,
+        "Port Ulm (dpa/KPA) – Ferries carried 300 people across the river on Monday.\n\n"
+        "The bridge stays closed until Friday. (dpa/KPA)\n",
+        "en",
+        english_registry,
+    )
+    assert set(found(draft)) == {
+        "Ferries carried 300 people across the river on Monday",
+        "The bridge stays closed until Friday",
+    }
+    assert extract.wire_credit(draft.text) == "dpa/KPA"
+
+
+def test_a_fronted_participle_clause_before_the_speaker(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "Officially announcing the closure, X said …": the participle clause is the frame, the
+    words after the cue X's; "Conflicting reports have emerged …" opens no such clause (the
+    outlet's, the registry's courier)."""
+    draft = draft_of(
+        tmp_path,
+        "Officially announcing the closure, Jo Lee said the bridge would stay shut until Friday."
+        "\n\nConflicting reports have emerged over the blast, but Jo Lee said that a fuel tank "
+        "had burst.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "the bridge would stay shut until Friday": {"Jo Lee"},
+        "Conflicting reports have emerged over the blast": {"courier"},
+        "a fuel tank had burst": {"Jo Lee"},
+    }
+
+
+def test_a_frame_before_saying_is_not_the_quote(tmp_path: Path, english_registry: Path) -> None:
+    """ "X released details of …, saying …": the words after "saying" are X's and the frame no
+    statement; "X closed the road, saying …": the act is the outlet's, the reason X's."""
+    draft = draft_of(
+        tmp_path,
+        "The Ministry of Defence released details of the raid, saying 40 fighters were killed.\n\n"
+        "The Liberation Front closed the port road on Monday, saying snipers were active.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "40 fighters were killed": {"ministry"},
+        "The Liberation Front closed the port road on Monday": {"courier"},
+        "snipers were active": {"liberation-front"},
+    }
+
+
+def test_a_quotation_opened_inside_the_words_closes_inside_them(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "… a 'provocation'" and "… was “staged”." keep the closing mark their opening mark
+    needs; '"The road is gone," she said' quotes no mark (it opened before the words)."""
+    draft = draft_of(
+        tmp_path,
+        "Front says bridge blast was a 'provocation'\n\n"
+        "Jane Doe said the attack was “staged”.\n\n"
+        '"The road is gone," Jane Doe said.\n',
+        "en",
+        english_registry,
+    )
+    assert set(found(draft)) == {
+        "Front says bridge blast was a 'provocation'",
+        "the attack was “staged”",
+        "The road is gone",
+    }
+
+
+def test_nb_a_wire_note_that_the_report_is_unconfirmed_is_no_statement(tmp_path: Path) -> None:
+    """ "Opplysningene var mandag kveld ikke bekreftet fra annet hold." notes the wire's sources;
+    "Det er ikke bekreftet fra annet hold at …" and a relative clause saying so still claim."""
+    draft = draft_of(
+        tmp_path,
+        "Politiet opplyser at to hus brant ned.\n\n"
+        "Opplysningene var mandag kveld ikke bekreftet fra annet hold.\n\n"
+        "Det er heller ikke bekreftet fra annet hold at noen ble skadet.\n",
+        "nb",
+        None,
+    )
+    assert set(found(draft)) == {
+        "to hus brant ned",
+        "Det er heller ikke bekreftet fra annet hold at noen ble skadet",
+    }
+
+
+def test_a_conjunction_opening_the_sentence_is_not_the_speakers_name(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "But Tom Hale, a port official, said …", "And Jo Lee said …": the speaker is named
+    without the conjunction ("Men Kari Lunde sier at …" in Norwegian)."""
+    draft = draft_of(
+        tmp_path,
+        "But Tom Hale, a port official, said the ferries would run on Friday.\n\n"
+        "And Jo Lee said the road had reopened.\n",
+        "en",
+        english_registry,
+    )
+    assert found(draft) == {
+        "the ferries would run on Friday": {"Tom Hale"},
+        "the road had reopened": {"Jo Lee"},
+    }
+    norwegian = draft_of(tmp_path, "Men Kari Lunde sier at veien er åpen.\n", "nb", None)
+    assert found(norwegian) == {"veien er åpen": {"Kari Lunde"}}
+
+
+def test_a_closing_source_line_in_capitals_is_furniture(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "SOURCE: Kestria Press news agency" under the copy credits the wire; it is no statement."""
+    draft = draft_of(
+        tmp_path,
+        "The bridge over the Ulm was closed on Thursday.\n\n"
+        "    SOURCE: Kestria Press news agency\n",
+        "en",
+        english_registry,
+    )
+    assert set(found(draft)) == {"The bridge over the Ulm was closed on Thursday"}
+
+
+def test_a_verb_phrase_after_but_does_shares_the_subject(
+    tmp_path: Path, english_registry: Path
+) -> None:
+    """ "…, but does not …", "…, but should …": the subject's second verb phrase, one statement."""
+    draft = draft_of(
+        tmp_path,
+        "Jane Doe said the ceasefire was a first step, but does not end the siege.\n\n"
+        "The port is open, but should close at night.\n",
+        "en",
+        english_registry,
+    )
+    assert set(found(draft)) == {
+        "the ceasefire was a first step, but does not end the siege",
+        "The port is open, but should close at night",
+    }

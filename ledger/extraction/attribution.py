@@ -15,6 +15,7 @@ from ledger.extraction.segmentation import (
     DASHES,
     OPEN_QUOTES,
     Paragraph,
+    closing_quote_end,
     paragraphs,
     sentences,
     strip_span,
@@ -127,7 +128,8 @@ class Extractor(SourceResolver, QuantityReader):
     def _trim(self, start: int, end: int) -> tuple[int, int]:
         """A statement's words without surrounding spaces, dashes, quote marks and end stops."""
         chars = " \t\r\n" + DASHES + OPEN_QUOTES + CLOSE_QUOTES + ".,;:!?"
-        return strip_span(self.text, start, end, chars)
+        start, end = strip_span(self.text, start, end, chars)
+        return start, closing_quote_end(self.text, start, end)
 
     def _heading(self, para: Paragraph) -> Statement:
         """A heading is the outlet's; a quoted one waits for the speaker it repeats."""
@@ -423,6 +425,9 @@ class Extractor(SourceResolver, QuantityReader):
             return self._clauses(stmt_start, stop, attribution, direct, background=True)
         if speech:
             return [Statement(start, s_end, self.own, direct=True)]
+        framed = None if adding is None else self._saying_frame(start, s_end, head, adding)
+        if framed is not None:
+            return framed
         inside = self._according_inside(sentence)
         if inside is not None:
             # "Det var ifølge X ingen soldater der": X's, and the sentence is the quote
@@ -436,6 +441,26 @@ class Extractor(SourceResolver, QuantityReader):
             return [Statement(start, s_end, self.context.last, direct=True)]
         self._note_subject(sentence)
         return self._clauses(start, s_end, self.own, self._is_quoted(start, s_end))
+
+    def _saying_frame(
+        self, start: int, end: int, head: str, adding: re.Match[str]
+    ) -> list[Statement] | None:
+        """ "The ministry released details of the strike, saying …": the words after "saying"
+        are the subject's, the clause before them their frame (a verb of publishing), or the
+        outlet's statement of another act ("The army shelled the town, saying …")."""
+        if not adding.group(0).strip(" ,;").casefold().startswith("saying"):
+            return None
+        frame = self.p.saying_frame.match(head)
+        act = frame or self.p.saying_act.match(head)
+        if act is None or self._auxiliary_end(act.group("src")):
+            return None
+        if not self._sourcelike(act.group("src")):
+            return None
+        attribution = self._source(act.group("src"), "saying")
+        if attribution is None:
+            return None
+        before = [] if frame else self._clauses(start, start + len(head), self.own, False)
+        return before + self._clauses(start + adding.end(), end, attribution, False)
 
     def _relative_of_note(self, start: int, sentence: str) -> list[Statement]:
         """A note on the reporting or on what is unknown is no statement, but its relative clause

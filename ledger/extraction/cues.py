@@ -14,6 +14,9 @@ class Patterns:
     def __init__(self, lex: Lexicon) -> None:
         say = alternation(lex.say)
         self.say = say
+        # "But the ministry said …", "Men politiet sier at …": a conjunction opening the sentence
+        # is no part of the speaker's name
+        lead = r"(?:(?:But|And|Yet|Men|Og)\s+)?"
         # "The report said …": after a determiner, "report" is the noun, not the cue
         not_a_noun = r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bden\s)(?<!\bdet\s)"
         self.deny = re.compile(rf"^{alternation(lex.deny)}$", re.IGNORECASE)
@@ -59,26 +62,26 @@ class Patterns:
         conjunction = r"(?!(?i:if|unless|once|although|though|because|hvis|dersom)\s)"
         # "SOHR opplyser at …" / "The army said on Monday that …"
         self.source_that = re.compile(
-            rf"^{conjunction}(?P<src>[^,]{{1,120}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
+            rf"^{lead}{conjunction}(?P<src>[^,]{{1,120}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
             rf"(?P<adv>(?:\s+(?!(?:and|og)\s)[^\s,]+){{0,7}}?)\s+{that}\s+",
             re.IGNORECASE,
         )
         # "Marta Celik, 54, who lives …, said …", "En beboer på X, som …, forteller til Y at …"
         side = r"(?P<desc>(?:,\s+[^,]{1,300}?){1,3}?),\s+"
         self.described_that = re.compile(
-            rf"^(?P<src>[^,]{{1,80}}?){side}(?P<cue>{say})"
+            rf"^{lead}(?P<src>[^,]{{1,80}}?){side}(?P<cue>{say})"
             rf"(?P<adv>(?:\s+(?!(?:and|og)\s)[^\s,]+){{0,7}}?)\s+{that}\s+",
             re.IGNORECASE,
         )
         self.described_say = re.compile(
-            rf"^(?P<src>[^,]{{1,80}}?){side}(?P<cue>{say})"
+            rf"^{lead}(?P<src>[^,]{{1,80}}?){side}(?P<cue>{say})"
             rf"(?P<adv>(?:\s+on\s+\w+|\s+reporters|\s+[A-Z][\w.]+)?),?\s+(?=\S)",
         )
         # "Conflicting reports have emerged": before an auxiliary, "reports" is the subject
         a_noun_after = r"(?!\s+(?:have|has|had|are|were|is|was|will|would|could|may|might)\b)"
         # English without "that": "He said the town had fallen."
         self.source_say = re.compile(
-            rf"^{conjunction}(?P<src>[^,]{{1,80}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
+            rf"^{lead}{conjunction}(?P<src>[^,]{{1,80}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
             rf"{a_noun_after}"
             rf"(?P<adv>(?:\s+on\s+\w+|\s+in\s+a\s+statement|\s+reporters|\s+[A-Z][\w.]+)?),?\s+"
             rf"(?=\S)",
@@ -88,7 +91,7 @@ class Patterns:
         )
         # 'Jane Doe said: "…"' / "Hansen sier: – …"
         self.colon = re.compile(
-            rf"^(?P<src>[^,:]{{1,80}}?|[^,:]{{1,60}},[^,:]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
+            rf"^{lead}(?P<src>[^,:]{{1,80}}?|[^,:]{{1,60}},[^,:]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
             rf"(?P<adv>(?:\s+[^\s,:]+){{0,4}}?):\s+"
         )
         # "In a statement on Monday, X said …" / "Søndag kveld, …": an adverbial before the source
@@ -100,7 +103,18 @@ class Patterns:
             r"Derimot)"
             r"|(?:As|While|After|When|Since|Although|Though|Mens|Etter at|Da|Når|Selv om)\s"
             r"[^,]{3,140}"
-            r"|[^\s,]+dag(?:\s+[^\s,]+)?),\s+"
+            r"|[^\s,]+dag(?:\s+[^\s,]+)?"
+            # "Officially announcing the strike, X said …", "Speaking to reporters, X said …": a
+            # participle clause before the speaker (English)
+            + (
+                r"|(?:[A-Z][a-z]+ly\s+[a-z]{3,}ing|[A-Z][a-z]{2,}ing)\s"
+                # not an adjective before its noun and verb ("Conflicting reports have emerged")
+                r"(?![^,]*\s(?:is|are|was|were|has|have|had|will|would|could|can|may|might|did|"
+                r"does|do)\s)[^,]{3,100}"
+                if lex.lang == "en"
+                else ""
+            )
+            + r"),\s+"
         )
         # "… tens of thousands of civilians – beyond the 160,000 …": a spaced dash before a
         # lowercase word ends the clause; what follows is an aside of its own
@@ -163,18 +177,47 @@ class Patterns:
             rf"[,;]\s+(?:{alternation(lex.adding)})(?:\s+(?:{alternation(lex.that)}))?\s+",
             re.IGNORECASE,
         )
-        self.reporting_note = re.compile(rf"\b{alternation(lex.reporting_notes)}\b", re.IGNORECASE)
+        # "The ministry released details of the strike, saying …": a subject and a verb of
+        # publishing before ", saying" frame the words after it; another act ("The army shelled
+        # the town, saying …") is a statement of its own before them (English)
+        self.saying_frame = re.compile(
+            rf"^{lead}(?P<src>[^,]{{1,80}}?)\s+(?P<verb>released|issued|published|posted|shared|"
+            r"put\s+out|gave|made|held|sent|presented|provided|offered)\s[^,]{1,120}$"
+            if lex.lang == "en"
+            else r"(?!)"
+        )
+        self.saying_act = re.compile(
+            rf"^{lead}(?P<src>[^,]{{1,80}}?)\s+(?P<verb>[a-z]{{3,}}ed|took|struck|hit|shot|fought|won|lost|"
+            r"left|began|ran|spent|kept)\s[^,]{1,120}$"
+            if lex.lang == "en"
+            else r"(?!)"
+        )
+        # "Opplysningene var tirsdag kveld ikke bekreftet fra annet hold.": the wire's note on its
+        # sources closing a sentence (not "… ikke bekreftet fra annet hold at …", a claim, nor a
+        # relative clause inside one, which goes on after it)
+        unconfirmed = (
+            r"|\bikke\s+(?:blitt\s+)?(?:uavhengig\s+)?bekreftet\s+(?:fra|av)\s+"
+            r"(?:annet|uavhengig|nøytralt)\s+hold$"
+            if lex.lang == "nb"
+            else ""
+        )
+        self.reporting_note = re.compile(
+            rf"\b{alternation(lex.reporting_notes)}\b{unconfirmed}", re.IGNORECASE
+        )
         self.unknown_note = re.compile(
             rf"{alternation(lex.unknown_notes)}\b|.*\s{alternation(lex.unknown_tails)}$",
             re.IGNORECASE,
         )
         # ", and announced …", ", and are pushing …": a verb phrase sharing the subject stays in
         # the clause (English), unless a passive agent gives it a source of its own ("by X")
+        # (Norwegian: ", og kan ha blitt begravet …" shares the subject unless "av X" gives one;
+        # ", og at …" is a second content clause of the same cue, never a statement apart)
         shared_subject = (
-            r"(?!(?:is|are|was|were|has|have|had|will|would|could|can|may|might|did|[a-z]{3,}ed)"
-            r"\s(?![^,.]*\sby\s))"
+            r"(?!(?:is|are|was|were|has|have|had|will|would|could|can|may|might|did|does|do|"
+            r"should|must|shall|[a-z]{3,}ed)\s(?![^,.]*\sby\s))"
             if lex.lang == "en"
-            else ""
+            else r"(?!at\s)(?!(?:er|var|har|hadde|kan|kunne|skal|skulle|vil|ville|må|måtte|blir|"
+            r"ble|bør|burde)\s(?![^,.]*\sav\s))"
         )
         self.coordination = re.compile(
             rf",\s+(?P<word>{alternation(lex.coordinators)})\s+{shared_subject}", re.IGNORECASE
@@ -188,7 +231,7 @@ class Patterns:
         self.say_verb = re.compile(rf"^{say}$", re.IGNORECASE)
         # "USA, Britain and France accused the regime of …": the accusers speak
         self.accuse = re.compile(
-            r"^(?P<src>[^,]{1,80}?|[^,]{1,60},[^,]{1,60}\s+(?:and|og)\s+[^,]{1,40}?)\s+"
+            rf"^{lead}(?P<src>[^,]{{1,80}}?|[^,]{{1,60}},[^,]{{1,60}}\s+(?:and|og)\s+[^,]{{1,40}}?)\s+"
             r"(?P<cue>accused|accuses|blamed|blames|beskylder|beskyldte|anklager|anklaget|"
             r"skuldar|skulda|klandrer|klandret)\s+(?=\S)",
             re.IGNORECASE,

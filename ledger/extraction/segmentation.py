@@ -41,6 +41,7 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
         place = (
             _PLACE_LINE.match(text, start, end)
             or _BARE_CREDIT.match(text, start, end)
+            or _TITLE_PLACE_CREDIT.match(text, start, end)
             or _PLACE_KICKER.match(text, start, end)
             or (text[start:end].endswith((".", "!", "?")) and _PLACE_DASH.match(text, start, end))
         )
@@ -48,6 +49,7 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
             start = place.end()
         if _CLOSING_CREDIT.fullmatch(text, start, end):
             start = end  # "Source: WAM": the wire's credit line, not a statement
+        start, end = _without_furniture_lines(text, start, end)
         # "… er evakuert. (©NTB)": the wire's credit after the last sentence
         credit = _END_CREDIT.search(text, start, end) or _STAFF_CREDIT.search(text, start, end)
         if credit:
@@ -64,7 +66,63 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
             kind = "byline"  # "Nadia Al Faour" under the headline: the writer's name
         if kind == "heading" and _subhead(text[start:end]):
             kind = "label"  # a question, not a claim
+        if kind == "body" and _question_line(text[start:end]):
+            kind = "label"  # "What do we know about the attack?": a section's question
         yield Paragraph(start, end, kind)
+
+
+#: a month's name, abbreviated or not (English and Norwegian)
+_MONTH = (
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June|"
+    r"July|August|September|October|November|December|januar|februar|mars|april|mai|juni|juli|"
+    r"august|september|oktober|november|desember)\.?"
+)
+_WEEKDAY = (
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mandag|Tirsdag|Onsdag|"
+    r"Torsdag|Fredag|Lørdag|Søndag)"
+)
+#: a line of page furniture inside a paragraph: a date alone or with its clock time and the
+#: writer ("August 8, 2017", "Sunday, Jul 9, 2017,18:53 IST By anju"), an update line ("Last
+#: Update: Wednesday, 05 August 2020 …"), a writer's line ("By Staff Reporter"), a photo's
+#: date and credit after its caption ("… north of Raqqa. August 7, 2017. / TRT World and
+#: Agencies"), a dateline of agency and place alone ("AFP, THE HAGUE, Netherlands")
+_FURNITURE_LINE = re.compile(
+    rf"(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\.?\s+{_MONTH}\s+\d{{4}})"
+    r"(?:[\s,]*\d{1,2}[:.]\d{2}(?:\s*[A-Z]{2,4})?)?(?:\s+(?:By|Av)\s+[^\n]{1,40})?\.?"
+    r"|(?:Last\s+)?(?:Update|Updated|Published|Sist\s+oppdatert|Oppdatert|Publisert)\s*:[^\n]{1,80}"
+    r"|(?:By|Av)\s+(?:[A-ZÆØÅ][\w'’.-]*\s*){1,4}"
+    r"|[^\n]{10,300}?[.!?]\s+[^\n]{0,40}?\s/\s+[A-ZÆØÅ][\w.&]*(?:\s+(?:and\s+|og\s+)?[A-ZÆØÅ][\w.&]*){0,3}"
+    r"|[A-Z][\w.]+(?:/[A-Z][\w.]+)?,\s+[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,2},"
+    r"\s+[A-Z][\w.'-]+(?:\s[A-Z][\w.'-]+){0,2}"
+)
+#: a credit after the last sentence of a paragraph: "… in 2014. Credit: YPG via Storyful"
+_CREDIT_TAIL = re.compile(
+    r"(?<=[.!?»\"”])\s*(?:Photo\s+|Video\s+|Image\s+)?(?:Credit|Credits|Kreditering)\s*:"
+    r"[^\n.!?]{1,60}$",
+    re.IGNORECASE,
+)
+
+
+def _without_furniture_lines(text: str, start: int, end: int) -> tuple[int, int]:
+    """A paragraph without the lines of page furniture at its start and its end (dates, update
+    and writer's lines, a photo's credit line, a lone dateline) and without a credit after its
+    last sentence; a paragraph of nothing else is left empty."""
+    while start < end:
+        cut = text.find("\n", start, end)
+        line_end = end if cut < 0 else cut
+        if not _FURNITURE_LINE.fullmatch(text[start:line_end].strip()):
+            break
+        start = end if cut < 0 else cut + 1
+    while start < end:
+        cut = text.rfind("\n", start, end)
+        line_start = start if cut < 0 else cut + 1
+        if not _FURNITURE_LINE.fullmatch(text[line_start:end].strip()):
+            break
+        end = start if cut < 0 else cut
+    credit = _CREDIT_TAIL.search(text, start, end)
+    if credit:
+        end = credit.start()
+    return strip_span(text, start, end)
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
@@ -129,7 +187,16 @@ _STAFF_CREDIT = re.compile(
 _HEADLINE_CREDIT = re.compile(r"\s+[–—-]\s+[A-ZÆØÅ][\w.&/]*(?:\s+[A-ZÆØÅ][\w.&/]*)?\s*$")
 
 #: a wire credit closing a paragraph after its last sentence: "(©NTB)", "(Reuters)", "(NTB/AFP)"
-_END_CREDIT = re.compile(r"(?<=[.!?»\"”])\s*\(©?\s*[A-ZÆØÅ][\w .&/,-]{1,28}\)\s*$")
+_END_CREDIT = re.compile(
+    r"(?<=[.!?»\"”])\s*\(©?\s*(?:[A-ZÆØÅ][\w .&/,-]{1,28}|[a-zæøå]{2,6}(?:/[\w]{2,10}){0,2})\)\s*$"
+)
+
+#: a dateline with a place in title case and a wire's credit, lowercase or not: "Kabul (dpa) - …",
+#: "Lagos (dpa/NAN) – …", "New Delhi, India (AFP) — …"
+_TITLE_PLACE_CREDIT = re.compile(
+    r"[A-ZÆØÅ][\w'.-]+(?:[ /][A-ZÆØÅ][\w'.-]+){0,2}(?:,\s*[A-ZÆØÅ][\w'. -]{1,30})?\s*"
+    r"\((?P<credit>[A-Za-zÆØÅæøå]{2,12}(?:/[A-Za-zÆØÅæøå]{2,12}){0,2})\)\s*[–—-]+\s+"
+)
 
 
 def wire_credit(text: str) -> str | None:
@@ -138,7 +205,9 @@ def wire_credit(text: str) -> str | None:
     or credit ("… evakuert. (©NTB)", "… — NTB")."""
     paras = [p.strip() for p in re.split(r"\n[ \t\r]*\n|\n", text) if p.strip()]
     for para in paras[:3]:
-        place = _PLACE_LINE.match(para) or _BARE_CREDIT.match(para)
+        place = (
+            _PLACE_LINE.match(para) or _BARE_CREDIT.match(para) or _TITLE_PLACE_CREDIT.match(para)
+        )
         if place and place.group("credit"):
             credit = place.group("credit").strip(" ©")
             return credit if re.fullmatch(r"[\w .&/-]{2,30}", credit) else None
@@ -156,7 +225,8 @@ def wire_credit(text: str) -> str | None:
 _BARE_CREDIT = re.compile(r"\((?P<credit>[A-ZÆØÅ][\w .&/-]{1,28})\)\s*[:–—-]+\s+")
 #: the last line of wire copy: "Source: WAM", "Kilde: NTB", "— NTB"
 _CLOSING_CREDIT = re.compile(
-    r"(?:Source|Sources|Kilde|Kjelde)\s*:\s*(?P<credit>[A-ZÆØÅ][\w .&/-]{1,28}?)\.?"
+    r"(?:Source|Sources|SOURCE|SOURCES|Kilde|KILDE|Kjelde)\s*:\s*"
+    r"(?P<credit>[A-ZÆØÅ][\w .&/-]{1,28}?)\.?"
     r"|[–—]\s*(?P<credit2>[A-ZÆØÅ]{2,}(?:/[A-ZÆØÅ]{2,})?)"
 )
 
@@ -183,6 +253,18 @@ def _subhead(para: str) -> bool:
     ):
         return True
     return False
+
+
+def _question_line(para: str) -> bool:
+    """A paragraph that is one short question of the reporter's, a wh-word first and a question
+    mark last ("What do we know about the attack?"): it asks, it claims nothing."""
+    return (
+        "\n" not in para
+        and para.endswith("?")
+        and len(para.split()) <= 12
+        and para.count("?") == 1
+        and _subhead(para)
+    )
 
 
 #: a headline whose words a short label before a colon gives ("Reuters: …", "Ordfører: – …"):
@@ -240,6 +322,31 @@ def strip_span(text: str, start: int, end: int, chars: str = " \t\r\n") -> tuple
     while end > start and text[end - 1] in chars:
         end -= 1
     return start, end
+
+
+#: a closing quotation mark → its opening mark
+_QUOTE_PAIRS = {"”": "“", "»": "«", "’": "‘", '"': '"', "'": "'"}
+
+
+def closing_quote_end(text: str, start: int, end: int) -> int:
+    """The end of a span, taken over the closing quotation mark right after its last word when
+    the span holds the mark that opened it ("… is Ukrainian 'provocation'", "… a
+    “fabrication”"): a quotation inside the words closes inside them. A mark after a comma or
+    a stop ('"…," she said') is left out, as the quotation that opened before the span is."""
+    if end >= len(text) or end <= start or not text[end - 1].isalnum():
+        return end
+    close = text[end]
+    opener = _QUOTE_PAIRS.get(close)
+    if opener is None:
+        return end
+    words = text[start:end]
+    if opener != close:
+        return end + 1 if words.count(opener) > words.count(close) else end
+    # a straight mark opens at a word's start and closes at its end ("Russia's" does neither)
+    mark = re.escape(close)
+    opened = len(re.findall(rf"(?:^|(?<=[\s(\[–—-])){mark}(?=\w)", words))
+    closed = len(re.findall(rf"(?<=[\w.,!?]){mark}(?!\w)", words))
+    return end + 1 if opened > closed else end
 
 
 def sentences(text: str, start: int, end: int, lexicon: Lexicon) -> list[tuple[int, int]]:
