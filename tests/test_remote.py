@@ -293,9 +293,10 @@ def test_a_forked_ledger_is_not_appended_to(server: Callable[[], Server]) -> Non
 
 
 def test_a_head_numbered_without_its_bytes_is_not_appended_to(
-    server: Callable[[], Server],
+    server: Callable[[], Server], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The head's number is stored but not its bytes: append refuses and says what is there."""
+    monkeypatch.setattr(remote, "UNSTEADY_READ_WAIT", 0.2)  # damage, not a short answer
     oxigraph = server()
     book = _remote_with(oxigraph, 3)
     RemoteTamper(oxigraph).drop_bytes(3)
@@ -309,10 +310,11 @@ def test_a_head_numbered_without_its_bytes_is_not_appended_to(
 
 
 def test_verify_checks_the_stored_bytes_not_the_query_graphs(
-    server: Callable[[], Server],
+    server: Callable[[], Server], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """As documented: plain verify checks the stored bytes, not the query copy (nor is the
     embedded index checked by the chain's verify); `verify --derived` checks the copy."""
+    monkeypatch.setattr(remote, "UNSTEADY_READ_WAIT", 0.2)  # damage, not a short answer
     oxigraph = server()
     book = _remote_with(oxigraph, 2)
     oxigraph.update(f"DELETE WHERE {{ GRAPH <{book.entry_iri(1)}> {{ ?s ?p ?o }} }}")
@@ -1089,6 +1091,71 @@ def test_a_server_that_keeps_deadlocking_says_so(server: Callable[[], Server]) -
     assert remote.remote_open(oxigraph.url).size() == 1
 
 
+class _ShortAnswers:
+    """Wraps a ledger's ``server.select``: the first ``times`` answers to queries containing
+    ``marker`` come back without rows (or, with ``keep``, without those variables), as Virtuoso
+    7.2 answered while it checkpointed."""
+
+    def __init__(
+        self, book: remote.RemoteLedger, marker: str, times: int, keep: bool = False
+    ) -> None:
+        self.select = book.server.select
+        self.marker, self.left, self.keep, self.shortened = marker, times, keep, 0
+        book.server.select = self  # type: ignore[method-assign]
+
+    def __call__(self, sparql: str) -> list[dict[str, str]]:
+        rows = self.select(sparql)
+        if self.marker in sparql and self.left > 0:
+            self.left -= 1
+            self.shortened += 1
+            strip = ("time", "author", "message", "kind")
+            return (
+                [{k: v for k, v in row.items() if k not in strip} for row in rows]
+                if (self.keep)
+                else []
+            )
+        return rows
+
+
+_BYTES_BY_NUMBER = "SELECT ?stored ?bytes"
+_LISTING = "SELECT ?seq ?time ?author"
+
+
+def test_an_answer_short_of_an_entry_is_read_again(server: Callable[[], Server]) -> None:
+    """An entry counted but missing from the next answer, or listed without its metadata, is
+    read again: reads, the listing and the next append go through, nothing is written twice."""
+    book = _remote_with(server(), 3)
+    short = _ShortAnswers(book, _BYTES_BY_NUMBER, times=2)
+    assert check_canonical(book.read_entry(3)) is None
+    short.left = 1
+    record = book.append(claims(2, 9), author="a", message="after", kind="add")
+    assert record.seq == 4 and book.size() == 4
+    listing = _ShortAnswers(book, _LISTING, times=1, keep=True)
+    assert [r.message for r in book.entries()] == ["0", "1", "2", "after"]
+    assert short.shortened == 3 and listing.shortened == 1
+    assert book.verify().ok
+
+
+def test_an_entry_that_stays_unreadable_is_reported_as_found(
+    server: Callable[[], Server], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry that stays counted but unreadable past the wait is reported, not appended on."""
+    monkeypatch.setattr(remote, "UNSTEADY_READ_WAIT", 0.2)
+    book = _remote_with(server(), 3)
+    _ShortAnswers(book, _BYTES_BY_NUMBER, times=10**6)
+    with pytest.raises(LedgerStateError, match=r"there is no entry 3 \(the ledger has 3\)"):
+        book.read_entry(3)
+    with pytest.raises(
+        LedgerStateError, match="refusing to append: entry 3 (was withdrawn|is numbered)"
+    ):
+        book.append(claims(1), author="a", message="m", kind="add")
+    listed = remote.remote_open(book.url)
+    _ShortAnswers(listed, _LISTING, times=10**6, keep=True)
+    with pytest.raises(LedgerStateError, match="has no metadata in the server's query data"):
+        list(listed.entries())
+    assert remote.remote_open(book.url).size() == 3
+
+
 # --- the command line ---------------------------------------------------------------------------
 
 
@@ -1277,6 +1344,47 @@ def test_an_unfinished_query_copy_is_completed_by_the_next_append(
         f"SELECT ?m WHERE {{ GRAPH <{book.entry_iri(1)}> {{ ?e <{CL}message> ?m }} }}"
     )
     assert meta["m"] == "died"
+
+
+@pytest.mark.slow
+def test_a_reader_and_a_writer_go_on_while_virtuoso_checkpoints(virtuoso: VirtuosoServer) -> None:
+    """Checkpoints every 0.2 s under a reader process and a writer: no error, whole entries.
+
+    Virtuoso 7.2 then answered some reads without rows it held (an entry counted but not found,
+    an entry without its metadata); before those were read again, 1 run in 6 of 40 appends
+    failed this way, and CI failed on it twice.
+    """
+    book = _remote_with(virtuoso, 1)
+    stop = threading.Event()
+
+    def checkpoints() -> None:
+        while not stop.wait(0.2):
+            virtuoso.checkpoint()
+
+    checkpointer = threading.Thread(target=checkpoints)
+    reader = subprocess.Popen(
+        child_command("read-loop", virtuoso.url),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=child_environment(),
+        text=True,
+    )
+    checkpointer.start()
+    try:
+        assert reader.stdout is not None and reader.stdout.readline() == "ready\n"
+        for batch in range(80):
+            book.append(claims(40, batch), author="w", message="m", kind="add")
+        out, err = reader.communicate("", timeout=120)
+    finally:
+        stop.set()
+        checkpointer.join()
+        if reader.poll() is None:
+            reader.kill()
+            reader.communicate()
+    assert reader.returncode == 0, err  # it read entries whole, and never failed to find one
+    assert re.fullmatch(r"read 81 entries in \d+ rounds", out.splitlines()[-1]), out
+    assert book.verify().ok
 
 
 def test_a_capped_answer_is_refused_not_taken_for_the_whole_ledger(

@@ -178,6 +178,17 @@ class VirtuosoServer:
     def update(self, sparql: str) -> None:
         self._post({"update": sparql})
 
+    def checkpoint(self) -> None:
+        """Make the server checkpoint now (its SQL ``checkpoint``), as it does on its own."""
+        isql = isql_executable()
+        assert isql is not None
+        subprocess.run(
+            [isql, str(self.sql_port), "dba", "dba", "exec=checkpoint;"],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
     def select(self, sparql: str) -> list[dict[str, str]]:
         answer = json.loads(self._post({"query": sparql}))
         return [

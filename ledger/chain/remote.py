@@ -78,7 +78,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pyoxigraph import (
     BlankNode,
@@ -115,6 +115,10 @@ DEFAULT_TIMEOUT = 60.0
 LOCK_TIMEOUT = entry.LOCK_TIMEOUT
 LOCK_LEASE = 300.0
 MAX_APPEND_ATTEMPTS = 10
+#: how long a read that found the ledger in a state no writer leaves (an entry counted but not
+#: found; marked indexed but without its metadata) is made again before it is reported: Virtuoso
+#: 7.2 answers some queries without rows it holds while it checkpoints (tests/test_remote.py)
+UNSTEADY_READ_WAIT = 10.0
 #: how many times one request is sent again when the server reports a deadlock (Virtuoso rolls
 #: the losing transaction back whole, so sending it again is safe for queries and updates alike)
 MAX_DEADLOCK_ATTEMPTS = 8
@@ -154,6 +158,7 @@ VIRTUOSO_SYSTEM_GRAPHS = (
 _JSON = "application/sparql-results+json"
 _ACCEPT_ANY = f"{_JSON}, application/n-triples;q=0.9, text/turtle;q=0.5"
 _VERIFY_HINT = "run `claim-ledger verify` to find the first damaged entry"
+_WITHDRAWN = "was withdrawn while it was read"
 _ENDPOINT_HINT = (
     "give the endpoints with --query-endpoint and --update-endpoint "
     "(Fuseki: URL/DATASET/sparql and URL/DATASET/update; "
@@ -177,6 +182,34 @@ class _Deadlock(ServerError):
 
 class _ForkedHead(LedgerStateError):
     """The last entry is stored more than once (a fork, or two writers withdrawing at once)."""
+
+
+class _UnsteadyRead(LedgerStateError):
+    """Two reads of the server disagree in a way no writer leaves them; read again (``_steady``)."""
+
+
+_T = TypeVar("_T")
+
+
+def _steady(read: Callable[[], _T], what: str) -> _T:
+    """``read()``, made again while it raises ``_UnsteadyRead``, for up to UNSTEADY_READ_WAIT s.
+
+    Virtuoso 7.2 sometimes answers without rows it holds (measured while it checkpoints: an entry
+    counted but not found by its number, an entry marked indexed whose metadata is not there),
+    and a moment later with them. Reading again tells that apart from damage, which stays and is
+    then reported as it was found.
+    """
+    deadline = time.monotonic() + UNSTEADY_READ_WAIT
+    pause = 0.02
+    while True:
+        try:
+            return read()
+        except _UnsteadyRead as error:
+            if time.monotonic() >= deadline:
+                raise
+            _log.info("%s: %s; reading again", what, error.message)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
 
 # --- creating and opening ---------------------------------------------------------------------
@@ -432,7 +465,7 @@ class RemoteLedger(LedgerBackend):
             for attempt in range(1, MAX_APPEND_ATTEMPTS + 1):
                 last = attempt == MAX_APPEND_ATTEMPTS
                 try:
-                    head = self._head_for_append()
+                    head = _steady(self._head_for_append, "reading the head")
                 except _ForkedHead:
                     if last:
                         raise
@@ -477,7 +510,9 @@ class RemoteLedger(LedgerBackend):
         stored = self._stored(last)
         if len(stored) != 1:
             problem = f"is stored {len(stored)} times" if stored else self._without_bytes(last)
-            raise _ForkedHead(
+            # counted but its bytes not found: withdrawn since (read the head again), or an
+            # answer the server cut short (read again); no writer leaves it so, a second look tells
+            raise (_ForkedHead if stored else _UnsteadyRead)(
                 f"refusing to append: entry {last} {problem}", where=self.url, hint=_VERIFY_HINT
             )
         ((stored_as, data),) = stored.items()
@@ -527,6 +562,11 @@ class RemoteLedger(LedgerBackend):
                 "when the server answers again",
             ) from None
         candidates = self._stored(seq)
+        if not candidates:
+            # the server took the update but shows no entry ``seq``: ours was refused because
+            # another was there and has been withdrawn since, or the server answered short. Not
+            # to append the same claims twice, look again before calling it lost.
+            candidates = _steady(lambda: self._stored_or_unsteady(seq), "reading back")
         if candidates.keys() == {stored.value}:
             if in_parts:
                 self._write_query_copy(stored, quads_for_index)
@@ -640,6 +680,15 @@ class RemoteLedger(LedgerBackend):
         )
         return {row["stored"]: row["bytes"].encode("utf-8") for row in rows}
 
+    def _stored_or_unsteady(self, seq: int) -> dict[str, bytes]:
+        """``_stored(seq)``, or ``_UnsteadyRead`` when it finds nothing that the count includes."""
+        found = self._stored(seq)
+        if not found and self.size() >= seq:
+            raise _UnsteadyRead(
+                f"there is no entry {seq} (the ledger has {self.size()})", where=self.url
+            )
+        return found
+
     def _without_bytes(self, seq: int) -> str:
         """What the server holds under number ``seq`` when it holds no bytes for it."""
         rows = self.server.select(
@@ -650,7 +699,7 @@ class RemoteLedger(LedgerBackend):
         for row in rows:
             held.setdefault(row["stored"], []).append(row["p"].removeprefix(REMOTE))
         if not held:
-            return "was withdrawn while it was read"
+            return _WITHDRAWN
         described = "; ".join(f"<{iri}> has only {', '.join(ps)}" for iri, ps in held.items())
         return f"is numbered on the server but its bytes are not there ({described})"
 
@@ -663,7 +712,7 @@ class RemoteLedger(LedgerBackend):
 
     def read_entry(self, seq: int) -> bytes:
         """The exact bytes of entry ``seq`` (what was hashed)."""
-        datas = list(self._stored(seq).values())
+        datas = list(_steady(lambda: self._stored_or_unsteady(seq), "reading an entry").values())
         if not datas:
             raise LedgerStateError(
                 f"there is no entry {seq} (the ledger has {self.size()})", where=self.url
@@ -696,6 +745,10 @@ class RemoteLedger(LedgerBackend):
         As in the embedded ledger, an entry's hash is the next entry's ``previousEntryHash``;
         the head's is computed from its stored bytes.
         """
+        yield from _steady(self._records, "listing the entries")
+
+    def _records(self) -> list[EntryRecord]:
+        """The entries in order with their hashes (``entries``), read in one go."""
         meta = {
             name: f"<{iri}>"
             for name, iri in (
@@ -731,10 +784,18 @@ class RemoteLedger(LedgerBackend):
                 )
             by_seq[seq] = row
         if not by_seq:
-            return
+            return []
         seqs = sorted(by_seq)
-        head_hash = self.entry_hash(seqs[-1])
-        records = []
+        head_bytes = list(self._stored(seqs[-1]).values())
+        if not head_bytes:  # counted above, not found by its number now
+            raise _UnsteadyRead(
+                f"entry {seqs[-1]} is listed but its bytes cannot be read",
+                where=self.url,
+                hint=_VERIFY_HINT,
+            )
+        # a head stored twice (a fork being withdrawn) has no one hash
+        head_hash = HASH_PREFIX + canon.sha256_hex(head_bytes[0]) if len(head_bytes) == 1 else ""
+        records: list[EntryRecord] = []
         for seq in seqs:
             row = by_seq[seq]
             if row.get("indexed") is None and any(
@@ -744,7 +805,7 @@ class RemoteLedger(LedgerBackend):
                 # of its metadata is not there yet, so read it from the stored bytes
                 row = self._metadata_row(seq)
             if any(row.get(name) is None for name in ("time", "author", "message", "kind")):
-                raise LedgerStateError(
+                raise _UnsteadyRead(  # reported as found if it stays so (see _steady)
                     f"entry {seq} has no metadata in the server's query data",
                     where=self.url,
                     hint=_VERIFY_HINT,
@@ -770,9 +831,10 @@ class RemoteLedger(LedgerBackend):
                     path=Path(self.entry_iri(seq)),
                 )
             )
-        for record, following in zip(records, records[1:], strict=False):
-            yield entry.with_hash(record, following.previous_hash or "")
-        yield entry.with_hash(records[-1], head_hash or "")
+        return [
+            entry.with_hash(record, following.previous_hash or "")
+            for record, following in zip(records, records[1:], strict=False)
+        ] + [entry.with_hash(records[-1], head_hash)]
 
     def _metadata_row(self, seq: int) -> dict[str, str]:
         """Entry ``seq``'s metadata read from its stored bytes, named as ``entries`` names it."""
