@@ -868,7 +868,9 @@ def test_reader_never_sees_a_partial_entry(backend: Backend) -> None:
         assert reader.wait(timeout=60) == 0, out
     match = re.fullmatch(r"read (\d+) entries in (\d+) rounds\n", out)
     assert match is not None, out
-    assert int(match.group(1)) == 41 and int(match.group(2)) > 40
+    # every entry, read whole while the writer went on (more rounds than one; how many depends
+    # on the machine's load: 40+ on an idle one, fewer when the tests share it)
+    assert int(match.group(1)) == 41 and int(match.group(2)) > 2
 
 
 @pytest.mark.slow

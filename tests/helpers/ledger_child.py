@@ -67,7 +67,9 @@ def read_loop(directory: str) -> None:
     say("ready")
     seen: set[int] = set()
     rounds = 0
-    while not stop.is_set():
+    last_round = False
+    while not last_round:
+        last_round = stop.is_set()  # one more round after stdin closed: the writer was done
         rounds += 1
         for record in ledger.entries():
             if record.seq in seen:
