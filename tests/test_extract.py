@@ -3433,3 +3433,24 @@ def test_a_verb_phrase_after_but_does_shares_the_subject(
         "the ceasefire was a first step, but does not end the siege",
         "The port is open, but should close at night",
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "bounds"),
+    [
+        ("Between 40-70 people were killed, Kestria Press said.\n", "en", (40, 70)),
+        ("Some 7,000-8,000 people fled the valley, Kestria Press said.\n", "en", (7000, 8000)),
+        ("1,000–1,200 people were held, Kestria Press said.\n", "en", (1000, 1200)),
+        ("Mellom 40–70 personer ble drept, opplyser Kestria Press.\n", "nb", (40, 70)),
+        ("The toll rose from 40 to 70 people, Kestria Press said.\n", "en", (70, 70)),
+    ],
+)
+def test_a_range_written_with_a_dash_is_read_as_its_bounds(
+    tmp_path: Path, text: str, lang: str, bounds: tuple[int, int]
+) -> None:
+    """ "40-70 people", "some 7,000-8,000": the two figures are the bounds, not the second alone
+    (nor the 7 before ",000"); "rose from 40 to 70" is a change: its figure is 70."""
+    (statement_,) = draft_of(tmp_path, text, lang, None).statements
+    quantity = statement_.quantity
+    assert quantity is not None and quantity.unit == "person"
+    assert (quantity.lower, quantity.upper) == tuple(Decimal(b) for b in bounds)

@@ -333,8 +333,11 @@ class Patterns:
             rf"(?:\s+(?:{alternation(lex.of)}))?"
             rf"|{between_open}\s+(?P<low>{number})(?:\s+(?P<lowmul>{multiplier}))?\s+"
             rf"{between_join}\s+(?P<high>{number})(?:\s+(?P<highmul>{multiplier}))?"
+            # a range written with a dash, "40-70", "1,000–1,200" (not "from 40 to 70": a change)
+            rf"|(?:(?:{qualifier})\s+)?(?P<dlow>{number})\s?[-–]\s?(?P<dhigh>{number})"
+            rf"(?:\s+(?P<dmul>{multiplier}))?"
             rf"|(?:(?P<qual>{qualifier})\s+)?(?P<num>{number})(?:\s+(?P<mul>{multiplier}))?)"
             # a noun after the figure, or the clause ends ("the toll was closer to 300")
-            rf"(?=\s+(?P<noun>[\wæøåÆØÅ-]+)|\s*(?:[,;:)]|\.(?!\d)|$))",
+            rf"(?=\s+(?P<noun>[\wæøåÆØÅ-]+)|\s*(?:[;:)]|[,.](?!\d)|$))",
             re.IGNORECASE,
         )

@@ -71,6 +71,13 @@ class QuantityReader:
                 return None
             qualifier, lower, upper, nominal = "between", low_value, high_value, None
             phrase_end = m.end()
+        elif m.group("dlow"):
+            low_value = self._number(m.group("dlow"), m.group("dmul"))
+            high_value = self._number(m.group("dhigh"), m.group("dmul"))
+            if low_value is None or high_value is None or low_value >= high_value:
+                return None  # "3-1", "24-7": no range of figures
+            qualifier, lower, upper, nominal = "between", low_value, high_value, None
+            phrase_end = m.end()
         else:
             value = self._number(m.group("num"), m.group("mul"))
             if value is None:
