@@ -1135,10 +1135,45 @@ def rebuild_derived(ledger: Backend, *, index: bool, findings: bool) -> derived.
 def evaluate(corpus: Path, *, review: bool = False) -> Any:
     """Score the analysis on a corpus of events with expected relations
     (``ledger.analysis.evaluate``): an ``Evaluation``; with ``review``, each event's
-    ``review.yaml`` (a second annotator's additions) is part of the answers."""
-    from ledger.analysis import evaluate as evaluation  # it adds through this module
+    ``review.yaml`` (a second annotator's additions) is part of the answers. Each event is
+    added to a fresh embedded ledger in a temporary folder, through ``add``, and analysed."""
+    from ledger.analysis import evaluate as evaluation
 
-    return evaluation.evaluate(corpus, review=review)
+    return evaluation.evaluate(corpus, _analyse_event, review=review)
+
+
+def _analyse_event(files: list[Path], name: str) -> Any:
+    """One event of ``evaluate``: its files added to a temporary ledger, then analysed."""
+    import tempfile
+
+    from ledger.analysis import compare, read
+    from ledger.analysis.evaluate import Analysed
+    from ledger.chain import store
+
+    with tempfile.TemporaryDirectory(prefix="claim-ledger-evaluate-") as work:
+        ledger = store.init(Path(work) / "ledger")
+        try:
+            added = add(ledger, files, author="evaluate", message=name, check=False)
+        except LedgerError as error:  # a file that does not load: this event, not the corpus
+            return Analysed(problem=str(error))
+        if not added.report.conforms:
+            problems = added.report.problems
+            first = problems[0] if problems else None
+            return Analysed(
+                problem=f"{len(problems)} problem(s), first: {first.file}:{first.line}: "
+                f"{first.message}"
+                if first
+                else "does not conform"
+            )
+        with analysis_store(ledger) as (index_store, _index):
+            records = read.read_claims(index_store)
+        return Analysed(
+            claims={c.written_as: c.iri for c in added.claims},
+            records=records,
+            conflicts=list(analyse(ledger, compare.find_conflicts, None)),
+            corroborations=list(analyse(ledger, compare.find_corroborations, None)),
+            scope_warnings=list(analyse(ledger, compare.find_scope_warnings, None)),
+        )
 
 
 def open_draft_review(

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from conftest import DATA
+from ledger import api
 from ledger.analysis import evaluate
 from ledger.cli import main
 
@@ -22,7 +23,7 @@ def run(*args: str) -> Result:
 
 @pytest.fixture(scope="module")
 def scored() -> evaluate.Evaluation:
-    return evaluate.evaluate(CORPUS)
+    return api.evaluate(CORPUS)
 
 
 def test_figures_per_event_and_overall(scored: evaluate.Evaluation) -> None:
@@ -81,7 +82,7 @@ def test_false_conflicts_and_flagged_traps_are_listed(tmp_path: Path) -> None:
         "b: 'test:claim/state-media-5000-fled-foxtrot', trap: different-windows, why: test}\n",
         encoding="utf-8",
     )
-    score = evaluate.evaluate(tmp_path / "corpus").overall
+    score = api.evaluate(tmp_path / "corpus").overall
     kinds = [n.kind for n in score.notes]
     assert kinds.count("false conflict") == 6 and kinds.count("trap flagged") == 1
     assert (score.conflicts_flagged, score.precision, score.traps_flagged) == (7, 0.0, 1)
@@ -99,7 +100,7 @@ def test_an_event_that_does_not_load_counts_its_expectations_as_missed(tmp_path:
         .replace("stance: asserts", "stance: maybe", 1),
         encoding="utf-8",
     )
-    score = evaluate.evaluate(tmp_path / "corpus").events[0]
+    score = api.evaluate(tmp_path / "corpus").events[0]
     assert not score.loaded and score.row()["claims"].startswith("not loaded: ")
     assert (score.conflicts_expected, score.conflicts_right, score.recall) == (7, 0, 0.0)
 
@@ -140,7 +141,7 @@ def test_an_event_whose_files_do_not_load_is_reported_not_raised(tmp_path: Path)
     shutil.copytree(CORPUS, tmp_path / "corpus")
     bad = tmp_path / "corpus" / "districts-test" / "case" / "figures.yaml"
     bad.write_text(bad.read_text(encoding="utf-8") + "\n  - [unclosed\n", encoding="utf-8")
-    scored = evaluate.evaluate(tmp_path / "corpus")
+    scored = api.evaluate(tmp_path / "corpus")
     districts, origins = scored.events
     assert not districts.loaded and "figures.yaml" in districts.problem
     assert origins.loaded and origins.corroborations_found == 6
@@ -181,7 +182,7 @@ def _reviewed_corpus(tmp_path: Path, review: str) -> Path:
 
 def test_a_review_is_read_only_when_asked(tmp_path: Path) -> None:
     """Without review=True the answers are expected.yaml alone: 2 right of 7 flagged."""
-    result = evaluate.evaluate(_reviewed_corpus(tmp_path, _REVIEW))
+    result = api.evaluate(_reviewed_corpus(tmp_path, _REVIEW))
     assert result.answers == "expected.yaml" and result.disputes == []
     score = result.overall
     assert (score.conflicts_expected, score.conflicts_right, score.conflicts_flagged) == (2, 2, 7)
@@ -189,7 +190,7 @@ def test_a_review_is_read_only_when_asked(tmp_path: Path) -> None:
 
 def test_a_review_adds_conflicts_and_traps_and_lists_its_disputes(tmp_path: Path) -> None:
     """Review conflicts count as expected, not_conflicts as traps; disputes are only listed."""
-    result = evaluate.evaluate(_reviewed_corpus(tmp_path, _REVIEW), review=True)
+    result = api.evaluate(_reviewed_corpus(tmp_path, _REVIEW), review=True)
     assert result.answers == "expected.yaml + review.yaml"
     score = result.overall
     assert (score.conflicts_expected, score.conflicts_right, score.conflicts_flagged) == (4, 3, 7)

@@ -3,8 +3,9 @@
 A corpus folder holds one folder per event: ``expected.yaml`` (the relations a fact-checker must
 be shown, and the traps that must not be flagged; format in the README, "Corroborations,
 conflicts and grades") and the case's claim files, in ``case/`` or beside ``expected.yaml``.
-Each event is added to a fresh embedded ledger in a temporary folder through the normal door
-(``api.add``), analysed (conflicts, corroborations, scope warnings), and scored:
+Each event is loaded and analysed by the caller's ``Analyse`` (``api.evaluate`` gives one that
+adds it to a fresh embedded ledger in a temporary folder through the normal door and runs the
+conflicts, corroborations and scope warnings: this module never writes a ledger), and scored:
 
 - conflicts: precision (flagged pairs that were expected) and recall (expected pairs flagged);
   only ``relation = conflict`` counts as flagged (a revision or an update is not a conflict);
@@ -26,18 +27,15 @@ written first stays the default and the two are never mixed up.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
-from ledger import api
-from ledger.analysis import compare, read, rules
-from ledger.chain import store as chain_store
-from ledger.errors import InputError, LedgerError
+from ledger.analysis import rules
+from ledger.errors import InputError
 from ledger.intake.load import claim_files, context_prefixes
 
 #: The sections of ``expected.yaml`` and the field that labels each entry.
@@ -182,6 +180,27 @@ class Evaluation:
     disputes: list[Note] = field(default_factory=list)
 
 
+@dataclass
+class Analysed:
+    """One event as the analysis saw it, or why it could not (``problem``)."""
+
+    #: each claim's id as its file writes it -> its IRI in the ledger
+    claims: Mapping[str, str] = field(default_factory=dict)
+    #: each claim as the analysis read it, by IRI
+    records: Mapping[str, rules.Claim] = field(default_factory=dict)
+    conflicts: list[Any] = field(default_factory=list)
+    corroborations: list[Any] = field(default_factory=list)
+    scope_warnings: list[Any] = field(default_factory=list)
+    #: set when the event's files did not load or conform: what was wrong, where
+    problem: str | None = None
+
+
+class Analyse(Protocol):
+    """Loads one event's claim files and analyses them (``api.evaluate`` gives one)."""
+
+    def __call__(self, files: list[Path], name: str) -> Analysed: ...
+
+
 # --------------------------------------------------------------------------- expected.yaml
 
 
@@ -323,9 +342,9 @@ def event_folders(corpus: Path) -> list[Path]:
 
 
 def evaluate_event(
-    folder: Path, *, review: bool = False, disputes: list[Note] | None = None
+    folder: Path, analyse: Analyse, *, review: bool = False, disputes: list[Note] | None = None
 ) -> Score:
-    """Load one event into a temporary ledger, analyse it and score it; with ``review``, against
+    """Analyse one event (``analyse``) and score it; with ``review``, against
     ``expected.yaml`` and the event's ``review.yaml`` (if any), its disputes added to
     ``disputes``."""
     case = folder / "case" if (folder / "case").is_dir() else folder
@@ -345,7 +364,7 @@ def evaluate_event(
             )
     score = Score(folder.name)
     try:
-        return _evaluate_loaded(folder, files, expected, score)
+        return _evaluate_loaded(analyse(files, folder.name), expected, score)
     finally:
         score.notes = [_compact_note(n, prefixes) for n in score.notes]
 
@@ -364,40 +383,21 @@ def _compact_note(note: Note, prefixes: Mapping[str, str]) -> Note:
     return Note(note.event, note.kind, compact(note.a), compact(note.b), note.expected, note.found)
 
 
-def _evaluate_loaded(
-    folder: Path, files: list[Path], expected: list[Expectation], score: Score
-) -> Score:
-    with tempfile.TemporaryDirectory(prefix="claim-ledger-evaluate-") as work:
-        ledger = chain_store.init(Path(work) / "ledger")
-        try:
-            added = api.add(ledger, files, author="evaluate", message=folder.name, check=False)
-        except LedgerError as error:  # a file that does not load: this event, not the corpus
-            score.loaded = False
-            score.problem = str(error)
-            _score(score, expected, {}, {})
-            return score
-        if not added.report.conforms:
-            problems = added.report.problems
-            score.loaded = False
-            score.problem = (
-                f"{len(problems)} problem(s), first: {problems[0].file}:{problems[0].line}: "
-                f"{problems[0].message}"
-                if problems
-                else "does not conform"
-            )
-            _score(score, expected, {}, {})
-            return score
-        iri_of = {c.written_as: c.iri for c in added.claims}
-        written = {c.iri: c.written_as for c in added.claims}
-        score.claims = len(added.claims)
-        with api.analysis_store(ledger) as (store, _index):
-            records = read.read_claims(store)
-        positions = {written[i]: _position(c) for i, c in records.items() if i in written}
-        rows: dict[str, list[Any]] = {
-            "conflicts": list(api.analyse(ledger, compare.find_conflicts, None)),
-            "corroborations": list(api.analyse(ledger, compare.find_corroborations, None)),
-            "scope_warnings": list(api.analyse(ledger, compare.find_scope_warnings, None)),
-        }
+def _evaluate_loaded(analysed: Analysed, expected: list[Expectation], score: Score) -> Score:
+    if analysed.problem is not None:  # a file that does not load: this event, not the corpus
+        score.loaded = False
+        score.problem = analysed.problem
+        _score(score, expected, {}, {})
+        return score
+    iri_of = analysed.claims
+    written = {iri: written_as for written_as, iri in iri_of.items()}
+    score.claims = len(iri_of)
+    positions = {written[i]: _position(c) for i, c in analysed.records.items() if i in written}
+    rows: dict[str, list[Any]] = {
+        "conflicts": analysed.conflicts,
+        "corroborations": analysed.corroborations,
+        "scope_warnings": analysed.scope_warnings,
+    }
     by_pair: dict[frozenset[str], list[str]] = {}
     for section, found in rows.items():
         for r in found:
@@ -423,7 +423,7 @@ def _evaluate_loaded(
     unknown = sorted({c for e in expected for c in (e.a, e.b)} - set(iri_of))
     for claim in unknown:
         score.notes.append(
-            Note(folder.name, "unknown claim id", claim, "", "in expected.yaml", "no such claim")
+            Note(score.event, "unknown claim id", claim, "", "in expected.yaml", "no such claim")
         )
     _score(score, expected, listed, by_pair, positions)
     return score
@@ -519,12 +519,14 @@ def _score(
 # --------------------------------------------------------------------------- the corpus
 
 
-def evaluate(corpus: Path, *, review: bool = False) -> Evaluation:
-    """Score every event folder of ``corpus``, then the corpus as a whole; with ``review``,
-    against the answers written first plus each event's ``review.yaml``."""
+def evaluate(corpus: Path, analyse: Analyse, *, review: bool = False) -> Evaluation:
+    """Score every event folder of ``corpus``, each analysed by ``analyse``, then the corpus as a
+    whole; with ``review``, against the answers written first plus each event's
+    ``review.yaml``."""
     disputes: list[Note] = []
     events = [
-        evaluate_event(folder, review=review, disputes=disputes) for folder in event_folders(corpus)
+        evaluate_event(folder, analyse, review=review, disputes=disputes)
+        for folder in event_folders(corpus)
     ]
     overall = Score("overall")
     for score in events:
@@ -534,6 +536,7 @@ def evaluate(corpus: Path, *, review: bool = False) -> Evaluation:
 
 
 __all__ = [
-    "EVALUATION_COLUMNS", "NOTE_COLUMNS", "REVIEW_SECTIONS", "Evaluation", "Expectation", "Note",
+    "EVALUATION_COLUMNS", "NOTE_COLUMNS", "REVIEW_SECTIONS", "Analyse", "Analysed", "Evaluation",
+    "Expectation", "Note",
     "Score", "evaluate", "evaluate_event", "event_folders", "read_expected", "read_review",
 ]  # fmt: skip
