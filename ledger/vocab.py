@@ -110,6 +110,7 @@ class CL(DefinedNamespace):
     alignmentRationale: URIRef
     alleged: URIRef
     alliedWith: URIRef
+    amongOthers: URIRef
     areaShareControlled: URIRef
     asserts: URIRef
     assumption: URIRef

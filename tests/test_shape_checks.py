@@ -462,6 +462,32 @@ CLAIM_CASES: list[tuple[str, Edit, list[tuple[str, str | None, str | None]]]] = 
     ),
     ("degree-on-control", both(as_value, put(proposition, degree="contested")), []),
     (
+        "among-others-on-a-count",
+        put(proposition, amongOthers=True),
+        [
+            (
+                "'amongOthers' says the value is one of several answers of an exclusive property "
+                "(meansUsed, perpetratedBy, controlledBy ...): it does not go with "
+                "cl:displacedCount; remove it.",
+                "proposition.amongOthers",
+                None,
+            )
+        ],
+    ),
+    ("among-others-on-an-answer", both(as_value, put(proposition, amongOthers=True)), []),
+    (
+        "among-others-not-a-boolean",
+        both(as_value, put(proposition, amongOthers="yes")),
+        [
+            (
+                "'amongOthers' is true (the value is one answer among possibly several) or "
+                "false (the answer; the default).",
+                "proposition.amongOthers",
+                "yes",
+            )
+        ],
+    ),
+    (
         "area-share-without-controller",
         as_area_share(controller=None),
         [
