@@ -689,6 +689,28 @@ def test_a_value_and_a_vaguer_one_are_compatible_not_a_conflict() -> None:
     }
 
 
+def test_two_answers_each_among_others_are_compatible_not_a_conflict() -> None:
+    """'Symptoms of chlorine' and 'symptoms of VX', each one agent among others: both can be
+    true. Against the answer ('the shells held VX'), one among others is a different answer: a
+    conflict; the same value corroborates and its denial conflicts."""
+    chlorine_symptoms = _means("chlorine-symptoms", "chlorine", among_others=True)
+    vx_symptoms = _means("vx-symptoms", "vx", source="b", among_others=True)
+    vx = _means("vx", "vx", source="c")
+    no_chlorine = _means("no-chlorine", "chlorine", source="d", denies=True)
+    assert findings([chlorine_symptoms, vx_symptoms, vx, no_chlorine], _nesting()) == {
+        ("chlorine-symptoms", "vx-symptoms"): ("compatible", "one answer among others"),
+        ("chlorine-symptoms", "vx"): ("conflict", "means"),
+        ("vx", "vx-symptoms"): ("corroboration", "same value"),
+        ("chlorine-symptoms", "no-chlorine"): ("conflict", "denial"),
+    }
+    book = _nesting()
+    book.names = {E + "chlorine": "Chlorine", E + "vx": "VX", E + "shelling": "The shelling"}
+    found = judge(chlorine_symptoms, vx_symptoms, book)
+    assert found is not None and found.reason.endswith(
+        "each is named as one answer among others, so both can be true: not support"
+    )
+
+
 def test_the_reason_says_how_the_two_values_nest() -> None:
     """The reason a journalist reads names the narrower value, the vaguer one and the link."""
     book = _nesting()

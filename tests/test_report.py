@@ -20,9 +20,11 @@ from ledger.chain import store
 from ledger.errors import InputError, UsageError
 from ledger.intake.load import document_quads, load_paths
 from ledger.publish import report
+from ledger.vocab import CL_IRI
 
 DATA = Path(__file__).resolve().parent / "data" / "report"
 CASE = "https://w3id.org/claim-ledger/case/aleppo-2016-11/"
+CL = CL_IRI
 SOHR_10000 = CASE + "claim/sohr-about-10000-fled"
 SOHR_SUNDAY = CASE + "claim/sohr-five-districts-sunday"
 STATE_SAKHOUR = CASE + "claim/state-media-less-than-1km-from-sakhour"
@@ -183,6 +185,25 @@ def test_claim_page_shows_chain_proposition_and_honest_times(
     assert "a Sunday in November 2016 (which Sunday is not stated)" in sunday
     assert not re.search(r"\b([1-9]|[12]\d|30) November 2016", sunday)
     assert "not recorded in a ledger" in sunday.lower()
+
+
+@pytest.mark.parametrize("suffix", [".html", ".md"])
+def test_a_value_named_among_others_says_so(
+    example_store: ox.Store, tmp_path: Path, suffix: str
+) -> None:
+    """A proposition marked amongOthers shows its value as one answer among others; the rest not."""
+    graph = ox.Store()
+    graph.extend(example_store)
+    claim = ox.NamedNode(CASE + "claim/al-youssef-air-power-decides")
+    (quad,) = graph.quads_for_pattern(claim, ox.NamedNode(CL + "proposition"), None, None)
+    node = quad.object
+    assert isinstance(node, ox.BlankNode | ox.NamedNode)
+    graph.add(ox.Quad(node, ox.NamedNode(CL + "amongOthers"), ox.Literal(True), quad.graph_name))
+    paths = report.render(graph, out_dir=tmp_path, fmt=suffix[1:])
+    marked = _claim_page(tmp_path, paths, claim.value, suffix)
+    assert "(one answer among others)" in marked
+    other = _claim_page(tmp_path, paths, SOHR_SUNDAY, suffix)
+    assert "among others" not in other
 
 
 def test_source_page_shows_alignment_rationale_and_default_reliability(

@@ -61,7 +61,7 @@ from ledger import resources
 from ledger.analysis import read, rules
 
 #: Bump when judging, independence, row text or the tables change: the file is then rebuilt.
-FORMAT = "10"
+FORMAT = "11"
 BUSY_TIMEOUT_S = 600.0  # a rebuild of a million claims holds the write lock for minutes
 
 _CLAIM_FIELDS = tuple(f.name for f in fields(rules.Claim))
@@ -74,7 +74,7 @@ CREATE TABLE IF NOT EXISTS claims (
   single_day INTEGER, day_of_week TEXT, relative_to TEXT, stated_start TEXT, stated_end TEXT,
   time_unknown INTEGER, scope_kind TEXT, since_start TEXT, since_end TEXT, until_start TEXT,
   until_end TEXT, has_until INTEGER, whole INTEGER, degree TEXT, controller TEXT, hedges TEXT,
-  nominal REAL, own_document TEXT, qualifier TEXT
+  nominal REAL, own_document TEXT, qualifier TEXT, among_others INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claims_by_key ON claims (subject, prop, end_day, start_day, place);
 CREATE INDEX IF NOT EXISTS claims_scoped ON claims (subject, prop) WHERE scope_kind != '';
@@ -286,6 +286,7 @@ def _claim_of(row: Sequence[Any]) -> rules.Claim:
     claim.time_unknown = bool(claim.time_unknown)
     claim.has_until = bool(claim.has_until)
     claim.whole = bool(claim.whole)
+    claim.among_others = bool(claim.among_others)
     return claim
 
 

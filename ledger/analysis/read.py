@@ -134,6 +134,7 @@ def _set_extras(claim: Claim, one: Mapping[str, str], hedges: Sequence[str]) -> 
     claim.has_until = bool(until_earliest or until_latest)
     claim.time_unknown = one.get("timeUnknown", "") == "true"
     claim.whole = one.get("coverage", "") == CL_IRI + "whole"
+    claim.among_others = one.get("amongOthers", "") == "true"
     claim.degree = local_name(one.get("degree", ""))
     claim.controller = one.get("controller", "")
     claim.nominal = _number(one.get("nominal", ""))

@@ -99,7 +99,7 @@ EVENT_PROPERTIES = frozenset({CL_IRI + "perpetratedBy", CL_IRI + "meansUsed"})
 CONTROLLED_BY = CL_IRI + "controlledBy"
 #: The types (a corroboration row's ``match``) of pairs that can both be true but are not
 #: support: vague figures, and values at two levels of detail (sarin, a nerve agent).
-COMPATIBLE_MATCHES = ("compatible figures", "two levels of detail")
+COMPATIBLE_MATCHES = ("compatible figures", "two levels of detail", "one answer among others")
 #: The conflict type of an event property's different answers (as expectations name them).
 _EVENT_TYPES = {CL_IRI + "perpetratedBy": "responsibility", CL_IRI + "meansUsed": "means"}
 
@@ -189,6 +189,8 @@ class Claim:
     #: the figure's qualifier, a local name (``several``, ``atLeast`` ...); ``_judged_range``
     #: reads the magnitude words among them
     qualifier: str = ""
+    #: the value is one answer of an exclusive property among possibly several (``amongOthers``)
+    among_others: bool = False
 
     @property
     def has_proposition(self) -> bool:
@@ -1009,6 +1011,16 @@ def _judge_event(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, st
         return _judge_levels(*levels, ledger, f"{subject} {prop}", "")
     if a.denies or b.denies:
         return None
+    if a.among_others and b.among_others:
+        # each names one answer among others; against the answer ("the gas used was X"), one
+        # among others is still a different answer
+        return (
+            "compatible",
+            "one answer among others",
+            f"{subject} {prop} {ledger.name(a.value)} ({ledger.name(a.source)}) and "
+            f"{ledger.name(b.value)} ({ledger.name(b.source)}): each is named as one answer "
+            "among others, so both can be true: not support",
+        )
     return (
         "conflict",
         _EVENT_TYPES.get(a.prop, "exclusive"),

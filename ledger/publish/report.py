@@ -271,6 +271,8 @@ class Proposition:
     quantity: Quantity | None
     place: str | None
     event_time: TimeSpan | None
+    #: the value is named as one answer among possibly several (cl:amongOthers)
+    among_others: bool = False
 
     @property
     def property_label(self) -> str:
@@ -630,6 +632,9 @@ def _read_claim(reader: Reader, node: ox.NamedNode, verdicts: Sequence[Rating]) 
             quantity=_read_quantity(reader, reader.node(prop_node, CL + "quantity")),
             place=reader.iri(prop_node, CL + "place"),
             event_time=_read_span(reader, reader.node(prop_node, CL + "eventTime")),
+            among_others=any(
+                lit.value == "true" for lit in reader.literals(prop_node, CL + "amongOthers")
+            ),
         )
     quotes = sorted(
         (read_quote(reader, q) for q in reader.nodes(node, CL + "quote")),
