@@ -3225,3 +3225,29 @@ def test_nb_a_pronoun_before_anyone_spoke_and_a_pronoun_with_an_adverbial(
     )
     assert found(draft)["angrepet var et uhell"] == {"tomas-rye"}
     assert found(draft)["Vi har ikke brukt slike våpen"] == {"tomas-rye"}
+
+
+# --------------------------------------------------------------------------- the right source on
+# copy not seen before (brief srcfix2, issue #14): general patterns of English news attribution,
+# each with an invented sentence (the causes: bench/extract-source-causes-2.tsv)
+
+
+def test_a_second_clause_with_its_own_speaker_after_while_or_but(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "The UN counted 300 dead while Kestria Watch said it was 350": two statements, the
+    second one Kestria Watch's; "X said A while Y said B" gives each speaker their own words."""
+    draft = draft_of(
+        tmp_path,
+        "The UN counted 300 dead in Dorvan while Kestria Watch said it was 350.\n\n"
+        "Lena Moor said 20 shops burned whereas Ivan Berg said only the market was hit.\n\n"
+        "The road was closed on Monday, but Tomas Rye told Vestpress that it would open.\n",
+        "en",
+        source_registry,
+    )
+    sources = found(draft)
+    assert sources["it was 350"] == {"kestria-watch"}
+    assert sources["20 shops burned"] == {"lena-moor"}
+    assert sources["only the market was hit"] == {"ivan-berg"}
+    assert sources["it would open"] == {"tomas-rye"}
+    assert "The UN counted 300 dead in Dorvan" in sources

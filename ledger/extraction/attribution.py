@@ -59,6 +59,9 @@ _COUNT_INTRODUCERS = frozenset(
 _PART_OF = frozenset(("including", "inkludert", "deriblant", "herunder"))
 
 
+#: a coordinator before a second clause that may have a source and a cue of its own
+_SECOND_CLAUSE = re.compile(r"(?:,?\s+(?:while|whereas)|,\s+(?:but|and)|;)\s+(?=\S)")
+
 #: a source phrase with a relative clause about it: "a U.S. government source who was not …"
 _DESCRIBED_SOURCE = re.compile(r"(.{3,80}?)\s+(?:who|whom|that|som)\s+\S")
 
@@ -383,6 +386,15 @@ class Extractor(SourceResolver, QuantityReader):
             # hedges what the paragraph said before it (else the paragraph before)
             self._hedge_before(start, sentence)
             return self._relative_of_note(start, sentence)
+        if not speech:
+            second = self._second_speaker(start, sentence)
+            if second is not None:
+                # "The UN put the toll at 83 while the Observatory said it was 87": two
+                # statements, the second one's source and cue its own
+                cut, resume = second
+                return self._sentence(start, start + cut, speech) + self._sentence(
+                    start + resume, end, speech
+                )
         adding = self.p.adding.search(sentence)
         head = sentence[: adding.start()] if adding else sentence
         described = None if speech else self._described_speaker(start, sentence)
@@ -436,6 +448,40 @@ class Extractor(SourceResolver, QuantityReader):
             return [Statement(start, s_end, self.context.last, direct=True)]
         self._note_subject(sentence)
         return self._clauses(start, s_end, self.own, self._is_quoted(start, s_end))
+
+    def _second_speaker(self, start: int, sentence: str) -> tuple[int, int] | None:
+        """Where the first clause ends and a second one with a source and a cue of its own
+        starts, after a clause of at least three words and a coordinator ("…, while X said …",
+        "… whereas X says …", "…; X said …", "…, but X told …"), outside quotation marks."""
+        for m in _SECOND_CLAUSE.finditer(sentence):
+            head = sentence[: m.start()].split()
+            if len(head) < 3 or self._inside_quote(start, start + m.start()):
+                continue
+            rest = sentence[m.end() :]
+            found = self._trial_cue(start + m.end(), rest)
+            if found is None or found[2] or found[1].sources == (self.outlet,):
+                continue
+            if found[0] >= start + len(sentence):
+                continue
+            return m.start(), m.end()
+        return None
+
+    def _trial_cue(self, start: int, sentence: str) -> tuple[int, Attribution, bool] | None:
+        """``_leading_cue`` as a trial reading, with what the reader remembers left as it was (a
+        trial may name speakers and make new agents that the reading then does not use)."""
+        context = replace(self.context, named=list(self.context.named))
+        context.mentioned = list(self.context.mentioned)
+        new_agents = dict(self.new_agents)
+        names = dict(self.new_registry.names)
+        agents = dict(self.new_registry.agents)
+        roles, genders = dict(self.roles), dict(self.genders)
+        try:
+            return self._leading_cue(start, sentence)
+        finally:
+            self.context, self.roles, self.genders = context, roles, genders
+            self.new_agents = new_agents
+            self.new_registry.names, self.new_registry.agents = names, agents
+            self.new_registry.compile()
 
     def _relative_of_note(self, start: int, sentence: str) -> list[Statement]:
         """A note on the reporting or on what is unknown is no statement, but its relative clause
