@@ -3251,3 +3251,23 @@ def test_a_second_clause_with_its_own_speaker_after_while_or_but(
     assert sources["only the market was hit"] == {"ivan-berg"}
     assert sources["it would open"] == {"tomas-rye"}
     assert "The UN counted 300 dead in Dorvan" in sources
+
+
+def test_a_fronted_participle_phrase_before_the_speaker(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Announcing the strike, X said …", "Citing hospital records, X said 40 people died",
+    "Asked about the toll, X said …": X's words after the cue, not the participle phrase."""
+    draft = draft_of(
+        tmp_path,
+        "Announcing the evacuation, Tomas Rye said 80 families had left Dorvan.\n\n"
+        "Citing hospital records, Kestria Watch said 40 people died.\n\n"
+        "Asked about the toll, Lena Moor said it could rise.\n",
+        "en",
+        source_registry,
+    )
+    sources = found(draft)
+    assert sources["80 families had left Dorvan"] == {"tomas-rye"}
+    assert sources["40 people died"] == {"kestria-watch"}
+    assert sources["it could rise"] == {"lena-moor"}
+    assert "Citing hospital records" not in sources

@@ -59,6 +59,12 @@ _COUNT_INTRODUCERS = frozenset(
 _PART_OF = frozenset(("including", "inkludert", "deriblant", "herunder"))
 
 
+#: a participle phrase before the speaker: "Announcing the strike, X said …", "Speaking to
+#: reporters in Y, X said …", "Asked about the toll, X said …"
+_FRONTED_PARTICIPLE = re.compile(
+    r"^(?P<adverbial>(?:[A-Z][a-z]{2,}ing|Citing|Asked|Pressed|Questioned|Interviewed|Reached|Contacted)"
+    r"\s[^,]{2,120}),\s+"
+)
 #: a coordinator before a second clause that may have a source and a cue of its own
 _SECOND_CLAUSE = re.compile(r"(?:,?\s+(?:while|whereas)|,\s+(?:but|and)|;)\s+(?=\S)")
 
@@ -403,7 +409,15 @@ class Extractor(SourceResolver, QuantityReader):
             stop, attribution = self._credited(start, sentence, s_end, attribution)
             direct = self._is_quoted(stmt_start, stop)
             return self._clauses(stmt_start, stop, attribution, direct, background=True)
-        hit = self._trailing(start, head)
+        # "Citing hospital records, X said 40 people died": the cue after the fronted phrase,
+        # not a trailing one ("…, X said" with a short tail)
+        fronted = (
+            not speech
+            and self.lex.lang == "en"
+            and _FRONTED_PARTICIPLE.match(sentence) is not None
+            and self._trial_cue(start, sentence, fronted=True) is not None
+        )
+        hit = None if fronted else self._trailing(start, head)
         if hit is not None:
             stmt_end, attribution = hit
             relayed = self._cued_before_relay(start, stmt_end, attribution)
@@ -466,8 +480,11 @@ class Extractor(SourceResolver, QuantityReader):
             return m.start(), m.end()
         return None
 
-    def _trial_cue(self, start: int, sentence: str) -> tuple[int, Attribution, bool] | None:
-        """``_leading_cue`` as a trial reading, with what the reader remembers left as it was (a
+    def _trial_cue(
+        self, start: int, sentence: str, fronted: bool = False
+    ) -> tuple[int, Attribution, bool] | None:
+        """``_leading_cue`` (``fronted``: ``_leading``, a fronted phrase allowed) as a trial
+        reading, with what the reader remembers left as it was (a
         trial may name speakers and make new agents that the reading then does not use)."""
         context = replace(self.context, named=list(self.context.named))
         context.mentioned = list(self.context.mentioned)
@@ -476,6 +493,8 @@ class Extractor(SourceResolver, QuantityReader):
         agents = dict(self.new_registry.agents)
         roles, genders = dict(self.roles), dict(self.genders)
         try:
+            if fronted:
+                return self._leading(start, sentence)
             return self._leading_cue(start, sentence)
         finally:
             self.context, self.roles, self.genders = context, roles, genders
@@ -839,6 +858,8 @@ class Extractor(SourceResolver, QuantityReader):
         if found is not None:
             return found
         fronted = self.p.fronted_adverbial.match(sentence)
+        if fronted is None and self.lex.lang == "en":
+            fronted = _FRONTED_PARTICIPLE.match(sentence)
         if fronted:
             found = self._leading_cue(start + fronted.end(), sentence[fronted.end() :])
             if found is not None and not found[2]:
