@@ -3271,3 +3271,36 @@ def test_a_fronted_participle_phrase_before_the_speaker(
     assert sources["40 people died"] == {"kestria-watch"}
     assert sources["it could rise"] == {"lena-moor"}
     assert "Citing hospital records" not in sources
+
+
+def test_a_described_speaker_resolves_to_the_registry_source_its_modifiers_name(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "A Kestrian Health Ministry official at the hospital", "A coalition spokesman", "the
+    world's leading rights monitor", "UN officials", "A Dorvan Monitor researcher": the registry
+    source that the words before the head noun name (a demonym for its country), not a new
+    agent or the outlet; "Two local officials" names none (a new agent)."""
+    draft = outlet_draft(
+        tmp_path,
+        "A Kestrian Health Ministry official at the hospital said 30 people died.\n\n"
+        "A coalition spokesman confirmed that it had carried out strikes near Dorvan.\n\n"
+        "Chlorine was used in Dorvan, the world's leading rights monitor said on Friday.\n\n"
+        "Nearly 760 people have fled Dorvan during the offensive and UN officials say they do "
+        "not know how many are left.\n\n"
+        "A Dorvan Monitor researcher said 20 people died in the market.\n\n"
+        "Two local officials said the bridge was closed.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["30 people died"] == {"health-ministry"}
+    assert sources["it had carried out strikes near Dorvan"] == {"coalition"}
+    assert sources["Chlorine was used in Dorvan"] == {"dorvan-monitor"}
+    assert sources["they do not know how many are left"] == {"un"}
+    assert sources["Nearly 760 people have fled Dorvan during the offensive"] == {"dalposten"}
+    assert sources["20 people died in the market"] == {"dorvan-monitor"}
+    assert not any(
+        a.iri.endswith(("/un", "/kestrian-authorities", "/health-ministry"))
+        for a in statement(draft, "the bridge was closed").attribution.sources
+    )

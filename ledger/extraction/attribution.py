@@ -66,7 +66,7 @@ _FRONTED_PARTICIPLE = re.compile(
     r"\s[^,]{2,120}),\s+"
 )
 #: a coordinator before a second clause that may have a source and a cue of its own
-_SECOND_CLAUSE = re.compile(r"(?:,?\s+(?:while|whereas)|,\s+(?:but|and)|;)\s+(?=\S)")
+_SECOND_CLAUSE = re.compile(r"(?:,?\s+(?:while|whereas)|,?\s+(?:but|and)|;)\s+(?=\S)")
 
 #: a source phrase with a relative clause about it: "a U.S. government source who was not …"
 _DESCRIBED_SOURCE = re.compile(r"(.{3,80}?)\s+(?:who|whom|that|som)\s+\S")
@@ -471,12 +471,17 @@ class Extractor(SourceResolver, QuantityReader):
             head = sentence[: m.start()].split()
             if len(head) < 3 or self._inside_quote(start, start + m.start()):
                 continue
+            bare = "," not in m.group(0) and m.group(0).split()[0] in ("and", "but")
+            if bare and (len(head) < 5 or self._sourcelike(" ".join(head))):
+                continue  # "Residents of Dorvan and the UN said …": two speakers, one cue
             rest = sentence[m.end() :]
             found = self._trial_cue(start + m.end(), rest)
             if found is None or found[2] or found[1].sources == (self.outlet,):
                 continue
             if found[0] >= start + len(sentence):
                 continue
+            if bare and any(a.new for a in found[1].sources):
+                continue  # "… fled Mosul and its surroundings are …": no registry speaker
             return m.start(), m.end()
         return None
 
@@ -1004,6 +1009,8 @@ class Extractor(SourceResolver, QuantityReader):
         phrase = phrase.strip()
         if self.p.pronoun.match(phrase) or self.registry.exact(phrase):
             return True
+        if self._described_source(phrase):
+            return True  # "A Kestrian Health Ministry official at the hospital said …"
         named = self.registry.mentions(phrase)
         if named and named[-1][1] == len(phrase) and "," not in phrase:
             return True  # "The monitoring group Syrian Observatory for Human Rights said …"

@@ -410,6 +410,76 @@ class SourceResolver(DayReader):
         }
         return self.registry.agents[found.pop()] if len(found) == 1 else None
 
+    def _described_source(self, phrase: str) -> Agent | None:
+        """A speaker described by a head noun and modifiers, resolved to the registry source
+        the modifiers name ("a coalition spokesman", "a Kestrian Health Ministry official at the
+        hospital", "a Syrian army officer at the airfield", "UN officials", "the world's chemical
+        weapons watchdog", "a ministry statement").
+
+        The head is the last word before a place ("at the airfield", "in Dorvan"); a head that
+        names one who speaks for others or a document (``_SPEAKER_HEADS``, the lexicon's speaking
+        roles, people and titles) stands for the organisation the modifiers name, a head that
+        names an organisation (``_BODY_HEADS``) is part of the name when a registry name has it.
+        Every modifier but generic ones ("senior", "local", a possessive "the world's") must be a
+        word of the source's name or alias (a demonym for its country: "Kestrian", "Kestria");
+        a registry person whose name holds the head and the modifiers ("Taliban spokesman (Jo
+        Lee)") is preferred; among several, the one named last; an English description only.
+        """
+        if self.lex.lang != "en":
+            return None
+        phrase = re.split(
+            r"\s+(?:at|in|on|near|inside|outside|from|with|who|which|that)\s", phrase
+        )[0]
+        words = [w for w in re.findall(r"[\w'’.-]+", unmask_initials(phrase))]
+        while words and words[0].casefold() in _DESCRIPTION_OPENERS:
+            words = words[1:]
+        if not 2 <= len(words) <= 6 or any(w[:1].isupper() for w in words[-1:]):
+            return None
+        head = words[-1].casefold()
+        speaker = (
+            head in _SPEAKER_HEADS
+            or head.startswith(self.lex.speaking_roles)
+            or (head in self.lex.people_sources or head in self.lex.title_words)
+        )
+        body = head in _BODY_HEADS or head in self.lex.organisation_words
+        if not (speaker or body):
+            return None
+        kept = [
+            w
+            for w in words[:-1]
+            if not re.search(r"['’]s?$", w) and w.casefold() not in _GENERIC_MODIFIERS
+        ]
+        modifiers = [undot(w).casefold().strip(".") for w in kept]
+        if not modifiers or any(not w.isalpha() for w in modifiers):
+            return None
+        #: a capitalised modifier may be a demonym of a name's country ("Kestrian", "Kestria")
+        proper = {m for m, w in zip(modifiers, kept, strict=True) if w[:1].isupper()}
+
+        def holds(name_words: set[str], wanted: list[str]) -> bool:
+            return all(
+                any(w == n or (w in proper and _demonym(w, n)) for n in name_words) for w in wanted
+            )
+
+        named: dict[str, set[str]] = {}
+        for name, iri in self.registry.names.items():
+            named.setdefault(iri, set()).update(re.findall(r"[\wæøå]+", undot(name)))
+        every_name = set().union(*named.values()) if named else set()
+        wanted = modifiers + ([head] if body and head in every_name else [])
+        people = [
+            iri
+            for iri, name_words in named.items()
+            if self.registry.agents[iri].person and speaker and holds(name_words, [*wanted, head])
+        ]
+        found = people or [
+            iri
+            for iri, name_words in named.items()
+            if not self.registry.agents[iri].person and holds(name_words, wanted)
+        ]
+        if len(found) > 1:
+            latest = [a.iri for a in self.context.named if a.iri in found]
+            found = latest[-1:]
+        return self.registry.agents[found[0]] if len(found) == 1 else None
+
     def _speaking_role(self, phrase: str) -> bool:
         """ "a spokesman for the company", "officials at the ministry": a role that speaks."""
         role = self.p.role.match(phrase)
@@ -885,7 +955,7 @@ class SourceResolver(DayReader):
 
     def _sourcelike_phrase(self, phrase: str) -> bool:
         """Could the phrase after a cue name a source (not a clause)?"""
-        if self.registry.resolve(phrase):
+        if self.registry.resolve(phrase) or self._described_source(phrase):
             return True
         words = phrase.split()
         if not words or len(words) > 16:
@@ -1028,6 +1098,9 @@ class SourceResolver(DayReader):
         placed = self._placed_description(phrase)
         if placed is not None:
             return [placed]
+        described_source = self._described_source(phrase)
+        if described_source is not None:
+            return [described_source]
         unnamed = re.fullmatch(r"(?:a|an|en|et|ei|the)\s+(?P<org>.{1,60}?)\s+(?P<role>\S+)", phrase)
         if unnamed and unnamed.group("role").casefold().startswith(self.lex.speaking_roles):
             # "a fire service spokeswoman": the organisation the role speaks for, if known
@@ -1316,6 +1389,38 @@ _OWNED_NOUNS = (
     "record",
     "tally",
 )
+#: head nouns of a described speaker who speaks for an organisation, or of what it issues ("a
+#: coalition spokesman", "an army officer", "UN officials", "a ministry statement")
+_SPEAKER_HEADS = frozenset(
+    "spokesman spokeswoman spokesperson spokespeople official officials officer officers "
+    "source sources statement statements commander commanders representative representatives "
+    "soldier soldiers member members leader leaders employee employees worker workers staff "
+    "medic medics doctor doctors investigator investigators inspector inspectors experts "
+    "expert researcher researchers analyst analysts envoy diplomat diplomats team".split()
+)
+#: head nouns of a described organisation ("the world's chemical weapons watchdog", "the
+#: rights body")
+_BODY_HEADS = frozenset(
+    "watchdog body monitor agency group organisation organization ministry department "
+    "authority authorities government military army forces charity coalition alliance "
+    "militia regime office mission".split()
+)
+#: what opens a description and names no source ("a", "the", "one", "another", "some")
+_DESCRIPTION_OPENERS = frozenset("a an the one another some several two three other".split())
+#: modifiers of a description that no name needs to hold ("a senior official")
+_GENERIC_MODIFIERS = frozenset(
+    "senior junior top local leading main chief former deputy unnamed anonymous high-ranking "
+    "ranking spokesman government".split()
+)
+
+
+def _demonym(word: str, name_word: str) -> bool:
+    """Are two words a country's name and its demonym ("kestrian" and "kestria", "syrian" and
+    "syria", "afghan" and "afghanistan"): one begins the other, at most four letters apart?"""
+    short, long_ = sorted((word, name_word), key=len)
+    return len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= 4
+
+
 #: nouns that name a kind of source ("a monitoring group", "the charity"), with the registry's
 #: ``sourceKind`` they describe; Norwegian without the definite ending
 _KIND_NOUNS = {
