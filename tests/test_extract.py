@@ -3304,3 +3304,48 @@ def test_a_described_speaker_resolves_to_the_registry_source_its_modifiers_name(
         a.iri.endswith(("/un", "/kestrian-authorities", "/health-ministry"))
         for a in statement(draft, "the bridge was closed").attribution.sources
     )
+
+
+WITNESS_REGISTRY = """\
+'@context':
+- https://w3id.org/claim-ledger/context.jsonld
+- src: https://w3id.org/claim-ledger/source/
+'@graph':
+- id: src:dorvan-witnesses
+  type: Person
+  name: {en: Witnesses in Dorvan (unnamed)}
+- id: src:kestria-watch
+  type: Organization
+  name: {en: Kestria Watch}
+  sourceKind: MonitoringGroup
+- id: src:dalposten
+  type: Organization
+  name: {en: Dalposten}
+  sourceKind: NewsOutlet
+"""
+
+
+def test_a_cue_inside_a_relative_clause_and_a_group_by_the_head_of_its_registry_name(
+    tmp_path: Path,
+) -> None:
+    """ "The blast, which witnesses said killed 43 people, …": the clause is the witnesses'
+    (the registry's "Witnesses in Dorvan (unnamed)", by the head noun of its name); "a strike
+    that Kestria Watch says collapsed three buildings": Kestria Watch's."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(WITNESS_REGISTRY, encoding="utf-8")
+    draft = outlet_draft(
+        tmp_path,
+        "The blast in Dorvan, which witnesses said killed 43 people, hit the market.\n\n"
+        "It was an air strike that Kestria Watch says collapsed three buildings.\n",
+        "en",
+        registry,
+        "Dalposten",
+    )
+    by_words = {
+        draft.text[s.start : s.end]: {a.iri.removeprefix(SRC) for a in s.attribution.sources}
+        for s in draft.statements
+    }
+    witnessed = [w for w in by_words if w.startswith("which witnesses said killed 43 people")]
+    assert witnessed and by_words[witnessed[0]] == {"dorvan-witnesses"}
+    struck = [w for w in by_words if "collapsed three buildings" in w]
+    assert struck and all(by_words[w] == {"kestria-watch"} for w in struck)

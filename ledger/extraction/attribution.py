@@ -65,6 +65,13 @@ _FRONTED_PARTICIPLE = re.compile(
     r"^(?P<adverbial>(?:[A-Z][a-z]{2,}ing|Citing|Asked|Pressed|Questioned|Interviewed|Reached|Contacted)"
     r"\s[^,]{2,120}),\s+"
 )
+#: a relative clause whose verb is a source's cue: "which witnesses said killed …", "that
+#: local officials say collapsed …" (the verb after the cue, no "that")
+_EMBEDDED_CUE = re.compile(
+    r"\b(?:which|that|who)\s+(?P<src>[^,;:]{2,60}?)\s+"
+    r"(?P<cue>say|says|said|claim|claims|claimed|believe|believed|allege|alleged|estimate|"
+    r"estimated)\s+(?!that\b|it\b|they\b|he\b|she\b|the\b|a\b|an\b)(?=[a-z])"
+)
 #: a coordinator before a second clause that may have a source and a cue of its own
 _SECOND_CLAUSE = re.compile(r"(?:,?\s+(?:while|whereas)|,?\s+(?:but|and)|;)\s+(?=\S)")
 
@@ -1119,9 +1126,24 @@ class Extractor(SourceResolver, QuantityReader):
                 agent = self._source(passive.group("src"), "")
                 if agent:
                     owner = replace(agent, transmission="unstated")
+            if owner.sources == (self.outlet,) and self.lex.lang == "en":
+                # "the blast, which witnesses said killed 43 people": the witnesses' words
+                owner = self._embedded_cue(piece_start, piece_end) or owner
             statements.append(Statement(piece_start, piece_end, owner))
             statements.extend(self._nested(piece_start, piece_end, owner))
         return statements
+
+    def _embedded_cue(self, start: int, end: int) -> Attribution | None:
+        """A cue inside a relative clause of the reporter's words: "…, which witnesses said
+        killed 43 people", "a strike that local officials say collapsed three buildings": the
+        source of that cue (the clause is its claim)."""
+        m = _EMBEDDED_CUE.search(mask_initials(self.text[start:end]))
+        if m is None or m.group("src").split()[0].casefold() in self.lex.clause_pronouns:
+            return None
+        src = m.group("src")
+        if not (self._people_source(src) or self._sourcelike(src)):
+            return None
+        return self._source(src, m.group("cue"))
 
     def _cue_edges(
         self, start: int, end: int, attribution: Attribution

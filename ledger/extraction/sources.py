@@ -404,7 +404,7 @@ class SourceResolver(DayReader):
         found = {
             iri
             for name, iri in self.registry.names.items()
-            if name.split()[-1] == words[-1]
+            if _name_head(name) == words[-1]
             and set(words[:-1]) <= set(name.split())
             and len(name.split()) > len(words)
         }
@@ -1412,6 +1412,16 @@ _GENERIC_MODIFIERS = frozenset(
     "senior junior top local leading main chief former deputy unnamed anonymous high-ranking "
     "ranking spokesman government".split()
 )
+
+
+def _name_head(name: str) -> str:
+    """The head noun of a registry name: its last word before a place or a parenthesis ("local
+    officials" → "officials", "witnesses in douma (unnamed)" → "witnesses")."""
+    words = strip_parenthesis(name).split()
+    for index, word in enumerate(words[1:], start=1):
+        if word in ("in", "at", "of", "from", "near", "on", "i", "på", "fra"):
+            return words[index - 1]
+    return words[-1] if words else ""
 
 
 def _demonym(word: str, name_word: str) -> bool:
