@@ -3349,3 +3349,25 @@ def test_a_cue_inside_a_relative_clause_and_a_group_by_the_head_of_its_registry_
     assert witnessed and by_words[witnessed[0]] == {"dorvan-witnesses"}
     struck = [w for w in by_words if "collapsed three buildings" in w]
     assert struck and all(by_words[w] == {"kestria-watch"} for w in struck)
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "Forty people died in a blast in Dorvan.\n\nThe market had reopened.\n\n(Vestpress)\n",
+        "Forty people died in a blast in Dorvan.\n\nThe market had reopened. - Vestpress\n",
+        "Forty people died in a blast in Dorvan.\n\nThe market had reopened.\n\n© Vestpress\n",
+        "DORVAN (Vestpress/NAN) Forty people died in a blast in Dorvan.\n\nThe market had "
+        "reopened.\n",
+    ],
+)
+def test_a_wire_credit_at_the_bottom_or_after_a_place_makes_the_reporters_voice_the_wires(
+    tmp_path: Path, source_registry: Path, copy: str
+) -> None:
+    """A credit line naming a registry news agency ("(Vestpress)", "- Vestpress" after the last
+    sentence, "© Vestpress", "DORVAN (Vestpress/NAN)") makes the agency the source of the
+    reporter's statements, though --outlet names the paper that printed the copy."""
+    draft = outlet_draft(tmp_path, copy, "en", source_registry, "Dalposten")
+    reporter = [s for s in draft.statements if "Forty people died" in draft.text[s.start : s.end]]
+    assert reporter and reporter[0].attribution.sources[0].iri.endswith("/vestpress")
+    assert found(draft)["The market had reopened"] == {"vestpress"}

@@ -312,6 +312,40 @@ def byline_wire(text: str, registry: Registry) -> str | None:
     return None
 
 
+def credited_wire(text: str, registry: Registry) -> str | None:
+    """The registry's news agency a credit of the copy names where the dateline patterns do not
+    read it: after a place at the top ("DORVAN (Vestpress/NAN) Forty …", "Dorvan, (dpa) The
+    …"), on a line of its own at the bottom ("(Vestpress)", "- AP", "© dpa"), or after the last
+    sentence ("… on Monday. - Vestpress"); of a credit of several ("dpa/NAN"), the first part
+    the registry has as a news agency. None when no credit names one."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return None
+    found = [m.group("credit") for m in [_TOP_CREDIT.match(lines[0])] if m]
+    found += [
+        m.group("credit") or m.group("credit2") for m in [_LINE_CREDIT.fullmatch(lines[-1])] if m
+    ]
+    found += [m.group("credit") for m in [_TAIL_CREDIT.search(lines[-1])] if m]
+    for credit in found:
+        for part in re.split(r"\s*(?:/|,|;|\band\b)\s*", credit):
+            agent = registry.exact(part.strip(" ©"))
+            if agent is not None and agent.kind == "NewsAgency":
+                return agent.name
+    return None
+
+
+#: a place (one to four capitalised words) and a credit in parentheses at the top
+_TOP_CREDIT = re.compile(
+    r"[A-ZÆØÅ][\w'.-]*(?:[ ,/]+[A-ZÆØÅ][\w'.-]*){0,3},?\s*\((?P<credit>[^()\n]{2,40})\)\s"
+)
+#: a line of its own that only credits: "(Vestpress)", "- AP", "— dpa/NAN", "© Reuters"
+_LINE_CREDIT = re.compile(
+    r"\(\s*©?\s*(?P<credit>[^()\n]{2,40})\)|(?:[-–—]|©)\s*(?P<credit2>[^()\n.!?]{2,40})"
+)
+#: a credit after the last sentence of the copy: "… on Monday. - Vestpress"
+_TAIL_CREDIT = re.compile(r"(?<=[.!?\"”»])\s+[-–—]\s*(?P<credit>[^\s.!?()][^.!?()\n]{1,38})$")
+
+
 def strip_parenthesis(text: str) -> str:
     """The text without parenthesised parts ("SOHR (UK)" → "SOHR")."""
     return re.sub(r"\s*\([^()]*\)", "", text)
