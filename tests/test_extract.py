@@ -3371,3 +3371,65 @@ def test_a_wire_credit_at_the_bottom_or_after_a_place_makes_the_reporters_voice_
     reporter = [s for s in draft.statements if "Forty people died" in draft.text[s.start : s.end]]
     assert reporter and reporter[0].attribution.sources[0].iri.endswith("/vestpress")
     assert found(draft)["The market had reopened"] == {"vestpress"}
+
+
+OFFICE_REGISTRY = """\
+'@context':
+- https://w3id.org/claim-ledger/context.jsonld
+- src: https://w3id.org/claim-ledger/source/
+'@graph':
+- id: src:ana-holm
+  type: Person
+  name: {en: Ana Holm}
+  jobTitle: {en: Prime Minister of Kestria and head of the ruling party}
+  actedOnBehalfOf: src:kestrian-government
+- id: src:pm-office
+  type: Organization
+  name: {en: Office of the Kestrian Prime Minister}
+  sourceKind: Government
+- id: src:kestrian-government
+  type: Organization
+  name: {en: Kestrian government}
+  sourceKind: Government
+- id: src:doctors-abroad
+  type: Organization
+  name: {en: Doctors Abroad}
+  sourceKind: HumanitarianOrganisation
+- id: src:dalposten
+  type: Organization
+  name: {en: Dalposten}
+  sourceKind: NewsOutlet
+"""
+
+
+def test_his_office_is_the_office_of_the_person_the_sentence_names_and_a_clause_after_the_cue(
+    tmp_path: Path,
+) -> None:
+    """ "Prime Minister Ana Holm declared victory in Dorvan, her office said, after …": the
+    registry's office of her title (its first part, before "of"), though no person has spoken
+    yet; so does "her office" in the next paragraph; "…, the charity said, after an air strike
+    destroyed its clinic": the clause of time after the cue is the reporter's."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(OFFICE_REGISTRY, encoding="utf-8")
+    draft = outlet_draft(
+        tmp_path,
+        "Prime Minister Ana Holm declared victory in Dorvan today, her office said, after a "
+        "long battle for the city.\n\n"
+        "Holm “congratulates the army on the victory,” her office said in a statement.\n\n"
+        "Doctors Abroad has left Dorvan, the charity said, after an air strike destroyed its "
+        "clinic.\n",
+        "en",
+        registry,
+        "Dalposten",
+    )
+    by_words = {
+        draft.text[s.start : s.end]: {a.iri.removeprefix(SRC) for a in s.attribution.sources}
+        for s in draft.statements
+    }
+    victory = [w for w in by_words if "declared victory in Dorvan" in w]
+    assert victory and by_words[victory[0]] == {"pm-office"}
+    congratulates = [w for w in by_words if "congratulates the army" in w]
+    assert congratulates and by_words[congratulates[0]] == {"pm-office"}
+    assert by_words["Doctors Abroad has left Dorvan"] == {"doctors-abroad"}
+    clinic = [w for w in by_words if "an air strike destroyed its clinic" in w]
+    assert clinic and by_words[clinic[0]] == {"dalposten"}

@@ -65,6 +65,8 @@ _FRONTED_PARTICIPLE = re.compile(
     r"^(?P<adverbial>(?:[A-Z][a-z]{2,}ing|Citing|Asked|Pressed|Questioned|Interviewed|Reached|Contacted)"
     r"\s[^,]{2,120}),\s+"
 )
+#: a clause of time after a trailing cue and its comma: "…, X said, after …"
+_AFTER_CUE = re.compile(r",\s+(?P<word>after|before|as|when|since|amid|following)\s+\S")
 #: a relative clause whose verb is a source's cue: "which witnesses said killed …", "that
 #: local officials say collapsed …" (the verb after the cue, no "that")
 _EMBEDDED_CUE = re.compile(
@@ -390,6 +392,7 @@ class Extractor(SourceResolver, QuantityReader):
         """The statements of one sentence: a cue after it, before it, or the outlet's voice."""
         text = self.text
         s_end = strip_span(text, start, end, " \t\r\n.!?")[1]
+        self.sentence_span = (start, s_end)
         # "U.N. officials said": the dots of initialisms are no full stops to the cue patterns
         sentence = mask_initials(text[start:s_end])
         if self._previous_cue(start, sentence):
@@ -435,6 +438,12 @@ class Extractor(SourceResolver, QuantityReader):
             statements = self._clauses(start, stmt_end, attribution, direct)
             if adding:  # '"…," he said, adding that …': what he added is his too
                 statements += self._clauses(start + adding.end(), s_end, attribution, False)
+            elif not speech and self.lex.lang == "en":
+                # "…, the charity said, after a US air strike destroyed its hospital": the
+                # clause of time after the cue is the reporter's
+                after = _AFTER_CUE.search(self.text, stmt_end, s_end)
+                if after is not None and re.search(r"\w", self.text[after.end() : s_end]):
+                    statements += self._clauses(after.start("word"), s_end, self.own, False)
             return statements
         hit2 = self._leading(start, sentence)
         if hit2 is not None:
@@ -706,7 +715,7 @@ class Extractor(SourceResolver, QuantityReader):
                 or self._speaking_role(first_part)
             ):
                 continue  # "…, and costs climbed, a spokeswoman said": a clause, not a name
-            tail = m.group("tail").split()
+            tail = m.group("tail").lstrip(" ,").split()
             # "…, the OPCW said on Friday in a long-awaited final report on the attack": an
             # adverbial tail may be long; a tail of other words is the statement that follows
             adverbial = bool(tail) and (

@@ -397,6 +397,9 @@ class SourceResolver(DayReader):
     own: Attribution
     #: the article's text
     text: str
+    #: where the sentence being read starts and ends (a person it names is whom "his office"
+    #: means: "PM Jo Lee declared victory, his office said")
+    sentence_span: tuple[int, int] = (0, 0)
 
     def _kind_source(self, phrase: str) -> Agent | None:
         """ "a monitoring group", "the international medical charity", "en
@@ -854,8 +857,9 @@ class SourceResolver(DayReader):
         return candidates[0] if len(candidates) == 1 else None
 
     def _office(self, phrase: str) -> Agent | None:
-        """ "her office", "hans kontor": the registry's office of the last person's title, else
-        the organisation the last person named acts for."""
+        """ "her office", "hans kontor": the registry's office of the person's title, else the
+        organisation the person acts for; the person: a registry person the sentence names, else
+        the last person who spoke, else the registry person the article mentioned last."""
         words = phrase.casefold().split()
         if (
             len(words) != 2
@@ -863,14 +867,17 @@ class SourceResolver(DayReader):
             or words[1] not in self.lex.office_nouns
         ):
             return None
+        start, end = self.sentence_span
+        here = [a for _, _, a in self.registry.mentions(self.text[start:end]) if a.person]
         last = self.context.last_person
-        if last is None:
-            return None
-        for agent in last.sources:
+        people = here[:1] or (list(last.sources) if last is not None else [])
+        if not people and self.context.mentioned:
+            people = self.context.mentioned[-1:]  # "X declared victory. His office said …"
+        for agent in people:
             office = self._office_of(self.roles.get(agent.iri) or agent.role or "")
             if agent.person and office is not None:
                 return office  # "his office" of the prime minister: the PM's office
-        for agent in last.sources:
+        for agent in people:
             if agent.person and agent.on_behalf_of:
                 behalf = self.registry.agents.get(agent.on_behalf_of) or self.new_agents.get(
                     agent.on_behalf_of
@@ -883,7 +890,9 @@ class SourceResolver(DayReader):
         """The registry's one office whose name holds every word of a title ("President" →
         "Office of the President of Ukraine", "Prime Minister" → "Office of the Iraqi Prime
         Minister"; "Defence Minister" → none of them)."""
-        words = set(re.findall(r"[\wæøå]+", title.casefold())) - set(self.lex.determiners)
+        # "Prime Minister of Iraq and commander in chief": the first title, before its "of"
+        title = re.split(r"\s+(?:of|for|and|i|og|for)\s+|,", title.casefold())[0]
+        words = set(re.findall(r"[\wæøå]+", title)) - set(self.lex.determiners)
         if not words & set(self.lex.title_words + _HEADS):
             return None
         found = {
