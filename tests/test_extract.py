@@ -3373,7 +3373,7 @@ def test_a_wire_credit_at_the_bottom_or_after_a_place_makes_the_reporters_voice_
     assert found(draft)["The market had reopened"] == {"vestpress"}
 
 
-OFFICE_REGISTRY = """\
+TITLE_OFFICE_REGISTRY = """\
 '@context':
 - https://w3id.org/claim-ledger/context.jsonld
 - src: https://w3id.org/claim-ledger/source/
@@ -3410,7 +3410,7 @@ def test_his_office_is_the_office_of_the_person_the_sentence_names_and_a_clause_
     yet; so does "her office" in the next paragraph; "…, the charity said, after an air strike
     destroyed its clinic": the clause of time after the cue is the reporter's."""
     registry = tmp_path / "sources.yaml"
-    registry.write_text(OFFICE_REGISTRY, encoding="utf-8")
+    registry.write_text(TITLE_OFFICE_REGISTRY, encoding="utf-8")
     draft = outlet_draft(
         tmp_path,
         "Prime Minister Ana Holm declared victory in Dorvan today, her office said, after a "
