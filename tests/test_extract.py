@@ -3433,3 +3433,25 @@ def test_his_office_is_the_office_of_the_person_the_sentence_names_and_a_clause_
     assert by_words["Doctors Abroad has left Dorvan"] == {"doctors-abroad"}
     clinic = [w for w in by_words if "an air strike destroyed its clinic" in w]
     assert clinic and by_words[clinic[0]] == {"dalposten"}
+
+
+def test_a_source_that_puts_a_toll_at_a_figure_claims_the_whole_clause(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "The UN put the death toll at 83, while Kestria Watch said it was 87": the UN's figure is
+    its clause (verb and object), not the outlet's; "Doctors Abroad has placed the number of
+    dead closer to 200": Doctors Abroad's."""
+    draft = outlet_draft(
+        tmp_path,
+        "The UN put the death toll at 83, while Kestria Watch said it was 87.\n\n"
+        "Doctors Abroad has placed the number of dead closer to 200.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["The UN put the death toll at 83"] == {"un"}
+    assert sources["it was 87"] == {"kestria-watch"}
+    assert sources["Doctors Abroad has placed the number of dead closer to 200"] == {
+        "doctors-abroad"
+    }

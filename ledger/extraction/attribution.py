@@ -65,6 +65,15 @@ _FRONTED_PARTICIPLE = re.compile(
     r"^(?P<adverbial>(?:[A-Z][a-z]{2,}ing|Citing|Asked|Pressed|Questioned|Interviewed|Reached|Contacted)"
     r"\s[^,]{2,120}),\s+"
 )
+#: the subject of a cue, with at most one side-description between commas
+_CUE_SUBJECT = r"(?P<src>[^,]{1,80}?|[^,]{1,60},[^,]{1,100},)"
+#: a source's figure: "X put the death toll at 83", "X placed the number of dead at", "another
+#: put it closer to 1,300", "X has estimated the total at"
+_FIGURE_CUE = re.compile(
+    rf"^{_CUE_SUBJECT}\s+(?P<cue>(?:has\s+|have\s+|had\s+)?(?:put|puts|placed|places|set|sets))"
+    r"\s+(?:(?:the|its|their|his|her)\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:toll|number|figure|count|total|tally|it)\b[^.;]{0,60}?\s(?:at|closer\s+to|near)\s"
+)
 #: a clause of time after a trailing cue and its comma: "…, X said, after …"
 _AFTER_CUE = re.compile(r",\s+(?P<word>after|before|as|when|since|amid|following)\s+\S")
 #: a relative clause whose verb is a source's cue: "which witnesses said killed …", "that
@@ -979,6 +988,14 @@ class Extractor(SourceResolver, QuantityReader):
                     if self.lex.lang == "nb" and about:
                         return start + m.end() + about.end(), attribution, False  # "melder om"
                     return start + m.end(), attribution, False
+        if self.lex.lang == "en":
+            m = _FIGURE_CUE.match(sentence)
+            if m and self._sourcelike(m.group("src")) and not self._auxiliary_end(m.group("src")):
+                # "The UN put the death toll at 83": the source's figure is the whole clause,
+                # verb and object
+                attribution = self._source(m.group("src"), m.group("cue"))
+                if attribution:
+                    return start, attribution, True
         m = self.p.show.match(sentence)
         if m:
             src = m.group("src")
