@@ -3455,3 +3455,20 @@ def test_a_source_that_puts_a_toll_at_a_figure_claims_the_whole_clause(
     assert sources["Doctors Abroad has placed the number of dead closer to 200"] == {
         "doctors-abroad"
     }
+
+
+def test_a_new_source_named_with_an_acronym_is_an_organisation(tmp_path: Path) -> None:
+    """ "WFP Kestria said …", "UNHCR Dorvan said …": a new source whose name holds a word in
+    capitals of three letters or more is an organisation (no list of such names), while "Ana
+    Lind said …" is a person."""
+    draft = draft_of(
+        tmp_path,
+        "WFP Kestria said 300 people fled.\n\nUNHCR Dorvan said 20 families returned.\n\n"
+        "Ana Lind said the road was closed.\n",
+        "en",
+        None,
+    )
+    kinds = {a.name: a.person for s in draft.statements for a in s.attribution.sources if a.new}
+    assert kinds["WFP Kestria"] is False
+    assert kinds["UNHCR Dorvan"] is False
+    assert kinds["Ana Lind"] is True

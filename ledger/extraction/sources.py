@@ -1342,7 +1342,7 @@ class SourceResolver(DayReader):
             organisation = any(
                 re.search(rf"(?<![\wæøå]){re.escape(w)}", lowered)
                 for w in self.lex.organisation_words
-            )
+            ) or any(re.fullmatch(r"[A-ZÆØÅ]{3,}", w) for w in words)  # "UNHCR Iraq"
             capitals = [w for w in words if w[:1].isupper()]
             person = not organisation and 2 <= len(capitals) == len(words) <= 4
         slug = re.sub(r"[^a-z0-9]+", "-", ascii_letters(name).casefold()).strip("-") or "source"
