@@ -3472,3 +3472,48 @@ def test_a_new_source_named_with_an_acronym_is_an_organisation(tmp_path: Path) -
     assert kinds["WFP Kestria"] is False
     assert kinds["UNHCR Dorvan"] is False
     assert kinds["Ana Lind"] is True
+
+
+KIND_REGISTRY = """\
+'@context':
+- https://w3id.org/claim-ledger/context.jsonld
+- src: https://w3id.org/claim-ledger/source/
+'@graph':
+- id: src:rights-centre
+  type: Organization
+  name: {en: Kestria Centre for Justice}
+  sourceKind: HumanRightsOrganisation
+- id: src:dorvan-one
+  type: Organization
+  name: {en: Dorvan One}
+  sourceKind: Broadcaster
+- id: src:dalposten
+  type: Organization
+  name: {en: Dalposten}
+  sourceKind: NewsOutlet
+"""
+
+
+def test_a_description_that_spells_out_a_registry_kind_is_the_source_of_that_kind(
+    tmp_path: Path,
+) -> None:
+    """ "The broadcaster said …" after Dorvan One spoke: the registry's kind Broadcaster spelt
+    out by the head noun (with its modifiers, "the human rights organisation"), so Dorvan One,
+    without a list of such phrases."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(KIND_REGISTRY, encoding="utf-8")
+    draft = outlet_draft(
+        tmp_path,
+        "The Kestria Centre for Justice said the road was closed. Dorvan One said the bridge "
+        "was hit.\n\nThe broadcaster said the market burned. The human rights organisation "
+        "said 14 people were hurt.\n",
+        "en",
+        registry,
+        "Dalposten",
+    )
+    by_words = {
+        draft.text[s.start : s.end]: {a.iri.removeprefix(SRC) for a in s.attribution.sources}
+        for s in draft.statements
+    }
+    assert by_words["the market burned"] == {"dorvan-one"}
+    assert by_words["14 people were hurt"] == {"rights-centre"}

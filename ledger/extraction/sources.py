@@ -417,6 +417,8 @@ class SourceResolver(DayReader):
             if self.lex.lang == "nb":
                 tail = re.sub(r"(?:ene|en|et|a|er)$", "", tail)
             kind = kind or _KIND_NOUNS.get(tail)
+        if kind is None and self.lex.lang == "en":
+            kind = self._kind_by_name(words)
         if kind is None:
             return None
         of_kind = [a for a in self.context.named if a.kind == kind and not a.new]
@@ -429,6 +431,27 @@ class SourceResolver(DayReader):
             return None
         every = [a for a in self.registry.agents.values() if a.kind == kind]
         return every[0] if len(every) == 1 else None
+
+    def _kind_by_name(self, words: list[str]) -> str | None:
+        """The registry's ``sourceKind`` a description spells out ("the humanitarian
+        organisation" → HumanitarianOrganisation, "the rights organization" →
+        HumanRightsOrganisation, "the broadcaster" → Broadcaster): the head noun is the kind's
+        last word and every other word of the description one of the kind's (generic ones such as
+        "international" aside); one kind only."""
+        wanted = [
+            _SPELLINGS.get(w, w)
+            for w in words
+            if w not in _GENERIC_MODIFIERS and w not in ("international", "local", "main")
+        ]
+        if not wanted or not all(w.isalpha() for w in wanted):
+            return None
+        found = set()
+        for kind in {a.kind for a in self.registry.agents.values() if a.kind}:
+            parts = [w.casefold() for w in re.findall(r"[A-Z][a-z]+", kind)]
+            parts = [_SPELLINGS.get(w, w) for w in parts]
+            if parts and parts[-1] == wanted[-1] and set(wanted[:-1]) <= set(parts[:-1]):
+                found.add(kind)
+        return found.pop() if len(found) == 1 else None
 
     def _head_noun_source(self, phrase: str) -> Agent | None:
         """ "Officials", "local officials": the one registry source whose name or alias ends
