@@ -3285,7 +3285,7 @@ def test_a_described_speaker_resolves_to_the_registry_source_its_modifiers_name(
         "A Kestrian Health Ministry official at the hospital said 30 people died.\n\n"
         "A coalition spokesman confirmed that it had carried out strikes near Dorvan.\n\n"
         "Chlorine was used in Dorvan, the world's leading rights monitor said on Friday.\n\n"
-        "Nearly 760 people have fled Dorvan during the offensive and UN officials say they do "
+        "Nearly 7,600 people have fled Dorvan during the offensive and UN officials say they do "
         "not know how many are left.\n\n"
         "A Dorvan Monitor researcher said 20 people died in the market.\n\n"
         "Two local officials said the bridge was closed.\n",
@@ -3298,7 +3298,7 @@ def test_a_described_speaker_resolves_to_the_registry_source_its_modifiers_name(
     assert sources["it had carried out strikes near Dorvan"] == {"coalition"}
     assert sources["Chlorine was used in Dorvan"] == {"dorvan-monitor"}
     assert sources["they do not know how many are left"] == {"un"}
-    assert sources["Nearly 760 people have fled Dorvan during the offensive"] == {"dalposten"}
+    assert sources["Nearly 7,600 people have fled Dorvan during the offensive"] == {"dalposten"}
     assert sources["20 people died in the market"] == {"dorvan-monitor"}
     assert not any(
         a.iri.endswith(("/un", "/kestrian-authorities", "/health-ministry"))

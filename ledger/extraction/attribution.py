@@ -497,7 +497,7 @@ class Extractor(SourceResolver, QuantityReader):
             if len(head) < 3 or self._inside_quote(start, start + m.start()):
                 continue
             bare = "," not in m.group(0) and m.group(0).split()[0] in ("and", "but")
-            if bare and (len(head) < 5 or self._sourcelike(" ".join(head))):
+            if bare and (len(head) < 5 or len(head) <= 8 and self._sourcelike(" ".join(head))):
                 continue  # "Residents of Dorvan and the UN said …": two speakers, one cue
             rest = sentence[m.end() :]
             found = self._trial_cue(start + m.end(), rest)
