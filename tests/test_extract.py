@@ -3517,3 +3517,22 @@ def test_a_description_that_spells_out_a_registry_kind_is_the_source_of_that_kin
     }
     assert by_words["the market burned"] == {"dorvan-one"}
     assert by_words["14 people were hurt"] == {"rights-centre"}
+
+
+def test_a_post_on_an_account_or_page_is_the_account_owners(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "A post on Moor's official Twitter account stated that …", "A statement on the Kestrian
+    Health Ministry's website said …": the owner of the account or page, not the post."""
+    draft = outlet_draft(
+        tmp_path,
+        "Lena Moor arrived in Dorvan on Monday. A post on Moor's official Twitter account stated "
+        "that she had come to open the bridge.\n\n"
+        "A statement on the Kestrian Health Ministry's website said 40 people died.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["she had come to open the bridge"] == {"lena-moor"}
+    assert sources["40 people died"] == {"health-ministry"}

@@ -1042,8 +1042,10 @@ class Extractor(SourceResolver, QuantityReader):
         phrase = phrase.strip()
         if self.p.pronoun.match(phrase) or self.registry.exact(phrase):
             return True
-        if self._described_source(phrase):
-            return True  # "A Kestrian Health Ministry official at the hospital said …"
+        if self._described_source(phrase) or self._account_owner(phrase):
+            # "A Kestrian Health Ministry official at the hospital said …", "A statement on the
+            # ministry's website said …"
+            return True
         named = self.registry.mentions(phrase)
         if named and named[-1][1] == len(phrase) and "," not in phrase:
             return True  # "The monitoring group Syrian Observatory for Human Rights said …"

@@ -560,6 +560,21 @@ class SourceResolver(DayReader):
                     return owner
         return None
 
+    def _account_owner(self, phrase: str) -> Agent | None:
+        """The registry source whose account, page or website a phrase names: "a post on Ana
+        Holm's official Twitter account", "a statement on the ministry's website", "a video on
+        Kestria Watch's Telegram channel"."""
+        m = _ACCOUNT.search(phrase)
+        if m is None:
+            return None
+        owner = m.group("owner")
+        return (
+            self.registry.exact(owner)
+            or self.registry.surname(owner)
+            or self.registry.resolve(owner)
+            or self._definite_description(owner)
+        )
+
     def _speaking_word(self, phrase: str) -> bool:
         """Does a word of the phrase name one who speaks for others ("spokesman",
         "IDF-talsperson")?"""
@@ -672,7 +687,7 @@ class SourceResolver(DayReader):
                 cue=cue,
                 cue_time=cue_time,
             )
-        owner = self._document_owner(phrase)
+        owner = self._document_owner(phrase) or self._account_owner(phrase)
         if owner is not None:
             return named(owner)  # "SOHRs opptelling av ofre", "the IOM's data": SOHR, the IOM
         office = self._office(phrase) if phrase else None
@@ -1454,6 +1469,12 @@ _OWNED_NOUNS = (
     "count",
     "record",
     "tally",
+)
+#: the owner of an account or page that published: "on Ana Holm's official Twitter account"
+_ACCOUNT = re.compile(
+    r"\b(?:on|in|from)\s+(?P<owner>(?:the\s+)?[\w.'’-]+(?:\s+[\w.'’-]+){0,4}?)(?:'s|’s)\s+"
+    r"(?:(?:official|verified|own)\s+)?(?:[A-Z][\w]*\s+)?"
+    r"(?:account|page|channel|website|site|feed|blog)\b"
 )
 #: head nouns of a described speaker who speaks for an organisation, or of what it issues ("a
 #: coalition spokesman", "an army officer", "UN officials", "a ministry statement")
