@@ -3536,3 +3536,22 @@ def test_a_post_on_an_account_or_page_is_the_account_owners(
     sources = found(draft)
     assert sources["she had come to open the bridge"] == {"lena-moor"}
     assert sources["40 people died"] == {"health-ministry"}
+
+
+def test_a_report_that_came_from_a_source_and_it_said_after_it(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "The initial report of the strike …, came from the monitoring group, Kestria Watch. It
+    said …": both Kestria Watch's ("report" after "The initial" is a noun, not a cue)."""
+    draft = outlet_draft(
+        tmp_path,
+        "The initial report of the strike on Dorvan, about 40km north of the coast, came from "
+        "the monitoring group, Kestria Watch. It said 23 people had been killed.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["23 people had been killed"] == {"kestria-watch"}
+    report = [w for w in sources if w.startswith("The initial report of the strike")]
+    assert report and sources[report[0]] == {"kestria-watch"}

@@ -74,6 +74,13 @@ _FIGURE_CUE = re.compile(
     r"\s+(?:(?:the|its|their|his|her)\s+)?(?:[\w-]+\s+){0,3}?"
     r"(?:toll|number|figure|count|total|tally|it)\b[^.;]{0,60}?\s(?:at|closer\s+to|near)\s"
 )
+#: what a source issued came from it: "The initial report of the strike, …, came from the
+#: activist group X", "The figures came from the health ministry"
+_CAME_FROM = re.compile(
+    r"^(?:The|An?|Those|These)\s+(?:[\w-]+\s+){0,2}?(?:report|reports|information|figure|figures|"
+    r"claim|claims|account|accounts|toll|estimate|estimates|news|word)\b.{0,140}?\s+came\s+from\s+"
+    r"(?P<src>[^.;:]{2,120}?)\s*$"
+)
 #: a clause of time after a trailing cue and its comma: "…, X said, after …"
 _AFTER_CUE = re.compile(r",\s+(?P<word>after|before|as|when|since|amid|following)\s+\S")
 #: a relative clause whose verb is a source's cue: "which witnesses said killed …", "that
@@ -928,6 +935,17 @@ class Extractor(SourceResolver, QuantityReader):
 
     def _leading_cue(self, start: int, sentence: str) -> tuple[int, Attribution, bool] | None:
         """A cue before the statement, at the very start of the sentence."""
+        m = _CAME_FROM.match(sentence) if self.lex.lang == "en" else None
+        if m:
+            # "The initial report of the strike came from the activist group, X": X's
+            src = m.group("src")
+            parts = [p.strip() for p in src.split(",")]
+            attribution = None
+            if len(parts) == 2 and parts[0][:1].islower():
+                attribution = self._source(parts[1], "came from")  # "the group, X"
+            attribution = attribution or self._source(src, "came from")
+            if attribution:
+                return start, attribution, True
         described = self._described_speaker(start, sentence)
         if described is not None:
             return described[0], described[1], False
