@@ -3555,3 +3555,61 @@ def test_a_report_that_came_from_a_source_and_it_said_after_it(
     assert sources["23 people had been killed"] == {"kestria-watch"}
     report = [w for w in sources if w.startswith("The initial report of the strike")]
     assert report and sources[report[0]] == {"kestria-watch"}
+
+
+JUDGEMENT_REGISTRY = """\
+'@context':
+- https://w3id.org/claim-ledger/context.jsonld
+- src: https://w3id.org/claim-ledger/source/
+'@graph':
+- id: src:ivan-berg
+  type: Person
+  name: {en: Ivan Berg (Bergov)}
+  jobTitle: {en: militia leader}
+- id: src:kestrian-government
+  type: Organization
+  name: {en: Kestrian government}
+  alternateName: {en: [Kestria]}
+  sourceKind: Government
+- id: src:doctors-abroad
+  type: Organization
+  name: {en: Doctors Abroad}
+  sourceKind: HumanitarianOrganisation
+- id: src:dalposten
+  type: Organization
+  name: {en: Dalposten}
+  sourceKind: NewsOutlet
+"""
+
+
+def test_a_judgement_a_reported_boast_and_a_registry_name_with_a_parenthesis(
+    tmp_path: Path,
+) -> None:
+    """ "Kestria has called the allegations a "fabrication"", "Doctors Abroad described the
+    strike as a war crime": the judge's, the whole clause; "Militia leader Ivan Berg is reported
+    to have boasted that …": Berg's (the registry's "Ivan Berg (Bergov)"), not the outlet's;
+    "Government troops are reported to have retaken the town" stays the outlet's."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(JUDGEMENT_REGISTRY, encoding="utf-8")
+    draft = outlet_draft(
+        tmp_path,
+        'Kestria has called the allegations of a chemical attack a "fabrication".\n\n'
+        "Doctors Abroad described the strike on its clinic as a war crime.\n\n"
+        "Militia leader Ivan Berg is reported to have boasted that his group shot down a plane.\n\n"
+        "Government troops are reported to have retaken the town.\n",
+        "en",
+        registry,
+        "Dalposten",
+    )
+    by_words = {
+        draft.text[s.start : s.end]: {a.iri.removeprefix(SRC) for a in s.attribution.sources}
+        for s in draft.statements
+    }
+    called = [w for w in by_words if w.startswith("Kestria has called the allegations")]
+    assert called and by_words[called[0]] == {"kestrian-government"}
+    described = [w for w in by_words if w.startswith("Doctors Abroad described the strike")]
+    assert described and by_words[described[0]] == {"doctors-abroad"}
+    boast = [w for w in by_words if "his group shot down a plane" in w]
+    assert boast and by_words[boast[0]] == {"ivan-berg"}
+    retaken = [w for w in by_words if "retaken the town" in w]
+    assert retaken and by_words[retaken[0]] == {"dalposten"}

@@ -81,6 +81,22 @@ _CAME_FROM = re.compile(
     r"claim|claims|account|accounts|toll|estimate|estimates|news|word)\b.{0,140}?\s+came\s+from\s+"
     r"(?P<src>[^.;:]{2,120}?)\s*$"
 )
+#: "X is reported to have boasted that …", "X was said to have told …" (a verb of saying: "Afghan
+#: troops are reported to have recaptured the city" is the reporter's, hedged)
+_REPORTED_TO_HAVE = re.compile(
+    rf"^{_CUE_SUBJECT}\s+(?:is|was|are|were)\s+(?:reported|said|quoted|understood)\s+to\s+have\s+"
+    r"(?P<cue>said|told|claimed|stated|written|warned|confirmed|admitted|boasted|bragged|"
+    r"declared|conceded|acknowledged|announced|insisted|denied)\s+(?:that\s+)?(?=\S)"
+)
+#: a source's judgement of a thing: "X has called the allegations a "fabrication"", "X
+#: described the strike as a crime", "X dismissed the reports as "IS news""
+_CALLED_IT = re.compile(
+    rf"^{_CUE_SUBJECT}\s+(?:has\s+|have\s+|had\s+)?"
+    r"(?:(?P<cue>called|branded|labelled|labeled)\s+(?:the|these|those|this|it|them|their|its)\b"
+    r"[^.;:]{0,100}?\s+(?:an?\s+|[\"“])"
+    r"|(?P<cue2>described|dismissed|denounced|condemned)\s+(?:the|these|those|this|it|them|their|its)"
+    r"\b[^.;:]{0,100}?\s+as\s+)"
+)
 #: a clause of time after a trailing cue and its comma: "…, X said, after …"
 _AFTER_CUE = re.compile(r",\s+(?P<word>after|before|as|when|since|amid|following)\s+\S")
 #: a relative clause whose verb is a source's cue: "which witnesses said killed …", "that
@@ -935,6 +951,13 @@ class Extractor(SourceResolver, QuantityReader):
 
     def _leading_cue(self, start: int, sentence: str) -> tuple[int, Attribution, bool] | None:
         """A cue before the statement, at the very start of the sentence."""
+        m = _REPORTED_TO_HAVE.match(sentence) if self.lex.lang == "en" else None
+        if m and self._sourcelike(m.group("src")):
+            # "X is reported to have boasted that …": X's words, hedged by the reporter, the
+            # whole clause (what X is reported to have said is no quote of X)
+            attribution = self._source(m.group("src"), m.group("cue"))
+            if attribution:
+                return start, attribution, True
         m = _CAME_FROM.match(sentence) if self.lex.lang == "en" else None
         if m:
             # "The initial report of the strike came from the activist group, X": X's
@@ -1007,6 +1030,13 @@ class Extractor(SourceResolver, QuantityReader):
                         return start + m.end() + about.end(), attribution, False  # "melder om"
                     return start + m.end(), attribution, False
         if self.lex.lang == "en":
+            m = _CALLED_IT.match(sentence)
+            if m and self._sourcelike(m.group("src")) and not self._auxiliary_end(m.group("src")):
+                # "Syria has called the allegations a "fabrication"", "X dismissed the reports
+                # as propaganda": X's judgement, the whole clause
+                attribution = self._source(m.group("src"), m.group("cue") or m.group("cue2"))
+                if attribution:
+                    return start, attribution, True
             m = _FIGURE_CUE.match(sentence)
             if m and self._sourcelike(m.group("src")) and not self._auxiliary_end(m.group("src")):
                 # "The UN put the death toll at 83": the source's figure is the whole clause,

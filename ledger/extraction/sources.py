@@ -100,14 +100,16 @@ class Registry:
             )
             surnames: set[str] = set()
             for name, _ in written:
-                key = name_key(name)
-                if key:
-                    registry.names.setdefault(key, iri)
-                    registry.aliases.setdefault(iri, []).append(key)
+                # "Igor Strelkov (Girkin)", "Taliban spokesman (Zabihullah Mujahid)": the name
+                # without what the parenthesis adds is a name of the source too
+                for key in dict.fromkeys((name_key(name), name_key(strip_parenthesis(name)))):
+                    if key:
+                        registry.names.setdefault(key, iri)
+                        registry.aliases.setdefault(iri, []).append(key)
                 registry.initialisms.update(
                     undot(w).casefold() for w in name.split() if _INITIALISM.fullmatch(w)
                 )
-                words = name.split()
+                words = strip_parenthesis(name).split()
                 if person and len(words) >= 2 and len(words[-1]) >= 3:
                     surnames.add(norm_name(words[-1]))
             for surname in surnames:
