@@ -3613,3 +3613,18 @@ def test_a_judgement_a_reported_boast_and_a_registry_name_with_a_parenthesis(
     assert boast and by_words[boast[0]] == {"ivan-berg"}
     retaken = [w for w in by_words if "retaken the town" in w]
     assert retaken and by_words[retaken[0]] == {"dalposten"}
+
+
+def test_a_registry_organisation_named_first_with_a_phrase_after_it(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Doctors Abroad in the UN compound at Dorvan said …": the organisation named first, its
+    place after it (the UN, named later in the phrase, is no speaker)."""
+    draft = outlet_draft(
+        tmp_path,
+        "Doctors Abroad in the UN compound at Dorvan said 40 patients were evacuated.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    assert found(draft)["40 patients were evacuated"] == {"doctors-abroad"}

@@ -1090,7 +1090,11 @@ class Extractor(SourceResolver, QuantityReader):
         phrase = phrase.strip()
         if self.p.pronoun.match(phrase) or self.registry.exact(phrase):
             return True
-        if self._described_source(phrase) or self._account_owner(phrase):
+        if (
+            self._described_source(phrase)
+            or self._account_owner(phrase)
+            or self._named_with_postmodifier(phrase)
+        ):
             # "A Kestrian Health Ministry official at the hospital said …", "A statement on the
             # ministry's website said …"
             return True

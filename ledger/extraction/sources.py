@@ -562,6 +562,26 @@ class SourceResolver(DayReader):
                     return owner
         return None
 
+    def _named_with_postmodifier(self, phrase: str) -> Agent | None:
+        """A registry organisation named first, then a phrase that places or qualifies it ("The
+        US-led coalition against the Islamic State in Iraq and Syria (ISIS)", "the Syrian
+        Observatory for Human Rights in London"): that organisation, though a later name in the
+        phrase ends last; an English phrase without a comma, up to 16 words."""
+        if self.lex.lang != "en" or "," in phrase or len(phrase.split()) > 16:
+            return None
+        found = self.registry.mentions(phrase)
+        if not found:
+            return None
+        begin, end, agent = found[0]
+        if agent.person or not re.fullmatch(r"(?:the\s+)?", phrase[:begin], re.IGNORECASE):
+            return None
+        rest = phrase[end:].split()
+        if not rest or rest[0].casefold() not in _POSTMODIFIER_OPENERS:
+            return None
+        if any(w.casefold() in ("is", "was", "are", "were", "has", "have", "had") for w in rest):
+            return None
+        return agent
+
     def _account_owner(self, phrase: str) -> Agent | None:
         """The registry source whose account, page or website a phrase names: "a post on Ana
         Holm's official Twitter account", "a statement on the ministry's website", "a video on
@@ -1102,7 +1122,11 @@ class SourceResolver(DayReader):
 
     def _agents(self, phrase: str) -> list[Agent]:
         """The agents of a source phrase: one, several ("A og B"), or a speaker for an org."""
-        whole = self.registry.exact(phrase) or self.registry.exact(strip_parenthesis(phrase))
+        whole = (
+            self.registry.exact(phrase)
+            or self.registry.exact(strip_parenthesis(phrase))
+            or self._named_with_postmodifier(phrase)
+        )
         if whole:
             return [whole]
         described = (
@@ -1472,6 +1496,9 @@ _OWNED_NOUNS = (
     "record",
     "tally",
 )
+#: words that open what follows an organisation's name in its noun phrase ("… against IS", "…
+#: in London", "… based in Beirut")
+_POSTMODIFIER_OPENERS = frozenset("against of for in at on based from".split())
 #: the owner of an account or page that published: "on Ana Holm's official Twitter account"
 _ACCOUNT = re.compile(
     r"\b(?:on|in|from)\s+(?P<owner>(?:the\s+)?[\w.'’-]+(?:\s+[\w.'’-]+){0,4}?)(?:'s|’s)\s+"
