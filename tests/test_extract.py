@@ -3628,3 +3628,27 @@ def test_a_registry_organisation_named_first_with_a_phrase_after_it(
         "Dalposten",
     )
     assert found(draft)["40 patients were evacuated"] == {"doctors-abroad"}
+
+
+def test_a_named_speaker_with_a_title_then_said_and_a_clause_about_a_registry_source(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Ivan Berg, the top Kestrian commander in the region, said the Pentagon was aware of the
+    reports": Berg speaks; "the Pentagon was aware …" is what he said, not a speaker after the
+    cue; "…, said a Vestpress source who was not authorized to speak" is still a speaker."""
+    draft = outlet_draft(
+        tmp_path,
+        "Ivan Berg, the top Kestrian commander in the region, said the Pentagon was aware of "
+        "the reports.\n\n"
+        "The estimate was based on the damage, said Lena Moor, who was not authorized to speak.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    by_words = {
+        draft.text[s.start : s.end]: {a.iri.removeprefix(SRC) for a in s.attribution.sources}
+        for s in draft.statements
+    }
+    aware = [w for w in by_words if "the Pentagon was aware of the reports" in w]
+    assert aware and all(by_words[w] == {"ivan-berg"} for w in aware)
+    assert by_words["The estimate was based on the damage"] == {"lena-moor"}

@@ -684,6 +684,13 @@ class Extractor(SourceResolver, QuantityReader):
                 # Lee, the UN's coordinator, said in a statement", "…, X, head of Y, was quoted
                 # as saying by Interfax": the speaker is before the cue
                 continue
+            head_words = re.split(r"\s(?:who|whom|whose|which)\s", m.group("src").split(",")[0])[0]
+            if self.lex.lang == "en" and any(
+                w.casefold() in self.lex.clause_verbs for w in head_words.split()
+            ):
+                # "X, the top commander, said the Pentagon was aware …": a clause after the cue,
+                # not a speaker after it ("…, said a source who was not authorized …" is one)
+                continue
             relayed = len(words) > 1 and words[1].casefold() in self.lex.relay
             # "…, sier det ukrainske jernbaneverket": a determiner, an adjective, a definite
             # noun (Norwegian double definiteness) name the speaker; "sier det var …" does not
