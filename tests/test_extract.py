@@ -3652,3 +3652,29 @@ def test_a_named_speaker_with_a_title_then_said_and_a_clause_about_a_registry_so
     aware = [w for w in by_words if "the Pentagon was aware of the reports" in w]
     assert aware and all(by_words[w] == {"ivan-berg"} for w in aware)
     assert by_words["The estimate was based on the damage"] == {"lena-moor"}
+
+
+def test_a_count_a_source_documented_and_a_fronted_time_before_the_speaker(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Last month, Kestria Watch, a rights watchdog, documented the death of some 1,400
+    civilians": Kestria Watch's count, the whole clause; "Last week, Lena Moor said …", "Two
+    days later, Ivan Berg said …": the speaker after a fronted time."""
+    draft = outlet_draft(
+        tmp_path,
+        "Last month, Kestria Watch, a UK-based rights watchdog, documented the death of some "
+        "1,400 civilians in Dorvan.\n\n"
+        "Last week, Lena Moor said the road was closed.\n\n"
+        "Two days later, Ivan Berg said the bridge was open.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    by_words = {
+        draft.text[s.start : s.end]: {a.iri.removeprefix(SRC) for a in s.attribution.sources}
+        for s in draft.statements
+    }
+    counted = [w for w in by_words if "documented the death of some 1,400 civilians" in w]
+    assert counted and by_words[counted[0]] == {"kestria-watch"}
+    assert by_words["the road was closed"] == {"lena-moor"}
+    assert by_words["the bridge was open"] == {"ivan-berg"}

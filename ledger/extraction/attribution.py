@@ -88,6 +88,13 @@ _REPORTED_TO_HAVE = re.compile(
     r"(?P<cue>said|told|claimed|stated|written|warned|confirmed|admitted|boasted|bragged|"
     r"declared|conceded|acknowledged|announced|insisted|denied)\s+(?:that\s+)?(?=\S)"
 )
+#: a source's count: "X documented the death of some 1,400 civilians", "X has recorded 300
+#: deaths", "the IOM's tracking matrix registered a total of 22,224 …" (a figure soon after)
+_COUNTED = re.compile(
+    rf"^{_CUE_SUBJECT}\s+(?P<cue>(?:has\s+|have\s+|had\s+)?(?:documented|recorded|counted|"
+    r"registered|tallied))\s+(?:[^\s,.;]+\s+){0,6}?(?:at\s+least\s+|more\s+than\s+|some\s+|"
+    r"about\s+|around\s+|nearly\s+|over\s+|almost\s+)?\d"
+)
 #: a source's judgement of a thing: "X has called the allegations a "fabrication"", "X
 #: described the strike as a crime", "X dismissed the reports as "IS news""
 _CALLED_IT = re.compile(
@@ -105,6 +112,15 @@ _EMBEDDED_CUE = re.compile(
     r"\b(?:which|that|who)\s+(?P<src>[^,;:]{2,60}?)\s+"
     r"(?P<cue>say|says|said|claim|claims|claimed|believe|believed|allege|alleged|estimate|"
     r"estimated)\s+(?!that\b|it\b|they\b|he\b|she\b|the\b|a\b|an\b)(?=[a-z])"
+)
+#: a time put before the speaker: "Last month", "Earlier this week", "Two days later", "Hours
+#: after the strike"
+_FRONTED_TIME = re.compile(
+    r"(?:(?:Last|This|Next|Earlier|Later|Late|Early)(?:\s+(?:this|last|next))?\s+"
+    r"(?:week|month|year|night|weekend|summer|winter|spring|autumn|fall|morning|afternoon|"
+    r"evening|[A-Z][a-z]+day)"
+    r"|(?:A|One|Two|Three|Four|Five|Several|Some|Hours|Days|Weeks|Months|Minutes)\s+"
+    r"(?:(?:hours?|days?|weeks?|months?|years?|minutes?)\s+)?(?:later|earlier|before|after\b.*))"
 )
 #: a coordinator before a second clause that may have a source and a cue of its own
 _SECOND_CLAUSE = re.compile(r"(?:,?\s+(?:while|whereas)|,?\s+(?:but|and)|;)\s+(?=\S)")
@@ -920,6 +936,16 @@ class Extractor(SourceResolver, QuantityReader):
         fronted = self.p.fronted_adverbial.match(sentence)
         if fronted is None and self.lex.lang == "en":
             fronted = _FRONTED_PARTICIPLE.match(sentence)
+            time = re.match(r"(?P<adverbial>[^,]{3,40}),\s+", sentence)
+            if (
+                fronted is None
+                and time
+                and (
+                    self._is_time(time.group("adverbial"))
+                    or _FRONTED_TIME.fullmatch(time.group("adverbial"))
+                )
+            ):
+                fronted = time  # "Last month, X documented …", "Two days later, X said …"
         if fronted:
             found = self._leading_cue(start + fronted.end(), sentence[fronted.end() :])
             if found is not None and not found[2]:
@@ -927,6 +953,8 @@ class Extractor(SourceResolver, QuantityReader):
                 if self.p.channel.search(" " + fronted.group("adverbial")):
                     attribution = replace(attribution, transmission="sourcePublication")
                 return stop, attribution, False
+            if found is not None and self.lex.lang == "en":
+                return found  # "Last month, X documented the death of 1,400 …": the whole clause
         return None
 
     def _described_speaker(self, start: int, sentence: str) -> tuple[int, Attribution] | None:
@@ -1044,7 +1072,7 @@ class Extractor(SourceResolver, QuantityReader):
                 attribution = self._source(m.group("src"), m.group("cue") or m.group("cue2"))
                 if attribution:
                     return start, attribution, True
-            m = _FIGURE_CUE.match(sentence)
+            m = _FIGURE_CUE.match(sentence) or _COUNTED.match(sentence)
             if m and self._sourcelike(m.group("src")) and not self._auxiliary_end(m.group("src")):
                 # "The UN put the death toll at 83": the source's figure is the whole clause,
                 # verb and object
