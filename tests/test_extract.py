@@ -3678,3 +3678,23 @@ def test_a_count_a_source_documented_and_a_fronted_time_before_the_speaker(
     assert counted and by_words[counted[0]] == {"kestria-watch"}
     assert by_words["the road was closed"] == {"lena-moor"}
     assert by_words["the bridge was open"] == {"ivan-berg"}
+
+
+def test_role_name_and_organisation_in_either_order(tmp_path: Path, source_registry: Path) -> None:
+    """Speaker, role and organisation in either order: "Lena Moor, director of Kestria Watch,
+    said", "Kestria Watch's director, Lena Moor, said", "The director of Kestria Watch, Lena
+    Moor, said", "…," said Lena Moor of Kestria Watch": Moor each time, not the organisation
+    and not the words after the cue."""
+    draft = outlet_draft(
+        tmp_path,
+        "Lena Moor, director of Kestria Watch, said 11 people died.\n\n"
+        "Kestria Watch's director, Lena Moor, said 12 people died.\n\n"
+        "The director of Kestria Watch, Lena Moor, said 13 people died.\n\n"
+        '"Sixteen people died," said Lena Moor of Kestria Watch.\n',
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    for words in ("11 people died", "12 people died", "13 people died", "Sixteen people died"):
+        assert sources.get(words) == {"lena-moor"}, (words, sources)

@@ -968,21 +968,46 @@ class Extractor(SourceResolver, QuantityReader):
             if m is None or not self._sourcelike(m.group("src")):
                 continue
             first = m.group("desc").lstrip(", ").split()
+            pieces = [p.strip() for p in m.group("desc").split(",") if p.strip()]
+            # "Lena Moor, director of Kestria Watch, said …": a role in apposition; "The
+            # director of Kestria Watch, Lena Moor, said …": the name in apposition to the role
+            role_after = (
+                self.lex.lang == "en"
+                and len(pieces) == 1
+                and bool(first)
+                and self._role_word(
+                    first[1] if first[0].casefold() == "the" and first[1:] else first[0]
+                )
+            )
+            name_after = (
+                self.lex.lang == "en"
+                and len(pieces) == 1
+                and re.fullmatch(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}", pieces[0]) is not None
+                and any(self._role_word(w) for w in m.group("src").split())
+            )
             if not first or not (
                 first[0].casefold() in self.lex.description_open + self.lex.relative
                 or first[0][:1].isdigit()
+                or role_after
+                or name_after
             ):
                 continue
             if self.p.pronoun.match(m.group("src").strip()):
                 continue
             phrase = m.group("src")
-            pieces = [p.strip() for p in m.group("desc").split(",") if p.strip()]
-            if pieces[0].split()[0].casefold() in ("a", "an", "en", "et", "ei"):
+            if pieces[0].split()[0].casefold() in ("a", "an", "en", "et", "ei") or role_after:
                 phrase = f"{phrase}, {pieces[0]}"  # "X, a spokesman for Y, who …": X for Y
+            elif name_after:
+                phrase = f"{phrase}, {pieces[0]}"  # "Y's director, X": X
             attribution = self._source(phrase, m.group("cue"), tail=m.group("adv"))
             if attribution:
                 return start + m.end(), attribution
         return None
+
+    def _role_word(self, word: str) -> bool:
+        """Does a word name a role a person speaks in ("director", "spokesman", "head")?"""
+        word = word.casefold().strip(",")
+        return word in self.lex.title_words or word.startswith(self.lex.speaking_roles)
 
     def _leading_cue(self, start: int, sentence: str) -> tuple[int, Attribution, bool] | None:
         """A cue before the statement, at the very start of the sentence."""

@@ -1030,6 +1030,10 @@ class SourceResolver(DayReader):
             re.search(rf"(?<![\wæøå]){re.escape(o)}", lowered) for o in self.lex.organisation_words
         ):
             return False
+        first = next((i for i, w in enumerate(words) if w.casefold() in particles), 0)
+        person = self.registry.exact(" ".join(words[:first])) if first >= 2 else None
+        if person is not None and person.person:
+            return False  # "Lena Moor of Kestria Watch": a registry person and whom she is with
         return self._titled_name(phrase) is None
 
     def _titled_name(self, phrase: str) -> tuple[str, str] | None:
