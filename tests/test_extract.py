@@ -3698,3 +3698,23 @@ def test_role_name_and_organisation_in_either_order(tmp_path: Path, source_regis
     sources = found(draft)
     for words in ("11 people died", "12 people died", "13 people died", "Sixteen people died"):
         assert sources.get(words) == {"lena-moor"}, (words, sources)
+
+
+def test_the_agency_is_the_latest_source_of_an_agency_kind(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Vestpress said … The agency said …": Vestpress (a NewsAgency); "The UN said … The
+    agency said …": the UN (a UNAgency), by the words of the registry's kind, not a new source
+    named "agency"."""
+    draft = outlet_draft(
+        tmp_path,
+        "Vestpress said 20 people died. The agency said the toll would rise.\n\n"
+        "Kestria Watch said 5 people died. The UN said 3 families fled. The agency said 4 "
+        "families returned.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["the toll would rise"] == {"vestpress"}
+    assert sources["4 families returned"] == {"un"}

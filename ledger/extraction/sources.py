@@ -859,6 +859,17 @@ class SourceResolver(DayReader):
                 found = re.findall(r"[\wæøå]+", text)
                 if any(role_fits(stem, w) for stem in stems for w in found):
                     return True
+            if (
+                not agent.person
+                and agent.kind
+                and self.lex.lang == "en"
+                and lowered[-1] not in ("group", "organisation", "organization")
+            ):
+                # "the agency" after a news agency or a UN agency spoke: the words of its kind
+                # ("the group" is whoever was named last, below)
+                kind = [w.casefold() for w in re.findall(r"[A-Z][a-z]+", agent.kind)]
+                if kind and lowered[-1] == kind[-1] and set(lowered[:-1]) <= set(kind):
+                    return True
             return False
 
         if within is not None:
