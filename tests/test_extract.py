@@ -3718,3 +3718,25 @@ def test_the_agency_is_the_latest_source_of_an_agency_kind(
     sources = found(draft)
     assert sources["the toll would rise"] == {"vestpress"}
     assert sources["4 families returned"] == {"un"}
+
+
+def test_a_figure_after_said_is_the_statement_and_according_to_a_role(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "The UN, citing local officials, said 42 people died", "In a statement on Monday, the
+    ministry said 43 people died": "42 people died" is what was said, not a speaker after the
+    cue nor an adverbial tail; "According to a Kestrian Health Ministry official, 41 people
+    died": the ministry's, the role no part of the statement."""
+    draft = outlet_draft(
+        tmp_path,
+        "According to a Kestrian Health Ministry official, 41 people died.\n\n"
+        "The UN, citing local officials, said 42 people died.\n\n"
+        "In a statement on Monday, the Kestrian Health Ministry said 43 people died.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["41 people died"] == {"health-ministry"}
+    assert sources["42 people died"] == {"un"}
+    assert sources["43 people died"] == {"health-ministry"}

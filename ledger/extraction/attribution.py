@@ -122,6 +122,13 @@ _FRONTED_TIME = re.compile(
     r"|(?:A|One|Two|Three|Four|Five|Several|Some|Hours|Days|Weeks|Months|Minutes)\s+"
     r"(?:(?:hours?|days?|weeks?|months?|years?|minutes?)\s+)?(?:later|earlier|before|after\b.*))"
 )
+#: words after a cue that are a clause, not a speaker: a figure then a verb ("said 42 people
+#: died", "said 300 homes were hit"), or a verb in the past at the end ("said the town fell")
+_CLAUSE_AFTER_CUE = re.compile(
+    r"\d[\d,.]*\s+\S+(?:\s+\S+)?\s+[a-z]+"
+    r"|.*\s(?:[a-z]{3,}ed|died|fled|rose|fell|left|began|grew|lost|won|fought|struck|shot|hit|"
+    r"took|came|went|ran|held|saw|sank|burned|burnt)$"
+)
 #: a coordinator before a second clause that may have a source and a cue of its own
 _SECOND_CLAUSE = re.compile(r"(?:,?\s+(?:while|whereas)|,?\s+(?:but|and)|;)\s+(?=\S)")
 
@@ -701,8 +708,9 @@ class Extractor(SourceResolver, QuantityReader):
                 # as saying by Interfax": the speaker is before the cue
                 continue
             head_words = re.split(r"\s(?:who|whom|whose|which)\s", m.group("src").split(",")[0])[0]
-            if self.lex.lang == "en" and any(
-                w.casefold() in self.lex.clause_verbs for w in head_words.split()
+            if self.lex.lang == "en" and (
+                any(w.casefold() in self.lex.clause_verbs for w in head_words.split())
+                or _CLAUSE_AFTER_CUE.match(head_words)
             ):
                 # "X, the top commander, said the Pentagon was aware …": a clause after the cue,
                 # not a speaker after it ("…, said a source who was not authorized …" is one)
@@ -771,6 +779,10 @@ class Extractor(SourceResolver, QuantityReader):
             ):
                 continue  # "…, and costs climbed, a spokeswoman said": a clause, not a name
             tail = m.group("tail").lstrip(" ,").split()
+            if self.lex.lang == "en" and re.match(
+                r"\d[\d,.]*\s+\S+(?:\s+\S+)?\s+[a-z]+", " ".join(tail)
+            ):
+                continue  # "…, X said 43 people died": the statement follows the cue
             # "…, the OPCW said on Friday in a long-awaited final report on the attack": an
             # adverbial tail may be long; a tail of other words is the statement that follows
             adverbial = bool(tail) and (
@@ -1209,8 +1221,16 @@ class Extractor(SourceResolver, QuantityReader):
             stop = consumed
             between = sentence[consumed:comma] if comma >= 0 else "-"
             rest = re.sub(r"^(?:'s|’s)\s*", "", between.strip()).split()
-            if not rest or (len(rest) <= 2 and rest[0].casefold() in self.lex.documents):
-                stop = comma + 1  # "Ifølge SOHR, …", "According to UN estimates, …"
+            role = (
+                self.lex.lang == "en"
+                and 1 <= len(rest) <= 3
+                and all(w.islower() for w in rest)
+                and self._role_word(rest[-1].rstrip("s"))
+            )
+            if not rest or (len(rest) <= 2 and rest[0].casefold() in self.lex.documents) or role:
+                # "Ifølge SOHR, …", "According to UN estimates, …", "According to a Kestrian
+                # Health Ministry official, …"
+                stop = comma + 1
             return stop, self._source(phrase, cue)
         if comma > at:
             return comma + 1, self._source(sentence[at:comma], cue)
