@@ -3740,3 +3740,25 @@ def test_a_figure_after_said_is_the_statement_and_according_to_a_role(
     assert sources["41 people died"] == {"health-ministry"}
     assert sources["42 people died"] == {"un"}
     assert sources["43 people died"] == {"health-ministry"}
+
+
+def test_a_quote_resumes_after_the_reporters_sentence_about_the_speaker(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """'"I saw bodies," Lena Moor said. She could not get help there. "I don't know how I
+    walked."': Moor's quote resumes after the reporter's sentence about her (that sentence stays
+    the outlet's); a quote after a sentence that is not about her stays the outlet's."""
+    draft = outlet_draft(
+        tmp_path,
+        '"I saw bodies on the floor," Lena Moor said. She could not get help there, so she went '
+        'to the hospital. "I don\'t know how I walked that far."\n\n'
+        "Lena Moor said the road was closed. She went home. The army left. "
+        '"It was awful."\n',
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["I don't know how I walked that far"] == {"lena-moor"}
+    assert sources["She could not get help there, so she went to the hospital"] == {"dalposten"}
+    assert sources["It was awful"] != {"lena-moor"}

@@ -129,6 +129,8 @@ _CLAUSE_AFTER_CUE = re.compile(
     r"|.*\s(?:[a-z]{3,}ed|died|fled|rose|fell|left|began|grew|lost|won|fought|struck|shot|hit|"
     r"took|came|went|ran|held|saw|sank|burned|burnt)$"
 )
+#: the gender a pronoun that opens a sentence refers to
+_PRONOUN_GENDERS = {"She": "f", "He": "m"}
 #: a coordinator before a second clause that may have a source and a cue of its own
 _SECOND_CLAUSE = re.compile(r"(?:,?\s+(?:while|whereas)|,?\s+(?:but|and)|;)\s+(?=\S)")
 
@@ -531,6 +533,11 @@ class Extractor(SourceResolver, QuantityReader):
             # '"…," said X. "Then the sky went orange."': X's quote goes on
             assert self.context.last is not None
             return [Statement(start, s_end, self.context.last, direct=True)]
+        resumed = self._quote_after_paraphrase(start) if self._is_quoted(start, s_end) else None
+        if resumed is not None:
+            # '"…," she said. She could not get help there. "I don't know how I walked."': her
+            # quote resumes after the reporter's sentence about her
+            return [Statement(start, s_end, resumed, direct=True)]
         self._note_subject(sentence)
         return self._clauses(start, s_end, self.own, self._is_quoted(start, s_end))
 
@@ -641,6 +648,28 @@ class Extractor(SourceResolver, QuantityReader):
         between = self.text[last.end : start]
         # a line break may part them ('"…," X said.\n"…"'), a blank line not (a new paragraph)
         return last.end <= start and not re.search(r"\n\s*\n", between) and len(between) <= 200
+
+    def _quote_after_paraphrase(self, start: int) -> Attribution | None:
+        """The person whose quote an uncued quoted sentence resumes: the last person who spoke,
+        when they spoke in quotes earlier in the paragraph and the sentence just before opens
+        with the pronoun for them ("She could not get help there."); English only."""
+        last = self.context.last_person
+        if self.lex.lang != "en" or last is None:
+            return None
+        before = self.text[self._paragraph_start : start].strip()
+        previous = re.split(r"(?<=[.!?])[\"”’']?\s+", before)[-1] if before else ""
+        pronoun = re.match(r"(She|He)\s", previous)
+        if pronoun is None:
+            return None
+        gender = _PRONOUN_GENDERS[pronoun.group(1)]
+        people = [a for a in last.sources if a.person]
+        if not people or any(self.genders.get(a.iri) not in (None, gender) for a in people):
+            return None
+        spoke = any(
+            s.start >= self._paragraph_start and s.direct and s.attribution.sources == last.sources
+            for s in self.statements
+        )
+        return last if spoke else None
 
     def _is_quoted(self, start: int, end: int) -> bool:
         """Do the words open with a quotation mark or a speech dash?"""
