@@ -3454,3 +3454,540 @@ def test_a_range_written_with_a_dash_is_read_as_its_bounds(
     quantity = statement_.quantity
     assert quantity is not None and quantity.unit == "person"
     assert (quantity.lower, quantity.upper) == tuple(Decimal(b) for b in bounds)
+
+
+# --------------------------------------------------------------------------- the right source on
+# copy not seen before (brief srcfix2, issue #14): general patterns of English news attribution,
+# each with an invented sentence (the causes: bench/extract-source-causes-2.tsv)
+
+
+def test_a_second_clause_with_its_own_speaker_after_while_or_but(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "The UN counted 300 dead while Kestria Watch said it was 350": two statements, the
+    second one Kestria Watch's; "X said A while Y said B" gives each speaker their own words."""
+    draft = draft_of(
+        tmp_path,
+        "The UN counted 300 dead in Dorvan while Kestria Watch said it was 350.\n\n"
+        "Lena Moor said 20 shops burned whereas Ivan Berg said only the market was hit.\n\n"
+        "The road was closed on Monday, but Tomas Rye told Vestpress that it would open.\n",
+        "en",
+        source_registry,
+    )
+    sources = found(draft)
+    assert sources["it was 350"] == {"kestria-watch"}
+    assert sources["20 shops burned"] == {"lena-moor"}
+    assert sources["only the market was hit"] == {"ivan-berg"}
+    assert sources["it would open"] == {"tomas-rye"}
+    assert "The UN counted 300 dead in Dorvan" in sources
+
+
+def test_a_fronted_participle_phrase_before_the_speaker(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Announcing the strike, X said …", "Citing hospital records, X said 40 people died",
+    "Asked about the toll, X said …": X's words after the cue, not the participle phrase."""
+    draft = draft_of(
+        tmp_path,
+        "Announcing the evacuation, Tomas Rye said 80 families had left Dorvan.\n\n"
+        "Citing hospital records, Kestria Watch said 40 people died.\n\n"
+        "Asked about the toll, Lena Moor said it could rise.\n",
+        "en",
+        source_registry,
+    )
+    sources = found(draft)
+    assert sources["80 families had left Dorvan"] == {"tomas-rye"}
+    assert sources["40 people died"] == {"kestria-watch"}
+    assert sources["it could rise"] == {"lena-moor"}
+    assert "Citing hospital records" not in sources
+
+
+def test_a_described_speaker_resolves_to_the_registry_source_its_modifiers_name(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "A Kestrian Health Ministry official at the hospital", "A coalition spokesman", "the
+    world's leading rights monitor", "UN officials", "A Dorvan Monitor researcher": the registry
+    source that the words before the head noun name (a demonym for its country), not a new
+    agent or the outlet; "Two local officials" names none (a new agent)."""
+    draft = outlet_draft(
+        tmp_path,
+        "A Kestrian Health Ministry official at the hospital said 30 people died.\n\n"
+        "A coalition spokesman confirmed that it had carried out strikes near Dorvan.\n\n"
+        "Chlorine was used in Dorvan, the world's leading rights monitor said on Friday.\n\n"
+        "Nearly 7,600 people have fled Dorvan during the offensive and UN officials say they do "
+        "not know how many are left.\n\n"
+        "A Dorvan Monitor researcher said 20 people died in the market.\n\n"
+        "Two local officials said the bridge was closed.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["30 people died"] == {"health-ministry"}
+    assert sources["it had carried out strikes near Dorvan"] == {"coalition"}
+    assert sources["Chlorine was used in Dorvan"] == {"dorvan-monitor"}
+    assert sources["they do not know how many are left"] == {"un"}
+    assert sources["Nearly 7,600 people have fled Dorvan during the offensive"] == {"dalposten"}
+    assert sources["20 people died in the market"] == {"dorvan-monitor"}
+    assert not any(
+        a.iri.endswith(("/un", "/kestrian-authorities", "/health-ministry"))
+        for a in statement(draft, "the bridge was closed").attribution.sources
+    )
+
+
+WITNESS_REGISTRY = """\
+'@context':
+- https://w3id.org/claim-ledger/context.jsonld
+- src: https://w3id.org/claim-ledger/source/
+'@graph':
+- id: src:dorvan-witnesses
+  type: Person
+  name: {en: Witnesses in Dorvan (unnamed)}
+- id: src:kestria-watch
+  type: Organization
+  name: {en: Kestria Watch}
+  sourceKind: MonitoringGroup
+- id: src:dalposten
+  type: Organization
+  name: {en: Dalposten}
+  sourceKind: NewsOutlet
+"""
+
+
+def test_a_cue_inside_a_relative_clause_and_a_group_by_the_head_of_its_registry_name(
+    tmp_path: Path,
+) -> None:
+    """ "The blast, which witnesses said killed 43 people, …": the clause is the witnesses'
+    (the registry's "Witnesses in Dorvan (unnamed)", by the head noun of its name); "a strike
+    that Kestria Watch says collapsed three buildings": Kestria Watch's."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(WITNESS_REGISTRY, encoding="utf-8")
+    draft = outlet_draft(
+        tmp_path,
+        "The blast in Dorvan, which witnesses said killed 43 people, hit the market.\n\n"
+        "It was an air strike that Kestria Watch says collapsed three buildings.\n",
+        "en",
+        registry,
+        "Dalposten",
+    )
+    by_words = {
+        draft.text[s.start : s.end]: {a.iri.removeprefix(SRC) for a in s.attribution.sources}
+        for s in draft.statements
+    }
+    witnessed = [w for w in by_words if w.startswith("which witnesses said killed 43 people")]
+    assert witnessed and by_words[witnessed[0]] == {"dorvan-witnesses"}
+    struck = [w for w in by_words if "collapsed three buildings" in w]
+    assert struck and all(by_words[w] == {"kestria-watch"} for w in struck)
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "Forty people died in a blast in Dorvan.\n\nThe market had reopened.\n\n(Vestpress)\n",
+        "Forty people died in a blast in Dorvan.\n\nThe market had reopened. - Vestpress\n",
+        "Forty people died in a blast in Dorvan.\n\nThe market had reopened.\n\n© Vestpress\n",
+        "DORVAN (Vestpress/NAN) Forty people died in a blast in Dorvan.\n\nThe market had "
+        "reopened.\n",
+    ],
+)
+def test_a_wire_credit_at_the_bottom_or_after_a_place_makes_the_reporters_voice_the_wires(
+    tmp_path: Path, source_registry: Path, copy: str
+) -> None:
+    """A credit line naming a registry news agency ("(Vestpress)", "- Vestpress" after the last
+    sentence, "© Vestpress", "DORVAN (Vestpress/NAN)") makes the agency the source of the
+    reporter's statements, though --outlet names the paper that printed the copy."""
+    draft = outlet_draft(tmp_path, copy, "en", source_registry, "Dalposten")
+    reporter = [s for s in draft.statements if "Forty people died" in draft.text[s.start : s.end]]
+    assert reporter and reporter[0].attribution.sources[0].iri.endswith("/vestpress")
+    assert found(draft)["The market had reopened"] == {"vestpress"}
+
+
+TITLE_OFFICE_REGISTRY = """\
+'@context':
+- https://w3id.org/claim-ledger/context.jsonld
+- src: https://w3id.org/claim-ledger/source/
+'@graph':
+- id: src:ana-holm
+  type: Person
+  name: {en: Ana Holm}
+  jobTitle: {en: Prime Minister of Kestria and head of the ruling party}
+  actedOnBehalfOf: src:kestrian-government
+- id: src:pm-office
+  type: Organization
+  name: {en: Office of the Kestrian Prime Minister}
+  sourceKind: Government
+- id: src:kestrian-government
+  type: Organization
+  name: {en: Kestrian government}
+  sourceKind: Government
+- id: src:doctors-abroad
+  type: Organization
+  name: {en: Doctors Abroad}
+  sourceKind: HumanitarianOrganisation
+- id: src:dalposten
+  type: Organization
+  name: {en: Dalposten}
+  sourceKind: NewsOutlet
+"""
+
+
+def test_his_office_is_the_office_of_the_person_the_sentence_names_and_a_clause_after_the_cue(
+    tmp_path: Path,
+) -> None:
+    """ "Prime Minister Ana Holm declared victory in Dorvan, her office said, after …": the
+    registry's office of her title (its first part, before "of"), though no person has spoken
+    yet; so does "her office" in the next paragraph; "…, the charity said, after an air strike
+    destroyed its clinic": the clause of time after the cue is the reporter's."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(TITLE_OFFICE_REGISTRY, encoding="utf-8")
+    draft = outlet_draft(
+        tmp_path,
+        "Prime Minister Ana Holm declared victory in Dorvan today, her office said, after a "
+        "long battle for the city.\n\n"
+        "Holm “congratulates the army on the victory,” her office said in a statement.\n\n"
+        "Doctors Abroad has left Dorvan, the charity said, after an air strike destroyed its "
+        "clinic.\n",
+        "en",
+        registry,
+        "Dalposten",
+    )
+    by_words = {
+        draft.text[s.start : s.end]: {a.iri.removeprefix(SRC) for a in s.attribution.sources}
+        for s in draft.statements
+    }
+    victory = [w for w in by_words if "declared victory in Dorvan" in w]
+    assert victory and by_words[victory[0]] == {"pm-office"}
+    congratulates = [w for w in by_words if "congratulates the army" in w]
+    assert congratulates and by_words[congratulates[0]] == {"pm-office"}
+    assert by_words["Doctors Abroad has left Dorvan"] == {"doctors-abroad"}
+    clinic = [w for w in by_words if "an air strike destroyed its clinic" in w]
+    assert clinic and by_words[clinic[0]] == {"dalposten"}
+
+
+def test_a_source_that_puts_a_toll_at_a_figure_claims_the_whole_clause(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "The UN put the death toll at 83, while Kestria Watch said it was 87": the UN's figure is
+    its clause (verb and object), not the outlet's; "Doctors Abroad has placed the number of
+    dead closer to 200": Doctors Abroad's."""
+    draft = outlet_draft(
+        tmp_path,
+        "The UN put the death toll at 83, while Kestria Watch said it was 87.\n\n"
+        "Doctors Abroad has placed the number of dead closer to 200.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["The UN put the death toll at 83"] == {"un"}
+    assert sources["it was 87"] == {"kestria-watch"}
+    assert sources["Doctors Abroad has placed the number of dead closer to 200"] == {
+        "doctors-abroad"
+    }
+
+
+def test_a_new_source_named_with_an_acronym_is_an_organisation(tmp_path: Path) -> None:
+    """ "WFP Kestria said …", "UNHCR Dorvan said …": a new source whose name holds a word in
+    capitals of three letters or more is an organisation (no list of such names), while "Ana
+    Lind said …" is a person."""
+    draft = draft_of(
+        tmp_path,
+        "WFP Kestria said 300 people fled.\n\nUNHCR Dorvan said 20 families returned.\n\n"
+        "Ana Lind said the road was closed.\n",
+        "en",
+        None,
+    )
+    kinds = {a.name: a.person for s in draft.statements for a in s.attribution.sources if a.new}
+    assert kinds["WFP Kestria"] is False
+    assert kinds["UNHCR Dorvan"] is False
+    assert kinds["Ana Lind"] is True
+
+
+KIND_REGISTRY = """\
+'@context':
+- https://w3id.org/claim-ledger/context.jsonld
+- src: https://w3id.org/claim-ledger/source/
+'@graph':
+- id: src:rights-centre
+  type: Organization
+  name: {en: Kestria Centre for Justice}
+  sourceKind: HumanRightsOrganisation
+- id: src:dorvan-one
+  type: Organization
+  name: {en: Dorvan One}
+  sourceKind: Broadcaster
+- id: src:dalposten
+  type: Organization
+  name: {en: Dalposten}
+  sourceKind: NewsOutlet
+"""
+
+
+def test_a_description_that_spells_out_a_registry_kind_is_the_source_of_that_kind(
+    tmp_path: Path,
+) -> None:
+    """ "The broadcaster said …" after Dorvan One spoke: the registry's kind Broadcaster spelt
+    out by the head noun (with its modifiers, "the human rights organisation"), so Dorvan One,
+    without a list of such phrases."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(KIND_REGISTRY, encoding="utf-8")
+    draft = outlet_draft(
+        tmp_path,
+        "The Kestria Centre for Justice said the road was closed. Dorvan One said the bridge "
+        "was hit.\n\nThe broadcaster said the market burned. The human rights organisation "
+        "said 14 people were hurt.\n",
+        "en",
+        registry,
+        "Dalposten",
+    )
+    by_words = {
+        draft.text[s.start : s.end]: {a.iri.removeprefix(SRC) for a in s.attribution.sources}
+        for s in draft.statements
+    }
+    assert by_words["the market burned"] == {"dorvan-one"}
+    assert by_words["14 people were hurt"] == {"rights-centre"}
+
+
+def test_a_post_on_an_account_or_page_is_the_account_owners(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "A post on Moor's official Twitter account stated that …", "A statement on the Kestrian
+    Health Ministry's website said …": the owner of the account or page, not the post."""
+    draft = outlet_draft(
+        tmp_path,
+        "Lena Moor arrived in Dorvan on Monday. A post on Moor's official Twitter account stated "
+        "that she had come to open the bridge.\n\n"
+        "A statement on the Kestrian Health Ministry's website said 40 people died.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["she had come to open the bridge"] == {"lena-moor"}
+    assert sources["40 people died"] == {"health-ministry"}
+
+
+def test_a_report_that_came_from_a_source_and_it_said_after_it(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "The initial report of the strike …, came from the monitoring group, Kestria Watch. It
+    said …": both Kestria Watch's ("report" after "The initial" is a noun, not a cue)."""
+    draft = outlet_draft(
+        tmp_path,
+        "The initial report of the strike on Dorvan, about 40km north of the coast, came from "
+        "the monitoring group, Kestria Watch. It said 23 people had been killed.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["23 people had been killed"] == {"kestria-watch"}
+    report = [w for w in sources if w.startswith("The initial report of the strike")]
+    assert report and sources[report[0]] == {"kestria-watch"}
+
+
+JUDGEMENT_REGISTRY = """\
+'@context':
+- https://w3id.org/claim-ledger/context.jsonld
+- src: https://w3id.org/claim-ledger/source/
+'@graph':
+- id: src:ivan-berg
+  type: Person
+  name: {en: Ivan Berg (Bergov)}
+  jobTitle: {en: militia leader}
+- id: src:kestrian-government
+  type: Organization
+  name: {en: Kestrian government}
+  alternateName: {en: [Kestria]}
+  sourceKind: Government
+- id: src:doctors-abroad
+  type: Organization
+  name: {en: Doctors Abroad}
+  sourceKind: HumanitarianOrganisation
+- id: src:dalposten
+  type: Organization
+  name: {en: Dalposten}
+  sourceKind: NewsOutlet
+"""
+
+
+def test_a_judgement_a_reported_boast_and_a_registry_name_with_a_parenthesis(
+    tmp_path: Path,
+) -> None:
+    """ "Kestria has called the allegations a "fabrication"", "Doctors Abroad described the
+    strike as a war crime": the judge's, the whole clause; "Militia leader Ivan Berg is reported
+    to have boasted that …": Berg's (the registry's "Ivan Berg (Bergov)"), not the outlet's;
+    "Government troops are reported to have retaken the town" stays the outlet's."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(JUDGEMENT_REGISTRY, encoding="utf-8")
+    draft = outlet_draft(
+        tmp_path,
+        'Kestria has called the allegations of a chemical attack a "fabrication".\n\n'
+        "Doctors Abroad described the strike on its clinic as a war crime.\n\n"
+        "Militia leader Ivan Berg is reported to have boasted that his group shot down a plane.\n\n"
+        "Government troops are reported to have retaken the town.\n",
+        "en",
+        registry,
+        "Dalposten",
+    )
+    by_words = {
+        draft.text[s.start : s.end]: {a.iri.removeprefix(SRC) for a in s.attribution.sources}
+        for s in draft.statements
+    }
+    called = [w for w in by_words if w.startswith("Kestria has called the allegations")]
+    assert called and by_words[called[0]] == {"kestrian-government"}
+    described = [w for w in by_words if w.startswith("Doctors Abroad described the strike")]
+    assert described and by_words[described[0]] == {"doctors-abroad"}
+    boast = [w for w in by_words if "his group shot down a plane" in w]
+    assert boast and by_words[boast[0]] == {"ivan-berg"}
+    retaken = [w for w in by_words if "retaken the town" in w]
+    assert retaken and by_words[retaken[0]] == {"dalposten"}
+
+
+def test_a_registry_organisation_named_first_with_a_phrase_after_it(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Doctors Abroad in the UN compound at Dorvan said …": the organisation named first, its
+    place after it (the UN, named later in the phrase, is no speaker)."""
+    draft = outlet_draft(
+        tmp_path,
+        "Doctors Abroad in the UN compound at Dorvan said 40 patients were evacuated.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    assert found(draft)["40 patients were evacuated"] == {"doctors-abroad"}
+
+
+def test_a_named_speaker_with_a_title_then_said_and_a_clause_about_a_registry_source(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Ivan Berg, the top Kestrian commander in the region, said the Pentagon was aware of the
+    reports": Berg speaks; "the Pentagon was aware …" is what he said, not a speaker after the
+    cue; "…, said a Vestpress source who was not authorized to speak" is still a speaker."""
+    draft = outlet_draft(
+        tmp_path,
+        "Ivan Berg, the top Kestrian commander in the region, said the Pentagon was aware of "
+        "the reports.\n\n"
+        "The estimate was based on the damage, said Lena Moor, who was not authorized to speak.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    by_words = {
+        draft.text[s.start : s.end]: {a.iri.removeprefix(SRC) for a in s.attribution.sources}
+        for s in draft.statements
+    }
+    aware = [w for w in by_words if "the Pentagon was aware of the reports" in w]
+    assert aware and all(by_words[w] == {"ivan-berg"} for w in aware)
+    assert by_words["The estimate was based on the damage"] == {"lena-moor"}
+
+
+def test_a_count_a_source_documented_and_a_fronted_time_before_the_speaker(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Last month, Kestria Watch, a rights watchdog, documented the death of some 1,400
+    civilians": Kestria Watch's count, the whole clause; "Last week, Lena Moor said …", "Two
+    days later, Ivan Berg said …": the speaker after a fronted time."""
+    draft = outlet_draft(
+        tmp_path,
+        "Last month, Kestria Watch, a UK-based rights watchdog, documented the death of some "
+        "1,400 civilians in Dorvan.\n\n"
+        "Last week, Lena Moor said the road was closed.\n\n"
+        "Two days later, Ivan Berg said the bridge was open.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    by_words = {
+        draft.text[s.start : s.end]: {a.iri.removeprefix(SRC) for a in s.attribution.sources}
+        for s in draft.statements
+    }
+    counted = [w for w in by_words if "documented the death of some 1,400 civilians" in w]
+    assert counted and by_words[counted[0]] == {"kestria-watch"}
+    assert by_words["the road was closed"] == {"lena-moor"}
+    assert by_words["the bridge was open"] == {"ivan-berg"}
+
+
+def test_role_name_and_organisation_in_either_order(tmp_path: Path, source_registry: Path) -> None:
+    """Speaker, role and organisation in either order: "Lena Moor, director of Kestria Watch,
+    said", "Kestria Watch's director, Lena Moor, said", "The director of Kestria Watch, Lena
+    Moor, said", "…," said Lena Moor of Kestria Watch": Moor each time, not the organisation
+    and not the words after the cue."""
+    draft = outlet_draft(
+        tmp_path,
+        "Lena Moor, director of Kestria Watch, said 11 people died.\n\n"
+        "Kestria Watch's director, Lena Moor, said 12 people died.\n\n"
+        "The director of Kestria Watch, Lena Moor, said 13 people died.\n\n"
+        '"Sixteen people died," said Lena Moor of Kestria Watch.\n',
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    for words in ("11 people died", "12 people died", "13 people died", "Sixteen people died"):
+        assert sources.get(words) == {"lena-moor"}, (words, sources)
+
+
+def test_the_agency_is_the_latest_source_of_an_agency_kind(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Vestpress said … The agency said …": Vestpress (a NewsAgency); "The UN said … The
+    agency said …": the UN (a UNAgency), by the words of the registry's kind, not a new source
+    named "agency"."""
+    draft = outlet_draft(
+        tmp_path,
+        "Vestpress said 20 people died. The agency said the toll would rise.\n\n"
+        "Kestria Watch said 5 people died. The UN said 3 families fled. The agency said 4 "
+        "families returned.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["the toll would rise"] == {"vestpress"}
+    assert sources["4 families returned"] == {"un"}
+
+
+def test_a_figure_after_said_is_the_statement_and_according_to_a_role(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "The UN, citing local officials, said 42 people died", "In a statement on Monday, the
+    ministry said 43 people died": "42 people died" is what was said, not a speaker after the
+    cue nor an adverbial tail; "According to a Kestrian Health Ministry official, 41 people
+    died": the ministry's, the role no part of the statement."""
+    draft = outlet_draft(
+        tmp_path,
+        "According to a Kestrian Health Ministry official, 41 people died.\n\n"
+        "The UN, citing local officials, said 42 people died.\n\n"
+        "In a statement on Monday, the Kestrian Health Ministry said 43 people died.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["41 people died"] == {"health-ministry"}
+    assert sources["42 people died"] == {"un"}
+    assert sources["43 people died"] == {"health-ministry"}
+
+
+def test_a_quote_resumes_after_the_reporters_sentence_about_the_speaker(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """'"I saw bodies," Lena Moor said. She could not get help there. "I don't know how I
+    walked."': Moor's quote resumes after the reporter's sentence about her (that sentence stays
+    the outlet's); a quote after a sentence that is not about her stays the outlet's."""
+    draft = outlet_draft(
+        tmp_path,
+        '"I saw bodies on the floor," Lena Moor said. She could not get help there, so she went '
+        'to the hospital. "I don\'t know how I walked that far."\n\n'
+        "Lena Moor said the road was closed. She went home. The army left. "
+        '"It was awful."\n',
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["I don't know how I walked that far"] == {"lena-moor"}
+    assert sources["She could not get help there, so she went to the hospital"] == {"dalposten"}
+    assert sources["It was awful"] != {"lena-moor"}

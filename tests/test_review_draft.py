@@ -1094,16 +1094,28 @@ def test_blame_for_the_deaths_is_proposed_before_the_count(tmp_path: Path) -> No
 
 def test_a_new_source_alike_to_two_takes_the_one_named_before(tmp_path: Path) -> None:
     """ "A ministry statement" is like two registry ministries: the one the article named before
-    comes first, here through the spokesman who acts for it (actedOnBehalfOf)."""
+    comes first, here through the spokesman who acts for it (actedOnBehalfOf): extract resolves
+    the description so itself (a described speaker, brief srcfix2), else the review proposes it
+    first."""
     found = first_proposals(
         tmp_path,
         "Ivo Radek said the city of Veltra was calm on Sunday.\n\n"
         "A ministry statement said 150 fighters had been killed in Veltra.\n",
         extra_sources=MINISTRIES,
     )
-    assert found.get("A ministry statement", "").startswith("the registry's src:kestrian-mod"), (
-        found
+    if "A ministry statement" in found:
+        assert found["A ministry statement"].startswith("the registry's src:kestrian-mod"), found
+        return
+    draft = extract.extract_draft(
+        tmp_path / "article.en.txt", "en", sources=tmp_path / "sources.yaml"
     )
+    sources = {
+        agent.iri.rsplit("/", 1)[-1]
+        for s in draft.statements
+        if "150 fighters" in draft.text[s.start : s.end]
+        for agent in s.attribution.sources
+    }
+    assert sources == {"kestrian-mod"}, found
 
 
 def test_a_ministrys_denial_is_that_its_countrys_forces_did_it(tmp_path: Path) -> None:

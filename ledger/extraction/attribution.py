@@ -60,6 +60,81 @@ _COUNT_INTRODUCERS = frozenset(
 _PART_OF = frozenset(("including", "inkludert", "deriblant", "herunder"))
 
 
+#: a participle phrase before the speaker: "Announcing the strike, X said …", "Speaking to
+#: reporters in Y, X said …", "Asked about the toll, X said …"
+_FRONTED_PARTICIPLE = re.compile(
+    r"^(?P<adverbial>(?:[A-Z][a-z]{2,}ing|Citing|Asked|Pressed|Questioned|Interviewed|Reached|Contacted)"
+    r"\s[^,]{2,120}),\s+"
+)
+#: the subject of a cue, with at most one side-description between commas
+_CUE_SUBJECT = r"(?P<src>[^,]{1,80}?|[^,]{1,60},[^,]{1,100},)"
+#: a source's figure: "X put the death toll at 83", "X placed the number of dead at", "another
+#: put it closer to 1,300", "X has estimated the total at"
+_FIGURE_CUE = re.compile(
+    rf"^{_CUE_SUBJECT}\s+(?P<cue>(?:has\s+|have\s+|had\s+)?(?:put|puts|placed|places|set|sets))"
+    r"\s+(?:(?:the|its|their|his|her)\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:toll|number|figure|count|total|tally|it)\b[^.;]{0,60}?\s(?:at|closer\s+to|near)\s"
+)
+#: what a source issued came from it: "The initial report of the strike, …, came from the
+#: activist group X", "The figures came from the health ministry"
+_CAME_FROM = re.compile(
+    r"^(?:The|An?|Those|These)\s+(?:[\w-]+\s+){0,2}?(?:report|reports|information|figure|figures|"
+    r"claim|claims|account|accounts|toll|estimate|estimates|news|word)\b.{0,140}?\s+came\s+from\s+"
+    r"(?P<src>[^.;:]{2,120}?)\s*$"
+)
+#: "X is reported to have boasted that …", "X was said to have told …" (a verb of saying: "Afghan
+#: troops are reported to have recaptured the city" is the reporter's, hedged)
+_REPORTED_TO_HAVE = re.compile(
+    rf"^{_CUE_SUBJECT}\s+(?:is|was|are|were)\s+(?:reported|said|quoted|understood)\s+to\s+have\s+"
+    r"(?P<cue>said|told|claimed|stated|written|warned|confirmed|admitted|boasted|bragged|"
+    r"declared|conceded|acknowledged|announced|insisted|denied)\s+(?:that\s+)?(?=\S)"
+)
+#: a source's count: "X documented the death of some 1,400 civilians", "X has recorded 300
+#: deaths", "the IOM's tracking matrix registered a total of 22,224 …" (a figure soon after)
+_COUNTED = re.compile(
+    rf"^{_CUE_SUBJECT}\s+(?P<cue>(?:has\s+|have\s+|had\s+)?(?:documented|recorded|counted|"
+    r"registered|tallied))\s+(?:[^\s,.;]+\s+){0,6}?(?:at\s+least\s+|more\s+than\s+|some\s+|"
+    r"about\s+|around\s+|nearly\s+|over\s+|almost\s+)?\d"
+)
+#: a source's judgement of a thing: "X has called the allegations a "fabrication"", "X
+#: described the strike as a crime", "X dismissed the reports as "IS news""
+_CALLED_IT = re.compile(
+    rf"^{_CUE_SUBJECT}\s+(?:has\s+|have\s+|had\s+)?"
+    r"(?:(?P<cue>called|branded|labelled|labeled)\s+(?:the|these|those|this|it|them|their|its)\b"
+    r"[^.;:]{0,100}?\s+(?:an?\s+|[\"“])"
+    r"|(?P<cue2>described|dismissed|denounced|condemned)\s+(?:the|these|those|this|it|them|their|its)"
+    r"\b[^.;:]{0,100}?\s+as\s+)"
+)
+#: a clause of time after a trailing cue and its comma: "…, X said, after …"
+_AFTER_CUE = re.compile(r",\s+(?P<word>after|before|as|when|since|amid|following)\s+\S")
+#: a relative clause whose verb is a source's cue: "which witnesses said killed …", "that
+#: local officials say collapsed …" (the verb after the cue, no "that")
+_EMBEDDED_CUE = re.compile(
+    r"\b(?:which|that|who)\s+(?P<src>[^,;:]{2,60}?)\s+"
+    r"(?P<cue>say|says|said|claim|claims|claimed|believe|believed|allege|alleged|estimate|"
+    r"estimated)\s+(?!that\b|it\b|they\b|he\b|she\b|the\b|a\b|an\b)(?=[a-z])"
+)
+#: a time put before the speaker: "Last month", "Earlier this week", "Two days later", "Hours
+#: after the strike"
+_FRONTED_TIME = re.compile(
+    r"(?:(?:Last|This|Next|Earlier|Later|Late|Early)(?:\s+(?:this|last|next))?\s+"
+    r"(?:week|month|year|night|weekend|summer|winter|spring|autumn|fall|morning|afternoon|"
+    r"evening|[A-Z][a-z]+day)"
+    r"|(?:A|One|Two|Three|Four|Five|Several|Some|Hours|Days|Weeks|Months|Minutes)\s+"
+    r"(?:(?:hours?|days?|weeks?|months?|years?|minutes?)\s+)?(?:later|earlier|before|after\b.*))"
+)
+#: words after a cue that are a clause, not a speaker: a figure then a verb ("said 42 people
+#: died", "said 300 homes were hit"), or a verb in the past at the end ("said the town fell")
+_CLAUSE_AFTER_CUE = re.compile(
+    r"\d[\d,.]*\s+\S+(?:\s+\S+)?\s+[a-z]+"
+    r"|.*\s(?:[a-z]{3,}ed|died|fled|rose|fell|left|began|grew|lost|won|fought|struck|shot|hit|"
+    r"took|came|went|ran|held|saw|sank|burned|burnt)$"
+)
+#: the gender a pronoun that opens a sentence refers to
+_PRONOUN_GENDERS = {"She": "f", "He": "m"}
+#: a coordinator before a second clause that may have a source and a cue of its own
+_SECOND_CLAUSE = re.compile(r"(?:,?\s+(?:while|whereas)|,?\s+(?:but|and)|;)\s+(?=\S)")
+
 #: a source phrase with a relative clause about it: "a U.S. government source who was not …"
 _DESCRIBED_SOURCE = re.compile(r"(.{3,80}?)\s+(?:who|whom|that|som)\s+\S")
 
@@ -376,6 +451,7 @@ class Extractor(SourceResolver, QuantityReader):
         """The statements of one sentence: a cue after it, before it, or the outlet's voice."""
         text = self.text
         s_end = strip_span(text, start, end, " \t\r\n.!?")[1]
+        self.sentence_span = (start, s_end)
         # "U.N. officials said": the dots of initialisms are no full stops to the cue patterns
         sentence = mask_initials(text[start:s_end])
         if self._previous_cue(start, sentence):
@@ -385,6 +461,15 @@ class Extractor(SourceResolver, QuantityReader):
             # hedges what the paragraph said before it (else the paragraph before)
             self._hedge_before(start, sentence)
             return self._relative_of_note(start, sentence)
+        if not speech:
+            second = self._second_speaker(start, sentence)
+            if second is not None:
+                # "The UN put the toll at 83 while the Observatory said it was 87": two
+                # statements, the second one's source and cue its own
+                cut, resume = second
+                return self._sentence(start, start + cut, speech) + self._sentence(
+                    start + resume, end, speech
+                )
         adding = self.p.adding.search(sentence)
         head = sentence[: adding.start()] if adding else sentence
         described = None if speech else self._described_speaker(start, sentence)
@@ -393,7 +478,15 @@ class Extractor(SourceResolver, QuantityReader):
             stop, attribution = self._credited(start, sentence, s_end, attribution)
             direct = self._is_quoted(stmt_start, stop)
             return self._clauses(stmt_start, stop, attribution, direct, background=True)
-        hit = self._trailing(start, head)
+        # "Citing hospital records, X said 40 people died": the cue after the fronted phrase,
+        # not a trailing one ("…, X said" with a short tail)
+        fronted = (
+            not speech
+            and self.lex.lang == "en"
+            and _FRONTED_PARTICIPLE.match(sentence) is not None
+            and self._trial_cue(start, sentence, fronted=True) is not None
+        )
+        hit = None if fronted else self._trailing(start, head)
         if hit is not None:
             stmt_end, attribution = hit
             relayed = self._cued_before_relay(start, stmt_end, attribution)
@@ -404,6 +497,12 @@ class Extractor(SourceResolver, QuantityReader):
             statements = self._clauses(start, stmt_end, attribution, direct)
             if adding:  # '"…," he said, adding that …': what he added is his too
                 statements += self._clauses(start + adding.end(), s_end, attribution, False)
+            elif not speech and self.lex.lang == "en":
+                # "…, the charity said, after a US air strike destroyed its hospital": the
+                # clause of time after the cue is the reporter's
+                after = _AFTER_CUE.search(self.text, stmt_end, s_end)
+                if after is not None and re.search(r"\w", self.text[after.end() : s_end]):
+                    statements += self._clauses(after.start("word"), s_end, self.own, False)
             return statements
         hit2 = self._leading(start, sentence)
         if hit2 is not None:
@@ -439,6 +538,11 @@ class Extractor(SourceResolver, QuantityReader):
             # '"…," said X. "Then the sky went orange."': X's quote goes on
             assert self.context.last is not None
             return [Statement(start, s_end, self.context.last, direct=True)]
+        resumed = self._quote_after_paraphrase(start) if self._is_quoted(start, s_end) else None
+        if resumed is not None:
+            # '"…," she said. She could not get help there. "I don't know how I walked."': her
+            # quote resumes after the reporter's sentence about her
+            return [Statement(start, s_end, resumed, direct=True)]
         self._note_subject(sentence)
         return self._clauses(start, s_end, self.own, self._is_quoted(start, s_end))
 
@@ -461,6 +565,50 @@ class Extractor(SourceResolver, QuantityReader):
             return None
         before = [] if frame else self._clauses(start, start + len(head), self.own, False)
         return before + self._clauses(start + adding.end(), end, attribution, False)
+
+    def _second_speaker(self, start: int, sentence: str) -> tuple[int, int] | None:
+        """Where the first clause ends and a second one with a source and a cue of its own
+        starts, after a clause of at least three words and a coordinator ("…, while X said …",
+        "… whereas X says …", "…; X said …", "…, but X told …"), outside quotation marks."""
+        for m in _SECOND_CLAUSE.finditer(sentence):
+            head = sentence[: m.start()].split()
+            if len(head) < 3 or self._inside_quote(start, start + m.start()):
+                continue
+            bare = "," not in m.group(0) and m.group(0).split()[0] in ("and", "but")
+            if bare and (len(head) < 5 or len(head) <= 8 and self._sourcelike(" ".join(head))):
+                continue  # "Residents of Dorvan and the UN said …": two speakers, one cue
+            rest = sentence[m.end() :]
+            found = self._trial_cue(start + m.end(), rest)
+            if found is None or found[2] or found[1].sources == (self.outlet,):
+                continue
+            if found[0] >= start + len(sentence):
+                continue
+            if bare and any(a.new for a in found[1].sources):
+                continue  # "… fled Mosul and its surroundings are …": no registry speaker
+            return m.start(), m.end()
+        return None
+
+    def _trial_cue(
+        self, start: int, sentence: str, fronted: bool = False
+    ) -> tuple[int, Attribution, bool] | None:
+        """``_leading_cue`` (``fronted``: ``_leading``, a fronted phrase allowed) as a trial
+        reading, with what the reader remembers left as it was (a
+        trial may name speakers and make new agents that the reading then does not use)."""
+        context = replace(self.context, named=list(self.context.named))
+        context.mentioned = list(self.context.mentioned)
+        new_agents = dict(self.new_agents)
+        names = dict(self.new_registry.names)
+        agents = dict(self.new_registry.agents)
+        roles, genders = dict(self.roles), dict(self.genders)
+        try:
+            if fronted:
+                return self._leading(start, sentence)
+            return self._leading_cue(start, sentence)
+        finally:
+            self.context, self.roles, self.genders = context, roles, genders
+            self.new_agents = new_agents
+            self.new_registry.names, self.new_registry.agents = names, agents
+            self.new_registry.compile()
 
     def _relative_of_note(self, start: int, sentence: str) -> list[Statement]:
         """A note on the reporting or on what is unknown is no statement, but its relative clause
@@ -525,6 +673,28 @@ class Extractor(SourceResolver, QuantityReader):
         between = self.text[last.end : start]
         # a line break may part them ('"…," X said.\n"…"'), a blank line not (a new paragraph)
         return last.end <= start and not re.search(r"\n\s*\n", between) and len(between) <= 200
+
+    def _quote_after_paraphrase(self, start: int) -> Attribution | None:
+        """The person whose quote an uncued quoted sentence resumes: the last person who spoke,
+        when they spoke in quotes earlier in the paragraph and the sentence just before opens
+        with the pronoun for them ("She could not get help there."); English only."""
+        last = self.context.last_person
+        if self.lex.lang != "en" or last is None:
+            return None
+        before = self.text[self._paragraph_start : start].strip()
+        previous = re.split(r"(?<=[.!?])[\"”’']?\s+", before)[-1] if before else ""
+        pronoun = re.match(r"(She|He)\s", previous)
+        if pronoun is None:
+            return None
+        gender = _PRONOUN_GENDERS[pronoun.group(1)]
+        people = [a for a in last.sources if a.person]
+        if not people or any(self.genders.get(a.iri) not in (None, gender) for a in people):
+            return None
+        spoke = any(
+            s.start >= self._paragraph_start and s.direct and s.attribution.sources == last.sources
+            for s in self.statements
+        )
+        return last if spoke else None
 
     def _is_quoted(self, start: int, end: int) -> bool:
         """Do the words open with a quotation mark or a speech dash?"""
@@ -591,6 +761,14 @@ class Extractor(SourceResolver, QuantityReader):
                 # Lee, the UN's coordinator, said in a statement", "…, X, head of Y, was quoted
                 # as saying by Interfax": the speaker is before the cue
                 continue
+            head_words = re.split(r"\s(?:who|whom|whose|which)\s", m.group("src").split(",")[0])[0]
+            if self.lex.lang == "en" and (
+                any(w.casefold() in self.lex.clause_verbs for w in head_words.split())
+                or _CLAUSE_AFTER_CUE.match(head_words)
+            ):
+                # "X, the top commander, said the Pentagon was aware …": a clause after the cue,
+                # not a speaker after it ("…, said a source who was not authorized …" is one)
+                continue
             relayed = len(words) > 1 and words[1].casefold() in self.lex.relay
             # "…, sier det ukrainske jernbaneverket": a determiner, an adjective, a definite
             # noun (Norwegian double definiteness) name the speaker; "sier det var …" does not
@@ -654,7 +832,11 @@ class Extractor(SourceResolver, QuantityReader):
                 or self._speaking_role(first_part)
             ):
                 continue  # "…, and costs climbed, a spokeswoman said": a clause, not a name
-            tail = m.group("tail").split()
+            tail = m.group("tail").lstrip(" ,").split()
+            if self.lex.lang == "en" and re.match(
+                r"\d[\d,.]*\s+\S+(?:\s+\S+)?\s+[a-z]+", " ".join(tail)
+            ):
+                continue  # "…, X said 43 people died": the statement follows the cue
             # "…, the OPCW said on Friday in a long-awaited final report on the attack": an
             # adverbial tail may be long; a tail of other words is the statement that follows
             adverbial = bool(tail) and (
@@ -818,6 +1000,18 @@ class Extractor(SourceResolver, QuantityReader):
         if found is not None:
             return found
         fronted = self.p.fronted_adverbial.match(sentence)
+        if fronted is None and self.lex.lang == "en":
+            fronted = _FRONTED_PARTICIPLE.match(sentence)
+            time = re.match(r"(?P<adverbial>[^,]{3,40}),\s+", sentence)
+            if (
+                fronted is None
+                and time
+                and (
+                    self._is_time(time.group("adverbial"))
+                    or _FRONTED_TIME.fullmatch(time.group("adverbial"))
+                )
+            ):
+                fronted = time  # "Last month, X documented …", "Two days later, X said …"
         if fronted:
             found = self._leading_cue(start + fronted.end(), sentence[fronted.end() :])
             if found is not None and not found[2]:
@@ -825,6 +1019,8 @@ class Extractor(SourceResolver, QuantityReader):
                 if self.p.channel.search(" " + fronted.group("adverbial")):
                     attribution = replace(attribution, transmission="sourcePublication")
                 return stop, attribution, False
+            if found is not None and self.lex.lang == "en":
+                return found  # "Last month, X documented the death of 1,400 …": the whole clause
         return None
 
     def _described_speaker(self, start: int, sentence: str) -> tuple[int, Attribution] | None:
@@ -838,24 +1034,67 @@ class Extractor(SourceResolver, QuantityReader):
             if m is None or not self._sourcelike(m.group("src")):
                 continue
             first = m.group("desc").lstrip(", ").split()
+            pieces = [p.strip() for p in m.group("desc").split(",") if p.strip()]
+            # "Lena Moor, director of Kestria Watch, said …": a role in apposition; "The
+            # director of Kestria Watch, Lena Moor, said …": the name in apposition to the role
+            role_after = (
+                self.lex.lang == "en"
+                and len(pieces) == 1
+                and bool(first)
+                and self._role_word(
+                    first[1] if first[0].casefold() == "the" and first[1:] else first[0]
+                )
+            )
+            name_after = (
+                self.lex.lang == "en"
+                and len(pieces) == 1
+                and re.fullmatch(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}", pieces[0]) is not None
+                and any(self._role_word(w) for w in m.group("src").split())
+            )
             if not first or not (
                 first[0].casefold() in self.lex.description_open + self.lex.relative
                 or first[0][:1].isdigit()
+                or role_after
+                or name_after
             ):
                 continue
             if self.p.pronoun.match(m.group("src").strip()):
                 continue
             phrase = m.group("src")
-            pieces = [p.strip() for p in m.group("desc").split(",") if p.strip()]
-            if pieces[0].split()[0].casefold() in ("a", "an", "en", "et", "ei"):
+            if pieces[0].split()[0].casefold() in ("a", "an", "en", "et", "ei") or role_after:
                 phrase = f"{phrase}, {pieces[0]}"  # "X, a spokesman for Y, who …": X for Y
+            elif name_after:
+                phrase = f"{phrase}, {pieces[0]}"  # "Y's director, X": X
             attribution = self._source(phrase, m.group("cue"), tail=m.group("adv"))
             if attribution:
                 return start + m.end(), attribution
         return None
 
+    def _role_word(self, word: str) -> bool:
+        """Does a word name a role a person speaks in ("director", "spokesman", "head")?"""
+        word = word.casefold().strip(",")
+        return word in self.lex.title_words or word.startswith(self.lex.speaking_roles)
+
     def _leading_cue(self, start: int, sentence: str) -> tuple[int, Attribution, bool] | None:
         """A cue before the statement, at the very start of the sentence."""
+        m = _REPORTED_TO_HAVE.match(sentence) if self.lex.lang == "en" else None
+        if m and self._sourcelike(m.group("src")):
+            # "X is reported to have boasted that …": X's words, hedged by the reporter, the
+            # whole clause (what X is reported to have said is no quote of X)
+            attribution = self._source(m.group("src"), m.group("cue"))
+            if attribution:
+                return start, attribution, True
+        m = _CAME_FROM.match(sentence) if self.lex.lang == "en" else None
+        if m:
+            # "The initial report of the strike came from the activist group, X": X's
+            src = m.group("src")
+            parts = [p.strip() for p in src.split(",")]
+            attribution = None
+            if len(parts) == 2 and parts[0][:1].islower():
+                attribution = self._source(parts[1], "came from")  # "the group, X"
+            attribution = attribution or self._source(src, "came from")
+            if attribution:
+                return start, attribution, True
         described = self._described_speaker(start, sentence)
         if described is not None:
             return described[0], described[1], False
@@ -916,6 +1155,21 @@ class Extractor(SourceResolver, QuantityReader):
                     if self.lex.lang == "nb" and about:
                         return start + m.end() + about.end(), attribution, False  # "melder om"
                     return start + m.end(), attribution, False
+        if self.lex.lang == "en":
+            m = _CALLED_IT.match(sentence)
+            if m and self._sourcelike(m.group("src")) and not self._auxiliary_end(m.group("src")):
+                # "Syria has called the allegations a "fabrication"", "X dismissed the reports
+                # as propaganda": X's judgement, the whole clause
+                attribution = self._source(m.group("src"), m.group("cue") or m.group("cue2"))
+                if attribution:
+                    return start, attribution, True
+            m = _FIGURE_CUE.match(sentence) or _COUNTED.match(sentence)
+            if m and self._sourcelike(m.group("src")) and not self._auxiliary_end(m.group("src")):
+                # "The UN put the death toll at 83": the source's figure is the whole clause,
+                # verb and object
+                attribution = self._source(m.group("src"), m.group("cue"))
+                if attribution:
+                    return start, attribution, True
         m = self.p.show.match(sentence)
         if m:
             src = m.group("src")
@@ -961,6 +1215,14 @@ class Extractor(SourceResolver, QuantityReader):
         """Could these words, before a verb of saying, be the speaker?"""
         phrase = phrase.strip()
         if self.p.pronoun.match(phrase) or self.registry.exact(phrase):
+            return True
+        if (
+            self._described_source(phrase)
+            or self._account_owner(phrase)
+            or self._named_with_postmodifier(phrase)
+        ):
+            # "A Kestrian Health Ministry official at the hospital said …", "A statement on the
+            # ministry's website said …"
             return True
         named = self.registry.mentions(phrase)
         if named and named[-1][1] == len(phrase) and "," not in phrase:
@@ -1013,8 +1275,16 @@ class Extractor(SourceResolver, QuantityReader):
             stop = consumed
             between = sentence[consumed:comma] if comma >= 0 else "-"
             rest = re.sub(r"^(?:'s|’s)\s*", "", between.strip()).split()
-            if not rest or (len(rest) <= 2 and rest[0].casefold() in self.lex.documents):
-                stop = comma + 1  # "Ifølge SOHR, …", "According to UN estimates, …"
+            role = (
+                self.lex.lang == "en"
+                and 1 <= len(rest) <= 3
+                and all(w.islower() for w in rest)
+                and self._role_word(rest[-1].rstrip("s"))
+            )
+            if not rest or (len(rest) <= 2 and rest[0].casefold() in self.lex.documents) or role:
+                # "Ifølge SOHR, …", "According to UN estimates, …", "According to a Kestrian
+                # Health Ministry official, …"
+                stop = comma + 1
             return stop, self._source(phrase, cue)
         if comma > at:
             return comma + 1, self._source(sentence[at:comma], cue)
@@ -1070,9 +1340,24 @@ class Extractor(SourceResolver, QuantityReader):
                 agent = self._source(passive.group("src"), "")
                 if agent:
                     owner = replace(agent, transmission="unstated")
+            if owner.sources == (self.outlet,) and self.lex.lang == "en":
+                # "the blast, which witnesses said killed 43 people": the witnesses' words
+                owner = self._embedded_cue(piece_start, piece_end) or owner
             statements.append(Statement(piece_start, piece_end, owner))
             statements.extend(self._nested(piece_start, piece_end, owner))
         return statements
+
+    def _embedded_cue(self, start: int, end: int) -> Attribution | None:
+        """A cue inside a relative clause of the reporter's words: "…, which witnesses said
+        killed 43 people", "a strike that local officials say collapsed three buildings": the
+        source of that cue (the clause is its claim)."""
+        m = _EMBEDDED_CUE.search(mask_initials(self.text[start:end]))
+        if m is None or m.group("src").split()[0].casefold() in self.lex.clause_pronouns:
+            return None
+        src = m.group("src")
+        if not (self._people_source(src) or self._sourcelike(src)):
+            return None
+        return self._source(src, m.group("cue"))
 
     def _cue_edges(
         self, start: int, end: int, attribution: Attribution

@@ -42,7 +42,7 @@ from ledger.extraction.days import parse_published
 from ledger.extraction.draft import Draft, render_draft
 from ledger.extraction.rules import LEXICONS
 from ledger.extraction.segmentation import paragraphs, sentences, wire_credit
-from ledger.extraction.sources import Agent, Registry, byline_wire
+from ledger.extraction.sources import Agent, Registry, byline_wire, credited_wire
 from ledger.intake.load import read_text_file
 
 if TYPE_CHECKING:
@@ -108,7 +108,8 @@ def extract_draft(
     when = parse_published(published)
     text = read_article(article)
     registry = Registry.load(sources)
-    outlet_agent = _outlet(registry, outlet, lang, wire_credit(text) or byline_wire(text, registry))
+    credit = wire_credit(text) or byline_wire(text, registry) or credited_wire(text, registry)
+    outlet_agent = _outlet(registry, outlet, lang, credit)
     extractor = Extractor(text, lang, registry, outlet_agent)
     statements = extractor.run()
     if len(statements) > MAX_STATEMENTS:

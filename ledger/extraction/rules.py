@@ -1081,8 +1081,6 @@ EN = Lexicon(
         "programme",
         "mission",
         "hospital",
-        "unicef",
-        "unhcr",
     ),
     publication_channels=(
         "on Telegram",

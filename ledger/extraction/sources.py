@@ -100,14 +100,16 @@ class Registry:
             )
             surnames: set[str] = set()
             for name, _ in written:
-                key = name_key(name)
-                if key:
-                    registry.names.setdefault(key, iri)
-                    registry.aliases.setdefault(iri, []).append(key)
+                # "Igor Strelkov (Girkin)", "Taliban spokesman (Zabihullah Mujahid)": the name
+                # without what the parenthesis adds is a name of the source too
+                for key in dict.fromkeys((name_key(name), name_key(strip_parenthesis(name)))):
+                    if key:
+                        registry.names.setdefault(key, iri)
+                        registry.aliases.setdefault(iri, []).append(key)
                 registry.initialisms.update(
                     undot(w).casefold() for w in name.split() if _INITIALISM.fullmatch(w)
                 )
-                words = name.split()
+                words = strip_parenthesis(name).split()
                 if person and len(words) >= 2 and len(words[-1]) >= 3:
                     surnames.add(norm_name(words[-1]))
             for surname in surnames:
@@ -312,6 +314,40 @@ def byline_wire(text: str, registry: Registry) -> str | None:
     return None
 
 
+def credited_wire(text: str, registry: Registry) -> str | None:
+    """The registry's news agency a credit of the copy names where the dateline patterns do not
+    read it: after a place at the top ("DORVAN (Vestpress/NAN) Forty …", "Dorvan, (dpa) The
+    …"), on a line of its own at the bottom ("(Vestpress)", "- AP", "© dpa"), or after the last
+    sentence ("… on Monday. - Vestpress"); of a credit of several ("dpa/NAN"), the first part
+    the registry has as a news agency. None when no credit names one."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return None
+    found = [m.group("credit") for m in [_TOP_CREDIT.match(lines[0])] if m]
+    found += [
+        m.group("credit") or m.group("credit2") for m in [_LINE_CREDIT.fullmatch(lines[-1])] if m
+    ]
+    found += [m.group("credit") for m in [_TAIL_CREDIT.search(lines[-1])] if m]
+    for credit in found:
+        for part in re.split(r"\s*(?:/|,|;|\band\b)\s*", credit):
+            agent = registry.exact(part.strip(" ©"))
+            if agent is not None and agent.kind == "NewsAgency":
+                return agent.name
+    return None
+
+
+#: a place (one to four capitalised words) and a credit in parentheses at the top
+_TOP_CREDIT = re.compile(
+    r"[A-ZÆØÅ][\w'.-]*(?:[ ,/]+[A-ZÆØÅ][\w'.-]*){0,3},?\s*\((?P<credit>[^()\n]{2,40})\)\s"
+)
+#: a line of its own that only credits: "(Vestpress)", "- AP", "— dpa/NAN", "© Reuters"
+_LINE_CREDIT = re.compile(
+    r"\(\s*©?\s*(?P<credit>[^()\n]{2,40})\)|(?:[-–—]|©)\s*(?P<credit2>[^()\n.!?]{2,40})"
+)
+#: a credit after the last sentence of the copy: "… on Monday. - Vestpress"
+_TAIL_CREDIT = re.compile(r"(?<=[.!?\"”»])\s+[-–—]\s*(?P<credit>[^\s.!?()][^.!?()\n]{1,38})$")
+
+
 def strip_parenthesis(text: str) -> str:
     """The text without parenthesised parts ("SOHR (UK)" → "SOHR")."""
     return re.sub(r"\s*\([^()]*\)", "", text)
@@ -363,6 +399,9 @@ class SourceResolver(DayReader):
     own: Attribution
     #: the article's text
     text: str
+    #: where the sentence being read starts and ends (a person it names is whom "his office"
+    #: means: "PM Jo Lee declared victory, his office said")
+    sentence_span: tuple[int, int] = (0, 0)
 
     def _kind_source(self, phrase: str) -> Agent | None:
         """ "a monitoring group", "the international medical charity", "en
@@ -380,6 +419,8 @@ class SourceResolver(DayReader):
             if self.lex.lang == "nb":
                 tail = re.sub(r"(?:ene|en|et|a|er)$", "", tail)
             kind = kind or _KIND_NOUNS.get(tail)
+        if kind is None and self.lex.lang == "en":
+            kind = self._kind_by_name(words)
         if kind is None:
             return None
         of_kind = [a for a in self.context.named if a.kind == kind and not a.new]
@@ -393,6 +434,27 @@ class SourceResolver(DayReader):
         every = [a for a in self.registry.agents.values() if a.kind == kind]
         return every[0] if len(every) == 1 else None
 
+    def _kind_by_name(self, words: list[str]) -> str | None:
+        """The registry's ``sourceKind`` a description spells out ("the humanitarian
+        organisation" → HumanitarianOrganisation, "the rights organization" →
+        HumanRightsOrganisation, "the broadcaster" → Broadcaster): the head noun is the kind's
+        last word and every other word of the description one of the kind's (generic ones such as
+        "international" aside); one kind only."""
+        wanted = [
+            _SPELLINGS.get(w, w)
+            for w in words
+            if w not in _GENERIC_MODIFIERS and w not in ("international", "local", "main")
+        ]
+        if not wanted or not all(w.isalpha() for w in wanted):
+            return None
+        found = set()
+        for kind in {a.kind for a in self.registry.agents.values() if a.kind}:
+            parts = [w.casefold() for w in re.findall(r"[A-Z][a-z]+", kind)]
+            parts = [_SPELLINGS.get(w, w) for w in parts]
+            if parts and parts[-1] == wanted[-1] and set(wanted[:-1]) <= set(parts[:-1]):
+                found.add(kind)
+        return found.pop() if len(found) == 1 else None
+
     def _head_noun_source(self, phrase: str) -> Agent | None:
         """ "Officials", "local officials": the one registry source whose name or alias ends
         with that plural noun and holds every word before it ("Ukrainian officials")."""
@@ -404,11 +466,81 @@ class SourceResolver(DayReader):
         found = {
             iri
             for name, iri in self.registry.names.items()
-            if name.split()[-1] == words[-1]
+            if _name_head(name) == words[-1]
             and set(words[:-1]) <= set(name.split())
             and len(name.split()) > len(words)
         }
         return self.registry.agents[found.pop()] if len(found) == 1 else None
+
+    def _described_source(self, phrase: str) -> Agent | None:
+        """A speaker described by a head noun and modifiers, resolved to the registry source
+        the modifiers name ("a coalition spokesman", "a Kestrian Health Ministry official at the
+        hospital", "a Syrian army officer at the airfield", "UN officials", "the world's chemical
+        weapons watchdog", "a ministry statement").
+
+        The head is the last word before a place ("at the airfield", "in Dorvan"); a head that
+        names one who speaks for others or a document (``_SPEAKER_HEADS``, the lexicon's speaking
+        roles, people and titles) stands for the organisation the modifiers name, a head that
+        names an organisation (``_BODY_HEADS``) is part of the name when a registry name has it.
+        Every modifier but generic ones ("senior", "local", a possessive "the world's") must be a
+        word of the source's name or alias (a demonym for its country: "Kestrian", "Kestria");
+        a registry person whose name holds the head and the modifiers ("Taliban spokesman (Jo
+        Lee)") is preferred; among several, the one named last; an English description only.
+        """
+        if self.lex.lang != "en":
+            return None
+        phrase = re.split(
+            r"\s+(?:at|in|on|near|inside|outside|from|with|who|which|that)\s", phrase
+        )[0]
+        words = [w for w in re.findall(r"[\w'’.-]+", unmask_initials(phrase))]
+        while words and words[0].casefold() in _DESCRIPTION_OPENERS:
+            words = words[1:]
+        if not 2 <= len(words) <= 6 or any(w[:1].isupper() for w in words[-1:]):
+            return None
+        head = words[-1].casefold()
+        speaker = (
+            head in _SPEAKER_HEADS
+            or head.startswith(self.lex.speaking_roles)
+            or (head in self.lex.people_sources or head in self.lex.title_words)
+        )
+        body = head in _BODY_HEADS or head in self.lex.organisation_words
+        if not (speaker or body):
+            return None
+        kept = [
+            w
+            for w in words[:-1]
+            if not re.search(r"['’]s?$", w) and w.casefold() not in _GENERIC_MODIFIERS
+        ]
+        modifiers = [undot(w).casefold().strip(".") for w in kept]
+        if not modifiers or any(not w.isalpha() for w in modifiers):
+            return None
+        #: a capitalised modifier may be a demonym of a name's country ("Kestrian", "Kestria")
+        proper = {m for m, w in zip(modifiers, kept, strict=True) if w[:1].isupper()}
+
+        def holds(name_words: set[str], wanted: list[str]) -> bool:
+            return all(
+                any(w == n or (w in proper and _demonym(w, n)) for n in name_words) for w in wanted
+            )
+
+        named: dict[str, set[str]] = {}
+        for name, iri in self.registry.names.items():
+            named.setdefault(iri, set()).update(re.findall(r"[\wæøå]+", undot(name)))
+        every_name = set().union(*named.values()) if named else set()
+        wanted = modifiers + ([head] if body and head in every_name else [])
+        people = [
+            iri
+            for iri, name_words in named.items()
+            if self.registry.agents[iri].person and speaker and holds(name_words, [*wanted, head])
+        ]
+        found = people or [
+            iri
+            for iri, name_words in named.items()
+            if not self.registry.agents[iri].person and holds(name_words, wanted)
+        ]
+        if len(found) > 1:
+            latest = [a.iri for a in self.context.named if a.iri in found]
+            found = latest[-1:]
+        return self.registry.agents[found[0]] if len(found) == 1 else None
 
     def _speaking_role(self, phrase: str) -> bool:
         """ "a spokesman for the company", "officials at the ministry": a role that speaks."""
@@ -429,6 +561,41 @@ class SourceResolver(DayReader):
                 if owner is not None and not owner.person:
                     return owner
         return None
+
+    def _named_with_postmodifier(self, phrase: str) -> Agent | None:
+        """A registry organisation named first, then a phrase that places or qualifies it ("The
+        US-led coalition against the Islamic State in Iraq and Syria (ISIS)", "the Syrian
+        Observatory for Human Rights in London"): that organisation, though a later name in the
+        phrase ends last; an English phrase without a comma, up to 16 words."""
+        if self.lex.lang != "en" or "," in phrase or len(phrase.split()) > 16:
+            return None
+        found = self.registry.mentions(phrase)
+        if not found:
+            return None
+        begin, end, agent = found[0]
+        if agent.person or not re.fullmatch(r"(?:the\s+)?", phrase[:begin], re.IGNORECASE):
+            return None
+        rest = phrase[end:].split()
+        if not rest or rest[0].casefold() not in _POSTMODIFIER_OPENERS:
+            return None
+        if any(w.casefold() in ("is", "was", "are", "were", "has", "have", "had") for w in rest):
+            return None
+        return agent
+
+    def _account_owner(self, phrase: str) -> Agent | None:
+        """The registry source whose account, page or website a phrase names: "a post on Ana
+        Holm's official Twitter account", "a statement on the ministry's website", "a video on
+        Kestria Watch's Telegram channel"."""
+        m = _ACCOUNT.search(phrase)
+        if m is None:
+            return None
+        owner = m.group("owner")
+        return (
+            self.registry.exact(owner)
+            or self.registry.surname(owner)
+            or self.registry.resolve(owner)
+            or self._definite_description(owner)
+        )
 
     def _speaking_word(self, phrase: str) -> bool:
         """Does a word of the phrase name one who speaks for others ("spokesman",
@@ -542,7 +709,7 @@ class SourceResolver(DayReader):
                 cue=cue,
                 cue_time=cue_time,
             )
-        owner = self._document_owner(phrase)
+        owner = self._document_owner(phrase) or self._account_owner(phrase)
         if owner is not None:
             return named(owner)  # "SOHRs opptelling av ofre", "the IOM's data": SOHR, the IOM
         office = self._office(phrase) if phrase else None
@@ -692,6 +859,17 @@ class SourceResolver(DayReader):
                 found = re.findall(r"[\wæøå]+", text)
                 if any(role_fits(stem, w) for stem in stems for w in found):
                     return True
+            if (
+                not agent.person
+                and agent.kind
+                and self.lex.lang == "en"
+                and lowered[-1] not in ("group", "organisation", "organization")
+            ):
+                # "the agency" after a news agency or a UN agency spoke: the words of its kind
+                # ("the group" is whoever was named last, below)
+                kind = [w.casefold() for w in re.findall(r"[A-Z][a-z]+", agent.kind)]
+                if kind and lowered[-1] == kind[-1] and set(lowered[:-1]) <= set(kind):
+                    return True
             return False
 
         if within is not None:
@@ -750,8 +928,9 @@ class SourceResolver(DayReader):
         return candidates[0] if len(candidates) == 1 else None
 
     def _office(self, phrase: str) -> Agent | None:
-        """ "her office", "hans kontor": the registry's office of the last person's title, else
-        the organisation the last person named acts for."""
+        """ "her office", "hans kontor": the registry's office of the person's title, else the
+        organisation the person acts for; the person: a registry person the sentence names, else
+        the last person who spoke, else the registry person the article mentioned last."""
         words = phrase.casefold().split()
         if (
             len(words) != 2
@@ -759,14 +938,17 @@ class SourceResolver(DayReader):
             or words[1] not in self.lex.office_nouns
         ):
             return None
+        start, end = self.sentence_span
+        here = [a for _, _, a in self.registry.mentions(self.text[start:end]) if a.person]
         last = self.context.last_person
-        if last is None:
-            return None
-        for agent in last.sources:
+        people = here[:1] or (list(last.sources) if last is not None else [])
+        if not people and self.context.mentioned:
+            people = self.context.mentioned[-1:]  # "X declared victory. His office said …"
+        for agent in people:
             office = self._office_of(self.roles.get(agent.iri) or agent.role or "")
             if agent.person and office is not None:
                 return office  # "his office" of the prime minister: the PM's office
-        for agent in last.sources:
+        for agent in people:
             if agent.person and agent.on_behalf_of:
                 behalf = self.registry.agents.get(agent.on_behalf_of) or self.new_agents.get(
                     agent.on_behalf_of
@@ -779,7 +961,9 @@ class SourceResolver(DayReader):
         """The registry's one office whose name holds every word of a title ("President" →
         "Office of the President of Ukraine", "Prime Minister" → "Office of the Iraqi Prime
         Minister"; "Defence Minister" → none of them)."""
-        words = set(re.findall(r"[\wæøå]+", title.casefold())) - set(self.lex.determiners)
+        # "Prime Minister of Iraq and commander in chief": the first title, before its "of"
+        title = re.split(r"\s+(?:of|for|and|i|og|for)\s+|,", title.casefold())[0]
+        words = set(re.findall(r"[\wæøå]+", title)) - set(self.lex.determiners)
         if not words & set(self.lex.title_words + _HEADS):
             return None
         found = {
@@ -857,6 +1041,10 @@ class SourceResolver(DayReader):
             re.search(rf"(?<![\wæøå]){re.escape(o)}", lowered) for o in self.lex.organisation_words
         ):
             return False
+        first = next((i for i, w in enumerate(words) if w.casefold() in particles), 0)
+        person = self.registry.exact(" ".join(words[:first])) if first >= 2 else None
+        if person is not None and person.person:
+            return False  # "Lena Moor of Kestria Watch": a registry person and whom she is with
         return self._titled_name(phrase) is None
 
     def _titled_name(self, phrase: str) -> tuple[str, str] | None:
@@ -885,7 +1073,7 @@ class SourceResolver(DayReader):
 
     def _sourcelike_phrase(self, phrase: str) -> bool:
         """Could the phrase after a cue name a source (not a clause)?"""
-        if self.registry.resolve(phrase):
+        if self.registry.resolve(phrase) or self._described_source(phrase):
             return True
         words = phrase.split()
         if not words or len(words) > 16:
@@ -949,7 +1137,11 @@ class SourceResolver(DayReader):
 
     def _agents(self, phrase: str) -> list[Agent]:
         """The agents of a source phrase: one, several ("A og B"), or a speaker for an org."""
-        whole = self.registry.exact(phrase) or self.registry.exact(strip_parenthesis(phrase))
+        whole = (
+            self.registry.exact(phrase)
+            or self.registry.exact(strip_parenthesis(phrase))
+            or self._named_with_postmodifier(phrase)
+        )
         if whole:
             return [whole]
         described = (
@@ -1028,6 +1220,9 @@ class SourceResolver(DayReader):
         placed = self._placed_description(phrase)
         if placed is not None:
             return [placed]
+        described_source = self._described_source(phrase)
+        if described_source is not None:
+            return [described_source]
         unnamed = re.fullmatch(r"(?:a|an|en|et|ei|the)\s+(?P<org>.{1,60}?)\s+(?P<role>\S+)", phrase)
         if unnamed and unnamed.group("role").casefold().startswith(self.lex.speaking_roles):
             # "a fire service spokeswoman": the organisation the role speaks for, if known
@@ -1226,7 +1421,7 @@ class SourceResolver(DayReader):
             organisation = any(
                 re.search(rf"(?<![\wæøå]){re.escape(w)}", lowered)
                 for w in self.lex.organisation_words
-            )
+            ) or any(re.fullmatch(r"[A-ZÆØÅ]{3,}", w) for w in words)  # "UNHCR Iraq"
             capitals = [w for w in words if w[:1].isupper()]
             person = not organisation and 2 <= len(capitals) == len(words) <= 4
         slug = re.sub(r"[^a-z0-9]+", "-", ascii_letters(name).casefold()).strip("-") or "source"
@@ -1316,6 +1511,57 @@ _OWNED_NOUNS = (
     "record",
     "tally",
 )
+#: words that open what follows an organisation's name in its noun phrase ("… against IS", "…
+#: in London", "… based in Beirut")
+_POSTMODIFIER_OPENERS = frozenset("against of for in at on based from".split())
+#: the owner of an account or page that published: "on Ana Holm's official Twitter account"
+_ACCOUNT = re.compile(
+    r"\b(?:on|in|from)\s+(?P<owner>(?:the\s+)?[\w.'’-]+(?:\s+[\w.'’-]+){0,4}?)(?:'s|’s)\s+"
+    r"(?:(?:official|verified|own)\s+)?(?:[A-Z][\w]*\s+)?"
+    r"(?:account|page|channel|website|site|feed|blog)\b"
+)
+#: head nouns of a described speaker who speaks for an organisation, or of what it issues ("a
+#: coalition spokesman", "an army officer", "UN officials", "a ministry statement")
+_SPEAKER_HEADS = frozenset(
+    "spokesman spokeswoman spokesperson spokespeople official officials officer officers "
+    "source sources statement statements commander commanders representative representatives "
+    "soldier soldiers member members leader leaders employee employees worker workers staff "
+    "medic medics doctor doctors investigator investigators inspector inspectors experts "
+    "expert researcher researchers analyst analysts envoy diplomat diplomats team".split()
+)
+#: head nouns of a described organisation ("the world's chemical weapons watchdog", "the
+#: rights body")
+_BODY_HEADS = frozenset(
+    "watchdog body monitor agency group organisation organization ministry department "
+    "authority authorities government military army forces charity coalition alliance "
+    "militia regime office mission".split()
+)
+#: what opens a description and names no source ("a", "the", "one", "another", "some")
+_DESCRIPTION_OPENERS = frozenset("a an the one another some several two three other".split())
+#: modifiers of a description that no name needs to hold ("a senior official")
+_GENERIC_MODIFIERS = frozenset(
+    "senior junior top local leading main chief former deputy unnamed anonymous high-ranking "
+    "ranking spokesman government".split()
+)
+
+
+def _name_head(name: str) -> str:
+    """The head noun of a registry name: its last word before a place or a parenthesis ("local
+    officials" → "officials", "witnesses in douma (unnamed)" → "witnesses")."""
+    words = strip_parenthesis(name).split()
+    for index, word in enumerate(words[1:], start=1):
+        if word in ("in", "at", "of", "from", "near", "on", "i", "på", "fra"):
+            return words[index - 1]
+    return words[-1] if words else ""
+
+
+def _demonym(word: str, name_word: str) -> bool:
+    """Are two words a country's name and its demonym ("kestrian" and "kestria", "syrian" and
+    "syria", "afghan" and "afghanistan"): one begins the other, at most four letters apart?"""
+    short, long_ = sorted((word, name_word), key=len)
+    return len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= 4
+
+
 #: nouns that name a kind of source ("a monitoring group", "the charity"), with the registry's
 #: ``sourceKind`` they describe; Norwegian without the definite ending
 _KIND_NOUNS = {
