@@ -43,13 +43,14 @@ class BlindSet(NamedTuple):
 #: name). Measured blind on 2026-11-26: nb 0.8333 / 0.9615 / 0.6 / 1.0, en 0.8929 / 0.9615 / 0.6 /
 #: 0.76. The floors below are the figures of 2026-11-26 after rule fixes informed by the *kinds*
 #: of the blind misses (written against invented development sentences, not these sets), so they
-#: are no longer a blind measurement.
+#: are no longer a blind measurement. en-blind's source accuracy rose to 0.8846 on 2026-12-07
+#: (session 8's source rules, written from the corpus: none of them read this set).
 MEASURED = {
     "nb-blind": BlindSet(
         "article.nb.txt", "nb", "2026-10-16", "Vestposten", (0.963, 1.0, 0.9231, 1.0)
     ),
     "en-blind": BlindSet(
-        "article.en.txt", "en", "2026-10-08", "Southport Herald", (1.0, 1.0, 0.8077, 0.9615)
+        "article.en.txt", "en", "2026-10-08", "Southport Herald", (1.0, 1.0, 0.8846, 0.9615)
     ),
 }
 
