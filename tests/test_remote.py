@@ -1136,6 +1136,18 @@ def test_an_answer_short_of_an_entry_is_read_again(server: Callable[[], Server])
     assert book.verify().ok
 
 
+def test_verify_and_the_listing_read_a_short_answer_again(server: Callable[[], Server]) -> None:
+    """An answer with fewer rows than the ledger's entries, once, is read again: verify passes
+    and the listing is whole (only a server that keeps capping gets the capped error)."""
+    book = _remote_with(server(), 3)
+    sizing = _ShortAnswers(book, "SELECT ?seq (COUNT(?bytes)", times=1)
+    batch = _ShortAnswers(book, "SELECT ?seq ?bytes WHERE", times=1)
+    listing = _ShortAnswers(book, _LISTING, times=1)
+    assert book.verify().ok
+    assert [r.seq for r in book.entries()] == [1, 2, 3]
+    assert (sizing.shortened, batch.shortened, listing.shortened) == (1, 1, 1)
+
+
 def test_an_entry_that_stays_unreadable_is_reported_as_found(
     server: Callable[[], Server], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1391,6 +1403,7 @@ def test_a_capped_answer_is_refused_not_taken_for_the_whole_ledger(
     virtuoso: VirtuosoServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A server that caps its rows (Virtuoso's ResultSetMaxRows) gets an error, not a short log."""
+    monkeypatch.setattr(remote, "UNSTEADY_READ_WAIT", 0.2)  # it stays capped when read again
     book = remote.remote_init(virtuoso.url)
     for batch in range(3):
         book.append(claims(1, batch), author="a", message="m", kind="add")

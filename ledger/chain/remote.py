@@ -77,6 +77,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -210,6 +211,23 @@ def _steady(read: Callable[[], _T], what: str) -> _T:
             _log.info("%s: %s; reading again", what, error.message)
             time.sleep(pause)
             pause = min(pause * 2, 0.5)
+
+
+def _whole(read: Callable[[], list[_T]], rows: int, url: str, what: str) -> list[_T]:
+    """``read()``'s answer, which must have at least ``rows`` rows: read again while it has
+    fewer (Virtuoso's short answer while it checkpoints, ``_steady``), then the error for a
+    server that caps its answers, which stays so."""
+
+    def answer() -> list[_T]:
+        found = read()
+        if len(found) < rows:
+            raise _UnsteadyRead(f"{len(found)} rows where {rows} are held", where=url)
+        return found
+
+    try:
+        return _steady(answer, what)
+    except _UnsteadyRead:
+        raise _capped(url) from None
 
 
 # --- creating and opening ---------------------------------------------------------------------
@@ -664,12 +682,11 @@ class RemoteLedger(LedgerBackend):
 
     def _stored_seqs(self) -> list[int]:
         at_least = self.size()  # asked first: appends only add to it
-        rows = self.server.select(
+        query = (
             f"SELECT DISTINCT ?seq WHERE {{ GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq }} }} "
             "ORDER BY ?seq"
         )
-        if len(rows) < at_least:
-            raise _capped(self.url)
+        rows = _whole(lambda: self.server.select(query), at_least, self.url, "listing numbers")
         return sorted(_integer(row.get("seq")) for row in rows)
 
     def _stored(self, seq: int) -> dict[str, bytes]:
@@ -760,7 +777,7 @@ class RemoteLedger(LedgerBackend):
             )
         }
         at_least = self.size()  # asked first: appends only add to it
-        rows = self.server.select(
+        query = (
             f"SELECT ?seq ?time ?author ?message ?kind ?previous ?indexed WHERE {{ "
             f"{_bind(entryPrefix=self.id + ':entry:')} "
             f"GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq OPTIONAL {{ ?stored {_INDEXED} ?indexed }} }} "
@@ -771,8 +788,8 @@ class RemoteLedger(LedgerBackend):
             )
             + " } ORDER BY ?seq"
         )
-        if len(rows) < at_least:  # a server that caps its answers (Virtuoso: 10,000 rows)
-            raise _capped(self.url)
+        # fewer rows than entries: an answer cut short, or capped (Virtuoso: 10,000 rows)
+        rows = _whole(lambda: self.server.select(query), at_least, self.url, "listing entries")
         by_seq: dict[int, dict[str, str]] = {}
         for row in rows:
             seq = _integer(row.get("seq"))
@@ -863,13 +880,12 @@ class RemoteLedger(LedgerBackend):
         copies: dict[int, int] = {}
         sizes: dict[int, int] = {}
         at_least = self.size()  # asked first: appends only add to it
-        per_entry = self.server.select(
+        query = (
             f"SELECT ?seq (COUNT(?bytes) AS ?copies) (SUM(STRLEN(?bytes)) AS ?characters) "
             f"WHERE {{ GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq "
             f"OPTIONAL {{ ?stored {_NQUADS} ?bytes }} }} }} GROUP BY ?seq"
         )
-        if len(per_entry) < at_least:
-            raise _capped(self.url)
+        per_entry = _whole(lambda: self.server.select(query), at_least, self.url, "sizing")
         for row in per_entry:
             try:
                 seq = _integer(row.get("seq"))
@@ -915,13 +931,13 @@ class RemoteLedger(LedgerBackend):
             budget += sizes.get(seq, 0)
         for batch in batches:
             datas: dict[int, list[bytes]] = {seq: [] for seq in batch}
-            rows = self.server.select(
+            query = (
                 f"SELECT ?seq ?bytes WHERE {{ {_bind(first=batch[0], last=batch[-1])} "
                 f"GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq ; {_NQUADS} ?bytes }} "
                 "FILTER(?seq >= ?first && ?seq <= ?last) }"
             )
-            if len(rows) < sum(copies.get(seq, 0) for seq in batch):
-                raise _capped(self.url)
+            held = sum(copies.get(seq, 0) for seq in batch)
+            rows = _whole(partial(self.server.select, query), held, self.url, "verifying")
             for row in rows:
                 datas.setdefault(_integer(row.get("seq")), []).append(row["bytes"].encode("utf-8"))
             for seq in batch:
@@ -1021,23 +1037,21 @@ class RemoteLedger(LedgerBackend):
     def _graphs_quads(self, graphs: list[Any], count: int) -> Iterator[Quad]:
         """The quads of several small graphs in one request (``count`` of them in all)."""
         values = " ".join(_term(graph) for graph in graphs)
-        rows = self.server.select_terms(
-            f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-        )
-        if len(rows) < count:
-            raise _capped(self.url)
+        query = f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        rows = _whole(lambda: self.server.select_terms(query), count, self.url, "reading quads")
         for row in rows:
             yield Quad(row["s"], row["p"], row["o"], row["g"])
 
     def _paged_quads(self, graph: str, count: int, graph_name: Any) -> Iterator[Quad]:
         """The quads of one graph (``GRAPH <g>``, or "" for the default graph) page by page."""
         for offset in range(0, count, QUERY_COPY_PAGE):
-            rows = self.server.select_terms(
+            query = (
                 f"SELECT ?s ?p ?o WHERE {{ {graph} {{ ?s ?p ?o }} }} ORDER BY ?s ?p ?o "
                 f"LIMIT {QUERY_COPY_PAGE} OFFSET {offset}"
             )
-            if len(rows) < min(QUERY_COPY_PAGE, count - offset):
-                raise _capped(self.url)
+            page = min(QUERY_COPY_PAGE, count - offset)
+            read = partial(self.server.select_terms, query)
+            rows = _whole(read, page, self.url, "reading a page")
             for row in rows:
                 yield Quad(row["s"], row["p"], row["o"], graph_name)
 
