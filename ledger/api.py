@@ -10,6 +10,7 @@ import inspect
 import logging
 import re
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -1144,8 +1145,6 @@ def evaluate(corpus: Path, *, review: bool = False) -> Any:
 
 def _analyse_event(files: list[Path], name: str) -> Any:
     """One event of ``evaluate``: its files added to a temporary ledger, then analysed."""
-    import tempfile
-
     from ledger.analysis import compare, read
     from ledger.analysis.evaluate import Analysed
     from ledger.chain import store

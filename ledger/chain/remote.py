@@ -159,7 +159,6 @@ VIRTUOSO_SYSTEM_GRAPHS = (
 _JSON = "application/sparql-results+json"
 _ACCEPT_ANY = f"{_JSON}, application/n-triples;q=0.9, text/turtle;q=0.5"
 _VERIFY_HINT = "run `claim-ledger verify` to find the first damaged entry"
-_WITHDRAWN = "was withdrawn while it was read"
 _ENDPOINT_HINT = (
     "give the endpoints with --query-endpoint and --update-endpoint "
     "(Fuseki: URL/DATASET/sparql and URL/DATASET/update; "
@@ -686,7 +685,7 @@ class RemoteLedger(LedgerBackend):
             f"SELECT DISTINCT ?seq WHERE {{ GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq }} }} "
             "ORDER BY ?seq"
         )
-        rows = _whole(lambda: self.server.select(query), at_least, self.url, "listing numbers")
+        rows = _whole(partial(self.server.select, query), at_least, self.url, "listing numbers")
         return sorted(_integer(row.get("seq")) for row in rows)
 
     def _stored(self, seq: int) -> dict[str, bytes]:
@@ -700,10 +699,8 @@ class RemoteLedger(LedgerBackend):
     def _stored_or_unsteady(self, seq: int) -> dict[str, bytes]:
         """``_stored(seq)``, or ``_UnsteadyRead`` when it finds nothing that the count includes."""
         found = self._stored(seq)
-        if not found and self.size() >= seq:
-            raise _UnsteadyRead(
-                f"there is no entry {seq} (the ledger has {self.size()})", where=self.url
-            )
+        if not found and (size := self.size()) >= seq:
+            raise _UnsteadyRead(f"there is no entry {seq} (the ledger has {size})", where=self.url)
         return found
 
     def _without_bytes(self, seq: int) -> str:
@@ -716,7 +713,7 @@ class RemoteLedger(LedgerBackend):
         for row in rows:
             held.setdefault(row["stored"], []).append(row["p"].removeprefix(REMOTE))
         if not held:
-            return _WITHDRAWN
+            return "was withdrawn while it was read"
         described = "; ".join(f"<{iri}> has only {', '.join(ps)}" for iri, ps in held.items())
         return f"is numbered on the server but its bytes are not there ({described})"
 
@@ -789,7 +786,7 @@ class RemoteLedger(LedgerBackend):
             + " } ORDER BY ?seq"
         )
         # fewer rows than entries: an answer cut short, or capped (Virtuoso: 10,000 rows)
-        rows = _whole(lambda: self.server.select(query), at_least, self.url, "listing entries")
+        rows = _whole(partial(self.server.select, query), at_least, self.url, "listing entries")
         by_seq: dict[int, dict[str, str]] = {}
         for row in rows:
             seq = _integer(row.get("seq"))
@@ -885,7 +882,7 @@ class RemoteLedger(LedgerBackend):
             f"WHERE {{ GRAPH {_L} {{ ?stored {_SEQUENCE} ?seq "
             f"OPTIONAL {{ ?stored {_NQUADS} ?bytes }} }} }} GROUP BY ?seq"
         )
-        per_entry = _whole(lambda: self.server.select(query), at_least, self.url, "sizing")
+        per_entry = _whole(partial(self.server.select, query), at_least, self.url, "sizing")
         for row in per_entry:
             try:
                 seq = _integer(row.get("seq"))
@@ -1038,7 +1035,7 @@ class RemoteLedger(LedgerBackend):
         """The quads of several small graphs in one request (``count`` of them in all)."""
         values = " ".join(_term(graph) for graph in graphs)
         query = f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-        rows = _whole(lambda: self.server.select_terms(query), count, self.url, "reading quads")
+        rows = _whole(partial(self.server.select_terms, query), count, self.url, "reading quads")
         for row in rows:
             yield Quad(row["s"], row["p"], row["o"], row["g"])
 
@@ -1050,8 +1047,7 @@ class RemoteLedger(LedgerBackend):
                 f"LIMIT {QUERY_COPY_PAGE} OFFSET {offset}"
             )
             page = min(QUERY_COPY_PAGE, count - offset)
-            read = partial(self.server.select_terms, query)
-            rows = _whole(read, page, self.url, "reading a page")
+            rows = _whole(partial(self.server.select_terms, query), page, self.url, "paging")
             for row in rows:
                 yield Quad(row["s"], row["p"], row["o"], graph_name)
 
