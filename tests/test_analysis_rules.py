@@ -151,6 +151,17 @@ def test_a_later_smaller_running_total_conflicts_and_a_larger_one_is_an_update()
     assert found[("grown", "shrunk")] == ("conflict", "running-total")
 
 
+def test_the_same_running_total_as_of_two_dates_is_a_scope_warning() -> None:
+    """8,000 since the 19th as of the 1st and "some 8,000" as of the 6th: one figure for two
+    windows is a scope warning (the later may repeat the earlier count), not an update."""
+    again = replace(
+        _running("again", 8000, "2017-03-06", "b"), lower=7200.0, upper=8800.0, nominal=8000.0
+    )
+    assert findings([_running("first", 8000, "2017-03-01"), again]) == {
+        ("again", "first"): ("scope-warning", "same figure, different scopes")
+    }
+
+
 def test_running_totals_from_different_starts_are_not_compared() -> None:
     """8,000 since the 19th and 2,000 since the 27th, as of one day: no finding."""
     later_start = replace(

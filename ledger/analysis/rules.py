@@ -12,8 +12,9 @@ The rules, in the words of the README ("Corroborations, conflicts and grades"):
   over its event time. Two counts are compared only when they measure the same scope: the same
   kind, and their ``since`` spans and their ``until`` spans each overlap (a bound given to the
   day covers the day; no further tolerance). Running totals from the same start, as of different
-  times: a later smaller total conflicts (``running-total``), a later equal or larger one is an
-  ``update``. The same figure with different scopes is a ``scope-warning``.
+  times: a later smaller total conflicts (``running-total``), a later larger one is an
+  ``update``. The same figure with different scopes is a ``scope-warning``, and so is the same
+  running total as of two different times (the later report may repeat an earlier count).
 - Vague is not support: two figures whose ranges meet corroborate only when they say nearly the
   same thing (the overlap covers at least half of the wider range, or their nominal figures are
   within 10% of each other); otherwise they are ``compatible``, listed but never support. A
@@ -600,6 +601,17 @@ def _nominal(claim: Claim, low: float, high: float) -> float | None:
     return middle if high - low <= NARROW_RANGE * abs(middle) else None
 
 
+def _same_figure(
+    a: Claim, b: Claim, low_a: float, high_a: float, low_b: float, high_b: float
+) -> bool:
+    """The same figure given twice: the same range, or the same nominal figure ("some 450,000"
+    and "450,000")."""
+    if (a.lower, a.upper, a.unit) == (b.lower, b.upper, b.unit):
+        return True
+    na, nb = _nominal(a, low_a, high_a), _nominal(b, low_b, high_b)
+    return na is not None and na == nb
+
+
 def closeness(a: Claim, b: Claim) -> str | None:
     """How two figures relate: "apart", "compatible", "near" (nearly the same) or "same";
     None when they measure different things (dimensions, unknown units).
@@ -1037,8 +1049,8 @@ def _judge_figures(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, 
     Otherwise by scope (``scope_of``): the same scope compares the figures (apart: conflict;
     nearly the same: corroboration; meeting only: compatible; a denial conflicts with an
     assertion it meets); running totals from the same start at different times: a later smaller
-    total conflicts, a later one at least as large is an update; different scopes: the same
-    figure is a scope warning.
+    total conflicts, a later larger one is an update, the same figure a scope warning; different
+    scopes: the same figure is a scope warning.
     """
     sa, sb = scope_of(a), scope_of(b)
     if sa is None or sb is None:
@@ -1064,6 +1076,16 @@ def _judge_figures(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, 
             )
             if (_judged_range(later) or (0.0, 0.0, ""))[1] < low_e:
                 return ("conflict", "running-total", totals + ": a running total cannot shrink")
+            if _same_figure(earlier, later, low_e, high_e, low_l, high_l):
+                # the issue's scope warning: one figure for two windows (since June, as of
+                # 29 August and as of 17 October); the later may repeat the earlier count
+                return (
+                    "scope-warning",
+                    "same figure, different scopes",
+                    f"{prop}: {figures}, but {sa.text()} and {sb.text()}: the same figure as "
+                    "of two dates, not the same measurement (the later may repeat an earlier "
+                    "count)",
+                )
             if low_l > high_e or close in ("same", "near"):
                 return ("update", "running total", totals)
             return None
