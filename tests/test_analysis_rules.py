@@ -503,6 +503,10 @@ def test_the_same_large_figure_for_two_things_counted_is_a_scope_warning() -> No
     assert findings([flow, stock]) == {
         ("flow", "stock"): ("scope-warning", "same figure, different things counted")
     }
+    more_than = count("more", 22225, None, subject=E + "fighters", nominal=22224.0)
+    assert findings([more_than, stock]) == {
+        ("more", "stock"): ("scope-warning", "same figure, different things counted")
+    }, "more than 22,224 states the figure 22,224"
     women = count("women", 20, 20, subject=E + "women")
     children = count("children", 20, 20, source="b", subject=E + "children")
     assert findings([women, children]) == {}

@@ -61,7 +61,7 @@ from ledger import resources
 from ledger.analysis import read, rules
 
 #: Bump when judging, independence, row text or the tables change: the file is then rebuilt.
-FORMAT = "12"
+FORMAT = "13"
 BUSY_TIMEOUT_S = 600.0  # a rebuild of a million claims holds the write lock for minutes
 
 _CLAIM_FIELDS = tuple(f.name for f in fields(rules.Claim))
@@ -79,7 +79,8 @@ CREATE TABLE IF NOT EXISTS claims (
 CREATE INDEX IF NOT EXISTS claims_by_key ON claims (subject, prop, end_day, start_day, place);
 CREATE INDEX IF NOT EXISTS claims_scoped ON claims (subject, prop) WHERE scope_kind != '';
 CREATE INDEX IF NOT EXISTS claims_whole ON claims (prop, subject) WHERE whole = 1;
-CREATE INDEX IF NOT EXISTS claims_by_figure ON claims (prop, place, lower) WHERE place != '';
+CREATE INDEX IF NOT EXISTS claims_by_figure ON claims (prop, place, coalesce(nominal, lower))
+  WHERE place != '';
 CREATE INDEX IF NOT EXISTS claims_shares ON claims (subject) WHERE controller != '';
 CREATE TABLE IF NOT EXISTS findings (
   a TEXT, b TEXT, relation TEXT, type TEXT, reason TEXT, source_a TEXT, source_b TEXT,
@@ -473,8 +474,12 @@ def _absorb(
 CANDIDATES_SQL = "SELECT * FROM claims WHERE subject = ? AND prop = ?"
 #: The claims of a share of a place held by a controller (cl:areaShareControlled) of a subject.
 SHARES_SQL = "SELECT * FROM claims WHERE subject = ? AND controller != ''"
-#: Counts of the same property at the same place with the same lower bound (of any subject).
-FIGURE_SQL = "SELECT * FROM claims WHERE prop = ? AND place = ? AND lower = ? AND place != ''"
+#: Counts of the same property at the same place stating the same figure (``rules.stated_figure``:
+#: the nominal figure, else the lower bound), of any subject.
+FIGURE_SQL = (
+    "SELECT * FROM claims WHERE prop = ? AND place = ? AND coalesce(nominal, lower) = ? "
+    "AND place != ''"
+)
 #: The same for a count or a plain property: only claims whose days meet the new claim's reach,
 #: or counts with a scope (whose own reach may be wider than their event time).
 CANDIDATES_MEETING_SQL = (
@@ -496,7 +501,8 @@ _LOOKUP_SQL = {
     "WHERE c.subject = k.a AND c.prop = k.b AND c.scope_kind != ''",
     # FIGURE_SQL
     "figure": "SELECT k.n, c.iri FROM k CROSS JOIN claims AS c INDEXED BY claims_by_figure "
-    "WHERE c.prop = k.a AND c.place = k.b AND c.lower = k.c AND c.place != ''",
+    "WHERE c.prop = k.a AND c.place = k.b AND coalesce(c.nominal, c.lower) = k.c "
+    "AND c.place != ''",
     # SHARES_SQL
     "shares": "SELECT k.n, c.iri FROM k CROSS JOIN claims AS c INDEXED BY claims_shares "
     "WHERE c.subject = k.a AND c.controller != ''",
@@ -593,7 +599,7 @@ def _candidates(
             first, last = rules.reach(c)
             lookups.want("meeting", c.subject, c.prop, first, last)
         if rules.same_figure_key(c) is not None:  # the same figure for another thing
-            lookups.want("figure", c.prop, c.place, c.lower)
+            lookups.want("figure", c.prop, c.place, rules.stated_figure(c))
         if c.controller and c.is_quantity:  # a share of the place: who holds all of it
             lookups.want("group", c.subject, rules.CONTROLLED_BY)
         if c.prop == rules.CONTROLLED_BY:  # the shares it may contradict, judged again
@@ -617,7 +623,7 @@ def _candidates(
         for other in group:
             known.setdefault(other.iri, other)
         if rules.same_figure_key(c) is not None:
-            for other in lookups.found("figure", c.prop, c.place, c.lower):
+            for other in lookups.found("figure", c.prop, c.place, rules.stated_figure(c)):
                 known.setdefault(other.iri, other)
         if c.controller and c.is_quantity:
             for other in lookups.found("group", c.subject, rules.CONTROLLED_BY):

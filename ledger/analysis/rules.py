@@ -1531,18 +1531,27 @@ def _share_pairs(share: Claim, states: list[Claim]) -> Iterator[tuple[Claim, Cla
             yield whole, share
 
 
+def stated_figure(claim: Claim) -> float | None:
+    """The figure a count states: its nominal figure where the source gave one ("more than
+    1,500" and "about 1,500" both state 1,500), else its lower bound."""
+    return claim.nominal if claim.nominal is not None else claim.lower
+
+
 def same_figure_key(claim: Claim) -> tuple[str, str, float, float, str] | None:
     """What two counts of different things must share to be the same figure at one place: the
-    property, the place and the exact bounds of a figure (not a wide vague range); None when
-    the claim has none of that."""
-    if not (claim.is_quantity and claim.place and claim.lower is not None) or claim.denies:
+    property, the place and the figure stated (``stated_figure``), with the exact bounds of a
+    range stated without one (not a wide vague range); None when the claim has none of that."""
+    figure = stated_figure(claim)
+    if not (claim.is_quantity and claim.place and figure is not None) or claim.denies:
         return None
-    if abs(claim.lower) < SAME_FIGURE_AT_LEAST:  # 20 women and 20 children: a coincidence
+    if abs(figure) < SAME_FIGURE_AT_LEAST:  # 20 women and 20 children: a coincidence
         return None
-    upper = claim.upper if claim.upper is not None else float("inf")
-    if upper != float("inf") and _nominal(claim, claim.lower, upper) is None:
+    upper = claim.upper
+    if claim.nominal is not None or upper is None or upper == figure:
+        return claim.prop, claim.place, figure, figure, claim.unit  # one figure stated
+    if _nominal(claim, figure, upper) is None:
         return None
-    return claim.prop, claim.place, claim.lower, upper, claim.unit
+    return claim.prop, claim.place, figure, upper, claim.unit  # a narrow range stated as such
 
 
 def _sweep(
@@ -1790,5 +1799,5 @@ __all__ = [
     "GradeRow", "Ledger", "Related", "Row", "Scope", "ScopeWarningRow", "Vocabulary", "closeness",
     "day", "day_text", "grade_row", "independence", "instant", "judge", "local_name", "ordered",
     "origin_class", "pairs", "range_text", "reach", "same_figure_key", "same_scope", "scope_of",
-    "vocabulary", "when",
+    "stated_figure", "vocabulary", "when",
 ]  # fmt: skip
