@@ -3991,3 +3991,134 @@ def test_a_quote_resumes_after_the_reporters_sentence_about_the_speaker(
     assert sources["I don't know how I walked that far"] == {"lena-moor"}
     assert sources["She could not get help there, so she went to the hospital"] == {"dalposten"}
     assert sources["It was awful"] != {"lena-moor"}
+
+
+# --------------------------------------------------------------------------- spanfix3: clauses
+# kept whole, cues before the words (helper spanfix3, issue #14; invented sentences)
+
+
+def test_a_contrast_is_one_statement_unless_its_second_clause_has_a_cue(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "A, but B" / "A, men B" is one statement (the real pages' golds keep it whole); "A, but
+    the UN said B" is two, the second the UN's."""
+    draft = outlet_draft(
+        tmp_path,
+        "Rescuers have reached all 40 houses, but the mud made the search slow.\n\n"
+        "The bridge held for a day, but the UN said it collapsed on Monday.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["Rescuers have reached all 40 houses, but the mud made the search slow"] == {
+        "dalposten"
+    }
+    assert sources["it collapsed on Monday"] == {"un"}
+    assert "The bridge held for a day" in sources
+    draft = outlet_draft(
+        tmp_path,
+        "Kald vind om natten, men varme dager gjør arbeidet tungt.\n\n"
+        "Veien var åpen i går, men FN opplyser at den nå er stengt.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["Kald vind om natten, men varme dager gjør arbeidet tungt"] == {"dalposten"}
+    assert sources["den nå er stengt"] == {"un"}
+    assert "Veien var åpen i går" in sources
+
+
+def test_coordinated_clauses_after_a_cue_before_them_stay_one_statement(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "X said A, and B" / "X opplyser at A, og B" / "…, mens B": what follows the cue is one
+    statement of X's; a clause with a cue of its own (", and the UN says …") is still apart, and
+    the reporter's own "A, and B" is still split."""
+    draft = outlet_draft(
+        tmp_path,
+        "Kestria Watch said the dam had burst near Dorvan, and some 300 soldiers were searching "
+        "the valley.\n\n"
+        "Kestria Watch said 20 people had died, and the UN says 30 are missing.\n\n"
+        "The river rose in the night, and the army has closed the road since.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources[
+        "the dam had burst near Dorvan, and some 300 soldiers were searching the valley"
+    ] == {"kestria-watch"}
+    assert sources["20 people had died"] == {"kestria-watch"}
+    assert sources["30 are missing"] == {"un"}
+    assert "the army has closed the road since" in sources
+    draft = outlet_draft(
+        tmp_path,
+        "FN opplyser at 60 er bekreftet døde, mens mer enn 200 fortsatt er savnet.\n\n"
+        "FN opplyser at testene viser at dammen var svak, og politiet skal nå avgjøre saken.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["60 er bekreftet døde, mens mer enn 200 fortsatt er savnet"] == {"un"}
+    assert sources["testene viser at dammen var svak, og politiet skal nå avgjøre saken"] == {"un"}
+
+
+def test_verbs_that_report_before_that_are_cues(tmp_path: Path, source_registry: Path) -> None:
+    """ "X has determined that …", "X indicated that …", "X fastslo mandag at …", "Hun forklarer
+    at …": the words after "that"/"at" are X's, the verb no part of them; without "that" the
+    verb is the reporter's ("The UN declared a state of emergency")."""
+    draft = outlet_draft(
+        tmp_path,
+        "The UN has determined that 18 families are still missing.\n\n"
+        "Kestria Watch indicated that the dam might have been sabotaged.\n\n"
+        "The UN declared a state of emergency.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["18 families are still missing"] == {"un"}
+    assert sources["the dam might have been sabotaged"] == {"kestria-watch"}
+    assert sources["The UN declared a state of emergency"] == {"dalposten"}
+    draft = outlet_draft(
+        tmp_path,
+        "FN fastslo mandag at valget ikke var fritt.\n\n"
+        "Lena Moor har nå slått fast at brannen startet i et kjøleskap.\n\n"
+        "Ivan Berg kom i går. Han forklarer at veien var stengt.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["valget ikke var fritt"] == {"un"}
+    assert sources["brannen startet i et kjøleskap"] == {"lena-moor"}
+    assert sources["veien var stengt"] == {"ivan-berg"}
+
+
+def test_a_belief_of_the_speaker_after_the_cue_is_no_part_of_the_words(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "X said they believe 350 people were …", "X sier de frykter at …": the speaker's own
+    second verb of belief (with or without "that"/"at") is cut from the words, which stay X's."""
+    draft = outlet_draft(
+        tmp_path,
+        "Kestria Watch said they believe 350 people were in the building.\n\n"
+        "The UN said on Monday it thought 40 houses were lost.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["350 people were in the building"] == {"kestria-watch"}
+    assert sources["40 houses were lost"] == {"un"}
+    draft = outlet_draft(
+        tmp_path,
+        "FN sier de frykter dødstallet kan bli høyere.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    assert found(draft)["dødstallet kan bli høyere"] == {"un"}

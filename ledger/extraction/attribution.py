@@ -1317,7 +1317,7 @@ class Extractor(SourceResolver, QuantityReader):
             start = connective.end()
         if background:
             start, end, attribution = self._cue_edges(start, end, attribution)
-        pieces = self._split(start, end)
+        pieces = self._split(start, end, reported=background)
         statements: list[Statement] = []
         for index, (piece_start, piece_end, role) in enumerate(pieces):
             if index + 1 < len(pieces) and pieces[index + 1][2] == "calls-itself":
@@ -1384,9 +1384,10 @@ class Extractor(SourceResolver, QuantityReader):
                         attribution = replace(attribution, relay=medium, transmission="wireRelay")
         return start, end, attribution
 
-    def _split(self, start: int, end: int) -> list[tuple[int, int, str]]:
+    def _split(self, start: int, end: int, reported: bool = False) -> list[tuple[int, int, str]]:
         """Cut a span at relative, coordinated, subordinate clauses, participle clauses and
-        fronted phrases."""
+        fronted phrases (``reported``: the words after a cue before them, cut at a coordinated
+        clause only where it has a cue of its own)."""
         text = self.text
         cuts: list[tuple[int, int, str]] = []  # (cut at, clause starts at, role of the clause)
         span = text[start:end]
@@ -1413,7 +1414,8 @@ class Extractor(SourceResolver, QuantityReader):
             cuts.append((start + m.start(), start + m.start("word"), "relative"))
             if close > 0:
                 cuts.append((start + close, start + close + 1, "main"))
-        for m in self.p.coordination.finditer(span):
+        coordination = self.p.reported_coordination if reported else self.p.coordination
+        for m in coordination.finditer(span):
             cuts.append((start + m.start(), start + m.end(), "main"))
         for m in self.p.coordinated_cue.finditer(span):
             # "… and said that X": X; "… and accused Y of Z": the accusation, verb and all

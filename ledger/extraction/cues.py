@@ -51,10 +51,12 @@ class Patterns:
         )
         self.leading_according = re.compile(rf"^(?P<cue>{according})\s+", re.IGNORECASE)
         that = alternation(lex.that)
+        # "X has determined that …", "X fastslo at …": verbs that report only before "that"
+        say_that = alternation(lex.say + lex.say_that)
         # "Lørdag meldte statlige medier at …", "På en pressekonferanse sa X at …" (a fronted
         # time or place, the cue, the source, "at": the verb comes second)
         self.inverted_that = re.compile(
-            rf"^(?:(?P<pre>[^\s,]+(?:\s+[^\s,]+){{0,5}})\s+)?(?P<cue>{say})\s+(?P<src>[^,]{{1,120}}?)"
+            rf"^(?:(?P<pre>[^\s,]+(?:\s+[^\s,]+){{0,5}})\s+)?(?P<cue>{say_that})\s+(?P<src>[^,]{{1,120}}?)"
             rf"\s+{that}\s+",
             re.IGNORECASE,
         )
@@ -62,14 +64,14 @@ class Patterns:
         conjunction = r"(?!(?i:if|unless|once|although|though|because|hvis|dersom)\s)"
         # "SOHR opplyser at …" / "The army said on Monday that …"
         self.source_that = re.compile(
-            rf"^{lead}{conjunction}(?P<src>[^,]{{1,120}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
+            rf"^{lead}{conjunction}(?P<src>[^,]{{1,120}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say_that})"
             rf"(?P<adv>(?:\s+(?!(?:and|og)\s)[^\s,]+){{0,7}}?)\s+{that}\s+",
             re.IGNORECASE,
         )
         # "Marta Celik, 54, who lives …, said …", "En beboer på X, som …, forteller til Y at …"
         side = r"(?P<desc>(?:,\s+[^,]{1,300}?){1,3}?),\s+"
         self.described_that = re.compile(
-            rf"^{lead}(?P<src>[^,]{{1,80}}?){side}(?P<cue>{say})"
+            rf"^{lead}(?P<src>[^,]{{1,80}}?){side}(?P<cue>{say_that})"
             rf"(?P<adv>(?:\s+(?!(?:and|og)\s)[^\s,]+){{0,7}}?)\s+{that}\s+",
             re.IGNORECASE,
         )
@@ -219,8 +221,26 @@ class Patterns:
             else r"(?!at\s)(?!(?:er|var|har|hadde|kan|kunne|skal|skulle|vil|ville|må|måtte|blir|"
             r"ble|bør|burde)\s(?![^,.]*\sav\s))"
         )
+        # a clause with a cue of its own before its next comma (", and the UN says …", ", men FN
+        # opplyser at …")
+        own_cue = (
+            rf"(?=[^,.;:!?]{{0,120}}?\b(?:{say}|{according}|{alternation(lex.show)}|siterer|siterte|"
+            r"quotes|quoted|accused|accuses|blamed|blames|beskylder|beskyldte|anklager|anklaget)\b)"
+        )
+        # ", but the mud made the search slow": a contrast is one statement with the clause
+        # before it (the real pages' golds keep "A, but B" whole) unless B has a cue of its own
+        joining = tuple(w for w in lex.coordinators if w not in lex.contrast)
+        contrast = alternation(lex.contrast) if lex.contrast else r"(?!)"
         self.coordination = re.compile(
-            rf",\s+(?P<word>{alternation(lex.coordinators)})\s+{shared_subject}", re.IGNORECASE
+            rf",\s+(?:(?P<word>{alternation(joining)})\s+{shared_subject}"
+            rf"|(?P<contrast>{contrast})\s+{shared_subject}{own_cue})",
+            re.IGNORECASE,
+        )
+        # after a cue before the words ("X said A, and B", "X opplyser at A, mens B"), what
+        # follows is the speaker's one statement: a clause apart only with a cue of its own
+        self.reported_coordination = re.compile(
+            rf",\s+(?P<word>{alternation(lex.coordinators)})\s+{shared_subject}{own_cue}",
+            re.IGNORECASE,
         )
         # "… was closer to 300 and accused the government of …": a second reported clause
         self.coordinated_cue = re.compile(
@@ -244,9 +264,12 @@ class Patterns:
             re.IGNORECASE,
         )
         # "… at han anslår at 500 er drept": a second cue of the same speaker opening the words
+        # "… said they believe 350 people were …": a verb of belief needs no "that"
+        believe = alternation(lex.believe) if lex.believe else r"(?!)"
         self.nested_cue = re.compile(
-            rf"^(?:han|hun|de|vi|jeg|he|she|they|we|I)\s+(?:{say}|anslår|anslo|mener|tror|"
-            rf"estimates|estimated|believes|believed|thinks)\s+{that}\s+(?=\S)",
+            rf"^(?:han|hun|de|dei|vi|jeg|eg|he|she|they|it|we|I)\s+(?:(?:{say}|anslår|anslo|mener|"
+            rf"tror|estimates|estimated|believes|believed|thinks)\s+{that}"
+            rf"|(?:{believe})(?:\s+{that})?)\s+(?=\S)",
             re.IGNORECASE,
         )
         # "Tidligere tirsdag var det meldt at …", "It was reported that …": no source named

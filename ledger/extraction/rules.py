@@ -144,6 +144,14 @@ class Lexicon:
     #: verbs after "and" that start a second reported clause of the same speaker ("… and
     #: accused the army of …"); those of ``say`` are left out of the quote, the others kept
     coordinated_cues: tuple[str, ...] = ()
+    #: of ``coordinators``, those of a contrast (", but", ", men"): "A, but B" is one statement
+    #: unless B has a cue of its own
+    contrast: tuple[str, ...] = ()
+    #: verbs that report a source's words only before "that"/"at" ("X has determined that …",
+    #: "X fastslo at …"); without it they are the reporter's ("X declared a state of emergency")
+    say_that: tuple[str, ...] = ()
+    #: a speaker's verbs of belief, which need no "that" ("they believe 350 people were …")
+    believe: tuple[str, ...] = ()
     #: the last word of a title before a name ("Defence Minister Ivo Radek", "Helseminister
     #: Kari Lunde"): the name is the person, the title their role
     title_words: tuple[str, ...] = ()
@@ -289,6 +297,40 @@ NB = Lexicon(
     role_links=("for", "i", "hos", "ved", "fra"),
     apposition_open=("som er", "som var"),
     coordinators=("mens", "og", "men"),
+    contrast=("men",),
+    say_that=(
+        "fastslår",
+        "fastslo",
+        "har fastslått",
+        "slår fast",
+        "slo fast",
+        "har slått fast",
+        # after an adverb: "har nå fastslått at"
+        "fastslått",
+        "slått fast",
+        "erklært",
+        "oppgitt",
+        "erklærer",
+        "erklærte",
+        "har erklært",
+        "forklarer",
+        "forklarte",
+        "presiserer",
+        "presiserte",
+        "oppgir",
+        "oppga",
+        "har oppgitt",
+        "innrømmer",
+        "innrømmet",
+        "konkluderer",
+        "konkluderte",
+        # nynorsk
+        "forklarar",
+        "presiserer",
+        "erklærer",
+        "konkluderer",
+    ),
+    believe=("tror", "trur", "mener", "meiner", "frykter", "fryktar", "anslår", "anslo"),
     relative=("som",),
     subordinators=("etter at",),
     fronted=("i tillegg til",),
@@ -800,6 +842,45 @@ EN = Lexicon(
     role_links=("for", "of", "at", "with", "from", "by"),
     apposition_open=("who is", "who was"),
     coordinators=("while", "and", "but", "whereas"),
+    contrast=("but",),
+    say_that=(
+        "revealed",
+        "reveals",
+        "has revealed",
+        "determined",
+        "has determined",
+        "have determined",
+        "indicated",
+        "indicates",
+        "declared",
+        "declares",
+        "pointed out",
+        "points out",
+        "concluded",
+        "concludes",
+        "has concluded",
+        "stressed",
+        "stresses",
+        "admitted",
+        "admits",
+    ),
+    believe=(
+        "believe",
+        "believes",
+        "believed",
+        "think",
+        "thinks",
+        "thought",
+        "fear",
+        "fears",
+        "feared",
+        "estimate",
+        "estimates",
+        "estimated",
+        "expect",
+        "expects",
+        "expected",
+    ),
     relative=("which", "who", "whom", "whose"),
     subordinators=("after",),
     fronted=("in addition to", "besides"),
