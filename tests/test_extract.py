@@ -4122,3 +4122,87 @@ def test_a_belief_of_the_speaker_after_the_cue_is_no_part_of_the_words(
         "Dalposten",
     )
     assert found(draft)["dødstallet kan bli høyere"] == {"un"}
+
+
+def test_what_is_not_yet_known_is_no_statement(tmp_path: Path, source_registry: Path) -> None:
+    """ "The cause of the fire was not immediately clear", "The guard asked not to be
+    identified", "Ingen vet hvor mange …", "Skjebnen deres er fortsatt ukjent": the reporter's
+    notes on what is not known, not claims; the sentences around them stay."""
+    draft = outlet_draft(
+        tmp_path,
+        "The dam burst on Monday. The cause of the breach was not immediately clear. "
+        "A guard said the gates were open. The guard asked not to be identified.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert set(sources) == {"The dam burst on Monday", "the gates were open"}
+    draft = outlet_draft(
+        tmp_path,
+        "Dammen brast mandag. Ingen vet med sikkerhet hvor mange som var i dalen. "
+        "Tre turister er savnet. Skjebnen deres er fortsatt ukjent.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    assert set(found(draft)) == {"Dammen brast mandag", "Tre turister er savnet"}
+
+
+def test_a_trailing_according_to_is_cut_from_the_words_whoever_it_names(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "…, ifølge oppdaterte tall fra begge land", "…, ifølgje FN" (nynorsk), "…, according to
+    updated figures": the cue and what it names are no part of the statement, even where it
+    names no source the rules resolve."""
+    draft = outlet_draft(
+        tmp_path,
+        "Flere enn 5.000 er omkommet, ifølge oppdaterte tall fra begge land.\n\n"
+        "Blant dei drepne er ein general, ifølgje FN.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert "Flere enn 5.000 er omkommet" in sources
+    assert sources["Blant dei drepne er ein general"] == {"un"}
+    draft = outlet_draft(
+        tmp_path,
+        "More than 5,000 people have died, according to updated figures from both countries.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    assert "More than 5,000 people have died" in found(draft)
+
+
+def test_the_reporters_comparison_with_while_is_one_statement(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """The reporter's own "A, while B" / "A, mens B" (two figures set side by side) is one
+    statement; with a cue of its own ("…, while the UN said …") the second clause is apart."""
+    draft = outlet_draft(
+        tmp_path,
+        "Nearly 60 are confirmed dead, while more than 240 are still missing.\n\n"
+        "Ten houses burned, while the UN said 40 were damaged.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["Nearly 60 are confirmed dead, while more than 240 are still missing"] == {
+        "dalposten"
+    }
+    assert sources["40 were damaged"] == {"un"}
+    draft = outlet_draft(
+        tmp_path,
+        "I dalen har 66 prosent av husene fått skader, mens andelen i byen ligger på 41 prosent.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    assert found(draft) == {
+        "I dalen har 66 prosent av husene fått skader, mens andelen i byen ligger på 41 prosent": {
+            "dalposten"
+        }
+    }

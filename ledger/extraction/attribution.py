@@ -749,6 +749,10 @@ class Extractor(SourceResolver, QuantityReader):
                     attribution = self._source(m.group("src"), m.group("cue"), anaphoric=True)
                 if attribution:
                     return start + m.start(), attribution
+                if pattern is self.p.trailing_according:
+                    # "…, ifølge oppdaterte tall fra begge land": no source the rules resolve,
+                    # but the cue and what it names are still no part of the words
+                    return start + m.start(), self.own
         candidates = [m for m in self.p.trailing_inverted.finditer(sentence)]
         for m in reversed(candidates):
             if m.group("cue").casefold() in ("told", "tells"):
@@ -1317,7 +1321,9 @@ class Extractor(SourceResolver, QuantityReader):
             start = connective.end()
         if background:
             start, end, attribution = self._cue_edges(start, end, attribution)
-        pieces = self._split(start, end, reported=background)
+        pieces = self._split(
+            start, end, reported=background, own=attribution.sources == (self.outlet,)
+        )
         statements: list[Statement] = []
         for index, (piece_start, piece_end, role) in enumerate(pieces):
             if index + 1 < len(pieces) and pieces[index + 1][2] == "calls-itself":
@@ -1384,10 +1390,13 @@ class Extractor(SourceResolver, QuantityReader):
                         attribution = replace(attribution, relay=medium, transmission="wireRelay")
         return start, end, attribution
 
-    def _split(self, start: int, end: int, reported: bool = False) -> list[tuple[int, int, str]]:
+    def _split(
+        self, start: int, end: int, reported: bool = False, own: bool = False
+    ) -> list[tuple[int, int, str]]:
         """Cut a span at relative, coordinated, subordinate clauses, participle clauses and
         fronted phrases (``reported``: the words after a cue before them, cut at a coordinated
-        clause only where it has a cue of its own)."""
+        clause only where it has a cue of its own; ``own``: the reporter's words, cut at a
+        comparison only so)."""
         text = self.text
         cuts: list[tuple[int, int, str]] = []  # (cut at, clause starts at, role of the clause)
         span = text[start:end]
@@ -1414,7 +1423,13 @@ class Extractor(SourceResolver, QuantityReader):
             cuts.append((start + m.start(), start + m.start("word"), "relative"))
             if close > 0:
                 cuts.append((start + close, start + close + 1, "main"))
-        coordination = self.p.reported_coordination if reported else self.p.coordination
+        coordination = (
+            self.p.reported_coordination
+            if reported
+            else self.p.own_coordination
+            if own
+            else self.p.coordination
+        )
         for m in coordination.finditer(span):
             cuts.append((start + m.start(), start + m.end(), "main"))
         for m in self.p.coordinated_cue.finditer(span):

@@ -236,6 +236,15 @@ class Patterns:
             rf"|(?P<contrast>{contrast})\s+{shared_subject}{own_cue})",
             re.IGNORECASE,
         )
+        # the reporter's own "Nearly 60 are dead, while more than 240 are missing": a comparison
+        # is one statement too, unless its second clause has a cue of its own
+        plain = tuple(w for w in joining if w not in lex.comparison)
+        kept = alternation(lex.contrast + lex.comparison) if lex.comparison else contrast
+        self.own_coordination = re.compile(
+            rf",\s+(?:(?P<word>{alternation(plain)})\s+{shared_subject}"
+            rf"|(?P<kept>{kept})\s+{shared_subject}{own_cue})",
+            re.IGNORECASE,
+        )
         # after a cue before the words ("X said A, and B", "X opplyser at A, mens B"), what
         # follows is the speaker's one statement: a clause apart only with a cue of its own
         self.reported_coordination = re.compile(

@@ -150,6 +150,9 @@ class Lexicon:
     #: verbs that report a source's words only before "that"/"at" ("X has determined that …",
     #: "X fastslo at …"); without it they are the reporter's ("X declared a state of emergency")
     say_that: tuple[str, ...] = ()
+    #: of ``coordinators``, those of a comparison (", while", ", mens"): the reporter's own
+    #: "A, while B" is one statement unless B has a cue of its own
+    comparison: tuple[str, ...] = ()
     #: a speaker's verbs of belief, which need no "that" ("they believe 350 people were …")
     believe: tuple[str, ...] = ()
     #: the last word of a title before a name ("Defence Minister Ivo Radek", "Helseminister
@@ -266,7 +269,7 @@ NB = Lexicon(
         "tilbakeviser",
         "tilbakeviste",
     ),
-    according=("ifølge", "i følge"),
+    according=("ifølge", "i følge", "ifølgje", "i følgje"),
     show=("viste", "viser", "sendte", "publiserte"),
     passive=("anklaget", "beskyldt", "kritisert", "fordømt", "gjentatt", "bekreftet", "avvist"),
     passive_by="av",
@@ -298,6 +301,7 @@ NB = Lexicon(
     apposition_open=("som er", "som var"),
     coordinators=("mens", "og", "men"),
     contrast=("men",),
+    comparison=("mens",),
     say_that=(
         "fastslår",
         "fastslo",
@@ -613,6 +617,11 @@ NB = Lexicon(
         "det er ikke kjent",
         "det er foreløpig ikke kjent",
         "det var uklart",
+        # "Ingen vet med sikkerhet hvor mange …", "Ingen har kunna fastslå kven …"
+        "ingen vet",
+        "ingen veit",
+        "ingen har kunnet fastslå",
+        "ingen har kunna fastslå",
         "situasjonen er uoversiktlig",
         "situasjonen er svært uoversiktlig",
     ),
@@ -623,6 +632,10 @@ NB = Lexicon(
         "er ikke kjent",
         "er foreløpig ikke kjent",
         "var uklart",
+        "er ukjent",
+        "er fortsatt ukjent",
+        "er foreløpig ukjent",
+        "var ukjent",
     ),
     both=("både",),
     documents=("tall", "tallene", "oversikt", "oversikten", "rapport", "rapporten", "anslag"),
@@ -843,6 +856,7 @@ EN = Lexicon(
     apposition_open=("who is", "who was"),
     coordinators=("while", "and", "but", "whereas"),
     contrast=("but",),
+    comparison=("while", "whereas"),
     say_that=(
         "revealed",
         "reveals",
@@ -1223,6 +1237,9 @@ EN = Lexicon(
         "it remains unclear",
         "it remained unclear",
         "it is still unclear",
+        "it was not immediately clear",
+        "it is not immediately clear",
+        "it was not immediately known",
     ),
     unknown_tails=(
         "is unclear",
@@ -1232,6 +1249,15 @@ EN = Lexicon(
         "is not clear",
         "is not known",
         "remains unknown",
+        "was not immediately clear",
+        "is not immediately clear",
+        "were not immediately clear",
+        "was not immediately known",
+        "was not clear",
+        "was not known",
+        # "The guard asked not to be identified": about the reporting, not the events
+        "asked not to be identified",
+        "asked not to be named",
     ),
     both=("both",),
     documents=("records", "data", "figures", "documents", "estimates", "statement", "report"),
