@@ -4206,3 +4206,30 @@ def test_the_reporters_comparison_with_while_is_one_statement(
             "dalposten"
         }
     }
+
+
+def test_a_relative_clause_inside_the_subject_stays_in_its_sentence(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "The firm, which owned the dam, is one of …", "Broen, som ble bygd i 1974, ble revet
+    bort …": a relative clause between the subject and its verb is no statement apart; one at the
+    end of the sentence still is ("…, which was built in 1974")."""
+    draft = outlet_draft(
+        tmp_path,
+        "Dorvan Power, which owned the dam, is one of many firms that cut repairs.\n\n"
+        "The water reached the old bridge, which was built in 1974.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert "Dorvan Power, which owned the dam, is one of many firms that cut repairs" in sources
+    assert "which was built in 1974" in sources
+    draft = outlet_draft(
+        tmp_path,
+        "Broen, som ble bygd i 1974, ble revet bort av flommen.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    assert set(found(draft)) == {"Broen, som ble bygd i 1974, ble revet bort av flommen"}

@@ -303,9 +303,22 @@ class Patterns:
         self.hedge = re.compile(
             rf"(?<![\wæøå])(?P<hedge>{alternation(tuple(lex.hedges))})(?![\wæøå])", re.IGNORECASE
         )
+        # "The firm, which owned the dam, is one of …", "Broen, som ble bygd i 1974, ble revet
+        # bort": a relative clause between the subject and its verb is part of the sentence
+        past = (
+            r"[a-z]{3,}ed|came|went|took|made|gave|left|began|saw|found|held|led|lost|won|became|"
+            r"remains|remained"
+            if lex.lang == "en"
+            else r"[a-zæøå]{3,}(?:et|te|de)"
+        )
+        inside_subject = (
+            rf"(?![^,.;:!?\n]{{1,150}},\s+(?:{alternation(lex.clause_verbs)}|{past})\s)"
+            if lex.clause_verbs
+            else ""
+        )
         self.relative = re.compile(
             rf"(?P<lead>,\s+|\s+(?:og|and)\s+(?=(?:{alternation(lex.relative)})\s))"
-            rf"(?P<word>{alternation(lex.relative)})\s+",
+            rf"(?P<word>{alternation(lex.relative)})\s+{inside_subject}",
             re.IGNORECASE,
         )
         self.subordinate = re.compile(
