@@ -4233,3 +4233,39 @@ def test_a_relative_clause_inside_the_subject_stays_in_its_sentence(
         "Dalposten",
     )
     assert set(found(draft)) == {"Broen, som ble bygd i 1974, ble revet bort av flommen"}
+
+
+def test_a_coordinated_clause_of_its_own_after_a_cue_is_still_apart(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """After "X said A", a clause is apart where it is the speaker's act or another source's:
+    ", and he called on …", ", but that …" (a second content clause), ", men presiserer at …",
+    ", og torsdag ble dette gjentatt av Tomas Rye", ", men det blir anslått at …", ", mens
+    guvernøren, Ivan Berg, sier at …" (a cue after a side-description)."""
+    draft = outlet_draft(
+        tmp_path,
+        "Ivan Berg said the dam had failed at night, and he called on Kestria to send pumps.\n\n"
+        "The UN said 60 bodies had been found, but that there was no sign of a blast.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert "the dam had failed at night" in sources
+    assert "there was no sign of a blast" in sources
+    draft = outlet_draft(
+        tmp_path,
+        "Lena Moor sier at 100 turister er registrert, men presiserer at det er frivillig.\n\n"
+        "FN avviser at dammen var svak, og torsdag ble dette gjentatt av Tomas Rye.\n\n"
+        "Tusenvis har flyktet, men det blir anslått at 10.000 fortsatt er i byen.\n\n"
+        "FN opplyser at fire er drept, mens guvernøren, Ivan Berg, sier at fem er drept.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["det er frivillig"] == {"lena-moor"}
+    assert sources["dammen var svak"] == {"un"}
+    assert "Tusenvis har flyktet" in sources
+    assert sources["fire er drept"] == {"un"}
+    assert sources["fem er drept"] == {"ivan-berg"}

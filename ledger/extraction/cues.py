@@ -221,11 +221,17 @@ class Patterns:
             else r"(?!at\s)(?!(?:er|var|har|hadde|kan|kunne|skal|skulle|vil|ville|må|måtte|blir|"
             r"ble|bør|burde)\s(?![^,.]*\sav\s))"
         )
-        # a clause with a cue of its own before its next comma (", and the UN says …", ", men FN
-        # opplyser at …")
+        # a clause with a cue or a source of its own (", and the UN says …", ", men FN opplyser
+        # at …", ", mens guvernøren, X, sier at …", ", men det blir anslått at …", ", og torsdag
+        # ble dette gjentatt av X")
         own_cue = (
-            rf"(?=[^,.;:!?]{{0,120}}?\b(?:{say}|{according}|{alternation(lex.show)}|siterer|siterte|"
-            r"quotes|quoted|accused|accuses|blamed|blames|beskylder|beskyldte|anklager|anklaget)\b)"
+            rf"(?:(?=[^.;:!?]{{0,160}}?(?:\b(?:{say_that}|{according}|{alternation(lex.show)}|"
+            r"siterer|siterte|quotes|quoted|accused|accuses|blamed|blames|beskylder|beskyldte|"
+            r"anklager|anklaget|(?:blir|ble|er|var|is|are|was|were)\s+(?:anslått|meldt|"
+            r"rapportert|opplyst|estimated|reported|believed|thought|feared))\b"
+            r"|\s(?:by|av)\s+[A-ZÆØÅ]))"
+            # ", but that …": a second content clause of the same cue, "that" no part of it
+            r"|(?:that|at)\s+)"
         )
         # ", but the mud made the search slow": a contrast is one statement with the clause
         # before it (the real pages' golds keep "A, but B" whole) unless B has a cue of its own
@@ -248,16 +254,22 @@ class Patterns:
         # after a cue before the words ("X said A, and B", "X opplyser at A, mens B"), what
         # follows is the speaker's one statement: a clause apart only with a cue of its own
         self.reported_coordination = re.compile(
-            rf",\s+(?P<word>{alternation(lex.coordinators)})\s+{shared_subject}{own_cue}",
+            rf",\s+(?P<word>{alternation(lex.coordinators)})\s+"
+            # ", and he called on …": the speaker's own act, told by the reporter
+            rf"(?:{shared_subject}(?:{own_cue})|(?=(?:he|she|han|hun|ho)\s))",
             re.IGNORECASE,
         )
         # "… was closer to 300 and accused the government of …": a second reported clause
+        # "…, men presiserer at …", "…, and stressed that …": a verb that reports before "that",
+        # after "and" or "but", opens a second reported clause too
+        that_only = alternation(lex.say_that) if lex.say_that else r"(?!)"
         self.coordinated_cue = re.compile(
-            rf",?\s+(?:and|og)\s+(?P<verb>{alternation(lex.coordinated_cues)})"
+            rf"(?:,?\s+(?:and|og)|,\s+(?:{contrast}))\s+(?P<verb>{alternation(lex.coordinated_cues)}"
+            rf"|(?:{that_only})(?=\s+(?:{that})\s))"
             rf"(?:\s+(?:{that}))?\s+(?=\w)",
             re.IGNORECASE,
         )
-        self.say_verb = re.compile(rf"^{say}$", re.IGNORECASE)
+        self.say_verb = re.compile(rf"^{say_that}$", re.IGNORECASE)
         # "USA, Britain and France accused the regime of …": the accusers speak
         self.accuse = re.compile(
             rf"^{lead}(?P<src>[^,]{{1,80}}?|[^,]{{1,60}},[^,]{{1,60}}\s+(?:and|og)\s+[^,]{{1,40}}?)\s+"
