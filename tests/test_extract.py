@@ -4269,3 +4269,23 @@ def test_a_coordinated_clause_of_its_own_after_a_cue_is_still_apart(
     assert "Tusenvis har flyktet" in sources
     assert sources["fire er drept"] == {"un"}
     assert sources["fem er drept"] == {"ivan-berg"}
+
+
+def test_nb_a_second_clause_with_its_own_speaker_after_og_or_mens(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Ingen vet hvem som står bak, og FN mener det er absurd å hevde at …" and "Veien er
+    stengt, mens FN sier at …": the clause after "og"/"mens" with a speaker and cue of its own
+    is that speaker's statement, even after a note that is none."""
+    draft = outlet_draft(
+        tmp_path,
+        "Ingen vet hvem som står bak, og FN mener det er absurd å hevde at de var der.\n\n"
+        "Veien er stengt i dag, mens Tomas Rye sier at den åpner i morgen.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["de var der"] == {"un"}
+    assert sources["den åpner i morgen"] == {"tomas-rye"}
+    assert sources["Veien er stengt i dag"] == {"dalposten"}

@@ -133,7 +133,7 @@ _CLAUSE_AFTER_CUE = re.compile(
 #: the gender a pronoun that opens a sentence refers to
 _PRONOUN_GENDERS = {"She": "f", "He": "m"}
 #: a coordinator before a second clause that may have a source and a cue of its own
-_SECOND_CLAUSE = re.compile(r"(?:,?\s+(?:while|whereas)|,?\s+(?:but|and)|;)\s+(?=\S)")
+_SECOND_CLAUSE = re.compile(r"(?:,?\s+(?:while|whereas|mens)|,?\s+(?:but|and|men|og)|;)\s+(?=\S)")
 
 #: a source phrase with a relative clause about it: "a U.S. government source who was not …"
 _DESCRIBED_SOURCE = re.compile(r"(.{3,80}?)\s+(?:who|whom|that|som)\s+\S")
@@ -574,7 +574,7 @@ class Extractor(SourceResolver, QuantityReader):
             head = sentence[: m.start()].split()
             if len(head) < 3 or self._inside_quote(start, start + m.start()):
                 continue
-            bare = "," not in m.group(0) and m.group(0).split()[0] in ("and", "but")
+            bare = "," not in m.group(0) and m.group(0).split()[0] in ("and", "but", "og", "men")
             if bare and (len(head) < 5 or len(head) <= 8 and self._sourcelike(" ".join(head))):
                 continue  # "Residents of Dorvan and the UN said …": two speakers, one cue
             rest = sentence[m.end() :]
