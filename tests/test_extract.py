@@ -4289,3 +4289,23 @@ def test_nb_a_second_clause_with_its_own_speaker_after_og_or_mens(
     assert sources["de var der"] == {"un"}
     assert sources["den åpner i morgen"] == {"tomas-rye"}
     assert sources["Veien er stengt i dag"] == {"dalposten"}
+
+
+def test_according_to_before_more_clauses_is_not_a_trailing_cue(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "X reported, that, according to eyewitnesses, about 300 residents were killed, hiding
+    in …": "according to" opens the reported words here, it does not close the sentence; the
+    words stay X's and whole."""
+    article = tmp_path / "article.en.txt"
+    article.write_text(
+        "Kestria Watch reported, that, according to eyewitnesses, about 300 city residents were "
+        "killed, hiding in the basement of the Drama Theater, bombed by the army.\n",
+        encoding="utf-8",
+    )
+    draft = extract.extract_draft(
+        article, "en", published="2022-03", outlet="Dalposten", sources=source_registry
+    )
+    sources = found(draft)
+    assert "that" not in sources
+    assert any("about 300 city residents were killed" in words for words in sources)

@@ -749,9 +749,12 @@ class Extractor(SourceResolver, QuantityReader):
                     attribution = self._source(m.group("src"), m.group("cue"), anaphoric=True)
                 if attribution:
                     return start + m.start(), attribution
-                if pattern is self.p.trailing_according:
+                if pattern is self.p.trailing_according and re.fullmatch(
+                    r"[^,;:]+", m.group("src")
+                ):
                     # "…, ifølge oppdaterte tall fra begge land": no source the rules resolve,
-                    # but the cue and what it names are still no part of the words
+                    # but the cue and what it names (a phrase closing the sentence) are still no
+                    # part of the words
                     return start + m.start(), self.own
         candidates = [m for m in self.p.trailing_inverted.finditer(sentence)]
         for m in reversed(candidates):
