@@ -4280,7 +4280,8 @@ def test_nb_a_second_clause_with_its_own_speaker_after_og_or_mens(
     draft = outlet_draft(
         tmp_path,
         "Ingen vet hvem som står bak, og FN mener det er absurd å hevde at de var der.\n\n"
-        "Veien er stengt i dag, mens Tomas Rye sier at den åpner i morgen.\n",
+        "Veien er stengt i dag, mens Tomas Rye sier at den åpner i morgen.\n\n"
+        "FN benekter å stå bak, og sier at deres rapporter viser at hæren står bak.\n",
         "nb",
         source_registry,
         "Dalposten",
@@ -4289,6 +4290,8 @@ def test_nb_a_second_clause_with_its_own_speaker_after_og_or_mens(
     assert sources["de var der"] == {"un"}
     assert sources["den åpner i morgen"] == {"tomas-rye"}
     assert sources["Veien er stengt i dag"] == {"dalposten"}
+    # "…, og sier at …": the same speaker's second cue, not a speaker named "at deres rapporter"
+    assert {"un"} in [v for k, v in sources.items() if "hæren står bak" in k]
 
 
 def test_according_to_before_more_clauses_is_not_a_trailing_cue(

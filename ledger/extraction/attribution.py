@@ -578,6 +578,8 @@ class Extractor(SourceResolver, QuantityReader):
             if bare and (len(head) < 5 or len(head) <= 8 and self._sourcelike(" ".join(head))):
                 continue  # "Residents of Dorvan and the UN said …": two speakers, one cue
             rest = sentence[m.end() :]
+            if self.p.say_verb.match(rest.split()[0] if rest.split() else ""):
+                continue  # "…, og sier at …": the same subject's second cue, no new speaker
             found = self._trial_cue(start + m.end(), rest)
             if found is None or found[2] or found[1].sources == (self.outlet,):
                 continue
