@@ -4312,3 +4312,22 @@ def test_according_to_before_more_clauses_is_not_a_trailing_cue(
     sources = found(draft)
     assert "that" not in sources
     assert any("about 300 city residents were killed" in words for words in sources)
+
+
+def test_nb_but_and_a_second_act_of_the_subject_is_a_statement_apart(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "FN opplyste at …, men justerte tallene …": after "men" a verb in the past is the
+    subject's second act, a statement of its own; "…, men dette var …" is not."""
+    draft = outlet_draft(
+        tmp_path,
+        "FN opplyste at 300 var døde, men justerte tallene dagen etter.\n\n"
+        "Veien var stengt, men dette var ventet.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert "300 var døde" in sources
+    assert "justerte tallene dagen etter" in sources
+    assert "Veien var stengt, men dette var ventet" in sources

@@ -237,9 +237,18 @@ class Patterns:
         # before it (the real pages' golds keep "A, but B" whole) unless B has a cue of its own
         joining = tuple(w for w in lex.coordinators if w not in lex.contrast)
         contrast = alternation(lex.contrast) if lex.contrast else r"(?!)"
+        # "…, men justerte tallene …": after "men" a verb in the past is the subject's second
+        # act, a statement of its own (Norwegian; English "…, but were killed" shares the
+        # subject and stays)
+        act = (
+            rf"|(?P<act>{contrast})\s+(?!(?:dette|disse|denne|hadde|ville|skulle|kunne|måtte|"
+            r"burde|heller|bare|alle|andre)\s)(?=[a-zæøå]{3,}(?:te|et|de)\s)"
+            if lex.lang == "nb"
+            else ""
+        )
         self.coordination = re.compile(
             rf",\s+(?:(?P<word>{alternation(joining)})\s+{shared_subject}"
-            rf"|(?P<contrast>{contrast})\s+{shared_subject}{own_cue})",
+            rf"|(?P<contrast>{contrast})\s+{shared_subject}{own_cue}{act})",
             re.IGNORECASE,
         )
         # the reporter's own "Nearly 60 are dead, while more than 240 are missing": a comparison
@@ -248,15 +257,15 @@ class Patterns:
         kept = alternation(lex.contrast + lex.comparison) if lex.comparison else contrast
         self.own_coordination = re.compile(
             rf",\s+(?:(?P<word>{alternation(plain)})\s+{shared_subject}"
-            rf"|(?P<kept>{kept})\s+{shared_subject}{own_cue})",
+            rf"|(?P<kept>{kept})\s+{shared_subject}{own_cue}{act})",
             re.IGNORECASE,
         )
         # after a cue before the words ("X said A, and B", "X opplyser at A, mens B"), what
         # follows is the speaker's one statement: a clause apart only with a cue of its own
         self.reported_coordination = re.compile(
-            rf",\s+(?P<word>{alternation(lex.coordinators)})\s+"
+            rf",\s+(?:(?P<word>{alternation(lex.coordinators)})\s+"
             # ", and he called on …": the speaker's own act, told by the reporter
-            rf"(?:{shared_subject}(?:{own_cue})|(?=(?:he|she|han|hun|ho)\s))",
+            rf"(?:{shared_subject}(?:{own_cue})|(?=(?:he|she|han|hun|ho)\s)){act})",
             re.IGNORECASE,
         )
         # "… was closer to 300 and accused the government of …": a second reported clause
