@@ -4331,3 +4331,22 @@ def test_nb_but_and_a_second_act_of_the_subject_is_a_statement_apart(
     assert "300 var døde" in sources
     assert "justerte tallene dagen etter" in sources
     assert "Veien var stengt, men dette var ventet" in sources
+
+
+def test_nb_og_and_a_verb_in_the_past_shares_the_subject(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Statsministeren lovet penger …, og lovet også at …": after ", og" a verb in the past
+    shares the subject, one statement (as English ", and announced …"); ", og de har …" with a
+    subject of its own is still apart."""
+    draft = outlet_draft(
+        tmp_path,
+        "Ministeren lovet penger til mat, og lovet også nye hjem innen tre uker.\n\n"
+        "Hæren fikk hjelp fra naboene, og de har fått fly fra Kestria.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert "Ministeren lovet penger til mat, og lovet også nye hjem innen tre uker" in sources
+    assert "de har fått fly fra Kestria" in sources

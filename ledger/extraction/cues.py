@@ -220,6 +220,9 @@ class Patterns:
             if lex.lang == "en"
             else r"(?!at\s)(?!(?:er|var|har|hadde|kan|kunne|skal|skulle|vil|ville|må|måtte|blir|"
             r"ble|bør|burde)\s(?![^,.]*\sav\s))"
+            # ", og lovet også at …": a verb in the past shares the subject too
+            r"(?!(?!(?:dette|disse|denne|andre|heller|bare|alle)\s)[a-zæøå]{3,}(?:te|et|de)\s"
+            r"(?![^,.]*\sav\s))"
         )
         # a clause with a cue or a source of its own (", and the UN says …", ", men FN opplyser
         # at …", ", mens guvernøren, X, sier at …", ", men det blir anslått at …", ", og torsdag
