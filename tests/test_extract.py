@@ -4371,3 +4371,27 @@ def test_after_with_a_noun_or_a_gerund_stays_in_its_clause(
     assert "Rescuers gave up on finding anyone alive seven days after the flood" in sources
     assert "The militia left Dorvan two days after capturing the town" in sources
     assert "rebels shelled the bridge" in sources
+
+
+def test_an_aside_between_two_dashes_stays_in_its_sentence(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "The number of people missing — likely trapped in the mud — raised fears that …": an
+    aside between two spaced dashes is part of the sentence, and "fears" after "raised" is a
+    noun, no cue; a single dash before a lowercase word still ends the clause ("… 300 people –
+    beyond the 100 counted before")."""
+    draft = outlet_draft(
+        tmp_path,
+        "The number of people missing — likely trapped in the mud — raised fears that the toll "
+        "would rise.\n\n"
+        "The flood displaced 300 people – beyond the 100 counted before.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert (
+        "The number of people missing — likely trapped in the mud — raised fears that the toll "
+        "would rise" in sources
+    )
+    assert "The flood displaced 300 people" in sources

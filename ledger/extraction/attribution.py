@@ -1446,6 +1446,8 @@ class Extractor(SourceResolver, QuantityReader):
             stance = "denies" if self.p.deny.match(m.group("verb")) else "asserts"
             cuts.append((start + m.start(), start + clause, f"coordinated:{stance}"))
         for m in self.p.dash_aside.finditer(span):
+            if m.group("pair"):
+                continue  # "X — an aside — Y": the aside is part of the sentence
             cuts.append((start + m.start(), start + m.end(), "main"))
         for m in self.p.subordinate.finditer(span):
             if span[m.end() : m.end() + 1].isalpha():  # a clause follows, not a number

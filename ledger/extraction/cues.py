@@ -18,7 +18,13 @@ class Patterns:
         # is no part of the speaker's name
         lead = r"(?:(?:But|And|Yet|Men|Og)\s+)?"
         # "The report said …": after a determiner, "report" is the noun, not the cue
-        not_a_noun = r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bden\s)(?<!\bdet\s)"
+        # "… raised fears that …": after a verb that makes or feeds them, "fears", "claims",
+        # "reports" are nouns too
+        not_a_noun = (
+            r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bden\s)(?<!\bdet\s)(?<!\braised\s)"
+            r"(?<!\bsparked\s)(?<!\bprompted\s)(?<!\bfuelled\s)(?<!\bfueled\s)(?<!\bstoked\s)"
+            r"(?<!\bdismissed\s)(?<!\bdenied\s)(?<!\brejected\s)"
+        )
         self.deny = re.compile(rf"^{alternation(lex.deny)}$", re.IGNORECASE)
         according = alternation(lex.according)
         quote_close = "[»\"”’']?"
@@ -120,7 +126,11 @@ class Patterns:
         )
         # "… tens of thousands of civilians – beyond the 160,000 …": a spaced dash before a
         # lowercase word ends the clause; what follows is an aside of its own
-        self.dash_aside = re.compile(r"\s+[–—]\s+(?=[a-zæøå])")
+        # (an aside between two spaced dashes, "the number missing — likely trapped in the
+        # mud — raised fears …", is part of its sentence: matched whole as ``pair``, no cut)
+        self.dash_aside = re.compile(
+            r"(?P<pair>\s+[–—]\s+[^–—.!?\n]{1,150}?\s+[–—]\s+)|\s+[–—]\s+(?=[a-zæøå])"
+        )
         # "However, U.S. officials …": the reporter's connective before a statement, not its words
         self.connective = re.compile(
             r"(?:However|Meanwhile|Nevertheless|Nonetheless|Imidlertid|Likevel|Samtidig),\s+"
