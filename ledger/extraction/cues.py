@@ -366,10 +366,10 @@ class Patterns:
                 r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|"
                 r"\d+)\s+)?(?:minutes?|hours?|days?|weeks?|months?|years?)(?:\s+(?:ago|later))?"
             )
-            # "… seven days after the flood", "… after capturing the town": a noun phrase or a
-            # gerund is no clause; a clause has a finite verb before its next comma
+            # "… seven days after the flood": a noun phrase is no clause; a clause has a verb (or a
+            # gerund: "after losing the capital") before its next comma
             finite = (
-                r"(?=(?![a-z]+ing\s)[^,.;:!?]*?\b(?:[a-z]{3,}ed|is|was|were|are|has|had|have|will|"
+                r"(?=[^,.;:!?]*?\b(?:[a-z]{3,}ed|[a-z]{3,}ing|is|was|were|are|has|had|have|will|"
                 r"would|could|can|fell|took|struck|hit|came|went|began|left|made|won|lost|shot|"
                 r"broke|ran|sank|blew)\b)"
             )
