@@ -133,7 +133,7 @@ _CLAUSE_AFTER_CUE = re.compile(
 #: the gender a pronoun that opens a sentence refers to
 _PRONOUN_GENDERS = {"She": "f", "He": "m"}
 #: a coordinator before a second clause that may have a source and a cue of its own
-_SECOND_CLAUSE = re.compile(r"(?:,?\s+(?:while|whereas)|,?\s+(?:but|and)|;)\s+(?=\S)")
+_SECOND_CLAUSE = re.compile(r"(?:,?\s+(?:while|whereas|mens)|,?\s+(?:but|and|men|og)|;)\s+(?=\S)")
 
 #: a source phrase with a relative clause about it: "a U.S. government source who was not …"
 _DESCRIBED_SOURCE = re.compile(r"(.{3,80}?)\s+(?:who|whom|that|som)\s+\S")
@@ -574,10 +574,12 @@ class Extractor(SourceResolver, QuantityReader):
             head = sentence[: m.start()].split()
             if len(head) < 3 or self._inside_quote(start, start + m.start()):
                 continue
-            bare = "," not in m.group(0) and m.group(0).split()[0] in ("and", "but")
+            bare = "," not in m.group(0) and m.group(0).split()[0] in ("and", "but", "og", "men")
             if bare and (len(head) < 5 or len(head) <= 8 and self._sourcelike(" ".join(head))):
                 continue  # "Residents of Dorvan and the UN said …": two speakers, one cue
             rest = sentence[m.end() :]
+            if self.p.say_verb.match(rest.split()[0] if rest.split() else ""):
+                continue  # "…, og sier at …": the same subject's second cue, no new speaker
             found = self._trial_cue(start + m.end(), rest)
             if found is None or found[2] or found[1].sources == (self.outlet,):
                 continue
@@ -749,6 +751,13 @@ class Extractor(SourceResolver, QuantityReader):
                     attribution = self._source(m.group("src"), m.group("cue"), anaphoric=True)
                 if attribution:
                     return start + m.start(), attribution
+                if pattern is self.p.trailing_according and re.fullmatch(
+                    r"[^,;:]+", m.group("src")
+                ):
+                    # "…, ifølge oppdaterte tall fra begge land": no source the rules resolve,
+                    # but the cue and what it names (a phrase closing the sentence) are still no
+                    # part of the words
+                    return start + m.start(), self.own
         candidates = [m for m in self.p.trailing_inverted.finditer(sentence)]
         for m in reversed(candidates):
             if m.group("cue").casefold() in ("told", "tells"):
@@ -1317,7 +1326,9 @@ class Extractor(SourceResolver, QuantityReader):
             start = connective.end()
         if background:
             start, end, attribution = self._cue_edges(start, end, attribution)
-        pieces = self._split(start, end)
+        pieces = self._split(
+            start, end, reported=background, own=attribution.sources == (self.outlet,)
+        )
         statements: list[Statement] = []
         for index, (piece_start, piece_end, role) in enumerate(pieces):
             if index + 1 < len(pieces) and pieces[index + 1][2] == "calls-itself":
@@ -1384,9 +1395,13 @@ class Extractor(SourceResolver, QuantityReader):
                         attribution = replace(attribution, relay=medium, transmission="wireRelay")
         return start, end, attribution
 
-    def _split(self, start: int, end: int) -> list[tuple[int, int, str]]:
+    def _split(
+        self, start: int, end: int, reported: bool = False, own: bool = False
+    ) -> list[tuple[int, int, str]]:
         """Cut a span at relative, coordinated, subordinate clauses, participle clauses and
-        fronted phrases."""
+        fronted phrases (``reported``: the words after a cue before them, cut at a coordinated
+        clause only where it has a cue of its own; ``own``: the reporter's words, cut at a
+        comparison only so)."""
         text = self.text
         cuts: list[tuple[int, int, str]] = []  # (cut at, clause starts at, role of the clause)
         span = text[start:end]
@@ -1413,7 +1428,14 @@ class Extractor(SourceResolver, QuantityReader):
             cuts.append((start + m.start(), start + m.start("word"), "relative"))
             if close > 0:
                 cuts.append((start + close, start + close + 1, "main"))
-        for m in self.p.coordination.finditer(span):
+        coordination = (
+            self.p.reported_coordination
+            if reported
+            else self.p.own_coordination
+            if own
+            else self.p.coordination
+        )
+        for m in coordination.finditer(span):
             cuts.append((start + m.start(), start + m.end(), "main"))
         for m in self.p.coordinated_cue.finditer(span):
             # "… and said that X": X; "… and accused Y of Z": the accusation, verb and all
@@ -1424,6 +1446,8 @@ class Extractor(SourceResolver, QuantityReader):
             stance = "denies" if self.p.deny.match(m.group("verb")) else "asserts"
             cuts.append((start + m.start(), start + clause, f"coordinated:{stance}"))
         for m in self.p.dash_aside.finditer(span):
+            if m.group("pair"):
+                continue  # "X — an aside — Y": the aside is part of the sentence
             cuts.append((start + m.start(), start + m.end(), "main"))
         for m in self.p.subordinate.finditer(span):
             if span[m.end() : m.end() + 1].isalpha():  # a clause follows, not a number

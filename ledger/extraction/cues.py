@@ -18,7 +18,13 @@ class Patterns:
         # is no part of the speaker's name
         lead = r"(?:(?:But|And|Yet|Men|Og)\s+)?"
         # "The report said …": after a determiner, "report" is the noun, not the cue
-        not_a_noun = r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bden\s)(?<!\bdet\s)"
+        # "… raised fears that …": after a verb that makes or feeds them, "fears", "claims",
+        # "reports" are nouns too
+        not_a_noun = (
+            r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bden\s)(?<!\bdet\s)(?<!\braised\s)"
+            r"(?<!\bsparked\s)(?<!\bprompted\s)(?<!\bfuelled\s)(?<!\bfueled\s)(?<!\bstoked\s)"
+            r"(?<!\bdismissed\s)(?<!\bdenied\s)(?<!\brejected\s)"
+        )
         self.deny = re.compile(rf"^{alternation(lex.deny)}$", re.IGNORECASE)
         according = alternation(lex.according)
         quote_close = "[»\"”’']?"
@@ -51,10 +57,12 @@ class Patterns:
         )
         self.leading_according = re.compile(rf"^(?P<cue>{according})\s+", re.IGNORECASE)
         that = alternation(lex.that)
+        # "X has determined that …", "X fastslo at …": verbs that report only before "that"
+        say_that = alternation(lex.say + lex.say_that)
         # "Lørdag meldte statlige medier at …", "På en pressekonferanse sa X at …" (a fronted
         # time or place, the cue, the source, "at": the verb comes second)
         self.inverted_that = re.compile(
-            rf"^(?:(?P<pre>[^\s,]+(?:\s+[^\s,]+){{0,5}})\s+)?(?P<cue>{say})\s+(?P<src>[^,]{{1,120}}?)"
+            rf"^(?:(?P<pre>[^\s,]+(?:\s+[^\s,]+){{0,5}})\s+)?(?P<cue>{say_that})\s+(?P<src>[^,]{{1,120}}?)"
             rf"\s+{that}\s+",
             re.IGNORECASE,
         )
@@ -62,14 +70,14 @@ class Patterns:
         conjunction = r"(?!(?i:if|unless|once|although|though|because|hvis|dersom)\s)"
         # "SOHR opplyser at …" / "The army said on Monday that …"
         self.source_that = re.compile(
-            rf"^{lead}{conjunction}(?P<src>[^,]{{1,120}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say})"
+            rf"^{lead}{conjunction}(?P<src>[^,]{{1,120}}?|[^,]{{1,60}},[^,]{{1,100}},)\s+{not_a_noun}(?P<cue>{say_that})"
             rf"(?P<adv>(?:\s+(?!(?:and|og)\s)[^\s,]+){{0,7}}?)\s+{that}\s+",
             re.IGNORECASE,
         )
         # "Marta Celik, 54, who lives …, said …", "En beboer på X, som …, forteller til Y at …"
         side = r"(?P<desc>(?:,\s+[^,]{1,300}?){1,3}?),\s+"
         self.described_that = re.compile(
-            rf"^{lead}(?P<src>[^,]{{1,80}}?){side}(?P<cue>{say})"
+            rf"^{lead}(?P<src>[^,]{{1,80}}?){side}(?P<cue>{say_that})"
             rf"(?P<adv>(?:\s+(?!(?:and|og)\s)[^\s,]+){{0,7}}?)\s+{that}\s+",
             re.IGNORECASE,
         )
@@ -118,7 +126,11 @@ class Patterns:
         )
         # "… tens of thousands of civilians – beyond the 160,000 …": a spaced dash before a
         # lowercase word ends the clause; what follows is an aside of its own
-        self.dash_aside = re.compile(r"\s+[–—]\s+(?=[a-zæøå])")
+        # (an aside between two spaced dashes, "the number missing — likely trapped in the
+        # mud — raised fears …", is part of its sentence: matched whole as ``pair``, no cut)
+        self.dash_aside = re.compile(
+            r"(?P<pair>\s+[–—]\s+[^–—.!?\n]{1,150}?\s+[–—]\s+)|\s+[–—]\s+(?=[a-zæøå])"
+        )
         # "However, U.S. officials …": the reporter's connective before a statement, not its words
         self.connective = re.compile(
             r"(?:However|Meanwhile|Nevertheless|Nonetheless|Imidlertid|Likevel|Samtidig),\s+"
@@ -218,17 +230,68 @@ class Patterns:
             if lex.lang == "en"
             else r"(?!at\s)(?!(?:er|var|har|hadde|kan|kunne|skal|skulle|vil|ville|må|måtte|blir|"
             r"ble|bør|burde)\s(?![^,.]*\sav\s))"
+            # ", og lovet også at …": a verb in the past shares the subject too
+            r"(?!(?!(?:dette|disse|denne|andre|heller|bare|alle)\s)[a-zæøå]{3,}(?:te|et|de)\s"
+            r"(?![^,.]*\sav\s))"
+        )
+        # a clause with a cue or a source of its own (", and the UN says …", ", men FN opplyser
+        # at …", ", mens guvernøren, X, sier at …", ", men det blir anslått at …", ", og torsdag
+        # ble dette gjentatt av X")
+        own_cue = (
+            rf"(?:(?=[^.;:!?]{{0,160}}?(?:\b(?:{say_that}|{according}|{alternation(lex.show)}|"
+            r"siterer|siterte|quotes|quoted|accused|accuses|blamed|blames|beskylder|beskyldte|"
+            r"anklager|anklaget|(?:blir|ble|er|var|is|are|was|were)\s+(?:anslått|meldt|"
+            r"rapportert|opplyst|estimated|reported|believed|thought|feared))\b"
+            r"|\s(?:by|av)\s+[A-ZÆØÅ]))"
+            # ", but that …": a second content clause of the same cue, "that" no part of it
+            r"|(?:that|at)\s+)"
+        )
+        # ", but the mud made the search slow": a contrast is one statement with the clause
+        # before it (the real pages' golds keep "A, but B" whole) unless B has a cue of its own
+        joining = tuple(w for w in lex.coordinators if w not in lex.contrast)
+        contrast = alternation(lex.contrast) if lex.contrast else r"(?!)"
+        # "…, men justerte tallene …": after "men" a verb in the past is the subject's second
+        # act, a statement of its own (Norwegian; English "…, but were killed" shares the
+        # subject and stays)
+        act = (
+            rf"|(?P<act>{contrast})\s+(?!(?:dette|disse|denne|hadde|ville|skulle|kunne|måtte|"
+            r"burde|heller|bare|alle|andre)\s)(?=[a-zæøå]{3,}(?:te|et|de)\s)"
+            if lex.lang == "nb"
+            else ""
         )
         self.coordination = re.compile(
-            rf",\s+(?P<word>{alternation(lex.coordinators)})\s+{shared_subject}", re.IGNORECASE
+            rf",\s+(?:(?P<word>{alternation(joining)})\s+{shared_subject}"
+            rf"|(?P<contrast>{contrast})\s+{shared_subject}{own_cue}{act})",
+            re.IGNORECASE,
+        )
+        # the reporter's own "Nearly 60 are dead, while more than 240 are missing": a comparison
+        # is one statement too, unless its second clause has a cue of its own
+        plain = tuple(w for w in joining if w not in lex.comparison)
+        kept = alternation(lex.contrast + lex.comparison) if lex.comparison else contrast
+        self.own_coordination = re.compile(
+            rf",\s+(?:(?P<word>{alternation(plain)})\s+{shared_subject}"
+            rf"|(?P<kept>{kept})\s+{shared_subject}{own_cue}{act})",
+            re.IGNORECASE,
+        )
+        # after a cue before the words ("X said A, and B", "X opplyser at A, mens B"), what
+        # follows is the speaker's one statement: a clause apart only with a cue of its own
+        self.reported_coordination = re.compile(
+            rf",\s+(?:(?P<word>{alternation(lex.coordinators)})\s+"
+            # ", and he called on …": the speaker's own act, told by the reporter
+            rf"(?:{shared_subject}(?:{own_cue})|(?=(?:he|she|han|hun|ho)\s)){act})",
+            re.IGNORECASE,
         )
         # "… was closer to 300 and accused the government of …": a second reported clause
+        # "…, men presiserer at …", "…, and stressed that …": a verb that reports before "that",
+        # after "and" or "but", opens a second reported clause too
+        that_only = alternation(lex.say_that) if lex.say_that else r"(?!)"
         self.coordinated_cue = re.compile(
-            rf",?\s+(?:and|og)\s+(?P<verb>{alternation(lex.coordinated_cues)})"
+            rf"(?:,?\s+(?:and|og)|,\s+(?:{contrast}))\s+(?P<verb>{alternation(lex.coordinated_cues)}"
+            rf"|(?:{that_only})(?=\s+(?:{that})\s))"
             rf"(?:\s+(?:{that}))?\s+(?=\w)",
             re.IGNORECASE,
         )
-        self.say_verb = re.compile(rf"^{say}$", re.IGNORECASE)
+        self.say_verb = re.compile(rf"^{say_that}$", re.IGNORECASE)
         # "USA, Britain and France accused the regime of …": the accusers speak
         self.accuse = re.compile(
             rf"^{lead}(?P<src>[^,]{{1,80}}?|[^,]{{1,60}},[^,]{{1,60}}\s+(?:and|og)\s+[^,]{{1,40}}?)\s+"
@@ -244,9 +307,12 @@ class Patterns:
             re.IGNORECASE,
         )
         # "… at han anslår at 500 er drept": a second cue of the same speaker opening the words
+        # "… said they believe 350 people were …": a verb of belief needs no "that"
+        believe = alternation(lex.believe) if lex.believe else r"(?!)"
         self.nested_cue = re.compile(
-            rf"^(?:han|hun|de|vi|jeg|he|she|they|we|I)\s+(?:{say}|anslår|anslo|mener|tror|"
-            rf"estimates|estimated|believes|believed|thinks)\s+{that}\s+(?=\S)",
+            rf"^(?:han|hun|de|dei|vi|jeg|eg|he|she|they|it|we|I)\s+(?:(?:{say}|anslår|anslo|mener|"
+            rf"tror|estimates|estimated|believes|believed|thinks)\s+{that}"
+            rf"|(?:{believe})(?:\s+{that})?)\s+(?=\S)",
             re.IGNORECASE,
         )
         # "Tidligere tirsdag var det meldt at …", "It was reported that …": no source named
@@ -271,9 +337,22 @@ class Patterns:
         self.hedge = re.compile(
             rf"(?<![\wæøå])(?P<hedge>{alternation(tuple(lex.hedges))})(?![\wæøå])", re.IGNORECASE
         )
+        # "The firm, which owned the dam, is one of …", "Broen, som ble bygd i 1974, ble revet
+        # bort": a relative clause between the subject and its verb is part of the sentence
+        past = (
+            r"[a-z]{3,}ed|came|went|took|made|gave|left|began|saw|found|held|led|lost|won|became|"
+            r"remains|remained"
+            if lex.lang == "en"
+            else r"[a-zæøå]{3,}(?:et|te|de)"
+        )
+        inside_subject = (
+            rf"(?![^,.;:!?\n]{{1,150}},\s+(?:{alternation(lex.clause_verbs)}|{past})\s)"
+            if lex.clause_verbs
+            else ""
+        )
         self.relative = re.compile(
             rf"(?P<lead>,\s+|\s+(?:og|and)\s+(?=(?:{alternation(lex.relative)})\s))"
-            rf"(?P<word>{alternation(lex.relative)})\s+",
+            rf"(?P<word>{alternation(lex.relative)})\s+{inside_subject}",
             re.IGNORECASE,
         )
         self.subordinate = re.compile(
@@ -287,8 +366,15 @@ class Patterns:
                 r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|"
                 r"\d+)\s+)?(?:minutes?|hours?|days?|weeks?|months?|years?)(?:\s+(?:ago|later))?"
             )
+            # "… seven days after the flood": a noun phrase is no clause; a clause has a verb (or a
+            # gerund: "after losing the capital") before its next comma
+            finite = (
+                r"(?=[^,.;:!?]*?\b(?:[a-z]{3,}ed|[a-z]{3,}ing|is|was|were|are|has|had|have|will|"
+                r"would|could|can|fell|took|struck|hit|came|went|began|left|made|won|lost|shot|"
+                r"broke|ran|sank|blew)\b)"
+            )
             self.subordinate = re.compile(
-                rf"(?:,\s*|\s+{measure}\s+)(?P<word>{alternation(lex.subordinators)})\s+",
+                rf"(?:,\s*|\s+{measure}\s+)(?P<word>{alternation(lex.subordinators)})\s+{finite}",
                 re.IGNORECASE,
             )
         # ", recently retaken by Ukrainian forces", ", previously held by IS": a participle with its
