@@ -3991,3 +3991,33 @@ def test_a_quote_resumes_after_the_reporters_sentence_about_the_speaker(
     assert sources["I don't know how I walked that far"] == {"lena-moor"}
     assert sources["She could not get help there, so she went to the hospital"] == {"dalposten"}
     assert sources["It was awful"] != {"lena-moor"}
+
+
+# --------------------------------------------------------------------------- the right source on
+# real copy across sets (brief srcfix3, issue #14): patterns that recur on pages of several
+# publishers (the causes: bench/extract-source-causes-3.tsv), each with an invented sentence
+
+
+def test_nn_ifolgje_and_a_verb_of_saying_with_an_adverb_inside(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """Nynorsk "ifølgje X" names the source as "ifølge X" does, before or after the words; "har
+    nå fastslått at", "slår også fast at": a sentence adverb inside a verb of saying of two
+    words; "fastslo at" is a verb of saying."""
+    draft = outlet_draft(
+        tmp_path,
+        "Blant dei drepne er ein general, ifølgje Kestria Watch.\n\n"
+        "Ifølgje Doctors Abroad er sjukehuset stengt.\n\n"
+        "FN har nå fastslått at brannen startet i et kjøleskap.\n\n"
+        "Lena Moor sier at veien er stengt. Hun slår også fast at ingen er skadd.\n\n"
+        "Kestria Watch fastslo mandag at valget ikke var fritt.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["Blant dei drepne er ein general"] == {"kestria-watch"}
+    assert sources["er sjukehuset stengt"] == {"doctors-abroad"}
+    assert sources["brannen startet i et kjøleskap"] == {"un"}
+    assert sources["ingen er skadd"] == {"lena-moor"}
+    assert sources["valget ikke var fritt"] == {"kestria-watch"}

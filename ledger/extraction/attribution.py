@@ -633,7 +633,7 @@ class Extractor(SourceResolver, QuantityReader):
         """ "Det var ifølge X ingen …", "There were according to X no …": a source named
         inside the clause, after its first words, before the rest of it."""
         m = re.match(
-            r"(?P<head>[^,]{1,40}?)\s+(?P<cue>ifølge|i\s+følge|according\s+to)\s+",
+            r"(?P<head>[^,]{1,40}?)\s+(?P<cue>ifølgje|ifølge|i\s+følgje|i\s+følge|according\s+to)\s+",
             sentence,
             re.IGNORECASE,
         )
@@ -1366,7 +1366,9 @@ class Extractor(SourceResolver, QuantityReader):
         om" ("melder ifølge X om …"), the speaker's second cue ("at han anslår at …"), the
         addressee at the end ("… overfor Reuters": a news agency relays it)."""
         words = self.text[start:end]
-        lead = re.match(r"(?:(?:ifølge|i\s+følge)\s+[^,]{1,60}?\s+)?om\s+(?=\S)", words)
+        lead = re.match(
+            r"(?:(?:ifølgje|ifølge|i\s+følgje|i\s+følge)\s+[^,]{1,60}?\s+)?om\s+(?=\S)", words
+        )
         if self.lex.lang == "nb" and lead:
             start += lead.end()
         nested = self.p.nested_cue.match(self.text[start:end])

@@ -12,7 +12,7 @@ class Patterns:
     """The regular expressions of one language, compiled once."""
 
     def __init__(self, lex: Lexicon) -> None:
-        say = alternation(lex.say)
+        say = alternation(lex.say, lex.cue_adverbs)
         self.say = say
         # "But the ministry said …", "Men politiet sier at …": a conjunction opening the sentence
         # is no part of the speaker's name
