@@ -4021,3 +4021,32 @@ def test_nn_ifolgje_and_a_verb_of_saying_with_an_adverb_inside(
     assert sources["brannen startet i et kjøleskap"] == {"un"}
     assert sources["ingen er skadd"] == {"lena-moor"}
     assert sources["valget ikke var fritt"] == {"kestria-watch"}
+
+
+def test_nb_the_speaker_after_the_verb_when_an_adverb_opens_the_sentence(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """Norwegian puts the verb second: "Samtidig bekrefter X at …", "Selv mener hun …", "Nå
+    melder imidlertid organisasjonen at …", "Tidligere tirsdag kunngjorde X, som …, at …" name
+    the speaker after the verb, never the adverb; "Dahl sier han …" keeps Dahl the speaker."""
+    draft = outlet_draft(
+        tmp_path,
+        "Kestria Watch opplyste at 40 er skadd. Samtidig avviste Doctors Abroad opplysninger om "
+        "at én mann er død.\n\n"
+        "Lena Moor tapte valget. Selv mener hun resultatet ikke er riktig.\n\n"
+        "Samtidig bekrefter FN at utbruddet er over.\n\n"
+        "Nå melder imidlertid organisasjonen at viruset sprer seg.\n\n"
+        "Tidligere tirsdag kunngjorde Kestria Watch, som består av frivillige, at hæren hadde "
+        "kontroll.\n\n"
+        "Dahl sier han er lettet.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["opplysninger om at én mann er død"] == {"doctors-abroad"}
+    assert sources["resultatet ikke er riktig"] == {"lena-moor"}
+    assert sources["utbruddet er over"] == {"un"}
+    assert sources["viruset sprer seg"] == {"un"}
+    assert sources["hæren hadde kontroll"] == {"kestria-watch"}
+    assert sources["han er lettet"] == {"Dahl"}

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from ledger.extraction.cues import Patterns
 from ledger.extraction.days import TimeExpression
 from ledger.extraction.quantities import Quantity, QuantityReader
-from ledger.extraction.rules import LEXICONS, norm_name
+from ledger.extraction.rules import LEXICONS, alternation, norm_name
 from ledger.extraction.segmentation import (
     CLOSE_QUOTES,
     DASHES,
@@ -473,6 +473,8 @@ class Extractor(SourceResolver, QuantityReader):
         adding = self.p.adding.search(sentence)
         head = sentence[: adding.start()] if adding else sentence
         described = None if speech else self._described_speaker(start, sentence)
+        if described is not None and self._inverted_after_adverb(start, sentence) is not None:
+            described = None  # "Tidligere tirsdag kunngjorde X, som …, at": X after the verb
         if described is not None:
             stmt_start, attribution = described
             stop, attribution = self._credited(start, sentence, s_end, attribution)
@@ -1124,6 +1126,9 @@ class Extractor(SourceResolver, QuantityReader):
             stop, attribution = self._source_prefix(sentence, m.end(), m.group("cue"))
             if attribution:
                 return start + stop, attribution, False
+        inverted = self._inverted_after_adverb(start, sentence)
+        if inverted is not None:
+            return inverted
         m = self.p.inverted_that.match(sentence)
         if m and (not m.group("pre") or self._fronted_phrase(m.group("pre"))):
             attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("pre") or "")
@@ -1183,6 +1188,80 @@ class Extractor(SourceResolver, QuantityReader):
                     self._remember(attribution)
                     return start, attribution, True
         return None
+
+    def _inverted_after_adverb(
+        self, start: int, sentence: str
+    ) -> tuple[int, Attribution, bool] | None:
+        """Norwegian puts the verb second: after a fronted adverb ("Samtidig bekrefter WHO at
+        …", "Selv mener hun …", "Nå melder imidlertid organisasjonen at …") the speaker follows
+        the verb of saying. The first word is such an adverb when it names no source (registry,
+        new agent, pronoun, description) and the words after the verb do: a name, a pronoun or a
+        definite description, with a sentence adverb before it, a relative clause after it
+        ("kunngjorde SDF, som består av …, at"), then "at" or the statement itself."""
+        if self.lex.lang != "nb":
+            return None
+        m = re.match(
+            rf"(?P<pre>[^\W\d_]+(?:\s+[^\s,]+){{0,3}}?)\s+(?P<cue>{self.p.say})\s+(?=\S)",
+            sentence,
+            re.IGNORECASE,
+        )
+        if m is None or not m.group("pre")[:1].isupper():
+            return None
+        pre = m.group("pre")
+        if " " in pre and not self._fronted_phrase(pre):
+            return None  # "Tidligere tirsdag kunngjorde …"; more words are the speaker's
+        if self.p.pronoun.match(pre) or self._names_source(pre):
+            return None
+        if " " not in pre and not (
+            pre.casefold() in self.lex.cue_adverbs
+            or re.search(rf"(?<![\w.!?]\s)(?<!^)\b{re.escape(pre.casefold())}\b", self.text)
+        ):
+            return None  # "Dahl sier han …": a name, unless the word is an adverb elsewhere
+        rest = sentence[m.end() :]
+        words = list(re.finditer(r"[^\s,]+", rest))
+        skip = 0
+        while skip < len(words) and words[skip].group(0).casefold() in self.lex.cue_adverbs:
+            skip += 1
+        for size in range(1, 5):
+            if skip + size > len(words):
+                break
+            phrase_start, phrase_end = words[skip].start(), words[skip + size - 1].end()
+            phrase = rest[phrase_start:phrase_end]
+            if not (self.p.pronoun.match(phrase) or self._names_source(phrase)):
+                continue
+            while skip + size < len(words) and words[skip + size].group(0)[:1].isupper():
+                longer = rest[phrase_start : words[skip + size].end()]
+                if not self._names_source(longer):
+                    break
+                size, phrase, phrase_end = size + 1, longer, words[skip + size].end()
+            after = rest[phrase_end:]
+            relative = re.match(r",\s+som\s+[^,]{1,120},", after)
+            if relative:
+                after = after[relative.end() :]
+            that_word = alternation(self.lex.that)
+            first = after.split()[:1]
+            adverbial = bool(first) and first[0].casefold() in _ADVERBIAL_WORDS
+            # "Like etter skriver de i en ny melding at …": an adverbial, then "at"
+            words_before = r"[^,]{1,80}?\s+" if adverbial else ""
+            that = re.match(rf"\s+{words_before}{that_word}\s+(?=\S)", after)
+            bare = None if adverbial else re.match(r"\s+(?=[\wæøåÆØÅ«\"“])", after)
+            gap = that or bare
+            if gap is None or (relative and not that):
+                continue
+            attribution = self._source(phrase, m.group("cue"))
+            if attribution is None:
+                continue
+            return start + m.end() + (len(rest) - len(after)) + gap.end(), attribution, False
+        return None
+
+    def _names_source(self, phrase: str) -> bool:
+        """Do these words name or describe a source: the registry's, a new agent named before,
+        or a definite description of one?"""
+        return bool(
+            self.registry.resolve(phrase)
+            or self.new_registry.resolve(phrase)
+            or self._definite_description(phrase)
+        )
 
     def _fronted_phrase(self, phrase: str) -> bool:
         """A time or place put before the verb ("Lørdag", "På en pressekonferanse", "Enda senere
@@ -1518,4 +1597,6 @@ _SPOKESMEN = "talsmann|talskvinne|talsperson|spokes"
 _PREPOSITIONS = frozenset("on in at during after before late earlier i på etter under".split())
 #: adverbs that open a fronted time phrase with a preposition or another such adverb ("Enda
 #: senere på kvelden", "Like etter", "Much later")
+#: words that open an adverbial between a speaker and "at" ("skriver de i en ny melding at")
+_ADVERBIAL_WORDS = frozenset("i på etter under før ved fra til om med".split())
 _FRONTING_ADVERBS = frozenset("enda like rett kort litt senere tidligere much shortly soon".split())

@@ -702,6 +702,7 @@ NB = Lexicon(
         "derfor",
         "dessuten",
         "imidlertid",
+        "samtidig",
         "tidligere",
         "tidlegare",
         "senere",
