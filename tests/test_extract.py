@@ -4050,3 +4050,47 @@ def test_nb_the_speaker_after_the_verb_when_an_adverb_opens_the_sentence(
     assert sources["viruset sprer seg"] == {"un"}
     assert sources["hæren hadde kontroll"] == {"kestria-watch"}
     assert sources["han er lettet"] == {"Dahl"}
+
+
+POLICE_REGISTRY = """\
+'@context':
+- https://w3id.org/claim-ledger/context.jsonld
+- src: https://w3id.org/claim-ledger/source/
+'@graph':
+- id: src:harbour-police
+  type: Organization
+  name: {en: Harbour City Police Service}
+  alternateName: {en: [Harbour police, Pier Yard]}
+  sourceKind: Government
+- id: src:valley-police
+  type: Organization
+  name: {en: Valley Constabulary}
+  alternateName: {en: [valley police]}
+  sourceKind: Government
+- id: src:courier
+  type: Organization
+  name: {en: The Courier}
+  sourceKind: NewsOutlet
+"""
+
+
+def test_a_bare_noun_heading_registry_names_is_the_one_the_article_names(tmp_path: Path) -> None:
+    """ "…, police believe", "Police said …": English names a body by a bare noun; one that heads
+    registry names ("Harbour police", "valley police") is the force the article names (here
+    later, as "Pier Yard"); a bare noun that heads none ("Firefighters") stays a new agent."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(POLICE_REGISTRY, encoding="utf-8")
+    draft = outlet_draft(
+        tmp_path,
+        "The death toll will remain at about 80, police believe.\n\n"
+        "Pier Yard said 350 people were in the tower.\n\n"
+        "Police said claims that hundreds were missing were incorrect.\n\n"
+        "Firefighters said the blaze was out.\n",
+        "en",
+        registry,
+        "The Courier",
+    )
+    sources = found(draft)
+    assert sources["The death toll will remain at about 80"] == {"harbour-police"}
+    assert sources["hundreds were missing were incorrect"] == {"harbour-police"}
+    assert sources["the blaze was out"] == {"Firefighters"}

@@ -802,7 +802,17 @@ class SourceResolver(DayReader):
             return None
         if any(not w.islower() for w in words[1:]):
             return None
-        if not words[0].islower():
+        # "Police said …", "…, police believe": English names some bodies by a bare noun; one
+        # that heads a registry name or alias ("Met police", "provincial police") is such a noun
+        bare_head = (
+            self.lex.lang == "en"
+            and len(words) == 1
+            and phrase.split()[0] == words[0]
+            and words[0][1:].islower()
+            and words[0].isalpha()
+            and any(_name_head(name) == words[0].casefold() for name in self.registry.names)
+        )
+        if not words[0].islower() and not bare_head:
             # "Tilsynet", "Ordføreren" open a sentence: a Norwegian definite noun
             if not (
                 self.lex.lang == "nb"
@@ -812,7 +822,12 @@ class SourceResolver(DayReader):
                 and re.search(r"(?:en|et|a|ne)$", words[0])
             ):
                 return None
-        if len(words) == 1 and phrase.split()[0] == words[0] and self.lex.lang == "en":
+        if (
+            len(words) == 1
+            and phrase.split()[0] == words[0]
+            and self.lex.lang == "en"
+            and not bare_head
+        ):
             return None  # English needs "the": a bare lowercase word is not a source
         lowered = [w.casefold() for w in words]
         head = lowered[-1]
@@ -904,6 +919,10 @@ class SourceResolver(DayReader):
         ]
         if len(candidates) == 1:
             return candidates[0]  # the one registry source of that kind, not named before
+        named = {a.iri for _, _, a in self.registry.mentions(self.text)}
+        mentioned = [a for a in candidates if a.iri in named]
+        if len(mentioned) == 1:
+            return mentioned[0]  # of several, the one the article names (later on)
         return None
 
     def _role_noun(self, role: str) -> str:
