@@ -4094,3 +4094,41 @@ def test_a_bare_noun_heading_registry_names_is_the_one_the_article_names(tmp_pat
     assert sources["The death toll will remain at about 80"] == {"harbour-police"}
     assert sources["hundreds were missing were incorrect"] == {"harbour-police"}
     assert sources["the blaze was out"] == {"Firefighters"}
+
+
+@pytest.mark.parametrize(
+    "credit",
+    ["Av Vestpress | 08.10.2023 21:13:05", "Vestpress-Reuters-AFP", "By Vestpress, Dorvan"],
+)
+def test_a_byline_or_a_line_of_agencies_under_the_lead_credits_the_first_agency(
+    tmp_path: Path, source_registry: Path, credit: str
+) -> None:
+    """A byline "Av Vestpress | date" or "By Vestpress, place", or a line of agencies only
+    ("Vestpress-Reuters-AFP") under the headline and lead makes the reporter's voice the first
+    agency's; "By Staff Reporter" names no agency and leaves it the outlet's."""
+    text = "Toll passes 5,000\n\nMore than 5,000 people died.\n\n{}\n\nThe army moved in.\n"
+    draft = outlet_draft(tmp_path, text.format(credit), "nb", source_registry, "Dalposten")
+    assert found(draft)["The army moved in"] == {"vestpress"}
+    staff = outlet_draft(
+        tmp_path, text.format("By Staff Reporter"), "en", source_registry, "Dalposten"
+    )
+    assert found(staff)["The army moved in"] == {"dalposten"}
+
+
+def test_a_closing_credit_of_two_agencies_is_the_first_agencys(tmp_path: Path) -> None:
+    """ "… have failed.  (Vestpress/NAN)": Vestpress wrote the copy and NAN carried it, so the
+    reporter's voice is Vestpress's, not the agency named last."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(
+        SOURCE_REGISTRY
+        + "- id: src:nan\n  type: Organization\n  name: {en: NAN}\n  sourceKind: NewsAgency\n",
+        encoding="utf-8",
+    )
+    draft = outlet_draft(
+        tmp_path,
+        "Two dams collapsed.\nDiplomatic efforts have failed.  (Vestpress/NAN)\n",
+        "en",
+        registry,
+        "Dalposten",
+    )
+    assert found(draft)["Two dams collapsed"] == {"vestpress"}

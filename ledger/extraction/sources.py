@@ -300,6 +300,18 @@ def byline_wire(text: str, registry: Registry) -> str | None:
         first,
         flags=re.IGNORECASE,
     )
+    for line in [line.strip() for line in text.splitlines() if line.strip()][:4]:
+        # "Av NTB | 08.10.2023 21:13", "By AP, Dorvan": a byline naming an agency as the writer;
+        # "NTB-Reuters-AFP", "Vestpress/NAN": a line of agencies only, the first wrote the copy
+        byline = re.fullmatch(r"(?:By|Av)\s+(?P<credit>[^|,\n]{2,40}?)\s*(?:[|,].{0,60})?", line)
+        credit = byline.group("credit") if byline else None
+        if credit is None and re.fullmatch(
+            r"[A-ZÆØÅ][\w.&]*(?:\s*[-/]\s*[A-ZÆØÅ][\w.&]*){1,3}", line
+        ):
+            credit = line
+        agency = wire_agency(credit, registry) if credit else None
+        if agency is not None:
+            return agency.name
     if not first or len(first) > 60 or first[-1] in ".!?:;":
         return None
     words = first.split(",")[0].split()
@@ -311,6 +323,20 @@ def byline_wire(text: str, registry: Registry) -> str | None:
         if agent.kind == "NewsAgency" and len(desk) <= 2 and all(w.islower() for w in desk):
             return agent.name
         return None
+    return None
+
+
+def wire_agency(credit: str, registry: Registry) -> Agent | None:
+    """The registry's news agency a credit names; of a credit of several ("dpa/NAN",
+    "NTB-Reuters-AFP", "Vestpress and AP"), the first part the registry has as a news agency
+    (the agency that wrote the copy; those after it carried it)."""
+    whole = registry.exact(credit.strip(" ©()"))
+    if whole is not None and whole.kind == "NewsAgency":
+        return whole
+    for part in re.split(r"\s*(?:/|,|;|\s-\s|-|\band\b|\bog\b)\s*", credit):
+        agent = registry.exact(part.strip(" ©()"))
+        if agent is not None and agent.kind == "NewsAgency":
+            return agent
     return None
 
 
