@@ -4132,3 +4132,19 @@ def test_a_closing_credit_of_two_agencies_is_the_first_agencys(tmp_path: Path) -
         "Dalposten",
     )
     assert found(draft)["Two dams collapsed"] == {"vestpress"}
+
+
+def test_nb_according_to_a_description_then_the_verb_second(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Ifølge departementet dreier det seg om …": "ifølge" a description of the ministry just
+    named, then the verb: the ministry's, and the statement starts at the verb."""
+    draft = outlet_draft(
+        tmp_path,
+        "Det kestriske helsedepartementet la fram de første tallene. Ifølge departementet dreier "
+        "det seg om et foreløpig tall.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    assert found(draft)["dreier det seg om et foreløpig tall"] == {"health-ministry"}

@@ -1367,6 +1367,13 @@ class Extractor(SourceResolver, QuantityReader):
             return stop, self._source(phrase, cue)
         if comma > at:
             return comma + 1, self._source(sentence[at:comma], cue)
+        words = list(re.finditer(r"\S+", sentence[at:]))
+        for size in range(1, min(4, len(words) - 1) + 1):
+            # "Ifølge departementet dreier det seg om …": a description of a source, then the
+            # verb (second, in Norwegian) and the statement
+            phrase = sentence[at : at + words[size - 1].end()]
+            if self._names_source(phrase) and words[size].group(0)[:1].islower():
+                return at + words[size].start(), self._source(phrase, cue)
         verb = re.search(
             r"\s(?:er|var|har|hadde|sto|står|blir|ble|skal|vil|kan|tok|fikk)\s", sentence[at:]
         )
