@@ -4148,3 +4148,24 @@ def test_nb_according_to_a_description_then_the_verb_second(
         "Dalposten",
     )
     assert found(draft)["dreier det seg om et foreløpig tall"] == {"health-ministry"}
+
+
+def test_nb_a_source_that_calls_a_thing_something_judges_it(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "X kaller jordskjelvet den verste katastrofen …": X's judgement, the words after the
+    verb; "kaller seg" (a name it gives itself) and "har kalt inn til" (summoned) are no
+    judgement of X's."""
+    draft = outlet_draft(
+        tmp_path,
+        "Lena Moor kaller jordskjelvet den verste katastrofen i landet siden 1939.\n\n"
+        "Gruppen kaller seg Frihetsfronten.\n\n"
+        "Lena Moor har kalt inn til et møte.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["jordskjelvet den verste katastrofen i landet siden 1939"] == {"lena-moor"}
+    assert sources["Gruppen kaller seg Frihetsfronten"] == {"dalposten"}
+    assert sources["Lena Moor har kalt inn til et møte"] == {"dalposten"}

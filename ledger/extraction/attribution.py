@@ -105,6 +105,12 @@ _CALLED_IT = re.compile(
     r"|(?P<cue2>described|dismissed|denounced|condemned)\s+(?:the|these|those|this|it|them|their|its)"
     r"\b[^.;:]{0,100}?\s+as\s+)"
 )
+#: a source's judgement in Norwegian: "X kaller jordskjelvet den verste katastrofen", "X har
+#: kalt angrepet en krigsforbrytelse" (nynorsk "kallar", "kalla")
+_CALLS_NB = re.compile(
+    rf"^{_CUE_SUBJECT}\s+(?:har\s+)?(?P<cue>kaller|kalte|kalt|kallar|kalla)\s+"
+    r"(?!seg\b|sin\b|sitt\b|sine\b|inn\b|opp\b|på\b|til\b|ut\b)(?=\S)"
+)
 #: a clause of time after a trailing cue and its comma: "…, X said, after …"
 _AFTER_CUE = re.compile(r",\s+(?P<word>after|before|as|when|since|amid|following)\s+\S")
 #: a relative clause whose verb is a source's cue: "which witnesses said killed …", "that
@@ -1159,6 +1165,14 @@ class Extractor(SourceResolver, QuantityReader):
                     about = re.match(r"om\s+(?=\S)", sentence[m.end() :])
                     if self.lex.lang == "nb" and about:
                         return start + m.end() + about.end(), attribution, False  # "melder om"
+                    return start + m.end(), attribution, False
+        if self.lex.lang == "nb":
+            m = _CALLS_NB.match(sentence)
+            if m and self._sourcelike(m.group("src")) and not self._auxiliary_end(m.group("src")):
+                # "X kaller jordskjelvet den verste katastrofen": X's judgement, the words after
+                # the verb
+                attribution = self._source(m.group("src"), m.group("cue"))
+                if attribution:
                     return start + m.end(), attribution, False
         if self.lex.lang == "en":
             m = _CALLED_IT.match(sentence)
