@@ -4169,3 +4169,24 @@ def test_nb_a_source_that_calls_a_thing_something_judges_it(
     assert sources["jordskjelvet den verste katastrofen i landet siden 1939"] == {"lena-moor"}
     assert sources["Gruppen kaller seg Frihetsfronten"] == {"dalposten"}
     assert sources["Lena Moor har kalt inn til et møte"] == {"dalposten"}
+
+
+def test_a_quote_goes_on_after_what_the_speaker_added_in_the_same_paragraph(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """'"…," she said, adding she had not been there. "It is too dangerous …"': the quote after
+    what she added (reported, in the same paragraph) goes on being hers; a quote after a
+    reported sentence with no quote before it stays the outlet's."""
+    draft = outlet_draft(
+        tmp_path,
+        "Lena Moor arrived at noon.\n\n"
+        '"We have found only five bodies," she said, adding she had not yet visited the scene. '
+        '"It is too dangerous to go there."\n\n'
+        'Lena Moor said the road was closed. "It was awful."\n',
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["It is too dangerous to go there"] == {"lena-moor"}
+    assert sources["It was awful"] == {"dalposten"}

@@ -674,10 +674,24 @@ class Extractor(SourceResolver, QuantityReader):
         if not self.statements or self.context.last is None:
             return False
         last = self.statements[-1]
-        if not self._quoted(last) or last.attribution.sources == (self.outlet,):
+        if last.attribution.sources == (self.outlet,):
             return False
         if last.attribution.sources != self.context.last.sources:
             return False
+        if not self._quoted(last):
+            # '"…," she said, adding she had not been there. "…"': the words she added, reported,
+            # between her quote and its going on
+            same = [
+                s for s in self.statements if s.start >= self._paragraph_start and s.end <= start
+            ]
+            speaker = last.attribution.sources
+            run = []
+            for statement in reversed(same):
+                if statement.attribution.sources != speaker:
+                    break
+                run.append(statement)
+            if not any(self._quoted(s) for s in run) or last.attribution.cue is None:
+                return False
         between = self.text[last.end : start]
         # a line break may part them ('"…," X said.\n"…"'), a blank line not (a new paragraph)
         return last.end <= start and not re.search(r"\n\s*\n", between) and len(between) <= 200
