@@ -4190,3 +4190,28 @@ def test_a_quote_goes_on_after_what_the_speaker_added_in_the_same_paragraph(
     sources = found(draft)
     assert sources["It is too dangerous to go there"] == {"lena-moor"}
     assert sources["It was awful"] == {"dalposten"}
+
+
+def test_a_bare_title_in_a_headline_is_the_registry_person_who_holds_it(tmp_path: Path) -> None:
+    """ "…, mayor says" (headline English, no article): the registry person whose title is
+    "mayor of Derna", as "the mayor said" is; the same person, not a new agent "mayor"."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(
+        SOURCE_REGISTRY.replace(
+            "- id: src:ivan-berg\n  type: Person\n  name: {en: Ivan Berg}\n",
+            "- id: src:ivan-berg\n  type: Person\n  name: {en: Ivan Berg}\n"
+            "  jobTitle: {en: mayor of Dorvan}\n",
+        ),
+        encoding="utf-8",
+    )
+    draft = outlet_draft(
+        tmp_path,
+        "Flood toll could reach 2,000 in Dorvan, mayor says\n\n"
+        "The toll could reach 2,000 in the city alone, the mayor said.\n",
+        "en",
+        registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["Flood toll could reach 2,000 in Dorvan"] == {"ivan-berg"}
+    assert sources["The toll could reach 2,000 in the city alone"] == {"ivan-berg"}

@@ -828,15 +828,24 @@ class SourceResolver(DayReader):
             return None
         if any(not w.islower() for w in words[1:]):
             return None
-        # "Police said …", "…, police believe": English names some bodies by a bare noun; one
-        # that heads a registry name or alias ("Met police", "provincial police") is such a noun
+        # "Police said …", "…, police believe", "…, mayor says": English names some bodies and
+        # office holders by a bare noun; one that heads a registry name or alias ("Met police",
+        # "provincial police") or a registry person's title ("mayor of Derna") is such a noun
         bare_head = (
             self.lex.lang == "en"
             and len(words) == 1
             and phrase.split()[0] == words[0]
             and words[0][1:].islower()
             and words[0].isalpha()
-            and any(_name_head(name) == words[0].casefold() for name in self.registry.names)
+            and (
+                any(_name_head(name) == words[0].casefold() for name in self.registry.names)
+                # "…, mayor says": the title of a registry person ("mayor of Derna")
+                or any(
+                    self._role_noun(a.role).split()[-1:] == [words[0].casefold()]
+                    for a in self.registry.agents.values()
+                    if a.person and a.role
+                )
+            )
         )
         if not words[0].islower() and not bare_head:
             # "Tilsynet", "Ordføreren" open a sentence: a Norwegian definite noun
