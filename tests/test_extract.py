@@ -4215,3 +4215,30 @@ def test_a_bare_title_in_a_headline_is_the_registry_person_who_holds_it(tmp_path
     sources = found(draft)
     assert sources["Flood toll could reach 2,000 in Dorvan"] == {"ivan-berg"}
     assert sources["The toll could reach 2,000 in the city alone"] == {"ivan-berg"}
+
+
+def test_reporting_verbs_of_the_grammars_lists(tmp_path: Path, source_registry: Path) -> None:
+    """ "But he indicated that …", "Kestria Watch revealed …", "Hun forklarer at …", "Han har
+    oppgitt at …": reporting verbs that introduce what the speaker said."""
+    english = outlet_draft(
+        tmp_path,
+        "Ivan Berg spoke on Monday. But he indicated that some evidence might point to crime.\n\n"
+        "Kestria Watch revealed one call lasted 55 minutes.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(english)
+    assert sources["some evidence might point to crime"] == {"ivan-berg"}
+    assert sources["one call lasted 55 minutes"] == {"kestria-watch"}
+    norwegian = outlet_draft(
+        tmp_path,
+        "Lena Moor sier at veien er stengt. Hun forklarer at situasjonen var ny. Hun har oppgitt "
+        "at minst fire ble drept.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(norwegian)
+    assert sources["situasjonen var ny"] == {"lena-moor"}
+    assert sources["minst fire ble drept"] == {"lena-moor"}
