@@ -4242,3 +4242,26 @@ def test_reporting_verbs_of_the_grammars_lists(tmp_path: Path, source_registry: 
     sources = found(norwegian)
     assert sources["situasjonen var ny"] == {"lena-moor"}
     assert sources["minst fire ble drept"] == {"lena-moor"}
+
+
+def test_nb_a_dash_paragraph_naming_no_one_is_the_speakers_the_next_paragraph_names(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "– Situasjonen er uoversiktlig. Til nå … \\n\\nDet opplyser X til Y.": the dash
+    paragraph, which named no speaker, is X's (not the last speaker's before it); a dash
+    paragraph with its own "…, sier Z" stays Z's."""
+    draft = outlet_draft(
+        tmp_path,
+        "Kestria Watch opplyste at 40 er skadd.\n\n"
+        "– Situasjonen er uoversiktlig. Til nå er ingen nordmenn rammet.\n\n"
+        "Det opplyser pressetalsperson Lena Moor til Dalposten.\n\n"
+        "– Det er fælt, sier Ivan Berg.\n\n"
+        "Det sier Kestria Watch.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["Situasjonen er uoversiktlig"] == {"lena-moor"}
+    assert sources["Til nå er ingen nordmenn rammet"] == {"lena-moor"}
+    assert sources["Det er fælt"] == {"ivan-berg"}

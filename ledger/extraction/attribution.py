@@ -742,7 +742,25 @@ class Extractor(SourceResolver, QuantityReader):
         for s in self.statements:
             if s.start >= last_start and s.attribution is self.own:
                 s.attribution = attribution
+        speech = self._uncued_speech_before(start)
+        for s in self.statements:
+            if speech is not None and speech[0] <= s.start < speech[1] and s.direct:
+                # "– Situasjonen er uoversiktlig. … \n\nDet opplyser X til Y.": the dash
+                # paragraph before, which named no speaker, is X's
+                s.attribution = attribution
         return True
+
+    def _uncued_speech_before(self, start: int) -> tuple[int, int] | None:
+        """The paragraph just before the one that opens at ``start``, when it is speech opened
+        by a dash that names no speaker (no verb of saying after a comma); None otherwise."""
+        if self.text.rfind("\n", 0, start) + 1 != start and start != self._paragraph_start:
+            return None
+        before = self.text[:start].rstrip()
+        para_start = before.rfind("\n") + 1
+        para = before[para_start:]
+        if para[:1] not in DASHES or re.search(rf",\s+(?:{self.p.say})\b", para, re.IGNORECASE):
+            return None
+        return para_start, len(before)
 
     def _sentence_start_of_last(self) -> int:
         """Where the sentence of the latest statement starts."""
