@@ -4265,3 +4265,26 @@ def test_nb_a_dash_paragraph_naming_no_one_is_the_speakers_the_next_paragraph_na
     assert sources["Situasjonen er uoversiktlig"] == {"lena-moor"}
     assert sources["Til nå er ingen nordmenn rammet"] == {"lena-moor"}
     assert sources["Det er fælt"] == {"ivan-berg"}
+
+
+def test_the_auxiliary_of_a_perfect_is_no_part_of_a_registry_name_with_and(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "The Ministry of Security and Public Administration had reported that …": the registry
+    ministry alone; "had" belongs to the verb, and the "and" inside the name is no list."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(
+        SOURCE_REGISTRY
+        + "- id: src:mospa\n  type: Organization\n"
+        + "  name: {en: Ministry of Security and Public Administration}\n  sourceKind: Ministry\n",
+        encoding="utf-8",
+    )
+    draft = outlet_draft(
+        tmp_path,
+        "The Ministry of Security and Public Administration had reported that 368 people had "
+        "been rescued.\n",
+        "en",
+        registry,
+        "Dalposten",
+    )
+    assert found(draft)["368 people had been rescued"] == {"mospa"}

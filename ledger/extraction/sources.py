@@ -1191,6 +1191,13 @@ class SourceResolver(DayReader):
 
     def _agents(self, phrase: str) -> list[Agent]:
         """The agents of a source phrase: one, several ("A og B"), or a speaker for an org."""
+        perfect = re.fullmatch(r"(?P<src>.+?)\s+(?:had|has|have|hadde|har)", phrase)
+        if perfect and self.registry.exact(
+            re.sub(r"^(?:the|den|det)\s+", "", perfect.group("src"), flags=re.IGNORECASE)
+        ):
+            # "The Ministry of Security and Public Administration had reported that …": the
+            # auxiliary of the verb's perfect is no part of the name (nor its "and" a list)
+            phrase = perfect.group("src")
         whole = (
             self.registry.exact(phrase)
             or self.registry.exact(strip_parenthesis(phrase))
