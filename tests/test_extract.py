@@ -4288,3 +4288,24 @@ def test_the_auxiliary_of_a_perfect_is_no_part_of_a_registry_name_with_and(
         "Dalposten",
     )
     assert found(draft)["368 people had been rescued"] == {"mospa"}
+
+
+def test_nb_a_clause_after_the_relative_adverb_der_is_a_statement_of_its_own(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "…, der klatresesongen akkurat har startet": "der" (where) opens a non-restrictive
+    relative clause, a statement of its own as after ", som"; "Der hadde …" opening a sentence
+    is no relative clause."""
+    draft = outlet_draft(
+        tmp_path,
+        "Skjelvet utløste snøskred på Mount Everest, der klatresesongen akkurat har startet.\n\n"
+        "Der hadde en stor gruppe samlet seg.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    assert set(found(draft)) == {
+        "Skjelvet utløste snøskred på Mount Everest",
+        "der klatresesongen akkurat har startet",
+        "Der hadde en stor gruppe samlet seg",
+    }

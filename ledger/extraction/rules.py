@@ -315,7 +315,8 @@ NB = Lexicon(
     role_links=("for", "i", "hos", "ved", "fra"),
     apposition_open=("som er", "som var"),
     coordinators=("mens", "og", "men"),
-    relative=("som",),
+    # "…, der klatresesongen har startet": the relative adverb "der" (where) opens one too
+    relative=("som", "der"),
     subordinators=("etter at",),
     fronted=("i tillegg til",),
     weekdays=_NB_WEEKDAYS,
