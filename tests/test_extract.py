@@ -4027,8 +4027,8 @@ def test_nb_the_speaker_after_the_verb_when_an_adverb_opens_the_sentence(
     tmp_path: Path, source_registry: Path
 ) -> None:
     """Norwegian puts the verb second: "Samtidig bekrefter X at …", "Selv mener hun …", "Nå
-    melder imidlertid organisasjonen at …", "Tidligere tirsdag kunngjorde X, som …, at …" name
-    the speaker after the verb, never the adverb; "Dahl sier han …" keeps Dahl the speaker."""
+    melder imidlertid organisasjonen at …", "Tidligere tirsdag kunngjorde X at …" name the
+    speaker after the verb, never the adverb; "Dahl sier han …" keeps Dahl the speaker."""
     draft = outlet_draft(
         tmp_path,
         "Kestria Watch opplyste at 40 er skadd. Samtidig avviste Doctors Abroad opplysninger om "
@@ -4036,8 +4036,7 @@ def test_nb_the_speaker_after_the_verb_when_an_adverb_opens_the_sentence(
         "Lena Moor tapte valget. Selv mener hun resultatet ikke er riktig.\n\n"
         "Samtidig bekrefter FN at utbruddet er over.\n\n"
         "Nå melder imidlertid organisasjonen at viruset sprer seg.\n\n"
-        "Tidligere tirsdag kunngjorde Kestria Watch, som består av frivillige, at hæren hadde "
-        "kontroll.\n\n"
+        "Tidligere tirsdag kunngjorde Kestria Watch at hæren hadde kontroll.\n\n"
         "Dahl sier han er lettet.\n",
         "nb",
         source_registry,
@@ -4067,6 +4066,11 @@ POLICE_REGISTRY = """\
   name: {en: Valley Constabulary}
   alternateName: {en: [valley police]}
   sourceKind: Government
+- id: src:ann-hale
+  type: Person
+  name: {en: Ann Hale}
+  jobTitle: {en: "assistant commissioner, Harbour police"}
+  actedOnBehalfOf: src:harbour-police
 - id: src:courier
   type: Organization
   name: {en: The Courier}
@@ -4077,13 +4081,15 @@ POLICE_REGISTRY = """\
 def test_a_bare_noun_heading_registry_names_is_the_one_the_article_names(tmp_path: Path) -> None:
     """ "…, police believe", "Police said …": English names a body by a bare noun; one that heads
     registry names ("Harbour police", "valley police") is the force the article names (here
-    later, as "Pier Yard"); a bare noun that heads none ("Firefighters") stays a new agent."""
+    later, as "Pier Yard"), not an officer whose title names it; a bare noun that heads none
+    ("Firefighters") stays a new agent."""
     registry = tmp_path / "sources.yaml"
     registry.write_text(POLICE_REGISTRY, encoding="utf-8")
     draft = outlet_draft(
         tmp_path,
         "The death toll will remain at about 80, police believe.\n\n"
         "Pier Yard said 350 people were in the tower.\n\n"
+        'Assistant commissioner Ann Hale said: "This should not have happened."\n\n'
         "Police said claims that hundreds were missing were incorrect.\n\n"
         "Firefighters said the blaze was out.\n",
         "en",
@@ -4218,12 +4224,12 @@ def test_a_bare_title_in_a_headline_is_the_registry_person_who_holds_it(tmp_path
 
 
 def test_reporting_verbs_of_the_grammars_lists(tmp_path: Path, source_registry: Path) -> None:
-    """ "But he indicated that …", "Kestria Watch revealed …", "Hun forklarer at …", "Han har
+    """ "But he indicated that …", "Kestria Watch disclosed …", "Hun forklarer at …", "Han har
     oppgitt at …": reporting verbs that introduce what the speaker said."""
     english = outlet_draft(
         tmp_path,
         "Ivan Berg spoke on Monday. But he indicated that some evidence might point to crime.\n\n"
-        "Kestria Watch revealed one call lasted 55 minutes.\n",
+        "Kestria Watch disclosed one call lasted 55 minutes.\n",
         "en",
         source_registry,
         "Dalposten",
@@ -4288,24 +4294,3 @@ def test_the_auxiliary_of_a_perfect_is_no_part_of_a_registry_name_with_and(
         "Dalposten",
     )
     assert found(draft)["368 people had been rescued"] == {"mospa"}
-
-
-def test_nb_a_clause_after_the_relative_adverb_der_is_a_statement_of_its_own(
-    tmp_path: Path, source_registry: Path
-) -> None:
-    """ "…, der klatresesongen akkurat har startet": "der" (where) opens a non-restrictive
-    relative clause, a statement of its own as after ", som"; "Der hadde …" opening a sentence
-    is no relative clause."""
-    draft = outlet_draft(
-        tmp_path,
-        "Skjelvet utløste snøskred på Mount Everest, der klatresesongen akkurat har startet.\n\n"
-        "Der hadde en stor gruppe samlet seg.\n",
-        "nb",
-        source_registry,
-        "Dalposten",
-    )
-    assert set(found(draft)) == {
-        "Skjelvet utløste snøskred på Mount Everest",
-        "der klatresesongen akkurat har startet",
-        "Der hadde en stor gruppe samlet seg",
-    }

@@ -479,8 +479,6 @@ class Extractor(SourceResolver, QuantityReader):
         adding = self.p.adding.search(sentence)
         head = sentence[: adding.start()] if adding else sentence
         described = None if speech else self._described_speaker(start, sentence)
-        if described is not None and self._inverted_after_adverb(start, sentence) is not None:
-            described = None  # "Tidligere tirsdag kunngjorde X, som …, at": X after the verb
         if described is not None:
             stmt_start, attribution = described
             stop, attribution = self._credited(start, sentence, s_end, attribution)
@@ -1242,8 +1240,8 @@ class Extractor(SourceResolver, QuantityReader):
         …", "Selv mener hun …", "Nå melder imidlertid organisasjonen at …") the speaker follows
         the verb of saying. The first word is such an adverb when it names no source (registry,
         new agent, pronoun, description) and the words after the verb do: a name, a pronoun or a
-        definite description, with a sentence adverb before it, a relative clause after it
-        ("kunngjorde SDF, som består av …, at"), then "at" or the statement itself."""
+        definite description, with a sentence adverb before it, then "at" or the statement
+        itself."""
         if self.lex.lang != "nb":
             return None
         m = re.match(
@@ -1281,9 +1279,6 @@ class Extractor(SourceResolver, QuantityReader):
                     break
                 size, phrase, phrase_end = size + 1, longer, words[skip + size].end()
             after = rest[phrase_end:]
-            relative = re.match(r",\s+som\s+[^,]{1,120},", after)
-            if relative:
-                after = after[relative.end() :]
             that_word = alternation(self.lex.that)
             first = after.split()[:1]
             adverbial = bool(first) and first[0].casefold() in _ADVERBIAL_WORDS
@@ -1292,7 +1287,7 @@ class Extractor(SourceResolver, QuantityReader):
             that = re.match(rf"\s+{words_before}{that_word}\s+(?=\S)", after)
             bare = None if adverbial else re.match(r"\s+(?=[\wæøåÆØÅ«\"“])", after)
             gap = that or bare
-            if gap is None or (relative and not that):
+            if gap is None:
                 continue
             attribution = self._source(phrase, m.group("cue"))
             if attribution is None:

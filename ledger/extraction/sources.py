@@ -831,22 +831,23 @@ class SourceResolver(DayReader):
         # "Police said …", "…, police believe", "…, mayor says": English names some bodies and
         # office holders by a bare noun; one that heads a registry name or alias ("Met police",
         # "provincial police") or a registry person's title ("mayor of Derna") is such a noun
-        bare_head = (
+        bare = (
             self.lex.lang == "en"
             and len(words) == 1
             and phrase.split()[0] == words[0]
             and words[0][1:].islower()
             and words[0].isalpha()
-            and (
-                any(_name_head(name) == words[0].casefold() for name in self.registry.names)
-                # "…, mayor says": the title of a registry person ("mayor of Derna")
-                or any(
-                    self._role_noun(a.role).split()[-1:] == [words[0].casefold()]
-                    for a in self.registry.agents.values()
-                    if a.person and a.role
-                )
-            )
         )
+        bare_body = bare and any(
+            _name_head(name) == words[0].casefold() for name in self.registry.names
+        )
+        # "…, mayor says": the title of a registry person ("mayor of Derna")
+        bare_title = bare and any(
+            self._role_noun(a.role.split(",")[0]).split()[-1:] == [words[0].casefold()]
+            for a in self.registry.agents.values()
+            if a.person and a.role
+        )
+        bare_head = bare_body or bare_title
         if not words[0].islower() and not bare_head:
             # "Tilsynet", "Ordføreren" open a sentence: a Norwegian definite noun
             if not (
@@ -926,6 +927,8 @@ class SourceResolver(DayReader):
             matching = [a for a in within if describes(a)]
             return matching[0] if len(matching) == 1 else None
         for agent in reversed(self.context.named):
+            if agent.person and bare_body and not bare_title:
+                continue  # "police" is the force, not an officer whose title names it
             if describes(agent):
                 return agent
         kind = self._kind_source(phrase)
@@ -950,7 +953,11 @@ class SourceResolver(DayReader):
                     return agent
             return None
         candidates = [
-            a for a in self.registry.agents.values() if a.kind != "NewsOutlet" and describes(a)
+            a
+            for a in self.registry.agents.values()
+            if a.kind != "NewsOutlet"
+            and describes(a)
+            and not (a.person and bare_body and not bare_title)
         ]
         if len(candidates) == 1:
             return candidates[0]  # the one registry source of that kind, not named before
