@@ -4294,3 +4294,24 @@ def test_the_auxiliary_of_a_perfect_is_no_part_of_a_registry_name_with_and(
         "Dalposten",
     )
     assert found(draft)["368 people had been rescued"] == {"mospa"}
+
+
+def test_a_bare_noun_is_the_force_of_an_officer_the_article_names(tmp_path: Path) -> None:
+    """ "Police say …" when the article names no force but one of its officers ("Lieutenant Tom
+    Reed", acting for the valley police): that officer's force, of the two the registry has."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(
+        POLICE_REGISTRY
+        + "- id: src:tom-reed\n  type: Person\n  name: {en: Tom Reed}\n"
+        + "  actedOnBehalfOf: src:valley-police\n",
+        encoding="utf-8",
+    )
+    draft = outlet_draft(
+        tmp_path,
+        "Police say the number will grow.\n\n"
+        '"We know there will be more deaths," Lieutenant Tom Reed told reporters.\n',
+        "en",
+        registry,
+        "The Courier",
+    )
+    assert found(draft)["the number will grow"] == {"valley-police"}

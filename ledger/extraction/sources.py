@@ -962,6 +962,8 @@ class SourceResolver(DayReader):
         if len(candidates) == 1:
             return candidates[0]  # the one registry source of that kind, not named before
         named = {a.iri for _, _, a in self.registry.mentions(self.text)}
+        # "provincial police Lieutenant X": the organisation of a person the article names
+        named |= {a.on_behalf_of for _, _, a in self.registry.mentions(self.text) if a.on_behalf_of}
         mentioned = [a for a in candidates if a.iri in named]
         if len(mentioned) == 1:
             return mentioned[0]  # of several, the one the article names (later on)
