@@ -4315,3 +4315,26 @@ def test_a_bare_noun_is_the_force_of_an_officer_the_article_names(tmp_path: Path
         "The Courier",
     )
     assert found(draft)["the number will grow"] == {"valley-police"}
+
+
+def test_nb_a_second_clause_after_men_or_mens_with_a_speaker_of_its_own(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "…, men helsedepartementet frykter det reelle tallet kan være høyere", "X sier at …, mens
+    Y sier at …": the clause after ", men" / ", mens" has its own speaker and cue; the clause
+    before it stays the outlet's (or the first speaker's)."""
+    draft = outlet_draft(
+        tmp_path,
+        "Det kestriske helsedepartementet sier at 30 er døde.\n\n"
+        "Minst 79 mennesker er døde etter brannen, men helsedepartementet frykter det reelle "
+        "tallet kan være enda høyere.\n\n"
+        "Kestria Watch sier at 40 er drept, mens FN sier at 12 er drept.\n",
+        "nb",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["Minst 79 mennesker er døde etter brannen"] == {"dalposten"}
+    assert sources["det reelle tallet kan være enda høyere"] == {"health-ministry"}
+    assert sources["40 er drept"] == {"kestria-watch"}
+    assert sources["12 er drept"] == {"un"}

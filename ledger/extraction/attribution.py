@@ -140,6 +140,8 @@ _CLAUSE_AFTER_CUE = re.compile(
 _PRONOUN_GENDERS = {"She": "f", "He": "m"}
 #: a coordinator before a second clause that may have a source and a cue of its own
 _SECOND_CLAUSE = re.compile(r"(?:,?\s+(?:while|whereas)|,?\s+(?:but|and)|;)\s+(?=\S)")
+#: the same in Norwegian: "…, men politiet frykter …", "…, mens X sier …" (after a comma)
+_SECOND_CLAUSE_NB = re.compile(r"(?:,\s+(?:mens|men|og)|;)\s+(?=\S)")
 
 #: a source phrase with a relative clause about it: "a U.S. government source who was not …"
 _DESCRIBED_SOURCE = re.compile(r"(.{3,80}?)\s+(?:who|whom|that|som)\s+\S")
@@ -576,7 +578,8 @@ class Extractor(SourceResolver, QuantityReader):
         """Where the first clause ends and a second one with a source and a cue of its own
         starts, after a clause of at least three words and a coordinator ("…, while X said …",
         "… whereas X says …", "…; X said …", "…, but X told …"), outside quotation marks."""
-        for m in _SECOND_CLAUSE.finditer(sentence):
+        clause = _SECOND_CLAUSE_NB if self.lex.lang == "nb" else _SECOND_CLAUSE
+        for m in clause.finditer(sentence):
             head = sentence[: m.start()].split()
             if len(head) < 3 or self._inside_quote(start, start + m.start()):
                 continue
@@ -1336,6 +1339,8 @@ class Extractor(SourceResolver, QuantityReader):
         phrase = phrase.strip()
         if self.p.pronoun.match(phrase) or self.registry.exact(phrase):
             return True
+        if self.lex.lang == "nb" and self._definite_description(phrase):
+            return True  # "politiet frykter …": a definite noun for a source named or registered
         if (
             self._described_source(phrase)
             or self._account_owner(phrase)
