@@ -4322,18 +4322,20 @@ def test_nb_a_second_clause_after_men_or_mens_with_a_speaker_of_its_own(
 ) -> None:
     """ "…, men helsedepartementet frykter det reelle tallet kan være høyere", "X sier at …, mens
     Y sier at …": the clause after ", men" / ", mens" has its own speaker and cue; the clause
-    before it stays the outlet's (or the first speaker's)."""
+    before it stays the outlet's (or the first speaker's); ", og sier at" shares the subject."""
     draft = outlet_draft(
         tmp_path,
         "Det kestriske helsedepartementet sier at 30 er døde.\n\n"
         "Minst 79 mennesker er døde etter brannen, men helsedepartementet frykter det reelle "
         "tallet kan være enda høyere.\n\n"
-        "Kestria Watch sier at 40 er drept, mens FN sier at 12 er drept.\n",
+        "Kestria Watch sier at 40 er drept, mens FN sier at 12 er drept.\n\n"
+        "FN benekter å stå bak angrepet, og sier at deres tall viser at hæren står bak.\n",
         "nb",
         source_registry,
         "Dalposten",
     )
     sources = found(draft)
+    assert sources["deres tall viser at hæren står bak"] == {"un"}
     assert sources["Minst 79 mennesker er døde etter brannen"] == {"dalposten"}
     assert sources["det reelle tallet kan være enda høyere"] == {"health-ministry"}
     assert sources["40 er drept"] == {"kestria-watch"}

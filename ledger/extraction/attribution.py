@@ -140,8 +140,9 @@ _CLAUSE_AFTER_CUE = re.compile(
 _PRONOUN_GENDERS = {"She": "f", "He": "m"}
 #: a coordinator before a second clause that may have a source and a cue of its own
 _SECOND_CLAUSE = re.compile(r"(?:,?\s+(?:while|whereas)|,?\s+(?:but|and)|;)\s+(?=\S)")
-#: the same in Norwegian: "…, men politiet frykter …", "…, mens X sier …" (after a comma)
-_SECOND_CLAUSE_NB = re.compile(r"(?:,\s+(?:mens|men|og)|;)\s+(?=\S)")
+#: the same in Norwegian: "…, men politiet frykter …", "…, mens X sier …" (after a comma); not
+#: ", og", which mostly shares the subject ("X benekter …, og sier at …")
+_SECOND_CLAUSE_NB = re.compile(r"(?:,\s+(?:mens|men)|;)\s+(?=\S)")
 
 #: a source phrase with a relative clause about it: "a U.S. government source who was not …"
 _DESCRIBED_SOURCE = re.compile(r"(.{3,80}?)\s+(?:who|whom|that|som)\s+\S")
