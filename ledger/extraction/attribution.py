@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from ledger.extraction.cues import Patterns
 from ledger.extraction.days import TimeExpression
 from ledger.extraction.quantities import Quantity, QuantityReader
-from ledger.extraction.rules import LEXICONS, norm_name
+from ledger.extraction.rules import LEXICONS, alternation, norm_name
 from ledger.extraction.segmentation import (
     CLOSE_QUOTES,
     DASHES,
@@ -104,6 +104,12 @@ _CALLED_IT = re.compile(
     r"[^.;:]{0,100}?\s+(?:an?\s+|[\"“])"
     r"|(?P<cue2>described|dismissed|denounced|condemned)\s+(?:the|these|those|this|it|them|their|its)"
     r"\b[^.;:]{0,100}?\s+as\s+)"
+)
+#: a source's judgement in Norwegian: "X kaller jordskjelvet den verste katastrofen", "X har
+#: kalt angrepet en krigsforbrytelse" (nynorsk "kallar", "kalla")
+_CALLS_NB = re.compile(
+    rf"^{_CUE_SUBJECT}\s+(?:har\s+)?(?P<cue>kaller|kalte|kalt|kallar|kalla)\s+"
+    r"(?!seg\b|sin\b|sitt\b|sine\b|inn\b|opp\b|på\b|til\b|ut\b)(?=\S)"
 )
 #: a clause of time after a trailing cue and its comma: "…, X said, after …"
 _AFTER_CUE = re.compile(r",\s+(?P<word>after|before|as|when|since|amid|following)\s+\S")
@@ -635,7 +641,7 @@ class Extractor(SourceResolver, QuantityReader):
         """ "Det var ifølge X ingen …", "There were according to X no …": a source named
         inside the clause, after its first words, before the rest of it."""
         m = re.match(
-            r"(?P<head>[^,]{1,40}?)\s+(?P<cue>ifølge|i\s+følge|according\s+to)\s+",
+            r"(?P<head>[^,]{1,40}?)\s+(?P<cue>ifølgje|ifølge|i\s+følgje|i\s+følge|according\s+to)\s+",
             sentence,
             re.IGNORECASE,
         )
@@ -668,10 +674,24 @@ class Extractor(SourceResolver, QuantityReader):
         if not self.statements or self.context.last is None:
             return False
         last = self.statements[-1]
-        if not self._quoted(last) or last.attribution.sources == (self.outlet,):
+        if last.attribution.sources == (self.outlet,):
             return False
         if last.attribution.sources != self.context.last.sources:
             return False
+        if not self._quoted(last):
+            # '"…," she said, adding she had not been there. "…"': the words she added, reported,
+            # between her quote and its going on
+            same = [
+                s for s in self.statements if s.start >= self._paragraph_start and s.end <= start
+            ]
+            speaker = last.attribution.sources
+            run = []
+            for statement in reversed(same):
+                if statement.attribution.sources != speaker:
+                    break
+                run.append(statement)
+            if not any(self._quoted(s) for s in run) or last.attribution.cue is None:
+                return False
         between = self.text[last.end : start]
         # a line break may part them ('"…," X said.\n"…"'), a blank line not (a new paragraph)
         return last.end <= start and not re.search(r"\n\s*\n", between) and len(between) <= 200
@@ -722,7 +742,25 @@ class Extractor(SourceResolver, QuantityReader):
         for s in self.statements:
             if s.start >= last_start and s.attribution is self.own:
                 s.attribution = attribution
+        speech = self._uncued_speech_before(start)
+        for s in self.statements:
+            if speech is not None and speech[0] <= s.start < speech[1] and s.direct:
+                # "– Situasjonen er uoversiktlig. … \n\nDet opplyser X til Y.": the dash
+                # paragraph before, which named no speaker, is X's
+                s.attribution = attribution
         return True
+
+    def _uncued_speech_before(self, start: int) -> tuple[int, int] | None:
+        """The paragraph just before the one that opens at ``start``, when it is speech opened
+        by a dash that names no speaker (no verb of saying after a comma); None otherwise."""
+        if self.text.rfind("\n", 0, start) + 1 != start and start != self._paragraph_start:
+            return None
+        before = self.text[:start].rstrip()
+        para_start = before.rfind("\n") + 1
+        para = before[para_start:]
+        if para[:1] not in DASHES or re.search(rf",\s+(?:{self.p.say})\b", para, re.IGNORECASE):
+            return None
+        return para_start, len(before)
 
     def _sentence_start_of_last(self) -> int:
         """Where the sentence of the latest statement starts."""
@@ -1133,6 +1171,9 @@ class Extractor(SourceResolver, QuantityReader):
             stop, attribution = self._source_prefix(sentence, m.end(), m.group("cue"))
             if attribution:
                 return start + stop, attribution, False
+        inverted = self._inverted_after_adverb(start, sentence)
+        if inverted is not None:
+            return inverted
         m = self.p.inverted_that.match(sentence)
         if m and (not m.group("pre") or self._fronted_phrase(m.group("pre"))):
             attribution = self._source(m.group("src"), m.group("cue"), tail=m.group("pre") or "")
@@ -1164,6 +1205,14 @@ class Extractor(SourceResolver, QuantityReader):
                     if self.lex.lang == "nb" and about:
                         return start + m.end() + about.end(), attribution, False  # "melder om"
                     return start + m.end(), attribution, False
+        if self.lex.lang == "nb":
+            m = _CALLS_NB.match(sentence)
+            if m and self._sourcelike(m.group("src")) and not self._auxiliary_end(m.group("src")):
+                # "X kaller jordskjelvet den verste katastrofen": X's judgement, the words after
+                # the verb
+                attribution = self._source(m.group("src"), m.group("cue"))
+                if attribution:
+                    return start + m.end(), attribution, False
         if self.lex.lang == "en":
             m = _CALLED_IT.match(sentence)
             if m and self._sourcelike(m.group("src")) and not self._auxiliary_end(m.group("src")):
@@ -1192,6 +1241,77 @@ class Extractor(SourceResolver, QuantityReader):
                     self._remember(attribution)
                     return start, attribution, True
         return None
+
+    def _inverted_after_adverb(
+        self, start: int, sentence: str
+    ) -> tuple[int, Attribution, bool] | None:
+        """Norwegian puts the verb second: after a fronted adverb ("Samtidig bekrefter WHO at
+        …", "Selv mener hun …", "Nå melder imidlertid organisasjonen at …") the speaker follows
+        the verb of saying. The first word is such an adverb when it names no source (registry,
+        new agent, pronoun, description) and the words after the verb do: a name, a pronoun or a
+        definite description, with a sentence adverb before it, then "at" or the statement
+        itself."""
+        if self.lex.lang != "nb":
+            return None
+        m = re.match(
+            rf"(?P<pre>[^\W\d_]+(?:\s+[^\s,]+){{0,3}}?)\s+(?P<cue>{self.p.say})\s+(?=\S)",
+            sentence,
+            re.IGNORECASE,
+        )
+        if m is None or not m.group("pre")[:1].isupper():
+            return None
+        pre = m.group("pre")
+        if " " in pre and not self._fronted_phrase(pre):
+            return None  # "Tidligere tirsdag kunngjorde …"; more words are the speaker's
+        if self.p.pronoun.match(pre) or self._names_source(pre):
+            return None
+        if " " not in pre and not (
+            pre.casefold() in self.lex.cue_adverbs
+            or re.search(rf"(?<![\w.!?]\s)(?<!^)\b{re.escape(pre.casefold())}\b", self.text)
+        ):
+            return None  # "Dahl sier han …": a name, unless the word is an adverb elsewhere
+        rest = sentence[m.end() :]
+        words = list(re.finditer(r"[^\s,]+", rest))
+        skip = 0
+        while skip < len(words) and words[skip].group(0).casefold() in self.lex.cue_adverbs:
+            skip += 1
+        for size in range(1, 5):
+            if skip + size > len(words):
+                break
+            phrase_start, phrase_end = words[skip].start(), words[skip + size - 1].end()
+            phrase = rest[phrase_start:phrase_end]
+            if not (self.p.pronoun.match(phrase) or self._names_source(phrase)):
+                continue
+            while skip + size < len(words) and words[skip + size].group(0)[:1].isupper():
+                longer = rest[phrase_start : words[skip + size].end()]
+                if not self._names_source(longer):
+                    break
+                size, phrase, phrase_end = size + 1, longer, words[skip + size].end()
+            after = rest[phrase_end:]
+            that_word = alternation(self.lex.that)
+            first = after.split()[:1]
+            adverbial = bool(first) and first[0].casefold() in _ADVERBIAL_WORDS
+            # "Like etter skriver de i en ny melding at …": an adverbial, then "at"
+            words_before = r"[^,]{1,80}?\s+" if adverbial else ""
+            that = re.match(rf"\s+{words_before}{that_word}\s+(?=\S)", after)
+            bare = None if adverbial else re.match(r"\s+(?=[\wæøåÆØÅ«\"“])", after)
+            gap = that or bare
+            if gap is None:
+                continue
+            attribution = self._source(phrase, m.group("cue"))
+            if attribution is None:
+                continue
+            return start + m.end() + (len(rest) - len(after)) + gap.end(), attribution, False
+        return None
+
+    def _names_source(self, phrase: str) -> bool:
+        """Do these words name or describe a source: the registry's, a new agent named before,
+        or a definite description of one?"""
+        return bool(
+            self.registry.resolve(phrase)
+            or self.new_registry.resolve(phrase)
+            or self._definite_description(phrase)
+        )
 
     def _fronted_phrase(self, phrase: str) -> bool:
         """A time or place put before the verb ("Lørdag", "På en pressekonferanse", "Enda senere
@@ -1225,6 +1345,8 @@ class Extractor(SourceResolver, QuantityReader):
         phrase = phrase.strip()
         if self.p.pronoun.match(phrase) or self.registry.exact(phrase):
             return True
+        if self.lex.lang == "nb" and self._definite_description(phrase):
+            return True  # "politiet frykter …": a definite noun for a source named or registered
         if (
             self._described_source(phrase)
             or self._account_owner(phrase)
@@ -1297,6 +1419,13 @@ class Extractor(SourceResolver, QuantityReader):
             return stop, self._source(phrase, cue)
         if comma > at:
             return comma + 1, self._source(sentence[at:comma], cue)
+        words = list(re.finditer(r"\S+", sentence[at:]))
+        for size in range(1, min(4, len(words) - 1) + 1):
+            # "Ifølge departementet dreier det seg om …": a description of a source, then the
+            # verb (second, in Norwegian) and the statement
+            phrase = sentence[at : at + words[size - 1].end()]
+            if self._names_source(phrase) and words[size].group(0)[:1].islower():
+                return at + words[size].start(), self._source(phrase, cue)
         verb = re.search(
             r"\s(?:er|var|har|hadde|sto|står|blir|ble|skal|vil|kan|tok|fikk)\s", sentence[at:]
         )
@@ -1377,7 +1506,9 @@ class Extractor(SourceResolver, QuantityReader):
         om" ("melder ifølge X om …"), the speaker's second cue ("at han anslår at …"), the
         addressee at the end ("… overfor Reuters": a news agency relays it)."""
         words = self.text[start:end]
-        lead = re.match(r"(?:(?:ifølge|i\s+følge)\s+[^,]{1,60}?\s+)?om\s+(?=\S)", words)
+        lead = re.match(
+            r"(?:(?:ifølgje|ifølge|i\s+følgje|i\s+følge)\s+[^,]{1,60}?\s+)?om\s+(?=\S)", words
+        )
         if self.lex.lang == "nb" and lead:
             start += lead.end()
         nested = self.p.nested_cue.match(self.text[start:end])
@@ -1540,4 +1671,6 @@ _SPOKESMEN = "talsmann|talskvinne|talsperson|spokes"
 _PREPOSITIONS = frozenset("on in at during after before late earlier i på etter under".split())
 #: adverbs that open a fronted time phrase with a preposition or another such adverb ("Enda
 #: senere på kvelden", "Like etter", "Much later")
+#: words that open an adverbial between a speaker and "at" ("skriver de i en ny melding at")
+_ADVERBIAL_WORDS = frozenset("i på etter under før ved fra til om med".split())
 _FRONTING_ADVERBS = frozenset("enda like rett kort litt senere tidligere much shortly soon".split())

@@ -12,7 +12,7 @@ class Patterns:
     """The regular expressions of one language, compiled once."""
 
     def __init__(self, lex: Lexicon) -> None:
-        say = alternation(lex.say)
+        say = alternation(lex.say, lex.cue_adverbs)
         self.say = say
         # "But the ministry said …", "Men politiet sier at …": a conjunction opening the sentence
         # is no part of the speaker's name
@@ -58,7 +58,7 @@ class Patterns:
         self.leading_according = re.compile(rf"^(?P<cue>{according})\s+", re.IGNORECASE)
         that = alternation(lex.that)
         # "X has determined that …", "X fastslo at …": verbs that report only before "that"
-        say_that = alternation(lex.say + lex.say_that)
+        say_that = alternation(lex.say + lex.say_that, lex.cue_adverbs)
         # "Lørdag meldte statlige medier at …", "På en pressekonferanse sa X at …" (a fronted
         # time or place, the cue, the source, "at": the verb comes second)
         self.inverted_that = re.compile(

@@ -42,7 +42,13 @@ from ledger.extraction.days import parse_published
 from ledger.extraction.draft import Draft, render_draft
 from ledger.extraction.rules import LEXICONS
 from ledger.extraction.segmentation import paragraphs, sentences, wire_credit
-from ledger.extraction.sources import Agent, Registry, byline_wire, credited_wire
+from ledger.extraction.sources import (
+    Agent,
+    Registry,
+    byline_wire,
+    credited_wire,
+    wire_agency,
+)
 from ledger.intake.load import read_text_file
 
 if TYPE_CHECKING:
@@ -109,6 +115,9 @@ def extract_draft(
     text = read_article(article)
     registry = Registry.load(sources)
     credit = wire_credit(text) or byline_wire(text, registry) or credited_wire(text, registry)
+    agency = wire_agency(credit, registry) if credit else None
+    if agency is not None:
+        credit = agency.name  # "(dpa/NAN)": dpa wrote the copy, NAN carried it
     outlet_agent = _outlet(registry, outlet, lang, credit)
     extractor = Extractor(text, lang, registry, outlet_agent)
     statements = extractor.run()

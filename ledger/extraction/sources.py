@@ -300,6 +300,18 @@ def byline_wire(text: str, registry: Registry) -> str | None:
         first,
         flags=re.IGNORECASE,
     )
+    for line in [line.strip() for line in text.splitlines() if line.strip()][:4]:
+        # "Av NTB | 08.10.2023 21:13", "By AP, Dorvan": a byline naming an agency as the writer;
+        # "NTB-Reuters-AFP", "Vestpress/NAN": a line of agencies only, the first wrote the copy
+        byline = re.fullmatch(r"(?:By|Av)\s+(?P<credit>[^|,\n]{2,40}?)\s*(?:[|,].{0,60})?", line)
+        credit = byline.group("credit") if byline else None
+        if credit is None and re.fullmatch(
+            r"[A-ZÆØÅ][\w.&]*(?:\s*[-/]\s*[A-ZÆØÅ][\w.&]*){1,3}", line
+        ):
+            credit = line
+        agency = wire_agency(credit, registry) if credit else None
+        if agency is not None:
+            return agency.name
     if not first or len(first) > 60 or first[-1] in ".!?:;":
         return None
     words = first.split(",")[0].split()
@@ -311,6 +323,20 @@ def byline_wire(text: str, registry: Registry) -> str | None:
         if agent.kind == "NewsAgency" and len(desk) <= 2 and all(w.islower() for w in desk):
             return agent.name
         return None
+    return None
+
+
+def wire_agency(credit: str, registry: Registry) -> Agent | None:
+    """The registry's news agency a credit names; of a credit of several ("dpa/NAN",
+    "NTB-Reuters-AFP", "Vestpress and AP"), the first part the registry has as a news agency
+    (the agency that wrote the copy; those after it carried it)."""
+    whole = registry.exact(credit.strip(" ©()"))
+    if whole is not None and whole.kind == "NewsAgency":
+        return whole
+    for part in re.split(r"\s*(?:/|,|;|\s-\s|-|\band\b|\bog\b)\s*", credit):
+        agent = registry.exact(part.strip(" ©()"))
+        if agent is not None and agent.kind == "NewsAgency":
+            return agent
     return None
 
 
@@ -802,7 +828,27 @@ class SourceResolver(DayReader):
             return None
         if any(not w.islower() for w in words[1:]):
             return None
-        if not words[0].islower():
+        # "Police said …", "…, police believe", "…, mayor says": English names some bodies and
+        # office holders by a bare noun; one that heads a registry name or alias ("Met police",
+        # "provincial police") or a registry person's title ("mayor of Derna") is such a noun
+        bare = (
+            self.lex.lang == "en"
+            and len(words) == 1
+            and phrase.split()[0] == words[0]
+            and words[0][1:].islower()
+            and words[0].isalpha()
+        )
+        bare_body = bare and any(
+            _name_head(name) == words[0].casefold() for name in self.registry.names
+        )
+        # "…, mayor says": the title of a registry person ("mayor of Derna")
+        bare_title = bare and any(
+            self._role_noun(a.role.split(",")[0]).split()[-1:] == [words[0].casefold()]
+            for a in self.registry.agents.values()
+            if a.person and a.role
+        )
+        bare_head = bare_body or bare_title
+        if not words[0].islower() and not bare_head:
             # "Tilsynet", "Ordføreren" open a sentence: a Norwegian definite noun
             if not (
                 self.lex.lang == "nb"
@@ -812,7 +858,12 @@ class SourceResolver(DayReader):
                 and re.search(r"(?:en|et|a|ne)$", words[0])
             ):
                 return None
-        if len(words) == 1 and phrase.split()[0] == words[0] and self.lex.lang == "en":
+        if (
+            len(words) == 1
+            and phrase.split()[0] == words[0]
+            and self.lex.lang == "en"
+            and not bare_head
+        ):
             return None  # English needs "the": a bare lowercase word is not a source
         lowered = [w.casefold() for w in words]
         head = lowered[-1]
@@ -876,6 +927,8 @@ class SourceResolver(DayReader):
             matching = [a for a in within if describes(a)]
             return matching[0] if len(matching) == 1 else None
         for agent in reversed(self.context.named):
+            if agent.person and bare_body and not bare_title:
+                continue  # "police" is the force, not an officer whose title names it
             if describes(agent):
                 return agent
         kind = self._kind_source(phrase)
@@ -900,10 +953,20 @@ class SourceResolver(DayReader):
                     return agent
             return None
         candidates = [
-            a for a in self.registry.agents.values() if a.kind != "NewsOutlet" and describes(a)
+            a
+            for a in self.registry.agents.values()
+            if a.kind != "NewsOutlet"
+            and describes(a)
+            and not (a.person and bare_body and not bare_title)
         ]
         if len(candidates) == 1:
             return candidates[0]  # the one registry source of that kind, not named before
+        named = {a.iri for _, _, a in self.registry.mentions(self.text)}
+        # "provincial police Lieutenant X": the organisation of a person the article names
+        named |= {a.on_behalf_of for _, _, a in self.registry.mentions(self.text) if a.on_behalf_of}
+        mentioned = [a for a in candidates if a.iri in named]
+        if len(mentioned) == 1:
+            return mentioned[0]  # of several, the one the article names (later on)
         return None
 
     def _role_noun(self, role: str) -> str:
@@ -1137,6 +1200,13 @@ class SourceResolver(DayReader):
 
     def _agents(self, phrase: str) -> list[Agent]:
         """The agents of a source phrase: one, several ("A og B"), or a speaker for an org."""
+        perfect = re.fullmatch(r"(?P<src>.+?)\s+(?:had|has|have|hadde|har)", phrase)
+        if perfect and self.registry.exact(
+            re.sub(r"^(?:the|den|det)\s+", "", perfect.group("src"), flags=re.IGNORECASE)
+        ):
+            # "The Ministry of Security and Public Administration had reported that …": the
+            # auxiliary of the verb's perfect is no part of the name (nor its "and" a list)
+            phrase = perfect.group("src")
         whole = (
             self.registry.exact(phrase)
             or self.registry.exact(strip_parenthesis(phrase))
