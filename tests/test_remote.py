@@ -1155,8 +1155,11 @@ def test_an_entry_that_stays_unreadable_is_reported_as_found(
     monkeypatch.setattr(remote, "UNSTEADY_READ_WAIT", 0.2)
     book = _remote_with(server(), 3)
     _ShortAnswers(book, _BYTES_BY_NUMBER, times=10**6)
-    with pytest.raises(LedgerStateError, match=r"there is no entry 3 \(the ledger has 3\)"):
+    with pytest.raises(LedgerStateError, match=r"there is no entry 3 \(the ledger has 3; ") as got:
         book.read_entry(3)
+    # what the server holds under the number, and how long it was read again, say why
+    assert "holds its bytes, but a read of them by number returned none" in str(got.value)
+    assert re.search(r"the same after \d+ reads over \d+ s", str(got.value)), str(got.value)
     with pytest.raises(
         LedgerStateError, match="refusing to append: entry 3 (was withdrawn|is numbered)"
     ):

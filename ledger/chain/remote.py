@@ -142,6 +142,7 @@ _HASH_ALGORITHM = f"<{REMOTE}hashAlgorithm>"
 _CREATED = f"<{REMOTE}created>"
 _SEQUENCE = f"<{REMOTE}sequence>"
 _NQUADS = f"<{REMOTE}nquads>"
+_NQUADS_NAME = "nquads"  # the predicate's local name, as _without_bytes lists it
 _OWNER = f"<{REMOTE}owner>"
 _SINCE = f"<{REMOTE}since>"
 _INDEXED = f"<{REMOTE}indexed>"
@@ -201,14 +202,22 @@ def _steady(read: Callable[[], _T], what: str) -> _T:
     and a moment later with them. Reading again tells that apart from damage, which stays and is
     then reported as it was found.
     """
-    deadline = time.monotonic() + UNSTEADY_READ_WAIT
+    started = time.monotonic()
+    deadline = started + UNSTEADY_READ_WAIT
     pause = 0.02
+    reads = 0
     while True:
+        reads += 1
         try:
             return read()
         except _UnsteadyRead as error:
             if time.monotonic() >= deadline:
-                raise
+                waited = time.monotonic() - started
+                raise _UnsteadyRead(
+                    f"{error.message} (the same after {reads} reads over {waited:.0f} s)",
+                    where=error.where,
+                    hint=error.hint,
+                ) from None
             _log.info("%s: %s; reading again", what, error.message)
             time.sleep(pause)
             pause = min(pause * 2, 0.5)
@@ -702,7 +711,13 @@ class RemoteLedger(LedgerBackend):
         """``_stored(seq)``, or ``_UnsteadyRead`` when it finds nothing that the count includes."""
         found = self._stored(seq)
         if not found and (size := self.size()) >= seq:
-            raise _UnsteadyRead(f"there is no entry {seq} (the ledger has {size})", where=self.url)
+            # what the server holds under the number tells a dropped long literal (its
+            # predicate listed, its value not returned) from an entry that is not there
+            raise _UnsteadyRead(
+                f"there is no entry {seq} (the ledger has {size}; entry {seq} "
+                f"{self._without_bytes(seq)})",
+                where=self.url,
+            )
         return found
 
     def _without_bytes(self, seq: int) -> str:
@@ -717,6 +732,12 @@ class RemoteLedger(LedgerBackend):
         if not held:
             return "was withdrawn while it was read"
         described = "; ".join(f"<{iri}> has only {', '.join(ps)}" for iri, ps in held.items())
+        if any(_NQUADS_NAME in ps for ps in held.values()):
+            described = "; ".join(f"<{iri}> has {', '.join(ps)}" for iri, ps in held.items())
+            return (
+                "is numbered on the server and holds its bytes, but a read of them by number "
+                f"returned none ({described})"
+            )
         return f"is numbered on the server but its bytes are not there ({described})"
 
     def size(self) -> int:
