@@ -4801,3 +4801,21 @@ def test_en_a_time_adverb_between_the_source_and_its_verb_of_saying(
     sources = found(draft)
     assert sources["40 people died in the square"] == {"health-ministry"}
     assert sources["12 houses had burned down"] == {"kestria-watch"}
+
+
+def test_en_they_after_a_person_who_speaks_for_an_organisation_is_the_organisation(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Tomas Rye said … They have since confirmed that …": "they" is no one person; after a
+    speaker acting for a registry organisation (Rye for the health ministry), the ministry."""
+    draft = outlet_draft(
+        tmp_path,
+        "Tomas Rye said 40 people died in the square. They have since confirmed that 18 of the "
+        "dead were children.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["40 people died in the square"] == {"tomas-rye"}
+    assert sources["18 of the dead were children"] == {"health-ministry"}
