@@ -3815,8 +3815,9 @@ def test_a_judgement_a_reported_boast_and_a_registry_name_with_a_parenthesis(
     tmp_path: Path,
 ) -> None:
     """ "Kestria has called the allegations a "fabrication"", "Doctors Abroad described the
-    strike as a war crime": the judge's, the whole clause; "Militia leader Ivan Berg is reported
-    to have boasted that …": Berg's (the registry's "Ivan Berg (Bergov)"), not the outlet's;
+    strike as a war crime": the judge's, from the thing judged on; "Militia leader Ivan Berg is
+    reported to have boasted that …": Berg's (the registry's "Ivan Berg (Bergov)"), not the
+    outlet's;
     "Government troops are reported to have retaken the town" stays the outlet's."""
     registry = tmp_path / "sources.yaml"
     registry.write_text(JUDGEMENT_REGISTRY, encoding="utf-8")
@@ -3834,9 +3835,9 @@ def test_a_judgement_a_reported_boast_and_a_registry_name_with_a_parenthesis(
         draft.text[s.start : s.end]: {a.iri.removeprefix(SRC) for a in s.attribution.sources}
         for s in draft.statements
     }
-    called = [w for w in by_words if w.startswith("Kestria has called the allegations")]
+    called = [w for w in by_words if w.startswith("the allegations of a chemical attack")]
     assert called and by_words[called[0]] == {"kestrian-government"}
-    described = [w for w in by_words if w.startswith("Doctors Abroad described the strike")]
+    described = [w for w in by_words if w.startswith("the strike on its clinic as")]
     assert described and by_words[described[0]] == {"doctors-abroad"}
     boast = [w for w in by_words if "his group shot down a plane" in w]
     assert boast and by_words[boast[0]] == {"ivan-berg"}
@@ -4743,3 +4744,78 @@ def test_nb_a_second_clause_after_men_or_mens_with_a_speaker_of_its_own(
     assert sources["det reelle tallet kan være enda høyere"] == {"health-ministry"}
     assert sources["40 er drept"] == {"kestria-watch"}
     assert sources["12 er drept"] == {"un"}
+
+
+def test_en_a_judgement_quotes_the_thing_judged_not_the_judge_and_verb(tmp_path: Path) -> None:
+    """ "X called the shelling of the market a "massacre"", "X later described the figures as
+    an error": X's judgement, its words from the thing judged on (the cue left out, as after
+    "X said"); an adverb between the judge and the verb is no part of the judge."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(JUDGEMENT_REGISTRY, encoding="utf-8")
+    draft = outlet_draft(
+        tmp_path,
+        'Kestria called the shelling of the market a "massacre".\n\n'
+        "Doctors Abroad later described the figures as an error.\n",
+        "en",
+        registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources['the shelling of the market a "massacre"'] == {"kestrian-government"}
+    assert sources["the figures as an error"] == {"doctors-abroad"}
+
+
+def test_en_an_adverb_inside_a_verb_of_saying_of_two_words(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "They have since determined that …", "X had earlier said that …": an adverb of the
+    middle position between the auxiliary and the verb leaves the cue whole; the words after
+    "that" are the speaker's."""
+    draft = outlet_draft(
+        tmp_path,
+        "Kestria Watch said 40 people died in the square. They have since determined that 18 of "
+        "the dead were children.\n\n"
+        "The health ministry had earlier said that 30 people were missing.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["18 of the dead were children"] == {"kestria-watch"}
+    assert sources["30 people were missing"] == {"health-ministry"}
+
+
+def test_en_a_time_adverb_between_the_source_and_its_verb_of_saying(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "The health ministry later said …", "Kestria Watch earlier reported that …": the adverb
+    is no part of the source's name; the registry's source, not a new agent."""
+    draft = outlet_draft(
+        tmp_path,
+        "The health ministry later said 40 people died in the square.\n\n"
+        "Kestria Watch earlier reported that 12 houses had burned down.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["40 people died in the square"] == {"health-ministry"}
+    assert sources["12 houses had burned down"] == {"kestria-watch"}
+
+
+def test_en_they_after_a_person_who_speaks_for_an_organisation_is_the_organisation(
+    tmp_path: Path, source_registry: Path
+) -> None:
+    """ "Tomas Rye said … They have since confirmed that …": "they" is no one person; after a
+    speaker acting for a registry organisation (Rye for the health ministry), the ministry."""
+    draft = outlet_draft(
+        tmp_path,
+        "Tomas Rye said 40 people died in the square. They have since confirmed that 18 of the "
+        "dead were children.\n",
+        "en",
+        source_registry,
+        "Dalposten",
+    )
+    sources = found(draft)
+    assert sources["40 people died in the square"] == {"tomas-rye"}
+    assert sources["18 of the dead were children"] == {"health-ministry"}

@@ -97,13 +97,15 @@ _COUNTED = re.compile(
     r"about\s+|around\s+|nearly\s+|over\s+|almost\s+)?\d"
 )
 #: a source's judgement of a thing: "X has called the allegations a "fabrication"", "X
-#: described the strike as a crime", "X dismissed the reports as "IS news""
+#: described the strike as a crime", "X dismissed the reports as "IS news""; a time adverb may
+#: stand between subject and verb ("It later described …"); the judgement's words start at
+#: ``obj`` (the thing judged)
 _CALLED_IT = re.compile(
-    rf"^{_CUE_SUBJECT}\s+(?:has\s+|have\s+|had\s+)?"
-    r"(?:(?P<cue>called|branded|labelled|labeled)\s+(?:the|these|those|this|it|them|their|its)\b"
-    r"[^.;:]{0,100}?\s+(?:an?\s+|[\"“])"
-    r"|(?P<cue2>described|dismissed|denounced|condemned)\s+(?:the|these|those|this|it|them|their|its)"
-    r"\b[^.;:]{0,100}?\s+as\s+)"
+    rf"^{_CUE_SUBJECT}\s+(?:(?:later|earlier|also|then|previously)\s+)?(?:has\s+|have\s+|had\s+)?"
+    r"(?:(?P<cue>called|branded|labelled|labeled)\s+(?P<obj>(?:the|these|those|this|it|them|their|"
+    r"its)\b)[^.;:]{0,100}?\s+(?:an?\s+|[\"“])"
+    r"|(?P<cue2>described|dismissed|denounced|condemned)\s+"
+    r"(?P<obj2>(?:the|these|those|this|it|them|their|its)\b)[^.;:]{0,100}?\s+as\s+)"
 )
 #: a source's judgement in Norwegian: "X kaller jordskjelvet den verste katastrofen", "X har
 #: kalt angrepet en krigsforbrytelse" (nynorsk "kallar", "kalla")
@@ -1217,10 +1219,12 @@ class Extractor(SourceResolver, QuantityReader):
             m = _CALLED_IT.match(sentence)
             if m and self._sourcelike(m.group("src")) and not self._auxiliary_end(m.group("src")):
                 # "Syria has called the allegations a "fabrication"", "X dismissed the reports
-                # as propaganda": X's judgement, the whole clause
+                # as propaganda": X's judgement, its words from the thing judged on (the cue
+                # left out, as after "X said")
                 attribution = self._source(m.group("src"), m.group("cue") or m.group("cue2"))
                 if attribution:
-                    return start, attribution, True
+                    obj = m.start("obj") if m.group("obj") else m.start("obj2")
+                    return start + obj, attribution, False
             m = _FIGURE_CUE.match(sentence) or _COUNTED.match(sentence)
             if m and self._sourcelike(m.group("src")) and not self._auxiliary_end(m.group("src")):
                 # "The UN put the death toll at 83": the source's figure is the whole clause,

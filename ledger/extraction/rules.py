@@ -1250,7 +1250,26 @@ EN = Lexicon(
     broadcaster_words=("television", "tv", "channel", "broadcaster", "media", "footage"),
     determiners=("the",),
     adding=("adding", "and added", "and stressed", "and insisted", "saying"),
-    source_adverbs=("both", "also", "too", "alone", "themselves", "itself", "again"),
+    # with the time adverbs of the middle position before a verb of saying ("X later said",
+    # "the unit earlier reported that")
+    source_adverbs=(
+        "both",
+        "also",
+        "too",
+        "alone",
+        "themselves",
+        "itself",
+        "again",
+        "later",
+        "earlier",
+        "previously",
+        "recently",
+        "already",
+        "now",
+        "then",
+        "first",
+        "repeatedly",
+    ),
     speaking_roles=(
         "spokes",
         "representative",
@@ -1441,6 +1460,21 @@ EN = Lexicon(
         "el",
         "in",
         "against",
+    ),
+    # the adverbs of English grammar's middle position, between an auxiliary and the verb of
+    # saying ("They have *since* determined that", "X had *earlier* said that"); no negation
+    cue_adverbs=(
+        "also",
+        "already",
+        "earlier",
+        "just",
+        "later",
+        "now",
+        "previously",
+        "recently",
+        "repeatedly",
+        "since",
+        "then",
     ),
 )
 

@@ -773,6 +773,8 @@ class SourceResolver(DayReader):
             base = self.context.last_person if person else self.context.last
             if person and base is not None:
                 base = self._gendered(base, gender)
+            if not person and base is not None and self.lex.lang == "en":
+                base = self._group_of(base)
             mentioned = [
                 a for a in self.context.mentioned if self.genders.get(a.iri) in (None, gender)
             ]
@@ -1147,6 +1149,18 @@ class SourceResolver(DayReader):
         if self._speaking_role(" ".join(head)):
             return True  # "…, said a spokesman for the company"
         return any(w[:1].isupper() for w in head) or len(head) <= 4
+
+    def _group_of(self, base: Attribution) -> Attribution:
+        """ "…," Commander Jo Lee said. They have since found …": "they" / "it" is no one
+        person; after a speaker who is one person acting for a registry organisation, that
+        organisation (otherwise the speaker, as before)."""
+        people = [a for a in base.sources if a.person]
+        if len(base.sources) != 1 or len(people) != 1:
+            return base
+        behalf = self.registry.agents.get(people[0].on_behalf_of or "")
+        if behalf is None or behalf.person:
+            return base
+        return replace(base, sources=(behalf,))
 
     def _strip_time(self, phrase: str) -> str:
         """The source phrase without a trailing time or adverb ("SOHR søndag", "A and B both")."""
