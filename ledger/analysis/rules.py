@@ -601,17 +601,6 @@ def _nominal(claim: Claim, low: float, high: float) -> float | None:
     return middle if high - low <= NARROW_RANGE * abs(middle) else None
 
 
-def _same_figure(
-    a: Claim, b: Claim, low_a: float, high_a: float, low_b: float, high_b: float
-) -> bool:
-    """The same figure given twice: the same range, or the same nominal figure ("some 450,000"
-    and "450,000")."""
-    if (a.lower, a.upper, a.unit) == (b.lower, b.upper, b.unit):
-        return True
-    na, nb = _nominal(a, low_a, high_a), _nominal(b, low_b, high_b)
-    return na is not None and na == nb
-
-
 def closeness(a: Claim, b: Claim) -> str | None:
     """How two figures relate: "apart", "compatible", "near" (nearly the same) or "same";
     None when they measure different things (dimensions, unknown units).
@@ -1076,7 +1065,11 @@ def _judge_figures(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, 
             )
             if (_judged_range(later) or (0.0, 0.0, ""))[1] < low_e:
                 return ("conflict", "running-total", totals + ": a running total cannot shrink")
-            if _same_figure(earlier, later, low_e, high_e, low_l, high_l):
+            nominal_e = _nominal(earlier, low_e, high_e)
+            same = close == "same" or (
+                nominal_e is not None and nominal_e == _nominal(later, low_l, high_l)
+            )
+            if same:  # the same range, or the same nominal figure ("some 450,000", "450,000")
                 # the issue's scope warning: one figure for two windows (since June, as of
                 # 29 August and as of 17 October); the later may repeat the earlier count
                 return (

@@ -141,8 +141,8 @@ _FORMAT = f"<{REMOTE}format>"
 _HASH_ALGORITHM = f"<{REMOTE}hashAlgorithm>"
 _CREATED = f"<{REMOTE}created>"
 _SEQUENCE = f"<{REMOTE}sequence>"
-_NQUADS = f"<{REMOTE}nquads>"
 _NQUADS_NAME = "nquads"  # the predicate's local name, as _without_bytes lists it
+_NQUADS = f"<{REMOTE}{_NQUADS_NAME}>"
 _OWNER = f"<{REMOTE}owner>"
 _SINCE = f"<{REMOTE}since>"
 _INDEXED = f"<{REMOTE}indexed>"
@@ -594,7 +594,7 @@ class RemoteLedger(LedgerBackend):
             # the server took the update but shows no entry ``seq``: ours was refused because
             # another was there and has been withdrawn since, or the server answered short. Not
             # to append the same claims twice, look again before calling it lost.
-            candidates = _steady(lambda: self._stored_or_unsteady(seq), "reading back")
+            candidates = _steady(partial(self._stored_or_unsteady, seq), "reading back")
         if candidates.keys() == {stored.value}:
             if in_parts:
                 self._write_query_copy(stored, quads_for_index)
@@ -731,9 +731,10 @@ class RemoteLedger(LedgerBackend):
             held.setdefault(row["stored"], []).append(row["p"].removeprefix(REMOTE))
         if not held:
             return "was withdrawn while it was read"
-        described = "; ".join(f"<{iri}> has only {', '.join(ps)}" for iri, ps in held.items())
-        if any(_NQUADS_NAME in ps for ps in held.values()):
-            described = "; ".join(f"<{iri}> has {', '.join(ps)}" for iri, ps in held.items())
+        listed = any(_NQUADS_NAME in ps for ps in held.values())
+        has = "has" if listed else "has only"
+        described = "; ".join(f"<{iri}> {has} {', '.join(ps)}" for iri, ps in held.items())
+        if listed:
             return (
                 "is numbered on the server and holds its bytes, but a read of them by number "
                 f"returned none ({described})"
@@ -749,7 +750,7 @@ class RemoteLedger(LedgerBackend):
 
     def read_entry(self, seq: int) -> bytes:
         """The exact bytes of entry ``seq`` (what was hashed)."""
-        datas = list(_steady(lambda: self._stored_or_unsteady(seq), "reading an entry").values())
+        datas = list(_steady(partial(self._stored_or_unsteady, seq), "reading an entry").values())
         if not datas:
             raise LedgerStateError(
                 f"there is no entry {seq} (the ledger has {self.size()})", where=self.url
