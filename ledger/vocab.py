@@ -47,6 +47,7 @@ class CL(DefinedNamespace):
     CivilDefence: URIRef
     Claim: URIRef
     Concept: URIRef
+    ConceptScheme: URIRef
     Conflict: URIRef
     ContextualAlignment: URIRef
     Count: URIRef
@@ -183,6 +184,7 @@ class CL(DefinedNamespace):
     nearly: URIRef
     nominal: URIRef
     only: URIRef
+    onlyAnswer: URIRef
     ownReporting: URIRef
     partOf: URIRef
     partOfDayPrecision: URIRef
@@ -217,6 +219,7 @@ class CL(DefinedNamespace):
     separationDuration: URIRef
     sequence: URIRef
     several: URIRef
+    severalAtOnce: URIRef
     sha256: URIRef
     side: URIRef
     since: URIRef

@@ -775,6 +775,47 @@ def test_a_nesting_link_added_after_the_claims_rebuilds_the_findings(tmp_path: P
     _same_as_recomputed(store, path)
 
 
+def test_a_part_of_the_question_declared_after_the_claims_rebuilds_the_findings(
+    tmp_path: Path,
+) -> None:
+    """'VX', 'a nerve agent' and 'chlorine' for one shelling conflict until an entry puts the
+    agents in one part of the question where several can hold at once (skos:inScheme,
+    cl:severalAtOnce); the findings file is then rebuilt, and the pairs are compatible."""
+    path = tmp_path / "findings.sqlite"
+    store = ox.Store()
+    chlorine = f"""
+@prefix cl: <{CL}> .
+@prefix prov: <{PROV}> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<{LEVELS}claim-chlorine> prov:wasAttributedTo <{LEVELS}source-b> ; cl:stance cl:asserts ;
+    cl:proposition [ cl:subject <{LEVELS}shelling> ; cl:property cl:meansUsed ;
+        cl:value <{LEVELS}chlorine> ;
+        cl:eventTime [ cl:earliest "2017-05-02"^^xsd:date ; cl:latest "2017-05-02"^^xsd:date ] ] .
+"""
+    for n, text in enumerate((LEVELS_TTL, chlorine), start=1):
+        quads = ox.parse(text, format=ox.RdfFormat.TURTLE)
+        store.extend(_in_graph(quads, f"urn:test:entry:{n}"))
+    done = findings.catch_up(store, path)
+    assert done is not None and done.rebuilt
+    assert len(analysis.find_conflicts(store, findings=path)) == 3  # each pair of the three
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    scheme = f"""
+@prefix cl: <{CL}> .
+@prefix skos: <{skos}> .
+<{LEVELS}vx> skos:inScheme <{LEVELS}agent> .
+<{LEVELS}nerve-agent> skos:inScheme <{LEVELS}agent> .
+<{LEVELS}chlorine> skos:inScheme <{LEVELS}agent> .
+<{LEVELS}agent> a cl:ConceptScheme ; cl:severalAtOnce true .
+"""
+    store.extend(_in_graph(ox.parse(scheme, format=ox.RdfFormat.TURTLE), "urn:test:entry:3"))
+    done = findings.catch_up(store, path)
+    assert done is not None and done.rebuilt and "part of a question" in done.reason
+    assert analysis.find_conflicts(store, findings=path) == []
+    matches = [r["match"] for r in analysis.find_corroborations(store, findings=path)]
+    assert matches == ["several at once"] * 3  # the ledger does not say VX is a nerve agent
+    _same_as_recomputed(store, path)
+
+
 def test_findings_of_a_synthetic_ledger_appended_in_batches(tmp_path: Path) -> None:
     """4,000 synthetic claims in 1,000-claim entries, derivations and corrections: no rebuild."""
     quads = list(_synthetic().generate(4_000))

@@ -726,6 +726,83 @@ def test_two_answers_each_among_others_are_compatible_not_a_conflict() -> None:
     )
 
 
+def _parts_book() -> Ledger:
+    """The shelling's means in two parts (skos:inScheme): the agent (VX under a nerve agent,
+    chlorine), several at once (cl:severalAtOnce); and how it was delivered (a rocket, a hit
+    store), one at a time. 'VX by rocket' answers both parts; a bare 'air strike' answers none."""
+    agent, delivery = E + "agent", E + "delivery"
+    return Ledger(
+        kinds=dict(EXCLUSIVE),
+        broader={E + "vx": [E + "nerve-agent"], E + "vx-rocket": [E + "vx", E + "rocket"]},
+        in_scheme={
+            E + "nerve-agent": [agent],
+            E + "vx": [agent],
+            E + "chlorine": [agent],
+            E + "rocket": [delivery],
+            E + "store-hit": [delivery],
+        },  # fmt: skip
+        several_at_once={agent},
+        names={
+            E + "shelling": "The shelling",
+            E + "agent": "The agent used",
+            E + "vx": "VX",
+            E + "chlorine": "Chlorine",
+            E + "store-hit": "A hit chemical store",
+            E + "nerve-agent": "A nerve agent",
+            E + "delivery": "How it was delivered",
+        },  # fmt: skip
+    )
+
+
+def test_values_that_answer_different_parts_of_the_question_are_compatible() -> None:
+    """'Victims showed signs of a nerve agent' and 'an air strike hit a chemical store': one
+    names the agent, the other how it was released; neither denies the other. 'VX fired by
+    rockets' against the store: two answers to how it was delivered, a conflict."""
+    nerve = _means("nerve", "nerve-agent")
+    store = _means("store", "store-hit", source="b")
+    vx_rocket = _means("vx-rocket", "vx-rocket", source="c")
+    assert findings([nerve, store, vx_rocket], _parts_book()) == {
+        ("nerve", "store"): ("compatible", "different parts of the question"),
+        ("store", "vx-rocket"): ("conflict", "means"),
+        ("nerve", "vx-rocket"): ("compatible", "two levels of detail"),
+    }
+    found = judge(nerve, store, _parts_book())
+    assert found is not None and found.reason.endswith(
+        ': answers to different parts of the question ("The agent used" and "How it was '
+        'delivered"): not support'
+    )
+    found = judge(store, vx_rocket, _parts_book())
+    assert found is not None and 'two answers to the part "How it was delivered"' in found.reason
+    # a value in no scheme answers the whole question, as before
+    assert findings([nerve, _means("strike", "air-strike", source="d")], _parts_book()) == {
+        ("nerve", "strike"): ("conflict", "means")
+    }
+
+
+def test_two_agents_conflict_only_when_one_is_named_the_only_answer() -> None:
+    """Several agents can be used in one attack: 'the shells held VX' and 'chlorine was used'
+    can both be true, but 'the gas used was chlorine' (the only answer) conflicts with VX. A
+    denial still conflicts."""
+    vx = _means("vx", "vx")
+    chlorine = _means("chlorine", "chlorine", source="b")
+    only_chlorine = _means("only-chlorine", "chlorine", source="c", only_answer=True)
+    no_nerve = _means("no-nerve", "nerve-agent", source="d", denies=True)
+    assert findings([vx, chlorine, only_chlorine, no_nerve], _parts_book()) == {
+        ("chlorine", "vx"): ("compatible", "several at once"),
+        ("only-chlorine", "vx"): ("conflict", "means"),
+        ("chlorine", "only-chlorine"): ("corroboration", "same value"),
+        ("no-nerve", "vx"): ("conflict", "denial"),
+    }
+    found = judge(vx, chlorine, _parts_book())
+    assert found is not None and found.reason.endswith(
+        'several answers to the part "The agent used" can hold at once, and neither is named '
+        "as the only one: not support"
+    )
+    one_at_a_time = _parts_book()
+    one_at_a_time.several_at_once = set()
+    assert findings([vx, chlorine], one_at_a_time) == {("chlorine", "vx"): ("conflict", "means")}
+
+
 def test_the_reason_says_how_the_two_values_nest() -> None:
     """The reason a journalist reads names the narrower value, the vaguer one and the link."""
     book = _nesting()

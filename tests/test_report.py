@@ -188,22 +188,27 @@ def test_claim_page_shows_chain_proposition_and_honest_times(
 
 
 @pytest.mark.parametrize("suffix", [".html", ".md"])
-def test_a_value_named_among_others_says_so(
-    example_store: ox.Store, tmp_path: Path, suffix: str
+@pytest.mark.parametrize(
+    ("term", "words"),
+    [("amongOthers", "one answer among others"), ("onlyAnswer", "the only answer")],
+)
+def test_a_value_named_among_others_or_the_only_answer_says_so(
+    example_store: ox.Store, tmp_path: Path, suffix: str, term: str, words: str
 ) -> None:
-    """A proposition marked amongOthers shows its value as one answer among others; the rest not."""
+    """A proposition marked amongOthers shows its value as one answer among others, one marked
+    onlyAnswer as the only answer; the rest not."""
     graph = ox.Store()
     graph.extend(example_store)
     claim = ox.NamedNode(CASE + "claim/al-youssef-air-power-decides")
     (quad,) = graph.quads_for_pattern(claim, ox.NamedNode(CL + "proposition"), None, None)
     node = quad.object
     assert isinstance(node, ox.BlankNode | ox.NamedNode)
-    graph.add(ox.Quad(node, ox.NamedNode(CL + "amongOthers"), ox.Literal(True), quad.graph_name))
+    graph.add(ox.Quad(node, ox.NamedNode(CL + term), ox.Literal(True), quad.graph_name))
     paths = report.render(graph, out_dir=tmp_path, fmt=suffix[1:])
     marked = _claim_page(tmp_path, paths, claim.value, suffix)
-    assert "(one answer among others)" in marked
+    assert f"({words})" in marked
     other = _claim_page(tmp_path, paths, SOHR_SUNDAY, suffix)
-    assert "among others" not in other
+    assert words not in other
 
 
 def test_source_page_shows_alignment_rationale_and_default_reliability(

@@ -488,6 +488,31 @@ CLAIM_CASES: list[tuple[str, Edit, list[tuple[str, str | None, str | None]]]] = 
         ],
     ),
     (
+        "only-answer-on-a-count",
+        put(proposition, onlyAnswer=True),
+        [
+            (
+                "'onlyAnswer' says the value is the only answer of an exclusive property "
+                "(meansUsed, perpetratedBy ...): it does not go with cl:displacedCount; remove it.",
+                "proposition.onlyAnswer",
+                None,
+            )
+        ],
+    ),
+    ("only-answer-on-an-answer", both(as_value, put(proposition, onlyAnswer=True)), []),
+    (
+        "only-answer-and-among-others",
+        both(as_value, put(proposition, onlyAnswer=True, amongOthers=True)),
+        [
+            (
+                "A value cannot be both the only answer ('onlyAnswer') and one answer among "
+                "others ('amongOthers'): keep the one the source's words say.",
+                "proposition.onlyAnswer",
+                None,
+            )
+        ],
+    ),
+    (
         "area-share-without-controller",
         as_area_share(controller=None),
         [
@@ -842,7 +867,38 @@ NOT_BROADER = (
     "'broader' links a Concept to a more general Concept (sarin: a nerve agent); a place or a "
     "force that is part of a larger one uses 'partOf'."
 )
+NOT_A_SCHEME = (
+    "'inScheme' names a part of the question declared in the case's entities (type "
+    "ConceptScheme, with a name)."
+)
+NOT_IN_SCHEME = (
+    "'inScheme' puts a Concept in the part of a question it answers (sarin: the agent used); "
+    "only a Concept (type Concept) goes in a scheme."
+)
 ENTITY_CASES: list[tuple[str, Edit, list[tuple[str, str | None, str | None]]]] = [
+    ("a-part-of-the-question", new_entity(type="ConceptScheme", severalAtOnce=True), []),
+    (
+        "a-part-of-the-question-several-not-a-boolean",
+        new_entity(type="ConceptScheme", severalAtOnce="often"),
+        [
+            (
+                "'severalAtOnce' is true (several of the scheme's concepts can hold at once: two "
+                "agents in one attack) or false (one at a time; the default).",
+                "severalAtOnce",
+                "often",
+            )
+        ],
+    ),
+    (
+        "concept-in-a-force",
+        new_entity(type="Concept", inScheme="ent:rebels"),
+        [(NOT_A_SCHEME, "inScheme", f"{ENT}rebels")],
+    ),
+    (
+        "force-in-a-scheme",
+        new_entity(type="Force", inScheme="ent:rebels"),
+        [(NOT_IN_SCHEME, None, None), (NOT_A_SCHEME, "inScheme", f"{ENT}rebels")],
+    ),
     ("force-part-of-a-force", new_entity(type="Force", partOf="ent:rebels"), []),
     (
         "force-part-of-a-place",

@@ -61,7 +61,7 @@ from ledger import resources
 from ledger.analysis import read, rules
 
 #: Bump when judging, independence, row text or the tables change: the file is then rebuilt.
-FORMAT = "13"
+FORMAT = "14"
 BUSY_TIMEOUT_S = 600.0  # a rebuild of a million claims holds the write lock for minutes
 
 _CLAIM_FIELDS = tuple(f.name for f in fields(rules.Claim))
@@ -74,7 +74,7 @@ CREATE TABLE IF NOT EXISTS claims (
   single_day INTEGER, day_of_week TEXT, relative_to TEXT, stated_start TEXT, stated_end TEXT,
   time_unknown INTEGER, scope_kind TEXT, since_start TEXT, since_end TEXT, until_start TEXT,
   until_end TEXT, has_until INTEGER, whole INTEGER, degree TEXT, controller TEXT, hedges TEXT,
-  nominal REAL, own_document TEXT, qualifier TEXT, among_others INTEGER
+  nominal REAL, own_document TEXT, qualifier TEXT, among_others INTEGER, only_answer INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claims_by_key ON claims (subject, prop, end_day, start_day, place);
 CREATE INDEX IF NOT EXISTS claims_scoped ON claims (subject, prop) WHERE scope_kind != '';
@@ -160,7 +160,7 @@ def _set_meta(conn: sqlite3.Connection, key: str, value: Any) -> None:
 #: changed (rarely: a new name or agent), not the others.
 _LEDGER_PARTS = {
     "registry": ("names", "alternate_names", "part_of", "kinds", "events", "claim_conflict",
-                 "broader"),
+                 "broader", "in_scheme", "several_at_once"),
 }  # fmt: skip
 #: The parts kept as tables, a row per claim (or per item of a claim's list, numbered ``n`` in
 #: order): an append writes only the rows of the claims whose status or derivations it adds
@@ -170,6 +170,8 @@ _TABLE_PARTS = {
     "status": ("retracted", "superseded"),
     "derivations": ("derived_from", "written_as"),
 }
+#: The ``Ledger`` fields of ``_LEDGER_PARTS`` that are sets (kept as sorted lists).
+_SETS = ("events", "several_at_once")
 #: Every part of the ledger kept in the file.
 _PARTS = ("agents", *_LEDGER_PARTS, *_TABLE_PARTS)
 
@@ -188,7 +190,7 @@ def _load_ledger(conn: sqlite3.Connection, parts: Iterable[str] | None = None) -
         text = _meta(conn, "ledger." + part)
         if text is not None:
             for name, value in zip(names, _decoded(text, "ledger." + part), strict=True):
-                setattr(ledger, name, set(value) if name == "events" else value)
+                setattr(ledger, name, set(value) if name in _SETS else value)
     for part, tables in _TABLE_PARTS.items():
         if part in wanted:
             for table in tables:
@@ -288,6 +290,7 @@ def _claim_of(row: Sequence[Any]) -> rules.Claim:
     claim.has_until = bool(claim.has_until)
     claim.whole = bool(claim.whole)
     claim.among_others = bool(claim.among_others)
+    claim.only_answer = bool(claim.only_answer)
     return claim
 
 
@@ -782,7 +785,7 @@ def _merge_registry(
         whole.cases = {}
         for name in ("agents", "retracted", "superseded", "derived_from", "names",
                      "alternate_names", "part_of", "written_as", "kinds", "events",
-                     "claim_conflict", "broader"):  # fmt: skip
+                     "claim_conflict", "broader", "in_scheme", "several_at_once"):  # fmt: skip
             setattr(ledger, name, getattr(whole, name))
         return touched, set(_PARTS), None
     # agents: those the new graphs describe, or that are new, read over the whole ledger
@@ -807,14 +810,16 @@ def _merge_registry(
             raise _Rebuild(f"{agent} became a named source after claims mentioned it")
         ledger.agents[agent] = found
         changed.add("agents")
-    # declared properties, events and sides in a conflict change how stored pairs are judged
-    has_claims = conn.execute("SELECT 1 FROM claims LIMIT 1").fetchone() is not None
+    # declared properties, events, sides in a conflict and the parts of a question change how
+    # stored pairs are judged, and the new claims need them too: rebuild (quick while no claim
+    # is stored)
     for query, what in (
         ("declared-properties", "a proposition property"),
         ("events", "an event"),
         ("alignments-in", "a side in a conflict"),
+        ("schemes", "a part of a question a concept answers"),
     ):
-        if has_claims and next(read.select(store, query, graphs), None) is not None:
+        if next(read.select(store, query, graphs), None) is not None:
             raise _Rebuild(f"the new entry declares {what}")
     if any(a.sides for a in ledger.agents.values()):
         for row in read.select(store, "claim-conflicts", None):

@@ -135,6 +135,7 @@ def _set_extras(claim: Claim, one: Mapping[str, str], hedges: Sequence[str]) -> 
     claim.time_unknown = one.get("timeUnknown", "") == "true"
     claim.whole = one.get("coverage", "") == CL_IRI + "whole"
     claim.among_others = one.get("amongOthers", "") == "true"
+    claim.only_answer = one.get("onlyAnswer", "") == "true"
     claim.degree = local_name(one.get("degree", ""))
     claim.controller = one.get("controller", "")
     claim.nominal = _number(one.get("nominal", ""))
@@ -189,8 +190,9 @@ def read_ledger(
 def read_model_v2(
     store: ox.Store, default_graph: Sequence[ox.NamedNode] | None, ledger: Ledger
 ) -> None:
-    """Declared properties, events, sides relative to a conflict (model v2) and the concepts
-    under more general ones (skos:broader)."""
+    """Declared properties, events, sides relative to a conflict (model v2), the concepts
+    under more general ones (skos:broader) and the parts of a question they answer
+    (skos:inScheme)."""
     for row in select(store, "declared-properties", default_graph):
         ledger.kinds.setdefault(row["property"], local_name(row["kind"]))
         if row["label"]:
@@ -198,12 +200,26 @@ def read_model_v2(
     ledger.events.update(row["event"] for row in select(store, "events", default_graph))
     for row in select(store, "broader", default_graph):
         ledger.broader.setdefault(row["concept"], []).append(row["broader"])
+    for row in select(store, "schemes", default_graph):
+        add_scheme(ledger, row)
     for row in select(store, "alignments-in", default_graph):
         agent = ledger.agents.setdefault(row["agent"], Agent(row["agent"]))
         agent.sides.setdefault(row["conflict"], row["side"])
     if any(a.sides for a in ledger.agents.values()):
         for row in select(store, "claim-conflicts", default_graph):
             ledger.claim_conflict.setdefault(row["claim"], row["conflict"])
+
+
+def add_scheme(ledger: Ledger, row: Mapping[str, str]) -> bool:
+    """Put a ``schemes.rq`` row in ``ledger``; whether it was new."""
+    schemes = ledger.in_scheme.setdefault(row["concept"], [])
+    new = row["scheme"] not in schemes
+    if new:
+        schemes.append(row["scheme"])
+    if row["several"] == "true" and row["scheme"] not in ledger.several_at_once:
+        ledger.several_at_once.add(row["scheme"])
+        new = True
+    return new
 
 
 def read_claims(

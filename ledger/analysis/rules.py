@@ -100,7 +100,10 @@ EVENT_PROPERTIES = frozenset({CL_IRI + "perpetratedBy", CL_IRI + "meansUsed"})
 CONTROLLED_BY = CL_IRI + "controlledBy"
 #: The types (a corroboration row's ``match``) of pairs that can both be true but are not
 #: support: vague figures, and values at two levels of detail (sarin, a nerve agent).
-COMPATIBLE_MATCHES = ("compatible figures", "two levels of detail", "one answer among others")
+COMPATIBLE_MATCHES = (
+    "compatible figures", "two levels of detail", "one answer among others",
+    "several at once", "different parts of the question",
+)  # fmt: skip
 #: The conflict type of an event property's different answers (as expectations name them).
 _EVENT_TYPES = {CL_IRI + "perpetratedBy": "responsibility", CL_IRI + "meansUsed": "means"}
 
@@ -192,6 +195,8 @@ class Claim:
     qualifier: str = ""
     #: the value is one answer of an exclusive property among possibly several (``amongOthers``)
     among_others: bool = False
+    #: the value is named as the only answer (``onlyAnswer``: "the gas used was chlorine")
+    only_answer: bool = False
 
     @property
     def has_proposition(self) -> bool:
@@ -265,6 +270,10 @@ class Ledger:
     part_of: dict[str, list[str]] = field(default_factory=dict)
     #: a concept -> the more general concepts it falls under (skos:broader)
     broader: dict[str, list[str]] = field(default_factory=dict)
+    #: a concept -> the parts of a question it answers (skos:inScheme: the agent used)
+    in_scheme: dict[str, list[str]] = field(default_factory=dict)
+    #: the schemes whose concepts can hold several at once (cl:severalAtOnce)
+    several_at_once: set[str] = field(default_factory=set)
     cases: dict[str, str] = field(default_factory=dict)  # case IRI -> identifier
     written_as: dict[str, str] = field(default_factory=dict)  # claim -> IRI in its file
     #: properties a case declares (``vocabulary.yaml``): IRI -> kind; English labels in names
@@ -1012,6 +1021,9 @@ def _judge_event(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, st
         return _judge_levels(*levels, ledger, f"{subject} {prop}", "")
     if a.denies or b.denies:
         return None
+    parts = _judge_parts(a, b, ledger, f"{subject} {prop}")
+    if parts is not None:
+        return parts
     if a.among_others and b.among_others:
         # each names one answer among others; against the answer ("the gas used was X"), one
         # among others is still a different answer
@@ -1027,6 +1039,77 @@ def _judge_event(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, st
         _EVENT_TYPES.get(a.prop, "exclusive"),
         f"{subject} {prop} {ledger.name(a.value)} ({ledger.name(a.source)}) or "
         f"{ledger.name(b.value)} ({ledger.name(b.source)}): an event happened once",
+    )
+
+
+def _parts(value: str, ledger: Ledger) -> dict[str, set[str]]:
+    """The parts of the question that ``value`` answers (skos:inScheme of it or of a concept it
+    falls under), each with the concepts that answer it: sarin under a nerve agent answers "the
+    agent" with both."""
+    found: dict[str, set[str]] = {}
+    for concept in (value, *ledger.vaguer(value)):
+        for scheme in ledger.in_scheme.get(concept, ()):
+            found.setdefault(scheme, set()).add(concept)
+    return found
+
+
+def _differ(these: set[str], those: set[str], ledger: Ledger) -> bool:
+    """Whether two answers to one part differ: some concept of one neither is, nor nests in,
+    nor holds a concept of the other (sarin and chlorine differ; sarin and a nerve agent not)."""
+    return any(
+        x != y and x not in ledger.vaguer(y) and y not in ledger.vaguer(x)
+        for x in these
+        for y in those
+    )
+
+
+def _judge_parts(a: Claim, b: Claim, ledger: Ledger, said: str) -> tuple[str, str, str] | None:
+    """Two different values of an event's exclusive property, compared part by part when both
+    are in concept schemes (``Ledger.in_scheme``); None when either answers the whole question.
+
+    They conflict on a part both answer differently, unless several of that part's concepts can
+    hold at once (``Ledger.several_at_once``: two agents in one attack) and neither claim names
+    its value as the only answer, or both name theirs as one among others. Values that differ
+    only on such parts are compatible ("several at once").
+    Values that agree on every part both answer (or share none) answer different parts of
+    the question (a nerve agent; a depot hit by an air strike): compatible. None is support."""
+    these, those = _parts(a.value, ledger), _parts(b.value, ledger)
+    if not these or not those:
+        return None
+    shared = these.keys() & those.keys()
+    differing = [s for s in sorted(shared) if _differ(these[s], those[s], ledger)]
+    one_only = a.only_answer or b.only_answer
+    both_among = a.among_others and b.among_others
+    clash = [
+        s for s in differing if not both_among and (one_only or s not in ledger.several_at_once)
+    ]
+    first, second = (
+        f"{ledger.name(c.value)} ({ledger.name(c.source)})" for c in (a, b)
+    )  # fmt: skip
+    if clash:
+        return (
+            "conflict",
+            _EVENT_TYPES.get(a.prop, "exclusive"),
+            f"{said} {first} or {second}: two answers to the part "
+            f'"{ledger.name(clash[0])}", and an event happened once',
+        )
+    if differing:
+        return (
+            "compatible",
+            "several at once",
+            f"{said} {first} and {second}: several answers to the part "
+            f'"{ledger.name(differing[0])}" can hold at once, and neither is named as the '
+            "only one: not support",
+        )
+    own = " and ".join(
+        f'"{ledger.name(min(p.keys() - shared or p.keys()))}"' for p in (these, those)
+    )
+    agree = f'the same answer to "{ledger.name(min(shared))}", and otherwise ' if shared else ""
+    return (
+        "compatible",
+        "different parts of the question",
+        f"{said} {first} and {second}: {agree}answers to different parts of the question "
+        f"({own}): not support",
     )
 
 

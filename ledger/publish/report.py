@@ -273,6 +273,8 @@ class Proposition:
     event_time: TimeSpan | None
     #: the value is named as one answer among possibly several (cl:amongOthers)
     among_others: bool = False
+    #: the value is named as the only answer (cl:onlyAnswer)
+    only_answer: bool = False
 
     @property
     def property_label(self) -> str:
@@ -634,6 +636,9 @@ def _read_claim(reader: Reader, node: ox.NamedNode, verdicts: Sequence[Rating]) 
             event_time=_read_span(reader, reader.node(prop_node, CL + "eventTime")),
             among_others=any(
                 lit.value == "true" for lit in reader.literals(prop_node, CL + "amongOthers")
+            ),
+            only_answer=any(
+                lit.value == "true" for lit in reader.literals(prop_node, CL + "onlyAnswer")
             ),
         )
     quotes = sorted(
