@@ -937,6 +937,38 @@ def test_a_share_under_all_of_it_is_found_through_the_store_and_the_findings_fil
     assert analysis.find_conflicts(store, findings=tmp_path / "f.sqlite") == rows
 
 
+def test_a_property_declared_in_the_first_entry_with_claims_is_read(tmp_path: Path) -> None:
+    """A ledger whose first entry holds no claim, then an entry declaring an exclusive property
+    with two claims giving it different values: the findings file reads the declaration and
+    finds the conflict, as a full computation does (it was absorbed without the declaration
+    while no claim was stored)."""
+    store = ox.Store()
+    name = ox.Quad(
+        ox.NamedNode(LEVELS + "town"), ox.NamedNode(SCHEMA_NAME), ox.Literal("Town", language="en")
+    )
+    store.extend(_in_graph([name], "urn:test:entry:1"))
+    path = tmp_path / "f.sqlite"
+    assert findings.catch_up(store, path) is not None
+    claims = f"""
+@prefix cl: <{CL}> .
+@prefix prov: <{PROV}> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<{LEVELS}mayor> a cl:PropositionProperty ; cl:propertyKind cl:Exclusive .
+<{LEVELS}claim-x> prov:wasAttributedTo <{LEVELS}source-a> ; cl:stance cl:asserts ;
+    cl:proposition [ cl:subject <{LEVELS}town> ; cl:property <{LEVELS}mayor> ;
+        cl:value <{LEVELS}x> ;
+        cl:eventTime [ cl:earliest "2017-05-02"^^xsd:date ; cl:latest "2017-05-02"^^xsd:date ] ] .
+<{LEVELS}claim-y> prov:wasAttributedTo <{LEVELS}source-b> ; cl:stance cl:asserts ;
+    cl:proposition [ cl:subject <{LEVELS}town> ; cl:property <{LEVELS}mayor> ;
+        cl:value <{LEVELS}y> ;
+        cl:eventTime [ cl:earliest "2017-05-02"^^xsd:date ; cl:latest "2017-05-02"^^xsd:date ] ] .
+"""
+    store.extend(_in_graph(ox.parse(claims, format=ox.RdfFormat.TURTLE), "urn:test:entry:2"))
+    assert findings.catch_up(store, path) is not None
+    assert len(analysis.find_conflicts(store, findings=path)) == 1
+    _same_as_recomputed(store, path)
+
+
 # --------------------------------------------------------------------------- tolls and revisions
 
 
