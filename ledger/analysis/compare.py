@@ -215,7 +215,9 @@ def find_corroborations(
     ``kind`` is ``independent``, ``aligned`` or ``same-origin`` (see ``independence``), and
     ``reason`` says why, then what they agree on. Figures that can both be true but do not say
     nearly the same thing are listed with ``match`` ``compatible figures``, values at two levels
-    of detail (sarin, a nerve agent) with ``two levels of detail``: not support.
+    of detail (sarin, a nerve agent) with ``two levels of detail``, answers that can hold at once
+    with ``one answer among others``, ``several at once`` or ``different parts of the
+    question`` (``rules.COMPATIBLE_MATCHES``): not support.
     """
     filters = Filters(case, source, place, property, time, status)
     if findings is not None and default_graph is None:

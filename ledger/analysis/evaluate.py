@@ -12,7 +12,8 @@ conflicts, corroborations and scope warnings: this module never writes a ledger)
 - traps: expected non-conflicts flagged as conflicts (should be 0);
 - corroborations: expected pairs listed as support, and among them those whose independence
   label (independent, aligned, same-origin) is the expected one; compatible pairs (vague
-  figures, values at two levels of detail) and derivation rows are not support;
+  figures, values at two levels of detail, answers that can hold at once) and derivation rows
+  are not support;
 - scope warnings: expected pairs listed as scope warnings.
 
 Every miss and every false finding is listed with the reason: what the analysis said about that
