@@ -76,13 +76,14 @@ SAYING = frozenset(
     explain note write tweet post argue believe acknowledge admit declare reveal describe call
     document record count show indicate suggest testify assert maintain stress quote cite
     conclude find reply respond dismiss condemn blame urge predict put recount recall describe
-    contend charge complain vow pledge promise threaten assure concede disclose detail
+    contend charge complain place vow pledge promise threaten assure concede disclose detail
     brief""".split()
 )
-#: the dependency labels that join a clause to the verb that reports it
-CLAUSAL = frozenset(("ccomp", "parataxis", "xcomp", "conj", "advcl", "dobj", "acl", "relcl"))
+#: the dependency labels by which what is said hangs from the verb that reports it (its
+#: complement, a quote beside it, its object: "X said Y", "\"Y,\" X said", "X reported Y")
+ENTRY = frozenset(("ccomp", "parataxis", "xcomp", "dobj", ""))
 #: the most steps from a statement up to the verb that reports it
-MAX_STEPS = 4
+MAX_STEPS = 8
 
 
 def _load_extract_corpus() -> ModuleType:
@@ -158,13 +159,41 @@ class ParserSources:
     def __init__(self, parsed: Parsed, text: str, registry: Registry, outlet: Agent) -> None:
         self.parsed = parsed
         self.text = text
+        self.registry = registry
         self.resolver = Extractor(text, "en", registry, outlet)
         self.outlet = outlet
         self.how: dict[int, str] = {}
+        #: the sentences in document order, with their offsets, and how many were read
+        self.sentences = [(offset, sent) for offset, doc in parsed.docs for sent in doc.sents]
+        self.read = 0
 
     def attribute(self, statements: list[Statement]) -> list[Attribution]:
         """The parser's attribution of each statement, in document order."""
         return [self._one(s) for s in statements]
+
+    def _read_up_to(self, at: int) -> None:
+        """Remember what the sentences before ``at`` say of people: the registry people they
+        mention (whom "he" means before anyone spoke), and a reporter's sentence whose subject
+        is a registry person (whom "he said" right after means)."""
+        while self.read < len(self.sentences):
+            offset, sent = self.sentences[self.read]
+            if offset + sent.start_char >= at:
+                return
+            self.read += 1
+            for ent in sent.ents:
+                if ent.label_ != "PERSON":
+                    continue
+                agent = self.registry.resolve(ent.text)
+                if agent is not None and agent.person:
+                    self.resolver.context.mentioned.append(agent)
+            root = sent.root
+            if root.lemma_.lower() in SAYING:
+                continue
+            for child in root.children:
+                if child.dep_ in ("nsubj", "nsubjpass") and child.ent_type_ == "PERSON":
+                    agent = self.registry.resolve(_phrase(child))
+                    if agent is not None and agent.person:
+                        self.resolver.context.subject = agent
 
     def _one(self, statement: Statement) -> Attribution:
         own = self.resolver.own
@@ -172,22 +201,21 @@ class ParserSources:
         if not tokens:
             self.how[statement.start] = "no tokens: own voice"
             return own
+        self._read_up_to(statement.start)
         inside = {t.i for t in tokens}
-        doc = tokens[0].doc
         offset = self.parsed.offset(tokens[0])
         sentence = tokens[0].sent
         self.resolver.sentence_span = (offset + sentence.start_char, offset + sentence.end_char)
-        for phrase, cue, how in self._candidates(tokens, inside, doc):
+        for phrase, cue, how in self._candidates(tokens, inside):
             attribution = self._resolve(phrase, cue)
             if attribution is not None:
                 self.how[statement.start] = f"{how}: {phrase!r} ({cue})"
                 return attribution
         if statement.direct or self._quoted(tokens):
-            bare = self._bare_cue_after(sentence)
-            if bare is not None:
-                attribution = self._resolve(*bare)
+            for phrase, cue, how in self._around_quote(tokens[0].sent, tokens[-1].sent):
+                attribution = self._resolve(phrase, cue)
                 if attribution is not None:
-                    self.how[statement.start] = f"cue in the next sentence: {bare[0]!r}"
+                    self.how[statement.start] = f"{how}: {phrase!r} ({cue})"
                     return attribution
             last = self.resolver.context.last
             if last is not None:
@@ -203,51 +231,93 @@ class ParserSources:
         # the rules' own resolver of source phrases (names, aliases, roles, pronouns)
         return self.resolver._source(phrase, cue)  # noqa: SLF001 - reused, not copied
 
-    def _candidates(
-        self, tokens: list[Any], inside: set[int], doc: Any
-    ) -> list[tuple[str, str, str]]:
+    def _candidates(self, tokens: list[Any], inside: set[int]) -> list[tuple[str, str, str]]:
         """The speaker phrases the parse offers, nearest first: (words, cue, how found)."""
         found: list[tuple[str, str, str]] = []
-        heads = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
-        head = min(heads, key=lambda t: _depth(t)) if heads else tokens[0]
-        # "according to X" on a word of the statement, or on a verb above it
-        node = head
-        path_ok = True
-        for step in range(MAX_STEPS + 1):
-            for child in node.children:
-                if child.i in inside and node.i not in inside:
-                    continue
-                according = _according(child)
-                if according is not None and according.start not in inside:
-                    found.append((according.text, "according to", "according to"))
-            if node.i not in inside and path_ok and node.lemma_.lower() in SAYING:
-                subject = _subject(node, inside)
+        heads = sorted((t for t in tokens if t.head.i not in inside or t.head.i == t.i), key=_depth)
+        for head in heads:
+            found.extend(self._above(head, inside))
+        for head in heads:
+            # the statement holds its own verb of saying: "X said Y" kept whole, "blamed Y"
+            # after a subject outside it, "X is reported to have boasted that …"
+            verb = head if head.lemma_.lower() in SAYING else None
+            for child in head.children:
+                if verb is None and child.dep_ == "xcomp" and child.lemma_.lower() in SAYING:
+                    verb = child
+            if verb is not None and verb.pos_ == "VERB":
+                subject = _subject(verb, set()) or _subject(head, set())
                 if subject is not None:
-                    found.append((subject, node.text, f"subject of '{node.text}'"))
-                    break
-            if node.head.i == node.i or step == MAX_STEPS:
-                break
-            path_ok = path_ok and (node.dep_ in CLAUSAL or node.i in inside)
-            node = node.head
-        # the statement holds its own cue: "X said Y" kept whole
-        if head.lemma_.lower() in SAYING and not found:
-            subject = _subject(head, set())
-            complement = [c for c in head.children if c.dep_ in ("ccomp", "parataxis")]
-            if subject is not None and complement:
-                found.append((subject, head.text, f"cue inside: '{head.text}'"))
-        # a speaker before a colon: "The ministry: ...", "X said:"
+                    found.append((subject, verb.text, f"cue inside: '{verb.text}'"))
+        # a speaker before a colon: "X said:", "Name: ..."
         first = tokens[0]
         before = [t for t in first.sent if t.i < first.i]
         colon = [t for t in before if t.text == ":"]
-        if colon and not found:
+        if colon:
             lead = [t for t in before if t.i < colon[-1].i]
             verbs = [t for t in lead if t.lemma_.lower() in SAYING]
             if verbs:
                 subject = _subject(verbs[-1], inside)
                 if subject is not None:
                     found.append((subject, verbs[-1].text, "speaker before a colon"))
-            elif 0 < len(lead) <= 8:
-                found.append((doc[lead[0].i : colon[-1].i].text, ":", "name before a colon"))
+            elif 0 < len(lead) <= 8 and any(t.ent_type_ in ("PERSON", "ORG") for t in lead):
+                found.append((first.doc[lead[0].i : colon[-1].i].text, ":", "name before a colon"))
+        return found
+
+    def _above(self, head: Any, inside: set[int]) -> list[tuple[str, str, str]]:
+        """Up the parse from a head of the statement: "according to X" on it or on a verb
+        above it; the nearest verb of saying above it whose complement (or quote, or object)
+        holds the statement: its speaker. A clause of circumstance ("…, X said, after …") or a
+        clause joined to the verb of saying ("X said …, and …") is not what X said."""
+        found: list[tuple[str, str, str]] = []
+        node, entry = head, ""
+        for _ in range(MAX_STEPS + 1):
+            for child in node.children:
+                according = _according(child)
+                if according is not None and according.start not in inside:
+                    found.append((according.text, "according to", "according to"))
+            if node.i not in inside and node.lemma_.lower() in SAYING:
+                if entry in ENTRY:
+                    subject = _subject(node, inside)
+                    if subject is not None:
+                        found.append((subject, node.text, f"subject of '{node.text}'"))
+                return found
+            if node.head.i == node.i:
+                return found
+            entry = node.dep_
+            node = node.head
+        return found
+
+    def _around_quote(self, first: Any, last: Any) -> list[tuple[str, str, str]]:
+        """A quote without a cue in its sentence: a bare cue right after it ("He said.", in the
+        same paragraph or the next), a speaker announcing it before a colon ("X said:")."""
+        found: list[tuple[str, str, str]] = []
+        order = {id(sent): n for n, (_, sent) in enumerate(self.sentences)}
+        after = order.get(id(last))
+        if after is None:
+            for n, (_, sent) in enumerate(self.sentences):
+                if sent == last:
+                    after = n
+        before = None
+        for n, (_, sent) in enumerate(self.sentences):
+            if sent == first:
+                before = n - 1
+        if after is not None and after + 1 < len(self.sentences):
+            following = self.sentences[after + 1][1]
+            root = following.root
+            words = [t for t in following if t.is_alpha]
+            if root.lemma_.lower() in SAYING and len(words) <= 8:
+                if not any(c.dep_ in ("ccomp", "dobj", "parataxis") for c in root.children):
+                    subject = _subject(root, set())
+                    if subject:
+                        found.append((subject, root.text, "a bare cue after the quote"))
+        if before is not None and before >= 0:
+            previous = self.sentences[before][1]
+            if previous.text.rstrip().endswith(":"):
+                verbs = [t for t in previous if t.lemma_.lower() in SAYING]
+                if verbs:
+                    subject = _subject(verbs[-1], set())
+                    if subject:
+                        found.append((subject, verbs[-1].text, "a speaker before the quote"))
         return found
 
     def _quoted(self, tokens: list[Any]) -> bool:
@@ -257,20 +327,6 @@ class ParserSources:
         return first.text in '"\u201c\u2018' or (
             before is not None and before.text in '"\u201c\u2018'
         )
-
-    def _bare_cue_after(self, sentence: Any) -> tuple[str, str] | None:
-        """The next sentence when it is only a cue: "He said.", "the ministry added."""
-        doc = sentence.doc
-        if sentence.end >= len(doc):
-            return None
-        following = doc[sentence.end].sent
-        root = following.root
-        if root.lemma_.lower() not in SAYING or len([t for t in following if t.is_alpha]) > 8:
-            return None
-        if any(c.dep_ in ("ccomp", "dobj", "parataxis") for c in root.children):
-            return None
-        subject = _subject(root, set())
-        return (subject, root.text) if subject else None
 
 
 def _depth(token: Any) -> int:
