@@ -76,12 +76,15 @@ SAYING = frozenset(
     explain note write tweet post argue believe acknowledge admit declare reveal describe call
     document record count show indicate suggest testify assert maintain stress quote cite
     conclude find reply respond dismiss condemn blame urge predict put recount recall describe
-    contend charge complain place vow pledge promise threaten assure concede disclose detail
-    brief""".split()
+    contend charge complain place voice determine fear vow pledge promise threaten assure concede
+    disclose detail brief""".split()
 )
 #: the dependency labels by which what is said hangs from the verb that reports it (its
 #: complement, a quote beside it, its object: "X said Y", "\"Y,\" X said", "X reported Y")
 ENTRY = frozenset(("ccomp", "parataxis", "xcomp", "dobj", ""))
+#: the dependency labels of a clause that describes a thing named in the sentence (a relative
+#: clause, a participle after a noun): the reporter's background, not what a speaker said
+BACKGROUND = frozenset(("relcl", "acl"))
 #: the most steps from a statement up to the verb that reports it
 MAX_STEPS = 8
 
@@ -238,14 +241,15 @@ class ParserSources:
         for head in heads:
             found.extend(self._above(head, inside))
         for head in heads:
-            # the statement holds its own verb of saying: "X said Y" kept whole, "blamed Y"
-            # after a subject outside it, "X is reported to have boasted that …"
+            # the statement holds its own verb of saying, its speaker outside: "blamed Y"
+            # after "X", "who said Y"; a speaker inside the statement ("X said Y" kept whole)
+            # is the reporter's sentence about X
             verb = head if head.lemma_.lower() in SAYING else None
             for child in head.children:
                 if verb is None and child.dep_ == "xcomp" and child.lemma_.lower() in SAYING:
                     verb = child
             if verb is not None and verb.pos_ == "VERB":
-                subject = _subject(verb, set()) or _subject(head, set())
+                subject = _subject(verb, inside) or _subject(head, inside)
                 if subject is not None:
                     found.append((subject, verb.text, f"cue inside: '{verb.text}'"))
         # a speaker before a colon: "X said:", "Name: ..."
@@ -281,7 +285,7 @@ class ParserSources:
                     if subject is not None:
                         found.append((subject, node.text, f"subject of '{node.text}'"))
                 return found
-            if node.head.i == node.i:
+            if node.head.i == node.i or node.dep_ in BACKGROUND:
                 return found
             entry = node.dep_
             node = node.head
@@ -354,20 +358,29 @@ def _according(token: Any) -> Any | None:
     return None
 
 
-def _subject(verb: Any, inside: set[int]) -> str | None:
+def _subject(verb: Any, inside: set[int], depth: int = 0) -> str | None:
     """The words of a verb of saying's speaker: its subject (active), the agent of its passive
-    ("was quoted by X"), or the subject of the verb it is joined to ("X said … and added")."""
+    ("was quoted by X"), or, for a verb without a subject of its own, the subject of the verb it
+    hangs on ("X said …, adding that …", "X denied it, saying …", "X said … and added …"). A
+    subject inside the statement, or in the first or second person (a quote's "I", "we"), is
+    none."""
     for child in verb.children:
-        if child.dep_ == "nsubj" and child.i not in inside:
+        if child.dep_ == "nsubj":
+            if child.i in inside or child.lower_ in FIRST_PERSONS:
+                return None
             return _phrase(child)
     for child in verb.children:
         if child.dep_ == "agent":
             for obj in child.children:
                 if obj.dep_ == "pobj":
                     return _phrase(obj)
-    if verb.dep_ == "conj" and verb.head.lemma_.lower() in SAYING:
-        return _subject(verb.head, inside)
+    if depth < 2 and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
+        return _subject(verb.head, inside, depth + 1)
     return None
+
+
+#: subjects that are the speaker's own words inside a quote, never a source phrase
+FIRST_PERSONS = frozenset(("i", "we", "you", "me", "us"))
 
 
 def _phrase(token: Any) -> str:
