@@ -81,7 +81,7 @@ SAYING = frozenset(
 )
 #: the dependency labels by which what is said hangs from the verb that reports it (its
 #: complement, a quote beside it, its object: "X said Y", "\"Y,\" X said", "X reported Y")
-ENTRY = frozenset(("ccomp", "parataxis", "xcomp", "dobj", ""))
+ENTRY = frozenset(("ccomp", "parataxis", "xcomp", "dobj", "nsubj", ""))
 #: the dependency labels of a clause that describes a thing named in the sentence (a relative
 #: clause, a participle after a noun): the reporter's background, not what a speaker said
 BACKGROUND = frozenset(("relcl", "acl"))
@@ -190,7 +190,7 @@ class ParserSources:
                 if agent is not None and agent.person:
                     self.resolver.context.mentioned.append(agent)
             root = sent.root
-            if root.lemma_.lower() in SAYING:
+            if _saying(root):
                 continue
             for child in root.children:
                 if child.dep_ in ("nsubj", "nsubjpass") and child.ent_type_ == "PERSON":
@@ -244,11 +244,11 @@ class ParserSources:
             # the statement holds its own verb of saying, its speaker outside: "blamed Y"
             # after "X", "who said Y"; a speaker inside the statement ("X said Y" kept whole)
             # is the reporter's sentence about X
-            verb = head if head.lemma_.lower() in SAYING else None
+            verb = head if _saying(head) else None
             for child in head.children:
-                if verb is None and child.dep_ == "xcomp" and child.lemma_.lower() in SAYING:
+                if verb is None and child.dep_ == "xcomp" and _saying(child):
                     verb = child
-            if verb is not None and verb.pos_ == "VERB":
+            if verb is not None:
                 subject = _subject(verb, inside) or _subject(head, inside)
                 if subject is not None:
                     found.append((subject, verb.text, f"cue inside: '{verb.text}'"))
@@ -258,7 +258,7 @@ class ParserSources:
         colon = [t for t in before if t.text == ":"]
         if colon:
             lead = [t for t in before if t.i < colon[-1].i]
-            verbs = [t for t in lead if t.lemma_.lower() in SAYING]
+            verbs = [t for t in lead if _saying(t)]
             if verbs:
                 subject = _subject(verbs[-1], inside)
                 if subject is not None:
@@ -279,7 +279,7 @@ class ParserSources:
                 according = _according(child)
                 if according is not None and according.start not in inside:
                     found.append((according.text, "according to", "according to"))
-            if node.i not in inside and node.lemma_.lower() in SAYING:
+            if node.i not in inside and _saying(node):
                 if entry in ENTRY:
                     subject = _subject(node, inside)
                     if subject is not None:
@@ -309,7 +309,7 @@ class ParserSources:
             following = self.sentences[after + 1][1]
             root = following.root
             words = [t for t in following if t.is_alpha]
-            if root.lemma_.lower() in SAYING and len(words) <= 8:
+            if _saying(root) and len(words) <= 8:
                 if not any(c.dep_ in ("ccomp", "dobj", "parataxis") for c in root.children):
                     subject = _subject(root, set())
                     if subject:
@@ -317,7 +317,7 @@ class ParserSources:
         if before is not None and before >= 0:
             previous = self.sentences[before][1]
             if previous.text.rstrip().endswith(":"):
-                verbs = [t for t in previous if t.lemma_.lower() in SAYING]
+                verbs = [t for t in previous if _saying(t)]
                 if verbs:
                     subject = _subject(verbs[-1], set())
                     if subject:
@@ -360,23 +360,48 @@ def _according(token: Any) -> Any | None:
 
 def _subject(verb: Any, inside: set[int], depth: int = 0) -> str | None:
     """The words of a verb of saying's speaker: its subject (active), the agent of its passive
-    ("was quoted by X"), or, for a verb without a subject of its own, the subject of the verb it
-    hangs on ("X said …, adding that …", "X denied it, saying …", "X said … and added …"). A
-    subject inside the statement, or in the first or second person (a quote's "I", "we"), is
-    none."""
+    ("was quoted by X"); for a verb without a subject of its own, the subject of the verb of
+    saying it hangs from ("X said …, adding that …", "X denied it, saying …", "X said … and
+    added …"), else the noun phrase right before it (a subject the parser took for an
+    apposition or a compound: "…, monitoring group Airwars estimates"). A subject inside the
+    statement, or in the first or second person (a quote's "I", "we"), is none."""
     for child in verb.children:
-        if child.dep_ == "nsubj":
-            if child.i in inside or child.lower_ in FIRST_PERSONS:
-                return None
-            return _phrase(child)
+        if child.dep_ == "nsubj" and child.i not in inside:
+            return None if child.lower_ in FIRST_PERSONS else _phrase(child)
     for child in verb.children:
         if child.dep_ == "agent":
             for obj in child.children:
                 if obj.dep_ == "pobj":
                     return _phrase(obj)
-    if depth < 2 and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
-        return _subject(verb.head, inside, depth + 1)
+    if depth < 3 and verb.dep_ == "conj" and verb.head.i != verb.i:
+        return _subject(verb.head, inside, depth + 1)  # "X contradicted … and said …"
+    if depth < 3 and verb.dep_ in ("advcl", "xcomp") and verb.head.i != verb.i:
+        above = verb.head
+        while above.head.i != above.i and not _saying(above):
+            above = above.head
+        return _subject(above if _saying(above) else verb.head, inside, depth + 1)
+    if depth == 0 and verb.i > 0:
+        token = verb.doc[verb.i - 1]
+        if token.pos_ not in ("NOUN", "PROPN") or token.i in inside:
+            return None
+        while (
+            token.dep_ in ("pobj", "prep", "compound", "conj")
+            and token.head.i < verb.i
+            and token.head.pos_ in ("NOUN", "PROPN", "ADP")
+        ):
+            token = token.head
+        if token.left_edge.i in inside:
+            return None
+        return str(verb.doc[token.left_edge.i : verb.i].text)
     return None
+
+
+def _saying(token: Any) -> bool:
+    """Is the token a verb of saying (or one the tagger took for a noun at the end of a
+    sentence: "…, the group estimates.")?"""
+    if token.lemma_.lower() not in SAYING:
+        return False
+    return bool(token.pos_ == "VERB" or (token.dep_ == "ROOT" and token.pos_ == "NOUN"))
 
 
 #: subjects that are the speaker's own words inside a quote, never a source phrase
