@@ -73,18 +73,21 @@ VARIANTS = ("rules", "parser", "hybrid")
 #: lemmas of the verbs that report what a source says
 SAYING = frozenset(
     """say tell state add claim report announce confirm deny insist warn accuse allege estimate
-    explain note write tweet post argue believe acknowledge admit declare reveal describe call
-    document record count show indicate suggest testify assert maintain stress quote cite
-    conclude find reply respond dismiss condemn blame urge predict put recount recall describe
-    contend charge complain place voice determine fear vow pledge promise threaten assure concede
-    disclose detail brief""".split()
+    explain note write tweet post argue believe acknowledge admit declare reveal describe
+    call document record count show indicate suggest testify assert maintain stress quote
+    cite conclude find reply respond dismiss condemn blame urge predict put recount recall
+    contend charge complain place voice determine fear denounce vow pledge promise threaten
+    assure concede disclose detail brief""".split()
 )
-#: the dependency labels by which what is said hangs from the verb that reports it (its
-#: complement, a quote beside it, its object: "X said Y", "\"Y,\" X said", "X reported Y")
-ENTRY = frozenset(("ccomp", "parataxis", "xcomp", "dobj", "nsubj", ""))
+#: the dependency labels by which a clause hangs from a verb of saying without being what is
+#: said: a clause joined to it ("X said …, and …") and a relative clause
+NOT_SAID = frozenset(("conj", "cc", "relcl"))
+#: the words that open a clause of circumstance: "…, X said, after …" is the reporter's (a
+#: clause of time or cause hanging from the verb of saying)
+CIRCUMSTANCE = frozenset("after before when as since amid following during until once".split())
 #: the dependency labels of a clause that describes a thing named in the sentence (a relative
-#: clause, a participle after a noun): the reporter's background, not what a speaker said
-BACKGROUND = frozenset(("relcl", "acl"))
+#: clause): the reporter's background, not what a speaker said
+BACKGROUND = frozenset(("relcl",))
 #: the most steps from a statement up to the verb that reports it
 MAX_STEPS = 8
 
@@ -273,21 +276,31 @@ class ParserSources:
         holds the statement: its speaker. A clause of circumstance ("…, X said, after …") or a
         clause joined to the verb of saying ("X said …, and …") is not what X said."""
         found: list[tuple[str, str, str]] = []
-        node, entry = head, ""
+        node, entry, came_from = head, "", head
         for _ in range(MAX_STEPS + 1):
             for child in node.children:
                 according = _according(child)
                 if according is not None and according.start not in inside:
                     found.append((according.text, "according to", "according to"))
             if node.i not in inside and _saying(node):
-                if entry in ENTRY:
+                if _said(entry, came_from):
                     subject = _subject(node, inside)
                     if subject is not None:
                         found.append((subject, node.text, f"subject of '{node.text}'"))
                 return found
-            if node.head.i == node.i or node.dep_ in BACKGROUND:
+            if node.dep_ in BACKGROUND:
                 return found
-            entry = node.dep_
+            if node.head.i == node.i:
+                # the top: a cue after the statement that the parser hung from the top verb as
+                # a clause of its own ("A happened, X said" read as "A happened and X said")
+                for child in node.children:
+                    if child.i > max(inside) and _saying(child) and child.dep_ in TRAILING:
+                        subject = _subject(child, inside)
+                        if subject is not None:
+                            found.append((subject, child.text, f"trailing '{child.text}'"))
+                            break
+                return found
+            entry, came_from = node.dep_, node
             node = node.head
         return found
 
@@ -396,6 +409,20 @@ def _subject(verb: Any, inside: set[int], depth: int = 0) -> str | None:
     return None
 
 
+def _said(entry: str, clause: Any) -> bool:
+    """Is the clause that hangs from a verb of saying by ``entry`` what is said?"""
+    if entry in NOT_SAID:
+        return False
+    if entry in ("advcl", "prep"):
+        opener = [t for t in clause.children if t.dep_ == "mark"] + [clause]
+        return not any(t.lower_ in CIRCUMSTANCE for t in opener)
+    return True
+
+
+#: how the parser hangs a trailing cue from the top verb ("…, X said.")
+TRAILING = frozenset(("conj", "parataxis", "ccomp", "advcl"))
+
+
 def _saying(token: Any) -> bool:
     """Is the token a verb of saying (or one the tagger took for a noun at the end of a
     sentence: "…, the group estimates.")?"""
@@ -409,12 +436,19 @@ FIRST_PERSONS = frozenset(("i", "we", "you", "me", "us"))
 
 
 def _phrase(token: Any) -> str:
-    """A noun phrase's words: its subtree without relative clauses."""
+    """A noun phrase's words: its subtree up to a relative clause or a participle after it
+    ("Hagari, who would not specify …, said": "Hagari")."""
     left = set()
     for child in token.children:
         if child.dep_ in ("relcl", "acl"):
             left.update(t.i for t in child.subtree)
-    words = [t for t in token.subtree if t.i not in left]
+    words = []
+    for t in token.subtree:
+        if t.i in left:
+            if t.i > token.i:
+                break
+            continue
+        words.append(t)
     doc = token.doc
     return str(doc[words[0].i : words[-1].i + 1].text) if words else str(token.text)
 
