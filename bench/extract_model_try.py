@@ -85,9 +85,6 @@ NOT_SAID = frozenset(("conj", "cc", "relcl"))
 #: the words that open a clause of circumstance: "…, X said, after …" is the reporter's (a
 #: clause of time or cause hanging from the verb of saying)
 CIRCUMSTANCE = frozenset("after before when as since amid following during until once".split())
-#: the dependency labels of a clause that describes a thing named in the sentence (a relative
-#: clause): the reporter's background, not what a speaker said
-BACKGROUND = frozenset(("relcl",))
 #: the most steps from a statement up to the verb that reports it
 MAX_STEPS = 8
 
@@ -288,14 +285,19 @@ class ParserSources:
                     if subject is not None:
                         found.append((subject, node.text, f"subject of '{node.text}'"))
                 return found
-            if node.dep_ in BACKGROUND:
+            if node.dep_ == "relcl" or (
+                node.dep_ == "acl" and not any(c.dep_ == "mark" for c in node.children)
+            ):
+                # a relative clause, a participle after a noun ("Douma, previously held by
+                # IS"): the reporter's background; a clause of content ("allegations that
+                # …") is not
                 return found
             if node.head.i == node.i:
                 # the top: a cue after the statement that the parser hung from the top verb as
                 # a clause of its own ("A happened, X said" read as "A happened and X said")
                 for child in node.children:
                     if child.i > max(inside) and _saying(child) and child.dep_ in TRAILING:
-                        subject = _subject(child, inside)
+                        subject = _trailing_subject(child)
                         if subject is not None:
                             found.append((subject, child.text, f"trailing '{child.text}'"))
                             break
@@ -406,6 +408,17 @@ def _subject(verb: Any, inside: set[int], depth: int = 0) -> str | None:
         if token.left_edge.i in inside:
             return None
         return str(verb.doc[token.left_edge.i : verb.i].text)
+    return None
+
+
+def _trailing_subject(verb: Any) -> str | None:
+    """The subject of a cue after the statement, set off by a comma ("…, X said"): its own
+    subject, right after a comma, never one it would share with the verb it is joined to."""
+    for child in verb.children:
+        if child.dep_ == "nsubj" and child.i < verb.i:
+            before = child.left_edge.i - 1
+            if before >= 0 and verb.doc[before].text == "," and child.lower_ not in FIRST_PERSONS:
+                return _phrase(child)
     return None
 
 
