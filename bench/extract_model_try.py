@@ -277,19 +277,24 @@ class ParserSources:
         clause joined to the verb of saying ("X said …, and …") is not what X said."""
         found: list[tuple[str, str, str]] = []
         node, entry, came_from = head, "", head
+        #: a "that" clause hung from a word that reports nothing ("said in an update published
+        #: Monday that …", "told YTN after being rescued that …"): the parser attached it one
+        #: verb too low; the verb of saying above takes it, whatever lies between
+        misplaced = False
         for _ in range(MAX_STEPS + 1):
             for child in node.children:
                 according = _according(child)
                 if according is not None and according.start not in inside:
                     found.append((according.text, "according to", "according to"))
             if node.i not in inside and _saying(node):
-                if _said(entry, came_from):
+                if misplaced or _said(entry, came_from):
                     subject = _subject(node, inside)
                     if subject is not None:
                         found.append((subject, node.text, f"subject of '{node.text}'"))
                 return found
-            if node.dep_ == "relcl" or (
-                node.dep_ == "acl" and not any(c.dep_ == "mark" for c in node.children)
+            if not misplaced and (
+                node.dep_ == "relcl"
+                or (node.dep_ == "acl" and not any(c.dep_ == "mark" for c in node.children))
             ):
                 # a relative clause, a participle after a noun ("Douma, previously held by
                 # IS"): the reporter's background; a clause of content ("allegations that
@@ -305,6 +310,14 @@ class ParserSources:
                             found.append((subject, child.text, f"trailing '{child.text}'"))
                             break
                 return found
+            if (
+                node.dep_ == "ccomp"
+                and not _saying(node.head)
+                and node.head.pos_ == "VERB"
+                and any(c.dep_ == "mark" and c.lower_ == "that" for c in node.children)
+                and node.head.dep_ in ("acl", "pcomp", "advcl")
+            ):
+                misplaced = True
             entry, came_from = node.dep_, node
             node = node.head
         return found
