@@ -200,7 +200,8 @@ class ParserSources:
                 continue
             for child in root.children:
                 if child.dep_ in ("nsubj", "nsubjpass") and child.ent_type_ == "PERSON":
-                    agent = self.registry.resolve(_phrase(child))
+                    name = next((e.text for e in sent.ents if e.start <= child.i < e.end), "")
+                    agent = self.registry.resolve(name)
                     if agent is not None and agent.person:
                         self.resolver.context.subject = agent
 
