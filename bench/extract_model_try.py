@@ -21,7 +21,7 @@ before a colon; for a direct quote with no cue in its sentence, a bare cue in th
 ("He said."), else the speaker found last. No cue: the outlet's own voice, as with the rules.
 The words found are mapped to the case's registry with the rules' own resolver
 (``ledger.extraction.sources``: names, aliases, surnames, roles, pronouns to the last speaker
-the parser found). Three drafts are scored with the same scorer (``extract --evaluate --page``):
+the parser found). Four drafts are scored with the same scorer (``extract --evaluate --page``):
 
 * ``rules``: the draft as ``extract`` makes it;
 * ``parser``: every statement's source from the parser;
