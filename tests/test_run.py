@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from conftest import DATA, EXAMPLE
 from ledger.cli import main
+from ledger.publish.output import findings_lines
 
 
 def test_run_on_the_example_writes_the_ledger_and_the_report(tmp_path: Path) -> None:
@@ -20,8 +21,12 @@ def test_run_on_the_example_writes_the_ledger_and_the_report(tmp_path: Path) -> 
     lines = result.stdout.splitlines()
     assert lines[0] == f"ledger {ledger} (created)"
     assert "41 claim(s) added" in lines[2]
-    assert lines[3].startswith("corroborations: ") and "independent" in lines[3]
-    assert lines[4].startswith("conflicts: ")
+    assert lines[3] == (
+        "corroborations: 6 (aligned 1, independent 3, same-origin 2); "
+        "listed, not support: 9 (compatible 5, derived 4)"
+    )
+    assert lines[4] == "conflicts: 0"
+    assert lines[5] == "scope warnings: 0"
     assert (out / "index.html").is_file()
     assert len(list((out / "claims").glob("*.html"))) == 41
     again = CliRunner().invoke(
@@ -29,6 +34,31 @@ def test_run_on_the_example_writes_the_ledger_and_the_report(tmp_path: Path) -> 
     )
     assert again.exit_code == 0
     assert "nothing new to add: 41 claim(s) already in the ledger" in again.stdout
+
+
+def test_the_summary_counts_support_and_conflicts_apart_from_what_is_listed_with_them() -> None:
+    """Compatible pairs and derivations are listed with the corroborations but are no support;
+    revisions and updates are listed with the conflicts but are no conflict."""
+    corroborations = [
+        {"kind": "independent", "match": "same value"},
+        {"kind": "aligned", "match": "nearly the same figure"},
+        {"kind": "independent", "match": "compatible figures"},
+        {"kind": "independent", "match": "several at once"},
+        {"kind": "same-origin", "match": "derived from"},
+    ]
+    conflicts = [
+        {"relation": "conflict", "type": "quantity"},
+        {"relation": "conflict", "type": "denial"},
+        {"relation": "revision", "type": "quantity"},
+        {"relation": "update", "type": "running total"},
+    ]
+    assert findings_lines(corroborations, conflicts) == [
+        "corroborations: 2 (aligned 1, independent 1); listed, not support: 3 (compatible 2, "
+        "derived 1)",
+        "conflicts: 2 (denial 1, quantity 1)",
+        "revisions and updates (not conflicts): 2 (revision 1, update 1)",
+    ]
+    assert findings_lines([], []) == ["corroborations: 0", "conflicts: 0"]
 
 
 def test_run_refuses_claims_that_do_not_conform(tmp_path: Path) -> None:

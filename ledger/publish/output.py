@@ -619,6 +619,48 @@ def claim_text(shown: dict[str, Any], labels: Labels | None = None) -> str:
     return f"# claim  {shown['claim']}\n{named}# status {shown['status']}\n{shown['turtle']}"
 
 
+def _counted(count: int, parts: Mapping[str, int]) -> str:
+    """``6 (aligned 1, independent 3, same-origin 2)``: a count and its parts, by name."""
+    named = ", ".join(f"{k} {n}" for k, n in sorted(parts.items()) if n)
+    return f"{count} ({named})" if named else str(count)
+
+
+def findings_lines(
+    corroborations: Sequence[Mapping[str, Any]], conflicts: Sequence[Mapping[str, Any]]
+) -> list[str]:
+    """The main job's summary of the analysis: support by independence, then the pairs listed
+    with it that are not support (compatible, derived); conflicts by type, then the revisions
+    and updates listed with them, which are not conflicts."""
+    from ledger.analysis.rules import COMPATIBLE_MATCHES
+
+    support: dict[str, int] = {}
+    other = {"compatible": 0, "derived": 0}
+    for row in corroborations:
+        if row.get("match") in COMPATIBLE_MATCHES:
+            other["compatible"] += 1
+        elif row.get("match") == "derived from":
+            other["derived"] += 1
+        else:
+            support[str(row.get("kind"))] = support.get(str(row.get("kind")), 0) + 1
+    types: dict[str, int] = {}
+    changes: dict[str, int] = {}
+    for row in conflicts:
+        if row.get("relation", "conflict") == "conflict":
+            key = str(row.get("conflict_type") or row.get("type"))
+            types[key] = types.get(key, 0) + 1
+        else:
+            changes[str(row.get("relation"))] = changes.get(str(row.get("relation")), 0) + 1
+    lines = [f"corroborations: {_counted(sum(support.values()), support)}"]
+    if any(other.values()):
+        lines[0] += f"; listed, not support: {_counted(sum(other.values()), other)}"
+    lines.append(f"conflicts: {_counted(sum(types.values()), types)}")
+    if changes:
+        lines.append(
+            f"revisions and updates (not conflicts): {_counted(sum(changes.values()), changes)}"
+        )
+    return lines
+
+
 def run_text(location: object, result: Any) -> str:
     """The main job's steps, one line each, then where the report is."""
     lines = [f"ledger {location}" + (" (created)" if result.created else "")]
@@ -631,21 +673,7 @@ def run_text(location: object, result: Any) -> str:
         f"{report.sources} source(s), {report.documents} document(s): conforms"
     )
     lines.append(add_result(add, "text").rstrip("\n").splitlines()[-1])
-    kinds: dict[str, int] = {}
-    for row in result.corroborations:
-        kinds[str(row.get("kind"))] = kinds.get(str(row.get("kind")), 0) + 1
-    lines.append(
-        f"corroborations: {len(result.corroborations)}"
-        + (" (" + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) + ")" if kinds else "")
-    )
-    types: dict[str, int] = {}
-    for row in result.conflicts:
-        key = str(row.get("conflict_type") or row.get("type"))
-        types[key] = types.get(key, 0) + 1
-    lines.append(
-        f"conflicts: {len(result.conflicts)}"
-        + (" (" + ", ".join(f"{k} {n}" for k, n in sorted(types.items())) + ")" if types else "")
-    )
+    lines.extend(findings_lines(result.corroborations, result.conflicts))
     lines.append(f"scope warnings: {len(result.scope_warnings)}")
     lines.append(f"report: {len(result.report_files)} file(s); open {result.report_index}")
     return "\n".join(lines) + "\n"
