@@ -211,6 +211,29 @@ def test_a_value_named_among_others_or_the_only_answer_says_so(
     assert words not in other
 
 
+def test_a_source_revising_itself_is_listed_apart_from_the_conflicts(tmp_path: Path) -> None:
+    """SOHR's 300, then its own 3,000 two days later: the overview lists the pair under
+    'Revisions and updates', never counts it as a conflict, and the claim page calls it a
+    revision."""
+    analysis_data = Path(__file__).resolve().parent / "data" / "analysis"
+    example = Path(__file__).resolve().parent.parent / "claims" / "aleppo-2016-11"
+    paths = [example / "sources.yaml", example / "entities.yaml"]
+    paths += [analysis_data / name for name in ("sources.yaml", "entities.yaml", "figures.yaml")]
+    graph = ox.Store()
+    graph.extend(load_paths(paths).quads)
+    found = report.analyse(graph)
+    revisions = [r for r in found.changes if any("india" in c for c in r.claims)]
+    assert [r.kind for r in revisions] == ["revision"]
+    assert not any("india" in c for r in found.conflicts for c in r.claims)
+    paths_out = report.render(graph, out_dir=tmp_path, fmt="md")
+    index = (tmp_path / "index.md").read_text(encoding="utf-8")
+    assert f"{len(found.conflicts)} conflict(s)" in index and found.conflicts
+    listed = index.split("### Revisions and updates", 1)[1].split("## Scope warnings", 1)[0]
+    assert "3,000" in listed or "3000" in listed
+    page = _claim_page(tmp_path, paths_out, revisions[0].claims[0], ".md")
+    assert "| revision |" in page
+
+
 def test_source_page_shows_alignment_rationale_and_default_reliability(
     example_store: ox.Store, tmp_path: Path
 ) -> None:

@@ -1032,7 +1032,7 @@ def collect_ledger_info(ledger: Any) -> LedgerInfo:
 class Relation:
     """Two claims that conflict or corroborate each other, with independence and reasons."""
 
-    kind: Literal["conflict", "corroboration", "scope warning"]
+    kind: Literal["conflict", "corroboration", "scope warning", "revision", "update"]
     claims: tuple[str, str]
     independent: bool | None
     reasons: tuple[str, ...]
@@ -1072,6 +1072,8 @@ class Analysis:
     conflicts: tuple[Relation, ...] = ()
     corroborations: tuple[Relation, ...] = ()
     grades: Mapping[str, Grade] = field(default_factory=dict)
+    #: listed with the conflicts but none: a source revising itself, a running total that grew
+    changes: tuple[Relation, ...] = ()
     #: same figure, different scopes (``compare.find_scope_warnings``); None when this version
     #: of the analysis has no such function (the overview then says so)
     scope_warnings: tuple[Relation, ...] | None = None
@@ -1092,7 +1094,7 @@ class Analysis:
     @cached_property
     def _by_claim(self) -> dict[str, list[Relation]]:
         found: dict[str, list[Relation]] = {}
-        for relation in (*self.conflicts, *self.corroborations):
+        for relation in (*self.conflicts, *self.changes, *self.corroborations):
             for claim in set(relation.claims):
                 found.setdefault(claim, []).append(relation)
         return found
@@ -1111,9 +1113,14 @@ def analyse(store: ox.Store) -> Analysis:
         "find_corroborations": compare.find_corroborations,
         "grade_claims": compare.grade_claims,
     }
-    conflicts = tuple(
-        _relation("conflict", item) for item in _items(functions["find_conflicts"](store))
-    )
+    conflicts: list[Relation] = []
+    changes: list[Relation] = []
+    for item in _items(functions["find_conflicts"](store)):
+        relation = _get(item, "relation")
+        if relation == "revision" or relation == "update":
+            changes.append(_relation(relation, item))
+        else:
+            conflicts.append(_relation("conflict", item))
     corroborations = tuple(
         _relation("corroboration", item)
         for item in _items(functions["find_corroborations"](store))
@@ -1138,6 +1145,7 @@ def analyse(store: ox.Store) -> Analysis:
         conflicts=tuple(sorted(set(conflicts), key=lambda r: r.claims)),
         corroborations=tuple(sorted(set(corroborations), key=lambda r: r.claims)),
         grades=grades,
+        changes=tuple(sorted(set(changes), key=lambda r: r.claims)),
         scope_warnings=scope_warnings,
     )
 
@@ -1169,7 +1177,9 @@ def _reasons(item: Any) -> tuple[str, ...]:
     return tuple(str(r) for r in found)
 
 
-def _relation(kind: Literal["conflict", "corroboration", "scope warning"], item: Any) -> Relation:
+def _relation(
+    kind: Literal["conflict", "corroboration", "scope warning", "revision", "update"], item: Any
+) -> Relation:
     pair = _get(item, "claims", "pair")
     if pair is None:
         pair = (
@@ -1816,6 +1826,7 @@ def render(
                 book, {e.source for e in edges} | {e.target for e in edges}
             ),
             conflicts=[r for r in analysis.conflicts if not shown.isdisjoint(r.claims)],
+            changes=[r for r in analysis.changes if not shown.isdisjoint(r.claims)],
             scope_warnings=None
             if analysis.scope_warnings is None
             else [r for r in analysis.scope_warnings if not shown.isdisjoint(r.claims)],
