@@ -158,6 +158,7 @@ class CL(DefinedNamespace):
     headHash: URIRef
     hedge: URIRef
     hedgeKind: URIRef
+    heldThroughout: URIRef
     hourPrecision: URIRef
     injuredCount: URIRef
     instantPrecision: URIRef

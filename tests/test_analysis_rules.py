@@ -335,6 +335,50 @@ def test_a_different_controller_a_week_later_is_a_succession() -> None:
     )
 
 
+def _held(name: str, value: str, start: str, end: str, **fields: Any) -> Claim:
+    """A control claim over a period: the town held by ``value`` on every day from ``start`` to
+    ``end`` ('the brigade held the town until its liberation on the 11th')."""
+    claim = state(name, value, start, **fields)
+    return replace(claim, end=end, single_day=False, throughout=True)
+
+
+def test_another_controller_within_a_period_held_throughout_conflicts() -> None:
+    """'The brigade held the town from the 1st until its liberation on the 11th' against 'the
+    town was in government hands on the 7th': one day, two controllers. The same period read as
+    some day within it, or a government claim for the 12th, is no finding (a succession)."""
+    held = _held("held", "force-a", "2017-03-01", "2017-03-11")
+    seventh = state("seventh", "force-b", "2017-03-07", source="b")
+    twelfth = state("twelfth", "force-b", "2017-03-12", source="c")
+    assert findings([held, seventh, twelfth]) == {("held", "seventh"): ("conflict", "exclusive")}
+    found = judge(seventh, held, Ledger())
+    assert found is not None and found.reason.endswith(
+        "throughout 2017-03-01 to 2017-03-11, and urn:test:entity:force-b (urn:test:source:b) on "
+        "2017-03-07: "
+        "only one can hold at a time"
+    )
+    assert findings([replace(held, throughout=False), seventh, twelfth]) == {}
+
+
+def test_two_periods_held_throughout_conflict_where_they_meet() -> None:
+    """Held by A from the 1st to the 11th, by B from the 10th to the 20th: both on the 10th and
+    11th. Periods that do not meet are a succession."""
+    first = _held("first", "force-a", "2017-03-01", "2017-03-11")
+    second = _held("second", "force-b", "2017-03-10", "2017-03-20", source="b")
+    later = _held("later", "force-b", "2017-03-12", "2017-03-20", source="c")
+    assert findings([first, second]) == {("first", "second"): ("conflict", "exclusive")}
+    assert findings([first, later]) == {}
+
+
+def test_a_denial_within_a_period_held_throughout_conflicts() -> None:
+    """'The brigade held the town from the 1st to the 11th' against 'the brigade did not hold it
+    on the 7th'."""
+    held = _held("held", "force-a", "2017-03-01", "2017-03-11")
+    denial = state("denial", "force-a", "2017-03-07", source="b", denies=True)
+    assert findings([held, denial]) == {("denial", "held"): ("conflict", "denial")}
+    found = judge(held, denial, Ledger())
+    assert found is not None and "within the period asserted" in found.reason
+
+
 def test_partial_or_contested_control_makes_no_exclusive_conflict() -> None:
     """'A holds part of the town' and 'B holds the town' the same day can both be true."""
     partial = state("partial", "force-a", "2017-03-01", degree="partial")

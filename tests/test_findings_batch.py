@@ -161,9 +161,11 @@ LOOKUPS = DATA / "findings-batch" / "lookups.yaml"
 LOOKUP_ENTRIES = [
     ["lb-gov-all-of-golf", "lb-rebels-all-of-east-aleppo", "lb-gov-holds-india",
      "lb-no-gov-in-india", "lb-gov-30-percent-of-kilo", "lb-90-percent-of-kilo",
-     "lb-1000-fled-lima-since-november", "lb-more-than-1500-fighters-left-lima"],
+     "lb-1000-fled-lima-since-november", "lb-more-than-1500-fighters-left-lima",
+     "lb-rebels-held-mike-throughout"],
     ["lb-gov-60-percent-of-golf", "lb-gov-holds-hotel", "lb-rebels-hold-india",
-     "lb-rebels-hold-kilo", "lb-5000-fled-lima-by-10-november", "lb-1500-people-left-lima"],
+     "lb-rebels-hold-kilo", "lb-5000-fled-lima-by-10-november", "lb-1500-people-left-lima",
+     "lb-gov-holds-mike-on-15"],
 ]  # fmt: skip
 
 
@@ -172,8 +174,8 @@ def test_a_share_a_whole_place_and_a_denial_judged_again_are_caught_up_as_in_one
 ) -> None:
     """A share after its controller's hold of all of it, a part after a state of the whole, an
     assertion between a state and its denial, a state after shares, a running total after one
-    whose scope alone meets it, a figure stated with other bounds for another thing: caught up
-    entry by entry, the findings of one pass."""
+    whose scope alone meets it, a figure stated with other bounds for another thing, a day within
+    a period held throughout: caught up entry by entry, the findings of one pass."""
     rest, parts = _by_claim(list(load_paths([*REGISTRIES[:4], LOOKUPS]).quads))
     by_name = {iri.rsplit("/", 1)[-1]: quads for iri, quads in parts.items()}
     assert sorted(by_name) == sorted(n for entry in LOOKUP_ENTRIES for n in entry)
@@ -196,6 +198,7 @@ def test_a_share_a_whole_place_and_a_denial_judged_again_are_caught_up_as_in_one
         ("lb-90-percent-of-kilo", "lb-gov-30-percent-of-kilo", "conflict"),
         ("lb-1000-fled-lima-since-november", "lb-5000-fled-lima-by-10-november", "conflict"),
         ("lb-1500-people-left-lima", "lb-more-than-1500-fighters-left-lima", "scope-warning"),
+        ("lb-gov-holds-mike-on-15", "lb-rebels-held-mike-throughout", "conflict"),
     } <= pairs, pairs
     assert not {p for p in pairs if {"lb-gov-holds-india", "lb-no-gov-in-india"} <= set(p)}
     for table in ("claims", "findings", "grades"):

@@ -190,13 +190,18 @@ def test_claim_page_shows_chain_proposition_and_honest_times(
 @pytest.mark.parametrize("suffix", [".html", ".md"])
 @pytest.mark.parametrize(
     ("term", "words"),
-    [("amongOthers", "one answer among others"), ("onlyAnswer", "the only answer")],
+    [
+        ("amongOthers", "one answer among others"),
+        ("onlyAnswer", "the only answer"),
+        ("heldThroughout", "held on every day of it"),
+    ],
 )
-def test_a_value_named_among_others_or_the_only_answer_says_so(
+def test_a_value_named_among_others_or_the_only_answer_or_held_throughout_says_so(
     example_store: ox.Store, tmp_path: Path, suffix: str, term: str, words: str
 ) -> None:
     """A proposition marked amongOthers shows its value as one answer among others, one marked
-    onlyAnswer as the only answer; the rest not."""
+    onlyAnswer as the only answer, one marked heldThroughout its time as a period; the rest
+    not."""
     graph = ox.Store()
     graph.extend(example_store)
     claim = ox.NamedNode(CASE + "claim/al-youssef-air-power-decides")

@@ -487,6 +487,32 @@ CLAIM_CASES: list[tuple[str, Edit, list[tuple[str, str | None, str | None]]]] = 
             )
         ],
     ),
+    ("held-throughout-on-a-state", both(as_value, put(proposition, heldThroughout=True)), []),
+    (
+        "held-throughout-on-a-count",
+        put(proposition, heldThroughout=True),
+        [
+            (
+                "'heldThroughout' says a state (controlledBy, or another exclusive property of a "
+                "place or a force) held over a whole period; cl:displacedCount is not such a "
+                "state: remove it.",
+                "proposition.heldThroughout",
+                None,
+            )
+        ],
+    ),
+    (
+        "held-throughout-of-an-unknown-time",
+        both(as_value, put(proposition, heldThroughout=True, eventTime="unknown")),
+        [
+            (
+                "'heldThroughout' needs the period in 'eventTime' (earliest and latest day); the "
+                "event time is unknown here: give the period or remove 'heldThroughout'.",
+                "proposition.heldThroughout",
+                None,
+            )
+        ],
+    ),
     (
         "only-answer-on-a-count",
         put(proposition, onlyAnswer=True),

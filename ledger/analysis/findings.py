@@ -61,7 +61,7 @@ from ledger import resources
 from ledger.analysis import read, rules
 
 #: Bump when judging, independence, row text or the tables change: the file is then rebuilt.
-FORMAT = "14"
+FORMAT = "15"
 BUSY_TIMEOUT_S = 600.0  # a rebuild of a million claims holds the write lock for minutes
 
 _CLAIM_FIELDS = tuple(f.name for f in fields(rules.Claim))
@@ -74,7 +74,8 @@ CREATE TABLE IF NOT EXISTS claims (
   single_day INTEGER, day_of_week TEXT, relative_to TEXT, stated_start TEXT, stated_end TEXT,
   time_unknown INTEGER, scope_kind TEXT, since_start TEXT, since_end TEXT, until_start TEXT,
   until_end TEXT, has_until INTEGER, whole INTEGER, degree TEXT, controller TEXT, hedges TEXT,
-  nominal REAL, own_document TEXT, qualifier TEXT, among_others INTEGER, only_answer INTEGER
+  nominal REAL, own_document TEXT, qualifier TEXT, among_others INTEGER, only_answer INTEGER,
+  throughout INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claims_by_key ON claims (subject, prop, end_day, start_day, place);
 CREATE INDEX IF NOT EXISTS claims_scoped ON claims (subject, prop) WHERE scope_kind != '';
@@ -291,6 +292,7 @@ def _claim_of(row: Sequence[Any]) -> rules.Claim:
     claim.whole = bool(claim.whole)
     claim.among_others = bool(claim.among_others)
     claim.only_answer = bool(claim.only_answer)
+    claim.throughout = bool(claim.throughout)
     return claim
 
 

@@ -136,6 +136,7 @@ def _set_extras(claim: Claim, one: Mapping[str, str], hedges: Sequence[str]) -> 
     claim.whole = one.get("coverage", "") == CL_IRI + "whole"
     claim.among_others = one.get("amongOthers", "") == "true"
     claim.only_answer = one.get("onlyAnswer", "") == "true"
+    claim.throughout = one.get("heldThroughout", "") == "true"
     claim.degree = local_name(one.get("degree", ""))
     claim.controller = one.get("controller", "")
     claim.nominal = _number(one.get("nominal", ""))

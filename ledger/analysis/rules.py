@@ -197,6 +197,8 @@ class Claim:
     among_others: bool = False
     #: the value is named as the only answer (``onlyAnswer``: "the gas used was chlorine")
     only_answer: bool = False
+    #: the state held on every day of the event time, a period (``heldThroughout``)
+    throughout: bool = False
 
     @property
     def has_proposition(self) -> bool:
@@ -513,6 +515,20 @@ def _same_day(a: Claim, b: Claim) -> bool:
     return a.single_day and b.single_day and a.start == b.start
 
 
+def _within(inner: Claim, period: Claim) -> bool:
+    """``period`` held on every day of its event time (``heldThroughout``) and ``inner``'s time
+    lies within it, so both name that day or those days."""
+    return period.throughout and period.start <= inner.start and inner.end <= period.end
+
+
+def _both_hold(a: Claim, b: Claim) -> bool:
+    """The two states are said to hold on one same day: the same day, a day within a period one
+    of them held throughout, or two such periods that meet."""
+    if _same_day(a, b) or _within(a, b) or _within(b, a):
+        return True
+    return a.throughout and b.throughout and _overlap(a, b)
+
+
 def _before(a: Claim, b: Claim) -> bool:
     """``a``'s event time is wholly before ``b``'s (days, or named days of one document)."""
     if _named_days(a, b):
@@ -774,6 +790,10 @@ def _denied_when(
     state, not a contradiction)."""
     if _same_day(asserting, denying):
         return f"on {_when(first, ledger)}"
+    if _within(denying, asserting):
+        return (
+            f"on {_when(denying, ledger)}, within the period asserted ({_when(asserting, ledger)})"
+        )
     if _before(asserting, denying):
         return (
             f"on {_when(denying, ledger)}, after {what} was asserted for "
@@ -837,16 +857,26 @@ def _judge_state(a: Claim, b: Claim, ledger: Ledger, prop: str) -> tuple[str, st
             f"{ledger.name(denying.source)} denies that {subject} was {prop} "
             f"{ledger.name(a.value)} {when}, which {ledger.name(asserting.source)} asserts",
         )
-    if a.denies or b.denies or not _same_day(a, b):
+    if a.denies or b.denies or not _both_hold(a, b):
         return None
     if (a.partial or b.partial) and not _one_whole_one_partial(a, b):
         return None
+    if _same_day(a, b):
+        return (
+            "conflict",
+            "exclusive",
+            f"{subject} {prop} {ledger.name(a.value)} ({ledger.name(a.source)}) and "
+            f"{ledger.name(b.value)} ({ledger.name(b.source)}) on the same day, "
+            f"{_when(a, ledger)}: only one can hold at a time",
+        )
+    period, other = (a, b) if _within(b, a) or (not _within(a, b) and a.throughout) else (b, a)
+    held = "throughout" if other.throughout else "on"
     return (
         "conflict",
         "exclusive",
-        f"{subject} {prop} {ledger.name(a.value)} ({ledger.name(a.source)}) and "
-        f"{ledger.name(b.value)} ({ledger.name(b.source)}) on the same day, "
-        f"{_when(a, ledger)}: only one can hold at a time",
+        f"{subject} {prop} {ledger.name(period.value)} ({ledger.name(period.source)}) throughout "
+        f"{_when(period, ledger)}, and {ledger.name(other.value)} "
+        f"({ledger.name(other.source)}) {held} {_when(other, ledger)}: only one can hold at a time",
     )
 
 

@@ -275,6 +275,8 @@ class Proposition:
     among_others: bool = False
     #: the value is named as the only answer (cl:onlyAnswer)
     only_answer: bool = False
+    #: the state held on every day of the event time (cl:heldThroughout)
+    held_throughout: bool = False
 
     @property
     def property_label(self) -> str:
@@ -639,6 +641,9 @@ def _read_claim(reader: Reader, node: ox.NamedNode, verdicts: Sequence[Rating]) 
             ),
             only_answer=any(
                 lit.value == "true" for lit in reader.literals(prop_node, CL + "onlyAnswer")
+            ),
+            held_throughout=any(
+                lit.value == "true" for lit in reader.literals(prop_node, CL + "heldThroughout")
             ),
         )
     quotes = sorted(
