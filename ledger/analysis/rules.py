@@ -29,10 +29,14 @@ The rules, in the words of the README ("Corroborations, conflicts and grades"):
 - States persist: a state (``controlledBy``) established on a day holds until a later claim
   changes it, so a later denial conflicts with it unless a claim in between gives another
   controller; a different controller later is a succession (no finding). ``degree`` partial or
-  contested never makes an exclusive conflict.
+  contested never makes an exclusive conflict. A state held throughout a period
+  (``heldThroughout``) holds on every day of it: another controller on a day within it conflicts.
 - Event facts (``perpetratedBy``, ``meansUsed``, and exclusive properties of an ``Event``): an
   event happened once, so different answers conflict at any time, and a denial of the same
-  answer conflicts.
+  answer conflicts. Values in concept schemes (``skos:inScheme``: the agent used, how it was
+  released) compare part by part (``_judge_parts``): a conflict only on a part both answer
+  differently, and on a part whose answers can hold several at once (``severalAtOnce``) only
+  when a claim names its value as the only one (``onlyAnswer``); otherwise ``compatible``.
 - Values nest (``Ledger.vaguer``: a concept under a broader one, ``skos:broader``; a force or a
   place part of a larger one, ``cl:partOf``): two values of an exclusive property where one is
   a vaguer form of the other (sarin, a nerve agent) are ``compatible`` (listed, never support),
@@ -99,7 +103,8 @@ EVENT_PROPERTIES = frozenset({CL_IRI + "perpetratedBy", CL_IRI + "meansUsed"})
 #: The state of control that a share of a place held (cl:areaShareControlled) speaks to.
 CONTROLLED_BY = CL_IRI + "controlledBy"
 #: The types (a corroboration row's ``match``) of pairs that can both be true but are not
-#: support: vague figures, and values at two levels of detail (sarin, a nerve agent).
+#: support: vague figures, values at two levels of detail (sarin, a nerve agent), and answers
+#: that can hold together (one among others, several at once, different parts of a question).
 COMPATIBLE_MATCHES = (
     "compatible figures", "two levels of detail", "one answer among others",
     "several at once", "different parts of the question",
