@@ -22,8 +22,7 @@ def test_run_on_the_example_writes_the_ledger_and_the_report(tmp_path: Path) -> 
     assert lines[0] == f"ledger {ledger} (created)"
     assert "41 claim(s) added" in lines[2]
     assert lines[3] == (
-        "corroborations: 6 (aligned 1, independent 3, same-origin 2); "
-        "listed, not support: 9 (compatible 5, derived 4)"
+        "corroborations: 10 (aligned 1, independent 3, same-origin 6); compatible, not support: 5"
     )
     assert lines[4] == "conflicts: 0"
     assert lines[5] == "scope warnings: 0"
@@ -37,8 +36,9 @@ def test_run_on_the_example_writes_the_ledger_and_the_report(tmp_path: Path) -> 
 
 
 def test_the_summary_counts_support_and_conflicts_apart_from_what_is_listed_with_them() -> None:
-    """Compatible pairs and derivations are listed with the corroborations but are no support;
-    revisions and updates are listed with the conflicts but are no conflict."""
+    """Compatible pairs are listed with the corroborations but are no support (a derivation is
+    a same-origin corroboration, as in the report); revisions and updates are listed with the
+    conflicts but are no conflict."""
     corroborations = [
         {"kind": "independent", "match": "same value"},
         {"kind": "aligned", "match": "nearly the same figure"},
@@ -53,8 +53,7 @@ def test_the_summary_counts_support_and_conflicts_apart_from_what_is_listed_with
         {"relation": "update", "type": "running total"},
     ]
     assert findings_lines(corroborations, conflicts) == [
-        "corroborations: 2 (aligned 1, independent 1); listed, not support: 3 (compatible 2, "
-        "derived 1)",
+        "corroborations: 3 (aligned 1, independent 1, same-origin 1); compatible, not support: 2",
         "conflicts: 2 (denial 1, quantity 1)",
         "revisions and updates (not conflicts): 2 (revision 1, update 1)",
     ]

@@ -628,18 +628,17 @@ def _counted(count: int, parts: Mapping[str, int]) -> str:
 def findings_lines(
     corroborations: Sequence[Mapping[str, Any]], conflicts: Sequence[Mapping[str, Any]]
 ) -> list[str]:
-    """The main job's summary of the analysis: support by independence, then the pairs listed
-    with it that are not support (compatible, derived); conflicts by type, then the revisions
-    and updates listed with them, which are not conflicts."""
+    """The main job's summary of the analysis, counted as the report counts it: corroborations
+    by independence (a claim derived from another is a same-origin one), then the compatible
+    pairs listed with them, which are not support; conflicts by type, then the revisions and
+    updates listed with them, which are not conflicts."""
     from ledger.analysis.rules import COMPATIBLE_MATCHES
 
     support: dict[str, int] = {}
-    other = {"compatible": 0, "derived": 0}
+    compatible = 0
     for row in corroborations:
         if row.get("match") in COMPATIBLE_MATCHES:
-            other["compatible"] += 1
-        elif row.get("match") == "derived from":
-            other["derived"] += 1
+            compatible += 1
         else:
             support[str(row.get("kind"))] = support.get(str(row.get("kind")), 0) + 1
     types: dict[str, int] = {}
@@ -651,8 +650,8 @@ def findings_lines(
         else:
             changes[str(row.get("relation"))] = changes.get(str(row.get("relation")), 0) + 1
     lines = [f"corroborations: {_counted(sum(support.values()), support)}"]
-    if any(other.values()):
-        lines[0] += f"; listed, not support: {_counted(sum(other.values()), other)}"
+    if compatible:
+        lines[0] += f"; compatible, not support: {compatible}"
     lines.append(f"conflicts: {_counted(sum(types.values()), types)}")
     if changes:
         lines.append(
