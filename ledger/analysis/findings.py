@@ -175,6 +175,12 @@ _TABLE_PARTS = {
 _SETS = ("events", "several_at_once")
 #: Every part of the ledger kept in the file.
 _PARTS = ("agents", *_LEDGER_PARTS, *_TABLE_PARTS)
+#: The ``Ledger`` fields those parts hold.
+_LEDGER_FIELDS = (
+    "agents",
+    *(name for names in _LEDGER_PARTS.values() for name in names),
+    *(table for tables in _TABLE_PARTS.values() for table in tables),
+)
 
 
 def _load_ledger(conn: sqlite3.Connection, parts: Iterable[str] | None = None) -> rules.Ledger:
@@ -785,9 +791,7 @@ def _merge_registry(
         everything = {_graph_text(g) for g in store.named_graphs()} == {g.value for g in graphs}
         whole = read.read_ledger(store, None if everything else graphs, names=True)
         whole.cases = {}
-        for name in ("agents", "retracted", "superseded", "derived_from", "names",
-                     "alternate_names", "part_of", "written_as", "kinds", "events",
-                     "claim_conflict", "broader", "in_scheme", "several_at_once"):  # fmt: skip
+        for name in _LEDGER_FIELDS:
             setattr(ledger, name, getattr(whole, name))
         return touched, set(_PARTS), None
     # agents: those the new graphs describe, or that are new, read over the whole ledger

@@ -202,25 +202,15 @@ def read_model_v2(
     for row in select(store, "broader", default_graph):
         ledger.broader.setdefault(row["concept"], []).append(row["broader"])
     for row in select(store, "schemes", default_graph):
-        add_scheme(ledger, row)
+        ledger.in_scheme.setdefault(row["concept"], []).append(row["scheme"])
+        if row["several"] == "true":
+            ledger.several_at_once.add(row["scheme"])
     for row in select(store, "alignments-in", default_graph):
         agent = ledger.agents.setdefault(row["agent"], Agent(row["agent"]))
         agent.sides.setdefault(row["conflict"], row["side"])
     if any(a.sides for a in ledger.agents.values()):
         for row in select(store, "claim-conflicts", default_graph):
             ledger.claim_conflict.setdefault(row["claim"], row["conflict"])
-
-
-def add_scheme(ledger: Ledger, row: Mapping[str, str]) -> bool:
-    """Put a ``schemes.rq`` row in ``ledger``; whether it was new."""
-    schemes = ledger.in_scheme.setdefault(row["concept"], [])
-    new = row["scheme"] not in schemes
-    if new:
-        schemes.append(row["scheme"])
-    if row["several"] == "true" and row["scheme"] not in ledger.several_at_once:
-        ledger.several_at_once.add(row["scheme"])
-        new = True
-    return new
 
 
 def read_claims(

@@ -625,6 +625,11 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+def _flag(reader: Reader, node: Subject, term: str) -> bool:
+    """Whether ``node`` says the claim-ledger boolean ``term`` (``amongOthers``) is true."""
+    return any(lit.value == "true" for lit in reader.literals(node, CL + term))
+
+
 def _read_claim(reader: Reader, node: ox.NamedNode, verdicts: Sequence[Rating]) -> Claim:
     prop_node = reader.node(node, CL + "proposition")
     proposition = None
@@ -636,15 +641,9 @@ def _read_claim(reader: Reader, node: ox.NamedNode, verdicts: Sequence[Rating]) 
             quantity=_read_quantity(reader, reader.node(prop_node, CL + "quantity")),
             place=reader.iri(prop_node, CL + "place"),
             event_time=_read_span(reader, reader.node(prop_node, CL + "eventTime")),
-            among_others=any(
-                lit.value == "true" for lit in reader.literals(prop_node, CL + "amongOthers")
-            ),
-            only_answer=any(
-                lit.value == "true" for lit in reader.literals(prop_node, CL + "onlyAnswer")
-            ),
-            held_throughout=any(
-                lit.value == "true" for lit in reader.literals(prop_node, CL + "heldThroughout")
-            ),
+            among_others=_flag(reader, prop_node, "amongOthers"),
+            only_answer=_flag(reader, prop_node, "onlyAnswer"),
+            held_throughout=_flag(reader, prop_node, "heldThroughout"),
         )
     quotes = sorted(
         (read_quote(reader, q) for q in reader.nodes(node, CL + "quote")),
